@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// One target per stage; data flows one way:
+//   KiteBinary (bytes -> Module) -> KiteTranslator (validate + register bytecode)
+//   -> Kite (store, instances, memory, tables; runs code through CKiteDispatch)
+// KiteText (WAT/WAST -> bytes) sits beside the engine; KiteSpec runs .wast scripts;
+// the `kite` CLI is on top.
+let package = Package(
+    name: "Kite",
+    products: [
+        .library(name: "Kite", targets: ["Kite"]),
+        .library(name: "KiteText", targets: ["KiteText"]),
+        .library(name: "KiteBinary", targets: ["KiteBinary"]),
+        .library(name: "KiteWASI", targets: ["KiteWASI"]),
+        .executable(name: "kite", targets: ["KiteCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .target(name: "KiteBinary"),
+        .target(name: "KiteText"),
+        .target(name: "KiteTranslator", dependencies: ["KiteBinary"]),
+        .target(name: "CKiteDispatch"),
+        .target(name: "Kite", dependencies: ["KiteBinary", "KiteTranslator", "CKiteDispatch"]),
+        .target(name: "KiteSpec", dependencies: ["Kite", "KiteText", "KiteBinary"]),
+        .target(name: "KiteWASI", dependencies: ["Kite"]),
+        .executableTarget(
+            name: "KiteCLI",
+            dependencies: [
+                "Kite", "KiteText", "KiteSpec", "KiteWASI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "KiteBinaryTests", dependencies: ["KiteBinary"]),
+        .testTarget(name: "KiteTextTests", dependencies: ["KiteText"]),
+        .testTarget(name: "KiteWASITests", dependencies: ["KiteWASI", "Kite", "KiteText"]),
+        .testTarget(
+            name: "KiteTests",
+            dependencies: ["Kite", "KiteText", "KiteSpec", "KiteTranslator"],
+            exclude: ["Golden", "spec-expectations.txt"]
+        ),
+    ]
+)

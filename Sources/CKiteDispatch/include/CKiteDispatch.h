@@ -1,0 +1,148 @@
+// Kite's dispatch core: the state the threaded handlers share with the Swift runtime.
+//
+// Swift cannot guarantee tail calls, so the handlers (generated from Tools/instructions.def)
+// are C functions that end in `musttail` calls to the next handler: control goes straight
+// from handler to handler, the native stack never grows, and the hot state (pc, sp, memory
+// base and size, context) stays in argument registers. Everything that is not hot (linking,
+// instantiation, host functions, WASI) is Swift.
+#ifndef CKITE_DISPATCH_H
+#define CKITE_DISPATCH_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include <stdbool.h>
+
+/// One 8-byte frame slot ("register"). A v128 takes two consecutive slots.
+typedef union KiteSlot {
+    uint64_t u64;
+    uint32_t u32;
+    int64_t i64;
+    int32_t i32;
+    float f32;
+    double f64;
+} KiteSlot;
+
+typedef enum KiteTrap {
+    KITE_TRAP_NONE = 0,
+    KITE_TRAP_UNREACHABLE,
+    KITE_TRAP_DIVIDE_BY_ZERO,
+    KITE_TRAP_INTEGER_OVERFLOW,
+    KITE_TRAP_INVALID_CONVERSION,
+    KITE_TRAP_OUT_OF_BOUNDS_MEMORY,
+    KITE_TRAP_OUT_OF_BOUNDS_TABLE,
+    KITE_TRAP_UNDEFINED_ELEMENT,
+    KITE_TRAP_UNINITIALIZED_ELEMENT,
+    KITE_TRAP_INDIRECT_CALL_TYPE_MISMATCH,
+    KITE_TRAP_CALL_STACK_EXHAUSTED,
+    /// A host function failed; the Swift side keeps the error.
+    KITE_TRAP_HOST,
+} KiteTrap;
+
+typedef struct KiteMemory {
+    uint8_t *base;          // reserved once for the maximum size, so it never moves
+    uint64_t size;          // in bytes
+    uint64_t maxPages;      // the declared maximum, or 65536
+    uint64_t reservedBytes;
+} KiteMemory;
+
+typedef struct KiteTable {
+    KiteSlot *elements;     // funcref: KiteFunction* (0 = null); externref: host value (0 = null)
+    uint32_t size;
+    uint32_t max;           // the declared maximum, or UINT32_MAX
+} KiteTable;
+
+/// A passive data segment as the running code sees it; `data.drop` sets length to 0.
+typedef struct KiteData {
+    const uint8_t *bytes;
+    uint64_t length;
+} KiteData;
+
+/// An element segment's references; `elem.drop` sets count to 0.
+typedef struct KiteElements {
+    const KiteSlot *items;
+    uint32_t count;
+} KiteElements;
+
+struct KiteInstance;
+
+typedef enum KiteFunctionKind { KITE_FUNCTION_WASM = 0, KITE_FUNCTION_HOST = 1 } KiteFunctionKind;
+
+/// A callable function. For wasm functions, `code` is direct-threaded bytecode.
+typedef struct KiteFunction {
+    uint32_t typeId;             // store-wide canonical id of the function type
+    uint32_t kind;               // KiteFunctionKind
+    const uint64_t *code;
+    struct KiteInstance *instance;
+    uint32_t numParams;
+    uint32_t numResults;
+    uint32_t localsStart;        // first non-parameter local slot (max(params, results))
+    uint32_t numLocals;          // non-parameter locals, zeroed on entry
+    uint32_t numConsts;          // constant slots, copied in after the locals on entry
+    uint32_t frameSize;          // slots the frame needs, temporaries and call arguments included
+    const KiteSlot *consts;
+    void *host;                  // host functions: the Swift object behind them
+} KiteFunction;
+
+typedef struct KiteInstance {
+    KiteFunction **functions;    // by function index, imports first
+    KiteSlot **globals;          // by global index: each points at the global's cell
+    KiteTable **tables;
+    KiteMemory **memories;
+    const uint32_t *typeIds;     // canonical id per type index
+    KiteData *data;
+    KiteElements *elements;
+} KiteInstance;
+
+typedef struct KiteFrameRecord {
+    const uint64_t *returnPc;
+    KiteSlot *callerSp;
+    KiteInstance *callerInstance;
+} KiteFrameRecord;
+
+typedef struct KiteContext KiteContext;
+
+/// Calls a host function: arguments in args[0..params), results written to args[0..results).
+/// Returns KITE_TRAP_NONE or a trap code.
+typedef uint32_t (*KiteHostCall)(KiteContext *ctx, KiteFunction *function, KiteSlot *args);
+
+struct KiteContext {
+    KiteInstance *instance;      // the instance of the running function
+    KiteSlot *stackBase;
+    KiteSlot *stackLimit;        // frames must end below this
+    KiteFrameRecord *frames;
+    uint32_t depth;              // frames in use
+    uint32_t maxDepth;
+    uint32_t entryDepth;         // depth at which `return` leaves the interpreter
+    uint32_t trap;               // set when execution stops on a trap
+    uint64_t trapDetail;         // the element index, for element traps
+    const uint64_t *trapPc;      // the instruction that trapped (to name the function)
+    KiteHostCall hostCall;
+    void *owner;                 // the Swift object that owns this context
+};
+
+typedef void (*kite_handler)(const uint64_t *pc, KiteSlot *sp, uint8_t *mem, uint64_t memsize, KiteContext *ctx);
+
+extern const kite_handler kite_handler_table[];
+extern const uint32_t kite_handler_count;
+
+/// Address of handler `op`, for the translator to write into the code stream.
+static inline uint64_t kite_handler_address(uint32_t op) { return (uint64_t)(uintptr_t)kite_handler_table[op]; }
+
+/// Runs `function` with its arguments in sp[0..numParams); results land in sp[0..numResults).
+/// Returns KITE_TRAP_NONE or the trap that stopped it.
+uint32_t kite_invoke(KiteContext *ctx, KiteFunction *function, KiteSlot *sp);
+
+// Linear memory: reserved once, committed page by page, freed with kite_memory_free.
+bool kite_memory_init(KiteMemory *memory, uint64_t minPages, uint64_t maxPages);
+void kite_memory_free(KiteMemory *memory);
+/// Returns the old size in pages, or (uint32_t)-1 when the memory cannot grow.
+uint32_t kite_memory_grow(KiteMemory *memory, uint64_t deltaPages);
+
+bool kite_table_init_storage(KiteTable *table, uint32_t size, uint32_t max, KiteSlot fill);
+void kite_table_free(KiteTable *table);
+uint32_t kite_table_grow(KiteTable *table, uint32_t delta, KiteSlot fill);
+bool kite_table_fill(KiteTable *table, uint32_t start, KiteSlot value, uint32_t count);
+bool kite_table_copy(KiteTable *dst, uint32_t d, KiteTable *src, uint32_t s, uint32_t count);
+bool kite_table_init(KiteTable *table, uint32_t d, const KiteElements *elements, uint32_t s, uint32_t count);
+
+#endif

@@ -1,0 +1,161 @@
+import CKiteDispatch
+import KiteBinary
+
+/// A function: defined by a module instance, or by the host.
+public final class Function: Hashable, @unchecked Sendable {
+    public let type: FunctionType
+    /// The C record the interpreter calls through; stable for the store's lifetime.
+    let handle: UnsafeMutablePointer<KiteFunction>
+    let hostBody: (([Value]) throws -> [Value])?
+    /// Weak: the store owns its functions. Calls after the store is gone throw.
+    weak var store: Store?
+
+    init(store: Store, type: FunctionType, record: KiteFunction, hostBody: (([Value]) throws -> [Value])?) {
+        self.store = store
+        self.type = type
+        self.hostBody = hostBody
+        handle = .allocate(capacity: 1)
+        handle.initialize(to: record)
+        handle.pointee.typeId = store.typeId(type)
+        handle.pointee.host = Unmanaged.passUnretained(self).toOpaque()
+        store.functions.append(self)
+    }
+
+    /// A host function: `body` receives the arguments and returns the results.
+    public convenience init(store: Store, type: FunctionType, body: @escaping ([Value]) throws -> [Value]) {
+        var record = KiteFunction()
+        record.kind = KITE_FUNCTION_HOST.rawValue
+        self.init(store: store, type: type, record: record, hostBody: body)
+    }
+
+    deinit {
+        handle.deallocate()
+    }
+
+    /// Calls the function. Throws `Trap` when execution traps.
+    public func invoke(_ arguments: [Value] = []) throws -> [Value] {
+        guard let store else { throw Trap("the store of this function was released") }
+        return try store.invoke(self, arguments)
+    }
+
+    public static func == (a: Function, b: Function) -> Bool { a === b }
+    public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(self)) }
+}
+
+/// A linear memory. Its bytes are reserved once for the maximum size, so the base address
+/// never changes while it grows.
+public final class Memory: @unchecked Sendable {
+    let handle: UnsafeMutablePointer<KiteMemory>
+    public let type: MemoryType
+
+    init(limits: Limits) throws {
+        handle = .allocate(capacity: 1)
+        handle.initialize(to: KiteMemory())
+        type = MemoryType(limits: limits)
+        // On failure deinit releases the handle (kite_memory_free ignores a null base).
+        guard kite_memory_init(handle, limits.min, limits.max ?? 65536) else {
+            throw Trap("cannot allocate memory of \(limits.min) pages")
+        }
+    }
+
+    /// Creates a memory in `store` (for host-provided imports).
+    public convenience init(store: Store, type: MemoryType) throws {
+        try self.init(limits: type.limits)
+        store.memories.append(self)
+    }
+
+    deinit {
+        kite_memory_free(handle)
+        handle.deallocate()
+    }
+
+    /// Current size in 64 KiB pages.
+    public var pages: UInt64 { handle.pointee.size >> 16 }
+    public var byteCount: Int { Int(handle.pointee.size) }
+    /// The current bytes; valid until the memory grows.
+    public var bytes: UnsafeMutableRawBufferPointer {
+        UnsafeMutableRawBufferPointer(start: handle.pointee.base, count: Int(handle.pointee.size))
+    }
+    /// The maximum this memory may grow to, in pages.
+    var maxPages: UInt64 { handle.pointee.maxPages }
+
+    /// Grows by `delta` pages; returns the old size in pages, or nil when it cannot grow.
+    @discardableResult
+    public func grow(by delta: UInt64) -> UInt64? {
+        let old = kite_memory_grow(handle, delta)
+        return old == UInt32.max ? nil : UInt64(old)
+    }
+}
+
+/// A table of references.
+public final class Table: @unchecked Sendable {
+    let handle: UnsafeMutablePointer<KiteTable>
+    public let elementType: RefType
+    weak var store: Store?
+
+    public init(store: Store, type: TableType, initial: Value? = nil) throws {
+        self.store = store
+        elementType = type.elementType
+        handle = .allocate(capacity: 1)
+        handle.initialize(to: KiteTable())
+        let fill = (initial ?? Value.zero(.ref(type.elementType))).slot
+        let max = UInt32(clamping: type.limits.max ?? UInt64(UInt32.max))
+        guard type.limits.min <= 10_000_000, kite_table_init_storage(handle, UInt32(type.limits.min), max, fill) else {
+            handle.deallocate()
+            throw Trap("cannot allocate table of \(type.limits.min) elements")
+        }
+        store.tables.append(self)
+    }
+
+    deinit {
+        kite_table_free(handle)
+        handle.deallocate()
+    }
+
+    public var size: Int { Int(handle.pointee.size) }
+    public var type: TableType {
+        let max = handle.pointee.max
+        return TableType(elementType: elementType,
+                         limits: Limits(min: UInt64(handle.pointee.size), max: max == UInt32.max ? nil : UInt64(max)))
+    }
+
+    /// The element at `index` (nil when out of bounds, or when the store was released).
+    public subscript(index: Int) -> Value? {
+        guard index >= 0, index < size, let store else { return nil }
+        return Value.load(.ref(elementType), from: handle.pointee.elements + index, store: store)
+    }
+}
+
+/// A global variable: a cell of one slot (two for v128) that instances point at.
+public final class Global: @unchecked Sendable {
+    let cell: UnsafeMutablePointer<KiteSlot>
+    public let type: GlobalType
+    weak var store: Store?
+
+    public init(store: Store, type: GlobalType, value: Value) {
+        self.store = store
+        self.type = type
+        cell = .allocate(capacity: 2)
+        cell.initialize(repeating: KiteSlot(u64: 0), count: 2)
+        value.store(to: cell)
+        store.globals.append(self)
+    }
+
+    deinit { cell.deallocate() }
+
+    public var value: Value {
+        get {
+            guard let store else { return .zero(type.valueType) }
+            return Value.load(type.valueType, from: cell, store: store)
+        }
+        set { newValue.store(to: cell) }
+    }
+}
+
+/// Something an instance exports or a module imports.
+public enum ExternalValue {
+    case function(Function)
+    case table(Table)
+    case memory(Memory)
+    case global(Global)
+}

@@ -1,0 +1,174 @@
+import CKiteDispatch
+import KiteBinary
+
+/// Where instantiation finds imports: module name -> field name -> value.
+public struct Imports {
+    public var values: [String: [String: ExternalValue]] = [:]
+    public init() {}
+
+    public mutating func define(_ module: String, _ name: String, _ value: ExternalValue) {
+        values[module, default: [:]][name] = value
+    }
+
+    /// Makes every export of `instance` importable under `module`.
+    public mutating func register(_ module: String, _ instance: Instance) {
+        for (name, value) in instance.exports { define(module, name, value) }
+    }
+
+    public func lookup(_ module: String, _ name: String) -> ExternalValue? { values[module]?[name] }
+}
+
+extension Store {
+    /// Instantiates `module`: links imports, allocates its entities, initializes tables and
+    /// memories from active segments, then runs the start function.
+    /// Throws `LinkError` for imports that do not fit, `Trap` when initialization traps.
+    public func instantiate(_ module: CompiledModule, imports: Imports = Imports()) throws -> Instance {
+        let m = module.module
+        let instance = Instance(module: module, store: self)
+        try link(instance, imports: imports)
+        instances.append(instance)
+
+        for (i, typeIndex) in m.functions.enumerated() {
+            let compiled = module.functions[i]
+            var record = KiteFunction()
+            record.kind = KITE_FUNCTION_WASM.rawValue
+            record.code = UnsafePointer(module.code[i].baseAddress)
+            record.instance = instance.raw
+            record.localsStart = UInt32(compiled.localsStart)
+            record.numLocals = UInt32(compiled.localSlots)
+            record.numConsts = UInt32(compiled.constants.count)
+            record.frameSize = UInt32(compiled.frameSize)
+            record.consts = UnsafePointer(module.constants[i].baseAddress)
+            instance.add(Function(store: self, type: m.types[Int(typeIndex)], record: record, hostBody: nil))
+        }
+        for type in m.tables { instance.add(try Table(store: self, type: type)) }
+        for type in m.memories { instance.add(try Memory(store: self, type: type)) }
+        for global in m.globals {
+            let value = try evaluate(global.initializer, in: instance)
+            instance.add(Global(store: self, type: global.type, value: value))
+        }
+        for export in m.exports {
+            switch export.descriptor {
+            case .function(let i): instance.exports[export.name] = .function(instance.functions[Int(i)])
+            case .table(let i): instance.exports[export.name] = .table(instance.tables[Int(i)])
+            case .memory(let i): instance.exports[export.name] = .memory(instance.memories[Int(i)])
+            case .global(let i): instance.exports[export.name] = .global(instance.globals[Int(i)])
+            }
+        }
+        try initializeSegments(instance)
+        if let start = m.start {
+            _ = try instance.functions[Int(start)].invoke([])
+        }
+        return instance
+    }
+
+    func link(_ instance: Instance, imports: Imports) throws {
+        for entry in instance.module.module.imports {
+            guard let value = imports.lookup(entry.module, entry.name) else {
+                throw LinkError("unknown import \(entry.module).\(entry.name)")
+            }
+            let incompatible = LinkError("incompatible import type for \(entry.module).\(entry.name)")
+            switch (entry.descriptor, value) {
+            case (.function(let t), .function(let f)):
+                guard f.type == instance.module.module.types[Int(t)] else { throw incompatible }
+                instance.add(f)
+            case (.table(let expected), .table(let table)):
+                guard table.elementType == expected.elementType,
+                      limitsMatch(table.type.limits, expected.limits) else { throw incompatible }
+                instance.add(table)
+            case (.memory(let expected), .memory(let memory)):
+                let actual = Limits(min: memory.pages, max: memory.type.limits.max)
+                guard limitsMatch(actual, expected.limits) else { throw incompatible }
+                instance.add(memory)
+            case (.global(let expected), .global(let global)):
+                guard global.type == expected else { throw incompatible }
+                instance.add(global)
+            default:
+                throw incompatible
+            }
+        }
+    }
+
+    func limitsMatch(_ actual: Limits, _ expected: Limits) -> Bool {
+        guard actual.min >= expected.min else { return false }
+        guard let expectedMax = expected.max else { return true }
+        guard let actualMax = actual.max else { return false }
+        return actualMax <= expectedMax
+    }
+
+    /// Evaluates a (validated) constant expression.
+    func evaluate(_ expr: ConstExpression, in instance: Instance) throws -> Value {
+        var stack: [Value] = []
+        for instruction in expr.instructions {
+            switch instruction {
+            case .i32Const(let v): stack.append(.i32(UInt32(bitPattern: v)))
+            case .i64Const(let v): stack.append(.i64(UInt64(bitPattern: v)))
+            case .f32Const(let v): stack.append(.f32(v))
+            case .f64Const(let v): stack.append(.f64(v))
+            case .refNull(let t): stack.append(.zero(.ref(t)))
+            case .refFunc(let f): stack.append(.funcRef(instance.functions[Int(f)]))
+            case .globalGet(let g): stack.append(instance.globals[Int(g)].value)
+            case .numeric(let op):
+                guard case let b? = stack.popLast(), case let a? = stack.popLast() else { throw Trap("invalid constant expression") }
+                switch (a, b, op) {
+                case (.i32(let x), .i32(let y), 0x6A): stack.append(.i32(x &+ y))
+                case (.i32(let x), .i32(let y), 0x6B): stack.append(.i32(x &- y))
+                case (.i32(let x), .i32(let y), 0x6C): stack.append(.i32(x &* y))
+                case (.i64(let x), .i64(let y), 0x7C): stack.append(.i64(x &+ y))
+                case (.i64(let x), .i64(let y), 0x7D): stack.append(.i64(x &- y))
+                case (.i64(let x), .i64(let y), 0x7E): stack.append(.i64(x &* y))
+                default: throw Trap("invalid constant expression")
+                }
+            default:
+                throw Trap("invalid constant expression")
+            }
+        }
+        guard stack.count == 1 else { throw Trap("invalid constant expression") }
+        return stack[0]
+    }
+
+    /// Element and data segments, in order: passive ones become available to table.init /
+    /// memory.init; active ones are copied in and dropped; declarative ones are dropped.
+    func initializeSegments(_ instance: Instance) throws {
+        let m = instance.module.module
+        for (i, segment) in m.elements.enumerated() {
+            let items = UnsafeMutableBufferPointer<KiteSlot>.allocate(capacity: max(segment.initializers.count, 1))
+            for (j, item) in segment.initializers.enumerated() { items[j] = try evaluate(item, in: instance).slot }
+            instance.elementItems.append(items)
+            instance.elements[i] = KiteElements(items: UnsafePointer(items.baseAddress), count: UInt32(segment.initializers.count))
+        }
+        for (i, segment) in m.data.enumerated() {
+            let bytes = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(segment.bytes.count, 1))
+            _ = bytes.initialize(from: segment.bytes)
+            instance.dataBytes.append(bytes)
+            instance.data[i] = KiteData(bytes: UnsafePointer(bytes.baseAddress), length: UInt64(segment.bytes.count))
+        }
+        for (i, segment) in m.elements.enumerated() {
+            switch segment.mode {
+            case .passive:
+                break
+            case .declarative:
+                instance.elements[i].count = 0
+            case .active(let table, let offsetExpr):
+                guard case .i32(let offset) = try evaluate(offsetExpr, in: instance) else { throw Trap("invalid offset") }
+                let ok = withUnsafePointer(to: instance.elements[i]) { segmentPointer in
+                    kite_table_init(instance.tables[Int(table)].handle, offset, segmentPointer, 0, UInt32(segment.initializers.count))
+                }
+                instance.elements[i].count = 0
+                if !ok { throw Trap("out of bounds table access") }
+            }
+        }
+        for (i, segment) in m.data.enumerated() {
+            guard case .active(let memoryIndex, let offsetExpr) = segment.mode else { continue }
+            guard case .i32(let offset) = try evaluate(offsetExpr, in: instance) else { throw Trap("invalid offset") }
+            let memory = instance.memories[Int(memoryIndex)]
+            let end = UInt64(offset) + UInt64(segment.bytes.count)
+            instance.data[i].length = 0
+            guard end <= UInt64(memory.byteCount) else { throw Trap("out of bounds memory access") }
+            if !segment.bytes.isEmpty {
+                let target = memory.bytes
+                for (j, byte) in segment.bytes.enumerated() { target[Int(offset) + j] = byte }
+            }
+        }
+    }
+}

@@ -1,0 +1,162 @@
+import CKiteDispatch
+import KiteBinary
+
+/// Owns everything that runs: the value stack and call-frame records shared by all
+/// invocations, and every function, memory, table and global created in it (they live as
+/// long as the store, because instances and tables point at each other freely).
+public final class Store {
+    /// Value-stack slots (8 bytes each) available to all nested invocations.
+    public static let defaultStackSlots = 1 << 22
+    /// Call depth at which `call stack exhausted` traps.
+    public static let defaultMaxDepth: UInt32 = 50_000
+
+    let context: UnsafeMutablePointer<KiteContext>
+    let stack: UnsafeMutablePointer<KiteSlot>
+    let frames: UnsafeMutablePointer<KiteFrameRecord>
+    /// Where the next top-level (or host-nested) invocation puts its frame.
+    var nextFrameBase: UnsafeMutablePointer<KiteSlot>
+    var hostNesting = 0
+    /// The error a host function threw, reported when its trap reaches `invoke`.
+    var pendingHostError: Error?
+
+    var typeIds: [FunctionType: UInt32] = [:]
+    var functions: [Function] = []
+    var memories: [Memory] = []
+    var tables: [Table] = []
+    var globals: [Global] = []
+    var instances: [Instance] = []
+    /// Memory 0 of instances that have none, so handlers can always load a base and size.
+    let emptyMemory: Memory
+
+    public init(stackSlots: Int = Store.defaultStackSlots, maxDepth: UInt32 = Store.defaultMaxDepth) {
+        stack = .allocate(capacity: stackSlots)
+        frames = .allocate(capacity: Int(maxDepth))
+        context = .allocate(capacity: 1)
+        context.initialize(to: KiteContext())
+        context.pointee.stackBase = stack
+        context.pointee.stackLimit = stack + stackSlots
+        context.pointee.frames = frames
+        context.pointee.maxDepth = maxDepth
+        context.pointee.hostCall = kiteHostCallTrampoline
+        nextFrameBase = stack
+        emptyMemory = try! Memory(limits: Limits(min: 0, max: 0))
+        context.pointee.owner = Unmanaged.passUnretained(self).toOpaque()
+    }
+
+    deinit {
+        stack.deallocate()
+        frames.deallocate()
+        context.deallocate()
+    }
+
+    /// Store-wide id of a function type, so call_indirect compares types with one integer.
+    func typeId(_ type: FunctionType) -> UInt32 {
+        if let id = typeIds[type] { return id }
+        let id = UInt32(typeIds.count)
+        typeIds[type] = id
+        return id
+    }
+
+    /// Names the function whose code contains `pc`: its export name, else `func[index]`.
+    func functionName(at pc: UnsafePointer<UInt64>?) -> String? {
+        guard let pc else { return nil }
+        for instance in instances {
+            let compiled = instance.module
+            for (i, buffer) in compiled.code.enumerated() {
+                guard let start = buffer.baseAddress, pc >= UnsafePointer(start), pc < UnsafePointer(start + buffer.count) else { continue }
+                let index = compiled.module.importedFunctionCount + i
+                for export in compiled.module.exports {
+                    if case .function(let f) = export.descriptor, Int(f) == index { return export.name }
+                }
+                return "func[\(index)]"
+            }
+        }
+        return nil
+    }
+
+    func function(forHandle bits: UInt64) -> Function? {
+        guard bits != 0, let pointer = UnsafeMutablePointer<KiteFunction>(bitPattern: UInt(bits)),
+              let owner = pointer.pointee.host else { return nil }
+        return Unmanaged<Function>.fromOpaque(owner).takeUnretainedValue()
+    }
+
+    /// Runs `function` with `arguments`; the entry point for embedders and the CLI.
+    func invoke(_ function: Function, _ arguments: [Value]) throws -> [Value] {
+        let type = function.type
+        guard arguments.count == type.parameters.count,
+              zip(arguments, type.parameters).allSatisfy({ $0.type == $1 }) else {
+            throw Trap("type mismatch: \(function.type) called with \(arguments.map(\.type))")
+        }
+        let base = nextFrameBase
+        let needed = max(type.parameters.reduce(0) { $0 + $1.slotCount }, type.results.reduce(0) { $0 + $1.slotCount }, 1)
+        guard base + needed < context.pointee.stackLimit else { throw Trap("call stack exhausted") }
+        var slot = base
+        for argument in arguments {
+            argument.store(to: slot)
+            slot += argument.type.slotCount
+        }
+        let code = kite_invoke(context, function.handle, base)
+        if code != KITE_TRAP_NONE.rawValue {
+            if code == KITE_TRAP_HOST.rawValue, let error = pendingHostError {
+                pendingHostError = nil
+                throw error
+            }
+            var trap = Trap(code: code, detail: context.pointee.trapDetail)
+            trap.function = functionName(at: context.pointee.trapPc)
+            throw trap
+        }
+        var results: [Value] = []
+        slot = base
+        for t in type.results {
+            results.append(Value.load(t, from: slot, store: self))
+            slot += t.slotCount
+        }
+        return results
+    }
+}
+
+/// C calls this for every host function: it unpacks the arguments, runs the Swift closure
+/// and writes the results back in place.
+private let kiteHostCallTrampoline: KiteHostCall = { context, function, args in
+    guard let context, let function, let args, let ownerPointer = context.pointee.owner,
+          let functionOwner = function.pointee.host else { return KITE_TRAP_HOST.rawValue }
+    let store = Unmanaged<Store>.fromOpaque(ownerPointer).takeUnretainedValue()
+    let callee = Unmanaged<Function>.fromOpaque(functionOwner).takeUnretainedValue()
+    guard let body = callee.hostBody else { return KITE_TRAP_HOST.rawValue }
+    let type = callee.type
+    var arguments: [Value] = []
+    arguments.reserveCapacity(type.parameters.count)
+    var slot = args
+    for t in type.parameters {
+        arguments.append(Value.load(t, from: slot, store: store))
+        slot += t.slotCount
+    }
+    // A host function may call back into wasm: its frames go above this call's slots.
+    let savedBase = store.nextFrameBase
+    let width = max(type.parameters.reduce(0) { $0 + $1.slotCount }, type.results.reduce(0) { $0 + $1.slotCount })
+    store.nextFrameBase = args + width + 1
+    store.hostNesting += 1
+    defer {
+        store.nextFrameBase = savedBase
+        store.hostNesting -= 1
+    }
+    if store.hostNesting > 200 { return KITE_TRAP_CALL_STACK_EXHAUSTED.rawValue }
+    do {
+        let results = try body(arguments)
+        guard results.count == type.results.count, zip(results, type.results).allSatisfy({ $0.type == $1 }) else {
+            store.pendingHostError = Trap("host function returned \(results.map(\.type)), expected \(type.results)")
+            return KITE_TRAP_HOST.rawValue
+        }
+        slot = args
+        for value in results {
+            value.store(to: slot)
+            slot += value.type.slotCount
+        }
+        return KITE_TRAP_NONE.rawValue
+    } catch let trap as Trap where trap.message == "call stack exhausted" {
+        return KITE_TRAP_CALL_STACK_EXHAUSTED.rawValue
+    } catch {
+        store.pendingHostError = error
+        return KITE_TRAP_HOST.rawValue
+    }
+}

@@ -1,0 +1,90 @@
+// One decoded Wasm instruction. Plain numeric operators (no immediates) are carried as
+// their opcode in `.numeric`; the translator looks their typing and register-bytecode
+// lowering up in the generated instruction table, so their facts live in one place.
+
+public struct MemArg: Hashable, Sendable {
+    /// Alignment exponent (log2 of bytes), as encoded.
+    public var align: UInt32
+    public var offset: UInt64
+    public var memory: UInt32
+    public init(align: UInt32, offset: UInt64, memory: UInt32 = 0) {
+        self.align = align
+        self.offset = offset
+        self.memory = memory
+    }
+}
+
+public enum Instruction: Hashable, Sendable {
+    case unreachable
+    case nop
+    case block(BlockType)
+    case loop(BlockType)
+    case `if`(BlockType)
+    case `else`
+    case end
+    case br(UInt32)
+    case brIf(UInt32)
+    case brTable(targets: [UInt32], default: UInt32)
+    case `return`
+    case call(UInt32)
+    case callIndirect(typeIndex: UInt32, table: UInt32)
+
+    case drop
+    /// `select` (0x1B) has `types == nil`; the typed form (0x1C) carries its type vector.
+    case select(types: [ValueType]?)
+
+    case localGet(UInt32)
+    case localSet(UInt32)
+    case localTee(UInt32)
+    case globalGet(UInt32)
+    case globalSet(UInt32)
+    case tableGet(UInt32)
+    case tableSet(UInt32)
+
+    /// Loads 0x28...0x35; `opcode` is the Wasm opcode byte.
+    case load(opcode: UInt8, MemArg)
+    /// Stores 0x36...0x3E; `opcode` is the Wasm opcode byte.
+    case store(opcode: UInt8, MemArg)
+    case memorySize(memory: UInt32)
+    case memoryGrow(memory: UInt32)
+
+    case i32Const(Int32)
+    case i64Const(Int64)
+    /// Bit pattern, so NaN payloads survive.
+    case f32Const(UInt32)
+    /// Bit pattern, so NaN payloads survive.
+    case f64Const(UInt64)
+
+    /// Operators without immediates: 0x45...0xC4 as the opcode byte, and the
+    /// saturating truncations 0xFC 0...7 as `0xFC00 | subopcode`.
+    case numeric(UInt16)
+
+    case refNull(RefType)
+    case refIsNull
+    case refFunc(UInt32)
+
+    case memoryInit(data: UInt32, memory: UInt32)
+    case dataDrop(UInt32)
+    case memoryCopy(destination: UInt32, source: UInt32)
+    case memoryFill(memory: UInt32)
+    case tableInit(element: UInt32, table: UInt32)
+    case elemDrop(UInt32)
+    case tableCopy(destination: UInt32, source: UInt32)
+    case tableGrow(UInt32)
+    case tableSize(UInt32)
+    case tableFill(UInt32)
+
+    /// 0xFD-prefixed SIMD instructions; `opcode` is the LEB-decoded subopcode.
+    case simd(opcode: UInt32, SIMDImmediate)
+}
+
+public enum SIMDImmediate: Hashable, Sendable {
+    case none
+    case memArg(MemArg)
+    case memArgLane(MemArg, lane: UInt8)
+    case lane(UInt8)
+    /// v128.const: 16 bytes, little-endian.
+    case bytes16([UInt8])
+    /// i8x16.shuffle: 16 lane indices.
+    case shuffle([UInt8])
+}

@@ -1,0 +1,111 @@
+// The type grammar: value, reference, function, table, memory, global and block types.
+// Type codes are negative numbers encoded as one-byte signed LEBs (s7), so a longer
+// encoding is never one of them: a code byte with the continuation bit set is reported
+// as "integer representation too long", as the reference interpreter does.
+
+extension ByteCursor {
+    /// Maps a value-type byte, or nil when the byte is not one.
+    @inline(__always)
+    static func valueType(code: UInt8) -> ValueType? {
+        switch code {
+        case 0x7F: return .i32
+        case 0x7E: return .i64
+        case 0x7D: return .f32
+        case 0x7C: return .f64
+        case 0x7B: return .v128
+        case 0x70: return .funcref
+        case 0x6F: return .externref
+        default: return nil
+        }
+    }
+
+    func typeCodeError(_ code: UInt8, at start: Int, _ message: String) -> DecodingError {
+        code & 0x80 != 0 ? error("integer representation too long", at: start + 1) : error(message, at: start)
+    }
+
+    mutating func readValueType() throws(DecodingError) -> ValueType {
+        let start = position
+        let code = try readByte()
+        // The reference interpreter tries number, vector, then reference types, so an
+        // unknown code is reported by the last attempt.
+        guard let type = Self.valueType(code: code) else {
+            throw typeCodeError(code, at: start, "malformed reference type")
+        }
+        return type
+    }
+
+    mutating func readRefType() throws(DecodingError) -> RefType {
+        let start = position
+        let code = try readByte()
+        switch code {
+        case 0x70: return .funcref
+        case 0x6F: return .externref
+        default: throw typeCodeError(code, at: start, "malformed reference type")
+        }
+    }
+
+    mutating func readValueTypes() throws(DecodingError) -> [ValueType] {
+        let count = try readLength()
+        var types: [ValueType] = []
+        types.reserveCapacity(count)
+        for _ in 0..<count { types.append(try readValueType()) }
+        return types
+    }
+
+    mutating func readFunctionType() throws(DecodingError) -> FunctionType {
+        let start = position
+        let code = try readByte()
+        guard code == 0x60 else { throw typeCodeError(code, at: start, "malformed function type") }
+        let parameters = try readValueTypes()
+        let results = try readValueTypes()
+        return FunctionType(parameters: parameters, results: results)
+    }
+
+    /// Limits flags: bit 0 = has maximum, bit 1 = shared (threads), bit 2 = 64-bit
+    /// (memory64/table64). Bounds are read as u64 in every case, as the current spec
+    /// does: range checks such as "at most 65536 pages" belong to validation.
+    mutating func readLimits(allowShared: Bool) throws(DecodingError) -> Limits {
+        let start = position
+        let flags = try readByte()
+        let allowed: UInt8 = allowShared ? 0x07 : 0x05
+        guard flags & ~allowed == 0 else { throw error("malformed limits flags", at: start) }
+        let min = try readU64()
+        let max: UInt64? = flags & 0x01 != 0 ? try readU64() : nil
+        return Limits(min: min, max: max, shared: flags & 0x02 != 0, is64: flags & 0x04 != 0)
+    }
+
+    mutating func readTableType() throws(DecodingError) -> TableType {
+        let elementType = try readRefType()
+        return TableType(elementType: elementType, limits: try readLimits(allowShared: false))
+    }
+
+    mutating func readMemoryType() throws(DecodingError) -> MemoryType {
+        MemoryType(limits: try readLimits(allowShared: true))
+    }
+
+    mutating func readGlobalType() throws(DecodingError) -> GlobalType {
+        let valueType = try readValueType()
+        let start = position
+        switch try readByte() {
+        case 0x00: return GlobalType(valueType: valueType, mutable: false)
+        case 0x01: return GlobalType(valueType: valueType, mutable: true)
+        default: throw error("malformed mutability", at: start)
+        }
+    }
+
+    /// 0x40 (no result), a value type, or a non-negative s33 type index.
+    mutating func readBlockType() throws(DecodingError) -> BlockType {
+        let start = position
+        let first = try readByte()
+        if first == 0x40 { return .empty }
+        if let type = Self.valueType(code: first) { return .value(type) }
+        position = start
+        // Like the interpreter, try a type index first; if that is not a valid
+        // non-negative s33, the error is that of reading a value type instead.
+        if let index = try? readS33(), index >= 0 {
+            return .typeIndex(UInt32(truncatingIfNeeded: index))
+        }
+        position = start + 1
+        throw typeCodeError(first, at: start, "malformed reference type")
+    }
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct KiteCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kite",
+        abstract: "A fast WebAssembly interpreter.",
+        subcommands: [Run.self, Wast.self, Inspect.self, Wat2Wasm.self]
+    )
+}

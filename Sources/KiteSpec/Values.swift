@@ -1,0 +1,85 @@
+import Kite
+import KiteText
+
+/// A script argument as an engine value.
+func toValue(_ value: WASTValue) throws -> Value {
+    switch value {
+    case .i32(let v): return .i32(v)
+    case .i64(let v): return .i64(v)
+    case .f32(let v): return .f32(v)
+    case .f64(let v): return .f64(v)
+    case .v128(let bytes): return .v128(v128(bytes))
+    case .refNull(let heap): return heap == "extern" || heap == "noextern" ? .externRef(nil) : .funcRef(nil)
+    case .refExtern(let n): return .externRef(n)
+    case .refHost: throw ScriptError("ref.host values need GC support")
+    }
+}
+
+func v128(_ bytes: [UInt8]) -> V128 {
+    var lo: UInt64 = 0, hi: UInt64 = 0
+    for (i, b) in bytes.prefix(16).enumerated() {
+        if i < 8 { lo |= UInt64(b) << UInt64(8 * i) } else { hi |= UInt64(b) << UInt64(8 * (i - 8)) }
+    }
+    return V128(lo: lo, hi: hi)
+}
+
+func isNaN32(_ bits: UInt32, canonical: Bool) -> Bool {
+    canonical ? (bits & 0x7FFF_FFFF) == 0x7FC0_0000 : (bits & 0x7FC0_0000) == 0x7FC0_0000
+}
+
+func isNaN64(_ bits: UInt64, canonical: Bool) -> Bool {
+    canonical
+        ? (bits & 0x7FFF_FFFF_FFFF_FFFF) == 0x7FF8_0000_0000_0000
+        : (bits & 0x7FF8_0000_0000_0000) == 0x7FF8_0000_0000_0000
+}
+
+/// Whether a result satisfies an `assert_return` expectation.
+func matches(_ value: Value, _ expected: WASTExpected) -> Bool {
+    switch expected {
+    case .value(let v):
+        switch (v, value) {
+        case (.refNull, .funcRef(let f)): return f == nil
+        case (.refNull, .externRef(let e)): return e == nil
+        case (.refExtern(let n), .externRef(let e)): return e == n
+        default: return (try? toValue(v)) == value
+        }
+    case .f32NaN(let canonical):
+        if case .f32(let bits) = value { return isNaN32(bits, canonical: canonical) }
+        return false
+    case .f64NaN(let canonical):
+        if case .f64(let bits) = value { return isNaN64(bits, canonical: canonical) }
+        return false
+    case .v128Lanes(let shape, let lanes):
+        guard case .v128(let v) = value else { return false }
+        let width = shape == "f64x2" ? 64 : 32
+        for (i, lane) in lanes.enumerated() {
+            let bitOffset = i * width
+            let word = bitOffset < 64 ? v.lo : v.hi
+            let shifted = word >> UInt64(bitOffset % 64)
+            let bits = width == 64 ? shifted : shifted & 0xFFFF_FFFF
+            switch lane {
+            case .bits(let b): if bits != b { return false }
+            case .nan(let canonical):
+                let ok = width == 64 ? isNaN64(bits, canonical: canonical) : isNaN32(UInt32(bits), canonical: canonical)
+                if !ok { return false }
+            }
+        }
+        return true
+    case .refNullAny:
+        switch value {
+        case .funcRef(let f): return f == nil
+        case .externRef(let e): return e == nil
+        default: return false
+        }
+    case .refExternAny:
+        if case .externRef(let e) = value { return e != nil }
+        return false
+    case .refFunc:
+        if case .funcRef(let f) = value { return f != nil }
+        return false
+    case .refKind:
+        return false
+    case .either(let alternatives):
+        return alternatives.contains { matches(value, $0) }
+    }
+}

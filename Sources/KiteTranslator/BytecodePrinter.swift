@@ -1,0 +1,62 @@
+/// Renders register bytecode as text, one instruction per line:
+///
+///     0003  i32.add dst=r6 a=r0 b=r2
+///
+/// The code must have been translated with `identityHandlers` (word 0 is the op number).
+/// Operand names and positions come from the instruction table, so the printer never
+/// needs to know an instruction by hand.
+public func printBytecode(_ function: CompiledFunction) -> String {
+    var lines: [String] = []
+    lines.append("; frame: locals from r\(function.localsStart), \(function.localSlots) local slots, "
+        + "\(function.constants.count) constants, \(function.frameSize) slots")
+    for (i, value) in function.constants.enumerated() {
+        lines.append("; r\(function.localsStart + function.localSlots + i) = const 0x\(String(value, radix: 16))")
+    }
+    let code = function.code
+    var at = 0
+    while at < code.count {
+        guard let op = Op(rawValue: UInt16(truncatingIfNeeded: code[at])) else {
+            lines.append(pad(at) + "  <unknown op \(code[at])>")
+            break
+        }
+        var text = pad(at) + "  " + op.name
+        for field in op.operands {
+            let word = code[at + 1 + field.word] >> UInt64(field.shift)
+            switch field.kind {
+            case .register: text += " \(field.name)=r\(word & 0xFFFF)"
+            case .u32: text += " \(field.name)=\(UInt32(truncatingIfNeeded: word))"
+            case .i32:
+                let delta = Int(Int32(bitPattern: UInt32(truncatingIfNeeded: word)))
+                text += " \(field.name)=@\(pad(at + delta))"
+            case .u64: text += " \(field.name)=\(word)"
+            }
+        }
+        at += op.wordCount
+        if op == .brTable {
+            let count = Int(UInt32(truncatingIfNeeded: code[at - 1] >> 16)) + 1
+            let entries = code[at..<min(at + count, code.count)].map { word -> String in
+                "@" + pad(at - op.wordCount + Int(Int32(bitPattern: UInt32(truncatingIfNeeded: word))))
+            }
+            text += " [" + entries.joined(separator: " ") + "]"
+            at += count
+        }
+        lines.append(text)
+    }
+    return lines.joined(separator: "\n") + "\n"
+}
+
+private func pad(_ n: Int) -> String {
+    let s = String(n)
+    return String(repeating: "0", count: max(0, 4 - s.count)) + s
+}
+
+/// Kinds of operand fields in the instruction table.
+public enum OperandKind: Sendable { case register, u32, i32, u64 }
+
+/// One operand field of an instruction: where it sits in the operand words.
+public struct OperandField: Sendable {
+    public let name: String
+    public let kind: OperandKind
+    public let word: Int
+    public let shift: Int
+}

@@ -1,0 +1,47 @@
+/// A frame slot index: the operand of a register-bytecode instruction.
+public typealias Reg = UInt16
+
+/// The register-bytecode stream of one function while it is being written.
+///
+/// Word 0 of an instruction is its handler: the address from `handlers` (direct threading),
+/// or the `Op` raw value when `handlers` is the identity table (golden tests, printing).
+public struct CodeBuffer {
+    public private(set) var words: [UInt64] = []
+    /// Start word and op of every instruction, in order (for rewriting register fields).
+    private(set) var instructions: [(at: Int, op: Op)] = []
+    let handlers: [UInt64]
+
+    init(handlers: [UInt64]) {
+        self.handlers = handlers
+    }
+
+    var count: Int { words.count }
+
+    /// Appends the handler word of `op`; returns its index (the instruction's start).
+    mutating func appendHandler(_ op: Op) -> Int {
+        instructions.append((words.count, op))
+        words.append(handlers[Int(op.rawValue)])
+        return words.count - 1
+    }
+
+    mutating func appendWord(_ word: UInt64) {
+        words.append(word)
+    }
+
+    /// Replaces the bits of one operand field (`width` bits at `shift` in word `index`).
+    mutating func patch(word index: Int, shift: Int, width: Int, value: UInt64) {
+        let mask: UInt64 = width == 64 ? ~0 : ((1 << UInt64(width)) - 1) << UInt64(shift)
+        words[index] = (words[index] & ~mask) | ((value << UInt64(shift)) & mask)
+    }
+
+    func field(word index: Int, shift: Int, width: Int) -> UInt64 {
+        let value = words[index] >> UInt64(shift)
+        return width == 64 ? value : value & ((1 << UInt64(width)) - 1)
+    }
+
+    /// Drops everything from `index` on (used to replace a compare by a fused branch).
+    mutating func truncate(to index: Int) {
+        words.removeSubrange(index...)
+        while let last = instructions.last, last.at >= index { instructions.removeLast() }
+    }
+}

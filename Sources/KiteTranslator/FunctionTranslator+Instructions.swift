@@ -1,0 +1,471 @@
+import KiteBinary
+
+extension FunctionTranslator {
+    /// Validates and translates one instruction. Nothing is emitted in unreachable code,
+    /// but it is still fully type-checked.
+    mutating func translate(_ instruction: Instruction) throws {
+        let previous = producer
+        producer = nil
+        switch instruction {
+        case .unreachable:
+            if reachable { code.emit_unreachable() }
+            markUnreachable()
+        case .nop:
+            break
+        case .block(let bt):
+            try enterBlock(.block, try context.blockType(bt, offset: offset))
+        case .loop(let bt):
+            try enterBlock(.loop, try context.blockType(bt, offset: offset))
+            controls[controls.count - 1].loopStart = code.count
+        case .if(let bt):
+            let type = try context.blockType(bt, offset: offset)
+            let condition = try pop(.i32)
+            try enterBlock(.if, type)
+            if reachable {
+                let at: Int
+                if let fused = fusedCompare(previous, condition: condition, negate: true) {
+                    at = fused
+                } else {
+                    at = code.emit_br_if_eqz(cond: condition.reg, off: 0)
+                }
+                controls[controls.count - 1].elseFixup = Fixup(instruction: at, word: at + 1, shift: branchOffsetShift(at))
+            }
+        case .else:
+            var frame = controls[controls.count - 1]
+            guard frame.kind == .if else { throw fail("else without if") }
+            try checkFrameEnd(frame)
+            if reachable {
+                for i in (stack.count - frame.type.results.count)..<stack.count { materialize(i) }
+                let at = code.emit_br(off: 0)
+                frame.fixups.append(Fixup(instruction: at, word: at + 1, shift: 0))
+            }
+            if let elseFixup = frame.elseFixup { patch(elseFixup, to: code.count) }
+            frame.elseFixup = nil
+            frame.kind = .else
+            frame.unreachable = false
+            controls[controls.count - 1] = frame
+            while stack.count > frame.height { _ = try pop() }
+            for t in frame.type.parameters { try push(t) }
+        case .end:
+            try endBlock(previous: previous)
+        case .br(let d):
+            let depth = try labelDepth(d)
+            _ = try checkLabelValues(depth: depth)
+            if reachable { emitBranch(depth: depth) }
+            markUnreachable()
+        case .brIf(let d):
+            let depth = try labelDepth(d)
+            let condition = try pop(.i32)
+            _ = try checkLabelValues(depth: depth)
+            if reachable { emitConditionalBranch(depth: depth, condition: condition, previous: previous) }
+        case .brTable(let targets, let defaultTarget):
+            try translateBrTable(targets: targets, defaultTarget: defaultTarget)
+        case .return:
+            try returnFromFunction(previous: previous)
+        case .call(let f):
+            let type = try context.functionType(f, offset: offset)
+            try emitCall(type) { code, base in code.emit_call(func: f, base: base) }
+        case .callIndirect(let typeIndex, let table):
+            let tableType = try context.table(table, offset: offset)
+            let type = try context.type(typeIndex, offset: offset)
+            guard tableType.elementType == .funcref else { throw fail("type mismatch") }
+            let index = try pop(.i32)
+            // The index sits above the arguments, so the callee frame does not overlap it
+            // before the handler has read it.
+            try emitCall(type) { code, base in
+                code.emit_call_indirect(type: typeIndex, index: index.reg, base: base, table: table)
+            }
+        case .drop:
+            _ = try pop()
+        case .select(let types):
+            try translateSelect(types)
+        case .localGet(let i):
+            let (type, slot) = try local(i)
+            try pushEntry(type, source: .local(slot))
+        case .localSet(let i):
+            let (type, slot) = try local(i)
+            let value = try pop(type)
+            if reachable { storeLocal(slot, value: value, type: type, previous: previous) }
+        case .localTee(let i):
+            let (type, slot) = try local(i)
+            let value = try pop(type)
+            if reachable { storeLocal(slot, value: value, type: type, previous: previous) }
+            try pushEntry(type, source: .local(slot))
+        case .globalGet(let g):
+            let type = try context.global(g, offset: offset)
+            let dst = try push(type.valueType).home
+            if reachable {
+                let at = type.valueType == .v128 ? code.emit_global_get_v128(dst: dst, global: g) : code.emit_global_get(dst: dst, global: g)
+                producer = Producer(instruction: at, op: type.valueType == .v128 ? .globalGetV128 : .globalGet, lowering: nil)
+            }
+        case .globalSet(let g):
+            let type = try context.global(g, offset: offset)
+            guard type.mutable else { throw fail("global is immutable") }
+            let value = try pop(type.valueType)
+            if reachable {
+                if type.valueType == .v128 { code.emit_global_set_v128(src: value.reg, global: g) } else { code.emit_global_set(src: value.reg, global: g) }
+            }
+        case .tableGet(let t):
+            let type = try context.table(t, offset: offset)
+            let index = try pop(.i32)
+            let dst = try push(.ref(type.elementType)).home
+            if reachable { code.emit_table_get(dst: dst, index: index.reg, table: t) }
+        case .tableSet(let t):
+            let type = try context.table(t, offset: offset)
+            let value = try pop(.ref(type.elementType))
+            let index = try pop(.i32)
+            if reachable { code.emit_table_set(index: index.reg, value: value.reg, table: t) }
+        case .load(let opcode, let memarg):
+            guard let lowering = loadLowering[opcode] else { throw fail("illegal opcode") }
+            try checkMemArg(memarg, size: lowering.size)
+            let address = try pop(.i32)
+            let dst = try push(lowering.type).home
+            if reachable {
+                let at = code.appendHandler(lowering.op)
+                code.appendWord(UInt64(dst) | UInt64(address.reg) << 16 | UInt64(UInt32(truncatingIfNeeded: memarg.offset)) << 32)
+                producer = Producer(instruction: at, op: lowering.op, lowering: nil)
+            }
+        case .store(let opcode, let memarg):
+            guard let lowering = storeLowering[opcode] else { throw fail("illegal opcode") }
+            try checkMemArg(memarg, size: lowering.size)
+            let value = try pop(lowering.type)
+            let address = try pop(.i32)
+            if reachable {
+                code.appendHandler(lowering.op)
+                code.appendWord(UInt64(address.reg) | UInt64(value.reg) << 16 | UInt64(UInt32(truncatingIfNeeded: memarg.offset)) << 32)
+            }
+        case .memorySize(let m):
+            try checkMemoryIndex(m)
+            let dst = try push(.i32).home
+            if reachable { code.emit_memory_size(dst: dst) }
+        case .memoryGrow(let m):
+            try checkMemoryIndex(m)
+            let delta = try pop(.i32)
+            let dst = try push(.i32).home
+            if reachable { code.emit_memory_grow(dst: dst, delta: delta.reg) }
+        case .i32Const(let v):
+            try constant(UInt64(UInt32(bitPattern: v)), .i32)
+        case .i64Const(let v):
+            try constant(UInt64(bitPattern: v), .i64)
+        case .f32Const(let bits):
+            try constant(UInt64(bits), .f32)
+        case .f64Const(let bits):
+            try constant(bits, .f64)
+        case .numeric(let opcode):
+            guard let lowering = numericLowering[opcode] else { throw fail("illegal opcode") }
+            let operands = try pop(lowering.parameters)
+            let dst = try push(lowering.result).home
+            if reachable {
+                let at = code.appendHandler(lowering.op)
+                var word = UInt64(dst)
+                for (i, operand) in operands.enumerated() { word |= UInt64(operand.reg) << UInt64(16 * (i + 1)) }
+                code.appendWord(word)
+                producer = Producer(instruction: at, op: lowering.op, lowering: lowering)
+            }
+        case .refNull(let type):
+            try constant(0, .ref(type))
+        case .refIsNull:
+            let value = try popRef()
+            let dst = try push(.i32).home
+            if reachable { code.emit_ref_is_null(dst: dst, src: value.reg) }
+        case .refFunc(let f):
+            _ = try context.functionType(f, offset: offset)
+            guard context.declaredFunctions.contains(f) else { throw fail("undeclared function reference") }
+            let dst = try push(.funcref).home
+            if reachable { code.emit_ref_func(dst: dst, func: f) }
+        case .memoryInit(let data, let m):
+            try checkMemoryIndex(m)
+            try context.checkData(data, offset: offset)
+            let (d, s, n) = try popThree(.i32, .i32, .i32)
+            if reachable { code.emit_memory_init(dst: d.reg, src: s.reg, count: n.reg, data: data) }
+        case .dataDrop(let data):
+            try context.checkData(data, offset: offset)
+            if reachable { code.emit_data_drop(data: data) }
+        case .memoryCopy(let dm, let sm):
+            try checkMemoryIndex(dm)
+            try checkMemoryIndex(sm)
+            let (d, s, n) = try popThree(.i32, .i32, .i32)
+            if reachable { code.emit_memory_copy(dst: d.reg, src: s.reg, count: n.reg) }
+        case .memoryFill(let m):
+            try checkMemoryIndex(m)
+            let (d, v, n) = try popThree(.i32, .i32, .i32)
+            if reachable { code.emit_memory_fill(dst: d.reg, value: v.reg, count: n.reg) }
+        case .tableInit(let elem, let table):
+            let tableType = try context.table(table, offset: offset)
+            let elemType = try context.elementType(elem, offset: offset)
+            guard tableType.elementType == elemType else { throw fail("type mismatch") }
+            let (d, s, n) = try popThree(.i32, .i32, .i32)
+            if reachable { code.emit_table_init(dst: d.reg, src: s.reg, count: n.reg, table: table, elem: elem) }
+        case .elemDrop(let elem):
+            _ = try context.elementType(elem, offset: offset)
+            if reachable { code.emit_elem_drop(elem: elem) }
+        case .tableCopy(let dt, let st):
+            let dstType = try context.table(dt, offset: offset)
+            let srcType = try context.table(st, offset: offset)
+            guard dstType.elementType == srcType.elementType else { throw fail("type mismatch") }
+            let (d, s, n) = try popThree(.i32, .i32, .i32)
+            if reachable { code.emit_table_copy(dst: d.reg, src: s.reg, count: n.reg, dst_table: dt, src_table: st) }
+        case .tableGrow(let t):
+            let type = try context.table(t, offset: offset)
+            let delta = try pop(.i32)
+            let initial = try pop(.ref(type.elementType))
+            let dst = try push(.i32).home
+            if reachable { code.emit_table_grow(dst: dst, init: initial.reg, delta: delta.reg, table: t) }
+        case .tableSize(let t):
+            _ = try context.table(t, offset: offset)
+            let dst = try push(.i32).home
+            if reachable { code.emit_table_size(dst: dst, table: t) }
+        case .tableFill(let t):
+            let type = try context.table(t, offset: offset)
+            let count = try pop(.i32)
+            let value = try pop(.ref(type.elementType))
+            let start = try pop(.i32)
+            if reachable { code.emit_table_fill(start: start.reg, value: value.reg, count: count.reg, table: t) }
+        case .simd:
+            throw fail("SIMD instructions are not supported yet")
+        }
+    }
+
+    // MARK: Pieces
+
+    func local(_ index: UInt32) throws -> (ValueType, Reg) {
+        guard Int(index) < locals.count else { throw fail("unknown local \(index)") }
+        return (locals[Int(index)], localSlot[Int(index)])
+    }
+
+    mutating func popThree(_ a: ValueType, _ b: ValueType, _ c: ValueType) throws -> (Entry, Entry, Entry) {
+        let z = try pop(c)
+        let y = try pop(b)
+        let x = try pop(a)
+        return (x, y, z)
+    }
+
+    mutating func checkMemoryIndex(_ index: UInt32) throws {
+        _ = try context.memory(index, offset: offset)
+        // Valid, but not executable yet: finish validating so invalid modules still get
+        // their proper error, then refuse in finish().
+        if index != 0 && unsupported == nil { unsupported = fail("multiple memories are not supported yet") }
+    }
+
+    mutating func checkMemArg(_ memarg: MemArg, size: Int) throws {
+        try checkMemoryIndex(memarg.memory)
+        // Compare exponents: the immediate may be any u32, far beyond a shift's range.
+        if memarg.align > UInt32(size.trailingZeroBitCount) { throw fail("alignment must not be larger than natural") }
+        if memarg.offset > UInt64(UInt32.max) { throw fail("offset out of range") }
+    }
+
+    /// `local.set`: retarget the producer of the value when it is the instruction just
+    /// emitted, otherwise copy. Other stack entries reading the local are preserved first.
+    mutating func storeLocal(_ slot: Reg, value: Entry, type: ValueType, previous: Producer?) {
+        if value.source == .local(slot) { return }
+        let othersReadIt = stack.contains { $0.source == .local(slot) }
+        if !othersReadIt, let p = previous, value.source == .temp, p.instruction + p.op.wordCount == code.count,
+           code.field(word: p.instruction + 1, shift: 0, width: 16) == UInt64(value.home) {
+            code.patch(word: p.instruction + 1, shift: 0, width: 16, value: UInt64(slot))
+            return
+        }
+        preserveLocal(slot)
+        emitCopy(to: slot, from: value.reg, type: type)
+    }
+
+    /// When `condition` is the result of the comparison emitted just before, drops that
+    /// instruction and emits one compare-and-branch in its place. Returns its start.
+    mutating func fusedCompare(_ previous: Producer?, condition: Entry, negate: Bool) -> Int? {
+        guard let p = previous, let lowering = p.lowering, let fusedOp = negate ? lowering.branchUnless : lowering.branchIf,
+              condition.source == .temp, p.instruction + p.op.wordCount == code.count,
+              code.field(word: p.instruction + 1, shift: 0, width: 16) == UInt64(condition.home) else { return nil }
+        let a = Reg(code.field(word: p.instruction + 1, shift: 16, width: 16))
+        let b = Reg(code.field(word: p.instruction + 1, shift: 32, width: 16))
+        code.truncate(to: p.instruction)
+        let at = code.appendHandler(fusedOp)
+        if lowering.parameters.count == 2 {
+            code.appendWord(UInt64(a) | UInt64(b) << 16)  // offset patched later at shift 32
+        } else {
+            code.appendWord(UInt64(a))  // offset patched later at shift 16
+        }
+        return at
+    }
+
+    /// Where the 32-bit offset of the conditional branch starting at `at` sits in its operand word.
+    func branchOffsetShift(_ at: Int) -> Int {
+        let op = code.instructions.last!.op
+        return op.operands.first { $0.name == "off" }!.shift
+    }
+
+    mutating func enterBlock(_ kind: Control.Kind, _ type: FunctionType) throws {
+        let params = try pop(type.parameters)
+        // Parameters go back on the stack, then everything naming a local is copied out.
+        for (t, e) in zip(type.parameters, params) { try pushEntry(t, source: e.source) }
+        materializeLocals()
+        if kind == .loop || kind == .if {
+            // Back edges write loop parameters into their slots, and the else arm reads the
+            // parameters from their slots, so they must live there.
+            for i in (stack.count - params.count)..<stack.count { materialize(i) }
+        }
+        let height = stack.count - params.count
+        let slotHeightAtEntry = slotHeight - type.parameters.reduce(0) { $0 + $1.slotCount }
+        controls.append(Control(kind: kind, type: type, height: height, slotHeight: slotHeightAtEntry,
+                                dead: !reachable))
+    }
+
+    func checkFrameEnd(_ frame: Control) throws {
+        let results = frame.type.results
+        guard stack.count >= frame.height + (frame.unreachable ? 0 : results.count) else { throw fail("type mismatch") }
+        var copy = self
+        _ = try copy.pop(results)
+        if copy.stack.count != frame.height { throw fail("type mismatch") }
+    }
+
+    mutating func endBlock(previous: Producer?) throws {
+        let frame = controls[controls.count - 1]
+        try checkFrameEnd(frame)
+        if frame.kind == .function {
+            if reachable {
+                emitReturnSequence(previous: previous)
+            }
+            controls.removeLast()
+            return
+        }
+        if frame.kind == .if && frame.type.parameters != frame.type.results { throw fail("type mismatch") }
+        if reachable {
+            for i in (stack.count - frame.type.results.count)..<stack.count { materialize(i) }
+        }
+        for fixup in frame.fixups { patch(fixup, to: code.count) }
+        if let elseFixup = frame.elseFixup { patch(elseFixup, to: code.count) }
+        while stack.count > frame.height { _ = try pop() }
+        controls.removeLast()
+        for t in frame.type.results { try push(t) }
+    }
+
+    mutating func returnFromFunction(previous: Producer?) throws {
+        let entries = try pop(functionType.results)
+        for (t, e) in zip(functionType.results, entries) { try pushEntry(t, source: e.source) }
+        if reachable { emitReturnSequence(previous: previous) }
+        markUnreachable()
+    }
+
+    /// Unconditional branch with the label's values already checked on top of the stack.
+    mutating func emitBranch(depth: Int) {
+        if depth == controls.count - 1 {
+            emitReturnSequence()
+            return
+        }
+        moveToLabel(depth: depth)
+        branch(to: depth, emit: { $0.emit_br(off: 0) }, offsetField: (0, 0))
+    }
+
+    mutating func emitConditionalBranch(depth: Int, condition: Entry, previous: Producer?) {
+        let target = controls[controls.count - 1 - depth]
+        let needsMoves: Bool
+        if depth == controls.count - 1 {
+            needsMoves = true  // a branch to the function label is a return
+        } else {
+            var dst = target.slotHeight
+            var moves = false
+            for i in (stack.count - target.labelTypes.count)..<stack.count {
+                if stack[i].reg != Self.tempTag | Reg(truncatingIfNeeded: dst) { moves = true }
+                dst += stack[i].type?.slotCount ?? 1
+            }
+            needsMoves = moves
+        }
+        if !needsMoves {
+            if let at = fusedCompare(previous, condition: condition, negate: false) {
+                let shift = code.instructions.last!.op.operands.first { $0.name == "off" }!.shift
+                addFixup(depth: depth, Fixup(instruction: at, word: at + 1, shift: shift))
+            } else {
+                branch(to: depth, emit: { $0.emit_br_if_nez(cond: condition.reg, off: 0) }, offsetField: (0, 16))
+            }
+            return
+        }
+        // Skip over the moves when the branch is not taken.
+        let skip: Fixup
+        if let at = fusedCompare(previous, condition: condition, negate: true) {
+            skip = Fixup(instruction: at, word: at + 1, shift: branchOffsetShift(at))
+        } else {
+            let at = code.emit_br_if_eqz(cond: condition.reg, off: 0)
+            skip = Fixup(instruction: at, word: at + 1, shift: 16)
+        }
+        emitBranch(depth: depth)
+        patch(skip, to: code.count)
+    }
+
+    mutating func addFixup(depth: Int, _ fixup: Fixup) {
+        let target = controls.count - 1 - depth
+        if controls[target].kind == .loop {
+            patch(fixup, to: controls[target].loopStart)
+        } else {
+            controls[target].fixups.append(fixup)
+        }
+    }
+
+    mutating func translateBrTable(targets: [UInt32], defaultTarget: UInt32) throws {
+        let index = try pop(.i32)
+        let defaultDepth = try labelDepth(defaultTarget)
+        let arity = controls[controls.count - 1 - defaultDepth].labelTypes.count
+        var depths: [Int] = []
+        for t in targets {
+            let depth = try labelDepth(t)
+            guard controls[controls.count - 1 - depth].labelTypes.count == arity else { throw fail("type mismatch") }
+            // Each target's types must match the values on the stack.
+            var probe = self
+            _ = try probe.checkLabelValues(depth: depth)
+            depths.append(depth)
+        }
+        _ = try checkLabelValues(depth: defaultDepth)
+        depths.append(defaultDepth)
+        if reachable {
+            let at = code.emit_br_table(index: index.reg, count: UInt32(targets.count))
+            let tableStart = code.count
+            for _ in depths { code.appendWord(0) }
+            // Every entry jumps to a small landing pad that moves the values and branches.
+            // Pads for the same label are shared.
+            var pads: [Int: Int] = [:]
+            for (i, depth) in depths.enumerated() {
+                let pad: Int
+                if let existing = pads[depth] {
+                    pad = existing
+                } else {
+                    pad = code.count
+                    pads[depth] = pad
+                    emitBranch(depth: depth)
+                }
+                let delta = Int32(truncatingIfNeeded: pad - at)
+                code.patch(word: tableStart + i, shift: 0, width: 64, value: UInt64(UInt32(bitPattern: delta)))
+            }
+        }
+        markUnreachable()
+    }
+
+    mutating func translateSelect(_ types: [ValueType]?) throws {
+        if let types, types.count != 1 { throw fail("invalid result arity") }
+        let condition = try pop(.i32)
+        let b = try pop()
+        let a = try pop()
+        let type = types?.first ?? a.type ?? b.type
+        if let declared = types?.first {
+            if let t = a.type, t != declared { throw fail("type mismatch") }
+            if let t = b.type, t != declared { throw fail("type mismatch") }
+        } else {
+            if let ta = a.type, let tb = b.type, ta != tb { throw fail("type mismatch") }
+            if let t = type, case .ref = t { throw fail("type mismatch") }
+        }
+        let dst = try push(type).home
+        if reachable {
+            let at = type == .v128
+                ? code.emit_select_v128(dst: dst, a: a.reg, b: b.reg, cond: condition.reg)
+                : code.emit_select(dst: dst, a: a.reg, b: b.reg, cond: condition.reg)
+            producer = Producer(instruction: at, op: type == .v128 ? .selectV128 : .select, lowering: nil)
+        }
+    }
+
+    /// Arguments must sit in consecutive temporaries: the callee's frame starts at the first.
+    mutating func emitCall(_ type: FunctionType, emit: (inout CodeBuffer, Reg) -> Int) throws {
+        let args = try pop(type.parameters)
+        for (t, e) in zip(type.parameters, args) { try pushEntry(t, source: e.source) }
+        for i in (stack.count - args.count)..<stack.count { materialize(i) }
+        let base = Self.tempTag | Reg(truncatingIfNeeded: slotHeight - type.parameters.reduce(0) { $0 + $1.slotCount })
+        if reachable { _ = emit(&code, base) }
+        _ = try pop(type.parameters)
+        for t in type.results { try push(t) }
+    }
+}

@@ -1,0 +1,318 @@
+import KiteBinary
+
+/// One function after validation and translation.
+public struct CompiledFunction: Sendable {
+    /// Register bytecode; word 0 of each instruction is its handler (see `CodeBuffer`).
+    public var code: [UInt64]
+    /// Constant slot values, copied into the frame after the locals on entry.
+    public var constants: [UInt64]
+    public var typeIndex: UInt32
+    /// Frame slots: [params or results: localsStart][locals: localSlots][constants][temporaries].
+    public var localsStart: Int
+    public var localSlots: Int
+    public var frameSize: Int
+}
+
+/// Validates one function body and translates it into register bytecode in the same pass.
+///
+/// Operand-stack values become frame slots: the value at stack slot height h lives in
+/// "temporary" h. `local.get` and constants emit nothing: the stack entry just names the
+/// local's or the constant's slot, and the consumer reads it directly. A value is copied
+/// into its temporary ("materialized") only when it must be: before its local is
+/// overwritten, at control-flow joins, and as call arguments.
+///
+/// Temporaries are written tagged (`tempTag | height`) because their final slot depends on
+/// how many constants the function uses; `finish()` rewrites them once that is known.
+struct FunctionTranslator {
+    struct Entry {
+        enum Source: Equatable { case temp, local(Reg), constant(Reg) }
+        var type: ValueType?  // nil: unknown (polymorphic stack in unreachable code)
+        var source: Source
+        var home: Reg
+        var reg: Reg {
+            switch source {
+            case .temp: return home
+            case .local(let r), .constant(let r): return r
+            }
+        }
+    }
+
+    struct Fixup {
+        let instruction: Int
+        let word: Int
+        let shift: Int
+    }
+
+    struct Control {
+        enum Kind { case function, block, loop, `if`, `else` }
+        var kind: Kind
+        var type: FunctionType
+        var height: Int
+        var slotHeight: Int
+        /// After br/return/unreachable: the stack is polymorphic (validation).
+        var unreachable = false
+        /// Entered from unreachable code: validated, but no code is emitted.
+        var dead = false
+        var loopStart = 0
+        var fixups: [Fixup] = []
+        var elseFixup: Fixup?
+        var labelTypes: [ValueType] { kind == .loop ? type.parameters : type.results }
+    }
+
+    /// A value-producing instruction just emitted, whose destination is the top temporary:
+    /// `local.set` may retarget it, and `br_if`/`if` may fuse a comparison into the branch.
+    struct Producer {
+        let instruction: Int
+        let op: Op
+        let lowering: NumericLowering?
+    }
+
+    static let tempTag: Reg = 0x8000
+
+    let context: ModuleContext
+    let functionType: FunctionType
+    let typeIndex: UInt32
+    var code: CodeBuffer
+    var locals: [ValueType] = []
+    var localSlot: [Reg] = []
+    var localsStart = 0
+    var localsEnd = 0
+    var resultSlots = 0
+    var constants: [UInt64] = []
+    var constantSlots: [UInt64: Reg] = [:]
+    var stack: [Entry] = []
+    var slotHeight = 0
+    var maxSlotHeight = 0
+    var controls: [Control] = []
+    var producer: Producer?
+    var offset = 0
+    /// A valid construct this engine cannot run yet; reported once the body has validated.
+    var unsupported: ValidationError?
+
+    init(context: ModuleContext, typeIndex: UInt32, locals declared: [ValueType], handlers: [UInt64]) throws {
+        self.context = context
+        self.typeIndex = typeIndex
+        self.functionType = context.types[Int(typeIndex)]
+        self.code = CodeBuffer(handlers: handlers)
+        var slot = 0
+        for p in functionType.parameters {
+            locals.append(p)
+            localSlot.append(Reg(truncatingIfNeeded: slot))
+            slot += p.slotCount
+        }
+        resultSlots = functionType.results.reduce(0) { $0 + $1.slotCount }
+        localsStart = max(slot, resultSlots)
+        slot = localsStart
+        for l in declared {
+            locals.append(l)
+            localSlot.append(Reg(truncatingIfNeeded: slot))
+            slot += l.slotCount
+            if slot >= Int(Self.tempTag) { throw ValidationError("too many locals", offset: 0) }
+        }
+        localsEnd = slot
+        controls.append(Control(kind: .function, type: FunctionType(parameters: [], results: functionType.results),
+                                height: 0, slotHeight: 0))
+    }
+
+    var reachable: Bool {
+        let frame = controls[controls.count - 1]
+        return !frame.unreachable && !frame.dead
+    }
+
+    func fail(_ message: String) -> ValidationError { ValidationError(message, offset: offset) }
+
+    // MARK: Operand stack
+
+    @discardableResult
+    mutating func push(_ type: ValueType?) throws -> Entry {
+        let entry = Entry(type: type, source: .temp, home: Self.tempTag | Reg(truncatingIfNeeded: slotHeight))
+        slotHeight += type?.slotCount ?? 1
+        if slotHeight >= Int(Self.tempTag) - 2 { throw fail("function too large: operand stack exceeds the frame") }
+        maxSlotHeight = max(maxSlotHeight, slotHeight)
+        stack.append(entry)
+        return entry
+    }
+
+    mutating func pushEntry(_ type: ValueType?, source: Entry.Source) throws {
+        try push(type)
+        stack[stack.count - 1].source = source
+    }
+
+    mutating func pop() throws -> Entry {
+        let frame = controls[controls.count - 1]
+        if stack.count == frame.height {
+            if frame.unreachable { return Entry(type: nil, source: .temp, home: Self.tempTag | Reg(truncatingIfNeeded: slotHeight)) }
+            throw fail("type mismatch")
+        }
+        let entry = stack.removeLast()
+        slotHeight -= entry.type?.slotCount ?? 1
+        return entry
+    }
+
+    mutating func pop(_ expected: ValueType) throws -> Entry {
+        let entry = try pop()
+        if let t = entry.type, t != expected { throw fail("type mismatch") }
+        return entry
+    }
+
+    /// Pops values of `types` (the last one is on top); returns them bottom first.
+    mutating func pop(_ types: [ValueType]) throws -> [Entry] {
+        var entries: [Entry] = []
+        for t in types.reversed() { entries.append(try pop(t)) }
+        return entries.reversed()
+    }
+
+    mutating func popRef() throws -> Entry {
+        let entry = try pop()
+        if let t = entry.type, case .ref = t {} else if entry.type != nil { throw fail("type mismatch") }
+        return entry
+    }
+
+    /// Copies stack entry `index` into its temporary if it names a local or a constant.
+    mutating func materialize(_ index: Int) {
+        let entry = stack[index]
+        guard entry.source != .temp else { return }
+        if reachable { emitCopy(to: entry.home, from: entry.reg, type: entry.type) }
+        stack[index].source = .temp
+    }
+
+    /// Before local `slot` is overwritten, stack entries that still read it get their own copy.
+    mutating func preserveLocal(_ slot: Reg) {
+        for i in stack.indices where stack[i].source == .local(slot) { materialize(i) }
+    }
+
+    /// At control-flow boundaries every entry that names a local is copied out: code inside
+    /// the construct may run zero or many times, so a lazy copy there would be unsound.
+    mutating func materializeLocals() {
+        for i in stack.indices {
+            if case .local = stack[i].source { materialize(i) }
+        }
+    }
+
+    mutating func constant(_ bits: UInt64, _ type: ValueType) throws {
+        let reg: Reg
+        if let existing = constantSlots[bits] {
+            reg = existing
+        } else {
+            reg = Reg(truncatingIfNeeded: localsEnd + constants.count)
+            if Int(reg) >= Int(Self.tempTag) - 1 { throw fail("function too large: too many constants") }
+            constants.append(bits)
+            constantSlots[bits] = reg
+        }
+        try pushEntry(type, source: .constant(reg))
+    }
+
+    // MARK: Emission helpers
+
+    mutating func emitCopy(to dst: Reg, from src: Reg, type: ValueType?) {
+        guard dst != src else { return }
+        if type == .v128 { code.emit_copy_v128(dst: dst, src: src) } else { code.emit_copy(dst: dst, src: src) }
+    }
+
+    /// Emits a branch whose offset field is patched when the label is bound.
+    mutating func branch(to depth: Int, emit: (inout CodeBuffer) -> Int, offsetField: (word: Int, shift: Int)) {
+        let at = emit(&code)
+        let target = controls.count - 1 - depth
+        let fixup = Fixup(instruction: at, word: at + 1 + offsetField.word, shift: offsetField.shift)
+        if controls[target].kind == .loop {
+            patch(fixup, to: controls[target].loopStart)
+        } else {
+            controls[target].fixups.append(fixup)
+        }
+    }
+
+    mutating func patch(_ fixup: Fixup, to target: Int) {
+        let delta = Int32(truncatingIfNeeded: target - fixup.instruction)
+        code.patch(word: fixup.word, shift: fixup.shift, width: 32, value: UInt64(UInt32(bitPattern: delta)))
+    }
+
+    /// Moves the top `types.count` stack values into the slots of label `depth` (without popping).
+    mutating func moveToLabel(depth: Int) {
+        let target = controls[controls.count - 1 - depth]
+        let n = target.labelTypes.count
+        var dst = target.slotHeight
+        for i in (stack.count - n)..<stack.count {
+            let entry = stack[i]
+            emitCopy(to: Self.tempTag | Reg(truncatingIfNeeded: dst), from: entry.reg, type: entry.type)
+            dst += entry.type?.slotCount ?? 1
+        }
+    }
+
+    /// Writes the top results into slots 0..<resultSlots and returns to the caller.
+    /// `previous` is the instruction just emitted, when it produced the (single) result:
+    /// it then writes slot 0 directly.
+    mutating func emitReturnSequence(previous: Producer? = nil) {
+        let n = functionType.results.count
+        let first = stack.count - n
+        if n == 1, let top = stack.last, top.type != .v128 {
+            if top.source == .temp, let p = previous, p.instruction + p.op.wordCount == code.count,
+               code.field(word: p.instruction + 1, shift: 0, width: 16) == UInt64(top.home) {
+                code.patch(word: p.instruction + 1, shift: 0, width: 16, value: 0)
+                code.emit_return()
+            } else if top.reg == 0 {
+                code.emit_return()
+            } else {
+                code.emit_return_value(src: top.reg)
+            }
+            return
+        }
+        // A result read from a parameter slot that an earlier result overwrites must be copied
+        // out first; temporaries and constants live above the result area and are safe.
+        var needsStaging = false
+        var dst = 0
+        for i in first..<stack.count {
+            if case .local(let r) = stack[i].source, Int(r) < resultSlots, Int(r) != dst { needsStaging = true }
+            dst += stack[i].type?.slotCount ?? 1
+        }
+        if needsStaging {
+            for i in first..<stack.count { materialize(i) }
+        }
+        dst = 0
+        for i in first..<stack.count {
+            emitCopy(to: Reg(dst), from: stack[i].reg, type: stack[i].type)
+            dst += stack[i].type?.slotCount ?? 1
+        }
+        code.emit_return()
+    }
+
+    /// Checks that the label's values are on top of the stack (their types), without popping.
+    mutating func checkLabelValues(depth: Int) throws -> [ValueType] {
+        let types = controls[controls.count - 1 - depth].labelTypes
+        let entries = try pop(types)
+        for (t, e) in zip(types, entries) { try pushEntry(t, source: e.source) }
+        return types
+    }
+
+    mutating func markUnreachable() {
+        let frame = controls[controls.count - 1]
+        while stack.count > frame.height { _ = try? pop() }
+        controls[controls.count - 1].unreachable = true
+    }
+
+    func labelDepth(_ depth: UInt32) throws -> Int {
+        guard Int(depth) < controls.count else { throw fail("unknown label") }
+        return Int(depth)
+    }
+
+    // MARK: Finishing
+
+    /// Rewrites tagged temporaries to their final slots, after the constants.
+    mutating func finish() throws -> CompiledFunction {
+        if let unsupported { throw unsupported }
+        let tempBase = localsEnd + constants.count
+        let frameSize = tempBase + maxSlotHeight + 2
+        guard frameSize < 0xFFFF else { throw fail("function too large: frame exceeds 65535 slots") }
+        var words = code.words
+        for (at, op) in code.instructions {
+            for field in op.operands where field.kind == .register {
+                let w = at + 1 + field.word
+                let value = (words[w] >> UInt64(field.shift)) & 0xFFFF
+                guard value & UInt64(Self.tempTag) != 0 else { continue }
+                let final = UInt64(tempBase) + (value & 0x7FFF)
+                words[w] = (words[w] & ~(0xFFFF << UInt64(field.shift))) | (final << UInt64(field.shift))
+            }
+        }
+        return CompiledFunction(code: words, constants: constants, typeIndex: typeIndex,
+                                localsStart: localsStart, localSlots: localsEnd - localsStart, frameSize: frameSize)
+    }
+}

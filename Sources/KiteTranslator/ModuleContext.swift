@@ -1,0 +1,104 @@
+import KiteBinary
+
+/// What a function body may refer to: the module's index spaces, imports first.
+struct ModuleContext {
+    var types: [FunctionType]
+    /// Type index of every function, imported ones first.
+    var functionTypes: [UInt32]
+    var globals: [GlobalType]
+    var tables: [TableType]
+    var memories: [MemoryType]
+    var elementTypes: [RefType]
+    /// nil when the module has no data count section.
+    var dataCount: UInt32?
+    /// Functions that `ref.func` may name (C.refs in the spec).
+    var declaredFunctions: Set<UInt32>
+    /// Number of imported globals (constant expressions of Wasm 2.0 may read only those).
+    var importedGlobalCount: Int
+
+    init(module: Module) {
+        types = module.types
+        var functionTypes: [UInt32] = []
+        var globals: [GlobalType] = []
+        var tables: [TableType] = []
+        var memories: [MemoryType] = []
+        for entry in module.imports {
+            switch entry.descriptor {
+            case .function(let t): functionTypes.append(t)
+            case .global(let g): globals.append(g)
+            case .table(let t): tables.append(t)
+            case .memory(let m): memories.append(m)
+            }
+        }
+        importedGlobalCount = globals.count
+        functionTypes += module.functions
+        globals += module.globals.map(\.type)
+        tables += module.tables
+        memories += module.memories
+        self.functionTypes = functionTypes
+        self.globals = globals
+        self.tables = tables
+        self.memories = memories
+        elementTypes = module.elements.map(\.type)
+        dataCount = module.dataCount
+        var declared = Set<UInt32>()
+        func scan(_ expr: ConstExpression) {
+            for case .refFunc(let f) in expr.instructions { declared.insert(f) }
+        }
+        module.globals.forEach { scan($0.initializer) }
+        for segment in module.elements {
+            segment.initializers.forEach(scan)
+            if case .active(_, let offset) = segment.mode { scan(offset) }
+        }
+        for segment in module.data {
+            if case .active(_, let offset) = segment.mode { scan(offset) }
+        }
+        for export in module.exports {
+            if case .function(let f) = export.descriptor { declared.insert(f) }
+        }
+        declaredFunctions = declared
+    }
+
+    func functionType(_ index: UInt32, offset: Int) throws -> FunctionType {
+        guard Int(index) < functionTypes.count else { throw ValidationError("unknown function \(index)", offset: offset) }
+        return types[Int(functionTypes[Int(index)])]
+    }
+
+    func type(_ index: UInt32, offset: Int) throws -> FunctionType {
+        guard Int(index) < types.count else { throw ValidationError("unknown type \(index)", offset: offset) }
+        return types[Int(index)]
+    }
+
+    func blockType(_ blockType: BlockType, offset: Int) throws -> FunctionType {
+        switch blockType {
+        case .empty: return FunctionType(parameters: [], results: [])
+        case .value(let t): return FunctionType(parameters: [], results: [t])
+        case .typeIndex(let i): return try type(i, offset: offset)
+        }
+    }
+
+    func global(_ index: UInt32, offset: Int) throws -> GlobalType {
+        guard Int(index) < globals.count else { throw ValidationError("unknown global \(index)", offset: offset) }
+        return globals[Int(index)]
+    }
+
+    func table(_ index: UInt32, offset: Int) throws -> TableType {
+        guard Int(index) < tables.count else { throw ValidationError("unknown table \(index)", offset: offset) }
+        return tables[Int(index)]
+    }
+
+    func memory(_ index: UInt32, offset: Int) throws -> MemoryType {
+        guard Int(index) < memories.count else { throw ValidationError("unknown memory \(index)", offset: offset) }
+        return memories[Int(index)]
+    }
+
+    func elementType(_ index: UInt32, offset: Int) throws -> RefType {
+        guard Int(index) < elementTypes.count else { throw ValidationError("unknown elem segment \(index)", offset: offset) }
+        return elementTypes[Int(index)]
+    }
+
+    func checkData(_ index: UInt32, offset: Int) throws {
+        guard let count = dataCount else { throw DecodingError("data count section required", offset: offset) }
+        guard index < count else { throw ValidationError("unknown data segment \(index)", offset: offset) }
+    }
+}

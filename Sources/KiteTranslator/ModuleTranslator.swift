@@ -1,0 +1,134 @@
+import KiteBinary
+
+/// A module that passed validation, with every function translated to register bytecode.
+public struct TranslatedModule: Sendable {
+    public let module: Module
+    /// The functions the module defines (imports excluded), in index order.
+    public let functions: [CompiledFunction]
+}
+
+/// Handler words that are just the op numbers: for printing and golden tests.
+public let identityHandlers: [UInt64] = Op.allCases.map { UInt64($0.rawValue) }
+
+/// Validates `module` and translates its functions. `handlers[op]` is what word 0 of each
+/// instruction holds (handler addresses for execution, `identityHandlers` for printing).
+public func translateModule(_ module: Module, handlers: [UInt64] = identityHandlers) throws -> TranslatedModule {
+    let context = ModuleContext(module: module)
+    try validateModuleFields(module, context)
+    guard module.functions.count == module.codes.count else {
+        throw DecodingError("function and code section have inconsistent lengths", offset: 0)
+    }
+    var functions: [CompiledFunction] = []
+    functions.reserveCapacity(module.codes.count)
+    for (typeIndex, code) in zip(module.functions, module.codes) {
+        functions.append(try translateFunction(module: module, context: context, typeIndex: typeIndex, code: code, handlers: handlers))
+    }
+    return TranslatedModule(module: module, functions: functions)
+}
+
+func translateFunction(module: Module, context: ModuleContext, typeIndex: UInt32, code: Code, handlers: [UInt64]) throws -> CompiledFunction {
+    var translator = try FunctionTranslator(context: context, typeIndex: typeIndex, locals: code.locals, handlers: handlers)
+    var reader = CodeReader(module: module, code: code)
+    while !translator.controls.isEmpty {
+        if reader.isAtEnd { throw DecodingError("unexpected end of section or function", offset: reader.offset) }
+        translator.offset = reader.offset
+        try translator.translate(try reader.read())
+    }
+    if !reader.isAtEnd { throw DecodingError("section size mismatch", offset: reader.offset) }
+    return try translator.finish()
+}
+
+func validateModuleFields(_ module: Module, _ context: ModuleContext) throws {
+    for entry in module.imports {
+        switch entry.descriptor {
+        case .function(let t): _ = try context.type(t, offset: 0)
+        case .table(let t): try validateTableLimits(t.limits)
+        case .memory(let m): try validateMemoryLimits(m.limits)
+        case .global: break
+        }
+    }
+    for t in module.functions { _ = try context.type(t, offset: 0) }
+    for t in module.tables { try validateTableLimits(t.limits) }
+    for m in module.memories { try validateMemoryLimits(m.limits) }
+    for (i, global) in module.globals.enumerated() {
+        try validateConstant(global.initializer, type: global.type.valueType, context: context,
+                             visibleGlobals: context.importedGlobalCount + i)
+    }
+    for segment in module.elements {
+        for item in segment.initializers {
+            try validateConstant(item, type: .ref(segment.type), context: context, visibleGlobals: context.globals.count)
+        }
+        if case .active(let table, let offset) = segment.mode {
+            let tableType = try context.table(table, offset: offset.offset)
+            guard tableType.elementType == segment.type else { throw ValidationError("type mismatch", offset: offset.offset) }
+            try validateConstant(offset, type: .i32, context: context, visibleGlobals: context.globals.count)
+        }
+    }
+    for segment in module.data {
+        if case .active(let memory, let offset) = segment.mode {
+            _ = try context.memory(memory, offset: offset.offset)
+            try validateConstant(offset, type: .i32, context: context, visibleGlobals: context.globals.count)
+        }
+    }
+    if let start = module.start {
+        let type = try context.functionType(start, offset: 0)
+        guard type.parameters.isEmpty && type.results.isEmpty else { throw ValidationError("start function", offset: 0) }
+    }
+    var names = Set<String>()
+    for export in module.exports {
+        guard names.insert(export.name).inserted else { throw ValidationError("duplicate export name", offset: 0) }
+        switch export.descriptor {
+        case .function(let i): _ = try context.functionType(i, offset: 0)
+        case .table(let i): _ = try context.table(i, offset: 0)
+        case .memory(let i): _ = try context.memory(i, offset: 0)
+        case .global(let i): _ = try context.global(i, offset: 0)
+        }
+    }
+}
+
+func validateTableLimits(_ limits: Limits) throws {
+    if let max = limits.max, limits.min > max {
+        throw ValidationError("size minimum must not be greater than maximum", offset: 0)
+    }
+}
+
+func validateMemoryLimits(_ limits: Limits) throws {
+    let cap: UInt64 = limits.is64 ? 1 << 48 : 65536
+    if limits.min > cap || (limits.max ?? 0) > cap {
+        throw ValidationError(limits.is64 ? "memory size must be at most 2^48 pages" : "memory size must be at most 65536 pages (4GiB)", offset: 0)
+    }
+    if let max = limits.max, limits.min > max {
+        throw ValidationError("size minimum must not be greater than maximum", offset: 0)
+    }
+}
+
+/// Constant expressions: constants, ref.null, ref.func, global.get of an immutable global
+/// defined before, and the extended-constant integer add/sub/mul.
+func validateConstant(_ expr: ConstExpression, type expected: ValueType, context: ModuleContext, visibleGlobals: Int) throws {
+    var stack: [ValueType] = []
+    func fail(_ message: String) -> ValidationError { ValidationError(message, offset: expr.offset) }
+    for instruction in expr.instructions {
+        switch instruction {
+        case .i32Const: stack.append(.i32)
+        case .i64Const: stack.append(.i64)
+        case .f32Const: stack.append(.f32)
+        case .f64Const: stack.append(.f64)
+        case .refNull(let t): stack.append(.ref(t))
+        case .refFunc(let f):
+            _ = try context.functionType(f, offset: expr.offset)
+            stack.append(.funcref)
+        case .globalGet(let g):
+            guard Int(g) < visibleGlobals else { throw fail("unknown global \(g)") }
+            let global = context.globals[Int(g)]
+            guard !global.mutable else { throw fail("constant expression required") }
+            stack.append(global.valueType)
+        case .numeric(let op) where [0x6A, 0x6B, 0x6C, 0x7C, 0x7D, 0x7E].contains(op):
+            let t: ValueType = op < 0x70 ? .i32 : .i64
+            guard stack.count >= 2, stack.removeLast() == t, stack.removeLast() == t else { throw fail("type mismatch") }
+            stack.append(t)
+        default:
+            throw fail("constant expression required")
+        }
+    }
+    guard stack == [expected] else { throw fail("type mismatch") }
+}

@@ -1,0 +1,1 @@
+// WASI preview1 for Kite: in progress (issue 4).

@@ -1,0 +1,295 @@
+#!/usr/bin/env python3
+"""Derives Kite's handlers, encoder and printer metadata from Tools/instructions.def.
+
+    python3 Tools/generate.py          # rewrite the generated files
+    python3 Tools/generate.py --check  # exit 1 if a committed generated file is stale
+
+Outputs (committed):
+    Sources/CKiteDispatch/Handlers.generated.inc       C handlers + handler address table
+    Sources/KiteTranslator/Generated/Ops.generated.swift  Op enum, layouts, emitters, lowering tables
+"""
+import os
+import re
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TABLE = os.path.join(ROOT, "Tools", "instructions.def")
+C_OUT = os.path.join(ROOT, "Sources", "CKiteDispatch", "Handlers.generated.inc")
+SWIFT_OUT = os.path.join(ROOT, "Sources", "KiteTranslator", "Generated", "Ops.generated.swift")
+
+CTYPE = {"i32": "uint32_t", "i64": "uint64_t", "f32": "float", "f64": "double"}
+FIELD = {"i32": "u32", "i64": "u64", "f32": "f32", "f64": "f64"}
+SWIFT_VT = {"i32": ".i32", "i64": ".i64", "f32": ".f32", "f64": ".f64"}
+BITS = {"r": 16, "u32": 32, "i32": 32, "u64": 64}
+CSIZE = {"uint8_t": 1, "int8_t": 1, "uint16_t": 2, "int16_t": 2, "uint32_t": 4, "int32_t": 4,
+         "uint64_t": 8, "int64_t": 8, "float": 4, "double": 8}
+
+
+class Op:
+    def __init__(self, name, operands, body, kind, wasm=None, params=None, result=None, extra=None):
+        self.name = name
+        self.operands = operands  # [(name, kind)]
+        self.body = body          # C statements, ending in a control transfer
+        self.kind = kind          # op / binary / unary / compare / testz / load / store / fused
+        self.wasm = wasm
+        self.params = params or []
+        self.result = result
+        self.extra = extra or {}
+        self.layout = layout(operands)
+
+    @property
+    def cname(self):
+        return re.sub(r"[^A-Za-z0-9]", "_", self.name)
+
+    @property
+    def swift_name(self):
+        parts = re.split(r"[._]", self.name)
+        return parts[0] + "".join(p[:1].upper() + p[1:] for p in parts[1:])
+
+    @property
+    def words(self):
+        return 1 + (max((w for (_, _, w, _) in self.layout), default=-1) + 1)
+
+
+def layout(operands):
+    """Packs fields in order into 64-bit words; a field never straddles two words."""
+    out, word, bit = [], 0, 0
+    for name, kind in operands:
+        size = BITS[kind]
+        if bit + size > 64:
+            word, bit = word + 1, 0
+        out.append((name, kind, word, bit))
+        bit += size
+    return out
+
+
+def value_body(expr, result_field):
+    if expr.strip().startswith("{"):
+        return f"{expr.strip()}"
+    return f"r = ({expr});"
+
+
+def parse():
+    ops = []
+    lines = open(TABLE).read().split("\n")
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        i += 1
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if line[0].isspace():
+            raise SystemExit(f"instructions.def:{i}: body line without an entry")
+        words = line.split()
+        form = words[0]
+        if form == "op":
+            name = words[1]
+            operands = [tuple(w.split(":")) for w in words[2:]]
+            body = []
+            while i < len(lines) and lines[i][:1].isspace() and lines[i].strip():
+                body.append(lines[i].strip())
+                i += 1
+            ops.append(Op(name, operands, "\n    ".join(body), "op"))
+        elif form in ("binary", "compare"):
+            m = re.match(r"\s*\w+\s+(\S+)\s+(0x[0-9A-Fa-f]+)\s+(\w+)\s+(\w+)\s+->\s+(\w+)\s+(.*)$", line)
+            name, wasm, t1, t2, tr, expr = m.groups()
+            body = (f"{CTYPE[t1]} a = sp[a_].{FIELD[t1]}; {CTYPE[t2]} b = sp[b_].{FIELD[t2]}; "
+                    f"{CTYPE[tr]} r; {value_body(expr, tr)} sp[dst].{FIELD[tr]} = r;\n    NEXT();")
+            ops.append(Op(name, [("dst", "r"), ("a_", "r"), ("b_", "r")], body, form,
+                          int(wasm, 16), [t1, t2], tr, {"expr": expr}))
+        elif form in ("unary", "testz"):
+            m = re.match(r"\s*\w+\s+(\S+)\s+(0x[0-9A-Fa-f]+)\s+(\w+)\s+->\s+(\w+)\s+(.*)$", line)
+            name, wasm, t1, tr, expr = m.groups()
+            body = (f"{CTYPE[t1]} a = sp[a_].{FIELD[t1]}; {CTYPE[tr]} r; {value_body(expr, tr)} "
+                    f"sp[dst].{FIELD[tr]} = r;\n    NEXT();")
+            ops.append(Op(name, [("dst", "r"), ("a_", "r")], body, form, int(wasm, 16), [t1], tr,
+                          {"expr": expr}))
+        elif form == "load":
+            _, name, wasm, t, ctype, convert = line.split(None, 5)
+            n = CSIZE[ctype]
+            body = (f"uint64_t ea = (uint64_t)sp[addr].u32 + offset; "
+                    f"if (ea + {n} > memsize) TRAP(KITE_TRAP_OUT_OF_BOUNDS_MEMORY); "
+                    f"{ctype} v; memcpy(&v, mem + ea, {n}); sp[dst].{FIELD[t]} = {convert};\n    NEXT();")
+            ops.append(Op(name, [("dst", "r"), ("addr", "r"), ("offset", "u32")], body, "load",
+                          int(wasm, 16), ["i32"], t, {"size": n}))
+        elif form == "store":
+            _, name, wasm, t, ctype, convert = line.split(None, 5)
+            n = CSIZE[ctype]
+            body = (f"uint64_t ea = (uint64_t)sp[addr].u32 + offset; "
+                    f"if (ea + {n} > memsize) TRAP(KITE_TRAP_OUT_OF_BOUNDS_MEMORY); "
+                    f"{CTYPE[t]} v = sp[value].{FIELD[t]}; {ctype} w = {convert}; memcpy(mem + ea, &w, {n});\n    NEXT();")
+            ops.append(Op(name, [("addr", "r"), ("value", "r"), ("offset", "u32")], body, "store",
+                          int(wasm, 16), ["i32", t], None, {"size": n}))
+        else:
+            raise SystemExit(f"instructions.def:{i}: unknown form {form}")
+    # Fused compare-and-branch: one instruction instead of a compare plus a br_if.
+    fused = []
+    for op in ops:
+        if op.kind == "compare":
+            t = op.params[0]
+            load_ab = f"{CTYPE[t]} a = sp[a_].{FIELD[t]}; {CTYPE[t]} b = sp[b_].{FIELD[t]};"
+            for prefix, neg in (("br_if_", ""), ("br_unless_", "!")):
+                cond = f"!({op.extra['expr']})" if neg else op.extra['expr']
+                body = f"{load_ab} if ({cond}) JUMP(off);\n    NEXT();"
+                fused.append(Op(prefix + op.name, [("a_", "r"), ("b_", "r"), ("off", "i32")], body, "fused",
+                                extra={"of": op.name, "negated": bool(neg)}))
+        elif op.kind == "testz":
+            t = op.params[0]
+            for prefix, neg in (("br_if_", ""), ("br_unless_", "!")):
+                cond = f"!({op.extra['expr']})" if neg else op.extra['expr']
+                body = f"{CTYPE[t]} a = sp[a_].{FIELD[t]}; if ({cond}) JUMP(off);\n    NEXT();"
+                fused.append(Op(prefix + op.name, [("a_", "r"), ("off", "i32")], body, "fused",
+                                extra={"of": op.name, "negated": bool(neg)}))
+    return ops + fused
+
+
+def gen_c(ops):
+    out = ["// Generated by Tools/generate.py from Tools/instructions.def. Do not edit.",
+           "// Each handler decodes its operands, does its work and tail-calls the next handler.", ""]
+    for op in ops:
+        out.append(f"// {op.name} " + " ".join(f"{n.rstrip('_')}:{k}" for n, k in op.operands))
+        out.append(f"KITE_HANDLER(kite_h_{op.cname}) {{")
+        out.append(f"    enum {{ LEN = {op.words} }};")
+        # Each field is read with one load of its own width (little-endian words), which
+        # compiles to a single movzx/mov instead of a shift-and-mask of the whole word.
+        for name, kind, word, bit in op.layout:
+            at = 8 * (1 + word) + bit // 8
+            if kind == "r":
+                out.append(f"    const uint32_t {name} = kite_operand_u16(pc, {at});")
+            elif kind == "u32":
+                out.append(f"    const uint32_t {name} = kite_operand_u32(pc, {at});")
+            elif kind == "i32":
+                out.append(f"    const int32_t {name} = (int32_t)kite_operand_u32(pc, {at});")
+            else:
+                out.append(f"    const uint64_t {name} = pc[{1 + word}];")
+        out.append(f"    {op.body}")
+        out.append("}")
+        out.append("")
+    out.append("const kite_handler kite_handler_table[] = {")
+    for op in ops:
+        out.append(f"    kite_h_{op.cname},")
+    out.append("};")
+    out.append(f"const uint32_t kite_handler_count = {len(ops)};")
+    return "\n".join(out) + "\n"
+
+
+def gen_swift(ops):
+    o = ["// Generated by Tools/generate.py from Tools/instructions.def. Do not edit.", "",
+         "import KiteBinary", "",
+         "/// Register-bytecode operations, in handler-table order.",
+         "public enum Op: UInt16, CaseIterable, Sendable {"]
+    for idx, op in enumerate(ops):
+        o.append(f"    case {esc(op.swift_name)} = {idx}")
+    o.append("}")
+    o.append("")
+    o.append("extension Op {")
+    o.append("    /// The name the bytecode printer shows.")
+    o.append("    public var name: String { Op.names[Int(rawValue)] }")
+    o.append("    /// Instruction length in 64-bit words, handler word included (br_table adds its entries).")
+    o.append("    public var wordCount: Int { Op.wordCounts[Int(rawValue)] }")
+    o.append("    /// Operand fields in encoding order.")
+    o.append("    public var operands: [OperandField] { Op.layouts[Int(rawValue)] }")
+    o.append("")
+    o.append("    static let names: [String] = [")
+    for op in ops:
+        o.append(f"        \"{op.name}\",")
+    o.append("    ]")
+    o.append("    static let wordCounts: [Int] = [" + ", ".join(str(op.words) for op in ops) + "]")
+    o.append("    static let layouts: [[OperandField]] = [")
+    for op in ops:
+        fields = ", ".join(f"OperandField(name: \"{n.rstrip('_')}\", kind: .{ {'r': 'register', 'u32': 'u32', 'i32': 'i32', 'u64': 'u64'}[k] }, word: {w}, shift: {b})"
+                           for (n, k, w, b) in op.layout)
+        o.append(f"        [{fields}],")
+    o.append("    ]")
+    o.append("}")
+    o.append("")
+    # Typed emitters.
+    o.append("extension CodeBuffer {")
+    for op in ops:
+        params = ", ".join(f"{esc(n.rstrip('_'))}: {swift_param_type(k)}" for n, k, _, _ in op.layout)
+        o.append(f"    /// Emits `{op.name}`; returns the word index of the instruction.")
+        o.append(f"    @discardableResult mutating func emit_{op.cname}({params}) -> Int {{")
+        o.append(f"        let at = appendHandler(.{esc(op.swift_name)})")
+        words = {}
+        for n, k, w, b in op.layout:
+            val = swift_word_expr(esc(n.rstrip('_')), k)
+            words.setdefault(w, []).append(f"({val} << {b})" if b else val)
+        for w in sorted(words):
+            o.append(f"        appendWord({' | '.join(words[w])})")
+        o.append("        return at")
+        o.append("    }")
+    o.append("}")
+    o.append("")
+    # Lowering tables.
+    o.append("/// How a plain Wasm numeric operator lowers: its register op and its typing.")
+    o.append("public struct NumericLowering: Sendable {")
+    o.append("    public let op: Op")
+    o.append("    public let parameters: [ValueType]")
+    o.append("    public let result: ValueType")
+    o.append("    /// Fused compare-and-branch forms, for integer comparisons.")
+    o.append("    public let branchIf: Op?")
+    o.append("    public let branchUnless: Op?")
+    o.append("}")
+    o.append("")
+    o.append("public struct MemoryLowering: Sendable {")
+    o.append("    public let op: Op")
+    o.append("    public let type: ValueType")
+    o.append("    /// Access size in bytes; the alignment immediate may not exceed its log2.")
+    o.append("    public let size: Int")
+    o.append("}")
+    o.append("")
+    fused = {(op.extra["of"], op.extra["negated"]): op for op in ops if op.kind == "fused"}
+    o.append("public let numericLowering: [UInt16: NumericLowering] = [")
+    for op in ops:
+        if op.kind in ("binary", "unary", "compare", "testz"):
+            bi = fused.get((op.name, False))
+            bu = fused.get((op.name, True))
+            o.append(f"    0x{op.wasm:X}: NumericLowering(op: .{op.swift_name}, parameters: [{', '.join(SWIFT_VT[p] for p in op.params)}], "
+                     f"result: {SWIFT_VT[op.result]}, branchIf: {('.' + bi.swift_name) if bi else 'nil'}, "
+                     f"branchUnless: {('.' + bu.swift_name) if bu else 'nil'}),")
+    o.append("]")
+    o.append("")
+    for kind in ("load", "store"):
+        o.append(f"public let {kind}Lowering: [UInt8: MemoryLowering] = [")
+        for op in ops:
+            if op.kind == kind:
+                t = op.result if kind == "load" else op.params[1]
+                o.append(f"    0x{op.wasm:X}: MemoryLowering(op: .{op.swift_name}, type: {SWIFT_VT[t]}, size: {op.extra['size']}),")
+        o.append("]")
+        o.append("")
+    return "\n".join(o)
+
+
+SWIFT_KEYWORDS = {"return", "func", "init", "if", "else", "default", "in", "import", "var", "let", "case", "switch"}
+
+
+def esc(name):
+    return f"`{name}`" if name in SWIFT_KEYWORDS else name
+
+
+def swift_param_type(kind):
+    return {"r": "Reg", "u32": "UInt32", "i32": "Int32", "u64": "UInt64"}[kind]
+
+
+def swift_word_expr(name, kind):
+    return {"r": f"UInt64({name})", "u32": f"UInt64({name})", "i32": f"UInt64(UInt32(bitPattern: {name}))",
+            "u64": name}[kind]
+
+
+def main():
+    ops = parse()
+    outputs = {C_OUT: gen_c(ops), SWIFT_OUT: gen_swift(ops)}
+    if "--check" in sys.argv:
+        stale = [p for p, text in outputs.items() if not os.path.exists(p) or open(p).read() != text]
+        for p in stale:
+            print(f"stale generated file: {os.path.relpath(p, ROOT)} (run python3 Tools/generate.py)")
+        sys.exit(1 if stale else 0)
+    for path, text in outputs.items():
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as f:
+            f.write(text)
+    print(f"generated {len(ops)} ops")
+
+
+if __name__ == "__main__":
+    main()
