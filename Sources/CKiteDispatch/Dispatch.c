@@ -40,7 +40,7 @@ static inline void kite_enter_frame(const KiteFunction *f, KiteSlot *nsp) {
 #define CALL_FUNCTION(fexpr, base) do { \
     KiteFunction *callee_ = (fexpr); \
     KiteSlot *nsp_ = sp + (base); \
-    if (callee_->kind == KITE_FUNCTION_HOST) { \
+    if (__builtin_expect(callee_->kind == KITE_FUNCTION_HOST, 0)) { \
         uint32_t t_ = ctx->hostCall(ctx, callee_, nsp_); \
         if (t_) TRAP(t_); \
         RELOAD_MEMORY(); \
@@ -55,8 +55,12 @@ static inline void kite_enter_frame(const KiteFunction *f, KiteSlot *nsp) {
     kite_enter_frame(callee_, nsp_); \
     pc = callee_->code; \
     sp = nsp_; \
-    ctx->instance = callee_->instance; \
-    RELOAD_MEMORY(); \
+    /* mem and memsize travel with the handler chain, so they are current unless the */ \
+    /* callee belongs to another instance. */ \
+    if (__builtin_expect(callee_->instance != ctx->instance, 0)) { \
+        ctx->instance = callee_->instance; \
+        RELOAD_MEMORY(); \
+    } \
     DISPATCH(); \
 } while (0)
 
@@ -67,8 +71,10 @@ static inline void kite_enter_frame(const KiteFunction *f, KiteSlot *nsp) {
     KiteFrameRecord *rec_ = &ctx->frames[--ctx->depth]; \
     pc = rec_->returnPc; \
     sp = rec_->callerSp; \
-    ctx->instance = rec_->callerInstance; \
-    RELOAD_MEMORY(); \
+    if (__builtin_expect(rec_->callerInstance != ctx->instance, 0)) { \
+        ctx->instance = rec_->callerInstance; \
+        RELOAD_MEMORY(); \
+    } \
     DISPATCH(); \
 } while (0)
 

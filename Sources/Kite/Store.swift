@@ -84,7 +84,7 @@ public final class Store {
     func invoke(_ function: Function, _ arguments: [Value]) throws -> [Value] {
         let type = function.type
         guard arguments.count == type.parameters.count,
-              zip(arguments, type.parameters).allSatisfy({ $0.type == $1 }) else {
+              zip(arguments, type.parameters).allSatisfy({ $0.fits($1) }) else {
             throw Trap("type mismatch: \(function.type) called with \(arguments.map(\.type))")
         }
         let base = nextFrameBase
@@ -143,7 +143,7 @@ private let kiteHostCallTrampoline: KiteHostCall = { context, function, args in
     if store.hostNesting > 200 { return KITE_TRAP_CALL_STACK_EXHAUSTED.rawValue }
     do {
         let results = try body(arguments)
-        guard results.count == type.results.count, zip(results, type.results).allSatisfy({ $0.type == $1 }) else {
+        guard results.count == type.results.count, zip(results, type.results).allSatisfy({ $0.fits($1) }) else {
             store.pendingHostError = Trap("host function returned \(results.map(\.type)), expected \(type.results)")
             return KITE_TRAP_HOST.rawValue
         }

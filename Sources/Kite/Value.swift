@@ -48,6 +48,16 @@ public enum Value: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// Whether this value may stand where `type` is expected (references: the right kind,
+    /// and not null for a non-nullable type).
+    public func fits(_ type: ValueType) -> Bool {
+        switch (self, type) {
+        case (.funcRef(let f), .ref(let r)): return r.isFunctionReference && (f != nil || r.nullable)
+        case (.externRef(let e), .ref(let r)): return r.heap == .extern && (e != nil || r.nullable)
+        default: return self.type == type
+        }
+    }
+
     /// The zero value of a type (what locals, tables and grown table slots start as).
     public static func zero(_ type: ValueType) -> Value {
         switch type {
@@ -56,8 +66,7 @@ public enum Value: Hashable, Sendable, CustomStringConvertible {
         case .f32: return .f32(0)
         case .f64: return .f64(0)
         case .v128: return .v128(V128(lo: 0, hi: 0))
-        case .ref(.funcref): return .funcRef(nil)
-        case .ref(.externref): return .externRef(nil)
+        case .ref(let r): return r.heap == .extern ? .externRef(nil) : .funcRef(nil)
         }
     }
 }
@@ -94,8 +103,9 @@ extension Value {
         case .f32: return .f32(UInt32(truncatingIfNeeded: bits))
         case .f64: return .f64(bits)
         case .v128: return .v128(V128(lo: bits, hi: slot[1].u64))
-        case .ref(.funcref): return .funcRef(store.function(forHandle: bits))
-        case .ref(.externref): return .externRef(bits == 0 ? nil : bits &- 1)
+        case .ref(let r):
+            if r.heap == .extern { return .externRef(bits == 0 ? nil : bits &- 1) }
+            return .funcRef(store.function(forHandle: bits))
         }
     }
 }

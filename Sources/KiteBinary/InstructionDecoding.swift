@@ -60,7 +60,7 @@ extension ByteCursor {
         case 0x45...0xC4: return .numeric(UInt16(opcode))
 
         case 0xD0:
-            return .refNull(try readRefType())
+            return .refNull(RefType(nullable: true, heap: try readHeapType()))
         case 0xD1: return .refIsNull
         case 0xD2: return .refFunc(try readU32())
 

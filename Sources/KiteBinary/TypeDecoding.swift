@@ -26,6 +26,7 @@ extension ByteCursor {
     mutating func readValueType() throws(DecodingError) -> ValueType {
         let start = position
         let code = try readByte()
+        if code == 0x63 || code == 0x64 { return .ref(try readTypedRef(nullable: code == 0x63)) }
         // The reference interpreter tries number, vector, then reference types, so an
         // unknown code is reported by the last attempt.
         guard let type = Self.valueType(code: code) else {
@@ -40,7 +41,29 @@ extension ByteCursor {
         switch code {
         case 0x70: return .funcref
         case 0x6F: return .externref
+        case 0x63, 0x64: return try readTypedRef(nullable: code == 0x63)
         default: throw typeCodeError(code, at: start, "malformed reference type")
+        }
+    }
+
+    /// `(ref null? ht)` after its 0x63/0x64 prefix.
+    mutating func readTypedRef(nullable: Bool) throws(DecodingError) -> RefType {
+        RefType(nullable: nullable, heap: try readHeapType())
+    }
+
+    /// A heap type: an abstract type code (a negative s33) or a type index.
+    mutating func readHeapType() throws(DecodingError) -> HeapType {
+        let start = position
+        let code = try readByte()
+        switch code {
+        case 0x70: return .func
+        case 0x6F: return .extern
+        default:
+            position = start
+            if let index = try? readS33(), index >= 0 { return .concrete(UInt32(truncatingIfNeeded: index)) }
+            position = start + 1
+            // GC's heap types (any, eq, i31, struct, array, none, ...) are not supported yet.
+            throw typeCodeError(code, at: start, "malformed reference type")
         }
     }
 
@@ -99,6 +122,7 @@ extension ByteCursor {
         let first = try readByte()
         if first == 0x40 { return .empty }
         if let type = Self.valueType(code: first) { return .value(type) }
+        if first == 0x63 || first == 0x64 { return .value(.ref(try readTypedRef(nullable: first == 0x63))) }
         position = start
         // Like the interpreter, try a type index first; if that is not a valid
         // non-negative s33, the error is that of reading a value type instead.

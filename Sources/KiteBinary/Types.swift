@@ -22,10 +22,44 @@ public enum ValueType: Hashable, Sendable, CustomStringConvertible {
     public var slotCount: Int { self == .v128 ? 2 : 1 }
 }
 
-/// Reference types of Wasm 2.0. (Typed references of Wasm 3.0 extend this enum.)
-public enum RefType: Hashable, Sendable, CustomStringConvertible {
-    case funcref, externref
-    public var description: String { self == .funcref ? "funcref" : "externref" }
+/// What a reference points to. Wasm 2.0 has `func` and `extern`; typed function references
+/// (Wasm 3.0) add concrete function types by index. (GC heap types extend this enum.)
+public enum HeapType: Hashable, Sendable, CustomStringConvertible {
+    case `func`
+    case extern
+    case concrete(UInt32)
+
+    public var description: String {
+        switch self {
+        case .func: return "func"
+        case .extern: return "extern"
+        case .concrete(let i): return "\(i)"
+        }
+    }
+}
+
+/// A reference type: `(ref null? heaptype)`. `funcref` and `externref` are the nullable
+/// abstract ones.
+public struct RefType: Hashable, Sendable, CustomStringConvertible {
+    public var nullable: Bool
+    public var heap: HeapType
+
+    public init(nullable: Bool, heap: HeapType) {
+        self.nullable = nullable
+        self.heap = heap
+    }
+
+    public static let funcref = RefType(nullable: true, heap: .func)
+    public static let externref = RefType(nullable: true, heap: .extern)
+
+    /// True for references to functions (abstract `func` or a concrete function type).
+    public var isFunctionReference: Bool { heap != .extern }
+
+    public var description: String {
+        if self == .funcref { return "funcref" }
+        if self == .externref { return "externref" }
+        return "(ref \(nullable ? "null " : "")\(heap))"
+    }
 }
 
 public struct FunctionType: Hashable, Sendable, CustomStringConvertible {

@@ -14,8 +14,7 @@ public func parseWAST(_ text: String) throws -> [WASTDirective] {
 /// Like `parseWAST(_:)`, for a script given as raw bytes.
 public func parseWAST(bytes: [UInt8]) throws -> [WASTDirective] {
     let doc = try Lexer.tokenize(bytes)
-    var parser = WASTParser(doc: doc)
-    return try parser.run()
+    return try WASTParser(doc: doc).run()
 }
 
 struct WASTParser {
@@ -24,7 +23,7 @@ struct WASTParser {
         "type", "rec", "import", "func", "table", "memory", "global", "tag", "export", "start", "elem", "data",
     ]
 
-    mutating func run() throws -> [WASTDirective] {
+    func run() throws -> [WASTDirective] {
         var r = Reader(doc: doc, pos: 0, end: doc.tokens.count)
         var directives: [WASTDirective] = []
         // A script may also be just the fields of one module.
@@ -34,13 +33,21 @@ struct WASTParser {
                 result = .success(try ModuleEncoder.encode(doc: doc, fields: r))
             } catch let e as TextError {
                 result = .failure(e)
+            } catch {
+                result = .failure(TextError("\(error)"))
             }
             let line = doc.position(ofOffset: doc.tokens[0].offset).line
             return [WASTDirective(line: line, command: .module(WASTModule(name: nil, source: .text(result), line: line)))]
         }
         while !r.atEnd {
-            guard r.atList else { throw r.unexpected() }
             let at = r.pos
+            guard r.atList else {
+                // A stray token between commands: report it, keep going.
+                let e = r.unexpected()
+                directives.append(WASTDirective(line: e.line, command: .unsupported(e.message)))
+                r.pos += 1
+                continue
+            }
             let line = doc.position(ofOffset: doc.tokens[at].offset).line
             let head = r.listHead ?? "?"
             var inner = try r.enterList()
@@ -49,6 +56,8 @@ struct WASTParser {
                 command = try self.command(head, at: at, &inner)
             } catch let e as TextError {
                 command = .unsupported("\(head): \(e.message) (\(e.line):\(e.column))")
+            } catch {
+                command = .unsupported("\(head): \(error)")
             }
             directives.append(WASTDirective(line: line, command: command))
         }

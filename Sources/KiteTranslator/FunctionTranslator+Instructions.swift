@@ -68,7 +68,7 @@ extension FunctionTranslator {
         case .callIndirect(let typeIndex, let table):
             let tableType = try context.table(table, offset: offset)
             let type = try context.type(typeIndex, offset: offset)
-            guard tableType.elementType == .funcref else { throw fail("type mismatch") }
+            guard context.isSubtype(tableType.elementType, .funcref) else { throw fail("type mismatch") }
             let index = try pop(.i32)
             // The index sits above the arguments, so the callee frame does not overlap it
             // before the handler has read it.
@@ -163,6 +163,7 @@ extension FunctionTranslator {
                 producer = Producer(instruction: at, op: lowering.op, lowering: lowering)
             }
         case .refNull(let type):
+            try context.checkTypeIndices(.ref(type), offset: offset)
             try constant(0, .ref(type))
         case .refIsNull:
             let value = try popRef()
@@ -171,7 +172,7 @@ extension FunctionTranslator {
         case .refFunc(let f):
             _ = try context.functionType(f, offset: offset)
             guard context.declaredFunctions.contains(f) else { throw fail("undeclared function reference") }
-            let dst = try push(.funcref).home
+            let dst = try push(.ref(RefType(nullable: false, heap: .concrete(context.functionTypes[Int(f)])))).home
             if reachable { code.emit_ref_func(dst: dst, func: f) }
         case .memoryInit(let data, let m):
             try checkMemoryIndex(m)
@@ -193,7 +194,7 @@ extension FunctionTranslator {
         case .tableInit(let elem, let table):
             let tableType = try context.table(table, offset: offset)
             let elemType = try context.elementType(elem, offset: offset)
-            guard tableType.elementType == elemType else { throw fail("type mismatch") }
+            guard context.isSubtype(elemType, tableType.elementType) else { throw fail("type mismatch") }
             let (d, s, n) = try popThree(.i32, .i32, .i32)
             if reachable { code.emit_table_init(dst: d.reg, src: s.reg, count: n.reg, table: table, elem: elem) }
         case .elemDrop(let elem):
@@ -202,7 +203,7 @@ extension FunctionTranslator {
         case .tableCopy(let dt, let st):
             let dstType = try context.table(dt, offset: offset)
             let srcType = try context.table(st, offset: offset)
-            guard dstType.elementType == srcType.elementType else { throw fail("type mismatch") }
+            guard context.isSubtype(srcType.elementType, dstType.elementType) else { throw fail("type mismatch") }
             let (d, s, n) = try popThree(.i32, .i32, .i32)
             if reachable { code.emit_table_copy(dst: d.reg, src: s.reg, count: n.reg, dst_table: dt, src_table: st) }
         case .tableGrow(let t):
@@ -443,8 +444,9 @@ extension FunctionTranslator {
         let a = try pop()
         let type = types?.first ?? a.type ?? b.type
         if let declared = types?.first {
-            if let t = a.type, t != declared { throw fail("type mismatch") }
-            if let t = b.type, t != declared { throw fail("type mismatch") }
+            try context.checkTypeIndices(declared, offset: offset)
+            if let t = a.type, !context.isSubtype(t, declared) { throw fail("type mismatch") }
+            if let t = b.type, !context.isSubtype(t, declared) { throw fail("type mismatch") }
         } else {
             if let ta = a.type, let tb = b.type, ta != tb { throw fail("type mismatch") }
             if let t = type, case .ref = t { throw fail("type mismatch") }

@@ -104,6 +104,7 @@ struct FunctionTranslator {
         localsStart = max(slot, resultSlots)
         slot = localsStart
         for l in declared {
+            try context.checkTypeIndices(l, offset: 0)
             locals.append(l)
             localSlot.append(Reg(truncatingIfNeeded: slot))
             slot += l.slotCount
@@ -151,7 +152,7 @@ struct FunctionTranslator {
 
     mutating func pop(_ expected: ValueType) throws -> Entry {
         let entry = try pop()
-        if let t = entry.type, t != expected { throw fail("type mismatch") }
+        if let t = entry.type, !context.isSubtype(t, expected) { throw fail("type mismatch") }
         return entry
     }
 

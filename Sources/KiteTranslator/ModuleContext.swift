@@ -72,7 +72,9 @@ struct ModuleContext {
     func blockType(_ blockType: BlockType, offset: Int) throws -> FunctionType {
         switch blockType {
         case .empty: return FunctionType(parameters: [], results: [])
-        case .value(let t): return FunctionType(parameters: [], results: [t])
+        case .value(let t):
+            try checkTypeIndices(t, offset: offset)
+            return FunctionType(parameters: [], results: [t])
         case .typeIndex(let i): return try type(i, offset: offset)
         }
     }

@@ -39,6 +39,9 @@ func translateFunction(module: Module, context: ModuleContext, typeIndex: UInt32
 }
 
 func validateModuleFields(_ module: Module, _ context: ModuleContext) throws {
+    for type in module.types { try context.checkTypeIndices(type, offset: 0) }
+    for t in context.globals { try context.checkTypeIndices(t.valueType, offset: 0) }
+    for t in context.tables { try context.checkTypeIndices(.ref(t.elementType), offset: 0) }
     for entry in module.imports {
         switch entry.descriptor {
         case .function(let t): _ = try context.type(t, offset: 0)
@@ -60,7 +63,7 @@ func validateModuleFields(_ module: Module, _ context: ModuleContext) throws {
         }
         if case .active(let table, let offset) = segment.mode {
             let tableType = try context.table(table, offset: offset.offset)
-            guard tableType.elementType == segment.type else { throw ValidationError("type mismatch", offset: offset.offset) }
+            guard context.isSubtype(segment.type, tableType.elementType) else { throw ValidationError("type mismatch", offset: offset.offset) }
             try validateConstant(offset, type: .i32, context: context, visibleGlobals: context.globals.count)
         }
     }
@@ -113,10 +116,12 @@ func validateConstant(_ expr: ConstExpression, type expected: ValueType, context
         case .i64Const: stack.append(.i64)
         case .f32Const: stack.append(.f32)
         case .f64Const: stack.append(.f64)
-        case .refNull(let t): stack.append(.ref(t))
+        case .refNull(let t):
+            try context.checkTypeIndices(.ref(t), offset: expr.offset)
+            stack.append(.ref(t))
         case .refFunc(let f):
             _ = try context.functionType(f, offset: expr.offset)
-            stack.append(.funcref)
+            stack.append(.ref(RefType(nullable: false, heap: .concrete(context.functionTypes[Int(f)]))))
         case .globalGet(let g):
             guard Int(g) < visibleGlobals else { throw fail("unknown global \(g)") }
             let global = context.globals[Int(g)]
@@ -130,5 +135,5 @@ func validateConstant(_ expr: ConstExpression, type expected: ValueType, context
             throw fail("constant expression required")
         }
     }
-    guard stack == [expected] else { throw fail("type mismatch") }
+    guard stack.count == 1, context.isSubtype(stack[0], expected) else { throw fail("type mismatch") }
 }

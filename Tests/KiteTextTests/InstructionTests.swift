@@ -103,3 +103,35 @@ import Testing
         #expect(try wat2wasm("(module (func \(operands) drop))").count > depth)
     }
 }
+
+@Suite struct LaterFeatureTests {
+    @Test func multiMemoryAndMemory64() throws {
+        let m = try wat2wasm("""
+            (module (memory 1) (memory $m i64 2 3)
+              (func (drop (i32.load $m offset=4 (i64.const 0))) (drop (memory.size $m))))
+            """)
+        #expect(section(5, of: m) == [2, 0x00, 1, 0x05, 2, 3])
+        let code = try #require(codeSection(m))
+        // i32.load with memory 1: alignment flags carry bit 6, then the memory index.
+        #expect(Array(code.suffix(11)) == [0x42, 0, 0x28, 0x42, 1, 4, 0x1A, 0x3F, 1, 0x1A, 0x0B])
+        #expect(try body("(return_call 0)") == [0x12, 0])
+    }
+
+    @Test func exceptionsWithTryTable() throws {
+        let m = try wat2wasm("""
+            (module (tag $e (param i32))
+              (func (result i32) (block $h (result i32) (try_table (catch $e $h) (throw $e (i32.const 1))) (i32.const 0))))
+            """)
+        #expect(section(13, of: m) == [1, 0, 0])
+        let code = try #require(codeSection(m))
+        // The catch label is resolved outside the try_table block: $h is depth 0 there.
+        #expect(Array(code.suffix(17)) == [0x02, 0x7F, 0x1F, 0x40, 1, 0x00, 0, 0, 0x41, 1, 0x08, 0, 0x0B,
+                                          0x41, 0, 0x0B, 0x0B])
+    }
+
+    @Test func unsupportedFeaturesSaySo() {
+        #expect(textError("(module (func (drop (ref.i31 (i32.const 0)))))")?.message
+                .contains("unsupported feature: garbage collection") == true)
+        #expect(textError("(module (type (struct)))")?.message.contains("unsupported feature") == true)
+    }
+}
