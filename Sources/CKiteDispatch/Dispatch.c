@@ -64,6 +64,28 @@ static inline void kite_enter_frame(const KiteFunction *f, KiteSlot *nsp) {
     DISPATCH(); \
 } while (0)
 
+/// Replaces the running function by `callee`: its arguments move from sp[base] down to
+/// sp[0], and the callee runs in this frame, returning to this function's caller. A host
+/// callee runs in place and its results are returned at once.
+#define TAIL_CALL_FUNCTION(fexpr, base) do { \
+    KiteFunction *callee_ = (fexpr); \
+    memmove(sp, sp + (base), (size_t)callee_->numParams * sizeof(KiteSlot)); \
+    if (__builtin_expect(callee_->kind == KITE_FUNCTION_HOST, 0)) { \
+        uint32_t t_ = ctx->hostCall(ctx, callee_, sp); \
+        if (t_) TRAP(t_); \
+        RELOAD_MEMORY(); \
+        RETURN_FROM_FUNCTION(); \
+    } \
+    if (sp + callee_->frameSize > ctx->stackLimit) TRAP(KITE_TRAP_CALL_STACK_EXHAUSTED); \
+    kite_enter_frame(callee_, sp); \
+    pc = callee_->code; \
+    if (__builtin_expect(callee_->instance != ctx->instance, 0)) { \
+        ctx->instance = callee_->instance; \
+        RELOAD_MEMORY(); \
+    } \
+    DISPATCH(); \
+} while (0)
+
 /// Results are already in sp[0..numResults). Leave the interpreter if this frame was entered
 /// from kite_invoke, otherwise resume the caller.
 #define RETURN_FROM_FUNCTION() do { \

@@ -17,6 +17,8 @@ public final class Function: Hashable, @unchecked Sendable {
         handle = .allocate(capacity: 1)
         handle.initialize(to: record)
         handle.pointee.typeId = store.typeId(type)
+        handle.pointee.numParams = UInt32(type.parameters.reduce(0) { $0 + $1.slotCount })
+        handle.pointee.numResults = UInt32(type.results.reduce(0) { $0 + $1.slotCount })
         handle.pointee.host = Unmanaged.passUnretained(self).toOpaque()
         store.functions.append(self)
     }

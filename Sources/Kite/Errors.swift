@@ -30,6 +30,8 @@ public struct Trap: Error, CustomStringConvertible, Sendable {
         case KITE_TRAP_UNINITIALIZED_ELEMENT.rawValue: message = "uninitialized element"
         case KITE_TRAP_INDIRECT_CALL_TYPE_MISMATCH.rawValue: message = "indirect call type mismatch"
         case KITE_TRAP_CALL_STACK_EXHAUSTED.rawValue: message = "call stack exhausted"
+        case KITE_TRAP_NULL_FUNCTION_REFERENCE.rawValue: message = "null function reference"
+        case KITE_TRAP_NULL_REFERENCE.rawValue: message = "null reference"
         default: message = "trap \(code)"
         }
     }

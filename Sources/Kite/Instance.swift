@@ -5,7 +5,11 @@ import KiteBinary
 /// and the C record the interpreter reads them through.
 public final class Instance: @unchecked Sendable {
     public let module: CompiledModule
-    public internal(set) var exports: [String: ExternalValue] = [:]
+    /// Exports in declaration order.
+    public internal(set) var exports: [(name: String, value: ExternalValue)] = []
+    /// Exports by the bytes of their name: Wasm names are compared byte-wise, while Swift
+    /// String equality would merge canonically equivalent spellings.
+    var exportsByName: [[UInt8]: ExternalValue] = [:]
     let raw: UnsafeMutablePointer<KiteInstance>
     var functions: [Function] = []
     var tables: [Table] = []
@@ -58,21 +62,31 @@ public final class Instance: @unchecked Sendable {
         raw.deallocate()
     }
 
-    public func export(_ name: String) -> ExternalValue? { exports[name] }
+    public func export(_ name: String) -> ExternalValue? { exportsByName[Array(name.utf8)] }
 
     public func exportedFunction(_ name: String) -> Function? {
-        if case .function(let f)? = exports[name] { return f }
+        if case .function(let f)? = export(name) { return f }
         return nil
     }
 
     public func exportedMemory(_ name: String) -> Memory? {
-        if case .memory(let m)? = exports[name] { return m }
+        if case .memory(let m)? = export(name) { return m }
         return nil
     }
 
     public func exportedGlobal(_ name: String) -> Global? {
-        if case .global(let g)? = exports[name] { return g }
+        if case .global(let g)? = export(name) { return g }
         return nil
+    }
+
+    public func exportedTable(_ name: String) -> Table? {
+        if case .table(let t)? = export(name) { return t }
+        return nil
+    }
+
+    func addExport(_ name: String, _ value: ExternalValue) {
+        exports.append((name, value))
+        exportsByName[Array(name.utf8)] = value
     }
 
     func add(_ function: Function) {

@@ -3,11 +3,12 @@ import KiteBinary
 
 /// Where instantiation finds imports: module name -> field name -> value.
 public struct Imports {
-    public var values: [String: [String: ExternalValue]] = [:]
+    /// Keyed by the bytes of the names (Wasm compares names byte-wise).
+    var values: [[UInt8]: [[UInt8]: ExternalValue]] = [:]
     public init() {}
 
     public mutating func define(_ module: String, _ name: String, _ value: ExternalValue) {
-        values[module, default: [:]][name] = value
+        values[Array(module.utf8), default: [:]][Array(name.utf8)] = value
     }
 
     /// Makes every export of `instance` importable under `module`.
@@ -15,7 +16,7 @@ public struct Imports {
         for (name, value) in instance.exports { define(module, name, value) }
     }
 
-    public func lookup(_ module: String, _ name: String) -> ExternalValue? { values[module]?[name] }
+    public func lookup(_ module: String, _ name: String) -> ExternalValue? { values[Array(module.utf8)]?[Array(name.utf8)] }
 }
 
 extension Store {
@@ -49,10 +50,11 @@ extension Store {
         }
         for export in m.exports {
             switch export.descriptor {
-            case .function(let i): instance.exports[export.name] = .function(instance.functions[Int(i)])
-            case .table(let i): instance.exports[export.name] = .table(instance.tables[Int(i)])
-            case .memory(let i): instance.exports[export.name] = .memory(instance.memories[Int(i)])
-            case .global(let i): instance.exports[export.name] = .global(instance.globals[Int(i)])
+            case .function(let i): instance.addExport(export.name, .function(instance.functions[Int(i)]))
+            case .table(let i): instance.addExport(export.name, .table(instance.tables[Int(i)]))
+            case .memory(let i): instance.addExport(export.name, .memory(instance.memories[Int(i)]))
+            case .global(let i): instance.addExport(export.name, .global(instance.globals[Int(i)]))
+            case .tag: break  // exception handling is not supported yet: tags are not exported
             }
         }
         try initializeSegments(instance)

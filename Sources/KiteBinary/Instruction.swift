@@ -28,6 +28,15 @@ public enum Instruction: Hashable, Sendable {
     case `return`
     case call(UInt32)
     case callIndirect(typeIndex: UInt32, table: UInt32)
+    /// Tail calls (Wasm 3.0).
+    case returnCall(UInt32)
+    case returnCallIndirect(typeIndex: UInt32, table: UInt32)
+    /// Typed function references (Wasm 3.0).
+    case callRef(UInt32)
+    case returnCallRef(UInt32)
+    case refAsNonNull
+    case brOnNull(UInt32)
+    case brOnNonNull(UInt32)
 
     case drop
     /// `select` (0x1B) has `types == nil`; the typed form (0x1C) carries its type vector.

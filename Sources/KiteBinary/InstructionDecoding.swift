@@ -31,6 +31,12 @@ extension ByteCursor {
         case 0x11:
             let typeIndex = try readU32()
             return .callIndirect(typeIndex: typeIndex, table: try readU32())
+        case 0x12: return .returnCall(try readU32())
+        case 0x13:
+            let typeIndex = try readU32()
+            return .returnCallIndirect(typeIndex: typeIndex, table: try readU32())
+        case 0x14: return .callRef(try readU32())
+        case 0x15: return .returnCallRef(try readU32())
 
         case 0x1A: return .drop
         case 0x1B: return .select(types: nil)
@@ -63,6 +69,9 @@ extension ByteCursor {
             return .refNull(RefType(nullable: true, heap: try readHeapType()))
         case 0xD1: return .refIsNull
         case 0xD2: return .refFunc(try readU32())
+        case 0xD4: return .refAsNonNull
+        case 0xD5: return .brOnNull(try readU32())
+        case 0xD6: return .brOnNonNull(try readU32())
 
         case 0xFC: return try readMiscInstruction(start: start, hasDataCount: hasDataCount)
         case 0xFD: return try readSIMDInstruction(start: start)

@@ -9,6 +9,8 @@ public struct Module: Sendable {
     public var functions: [UInt32] = []
     public var tables: [TableType] = []
     public var memories: [MemoryType] = []
+    /// Exception tags (Wasm 3.0), by type index.
+    public var tags: [UInt32] = []
     public var globals: [Global] = []
     public var exports: [Export] = []
     public var start: UInt32?
@@ -44,6 +46,7 @@ public enum ImportDescriptor: Sendable {
     case table(TableType)
     case memory(MemoryType)
     case global(GlobalType)
+    case tag(typeIndex: UInt32)
 }
 
 public struct Export: Sendable {
@@ -60,6 +63,7 @@ public enum ExportDescriptor: Sendable, Hashable {
     case table(UInt32)
     case memory(UInt32)
     case global(UInt32)
+    case tag(UInt32)
 }
 
 /// A constant expression, kept as its instructions (without the final `end`).

@@ -30,14 +30,14 @@ struct ModuleDecoder {
     /// End of the section being decoded (for constant expressions).
     var sectionEnd = 0
 
-    /// Position of each non-custom section id in the required order (the data count
-    /// section, id 12, comes between elements and code).
+    /// Position of each non-custom section id in the required order: by id, except the
+    /// tag section (13, Wasm 3.0) between memories and globals, and the data count
+    /// section (12) between elements and code.
     static func order(ofSection id: UInt8) -> Int {
         switch id {
-        case 12: return 10
-        case 10: return 11
-        case 11: return 12
-        default: return Int(id)
+        case 13: return 11
+        case 12: return 19
+        default: return Int(id) * 2
         }
     }
 
@@ -47,7 +47,7 @@ struct ModuleDecoder {
         while !cursor.isAtEnd {
             let idOffset = cursor.position
             let id = try cursor.readByte()
-            guard id <= 12 else { throw cursor.error("malformed section id", at: idOffset) }
+            guard id <= 13 else { throw cursor.error("malformed section id", at: idOffset) }
             if id != 0 {
                 // A repeated or out-of-order section: the interpreter stops reading
                 // sections there and reports what is left over.
@@ -94,6 +94,7 @@ struct ModuleDecoder {
         case 10: try decodeCodeSection()
         case 11: try decodeDataSection()
         case 12: module.dataCount = try cursor.readU32()
+        case 13: try decodeTagSection()
         default: throw cursor.error("malformed section id")
         }
     }

@@ -33,6 +33,7 @@ extension ModuleDecoder {
             case 0x01: descriptor = .table(try cursor.readTableType())
             case 0x02: descriptor = .memory(try cursor.readMemoryType())
             case 0x03: descriptor = .global(try cursor.readGlobalType())
+            case 0x04: descriptor = .tag(typeIndex: try cursor.readTagType())
             default: throw cursor.error("malformed import kind", at: kindOffset)
             }
             module.imports.append(Import(module: moduleName, name: name, descriptor: descriptor))
@@ -67,6 +68,12 @@ extension ModuleDecoder {
         }
     }
 
+    /// Exception tags (Wasm 3.0): each is an attribute byte (0 = exception) and a type index.
+    mutating func decodeTagSection() throws(DecodingError) {
+        let count = try cursor.readLength()
+        for _ in 0..<count { module.tags.append(try cursor.readTagType()) }
+    }
+
     mutating func decodeExportSection() throws(DecodingError) {
         let count = try cursor.readLength()
         module.exports.reserveCapacity(count)
@@ -74,14 +81,15 @@ extension ModuleDecoder {
             let name = try cursor.readName()
             let kindOffset = cursor.position
             let kind = try cursor.readByte()
-            guard kind <= 0x03 else { throw cursor.error("malformed export kind", at: kindOffset) }
+            guard kind <= 0x04 else { throw cursor.error("malformed export kind", at: kindOffset) }
             let index = try cursor.readU32()
             let descriptor: ExportDescriptor
             switch kind {
             case 0x00: descriptor = .function(index)
             case 0x01: descriptor = .table(index)
             case 0x02: descriptor = .memory(index)
-            default: descriptor = .global(index)
+            case 0x03: descriptor = .global(index)
+            default: descriptor = .tag(index)
             }
             module.exports.append(Export(name: name, descriptor: descriptor))
         }

@@ -67,6 +67,13 @@ extension ByteCursor {
         }
     }
 
+    /// A tag type: attribute 0 (exception), then the type index of its parameters.
+    mutating func readTagType() throws(DecodingError) -> UInt32 {
+        let start = position
+        guard try readByte() == 0x00 else { throw error("malformed tag attribute", at: start) }
+        return try readU32()
+    }
+
     mutating func readValueTypes() throws(DecodingError) -> [ValueType] {
         let count = try readLength()
         var types: [ValueType] = []

@@ -89,8 +89,9 @@ struct Lexer {
         if let open = openParens.last { throw fail("unexpected end of input, unclosed (", tokens[open].offset) }
     }
 
+    /// A line comment ends at a line feed or a carriage return (the spec's newline is either).
     private mutating func skipLineComment() throws {
-        while i < src.count && src[i] != 0x0A {
+        while i < src.count && src[i] != 0x0A && src[i] != 0x0D {
             try skipChar()
         }
     }

@@ -42,6 +42,7 @@ extension FunctionTranslator {
             if let elseFixup = frame.elseFixup { patch(elseFixup, to: code.count) }
             frame.elseFixup = nil
             frame.kind = .else
+            if !initialized.isEmpty { initialized = frame.initializedAtEntry }
             frame.unreachable = false
             controls[controls.count - 1] = frame
             while stack.count > frame.height { _ = try pop() }
@@ -75,19 +76,70 @@ extension FunctionTranslator {
             try emitCall(type) { code, base in
                 code.emit_call_indirect(type: typeIndex, index: index.reg, base: base, table: table)
             }
+        case .returnCall(let f):
+            let type = try context.functionType(f, offset: offset)
+            try emitTailCall(type) { code, base in code.emit_return_call(func: f, base: base) }
+        case .returnCallIndirect(let typeIndex, let table):
+            let tableType = try context.table(table, offset: offset)
+            let type = try context.type(typeIndex, offset: offset)
+            guard context.isSubtype(tableType.elementType, .funcref) else { throw fail("type mismatch") }
+            let index = try pop(.i32)
+            try emitTailCall(type) { code, base in
+                code.emit_return_call_indirect(type: typeIndex, index: index.reg, base: base, table: table)
+            }
+        case .callRef(let typeIndex):
+            let type = try context.type(typeIndex, offset: offset)
+            let ref = try pop(.ref(RefType(nullable: true, heap: .concrete(typeIndex))))
+            try emitCall(type) { code, base in code.emit_call_ref(ref: ref.reg, base: base) }
+        case .returnCallRef(let typeIndex):
+            let type = try context.type(typeIndex, offset: offset)
+            let ref = try pop(.ref(RefType(nullable: true, heap: .concrete(typeIndex))))
+            try emitTailCall(type) { code, base in code.emit_return_call_ref(ref: ref.reg, base: base) }
+        case .refAsNonNull:
+            let value = try popRef()
+            var type = value.type
+            if case .ref(var r)? = type { r.nullable = false; type = .ref(r) }
+            let dst = try push(type).home
+            if reachable { code.emit_ref_as_non_null(dst: dst, src: value.reg) }
+        case .brOnNull(let d):
+            let depth = try labelDepth(d)
+            let value = try popRef()
+            _ = try checkLabelValues(depth: depth)
+            if reachable {
+                emitBranch(depth: depth, when: value.reg, isNull: true)
+            }
+            var type = value.type
+            if case .ref(var r)? = type { r.nullable = false; type = .ref(r) }
+            try pushEntry(type, source: value.source)
+        case .brOnNonNull(let d):
+            let depth = try labelDepth(d)
+            let labelTypes = controls[controls.count - 1 - depth].labelTypes
+            guard case .ref? = labelTypes.last else { throw fail("type mismatch") }
+            let value = try popRef()
+            var type = value.type
+            if case .ref(var r)? = type { r.nullable = false; type = .ref(r) }
+            try pushEntry(type, source: value.source)
+            _ = try checkLabelValues(depth: depth)
+            if reachable {
+                emitBranch(depth: depth, when: stack[stack.count - 1].reg, isNull: false)
+            }
+            _ = try pop()
         case .drop:
             _ = try pop()
         case .select(let types):
             try translateSelect(types)
         case .localGet(let i):
             let (type, slot) = try local(i)
+            if !initialized.isEmpty && !initialized[Int(i)] { throw fail("uninitialized local \(i)") }
             try pushEntry(type, source: .local(slot))
         case .localSet(let i):
             let (type, slot) = try local(i)
+            if !initialized.isEmpty { initialized[Int(i)] = true }
             let value = try pop(type)
             if reachable { storeLocal(slot, value: value, type: type, previous: previous) }
         case .localTee(let i):
             let (type, slot) = try local(i)
+            if !initialized.isEmpty { initialized[Int(i)] = true }
             let value = try pop(type)
             if reachable { storeLocal(slot, value: value, type: type, previous: previous) }
             try pushEntry(type, source: .local(slot))
@@ -306,7 +358,7 @@ extension FunctionTranslator {
         let height = stack.count - params.count
         let slotHeightAtEntry = slotHeight - type.parameters.reduce(0) { $0 + $1.slotCount }
         controls.append(Control(kind: kind, type: type, height: height, slotHeight: slotHeightAtEntry,
-                                dead: !reachable))
+                                dead: !reachable, initializedAtEntry: initialized))
     }
 
     func checkFrameEnd(_ frame: Control) throws {
@@ -335,6 +387,7 @@ extension FunctionTranslator {
         if let elseFixup = frame.elseFixup { patch(elseFixup, to: code.count) }
         while stack.count > frame.height { _ = try pop() }
         controls.removeLast()
+        if !initialized.isEmpty { initialized = frame.initializedAtEntry }
         for t in frame.type.results { try push(t) }
     }
 
@@ -458,6 +511,36 @@ extension FunctionTranslator {
                 : code.emit_select(dst: dst, a: a.reg, b: b.reg, cond: condition.reg)
             producer = Producer(instruction: at, op: type == .v128 ? .selectV128 : .select, lowering: nil)
         }
+    }
+
+    /// Branches to `depth` when the reference in `ref` is null (or non-null), moving the
+    /// label's values first when they are not already in the label's slots.
+    mutating func emitBranch(depth: Int, when ref: Reg, isNull: Bool) {
+        let target = controls[controls.count - 1 - depth]
+        var needsMoves = depth == controls.count - 1
+        var dst = target.slotHeight
+        for i in (stack.count - target.labelTypes.count)..<stack.count {
+            if stack[i].reg != Self.tempTag | Reg(truncatingIfNeeded: dst) { needsMoves = true }
+            dst += stack[i].type?.slotCount ?? 1
+        }
+        if !needsMoves {
+            branch(to: depth, emit: { isNull ? $0.emit_br_if_null(ref: ref, off: 0) : $0.emit_br_if_not_null(ref: ref, off: 0) },
+                   offsetField: (0, 16))
+            return
+        }
+        let at = isNull ? code.emit_br_if_not_null(ref: ref, off: 0) : code.emit_br_if_null(ref: ref, off: 0)
+        emitBranch(depth: depth)
+        patch(Fixup(instruction: at, word: at + 1, shift: 16), to: code.count)
+    }
+
+    /// A tail call: the callee's results must fit this function's results.
+    mutating func emitTailCall(_ type: FunctionType, emit: (inout CodeBuffer, Reg) -> Int) throws {
+        guard type.results.count == functionType.results.count,
+              zip(type.results, functionType.results).allSatisfy({ context.isSubtype($0, $1) }) else {
+            throw fail("type mismatch")
+        }
+        try emitCall(type, emit: emit)
+        markUnreachable()
     }
 
     /// Arguments must sit in consecutive temporaries: the callee's frame starts at the first.

@@ -56,6 +56,8 @@ struct FunctionTranslator {
         var loopStart = 0
         var fixups: [Fixup] = []
         var elseFixup: Fixup?
+        /// Which non-defaultable locals were set on entry (restored at else/end).
+        var initializedAtEntry: [Bool] = []
         var labelTypes: [ValueType] { kind == .loop ? type.parameters : type.results }
     }
 
@@ -88,6 +90,9 @@ struct FunctionTranslator {
     var offset = 0
     /// A valid construct this engine cannot run yet; reported once the body has validated.
     var unsupported: ValidationError?
+    /// Locals of non-nullable reference types must be set before they are read; tracked
+    /// only when the function has such locals.
+    var initialized: [Bool] = []
 
     init(context: ModuleContext, typeIndex: UInt32, locals declared: [ValueType], handlers: [UInt64]) throws {
         self.context = context
@@ -111,6 +116,13 @@ struct FunctionTranslator {
             if slot >= Int(Self.tempTag) { throw ValidationError("too many locals", offset: 0) }
         }
         localsEnd = slot
+        if declared.contains(where: { if case .ref(let r) = $0 { !r.nullable } else { false } }) {
+            initialized = locals.indices.map { i in
+                if i < functionType.parameters.count { return true }
+                if case .ref(let r) = locals[i] { return r.nullable }
+                return true
+            }
+        }
         controls.append(Control(kind: .function, type: FunctionType(parameters: [], results: functionType.results),
                                 height: 0, slotHeight: 0))
     }

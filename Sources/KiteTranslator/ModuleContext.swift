@@ -8,6 +8,8 @@ struct ModuleContext {
     var globals: [GlobalType]
     var tables: [TableType]
     var memories: [MemoryType]
+    /// Type index of every exception tag, imported ones first.
+    var tags: [UInt32]
     var elementTypes: [RefType]
     /// nil when the module has no data count section.
     var dataCount: UInt32?
@@ -22,16 +24,19 @@ struct ModuleContext {
         var globals: [GlobalType] = []
         var tables: [TableType] = []
         var memories: [MemoryType] = []
+        var tags: [UInt32] = []
         for entry in module.imports {
             switch entry.descriptor {
             case .function(let t): functionTypes.append(t)
             case .global(let g): globals.append(g)
             case .table(let t): tables.append(t)
             case .memory(let m): memories.append(m)
+            case .tag(let t): tags.append(t)
             }
         }
         importedGlobalCount = globals.count
         functionTypes += module.functions
+        tags += module.tags
         globals += module.globals.map(\.type)
         tables += module.tables
         memories += module.memories
@@ -39,6 +44,7 @@ struct ModuleContext {
         self.globals = globals
         self.tables = tables
         self.memories = memories
+        self.tags = tags
         elementTypes = module.elements.map(\.type)
         dataCount = module.dataCount
         var declared = Set<UInt32>()

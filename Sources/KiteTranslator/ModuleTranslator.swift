@@ -48,8 +48,10 @@ func validateModuleFields(_ module: Module, _ context: ModuleContext) throws {
         case .table(let t): try validateTableLimits(t.limits)
         case .memory(let m): try validateMemoryLimits(m.limits)
         case .global: break
+        case .tag(let t): try validateTagType(t, context)
         }
     }
+    for t in module.tags { try validateTagType(t, context) }
     for t in module.functions { _ = try context.type(t, offset: 0) }
     for t in module.tables { try validateTableLimits(t.limits) }
     for m in module.memories { try validateMemoryLimits(m.limits) }
@@ -77,16 +79,25 @@ func validateModuleFields(_ module: Module, _ context: ModuleContext) throws {
         let type = try context.functionType(start, offset: 0)
         guard type.parameters.isEmpty && type.results.isEmpty else { throw ValidationError("start function", offset: 0) }
     }
-    var names = Set<String>()
+    // Names are compared as bytes: Swift's String equality would merge canonically
+    // equivalent spellings, which Wasm treats as different names.
+    var names = Set<[UInt8]>()
     for export in module.exports {
-        guard names.insert(export.name).inserted else { throw ValidationError("duplicate export name", offset: 0) }
+        guard names.insert(Array(export.name.utf8)).inserted else { throw ValidationError("duplicate export name", offset: 0) }
         switch export.descriptor {
         case .function(let i): _ = try context.functionType(i, offset: 0)
         case .table(let i): _ = try context.table(i, offset: 0)
         case .memory(let i): _ = try context.memory(i, offset: 0)
         case .global(let i): _ = try context.global(i, offset: 0)
+        case .tag(let i):
+            guard Int(i) < context.tags.count else { throw ValidationError("unknown tag \(i)", offset: 0) }
         }
     }
+}
+
+func validateTagType(_ typeIndex: UInt32, _ context: ModuleContext) throws {
+    let type = try context.type(typeIndex, offset: 0)
+    guard type.results.isEmpty else { throw ValidationError("non-empty tag result type", offset: 0) }
 }
 
 func validateTableLimits(_ limits: Limits) throws {

@@ -34,6 +34,8 @@ typedef enum KiteTrap {
     KITE_TRAP_UNINITIALIZED_ELEMENT,
     KITE_TRAP_INDIRECT_CALL_TYPE_MISMATCH,
     KITE_TRAP_CALL_STACK_EXHAUSTED,
+    KITE_TRAP_NULL_FUNCTION_REFERENCE,
+    KITE_TRAP_NULL_REFERENCE,
     /// A host function failed; the Swift side keeps the error.
     KITE_TRAP_HOST,
 } KiteTrap;

@@ -13,233 +13,240 @@ public enum Op: UInt16, CaseIterable, Sendable {
     case returnValue = 6
     case call = 7
     case callIndirect = 8
-    case copy = 9
-    case copyV128 = 10
-    case select = 11
-    case selectV128 = 12
-    case globalGet = 13
-    case globalSet = 14
-    case globalGetV128 = 15
-    case globalSetV128 = 16
-    case refFunc = 17
-    case refIsNull = 18
-    case tableGet = 19
-    case tableSet = 20
-    case tableSize = 21
-    case tableGrow = 22
-    case tableFill = 23
-    case tableCopy = 24
-    case tableInit = 25
-    case elemDrop = 26
-    case memorySize = 27
-    case memoryGrow = 28
-    case memoryFill = 29
-    case memoryCopy = 30
-    case memoryInit = 31
-    case dataDrop = 32
-    case i32Load = 33
-    case i64Load = 34
-    case f32Load = 35
-    case f64Load = 36
-    case i32Load8S = 37
-    case i32Load8U = 38
-    case i32Load16S = 39
-    case i32Load16U = 40
-    case i64Load8S = 41
-    case i64Load8U = 42
-    case i64Load16S = 43
-    case i64Load16U = 44
-    case i64Load32S = 45
-    case i64Load32U = 46
-    case i32Store = 47
-    case i64Store = 48
-    case f32Store = 49
-    case f64Store = 50
-    case i32Store8 = 51
-    case i32Store16 = 52
-    case i64Store8 = 53
-    case i64Store16 = 54
-    case i64Store32 = 55
-    case i32Eqz = 56
-    case i32Eq = 57
-    case i32Ne = 58
-    case i32LtS = 59
-    case i32LtU = 60
-    case i32GtS = 61
-    case i32GtU = 62
-    case i32LeS = 63
-    case i32LeU = 64
-    case i32GeS = 65
-    case i32GeU = 66
-    case i64Eqz = 67
-    case i64Eq = 68
-    case i64Ne = 69
-    case i64LtS = 70
-    case i64LtU = 71
-    case i64GtS = 72
-    case i64GtU = 73
-    case i64LeS = 74
-    case i64LeU = 75
-    case i64GeS = 76
-    case i64GeU = 77
-    case f32Eq = 78
-    case f32Ne = 79
-    case f32Lt = 80
-    case f32Gt = 81
-    case f32Le = 82
-    case f32Ge = 83
-    case f64Eq = 84
-    case f64Ne = 85
-    case f64Lt = 86
-    case f64Gt = 87
-    case f64Le = 88
-    case f64Ge = 89
-    case i32Clz = 90
-    case i32Ctz = 91
-    case i32Popcnt = 92
-    case i32Add = 93
-    case i32Sub = 94
-    case i32Mul = 95
-    case i32DivS = 96
-    case i32DivU = 97
-    case i32RemS = 98
-    case i32RemU = 99
-    case i32And = 100
-    case i32Or = 101
-    case i32Xor = 102
-    case i32Shl = 103
-    case i32ShrS = 104
-    case i32ShrU = 105
-    case i32Rotl = 106
-    case i32Rotr = 107
-    case i64Clz = 108
-    case i64Ctz = 109
-    case i64Popcnt = 110
-    case i64Add = 111
-    case i64Sub = 112
-    case i64Mul = 113
-    case i64DivS = 114
-    case i64DivU = 115
-    case i64RemS = 116
-    case i64RemU = 117
-    case i64And = 118
-    case i64Or = 119
-    case i64Xor = 120
-    case i64Shl = 121
-    case i64ShrS = 122
-    case i64ShrU = 123
-    case i64Rotl = 124
-    case i64Rotr = 125
-    case f32Abs = 126
-    case f32Neg = 127
-    case f32Ceil = 128
-    case f32Floor = 129
-    case f32Trunc = 130
-    case f32Nearest = 131
-    case f32Sqrt = 132
-    case f32Add = 133
-    case f32Sub = 134
-    case f32Mul = 135
-    case f32Div = 136
-    case f32Min = 137
-    case f32Max = 138
-    case f32Copysign = 139
-    case f64Abs = 140
-    case f64Neg = 141
-    case f64Ceil = 142
-    case f64Floor = 143
-    case f64Trunc = 144
-    case f64Nearest = 145
-    case f64Sqrt = 146
-    case f64Add = 147
-    case f64Sub = 148
-    case f64Mul = 149
-    case f64Div = 150
-    case f64Min = 151
-    case f64Max = 152
-    case f64Copysign = 153
-    case i32WrapI64 = 154
-    case i32TruncF32S = 155
-    case i32TruncF32U = 156
-    case i32TruncF64S = 157
-    case i32TruncF64U = 158
-    case i64ExtendI32S = 159
-    case i64ExtendI32U = 160
-    case i64TruncF32S = 161
-    case i64TruncF32U = 162
-    case i64TruncF64S = 163
-    case i64TruncF64U = 164
-    case f32ConvertI32S = 165
-    case f32ConvertI32U = 166
-    case f32ConvertI64S = 167
-    case f32ConvertI64U = 168
-    case f32DemoteF64 = 169
-    case f64ConvertI32S = 170
-    case f64ConvertI32U = 171
-    case f64ConvertI64S = 172
-    case f64ConvertI64U = 173
-    case f64PromoteF32 = 174
-    case i32ReinterpretF32 = 175
-    case i64ReinterpretF64 = 176
-    case f32ReinterpretI32 = 177
-    case f64ReinterpretI64 = 178
-    case i32Extend8S = 179
-    case i32Extend16S = 180
-    case i64Extend8S = 181
-    case i64Extend16S = 182
-    case i64Extend32S = 183
-    case i32TruncSatF32S = 184
-    case i32TruncSatF32U = 185
-    case i32TruncSatF64S = 186
-    case i32TruncSatF64U = 187
-    case i64TruncSatF32S = 188
-    case i64TruncSatF32U = 189
-    case i64TruncSatF64S = 190
-    case i64TruncSatF64U = 191
-    case brIfI32Eqz = 192
-    case brUnlessI32Eqz = 193
-    case brIfI32Eq = 194
-    case brUnlessI32Eq = 195
-    case brIfI32Ne = 196
-    case brUnlessI32Ne = 197
-    case brIfI32LtS = 198
-    case brUnlessI32LtS = 199
-    case brIfI32LtU = 200
-    case brUnlessI32LtU = 201
-    case brIfI32GtS = 202
-    case brUnlessI32GtS = 203
-    case brIfI32GtU = 204
-    case brUnlessI32GtU = 205
-    case brIfI32LeS = 206
-    case brUnlessI32LeS = 207
-    case brIfI32LeU = 208
-    case brUnlessI32LeU = 209
-    case brIfI32GeS = 210
-    case brUnlessI32GeS = 211
-    case brIfI32GeU = 212
-    case brUnlessI32GeU = 213
-    case brIfI64Eqz = 214
-    case brUnlessI64Eqz = 215
-    case brIfI64Eq = 216
-    case brUnlessI64Eq = 217
-    case brIfI64Ne = 218
-    case brUnlessI64Ne = 219
-    case brIfI64LtS = 220
-    case brUnlessI64LtS = 221
-    case brIfI64LtU = 222
-    case brUnlessI64LtU = 223
-    case brIfI64GtS = 224
-    case brUnlessI64GtS = 225
-    case brIfI64GtU = 226
-    case brUnlessI64GtU = 227
-    case brIfI64LeS = 228
-    case brUnlessI64LeS = 229
-    case brIfI64LeU = 230
-    case brUnlessI64LeU = 231
-    case brIfI64GeS = 232
-    case brUnlessI64GeS = 233
-    case brIfI64GeU = 234
-    case brUnlessI64GeU = 235
+    case returnCall = 9
+    case returnCallIndirect = 10
+    case callRef = 11
+    case returnCallRef = 12
+    case refAsNonNull = 13
+    case brIfNull = 14
+    case brIfNotNull = 15
+    case copy = 16
+    case copyV128 = 17
+    case select = 18
+    case selectV128 = 19
+    case globalGet = 20
+    case globalSet = 21
+    case globalGetV128 = 22
+    case globalSetV128 = 23
+    case refFunc = 24
+    case refIsNull = 25
+    case tableGet = 26
+    case tableSet = 27
+    case tableSize = 28
+    case tableGrow = 29
+    case tableFill = 30
+    case tableCopy = 31
+    case tableInit = 32
+    case elemDrop = 33
+    case memorySize = 34
+    case memoryGrow = 35
+    case memoryFill = 36
+    case memoryCopy = 37
+    case memoryInit = 38
+    case dataDrop = 39
+    case i32Load = 40
+    case i64Load = 41
+    case f32Load = 42
+    case f64Load = 43
+    case i32Load8S = 44
+    case i32Load8U = 45
+    case i32Load16S = 46
+    case i32Load16U = 47
+    case i64Load8S = 48
+    case i64Load8U = 49
+    case i64Load16S = 50
+    case i64Load16U = 51
+    case i64Load32S = 52
+    case i64Load32U = 53
+    case i32Store = 54
+    case i64Store = 55
+    case f32Store = 56
+    case f64Store = 57
+    case i32Store8 = 58
+    case i32Store16 = 59
+    case i64Store8 = 60
+    case i64Store16 = 61
+    case i64Store32 = 62
+    case i32Eqz = 63
+    case i32Eq = 64
+    case i32Ne = 65
+    case i32LtS = 66
+    case i32LtU = 67
+    case i32GtS = 68
+    case i32GtU = 69
+    case i32LeS = 70
+    case i32LeU = 71
+    case i32GeS = 72
+    case i32GeU = 73
+    case i64Eqz = 74
+    case i64Eq = 75
+    case i64Ne = 76
+    case i64LtS = 77
+    case i64LtU = 78
+    case i64GtS = 79
+    case i64GtU = 80
+    case i64LeS = 81
+    case i64LeU = 82
+    case i64GeS = 83
+    case i64GeU = 84
+    case f32Eq = 85
+    case f32Ne = 86
+    case f32Lt = 87
+    case f32Gt = 88
+    case f32Le = 89
+    case f32Ge = 90
+    case f64Eq = 91
+    case f64Ne = 92
+    case f64Lt = 93
+    case f64Gt = 94
+    case f64Le = 95
+    case f64Ge = 96
+    case i32Clz = 97
+    case i32Ctz = 98
+    case i32Popcnt = 99
+    case i32Add = 100
+    case i32Sub = 101
+    case i32Mul = 102
+    case i32DivS = 103
+    case i32DivU = 104
+    case i32RemS = 105
+    case i32RemU = 106
+    case i32And = 107
+    case i32Or = 108
+    case i32Xor = 109
+    case i32Shl = 110
+    case i32ShrS = 111
+    case i32ShrU = 112
+    case i32Rotl = 113
+    case i32Rotr = 114
+    case i64Clz = 115
+    case i64Ctz = 116
+    case i64Popcnt = 117
+    case i64Add = 118
+    case i64Sub = 119
+    case i64Mul = 120
+    case i64DivS = 121
+    case i64DivU = 122
+    case i64RemS = 123
+    case i64RemU = 124
+    case i64And = 125
+    case i64Or = 126
+    case i64Xor = 127
+    case i64Shl = 128
+    case i64ShrS = 129
+    case i64ShrU = 130
+    case i64Rotl = 131
+    case i64Rotr = 132
+    case f32Abs = 133
+    case f32Neg = 134
+    case f32Ceil = 135
+    case f32Floor = 136
+    case f32Trunc = 137
+    case f32Nearest = 138
+    case f32Sqrt = 139
+    case f32Add = 140
+    case f32Sub = 141
+    case f32Mul = 142
+    case f32Div = 143
+    case f32Min = 144
+    case f32Max = 145
+    case f32Copysign = 146
+    case f64Abs = 147
+    case f64Neg = 148
+    case f64Ceil = 149
+    case f64Floor = 150
+    case f64Trunc = 151
+    case f64Nearest = 152
+    case f64Sqrt = 153
+    case f64Add = 154
+    case f64Sub = 155
+    case f64Mul = 156
+    case f64Div = 157
+    case f64Min = 158
+    case f64Max = 159
+    case f64Copysign = 160
+    case i32WrapI64 = 161
+    case i32TruncF32S = 162
+    case i32TruncF32U = 163
+    case i32TruncF64S = 164
+    case i32TruncF64U = 165
+    case i64ExtendI32S = 166
+    case i64ExtendI32U = 167
+    case i64TruncF32S = 168
+    case i64TruncF32U = 169
+    case i64TruncF64S = 170
+    case i64TruncF64U = 171
+    case f32ConvertI32S = 172
+    case f32ConvertI32U = 173
+    case f32ConvertI64S = 174
+    case f32ConvertI64U = 175
+    case f32DemoteF64 = 176
+    case f64ConvertI32S = 177
+    case f64ConvertI32U = 178
+    case f64ConvertI64S = 179
+    case f64ConvertI64U = 180
+    case f64PromoteF32 = 181
+    case i32ReinterpretF32 = 182
+    case i64ReinterpretF64 = 183
+    case f32ReinterpretI32 = 184
+    case f64ReinterpretI64 = 185
+    case i32Extend8S = 186
+    case i32Extend16S = 187
+    case i64Extend8S = 188
+    case i64Extend16S = 189
+    case i64Extend32S = 190
+    case i32TruncSatF32S = 191
+    case i32TruncSatF32U = 192
+    case i32TruncSatF64S = 193
+    case i32TruncSatF64U = 194
+    case i64TruncSatF32S = 195
+    case i64TruncSatF32U = 196
+    case i64TruncSatF64S = 197
+    case i64TruncSatF64U = 198
+    case brIfI32Eqz = 199
+    case brUnlessI32Eqz = 200
+    case brIfI32Eq = 201
+    case brUnlessI32Eq = 202
+    case brIfI32Ne = 203
+    case brUnlessI32Ne = 204
+    case brIfI32LtS = 205
+    case brUnlessI32LtS = 206
+    case brIfI32LtU = 207
+    case brUnlessI32LtU = 208
+    case brIfI32GtS = 209
+    case brUnlessI32GtS = 210
+    case brIfI32GtU = 211
+    case brUnlessI32GtU = 212
+    case brIfI32LeS = 213
+    case brUnlessI32LeS = 214
+    case brIfI32LeU = 215
+    case brUnlessI32LeU = 216
+    case brIfI32GeS = 217
+    case brUnlessI32GeS = 218
+    case brIfI32GeU = 219
+    case brUnlessI32GeU = 220
+    case brIfI64Eqz = 221
+    case brUnlessI64Eqz = 222
+    case brIfI64Eq = 223
+    case brUnlessI64Eq = 224
+    case brIfI64Ne = 225
+    case brUnlessI64Ne = 226
+    case brIfI64LtS = 227
+    case brUnlessI64LtS = 228
+    case brIfI64LtU = 229
+    case brUnlessI64LtU = 230
+    case brIfI64GtS = 231
+    case brUnlessI64GtS = 232
+    case brIfI64GtU = 233
+    case brUnlessI64GtU = 234
+    case brIfI64LeS = 235
+    case brUnlessI64LeS = 236
+    case brIfI64LeU = 237
+    case brUnlessI64LeU = 238
+    case brIfI64GeS = 239
+    case brUnlessI64GeS = 240
+    case brIfI64GeU = 241
+    case brUnlessI64GeU = 242
 }
 
 extension Op {
@@ -260,6 +267,13 @@ extension Op {
         "return_value",
         "call",
         "call_indirect",
+        "return_call",
+        "return_call_indirect",
+        "call_ref",
+        "return_call_ref",
+        "ref_as_non_null",
+        "br_if_null",
+        "br_if_not_null",
         "copy",
         "copy_v128",
         "select",
@@ -488,7 +502,7 @@ extension Op {
         "br_if_i64.ge_u",
         "br_unless_i64.ge_u",
     ]
-    static let wordCounts: [Int] = [1, 2, 2, 2, 2, 1, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]
+    static let wordCounts: [Int] = [1, 2, 2, 2, 2, 1, 2, 2, 3, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]
     static let layouts: [[OperandField]] = [
         [],
         [OperandField(name: "off", kind: .i32, word: 0, shift: 0)],
@@ -499,6 +513,13 @@ extension Op {
         [OperandField(name: "src", kind: .register, word: 0, shift: 0)],
         [OperandField(name: "func", kind: .u32, word: 0, shift: 0), OperandField(name: "base", kind: .register, word: 0, shift: 32)],
         [OperandField(name: "type", kind: .u32, word: 0, shift: 0), OperandField(name: "index", kind: .register, word: 0, shift: 32), OperandField(name: "base", kind: .register, word: 0, shift: 48), OperandField(name: "table", kind: .u32, word: 1, shift: 0)],
+        [OperandField(name: "func", kind: .u32, word: 0, shift: 0), OperandField(name: "base", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "type", kind: .u32, word: 0, shift: 0), OperandField(name: "index", kind: .register, word: 0, shift: 32), OperandField(name: "base", kind: .register, word: 0, shift: 48), OperandField(name: "table", kind: .u32, word: 1, shift: 0)],
+        [OperandField(name: "ref", kind: .register, word: 0, shift: 0), OperandField(name: "base", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "ref", kind: .register, word: 0, shift: 0), OperandField(name: "base", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "ref", kind: .register, word: 0, shift: 0), OperandField(name: "off", kind: .i32, word: 0, shift: 16)],
+        [OperandField(name: "ref", kind: .register, word: 0, shift: 0), OperandField(name: "off", kind: .i32, word: 0, shift: 16)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32), OperandField(name: "cond", kind: .register, word: 0, shift: 48)],
@@ -781,6 +802,49 @@ extension CodeBuffer {
         let at = appendHandler(.callIndirect)
         appendWord(UInt64(type) | (UInt64(index) << 32) | (UInt64(base) << 48))
         appendWord(UInt64(table))
+        return at
+    }
+    /// Emits `return_call`; returns the word index of the instruction.
+    @discardableResult mutating func emit_return_call(`func`: UInt32, base: Reg) -> Int {
+        let at = appendHandler(.returnCall)
+        appendWord(UInt64(`func`) | (UInt64(base) << 32))
+        return at
+    }
+    /// Emits `return_call_indirect`; returns the word index of the instruction.
+    @discardableResult mutating func emit_return_call_indirect(type: UInt32, index: Reg, base: Reg, table: UInt32) -> Int {
+        let at = appendHandler(.returnCallIndirect)
+        appendWord(UInt64(type) | (UInt64(index) << 32) | (UInt64(base) << 48))
+        appendWord(UInt64(table))
+        return at
+    }
+    /// Emits `call_ref`; returns the word index of the instruction.
+    @discardableResult mutating func emit_call_ref(ref: Reg, base: Reg) -> Int {
+        let at = appendHandler(.callRef)
+        appendWord(UInt64(ref) | (UInt64(base) << 16))
+        return at
+    }
+    /// Emits `return_call_ref`; returns the word index of the instruction.
+    @discardableResult mutating func emit_return_call_ref(ref: Reg, base: Reg) -> Int {
+        let at = appendHandler(.returnCallRef)
+        appendWord(UInt64(ref) | (UInt64(base) << 16))
+        return at
+    }
+    /// Emits `ref_as_non_null`; returns the word index of the instruction.
+    @discardableResult mutating func emit_ref_as_non_null(dst: Reg, src: Reg) -> Int {
+        let at = appendHandler(.refAsNonNull)
+        appendWord(UInt64(dst) | (UInt64(src) << 16))
+        return at
+    }
+    /// Emits `br_if_null`; returns the word index of the instruction.
+    @discardableResult mutating func emit_br_if_null(ref: Reg, off: Int32) -> Int {
+        let at = appendHandler(.brIfNull)
+        appendWord(UInt64(ref) | (UInt64(UInt32(bitPattern: off)) << 16))
+        return at
+    }
+    /// Emits `br_if_not_null`; returns the word index of the instruction.
+    @discardableResult mutating func emit_br_if_not_null(ref: Reg, off: Int32) -> Int {
+        let at = appendHandler(.brIfNotNull)
+        appendWord(UInt64(ref) | (UInt64(UInt32(bitPattern: off)) << 16))
         return at
     }
     /// Emits `copy`; returns the word index of the instruction.
