@@ -13,7 +13,7 @@ static inline uint32_t kite_operand_u32(const uint64_t *pc, size_t at) {
 }
 
 #define KITE_HANDLER(name) \
-    static void name(const uint64_t *pc, KiteSlot *sp, uint8_t *mem, uint64_t memsize, KiteContext *ctx)
+    static KITE_CC void name(const uint64_t *pc, KiteSlot *sp, uint8_t *mem, uint64_t memsize, KiteContext *ctx)
 
 /// Tail-call the handler of the instruction at pc; never grows the native stack.
 #define DISPATCH() __attribute__((musttail)) return ((kite_handler)(uintptr_t)pc[0])(pc, sp, mem, memsize, ctx)
@@ -27,11 +27,28 @@ static inline uint32_t kite_operand_u32(const uint64_t *pc, size_t at) {
 #define RELOAD_MEMORY() do { KiteMemory *m0_ = ctx->instance->memories[0]; mem = m0_->base; memsize = m0_->size; } while (0)
 
 /// Sets up a callee frame at `nsp`: parameters are in place; zero the locals, copy the constants.
+/// Counts are read once (stores into the frame could otherwise alias the record), and the
+/// empty asm keeps the loops as loops: turned into memset/memcpy calls they would force
+/// every call handler to save registers. Frames are small; a short loop is cheaper.
 static inline void kite_enter_frame(const KiteFunction *f, KiteSlot *nsp) {
+    const uint32_t numLocals = f->numLocals, numConsts = f->numConsts;
+    const KiteSlot *source = f->consts;
     KiteSlot *locals = nsp + f->localsStart;
-    for (uint32_t i = 0; i < f->numLocals; i++) locals[i].u64 = 0;
-    KiteSlot *consts = locals + f->numLocals;
-    for (uint32_t i = 0; i < f->numConsts; i++) consts[i] = f->consts[i];
+    for (uint32_t i = 0; i < numLocals; i++) { locals[i].u64 = 0; __asm__("" : "+r"(i)); }
+    KiteSlot *consts = locals + numLocals;
+    for (uint32_t i = 0; i < numConsts; i++) { consts[i] = source[i]; __asm__("" : "+r"(i)); }
+}
+
+/// The slow half of a call to a host function, kept out of the call handlers so that their
+/// fast path needs no saved registers. It has a handler's signature (so it can be tail-called);
+/// the callee and its arguments come in ctx->hostCallee / ctx->hostArgs. Continues at `next`.
+__attribute__((noinline)) static KITE_CC void kite_call_host(const uint64_t *next, KiteSlot *sp, uint8_t *mem,
+                                                     uint64_t memsize, KiteContext *ctx) {
+    (void)mem; (void)memsize;
+    uint32_t t = ctx->hostCall(ctx, ctx->hostCallee, ctx->hostArgs);
+    if (t) { ctx->trap = t; ctx->trapPc = next; return; }
+    KiteMemory *m0 = ctx->instance->memories[0];
+    __attribute__((musttail)) return ((kite_handler)(uintptr_t)next[0])(next, sp, m0->base, m0->size, ctx);
 }
 
 /// Calls `callee` with its frame starting at sp[base] (where the arguments already are).
@@ -41,14 +58,14 @@ static inline void kite_enter_frame(const KiteFunction *f, KiteSlot *nsp) {
     KiteFunction *callee_ = (fexpr); \
     KiteSlot *nsp_ = sp + (base); \
     if (__builtin_expect(callee_->kind == KITE_FUNCTION_HOST, 0)) { \
-        uint32_t t_ = ctx->hostCall(ctx, callee_, nsp_); \
-        if (t_) TRAP(t_); \
-        RELOAD_MEMORY(); \
-        NEXT(); \
+        ctx->hostCallee = callee_; \
+        ctx->hostArgs = nsp_; \
+        __attribute__((musttail)) return kite_call_host(pc + LEN, sp, mem, memsize, ctx); \
     } \
-    if (ctx->depth >= ctx->maxDepth || nsp_ + callee_->frameSize > ctx->stackLimit) \
+    KiteFrameRecord *rec_ = ctx->frameTop; \
+    if (rec_ == ctx->frameLimit || nsp_ + callee_->frameSize > ctx->stackLimit) \
         TRAP(KITE_TRAP_CALL_STACK_EXHAUSTED); \
-    KiteFrameRecord *rec_ = &ctx->frames[ctx->depth++]; \
+    ctx->frameTop = rec_ + 1; \
     rec_->returnPc = pc + LEN; \
     rec_->callerSp = sp; \
     rec_->callerInstance = ctx->instance; \
@@ -86,11 +103,10 @@ static inline void kite_enter_frame(const KiteFunction *f, KiteSlot *nsp) {
     DISPATCH(); \
 } while (0)
 
-/// Results are already in sp[0..numResults). Leave the interpreter if this frame was entered
-/// from kite_invoke, otherwise resume the caller.
+/// Results are already in sp[0..numResults): resume the caller. A function entered from
+/// kite_invoke returns to the exit sentinel, which leaves the interpreter.
 #define RETURN_FROM_FUNCTION() do { \
-    if (ctx->depth == ctx->entryDepth) return; \
-    KiteFrameRecord *rec_ = &ctx->frames[--ctx->depth]; \
+    KiteFrameRecord *rec_ = --ctx->frameTop; \
     pc = rec_->returnPc; \
     sp = rec_->callerSp; \
     if (__builtin_expect(rec_->callerInstance != ctx->instance, 0)) { \
@@ -102,12 +118,21 @@ static inline void kite_enter_frame(const KiteFunction *f, KiteSlot *nsp) {
 
 #include "Handlers.generated.inc"
 
+/// The exit sentinel: the return address of every function entered from kite_invoke.
+static KITE_CC void kite_exit(const uint64_t *pc, KiteSlot *sp, uint8_t *mem, uint64_t memsize, KiteContext *ctx) {
+    (void)pc; (void)sp; (void)mem; (void)memsize; (void)ctx;
+}
+static const uint64_t kite_exit_code[1] = { (uint64_t)(uintptr_t)&kite_exit };
+
 uint32_t kite_invoke(KiteContext *ctx, KiteFunction *f, KiteSlot *sp) {
     if (f->kind == KITE_FUNCTION_HOST) return ctx->hostCall(ctx, f, sp);
-    if (ctx->depth >= ctx->maxDepth || sp + f->frameSize > ctx->stackLimit) return KITE_TRAP_CALL_STACK_EXHAUSTED;
+    KiteFrameRecord *entry = ctx->frameTop;
+    if (entry == ctx->frameLimit || sp + f->frameSize > ctx->stackLimit) return KITE_TRAP_CALL_STACK_EXHAUSTED;
     KiteInstance *savedInstance = ctx->instance;
-    uint32_t savedDepth = ctx->depth, savedEntry = ctx->entryDepth;
-    ctx->entryDepth = ctx->depth;
+    entry->returnPc = kite_exit_code;
+    entry->callerSp = sp;
+    entry->callerInstance = f->instance;
+    ctx->frameTop = entry + 1;
     ctx->trap = KITE_TRAP_NONE;
     kite_enter_frame(f, sp);
     ctx->instance = f->instance;
@@ -115,8 +140,7 @@ uint32_t kite_invoke(KiteContext *ctx, KiteFunction *f, KiteSlot *sp) {
     ((kite_handler)(uintptr_t)f->code[0])(f->code, sp, m0->base, m0->size, ctx);
     uint32_t trap = ctx->trap;
     ctx->trap = KITE_TRAP_NONE;
-    ctx->depth = savedDepth;
-    ctx->entryDepth = savedEntry;
+    ctx->frameTop = entry;  // also unwinds the frames of a trap
     ctx->instance = savedInstance;
     return trap;
 }

@@ -35,8 +35,8 @@ public final class Store {
         context.initialize(to: KiteContext())
         context.pointee.stackBase = stack
         context.pointee.stackLimit = stack + stackSlots
-        context.pointee.frames = frames
-        context.pointee.maxDepth = maxDepth
+        context.pointee.frameTop = frames
+        context.pointee.frameLimit = frames + Int(maxDepth)
         context.pointee.hostCall = kiteHostCallTrampoline
         nextFrameBase = stack
         emptyMemory = try! Memory(limits: Limits(min: 0, max: 0))

@@ -111,18 +111,26 @@ struct KiteContext {
     KiteInstance *instance;      // the instance of the running function
     KiteSlot *stackBase;
     KiteSlot *stackLimit;        // frames must end below this
-    KiteFrameRecord *frames;
-    uint32_t depth;              // frames in use
-    uint32_t maxDepth;
-    uint32_t entryDepth;         // depth at which `return` leaves the interpreter
+    KiteFrameRecord *frameTop;   // the next free frame record
+    KiteFrameRecord *frameLimit; // one past the last record: a call here is "call stack exhausted"
     uint32_t trap;               // set when execution stops on a trap
     uint64_t trapDetail;         // the element index, for element traps
     const uint64_t *trapPc;      // the instruction that trapped (to name the function)
     KiteHostCall hostCall;
+    KiteFunction *hostCallee;    // the host function being called (see kite_call_host)
+    KiteSlot *hostArgs;
     void *owner;                 // the Swift object that owns this context
 };
 
-typedef void (*kite_handler)(const uint64_t *pc, KiteSlot *sp, uint8_t *mem, uint64_t memsize, KiteContext *ctx);
+/// Handlers use clang's `preserve_none` convention where available: a handler never returns
+/// to a caller that needs its registers (it tail-calls the next one), so saving callee-saved
+/// registers would be pure overhead.
+#if defined(__clang__) && defined(__x86_64__) && __has_attribute(preserve_none)
+#define KITE_CC __attribute__((preserve_none))
+#else
+#define KITE_CC
+#endif
+typedef KITE_CC void (*kite_handler)(const uint64_t *pc, KiteSlot *sp, uint8_t *mem, uint64_t memsize, KiteContext *ctx);
 
 extern const kite_handler kite_handler_table[];
 extern const uint32_t kite_handler_count;
