@@ -122,6 +122,20 @@ def parse():
                           int(wasm, 16), ["i32", t], None, {"size": n}))
         else:
             raise SystemExit(f"instructions.def:{i}: unknown form {form}")
+    # Immediate forms: the right operand is a constant carried in the instruction, so the
+    # constant needs no frame slot (and no copy on function entry).
+    immediates = []
+    for op in ops:
+        if op.kind in ("binary", "compare") and op.params[1] in CTYPE:
+            t1, t2, tr = op.params[0], op.params[1], op.result
+            wide = t2 in ("i64", "f64")
+            imm = {"i32": "(uint32_t)imm", "i64": "imm", "f32": "kite_f32_from_bits((uint32_t)imm)",
+                   "f64": "kite_f64_from_bits(imm)"}[t2]
+            body = (f"{CTYPE[t1]} a = sp[a_].{FIELD[t1]}; {CTYPE[t2]} b = {imm}; "
+                    f"{CTYPE[tr]} r; {value_body(op.extra['expr'], tr)} sp[dst].{FIELD[tr]} = r;\n    NEXT();")
+            immediates.append(Op(op.name + "_imm", [("dst", "r"), ("a_", "r"), ("imm", "u64" if wide else "u32")], body,
+                                 "immediate", extra={"of": op.name, "expr": op.extra["expr"], "type": t2}))
+    ops = ops + immediates
     # Fused compare-and-branch: one instruction instead of a compare plus a br_if.
     fused = []
     for op in ops:
@@ -133,6 +147,15 @@ def parse():
                 body = f"{load_ab} if ({cond}) JUMP(off);\n    NEXT();"
                 fused.append(Op(prefix + op.name, [("a_", "r"), ("b_", "r"), ("off", "i32")], body, "fused",
                                 extra={"of": op.name, "negated": bool(neg)}))
+        elif op.kind == "immediate" and any(o.name == op.extra["of"] and o.kind == "compare" for o in ops):
+            t = op.extra["type"]
+            wide = t in ("i64", "f64")
+            load = f"{CTYPE[t]} a = sp[a_].{FIELD[t]}; {CTYPE[t]} b = {'imm' if wide else '(uint32_t)imm'};"
+            for prefix, neg in (("br_if_", ""), ("br_unless_", "!")):
+                cond = f"!({op.extra['expr']})" if neg else op.extra['expr']
+                body = f"{load} if ({cond}) JUMP(off);\n    NEXT();"
+                fused.append(Op(prefix + op.name, [("a_", "r"), ("imm", "u64" if wide else "u32"), ("off", "i32")], body,
+                                "fused", extra={"of": op.name, "negated": bool(neg)}))
         elif op.kind == "testz":
             t = op.params[0]
             for prefix, neg in (("br_if_", ""), ("br_unless_", "!")):
@@ -229,6 +252,10 @@ def gen_swift(ops):
     o.append("    /// Fused compare-and-branch forms, for integer comparisons.")
     o.append("    public let branchIf: Op?")
     o.append("    public let branchUnless: Op?")
+    o.append("    /// The form whose right operand is an immediate, and its fused branches.")
+    o.append("    public let immediate: Op?")
+    o.append("    public let immediateBranchIf: Op?")
+    o.append("    public let immediateBranchUnless: Op?")
     o.append("}")
     o.append("")
     o.append("public struct MemoryLowering: Sendable {")
@@ -239,14 +266,19 @@ def gen_swift(ops):
     o.append("}")
     o.append("")
     fused = {(op.extra["of"], op.extra["negated"]): op for op in ops if op.kind == "fused"}
+    immediates = {op.extra["of"]: op for op in ops if op.kind == "immediate"}
     o.append("public let numericLowering: [UInt16: NumericLowering] = [")
     for op in ops:
         if op.kind in ("binary", "unary", "compare", "testz"):
             bi = fused.get((op.name, False))
             bu = fused.get((op.name, True))
+            im = immediates.get(op.name)
+            ibi = fused.get((op.name + "_imm", False))
+            ibu = fused.get((op.name + "_imm", True))
+            ref = lambda x: ('.' + x.swift_name) if x else 'nil'
             o.append(f"    0x{op.wasm:X}: NumericLowering(op: .{op.swift_name}, parameters: [{', '.join(SWIFT_VT[p] for p in op.params)}], "
-                     f"result: {SWIFT_VT[op.result]}, branchIf: {('.' + bi.swift_name) if bi else 'nil'}, "
-                     f"branchUnless: {('.' + bu.swift_name) if bu else 'nil'}),")
+                     f"result: {SWIFT_VT[op.result]}, branchIf: {ref(bi)}, branchUnless: {ref(bu)}, "
+                     f"immediate: {ref(im)}, immediateBranchIf: {ref(ibi)}, immediateBranchUnless: {ref(ibu)}),")
     o.append("]")
     o.append("")
     for kind in ("load", "store"):

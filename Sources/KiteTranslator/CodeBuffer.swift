@@ -10,6 +10,7 @@ public struct CodeBuffer {
     /// Start word and op of every instruction, in order (for rewriting register fields).
     private(set) var instructions: [(at: Int, op: Op)] = []
     let handlers: [UInt64]
+    private var truncatedOperandWord: UInt64 = 0
 
     init(handlers: [UInt64]) {
         self.handlers = handlers
@@ -39,8 +40,30 @@ public struct CodeBuffer {
         return width == 64 ? value : value & ((1 << UInt64(width)) - 1)
     }
 
+    /// Emits `op` with its operand fields in table order, packed by the op's layout.
+    @discardableResult
+    mutating func emit(_ op: Op, _ values: [UInt64]) -> Int {
+        let at = appendHandler(op)
+        let fields = op.operands
+        var operandWords = [UInt64](repeating: 0, count: op.wordCount - 1)
+        for (field, value) in zip(fields, values) {
+            let width: UInt64 = field.kind == .register ? 16 : field.kind == .u64 ? 64 : 32
+            let masked = width == 64 ? value : value & ((1 << width) - 1)
+            operandWords[field.word] |= masked << UInt64(field.shift)
+        }
+        words.append(contentsOf: operandWords)
+        return at
+    }
+
+    /// The 16-bit field at `shift` of the first operand word of the instruction removed by
+    /// the last `truncate` (a fused branch reads the compare's second operand from it).
+    func fieldOfTruncated(shift: Int) -> UInt64 {
+        (truncatedOperandWord >> UInt64(shift)) & 0xFFFF
+    }
+
     /// Drops everything from `index` on (used to replace a compare by a fused branch).
     mutating func truncate(to index: Int) {
+        truncatedOperandWord = index + 1 < words.count ? words[index + 1] : 0
         words.removeSubrange(index...)
         while let last = instructions.last, last.at >= index { instructions.removeLast() }
     }

@@ -28,7 +28,7 @@ extension FunctionTranslator {
                 } else {
                     at = code.emit_br_if_eqz(cond: condition.reg, off: 0)
                 }
-                controls[controls.count - 1].elseFixup = Fixup(instruction: at, word: at + 1, shift: branchOffsetShift(at))
+                controls[controls.count - 1].elseFixup = branchOffsetField(at)
             }
         case .else:
             var frame = controls[controls.count - 1]
@@ -208,11 +208,14 @@ extension FunctionTranslator {
             let operands = try pop(lowering.parameters)
             let dst = try push(lowering.result).home
             if reachable {
-                let at = code.appendHandler(lowering.op)
-                var word = UInt64(dst)
-                for (i, operand) in operands.enumerated() { word |= UInt64(operand.reg) << UInt64(16 * (i + 1)) }
-                code.appendWord(word)
-                producer = Producer(instruction: at, op: lowering.op, lowering: lowering)
+                // A constant right operand travels in the instruction instead of a slot.
+                if let immediateOp = lowering.immediate, let value = constantValue(operands[1]) {
+                    let at = code.emit(immediateOp, [UInt64(dst), UInt64(operands[0].reg), value])
+                    producer = Producer(instruction: at, op: immediateOp, lowering: lowering, immediate: value)
+                } else {
+                    let at = code.emit(lowering.op, [UInt64(dst)] + operands.map { UInt64($0.reg) })
+                    producer = Producer(instruction: at, op: lowering.op, lowering: lowering)
+                }
             }
         case .refNull(let type):
             try context.checkTypeIndices(.ref(type), offset: offset)
@@ -322,27 +325,30 @@ extension FunctionTranslator {
     }
 
     /// When `condition` is the result of the comparison emitted just before, drops that
-    /// instruction and emits one compare-and-branch in its place. Returns its start.
+    /// instruction and emits one compare-and-branch in its place (offset 0, patched later).
+    /// Returns its start.
     mutating func fusedCompare(_ previous: Producer?, condition: Entry, negate: Bool) -> Int? {
-        guard let p = previous, let lowering = p.lowering, let fusedOp = negate ? lowering.branchUnless : lowering.branchIf,
-              condition.source == .temp, p.instruction + p.op.wordCount == code.count,
+        guard let p = previous, let lowering = p.lowering, condition.source == .temp,
+              p.instruction + p.op.wordCount == code.count,
               code.field(word: p.instruction + 1, shift: 0, width: 16) == UInt64(condition.home) else { return nil }
-        let a = Reg(code.field(word: p.instruction + 1, shift: 16, width: 16))
-        let b = Reg(code.field(word: p.instruction + 1, shift: 32, width: 16))
-        code.truncate(to: p.instruction)
-        let at = code.appendHandler(fusedOp)
-        if lowering.parameters.count == 2 {
-            code.appendWord(UInt64(a) | UInt64(b) << 16)  // offset patched later at shift 32
-        } else {
-            code.appendWord(UInt64(a))  // offset patched later at shift 16
+        let a = code.field(word: p.instruction + 1, shift: 16, width: 16)
+        if let immediate = p.immediate {
+            guard let fusedOp = negate ? lowering.immediateBranchUnless : lowering.immediateBranchIf else { return nil }
+            code.truncate(to: p.instruction)
+            return code.emit(fusedOp, [a, immediate, 0])
         }
-        return at
+        guard let fusedOp = negate ? lowering.branchUnless : lowering.branchIf else { return nil }
+        code.truncate(to: p.instruction)
+        if lowering.parameters.count == 2 {
+            return code.emit(fusedOp, [a, code.fieldOfTruncated(shift: 32), 0])
+        }
+        return code.emit(fusedOp, [a, 0])
     }
 
-    /// Where the 32-bit offset of the conditional branch starting at `at` sits in its operand word.
-    func branchOffsetShift(_ at: Int) -> Int {
-        let op = code.instructions.last!.op
-        return op.operands.first { $0.name == "off" }!.shift
+    /// The offset field of the conditional branch just emitted at `at`.
+    func branchOffsetField(_ at: Int) -> Fixup {
+        let field = code.instructions.last!.op.operands.first { $0.name == "off" }!
+        return Fixup(instruction: at, word: at + 1 + field.word, shift: field.shift)
     }
 
     mutating func enterBlock(_ kind: Control.Kind, _ type: FunctionType) throws {
@@ -424,8 +430,7 @@ extension FunctionTranslator {
         }
         if !needsMoves {
             if let at = fusedCompare(previous, condition: condition, negate: false) {
-                let shift = code.instructions.last!.op.operands.first { $0.name == "off" }!.shift
-                addFixup(depth: depth, Fixup(instruction: at, word: at + 1, shift: shift))
+                addFixup(depth: depth, branchOffsetField(at))
             } else {
                 branch(to: depth, emit: { $0.emit_br_if_nez(cond: condition.reg, off: 0) }, offsetField: (0, 16))
             }
@@ -434,7 +439,7 @@ extension FunctionTranslator {
         // Skip over the moves when the branch is not taken.
         let skip: Fixup
         if let at = fusedCompare(previous, condition: condition, negate: true) {
-            skip = Fixup(instruction: at, word: at + 1, shift: branchOffsetShift(at))
+            skip = branchOffsetField(at)
         } else {
             let at = code.emit_br_if_eqz(cond: condition.reg, off: 0)
             skip = Fixup(instruction: at, word: at + 1, shift: 16)

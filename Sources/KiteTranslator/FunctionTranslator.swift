@@ -21,8 +21,10 @@ public struct CompiledFunction: Sendable {
 /// into its temporary ("materialized") only when it must be: before its local is
 /// overwritten, at control-flow joins, and as call arguments.
 ///
-/// Temporaries are written tagged (`tempTag | height`) because their final slot depends on
-/// how many constants the function uses; `finish()` rewrites them once that is known.
+/// Temporaries and constants are written with provisional, tagged registers
+/// (`tempTag | height`, `constTag | index`): which constants need a slot at all is known
+/// only at the end (one used only as an instruction immediate needs none), and the
+/// temporaries come after the constants. `finish()` rewrites both.
 struct FunctionTranslator {
     struct Entry {
         enum Source: Equatable { case temp, local(Reg), constant(Reg) }
@@ -67,9 +69,12 @@ struct FunctionTranslator {
         let instruction: Int
         let op: Op
         let lowering: NumericLowering?
+        /// The right operand, when the instruction carries it as an immediate.
+        var immediate: UInt64? = nil
     }
 
     static let tempTag: Reg = 0x8000
+    static let constTag: Reg = 0x4000
 
     let context: ModuleContext
     let functionType: FunctionType
@@ -113,7 +118,7 @@ struct FunctionTranslator {
             locals.append(l)
             localSlot.append(Reg(truncatingIfNeeded: slot))
             slot += l.slotCount
-            if slot >= Int(Self.tempTag) { throw ValidationError("too many locals", offset: 0) }
+            if slot >= Int(Self.constTag) { throw ValidationError("function too large: too many locals", offset: 0) }
         }
         localsEnd = slot
         if declared.contains(where: { if case .ref(let r) = $0 { !r.nullable } else { false } }) {
@@ -207,12 +212,18 @@ struct FunctionTranslator {
         if let existing = constantSlots[bits] {
             reg = existing
         } else {
-            reg = Reg(truncatingIfNeeded: localsEnd + constants.count)
-            if Int(reg) >= Int(Self.tempTag) - 1 { throw fail("function too large: too many constants") }
+            guard constants.count < Int(Self.constTag) else { throw fail("function too large: too many constants") }
+            reg = Self.constTag | Reg(truncatingIfNeeded: constants.count)
             constants.append(bits)
             constantSlots[bits] = reg
         }
         try pushEntry(type, source: .constant(reg))
+    }
+
+    /// The value of a constant entry.
+    func constantValue(_ entry: Entry) -> UInt64? {
+        guard case .constant(let reg) = entry.source else { return nil }
+        return constants[Int(reg & ~Self.constTag)]
     }
 
     // MARK: Emission helpers
@@ -309,22 +320,44 @@ struct FunctionTranslator {
 
     // MARK: Finishing
 
-    /// Rewrites tagged temporaries to their final slots, after the constants.
+    /// Gives the constants that some instruction reads from a register a slot after the
+    /// locals (in first-use order), puts the temporaries after them, and rewrites every
+    /// tagged register.
     mutating func finish() throws -> CompiledFunction {
         if let unsupported { throw unsupported }
-        let tempBase = localsEnd + constants.count
+        var words = code.words
+        var slotOfConstant = [Int](repeating: -1, count: constants.count)
+        var used: [UInt64] = []
+        for (at, op) in code.instructions {
+            for field in op.operands where field.kind == .register {
+                let value = Reg(truncatingIfNeeded: words[at + 1 + field.word] >> UInt64(field.shift))
+                guard value & Self.tempTag == 0, value & Self.constTag != 0 else { continue }
+                let index = Int(value & ~Self.constTag)
+                if slotOfConstant[index] < 0 {
+                    slotOfConstant[index] = localsEnd + used.count
+                    used.append(constants[index])
+                }
+            }
+        }
+        let tempBase = localsEnd + used.count
         let frameSize = tempBase + maxSlotHeight + 2
         guard frameSize < 0xFFFF else { throw fail("function too large: frame exceeds 65535 slots") }
-        var words = code.words
         for (at, op) in code.instructions {
             for field in op.operands where field.kind == .register {
                 let w = at + 1 + field.word
-                let value = (words[w] >> UInt64(field.shift)) & 0xFFFF
-                guard value & UInt64(Self.tempTag) != 0 else { continue }
-                let final = UInt64(tempBase) + (value & 0x7FFF)
-                words[w] = (words[w] & ~(0xFFFF << UInt64(field.shift))) | (final << UInt64(field.shift))
+                let value = Reg(truncatingIfNeeded: words[w] >> UInt64(field.shift))
+                let final: Int
+                if value & Self.tempTag != 0 {
+                    final = tempBase + Int(value & 0x7FFF)
+                } else if value & Self.constTag != 0 {
+                    final = slotOfConstant[Int(value & ~Self.constTag)]
+                } else {
+                    continue
+                }
+                words[w] = (words[w] & ~(0xFFFF << UInt64(field.shift))) | (UInt64(final) << UInt64(field.shift))
             }
         }
+        constants = used
         return CompiledFunction(code: words, constants: constants, typeIndex: typeIndex,
                                 localsStart: localsStart, localSlots: localsEnd - localsStart, frameSize: frameSize)
     }

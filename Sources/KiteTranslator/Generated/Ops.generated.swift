@@ -203,50 +203,166 @@ public enum Op: UInt16, CaseIterable, Sendable {
     case i64TruncSatF32U = 196
     case i64TruncSatF64S = 197
     case i64TruncSatF64U = 198
-    case brIfI32Eqz = 199
-    case brUnlessI32Eqz = 200
-    case brIfI32Eq = 201
-    case brUnlessI32Eq = 202
-    case brIfI32Ne = 203
-    case brUnlessI32Ne = 204
-    case brIfI32LtS = 205
-    case brUnlessI32LtS = 206
-    case brIfI32LtU = 207
-    case brUnlessI32LtU = 208
-    case brIfI32GtS = 209
-    case brUnlessI32GtS = 210
-    case brIfI32GtU = 211
-    case brUnlessI32GtU = 212
-    case brIfI32LeS = 213
-    case brUnlessI32LeS = 214
-    case brIfI32LeU = 215
-    case brUnlessI32LeU = 216
-    case brIfI32GeS = 217
-    case brUnlessI32GeS = 218
-    case brIfI32GeU = 219
-    case brUnlessI32GeU = 220
-    case brIfI64Eqz = 221
-    case brUnlessI64Eqz = 222
-    case brIfI64Eq = 223
-    case brUnlessI64Eq = 224
-    case brIfI64Ne = 225
-    case brUnlessI64Ne = 226
-    case brIfI64LtS = 227
-    case brUnlessI64LtS = 228
-    case brIfI64LtU = 229
-    case brUnlessI64LtU = 230
-    case brIfI64GtS = 231
-    case brUnlessI64GtS = 232
-    case brIfI64GtU = 233
-    case brUnlessI64GtU = 234
-    case brIfI64LeS = 235
-    case brUnlessI64LeS = 236
-    case brIfI64LeU = 237
-    case brUnlessI64LeU = 238
-    case brIfI64GeS = 239
-    case brUnlessI64GeS = 240
-    case brIfI64GeU = 241
-    case brUnlessI64GeU = 242
+    case i32EqImm = 199
+    case i32NeImm = 200
+    case i32LtSImm = 201
+    case i32LtUImm = 202
+    case i32GtSImm = 203
+    case i32GtUImm = 204
+    case i32LeSImm = 205
+    case i32LeUImm = 206
+    case i32GeSImm = 207
+    case i32GeUImm = 208
+    case i64EqImm = 209
+    case i64NeImm = 210
+    case i64LtSImm = 211
+    case i64LtUImm = 212
+    case i64GtSImm = 213
+    case i64GtUImm = 214
+    case i64LeSImm = 215
+    case i64LeUImm = 216
+    case i64GeSImm = 217
+    case i64GeUImm = 218
+    case f32EqImm = 219
+    case f32NeImm = 220
+    case f32LtImm = 221
+    case f32GtImm = 222
+    case f32LeImm = 223
+    case f32GeImm = 224
+    case f64EqImm = 225
+    case f64NeImm = 226
+    case f64LtImm = 227
+    case f64GtImm = 228
+    case f64LeImm = 229
+    case f64GeImm = 230
+    case i32AddImm = 231
+    case i32SubImm = 232
+    case i32MulImm = 233
+    case i32DivSImm = 234
+    case i32DivUImm = 235
+    case i32RemSImm = 236
+    case i32RemUImm = 237
+    case i32AndImm = 238
+    case i32OrImm = 239
+    case i32XorImm = 240
+    case i32ShlImm = 241
+    case i32ShrSImm = 242
+    case i32ShrUImm = 243
+    case i32RotlImm = 244
+    case i32RotrImm = 245
+    case i64AddImm = 246
+    case i64SubImm = 247
+    case i64MulImm = 248
+    case i64DivSImm = 249
+    case i64DivUImm = 250
+    case i64RemSImm = 251
+    case i64RemUImm = 252
+    case i64AndImm = 253
+    case i64OrImm = 254
+    case i64XorImm = 255
+    case i64ShlImm = 256
+    case i64ShrSImm = 257
+    case i64ShrUImm = 258
+    case i64RotlImm = 259
+    case i64RotrImm = 260
+    case f32AddImm = 261
+    case f32SubImm = 262
+    case f32MulImm = 263
+    case f32DivImm = 264
+    case f32MinImm = 265
+    case f32MaxImm = 266
+    case f32CopysignImm = 267
+    case f64AddImm = 268
+    case f64SubImm = 269
+    case f64MulImm = 270
+    case f64DivImm = 271
+    case f64MinImm = 272
+    case f64MaxImm = 273
+    case f64CopysignImm = 274
+    case brIfI32Eqz = 275
+    case brUnlessI32Eqz = 276
+    case brIfI32Eq = 277
+    case brUnlessI32Eq = 278
+    case brIfI32Ne = 279
+    case brUnlessI32Ne = 280
+    case brIfI32LtS = 281
+    case brUnlessI32LtS = 282
+    case brIfI32LtU = 283
+    case brUnlessI32LtU = 284
+    case brIfI32GtS = 285
+    case brUnlessI32GtS = 286
+    case brIfI32GtU = 287
+    case brUnlessI32GtU = 288
+    case brIfI32LeS = 289
+    case brUnlessI32LeS = 290
+    case brIfI32LeU = 291
+    case brUnlessI32LeU = 292
+    case brIfI32GeS = 293
+    case brUnlessI32GeS = 294
+    case brIfI32GeU = 295
+    case brUnlessI32GeU = 296
+    case brIfI64Eqz = 297
+    case brUnlessI64Eqz = 298
+    case brIfI64Eq = 299
+    case brUnlessI64Eq = 300
+    case brIfI64Ne = 301
+    case brUnlessI64Ne = 302
+    case brIfI64LtS = 303
+    case brUnlessI64LtS = 304
+    case brIfI64LtU = 305
+    case brUnlessI64LtU = 306
+    case brIfI64GtS = 307
+    case brUnlessI64GtS = 308
+    case brIfI64GtU = 309
+    case brUnlessI64GtU = 310
+    case brIfI64LeS = 311
+    case brUnlessI64LeS = 312
+    case brIfI64LeU = 313
+    case brUnlessI64LeU = 314
+    case brIfI64GeS = 315
+    case brUnlessI64GeS = 316
+    case brIfI64GeU = 317
+    case brUnlessI64GeU = 318
+    case brIfI32EqImm = 319
+    case brUnlessI32EqImm = 320
+    case brIfI32NeImm = 321
+    case brUnlessI32NeImm = 322
+    case brIfI32LtSImm = 323
+    case brUnlessI32LtSImm = 324
+    case brIfI32LtUImm = 325
+    case brUnlessI32LtUImm = 326
+    case brIfI32GtSImm = 327
+    case brUnlessI32GtSImm = 328
+    case brIfI32GtUImm = 329
+    case brUnlessI32GtUImm = 330
+    case brIfI32LeSImm = 331
+    case brUnlessI32LeSImm = 332
+    case brIfI32LeUImm = 333
+    case brUnlessI32LeUImm = 334
+    case brIfI32GeSImm = 335
+    case brUnlessI32GeSImm = 336
+    case brIfI32GeUImm = 337
+    case brUnlessI32GeUImm = 338
+    case brIfI64EqImm = 339
+    case brUnlessI64EqImm = 340
+    case brIfI64NeImm = 341
+    case brUnlessI64NeImm = 342
+    case brIfI64LtSImm = 343
+    case brUnlessI64LtSImm = 344
+    case brIfI64LtUImm = 345
+    case brUnlessI64LtUImm = 346
+    case brIfI64GtSImm = 347
+    case brUnlessI64GtSImm = 348
+    case brIfI64GtUImm = 349
+    case brUnlessI64GtUImm = 350
+    case brIfI64LeSImm = 351
+    case brUnlessI64LeSImm = 352
+    case brIfI64LeUImm = 353
+    case brUnlessI64LeUImm = 354
+    case brIfI64GeSImm = 355
+    case brUnlessI64GeSImm = 356
+    case brIfI64GeUImm = 357
+    case brUnlessI64GeUImm = 358
 }
 
 extension Op {
@@ -457,6 +573,82 @@ extension Op {
         "i64.trunc_sat_f32_u",
         "i64.trunc_sat_f64_s",
         "i64.trunc_sat_f64_u",
+        "i32.eq_imm",
+        "i32.ne_imm",
+        "i32.lt_s_imm",
+        "i32.lt_u_imm",
+        "i32.gt_s_imm",
+        "i32.gt_u_imm",
+        "i32.le_s_imm",
+        "i32.le_u_imm",
+        "i32.ge_s_imm",
+        "i32.ge_u_imm",
+        "i64.eq_imm",
+        "i64.ne_imm",
+        "i64.lt_s_imm",
+        "i64.lt_u_imm",
+        "i64.gt_s_imm",
+        "i64.gt_u_imm",
+        "i64.le_s_imm",
+        "i64.le_u_imm",
+        "i64.ge_s_imm",
+        "i64.ge_u_imm",
+        "f32.eq_imm",
+        "f32.ne_imm",
+        "f32.lt_imm",
+        "f32.gt_imm",
+        "f32.le_imm",
+        "f32.ge_imm",
+        "f64.eq_imm",
+        "f64.ne_imm",
+        "f64.lt_imm",
+        "f64.gt_imm",
+        "f64.le_imm",
+        "f64.ge_imm",
+        "i32.add_imm",
+        "i32.sub_imm",
+        "i32.mul_imm",
+        "i32.div_s_imm",
+        "i32.div_u_imm",
+        "i32.rem_s_imm",
+        "i32.rem_u_imm",
+        "i32.and_imm",
+        "i32.or_imm",
+        "i32.xor_imm",
+        "i32.shl_imm",
+        "i32.shr_s_imm",
+        "i32.shr_u_imm",
+        "i32.rotl_imm",
+        "i32.rotr_imm",
+        "i64.add_imm",
+        "i64.sub_imm",
+        "i64.mul_imm",
+        "i64.div_s_imm",
+        "i64.div_u_imm",
+        "i64.rem_s_imm",
+        "i64.rem_u_imm",
+        "i64.and_imm",
+        "i64.or_imm",
+        "i64.xor_imm",
+        "i64.shl_imm",
+        "i64.shr_s_imm",
+        "i64.shr_u_imm",
+        "i64.rotl_imm",
+        "i64.rotr_imm",
+        "f32.add_imm",
+        "f32.sub_imm",
+        "f32.mul_imm",
+        "f32.div_imm",
+        "f32.min_imm",
+        "f32.max_imm",
+        "f32.copysign_imm",
+        "f64.add_imm",
+        "f64.sub_imm",
+        "f64.mul_imm",
+        "f64.div_imm",
+        "f64.min_imm",
+        "f64.max_imm",
+        "f64.copysign_imm",
         "br_if_i32.eqz",
         "br_unless_i32.eqz",
         "br_if_i32.eq",
@@ -501,8 +693,48 @@ extension Op {
         "br_unless_i64.ge_s",
         "br_if_i64.ge_u",
         "br_unless_i64.ge_u",
+        "br_if_i32.eq_imm",
+        "br_unless_i32.eq_imm",
+        "br_if_i32.ne_imm",
+        "br_unless_i32.ne_imm",
+        "br_if_i32.lt_s_imm",
+        "br_unless_i32.lt_s_imm",
+        "br_if_i32.lt_u_imm",
+        "br_unless_i32.lt_u_imm",
+        "br_if_i32.gt_s_imm",
+        "br_unless_i32.gt_s_imm",
+        "br_if_i32.gt_u_imm",
+        "br_unless_i32.gt_u_imm",
+        "br_if_i32.le_s_imm",
+        "br_unless_i32.le_s_imm",
+        "br_if_i32.le_u_imm",
+        "br_unless_i32.le_u_imm",
+        "br_if_i32.ge_s_imm",
+        "br_unless_i32.ge_s_imm",
+        "br_if_i32.ge_u_imm",
+        "br_unless_i32.ge_u_imm",
+        "br_if_i64.eq_imm",
+        "br_unless_i64.eq_imm",
+        "br_if_i64.ne_imm",
+        "br_unless_i64.ne_imm",
+        "br_if_i64.lt_s_imm",
+        "br_unless_i64.lt_s_imm",
+        "br_if_i64.lt_u_imm",
+        "br_unless_i64.lt_u_imm",
+        "br_if_i64.gt_s_imm",
+        "br_unless_i64.gt_s_imm",
+        "br_if_i64.gt_u_imm",
+        "br_unless_i64.gt_u_imm",
+        "br_if_i64.le_s_imm",
+        "br_unless_i64.le_s_imm",
+        "br_if_i64.le_u_imm",
+        "br_unless_i64.le_u_imm",
+        "br_if_i64.ge_s_imm",
+        "br_unless_i64.ge_s_imm",
+        "br_if_i64.ge_u_imm",
+        "br_unless_i64.ge_u_imm",
     ]
-    static let wordCounts: [Int] = [1, 2, 2, 2, 2, 1, 2, 2, 3, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]
+    static let wordCounts: [Int] = [1, 2, 2, 2, 2, 1, 2, 2, 3, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4]
     static let layouts: [[OperandField]] = [
         [],
         [OperandField(name: "off", kind: .i32, word: 0, shift: 0)],
@@ -703,6 +935,82 @@ extension Op {
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
         [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "off", kind: .i32, word: 0, shift: 16)],
         [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "off", kind: .i32, word: 0, shift: 16)],
         [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 0, shift: 32)],
@@ -747,6 +1055,46 @@ extension Op {
         [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 0, shift: 32)],
         [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 0, shift: 32)],
         [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 0, shift: 32)],
+        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
+        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
+        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
+        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
+        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
+        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
+        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
+        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
+        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
+        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
+        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
+        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
+        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
+        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
+        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
+        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
+        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
+        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
+        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
+        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
+        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u64, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 2, shift: 0)],
+        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u64, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 2, shift: 0)],
+        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u64, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 2, shift: 0)],
+        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u64, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 2, shift: 0)],
+        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u64, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 2, shift: 0)],
+        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u64, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 2, shift: 0)],
+        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u64, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 2, shift: 0)],
+        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u64, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 2, shift: 0)],
+        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u64, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 2, shift: 0)],
+        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u64, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 2, shift: 0)],
+        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u64, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 2, shift: 0)],
+        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u64, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 2, shift: 0)],
+        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u64, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 2, shift: 0)],
+        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u64, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 2, shift: 0)],
+        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u64, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 2, shift: 0)],
+        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u64, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 2, shift: 0)],
+        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u64, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 2, shift: 0)],
+        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u64, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 2, shift: 0)],
+        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u64, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 2, shift: 0)],
+        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u64, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 2, shift: 0)],
     ]
 }
 
@@ -1950,6 +2298,500 @@ extension CodeBuffer {
         appendWord(UInt64(dst) | (UInt64(a) << 16))
         return at
     }
+    /// Emits `i32.eq_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_eq_imm(dst: Reg, a: Reg, imm: UInt32) -> Int {
+        let at = appendHandler(.i32EqImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(imm) << 32))
+        return at
+    }
+    /// Emits `i32.ne_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_ne_imm(dst: Reg, a: Reg, imm: UInt32) -> Int {
+        let at = appendHandler(.i32NeImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(imm) << 32))
+        return at
+    }
+    /// Emits `i32.lt_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_lt_s_imm(dst: Reg, a: Reg, imm: UInt32) -> Int {
+        let at = appendHandler(.i32LtSImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(imm) << 32))
+        return at
+    }
+    /// Emits `i32.lt_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_lt_u_imm(dst: Reg, a: Reg, imm: UInt32) -> Int {
+        let at = appendHandler(.i32LtUImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(imm) << 32))
+        return at
+    }
+    /// Emits `i32.gt_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_gt_s_imm(dst: Reg, a: Reg, imm: UInt32) -> Int {
+        let at = appendHandler(.i32GtSImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(imm) << 32))
+        return at
+    }
+    /// Emits `i32.gt_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_gt_u_imm(dst: Reg, a: Reg, imm: UInt32) -> Int {
+        let at = appendHandler(.i32GtUImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(imm) << 32))
+        return at
+    }
+    /// Emits `i32.le_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_le_s_imm(dst: Reg, a: Reg, imm: UInt32) -> Int {
+        let at = appendHandler(.i32LeSImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(imm) << 32))
+        return at
+    }
+    /// Emits `i32.le_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_le_u_imm(dst: Reg, a: Reg, imm: UInt32) -> Int {
+        let at = appendHandler(.i32LeUImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(imm) << 32))
+        return at
+    }
+    /// Emits `i32.ge_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_ge_s_imm(dst: Reg, a: Reg, imm: UInt32) -> Int {
+        let at = appendHandler(.i32GeSImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(imm) << 32))
+        return at
+    }
+    /// Emits `i32.ge_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_ge_u_imm(dst: Reg, a: Reg, imm: UInt32) -> Int {
+        let at = appendHandler(.i32GeUImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(imm) << 32))
+        return at
+    }
+    /// Emits `i64.eq_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64_eq_imm(dst: Reg, a: Reg, imm: UInt64) -> Int {
+        let at = appendHandler(.i64EqImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(imm)
+        return at
+    }
+    /// Emits `i64.ne_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64_ne_imm(dst: Reg, a: Reg, imm: UInt64) -> Int {
+        let at = appendHandler(.i64NeImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(imm)
+        return at
+    }
+    /// Emits `i64.lt_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64_lt_s_imm(dst: Reg, a: Reg, imm: UInt64) -> Int {
+        let at = appendHandler(.i64LtSImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(imm)
+        return at
+    }
+    /// Emits `i64.lt_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64_lt_u_imm(dst: Reg, a: Reg, imm: UInt64) -> Int {
+        let at = appendHandler(.i64LtUImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(imm)
+        return at
+    }
+    /// Emits `i64.gt_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64_gt_s_imm(dst: Reg, a: Reg, imm: UInt64) -> Int {
+        let at = appendHandler(.i64GtSImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(imm)
+        return at
+    }
+    /// Emits `i64.gt_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64_gt_u_imm(dst: Reg, a: Reg, imm: UInt64) -> Int {
+        let at = appendHandler(.i64GtUImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(imm)
+        return at
+    }
+    /// Emits `i64.le_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64_le_s_imm(dst: Reg, a: Reg, imm: UInt64) -> Int {
+        let at = appendHandler(.i64LeSImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(imm)
+        return at
+    }
+    /// Emits `i64.le_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64_le_u_imm(dst: Reg, a: Reg, imm: UInt64) -> Int {
+        let at = appendHandler(.i64LeUImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(imm)
+        return at
+    }
+    /// Emits `i64.ge_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64_ge_s_imm(dst: Reg, a: Reg, imm: UInt64) -> Int {
+        let at = appendHandler(.i64GeSImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(imm)
+        return at
+    }
+    /// Emits `i64.ge_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64_ge_u_imm(dst: Reg, a: Reg, imm: UInt64) -> Int {
+        let at = appendHandler(.i64GeUImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(imm)
+        return at
+    }
+    /// Emits `f32.eq_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32_eq_imm(dst: Reg, a: Reg, imm: UInt32) -> Int {
+        let at = appendHandler(.f32EqImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(imm) << 32))
+        return at
+    }
+    /// Emits `f32.ne_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32_ne_imm(dst: Reg, a: Reg, imm: UInt32) -> Int {
+        let at = appendHandler(.f32NeImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(imm) << 32))
+        return at
+    }
+    /// Emits `f32.lt_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32_lt_imm(dst: Reg, a: Reg, imm: UInt32) -> Int {
+        let at = appendHandler(.f32LtImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(imm) << 32))
+        return at
+    }
+    /// Emits `f32.gt_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32_gt_imm(dst: Reg, a: Reg, imm: UInt32) -> Int {
+        let at = appendHandler(.f32GtImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(imm) << 32))
+        return at
+    }
+    /// Emits `f32.le_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32_le_imm(dst: Reg, a: Reg, imm: UInt32) -> Int {
+        let at = appendHandler(.f32LeImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(imm) << 32))
+        return at
+    }
+    /// Emits `f32.ge_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32_ge_imm(dst: Reg, a: Reg, imm: UInt32) -> Int {
+        let at = appendHandler(.f32GeImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(imm) << 32))
+        return at
+    }
+    /// Emits `f64.eq_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64_eq_imm(dst: Reg, a: Reg, imm: UInt64) -> Int {
+        let at = appendHandler(.f64EqImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(imm)
+        return at
+    }
+    /// Emits `f64.ne_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64_ne_imm(dst: Reg, a: Reg, imm: UInt64) -> Int {
+        let at = appendHandler(.f64NeImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(imm)
+        return at
+    }
+    /// Emits `f64.lt_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64_lt_imm(dst: Reg, a: Reg, imm: UInt64) -> Int {
+        let at = appendHandler(.f64LtImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(imm)
+        return at
+    }
+    /// Emits `f64.gt_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64_gt_imm(dst: Reg, a: Reg, imm: UInt64) -> Int {
+        let at = appendHandler(.f64GtImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(imm)
+        return at
+    }
+    /// Emits `f64.le_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64_le_imm(dst: Reg, a: Reg, imm: UInt64) -> Int {
+        let at = appendHandler(.f64LeImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(imm)
+        return at
+    }
+    /// Emits `f64.ge_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64_ge_imm(dst: Reg, a: Reg, imm: UInt64) -> Int {
+        let at = appendHandler(.f64GeImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(imm)
+        return at
+    }
+    /// Emits `i32.add_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_add_imm(dst: Reg, a: Reg, imm: UInt32) -> Int {
+        let at = appendHandler(.i32AddImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(imm) << 32))
+        return at
+    }
+    /// Emits `i32.sub_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_sub_imm(dst: Reg, a: Reg, imm: UInt32) -> Int {
+        let at = appendHandler(.i32SubImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(imm) << 32))
+        return at
+    }
+    /// Emits `i32.mul_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_mul_imm(dst: Reg, a: Reg, imm: UInt32) -> Int {
+        let at = appendHandler(.i32MulImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(imm) << 32))
+        return at
+    }
+    /// Emits `i32.div_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_div_s_imm(dst: Reg, a: Reg, imm: UInt32) -> Int {
+        let at = appendHandler(.i32DivSImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(imm) << 32))
+        return at
+    }
+    /// Emits `i32.div_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_div_u_imm(dst: Reg, a: Reg, imm: UInt32) -> Int {
+        let at = appendHandler(.i32DivUImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(imm) << 32))
+        return at
+    }
+    /// Emits `i32.rem_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_rem_s_imm(dst: Reg, a: Reg, imm: UInt32) -> Int {
+        let at = appendHandler(.i32RemSImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(imm) << 32))
+        return at
+    }
+    /// Emits `i32.rem_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_rem_u_imm(dst: Reg, a: Reg, imm: UInt32) -> Int {
+        let at = appendHandler(.i32RemUImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(imm) << 32))
+        return at
+    }
+    /// Emits `i32.and_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_and_imm(dst: Reg, a: Reg, imm: UInt32) -> Int {
+        let at = appendHandler(.i32AndImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(imm) << 32))
+        return at
+    }
+    /// Emits `i32.or_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_or_imm(dst: Reg, a: Reg, imm: UInt32) -> Int {
+        let at = appendHandler(.i32OrImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(imm) << 32))
+        return at
+    }
+    /// Emits `i32.xor_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_xor_imm(dst: Reg, a: Reg, imm: UInt32) -> Int {
+        let at = appendHandler(.i32XorImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(imm) << 32))
+        return at
+    }
+    /// Emits `i32.shl_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_shl_imm(dst: Reg, a: Reg, imm: UInt32) -> Int {
+        let at = appendHandler(.i32ShlImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(imm) << 32))
+        return at
+    }
+    /// Emits `i32.shr_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_shr_s_imm(dst: Reg, a: Reg, imm: UInt32) -> Int {
+        let at = appendHandler(.i32ShrSImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(imm) << 32))
+        return at
+    }
+    /// Emits `i32.shr_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_shr_u_imm(dst: Reg, a: Reg, imm: UInt32) -> Int {
+        let at = appendHandler(.i32ShrUImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(imm) << 32))
+        return at
+    }
+    /// Emits `i32.rotl_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_rotl_imm(dst: Reg, a: Reg, imm: UInt32) -> Int {
+        let at = appendHandler(.i32RotlImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(imm) << 32))
+        return at
+    }
+    /// Emits `i32.rotr_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_rotr_imm(dst: Reg, a: Reg, imm: UInt32) -> Int {
+        let at = appendHandler(.i32RotrImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(imm) << 32))
+        return at
+    }
+    /// Emits `i64.add_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64_add_imm(dst: Reg, a: Reg, imm: UInt64) -> Int {
+        let at = appendHandler(.i64AddImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(imm)
+        return at
+    }
+    /// Emits `i64.sub_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64_sub_imm(dst: Reg, a: Reg, imm: UInt64) -> Int {
+        let at = appendHandler(.i64SubImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(imm)
+        return at
+    }
+    /// Emits `i64.mul_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64_mul_imm(dst: Reg, a: Reg, imm: UInt64) -> Int {
+        let at = appendHandler(.i64MulImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(imm)
+        return at
+    }
+    /// Emits `i64.div_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64_div_s_imm(dst: Reg, a: Reg, imm: UInt64) -> Int {
+        let at = appendHandler(.i64DivSImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(imm)
+        return at
+    }
+    /// Emits `i64.div_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64_div_u_imm(dst: Reg, a: Reg, imm: UInt64) -> Int {
+        let at = appendHandler(.i64DivUImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(imm)
+        return at
+    }
+    /// Emits `i64.rem_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64_rem_s_imm(dst: Reg, a: Reg, imm: UInt64) -> Int {
+        let at = appendHandler(.i64RemSImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(imm)
+        return at
+    }
+    /// Emits `i64.rem_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64_rem_u_imm(dst: Reg, a: Reg, imm: UInt64) -> Int {
+        let at = appendHandler(.i64RemUImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(imm)
+        return at
+    }
+    /// Emits `i64.and_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64_and_imm(dst: Reg, a: Reg, imm: UInt64) -> Int {
+        let at = appendHandler(.i64AndImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(imm)
+        return at
+    }
+    /// Emits `i64.or_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64_or_imm(dst: Reg, a: Reg, imm: UInt64) -> Int {
+        let at = appendHandler(.i64OrImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(imm)
+        return at
+    }
+    /// Emits `i64.xor_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64_xor_imm(dst: Reg, a: Reg, imm: UInt64) -> Int {
+        let at = appendHandler(.i64XorImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(imm)
+        return at
+    }
+    /// Emits `i64.shl_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64_shl_imm(dst: Reg, a: Reg, imm: UInt64) -> Int {
+        let at = appendHandler(.i64ShlImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(imm)
+        return at
+    }
+    /// Emits `i64.shr_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64_shr_s_imm(dst: Reg, a: Reg, imm: UInt64) -> Int {
+        let at = appendHandler(.i64ShrSImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(imm)
+        return at
+    }
+    /// Emits `i64.shr_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64_shr_u_imm(dst: Reg, a: Reg, imm: UInt64) -> Int {
+        let at = appendHandler(.i64ShrUImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(imm)
+        return at
+    }
+    /// Emits `i64.rotl_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64_rotl_imm(dst: Reg, a: Reg, imm: UInt64) -> Int {
+        let at = appendHandler(.i64RotlImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(imm)
+        return at
+    }
+    /// Emits `i64.rotr_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64_rotr_imm(dst: Reg, a: Reg, imm: UInt64) -> Int {
+        let at = appendHandler(.i64RotrImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(imm)
+        return at
+    }
+    /// Emits `f32.add_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32_add_imm(dst: Reg, a: Reg, imm: UInt32) -> Int {
+        let at = appendHandler(.f32AddImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(imm) << 32))
+        return at
+    }
+    /// Emits `f32.sub_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32_sub_imm(dst: Reg, a: Reg, imm: UInt32) -> Int {
+        let at = appendHandler(.f32SubImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(imm) << 32))
+        return at
+    }
+    /// Emits `f32.mul_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32_mul_imm(dst: Reg, a: Reg, imm: UInt32) -> Int {
+        let at = appendHandler(.f32MulImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(imm) << 32))
+        return at
+    }
+    /// Emits `f32.div_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32_div_imm(dst: Reg, a: Reg, imm: UInt32) -> Int {
+        let at = appendHandler(.f32DivImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(imm) << 32))
+        return at
+    }
+    /// Emits `f32.min_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32_min_imm(dst: Reg, a: Reg, imm: UInt32) -> Int {
+        let at = appendHandler(.f32MinImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(imm) << 32))
+        return at
+    }
+    /// Emits `f32.max_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32_max_imm(dst: Reg, a: Reg, imm: UInt32) -> Int {
+        let at = appendHandler(.f32MaxImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(imm) << 32))
+        return at
+    }
+    /// Emits `f32.copysign_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32_copysign_imm(dst: Reg, a: Reg, imm: UInt32) -> Int {
+        let at = appendHandler(.f32CopysignImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(imm) << 32))
+        return at
+    }
+    /// Emits `f64.add_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64_add_imm(dst: Reg, a: Reg, imm: UInt64) -> Int {
+        let at = appendHandler(.f64AddImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(imm)
+        return at
+    }
+    /// Emits `f64.sub_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64_sub_imm(dst: Reg, a: Reg, imm: UInt64) -> Int {
+        let at = appendHandler(.f64SubImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(imm)
+        return at
+    }
+    /// Emits `f64.mul_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64_mul_imm(dst: Reg, a: Reg, imm: UInt64) -> Int {
+        let at = appendHandler(.f64MulImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(imm)
+        return at
+    }
+    /// Emits `f64.div_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64_div_imm(dst: Reg, a: Reg, imm: UInt64) -> Int {
+        let at = appendHandler(.f64DivImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(imm)
+        return at
+    }
+    /// Emits `f64.min_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64_min_imm(dst: Reg, a: Reg, imm: UInt64) -> Int {
+        let at = appendHandler(.f64MinImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(imm)
+        return at
+    }
+    /// Emits `f64.max_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64_max_imm(dst: Reg, a: Reg, imm: UInt64) -> Int {
+        let at = appendHandler(.f64MaxImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(imm)
+        return at
+    }
+    /// Emits `f64.copysign_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64_copysign_imm(dst: Reg, a: Reg, imm: UInt64) -> Int {
+        let at = appendHandler(.f64CopysignImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(imm)
+        return at
+    }
     /// Emits `br_if_i32.eqz`; returns the word index of the instruction.
     @discardableResult mutating func emit_br_if_i32_eqz(a: Reg, off: Int32) -> Int {
         let at = appendHandler(.brIfI32Eqz)
@@ -2214,6 +3056,306 @@ extension CodeBuffer {
         appendWord(UInt64(a) | (UInt64(b) << 16) | (UInt64(UInt32(bitPattern: off)) << 32))
         return at
     }
+    /// Emits `br_if_i32.eq_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_br_if_i32_eq_imm(a: Reg, imm: UInt32, off: Int32) -> Int {
+        let at = appendHandler(.brIfI32EqImm)
+        appendWord(UInt64(a) | (UInt64(imm) << 16))
+        appendWord(UInt64(UInt32(bitPattern: off)))
+        return at
+    }
+    /// Emits `br_unless_i32.eq_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_br_unless_i32_eq_imm(a: Reg, imm: UInt32, off: Int32) -> Int {
+        let at = appendHandler(.brUnlessI32EqImm)
+        appendWord(UInt64(a) | (UInt64(imm) << 16))
+        appendWord(UInt64(UInt32(bitPattern: off)))
+        return at
+    }
+    /// Emits `br_if_i32.ne_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_br_if_i32_ne_imm(a: Reg, imm: UInt32, off: Int32) -> Int {
+        let at = appendHandler(.brIfI32NeImm)
+        appendWord(UInt64(a) | (UInt64(imm) << 16))
+        appendWord(UInt64(UInt32(bitPattern: off)))
+        return at
+    }
+    /// Emits `br_unless_i32.ne_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_br_unless_i32_ne_imm(a: Reg, imm: UInt32, off: Int32) -> Int {
+        let at = appendHandler(.brUnlessI32NeImm)
+        appendWord(UInt64(a) | (UInt64(imm) << 16))
+        appendWord(UInt64(UInt32(bitPattern: off)))
+        return at
+    }
+    /// Emits `br_if_i32.lt_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_br_if_i32_lt_s_imm(a: Reg, imm: UInt32, off: Int32) -> Int {
+        let at = appendHandler(.brIfI32LtSImm)
+        appendWord(UInt64(a) | (UInt64(imm) << 16))
+        appendWord(UInt64(UInt32(bitPattern: off)))
+        return at
+    }
+    /// Emits `br_unless_i32.lt_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_br_unless_i32_lt_s_imm(a: Reg, imm: UInt32, off: Int32) -> Int {
+        let at = appendHandler(.brUnlessI32LtSImm)
+        appendWord(UInt64(a) | (UInt64(imm) << 16))
+        appendWord(UInt64(UInt32(bitPattern: off)))
+        return at
+    }
+    /// Emits `br_if_i32.lt_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_br_if_i32_lt_u_imm(a: Reg, imm: UInt32, off: Int32) -> Int {
+        let at = appendHandler(.brIfI32LtUImm)
+        appendWord(UInt64(a) | (UInt64(imm) << 16))
+        appendWord(UInt64(UInt32(bitPattern: off)))
+        return at
+    }
+    /// Emits `br_unless_i32.lt_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_br_unless_i32_lt_u_imm(a: Reg, imm: UInt32, off: Int32) -> Int {
+        let at = appendHandler(.brUnlessI32LtUImm)
+        appendWord(UInt64(a) | (UInt64(imm) << 16))
+        appendWord(UInt64(UInt32(bitPattern: off)))
+        return at
+    }
+    /// Emits `br_if_i32.gt_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_br_if_i32_gt_s_imm(a: Reg, imm: UInt32, off: Int32) -> Int {
+        let at = appendHandler(.brIfI32GtSImm)
+        appendWord(UInt64(a) | (UInt64(imm) << 16))
+        appendWord(UInt64(UInt32(bitPattern: off)))
+        return at
+    }
+    /// Emits `br_unless_i32.gt_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_br_unless_i32_gt_s_imm(a: Reg, imm: UInt32, off: Int32) -> Int {
+        let at = appendHandler(.brUnlessI32GtSImm)
+        appendWord(UInt64(a) | (UInt64(imm) << 16))
+        appendWord(UInt64(UInt32(bitPattern: off)))
+        return at
+    }
+    /// Emits `br_if_i32.gt_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_br_if_i32_gt_u_imm(a: Reg, imm: UInt32, off: Int32) -> Int {
+        let at = appendHandler(.brIfI32GtUImm)
+        appendWord(UInt64(a) | (UInt64(imm) << 16))
+        appendWord(UInt64(UInt32(bitPattern: off)))
+        return at
+    }
+    /// Emits `br_unless_i32.gt_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_br_unless_i32_gt_u_imm(a: Reg, imm: UInt32, off: Int32) -> Int {
+        let at = appendHandler(.brUnlessI32GtUImm)
+        appendWord(UInt64(a) | (UInt64(imm) << 16))
+        appendWord(UInt64(UInt32(bitPattern: off)))
+        return at
+    }
+    /// Emits `br_if_i32.le_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_br_if_i32_le_s_imm(a: Reg, imm: UInt32, off: Int32) -> Int {
+        let at = appendHandler(.brIfI32LeSImm)
+        appendWord(UInt64(a) | (UInt64(imm) << 16))
+        appendWord(UInt64(UInt32(bitPattern: off)))
+        return at
+    }
+    /// Emits `br_unless_i32.le_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_br_unless_i32_le_s_imm(a: Reg, imm: UInt32, off: Int32) -> Int {
+        let at = appendHandler(.brUnlessI32LeSImm)
+        appendWord(UInt64(a) | (UInt64(imm) << 16))
+        appendWord(UInt64(UInt32(bitPattern: off)))
+        return at
+    }
+    /// Emits `br_if_i32.le_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_br_if_i32_le_u_imm(a: Reg, imm: UInt32, off: Int32) -> Int {
+        let at = appendHandler(.brIfI32LeUImm)
+        appendWord(UInt64(a) | (UInt64(imm) << 16))
+        appendWord(UInt64(UInt32(bitPattern: off)))
+        return at
+    }
+    /// Emits `br_unless_i32.le_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_br_unless_i32_le_u_imm(a: Reg, imm: UInt32, off: Int32) -> Int {
+        let at = appendHandler(.brUnlessI32LeUImm)
+        appendWord(UInt64(a) | (UInt64(imm) << 16))
+        appendWord(UInt64(UInt32(bitPattern: off)))
+        return at
+    }
+    /// Emits `br_if_i32.ge_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_br_if_i32_ge_s_imm(a: Reg, imm: UInt32, off: Int32) -> Int {
+        let at = appendHandler(.brIfI32GeSImm)
+        appendWord(UInt64(a) | (UInt64(imm) << 16))
+        appendWord(UInt64(UInt32(bitPattern: off)))
+        return at
+    }
+    /// Emits `br_unless_i32.ge_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_br_unless_i32_ge_s_imm(a: Reg, imm: UInt32, off: Int32) -> Int {
+        let at = appendHandler(.brUnlessI32GeSImm)
+        appendWord(UInt64(a) | (UInt64(imm) << 16))
+        appendWord(UInt64(UInt32(bitPattern: off)))
+        return at
+    }
+    /// Emits `br_if_i32.ge_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_br_if_i32_ge_u_imm(a: Reg, imm: UInt32, off: Int32) -> Int {
+        let at = appendHandler(.brIfI32GeUImm)
+        appendWord(UInt64(a) | (UInt64(imm) << 16))
+        appendWord(UInt64(UInt32(bitPattern: off)))
+        return at
+    }
+    /// Emits `br_unless_i32.ge_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_br_unless_i32_ge_u_imm(a: Reg, imm: UInt32, off: Int32) -> Int {
+        let at = appendHandler(.brUnlessI32GeUImm)
+        appendWord(UInt64(a) | (UInt64(imm) << 16))
+        appendWord(UInt64(UInt32(bitPattern: off)))
+        return at
+    }
+    /// Emits `br_if_i64.eq_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_br_if_i64_eq_imm(a: Reg, imm: UInt64, off: Int32) -> Int {
+        let at = appendHandler(.brIfI64EqImm)
+        appendWord(UInt64(a))
+        appendWord(imm)
+        appendWord(UInt64(UInt32(bitPattern: off)))
+        return at
+    }
+    /// Emits `br_unless_i64.eq_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_br_unless_i64_eq_imm(a: Reg, imm: UInt64, off: Int32) -> Int {
+        let at = appendHandler(.brUnlessI64EqImm)
+        appendWord(UInt64(a))
+        appendWord(imm)
+        appendWord(UInt64(UInt32(bitPattern: off)))
+        return at
+    }
+    /// Emits `br_if_i64.ne_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_br_if_i64_ne_imm(a: Reg, imm: UInt64, off: Int32) -> Int {
+        let at = appendHandler(.brIfI64NeImm)
+        appendWord(UInt64(a))
+        appendWord(imm)
+        appendWord(UInt64(UInt32(bitPattern: off)))
+        return at
+    }
+    /// Emits `br_unless_i64.ne_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_br_unless_i64_ne_imm(a: Reg, imm: UInt64, off: Int32) -> Int {
+        let at = appendHandler(.brUnlessI64NeImm)
+        appendWord(UInt64(a))
+        appendWord(imm)
+        appendWord(UInt64(UInt32(bitPattern: off)))
+        return at
+    }
+    /// Emits `br_if_i64.lt_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_br_if_i64_lt_s_imm(a: Reg, imm: UInt64, off: Int32) -> Int {
+        let at = appendHandler(.brIfI64LtSImm)
+        appendWord(UInt64(a))
+        appendWord(imm)
+        appendWord(UInt64(UInt32(bitPattern: off)))
+        return at
+    }
+    /// Emits `br_unless_i64.lt_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_br_unless_i64_lt_s_imm(a: Reg, imm: UInt64, off: Int32) -> Int {
+        let at = appendHandler(.brUnlessI64LtSImm)
+        appendWord(UInt64(a))
+        appendWord(imm)
+        appendWord(UInt64(UInt32(bitPattern: off)))
+        return at
+    }
+    /// Emits `br_if_i64.lt_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_br_if_i64_lt_u_imm(a: Reg, imm: UInt64, off: Int32) -> Int {
+        let at = appendHandler(.brIfI64LtUImm)
+        appendWord(UInt64(a))
+        appendWord(imm)
+        appendWord(UInt64(UInt32(bitPattern: off)))
+        return at
+    }
+    /// Emits `br_unless_i64.lt_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_br_unless_i64_lt_u_imm(a: Reg, imm: UInt64, off: Int32) -> Int {
+        let at = appendHandler(.brUnlessI64LtUImm)
+        appendWord(UInt64(a))
+        appendWord(imm)
+        appendWord(UInt64(UInt32(bitPattern: off)))
+        return at
+    }
+    /// Emits `br_if_i64.gt_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_br_if_i64_gt_s_imm(a: Reg, imm: UInt64, off: Int32) -> Int {
+        let at = appendHandler(.brIfI64GtSImm)
+        appendWord(UInt64(a))
+        appendWord(imm)
+        appendWord(UInt64(UInt32(bitPattern: off)))
+        return at
+    }
+    /// Emits `br_unless_i64.gt_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_br_unless_i64_gt_s_imm(a: Reg, imm: UInt64, off: Int32) -> Int {
+        let at = appendHandler(.brUnlessI64GtSImm)
+        appendWord(UInt64(a))
+        appendWord(imm)
+        appendWord(UInt64(UInt32(bitPattern: off)))
+        return at
+    }
+    /// Emits `br_if_i64.gt_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_br_if_i64_gt_u_imm(a: Reg, imm: UInt64, off: Int32) -> Int {
+        let at = appendHandler(.brIfI64GtUImm)
+        appendWord(UInt64(a))
+        appendWord(imm)
+        appendWord(UInt64(UInt32(bitPattern: off)))
+        return at
+    }
+    /// Emits `br_unless_i64.gt_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_br_unless_i64_gt_u_imm(a: Reg, imm: UInt64, off: Int32) -> Int {
+        let at = appendHandler(.brUnlessI64GtUImm)
+        appendWord(UInt64(a))
+        appendWord(imm)
+        appendWord(UInt64(UInt32(bitPattern: off)))
+        return at
+    }
+    /// Emits `br_if_i64.le_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_br_if_i64_le_s_imm(a: Reg, imm: UInt64, off: Int32) -> Int {
+        let at = appendHandler(.brIfI64LeSImm)
+        appendWord(UInt64(a))
+        appendWord(imm)
+        appendWord(UInt64(UInt32(bitPattern: off)))
+        return at
+    }
+    /// Emits `br_unless_i64.le_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_br_unless_i64_le_s_imm(a: Reg, imm: UInt64, off: Int32) -> Int {
+        let at = appendHandler(.brUnlessI64LeSImm)
+        appendWord(UInt64(a))
+        appendWord(imm)
+        appendWord(UInt64(UInt32(bitPattern: off)))
+        return at
+    }
+    /// Emits `br_if_i64.le_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_br_if_i64_le_u_imm(a: Reg, imm: UInt64, off: Int32) -> Int {
+        let at = appendHandler(.brIfI64LeUImm)
+        appendWord(UInt64(a))
+        appendWord(imm)
+        appendWord(UInt64(UInt32(bitPattern: off)))
+        return at
+    }
+    /// Emits `br_unless_i64.le_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_br_unless_i64_le_u_imm(a: Reg, imm: UInt64, off: Int32) -> Int {
+        let at = appendHandler(.brUnlessI64LeUImm)
+        appendWord(UInt64(a))
+        appendWord(imm)
+        appendWord(UInt64(UInt32(bitPattern: off)))
+        return at
+    }
+    /// Emits `br_if_i64.ge_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_br_if_i64_ge_s_imm(a: Reg, imm: UInt64, off: Int32) -> Int {
+        let at = appendHandler(.brIfI64GeSImm)
+        appendWord(UInt64(a))
+        appendWord(imm)
+        appendWord(UInt64(UInt32(bitPattern: off)))
+        return at
+    }
+    /// Emits `br_unless_i64.ge_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_br_unless_i64_ge_s_imm(a: Reg, imm: UInt64, off: Int32) -> Int {
+        let at = appendHandler(.brUnlessI64GeSImm)
+        appendWord(UInt64(a))
+        appendWord(imm)
+        appendWord(UInt64(UInt32(bitPattern: off)))
+        return at
+    }
+    /// Emits `br_if_i64.ge_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_br_if_i64_ge_u_imm(a: Reg, imm: UInt64, off: Int32) -> Int {
+        let at = appendHandler(.brIfI64GeUImm)
+        appendWord(UInt64(a))
+        appendWord(imm)
+        appendWord(UInt64(UInt32(bitPattern: off)))
+        return at
+    }
+    /// Emits `br_unless_i64.ge_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_br_unless_i64_ge_u_imm(a: Reg, imm: UInt64, off: Int32) -> Int {
+        let at = appendHandler(.brUnlessI64GeUImm)
+        appendWord(UInt64(a))
+        appendWord(imm)
+        appendWord(UInt64(UInt32(bitPattern: off)))
+        return at
+    }
 }
 
 /// How a plain Wasm numeric operator lowers: its register op and its typing.
@@ -2224,6 +3366,10 @@ public struct NumericLowering: Sendable {
     /// Fused compare-and-branch forms, for integer comparisons.
     public let branchIf: Op?
     public let branchUnless: Op?
+    /// The form whose right operand is an immediate, and its fused branches.
+    public let immediate: Op?
+    public let immediateBranchIf: Op?
+    public let immediateBranchUnless: Op?
 }
 
 public struct MemoryLowering: Sendable {
@@ -2234,142 +3380,142 @@ public struct MemoryLowering: Sendable {
 }
 
 public let numericLowering: [UInt16: NumericLowering] = [
-    0x45: NumericLowering(op: .i32Eqz, parameters: [.i32], result: .i32, branchIf: .brIfI32Eqz, branchUnless: .brUnlessI32Eqz),
-    0x46: NumericLowering(op: .i32Eq, parameters: [.i32, .i32], result: .i32, branchIf: .brIfI32Eq, branchUnless: .brUnlessI32Eq),
-    0x47: NumericLowering(op: .i32Ne, parameters: [.i32, .i32], result: .i32, branchIf: .brIfI32Ne, branchUnless: .brUnlessI32Ne),
-    0x48: NumericLowering(op: .i32LtS, parameters: [.i32, .i32], result: .i32, branchIf: .brIfI32LtS, branchUnless: .brUnlessI32LtS),
-    0x49: NumericLowering(op: .i32LtU, parameters: [.i32, .i32], result: .i32, branchIf: .brIfI32LtU, branchUnless: .brUnlessI32LtU),
-    0x4A: NumericLowering(op: .i32GtS, parameters: [.i32, .i32], result: .i32, branchIf: .brIfI32GtS, branchUnless: .brUnlessI32GtS),
-    0x4B: NumericLowering(op: .i32GtU, parameters: [.i32, .i32], result: .i32, branchIf: .brIfI32GtU, branchUnless: .brUnlessI32GtU),
-    0x4C: NumericLowering(op: .i32LeS, parameters: [.i32, .i32], result: .i32, branchIf: .brIfI32LeS, branchUnless: .brUnlessI32LeS),
-    0x4D: NumericLowering(op: .i32LeU, parameters: [.i32, .i32], result: .i32, branchIf: .brIfI32LeU, branchUnless: .brUnlessI32LeU),
-    0x4E: NumericLowering(op: .i32GeS, parameters: [.i32, .i32], result: .i32, branchIf: .brIfI32GeS, branchUnless: .brUnlessI32GeS),
-    0x4F: NumericLowering(op: .i32GeU, parameters: [.i32, .i32], result: .i32, branchIf: .brIfI32GeU, branchUnless: .brUnlessI32GeU),
-    0x50: NumericLowering(op: .i64Eqz, parameters: [.i64], result: .i32, branchIf: .brIfI64Eqz, branchUnless: .brUnlessI64Eqz),
-    0x51: NumericLowering(op: .i64Eq, parameters: [.i64, .i64], result: .i32, branchIf: .brIfI64Eq, branchUnless: .brUnlessI64Eq),
-    0x52: NumericLowering(op: .i64Ne, parameters: [.i64, .i64], result: .i32, branchIf: .brIfI64Ne, branchUnless: .brUnlessI64Ne),
-    0x53: NumericLowering(op: .i64LtS, parameters: [.i64, .i64], result: .i32, branchIf: .brIfI64LtS, branchUnless: .brUnlessI64LtS),
-    0x54: NumericLowering(op: .i64LtU, parameters: [.i64, .i64], result: .i32, branchIf: .brIfI64LtU, branchUnless: .brUnlessI64LtU),
-    0x55: NumericLowering(op: .i64GtS, parameters: [.i64, .i64], result: .i32, branchIf: .brIfI64GtS, branchUnless: .brUnlessI64GtS),
-    0x56: NumericLowering(op: .i64GtU, parameters: [.i64, .i64], result: .i32, branchIf: .brIfI64GtU, branchUnless: .brUnlessI64GtU),
-    0x57: NumericLowering(op: .i64LeS, parameters: [.i64, .i64], result: .i32, branchIf: .brIfI64LeS, branchUnless: .brUnlessI64LeS),
-    0x58: NumericLowering(op: .i64LeU, parameters: [.i64, .i64], result: .i32, branchIf: .brIfI64LeU, branchUnless: .brUnlessI64LeU),
-    0x59: NumericLowering(op: .i64GeS, parameters: [.i64, .i64], result: .i32, branchIf: .brIfI64GeS, branchUnless: .brUnlessI64GeS),
-    0x5A: NumericLowering(op: .i64GeU, parameters: [.i64, .i64], result: .i32, branchIf: .brIfI64GeU, branchUnless: .brUnlessI64GeU),
-    0x5B: NumericLowering(op: .f32Eq, parameters: [.f32, .f32], result: .i32, branchIf: nil, branchUnless: nil),
-    0x5C: NumericLowering(op: .f32Ne, parameters: [.f32, .f32], result: .i32, branchIf: nil, branchUnless: nil),
-    0x5D: NumericLowering(op: .f32Lt, parameters: [.f32, .f32], result: .i32, branchIf: nil, branchUnless: nil),
-    0x5E: NumericLowering(op: .f32Gt, parameters: [.f32, .f32], result: .i32, branchIf: nil, branchUnless: nil),
-    0x5F: NumericLowering(op: .f32Le, parameters: [.f32, .f32], result: .i32, branchIf: nil, branchUnless: nil),
-    0x60: NumericLowering(op: .f32Ge, parameters: [.f32, .f32], result: .i32, branchIf: nil, branchUnless: nil),
-    0x61: NumericLowering(op: .f64Eq, parameters: [.f64, .f64], result: .i32, branchIf: nil, branchUnless: nil),
-    0x62: NumericLowering(op: .f64Ne, parameters: [.f64, .f64], result: .i32, branchIf: nil, branchUnless: nil),
-    0x63: NumericLowering(op: .f64Lt, parameters: [.f64, .f64], result: .i32, branchIf: nil, branchUnless: nil),
-    0x64: NumericLowering(op: .f64Gt, parameters: [.f64, .f64], result: .i32, branchIf: nil, branchUnless: nil),
-    0x65: NumericLowering(op: .f64Le, parameters: [.f64, .f64], result: .i32, branchIf: nil, branchUnless: nil),
-    0x66: NumericLowering(op: .f64Ge, parameters: [.f64, .f64], result: .i32, branchIf: nil, branchUnless: nil),
-    0x67: NumericLowering(op: .i32Clz, parameters: [.i32], result: .i32, branchIf: nil, branchUnless: nil),
-    0x68: NumericLowering(op: .i32Ctz, parameters: [.i32], result: .i32, branchIf: nil, branchUnless: nil),
-    0x69: NumericLowering(op: .i32Popcnt, parameters: [.i32], result: .i32, branchIf: nil, branchUnless: nil),
-    0x6A: NumericLowering(op: .i32Add, parameters: [.i32, .i32], result: .i32, branchIf: nil, branchUnless: nil),
-    0x6B: NumericLowering(op: .i32Sub, parameters: [.i32, .i32], result: .i32, branchIf: nil, branchUnless: nil),
-    0x6C: NumericLowering(op: .i32Mul, parameters: [.i32, .i32], result: .i32, branchIf: nil, branchUnless: nil),
-    0x6D: NumericLowering(op: .i32DivS, parameters: [.i32, .i32], result: .i32, branchIf: nil, branchUnless: nil),
-    0x6E: NumericLowering(op: .i32DivU, parameters: [.i32, .i32], result: .i32, branchIf: nil, branchUnless: nil),
-    0x6F: NumericLowering(op: .i32RemS, parameters: [.i32, .i32], result: .i32, branchIf: nil, branchUnless: nil),
-    0x70: NumericLowering(op: .i32RemU, parameters: [.i32, .i32], result: .i32, branchIf: nil, branchUnless: nil),
-    0x71: NumericLowering(op: .i32And, parameters: [.i32, .i32], result: .i32, branchIf: nil, branchUnless: nil),
-    0x72: NumericLowering(op: .i32Or, parameters: [.i32, .i32], result: .i32, branchIf: nil, branchUnless: nil),
-    0x73: NumericLowering(op: .i32Xor, parameters: [.i32, .i32], result: .i32, branchIf: nil, branchUnless: nil),
-    0x74: NumericLowering(op: .i32Shl, parameters: [.i32, .i32], result: .i32, branchIf: nil, branchUnless: nil),
-    0x75: NumericLowering(op: .i32ShrS, parameters: [.i32, .i32], result: .i32, branchIf: nil, branchUnless: nil),
-    0x76: NumericLowering(op: .i32ShrU, parameters: [.i32, .i32], result: .i32, branchIf: nil, branchUnless: nil),
-    0x77: NumericLowering(op: .i32Rotl, parameters: [.i32, .i32], result: .i32, branchIf: nil, branchUnless: nil),
-    0x78: NumericLowering(op: .i32Rotr, parameters: [.i32, .i32], result: .i32, branchIf: nil, branchUnless: nil),
-    0x79: NumericLowering(op: .i64Clz, parameters: [.i64], result: .i64, branchIf: nil, branchUnless: nil),
-    0x7A: NumericLowering(op: .i64Ctz, parameters: [.i64], result: .i64, branchIf: nil, branchUnless: nil),
-    0x7B: NumericLowering(op: .i64Popcnt, parameters: [.i64], result: .i64, branchIf: nil, branchUnless: nil),
-    0x7C: NumericLowering(op: .i64Add, parameters: [.i64, .i64], result: .i64, branchIf: nil, branchUnless: nil),
-    0x7D: NumericLowering(op: .i64Sub, parameters: [.i64, .i64], result: .i64, branchIf: nil, branchUnless: nil),
-    0x7E: NumericLowering(op: .i64Mul, parameters: [.i64, .i64], result: .i64, branchIf: nil, branchUnless: nil),
-    0x7F: NumericLowering(op: .i64DivS, parameters: [.i64, .i64], result: .i64, branchIf: nil, branchUnless: nil),
-    0x80: NumericLowering(op: .i64DivU, parameters: [.i64, .i64], result: .i64, branchIf: nil, branchUnless: nil),
-    0x81: NumericLowering(op: .i64RemS, parameters: [.i64, .i64], result: .i64, branchIf: nil, branchUnless: nil),
-    0x82: NumericLowering(op: .i64RemU, parameters: [.i64, .i64], result: .i64, branchIf: nil, branchUnless: nil),
-    0x83: NumericLowering(op: .i64And, parameters: [.i64, .i64], result: .i64, branchIf: nil, branchUnless: nil),
-    0x84: NumericLowering(op: .i64Or, parameters: [.i64, .i64], result: .i64, branchIf: nil, branchUnless: nil),
-    0x85: NumericLowering(op: .i64Xor, parameters: [.i64, .i64], result: .i64, branchIf: nil, branchUnless: nil),
-    0x86: NumericLowering(op: .i64Shl, parameters: [.i64, .i64], result: .i64, branchIf: nil, branchUnless: nil),
-    0x87: NumericLowering(op: .i64ShrS, parameters: [.i64, .i64], result: .i64, branchIf: nil, branchUnless: nil),
-    0x88: NumericLowering(op: .i64ShrU, parameters: [.i64, .i64], result: .i64, branchIf: nil, branchUnless: nil),
-    0x89: NumericLowering(op: .i64Rotl, parameters: [.i64, .i64], result: .i64, branchIf: nil, branchUnless: nil),
-    0x8A: NumericLowering(op: .i64Rotr, parameters: [.i64, .i64], result: .i64, branchIf: nil, branchUnless: nil),
-    0x8B: NumericLowering(op: .f32Abs, parameters: [.f32], result: .f32, branchIf: nil, branchUnless: nil),
-    0x8C: NumericLowering(op: .f32Neg, parameters: [.f32], result: .f32, branchIf: nil, branchUnless: nil),
-    0x8D: NumericLowering(op: .f32Ceil, parameters: [.f32], result: .f32, branchIf: nil, branchUnless: nil),
-    0x8E: NumericLowering(op: .f32Floor, parameters: [.f32], result: .f32, branchIf: nil, branchUnless: nil),
-    0x8F: NumericLowering(op: .f32Trunc, parameters: [.f32], result: .f32, branchIf: nil, branchUnless: nil),
-    0x90: NumericLowering(op: .f32Nearest, parameters: [.f32], result: .f32, branchIf: nil, branchUnless: nil),
-    0x91: NumericLowering(op: .f32Sqrt, parameters: [.f32], result: .f32, branchIf: nil, branchUnless: nil),
-    0x92: NumericLowering(op: .f32Add, parameters: [.f32, .f32], result: .f32, branchIf: nil, branchUnless: nil),
-    0x93: NumericLowering(op: .f32Sub, parameters: [.f32, .f32], result: .f32, branchIf: nil, branchUnless: nil),
-    0x94: NumericLowering(op: .f32Mul, parameters: [.f32, .f32], result: .f32, branchIf: nil, branchUnless: nil),
-    0x95: NumericLowering(op: .f32Div, parameters: [.f32, .f32], result: .f32, branchIf: nil, branchUnless: nil),
-    0x96: NumericLowering(op: .f32Min, parameters: [.f32, .f32], result: .f32, branchIf: nil, branchUnless: nil),
-    0x97: NumericLowering(op: .f32Max, parameters: [.f32, .f32], result: .f32, branchIf: nil, branchUnless: nil),
-    0x98: NumericLowering(op: .f32Copysign, parameters: [.f32, .f32], result: .f32, branchIf: nil, branchUnless: nil),
-    0x99: NumericLowering(op: .f64Abs, parameters: [.f64], result: .f64, branchIf: nil, branchUnless: nil),
-    0x9A: NumericLowering(op: .f64Neg, parameters: [.f64], result: .f64, branchIf: nil, branchUnless: nil),
-    0x9B: NumericLowering(op: .f64Ceil, parameters: [.f64], result: .f64, branchIf: nil, branchUnless: nil),
-    0x9C: NumericLowering(op: .f64Floor, parameters: [.f64], result: .f64, branchIf: nil, branchUnless: nil),
-    0x9D: NumericLowering(op: .f64Trunc, parameters: [.f64], result: .f64, branchIf: nil, branchUnless: nil),
-    0x9E: NumericLowering(op: .f64Nearest, parameters: [.f64], result: .f64, branchIf: nil, branchUnless: nil),
-    0x9F: NumericLowering(op: .f64Sqrt, parameters: [.f64], result: .f64, branchIf: nil, branchUnless: nil),
-    0xA0: NumericLowering(op: .f64Add, parameters: [.f64, .f64], result: .f64, branchIf: nil, branchUnless: nil),
-    0xA1: NumericLowering(op: .f64Sub, parameters: [.f64, .f64], result: .f64, branchIf: nil, branchUnless: nil),
-    0xA2: NumericLowering(op: .f64Mul, parameters: [.f64, .f64], result: .f64, branchIf: nil, branchUnless: nil),
-    0xA3: NumericLowering(op: .f64Div, parameters: [.f64, .f64], result: .f64, branchIf: nil, branchUnless: nil),
-    0xA4: NumericLowering(op: .f64Min, parameters: [.f64, .f64], result: .f64, branchIf: nil, branchUnless: nil),
-    0xA5: NumericLowering(op: .f64Max, parameters: [.f64, .f64], result: .f64, branchIf: nil, branchUnless: nil),
-    0xA6: NumericLowering(op: .f64Copysign, parameters: [.f64, .f64], result: .f64, branchIf: nil, branchUnless: nil),
-    0xA7: NumericLowering(op: .i32WrapI64, parameters: [.i64], result: .i32, branchIf: nil, branchUnless: nil),
-    0xA8: NumericLowering(op: .i32TruncF32S, parameters: [.f32], result: .i32, branchIf: nil, branchUnless: nil),
-    0xA9: NumericLowering(op: .i32TruncF32U, parameters: [.f32], result: .i32, branchIf: nil, branchUnless: nil),
-    0xAA: NumericLowering(op: .i32TruncF64S, parameters: [.f64], result: .i32, branchIf: nil, branchUnless: nil),
-    0xAB: NumericLowering(op: .i32TruncF64U, parameters: [.f64], result: .i32, branchIf: nil, branchUnless: nil),
-    0xAC: NumericLowering(op: .i64ExtendI32S, parameters: [.i32], result: .i64, branchIf: nil, branchUnless: nil),
-    0xAD: NumericLowering(op: .i64ExtendI32U, parameters: [.i32], result: .i64, branchIf: nil, branchUnless: nil),
-    0xAE: NumericLowering(op: .i64TruncF32S, parameters: [.f32], result: .i64, branchIf: nil, branchUnless: nil),
-    0xAF: NumericLowering(op: .i64TruncF32U, parameters: [.f32], result: .i64, branchIf: nil, branchUnless: nil),
-    0xB0: NumericLowering(op: .i64TruncF64S, parameters: [.f64], result: .i64, branchIf: nil, branchUnless: nil),
-    0xB1: NumericLowering(op: .i64TruncF64U, parameters: [.f64], result: .i64, branchIf: nil, branchUnless: nil),
-    0xB2: NumericLowering(op: .f32ConvertI32S, parameters: [.i32], result: .f32, branchIf: nil, branchUnless: nil),
-    0xB3: NumericLowering(op: .f32ConvertI32U, parameters: [.i32], result: .f32, branchIf: nil, branchUnless: nil),
-    0xB4: NumericLowering(op: .f32ConvertI64S, parameters: [.i64], result: .f32, branchIf: nil, branchUnless: nil),
-    0xB5: NumericLowering(op: .f32ConvertI64U, parameters: [.i64], result: .f32, branchIf: nil, branchUnless: nil),
-    0xB6: NumericLowering(op: .f32DemoteF64, parameters: [.f64], result: .f32, branchIf: nil, branchUnless: nil),
-    0xB7: NumericLowering(op: .f64ConvertI32S, parameters: [.i32], result: .f64, branchIf: nil, branchUnless: nil),
-    0xB8: NumericLowering(op: .f64ConvertI32U, parameters: [.i32], result: .f64, branchIf: nil, branchUnless: nil),
-    0xB9: NumericLowering(op: .f64ConvertI64S, parameters: [.i64], result: .f64, branchIf: nil, branchUnless: nil),
-    0xBA: NumericLowering(op: .f64ConvertI64U, parameters: [.i64], result: .f64, branchIf: nil, branchUnless: nil),
-    0xBB: NumericLowering(op: .f64PromoteF32, parameters: [.f32], result: .f64, branchIf: nil, branchUnless: nil),
-    0xBC: NumericLowering(op: .i32ReinterpretF32, parameters: [.f32], result: .i32, branchIf: nil, branchUnless: nil),
-    0xBD: NumericLowering(op: .i64ReinterpretF64, parameters: [.f64], result: .i64, branchIf: nil, branchUnless: nil),
-    0xBE: NumericLowering(op: .f32ReinterpretI32, parameters: [.i32], result: .f32, branchIf: nil, branchUnless: nil),
-    0xBF: NumericLowering(op: .f64ReinterpretI64, parameters: [.i64], result: .f64, branchIf: nil, branchUnless: nil),
-    0xC0: NumericLowering(op: .i32Extend8S, parameters: [.i32], result: .i32, branchIf: nil, branchUnless: nil),
-    0xC1: NumericLowering(op: .i32Extend16S, parameters: [.i32], result: .i32, branchIf: nil, branchUnless: nil),
-    0xC2: NumericLowering(op: .i64Extend8S, parameters: [.i64], result: .i64, branchIf: nil, branchUnless: nil),
-    0xC3: NumericLowering(op: .i64Extend16S, parameters: [.i64], result: .i64, branchIf: nil, branchUnless: nil),
-    0xC4: NumericLowering(op: .i64Extend32S, parameters: [.i64], result: .i64, branchIf: nil, branchUnless: nil),
-    0xFC00: NumericLowering(op: .i32TruncSatF32S, parameters: [.f32], result: .i32, branchIf: nil, branchUnless: nil),
-    0xFC01: NumericLowering(op: .i32TruncSatF32U, parameters: [.f32], result: .i32, branchIf: nil, branchUnless: nil),
-    0xFC02: NumericLowering(op: .i32TruncSatF64S, parameters: [.f64], result: .i32, branchIf: nil, branchUnless: nil),
-    0xFC03: NumericLowering(op: .i32TruncSatF64U, parameters: [.f64], result: .i32, branchIf: nil, branchUnless: nil),
-    0xFC04: NumericLowering(op: .i64TruncSatF32S, parameters: [.f32], result: .i64, branchIf: nil, branchUnless: nil),
-    0xFC05: NumericLowering(op: .i64TruncSatF32U, parameters: [.f32], result: .i64, branchIf: nil, branchUnless: nil),
-    0xFC06: NumericLowering(op: .i64TruncSatF64S, parameters: [.f64], result: .i64, branchIf: nil, branchUnless: nil),
-    0xFC07: NumericLowering(op: .i64TruncSatF64U, parameters: [.f64], result: .i64, branchIf: nil, branchUnless: nil),
+    0x45: NumericLowering(op: .i32Eqz, parameters: [.i32], result: .i32, branchIf: .brIfI32Eqz, branchUnless: .brUnlessI32Eqz, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x46: NumericLowering(op: .i32Eq, parameters: [.i32, .i32], result: .i32, branchIf: .brIfI32Eq, branchUnless: .brUnlessI32Eq, immediate: .i32EqImm, immediateBranchIf: .brIfI32EqImm, immediateBranchUnless: .brUnlessI32EqImm),
+    0x47: NumericLowering(op: .i32Ne, parameters: [.i32, .i32], result: .i32, branchIf: .brIfI32Ne, branchUnless: .brUnlessI32Ne, immediate: .i32NeImm, immediateBranchIf: .brIfI32NeImm, immediateBranchUnless: .brUnlessI32NeImm),
+    0x48: NumericLowering(op: .i32LtS, parameters: [.i32, .i32], result: .i32, branchIf: .brIfI32LtS, branchUnless: .brUnlessI32LtS, immediate: .i32LtSImm, immediateBranchIf: .brIfI32LtSImm, immediateBranchUnless: .brUnlessI32LtSImm),
+    0x49: NumericLowering(op: .i32LtU, parameters: [.i32, .i32], result: .i32, branchIf: .brIfI32LtU, branchUnless: .brUnlessI32LtU, immediate: .i32LtUImm, immediateBranchIf: .brIfI32LtUImm, immediateBranchUnless: .brUnlessI32LtUImm),
+    0x4A: NumericLowering(op: .i32GtS, parameters: [.i32, .i32], result: .i32, branchIf: .brIfI32GtS, branchUnless: .brUnlessI32GtS, immediate: .i32GtSImm, immediateBranchIf: .brIfI32GtSImm, immediateBranchUnless: .brUnlessI32GtSImm),
+    0x4B: NumericLowering(op: .i32GtU, parameters: [.i32, .i32], result: .i32, branchIf: .brIfI32GtU, branchUnless: .brUnlessI32GtU, immediate: .i32GtUImm, immediateBranchIf: .brIfI32GtUImm, immediateBranchUnless: .brUnlessI32GtUImm),
+    0x4C: NumericLowering(op: .i32LeS, parameters: [.i32, .i32], result: .i32, branchIf: .brIfI32LeS, branchUnless: .brUnlessI32LeS, immediate: .i32LeSImm, immediateBranchIf: .brIfI32LeSImm, immediateBranchUnless: .brUnlessI32LeSImm),
+    0x4D: NumericLowering(op: .i32LeU, parameters: [.i32, .i32], result: .i32, branchIf: .brIfI32LeU, branchUnless: .brUnlessI32LeU, immediate: .i32LeUImm, immediateBranchIf: .brIfI32LeUImm, immediateBranchUnless: .brUnlessI32LeUImm),
+    0x4E: NumericLowering(op: .i32GeS, parameters: [.i32, .i32], result: .i32, branchIf: .brIfI32GeS, branchUnless: .brUnlessI32GeS, immediate: .i32GeSImm, immediateBranchIf: .brIfI32GeSImm, immediateBranchUnless: .brUnlessI32GeSImm),
+    0x4F: NumericLowering(op: .i32GeU, parameters: [.i32, .i32], result: .i32, branchIf: .brIfI32GeU, branchUnless: .brUnlessI32GeU, immediate: .i32GeUImm, immediateBranchIf: .brIfI32GeUImm, immediateBranchUnless: .brUnlessI32GeUImm),
+    0x50: NumericLowering(op: .i64Eqz, parameters: [.i64], result: .i32, branchIf: .brIfI64Eqz, branchUnless: .brUnlessI64Eqz, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x51: NumericLowering(op: .i64Eq, parameters: [.i64, .i64], result: .i32, branchIf: .brIfI64Eq, branchUnless: .brUnlessI64Eq, immediate: .i64EqImm, immediateBranchIf: .brIfI64EqImm, immediateBranchUnless: .brUnlessI64EqImm),
+    0x52: NumericLowering(op: .i64Ne, parameters: [.i64, .i64], result: .i32, branchIf: .brIfI64Ne, branchUnless: .brUnlessI64Ne, immediate: .i64NeImm, immediateBranchIf: .brIfI64NeImm, immediateBranchUnless: .brUnlessI64NeImm),
+    0x53: NumericLowering(op: .i64LtS, parameters: [.i64, .i64], result: .i32, branchIf: .brIfI64LtS, branchUnless: .brUnlessI64LtS, immediate: .i64LtSImm, immediateBranchIf: .brIfI64LtSImm, immediateBranchUnless: .brUnlessI64LtSImm),
+    0x54: NumericLowering(op: .i64LtU, parameters: [.i64, .i64], result: .i32, branchIf: .brIfI64LtU, branchUnless: .brUnlessI64LtU, immediate: .i64LtUImm, immediateBranchIf: .brIfI64LtUImm, immediateBranchUnless: .brUnlessI64LtUImm),
+    0x55: NumericLowering(op: .i64GtS, parameters: [.i64, .i64], result: .i32, branchIf: .brIfI64GtS, branchUnless: .brUnlessI64GtS, immediate: .i64GtSImm, immediateBranchIf: .brIfI64GtSImm, immediateBranchUnless: .brUnlessI64GtSImm),
+    0x56: NumericLowering(op: .i64GtU, parameters: [.i64, .i64], result: .i32, branchIf: .brIfI64GtU, branchUnless: .brUnlessI64GtU, immediate: .i64GtUImm, immediateBranchIf: .brIfI64GtUImm, immediateBranchUnless: .brUnlessI64GtUImm),
+    0x57: NumericLowering(op: .i64LeS, parameters: [.i64, .i64], result: .i32, branchIf: .brIfI64LeS, branchUnless: .brUnlessI64LeS, immediate: .i64LeSImm, immediateBranchIf: .brIfI64LeSImm, immediateBranchUnless: .brUnlessI64LeSImm),
+    0x58: NumericLowering(op: .i64LeU, parameters: [.i64, .i64], result: .i32, branchIf: .brIfI64LeU, branchUnless: .brUnlessI64LeU, immediate: .i64LeUImm, immediateBranchIf: .brIfI64LeUImm, immediateBranchUnless: .brUnlessI64LeUImm),
+    0x59: NumericLowering(op: .i64GeS, parameters: [.i64, .i64], result: .i32, branchIf: .brIfI64GeS, branchUnless: .brUnlessI64GeS, immediate: .i64GeSImm, immediateBranchIf: .brIfI64GeSImm, immediateBranchUnless: .brUnlessI64GeSImm),
+    0x5A: NumericLowering(op: .i64GeU, parameters: [.i64, .i64], result: .i32, branchIf: .brIfI64GeU, branchUnless: .brUnlessI64GeU, immediate: .i64GeUImm, immediateBranchIf: .brIfI64GeUImm, immediateBranchUnless: .brUnlessI64GeUImm),
+    0x5B: NumericLowering(op: .f32Eq, parameters: [.f32, .f32], result: .i32, branchIf: nil, branchUnless: nil, immediate: .f32EqImm, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x5C: NumericLowering(op: .f32Ne, parameters: [.f32, .f32], result: .i32, branchIf: nil, branchUnless: nil, immediate: .f32NeImm, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x5D: NumericLowering(op: .f32Lt, parameters: [.f32, .f32], result: .i32, branchIf: nil, branchUnless: nil, immediate: .f32LtImm, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x5E: NumericLowering(op: .f32Gt, parameters: [.f32, .f32], result: .i32, branchIf: nil, branchUnless: nil, immediate: .f32GtImm, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x5F: NumericLowering(op: .f32Le, parameters: [.f32, .f32], result: .i32, branchIf: nil, branchUnless: nil, immediate: .f32LeImm, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x60: NumericLowering(op: .f32Ge, parameters: [.f32, .f32], result: .i32, branchIf: nil, branchUnless: nil, immediate: .f32GeImm, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x61: NumericLowering(op: .f64Eq, parameters: [.f64, .f64], result: .i32, branchIf: nil, branchUnless: nil, immediate: .f64EqImm, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x62: NumericLowering(op: .f64Ne, parameters: [.f64, .f64], result: .i32, branchIf: nil, branchUnless: nil, immediate: .f64NeImm, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x63: NumericLowering(op: .f64Lt, parameters: [.f64, .f64], result: .i32, branchIf: nil, branchUnless: nil, immediate: .f64LtImm, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x64: NumericLowering(op: .f64Gt, parameters: [.f64, .f64], result: .i32, branchIf: nil, branchUnless: nil, immediate: .f64GtImm, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x65: NumericLowering(op: .f64Le, parameters: [.f64, .f64], result: .i32, branchIf: nil, branchUnless: nil, immediate: .f64LeImm, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x66: NumericLowering(op: .f64Ge, parameters: [.f64, .f64], result: .i32, branchIf: nil, branchUnless: nil, immediate: .f64GeImm, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x67: NumericLowering(op: .i32Clz, parameters: [.i32], result: .i32, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x68: NumericLowering(op: .i32Ctz, parameters: [.i32], result: .i32, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x69: NumericLowering(op: .i32Popcnt, parameters: [.i32], result: .i32, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x6A: NumericLowering(op: .i32Add, parameters: [.i32, .i32], result: .i32, branchIf: nil, branchUnless: nil, immediate: .i32AddImm, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x6B: NumericLowering(op: .i32Sub, parameters: [.i32, .i32], result: .i32, branchIf: nil, branchUnless: nil, immediate: .i32SubImm, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x6C: NumericLowering(op: .i32Mul, parameters: [.i32, .i32], result: .i32, branchIf: nil, branchUnless: nil, immediate: .i32MulImm, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x6D: NumericLowering(op: .i32DivS, parameters: [.i32, .i32], result: .i32, branchIf: nil, branchUnless: nil, immediate: .i32DivSImm, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x6E: NumericLowering(op: .i32DivU, parameters: [.i32, .i32], result: .i32, branchIf: nil, branchUnless: nil, immediate: .i32DivUImm, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x6F: NumericLowering(op: .i32RemS, parameters: [.i32, .i32], result: .i32, branchIf: nil, branchUnless: nil, immediate: .i32RemSImm, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x70: NumericLowering(op: .i32RemU, parameters: [.i32, .i32], result: .i32, branchIf: nil, branchUnless: nil, immediate: .i32RemUImm, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x71: NumericLowering(op: .i32And, parameters: [.i32, .i32], result: .i32, branchIf: nil, branchUnless: nil, immediate: .i32AndImm, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x72: NumericLowering(op: .i32Or, parameters: [.i32, .i32], result: .i32, branchIf: nil, branchUnless: nil, immediate: .i32OrImm, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x73: NumericLowering(op: .i32Xor, parameters: [.i32, .i32], result: .i32, branchIf: nil, branchUnless: nil, immediate: .i32XorImm, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x74: NumericLowering(op: .i32Shl, parameters: [.i32, .i32], result: .i32, branchIf: nil, branchUnless: nil, immediate: .i32ShlImm, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x75: NumericLowering(op: .i32ShrS, parameters: [.i32, .i32], result: .i32, branchIf: nil, branchUnless: nil, immediate: .i32ShrSImm, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x76: NumericLowering(op: .i32ShrU, parameters: [.i32, .i32], result: .i32, branchIf: nil, branchUnless: nil, immediate: .i32ShrUImm, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x77: NumericLowering(op: .i32Rotl, parameters: [.i32, .i32], result: .i32, branchIf: nil, branchUnless: nil, immediate: .i32RotlImm, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x78: NumericLowering(op: .i32Rotr, parameters: [.i32, .i32], result: .i32, branchIf: nil, branchUnless: nil, immediate: .i32RotrImm, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x79: NumericLowering(op: .i64Clz, parameters: [.i64], result: .i64, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x7A: NumericLowering(op: .i64Ctz, parameters: [.i64], result: .i64, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x7B: NumericLowering(op: .i64Popcnt, parameters: [.i64], result: .i64, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x7C: NumericLowering(op: .i64Add, parameters: [.i64, .i64], result: .i64, branchIf: nil, branchUnless: nil, immediate: .i64AddImm, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x7D: NumericLowering(op: .i64Sub, parameters: [.i64, .i64], result: .i64, branchIf: nil, branchUnless: nil, immediate: .i64SubImm, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x7E: NumericLowering(op: .i64Mul, parameters: [.i64, .i64], result: .i64, branchIf: nil, branchUnless: nil, immediate: .i64MulImm, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x7F: NumericLowering(op: .i64DivS, parameters: [.i64, .i64], result: .i64, branchIf: nil, branchUnless: nil, immediate: .i64DivSImm, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x80: NumericLowering(op: .i64DivU, parameters: [.i64, .i64], result: .i64, branchIf: nil, branchUnless: nil, immediate: .i64DivUImm, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x81: NumericLowering(op: .i64RemS, parameters: [.i64, .i64], result: .i64, branchIf: nil, branchUnless: nil, immediate: .i64RemSImm, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x82: NumericLowering(op: .i64RemU, parameters: [.i64, .i64], result: .i64, branchIf: nil, branchUnless: nil, immediate: .i64RemUImm, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x83: NumericLowering(op: .i64And, parameters: [.i64, .i64], result: .i64, branchIf: nil, branchUnless: nil, immediate: .i64AndImm, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x84: NumericLowering(op: .i64Or, parameters: [.i64, .i64], result: .i64, branchIf: nil, branchUnless: nil, immediate: .i64OrImm, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x85: NumericLowering(op: .i64Xor, parameters: [.i64, .i64], result: .i64, branchIf: nil, branchUnless: nil, immediate: .i64XorImm, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x86: NumericLowering(op: .i64Shl, parameters: [.i64, .i64], result: .i64, branchIf: nil, branchUnless: nil, immediate: .i64ShlImm, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x87: NumericLowering(op: .i64ShrS, parameters: [.i64, .i64], result: .i64, branchIf: nil, branchUnless: nil, immediate: .i64ShrSImm, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x88: NumericLowering(op: .i64ShrU, parameters: [.i64, .i64], result: .i64, branchIf: nil, branchUnless: nil, immediate: .i64ShrUImm, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x89: NumericLowering(op: .i64Rotl, parameters: [.i64, .i64], result: .i64, branchIf: nil, branchUnless: nil, immediate: .i64RotlImm, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x8A: NumericLowering(op: .i64Rotr, parameters: [.i64, .i64], result: .i64, branchIf: nil, branchUnless: nil, immediate: .i64RotrImm, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x8B: NumericLowering(op: .f32Abs, parameters: [.f32], result: .f32, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x8C: NumericLowering(op: .f32Neg, parameters: [.f32], result: .f32, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x8D: NumericLowering(op: .f32Ceil, parameters: [.f32], result: .f32, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x8E: NumericLowering(op: .f32Floor, parameters: [.f32], result: .f32, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x8F: NumericLowering(op: .f32Trunc, parameters: [.f32], result: .f32, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x90: NumericLowering(op: .f32Nearest, parameters: [.f32], result: .f32, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x91: NumericLowering(op: .f32Sqrt, parameters: [.f32], result: .f32, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x92: NumericLowering(op: .f32Add, parameters: [.f32, .f32], result: .f32, branchIf: nil, branchUnless: nil, immediate: .f32AddImm, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x93: NumericLowering(op: .f32Sub, parameters: [.f32, .f32], result: .f32, branchIf: nil, branchUnless: nil, immediate: .f32SubImm, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x94: NumericLowering(op: .f32Mul, parameters: [.f32, .f32], result: .f32, branchIf: nil, branchUnless: nil, immediate: .f32MulImm, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x95: NumericLowering(op: .f32Div, parameters: [.f32, .f32], result: .f32, branchIf: nil, branchUnless: nil, immediate: .f32DivImm, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x96: NumericLowering(op: .f32Min, parameters: [.f32, .f32], result: .f32, branchIf: nil, branchUnless: nil, immediate: .f32MinImm, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x97: NumericLowering(op: .f32Max, parameters: [.f32, .f32], result: .f32, branchIf: nil, branchUnless: nil, immediate: .f32MaxImm, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x98: NumericLowering(op: .f32Copysign, parameters: [.f32, .f32], result: .f32, branchIf: nil, branchUnless: nil, immediate: .f32CopysignImm, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x99: NumericLowering(op: .f64Abs, parameters: [.f64], result: .f64, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x9A: NumericLowering(op: .f64Neg, parameters: [.f64], result: .f64, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x9B: NumericLowering(op: .f64Ceil, parameters: [.f64], result: .f64, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x9C: NumericLowering(op: .f64Floor, parameters: [.f64], result: .f64, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x9D: NumericLowering(op: .f64Trunc, parameters: [.f64], result: .f64, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x9E: NumericLowering(op: .f64Nearest, parameters: [.f64], result: .f64, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0x9F: NumericLowering(op: .f64Sqrt, parameters: [.f64], result: .f64, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0xA0: NumericLowering(op: .f64Add, parameters: [.f64, .f64], result: .f64, branchIf: nil, branchUnless: nil, immediate: .f64AddImm, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0xA1: NumericLowering(op: .f64Sub, parameters: [.f64, .f64], result: .f64, branchIf: nil, branchUnless: nil, immediate: .f64SubImm, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0xA2: NumericLowering(op: .f64Mul, parameters: [.f64, .f64], result: .f64, branchIf: nil, branchUnless: nil, immediate: .f64MulImm, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0xA3: NumericLowering(op: .f64Div, parameters: [.f64, .f64], result: .f64, branchIf: nil, branchUnless: nil, immediate: .f64DivImm, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0xA4: NumericLowering(op: .f64Min, parameters: [.f64, .f64], result: .f64, branchIf: nil, branchUnless: nil, immediate: .f64MinImm, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0xA5: NumericLowering(op: .f64Max, parameters: [.f64, .f64], result: .f64, branchIf: nil, branchUnless: nil, immediate: .f64MaxImm, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0xA6: NumericLowering(op: .f64Copysign, parameters: [.f64, .f64], result: .f64, branchIf: nil, branchUnless: nil, immediate: .f64CopysignImm, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0xA7: NumericLowering(op: .i32WrapI64, parameters: [.i64], result: .i32, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0xA8: NumericLowering(op: .i32TruncF32S, parameters: [.f32], result: .i32, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0xA9: NumericLowering(op: .i32TruncF32U, parameters: [.f32], result: .i32, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0xAA: NumericLowering(op: .i32TruncF64S, parameters: [.f64], result: .i32, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0xAB: NumericLowering(op: .i32TruncF64U, parameters: [.f64], result: .i32, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0xAC: NumericLowering(op: .i64ExtendI32S, parameters: [.i32], result: .i64, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0xAD: NumericLowering(op: .i64ExtendI32U, parameters: [.i32], result: .i64, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0xAE: NumericLowering(op: .i64TruncF32S, parameters: [.f32], result: .i64, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0xAF: NumericLowering(op: .i64TruncF32U, parameters: [.f32], result: .i64, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0xB0: NumericLowering(op: .i64TruncF64S, parameters: [.f64], result: .i64, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0xB1: NumericLowering(op: .i64TruncF64U, parameters: [.f64], result: .i64, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0xB2: NumericLowering(op: .f32ConvertI32S, parameters: [.i32], result: .f32, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0xB3: NumericLowering(op: .f32ConvertI32U, parameters: [.i32], result: .f32, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0xB4: NumericLowering(op: .f32ConvertI64S, parameters: [.i64], result: .f32, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0xB5: NumericLowering(op: .f32ConvertI64U, parameters: [.i64], result: .f32, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0xB6: NumericLowering(op: .f32DemoteF64, parameters: [.f64], result: .f32, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0xB7: NumericLowering(op: .f64ConvertI32S, parameters: [.i32], result: .f64, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0xB8: NumericLowering(op: .f64ConvertI32U, parameters: [.i32], result: .f64, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0xB9: NumericLowering(op: .f64ConvertI64S, parameters: [.i64], result: .f64, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0xBA: NumericLowering(op: .f64ConvertI64U, parameters: [.i64], result: .f64, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0xBB: NumericLowering(op: .f64PromoteF32, parameters: [.f32], result: .f64, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0xBC: NumericLowering(op: .i32ReinterpretF32, parameters: [.f32], result: .i32, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0xBD: NumericLowering(op: .i64ReinterpretF64, parameters: [.f64], result: .i64, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0xBE: NumericLowering(op: .f32ReinterpretI32, parameters: [.i32], result: .f32, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0xBF: NumericLowering(op: .f64ReinterpretI64, parameters: [.i64], result: .f64, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0xC0: NumericLowering(op: .i32Extend8S, parameters: [.i32], result: .i32, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0xC1: NumericLowering(op: .i32Extend16S, parameters: [.i32], result: .i32, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0xC2: NumericLowering(op: .i64Extend8S, parameters: [.i64], result: .i64, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0xC3: NumericLowering(op: .i64Extend16S, parameters: [.i64], result: .i64, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0xC4: NumericLowering(op: .i64Extend32S, parameters: [.i64], result: .i64, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0xFC00: NumericLowering(op: .i32TruncSatF32S, parameters: [.f32], result: .i32, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0xFC01: NumericLowering(op: .i32TruncSatF32U, parameters: [.f32], result: .i32, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0xFC02: NumericLowering(op: .i32TruncSatF64S, parameters: [.f64], result: .i32, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0xFC03: NumericLowering(op: .i32TruncSatF64U, parameters: [.f64], result: .i32, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0xFC04: NumericLowering(op: .i64TruncSatF32S, parameters: [.f32], result: .i64, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0xFC05: NumericLowering(op: .i64TruncSatF32U, parameters: [.f32], result: .i64, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0xFC06: NumericLowering(op: .i64TruncSatF64S, parameters: [.f64], result: .i64, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
+    0xFC07: NumericLowering(op: .i64TruncSatF64U, parameters: [.f64], result: .i64, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
 ]
 
 public let loadLowering: [UInt8: MemoryLowering] = [
