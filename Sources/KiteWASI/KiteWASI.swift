@@ -1,1 +1,0 @@
-// WASI preview1 for Kite: in progress (issue 4).

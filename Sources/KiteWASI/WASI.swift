@@ -1,0 +1,82 @@
+import Glibc
+import Kite
+
+/// What a WASI command sees of the host: its arguments, environment, preopened
+/// directories and the host descriptors behind its stdin, stdout and stderr.
+public struct WASIConfiguration {
+    /// The guest's `argv`, program name first.
+    public var arguments: [String]
+    /// `NAME=value` pairs, in order.
+    public var environment: [(name: String, value: String)]
+    /// Host directories the guest may use, and the names it sees them under (`/`, `.`, ...).
+    public var preopens: [(hostPath: String, guestPath: String)]
+    /// Host descriptors for the guest's fds 0, 1 and 2 (borrowed: never closed by WASI).
+    public var stdin: Int32 = 0
+    public var stdout: Int32 = 1
+    public var stderr: Int32 = 2
+    /// Log every call and its errno (`KITE_LOG=wasi=trace`); nil = off.
+    public var trace: WASITrace?
+
+    public init(arguments: [String] = ["main.wasm"], environment: [(name: String, value: String)] = [],
+                preopens: [(hostPath: String, guestPath: String)] = [], trace: WASITrace? = WASITrace.fromEnvironment()) {
+        self.arguments = arguments
+        self.environment = environment
+        self.preopens = preopens
+        self.trace = trace
+    }
+}
+
+/// `proc_exit` was called: unwinds the guest out of `invoke` with its exit code.
+public struct WASIExit: Error, Equatable, CustomStringConvertible {
+    public let code: UInt32
+    public init(code: UInt32) { self.code = code }
+    public var description: String { "exit with code \(code)" }
+}
+
+/// WASI preview1 against the host OS. Create it, `define` its calls into the imports,
+/// instantiate, then `bind` the instance so the calls can reach the guest's memory.
+public final class WASI: WASIPreview1 {
+    let arguments: [String]
+    let environment: [String]
+    let trace: WASITrace?
+    var files = FileTable()
+    /// The memory every call reads and writes (the instance's exported "memory").
+    public var memory: Memory?
+
+    /// Opens the preopened directories (throws `WASISetupError` when one cannot be opened).
+    public init(_ configuration: WASIConfiguration) throws {
+        arguments = configuration.arguments
+        environment = configuration.environment.map { "\($0.name)=\($0.value)" }
+        trace = configuration.trace
+        files.installStdio(stdin: configuration.stdin, stdout: configuration.stdout, stderr: configuration.stderr)
+        for preopen in configuration.preopens {
+            let fd = open(preopen.hostPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            guard fd >= 0 else {
+                throw WASISetupError("cannot open directory \(preopen.hostPath): \(String(cString: strerror(errno)))")
+            }
+            files.insert(FileEntry(hostFD: fd, type: .directory, rightsBase: .directoryBase,
+                                   rightsInheriting: .directoryInheriting, preopenPath: preopen.guestPath))
+        }
+    }
+
+    /// Defines every `wasi_snapshot_preview1` call in `imports`, traced when configured.
+    public func define(into imports: inout Imports, store: Store) {
+        define(into: &imports, store: store, trace: trace)
+    }
+
+    /// Gives the calls the instance's exported memory.
+    public func bind(_ instance: Instance) {
+        memory = instance.exportedMemory("memory")
+    }
+
+    public func guestMemory() throws -> GuestMemory {
+        guard let memory else { throw Trap("WASI call needs the guest's exported memory \"memory\"") }
+        return GuestMemory(memory)
+    }
+}
+
+/// The configuration could not be set up (a preopened directory is missing, ...).
+public struct WASISetupError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
