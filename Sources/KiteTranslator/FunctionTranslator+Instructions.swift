@@ -448,6 +448,17 @@ extension FunctionTranslator {
         patch(skip, to: code.count)
     }
 
+    /// Whether branching to `depth` needs copies: some label value is not in its slot yet.
+    func labelNeedsMoves(depth: Int) -> Bool {
+        let target = controls[controls.count - 1 - depth]
+        var dst = target.slotHeight
+        for i in (stack.count - target.labelTypes.count)..<stack.count {
+            if stack[i].reg != Self.tempTag | Reg(truncatingIfNeeded: dst) { return true }
+            dst += stack[i].type?.slotCount ?? 1
+        }
+        return false
+    }
+
     mutating func addFixup(depth: Int, _ fixup: Fixup) {
         let target = controls.count - 1 - depth
         if controls[target].kind == .loop {
@@ -476,10 +487,15 @@ extension FunctionTranslator {
             let at = code.emit_br_table(index: index.reg, count: UInt32(targets.count))
             let tableStart = code.count
             for _ in depths { code.appendWord(0) }
-            // Every entry jumps to a small landing pad that moves the values and branches.
-            // Pads for the same label are shared.
+            // An entry whose label needs no value moves jumps straight to the label; the
+            // others jump to a small landing pad that moves the values and branches. Pads
+            // for the same label are shared.
             var pads: [Int: Int] = [:]
             for (i, depth) in depths.enumerated() {
+                if depth != controls.count - 1 && !labelNeedsMoves(depth: depth) {
+                    addFixup(depth: depth, Fixup(instruction: at, word: tableStart + i, shift: 0))
+                    continue
+                }
                 let pad: Int
                 if let existing = pads[depth] {
                     pad = existing
