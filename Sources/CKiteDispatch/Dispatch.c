@@ -51,6 +51,27 @@ __attribute__((noinline)) static KITE_CC void kite_call_host(const uint64_t *nex
     __attribute__((musttail)) return ((kite_handler)(uintptr_t)next[0])(next, sp, m0->base, m0->size, ctx);
 }
 
+/// The function at `index` of `table`, checked against type `type`; NULL with ctx->trap set
+/// ("undefined element", "uninitialized element", "indirect call type mismatch") otherwise.
+static inline KiteFunction *kite_indirect_callee(KiteContext *ctx, uint32_t table, uint32_t index, uint32_t type) {
+    KiteTable *t = ctx->instance->tables[table];
+    ctx->trapDetail = index;
+    if (index >= t->size) { ctx->trap = KITE_TRAP_UNDEFINED_ELEMENT; return NULL; }
+    KiteFunction *f = (KiteFunction *)(uintptr_t)t->elements[index].u64;
+    if (f == NULL) { ctx->trap = KITE_TRAP_UNINITIALIZED_ELEMENT; return NULL; }
+    if (f->typeId != ctx->instance->typeIds[type]) { ctx->trap = KITE_TRAP_INDIRECT_CALL_TYPE_MISMATCH; return NULL; }
+    return f;
+}
+
+/// mem and memsize travel with the handler chain, so after a call, tail call or return they
+/// are current unless the code now running belongs to another instance.
+#define SWITCH_INSTANCE(target) do { \
+    if (__builtin_expect((target) != ctx->instance, 0)) { \
+        ctx->instance = (target); \
+        RELOAD_MEMORY(); \
+    } \
+} while (0)
+
 /// Calls `callee` with its frame starting at sp[base] (where the arguments already are).
 /// Host functions run through the Swift callback; wasm functions push a frame record and
 /// continue in the callee's code without growing the native stack.
@@ -72,12 +93,7 @@ __attribute__((noinline)) static KITE_CC void kite_call_host(const uint64_t *nex
     kite_enter_frame(callee_, nsp_); \
     pc = callee_->code; \
     sp = nsp_; \
-    /* mem and memsize travel with the handler chain, so they are current unless the */ \
-    /* callee belongs to another instance. */ \
-    if (__builtin_expect(callee_->instance != ctx->instance, 0)) { \
-        ctx->instance = callee_->instance; \
-        RELOAD_MEMORY(); \
-    } \
+    SWITCH_INSTANCE(callee_->instance); \
     DISPATCH(); \
 } while (0)
 
@@ -96,10 +112,7 @@ __attribute__((noinline)) static KITE_CC void kite_call_host(const uint64_t *nex
     if (sp + callee_->frameSize > ctx->stackLimit) TRAP(KITE_TRAP_CALL_STACK_EXHAUSTED); \
     kite_enter_frame(callee_, sp); \
     pc = callee_->code; \
-    if (__builtin_expect(callee_->instance != ctx->instance, 0)) { \
-        ctx->instance = callee_->instance; \
-        RELOAD_MEMORY(); \
-    } \
+    SWITCH_INSTANCE(callee_->instance); \
     DISPATCH(); \
 } while (0)
 
@@ -109,10 +122,7 @@ __attribute__((noinline)) static KITE_CC void kite_call_host(const uint64_t *nex
     KiteFrameRecord *rec_ = --ctx->frameTop; \
     pc = rec_->returnPc; \
     sp = rec_->callerSp; \
-    if (__builtin_expect(rec_->callerInstance != ctx->instance, 0)) { \
-        ctx->instance = rec_->callerInstance; \
-        RELOAD_MEMORY(); \
-    } \
+    SWITCH_INSTANCE(rec_->callerInstance); \
     DISPATCH(); \
 } while (0)
 
