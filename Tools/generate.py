@@ -122,6 +122,16 @@ def parse():
                           int(wasm, 16), ["i32", t], None, {"size": n}))
         else:
             raise SystemExit(f"instructions.def:{i}: unknown form {form}")
+    # Loads and stores of memories other than 0: the same access through the instance's
+    # memory record instead of the registers that hold memory 0.
+    multi = []
+    for op in ops:
+        if op.kind in ("load", "store"):
+            body = ("KiteMemory *m_ = ctx->instance->memories[memidx];\n    "
+                    + op.body.replace("memsize", "m_->size").replace("mem + ea", "m_->base + ea"))
+            multi.append(Op(op.name + "_mem", op.operands + [("memidx", "u32")], body, op.kind + "_mem",
+                            extra={"of": op.name}))
+    ops = ops + multi
     # Immediate forms: the right operand is a constant carried in the instruction, so the
     # constant needs no frame slot (and no copy on function entry).
     immediates = []
@@ -263,6 +273,8 @@ def gen_swift(ops):
     o.append("    public let type: ValueType")
     o.append("    /// Access size in bytes; the alignment immediate may not exceed its log2.")
     o.append("    public let size: Int")
+    o.append("    /// The form for memories other than 0 (an extra `mem` operand).")
+    o.append("    public let otherMemoryOp: Op")
     o.append("}")
     o.append("")
     fused = {(op.extra["of"], op.extra["negated"]): op for op in ops if op.kind == "fused"}
@@ -286,7 +298,9 @@ def gen_swift(ops):
         for op in ops:
             if op.kind == kind:
                 t = op.result if kind == "load" else op.params[1]
-                o.append(f"    0x{op.wasm:X}: MemoryLowering(op: .{op.swift_name}, type: {SWIFT_VT[t]}, size: {op.extra['size']}),")
+                other = next(x for x in ops if x.kind == kind + "_mem" and x.extra["of"] == op.name)
+                o.append(f"    0x{op.wasm:X}: MemoryLowering(op: .{op.swift_name}, type: {SWIFT_VT[t]}, size: {op.extra['size']}, "
+                         f"otherMemoryOp: .{other.swift_name}),")
         o.append("]")
         o.append("")
     return "\n".join(o)

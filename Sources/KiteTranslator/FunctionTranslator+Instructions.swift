@@ -170,31 +170,37 @@ extension FunctionTranslator {
         case .load(let opcode, let memarg):
             guard let lowering = loadLowering[opcode] else { throw fail("illegal opcode") }
             try checkMemArg(memarg, size: lowering.size)
-            let address = try pop(.i32)
+            let address = try pop(addressType(memarg.memory))
             let dst = try push(lowering.type).home
             if reachable {
-                let at = code.appendHandler(lowering.op)
-                code.appendWord(UInt64(dst) | UInt64(address.reg) << 16 | UInt64(UInt32(truncatingIfNeeded: memarg.offset)) << 32)
-                producer = Producer(instruction: at, op: lowering.op, lowering: nil)
+                let offset = UInt64(UInt32(truncatingIfNeeded: memarg.offset))
+                let at = memarg.memory == 0
+                    ? code.emit(lowering.op, [UInt64(dst), UInt64(address.reg), offset])
+                    : code.emit(lowering.otherMemoryOp, [UInt64(dst), UInt64(address.reg), offset, UInt64(memarg.memory)])
+                producer = Producer(instruction: at, op: memarg.memory == 0 ? lowering.op : lowering.otherMemoryOp, lowering: nil)
             }
         case .store(let opcode, let memarg):
             guard let lowering = storeLowering[opcode] else { throw fail("illegal opcode") }
             try checkMemArg(memarg, size: lowering.size)
             let value = try pop(lowering.type)
-            let address = try pop(.i32)
+            let address = try pop(addressType(memarg.memory))
             if reachable {
-                code.appendHandler(lowering.op)
-                code.appendWord(UInt64(address.reg) | UInt64(value.reg) << 16 | UInt64(UInt32(truncatingIfNeeded: memarg.offset)) << 32)
+                let offset = UInt64(UInt32(truncatingIfNeeded: memarg.offset))
+                if memarg.memory == 0 {
+                    code.emit(lowering.op, [UInt64(address.reg), UInt64(value.reg), offset])
+                } else {
+                    code.emit(lowering.otherMemoryOp, [UInt64(address.reg), UInt64(value.reg), offset, UInt64(memarg.memory)])
+                }
             }
         case .memorySize(let m):
             try checkMemoryIndex(m)
-            let dst = try push(.i32).home
-            if reachable { code.emit_memory_size(dst: dst) }
+            let dst = try push(addressType(m)).home
+            if reachable { code.emit_memory_size(dst: dst, memidx: m) }
         case .memoryGrow(let m):
             try checkMemoryIndex(m)
-            let delta = try pop(.i32)
-            let dst = try push(.i32).home
-            if reachable { code.emit_memory_grow(dst: dst, delta: delta.reg) }
+            let delta = try pop(addressType(m))
+            let dst = try push(addressType(m)).home
+            if reachable { code.emit_memory_grow(dst: dst, delta: delta.reg, memidx: m) }
         case .i32Const(let v):
             try constant(UInt64(UInt32(bitPattern: v)), .i32)
         case .i64Const(let v):
@@ -232,20 +238,22 @@ extension FunctionTranslator {
         case .memoryInit(let data, let m):
             try checkMemoryIndex(m)
             try context.checkData(data, offset: offset)
-            let (d, s, n) = try popThree(.i32, .i32, .i32)
-            if reachable { code.emit_memory_init(dst: d.reg, src: s.reg, count: n.reg, data: data) }
+            let (d, s, n) = try popThree(addressType(m), .i32, .i32)
+            if reachable { code.emit_memory_init(dst: d.reg, src: s.reg, count: n.reg, data: data, memidx: m) }
         case .dataDrop(let data):
             try context.checkData(data, offset: offset)
             if reachable { code.emit_data_drop(data: data) }
         case .memoryCopy(let dm, let sm):
             try checkMemoryIndex(dm)
             try checkMemoryIndex(sm)
-            let (d, s, n) = try popThree(.i32, .i32, .i32)
-            if reachable { code.emit_memory_copy(dst: d.reg, src: s.reg, count: n.reg) }
+            // The count is 64-bit only when both memories are.
+            let (d, s, n) = try popThree(addressType(dm), addressType(sm),
+                                         addressType(dm) == .i64 && addressType(sm) == .i64 ? .i64 : .i32)
+            if reachable { code.emit_memory_copy(dst: d.reg, src: s.reg, count: n.reg, dst_mem: dm, src_mem: sm) }
         case .memoryFill(let m):
             try checkMemoryIndex(m)
-            let (d, v, n) = try popThree(.i32, .i32, .i32)
-            if reachable { code.emit_memory_fill(dst: d.reg, value: v.reg, count: n.reg) }
+            let (d, v, n) = try popThree(addressType(m), .i32, addressType(m))
+            if reachable { code.emit_memory_fill(dst: d.reg, value: v.reg, count: n.reg, memidx: m) }
         case .tableInit(let elem, let table):
             let tableType = try context.table(table, offset: offset)
             let elemType = try context.elementType(elem, offset: offset)
@@ -296,11 +304,17 @@ extension FunctionTranslator {
         return (x, y, z)
     }
 
+    /// Addresses of memory `index` are i64 for 64-bit memories, else i32.
+    func addressType(_ index: UInt32) -> ValueType {
+        Int(index) < context.memories.count && context.memories[Int(index)].limits.is64 ? .i64 : .i32
+    }
+
+    /// The memory must exist; 64-bit memories validate but do not run yet.
     mutating func checkMemoryIndex(_ index: UInt32) throws {
-        _ = try context.memory(index, offset: offset)
+        let memory = try context.memory(index, offset: offset)
         // Valid, but not executable yet: finish validating so invalid modules still get
         // their proper error, then refuse in finish().
-        if index != 0 && unsupported == nil { unsupported = fail("multiple memories are not supported yet") }
+        if memory.limits.is64 && unsupported == nil { unsupported = fail("64-bit memories are not supported yet") }
     }
 
     mutating func checkMemArg(_ memarg: MemArg, size: Int) throws {

@@ -203,166 +203,189 @@ public enum Op: UInt16, CaseIterable, Sendable {
     case i64TruncSatF32U = 196
     case i64TruncSatF64S = 197
     case i64TruncSatF64U = 198
-    case i32EqImm = 199
-    case i32NeImm = 200
-    case i32LtSImm = 201
-    case i32LtUImm = 202
-    case i32GtSImm = 203
-    case i32GtUImm = 204
-    case i32LeSImm = 205
-    case i32LeUImm = 206
-    case i32GeSImm = 207
-    case i32GeUImm = 208
-    case i64EqImm = 209
-    case i64NeImm = 210
-    case i64LtSImm = 211
-    case i64LtUImm = 212
-    case i64GtSImm = 213
-    case i64GtUImm = 214
-    case i64LeSImm = 215
-    case i64LeUImm = 216
-    case i64GeSImm = 217
-    case i64GeUImm = 218
-    case f32EqImm = 219
-    case f32NeImm = 220
-    case f32LtImm = 221
-    case f32GtImm = 222
-    case f32LeImm = 223
-    case f32GeImm = 224
-    case f64EqImm = 225
-    case f64NeImm = 226
-    case f64LtImm = 227
-    case f64GtImm = 228
-    case f64LeImm = 229
-    case f64GeImm = 230
-    case i32AddImm = 231
-    case i32SubImm = 232
-    case i32MulImm = 233
-    case i32DivSImm = 234
-    case i32DivUImm = 235
-    case i32RemSImm = 236
-    case i32RemUImm = 237
-    case i32AndImm = 238
-    case i32OrImm = 239
-    case i32XorImm = 240
-    case i32ShlImm = 241
-    case i32ShrSImm = 242
-    case i32ShrUImm = 243
-    case i32RotlImm = 244
-    case i32RotrImm = 245
-    case i64AddImm = 246
-    case i64SubImm = 247
-    case i64MulImm = 248
-    case i64DivSImm = 249
-    case i64DivUImm = 250
-    case i64RemSImm = 251
-    case i64RemUImm = 252
-    case i64AndImm = 253
-    case i64OrImm = 254
-    case i64XorImm = 255
-    case i64ShlImm = 256
-    case i64ShrSImm = 257
-    case i64ShrUImm = 258
-    case i64RotlImm = 259
-    case i64RotrImm = 260
-    case f32AddImm = 261
-    case f32SubImm = 262
-    case f32MulImm = 263
-    case f32DivImm = 264
-    case f32MinImm = 265
-    case f32MaxImm = 266
-    case f32CopysignImm = 267
-    case f64AddImm = 268
-    case f64SubImm = 269
-    case f64MulImm = 270
-    case f64DivImm = 271
-    case f64MinImm = 272
-    case f64MaxImm = 273
-    case f64CopysignImm = 274
-    case brIfI32Eqz = 275
-    case brUnlessI32Eqz = 276
-    case brIfI32Eq = 277
-    case brUnlessI32Eq = 278
-    case brIfI32Ne = 279
-    case brUnlessI32Ne = 280
-    case brIfI32LtS = 281
-    case brUnlessI32LtS = 282
-    case brIfI32LtU = 283
-    case brUnlessI32LtU = 284
-    case brIfI32GtS = 285
-    case brUnlessI32GtS = 286
-    case brIfI32GtU = 287
-    case brUnlessI32GtU = 288
-    case brIfI32LeS = 289
-    case brUnlessI32LeS = 290
-    case brIfI32LeU = 291
-    case brUnlessI32LeU = 292
-    case brIfI32GeS = 293
-    case brUnlessI32GeS = 294
-    case brIfI32GeU = 295
-    case brUnlessI32GeU = 296
-    case brIfI64Eqz = 297
-    case brUnlessI64Eqz = 298
-    case brIfI64Eq = 299
-    case brUnlessI64Eq = 300
-    case brIfI64Ne = 301
-    case brUnlessI64Ne = 302
-    case brIfI64LtS = 303
-    case brUnlessI64LtS = 304
-    case brIfI64LtU = 305
-    case brUnlessI64LtU = 306
-    case brIfI64GtS = 307
-    case brUnlessI64GtS = 308
-    case brIfI64GtU = 309
-    case brUnlessI64GtU = 310
-    case brIfI64LeS = 311
-    case brUnlessI64LeS = 312
-    case brIfI64LeU = 313
-    case brUnlessI64LeU = 314
-    case brIfI64GeS = 315
-    case brUnlessI64GeS = 316
-    case brIfI64GeU = 317
-    case brUnlessI64GeU = 318
-    case brIfI32EqImm = 319
-    case brUnlessI32EqImm = 320
-    case brIfI32NeImm = 321
-    case brUnlessI32NeImm = 322
-    case brIfI32LtSImm = 323
-    case brUnlessI32LtSImm = 324
-    case brIfI32LtUImm = 325
-    case brUnlessI32LtUImm = 326
-    case brIfI32GtSImm = 327
-    case brUnlessI32GtSImm = 328
-    case brIfI32GtUImm = 329
-    case brUnlessI32GtUImm = 330
-    case brIfI32LeSImm = 331
-    case brUnlessI32LeSImm = 332
-    case brIfI32LeUImm = 333
-    case brUnlessI32LeUImm = 334
-    case brIfI32GeSImm = 335
-    case brUnlessI32GeSImm = 336
-    case brIfI32GeUImm = 337
-    case brUnlessI32GeUImm = 338
-    case brIfI64EqImm = 339
-    case brUnlessI64EqImm = 340
-    case brIfI64NeImm = 341
-    case brUnlessI64NeImm = 342
-    case brIfI64LtSImm = 343
-    case brUnlessI64LtSImm = 344
-    case brIfI64LtUImm = 345
-    case brUnlessI64LtUImm = 346
-    case brIfI64GtSImm = 347
-    case brUnlessI64GtSImm = 348
-    case brIfI64GtUImm = 349
-    case brUnlessI64GtUImm = 350
-    case brIfI64LeSImm = 351
-    case brUnlessI64LeSImm = 352
-    case brIfI64LeUImm = 353
-    case brUnlessI64LeUImm = 354
-    case brIfI64GeSImm = 355
-    case brUnlessI64GeSImm = 356
-    case brIfI64GeUImm = 357
-    case brUnlessI64GeUImm = 358
+    case i32LoadMem = 199
+    case i64LoadMem = 200
+    case f32LoadMem = 201
+    case f64LoadMem = 202
+    case i32Load8SMem = 203
+    case i32Load8UMem = 204
+    case i32Load16SMem = 205
+    case i32Load16UMem = 206
+    case i64Load8SMem = 207
+    case i64Load8UMem = 208
+    case i64Load16SMem = 209
+    case i64Load16UMem = 210
+    case i64Load32SMem = 211
+    case i64Load32UMem = 212
+    case i32StoreMem = 213
+    case i64StoreMem = 214
+    case f32StoreMem = 215
+    case f64StoreMem = 216
+    case i32Store8Mem = 217
+    case i32Store16Mem = 218
+    case i64Store8Mem = 219
+    case i64Store16Mem = 220
+    case i64Store32Mem = 221
+    case i32EqImm = 222
+    case i32NeImm = 223
+    case i32LtSImm = 224
+    case i32LtUImm = 225
+    case i32GtSImm = 226
+    case i32GtUImm = 227
+    case i32LeSImm = 228
+    case i32LeUImm = 229
+    case i32GeSImm = 230
+    case i32GeUImm = 231
+    case i64EqImm = 232
+    case i64NeImm = 233
+    case i64LtSImm = 234
+    case i64LtUImm = 235
+    case i64GtSImm = 236
+    case i64GtUImm = 237
+    case i64LeSImm = 238
+    case i64LeUImm = 239
+    case i64GeSImm = 240
+    case i64GeUImm = 241
+    case f32EqImm = 242
+    case f32NeImm = 243
+    case f32LtImm = 244
+    case f32GtImm = 245
+    case f32LeImm = 246
+    case f32GeImm = 247
+    case f64EqImm = 248
+    case f64NeImm = 249
+    case f64LtImm = 250
+    case f64GtImm = 251
+    case f64LeImm = 252
+    case f64GeImm = 253
+    case i32AddImm = 254
+    case i32SubImm = 255
+    case i32MulImm = 256
+    case i32DivSImm = 257
+    case i32DivUImm = 258
+    case i32RemSImm = 259
+    case i32RemUImm = 260
+    case i32AndImm = 261
+    case i32OrImm = 262
+    case i32XorImm = 263
+    case i32ShlImm = 264
+    case i32ShrSImm = 265
+    case i32ShrUImm = 266
+    case i32RotlImm = 267
+    case i32RotrImm = 268
+    case i64AddImm = 269
+    case i64SubImm = 270
+    case i64MulImm = 271
+    case i64DivSImm = 272
+    case i64DivUImm = 273
+    case i64RemSImm = 274
+    case i64RemUImm = 275
+    case i64AndImm = 276
+    case i64OrImm = 277
+    case i64XorImm = 278
+    case i64ShlImm = 279
+    case i64ShrSImm = 280
+    case i64ShrUImm = 281
+    case i64RotlImm = 282
+    case i64RotrImm = 283
+    case f32AddImm = 284
+    case f32SubImm = 285
+    case f32MulImm = 286
+    case f32DivImm = 287
+    case f32MinImm = 288
+    case f32MaxImm = 289
+    case f32CopysignImm = 290
+    case f64AddImm = 291
+    case f64SubImm = 292
+    case f64MulImm = 293
+    case f64DivImm = 294
+    case f64MinImm = 295
+    case f64MaxImm = 296
+    case f64CopysignImm = 297
+    case brIfI32Eqz = 298
+    case brUnlessI32Eqz = 299
+    case brIfI32Eq = 300
+    case brUnlessI32Eq = 301
+    case brIfI32Ne = 302
+    case brUnlessI32Ne = 303
+    case brIfI32LtS = 304
+    case brUnlessI32LtS = 305
+    case brIfI32LtU = 306
+    case brUnlessI32LtU = 307
+    case brIfI32GtS = 308
+    case brUnlessI32GtS = 309
+    case brIfI32GtU = 310
+    case brUnlessI32GtU = 311
+    case brIfI32LeS = 312
+    case brUnlessI32LeS = 313
+    case brIfI32LeU = 314
+    case brUnlessI32LeU = 315
+    case brIfI32GeS = 316
+    case brUnlessI32GeS = 317
+    case brIfI32GeU = 318
+    case brUnlessI32GeU = 319
+    case brIfI64Eqz = 320
+    case brUnlessI64Eqz = 321
+    case brIfI64Eq = 322
+    case brUnlessI64Eq = 323
+    case brIfI64Ne = 324
+    case brUnlessI64Ne = 325
+    case brIfI64LtS = 326
+    case brUnlessI64LtS = 327
+    case brIfI64LtU = 328
+    case brUnlessI64LtU = 329
+    case brIfI64GtS = 330
+    case brUnlessI64GtS = 331
+    case brIfI64GtU = 332
+    case brUnlessI64GtU = 333
+    case brIfI64LeS = 334
+    case brUnlessI64LeS = 335
+    case brIfI64LeU = 336
+    case brUnlessI64LeU = 337
+    case brIfI64GeS = 338
+    case brUnlessI64GeS = 339
+    case brIfI64GeU = 340
+    case brUnlessI64GeU = 341
+    case brIfI32EqImm = 342
+    case brUnlessI32EqImm = 343
+    case brIfI32NeImm = 344
+    case brUnlessI32NeImm = 345
+    case brIfI32LtSImm = 346
+    case brUnlessI32LtSImm = 347
+    case brIfI32LtUImm = 348
+    case brUnlessI32LtUImm = 349
+    case brIfI32GtSImm = 350
+    case brUnlessI32GtSImm = 351
+    case brIfI32GtUImm = 352
+    case brUnlessI32GtUImm = 353
+    case brIfI32LeSImm = 354
+    case brUnlessI32LeSImm = 355
+    case brIfI32LeUImm = 356
+    case brUnlessI32LeUImm = 357
+    case brIfI32GeSImm = 358
+    case brUnlessI32GeSImm = 359
+    case brIfI32GeUImm = 360
+    case brUnlessI32GeUImm = 361
+    case brIfI64EqImm = 362
+    case brUnlessI64EqImm = 363
+    case brIfI64NeImm = 364
+    case brUnlessI64NeImm = 365
+    case brIfI64LtSImm = 366
+    case brUnlessI64LtSImm = 367
+    case brIfI64LtUImm = 368
+    case brUnlessI64LtUImm = 369
+    case brIfI64GtSImm = 370
+    case brUnlessI64GtSImm = 371
+    case brIfI64GtUImm = 372
+    case brUnlessI64GtUImm = 373
+    case brIfI64LeSImm = 374
+    case brUnlessI64LeSImm = 375
+    case brIfI64LeUImm = 376
+    case brUnlessI64LeUImm = 377
+    case brIfI64GeSImm = 378
+    case brUnlessI64GeSImm = 379
+    case brIfI64GeUImm = 380
+    case brUnlessI64GeUImm = 381
 }
 
 extension Op {
@@ -573,6 +596,29 @@ extension Op {
         "i64.trunc_sat_f32_u",
         "i64.trunc_sat_f64_s",
         "i64.trunc_sat_f64_u",
+        "i32.load_mem",
+        "i64.load_mem",
+        "f32.load_mem",
+        "f64.load_mem",
+        "i32.load8_s_mem",
+        "i32.load8_u_mem",
+        "i32.load16_s_mem",
+        "i32.load16_u_mem",
+        "i64.load8_s_mem",
+        "i64.load8_u_mem",
+        "i64.load16_s_mem",
+        "i64.load16_u_mem",
+        "i64.load32_s_mem",
+        "i64.load32_u_mem",
+        "i32.store_mem",
+        "i64.store_mem",
+        "f32.store_mem",
+        "f64.store_mem",
+        "i32.store8_mem",
+        "i32.store16_mem",
+        "i64.store8_mem",
+        "i64.store16_mem",
+        "i64.store32_mem",
         "i32.eq_imm",
         "i32.ne_imm",
         "i32.lt_s_imm",
@@ -734,7 +780,7 @@ extension Op {
         "br_if_i64.ge_u_imm",
         "br_unless_i64.ge_u_imm",
     ]
-    static let wordCounts: [Int] = [1, 2, 2, 2, 2, 1, 2, 2, 3, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4]
+    static let wordCounts: [Int] = [1, 2, 2, 2, 2, 1, 2, 2, 3, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 2, 2, 2, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4]
     static let layouts: [[OperandField]] = [
         [],
         [OperandField(name: "off", kind: .i32, word: 0, shift: 0)],
@@ -770,11 +816,11 @@ extension Op {
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16), OperandField(name: "count", kind: .register, word: 0, shift: 32), OperandField(name: "dst_table", kind: .u32, word: 1, shift: 0), OperandField(name: "src_table", kind: .u32, word: 1, shift: 32)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16), OperandField(name: "count", kind: .register, word: 0, shift: 32), OperandField(name: "table", kind: .u32, word: 1, shift: 0), OperandField(name: "elem", kind: .u32, word: 1, shift: 32)],
         [OperandField(name: "elem", kind: .u32, word: 0, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "delta", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "count", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16), OperandField(name: "count", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16), OperandField(name: "count", kind: .register, word: 0, shift: 32), OperandField(name: "data", kind: .u32, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "memidx", kind: .u32, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "delta", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "count", kind: .register, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16), OperandField(name: "count", kind: .register, word: 0, shift: 32), OperandField(name: "dst_mem", kind: .u32, word: 1, shift: 0), OperandField(name: "src_mem", kind: .u32, word: 1, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16), OperandField(name: "count", kind: .register, word: 0, shift: 32), OperandField(name: "data", kind: .u32, word: 1, shift: 0), OperandField(name: "memidx", kind: .u32, word: 1, shift: 32)],
         [OperandField(name: "data", kind: .u32, word: 0, shift: 0)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
@@ -935,6 +981,29 @@ extension Op {
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
+        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
+        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
+        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
+        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
+        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
+        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
+        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
+        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
+        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
@@ -1308,34 +1377,36 @@ extension CodeBuffer {
         return at
     }
     /// Emits `memory_size`; returns the word index of the instruction.
-    @discardableResult mutating func emit_memory_size(dst: Reg) -> Int {
+    @discardableResult mutating func emit_memory_size(dst: Reg, memidx: UInt32) -> Int {
         let at = appendHandler(.memorySize)
-        appendWord(UInt64(dst))
+        appendWord(UInt64(dst) | (UInt64(memidx) << 16))
         return at
     }
     /// Emits `memory_grow`; returns the word index of the instruction.
-    @discardableResult mutating func emit_memory_grow(dst: Reg, delta: Reg) -> Int {
+    @discardableResult mutating func emit_memory_grow(dst: Reg, delta: Reg, memidx: UInt32) -> Int {
         let at = appendHandler(.memoryGrow)
-        appendWord(UInt64(dst) | (UInt64(delta) << 16))
+        appendWord(UInt64(dst) | (UInt64(delta) << 16) | (UInt64(memidx) << 32))
         return at
     }
     /// Emits `memory_fill`; returns the word index of the instruction.
-    @discardableResult mutating func emit_memory_fill(dst: Reg, value: Reg, count: Reg) -> Int {
+    @discardableResult mutating func emit_memory_fill(dst: Reg, value: Reg, count: Reg, memidx: UInt32) -> Int {
         let at = appendHandler(.memoryFill)
         appendWord(UInt64(dst) | (UInt64(value) << 16) | (UInt64(count) << 32))
+        appendWord(UInt64(memidx))
         return at
     }
     /// Emits `memory_copy`; returns the word index of the instruction.
-    @discardableResult mutating func emit_memory_copy(dst: Reg, src: Reg, count: Reg) -> Int {
+    @discardableResult mutating func emit_memory_copy(dst: Reg, src: Reg, count: Reg, dst_mem: UInt32, src_mem: UInt32) -> Int {
         let at = appendHandler(.memoryCopy)
         appendWord(UInt64(dst) | (UInt64(src) << 16) | (UInt64(count) << 32))
+        appendWord(UInt64(dst_mem) | (UInt64(src_mem) << 32))
         return at
     }
     /// Emits `memory_init`; returns the word index of the instruction.
-    @discardableResult mutating func emit_memory_init(dst: Reg, src: Reg, count: Reg, data: UInt32) -> Int {
+    @discardableResult mutating func emit_memory_init(dst: Reg, src: Reg, count: Reg, data: UInt32, memidx: UInt32) -> Int {
         let at = appendHandler(.memoryInit)
         appendWord(UInt64(dst) | (UInt64(src) << 16) | (UInt64(count) << 32))
-        appendWord(UInt64(data))
+        appendWord(UInt64(data) | (UInt64(memidx) << 32))
         return at
     }
     /// Emits `data_drop`; returns the word index of the instruction.
@@ -2296,6 +2367,167 @@ extension CodeBuffer {
     @discardableResult mutating func emit_i64_trunc_sat_f64_u(dst: Reg, a: Reg) -> Int {
         let at = appendHandler(.i64TruncSatF64U)
         appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `i32.load_mem`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_load_mem(dst: Reg, addr: Reg, offset: UInt32, memidx: UInt32) -> Int {
+        let at = appendHandler(.i32LoadMem)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(offset) << 32))
+        appendWord(UInt64(memidx))
+        return at
+    }
+    /// Emits `i64.load_mem`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64_load_mem(dst: Reg, addr: Reg, offset: UInt32, memidx: UInt32) -> Int {
+        let at = appendHandler(.i64LoadMem)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(offset) << 32))
+        appendWord(UInt64(memidx))
+        return at
+    }
+    /// Emits `f32.load_mem`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32_load_mem(dst: Reg, addr: Reg, offset: UInt32, memidx: UInt32) -> Int {
+        let at = appendHandler(.f32LoadMem)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(offset) << 32))
+        appendWord(UInt64(memidx))
+        return at
+    }
+    /// Emits `f64.load_mem`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64_load_mem(dst: Reg, addr: Reg, offset: UInt32, memidx: UInt32) -> Int {
+        let at = appendHandler(.f64LoadMem)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(offset) << 32))
+        appendWord(UInt64(memidx))
+        return at
+    }
+    /// Emits `i32.load8_s_mem`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_load8_s_mem(dst: Reg, addr: Reg, offset: UInt32, memidx: UInt32) -> Int {
+        let at = appendHandler(.i32Load8SMem)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(offset) << 32))
+        appendWord(UInt64(memidx))
+        return at
+    }
+    /// Emits `i32.load8_u_mem`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_load8_u_mem(dst: Reg, addr: Reg, offset: UInt32, memidx: UInt32) -> Int {
+        let at = appendHandler(.i32Load8UMem)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(offset) << 32))
+        appendWord(UInt64(memidx))
+        return at
+    }
+    /// Emits `i32.load16_s_mem`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_load16_s_mem(dst: Reg, addr: Reg, offset: UInt32, memidx: UInt32) -> Int {
+        let at = appendHandler(.i32Load16SMem)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(offset) << 32))
+        appendWord(UInt64(memidx))
+        return at
+    }
+    /// Emits `i32.load16_u_mem`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_load16_u_mem(dst: Reg, addr: Reg, offset: UInt32, memidx: UInt32) -> Int {
+        let at = appendHandler(.i32Load16UMem)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(offset) << 32))
+        appendWord(UInt64(memidx))
+        return at
+    }
+    /// Emits `i64.load8_s_mem`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64_load8_s_mem(dst: Reg, addr: Reg, offset: UInt32, memidx: UInt32) -> Int {
+        let at = appendHandler(.i64Load8SMem)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(offset) << 32))
+        appendWord(UInt64(memidx))
+        return at
+    }
+    /// Emits `i64.load8_u_mem`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64_load8_u_mem(dst: Reg, addr: Reg, offset: UInt32, memidx: UInt32) -> Int {
+        let at = appendHandler(.i64Load8UMem)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(offset) << 32))
+        appendWord(UInt64(memidx))
+        return at
+    }
+    /// Emits `i64.load16_s_mem`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64_load16_s_mem(dst: Reg, addr: Reg, offset: UInt32, memidx: UInt32) -> Int {
+        let at = appendHandler(.i64Load16SMem)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(offset) << 32))
+        appendWord(UInt64(memidx))
+        return at
+    }
+    /// Emits `i64.load16_u_mem`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64_load16_u_mem(dst: Reg, addr: Reg, offset: UInt32, memidx: UInt32) -> Int {
+        let at = appendHandler(.i64Load16UMem)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(offset) << 32))
+        appendWord(UInt64(memidx))
+        return at
+    }
+    /// Emits `i64.load32_s_mem`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64_load32_s_mem(dst: Reg, addr: Reg, offset: UInt32, memidx: UInt32) -> Int {
+        let at = appendHandler(.i64Load32SMem)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(offset) << 32))
+        appendWord(UInt64(memidx))
+        return at
+    }
+    /// Emits `i64.load32_u_mem`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64_load32_u_mem(dst: Reg, addr: Reg, offset: UInt32, memidx: UInt32) -> Int {
+        let at = appendHandler(.i64Load32UMem)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(offset) << 32))
+        appendWord(UInt64(memidx))
+        return at
+    }
+    /// Emits `i32.store_mem`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_store_mem(addr: Reg, value: Reg, offset: UInt32, memidx: UInt32) -> Int {
+        let at = appendHandler(.i32StoreMem)
+        appendWord(UInt64(addr) | (UInt64(value) << 16) | (UInt64(offset) << 32))
+        appendWord(UInt64(memidx))
+        return at
+    }
+    /// Emits `i64.store_mem`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64_store_mem(addr: Reg, value: Reg, offset: UInt32, memidx: UInt32) -> Int {
+        let at = appendHandler(.i64StoreMem)
+        appendWord(UInt64(addr) | (UInt64(value) << 16) | (UInt64(offset) << 32))
+        appendWord(UInt64(memidx))
+        return at
+    }
+    /// Emits `f32.store_mem`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32_store_mem(addr: Reg, value: Reg, offset: UInt32, memidx: UInt32) -> Int {
+        let at = appendHandler(.f32StoreMem)
+        appendWord(UInt64(addr) | (UInt64(value) << 16) | (UInt64(offset) << 32))
+        appendWord(UInt64(memidx))
+        return at
+    }
+    /// Emits `f64.store_mem`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64_store_mem(addr: Reg, value: Reg, offset: UInt32, memidx: UInt32) -> Int {
+        let at = appendHandler(.f64StoreMem)
+        appendWord(UInt64(addr) | (UInt64(value) << 16) | (UInt64(offset) << 32))
+        appendWord(UInt64(memidx))
+        return at
+    }
+    /// Emits `i32.store8_mem`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_store8_mem(addr: Reg, value: Reg, offset: UInt32, memidx: UInt32) -> Int {
+        let at = appendHandler(.i32Store8Mem)
+        appendWord(UInt64(addr) | (UInt64(value) << 16) | (UInt64(offset) << 32))
+        appendWord(UInt64(memidx))
+        return at
+    }
+    /// Emits `i32.store16_mem`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_store16_mem(addr: Reg, value: Reg, offset: UInt32, memidx: UInt32) -> Int {
+        let at = appendHandler(.i32Store16Mem)
+        appendWord(UInt64(addr) | (UInt64(value) << 16) | (UInt64(offset) << 32))
+        appendWord(UInt64(memidx))
+        return at
+    }
+    /// Emits `i64.store8_mem`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64_store8_mem(addr: Reg, value: Reg, offset: UInt32, memidx: UInt32) -> Int {
+        let at = appendHandler(.i64Store8Mem)
+        appendWord(UInt64(addr) | (UInt64(value) << 16) | (UInt64(offset) << 32))
+        appendWord(UInt64(memidx))
+        return at
+    }
+    /// Emits `i64.store16_mem`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64_store16_mem(addr: Reg, value: Reg, offset: UInt32, memidx: UInt32) -> Int {
+        let at = appendHandler(.i64Store16Mem)
+        appendWord(UInt64(addr) | (UInt64(value) << 16) | (UInt64(offset) << 32))
+        appendWord(UInt64(memidx))
+        return at
+    }
+    /// Emits `i64.store32_mem`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64_store32_mem(addr: Reg, value: Reg, offset: UInt32, memidx: UInt32) -> Int {
+        let at = appendHandler(.i64Store32Mem)
+        appendWord(UInt64(addr) | (UInt64(value) << 16) | (UInt64(offset) << 32))
+        appendWord(UInt64(memidx))
         return at
     }
     /// Emits `i32.eq_imm`; returns the word index of the instruction.
@@ -3377,6 +3609,8 @@ public struct MemoryLowering: Sendable {
     public let type: ValueType
     /// Access size in bytes; the alignment immediate may not exceed its log2.
     public let size: Int
+    /// The form for memories other than 0 (an extra `mem` operand).
+    public let otherMemoryOp: Op
 }
 
 public let numericLowering: [UInt16: NumericLowering] = [
@@ -3519,30 +3753,30 @@ public let numericLowering: [UInt16: NumericLowering] = [
 ]
 
 public let loadLowering: [UInt8: MemoryLowering] = [
-    0x28: MemoryLowering(op: .i32Load, type: .i32, size: 4),
-    0x29: MemoryLowering(op: .i64Load, type: .i64, size: 8),
-    0x2A: MemoryLowering(op: .f32Load, type: .f32, size: 4),
-    0x2B: MemoryLowering(op: .f64Load, type: .f64, size: 8),
-    0x2C: MemoryLowering(op: .i32Load8S, type: .i32, size: 1),
-    0x2D: MemoryLowering(op: .i32Load8U, type: .i32, size: 1),
-    0x2E: MemoryLowering(op: .i32Load16S, type: .i32, size: 2),
-    0x2F: MemoryLowering(op: .i32Load16U, type: .i32, size: 2),
-    0x30: MemoryLowering(op: .i64Load8S, type: .i64, size: 1),
-    0x31: MemoryLowering(op: .i64Load8U, type: .i64, size: 1),
-    0x32: MemoryLowering(op: .i64Load16S, type: .i64, size: 2),
-    0x33: MemoryLowering(op: .i64Load16U, type: .i64, size: 2),
-    0x34: MemoryLowering(op: .i64Load32S, type: .i64, size: 4),
-    0x35: MemoryLowering(op: .i64Load32U, type: .i64, size: 4),
+    0x28: MemoryLowering(op: .i32Load, type: .i32, size: 4, otherMemoryOp: .i32LoadMem),
+    0x29: MemoryLowering(op: .i64Load, type: .i64, size: 8, otherMemoryOp: .i64LoadMem),
+    0x2A: MemoryLowering(op: .f32Load, type: .f32, size: 4, otherMemoryOp: .f32LoadMem),
+    0x2B: MemoryLowering(op: .f64Load, type: .f64, size: 8, otherMemoryOp: .f64LoadMem),
+    0x2C: MemoryLowering(op: .i32Load8S, type: .i32, size: 1, otherMemoryOp: .i32Load8SMem),
+    0x2D: MemoryLowering(op: .i32Load8U, type: .i32, size: 1, otherMemoryOp: .i32Load8UMem),
+    0x2E: MemoryLowering(op: .i32Load16S, type: .i32, size: 2, otherMemoryOp: .i32Load16SMem),
+    0x2F: MemoryLowering(op: .i32Load16U, type: .i32, size: 2, otherMemoryOp: .i32Load16UMem),
+    0x30: MemoryLowering(op: .i64Load8S, type: .i64, size: 1, otherMemoryOp: .i64Load8SMem),
+    0x31: MemoryLowering(op: .i64Load8U, type: .i64, size: 1, otherMemoryOp: .i64Load8UMem),
+    0x32: MemoryLowering(op: .i64Load16S, type: .i64, size: 2, otherMemoryOp: .i64Load16SMem),
+    0x33: MemoryLowering(op: .i64Load16U, type: .i64, size: 2, otherMemoryOp: .i64Load16UMem),
+    0x34: MemoryLowering(op: .i64Load32S, type: .i64, size: 4, otherMemoryOp: .i64Load32SMem),
+    0x35: MemoryLowering(op: .i64Load32U, type: .i64, size: 4, otherMemoryOp: .i64Load32UMem),
 ]
 
 public let storeLowering: [UInt8: MemoryLowering] = [
-    0x36: MemoryLowering(op: .i32Store, type: .i32, size: 4),
-    0x37: MemoryLowering(op: .i64Store, type: .i64, size: 8),
-    0x38: MemoryLowering(op: .f32Store, type: .f32, size: 4),
-    0x39: MemoryLowering(op: .f64Store, type: .f64, size: 8),
-    0x3A: MemoryLowering(op: .i32Store8, type: .i32, size: 1),
-    0x3B: MemoryLowering(op: .i32Store16, type: .i32, size: 2),
-    0x3C: MemoryLowering(op: .i64Store8, type: .i64, size: 1),
-    0x3D: MemoryLowering(op: .i64Store16, type: .i64, size: 2),
-    0x3E: MemoryLowering(op: .i64Store32, type: .i64, size: 4),
+    0x36: MemoryLowering(op: .i32Store, type: .i32, size: 4, otherMemoryOp: .i32StoreMem),
+    0x37: MemoryLowering(op: .i64Store, type: .i64, size: 8, otherMemoryOp: .i64StoreMem),
+    0x38: MemoryLowering(op: .f32Store, type: .f32, size: 4, otherMemoryOp: .f32StoreMem),
+    0x39: MemoryLowering(op: .f64Store, type: .f64, size: 8, otherMemoryOp: .f64StoreMem),
+    0x3A: MemoryLowering(op: .i32Store8, type: .i32, size: 1, otherMemoryOp: .i32Store8Mem),
+    0x3B: MemoryLowering(op: .i32Store16, type: .i32, size: 2, otherMemoryOp: .i32Store16Mem),
+    0x3C: MemoryLowering(op: .i64Store8, type: .i64, size: 1, otherMemoryOp: .i64Store8Mem),
+    0x3D: MemoryLowering(op: .i64Store16, type: .i64, size: 2, otherMemoryOp: .i64Store16Mem),
+    0x3E: MemoryLowering(op: .i64Store32, type: .i64, size: 4, otherMemoryOp: .i64Store32Mem),
 ]
