@@ -43,7 +43,7 @@ class Op:
 
     @property
     def swift_name(self):
-        parts = re.split(r"[._]", self.name)
+        parts = re.split(r"[._+]", self.name)
         return parts[0] + "".join(p[:1].upper() + p[1:] for p in parts[1:])
 
     @property
@@ -173,7 +173,24 @@ def parse():
                 body = f"{CTYPE[t]} a = sp[a_].{FIELD[t]}; if ({cond}) JUMP(off);\n    NEXT();"
                 fused.append(Op(prefix + op.name, [("a_", "r"), ("off", "i32")], body, "fused",
                                 extra={"of": op.name, "negated": bool(neg)}))
-    return ops + fused
+    # Counting loops: `x = x + step` followed by a fused i32 compare-and-branch on x becomes
+    # one instruction (the shape every `for` loop's back edge compiles to).
+    steps = []
+    for f in fused:
+        of = f.extra["of"]
+        base = of[:-4] if of.endswith("_imm") else of
+        if not base.startswith("i32.") or f.extra["negated"] or any(o.name == base and o.kind == "testz" for o in ops):
+            continue
+        expr = next(o.extra["expr"] for o in ops if o.name == base)
+        if of.endswith("_imm"):
+            operands = [("x", "r"), ("step", "u32"), ("limit", "u32"), ("off", "i32")]
+            load_b = "uint32_t b = limit;"
+        else:
+            operands = [("x", "r"), ("b_", "r"), ("step", "u32"), ("off", "i32")]
+            load_b = "uint32_t b = sp[b_].u32;"
+        body = (f"uint32_t a = sp[x].u32 + step; sp[x].u32 = a; {load_b} if ({expr}) JUMP(off);\n    NEXT();")
+        steps.append(Op("i32.add_imm+" + f.name, operands, body, "step", extra={"of": f.name}))
+    return ops + fused + steps
 
 
 def gen_c(ops):
@@ -279,6 +296,14 @@ def gen_swift(ops):
     o.append("")
     fused = {(op.extra["of"], op.extra["negated"]): op for op in ops if op.kind == "fused"}
     immediates = {op.extra["of"]: op for op in ops if op.kind == "immediate"}
+    o.append("/// `x = x + step` fused into the compare-and-branch that follows it, by that branch op.")
+    o.append("public let stepBranchLowering: [Op: Op] = [")
+    for op in ops:
+        if op.kind == "step":
+            target = next(f for f in ops if f.name == op.extra["of"])
+            o.append(f"    .{target.swift_name}: .{op.swift_name},")
+    o.append("]")
+    o.append("")
     o.append("public let numericLowering: [UInt16: NumericLowering] = [")
     for op in ops:
         if op.kind in ("binary", "unary", "compare", "testz"):

@@ -17,6 +17,7 @@ extension FunctionTranslator {
         case .loop(let bt):
             try enterBlock(.loop, try context.blockType(bt, offset: offset))
             controls[controls.count - 1].loopStart = code.count
+            labelPosition = code.count
         case .if(let bt):
             let type = try context.blockType(bt, offset: offset)
             let condition = try pop(.i32)
@@ -359,6 +360,26 @@ extension FunctionTranslator {
         return code.emit(fusedOp, [a, 0])
     }
 
+    /// A counting loop's back edge: when the fused branch just emitted at `at` tests `x` and
+    /// the instruction before it is `x = x + step`, with no label between them, both become
+    /// one `i32.add_imm+br_if_...` instruction. Returns its start (its offset still 0).
+    mutating func fuseStep(into at: Int) -> Int? {
+        let instructions = code.instructions
+        guard instructions.count >= 2, let stepOp = stepBranchLowering[instructions[instructions.count - 1].op] else { return nil }
+        let (addAt, addOp) = instructions[instructions.count - 2]
+        guard addOp == .i32AddImm, addAt >= labelPosition, addAt + addOp.wordCount == at else { return nil }
+        let x = code.field(word: addAt + 1, shift: 0, width: 16)
+        let step = code.field(word: addAt + 1, shift: 32, width: 32)
+        guard code.field(word: addAt + 1, shift: 16, width: 16) == x,
+              code.field(word: at + 1, shift: 0, width: 16) == x else { return nil }
+        // The branch's second operand: a register (word 1, bits 16...31) or an immediate
+        // (word 1, bits 16...47), by the branch's layout.
+        let second = instructions[instructions.count - 1].op.operands[1]
+        let b = code.field(word: at + 1 + second.word, shift: second.shift, width: second.kind == .register ? 16 : 32)
+        code.truncate(to: addAt)
+        return second.kind == .register ? code.emit(stepOp, [x, b, step, 0]) : code.emit(stepOp, [x, step, b, 0])
+    }
+
     /// The offset field of the conditional branch just emitted at `at`.
     func branchOffsetField(_ at: Int) -> Fixup {
         let field = code.instructions.last!.op.operands.first { $0.name == "off" }!
@@ -444,7 +465,9 @@ extension FunctionTranslator {
         }
         if !needsMoves {
             if let at = fusedCompare(previous, condition: condition, negate: false) {
-                addFixup(depth: depth, branchOffsetField(at))
+                // (Two statements: a method call captures `self` before evaluating its arguments.)
+                let branchAt = fuseStep(into: at) ?? at
+                addFixup(depth: depth, branchOffsetField(branchAt))
             } else {
                 branch(to: depth, emit: { $0.emit_br_if_nez(cond: condition.reg, off: 0) }, offsetField: (0, 16))
             }
@@ -516,6 +539,7 @@ extension FunctionTranslator {
                 } else {
                     pad = code.count
                     pads[depth] = pad
+                    labelPosition = pad
                     emitBranch(depth: depth)
                 }
                 let delta = Int32(truncatingIfNeeded: pad - at)

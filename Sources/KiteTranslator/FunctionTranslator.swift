@@ -92,6 +92,9 @@ struct FunctionTranslator {
     var maxSlotHeight = 0
     var controls: [Control] = []
     var producer: Producer?
+    /// The latest code position a label was bound to (a branch target): instructions on
+    /// either side of it must not be fused.
+    var labelPosition = 0
     var offset = 0
     /// A valid construct this engine cannot run yet; reported once the body has validated.
     var unsupported: ValidationError?
@@ -246,6 +249,7 @@ struct FunctionTranslator {
     }
 
     mutating func patch(_ fixup: Fixup, to target: Int) {
+        labelPosition = max(labelPosition, target)
         let delta = Int32(truncatingIfNeeded: target - fixup.instruction)
         code.patch(word: fixup.word, shift: fixup.shift, width: 32, value: UInt64(UInt32(bitPattern: delta)))
     }

@@ -386,6 +386,26 @@ public enum Op: UInt16, CaseIterable, Sendable {
     case brUnlessI64GeSImm = 379
     case brIfI64GeUImm = 380
     case brUnlessI64GeUImm = 381
+    case i32AddImmBrIfI32Eq = 382
+    case i32AddImmBrIfI32Ne = 383
+    case i32AddImmBrIfI32LtS = 384
+    case i32AddImmBrIfI32LtU = 385
+    case i32AddImmBrIfI32GtS = 386
+    case i32AddImmBrIfI32GtU = 387
+    case i32AddImmBrIfI32LeS = 388
+    case i32AddImmBrIfI32LeU = 389
+    case i32AddImmBrIfI32GeS = 390
+    case i32AddImmBrIfI32GeU = 391
+    case i32AddImmBrIfI32EqImm = 392
+    case i32AddImmBrIfI32NeImm = 393
+    case i32AddImmBrIfI32LtSImm = 394
+    case i32AddImmBrIfI32LtUImm = 395
+    case i32AddImmBrIfI32GtSImm = 396
+    case i32AddImmBrIfI32GtUImm = 397
+    case i32AddImmBrIfI32LeSImm = 398
+    case i32AddImmBrIfI32LeUImm = 399
+    case i32AddImmBrIfI32GeSImm = 400
+    case i32AddImmBrIfI32GeUImm = 401
 }
 
 extension Op {
@@ -779,8 +799,28 @@ extension Op {
         "br_unless_i64.ge_s_imm",
         "br_if_i64.ge_u_imm",
         "br_unless_i64.ge_u_imm",
+        "i32.add_imm+br_if_i32.eq",
+        "i32.add_imm+br_if_i32.ne",
+        "i32.add_imm+br_if_i32.lt_s",
+        "i32.add_imm+br_if_i32.lt_u",
+        "i32.add_imm+br_if_i32.gt_s",
+        "i32.add_imm+br_if_i32.gt_u",
+        "i32.add_imm+br_if_i32.le_s",
+        "i32.add_imm+br_if_i32.le_u",
+        "i32.add_imm+br_if_i32.ge_s",
+        "i32.add_imm+br_if_i32.ge_u",
+        "i32.add_imm+br_if_i32.eq_imm",
+        "i32.add_imm+br_if_i32.ne_imm",
+        "i32.add_imm+br_if_i32.lt_s_imm",
+        "i32.add_imm+br_if_i32.lt_u_imm",
+        "i32.add_imm+br_if_i32.gt_s_imm",
+        "i32.add_imm+br_if_i32.gt_u_imm",
+        "i32.add_imm+br_if_i32.le_s_imm",
+        "i32.add_imm+br_if_i32.le_u_imm",
+        "i32.add_imm+br_if_i32.ge_s_imm",
+        "i32.add_imm+br_if_i32.ge_u_imm",
     ]
-    static let wordCounts: [Int] = [1, 2, 2, 2, 2, 1, 2, 2, 3, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 2, 2, 2, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4]
+    static let wordCounts: [Int] = [1, 2, 2, 2, 2, 1, 2, 2, 3, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 2, 2, 2, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3]
     static let layouts: [[OperandField]] = [
         [],
         [OperandField(name: "off", kind: .i32, word: 0, shift: 0)],
@@ -1164,6 +1204,26 @@ extension Op {
         [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u64, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 2, shift: 0)],
         [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u64, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 2, shift: 0)],
         [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u64, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 2, shift: 0)],
+        [OperandField(name: "x", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "step", kind: .u32, word: 0, shift: 32), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
+        [OperandField(name: "x", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "step", kind: .u32, word: 0, shift: 32), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
+        [OperandField(name: "x", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "step", kind: .u32, word: 0, shift: 32), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
+        [OperandField(name: "x", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "step", kind: .u32, word: 0, shift: 32), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
+        [OperandField(name: "x", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "step", kind: .u32, word: 0, shift: 32), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
+        [OperandField(name: "x", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "step", kind: .u32, word: 0, shift: 32), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
+        [OperandField(name: "x", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "step", kind: .u32, word: 0, shift: 32), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
+        [OperandField(name: "x", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "step", kind: .u32, word: 0, shift: 32), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
+        [OperandField(name: "x", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "step", kind: .u32, word: 0, shift: 32), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
+        [OperandField(name: "x", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "step", kind: .u32, word: 0, shift: 32), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
+        [OperandField(name: "x", kind: .register, word: 0, shift: 0), OperandField(name: "step", kind: .u32, word: 0, shift: 16), OperandField(name: "limit", kind: .u32, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 1, shift: 32)],
+        [OperandField(name: "x", kind: .register, word: 0, shift: 0), OperandField(name: "step", kind: .u32, word: 0, shift: 16), OperandField(name: "limit", kind: .u32, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 1, shift: 32)],
+        [OperandField(name: "x", kind: .register, word: 0, shift: 0), OperandField(name: "step", kind: .u32, word: 0, shift: 16), OperandField(name: "limit", kind: .u32, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 1, shift: 32)],
+        [OperandField(name: "x", kind: .register, word: 0, shift: 0), OperandField(name: "step", kind: .u32, word: 0, shift: 16), OperandField(name: "limit", kind: .u32, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 1, shift: 32)],
+        [OperandField(name: "x", kind: .register, word: 0, shift: 0), OperandField(name: "step", kind: .u32, word: 0, shift: 16), OperandField(name: "limit", kind: .u32, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 1, shift: 32)],
+        [OperandField(name: "x", kind: .register, word: 0, shift: 0), OperandField(name: "step", kind: .u32, word: 0, shift: 16), OperandField(name: "limit", kind: .u32, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 1, shift: 32)],
+        [OperandField(name: "x", kind: .register, word: 0, shift: 0), OperandField(name: "step", kind: .u32, word: 0, shift: 16), OperandField(name: "limit", kind: .u32, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 1, shift: 32)],
+        [OperandField(name: "x", kind: .register, word: 0, shift: 0), OperandField(name: "step", kind: .u32, word: 0, shift: 16), OperandField(name: "limit", kind: .u32, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 1, shift: 32)],
+        [OperandField(name: "x", kind: .register, word: 0, shift: 0), OperandField(name: "step", kind: .u32, word: 0, shift: 16), OperandField(name: "limit", kind: .u32, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 1, shift: 32)],
+        [OperandField(name: "x", kind: .register, word: 0, shift: 0), OperandField(name: "step", kind: .u32, word: 0, shift: 16), OperandField(name: "limit", kind: .u32, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 1, shift: 32)],
     ]
 }
 
@@ -3588,6 +3648,146 @@ extension CodeBuffer {
         appendWord(UInt64(UInt32(bitPattern: off)))
         return at
     }
+    /// Emits `i32.add_imm+br_if_i32.eq`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_add_imm_br_if_i32_eq(x: Reg, b: Reg, step: UInt32, off: Int32) -> Int {
+        let at = appendHandler(.i32AddImmBrIfI32Eq)
+        appendWord(UInt64(x) | (UInt64(b) << 16) | (UInt64(step) << 32))
+        appendWord(UInt64(UInt32(bitPattern: off)))
+        return at
+    }
+    /// Emits `i32.add_imm+br_if_i32.ne`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_add_imm_br_if_i32_ne(x: Reg, b: Reg, step: UInt32, off: Int32) -> Int {
+        let at = appendHandler(.i32AddImmBrIfI32Ne)
+        appendWord(UInt64(x) | (UInt64(b) << 16) | (UInt64(step) << 32))
+        appendWord(UInt64(UInt32(bitPattern: off)))
+        return at
+    }
+    /// Emits `i32.add_imm+br_if_i32.lt_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_add_imm_br_if_i32_lt_s(x: Reg, b: Reg, step: UInt32, off: Int32) -> Int {
+        let at = appendHandler(.i32AddImmBrIfI32LtS)
+        appendWord(UInt64(x) | (UInt64(b) << 16) | (UInt64(step) << 32))
+        appendWord(UInt64(UInt32(bitPattern: off)))
+        return at
+    }
+    /// Emits `i32.add_imm+br_if_i32.lt_u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_add_imm_br_if_i32_lt_u(x: Reg, b: Reg, step: UInt32, off: Int32) -> Int {
+        let at = appendHandler(.i32AddImmBrIfI32LtU)
+        appendWord(UInt64(x) | (UInt64(b) << 16) | (UInt64(step) << 32))
+        appendWord(UInt64(UInt32(bitPattern: off)))
+        return at
+    }
+    /// Emits `i32.add_imm+br_if_i32.gt_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_add_imm_br_if_i32_gt_s(x: Reg, b: Reg, step: UInt32, off: Int32) -> Int {
+        let at = appendHandler(.i32AddImmBrIfI32GtS)
+        appendWord(UInt64(x) | (UInt64(b) << 16) | (UInt64(step) << 32))
+        appendWord(UInt64(UInt32(bitPattern: off)))
+        return at
+    }
+    /// Emits `i32.add_imm+br_if_i32.gt_u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_add_imm_br_if_i32_gt_u(x: Reg, b: Reg, step: UInt32, off: Int32) -> Int {
+        let at = appendHandler(.i32AddImmBrIfI32GtU)
+        appendWord(UInt64(x) | (UInt64(b) << 16) | (UInt64(step) << 32))
+        appendWord(UInt64(UInt32(bitPattern: off)))
+        return at
+    }
+    /// Emits `i32.add_imm+br_if_i32.le_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_add_imm_br_if_i32_le_s(x: Reg, b: Reg, step: UInt32, off: Int32) -> Int {
+        let at = appendHandler(.i32AddImmBrIfI32LeS)
+        appendWord(UInt64(x) | (UInt64(b) << 16) | (UInt64(step) << 32))
+        appendWord(UInt64(UInt32(bitPattern: off)))
+        return at
+    }
+    /// Emits `i32.add_imm+br_if_i32.le_u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_add_imm_br_if_i32_le_u(x: Reg, b: Reg, step: UInt32, off: Int32) -> Int {
+        let at = appendHandler(.i32AddImmBrIfI32LeU)
+        appendWord(UInt64(x) | (UInt64(b) << 16) | (UInt64(step) << 32))
+        appendWord(UInt64(UInt32(bitPattern: off)))
+        return at
+    }
+    /// Emits `i32.add_imm+br_if_i32.ge_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_add_imm_br_if_i32_ge_s(x: Reg, b: Reg, step: UInt32, off: Int32) -> Int {
+        let at = appendHandler(.i32AddImmBrIfI32GeS)
+        appendWord(UInt64(x) | (UInt64(b) << 16) | (UInt64(step) << 32))
+        appendWord(UInt64(UInt32(bitPattern: off)))
+        return at
+    }
+    /// Emits `i32.add_imm+br_if_i32.ge_u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_add_imm_br_if_i32_ge_u(x: Reg, b: Reg, step: UInt32, off: Int32) -> Int {
+        let at = appendHandler(.i32AddImmBrIfI32GeU)
+        appendWord(UInt64(x) | (UInt64(b) << 16) | (UInt64(step) << 32))
+        appendWord(UInt64(UInt32(bitPattern: off)))
+        return at
+    }
+    /// Emits `i32.add_imm+br_if_i32.eq_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_add_imm_br_if_i32_eq_imm(x: Reg, step: UInt32, limit: UInt32, off: Int32) -> Int {
+        let at = appendHandler(.i32AddImmBrIfI32EqImm)
+        appendWord(UInt64(x) | (UInt64(step) << 16))
+        appendWord(UInt64(limit) | (UInt64(UInt32(bitPattern: off)) << 32))
+        return at
+    }
+    /// Emits `i32.add_imm+br_if_i32.ne_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_add_imm_br_if_i32_ne_imm(x: Reg, step: UInt32, limit: UInt32, off: Int32) -> Int {
+        let at = appendHandler(.i32AddImmBrIfI32NeImm)
+        appendWord(UInt64(x) | (UInt64(step) << 16))
+        appendWord(UInt64(limit) | (UInt64(UInt32(bitPattern: off)) << 32))
+        return at
+    }
+    /// Emits `i32.add_imm+br_if_i32.lt_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_add_imm_br_if_i32_lt_s_imm(x: Reg, step: UInt32, limit: UInt32, off: Int32) -> Int {
+        let at = appendHandler(.i32AddImmBrIfI32LtSImm)
+        appendWord(UInt64(x) | (UInt64(step) << 16))
+        appendWord(UInt64(limit) | (UInt64(UInt32(bitPattern: off)) << 32))
+        return at
+    }
+    /// Emits `i32.add_imm+br_if_i32.lt_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_add_imm_br_if_i32_lt_u_imm(x: Reg, step: UInt32, limit: UInt32, off: Int32) -> Int {
+        let at = appendHandler(.i32AddImmBrIfI32LtUImm)
+        appendWord(UInt64(x) | (UInt64(step) << 16))
+        appendWord(UInt64(limit) | (UInt64(UInt32(bitPattern: off)) << 32))
+        return at
+    }
+    /// Emits `i32.add_imm+br_if_i32.gt_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_add_imm_br_if_i32_gt_s_imm(x: Reg, step: UInt32, limit: UInt32, off: Int32) -> Int {
+        let at = appendHandler(.i32AddImmBrIfI32GtSImm)
+        appendWord(UInt64(x) | (UInt64(step) << 16))
+        appendWord(UInt64(limit) | (UInt64(UInt32(bitPattern: off)) << 32))
+        return at
+    }
+    /// Emits `i32.add_imm+br_if_i32.gt_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_add_imm_br_if_i32_gt_u_imm(x: Reg, step: UInt32, limit: UInt32, off: Int32) -> Int {
+        let at = appendHandler(.i32AddImmBrIfI32GtUImm)
+        appendWord(UInt64(x) | (UInt64(step) << 16))
+        appendWord(UInt64(limit) | (UInt64(UInt32(bitPattern: off)) << 32))
+        return at
+    }
+    /// Emits `i32.add_imm+br_if_i32.le_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_add_imm_br_if_i32_le_s_imm(x: Reg, step: UInt32, limit: UInt32, off: Int32) -> Int {
+        let at = appendHandler(.i32AddImmBrIfI32LeSImm)
+        appendWord(UInt64(x) | (UInt64(step) << 16))
+        appendWord(UInt64(limit) | (UInt64(UInt32(bitPattern: off)) << 32))
+        return at
+    }
+    /// Emits `i32.add_imm+br_if_i32.le_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_add_imm_br_if_i32_le_u_imm(x: Reg, step: UInt32, limit: UInt32, off: Int32) -> Int {
+        let at = appendHandler(.i32AddImmBrIfI32LeUImm)
+        appendWord(UInt64(x) | (UInt64(step) << 16))
+        appendWord(UInt64(limit) | (UInt64(UInt32(bitPattern: off)) << 32))
+        return at
+    }
+    /// Emits `i32.add_imm+br_if_i32.ge_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_add_imm_br_if_i32_ge_s_imm(x: Reg, step: UInt32, limit: UInt32, off: Int32) -> Int {
+        let at = appendHandler(.i32AddImmBrIfI32GeSImm)
+        appendWord(UInt64(x) | (UInt64(step) << 16))
+        appendWord(UInt64(limit) | (UInt64(UInt32(bitPattern: off)) << 32))
+        return at
+    }
+    /// Emits `i32.add_imm+br_if_i32.ge_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_add_imm_br_if_i32_ge_u_imm(x: Reg, step: UInt32, limit: UInt32, off: Int32) -> Int {
+        let at = appendHandler(.i32AddImmBrIfI32GeUImm)
+        appendWord(UInt64(x) | (UInt64(step) << 16))
+        appendWord(UInt64(limit) | (UInt64(UInt32(bitPattern: off)) << 32))
+        return at
+    }
 }
 
 /// How a plain Wasm numeric operator lowers: its register op and its typing.
@@ -3612,6 +3812,30 @@ public struct MemoryLowering: Sendable {
     /// The form for memories other than 0 (an extra `mem` operand).
     public let otherMemoryOp: Op
 }
+
+/// `x = x + step` fused into the compare-and-branch that follows it, by that branch op.
+public let stepBranchLowering: [Op: Op] = [
+    .brIfI32Eq: .i32AddImmBrIfI32Eq,
+    .brIfI32Ne: .i32AddImmBrIfI32Ne,
+    .brIfI32LtS: .i32AddImmBrIfI32LtS,
+    .brIfI32LtU: .i32AddImmBrIfI32LtU,
+    .brIfI32GtS: .i32AddImmBrIfI32GtS,
+    .brIfI32GtU: .i32AddImmBrIfI32GtU,
+    .brIfI32LeS: .i32AddImmBrIfI32LeS,
+    .brIfI32LeU: .i32AddImmBrIfI32LeU,
+    .brIfI32GeS: .i32AddImmBrIfI32GeS,
+    .brIfI32GeU: .i32AddImmBrIfI32GeU,
+    .brIfI32EqImm: .i32AddImmBrIfI32EqImm,
+    .brIfI32NeImm: .i32AddImmBrIfI32NeImm,
+    .brIfI32LtSImm: .i32AddImmBrIfI32LtSImm,
+    .brIfI32LtUImm: .i32AddImmBrIfI32LtUImm,
+    .brIfI32GtSImm: .i32AddImmBrIfI32GtSImm,
+    .brIfI32GtUImm: .i32AddImmBrIfI32GtUImm,
+    .brIfI32LeSImm: .i32AddImmBrIfI32LeSImm,
+    .brIfI32LeUImm: .i32AddImmBrIfI32LeUImm,
+    .brIfI32GeSImm: .i32AddImmBrIfI32GeSImm,
+    .brIfI32GeUImm: .i32AddImmBrIfI32GeUImm,
+]
 
 public let numericLowering: [UInt16: NumericLowering] = [
     0x45: NumericLowering(op: .i32Eqz, parameters: [.i32], result: .i32, branchIf: .brIfI32Eqz, branchUnless: .brUnlessI32Eqz, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
