@@ -131,6 +131,18 @@ def parse():
                     + op.body.replace("memsize", "m_->size").replace("mem + ea", "m_->base + ea"))
             multi.append(Op(op.name + "_mem", op.operands + [("memidx", "u32")], body, op.kind + "_mem",
                             extra={"of": op.name}))
+    # Loads and stores of 64-bit memories (memory64): an i64 address, a 64-bit offset and
+    # the memory index. A memory never exceeds 4 GiB here (Store caps it), so once address
+    # and offset are each within the size, their sum plus the access size cannot overflow.
+    for op in ops:
+        if op.kind in ("load", "store"):
+            body = ("KiteMemory *m_ = ctx->instance->memories[memidx];\n    "
+                    + op.body.replace("uint64_t ea = (uint64_t)sp[addr].u32 + offset; if (ea + ",
+                                      "uint64_t a_ = sp[addr].u64; if (a_ > m_->size || offset > m_->size) TRAP(KITE_TRAP_OUT_OF_BOUNDS_MEMORY); "
+                                      "uint64_t ea = a_ + offset; if (ea + ")
+                    .replace("memsize", "m_->size").replace("mem + ea", "m_->base + ea"))
+            operands = [f for f in op.operands if f[0] != "offset"] + [("memidx", "u32"), ("offset", "u64")]
+            multi.append(Op(op.name + "_64", operands, body, op.kind + "_64", extra={"of": op.name}))
     ops = ops + multi
     # Immediate forms: the right operand is a constant carried in the instruction, so the
     # constant needs no frame slot (and no copy on function entry).
@@ -292,6 +304,8 @@ def gen_swift(ops):
     o.append("    public let size: Int")
     o.append("    /// The form for memories other than 0 (an extra `mem` operand).")
     o.append("    public let otherMemoryOp: Op")
+    o.append("    /// The form for 64-bit memories (i64 address, memory index, 64-bit offset).")
+    o.append("    public let memory64Op: Op")
     o.append("}")
     o.append("")
     fused = {(op.extra["of"], op.extra["negated"]): op for op in ops if op.kind == "fused"}
@@ -324,8 +338,9 @@ def gen_swift(ops):
             if op.kind == kind:
                 t = op.result if kind == "load" else op.params[1]
                 other = next(x for x in ops if x.kind == kind + "_mem" and x.extra["of"] == op.name)
+                wide = next(x for x in ops if x.kind == kind + "_64" and x.extra["of"] == op.name)
                 o.append(f"    0x{op.wasm:X}: MemoryLowering(op: .{op.swift_name}, type: {SWIFT_VT[t]}, size: {op.extra['size']}, "
-                         f"otherMemoryOp: .{other.swift_name}),")
+                         f"otherMemoryOp: .{other.swift_name}, memory64Op: .{wide.swift_name}),")
         o.append("]")
         o.append("")
     return "\n".join(o)

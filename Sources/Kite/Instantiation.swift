@@ -162,11 +162,17 @@ extension Store {
         }
         for (i, segment) in m.data.enumerated() {
             guard case .active(let memoryIndex, let offsetExpr) = segment.mode else { continue }
-            guard case .i32(let offset) = try evaluate(offsetExpr, in: instance) else { throw Trap("invalid offset") }
+            let offset: UInt64
+            switch try evaluate(offsetExpr, in: instance) {
+            case .i32(let v): offset = UInt64(v)
+            case .i64(let v): offset = v  // a 64-bit memory
+            default: throw Trap("invalid offset")
+            }
             let memory = instance.memories[Int(memoryIndex)]
-            let end = UInt64(offset) + UInt64(segment.bytes.count)
             instance.data[i].length = 0
-            guard end <= UInt64(memory.byteCount) else { throw Trap("out of bounds memory access") }
+            guard offset <= UInt64(memory.byteCount), UInt64(segment.bytes.count) <= UInt64(memory.byteCount) - offset else {
+                throw Trap("out of bounds memory access")
+            }
             if !segment.bytes.isEmpty {
                 let target = memory.bytes
                 for (j, byte) in segment.bytes.enumerated() { target[Int(offset) + j] = byte }

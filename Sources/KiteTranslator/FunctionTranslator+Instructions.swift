@@ -174,11 +174,16 @@ extension FunctionTranslator {
             let address = try pop(addressType(memarg.memory))
             let dst = try push(lowering.type).home
             if reachable {
-                let offset = UInt64(UInt32(truncatingIfNeeded: memarg.offset))
-                let at = memarg.memory == 0
-                    ? code.emit(lowering.op, [UInt64(dst), UInt64(address.reg), offset])
-                    : code.emit(lowering.otherMemoryOp, [UInt64(dst), UInt64(address.reg), offset, UInt64(memarg.memory)])
-                producer = Producer(instruction: at, op: memarg.memory == 0 ? lowering.op : lowering.otherMemoryOp, lowering: nil)
+                let op: Op
+                let at: Int
+                if addressType(memarg.memory) == .i64 {
+                    op = lowering.memory64Op
+                    at = code.emit(op, [UInt64(dst), UInt64(address.reg), UInt64(memarg.memory), memarg.offset])
+                } else {
+                    op = memarg.memory == 0 ? lowering.op : lowering.otherMemoryOp
+                    at = code.emit(op, [UInt64(dst), UInt64(address.reg), memarg.offset, UInt64(memarg.memory)])
+                }
+                producer = Producer(instruction: at, op: op, lowering: nil)
             }
         case .store(let opcode, let memarg):
             guard let lowering = storeLowering[opcode] else { throw fail("illegal opcode") }
@@ -186,22 +191,31 @@ extension FunctionTranslator {
             let value = try pop(lowering.type)
             let address = try pop(addressType(memarg.memory))
             if reachable {
-                let offset = UInt64(UInt32(truncatingIfNeeded: memarg.offset))
-                if memarg.memory == 0 {
-                    code.emit(lowering.op, [UInt64(address.reg), UInt64(value.reg), offset])
+                if addressType(memarg.memory) == .i64 {
+                    code.emit(lowering.memory64Op, [UInt64(address.reg), UInt64(value.reg), UInt64(memarg.memory), memarg.offset])
+                } else if memarg.memory == 0 {
+                    code.emit(lowering.op, [UInt64(address.reg), UInt64(value.reg), memarg.offset])
                 } else {
-                    code.emit(lowering.otherMemoryOp, [UInt64(address.reg), UInt64(value.reg), offset, UInt64(memarg.memory)])
+                    code.emit(lowering.otherMemoryOp, [UInt64(address.reg), UInt64(value.reg), memarg.offset, UInt64(memarg.memory)])
                 }
             }
         case .memorySize(let m):
             try checkMemoryIndex(m)
             let dst = try push(addressType(m)).home
-            if reachable { code.emit_memory_size(dst: dst, memidx: m) }
+            if reachable {
+                if addressType(m) == .i64 { code.emit_memory_size64(dst: dst, memidx: m) } else { code.emit_memory_size(dst: dst, memidx: m) }
+            }
         case .memoryGrow(let m):
             try checkMemoryIndex(m)
             let delta = try pop(addressType(m))
             let dst = try push(addressType(m)).home
-            if reachable { code.emit_memory_grow(dst: dst, delta: delta.reg, memidx: m) }
+            if reachable {
+                if addressType(m) == .i64 {
+                    code.emit_memory_grow64(dst: dst, delta: delta.reg, memidx: m)
+                } else {
+                    code.emit_memory_grow(dst: dst, delta: delta.reg, memidx: m)
+                }
+            }
         case .i32Const(let v):
             try constant(UInt64(UInt32(bitPattern: v)), .i32)
         case .i64Const(let v):
@@ -240,7 +254,13 @@ extension FunctionTranslator {
             try checkMemoryIndex(m)
             try context.checkData(data, offset: offset)
             let (d, s, n) = try popThree(addressType(m), .i32, .i32)
-            if reachable { code.emit_memory_init(dst: d.reg, src: s.reg, count: n.reg, data: data, memidx: m) }
+            if reachable {
+                if addressType(m) == .i64 {
+                    code.emit_memory_init64(dst: d.reg, src: s.reg, count: n.reg, data: data, memidx: m)
+                } else {
+                    code.emit_memory_init(dst: d.reg, src: s.reg, count: n.reg, data: data, memidx: m)
+                }
+            }
         case .dataDrop(let data):
             try context.checkData(data, offset: offset)
             if reachable { code.emit_data_drop(data: data) }
@@ -250,11 +270,24 @@ extension FunctionTranslator {
             // The count is 64-bit only when both memories are.
             let (d, s, n) = try popThree(addressType(dm), addressType(sm),
                                          addressType(dm) == .i64 && addressType(sm) == .i64 ? .i64 : .i32)
-            if reachable { code.emit_memory_copy(dst: d.reg, src: s.reg, count: n.reg, dst_mem: dm, src_mem: sm) }
+            if reachable {
+                let wide = (addressType(dm) == .i64 ? 1 : 0) | (addressType(sm) == .i64 ? 2 : 0)
+                if wide == 0 {
+                    code.emit_memory_copy(dst: d.reg, src: s.reg, count: n.reg, dst_mem: dm, src_mem: sm)
+                } else {
+                    code.emit_memory_copy_wide(dst: d.reg, src: s.reg, count: n.reg, dst_mem: dm, src_mem: sm, wide: UInt32(wide))
+                }
+            }
         case .memoryFill(let m):
             try checkMemoryIndex(m)
             let (d, v, n) = try popThree(addressType(m), .i32, addressType(m))
-            if reachable { code.emit_memory_fill(dst: d.reg, value: v.reg, count: n.reg, memidx: m) }
+            if reachable {
+                if addressType(m) == .i64 {
+                    code.emit_memory_fill64(dst: d.reg, value: v.reg, count: n.reg, memidx: m)
+                } else {
+                    code.emit_memory_fill(dst: d.reg, value: v.reg, count: n.reg, memidx: m)
+                }
+            }
         case .tableInit(let elem, let table):
             let tableType = try context.table(table, offset: offset)
             let elemType = try context.elementType(elem, offset: offset)
@@ -310,19 +343,15 @@ extension FunctionTranslator {
         Int(index) < context.memories.count && context.memories[Int(index)].limits.is64 ? .i64 : .i32
     }
 
-    /// The memory must exist; 64-bit memories validate but do not run yet.
-    mutating func checkMemoryIndex(_ index: UInt32) throws {
-        let memory = try context.memory(index, offset: offset)
-        // Valid, but not executable yet: finish validating so invalid modules still get
-        // their proper error, then refuse in finish().
-        if memory.limits.is64 && unsupported == nil { unsupported = fail("64-bit memories are not supported yet") }
+    func checkMemoryIndex(_ index: UInt32) throws {
+        _ = try context.memory(index, offset: offset)
     }
 
-    mutating func checkMemArg(_ memarg: MemArg, size: Int) throws {
+    func checkMemArg(_ memarg: MemArg, size: Int) throws {
         try checkMemoryIndex(memarg.memory)
         // Compare exponents: the immediate may be any u32, far beyond a shift's range.
         if memarg.align > UInt32(size.trailingZeroBitCount) { throw fail("alignment must not be larger than natural") }
-        if memarg.offset > UInt64(UInt32.max) { throw fail("offset out of range") }
+        if addressType(memarg.memory) == .i32 && memarg.offset > UInt64(UInt32.max) { throw fail("offset out of range") }
     }
 
     /// `local.set`: retarget the producer of the value when it is the instruction just

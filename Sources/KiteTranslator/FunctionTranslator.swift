@@ -96,8 +96,6 @@ struct FunctionTranslator {
     /// either side of it must not be fused.
     var labelPosition = 0
     var offset = 0
-    /// A valid construct this engine cannot run yet; reported once the body has validated.
-    var unsupported: ValidationError?
     /// Locals of non-nullable reference types must be set before they are read; tracked
     /// only when the function has such locals.
     var initialized: [Bool] = []
@@ -328,7 +326,6 @@ struct FunctionTranslator {
     /// locals (in first-use order), puts the temporaries after them, and rewrites every
     /// tagged register.
     mutating func finish() throws -> CompiledFunction {
-        if let unsupported { throw unsupported }
         var words = code.words
         var slotOfConstant = [Int](repeating: -1, count: constants.count)
         var used: [UInt64] = []

@@ -71,8 +71,8 @@ func validateModuleFields(_ module: Module, _ context: ModuleContext) throws {
     }
     for segment in module.data {
         if case .active(let memory, let offset) = segment.mode {
-            _ = try context.memory(memory, offset: offset.offset)
-            try validateConstant(offset, type: .i32, context: context, visibleGlobals: context.globals.count)
+            let type = try context.memory(memory, offset: offset.offset)
+            try validateConstant(offset, type: type.limits.is64 ? .i64 : .i32, context: context, visibleGlobals: context.globals.count)
         }
     }
     if let start = module.start {

@@ -43,369 +43,397 @@ public enum Op: UInt16, CaseIterable, Sendable {
     case memoryFill = 36
     case memoryCopy = 37
     case memoryInit = 38
-    case dataDrop = 39
-    case i32Load = 40
-    case i64Load = 41
-    case f32Load = 42
-    case f64Load = 43
-    case i32Load8S = 44
-    case i32Load8U = 45
-    case i32Load16S = 46
-    case i32Load16U = 47
-    case i64Load8S = 48
-    case i64Load8U = 49
-    case i64Load16S = 50
-    case i64Load16U = 51
-    case i64Load32S = 52
-    case i64Load32U = 53
-    case i32Store = 54
-    case i64Store = 55
-    case f32Store = 56
-    case f64Store = 57
-    case i32Store8 = 58
-    case i32Store16 = 59
-    case i64Store8 = 60
-    case i64Store16 = 61
-    case i64Store32 = 62
-    case i32Eqz = 63
-    case i32Eq = 64
-    case i32Ne = 65
-    case i32LtS = 66
-    case i32LtU = 67
-    case i32GtS = 68
-    case i32GtU = 69
-    case i32LeS = 70
-    case i32LeU = 71
-    case i32GeS = 72
-    case i32GeU = 73
-    case i64Eqz = 74
-    case i64Eq = 75
-    case i64Ne = 76
-    case i64LtS = 77
-    case i64LtU = 78
-    case i64GtS = 79
-    case i64GtU = 80
-    case i64LeS = 81
-    case i64LeU = 82
-    case i64GeS = 83
-    case i64GeU = 84
-    case f32Eq = 85
-    case f32Ne = 86
-    case f32Lt = 87
-    case f32Gt = 88
-    case f32Le = 89
-    case f32Ge = 90
-    case f64Eq = 91
-    case f64Ne = 92
-    case f64Lt = 93
-    case f64Gt = 94
-    case f64Le = 95
-    case f64Ge = 96
-    case i32Clz = 97
-    case i32Ctz = 98
-    case i32Popcnt = 99
-    case i32Add = 100
-    case i32Sub = 101
-    case i32Mul = 102
-    case i32DivS = 103
-    case i32DivU = 104
-    case i32RemS = 105
-    case i32RemU = 106
-    case i32And = 107
-    case i32Or = 108
-    case i32Xor = 109
-    case i32Shl = 110
-    case i32ShrS = 111
-    case i32ShrU = 112
-    case i32Rotl = 113
-    case i32Rotr = 114
-    case i64Clz = 115
-    case i64Ctz = 116
-    case i64Popcnt = 117
-    case i64Add = 118
-    case i64Sub = 119
-    case i64Mul = 120
-    case i64DivS = 121
-    case i64DivU = 122
-    case i64RemS = 123
-    case i64RemU = 124
-    case i64And = 125
-    case i64Or = 126
-    case i64Xor = 127
-    case i64Shl = 128
-    case i64ShrS = 129
-    case i64ShrU = 130
-    case i64Rotl = 131
-    case i64Rotr = 132
-    case f32Abs = 133
-    case f32Neg = 134
-    case f32Ceil = 135
-    case f32Floor = 136
-    case f32Trunc = 137
-    case f32Nearest = 138
-    case f32Sqrt = 139
-    case f32Add = 140
-    case f32Sub = 141
-    case f32Mul = 142
-    case f32Div = 143
-    case f32Min = 144
-    case f32Max = 145
-    case f32Copysign = 146
-    case f64Abs = 147
-    case f64Neg = 148
-    case f64Ceil = 149
-    case f64Floor = 150
-    case f64Trunc = 151
-    case f64Nearest = 152
-    case f64Sqrt = 153
-    case f64Add = 154
-    case f64Sub = 155
-    case f64Mul = 156
-    case f64Div = 157
-    case f64Min = 158
-    case f64Max = 159
-    case f64Copysign = 160
-    case i32WrapI64 = 161
-    case i32TruncF32S = 162
-    case i32TruncF32U = 163
-    case i32TruncF64S = 164
-    case i32TruncF64U = 165
-    case i64ExtendI32S = 166
-    case i64ExtendI32U = 167
-    case i64TruncF32S = 168
-    case i64TruncF32U = 169
-    case i64TruncF64S = 170
-    case i64TruncF64U = 171
-    case f32ConvertI32S = 172
-    case f32ConvertI32U = 173
-    case f32ConvertI64S = 174
-    case f32ConvertI64U = 175
-    case f32DemoteF64 = 176
-    case f64ConvertI32S = 177
-    case f64ConvertI32U = 178
-    case f64ConvertI64S = 179
-    case f64ConvertI64U = 180
-    case f64PromoteF32 = 181
-    case i32ReinterpretF32 = 182
-    case i64ReinterpretF64 = 183
-    case f32ReinterpretI32 = 184
-    case f64ReinterpretI64 = 185
-    case i32Extend8S = 186
-    case i32Extend16S = 187
-    case i64Extend8S = 188
-    case i64Extend16S = 189
-    case i64Extend32S = 190
-    case i32TruncSatF32S = 191
-    case i32TruncSatF32U = 192
-    case i32TruncSatF64S = 193
-    case i32TruncSatF64U = 194
-    case i64TruncSatF32S = 195
-    case i64TruncSatF32U = 196
-    case i64TruncSatF64S = 197
-    case i64TruncSatF64U = 198
-    case i32LoadMem = 199
-    case i64LoadMem = 200
-    case f32LoadMem = 201
-    case f64LoadMem = 202
-    case i32Load8SMem = 203
-    case i32Load8UMem = 204
-    case i32Load16SMem = 205
-    case i32Load16UMem = 206
-    case i64Load8SMem = 207
-    case i64Load8UMem = 208
-    case i64Load16SMem = 209
-    case i64Load16UMem = 210
-    case i64Load32SMem = 211
-    case i64Load32UMem = 212
-    case i32StoreMem = 213
-    case i64StoreMem = 214
-    case f32StoreMem = 215
-    case f64StoreMem = 216
-    case i32Store8Mem = 217
-    case i32Store16Mem = 218
-    case i64Store8Mem = 219
-    case i64Store16Mem = 220
-    case i64Store32Mem = 221
-    case i32EqImm = 222
-    case i32NeImm = 223
-    case i32LtSImm = 224
-    case i32LtUImm = 225
-    case i32GtSImm = 226
-    case i32GtUImm = 227
-    case i32LeSImm = 228
-    case i32LeUImm = 229
-    case i32GeSImm = 230
-    case i32GeUImm = 231
-    case i64EqImm = 232
-    case i64NeImm = 233
-    case i64LtSImm = 234
-    case i64LtUImm = 235
-    case i64GtSImm = 236
-    case i64GtUImm = 237
-    case i64LeSImm = 238
-    case i64LeUImm = 239
-    case i64GeSImm = 240
-    case i64GeUImm = 241
-    case f32EqImm = 242
-    case f32NeImm = 243
-    case f32LtImm = 244
-    case f32GtImm = 245
-    case f32LeImm = 246
-    case f32GeImm = 247
-    case f64EqImm = 248
-    case f64NeImm = 249
-    case f64LtImm = 250
-    case f64GtImm = 251
-    case f64LeImm = 252
-    case f64GeImm = 253
-    case i32AddImm = 254
-    case i32SubImm = 255
-    case i32MulImm = 256
-    case i32DivSImm = 257
-    case i32DivUImm = 258
-    case i32RemSImm = 259
-    case i32RemUImm = 260
-    case i32AndImm = 261
-    case i32OrImm = 262
-    case i32XorImm = 263
-    case i32ShlImm = 264
-    case i32ShrSImm = 265
-    case i32ShrUImm = 266
-    case i32RotlImm = 267
-    case i32RotrImm = 268
-    case i64AddImm = 269
-    case i64SubImm = 270
-    case i64MulImm = 271
-    case i64DivSImm = 272
-    case i64DivUImm = 273
-    case i64RemSImm = 274
-    case i64RemUImm = 275
-    case i64AndImm = 276
-    case i64OrImm = 277
-    case i64XorImm = 278
-    case i64ShlImm = 279
-    case i64ShrSImm = 280
-    case i64ShrUImm = 281
-    case i64RotlImm = 282
-    case i64RotrImm = 283
-    case f32AddImm = 284
-    case f32SubImm = 285
-    case f32MulImm = 286
-    case f32DivImm = 287
-    case f32MinImm = 288
-    case f32MaxImm = 289
-    case f32CopysignImm = 290
-    case f64AddImm = 291
-    case f64SubImm = 292
-    case f64MulImm = 293
-    case f64DivImm = 294
-    case f64MinImm = 295
-    case f64MaxImm = 296
-    case f64CopysignImm = 297
-    case brIfI32Eqz = 298
-    case brUnlessI32Eqz = 299
-    case brIfI32Eq = 300
-    case brUnlessI32Eq = 301
-    case brIfI32Ne = 302
-    case brUnlessI32Ne = 303
-    case brIfI32LtS = 304
-    case brUnlessI32LtS = 305
-    case brIfI32LtU = 306
-    case brUnlessI32LtU = 307
-    case brIfI32GtS = 308
-    case brUnlessI32GtS = 309
-    case brIfI32GtU = 310
-    case brUnlessI32GtU = 311
-    case brIfI32LeS = 312
-    case brUnlessI32LeS = 313
-    case brIfI32LeU = 314
-    case brUnlessI32LeU = 315
-    case brIfI32GeS = 316
-    case brUnlessI32GeS = 317
-    case brIfI32GeU = 318
-    case brUnlessI32GeU = 319
-    case brIfI64Eqz = 320
-    case brUnlessI64Eqz = 321
-    case brIfI64Eq = 322
-    case brUnlessI64Eq = 323
-    case brIfI64Ne = 324
-    case brUnlessI64Ne = 325
-    case brIfI64LtS = 326
-    case brUnlessI64LtS = 327
-    case brIfI64LtU = 328
-    case brUnlessI64LtU = 329
-    case brIfI64GtS = 330
-    case brUnlessI64GtS = 331
-    case brIfI64GtU = 332
-    case brUnlessI64GtU = 333
-    case brIfI64LeS = 334
-    case brUnlessI64LeS = 335
-    case brIfI64LeU = 336
-    case brUnlessI64LeU = 337
-    case brIfI64GeS = 338
-    case brUnlessI64GeS = 339
-    case brIfI64GeU = 340
-    case brUnlessI64GeU = 341
-    case brIfI32EqImm = 342
-    case brUnlessI32EqImm = 343
-    case brIfI32NeImm = 344
-    case brUnlessI32NeImm = 345
-    case brIfI32LtSImm = 346
-    case brUnlessI32LtSImm = 347
-    case brIfI32LtUImm = 348
-    case brUnlessI32LtUImm = 349
-    case brIfI32GtSImm = 350
-    case brUnlessI32GtSImm = 351
-    case brIfI32GtUImm = 352
-    case brUnlessI32GtUImm = 353
-    case brIfI32LeSImm = 354
-    case brUnlessI32LeSImm = 355
-    case brIfI32LeUImm = 356
-    case brUnlessI32LeUImm = 357
-    case brIfI32GeSImm = 358
-    case brUnlessI32GeSImm = 359
-    case brIfI32GeUImm = 360
-    case brUnlessI32GeUImm = 361
-    case brIfI64EqImm = 362
-    case brUnlessI64EqImm = 363
-    case brIfI64NeImm = 364
-    case brUnlessI64NeImm = 365
-    case brIfI64LtSImm = 366
-    case brUnlessI64LtSImm = 367
-    case brIfI64LtUImm = 368
-    case brUnlessI64LtUImm = 369
-    case brIfI64GtSImm = 370
-    case brUnlessI64GtSImm = 371
-    case brIfI64GtUImm = 372
-    case brUnlessI64GtUImm = 373
-    case brIfI64LeSImm = 374
-    case brUnlessI64LeSImm = 375
-    case brIfI64LeUImm = 376
-    case brUnlessI64LeUImm = 377
-    case brIfI64GeSImm = 378
-    case brUnlessI64GeSImm = 379
-    case brIfI64GeUImm = 380
-    case brUnlessI64GeUImm = 381
-    case i32AddImmBrIfI32Eq = 382
-    case i32AddImmBrIfI32Ne = 383
-    case i32AddImmBrIfI32LtS = 384
-    case i32AddImmBrIfI32LtU = 385
-    case i32AddImmBrIfI32GtS = 386
-    case i32AddImmBrIfI32GtU = 387
-    case i32AddImmBrIfI32LeS = 388
-    case i32AddImmBrIfI32LeU = 389
-    case i32AddImmBrIfI32GeS = 390
-    case i32AddImmBrIfI32GeU = 391
-    case i32AddImmBrIfI32EqImm = 392
-    case i32AddImmBrIfI32NeImm = 393
-    case i32AddImmBrIfI32LtSImm = 394
-    case i32AddImmBrIfI32LtUImm = 395
-    case i32AddImmBrIfI32GtSImm = 396
-    case i32AddImmBrIfI32GtUImm = 397
-    case i32AddImmBrIfI32LeSImm = 398
-    case i32AddImmBrIfI32LeUImm = 399
-    case i32AddImmBrIfI32GeSImm = 400
-    case i32AddImmBrIfI32GeUImm = 401
+    case memorySize64 = 39
+    case memoryGrow64 = 40
+    case memoryFill64 = 41
+    case memoryCopyWide = 42
+    case memoryInit64 = 43
+    case dataDrop = 44
+    case i32Load = 45
+    case i64Load = 46
+    case f32Load = 47
+    case f64Load = 48
+    case i32Load8S = 49
+    case i32Load8U = 50
+    case i32Load16S = 51
+    case i32Load16U = 52
+    case i64Load8S = 53
+    case i64Load8U = 54
+    case i64Load16S = 55
+    case i64Load16U = 56
+    case i64Load32S = 57
+    case i64Load32U = 58
+    case i32Store = 59
+    case i64Store = 60
+    case f32Store = 61
+    case f64Store = 62
+    case i32Store8 = 63
+    case i32Store16 = 64
+    case i64Store8 = 65
+    case i64Store16 = 66
+    case i64Store32 = 67
+    case i32Eqz = 68
+    case i32Eq = 69
+    case i32Ne = 70
+    case i32LtS = 71
+    case i32LtU = 72
+    case i32GtS = 73
+    case i32GtU = 74
+    case i32LeS = 75
+    case i32LeU = 76
+    case i32GeS = 77
+    case i32GeU = 78
+    case i64Eqz = 79
+    case i64Eq = 80
+    case i64Ne = 81
+    case i64LtS = 82
+    case i64LtU = 83
+    case i64GtS = 84
+    case i64GtU = 85
+    case i64LeS = 86
+    case i64LeU = 87
+    case i64GeS = 88
+    case i64GeU = 89
+    case f32Eq = 90
+    case f32Ne = 91
+    case f32Lt = 92
+    case f32Gt = 93
+    case f32Le = 94
+    case f32Ge = 95
+    case f64Eq = 96
+    case f64Ne = 97
+    case f64Lt = 98
+    case f64Gt = 99
+    case f64Le = 100
+    case f64Ge = 101
+    case i32Clz = 102
+    case i32Ctz = 103
+    case i32Popcnt = 104
+    case i32Add = 105
+    case i32Sub = 106
+    case i32Mul = 107
+    case i32DivS = 108
+    case i32DivU = 109
+    case i32RemS = 110
+    case i32RemU = 111
+    case i32And = 112
+    case i32Or = 113
+    case i32Xor = 114
+    case i32Shl = 115
+    case i32ShrS = 116
+    case i32ShrU = 117
+    case i32Rotl = 118
+    case i32Rotr = 119
+    case i64Clz = 120
+    case i64Ctz = 121
+    case i64Popcnt = 122
+    case i64Add = 123
+    case i64Sub = 124
+    case i64Mul = 125
+    case i64DivS = 126
+    case i64DivU = 127
+    case i64RemS = 128
+    case i64RemU = 129
+    case i64And = 130
+    case i64Or = 131
+    case i64Xor = 132
+    case i64Shl = 133
+    case i64ShrS = 134
+    case i64ShrU = 135
+    case i64Rotl = 136
+    case i64Rotr = 137
+    case f32Abs = 138
+    case f32Neg = 139
+    case f32Ceil = 140
+    case f32Floor = 141
+    case f32Trunc = 142
+    case f32Nearest = 143
+    case f32Sqrt = 144
+    case f32Add = 145
+    case f32Sub = 146
+    case f32Mul = 147
+    case f32Div = 148
+    case f32Min = 149
+    case f32Max = 150
+    case f32Copysign = 151
+    case f64Abs = 152
+    case f64Neg = 153
+    case f64Ceil = 154
+    case f64Floor = 155
+    case f64Trunc = 156
+    case f64Nearest = 157
+    case f64Sqrt = 158
+    case f64Add = 159
+    case f64Sub = 160
+    case f64Mul = 161
+    case f64Div = 162
+    case f64Min = 163
+    case f64Max = 164
+    case f64Copysign = 165
+    case i32WrapI64 = 166
+    case i32TruncF32S = 167
+    case i32TruncF32U = 168
+    case i32TruncF64S = 169
+    case i32TruncF64U = 170
+    case i64ExtendI32S = 171
+    case i64ExtendI32U = 172
+    case i64TruncF32S = 173
+    case i64TruncF32U = 174
+    case i64TruncF64S = 175
+    case i64TruncF64U = 176
+    case f32ConvertI32S = 177
+    case f32ConvertI32U = 178
+    case f32ConvertI64S = 179
+    case f32ConvertI64U = 180
+    case f32DemoteF64 = 181
+    case f64ConvertI32S = 182
+    case f64ConvertI32U = 183
+    case f64ConvertI64S = 184
+    case f64ConvertI64U = 185
+    case f64PromoteF32 = 186
+    case i32ReinterpretF32 = 187
+    case i64ReinterpretF64 = 188
+    case f32ReinterpretI32 = 189
+    case f64ReinterpretI64 = 190
+    case i32Extend8S = 191
+    case i32Extend16S = 192
+    case i64Extend8S = 193
+    case i64Extend16S = 194
+    case i64Extend32S = 195
+    case i32TruncSatF32S = 196
+    case i32TruncSatF32U = 197
+    case i32TruncSatF64S = 198
+    case i32TruncSatF64U = 199
+    case i64TruncSatF32S = 200
+    case i64TruncSatF32U = 201
+    case i64TruncSatF64S = 202
+    case i64TruncSatF64U = 203
+    case i32LoadMem = 204
+    case i64LoadMem = 205
+    case f32LoadMem = 206
+    case f64LoadMem = 207
+    case i32Load8SMem = 208
+    case i32Load8UMem = 209
+    case i32Load16SMem = 210
+    case i32Load16UMem = 211
+    case i64Load8SMem = 212
+    case i64Load8UMem = 213
+    case i64Load16SMem = 214
+    case i64Load16UMem = 215
+    case i64Load32SMem = 216
+    case i64Load32UMem = 217
+    case i32StoreMem = 218
+    case i64StoreMem = 219
+    case f32StoreMem = 220
+    case f64StoreMem = 221
+    case i32Store8Mem = 222
+    case i32Store16Mem = 223
+    case i64Store8Mem = 224
+    case i64Store16Mem = 225
+    case i64Store32Mem = 226
+    case i32Load64 = 227
+    case i64Load64 = 228
+    case f32Load64 = 229
+    case f64Load64 = 230
+    case i32Load8S64 = 231
+    case i32Load8U64 = 232
+    case i32Load16S64 = 233
+    case i32Load16U64 = 234
+    case i64Load8S64 = 235
+    case i64Load8U64 = 236
+    case i64Load16S64 = 237
+    case i64Load16U64 = 238
+    case i64Load32S64 = 239
+    case i64Load32U64 = 240
+    case i32Store64 = 241
+    case i64Store64 = 242
+    case f32Store64 = 243
+    case f64Store64 = 244
+    case i32Store864 = 245
+    case i32Store1664 = 246
+    case i64Store864 = 247
+    case i64Store1664 = 248
+    case i64Store3264 = 249
+    case i32EqImm = 250
+    case i32NeImm = 251
+    case i32LtSImm = 252
+    case i32LtUImm = 253
+    case i32GtSImm = 254
+    case i32GtUImm = 255
+    case i32LeSImm = 256
+    case i32LeUImm = 257
+    case i32GeSImm = 258
+    case i32GeUImm = 259
+    case i64EqImm = 260
+    case i64NeImm = 261
+    case i64LtSImm = 262
+    case i64LtUImm = 263
+    case i64GtSImm = 264
+    case i64GtUImm = 265
+    case i64LeSImm = 266
+    case i64LeUImm = 267
+    case i64GeSImm = 268
+    case i64GeUImm = 269
+    case f32EqImm = 270
+    case f32NeImm = 271
+    case f32LtImm = 272
+    case f32GtImm = 273
+    case f32LeImm = 274
+    case f32GeImm = 275
+    case f64EqImm = 276
+    case f64NeImm = 277
+    case f64LtImm = 278
+    case f64GtImm = 279
+    case f64LeImm = 280
+    case f64GeImm = 281
+    case i32AddImm = 282
+    case i32SubImm = 283
+    case i32MulImm = 284
+    case i32DivSImm = 285
+    case i32DivUImm = 286
+    case i32RemSImm = 287
+    case i32RemUImm = 288
+    case i32AndImm = 289
+    case i32OrImm = 290
+    case i32XorImm = 291
+    case i32ShlImm = 292
+    case i32ShrSImm = 293
+    case i32ShrUImm = 294
+    case i32RotlImm = 295
+    case i32RotrImm = 296
+    case i64AddImm = 297
+    case i64SubImm = 298
+    case i64MulImm = 299
+    case i64DivSImm = 300
+    case i64DivUImm = 301
+    case i64RemSImm = 302
+    case i64RemUImm = 303
+    case i64AndImm = 304
+    case i64OrImm = 305
+    case i64XorImm = 306
+    case i64ShlImm = 307
+    case i64ShrSImm = 308
+    case i64ShrUImm = 309
+    case i64RotlImm = 310
+    case i64RotrImm = 311
+    case f32AddImm = 312
+    case f32SubImm = 313
+    case f32MulImm = 314
+    case f32DivImm = 315
+    case f32MinImm = 316
+    case f32MaxImm = 317
+    case f32CopysignImm = 318
+    case f64AddImm = 319
+    case f64SubImm = 320
+    case f64MulImm = 321
+    case f64DivImm = 322
+    case f64MinImm = 323
+    case f64MaxImm = 324
+    case f64CopysignImm = 325
+    case brIfI32Eqz = 326
+    case brUnlessI32Eqz = 327
+    case brIfI32Eq = 328
+    case brUnlessI32Eq = 329
+    case brIfI32Ne = 330
+    case brUnlessI32Ne = 331
+    case brIfI32LtS = 332
+    case brUnlessI32LtS = 333
+    case brIfI32LtU = 334
+    case brUnlessI32LtU = 335
+    case brIfI32GtS = 336
+    case brUnlessI32GtS = 337
+    case brIfI32GtU = 338
+    case brUnlessI32GtU = 339
+    case brIfI32LeS = 340
+    case brUnlessI32LeS = 341
+    case brIfI32LeU = 342
+    case brUnlessI32LeU = 343
+    case brIfI32GeS = 344
+    case brUnlessI32GeS = 345
+    case brIfI32GeU = 346
+    case brUnlessI32GeU = 347
+    case brIfI64Eqz = 348
+    case brUnlessI64Eqz = 349
+    case brIfI64Eq = 350
+    case brUnlessI64Eq = 351
+    case brIfI64Ne = 352
+    case brUnlessI64Ne = 353
+    case brIfI64LtS = 354
+    case brUnlessI64LtS = 355
+    case brIfI64LtU = 356
+    case brUnlessI64LtU = 357
+    case brIfI64GtS = 358
+    case brUnlessI64GtS = 359
+    case brIfI64GtU = 360
+    case brUnlessI64GtU = 361
+    case brIfI64LeS = 362
+    case brUnlessI64LeS = 363
+    case brIfI64LeU = 364
+    case brUnlessI64LeU = 365
+    case brIfI64GeS = 366
+    case brUnlessI64GeS = 367
+    case brIfI64GeU = 368
+    case brUnlessI64GeU = 369
+    case brIfI32EqImm = 370
+    case brUnlessI32EqImm = 371
+    case brIfI32NeImm = 372
+    case brUnlessI32NeImm = 373
+    case brIfI32LtSImm = 374
+    case brUnlessI32LtSImm = 375
+    case brIfI32LtUImm = 376
+    case brUnlessI32LtUImm = 377
+    case brIfI32GtSImm = 378
+    case brUnlessI32GtSImm = 379
+    case brIfI32GtUImm = 380
+    case brUnlessI32GtUImm = 381
+    case brIfI32LeSImm = 382
+    case brUnlessI32LeSImm = 383
+    case brIfI32LeUImm = 384
+    case brUnlessI32LeUImm = 385
+    case brIfI32GeSImm = 386
+    case brUnlessI32GeSImm = 387
+    case brIfI32GeUImm = 388
+    case brUnlessI32GeUImm = 389
+    case brIfI64EqImm = 390
+    case brUnlessI64EqImm = 391
+    case brIfI64NeImm = 392
+    case brUnlessI64NeImm = 393
+    case brIfI64LtSImm = 394
+    case brUnlessI64LtSImm = 395
+    case brIfI64LtUImm = 396
+    case brUnlessI64LtUImm = 397
+    case brIfI64GtSImm = 398
+    case brUnlessI64GtSImm = 399
+    case brIfI64GtUImm = 400
+    case brUnlessI64GtUImm = 401
+    case brIfI64LeSImm = 402
+    case brUnlessI64LeSImm = 403
+    case brIfI64LeUImm = 404
+    case brUnlessI64LeUImm = 405
+    case brIfI64GeSImm = 406
+    case brUnlessI64GeSImm = 407
+    case brIfI64GeUImm = 408
+    case brUnlessI64GeUImm = 409
+    case i32AddImmBrIfI32Eq = 410
+    case i32AddImmBrIfI32Ne = 411
+    case i32AddImmBrIfI32LtS = 412
+    case i32AddImmBrIfI32LtU = 413
+    case i32AddImmBrIfI32GtS = 414
+    case i32AddImmBrIfI32GtU = 415
+    case i32AddImmBrIfI32LeS = 416
+    case i32AddImmBrIfI32LeU = 417
+    case i32AddImmBrIfI32GeS = 418
+    case i32AddImmBrIfI32GeU = 419
+    case i32AddImmBrIfI32EqImm = 420
+    case i32AddImmBrIfI32NeImm = 421
+    case i32AddImmBrIfI32LtSImm = 422
+    case i32AddImmBrIfI32LtUImm = 423
+    case i32AddImmBrIfI32GtSImm = 424
+    case i32AddImmBrIfI32GtUImm = 425
+    case i32AddImmBrIfI32LeSImm = 426
+    case i32AddImmBrIfI32LeUImm = 427
+    case i32AddImmBrIfI32GeSImm = 428
+    case i32AddImmBrIfI32GeUImm = 429
 }
 
 extension Op {
@@ -456,6 +484,11 @@ extension Op {
         "memory_fill",
         "memory_copy",
         "memory_init",
+        "memory_size64",
+        "memory_grow64",
+        "memory_fill64",
+        "memory_copy_wide",
+        "memory_init64",
         "data_drop",
         "i32.load",
         "i64.load",
@@ -639,6 +672,29 @@ extension Op {
         "i64.store8_mem",
         "i64.store16_mem",
         "i64.store32_mem",
+        "i32.load_64",
+        "i64.load_64",
+        "f32.load_64",
+        "f64.load_64",
+        "i32.load8_s_64",
+        "i32.load8_u_64",
+        "i32.load16_s_64",
+        "i32.load16_u_64",
+        "i64.load8_s_64",
+        "i64.load8_u_64",
+        "i64.load16_s_64",
+        "i64.load16_u_64",
+        "i64.load32_s_64",
+        "i64.load32_u_64",
+        "i32.store_64",
+        "i64.store_64",
+        "f32.store_64",
+        "f64.store_64",
+        "i32.store8_64",
+        "i32.store16_64",
+        "i64.store8_64",
+        "i64.store16_64",
+        "i64.store32_64",
         "i32.eq_imm",
         "i32.ne_imm",
         "i32.lt_s_imm",
@@ -820,7 +876,7 @@ extension Op {
         "i32.add_imm+br_if_i32.ge_s_imm",
         "i32.add_imm+br_if_i32.ge_u_imm",
     ]
-    static let wordCounts: [Int] = [1, 2, 2, 2, 2, 1, 2, 2, 3, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 2, 2, 2, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3]
+    static let wordCounts: [Int] = [1, 2, 2, 2, 2, 1, 2, 2, 3, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 2, 2, 2, 3, 3, 3, 2, 2, 3, 4, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3]
     static let layouts: [[OperandField]] = [
         [],
         [OperandField(name: "off", kind: .i32, word: 0, shift: 0)],
@@ -860,6 +916,11 @@ extension Op {
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "delta", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "count", kind: .register, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16), OperandField(name: "count", kind: .register, word: 0, shift: 32), OperandField(name: "dst_mem", kind: .u32, word: 1, shift: 0), OperandField(name: "src_mem", kind: .u32, word: 1, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16), OperandField(name: "count", kind: .register, word: 0, shift: 32), OperandField(name: "data", kind: .u32, word: 1, shift: 0), OperandField(name: "memidx", kind: .u32, word: 1, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "memidx", kind: .u32, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "delta", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "count", kind: .register, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16), OperandField(name: "count", kind: .register, word: 0, shift: 32), OperandField(name: "dst_mem", kind: .u32, word: 1, shift: 0), OperandField(name: "src_mem", kind: .u32, word: 1, shift: 32), OperandField(name: "wide", kind: .u32, word: 2, shift: 0)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16), OperandField(name: "count", kind: .register, word: 0, shift: 32), OperandField(name: "data", kind: .u32, word: 1, shift: 0), OperandField(name: "memidx", kind: .u32, word: 1, shift: 32)],
         [OperandField(name: "data", kind: .u32, word: 0, shift: 0)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
@@ -1044,6 +1105,29 @@ extension Op {
         [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
         [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
         [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
@@ -1465,6 +1549,40 @@ extension CodeBuffer {
     /// Emits `memory_init`; returns the word index of the instruction.
     @discardableResult mutating func emit_memory_init(dst: Reg, src: Reg, count: Reg, data: UInt32, memidx: UInt32) -> Int {
         let at = appendHandler(.memoryInit)
+        appendWord(UInt64(dst) | (UInt64(src) << 16) | (UInt64(count) << 32))
+        appendWord(UInt64(data) | (UInt64(memidx) << 32))
+        return at
+    }
+    /// Emits `memory_size64`; returns the word index of the instruction.
+    @discardableResult mutating func emit_memory_size64(dst: Reg, memidx: UInt32) -> Int {
+        let at = appendHandler(.memorySize64)
+        appendWord(UInt64(dst) | (UInt64(memidx) << 16))
+        return at
+    }
+    /// Emits `memory_grow64`; returns the word index of the instruction.
+    @discardableResult mutating func emit_memory_grow64(dst: Reg, delta: Reg, memidx: UInt32) -> Int {
+        let at = appendHandler(.memoryGrow64)
+        appendWord(UInt64(dst) | (UInt64(delta) << 16) | (UInt64(memidx) << 32))
+        return at
+    }
+    /// Emits `memory_fill64`; returns the word index of the instruction.
+    @discardableResult mutating func emit_memory_fill64(dst: Reg, value: Reg, count: Reg, memidx: UInt32) -> Int {
+        let at = appendHandler(.memoryFill64)
+        appendWord(UInt64(dst) | (UInt64(value) << 16) | (UInt64(count) << 32))
+        appendWord(UInt64(memidx))
+        return at
+    }
+    /// Emits `memory_copy_wide`; returns the word index of the instruction.
+    @discardableResult mutating func emit_memory_copy_wide(dst: Reg, src: Reg, count: Reg, dst_mem: UInt32, src_mem: UInt32, wide: UInt32) -> Int {
+        let at = appendHandler(.memoryCopyWide)
+        appendWord(UInt64(dst) | (UInt64(src) << 16) | (UInt64(count) << 32))
+        appendWord(UInt64(dst_mem) | (UInt64(src_mem) << 32))
+        appendWord(UInt64(wide))
+        return at
+    }
+    /// Emits `memory_init64`; returns the word index of the instruction.
+    @discardableResult mutating func emit_memory_init64(dst: Reg, src: Reg, count: Reg, data: UInt32, memidx: UInt32) -> Int {
+        let at = appendHandler(.memoryInit64)
         appendWord(UInt64(dst) | (UInt64(src) << 16) | (UInt64(count) << 32))
         appendWord(UInt64(data) | (UInt64(memidx) << 32))
         return at
@@ -2588,6 +2706,167 @@ extension CodeBuffer {
         let at = appendHandler(.i64Store32Mem)
         appendWord(UInt64(addr) | (UInt64(value) << 16) | (UInt64(offset) << 32))
         appendWord(UInt64(memidx))
+        return at
+    }
+    /// Emits `i32.load_64`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_load_64(dst: Reg, addr: Reg, memidx: UInt32, offset: UInt64) -> Int {
+        let at = appendHandler(.i32Load64)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(memidx) << 32))
+        appendWord(offset)
+        return at
+    }
+    /// Emits `i64.load_64`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64_load_64(dst: Reg, addr: Reg, memidx: UInt32, offset: UInt64) -> Int {
+        let at = appendHandler(.i64Load64)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(memidx) << 32))
+        appendWord(offset)
+        return at
+    }
+    /// Emits `f32.load_64`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32_load_64(dst: Reg, addr: Reg, memidx: UInt32, offset: UInt64) -> Int {
+        let at = appendHandler(.f32Load64)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(memidx) << 32))
+        appendWord(offset)
+        return at
+    }
+    /// Emits `f64.load_64`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64_load_64(dst: Reg, addr: Reg, memidx: UInt32, offset: UInt64) -> Int {
+        let at = appendHandler(.f64Load64)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(memidx) << 32))
+        appendWord(offset)
+        return at
+    }
+    /// Emits `i32.load8_s_64`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_load8_s_64(dst: Reg, addr: Reg, memidx: UInt32, offset: UInt64) -> Int {
+        let at = appendHandler(.i32Load8S64)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(memidx) << 32))
+        appendWord(offset)
+        return at
+    }
+    /// Emits `i32.load8_u_64`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_load8_u_64(dst: Reg, addr: Reg, memidx: UInt32, offset: UInt64) -> Int {
+        let at = appendHandler(.i32Load8U64)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(memidx) << 32))
+        appendWord(offset)
+        return at
+    }
+    /// Emits `i32.load16_s_64`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_load16_s_64(dst: Reg, addr: Reg, memidx: UInt32, offset: UInt64) -> Int {
+        let at = appendHandler(.i32Load16S64)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(memidx) << 32))
+        appendWord(offset)
+        return at
+    }
+    /// Emits `i32.load16_u_64`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_load16_u_64(dst: Reg, addr: Reg, memidx: UInt32, offset: UInt64) -> Int {
+        let at = appendHandler(.i32Load16U64)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(memidx) << 32))
+        appendWord(offset)
+        return at
+    }
+    /// Emits `i64.load8_s_64`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64_load8_s_64(dst: Reg, addr: Reg, memidx: UInt32, offset: UInt64) -> Int {
+        let at = appendHandler(.i64Load8S64)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(memidx) << 32))
+        appendWord(offset)
+        return at
+    }
+    /// Emits `i64.load8_u_64`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64_load8_u_64(dst: Reg, addr: Reg, memidx: UInt32, offset: UInt64) -> Int {
+        let at = appendHandler(.i64Load8U64)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(memidx) << 32))
+        appendWord(offset)
+        return at
+    }
+    /// Emits `i64.load16_s_64`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64_load16_s_64(dst: Reg, addr: Reg, memidx: UInt32, offset: UInt64) -> Int {
+        let at = appendHandler(.i64Load16S64)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(memidx) << 32))
+        appendWord(offset)
+        return at
+    }
+    /// Emits `i64.load16_u_64`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64_load16_u_64(dst: Reg, addr: Reg, memidx: UInt32, offset: UInt64) -> Int {
+        let at = appendHandler(.i64Load16U64)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(memidx) << 32))
+        appendWord(offset)
+        return at
+    }
+    /// Emits `i64.load32_s_64`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64_load32_s_64(dst: Reg, addr: Reg, memidx: UInt32, offset: UInt64) -> Int {
+        let at = appendHandler(.i64Load32S64)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(memidx) << 32))
+        appendWord(offset)
+        return at
+    }
+    /// Emits `i64.load32_u_64`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64_load32_u_64(dst: Reg, addr: Reg, memidx: UInt32, offset: UInt64) -> Int {
+        let at = appendHandler(.i64Load32U64)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(memidx) << 32))
+        appendWord(offset)
+        return at
+    }
+    /// Emits `i32.store_64`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_store_64(addr: Reg, value: Reg, memidx: UInt32, offset: UInt64) -> Int {
+        let at = appendHandler(.i32Store64)
+        appendWord(UInt64(addr) | (UInt64(value) << 16) | (UInt64(memidx) << 32))
+        appendWord(offset)
+        return at
+    }
+    /// Emits `i64.store_64`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64_store_64(addr: Reg, value: Reg, memidx: UInt32, offset: UInt64) -> Int {
+        let at = appendHandler(.i64Store64)
+        appendWord(UInt64(addr) | (UInt64(value) << 16) | (UInt64(memidx) << 32))
+        appendWord(offset)
+        return at
+    }
+    /// Emits `f32.store_64`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32_store_64(addr: Reg, value: Reg, memidx: UInt32, offset: UInt64) -> Int {
+        let at = appendHandler(.f32Store64)
+        appendWord(UInt64(addr) | (UInt64(value) << 16) | (UInt64(memidx) << 32))
+        appendWord(offset)
+        return at
+    }
+    /// Emits `f64.store_64`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64_store_64(addr: Reg, value: Reg, memidx: UInt32, offset: UInt64) -> Int {
+        let at = appendHandler(.f64Store64)
+        appendWord(UInt64(addr) | (UInt64(value) << 16) | (UInt64(memidx) << 32))
+        appendWord(offset)
+        return at
+    }
+    /// Emits `i32.store8_64`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_store8_64(addr: Reg, value: Reg, memidx: UInt32, offset: UInt64) -> Int {
+        let at = appendHandler(.i32Store864)
+        appendWord(UInt64(addr) | (UInt64(value) << 16) | (UInt64(memidx) << 32))
+        appendWord(offset)
+        return at
+    }
+    /// Emits `i32.store16_64`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32_store16_64(addr: Reg, value: Reg, memidx: UInt32, offset: UInt64) -> Int {
+        let at = appendHandler(.i32Store1664)
+        appendWord(UInt64(addr) | (UInt64(value) << 16) | (UInt64(memidx) << 32))
+        appendWord(offset)
+        return at
+    }
+    /// Emits `i64.store8_64`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64_store8_64(addr: Reg, value: Reg, memidx: UInt32, offset: UInt64) -> Int {
+        let at = appendHandler(.i64Store864)
+        appendWord(UInt64(addr) | (UInt64(value) << 16) | (UInt64(memidx) << 32))
+        appendWord(offset)
+        return at
+    }
+    /// Emits `i64.store16_64`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64_store16_64(addr: Reg, value: Reg, memidx: UInt32, offset: UInt64) -> Int {
+        let at = appendHandler(.i64Store1664)
+        appendWord(UInt64(addr) | (UInt64(value) << 16) | (UInt64(memidx) << 32))
+        appendWord(offset)
+        return at
+    }
+    /// Emits `i64.store32_64`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64_store32_64(addr: Reg, value: Reg, memidx: UInt32, offset: UInt64) -> Int {
+        let at = appendHandler(.i64Store3264)
+        appendWord(UInt64(addr) | (UInt64(value) << 16) | (UInt64(memidx) << 32))
+        appendWord(offset)
         return at
     }
     /// Emits `i32.eq_imm`; returns the word index of the instruction.
@@ -3811,6 +4090,8 @@ public struct MemoryLowering: Sendable {
     public let size: Int
     /// The form for memories other than 0 (an extra `mem` operand).
     public let otherMemoryOp: Op
+    /// The form for 64-bit memories (i64 address, memory index, 64-bit offset).
+    public let memory64Op: Op
 }
 
 /// `x = x + step` fused into the compare-and-branch that follows it, by that branch op.
@@ -3977,30 +4258,30 @@ public let numericLowering: [UInt16: NumericLowering] = [
 ]
 
 public let loadLowering: [UInt8: MemoryLowering] = [
-    0x28: MemoryLowering(op: .i32Load, type: .i32, size: 4, otherMemoryOp: .i32LoadMem),
-    0x29: MemoryLowering(op: .i64Load, type: .i64, size: 8, otherMemoryOp: .i64LoadMem),
-    0x2A: MemoryLowering(op: .f32Load, type: .f32, size: 4, otherMemoryOp: .f32LoadMem),
-    0x2B: MemoryLowering(op: .f64Load, type: .f64, size: 8, otherMemoryOp: .f64LoadMem),
-    0x2C: MemoryLowering(op: .i32Load8S, type: .i32, size: 1, otherMemoryOp: .i32Load8SMem),
-    0x2D: MemoryLowering(op: .i32Load8U, type: .i32, size: 1, otherMemoryOp: .i32Load8UMem),
-    0x2E: MemoryLowering(op: .i32Load16S, type: .i32, size: 2, otherMemoryOp: .i32Load16SMem),
-    0x2F: MemoryLowering(op: .i32Load16U, type: .i32, size: 2, otherMemoryOp: .i32Load16UMem),
-    0x30: MemoryLowering(op: .i64Load8S, type: .i64, size: 1, otherMemoryOp: .i64Load8SMem),
-    0x31: MemoryLowering(op: .i64Load8U, type: .i64, size: 1, otherMemoryOp: .i64Load8UMem),
-    0x32: MemoryLowering(op: .i64Load16S, type: .i64, size: 2, otherMemoryOp: .i64Load16SMem),
-    0x33: MemoryLowering(op: .i64Load16U, type: .i64, size: 2, otherMemoryOp: .i64Load16UMem),
-    0x34: MemoryLowering(op: .i64Load32S, type: .i64, size: 4, otherMemoryOp: .i64Load32SMem),
-    0x35: MemoryLowering(op: .i64Load32U, type: .i64, size: 4, otherMemoryOp: .i64Load32UMem),
+    0x28: MemoryLowering(op: .i32Load, type: .i32, size: 4, otherMemoryOp: .i32LoadMem, memory64Op: .i32Load64),
+    0x29: MemoryLowering(op: .i64Load, type: .i64, size: 8, otherMemoryOp: .i64LoadMem, memory64Op: .i64Load64),
+    0x2A: MemoryLowering(op: .f32Load, type: .f32, size: 4, otherMemoryOp: .f32LoadMem, memory64Op: .f32Load64),
+    0x2B: MemoryLowering(op: .f64Load, type: .f64, size: 8, otherMemoryOp: .f64LoadMem, memory64Op: .f64Load64),
+    0x2C: MemoryLowering(op: .i32Load8S, type: .i32, size: 1, otherMemoryOp: .i32Load8SMem, memory64Op: .i32Load8S64),
+    0x2D: MemoryLowering(op: .i32Load8U, type: .i32, size: 1, otherMemoryOp: .i32Load8UMem, memory64Op: .i32Load8U64),
+    0x2E: MemoryLowering(op: .i32Load16S, type: .i32, size: 2, otherMemoryOp: .i32Load16SMem, memory64Op: .i32Load16S64),
+    0x2F: MemoryLowering(op: .i32Load16U, type: .i32, size: 2, otherMemoryOp: .i32Load16UMem, memory64Op: .i32Load16U64),
+    0x30: MemoryLowering(op: .i64Load8S, type: .i64, size: 1, otherMemoryOp: .i64Load8SMem, memory64Op: .i64Load8S64),
+    0x31: MemoryLowering(op: .i64Load8U, type: .i64, size: 1, otherMemoryOp: .i64Load8UMem, memory64Op: .i64Load8U64),
+    0x32: MemoryLowering(op: .i64Load16S, type: .i64, size: 2, otherMemoryOp: .i64Load16SMem, memory64Op: .i64Load16S64),
+    0x33: MemoryLowering(op: .i64Load16U, type: .i64, size: 2, otherMemoryOp: .i64Load16UMem, memory64Op: .i64Load16U64),
+    0x34: MemoryLowering(op: .i64Load32S, type: .i64, size: 4, otherMemoryOp: .i64Load32SMem, memory64Op: .i64Load32S64),
+    0x35: MemoryLowering(op: .i64Load32U, type: .i64, size: 4, otherMemoryOp: .i64Load32UMem, memory64Op: .i64Load32U64),
 ]
 
 public let storeLowering: [UInt8: MemoryLowering] = [
-    0x36: MemoryLowering(op: .i32Store, type: .i32, size: 4, otherMemoryOp: .i32StoreMem),
-    0x37: MemoryLowering(op: .i64Store, type: .i64, size: 8, otherMemoryOp: .i64StoreMem),
-    0x38: MemoryLowering(op: .f32Store, type: .f32, size: 4, otherMemoryOp: .f32StoreMem),
-    0x39: MemoryLowering(op: .f64Store, type: .f64, size: 8, otherMemoryOp: .f64StoreMem),
-    0x3A: MemoryLowering(op: .i32Store8, type: .i32, size: 1, otherMemoryOp: .i32Store8Mem),
-    0x3B: MemoryLowering(op: .i32Store16, type: .i32, size: 2, otherMemoryOp: .i32Store16Mem),
-    0x3C: MemoryLowering(op: .i64Store8, type: .i64, size: 1, otherMemoryOp: .i64Store8Mem),
-    0x3D: MemoryLowering(op: .i64Store16, type: .i64, size: 2, otherMemoryOp: .i64Store16Mem),
-    0x3E: MemoryLowering(op: .i64Store32, type: .i64, size: 4, otherMemoryOp: .i64Store32Mem),
+    0x36: MemoryLowering(op: .i32Store, type: .i32, size: 4, otherMemoryOp: .i32StoreMem, memory64Op: .i32Store64),
+    0x37: MemoryLowering(op: .i64Store, type: .i64, size: 8, otherMemoryOp: .i64StoreMem, memory64Op: .i64Store64),
+    0x38: MemoryLowering(op: .f32Store, type: .f32, size: 4, otherMemoryOp: .f32StoreMem, memory64Op: .f32Store64),
+    0x39: MemoryLowering(op: .f64Store, type: .f64, size: 8, otherMemoryOp: .f64StoreMem, memory64Op: .f64Store64),
+    0x3A: MemoryLowering(op: .i32Store8, type: .i32, size: 1, otherMemoryOp: .i32Store8Mem, memory64Op: .i32Store864),
+    0x3B: MemoryLowering(op: .i32Store16, type: .i32, size: 2, otherMemoryOp: .i32Store16Mem, memory64Op: .i32Store1664),
+    0x3C: MemoryLowering(op: .i64Store8, type: .i64, size: 1, otherMemoryOp: .i64Store8Mem, memory64Op: .i64Store864),
+    0x3D: MemoryLowering(op: .i64Store16, type: .i64, size: 2, otherMemoryOp: .i64Store16Mem, memory64Op: .i64Store1664),
+    0x3E: MemoryLowering(op: .i64Store32, type: .i64, size: 4, otherMemoryOp: .i64Store32Mem, memory64Op: .i64Store3264),
 ]
