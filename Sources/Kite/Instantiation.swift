@@ -152,7 +152,12 @@ extension Store {
             case .declarative:
                 instance.elements[i].count = 0
             case .active(let table, let offsetExpr):
-                guard case .i32(let offset) = try evaluate(offsetExpr, in: instance) else { throw Trap("invalid offset") }
+                let offset: UInt32
+                switch try evaluate(offsetExpr, in: instance) {
+                case .i32(let v): offset = v
+                case .i64(let v): offset = UInt32(clamping: v)  // a 64-bit table; beyond 2^32 - 1 is out of range anyway
+                default: throw Trap("invalid offset")
+                }
                 let ok = withUnsafePointer(to: instance.elements[i]) { segmentPointer in
                     kite_table_init(instance.tables[Int(table)].handle, offset, segmentPointer, 0, UInt32(segment.initializers.count))
                 }

@@ -71,11 +71,11 @@ extension FunctionTranslator {
             let tableType = try context.table(table, offset: offset)
             let type = try context.type(typeIndex, offset: offset)
             guard context.isSubtype(tableType.elementType, .funcref) else { throw fail("type mismatch") }
-            let index = try pop(.i32)
+            let index = try tableIndex(try pop(indexType(table)), table: table)
             // The index sits above the arguments, so the callee frame does not overlap it
             // before the handler has read it.
             try emitCall(type) { code, base in
-                code.emit_call_indirect(type: typeIndex, index: index.reg, base: base, table: table)
+                code.emit_call_indirect(type: typeIndex, index: index, base: base, table: table)
             }
         case .returnCall(let f):
             let type = try context.functionType(f, offset: offset)
@@ -84,9 +84,9 @@ extension FunctionTranslator {
             let tableType = try context.table(table, offset: offset)
             let type = try context.type(typeIndex, offset: offset)
             guard context.isSubtype(tableType.elementType, .funcref) else { throw fail("type mismatch") }
-            let index = try pop(.i32)
+            let index = try tableIndex(try pop(indexType(table)), table: table)
             try emitTailCall(type) { code, base in
-                code.emit_return_call_indirect(type: typeIndex, index: index.reg, base: base, table: table)
+                code.emit_return_call_indirect(type: typeIndex, index: index, base: base, table: table)
             }
         case .callRef(let typeIndex):
             let type = try context.type(typeIndex, offset: offset)
@@ -160,14 +160,14 @@ extension FunctionTranslator {
             }
         case .tableGet(let t):
             let type = try context.table(t, offset: offset)
-            let index = try pop(.i32)
+            let index = try tableIndex(try pop(indexType(t)), table: t)
             let dst = try push(.ref(type.elementType)).home
-            if reachable { code.emit_table_get(dst: dst, index: index.reg, table: t) }
+            if reachable { code.emit_table_get(dst: dst, index: index, table: t) }
         case .tableSet(let t):
             let type = try context.table(t, offset: offset)
             let value = try pop(.ref(type.elementType))
-            let index = try pop(.i32)
-            if reachable { code.emit_table_set(index: index.reg, value: value.reg, table: t) }
+            let index = try tableIndex(try pop(indexType(t)), table: t)
+            if reachable { code.emit_table_set(index: index, value: value.reg, table: t) }
         case .load(let opcode, let memarg):
             guard let lowering = loadLowering[opcode] else { throw fail("illegal opcode") }
             try checkMemArg(memarg, size: lowering.size)
@@ -292,8 +292,9 @@ extension FunctionTranslator {
             let tableType = try context.table(table, offset: offset)
             let elemType = try context.elementType(elem, offset: offset)
             guard context.isSubtype(elemType, tableType.elementType) else { throw fail("type mismatch") }
-            let (d, s, n) = try popThree(.i32, .i32, .i32)
-            if reachable { code.emit_table_init(dst: d.reg, src: s.reg, count: n.reg, table: table, elem: elem) }
+            let (d, s, n) = try popThree(indexType(table), .i32, .i32)
+            let dst = try tableIndex(d, table: table)
+            if reachable { code.emit_table_init(dst: dst, src: s.reg, count: n.reg, table: table, elem: elem) }
         case .elemDrop(let elem):
             _ = try context.elementType(elem, offset: offset)
             if reachable { code.emit_elem_drop(elem: elem) }
@@ -301,24 +302,33 @@ extension FunctionTranslator {
             let dstType = try context.table(dt, offset: offset)
             let srcType = try context.table(st, offset: offset)
             guard context.isSubtype(srcType.elementType, dstType.elementType) else { throw fail("type mismatch") }
-            let (d, s, n) = try popThree(.i32, .i32, .i32)
-            if reachable { code.emit_table_copy(dst: d.reg, src: s.reg, count: n.reg, dst_table: dt, src_table: st) }
+            let countType: ValueType = indexType(dt) == .i64 && indexType(st) == .i64 ? .i64 : .i32
+            let (d, s, n) = try popThree(indexType(dt), indexType(st), countType)
+            let dst = try tableIndex(d, table: dt), src = try tableIndex(s, table: st)
+            let count = countType == .i64 ? try tableIndex(n, table: dt) : n.reg
+            if reachable { code.emit_table_copy(dst: dst, src: src, count: count, dst_table: dt, src_table: st) }
         case .tableGrow(let t):
             let type = try context.table(t, offset: offset)
-            let delta = try pop(.i32)
+            let delta = try tableIndex(try pop(indexType(t)), table: t)
             let initial = try pop(.ref(type.elementType))
-            let dst = try push(.i32).home
-            if reachable { code.emit_table_grow(dst: dst, init: initial.reg, delta: delta.reg, table: t) }
+            let dst = try push(indexType(t)).home
+            if reachable {
+                code.emit_table_grow(dst: dst, init: initial.reg, delta: delta, table: t)
+                if indexType(t) == .i64 { code.emit_grow_result64(dst: dst, src: dst) }
+            }
         case .tableSize(let t):
             _ = try context.table(t, offset: offset)
-            let dst = try push(.i32).home
-            if reachable { code.emit_table_size(dst: dst, table: t) }
+            let dst = try push(indexType(t)).home
+            if reachable {
+                code.emit_table_size(dst: dst, table: t)
+                if indexType(t) == .i64, let extend = numericLowering[0xAD] { code.emit(extend.op, [UInt64(dst), UInt64(dst)]) }
+            }
         case .tableFill(let t):
             let type = try context.table(t, offset: offset)
-            let count = try pop(.i32)
+            let count = try tableIndex(try pop(indexType(t)), table: t)
             let value = try pop(.ref(type.elementType))
-            let start = try pop(.i32)
-            if reachable { code.emit_table_fill(start: start.reg, value: value.reg, count: count.reg, table: t) }
+            let start = try tableIndex(try pop(indexType(t)), table: t)
+            if reachable { code.emit_table_fill(start: start, value: value.reg, count: count, table: t) }
         case .simd:
             throw fail("SIMD instructions are not supported yet")
         }
@@ -336,6 +346,19 @@ extension FunctionTranslator {
         let y = try pop(b)
         let x = try pop(a)
         return (x, y, z)
+    }
+
+    /// Indices of table `index` are i64 for 64-bit tables (table64), else i32.
+    func indexType(_ table: UInt32) -> ValueType {
+        Int(table) < context.tables.count && context.tables[Int(table)].limits.is64 ? .i64 : .i32
+    }
+
+    /// The register holding `entry` as a 32-bit table index: for a 64-bit table, the value is
+    /// first clamped to 32 bits into the entry's own (free, since popped) temporary.
+    mutating func tableIndex(_ entry: Entry, table: UInt32) throws -> Reg {
+        guard indexType(table) == .i64, reachable else { return entry.reg }
+        code.emit_index_clamp64(dst: entry.home, src: entry.reg)
+        return entry.home
     }
 
     /// Addresses of memory `index` are i64 for 64-bit memories, else i32.

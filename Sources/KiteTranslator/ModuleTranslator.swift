@@ -66,7 +66,7 @@ func validateModuleFields(_ module: Module, _ context: ModuleContext) throws {
         if case .active(let table, let offset) = segment.mode {
             let tableType = try context.table(table, offset: offset.offset)
             guard context.isSubtype(segment.type, tableType.elementType) else { throw ValidationError("type mismatch", offset: offset.offset) }
-            try validateConstant(offset, type: .i32, context: context, visibleGlobals: context.globals.count)
+            try validateConstant(offset, type: tableType.limits.is64 ? .i64 : .i32, context: context, visibleGlobals: context.globals.count)
         }
     }
     for segment in module.data {
