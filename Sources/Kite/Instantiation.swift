@@ -42,11 +42,15 @@ extension Store {
             record.consts = UnsafePointer(module.constants[i].baseAddress)
             instance.add(Function(store: self, type: m.types[Int(typeIndex)], record: record, hostBody: nil))
         }
-        for type in m.tables { instance.add(try Table(store: self, type: type)) }
         for type in m.memories { instance.add(try Memory(store: self, type: type)) }
         for global in m.globals {
             let value = try evaluate(global.initializer, in: instance)
             instance.add(Global(store: self, type: global.type, value: value))
+        }
+        for (i, type) in m.tables.enumerated() {
+            // After the globals: a table's initializer may read them, and name functions.
+            let initial = i < m.tableInitializers.count ? try m.tableInitializers[i].map { try evaluate($0, in: instance) } : nil
+            instance.add(try Table(store: self, type: type, initial: initial))
         }
         for export in m.exports {
             switch export.descriptor {

@@ -8,6 +8,9 @@ public struct Module: Sendable {
     /// Type indices of the functions this module defines (not imported ones).
     public var functions: [UInt32] = []
     public var tables: [TableType] = []
+    /// Initializer expressions of the defined tables (Wasm 3.0), by table; shorter than
+    /// `tables` (or empty) when the last tables have none. Missing means null references.
+    public var tableInitializers: [ConstExpression?] = []
     public var memories: [MemoryType] = []
     /// Exception tags (Wasm 3.0), by type index.
     public var tags: [UInt32] = []

@@ -46,10 +46,24 @@ extension ModuleDecoder {
         for _ in 0..<count { module.functions.append(try cursor.readU32()) }
     }
 
+    /// Tables; since Wasm 3.0 a table may start with 0x40 0x00 and carry an initializer
+    /// expression for its elements.
     mutating func decodeTableSection() throws(DecodingError) {
         let count = try cursor.readLength()
         module.tables.reserveCapacity(count)
-        for _ in 0..<count { module.tables.append(try cursor.readTableType()) }
+        for _ in 0..<count {
+            if cursor.peekByte() == 0x40 {
+                _ = try cursor.readByte()
+                let reserved = cursor.position
+                guard try cursor.readByte() == 0x00 else { throw cursor.error("malformed table", at: reserved) }
+                let type = try cursor.readTableType()
+                while module.tableInitializers.count < module.tables.count { module.tableInitializers.append(nil) }
+                module.tables.append(type)
+                module.tableInitializers.append(try cursor.readConstExpression())
+            } else {
+                module.tables.append(try cursor.readTableType())
+            }
+        }
     }
 
     mutating func decodeMemorySection() throws(DecodingError) {

@@ -153,7 +153,7 @@ extension FunctionTranslator {
             }
         case .globalSet(let g):
             let type = try context.global(g, offset: offset)
-            guard type.mutable else { throw fail("global is immutable") }
+            guard type.mutable else { throw fail("immutable global") }
             let value = try pop(type.valueType)
             if reachable {
                 if type.valueType == .v128 { code.emit_global_set_v128(src: value.reg, global: g) } else { code.emit_global_set(src: value.reg, global: g) }

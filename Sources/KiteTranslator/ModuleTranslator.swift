@@ -59,7 +59,19 @@ func validateModuleFields(_ module: Module, _ context: ModuleContext) throws {
         try validateConstant(global.initializer, type: global.type.valueType, context: context,
                              visibleGlobals: context.importedGlobalCount + i)
     }
+    for (i, initializer) in module.tableInitializers.enumerated() {
+        guard let initializer, i < module.tables.count else { continue }
+        try validateConstant(initializer, type: .ref(module.tables[i].elementType), context: context,
+                             visibleGlobals: context.globals.count)
+    }
+    for (i, table) in module.tables.enumerated() where !table.elementType.nullable {
+        // Non-nullable elements need an initial value.
+        if i >= module.tableInitializers.count || module.tableInitializers[i] == nil {
+            throw ValidationError("type mismatch", offset: 0)
+        }
+    }
     for segment in module.elements {
+        try context.checkTypeIndices(.ref(segment.type), offset: 0)
         for item in segment.initializers {
             try validateConstant(item, type: .ref(segment.type), context: context, visibleGlobals: context.globals.count)
         }
