@@ -129,9 +129,10 @@ extension ModuleDecoder {
             default: mode = .declarative
             }
             let usesExpressions = flags & 0b100 != 0
-            // Flags 0 and 4 imply funcref; the others spell out an element kind (index
-            // forms, only 0x00 = funcref exists) or a reference type (expression forms).
-            var type = RefType.funcref
+            // Index forms hold function indices, so their elements are `(ref func)` (never
+            // null); flag 4 implies funcref; the others spell out an element kind (index
+            // forms, only 0x00 = func exists) or a reference type (expression forms).
+            var type = usesExpressions ? RefType.funcref : RefType(nullable: false, heap: .func)
             if flags & 0b011 != 0 {
                 if usesExpressions {
                     type = try cursor.readRefType()

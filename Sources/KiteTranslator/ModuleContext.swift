@@ -52,6 +52,7 @@ struct ModuleContext {
             for case .refFunc(let f) in expr.instructions { declared.insert(f) }
         }
         module.globals.forEach { scan($0.initializer) }
+        module.tableInitializers.forEach { $0.map(scan) }
         for segment in module.elements {
             segment.initializers.forEach(scan)
             if case .active(_, let offset) = segment.mode { scan(offset) }

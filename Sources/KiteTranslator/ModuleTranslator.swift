@@ -61,8 +61,9 @@ func validateModuleFields(_ module: Module, _ context: ModuleContext) throws {
     }
     for (i, initializer) in module.tableInitializers.enumerated() {
         guard let initializer, i < module.tables.count else { continue }
+        // Tables come before globals in the module, so only imported globals are visible.
         try validateConstant(initializer, type: .ref(module.tables[i].elementType), context: context,
-                             visibleGlobals: context.globals.count)
+                             visibleGlobals: context.importedGlobalCount)
     }
     for (i, table) in module.tables.enumerated() where !table.elementType.nullable {
         // Non-nullable elements need an initial value.
@@ -113,6 +114,9 @@ func validateTagType(_ typeIndex: UInt32, _ context: ModuleContext) throws {
 }
 
 func validateTableLimits(_ limits: Limits) throws {
+    if !limits.is64 && (limits.min > UInt64(UInt32.max) || (limits.max ?? 0) > UInt64(UInt32.max)) {
+        throw ValidationError("table size must be at most 2^32-1", offset: 0)
+    }
     if let max = limits.max, limits.min > max {
         throw ValidationError("size minimum must not be greater than maximum", offset: 0)
     }
