@@ -90,7 +90,9 @@ import Testing
     #expect(m.start == 1)
 
     #expect(m.elements.count == 8)
-    #expect(m.elements.map(\.type) == [.funcref, .funcref, .funcref, .funcref, .funcref, .externref, .funcref, .funcref])
+    // Index-list forms (flags 0...3) hold function indices: `(ref func)`, never null (Wasm 3.0).
+    let refFunc = RefType(nullable: false, heap: .func)
+    #expect(m.elements.map(\.type) == [refFunc, refFunc, refFunc, refFunc, .funcref, .externref, .funcref, .funcref])
     guard case .active(table: 0, offset: let offset0) = m.elements[0].mode else { Issue.record("elem 0"); return }
     #expect(offset0.instructions == [.i32Const(0)])
     #expect(m.elements[0].initializers.map(\.instructions) == [[.refFunc(1)], [.refFunc(2)]])
