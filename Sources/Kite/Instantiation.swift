@@ -45,7 +45,7 @@ extension Store {
         for type in m.memories { instance.add(try Memory(store: self, type: type)) }
         for global in m.globals {
             let value = try evaluate(global.initializer, in: instance)
-            instance.add(Global(store: self, type: global.type, value: value))
+            instance.add(Global(store: self, type: canonical(global.type, m.types), value: value))
         }
         for (i, type) in m.tables.enumerated() {
             // After the globals: a table's initializer may read them, and name functions.
@@ -86,13 +86,37 @@ extension Store {
                 let actual = Limits(min: memory.pages, max: memory.type.limits.max)
                 guard limitsMatch(actual, expected.limits) else { throw incompatible }
                 instance.add(memory)
-            case (.global(let expected), .global(let global)):
-                guard global.type == expected else { throw incompatible }
+            case (.global(let declared), .global(let global)):
+                let expected = canonical(declared, instance.module.module.types)
+                // A mutable global must match exactly; an immutable one may be a subtype.
+                let fits = global.type == expected
+                    || (!expected.mutable && !global.type.mutable && refSubtype(global.type.valueType, expected.valueType))
+                guard fits else { throw incompatible }
                 instance.add(global)
             default:
                 throw incompatible
             }
         }
+    }
+
+    /// Reference subtyping across modules: `(ref func)` fits `(ref null func)`, any function
+    /// reference fits `func`, concrete types compare by store-wide id (see `canonical`).
+    func refSubtype(_ actual: ValueType, _ expected: ValueType) -> Bool {
+        guard case .ref(let a) = actual, case .ref(let e) = expected else { return false }
+        if a.nullable && !e.nullable { return false }
+        switch (a.heap, e.heap) {
+        case (.func, .func), (.extern, .extern), (.concrete, .func): return true
+        case (.concrete(let x), .concrete(let y)): return x == y
+        default: return false
+        }
+    }
+
+    /// A global type with concrete heap types renamed from module type indices to store-wide
+    /// type ids, so types from different modules compare directly.
+    func canonical(_ type: GlobalType, _ types: [FunctionType]) -> GlobalType {
+        guard case .ref(var r) = type.valueType, case .concrete(let i) = r.heap, Int(i) < types.count else { return type }
+        r.heap = .concrete(typeId(types[Int(i)]))
+        return GlobalType(valueType: .ref(r), mutable: type.mutable)
     }
 
     func limitsMatch(_ actual: Limits, _ expected: Limits) -> Bool {
