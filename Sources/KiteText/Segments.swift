@@ -74,24 +74,26 @@ extension ModuleContext {
     }
 
     /// The element list after a segment's mode: `func x*`, `reftype expr*`, or bare `x*`.
-    func elemList(_ r: inout Reader) throws -> (type: ValType, items: [ElemItem]) {
+    /// `indexList` tells the index forms, whose elements are `(ref func)`, from an
+    /// expression list, whose elements have the written type (which may be nullable).
+    func elemList(_ r: inout Reader) throws -> (type: ValType, items: [ElemItem], indexList: Bool) {
         var items: [ElemItem] = []
         if r.takeKeyword("func") {
             while atIndex(r) { items.append(.function(try index(&r, funcs))) }
-            return ([0x70], items)
+            return ([0x70], items, true)
         }
         if isValTypeAhead(r) {
             let type = try refType(&r)
             while !r.atEnd { items.append(try elemItem(&r)) }
-            return (type, items)
+            return (type, items, false)
         }
         while atIndex(r) { items.append(.function(try index(&r, funcs))) }
-        return ([0x70], items)
+        return ([0x70], items, true)
     }
 
     /// Binary element segment, choosing the most compact of the eight encodings.
-    func encodeElem(mode: SegmentMode, type: ValType, items: [ElemItem]) -> [UInt8] {
-        let indices: [UInt32]? = items.allSatisfy {
+    func encodeElem(mode: SegmentMode, type: ValType, items: [ElemItem], indexList: Bool = true) -> [UInt8] {
+        let indices: [UInt32]? = indexList && items.allSatisfy {
             if case .function = $0 { return true } else { return false }
         } && type == [0x70] ? items.map { if case .function(let x) = $0 { return x } else { return 0 } } : nil
         var out: [UInt8] = []
@@ -137,9 +139,9 @@ extension ModuleContext {
             }
             mode = .active(index: table, offset: try offsetExpr(&r))
         }
-        let (type, items) = try elemList(&r)
+        let (type, items, indexList) = try elemList(&r)
         try r.expectEnd()
-        return encodeElem(mode: mode, type: type, items: items)
+        return encodeElem(mode: mode, type: type, items: items, indexList: indexList)
     }
 
     /// `(data $id? mode string*)`; `r` is after the `data` keyword.
