@@ -65,8 +65,11 @@ import Testing
     @Test func elemSegmentForms() throws {
         try same("(module (table 1 funcref) (func $f) (elem (i32.const 0) $f))",
                  "(module (table 1 funcref) (func $f) (elem (table 0) (offset (i32.const 0)) func $f))")
-        try same("(module (table 1 funcref) (func $f) (elem (i32.const 0) funcref (ref.func $f)))",
-                 "(module (table 1 funcref) (func $f) (elem (i32.const 0) func $f))")
+        // Written as typed expressions, the elements keep their type (funcref, nullable), so
+        // the segment is not the index form (whose elements are (ref func)): flag 4.
+        let typed = try wat2wasm("(module (table 1 funcref) (func $f) (elem (i32.const 0) funcref (ref.func $f)))")
+        let expressionSegment: [UInt8] = [0x04, 0x41, 0x00, 0x0B, 0x01, 0xD2, 0x00, 0x0B]
+        #expect((0...(typed.count - expressionSegment.count)).contains { Array(typed[$0..<($0 + expressionSegment.count)]) == expressionSegment })
         try same("(module (func $f) (elem funcref (item ref.func $f) (ref.null func)))",
                  "(module (func $f) (elem funcref (item (ref.func $f)) (item (ref.null func))))")
         // Segment flags: 1 passive indices, 3 declarative, 5 passive expressions, 6 explicit table.
