@@ -502,19 +502,8 @@ extension FunctionTranslator {
     }
 
     mutating func emitConditionalBranch(depth: Int, condition: Entry, previous: Producer?) {
-        let target = controls[controls.count - 1 - depth]
-        let needsMoves: Bool
-        if depth == controls.count - 1 {
-            needsMoves = true  // a branch to the function label is a return
-        } else {
-            var dst = target.slotHeight
-            var moves = false
-            for i in (stack.count - target.labelTypes.count)..<stack.count {
-                if stack[i].reg != Self.tempTag | Reg(truncatingIfNeeded: dst) { moves = true }
-                dst += stack[i].type?.slotCount ?? 1
-            }
-            needsMoves = moves
-        }
+        // A branch to the function label is a return, which always needs its sequence.
+        let needsMoves = depth == controls.count - 1 || labelNeedsMoves(depth: depth)
         if !needsMoves {
             if let at = fusedCompare(previous, condition: condition, negate: false) {
                 // (Two statements: a method call captures `self` before evaluating its arguments.)
@@ -581,7 +570,7 @@ extension FunctionTranslator {
             // for the same label are shared.
             var pads: [Int: Int] = [:]
             for (i, depth) in depths.enumerated() {
-                if depth != controls.count - 1 && !labelNeedsMoves(depth: depth) {
+                if !(depth == controls.count - 1 || labelNeedsMoves(depth: depth)) {
                     addFixup(depth: depth, Fixup(instruction: at, word: tableStart + i, shift: 0))
                     continue
                 }
@@ -627,13 +616,8 @@ extension FunctionTranslator {
     /// Branches to `depth` when the reference in `ref` is null (or non-null), moving the
     /// label's values first when they are not already in the label's slots.
     mutating func emitBranch(depth: Int, when ref: Reg, isNull: Bool) {
-        let target = controls[controls.count - 1 - depth]
-        var needsMoves = depth == controls.count - 1
-        var dst = target.slotHeight
-        for i in (stack.count - target.labelTypes.count)..<stack.count {
-            if stack[i].reg != Self.tempTag | Reg(truncatingIfNeeded: dst) { needsMoves = true }
-            dst += stack[i].type?.slotCount ?? 1
-        }
+        // A branch to the function label is a return, which always needs its sequence.
+        let needsMoves = depth == controls.count - 1 || labelNeedsMoves(depth: depth)
         if !needsMoves {
             branch(to: depth, emit: { isNull ? $0.emit_br_if_null(ref: ref, off: 0) : $0.emit_br_if_not_null(ref: ref, off: 0) },
                    offsetField: (0, 16))
