@@ -93,11 +93,14 @@ public final class Memory: @unchecked Sendable {
 public final class Table: @unchecked Sendable {
     let handle: UnsafeMutablePointer<KiteTable>
     public let elementType: RefType
+    /// Table64: indices are i64.
+    public let is64: Bool
     weak var store: Store?
 
     public init(store: Store, type: TableType, initial: Value? = nil) throws {
         self.store = store
         elementType = type.elementType
+        is64 = type.limits.is64
         handle = .allocate(capacity: 1)
         handle.initialize(to: KiteTable())
         let fill = (initial ?? Value.zero(.ref(type.elementType))).slot
@@ -118,7 +121,7 @@ public final class Table: @unchecked Sendable {
     public var type: TableType {
         let max = handle.pointee.max
         return TableType(elementType: elementType,
-                         limits: Limits(min: UInt64(handle.pointee.size), max: max == UInt32.max ? nil : UInt64(max)))
+                         limits: Limits(min: UInt64(handle.pointee.size), max: max == UInt32.max ? nil : UInt64(max), is64: is64))
     }
 
     /// The element at `index` (nil when out of bounds, or when the store was released).

@@ -83,7 +83,7 @@ extension Store {
                       limitsMatch(table.type.limits, expected.limits) else { throw incompatible }
                 instance.add(table)
             case (.memory(let expected), .memory(let memory)):
-                let actual = Limits(min: memory.pages, max: memory.type.limits.max)
+                let actual = Limits(min: memory.pages, max: memory.type.limits.max, is64: memory.type.limits.is64)
                 guard limitsMatch(actual, expected.limits) else { throw incompatible }
                 instance.add(memory)
             case (.global(let declared), .global(let global)):
@@ -120,7 +120,7 @@ extension Store {
     }
 
     func limitsMatch(_ actual: Limits, _ expected: Limits) -> Bool {
-        guard actual.min >= expected.min else { return false }
+        guard actual.is64 == expected.is64, actual.min >= expected.min else { return false }
         guard let expectedMax = expected.max else { return true }
         guard let actualMax = actual.max else { return false }
         return actualMax <= expectedMax

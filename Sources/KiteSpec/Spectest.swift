@@ -1,7 +1,7 @@
 import Kite
 
 /// The `spectest` host module that spec scripts import from (see the spec interpreter's
-/// harness): print functions, four globals, a table and a memory.
+/// harness): print functions, four globals, a table (and its 64-bit twin) and a memory.
 func defineSpectest(store: Store, into imports: inout Imports) {
     func printer(_ name: String, _ params: [ValueType]) {
         imports.define("spectest", name, .function(Function(store: store, type: FunctionType(parameters: params, results: [])) { _ in [] }))
@@ -22,6 +22,9 @@ func defineSpectest(store: Store, into imports: inout Imports) {
     global("global_f64", .f64, .f64(Double(666.6).bitPattern))
     if let table = try? Table(store: store, type: TableType(elementType: .funcref, limits: Limits(min: 10, max: 20))) {
         imports.define("spectest", "table", .table(table))
+    }
+    if let table = try? Table(store: store, type: TableType(elementType: .funcref, limits: Limits(min: 10, max: 20, is64: true))) {
+        imports.define("spectest", "table64", .table(table))
     }
     if let memory = try? Memory(store: store, type: MemoryType(limits: Limits(min: 1, max: 2))) {
         imports.define("spectest", "memory", .memory(memory))
