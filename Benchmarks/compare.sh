@@ -12,7 +12,8 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 command -v hyperfine >/dev/null || { echo "hyperfine is required (apt-get install hyperfine)" >&2; exit 1; }
 # --omit-frame-pointers: SwiftPM compiles C with frame pointers by default, which costs every
 # handler a push and a pop (see PERFORMANCE.md).
-swift build -c release --omit-frame-pointers --package-path "$root" --product kite >&2
+# The same flags as Tools/test, so the two commands share one release build.
+swift build -c release --omit-frame-pointers -Xswiftc -enable-testing --package-path "$root" --product kite >&2
 kite="$root/.build/release/kite"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
