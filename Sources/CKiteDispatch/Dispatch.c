@@ -116,6 +116,24 @@ static inline KiteFunction *kite_indirect_callee(KiteContext *ctx, uint32_t tabl
     DISPATCH(); \
 } while (0)
 
+/// CALL_FUNCTION for a callee defined by the running instance's own module (a wasm function
+/// of this very instance).
+#define CALL_LOCAL_FUNCTION(fexpr, base) do { \
+    KiteFunction *callee_ = (fexpr); \
+    KiteSlot *nsp_ = sp + (base); \
+    KiteFrameRecord *rec_ = ctx->frameTop; \
+    if (rec_ == ctx->frameLimit || nsp_ + callee_->frameSize > ctx->stackLimit) \
+        TRAP(KITE_TRAP_CALL_STACK_EXHAUSTED); \
+    ctx->frameTop = rec_ + 1; \
+    rec_->returnPc = pc + LEN; \
+    rec_->callerSp = sp; \
+    rec_->callerInstance = ctx->instance; \
+    kite_enter_frame(callee_, nsp_); \
+    pc = callee_->code; \
+    sp = nsp_; \
+    DISPATCH(); \
+} while (0)
+
 /// Results are already in sp[0..numResults): resume the caller. A function entered from
 /// kite_invoke returns to the exit sentinel, which leaves the interpreter.
 #define RETURN_FROM_FUNCTION() do { \

@@ -66,7 +66,8 @@ extension FunctionTranslator {
             try returnFromFunction(previous: previous)
         case .call(let f):
             let type = try context.functionType(f, offset: offset)
-            try emitCall(type) { code, base in code.emit_call(func: f, base: base) }
+            let local = Int(f) >= context.importedFunctionCount
+            try emitCall(type) { code, base in local ? code.emit_call_local(func: f, base: base) : code.emit_call(func: f, base: base) }
         case .callIndirect(let typeIndex, let table):
             let tableType = try context.table(table, offset: offset)
             let type = try context.type(typeIndex, offset: offset)

@@ -17,6 +17,8 @@ struct ModuleContext {
     var declaredFunctions: Set<UInt32>
     /// Number of imported globals (constant expressions of Wasm 2.0 may read only those).
     var importedGlobalCount: Int
+    /// Number of imported functions: the others are the module's own.
+    var importedFunctionCount: Int
 
     init(module: Module) {
         types = module.types
@@ -35,6 +37,7 @@ struct ModuleContext {
             }
         }
         importedGlobalCount = globals.count
+        importedFunctionCount = functionTypes.count
         functionTypes += module.functions
         tags += module.tags
         globals += module.globals.map(\.type)
