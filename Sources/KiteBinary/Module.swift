@@ -24,6 +24,12 @@ public struct Module: Sendable {
     public var customSections: [CustomSection] = []
     /// The module's bytes; `Code.body` ranges index into this.
     public var bytes: [UInt8] = []
+    /// Byte offset of each section's content, by section id (for error messages about
+    /// module-level definitions).
+    public var sectionOffsets: [UInt8: Int] = [:]
+
+    /// Where section `id` starts, or 0 when the module has none.
+    public func offset(ofSection id: UInt8) -> Int { sectionOffsets[id] ?? 0 }
 
     public init() {}
 

@@ -59,6 +59,7 @@ struct ModuleDecoder {
             }
             let size = try cursor.readLength()
             let start = cursor.position
+            if id != 0 { module.sectionOffsets[id] = start }
             sectionEnd = start + size
             try decodeSection(id: id, size: size)
             guard cursor.position == start + size else {

@@ -100,7 +100,8 @@ struct FunctionTranslator {
     /// only when the function has such locals.
     var initialized: [Bool] = []
 
-    init(context: ModuleContext, typeIndex: UInt32, locals declared: [ValueType], handlers: [UInt64]) throws {
+    /// `bodyOffset`: where the function's body starts in the module, for errors about its locals.
+    init(context: ModuleContext, typeIndex: UInt32, locals declared: [ValueType], handlers: [UInt64], bodyOffset: Int = 0) throws {
         self.context = context
         self.typeIndex = typeIndex
         self.functionType = context.types[Int(typeIndex)]
@@ -115,11 +116,11 @@ struct FunctionTranslator {
         localsStart = max(slot, resultSlots)
         slot = localsStart
         for l in declared {
-            try context.checkTypeIndices(l, offset: 0)
+            try context.checkTypeIndices(l, offset: bodyOffset)
             locals.append(l)
             localSlot.append(Reg(truncatingIfNeeded: slot))
             slot += l.slotCount
-            if slot >= Int(Self.constTag) { throw ValidationError("function too large: too many locals", offset: 0) }
+            if slot >= Int(Self.constTag) { throw ValidationError("function too large: too many locals", offset: bodyOffset) }
         }
         localsEnd = slot
         if declared.contains(where: { if case .ref(let r) = $0 { !r.nullable } else { false } }) {

@@ -16,7 +16,7 @@ public func translateModule(_ module: Module, handlers: [UInt64] = identityHandl
     let context = ModuleContext(module: module)
     try validateModuleFields(module, context)
     guard module.functions.count == module.codes.count else {
-        throw DecodingError("function and code section have inconsistent lengths", offset: 0)
+        throw DecodingError("function and code section have inconsistent lengths", offset: module.offset(ofSection: 10))
     }
     var functions: [CompiledFunction] = []
     functions.reserveCapacity(module.codes.count)
@@ -27,7 +27,8 @@ public func translateModule(_ module: Module, handlers: [UInt64] = identityHandl
 }
 
 func translateFunction(module: Module, context: ModuleContext, typeIndex: UInt32, code: Code, handlers: [UInt64]) throws -> CompiledFunction {
-    var translator = try FunctionTranslator(context: context, typeIndex: typeIndex, locals: code.locals, handlers: handlers)
+    var translator = try FunctionTranslator(context: context, typeIndex: typeIndex, locals: code.locals, handlers: handlers,
+                                            bodyOffset: code.body.lowerBound)
     var reader = CodeReader(module: module, code: code)
     while !translator.controls.isEmpty {
         if reader.isAtEnd { throw DecodingError("unexpected end of section or function", offset: reader.offset) }
@@ -39,22 +40,22 @@ func translateFunction(module: Module, context: ModuleContext, typeIndex: UInt32
 }
 
 func validateModuleFields(_ module: Module, _ context: ModuleContext) throws {
-    for type in module.types { try context.checkTypeIndices(type, offset: 0) }
-    for t in context.globals { try context.checkTypeIndices(t.valueType, offset: 0) }
-    for t in context.tables { try context.checkTypeIndices(.ref(t.elementType), offset: 0) }
+    for type in module.types { try context.checkTypeIndices(type, offset: module.offset(ofSection: 1)) }
+    for t in context.globals { try context.checkTypeIndices(t.valueType, offset: module.offset(ofSection: 6)) }
+    for t in context.tables { try context.checkTypeIndices(.ref(t.elementType), offset: module.offset(ofSection: 4)) }
     for entry in module.imports {
         switch entry.descriptor {
-        case .function(let t): _ = try context.type(t, offset: 0)
-        case .table(let t): try validateTableLimits(t.limits)
-        case .memory(let m): try validateMemoryLimits(m.limits)
+        case .function(let t): _ = try context.type(t, offset: module.offset(ofSection: 2))
+        case .table(let t): try validateTableLimits(t.limits, offset: module.offset(ofSection: 2))
+        case .memory(let m): try validateMemoryLimits(m.limits, offset: module.offset(ofSection: 2))
         case .global: break
-        case .tag(let t): try validateTagType(t, context)
+        case .tag(let t): try validateTagType(t, context, offset: module.offset(ofSection: 2))
         }
     }
-    for t in module.tags { try validateTagType(t, context) }
-    for t in module.functions { _ = try context.type(t, offset: 0) }
-    for t in module.tables { try validateTableLimits(t.limits) }
-    for m in module.memories { try validateMemoryLimits(m.limits) }
+    for t in module.tags { try validateTagType(t, context, offset: module.offset(ofSection: 13)) }
+    for t in module.functions { _ = try context.type(t, offset: module.offset(ofSection: 3)) }
+    for t in module.tables { try validateTableLimits(t.limits, offset: module.offset(ofSection: 4)) }
+    for m in module.memories { try validateMemoryLimits(m.limits, offset: module.offset(ofSection: 5)) }
     for (i, global) in module.globals.enumerated() {
         try validateConstant(global.initializer, type: global.type.valueType, context: context,
                              visibleGlobals: context.importedGlobalCount + i)
@@ -68,11 +69,11 @@ func validateModuleFields(_ module: Module, _ context: ModuleContext) throws {
     for (i, table) in module.tables.enumerated() where !table.elementType.nullable {
         // Non-nullable elements need an initial value.
         if i >= module.tableInitializers.count || module.tableInitializers[i] == nil {
-            throw ValidationError("type mismatch", offset: 0)
+            throw ValidationError("type mismatch", offset: module.offset(ofSection: 4))
         }
     }
     for segment in module.elements {
-        try context.checkTypeIndices(.ref(segment.type), offset: 0)
+        try context.checkTypeIndices(.ref(segment.type), offset: module.offset(ofSection: 9))
         for item in segment.initializers {
             try validateConstant(item, type: .ref(segment.type), context: context, visibleGlobals: context.globals.count)
         }
@@ -89,46 +90,52 @@ func validateModuleFields(_ module: Module, _ context: ModuleContext) throws {
         }
     }
     if let start = module.start {
-        let type = try context.functionType(start, offset: 0)
-        guard type.parameters.isEmpty && type.results.isEmpty else { throw ValidationError("start function", offset: 0) }
+        let type = try context.functionType(start, offset: module.offset(ofSection: 8))
+        guard type.parameters.isEmpty && type.results.isEmpty else {
+            throw ValidationError("start function", offset: module.offset(ofSection: 8))
+        }
     }
     // Names are compared as bytes: Swift's String equality would merge canonically
     // equivalent spellings, which Wasm treats as different names.
     var names = Set<[UInt8]>()
+    let exportSection = module.offset(ofSection: 7)
     for export in module.exports {
-        guard names.insert(Array(export.name.utf8)).inserted else { throw ValidationError("duplicate export name", offset: 0) }
+        guard names.insert(Array(export.name.utf8)).inserted else {
+            throw ValidationError("duplicate export name", offset: exportSection)
+        }
         switch export.descriptor {
-        case .function(let i): _ = try context.functionType(i, offset: 0)
-        case .table(let i): _ = try context.table(i, offset: 0)
-        case .memory(let i): _ = try context.memory(i, offset: 0)
-        case .global(let i): _ = try context.global(i, offset: 0)
+        case .function(let i): _ = try context.functionType(i, offset: exportSection)
+        case .table(let i): _ = try context.table(i, offset: exportSection)
+        case .memory(let i): _ = try context.memory(i, offset: exportSection)
+        case .global(let i): _ = try context.global(i, offset: exportSection)
         case .tag(let i):
-            guard Int(i) < context.tags.count else { throw ValidationError("unknown tag \(i)", offset: 0) }
+            guard Int(i) < context.tags.count else { throw ValidationError("unknown tag \(i)", offset: exportSection) }
         }
     }
 }
 
-func validateTagType(_ typeIndex: UInt32, _ context: ModuleContext) throws {
-    let type = try context.type(typeIndex, offset: 0)
-    guard type.results.isEmpty else { throw ValidationError("non-empty tag result type", offset: 0) }
+func validateTagType(_ typeIndex: UInt32, _ context: ModuleContext, offset: Int) throws {
+    let type = try context.type(typeIndex, offset: offset)
+    guard type.results.isEmpty else { throw ValidationError("non-empty tag result type", offset: offset) }
 }
 
-func validateTableLimits(_ limits: Limits) throws {
+func validateTableLimits(_ limits: Limits, offset: Int) throws {
     if !limits.is64 && (limits.min > UInt64(UInt32.max) || (limits.max ?? 0) > UInt64(UInt32.max)) {
-        throw ValidationError("table size must be at most 2^32-1", offset: 0)
+        throw ValidationError("table size must be at most 2^32-1", offset: offset)
     }
     if let max = limits.max, limits.min > max {
-        throw ValidationError("size minimum must not be greater than maximum", offset: 0)
+        throw ValidationError("size minimum must not be greater than maximum", offset: offset)
     }
 }
 
-func validateMemoryLimits(_ limits: Limits) throws {
+func validateMemoryLimits(_ limits: Limits, offset: Int) throws {
     let cap: UInt64 = limits.is64 ? 1 << 48 : 65536
     if limits.min > cap || (limits.max ?? 0) > cap {
-        throw ValidationError(limits.is64 ? "memory size must be at most 2^48 pages" : "memory size must be at most 65536 pages (4GiB)", offset: 0)
+        throw ValidationError(limits.is64 ? "memory size must be at most 2^48 pages" : "memory size must be at most 65536 pages (4GiB)",
+                              offset: offset)
     }
     if let max = limits.max, limits.min > max {
-        throw ValidationError("size minimum must not be greater than maximum", offset: 0)
+        throw ValidationError("size minimum must not be greater than maximum", offset: offset)
     }
 }
 

@@ -128,6 +128,16 @@ struct RuntimeTests {
             #expect(error.message == "type mismatch")
         }
         do {
+            // Module-level errors point at the section of the offending definition.
+            let bytes = try wat2wasm(#"(module (func (export "a")) (func (export "a")))"#)
+            _ = try CompiledModule(bytes: bytes)
+            Issue.record("duplicate export accepted")
+        } catch let error as ValidationError {
+            #expect(error.message == "duplicate export name")
+            let exportSection = try #require(decodeModule(try wat2wasm(#"(module (func (export "a")) (func (export "a")))"#)).sectionOffsets[7])
+            #expect(error.offset == exportSection && exportSection > 0)
+        }
+        do {
             _ = try CompiledModule(bytes: [0x00, 0x61, 0x73, 0x6D, 0x02, 0x00, 0x00, 0x00])
             Issue.record("malformed module accepted")
         } catch let error as DecodingError {
