@@ -61,6 +61,27 @@ struct RuntimeTests {
         #expect(trapMessage { _ = try call(instance, "unreachable") }?.hasPrefix("unreachable") == true)
     }
 
+    @Test func trapsNameTheFunctionThatTrapped() throws {
+        let instance = try instantiate("""
+        (module (func $inner (i32.div_u (i32.const 1) (i32.const 0)) drop)
+          (func (export "outer") (call $inner)))
+        """)
+        do {
+            _ = try call(instance, "outer")
+            Issue.record("no trap")
+        } catch let trap as Trap {
+            #expect(trap.message == "integer divide by zero")
+            #expect(trap.function == "func[0]")  // $inner is not exported: named by index
+            #expect(trap.description == "integer divide by zero (in func[0])")
+        }
+        let exported = try instantiate("(module (func (export \"boom\") unreachable))")
+        do {
+            _ = try call(exported, "boom")
+        } catch let trap as Trap {
+            #expect(trap.function == "boom")
+        }
+    }
+
     @Test func memoryGrowsUpToItsMaximum() throws {
         let instance = try instantiate("""
         (module (memory (export "mem") 1 3)
