@@ -53,45 +53,18 @@ enum InstructionTable {
         op("local.get", 0x20, .local); op("local.set", 0x21, .local); op("local.tee", 0x22, .local)
         op("global.get", 0x23, .global); op("global.set", 0x24, .global)
         op("table.get", 0x25, .table); op("table.set", 0x26, .table)
-        let memops: [(String, UInt8)] = [
-            ("i32.load", 2), ("i64.load", 3), ("f32.load", 2), ("f64.load", 3),
-            ("i32.load8_s", 0), ("i32.load8_u", 0), ("i32.load16_s", 1), ("i32.load16_u", 1),
-            ("i64.load8_s", 0), ("i64.load8_u", 0), ("i64.load16_s", 1), ("i64.load16_u", 1),
-            ("i64.load32_s", 2), ("i64.load32_u", 2),
-            ("i32.store", 2), ("i64.store", 3), ("f32.store", 2), ("f64.store", 3),
-            ("i32.store8", 0), ("i32.store16", 1), ("i64.store8", 0), ("i64.store16", 1), ("i64.store32", 2),
-        ]
-        for (k, (name, align)) in memops.enumerated() { op(name, 0x28 + UInt8(k), .memarg(align: align)) }
+        // Loads, stores and the plain numeric instructions come from the instruction table
+        // (Tools/instructions.def, via Tools/generate.py).
+        for entry in tableMemoryOpcodes { op(entry.name, entry.opcode, .memarg(align: entry.align)) }
         op("memory.size", 0x3F, .memory); op("memory.grow", 0x40, .memory)
         op("i32.const", 0x41, .i32); op("i64.const", 0x42, .i64)
         op("f32.const", 0x43, .f32); op("f64.const", 0x44, .f64)
-        // Numeric instructions 0x45...0xC4 are listed in opcode order.
-        let numeric = """
-            i32.eqz i32.eq i32.ne i32.lt_s i32.lt_u i32.gt_s i32.gt_u i32.le_s i32.le_u i32.ge_s i32.ge_u \
-            i64.eqz i64.eq i64.ne i64.lt_s i64.lt_u i64.gt_s i64.gt_u i64.le_s i64.le_u i64.ge_s i64.ge_u \
-            f32.eq f32.ne f32.lt f32.gt f32.le f32.ge f64.eq f64.ne f64.lt f64.gt f64.le f64.ge \
-            i32.clz i32.ctz i32.popcnt i32.add i32.sub i32.mul i32.div_s i32.div_u i32.rem_s i32.rem_u \
-            i32.and i32.or i32.xor i32.shl i32.shr_s i32.shr_u i32.rotl i32.rotr \
-            i64.clz i64.ctz i64.popcnt i64.add i64.sub i64.mul i64.div_s i64.div_u i64.rem_s i64.rem_u \
-            i64.and i64.or i64.xor i64.shl i64.shr_s i64.shr_u i64.rotl i64.rotr \
-            f32.abs f32.neg f32.ceil f32.floor f32.trunc f32.nearest f32.sqrt f32.add f32.sub f32.mul \
-            f32.div f32.min f32.max f32.copysign \
-            f64.abs f64.neg f64.ceil f64.floor f64.trunc f64.nearest f64.sqrt f64.add f64.sub f64.mul \
-            f64.div f64.min f64.max f64.copysign \
-            i32.wrap_i64 i32.trunc_f32_s i32.trunc_f32_u i32.trunc_f64_s i32.trunc_f64_u \
-            i64.extend_i32_s i64.extend_i32_u i64.trunc_f32_s i64.trunc_f32_u i64.trunc_f64_s i64.trunc_f64_u \
-            f32.convert_i32_s f32.convert_i32_u f32.convert_i64_s f32.convert_i64_u f32.demote_f64 \
-            f64.convert_i32_s f64.convert_i32_u f64.convert_i64_s f64.convert_i64_u f64.promote_f32 \
-            i32.reinterpret_f32 i64.reinterpret_f64 f32.reinterpret_i32 f64.reinterpret_i64 \
-            i32.extend8_s i32.extend16_s i64.extend8_s i64.extend16_s i64.extend32_s
-            """
-        for (k, name) in numeric.split(separator: " ").enumerated() { op(String(name), 0x45 + UInt8(k)) }
+        for entry in tableNumericOpcodes {
+            if entry.opcode >= 0xFC00 { fc(entry.name, UInt32(entry.opcode & 0xFF)) } else { op(entry.name, UInt8(entry.opcode)) }
+        }
         op("ref.null", 0xD0, .heapType); op("ref.is_null", 0xD1); op("ref.func", 0xD2, .function)
         op("ref.eq", 0xD3); op("ref.as_non_null", 0xD4)
         op("br_on_null", 0xD5, .label); op("br_on_non_null", 0xD6, .label)
-        let sat = ["i32.trunc_sat_f32_s", "i32.trunc_sat_f32_u", "i32.trunc_sat_f64_s", "i32.trunc_sat_f64_u",
-                   "i64.trunc_sat_f32_s", "i64.trunc_sat_f32_u", "i64.trunc_sat_f64_s", "i64.trunc_sat_f64_u"]
-        for (k, name) in sat.enumerated() { fc(name, UInt32(k)) }
         fc("memory.init", 8, .memoryInit); fc("data.drop", 9, .data)
         fc("memory.copy", 10, .memoryCopy); fc("memory.fill", 11, .memory)
         fc("table.init", 12, .tableInit); fc("elem.drop", 13, .elem); fc("table.copy", 14, .tableCopy)
