@@ -72,6 +72,22 @@ static inline KiteFunction *kite_indirect_callee(KiteContext *ctx, uint32_t tabl
     } \
 } while (0)
 
+/// Pushes a frame record (returning after the current instruction) and moves pc and sp into
+/// the wasm function `callee`, whose frame starts at `nsp`; traps when the frame records or
+/// the value stack would overflow.
+#define ENTER_CALLEE(callee, nsp) do { \
+    KiteFrameRecord *rec_ = ctx->frameTop; \
+    if (rec_ == ctx->frameLimit || (nsp) + (callee)->frameSize > ctx->stackLimit) \
+        TRAP(KITE_TRAP_CALL_STACK_EXHAUSTED); \
+    ctx->frameTop = rec_ + 1; \
+    rec_->returnPc = pc + LEN; \
+    rec_->callerSp = sp; \
+    rec_->callerInstance = ctx->instance; \
+    kite_enter_frame((callee), (nsp)); \
+    pc = (callee)->code; \
+    sp = (nsp); \
+} while (0)
+
 /// Calls `callee` with its frame starting at sp[base] (where the arguments already are).
 /// Host functions run through the Swift callback; wasm functions push a frame record and
 /// continue in the callee's code without growing the native stack.
@@ -83,16 +99,7 @@ static inline KiteFunction *kite_indirect_callee(KiteContext *ctx, uint32_t tabl
         ctx->hostArgs = nsp_; \
         __attribute__((musttail)) return kite_call_host(pc + LEN, sp, mem, memsize, ctx); \
     } \
-    KiteFrameRecord *rec_ = ctx->frameTop; \
-    if (rec_ == ctx->frameLimit || nsp_ + callee_->frameSize > ctx->stackLimit) \
-        TRAP(KITE_TRAP_CALL_STACK_EXHAUSTED); \
-    ctx->frameTop = rec_ + 1; \
-    rec_->returnPc = pc + LEN; \
-    rec_->callerSp = sp; \
-    rec_->callerInstance = ctx->instance; \
-    kite_enter_frame(callee_, nsp_); \
-    pc = callee_->code; \
-    sp = nsp_; \
+    ENTER_CALLEE(callee_, nsp_); \
     SWITCH_INSTANCE(callee_->instance); \
     DISPATCH(); \
 } while (0)
@@ -121,16 +128,7 @@ static inline KiteFunction *kite_indirect_callee(KiteContext *ctx, uint32_t tabl
 #define CALL_LOCAL_FUNCTION(fexpr, base) do { \
     KiteFunction *callee_ = (fexpr); \
     KiteSlot *nsp_ = sp + (base); \
-    KiteFrameRecord *rec_ = ctx->frameTop; \
-    if (rec_ == ctx->frameLimit || nsp_ + callee_->frameSize > ctx->stackLimit) \
-        TRAP(KITE_TRAP_CALL_STACK_EXHAUSTED); \
-    ctx->frameTop = rec_ + 1; \
-    rec_->returnPc = pc + LEN; \
-    rec_->callerSp = sp; \
-    rec_->callerInstance = ctx->instance; \
-    kite_enter_frame(callee_, nsp_); \
-    pc = callee_->code; \
-    sp = nsp_; \
+    ENTER_CALLEE(callee_, nsp_); \
     DISPATCH(); \
 } while (0)
 

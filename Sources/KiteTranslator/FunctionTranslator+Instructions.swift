@@ -69,10 +69,7 @@ extension FunctionTranslator {
             let local = Int(f) >= context.importedFunctionCount
             try emitCall(type) { code, base in local ? code.emit_call_local(func: f, base: base) : code.emit_call(func: f, base: base) }
         case .callIndirect(let typeIndex, let table):
-            let tableType = try context.table(table, offset: offset)
-            let type = try context.type(typeIndex, offset: offset)
-            guard context.isSubtype(tableType.elementType, .funcref) else { throw fail("type mismatch") }
-            let index = try tableIndex(try pop(indexType(table)), table: table)
+            let (type, index) = try indirectCallee(typeIndex, table: table)
             // The index sits above the arguments, so the callee frame does not overlap it
             // before the handler has read it.
             try emitCall(type) { code, base in
@@ -82,10 +79,7 @@ extension FunctionTranslator {
             let type = try context.functionType(f, offset: offset)
             try emitTailCall(type) { code, base in code.emit_return_call(func: f, base: base) }
         case .returnCallIndirect(let typeIndex, let table):
-            let tableType = try context.table(table, offset: offset)
-            let type = try context.type(typeIndex, offset: offset)
-            guard context.isSubtype(tableType.elementType, .funcref) else { throw fail("type mismatch") }
-            let index = try tableIndex(try pop(indexType(table)), table: table)
+            let (type, index) = try indirectCallee(typeIndex, table: table)
             try emitTailCall(type) { code, base in
                 code.emit_return_call_indirect(type: typeIndex, index: index, base: base, table: table)
             }
@@ -347,6 +341,15 @@ extension FunctionTranslator {
         let y = try pop(b)
         let x = try pop(a)
         return (x, y, z)
+    }
+
+    /// `call_indirect` / `return_call_indirect`: the callee's type, and the register of the
+    /// table index (popped; the table must hold function references).
+    mutating func indirectCallee(_ typeIndex: UInt32, table: UInt32) throws -> (FunctionType, Reg) {
+        let tableType = try context.table(table, offset: offset)
+        let type = try context.type(typeIndex, offset: offset)
+        guard context.isSubtype(tableType.elementType, .funcref) else { throw fail("type mismatch") }
+        return (type, try tableIndex(try pop(indexType(table)), table: table))
     }
 
     /// Indices of table `index` are i64 for 64-bit tables (table64), else i32.
