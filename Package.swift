@@ -33,9 +33,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The benchmark harness's runner for Kite (Benchmarks/README.md).
+        .executableTarget(name: "kite-runner", dependencies: ["Kite", "KiteText", "KiteWASI"], path: "Benchmarks/KiteRunner"),
         .testTarget(name: "KiteBinaryTests", dependencies: ["KiteBinary"]),
         .testTarget(name: "KiteTextTests", dependencies: ["KiteText"]),
         .testTarget(name: "KiteWASITests", dependencies: ["KiteWASI", "Kite", "KiteText"]),
+        // Runs the built `kite` executable (swift build --build-tests builds it).
+        .testTarget(name: "KiteCLITests"),
         .testTarget(
             name: "KiteTests",
             dependencies: ["Kite", "KiteText", "KiteSpec", "KiteTranslator"],

@@ -43,12 +43,21 @@ uint32_t kite_memory_grow(KiteMemory *m, uint64_t delta) {
     return (uint32_t)old;
 }
 
-bool kite_table_init_storage(KiteTable *t, uint32_t size, uint32_t max, KiteSlot fill) {
-    t->elements = calloc(size ? size : 1, sizeof(KiteSlot));
-    if (!t->elements) return false;
-    for (uint32_t i = 0; i < size; i++) t->elements[i] = fill;
-    t->size = size;
+// On failure the table is left empty (elements NULL), so kite_table_free stays safe: the
+// Swift owner frees the handle exactly once, in its deinit, whatever happened here.
+bool kite_table_init_storage(KiteTable *t, uint32_t size, uint32_t max, uint32_t limit, KiteSlot fill) {
+    t->elements = NULL;
+    t->size = 0;
     t->max = max;
+    t->limit = limit;
+    if (size > limit) return false;
+    // calloc's zeroed pages are null references already; only a non-null fill touches them.
+    KiteSlot *elements = calloc(size ? size : 1, sizeof(KiteSlot));
+    if (!elements) return false;
+    if (fill.u64 != 0)
+        for (uint32_t i = 0; i < size; i++) elements[i] = fill;
+    t->elements = elements;
+    t->size = size;
     return true;
 }
 
@@ -61,14 +70,14 @@ void kite_table_free(KiteTable *t) {
 uint32_t kite_table_grow(KiteTable *t, uint32_t delta, KiteSlot fill) {
     uint32_t old = t->size;
     if (delta == 0) return old;
-    if ((uint64_t)old + delta > t->max) return UINT32_MAX;
-    // Guests choose table sizes: cap what one table may take so a grow cannot exhaust the host.
-    if ((uint64_t)old + delta > 10000000u) return UINT32_MAX;
-    KiteSlot *grown = realloc(t->elements, ((size_t)old + delta) * sizeof(KiteSlot));
+    uint64_t wanted = (uint64_t)old + delta;
+    // Guests choose table sizes: the store's limit keeps a grow from exhausting the host.
+    if (wanted > t->max || wanted > t->limit) return UINT32_MAX;
+    KiteSlot *grown = realloc(t->elements, (size_t)wanted * sizeof(KiteSlot));
     if (!grown) return UINT32_MAX;
-    for (uint32_t i = old; i < old + delta; i++) grown[i] = fill;
+    for (uint64_t i = old; i < wanted; i++) grown[i] = fill;
     t->elements = grown;
-    t->size = old + delta;
+    t->size = (uint32_t)wanted;
     return old;
 }
 

@@ -42,6 +42,12 @@ public final class CompiledModule: @unchecked Sendable {
         constants.forEach { $0.deallocate() }
     }
 
+    /// Bytes of register bytecode and constant pools, all functions together (the start-up
+    /// target compares it with the Wasm function bodies it came from).
+    public var bytecodeByteCount: Int {
+        functions.reduce(0) { $0 + $1.code.count * 8 + $1.constants.count * 8 }
+    }
+
     /// Names and types of what the module imports, in order.
     public var imports: [Import] { module.imports }
 }

@@ -56,7 +56,7 @@ public final class Memory: @unchecked Sendable {
         type = MemoryType(limits: limits)
         // On failure deinit releases the handle (kite_memory_free ignores a null base).
         guard kite_memory_init(handle, limits.min, limits.max ?? 65536) else {
-            throw Trap("cannot allocate memory of \(limits.min) pages")
+            throw ResourceError("out of memory: cannot allocate a memory of \(limits.min) pages")
         }
     }
 
@@ -97,17 +97,24 @@ public final class Table: @unchecked Sendable {
     public let is64: Bool
     weak var store: Store?
 
+    /// Throws `ResourceError` when the table's minimum exceeds the store's
+    /// `limits.maxTableElements` or cannot be allocated.
     public init(store: Store, type: TableType, initial: Value? = nil) throws {
         self.store = store
         elementType = type.elementType
         is64 = type.limits.is64
+        // Owned by this object from here on: deinit frees it (and its storage, if any) exactly
+        // once, also when this initializer throws below.
         handle = .allocate(capacity: 1)
         handle.initialize(to: KiteTable())
         let fill = (initial ?? Value.zero(.ref(type.elementType))).slot
         let max = UInt32(clamping: type.limits.max ?? UInt64(UInt32.max))
-        guard type.limits.min <= 10_000_000, kite_table_init_storage(handle, UInt32(type.limits.min), max, fill) else {
-            handle.deallocate()
-            throw Trap("cannot allocate table of \(type.limits.min) elements")
+        let limit = store.limits.maxTableElements
+        guard type.limits.min <= UInt64(limit) else {
+            throw ResourceError("table of \(type.limits.min) elements exceeds the store's limit of \(limit) elements")
+        }
+        guard kite_table_init_storage(handle, UInt32(type.limits.min), max, limit, fill) else {
+            throw ResourceError("out of memory: cannot allocate a table of \(type.limits.min) elements")
         }
         store.tables.append(self)
     }

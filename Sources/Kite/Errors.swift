@@ -43,3 +43,11 @@ public struct LinkError: Error, CustomStringConvertible, Sendable {
     public init(_ message: String) { self.message = message }
     public var description: String { message }
 }
+
+/// The host would not or could not provide what a module asks for: a table beyond the store's
+/// `Limits`, memory the system cannot reserve. Instantiation fails; nothing has trapped.
+public struct ResourceError: Error, CustomStringConvertible, Sendable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

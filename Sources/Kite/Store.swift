@@ -1,6 +1,15 @@
 import CKiteDispatch
 import KiteBinary
 
+/// Caps on what guests may allocate in a store. Exceeding one at instantiation throws
+/// `ResourceError`; a `table.grow` beyond it returns -1, as a failed grow does.
+public struct StoreLimits: Sendable {
+    /// Elements of one table (8 bytes each): 2^26 (512 MiB) by default. A table's storage is
+    /// allocated up front, so this bounds what one `(table N funcref)` or `table.grow` costs.
+    public var maxTableElements: UInt32
+    public init(maxTableElements: UInt32 = 1 << 26) { self.maxTableElements = maxTableElements }
+}
+
 /// Owns everything that runs: the value stack and call-frame records shared by all
 /// invocations, and every function, memory, table and global created in it (they live as
 /// long as the store, because instances and tables point at each other freely).
@@ -10,6 +19,8 @@ public final class Store {
     /// Call depth at which `call stack exhausted` traps.
     public static let defaultMaxDepth: UInt32 = 50_000
 
+    /// Read when a table is created: changing it affects tables created afterwards.
+    public var limits: StoreLimits
     let context: UnsafeMutablePointer<KiteContext>
     let stack: UnsafeMutablePointer<KiteSlot>
     let frames: UnsafeMutablePointer<KiteFrameRecord>
@@ -28,7 +39,8 @@ public final class Store {
     /// Memory 0 of instances that have none, so handlers can always load a base and size.
     let emptyMemory: Memory
 
-    public init(stackSlots: Int = Store.defaultStackSlots, maxDepth: UInt32 = Store.defaultMaxDepth) {
+    public init(stackSlots: Int = Store.defaultStackSlots, maxDepth: UInt32 = Store.defaultMaxDepth, limits: StoreLimits = StoreLimits()) {
+        self.limits = limits
         stack = .allocate(capacity: stackSlots)
         frames = .allocate(capacity: Int(maxDepth))
         context = .allocate(capacity: 1)

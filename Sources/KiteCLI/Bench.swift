@@ -51,15 +51,16 @@ struct Bench: ParsableCommand {
 
         let timer = BenchTimer()
         let runStart = monotonicNow()
-        let code: UInt32
-        do {
-            code = try WASICommand(module: module, configuration: configuration).run { imports, store in
+        var finished = false
+        let exitCode = guestExitCode(module: absoluteModule) {
+            let code = try WASICommand(module: module, configuration: configuration).run { imports, store in
                 timer.define(into: &imports, store: store)
             }
-        } catch let trap as Trap {
-            reportError("failed to run benchmark `\(absoluteModule)`: wasm trap: \(trap.message)")
-            throw ExitCode(134)
+            finished = true
+            return code
         }
+        guard finished else { throw ExitCode(exitCode) }  // trapped or failed: already reported
+        let code = UInt32(bitPattern: exitCode)
         let runEnd = monotonicNow()
 
         let name = ((absoluteDirectory as NSString).lastPathComponent as NSString).appendingPathComponent((absoluteModule as NSString).lastPathComponent)

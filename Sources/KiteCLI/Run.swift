@@ -9,10 +9,13 @@ struct Run: ParsableCommand {
         abstract: "Run a WASI command's _start, or call one exported function with --invoke.",
         discussion: """
             kite run [--dir HOST[::GUEST]]... [--env NAME=VALUE]... [--trace wasi] FILE [GUEST ARGS...]
-            kite run FILE --invoke NAME [ARGS...]
+            kite run [--dir ...] [--env ...] FILE --invoke NAME [ARGS...]
 
-            A WASI command's `proc_exit` code becomes kite's exit code; a trap prints
-            `Error: ...` to stderr and exits with 134 (as wasmtime does on Unix).
+            WASI is linked in both forms (with --invoke, a reactor's `_initialize` runs first).
+            A `proc_exit` code becomes kite's exit code; a trap, while instantiating or
+            running, prints `Error: failed to run main module ...: wasm trap: ...` to stderr
+            and exits with 134 (as wasmtime does on Unix); a module that cannot be
+            instantiated exits with 1.
             KITE_LOG=wasi=trace traces every WASI call to stderr, like --trace wasi.
             """
     )
@@ -49,15 +52,23 @@ struct Run: ParsableCommand {
             }
         }
         let module = try CompiledModule(bytes: try loadModuleBytes(file))
-        if let invoke {
-            try runInvoke(module, invoke, arguments)
-        } else {
-            let code = try runCommand(module, arguments)
-            throw ExitCode(Int32(truncatingIfNeeded: code))
+        let command = WASICommand(module: module, configuration: try wasiConfiguration(arguments))
+        let code = guestExitCode(module: file) {
+            guard let invoke else { return try command.run() }
+            switch try command.invoke(invoke, arguments: { type in try parseArguments(arguments, for: type, of: invoke) }) {
+            case .exited(let code):
+                return code
+            case .returned(let results):
+                for result in results { print(format(result)) }
+                return 0
+            }
         }
+        throw ExitCode(code)
     }
 
-    private func runCommand(_ module: CompiledModule, _ guestArguments: [String]) throws -> UInt32 {
+    /// WASI for the guest in both modes (wasmtime links it for `--invoke` too): the module's
+    /// name and the arguments become argv.
+    private func wasiConfiguration(_ guestArguments: [String]) throws -> WASIConfiguration {
         var configuration = WASIConfiguration(arguments: [file] + guestArguments)
         configuration.preopens = dir.map(parsePreopen)
         configuration.environment = try env.map(parseEnvironment)
@@ -65,40 +76,36 @@ struct Run: ParsableCommand {
             guard target == "wasi" else { throw CLIError("unknown trace target \(target) (known: wasi)") }
             configuration.trace = WASITrace()
         }
-        do {
-            return try WASICommand(module: module, configuration: configuration).run()
-        } catch let trap as Trap {
-            // The description names the function that trapped: "... (in NAME)".
-            reportError("failed to run main module `\(file)`: wasm trap: \(trap.description)")
-            return 134
-        } catch let error as LinkError {
-            reportError("failed to instantiate `\(file)`: \(error.message)")
-            return 1
-        } catch let error as WASISetupError {
-            reportError(error.description)
-            return 1
-        }
+        return configuration
     }
+}
 
-    private func runInvoke(_ module: CompiledModule, _ invoke: String, _ arguments: [String]) throws {
-        let store = Store()
-        let instance = try store.instantiate(module)
-        guard let function = instance.exportedFunction(invoke) else {
-            throw CLIError("no exported function named \(invoke)")
-        }
-        let type = function.type
-        guard arguments.count == type.parameters.count else {
-            throw CLIError("\(invoke) takes \(type.parameters.count) arguments, got \(arguments.count)")
-        }
-        let values = try zip(arguments, type.parameters).map { try parseValue($0, $1) }
-        do {
-            let results = try function.invoke(values)
-            for result in results { print(format(result)) }
-        } catch let trap as Trap {
-            FileHandle.standardError.write("error: wasm trap: \(trap.description)\n".data(using: .utf8)!)
-            throw ExitCode(134)
-        }
+/// Runs a guest and turns how it ended into kite's exit code, reporting errors the one way the
+/// help promises: a trap anywhere (start function, segment initialization, the call itself)
+/// prints `Error: failed to run main module ...: wasm trap: ...` and gives 134; a module
+/// that cannot be instantiated or set up gives 1.
+func guestExitCode(module file: String, _ body: () throws -> UInt32) -> Int32 {
+    do {
+        return Int32(truncatingIfNeeded: try body())
+    } catch let trap as Trap {
+        // The description names the function that trapped: "... (in NAME)".
+        reportError("failed to run main module `\(file)`: wasm trap: \(trap.description)")
+        return 134
+    } catch let error as LinkError {
+        reportError("failed to instantiate `\(file)`: \(error.message)")
+    } catch let error as ResourceError {
+        reportError("failed to instantiate `\(file)`: \(error.message)")
+    } catch {
+        reportError("\(error)")
     }
+    return 1
+}
+
+func parseArguments(_ texts: [String], for type: FunctionType, of name: String) throws -> [Value] {
+    guard texts.count == type.parameters.count else {
+        throw CLIError("\(name) takes \(type.parameters.count) arguments, got \(texts.count)")
+    }
+    return try zip(texts, type.parameters).map { try parseValue($0, $1) }
 }
 
 /// `HOST[::GUEST]` (wasmtime's spelling); the guest sees HOST's own path when GUEST is omitted.

@@ -51,6 +51,9 @@ extension WASI {
             if n < contents.count { break }
             contents = [UInt8](repeating: 0, count: contents.count * 2)
         }
+        // An absolute target names a host path: revealing it would leak the host's layout
+        // (the link cannot be followed out of the preopen either way). Refused as wasmtime does.
+        if n > 0 && contents[0] == UInt8(ascii: "/") { throw Errno.perm }
         let count = min(n, output.count)
         for i in 0..<count { output[i] = contents[i] }
         return Size(count)

@@ -1,7 +1,7 @@
 import Kite
 
-/// Runs a WASI command module: defines the preview1 calls (plus any `extraImports`),
-/// instantiates, binds the memory and calls `_start`.
+/// Runs a WASI module: defines the preview1 calls (plus any `extraImports`), instantiates,
+/// binds the memory, then calls `_start` (a command) or one named export (`--invoke`).
 public struct WASICommand {
     public let module: CompiledModule
     public var configuration: WASIConfiguration
@@ -15,6 +15,23 @@ public struct WASICommand {
     /// guest traps, `LinkError` when an import is missing, `WASISetupError` for a bad preopen
     /// or a module without `_start`.
     public func run(extraImports: (inout Imports, Store) -> Void = { _, _ in }) throws -> UInt32 {
+        switch try invoke("_start", arguments: { _ in [] }, extraImports: extraImports) {
+        case .exited(let code): return code
+        case .returned: return 0
+        }
+    }
+
+    /// How a call into the guest ended: it returned these values, or called `proc_exit`.
+    public enum Outcome: Equatable {
+        case returned([Value])
+        case exited(UInt32)
+    }
+
+    /// Instantiates with WASI linked and calls the export `name` with the values `arguments`
+    /// makes for its type, as `wasmtime run --invoke` does: a reactor's `_initialize` runs
+    /// first. Throws as `run` does, and `WASISetupError` when there is no such export.
+    public func invoke(_ name: String, arguments: (FunctionType) throws -> [Value],
+                       extraImports: (inout Imports, Store) -> Void = { _, _ in }) throws -> Outcome {
         let wasi = try WASI(configuration)
         let store = Store()
         var imports = Imports()
@@ -23,13 +40,19 @@ public struct WASICommand {
         do {
             let instance = try store.instantiate(module, imports: imports)
             wasi.bind(instance)
-            guard let start = instance.exportedFunction("_start") else {
-                throw WASISetupError("the module exports no `_start` function (not a WASI command)")
+            guard let function = instance.exportedFunction(name) else {
+                if name == "_start" {
+                    throw WASISetupError("the module exports no `_start` function (not a WASI command)")
+                }
+                throw WASISetupError("the module exports no function named `\(name)`")
             }
-            _ = try start.invoke([])
-            return 0
+            let values = try arguments(function.type)
+            if name != "_start", let initialize = instance.exportedFunction("_initialize") {
+                _ = try initialize.invoke([])
+            }
+            return .returned(try function.invoke(values))
         } catch let exit as WASIExit {
-            return exit.code
+            return .exited(exit.code)
         }
     }
 }

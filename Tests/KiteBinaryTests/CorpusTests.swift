@@ -20,6 +20,12 @@ private func wasmFiles(under directory: String) -> [String] {
     return walker.compactMap { $0 as? String }.filter { $0.hasSuffix(".wasm") }.sorted().map { directory + "/" + $0 }
 }
 
+/// Corpus modules that use a feature the decoder does not know yet: each must still be rejected
+/// (cleanly); once one decodes, the test fails until it is removed here.
+private let needsMissingFeature: [String: String] = [
+    "splay.wasm": "Wasm GC types (struct, array, rec groups): issue 11",
+]
+
 @Test(.enabled(if: !corpusDirectories.isEmpty))
 func corpusModulesDecode() throws {
     var decoded = 0
@@ -27,6 +33,10 @@ func corpusModulesDecode() throws {
     for directory in corpusDirectories {
         for path in wasmFiles(under: directory) {
             guard let data = FileManager.default.contents(atPath: path) else { continue }
+            if let feature = needsMissingFeature[(path as NSString).lastPathComponent] {
+                #expect((try? decodeModule([UInt8](data))) == nil, "\(path) decodes now: remove it from needsMissingFeature (\(feature))")
+                continue
+            }
             do {
                 let module = try decodeModule([UInt8](data))
                 for code in module.codes {

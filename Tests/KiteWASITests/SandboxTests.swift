@@ -83,6 +83,25 @@ struct SandboxTests {
         #expect(!fm.fileExists(atPath: sandbox + "/link"))
     }
 
+    @Test func readlinkNeverRevealsAHostPath() throws {
+        var buffer = [UInt8](repeating: 0, count: 256)
+        try buffer.withUnsafeMutableBytes { (raw) throws -> Void in
+            let memory = GuestMemory(bytes: raw)
+            func readlink(_ path: String) throws -> String {
+                let n = try wasi.pathReadlink(memory: memory, fd: dir, path: path, buf: GuestPointer(0), bufLen: 256)
+                return String(decoding: raw.prefix(Int(n)), as: UTF8.self)
+            }
+            // Relative targets are the guest's own business.
+            #expect(try readlink("escape") == "../outside")
+            #expect(try readlink("inner") == "sub")
+            // Absolute targets name host paths (the sandbox's own location, /etc): refused as wasmtime does.
+            #expect(errno { _ = try readlink("absolute") } == .perm)
+            #expect(errno { _ = try readlink("etc") } == .perm)
+            // Nothing of the host's layout reached guest memory.
+            #expect(!String(decoding: raw, as: UTF8.self).contains(root.path))
+        }
+    }
+
     @Test func malformedPathsAndDescriptors() {
         #expect(errno { _ = try open("file.txt\0") } == .inval)
         #expect(errno { _ = try open("") } == .noent)

@@ -51,6 +51,7 @@ typedef struct KiteTable {
     KiteSlot *elements;     // funcref: KiteFunction* (0 = null); externref: host value (0 = null)
     uint32_t size;
     uint32_t max;           // the declared maximum, or UINT32_MAX
+    uint32_t limit;         // the store's cap on this table's elements (Store.Limits)
 } KiteTable;
 
 /// A passive data segment as the running code sees it; `data.drop` sets length to 0.
@@ -148,7 +149,7 @@ void kite_memory_free(KiteMemory *memory);
 /// Returns the old size in pages, or (uint32_t)-1 when the memory cannot grow.
 uint32_t kite_memory_grow(KiteMemory *memory, uint64_t deltaPages);
 
-bool kite_table_init_storage(KiteTable *table, uint32_t size, uint32_t max, KiteSlot fill);
+bool kite_table_init_storage(KiteTable *table, uint32_t size, uint32_t max, uint32_t limit, KiteSlot fill);
 void kite_table_free(KiteTable *table);
 uint32_t kite_table_grow(KiteTable *table, uint32_t delta, KiteSlot fill);
 bool kite_table_fill(KiteTable *table, uint32_t start, KiteSlot value, uint32_t count);

@@ -1,0 +1,132 @@
+// kite-runner: Kite's side of the benchmark harness (Benchmarks/harness.py), through the
+// embedding API. Benchmarks/README.md defines the protocol that every engine's runner follows.
+import Foundation
+import Kite
+import KiteText
+import KiteWASI
+
+struct Failure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+func load(_ path: String) throws -> [UInt8] {
+    guard let data = FileManager.default.contents(atPath: path) else { throw Failure("cannot read \(path)") }
+    let bytes = [UInt8](data)
+    return bytes.starts(with: [0x00, 0x61, 0x73, 0x6D]) ? bytes : try wat2wasm(String(decoding: bytes, as: UTF8.self))
+}
+
+/// CoreMark (wasmi-benchmarks' coremark.wasm): `env.clock_ms` from the host, `run` returns the score.
+func coremark(_ path: String) throws -> [String: Double] {
+    let module = try CompiledModule(bytes: try load(path))
+    let store = Store()
+    var imports = Imports()
+    imports.define("env", "clock_ms", .function(Function(store: store, type: FunctionType(parameters: [], results: [.i32])) { _ in
+        [.i32(UInt32(truncatingIfNeeded: monotonicNow() / 1_000_000))]
+    }))
+    let instance = try store.instantiate(module, imports: imports)
+    guard let run = instance.exportedFunction("run") else { throw Failure("no export run") }
+    let start = monotonicNow()
+    guard case .f32(let bits)? = try run.invoke([]).first else { throw Failure("run returned no f32") }
+    return ["score": Double(Float(bitPattern: bits)), "run_ns": Double(monotonicNow() - start)]
+}
+
+/// Compile (decode, validate, translate) and instantiate with every import a stub.
+func startup(_ path: String) throws -> [String: Double] {
+    let bytes = try load(path)
+    let start = monotonicNow()
+    let module = try CompiledModule(bytes: bytes)
+    let compiled = monotonicNow()
+    let store = Store()
+    var imports = Imports()
+    for entry in module.imports {
+        switch entry.descriptor {
+        case .function(let typeIndex):
+            let type = module.module.types[Int(typeIndex)]
+            imports.define(entry.module, entry.name, .function(Function(store: store, type: type) { _ in
+                type.results.map { Value.zero($0) }
+            }))
+        case .memory(let type):
+            imports.define(entry.module, entry.name, .memory(try Memory(store: store, type: type)))
+        default:
+            throw Failure("startup stubs only functions and memories; \(entry.module).\(entry.name) is neither")
+        }
+    }
+    _ = try store.instantiate(module, imports: imports)
+    let instantiated = monotonicNow()
+    return ["compile_ns": Double(compiled - start), "instantiate_ns": Double(instantiated - compiled),
+            "body_bytes": Double(module.module.codes.reduce(0) { $0 + $1.body.count }),
+            "bytecode_bytes": Double(module.bytecodeByteCount)]
+}
+
+/// A sightglass program: DIR is the working directory, preopened as `.`; bench.start/end timed.
+func sightglass(_ directory: String, _ file: String?) throws -> [String: Double] {
+    let modulePath = (directory as NSString).appendingPathComponent(file ?? "benchmark.wasm")
+    let start = monotonicNow()
+    let module = try CompiledModule(bytes: try load(modulePath))
+    let compiled = monotonicNow()
+    guard FileManager.default.changeCurrentDirectoryPath(directory) else { throw Failure("cannot enter \(directory)") }
+    var configuration = WASIConfiguration(arguments: [(modulePath as NSString).lastPathComponent], trace: nil)
+    configuration.preopens = [(".", ".")]
+    let timer = BenchTimer()
+    let code = try WASICommand(module: module, configuration: configuration).run { imports, store in
+        timer.define(into: &imports, store: store)
+    }
+    let end = monotonicNow()
+    return ["measured_ns": Double(timer.total), "run_ns": Double(end - compiled), "compile_ns": Double(compiled - start),
+            "exit_code": Double(code)]
+}
+
+/// Calls FUNC with integer arguments (the .wat kernels' `run N`); results go to stdout.
+func invoke(_ path: String, _ name: String, _ arguments: [String]) throws -> [String: Double] {
+    let module = try CompiledModule(bytes: try load(path))
+    let store = Store()
+    let instance = try store.instantiate(module)
+    guard let function = instance.exportedFunction(name) else { throw Failure("no export \(name)") }
+    let values = try zip(arguments, function.type.parameters).map { text, type -> Value in
+        guard let n = Int64(text) else { throw Failure("not an integer: \(text)") }
+        switch type {
+        case .i32: return .i32(UInt32(truncatingIfNeeded: n))
+        case .i64: return .i64(UInt64(bitPattern: n))
+        default: throw Failure("kernels take integers")
+        }
+    }
+    let start = monotonicNow()
+    let results = try function.invoke(values)
+    let end = monotonicNow()
+    for result in results {
+        switch result {
+        case .i32(let v): print(Int32(bitPattern: v))
+        case .i64(let v): print(Int64(bitPattern: v))
+        default: print(result)
+        }
+    }
+    return ["run_ns": Double(end - start)]
+}
+
+var arguments = Array(CommandLine.arguments.dropFirst())
+var jsonPath: String?
+if arguments.first == "--json", arguments.count >= 2 {
+    jsonPath = arguments[1]
+    arguments.removeFirst(2)
+}
+do {
+    let report: [String: Double]
+    switch (arguments.first, arguments.count) {
+    case ("coremark", 2): report = try coremark(arguments[1])
+    case ("startup", 2): report = try startup(arguments[1])
+    case ("sightglass", 2...3): report = try sightglass(arguments[1], arguments.count == 3 ? arguments[2] : nil)
+    case ("invoke", 3...): report = try invoke(arguments[1], arguments[2], Array(arguments[3...]))
+    default:
+        throw Failure("usage: kite-runner [--json OUT] coremark FILE | startup FILE | sightglass DIR [FILE.wasm] | invoke FILE FUNC ARGS...")
+    }
+    let json = try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys])
+    if let jsonPath {
+        guard FileManager.default.createFile(atPath: jsonPath, contents: json) else { throw Failure("cannot write \(jsonPath)") }
+    } else {
+        FileHandle.standardError.write(json + Data("\n".utf8))
+    }
+} catch {
+    FileHandle.standardError.write(Data("kite-runner: \(error)\n".utf8))
+    exit(error is Trap ? 134 : 1)
+}
