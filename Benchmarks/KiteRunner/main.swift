@@ -104,6 +104,50 @@ func invoke(_ path: String, _ name: String, _ arguments: [String]) throws -> [St
     return ["run_ns": Double(end - start)]
 }
 
+/// The differential check's view of a module (Tools/differential.py): instantiate without
+/// imports, call every exported function with zero arguments, one line per export:
+/// `N<TAB>ok<TAB>VALUES` or `N<TAB>trap<TAB>MESSAGE` (N: its position among the exported
+/// functions); `-<TAB>error<TAB>MESSAGE` when it
+/// does not instantiate. Values: integers as unsigned decimal, floats as bits in hex (any NaN
+/// as `nan`), references as `null` or `ref`.
+func exports(_ path: String) throws -> [String: Double] {
+    let module = try CompiledModule(bytes: try load(path))
+    let store = Store()
+    let instance: Instance
+    do {
+        instance = try store.instantiate(module)
+    } catch {
+        let message = (error as? Trap)?.message ?? "\(error)"
+        print("-\terror\t" + message.split(separator: "\n").joined(separator: " "))
+        return [:]
+    }
+    // Exports are named by position: Wasm names may hold tabs and newlines.
+    let functions = instance.exports.compactMap { export -> Function? in
+        if case .function(let f) = export.value { return f } else { return nil }
+    }
+    for (name, function) in functions.enumerated() {
+        do {
+            let results = try function.invoke(function.type.parameters.map { Value.zero($0) })
+            print("\(name)\tok\t" + results.map(differentialText).joined(separator: ","))
+        } catch let trap as Trap {
+            print("\(name)\ttrap\t\(trap.message)")
+        }
+    }
+    return [:]
+}
+
+func differentialText(_ value: Value) -> String {
+    switch value {
+    case .i32(let v): return String(v)
+    case .i64(let v): return String(v)
+    case .f32(let bits): return Float(bitPattern: bits).isNaN ? "nan" : String(bits, radix: 16)
+    case .f64(let bits): return Double(bitPattern: bits).isNaN ? "nan" : String(bits, radix: 16)
+    case .funcRef(let f): return f == nil ? "null" : "ref"
+    case .externRef(let e): return e == nil ? "null" : "ref"
+    case .v128(let v): return String(v.hi, radix: 16) + ":" + String(v.lo, radix: 16)
+    }
+}
+
 var arguments = Array(CommandLine.arguments.dropFirst())
 var jsonPath: String?
 if arguments.first == "--json", arguments.count >= 2 {
@@ -117,8 +161,9 @@ do {
     case ("startup", 2): report = try startup(arguments[1])
     case ("sightglass", 2...3): report = try sightglass(arguments[1], arguments.count == 3 ? arguments[2] : nil)
     case ("invoke", 3...): report = try invoke(arguments[1], arguments[2], Array(arguments[3...]))
+    case ("exports", 2): report = try exports(arguments[1])
     default:
-        throw Failure("usage: kite-runner [--json OUT] coremark FILE | startup FILE | sightglass DIR [FILE.wasm] | invoke FILE FUNC ARGS...")
+        throw Failure("usage: kite-runner [--json OUT] coremark FILE | startup FILE | sightglass DIR [FILE.wasm] | invoke FILE FUNC ARGS... | exports FILE")
     }
     let json = try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys])
     if let jsonPath {

@@ -164,6 +164,7 @@ uint32_t kite_invoke(KiteContext *ctx, KiteFunction *f, KiteSlot *sp) {
     ctx->instance = f->instance;
     KiteMemory *m0 = ctx->instance->memories[0];
     ((kite_handler)(uintptr_t)f->code[0])(f->code, sp, m0->base, m0->size, ctx);
+    KITE_COUNT_BREAK();
     uint32_t trap = ctx->trap;
     ctx->trap = KITE_TRAP_NONE;
     ctx->frameTop = entry;  // also unwinds the frames of a trap

@@ -232,7 +232,16 @@ struct FunctionTranslator {
 
     mutating func emitCopy(to dst: Reg, from src: Reg, type: ValueType?) {
         guard dst != src else { return }
-        if type == .v128 { code.emit_copy_v128(dst: dst, src: src) } else { code.emit_copy(dst: dst, src: src) }
+        if type == .v128 {
+            code.emit_copy_v128(dst: dst, src: src)
+        } else if src & Self.tempTag == 0, src & Self.constTag != 0 {
+            // The constant's value goes in the instruction: unless something else reads it
+            // as a register, the constant gets no slot to copy in on every call.
+            let value = constants[Int(src & ~Self.constTag)]
+            if value <= UInt64(UInt32.max) { code.emit_const32(dst: dst, imm: UInt32(value)) } else { code.emit_const64(dst: dst, imm: value) }
+        } else {
+            code.emit_copy(dst: dst, src: src)
+        }
     }
 
     /// Emits a branch whose offset field is patched when the label is bound.
@@ -278,6 +287,8 @@ struct FunctionTranslator {
                 code.emit_return()
             } else if top.reg == 0 {
                 code.emit_return()
+            } else if let value = constantValue(top), value <= UInt64(UInt32.max) {
+                code.emit_return_imm32(imm: UInt32(value))
             } else {
                 code.emit_return_value(src: top.reg)
             }
@@ -360,6 +371,7 @@ struct FunctionTranslator {
             }
         }
         constants = used
+        joinSuperinstructions(&words, code.instructions, handlers: code.handlers)
         return CompiledFunction(code: words, constants: constants, typeIndex: typeIndex,
                                 localsStart: localsStart, localSlots: localsEnd - localsStart, frameSize: frameSize)
     }

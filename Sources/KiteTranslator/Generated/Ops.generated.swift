@@ -11,432 +11,555 @@ public enum Op: UInt16, CaseIterable, Sendable {
     case brTable = 4
     case `return` = 5
     case returnValue = 6
-    case call = 7
-    case callLocal = 8
-    case callIndirect = 9
-    case returnCall = 10
-    case returnCallIndirect = 11
-    case callRef = 12
-    case returnCallRef = 13
-    case refAsNonNull = 14
-    case brIfNull = 15
-    case brIfNotNull = 16
-    case copy = 17
-    case copyV128 = 18
-    case select = 19
-    case selectV128 = 20
-    case globalGet = 21
-    case globalSet = 22
-    case globalGetV128 = 23
-    case globalSetV128 = 24
-    case refFunc = 25
-    case refIsNull = 26
-    case tableGet = 27
-    case tableSet = 28
-    case tableSize = 29
-    case tableGrow = 30
-    case tableFill = 31
-    case tableCopy = 32
-    case tableInit = 33
-    case indexClamp64 = 34
-    case growResult64 = 35
-    case elemDrop = 36
-    case memorySize = 37
-    case memoryGrow = 38
-    case memoryFill = 39
-    case memoryCopy = 40
-    case memoryInit = 41
-    case memorySize64 = 42
-    case memoryGrow64 = 43
-    case memoryFill64 = 44
-    case memoryCopyWide = 45
-    case memoryInit64 = 46
-    case dataDrop = 47
-    case i32Load = 48
-    case i64Load = 49
-    case f32Load = 50
-    case f64Load = 51
-    case i32Load8S = 52
-    case i32Load8U = 53
-    case i32Load16S = 54
-    case i32Load16U = 55
-    case i64Load8S = 56
-    case i64Load8U = 57
-    case i64Load16S = 58
-    case i64Load16U = 59
-    case i64Load32S = 60
-    case i64Load32U = 61
-    case i32Store = 62
-    case i64Store = 63
-    case f32Store = 64
-    case f64Store = 65
-    case i32Store8 = 66
-    case i32Store16 = 67
-    case i64Store8 = 68
-    case i64Store16 = 69
-    case i64Store32 = 70
-    case i32Eqz = 71
-    case i32Eq = 72
-    case i32Ne = 73
-    case i32LtS = 74
-    case i32LtU = 75
-    case i32GtS = 76
-    case i32GtU = 77
-    case i32LeS = 78
-    case i32LeU = 79
-    case i32GeS = 80
-    case i32GeU = 81
-    case i64Eqz = 82
-    case i64Eq = 83
-    case i64Ne = 84
-    case i64LtS = 85
-    case i64LtU = 86
-    case i64GtS = 87
-    case i64GtU = 88
-    case i64LeS = 89
-    case i64LeU = 90
-    case i64GeS = 91
-    case i64GeU = 92
-    case f32Eq = 93
-    case f32Ne = 94
-    case f32Lt = 95
-    case f32Gt = 96
-    case f32Le = 97
-    case f32Ge = 98
-    case f64Eq = 99
-    case f64Ne = 100
-    case f64Lt = 101
-    case f64Gt = 102
-    case f64Le = 103
-    case f64Ge = 104
-    case i32Clz = 105
-    case i32Ctz = 106
-    case i32Popcnt = 107
-    case i32Add = 108
-    case i32Sub = 109
-    case i32Mul = 110
-    case i32DivS = 111
-    case i32DivU = 112
-    case i32RemS = 113
-    case i32RemU = 114
-    case i32And = 115
-    case i32Or = 116
-    case i32Xor = 117
-    case i32Shl = 118
-    case i32ShrS = 119
-    case i32ShrU = 120
-    case i32Rotl = 121
-    case i32Rotr = 122
-    case i64Clz = 123
-    case i64Ctz = 124
-    case i64Popcnt = 125
-    case i64Add = 126
-    case i64Sub = 127
-    case i64Mul = 128
-    case i64DivS = 129
-    case i64DivU = 130
-    case i64RemS = 131
-    case i64RemU = 132
-    case i64And = 133
-    case i64Or = 134
-    case i64Xor = 135
-    case i64Shl = 136
-    case i64ShrS = 137
-    case i64ShrU = 138
-    case i64Rotl = 139
-    case i64Rotr = 140
-    case f32Abs = 141
-    case f32Neg = 142
-    case f32Ceil = 143
-    case f32Floor = 144
-    case f32Trunc = 145
-    case f32Nearest = 146
-    case f32Sqrt = 147
-    case f32Add = 148
-    case f32Sub = 149
-    case f32Mul = 150
-    case f32Div = 151
-    case f32Min = 152
-    case f32Max = 153
-    case f32Copysign = 154
-    case f64Abs = 155
-    case f64Neg = 156
-    case f64Ceil = 157
-    case f64Floor = 158
-    case f64Trunc = 159
-    case f64Nearest = 160
-    case f64Sqrt = 161
-    case f64Add = 162
-    case f64Sub = 163
-    case f64Mul = 164
-    case f64Div = 165
-    case f64Min = 166
-    case f64Max = 167
-    case f64Copysign = 168
-    case i32WrapI64 = 169
-    case i32TruncF32S = 170
-    case i32TruncF32U = 171
-    case i32TruncF64S = 172
-    case i32TruncF64U = 173
-    case i64ExtendI32S = 174
-    case i64ExtendI32U = 175
-    case i64TruncF32S = 176
-    case i64TruncF32U = 177
-    case i64TruncF64S = 178
-    case i64TruncF64U = 179
-    case f32ConvertI32S = 180
-    case f32ConvertI32U = 181
-    case f32ConvertI64S = 182
-    case f32ConvertI64U = 183
-    case f32DemoteF64 = 184
-    case f64ConvertI32S = 185
-    case f64ConvertI32U = 186
-    case f64ConvertI64S = 187
-    case f64ConvertI64U = 188
-    case f64PromoteF32 = 189
-    case i32ReinterpretF32 = 190
-    case i64ReinterpretF64 = 191
-    case f32ReinterpretI32 = 192
-    case f64ReinterpretI64 = 193
-    case i32Extend8S = 194
-    case i32Extend16S = 195
-    case i64Extend8S = 196
-    case i64Extend16S = 197
-    case i64Extend32S = 198
-    case i32TruncSatF32S = 199
-    case i32TruncSatF32U = 200
-    case i32TruncSatF64S = 201
-    case i32TruncSatF64U = 202
-    case i64TruncSatF32S = 203
-    case i64TruncSatF32U = 204
-    case i64TruncSatF64S = 205
-    case i64TruncSatF64U = 206
-    case i32LoadMem = 207
-    case i64LoadMem = 208
-    case f32LoadMem = 209
-    case f64LoadMem = 210
-    case i32Load8SMem = 211
-    case i32Load8UMem = 212
-    case i32Load16SMem = 213
-    case i32Load16UMem = 214
-    case i64Load8SMem = 215
-    case i64Load8UMem = 216
-    case i64Load16SMem = 217
-    case i64Load16UMem = 218
-    case i64Load32SMem = 219
-    case i64Load32UMem = 220
-    case i32StoreMem = 221
-    case i64StoreMem = 222
-    case f32StoreMem = 223
-    case f64StoreMem = 224
-    case i32Store8Mem = 225
-    case i32Store16Mem = 226
-    case i64Store8Mem = 227
-    case i64Store16Mem = 228
-    case i64Store32Mem = 229
-    case i32Load64 = 230
-    case i64Load64 = 231
-    case f32Load64 = 232
-    case f64Load64 = 233
-    case i32Load8S64 = 234
-    case i32Load8U64 = 235
-    case i32Load16S64 = 236
-    case i32Load16U64 = 237
-    case i64Load8S64 = 238
-    case i64Load8U64 = 239
-    case i64Load16S64 = 240
-    case i64Load16U64 = 241
-    case i64Load32S64 = 242
-    case i64Load32U64 = 243
-    case i32Store64 = 244
-    case i64Store64 = 245
-    case f32Store64 = 246
-    case f64Store64 = 247
-    case i32Store864 = 248
-    case i32Store1664 = 249
-    case i64Store864 = 250
-    case i64Store1664 = 251
-    case i64Store3264 = 252
-    case i32EqImm = 253
-    case i32NeImm = 254
-    case i32LtSImm = 255
-    case i32LtUImm = 256
-    case i32GtSImm = 257
-    case i32GtUImm = 258
-    case i32LeSImm = 259
-    case i32LeUImm = 260
-    case i32GeSImm = 261
-    case i32GeUImm = 262
-    case i64EqImm = 263
-    case i64NeImm = 264
-    case i64LtSImm = 265
-    case i64LtUImm = 266
-    case i64GtSImm = 267
-    case i64GtUImm = 268
-    case i64LeSImm = 269
-    case i64LeUImm = 270
-    case i64GeSImm = 271
-    case i64GeUImm = 272
-    case f32EqImm = 273
-    case f32NeImm = 274
-    case f32LtImm = 275
-    case f32GtImm = 276
-    case f32LeImm = 277
-    case f32GeImm = 278
-    case f64EqImm = 279
-    case f64NeImm = 280
-    case f64LtImm = 281
-    case f64GtImm = 282
-    case f64LeImm = 283
-    case f64GeImm = 284
-    case i32AddImm = 285
-    case i32SubImm = 286
-    case i32MulImm = 287
-    case i32DivSImm = 288
-    case i32DivUImm = 289
-    case i32RemSImm = 290
-    case i32RemUImm = 291
-    case i32AndImm = 292
-    case i32OrImm = 293
-    case i32XorImm = 294
-    case i32ShlImm = 295
-    case i32ShrSImm = 296
-    case i32ShrUImm = 297
-    case i32RotlImm = 298
-    case i32RotrImm = 299
-    case i64AddImm = 300
-    case i64SubImm = 301
-    case i64MulImm = 302
-    case i64DivSImm = 303
-    case i64DivUImm = 304
-    case i64RemSImm = 305
-    case i64RemUImm = 306
-    case i64AndImm = 307
-    case i64OrImm = 308
-    case i64XorImm = 309
-    case i64ShlImm = 310
-    case i64ShrSImm = 311
-    case i64ShrUImm = 312
-    case i64RotlImm = 313
-    case i64RotrImm = 314
-    case f32AddImm = 315
-    case f32SubImm = 316
-    case f32MulImm = 317
-    case f32DivImm = 318
-    case f32MinImm = 319
-    case f32MaxImm = 320
-    case f32CopysignImm = 321
-    case f64AddImm = 322
-    case f64SubImm = 323
-    case f64MulImm = 324
-    case f64DivImm = 325
-    case f64MinImm = 326
-    case f64MaxImm = 327
-    case f64CopysignImm = 328
-    case brIfI32Eqz = 329
-    case brUnlessI32Eqz = 330
-    case brIfI32Eq = 331
-    case brUnlessI32Eq = 332
-    case brIfI32Ne = 333
-    case brUnlessI32Ne = 334
-    case brIfI32LtS = 335
-    case brUnlessI32LtS = 336
-    case brIfI32LtU = 337
-    case brUnlessI32LtU = 338
-    case brIfI32GtS = 339
-    case brUnlessI32GtS = 340
-    case brIfI32GtU = 341
-    case brUnlessI32GtU = 342
-    case brIfI32LeS = 343
-    case brUnlessI32LeS = 344
-    case brIfI32LeU = 345
-    case brUnlessI32LeU = 346
-    case brIfI32GeS = 347
-    case brUnlessI32GeS = 348
-    case brIfI32GeU = 349
-    case brUnlessI32GeU = 350
-    case brIfI64Eqz = 351
-    case brUnlessI64Eqz = 352
-    case brIfI64Eq = 353
-    case brUnlessI64Eq = 354
-    case brIfI64Ne = 355
-    case brUnlessI64Ne = 356
-    case brIfI64LtS = 357
-    case brUnlessI64LtS = 358
-    case brIfI64LtU = 359
-    case brUnlessI64LtU = 360
-    case brIfI64GtS = 361
-    case brUnlessI64GtS = 362
-    case brIfI64GtU = 363
-    case brUnlessI64GtU = 364
-    case brIfI64LeS = 365
-    case brUnlessI64LeS = 366
-    case brIfI64LeU = 367
-    case brUnlessI64LeU = 368
-    case brIfI64GeS = 369
-    case brUnlessI64GeS = 370
-    case brIfI64GeU = 371
-    case brUnlessI64GeU = 372
-    case brIfI32EqImm = 373
-    case brUnlessI32EqImm = 374
-    case brIfI32NeImm = 375
-    case brUnlessI32NeImm = 376
-    case brIfI32LtSImm = 377
-    case brUnlessI32LtSImm = 378
-    case brIfI32LtUImm = 379
-    case brUnlessI32LtUImm = 380
-    case brIfI32GtSImm = 381
-    case brUnlessI32GtSImm = 382
-    case brIfI32GtUImm = 383
-    case brUnlessI32GtUImm = 384
-    case brIfI32LeSImm = 385
-    case brUnlessI32LeSImm = 386
-    case brIfI32LeUImm = 387
-    case brUnlessI32LeUImm = 388
-    case brIfI32GeSImm = 389
-    case brUnlessI32GeSImm = 390
-    case brIfI32GeUImm = 391
-    case brUnlessI32GeUImm = 392
-    case brIfI64EqImm = 393
-    case brUnlessI64EqImm = 394
-    case brIfI64NeImm = 395
-    case brUnlessI64NeImm = 396
-    case brIfI64LtSImm = 397
-    case brUnlessI64LtSImm = 398
-    case brIfI64LtUImm = 399
-    case brUnlessI64LtUImm = 400
-    case brIfI64GtSImm = 401
-    case brUnlessI64GtSImm = 402
-    case brIfI64GtUImm = 403
-    case brUnlessI64GtUImm = 404
-    case brIfI64LeSImm = 405
-    case brUnlessI64LeSImm = 406
-    case brIfI64LeUImm = 407
-    case brUnlessI64LeUImm = 408
-    case brIfI64GeSImm = 409
-    case brUnlessI64GeSImm = 410
-    case brIfI64GeUImm = 411
-    case brUnlessI64GeUImm = 412
-    case i32AddImmBrIfI32Eq = 413
-    case i32AddImmBrIfI32Ne = 414
-    case i32AddImmBrIfI32LtS = 415
-    case i32AddImmBrIfI32LtU = 416
-    case i32AddImmBrIfI32GtS = 417
-    case i32AddImmBrIfI32GtU = 418
-    case i32AddImmBrIfI32LeS = 419
-    case i32AddImmBrIfI32LeU = 420
-    case i32AddImmBrIfI32GeS = 421
-    case i32AddImmBrIfI32GeU = 422
-    case i32AddImmBrIfI32EqImm = 423
-    case i32AddImmBrIfI32NeImm = 424
-    case i32AddImmBrIfI32LtSImm = 425
-    case i32AddImmBrIfI32LtUImm = 426
-    case i32AddImmBrIfI32GtSImm = 427
-    case i32AddImmBrIfI32GtUImm = 428
-    case i32AddImmBrIfI32LeSImm = 429
-    case i32AddImmBrIfI32LeUImm = 430
-    case i32AddImmBrIfI32GeSImm = 431
-    case i32AddImmBrIfI32GeUImm = 432
+    case returnImm32 = 7
+    case call = 8
+    case callLocal = 9
+    case callIndirect = 10
+    case returnCall = 11
+    case returnCallIndirect = 12
+    case callRef = 13
+    case returnCallRef = 14
+    case refAsNonNull = 15
+    case brIfNull = 16
+    case brIfNotNull = 17
+    case copy = 18
+    case const32 = 19
+    case const64 = 20
+    case copyV128 = 21
+    case select = 22
+    case selectV128 = 23
+    case globalGet = 24
+    case globalSet = 25
+    case globalGetV128 = 26
+    case globalSetV128 = 27
+    case refFunc = 28
+    case refIsNull = 29
+    case tableGet = 30
+    case tableSet = 31
+    case tableSize = 32
+    case tableGrow = 33
+    case tableFill = 34
+    case tableCopy = 35
+    case tableInit = 36
+    case indexClamp64 = 37
+    case growResult64 = 38
+    case elemDrop = 39
+    case memorySize = 40
+    case memoryGrow = 41
+    case memoryFill = 42
+    case memoryCopy = 43
+    case memoryInit = 44
+    case memorySize64 = 45
+    case memoryGrow64 = 46
+    case memoryFill64 = 47
+    case memoryCopyWide = 48
+    case memoryInit64 = 49
+    case dataDrop = 50
+    case i32Load = 51
+    case i64Load = 52
+    case f32Load = 53
+    case f64Load = 54
+    case i32Load8S = 55
+    case i32Load8U = 56
+    case i32Load16S = 57
+    case i32Load16U = 58
+    case i64Load8S = 59
+    case i64Load8U = 60
+    case i64Load16S = 61
+    case i64Load16U = 62
+    case i64Load32S = 63
+    case i64Load32U = 64
+    case i32Store = 65
+    case i64Store = 66
+    case f32Store = 67
+    case f64Store = 68
+    case i32Store8 = 69
+    case i32Store16 = 70
+    case i64Store8 = 71
+    case i64Store16 = 72
+    case i64Store32 = 73
+    case i32Eqz = 74
+    case i32Eq = 75
+    case i32Ne = 76
+    case i32LtS = 77
+    case i32LtU = 78
+    case i32GtS = 79
+    case i32GtU = 80
+    case i32LeS = 81
+    case i32LeU = 82
+    case i32GeS = 83
+    case i32GeU = 84
+    case i64Eqz = 85
+    case i64Eq = 86
+    case i64Ne = 87
+    case i64LtS = 88
+    case i64LtU = 89
+    case i64GtS = 90
+    case i64GtU = 91
+    case i64LeS = 92
+    case i64LeU = 93
+    case i64GeS = 94
+    case i64GeU = 95
+    case f32Eq = 96
+    case f32Ne = 97
+    case f32Lt = 98
+    case f32Gt = 99
+    case f32Le = 100
+    case f32Ge = 101
+    case f64Eq = 102
+    case f64Ne = 103
+    case f64Lt = 104
+    case f64Gt = 105
+    case f64Le = 106
+    case f64Ge = 107
+    case i32Clz = 108
+    case i32Ctz = 109
+    case i32Popcnt = 110
+    case i32Add = 111
+    case i32Sub = 112
+    case i32Mul = 113
+    case i32DivS = 114
+    case i32DivU = 115
+    case i32RemS = 116
+    case i32RemU = 117
+    case i32And = 118
+    case i32Or = 119
+    case i32Xor = 120
+    case i32Shl = 121
+    case i32ShrS = 122
+    case i32ShrU = 123
+    case i32Rotl = 124
+    case i32Rotr = 125
+    case i64Clz = 126
+    case i64Ctz = 127
+    case i64Popcnt = 128
+    case i64Add = 129
+    case i64Sub = 130
+    case i64Mul = 131
+    case i64DivS = 132
+    case i64DivU = 133
+    case i64RemS = 134
+    case i64RemU = 135
+    case i64And = 136
+    case i64Or = 137
+    case i64Xor = 138
+    case i64Shl = 139
+    case i64ShrS = 140
+    case i64ShrU = 141
+    case i64Rotl = 142
+    case i64Rotr = 143
+    case f32Abs = 144
+    case f32Neg = 145
+    case f32Ceil = 146
+    case f32Floor = 147
+    case f32Trunc = 148
+    case f32Nearest = 149
+    case f32Sqrt = 150
+    case f32Add = 151
+    case f32Sub = 152
+    case f32Mul = 153
+    case f32Div = 154
+    case f32Min = 155
+    case f32Max = 156
+    case f32Copysign = 157
+    case f64Abs = 158
+    case f64Neg = 159
+    case f64Ceil = 160
+    case f64Floor = 161
+    case f64Trunc = 162
+    case f64Nearest = 163
+    case f64Sqrt = 164
+    case f64Add = 165
+    case f64Sub = 166
+    case f64Mul = 167
+    case f64Div = 168
+    case f64Min = 169
+    case f64Max = 170
+    case f64Copysign = 171
+    case i32WrapI64 = 172
+    case i32TruncF32S = 173
+    case i32TruncF32U = 174
+    case i32TruncF64S = 175
+    case i32TruncF64U = 176
+    case i64ExtendI32S = 177
+    case i64ExtendI32U = 178
+    case i64TruncF32S = 179
+    case i64TruncF32U = 180
+    case i64TruncF64S = 181
+    case i64TruncF64U = 182
+    case f32ConvertI32S = 183
+    case f32ConvertI32U = 184
+    case f32ConvertI64S = 185
+    case f32ConvertI64U = 186
+    case f32DemoteF64 = 187
+    case f64ConvertI32S = 188
+    case f64ConvertI32U = 189
+    case f64ConvertI64S = 190
+    case f64ConvertI64U = 191
+    case f64PromoteF32 = 192
+    case i32ReinterpretF32 = 193
+    case i64ReinterpretF64 = 194
+    case f32ReinterpretI32 = 195
+    case f64ReinterpretI64 = 196
+    case i32Extend8S = 197
+    case i32Extend16S = 198
+    case i64Extend8S = 199
+    case i64Extend16S = 200
+    case i64Extend32S = 201
+    case i32TruncSatF32S = 202
+    case i32TruncSatF32U = 203
+    case i32TruncSatF64S = 204
+    case i32TruncSatF64U = 205
+    case i64TruncSatF32S = 206
+    case i64TruncSatF32U = 207
+    case i64TruncSatF64S = 208
+    case i64TruncSatF64U = 209
+    case i32LoadMem = 210
+    case i64LoadMem = 211
+    case f32LoadMem = 212
+    case f64LoadMem = 213
+    case i32Load8SMem = 214
+    case i32Load8UMem = 215
+    case i32Load16SMem = 216
+    case i32Load16UMem = 217
+    case i64Load8SMem = 218
+    case i64Load8UMem = 219
+    case i64Load16SMem = 220
+    case i64Load16UMem = 221
+    case i64Load32SMem = 222
+    case i64Load32UMem = 223
+    case i32StoreMem = 224
+    case i64StoreMem = 225
+    case f32StoreMem = 226
+    case f64StoreMem = 227
+    case i32Store8Mem = 228
+    case i32Store16Mem = 229
+    case i64Store8Mem = 230
+    case i64Store16Mem = 231
+    case i64Store32Mem = 232
+    case i32Load64 = 233
+    case i64Load64 = 234
+    case f32Load64 = 235
+    case f64Load64 = 236
+    case i32Load8S64 = 237
+    case i32Load8U64 = 238
+    case i32Load16S64 = 239
+    case i32Load16U64 = 240
+    case i64Load8S64 = 241
+    case i64Load8U64 = 242
+    case i64Load16S64 = 243
+    case i64Load16U64 = 244
+    case i64Load32S64 = 245
+    case i64Load32U64 = 246
+    case i32Store64 = 247
+    case i64Store64 = 248
+    case f32Store64 = 249
+    case f64Store64 = 250
+    case i32Store864 = 251
+    case i32Store1664 = 252
+    case i64Store864 = 253
+    case i64Store1664 = 254
+    case i64Store3264 = 255
+    case i32EqImm = 256
+    case i32NeImm = 257
+    case i32LtSImm = 258
+    case i32LtUImm = 259
+    case i32GtSImm = 260
+    case i32GtUImm = 261
+    case i32LeSImm = 262
+    case i32LeUImm = 263
+    case i32GeSImm = 264
+    case i32GeUImm = 265
+    case i64EqImm = 266
+    case i64NeImm = 267
+    case i64LtSImm = 268
+    case i64LtUImm = 269
+    case i64GtSImm = 270
+    case i64GtUImm = 271
+    case i64LeSImm = 272
+    case i64LeUImm = 273
+    case i64GeSImm = 274
+    case i64GeUImm = 275
+    case f32EqImm = 276
+    case f32NeImm = 277
+    case f32LtImm = 278
+    case f32GtImm = 279
+    case f32LeImm = 280
+    case f32GeImm = 281
+    case f64EqImm = 282
+    case f64NeImm = 283
+    case f64LtImm = 284
+    case f64GtImm = 285
+    case f64LeImm = 286
+    case f64GeImm = 287
+    case i32AddImm = 288
+    case i32SubImm = 289
+    case i32MulImm = 290
+    case i32DivSImm = 291
+    case i32DivUImm = 292
+    case i32RemSImm = 293
+    case i32RemUImm = 294
+    case i32AndImm = 295
+    case i32OrImm = 296
+    case i32XorImm = 297
+    case i32ShlImm = 298
+    case i32ShrSImm = 299
+    case i32ShrUImm = 300
+    case i32RotlImm = 301
+    case i32RotrImm = 302
+    case i64AddImm = 303
+    case i64SubImm = 304
+    case i64MulImm = 305
+    case i64DivSImm = 306
+    case i64DivUImm = 307
+    case i64RemSImm = 308
+    case i64RemUImm = 309
+    case i64AndImm = 310
+    case i64OrImm = 311
+    case i64XorImm = 312
+    case i64ShlImm = 313
+    case i64ShrSImm = 314
+    case i64ShrUImm = 315
+    case i64RotlImm = 316
+    case i64RotrImm = 317
+    case f32AddImm = 318
+    case f32SubImm = 319
+    case f32MulImm = 320
+    case f32DivImm = 321
+    case f32MinImm = 322
+    case f32MaxImm = 323
+    case f32CopysignImm = 324
+    case f64AddImm = 325
+    case f64SubImm = 326
+    case f64MulImm = 327
+    case f64DivImm = 328
+    case f64MinImm = 329
+    case f64MaxImm = 330
+    case f64CopysignImm = 331
+    case brIfI32Eqz = 332
+    case brUnlessI32Eqz = 333
+    case brIfI32Eq = 334
+    case brUnlessI32Eq = 335
+    case brIfI32Ne = 336
+    case brUnlessI32Ne = 337
+    case brIfI32LtS = 338
+    case brUnlessI32LtS = 339
+    case brIfI32LtU = 340
+    case brUnlessI32LtU = 341
+    case brIfI32GtS = 342
+    case brUnlessI32GtS = 343
+    case brIfI32GtU = 344
+    case brUnlessI32GtU = 345
+    case brIfI32LeS = 346
+    case brUnlessI32LeS = 347
+    case brIfI32LeU = 348
+    case brUnlessI32LeU = 349
+    case brIfI32GeS = 350
+    case brUnlessI32GeS = 351
+    case brIfI32GeU = 352
+    case brUnlessI32GeU = 353
+    case brIfI64Eqz = 354
+    case brUnlessI64Eqz = 355
+    case brIfI64Eq = 356
+    case brUnlessI64Eq = 357
+    case brIfI64Ne = 358
+    case brUnlessI64Ne = 359
+    case brIfI64LtS = 360
+    case brUnlessI64LtS = 361
+    case brIfI64LtU = 362
+    case brUnlessI64LtU = 363
+    case brIfI64GtS = 364
+    case brUnlessI64GtS = 365
+    case brIfI64GtU = 366
+    case brUnlessI64GtU = 367
+    case brIfI64LeS = 368
+    case brUnlessI64LeS = 369
+    case brIfI64LeU = 370
+    case brUnlessI64LeU = 371
+    case brIfI64GeS = 372
+    case brUnlessI64GeS = 373
+    case brIfI64GeU = 374
+    case brUnlessI64GeU = 375
+    case brIfI32EqImm = 376
+    case brUnlessI32EqImm = 377
+    case brIfI32NeImm = 378
+    case brUnlessI32NeImm = 379
+    case brIfI32LtSImm = 380
+    case brUnlessI32LtSImm = 381
+    case brIfI32LtUImm = 382
+    case brUnlessI32LtUImm = 383
+    case brIfI32GtSImm = 384
+    case brUnlessI32GtSImm = 385
+    case brIfI32GtUImm = 386
+    case brUnlessI32GtUImm = 387
+    case brIfI32LeSImm = 388
+    case brUnlessI32LeSImm = 389
+    case brIfI32LeUImm = 390
+    case brUnlessI32LeUImm = 391
+    case brIfI32GeSImm = 392
+    case brUnlessI32GeSImm = 393
+    case brIfI32GeUImm = 394
+    case brUnlessI32GeUImm = 395
+    case brIfI64EqImm = 396
+    case brUnlessI64EqImm = 397
+    case brIfI64NeImm = 398
+    case brUnlessI64NeImm = 399
+    case brIfI64LtSImm = 400
+    case brUnlessI64LtSImm = 401
+    case brIfI64LtUImm = 402
+    case brUnlessI64LtUImm = 403
+    case brIfI64GtSImm = 404
+    case brUnlessI64GtSImm = 405
+    case brIfI64GtUImm = 406
+    case brUnlessI64GtUImm = 407
+    case brIfI64LeSImm = 408
+    case brUnlessI64LeSImm = 409
+    case brIfI64LeUImm = 410
+    case brUnlessI64LeUImm = 411
+    case brIfI64GeSImm = 412
+    case brUnlessI64GeSImm = 413
+    case brIfI64GeUImm = 414
+    case brUnlessI64GeUImm = 415
+    case i32AddImmBrIfI32Eq = 416
+    case i32AddImmBrIfI32Ne = 417
+    case i32AddImmBrIfI32LtS = 418
+    case i32AddImmBrIfI32LtU = 419
+    case i32AddImmBrIfI32GtS = 420
+    case i32AddImmBrIfI32GtU = 421
+    case i32AddImmBrIfI32LeS = 422
+    case i32AddImmBrIfI32LeU = 423
+    case i32AddImmBrIfI32GeS = 424
+    case i32AddImmBrIfI32GeU = 425
+    case i32AddImmBrIfI32EqImm = 426
+    case i32AddImmBrIfI32NeImm = 427
+    case i32AddImmBrIfI32LtSImm = 428
+    case i32AddImmBrIfI32LtUImm = 429
+    case i32AddImmBrIfI32GtSImm = 430
+    case i32AddImmBrIfI32GtUImm = 431
+    case i32AddImmBrIfI32LeSImm = 432
+    case i32AddImmBrIfI32LeUImm = 433
+    case i32AddImmBrIfI32GeSImm = 434
+    case i32AddImmBrIfI32GeUImm = 435
+    case i32XorI32RotlImm = 436
+    case i32AddI32Xor = 437
+    case i32RotlImmI32Add = 438
+    case i32ShlImmI32Add = 439
+    case copyCallLocal = 440
+    case i64XorI64RotlImm = 441
+    case i32AddI32Add = 442
+    case i32LoadI32Load = 443
+    case i32AddImmCopy = 444
+    case i32MulImmI32AddImm = 445
+    case i64AddI64Xor = 446
+    case i32AddImmI32RemUImm = 447
+    case i32AddI32Load = 448
+    case i32LoadI32Add = 449
+    case i32AddI32AddImm = 450
+    case i64RotlImmI64Add = 451
+    case i32AddImmBrIfNez = 452
+    case const32I32Load = 453
+    case i32LoadBrTable = 454
+    case i32AddImmI32AddImmBrIfI32LtU = 455
+    case i32AddImmI32AddImm = 456
+    case i32AddImmI32Store8 = 457
+    case i32Store8I32Add = 458
+    case i32AddBrIfI32LtUImm = 459
+    case i32RemUImmI32MulImm = 460
+    case i32AddImmCallLocal = 461
+    case i32StoreI32Load = 462
+    case const32BrIfI32LtUImm = 463
+    case i32AddI32AddImmBrIfI32GtUImm = 464
+    case i32MulI32Add = 465
+    case i64XorI64Xor = 466
+    case i32LoadI32Mul = 467
+    case i32AddImmI32Load8U = 468
+    case i32ShlImmI32Xor = 469
+    case i32StoreI32AddImm = 470
+    case copyI32AddImm = 471
+    case i32AddImmI32LtUImm = 472
+    case memoryCopyBr = 473
+    case i32XorI32Xor = 474
+    case i32LoadI32Store = 475
+    case copyCopy = 476
+    case brIfNezI32AddImm = 477
+    case i32AddF64Load = 478
+    case brIfI32EqzBrIfNez = 479
+    case i32AddImmReturn = 480
+    case i32AndI32ShlImm = 481
+    case i32AddImmI32Load = 482
+    case const32Br = 483
+    case copyI32ShlImm = 484
+    case i64XorImmI64And = 485
+    case i32Load8UBrIfI32Eqz = 486
+    case i64AndI64Xor = 487
+    case i64RotlImmI64Xor = 488
+    case i32AddI32Load8U = 489
+    case i32AddI32Store = 490
+    case const32I32AddImm = 491
+    case i32AddImmI32Add = 492
+    case f64LoadF64Lt = 493
+    case i32ShrUImmI32AndImm = 494
+    case i64MulI64Add = 495
+    case i32AddImmI32Store = 496
+    case i32XorImmI32AddImm = 497
+    case i32AddImmI32And = 498
+    case i32AddImmI32XorImm = 499
+    case i32Load8UBrIfNez = 500
+    case brIfI32LtUImmConst32 = 501
+    case i64AddI64ShrUImm = 502
+    case i64XorI64Add = 503
+    case i32AddImmBrIfI32GtUImmI32AddImm = 504
+    case i32AddImmReturnValue = 505
+    case i32AddCopy = 506
+    case i32LoadI32SubImm = 507
+    case i32AddImmI32AddImmBrIfI32NeImm = 508
+    case i64AddI64RotlImm = 509
+    case i64XorI64ShlImm = 510
+    case i32RemUImmI32AddImm = 511
+    case copyI32Load = 512
+    case i64XorI64XorImm = 513
+    case i32SubImmI32Load = 514
+    case i32SubImmBrIfI32LtS = 515
+    case copyBrIfNez = 516
+    case i32StoreCopy = 517
+    case i32LoadBrIfNez = 518
+    case i32LoadI32Load8U = 519
+    case brIfI32EqImmBrTable = 520
+    case i32AddImmBrUnlessI32NeImm = 521
+    case i32AndImmI32XorImm = 522
+    case selectI32ShrUImm = 523
+    case brUnlessI32NeImmI32Load8U = 524
+    case i32Load8UCopy = 525
+    case i32XorI32AndImm = 526
+    case i32AndImmSelect = 527
+    case i32AddImmI32AndImm = 528
+    case i32ShrUImmI32Xor = 529
+    case i32AndImmI32ShrUImm = 530
+    case i32Load16SI32Mul = 531
+    case i32XorImmI32ShrUImm = 532
+    case i32Load16SI32Load16S = 533
+    case i32LoadI32AddImm = 534
+    case copyI32ShrUImm = 535
+    case brIfI32EqzI32Load = 536
+    case i32Load16UI32AndImm = 537
+    case i32MulCopy = 538
+    case i32Load8UI32AndImm = 539
+    case brIfI32EqI32Load = 540
+    case i32LoadI32Load16U = 541
+    case i32Load16UI32Load16U = 542
+    case i32AndImmI32Mul = 543
+    case i32Load16UI32Mul = 544
+    case i32AndImmBrIfI32Eq = 545
+    case i32AndImmI32Xor = 546
+    case i32XorBrIfI32Eqz = 547
+    case i32GtSSelect = 548
+    case i32AndImmBrIfI32LeUImm = 549
+    case i32OrImmBrUnlessI32EqImm = 550
+    case i32StoreBr = 551
+    case i32AddI32GtS = 552
+    case selectI32Add = 553
+    case selectI32GtS = 554
+    case i32XorImmI32AndImm = 555
 }
 
 extension Op {
@@ -455,6 +578,7 @@ extension Op {
         "br_table",
         "return",
         "return_value",
+        "return_imm32",
         "call",
         "call_local",
         "call_indirect",
@@ -466,6 +590,8 @@ extension Op {
         "br_if_null",
         "br_if_not_null",
         "copy",
+        "const32",
+        "const64",
         "copy_v128",
         "select",
         "select_v128",
@@ -881,8 +1007,128 @@ extension Op {
         "i32.add_imm+br_if_i32.le_u_imm",
         "i32.add_imm+br_if_i32.ge_s_imm",
         "i32.add_imm+br_if_i32.ge_u_imm",
+        "i32.xor+i32.rotl_imm",
+        "i32.add+i32.xor",
+        "i32.rotl_imm+i32.add",
+        "i32.shl_imm+i32.add",
+        "copy+call_local",
+        "i64.xor+i64.rotl_imm",
+        "i32.add+i32.add",
+        "i32.load+i32.load",
+        "i32.add_imm+copy",
+        "i32.mul_imm+i32.add_imm",
+        "i64.add+i64.xor",
+        "i32.add_imm+i32.rem_u_imm",
+        "i32.add+i32.load",
+        "i32.load+i32.add",
+        "i32.add+i32.add_imm",
+        "i64.rotl_imm+i64.add",
+        "i32.add_imm+br_if_nez",
+        "const32+i32.load",
+        "i32.load+br_table",
+        "i32.add_imm+i32.add_imm+br_if_i32.lt_u",
+        "i32.add_imm+i32.add_imm",
+        "i32.add_imm+i32.store8",
+        "i32.store8+i32.add",
+        "i32.add+br_if_i32.lt_u_imm",
+        "i32.rem_u_imm+i32.mul_imm",
+        "i32.add_imm+call_local",
+        "i32.store+i32.load",
+        "const32+br_if_i32.lt_u_imm",
+        "i32.add+i32.add_imm+br_if_i32.gt_u_imm",
+        "i32.mul+i32.add",
+        "i64.xor+i64.xor",
+        "i32.load+i32.mul",
+        "i32.add_imm+i32.load8_u",
+        "i32.shl_imm+i32.xor",
+        "i32.store+i32.add_imm",
+        "copy+i32.add_imm",
+        "i32.add_imm+i32.lt_u_imm",
+        "memory_copy+br",
+        "i32.xor+i32.xor",
+        "i32.load+i32.store",
+        "copy+copy",
+        "br_if_nez+i32.add_imm",
+        "i32.add+f64.load",
+        "br_if_i32.eqz+br_if_nez",
+        "i32.add_imm+return",
+        "i32.and+i32.shl_imm",
+        "i32.add_imm+i32.load",
+        "const32+br",
+        "copy+i32.shl_imm",
+        "i64.xor_imm+i64.and",
+        "i32.load8_u+br_if_i32.eqz",
+        "i64.and+i64.xor",
+        "i64.rotl_imm+i64.xor",
+        "i32.add+i32.load8_u",
+        "i32.add+i32.store",
+        "const32+i32.add_imm",
+        "i32.add_imm+i32.add",
+        "f64.load+f64.lt",
+        "i32.shr_u_imm+i32.and_imm",
+        "i64.mul+i64.add",
+        "i32.add_imm+i32.store",
+        "i32.xor_imm+i32.add_imm",
+        "i32.add_imm+i32.and",
+        "i32.add_imm+i32.xor_imm",
+        "i32.load8_u+br_if_nez",
+        "br_if_i32.lt_u_imm+const32",
+        "i64.add+i64.shr_u_imm",
+        "i64.xor+i64.add",
+        "i32.add_imm+br_if_i32.gt_u_imm+i32.add_imm",
+        "i32.add_imm+return_value",
+        "i32.add+copy",
+        "i32.load+i32.sub_imm",
+        "i32.add_imm+i32.add_imm+br_if_i32.ne_imm",
+        "i64.add+i64.rotl_imm",
+        "i64.xor+i64.shl_imm",
+        "i32.rem_u_imm+i32.add_imm",
+        "copy+i32.load",
+        "i64.xor+i64.xor_imm",
+        "i32.sub_imm+i32.load",
+        "i32.sub_imm+br_if_i32.lt_s",
+        "copy+br_if_nez",
+        "i32.store+copy",
+        "i32.load+br_if_nez",
+        "i32.load+i32.load8_u",
+        "br_if_i32.eq_imm+br_table",
+        "i32.add_imm+br_unless_i32.ne_imm",
+        "i32.and_imm+i32.xor_imm",
+        "select+i32.shr_u_imm",
+        "br_unless_i32.ne_imm+i32.load8_u",
+        "i32.load8_u+copy",
+        "i32.xor+i32.and_imm",
+        "i32.and_imm+select",
+        "i32.add_imm+i32.and_imm",
+        "i32.shr_u_imm+i32.xor",
+        "i32.and_imm+i32.shr_u_imm",
+        "i32.load16_s+i32.mul",
+        "i32.xor_imm+i32.shr_u_imm",
+        "i32.load16_s+i32.load16_s",
+        "i32.load+i32.add_imm",
+        "copy+i32.shr_u_imm",
+        "br_if_i32.eqz+i32.load",
+        "i32.load16_u+i32.and_imm",
+        "i32.mul+copy",
+        "i32.load8_u+i32.and_imm",
+        "br_if_i32.eq+i32.load",
+        "i32.load+i32.load16_u",
+        "i32.load16_u+i32.load16_u",
+        "i32.and_imm+i32.mul",
+        "i32.load16_u+i32.mul",
+        "i32.and_imm+br_if_i32.eq",
+        "i32.and_imm+i32.xor",
+        "i32.xor+br_if_i32.eqz",
+        "i32.gt_s+select",
+        "i32.and_imm+br_if_i32.le_u_imm",
+        "i32.or_imm+br_unless_i32.eq_imm",
+        "i32.store+br",
+        "i32.add+i32.gt_s",
+        "select+i32.add",
+        "select+i32.gt_s",
+        "i32.xor_imm+i32.and_imm",
     ]
-    static let wordCounts: [Int] = [1, 2, 2, 2, 2, 1, 2, 2, 2, 3, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 2, 2, 2, 2, 2, 3, 3, 3, 2, 2, 3, 4, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3]
+    static let wordCounts: [Int] = [1, 2, 2, 2, 2, 1, 2, 2, 2, 2, 3, 2, 3, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 2, 2, 2, 2, 2, 3, 3, 3, 2, 2, 3, 4, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]
     static let layouts: [[OperandField]] = [
         [],
         [OperandField(name: "off", kind: .i32, word: 0, shift: 0)],
@@ -891,6 +1137,7 @@ extension Op {
         [OperandField(name: "index", kind: .register, word: 0, shift: 0), OperandField(name: "count", kind: .u32, word: 0, shift: 16)],
         [],
         [OperandField(name: "src", kind: .register, word: 0, shift: 0)],
+        [OperandField(name: "imm", kind: .u32, word: 0, shift: 0)],
         [OperandField(name: "func", kind: .u32, word: 0, shift: 0), OperandField(name: "base", kind: .register, word: 0, shift: 32)],
         [OperandField(name: "func", kind: .u32, word: 0, shift: 0), OperandField(name: "base", kind: .register, word: 0, shift: 32)],
         [OperandField(name: "type", kind: .u32, word: 0, shift: 0), OperandField(name: "index", kind: .register, word: 0, shift: 32), OperandField(name: "base", kind: .register, word: 0, shift: 48), OperandField(name: "table", kind: .u32, word: 1, shift: 0)],
@@ -902,6 +1149,8 @@ extension Op {
         [OperandField(name: "ref", kind: .register, word: 0, shift: 0), OperandField(name: "off", kind: .i32, word: 0, shift: 16)],
         [OperandField(name: "ref", kind: .register, word: 0, shift: 0), OperandField(name: "off", kind: .i32, word: 0, shift: 16)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32), OperandField(name: "cond", kind: .register, word: 0, shift: 48)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32), OperandField(name: "cond", kind: .register, word: 0, shift: 48)],
@@ -1317,6 +1566,126 @@ extension Op {
         [OperandField(name: "x", kind: .register, word: 0, shift: 0), OperandField(name: "step", kind: .u32, word: 0, shift: 16), OperandField(name: "limit", kind: .u32, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 1, shift: 32)],
         [OperandField(name: "x", kind: .register, word: 0, shift: 0), OperandField(name: "step", kind: .u32, word: 0, shift: 16), OperandField(name: "limit", kind: .u32, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 1, shift: 32)],
         [OperandField(name: "x", kind: .register, word: 0, shift: 0), OperandField(name: "step", kind: .u32, word: 0, shift: 16), OperandField(name: "limit", kind: .u32, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 1, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16), OperandField(name: "count", kind: .register, word: 0, shift: 32), OperandField(name: "dst_mem", kind: .u32, word: 1, shift: 0), OperandField(name: "src_mem", kind: .u32, word: 1, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "cond", kind: .register, word: 0, shift: 0), OperandField(name: "off", kind: .i32, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "off", kind: .i32, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "x", kind: .register, word: 0, shift: 0), OperandField(name: "step", kind: .u32, word: 0, shift: 16), OperandField(name: "limit", kind: .u32, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 1, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32), OperandField(name: "cond", kind: .register, word: 0, shift: 48)],
+        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "off", kind: .i32, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32), OperandField(name: "cond", kind: .register, word: 0, shift: 48)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32), OperandField(name: "cond", kind: .register, word: 0, shift: 48)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
     ]
 }
 
@@ -1359,6 +1728,12 @@ extension CodeBuffer {
     @discardableResult mutating func emit_return_value(src: Reg) -> Int {
         let at = appendHandler(.returnValue)
         appendWord(UInt64(src))
+        return at
+    }
+    /// Emits `return_imm32`; returns the word index of the instruction.
+    @discardableResult mutating func emit_return_imm32(imm: UInt32) -> Int {
+        let at = appendHandler(.returnImm32)
+        appendWord(UInt64(imm))
         return at
     }
     /// Emits `call`; returns the word index of the instruction.
@@ -1427,6 +1802,19 @@ extension CodeBuffer {
     @discardableResult mutating func emit_copy(dst: Reg, src: Reg) -> Int {
         let at = appendHandler(.copy)
         appendWord(UInt64(dst) | (UInt64(src) << 16))
+        return at
+    }
+    /// Emits `const32`; returns the word index of the instruction.
+    @discardableResult mutating func emit_const32(dst: Reg, imm: UInt32) -> Int {
+        let at = appendHandler(.const32)
+        appendWord(UInt64(dst) | (UInt64(imm) << 16))
+        return at
+    }
+    /// Emits `const64`; returns the word index of the instruction.
+    @discardableResult mutating func emit_const64(dst: Reg, imm: UInt64) -> Int {
+        let at = appendHandler(.const64)
+        appendWord(UInt64(dst))
+        appendWord(imm)
         return at
     }
     /// Emits `copy_v128`; returns the word index of the instruction.
@@ -4120,6 +4508,49 @@ public struct MemoryLowering: Sendable {
     /// The form for 64-bit memories (i64 address, memory index, 64-bit offset).
     public let memory64Op: Op
 }
+
+/// Superinstructions (`fuse` lines): by first op, the sequences it starts, longest first.
+public let superinstructions: [Op: [(parts: [Op], fused: Op)]] = [
+    .i32Xor: [([.i32Xor, .i32RotlImm], .i32XorI32RotlImm), ([.i32Xor, .i32Xor], .i32XorI32Xor), ([.i32Xor, .i32AndImm], .i32XorI32AndImm), ([.i32Xor, .brIfI32Eqz], .i32XorBrIfI32Eqz)],
+    .i32Add: [([.i32Add, .i32Xor], .i32AddI32Xor), ([.i32Add, .i32Add], .i32AddI32Add), ([.i32Add, .i32Load], .i32AddI32Load), ([.i32Add, .i32AddImm], .i32AddI32AddImm), ([.i32Add, .brIfI32LtUImm], .i32AddBrIfI32LtUImm), ([.i32Add, .i32AddImmBrIfI32GtUImm], .i32AddI32AddImmBrIfI32GtUImm), ([.i32Add, .f64Load], .i32AddF64Load), ([.i32Add, .i32Load8U], .i32AddI32Load8U), ([.i32Add, .i32Store], .i32AddI32Store), ([.i32Add, .copy], .i32AddCopy), ([.i32Add, .i32GtS], .i32AddI32GtS)],
+    .i32RotlImm: [([.i32RotlImm, .i32Add], .i32RotlImmI32Add)],
+    .i32ShlImm: [([.i32ShlImm, .i32Add], .i32ShlImmI32Add), ([.i32ShlImm, .i32Xor], .i32ShlImmI32Xor)],
+    .copy: [([.copy, .callLocal], .copyCallLocal), ([.copy, .i32AddImm], .copyI32AddImm), ([.copy, .copy], .copyCopy), ([.copy, .i32ShlImm], .copyI32ShlImm), ([.copy, .i32Load], .copyI32Load), ([.copy, .brIfNez], .copyBrIfNez), ([.copy, .i32ShrUImm], .copyI32ShrUImm)],
+    .i64Xor: [([.i64Xor, .i64RotlImm], .i64XorI64RotlImm), ([.i64Xor, .i64Xor], .i64XorI64Xor), ([.i64Xor, .i64Add], .i64XorI64Add), ([.i64Xor, .i64ShlImm], .i64XorI64ShlImm), ([.i64Xor, .i64XorImm], .i64XorI64XorImm)],
+    .i32Load: [([.i32Load, .i32Load], .i32LoadI32Load), ([.i32Load, .i32Add], .i32LoadI32Add), ([.i32Load, .brTable], .i32LoadBrTable), ([.i32Load, .i32Mul], .i32LoadI32Mul), ([.i32Load, .i32Store], .i32LoadI32Store), ([.i32Load, .i32SubImm], .i32LoadI32SubImm), ([.i32Load, .brIfNez], .i32LoadBrIfNez), ([.i32Load, .i32Load8U], .i32LoadI32Load8U), ([.i32Load, .i32AddImm], .i32LoadI32AddImm), ([.i32Load, .i32Load16U], .i32LoadI32Load16U)],
+    .i32AddImm: [([.i32AddImm, .copy], .i32AddImmCopy), ([.i32AddImm, .i32RemUImm], .i32AddImmI32RemUImm), ([.i32AddImm, .brIfNez], .i32AddImmBrIfNez), ([.i32AddImm, .i32AddImmBrIfI32LtU], .i32AddImmI32AddImmBrIfI32LtU), ([.i32AddImm, .i32AddImm], .i32AddImmI32AddImm), ([.i32AddImm, .i32Store8], .i32AddImmI32Store8), ([.i32AddImm, .callLocal], .i32AddImmCallLocal), ([.i32AddImm, .i32Load8U], .i32AddImmI32Load8U), ([.i32AddImm, .i32LtUImm], .i32AddImmI32LtUImm), ([.i32AddImm, .return], .i32AddImmReturn), ([.i32AddImm, .i32Load], .i32AddImmI32Load), ([.i32AddImm, .i32Add], .i32AddImmI32Add), ([.i32AddImm, .i32Store], .i32AddImmI32Store), ([.i32AddImm, .i32And], .i32AddImmI32And), ([.i32AddImm, .i32XorImm], .i32AddImmI32XorImm), ([.i32AddImm, .returnValue], .i32AddImmReturnValue), ([.i32AddImm, .i32AddImmBrIfI32NeImm], .i32AddImmI32AddImmBrIfI32NeImm), ([.i32AddImm, .brUnlessI32NeImm], .i32AddImmBrUnlessI32NeImm), ([.i32AddImm, .i32AndImm], .i32AddImmI32AndImm)],
+    .i32MulImm: [([.i32MulImm, .i32AddImm], .i32MulImmI32AddImm)],
+    .i64Add: [([.i64Add, .i64Xor], .i64AddI64Xor), ([.i64Add, .i64ShrUImm], .i64AddI64ShrUImm), ([.i64Add, .i64RotlImm], .i64AddI64RotlImm)],
+    .i64RotlImm: [([.i64RotlImm, .i64Add], .i64RotlImmI64Add), ([.i64RotlImm, .i64Xor], .i64RotlImmI64Xor)],
+    .const32: [([.const32, .i32Load], .const32I32Load), ([.const32, .brIfI32LtUImm], .const32BrIfI32LtUImm), ([.const32, .br], .const32Br), ([.const32, .i32AddImm], .const32I32AddImm)],
+    .i32Store8: [([.i32Store8, .i32Add], .i32Store8I32Add)],
+    .i32RemUImm: [([.i32RemUImm, .i32MulImm], .i32RemUImmI32MulImm), ([.i32RemUImm, .i32AddImm], .i32RemUImmI32AddImm)],
+    .i32Store: [([.i32Store, .i32Load], .i32StoreI32Load), ([.i32Store, .i32AddImm], .i32StoreI32AddImm), ([.i32Store, .copy], .i32StoreCopy), ([.i32Store, .br], .i32StoreBr)],
+    .i32Mul: [([.i32Mul, .i32Add], .i32MulI32Add), ([.i32Mul, .copy], .i32MulCopy)],
+    .memoryCopy: [([.memoryCopy, .br], .memoryCopyBr)],
+    .brIfNez: [([.brIfNez, .i32AddImm], .brIfNezI32AddImm)],
+    .brIfI32Eqz: [([.brIfI32Eqz, .brIfNez], .brIfI32EqzBrIfNez), ([.brIfI32Eqz, .i32Load], .brIfI32EqzI32Load)],
+    .i32And: [([.i32And, .i32ShlImm], .i32AndI32ShlImm)],
+    .i64XorImm: [([.i64XorImm, .i64And], .i64XorImmI64And)],
+    .i32Load8U: [([.i32Load8U, .brIfI32Eqz], .i32Load8UBrIfI32Eqz), ([.i32Load8U, .brIfNez], .i32Load8UBrIfNez), ([.i32Load8U, .copy], .i32Load8UCopy), ([.i32Load8U, .i32AndImm], .i32Load8UI32AndImm)],
+    .i64And: [([.i64And, .i64Xor], .i64AndI64Xor)],
+    .f64Load: [([.f64Load, .f64Lt], .f64LoadF64Lt)],
+    .i32ShrUImm: [([.i32ShrUImm, .i32AndImm], .i32ShrUImmI32AndImm), ([.i32ShrUImm, .i32Xor], .i32ShrUImmI32Xor)],
+    .i64Mul: [([.i64Mul, .i64Add], .i64MulI64Add)],
+    .i32XorImm: [([.i32XorImm, .i32AddImm], .i32XorImmI32AddImm), ([.i32XorImm, .i32ShrUImm], .i32XorImmI32ShrUImm), ([.i32XorImm, .i32AndImm], .i32XorImmI32AndImm)],
+    .brIfI32LtUImm: [([.brIfI32LtUImm, .const32], .brIfI32LtUImmConst32)],
+    .i32AddImmBrIfI32GtUImm: [([.i32AddImmBrIfI32GtUImm, .i32AddImm], .i32AddImmBrIfI32GtUImmI32AddImm)],
+    .i32SubImm: [([.i32SubImm, .i32Load], .i32SubImmI32Load), ([.i32SubImm, .brIfI32LtS], .i32SubImmBrIfI32LtS)],
+    .brIfI32EqImm: [([.brIfI32EqImm, .brTable], .brIfI32EqImmBrTable)],
+    .i32AndImm: [([.i32AndImm, .i32XorImm], .i32AndImmI32XorImm), ([.i32AndImm, .select], .i32AndImmSelect), ([.i32AndImm, .i32ShrUImm], .i32AndImmI32ShrUImm), ([.i32AndImm, .i32Mul], .i32AndImmI32Mul), ([.i32AndImm, .brIfI32Eq], .i32AndImmBrIfI32Eq), ([.i32AndImm, .i32Xor], .i32AndImmI32Xor), ([.i32AndImm, .brIfI32LeUImm], .i32AndImmBrIfI32LeUImm)],
+    .select: [([.select, .i32ShrUImm], .selectI32ShrUImm), ([.select, .i32Add], .selectI32Add), ([.select, .i32GtS], .selectI32GtS)],
+    .brUnlessI32NeImm: [([.brUnlessI32NeImm, .i32Load8U], .brUnlessI32NeImmI32Load8U)],
+    .i32Load16S: [([.i32Load16S, .i32Mul], .i32Load16SI32Mul), ([.i32Load16S, .i32Load16S], .i32Load16SI32Load16S)],
+    .i32Load16U: [([.i32Load16U, .i32AndImm], .i32Load16UI32AndImm), ([.i32Load16U, .i32Load16U], .i32Load16UI32Load16U), ([.i32Load16U, .i32Mul], .i32Load16UI32Mul)],
+    .brIfI32Eq: [([.brIfI32Eq, .i32Load], .brIfI32EqI32Load)],
+    .i32GtS: [([.i32GtS, .select], .i32GtSSelect)],
+    .i32OrImm: [([.i32OrImm, .brUnlessI32EqImm], .i32OrImmBrUnlessI32EqImm)],
+]
 
 /// `x = x + step` fused into the compare-and-branch that follows it, by that branch op.
 public let stepBranchLowering: [Op: Op] = [

@@ -1,0 +1,52 @@
+// The dynamic op profile: how often each register op and each adjacent pair of ops executes,
+// so that superinstructions are chosen from data. Compiled in only with -DKITE_PROFILE
+// (Tools/profile-ops builds such a kite-runner); otherwise KITE_COUNT is nothing at all.
+//
+// Output: at exit, to the file named by $KITE_PROFILE_OUT (default: stderr), lines
+//   op<TAB>NAME<TAB>COUNT            for every op that ran
+//   pair<TAB>FIRST<TAB>SECOND<TAB>COUNT  for every pair that ran in fall-through order
+// A pair is FIRST followed by the instruction just after it in the code, the pairs that a
+// superinstruction can join (a taken branch, a call or a return starts no pair).
+#ifndef KITE_PROFILE_H
+#define KITE_PROFILE_H
+#ifdef KITE_PROFILE
+#include <stdio.h>
+#include <stdlib.h>
+
+static uint64_t kite_profile_ops[KITE_OP_COUNT];
+static uint64_t kite_profile_pairs[KITE_OP_COUNT][KITE_OP_COUNT];
+static uint32_t kite_profile_previous = KITE_OP_COUNT;
+/// Where the previous instruction ends: the next one pairs with it only if it starts there.
+static const uint64_t *kite_profile_fallthrough = NULL;
+
+static void kite_profile_write(void) {
+    const char *path = getenv("KITE_PROFILE_OUT");
+    FILE *out = path ? fopen(path, "w") : stderr;
+    if (!out) return;
+    for (uint32_t a = 0; a < KITE_OP_COUNT; a++)
+        if (kite_profile_ops[a]) fprintf(out, "op\t%s\t%llu\n", kite_op_names[a], (unsigned long long)kite_profile_ops[a]);
+    for (uint32_t a = 0; a < KITE_OP_COUNT; a++)
+        for (uint32_t b = 0; b < KITE_OP_COUNT; b++)
+            if (kite_profile_pairs[a][b])
+                fprintf(out, "pair\t%s\t%s\t%llu\n", kite_op_names[a], kite_op_names[b], (unsigned long long)kite_profile_pairs[a][b]);
+    if (out != stderr) fclose(out);
+}
+
+__attribute__((constructor)) static void kite_profile_start(void) { atexit(kite_profile_write); }
+
+static inline void kite_profile_count(uint32_t op, const uint64_t *pc, uint32_t length) {
+    kite_profile_ops[op]++;
+    if (kite_profile_previous < KITE_OP_COUNT && pc == kite_profile_fallthrough)
+        kite_profile_pairs[kite_profile_previous][op]++;
+    kite_profile_previous = op;
+    kite_profile_fallthrough = pc + length;
+}
+/// A return to the host ends a chain of dispatches: the next op pairs with nothing.
+static inline void kite_profile_break(void) { kite_profile_previous = KITE_OP_COUNT; }
+#define KITE_COUNT(op) kite_profile_count(op, pc, LEN)
+#define KITE_COUNT_BREAK() kite_profile_break()
+#else
+#define KITE_COUNT(op) ((void)0)
+#define KITE_COUNT_BREAK() ((void)0)
+#endif
+#endif
