@@ -42,12 +42,15 @@ class Op:
 
     @property
     def cname(self):
-        return re.sub(r"[^A-Za-z0-9]", "_", self.name)
+        # A superinstruction can join the same ops as a fused form (`i32.add_imm;br_if_i32.eq_imm`
+        # beside the counting-loop `i32.add_imm+br_if_i32.eq_imm`): its own prefix keeps them apart.
+        return ("seq_" if self.kind == "sequence" else "") + re.sub(r"[^A-Za-z0-9]", "_", self.name)
 
     @property
     def swift_name(self):
-        parts = re.split(r"[._+]", self.name)
-        return parts[0] + "".join(p[:1].upper() + p[1:] for p in parts[1:])
+        parts = re.split(r"[._+:;]", self.name)
+        name = parts[0] + "".join(p[:1].upper() + p[1:] for p in parts[1:])
+        return "seq" + name[:1].upper() + name[1:] if self.kind == "sequence" else name
 
     @property
     def words(self):
@@ -209,7 +212,13 @@ def parse():
         body = (f"uint32_t a = sp[x].u32 + step; sp[x].u32 = a; {load_b} if ({expr}) JUMP(off);\n    NEXT();")
         steps.append(Op("i32.add_imm+" + f.name, operands, body, "step", extra={"of": f.name}))
     ops = ops + fused + steps
-    return ops + [superinstruction(line, names, ops) for line, names in sequences]
+    joined = []
+    for line, tokens in sequences:
+        op = superinstruction(line, tokens, ops + joined)
+        if any(o.name == op.name for o in joined):
+            raise SystemExit(f"instructions.def:{line}: {op.name} is fused twice")
+        joined.append(op)
+    return ops + joined
 
 
 # What ends a body that falls through to the next instruction, and what may not appear in
@@ -218,25 +227,67 @@ FALLTHROUGH_END = "NEXT();"
 LEAVES = ("RETURN_FROM_FUNCTION", "CALL_FUNCTION", "CALL_LOCAL_FUNCTION", "TAIL_CALL_FUNCTION", "DISPATCH", "return;")
 
 
-def superinstruction(line, names, ops):
-    """`fuse A B ...`: one handler that runs the bodies of A, B, ... in order with a single
-    dispatch at the end. The instructions keep their own layout and handler words in the code
-    (the translator only replaces A's handler word), so each body reads its operands where
-    they already are, and a branch into the middle of the sequence still finds B's handler."""
+def superinstruction(line, tokens, ops):
+    """`fuse A B[:OPERAND] ...`: one handler that runs the bodies of A, B, ... in order with a
+    single dispatch at the end. The instructions keep their own layout and handler words in the
+    code (the translator only replaces A's handler word), so each body reads its operands where
+    they already are, and a branch into the middle of the sequence still finds B's handler.
+    A may itself be a superinstruction: its parts come first.
+
+    `B:OPERAND` carries a value: that register operand of B names the slot the part before B
+    has just written (its `dst`). The translator uses the superinstruction only where that
+    holds, and the handler reads the slot through the very expression the previous part stored
+    to, so the compiler passes the value in a register instead of reloading it from memory (a
+    store-to-load round trip on the critical path)."""
     by_name = {op.name: op for op in ops}
-    parts = []
-    for name in names:
-        if name not in by_name:
+    first = by_name.get(tokens[0])
+    if first is None:
+        raise SystemExit(f"instructions.def:{line}: fuse names unknown op {tokens[0]}")
+    parts = list(first.extra["parts"]) if first.kind == "sequence" else [first]
+    bindings = list(first.extra["bindings"]) if first.kind == "sequence" else []
+    for token in tokens[1:]:
+        name, _, field = token.partition(":")
+        op = by_name.get(name)
+        if op is None or op.kind == "sequence":
             raise SystemExit(f"instructions.def:{line}: fuse names unknown op {name}")
-        parts.append(by_name[name])
-    if len(parts) < 2:
-        raise SystemExit(f"instructions.def:{line}: fuse needs two ops or more")
+        if field:
+            names = [n for n, k in op.operands if k == "r" and n != "dst"]
+            match = [n for n in names if n.rstrip("_") == field]
+            if not match or parts[-1].operands[:1] != [("dst", "r")]:
+                raise SystemExit(f"instructions.def:{line}: {name} has no register operand {field} "
+                                 f"that {parts[-1].name} can write")
+            bindings.append((len(parts), match[0]))
+        parts.append(op)
     for op in parts[:-1]:
         body = op.body.rstrip()
         if not body.endswith(FALLTHROUGH_END) or body[:-len(FALLTHROUGH_END)].count("NEXT()") \
                 or any(word in body for word in LEAVES) or op.name == "br_table":
             raise SystemExit(f"instructions.def:{line}: {op.name} does not fall through; it can only end a sequence")
-    return Op("+".join(names), parts[0].operands, None, "sequence", extra={"parts": parts})
+    name = ";".join(p.name + "".join(f":{f.rstrip('_')}" for k, f in bindings if k == i) for i, p in enumerate(parts))
+    return Op(name, parts[0].operands, None, "sequence", extra={"parts": parts, "bindings": bindings})
+
+
+def profile_tables(ops):
+    """What Profile.h needs to tell a carried pair from a plain one: where each op writes its
+    result register (byte offset from pc; for a superinstruction, its last part's) and where
+    its first part reads registers."""
+    written, reads = [], []
+    for op in ops:
+        parts = op.extra["parts"] if op.kind == "sequence" else [op]
+        base = 8 * sum(p.words for p in parts[:-1])
+        dst = [8 * (1 + w) + b // 8 for n, k, w, b in parts[-1].layout if n == "dst" and k == "r"]
+        written.append(base + dst[0] if dst else 0)
+        reads.append([(8 * (1 + w) + b // 8, n.rstrip("_")) for n, k, w, b in parts[0].layout if k == "r" and n != "dst"][:4])
+    out = ["#ifdef KITE_PROFILE",
+           "/// Byte offset (from pc) of the register each op writes last; 0: none.",
+           "static const uint16_t kite_op_written[KITE_OP_COUNT] = {" + ", ".join(map(str, written)) + "};",
+           "/// Byte offsets of the registers each op (its first part) reads, and their names.",
+           "static const uint16_t kite_op_reads[KITE_OP_COUNT][4] = {"]
+    out += ["    {" + ", ".join(str(at) for at, _ in r) + "}," if r else "    {0}," for r in reads]
+    out += ["};", "static const char *const kite_op_read_names[KITE_OP_COUNT][4] = {"]
+    out += ["    {" + ", ".join(f'"{n}"' for _, n in r) + "}," if r else "    {0}," for r in reads]
+    out += ["};", "#endif", ""]
+    return out
 
 
 def gen_c(ops):
@@ -246,7 +297,7 @@ def gen_c(ops):
            "/// Op names, in handler-table order (for the dynamic profile, Profile.h).",
            "static const char *const kite_op_names[KITE_OP_COUNT] __attribute__((unused)) = {"]
     out += [f"    \"{op.name}\"," for op in ops]
-    out += ["};", "", "#include \"Profile.h\"", ""]
+    out += ["};", ""] + profile_tables(ops) + ["#include \"Profile.h\"", ""]
     for idx, op in enumerate(ops):
         if op.kind == "sequence":
             out += gen_c_sequence(idx, op)
@@ -288,16 +339,23 @@ def gen_c_sequence(idx, op):
     """A superinstruction's handler: each part in its own block (its own LEN and operand
     names), pc stepping from part to part; only the last part dispatches."""
     parts = op.extra["parts"]
+    bound = {k: field for k, field in op.extra["bindings"]}
     out = [f"// {op.name}: one dispatch for {len(parts)} instructions",
            f"KITE_HANDLER(kite_h_{op.cname}) {{",
            f"    enum {{ LEN = {sum(p.words for p in parts)} }};",
            f"    KITE_COUNT({idx});"]
+    out += [f"    uint32_t written{k}_;" for k in bound]
     for n, part in enumerate(parts):
         last = n == len(parts) - 1
         body = part.body if last else part.body.rstrip()[:-len(FALLTHROUGH_END)].rstrip()
+        if n in bound:
+            # Read the slot the previous part wrote through the very expression it wrote.
+            body = body.replace(f"sp[{bound[n]}]", f"sp[written{n}_]")
         out.append("    {")
         out.append(f"        enum {{ LEN = {part.words} }};")
         out += gen_c_operands(part, "        ")
+        if n + 1 in bound:
+            out.append(f"        written{n + 1}_ = dst;")
         out.append("        " + body.replace("\n    ", "\n        "))
         if not last:
             out.append("        pc += LEN;")
@@ -384,18 +442,32 @@ def gen_swift(ops):
     o.append("")
     fused = {(op.extra["of"], op.extra["negated"]): op for op in ops if op.kind == "fused"}
     immediates = {op.extra["of"]: op for op in ops if op.kind == "immediate"}
-    o.append("/// Superinstructions (`fuse` lines): by first op, the sequences it starts, longest first.")
-    o.append("public let superinstructions: [Op: [(parts: [Op], fused: Op)]] = [")
+    o.append("/// A superinstruction: the ops it joins, and the operands (part, operand index) that must")
+    o.append("/// name the slot the part before wrote (its operand 0, `dst`) for it to apply.")
+    o.append("public struct Superinstruction: Sendable {")
+    o.append("    public let parts: [Op]")
+    o.append("    public let carried: [(part: Int, operand: Int)]")
+    o.append("    public let op: Op")
+    o.append("}")
+    o.append("")
+    o.append("/// Superinstructions (`fuse` lines) by first op: longest first, then those that carry a value.")
+    o.append("public let superinstructions: [Op: [Superinstruction]] = [")
     starts = {}
     for op in ops:
         if op.kind == "sequence":
             starts.setdefault(op.extra["parts"][0].swift_name, []).append(op)
     for first, seqs in starts.items():
-        seqs.sort(key=lambda q: -len(q.extra["parts"]))
-        items = ", ".join("([" + ", ".join("." + p.swift_name for p in q.extra["parts"]) + f"], .{q.swift_name})" for q in seqs)
-        o.append(f"    .{first}: [{items}],")
+        seqs.sort(key=lambda q: (-len(q.extra["parts"]), -len(q.extra["bindings"])))
+        items = []
+        for q in seqs:
+            parts = q.extra["parts"]
+            carried = ", ".join(f"({k}, {[n for n, _ in parts[k].operands].index(field)})" for k, field in q.extra["bindings"])
+            items.append("Superinstruction(parts: [" + ", ".join("." + p.swift_name for p in parts) + f"], carried: [{carried}], op: .{q.swift_name})")
+        o.append(f"    .{first}: [")
+        o += [f"        {item}," for item in items]
+        o.append("    ],")
     if not starts:
-        o[-1] += ":"
+        o[-1] += ":"  # an empty dictionary literal
     o.append("]")
     o.append("")
     o.append("/// `x = x + step` fused into the compare-and-branch that follows it, by that branch op.")

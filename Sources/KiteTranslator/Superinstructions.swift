@@ -12,15 +12,18 @@
 func joinSuperinstructions(_ words: inout [UInt64], _ instructions: [(at: Int, op: Op)], handlers: [UInt64]) {
     for (index, instruction) in instructions.enumerated() {
         guard let candidates = superinstructions[instruction.op] else { continue }
-        for candidate in candidates where matches(candidate.parts, instructions, from: index) {
-            words[instruction.at] = handlers[Int(candidate.fused.rawValue)]
+        for candidate in candidates where matches(candidate, words, instructions, from: index) {
+            words[instruction.at] = handlers[Int(candidate.op.rawValue)]
             break
         }
     }
 }
 
-/// Whether the instructions from `index` on are `parts`, each starting where the one before ends.
-private func matches(_ parts: [Op], _ instructions: [(at: Int, op: Op)], from index: Int) -> Bool {
+/// Whether the instructions from `index` on are the candidate's parts, each starting where the
+/// one before ends, and each carried operand names the slot the part before it writes.
+private func matches(_ candidate: Superinstruction, _ words: [UInt64], _ instructions: [(at: Int, op: Op)],
+                     from index: Int) -> Bool {
+    let parts = candidate.parts
     guard index + parts.count <= instructions.count else { return false }
     for (k, part) in parts.enumerated() {
         let instruction = instructions[index + k]
@@ -30,5 +33,14 @@ private func matches(_ parts: [Op], _ instructions: [(at: Int, op: Op)], from in
             guard previous.at + previous.op.wordCount == instruction.at else { return false }
         }
     }
+    for (part, operand) in candidate.carried {
+        let reader = instructions[index + part], writer = instructions[index + part - 1]
+        guard register(reader.op.operands[operand], of: reader.at, words) == register(writer.op.operands[0], of: writer.at, words)
+        else { return false }
+    }
     return true
+}
+
+private func register(_ field: OperandField, of at: Int, _ words: [UInt64]) -> UInt64 {
+    (words[at + 1 + field.word] >> UInt64(field.shift)) & 0xFFFF
 }

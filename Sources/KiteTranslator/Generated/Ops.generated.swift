@@ -440,126 +440,404 @@ public enum Op: UInt16, CaseIterable, Sendable {
     case i32AddImmBrIfI32LeUImm = 433
     case i32AddImmBrIfI32GeSImm = 434
     case i32AddImmBrIfI32GeUImm = 435
-    case i32XorI32RotlImm = 436
-    case i32AddI32Xor = 437
-    case i32RotlImmI32Add = 438
-    case i32ShlImmI32Add = 439
-    case copyCallLocal = 440
-    case i64XorI64RotlImm = 441
-    case i32AddI32Add = 442
-    case i32LoadI32Load = 443
-    case i32AddImmCopy = 444
-    case i32MulImmI32AddImm = 445
-    case i64AddI64Xor = 446
-    case i32AddImmI32RemUImm = 447
-    case i32AddI32Load = 448
-    case i32LoadI32Add = 449
-    case i32AddI32AddImm = 450
-    case i64RotlImmI64Add = 451
-    case i32AddImmBrIfNez = 452
-    case const32I32Load = 453
-    case i32LoadBrTable = 454
-    case i32AddImmI32AddImmBrIfI32LtU = 455
-    case i32AddImmI32AddImm = 456
-    case i32AddImmI32Store8 = 457
-    case i32Store8I32Add = 458
-    case i32AddBrIfI32LtUImm = 459
-    case i32RemUImmI32MulImm = 460
-    case i32AddImmCallLocal = 461
-    case i32StoreI32Load = 462
-    case const32BrIfI32LtUImm = 463
-    case i32AddI32AddImmBrIfI32GtUImm = 464
-    case i32MulI32Add = 465
-    case i64XorI64Xor = 466
-    case i32LoadI32Mul = 467
-    case i32AddImmI32Load8U = 468
-    case i32ShlImmI32Xor = 469
-    case i32StoreI32AddImm = 470
-    case copyI32AddImm = 471
-    case i32AddImmI32LtUImm = 472
-    case memoryCopyBr = 473
-    case i32XorI32Xor = 474
-    case i32LoadI32Store = 475
-    case copyCopy = 476
-    case brIfNezI32AddImm = 477
-    case i32AddF64Load = 478
-    case brIfI32EqzBrIfNez = 479
-    case i32AddImmReturn = 480
-    case i32AndI32ShlImm = 481
-    case i32AddImmI32Load = 482
-    case const32Br = 483
-    case copyI32ShlImm = 484
-    case i64XorImmI64And = 485
-    case i32Load8UBrIfI32Eqz = 486
-    case i64AndI64Xor = 487
-    case i64RotlImmI64Xor = 488
-    case i32AddI32Load8U = 489
-    case i32AddI32Store = 490
-    case const32I32AddImm = 491
-    case i32AddImmI32Add = 492
-    case f64LoadF64Lt = 493
-    case i32ShrUImmI32AndImm = 494
-    case i64MulI64Add = 495
-    case i32AddImmI32Store = 496
-    case i32XorImmI32AddImm = 497
-    case i32AddImmI32And = 498
-    case i32AddImmI32XorImm = 499
-    case i32Load8UBrIfNez = 500
-    case brIfI32LtUImmConst32 = 501
-    case i64AddI64ShrUImm = 502
-    case i64XorI64Add = 503
-    case i32AddImmBrIfI32GtUImmI32AddImm = 504
-    case i32AddImmReturnValue = 505
-    case i32AddCopy = 506
-    case i32LoadI32SubImm = 507
-    case i32AddImmI32AddImmBrIfI32NeImm = 508
-    case i64AddI64RotlImm = 509
-    case i64XorI64ShlImm = 510
-    case i32RemUImmI32AddImm = 511
-    case copyI32Load = 512
-    case i64XorI64XorImm = 513
-    case i32SubImmI32Load = 514
-    case i32SubImmBrIfI32LtS = 515
-    case copyBrIfNez = 516
-    case i32StoreCopy = 517
-    case i32LoadBrIfNez = 518
-    case i32LoadI32Load8U = 519
-    case brIfI32EqImmBrTable = 520
-    case i32AddImmBrUnlessI32NeImm = 521
-    case i32AndImmI32XorImm = 522
-    case selectI32ShrUImm = 523
-    case brUnlessI32NeImmI32Load8U = 524
-    case i32Load8UCopy = 525
-    case i32XorI32AndImm = 526
-    case i32AndImmSelect = 527
-    case i32AddImmI32AndImm = 528
-    case i32ShrUImmI32Xor = 529
-    case i32AndImmI32ShrUImm = 530
-    case i32Load16SI32Mul = 531
-    case i32XorImmI32ShrUImm = 532
-    case i32Load16SI32Load16S = 533
-    case i32LoadI32AddImm = 534
-    case copyI32ShrUImm = 535
-    case brIfI32EqzI32Load = 536
-    case i32Load16UI32AndImm = 537
-    case i32MulCopy = 538
-    case i32Load8UI32AndImm = 539
-    case brIfI32EqI32Load = 540
-    case i32LoadI32Load16U = 541
-    case i32Load16UI32Load16U = 542
-    case i32AndImmI32Mul = 543
-    case i32Load16UI32Mul = 544
-    case i32AndImmBrIfI32Eq = 545
-    case i32AndImmI32Xor = 546
-    case i32XorBrIfI32Eqz = 547
-    case i32GtSSelect = 548
-    case i32AndImmBrIfI32LeUImm = 549
-    case i32OrImmBrUnlessI32EqImm = 550
-    case i32StoreBr = 551
-    case i32AddI32GtS = 552
-    case selectI32Add = 553
-    case selectI32GtS = 554
-    case i32XorImmI32AndImm = 555
+    case seqI32XorI32RotlImmA = 436
+    case seqI32AddI32XorA = 437
+    case seqI32RotlImmI32AddA = 438
+    case seqI32ShlImmI32AddB = 439
+    case seqI64XorI64RotlImmA = 440
+    case seqI32LoadI32Load = 441
+    case seqI32AddImmCopy = 442
+    case seqI32MulImmI32AddImmA = 443
+    case seqI32AddImmI32RemUImmA = 444
+    case seqI32AddImmBrIfNezCond = 445
+    case seqI32AddI32LoadAddr = 446
+    case seqConst32I32Load = 447
+    case seqI32LoadBrTableIndex = 448
+    case seqI32AddImmI32AddImmBrIfI32LtU = 449
+    case seqCopyCallLocalBase = 450
+    case seqI32AddImmI32Store8Addr = 451
+    case seqI32Store8I32Add = 452
+    case seqI32AddBrIfI32LtUImmA = 453
+    case seqI64RotlImmI64AddA = 454
+    case seqI32AddI32Add = 455
+    case seqI32RemUImmI32MulImmA = 456
+    case seqI32AddImmI32AddImm = 457
+    case seqI32StoreI32Load = 458
+    case seqI32AddImmCallLocalBase = 459
+    case seqConst32BrIfI32LtUImm = 460
+    case seqI32AddI32AddImmBrIfI32GtUImm = 461
+    case seqI32LoadI32AddA = 462
+    case seqI32LoadI32MulB = 463
+    case seqI32AddImmI32Load8UAddr = 464
+    case seqI64AddI64XorA = 465
+    case seqI32MulI32AddB = 466
+    case seqI32ShlImmI32XorB = 467
+    case seqI32StoreI32AddImm = 468
+    case seqI32AddImmI32LtUImmA = 469
+    case seqI32AddI32AddImm = 470
+    case seqMemoryCopyBr = 471
+    case seqCopyCopy = 472
+    case seqBrIfNezI32AddImm = 473
+    case seqI32RotlImmI32AddB = 474
+    case seqCopyI32AddImm = 475
+    case seqI32AddF64LoadAddr = 476
+    case seqBrIfI32EqzBrIfNez = 477
+    case seqI32AddImmReturn = 478
+    case seqI32AndI32ShlImmA = 479
+    case seqI32LoadI32StoreValue = 480
+    case seqConst32Br = 481
+    case seqI64AddI64XorB = 482
+    case seqI64XorImmI64AndB = 483
+    case seqI32Load8UBrIfI32EqzA = 484
+    case seqI32AddI32AddImmA = 485
+    case seqCopyCallLocal = 486
+    case seqI64XorI64XorB = 487
+    case seqConst32I32AddImm = 488
+    case seqCopyI32ShlImm = 489
+    case seqI32XorI32Xor = 490
+    case seqI32AddI32Load8UAddr = 491
+    case seqF64LoadF64LtB = 492
+    case seqI32AddI32Xor = 493
+    case seqI32ShrUImmI32AndImmA = 494
+    case seqI64MulI64AddB = 495
+    case seqI32AddImmI32AndB = 496
+    case seqI32Load8UBrIfNezCond = 497
+    case seqBrIfI32LtUImmConst32 = 498
+    case seqI32AddImmBrIfI32GtUImmI32AddImm = 499
+    case seqI32AddImmReturnValueSrc = 500
+    case seqI32LoadI32AddB = 501
+    case seqI32AddCopy = 502
+    case seqI32AddI32StoreValue = 503
+    case seqI32AddImmI32AddImmBrIfI32NeImm = 504
+    case seqI64AddI64RotlImmA = 505
+    case seqI32RemUImmI32AddImm = 506
+    case seqI32LoadI32SubImm = 507
+    case seqI32SubImmI32Load = 508
+    case seqI32SubImmBrIfI32LtS = 509
+    case seqI32AddImmI32LoadAddr = 510
+    case seqI32LtUImmI32AddB = 511
+    case seqI64XorI64ShlImmA = 512
+    case seqI64AndI64XorA = 513
+    case seqI32AndI32AndImmA = 514
+    case seqI32XorI32StoreValue = 515
+    case seqI32AddI32AddB = 516
+    case seqI32AddI32XorB = 517
+    case seqI32AddImmI32XorImmA = 518
+    case seqI32AddI32AddA = 519
+    case seqI32AddImmI32StoreValue = 520
+    case seqI32LoadBrIfI32LtSA = 521
+    case seqI32RotlImmI32Add = 522
+    case seqI32AddImmI32Load = 523
+    case seqI64RotlImmI64RotlImm = 524
+    case seqI32OrI32ShlImmA = 525
+    case seqI64XorI64XorImm = 526
+    case seqI32XorI32XorA = 527
+    case seqI32XorI32ShlImm = 528
+    case seqI32ShlImmI32And = 529
+    case seqI32RotlImmI32RotlImm = 530
+    case seqI64AddI64ShrUImmA = 531
+    case seqI32AndImmBrIfI32EqzA = 532
+    case seqI32OrImmI32AddImmA = 533
+    case seqI32LoadBrIfI32GtUImmA = 534
+    case seqI32AndImmBrUnlessI32EqzA = 535
+    case seqI64RotlImmI64XorA = 536
+    case seqI32StoreCopy = 537
+    case seqI32AddF64StoreAddr = 538
+    case seqI64XorI64ShrUImmA = 539
+    case seqI32XorImmI32AddImm = 540
+    case seqI32AndImmI32OrB = 541
+    case seqI64ShrUImmI64AddB = 542
+    case seqI32LtUImmI32OrB = 543
+    case seqConst32I32AndImm = 544
+    case seqI32XorImmI32AndB = 545
+    case seqI32LoadI32AddImmA = 546
+    case seqI32AddImmI32AddA = 547
+    case seqF64LtBrIfNezCond = 548
+    case seqF64LoadI32OrImm = 549
+    case seqF64LtBrIfI32EqzA = 550
+    case seqI32OrImmI32ShlImmA = 551
+    case seqCopyConst32 = 552
+    case seqI32ShlImmBrIfI32LeSA = 553
+    case seqI64AddI64AndImm = 554
+    case seqF64StoreCopy = 555
+    case seqI32XorI32RotlImm = 556
+    case seqI64XorI64XorA = 557
+    case seqCopyI32Load = 558
+    case seqI64OrI64AndImmA = 559
+    case seqI64ShlImmI64AndImmA = 560
+    case seqI64XorI64Xor = 561
+    case seqI64LoadI64Load = 562
+    case seqI64AddI64StoreValue = 563
+    case seqI32AddI32Load16UAddr = 564
+    case seqCopyBrIfNez = 565
+    case seqI32LoadI32XorImmA = 566
+    case seqI64LoadI64XorB = 567
+    case seqI64RotlImmI64AddB = 568
+    case seqI32AndI32ShrUImmA = 569
+    case seqI32XorImmI32AddImmA = 570
+    case seqI32XorImmI32ShrUImmA = 571
+    case seqI32OrI32AddImm = 572
+    case seqI32ShrUImmI32AddImm = 573
+    case seqI64AndI64Xor = 574
+    case seqI64RotlImmI64XorB = 575
+    case seqI64XorI64AddA = 576
+    case seqI32AddImmBrIfI32GtUImmA = 577
+    case seqI32StoreI32Add = 578
+    case seqI32StoreI32Xor = 579
+    case seqI64ShlImmI64ShrUImm = 580
+    case seqI64ShrUImmI64OrB = 581
+    case seqI64LoadI64AddB = 582
+    case seqI32AddI64LoadAddr = 583
+    case seqI32AddImmI32AddB = 584
+    case seqI32StoreBrIfNez = 585
+    case seqCopyI32LoadAddr = 586
+    case seqI32LoadI32Store = 587
+    case seqI32LoadBrIfNezCond = 588
+    case seqI32AddImmI32Add = 589
+    case seqI32LoadI32Load8UAddr = 590
+    case seqBrIfI32EqImmBrTable = 591
+    case seqI32AddImmBrUnlessI32NeImm = 592
+    case seqI32AndImmI32XorImmA = 593
+    case seqSelectI32ShrUImmA = 594
+    case seqBrUnlessI32NeImmI32Load8U = 595
+    case seqI32Load8UCopy = 596
+    case seqI32XorI32AndImmA = 597
+    case seqI32AndImmSelectCond = 598
+    case seqI32AddImmI32AndImmA = 599
+    case seqI32XorImmI32ShrUImm = 600
+    case seqI32AndImmI32ShrUImm = 601
+    case seqI32Load16SI32Load16S = 602
+    case seqI32Load16SI32MulB = 603
+    case seqI32MulI32AddA = 604
+    case seqCopyI32ShrUImmA = 605
+    case seqBrIfI32EqzI32Load = 606
+    case seqI32MulCopy = 607
+    case seqBrIfI32EqI32Load = 608
+    case seqI32LoadI32Load16UAddr = 609
+    case seqI32Load16UI32Load16U = 610
+    case seqI32AndImmI32MulB = 611
+    case seqI32Load16UI32MulB = 612
+    case seqI32Load16UI32AndImm = 613
+    case seqI32AndImmBrIfI32EqB = 614
+    case seqI32AndImmI32XorB = 615
+    case seqI32Load8UI32AndImm = 616
+    case seqI32XorBrIfI32EqzA = 617
+    case seqI32ShrUImmI32XorB = 618
+    case seqI32AndImmBrIfI32LeUImmA = 619
+    case seqI32OrImmBrUnlessI32EqImmA = 620
+    case seqI32ShrUImmI32XorA = 621
+    case seqI32StoreBr = 622
+    case seqI32AddI32GtSA = 623
+    case seqI32GtSSelectB = 624
+    case seqI32GtSSelectCond = 625
+    case seqSelectI32AddA = 626
+    case seqSelectI32GtS = 627
+    case seqI32AddImmCallLocal = 628
+    case seqI32AddImmBrIfI32EqImm = 629
+    case seqI32Load8UBrUnlessI32EqzA = 630
+    case seqI32AndImmBrIfI32LtUImmA = 631
+    case seqI32StoreConst32 = 632
+    case seqI32StoreReturnValue = 633
+    case seqI32XorImmI32AndImm = 634
+    case seqCopyBr = 635
+    case seqConst32I32LoadBrTableIndex = 636
+    case seqI32AddImmI32Store8AddrI32AddBrIfI32LtUImmA = 637
+    case seqI32AddImmCopyCallLocalBase = 638
+    case seqI32RotlImmI32AddAI32XorAI32RotlImmA = 639
+    case seqConst32BrIfI32LtUImmConst32I32AddImm = 640
+    case seqI32AddI32AddImmBrIfI32GtUImmI32AddImmReturnValueSrc = 641
+    case seqConst32I32AddImmCallLocalBase = 642
+    case seqI32MulImmI32AddImmAI32RemUImmAI32MulImmA = 643
+    case seqI32RemUImmI32MulImmAI32AddImmAI32RemUImmA = 644
+    case seqCopyI32AddImmBrIfNezCondI32AddImm = 645
+    case seqBrIfNezI32AddImmReturn = 646
+    case seqI32XorI32RotlImmAI32AddAI32XorA = 647
+    case seqI32AddI32XorAI32RotlImmAI32AddA = 648
+    case seqI32StoreI32AddImmI32AddImmBrIfI32LtU = 649
+    case seqI32AddImmI32Load8UAddrBrIfI32EqzA = 650
+    case seqI32AddI32LoadAddrI32LoadI32MulB = 651
+    case seqI32AddI32AddI32LoadAddrI32Load = 652
+    case seqI32AddImmI32RemUImmAI32MulImmAI32AddImmA = 653
+    case seqI32AddImmI32RemUImmAI32AddImmBrIfNezCond = 654
+    case seqI32AddImmCopyCopyCallLocal = 655
+    case seqI32LoadI32AddAI32AddImmCopy = 656
+    case seqI32LoadI32AddAI32AddImmAI32AddImm = 657
+    case seqI32LoadI32AddAI32AddImmACopy = 658
+    case seqI64RotlImmI64AddAI64XorAI64RotlImmA = 659
+    case seqI32LoadI32LoadI32MulBI32AddB = 660
+    case seqI32LoadI32MulBI32AddBI32Add = 661
+    case seqI32MulI32AddBI32AddI32LoadAddr = 662
+    case seqCopyI32ShlImmI32AddBF64LoadAddr = 663
+    case seqI64XorI64RotlImmAI64AddAI64XorA = 664
+    case seqI32SubImmI32LoadI32SubImmBrIfI32LtS = 665
+    case seqI32AddI32XorAI32RotlImmAI32AddB = 666
+    case seqI64AddI64XorAI64RotlImmAI64AddA = 667
+    case seqI32AndI32ShlImmAI32XorBI32XorA = 668
+    case seqI32OrI32ShlImmAI32XorBI32ShlImm = 669
+    case seqI32XorI32ShlImmI32AndI32ShlImmA = 670
+    case seqI32AddF64LoadAddrF64LtBBrIfI32EqzA = 671
+    case seqI32AddF64LoadAddrI32OrImmI32ShlImmA = 672
+    case seqI32OrImmI32ShlImmAI32AddBF64LoadAddr = 673
+    case seqI32ShlImmI32AddBF64StoreAddrCopy = 674
+    case seqF64StoreCopyI32ShlImmBrIfI32LeSA = 675
+    case seqI32AddI32AddImmI32LtUImmAI32AddB = 676
+    case seqI32AddImmI32Load8UAddrBrIfNezCond = 677
+    case seqI32AddImmI32AddImmCopyCallLocalBase = 678
+    case seqI32AddImmI32AddImmCopyCallLocal = 679
+    case seqI32AddImmCopyCallLocal = 680
+    case seqI32AndI32ShlImmAI32XorBI32RotlImm = 681
+    case seqI32XorI32XorI32XorI32Xor = 682
+    case seqI32XorI32RotlImmI32RotlImm = 683
+    case seqI32LoadI32StoreValueI32LoadI32StoreValue = 684
+    case seqI32AddImmI32AddImmI32LoadAddrBrIfI32LtSA = 685
+    case seqI32RotlImmI32AddBI32AddAI32Xor = 686
+    case seqI32AddI32XorBI32RotlImmAI32AddA = 687
+    case seqI64AddI64XorBI64RotlImmAI64RotlImm = 688
+    case seqI32ShlImmI32AddBI32Load16UAddr = 689
+    case seqI64MulI64AddBI64ShrUImmAI64AddB = 690
+    case seqI32AddI32XorAI32RotlImmA = 691
+    case seqI32XorI32RotlImmAI32AddBI32XorA = 692
+    case seqI32ShlImmI32AddBI32LoadAddr = 693
+    case seqI64XorI64XorImmI64AndBI64XorA = 694
+    case seqI32AddImmI32AddImmI32LoadI32XorImmA = 695
+    case seqI32AddImmI32AndBI32AndImmABrIfI32EqzA = 696
+    case seqI32LoadI32XorImmAI32AddImmI32AndB = 697
+    case seqI32RotlImmI32AddAI32AddBI32XorA = 698
+    case seqI32AddImmBrTableIndex = 699
+    case seqI64AddI64XorBI64RotlImmAI64AddA = 700
+    case seqConst32I32Extend8S = 701
+    case seqI32Extend8SI32AddImmA = 702
+    case seqI32RotlImmI32AddBI32XorAI32RotlImmA = 703
+    case seqI32RotlImmI32AndBI32ShlImmA = 704
+    case seqI32XorI32XorACopySrc = 705
+    case seqI32XorI32XorAI32OrI32ShlImmA = 706
+    case seqI32ShlI32AndImmABrUnlessI32EqzA = 707
+    case seqI32LoadBrIfI32GtUImmAI32Shl = 708
+    case seqI32AddImmI32AddBI32Load8UAddr = 709
+    case seqConst32I32AndImmBrIfI32NeImmA = 710
+    case seqI32AddI32XorI32RotlImmAI32AddA = 711
+    case seqI32ShlImmI32AddBF64LoadAddrF64LtB = 712
+    case seqF64LoadF64LtBBrIfNezCond = 713
+    case seqI64AndImmI64XorImmAI64AndB = 714
+    case seqCopyI32SubImmAI32Load = 715
+    case seqI32AddImmBrUnlessI32GeSA = 716
+    case seqI32SubImmI32ShlImmI32AddB = 717
+    case seqI32ShlImmI32AddBCopy = 718
+    case seqI32SubImmBrIfI32LtSI32AddImm = 719
+    case seqI64XorI64ShlImmAI64AndImmA = 720
+    case seqI32AddI32XorI32RotlImmAI32AddB = 721
+    case seqI32StoreI32LoadI32StoreValueI32Load = 722
+    case seqI32AddF64LoadAddrF64LtBBrIfNezCond = 723
+    case seqF64LtBrIfI32EqzACopyI32ShlImm = 724
+    case seqI64XorImmI64AndBI64XorAI64XorB = 725
+    case seqSelectReturn = 726
+    case seqI32StoreI32Load8U = 727
+    case seqI32XorImmI32AddImmAI32XorImmAI32ShrUImmA = 728
+    case seqI32StoreI32AddImmI32StoreAddrCopy = 729
+    case seqCopyBrIfI32LeSA = 730
+    case seqBrUnlessI32GeSI32StoreI32AddImm = 731
+    case seqI32StoreCopyCopy = 732
+    case seqI32StoreCopyBrIfNez = 733
+    case seqCopyI32LoadAddrI32StoreCopy = 734
+    case seqI32Load8UI32EqImmA = 735
+    case seqI32Load8UI32AddImmABrIfI32GtUImmA = 736
+    case seqI32OrI32AddBI32AddImm = 737
+    case seqI32EqImmI32AddImmI32LtUImmA = 738
+    case seqI32AddImmI32LtUImmAI32OrB = 739
+    case seqI32AddImmI32LtUImmAI32OrImmI32AddImmA = 740
+    case seqI32LtUImmI32AddBI32Load8U = 741
+    case seqI32LtUImmI32AddBI32StoreValue = 742
+    case seqI32LtUImmI32AddBCopyCallLocalBase = 743
+    case seqI32OrImmI32AddImmAI32LtUImmAI32AddB = 744
+    case seqI32OrImmI32AddImmAI32LtUImmAI32OrB = 745
+    case seqI32LtUImmI32OrBReturn = 746
+    case seqI32Store8I32AddImmBrIfI32NeImm = 747
+    case seqI32LoadI32LoadI32AddAI32Load8UAddr = 748
+    case seqI32AddImmI32LtUImmASelectCond = 749
+    case seqI32AddI32Load8UAddrI32OrImmAI32AddImmA = 750
+    case seqI32AddImmBrIfI32GtUImmACopyCallLocalBase = 751
+    case seqI64AddI64XorAI64RotlImmA = 752
+    case seqI64XorI64ShlImmAI64ShrUImmI64OrB = 753
+    case seqI64ShrUImmI64OrBI64AndImmA = 754
+    case seqI64XorI64RotlImmAI64RotlImmI64XorA = 755
+    case seqI32AddImmBrUnlessI32NeImmI32Load8UCopy = 756
+    case seqI32Load8UCopyBrIfNezI32AddImm = 757
+    case seqI32Load16SI32Load16SI32MulBI32AddA = 758
+    case seqCopyI32ShrUImmAI32AndImmAI32ShrUImm = 759
+    case seqI32AddI32AddImmBrIfNezCond = 760
+    case seqI32AddI32AddImmI32AddI32AddImm = 761
+    case seqI32AddImmI32AddI32AddImmBrIfNezCond = 762
+    case seqI32AndImmI32MulBI32AddBI32AddImm = 763
+    case seqI32AndImmI32ShrUImmI32AndImmAI32MulB = 764
+    case seqI32Load16UI32Load16UI32MulBCopy = 765
+    case seqI32MulCopyCopyI32ShrUImmA = 766
+    case seqI32MulI32AddAI32AddImmI32Add = 767
+    case seqI32LoadI32Load16UAddrI32AndImmBrIfI32EqB = 768
+    case seqI32AndImmBrIfI32EqBI32LoadBrIfNezCond = 769
+    case seqI32AndImmI32XorBBrIfI32EqzAI32Load = 770
+    case seqI32LoadI32Load8UAddrI32AndImmI32XorB = 771
+    case seqBrIfI32EqzI32LoadBrIfNezCond = 772
+    case seqSelectI32ShrUImmAI32AndImmAI32XorImmA = 773
+    case seqConst32I32AddImmI32AndImmABrIfI32LeUImmA = 774
+    case seqI32AndImmSelectCondI32ShrUImmAI32AndImmA = 775
+    case seqI32XorI32AndImmASelectCondI32ShrUImmA = 776
+    case seqI32ShrUImmI32AndImmAI32XorImmAI32ShrUImm = 777
+    case seqI32ShrUImmI32XorBI32AndImmASelectCond = 778
+    case seqCopyI32AddImmBrIfNezCond = 779
+    case seqI32AddI32AddImmCopyI32AddImm = 780
+    case seqI32GtSSelectBI32AddAI32AddImm = 781
+    case seqI32GtSSelectCondI32GtSSelectB = 782
+    case seqI32LoadI32AddAI32GtSASelectCond = 783
+    case seqI32AndImmI32XorImmAI32ShrUImmI32XorB = 784
+    case seqI32AddImmI32AddImmI32AddImmBrIfI32EqImm = 785
+    case seqI32AddImmI32AddImmI32AddImmCallLocal = 786
+    case seqI32AddImmI32AddImmI32AddImmI32AddImm = 787
+    case seqI32LoadI32AddImmAI32StoreValueI32Load = 788
+    case seqI32LoadI32Load8UAddrBrUnlessI32EqzA = 789
+    case seqI32ShlImmI32AddBI32LoadAddrI32AddImmA = 790
+    case seqI32StoreI32LoadI32Load8UAddrBrIfNezCond = 791
+    case seqConst32I32AddImmI32AndImmABrIfI32LtUImmA = 792
+    case seqI32AddImmI32AddImmBrIfNezCond = 793
+    case seqI32LoadI32AddImmAI32StoreValueConst32 = 794
+    case seqI32StoreConst32Br = 795
+    case seqI32AddImmBrIfI32EqImmBrTable = 796
+    case seqI32LoadI32AddImmAI32StoreValueBr = 797
+    case seqI32XorImmI32ShrUImmI32XorAI32AndImmA = 798
+    case seqI32XorImmI32ShrUImmI32XorBI32AndImmA = 799
+    case seqI32StoreCopyCopyCopy = 800
+    case seqI32ShlImmI32AddBI32StoreAddrCopy = 801
+    case seqCopyCopyCopyBr = 802
+    case seqI32Store16I32AddImmI32AddImm = 803
+    case seqConst32I32Add = 804
+    case seqI32AddI32ShlImmAI32AddB = 805
+    case seqI32StoreI32AddImmI32AddImmBrIfI32Ne = 806
+    case seqConst32I32AddImmBrTableIndex = 807
+    case seqI32AndImmBrIfI32LtUImmAConst32I32AddImm = 808
+    case seqI32AndImmI32XorImmAI32ShrUImmI32XorA = 809
+    case seqI32ShrUImmI32XorAI32AndImmASelectCond = 810
+    case seqCopyBrUnlessI32Eqz = 811
+    case seqI32AddImmI32AndImmABrIfI32GtUImmA = 812
+    case seqI32AndImmCopyCopy = 813
+    case seqBrIfI32EqzBrIfI32EqzI32Load = 814
+    case seqBrIfI32GtUImmI32LoadI32AddImmA = 815
+    case seqI32AddImmI32AddImmI32AddImmBrIfNezCond = 816
+    case seqI32AddI32Store16Value = 817
+    case seqBrIfNezI32StoreI32AddImm = 818
+    case seqCopyCopyI32Load16SAddrI32Load16S = 819
+    case seqCopyCopyI32Load16UAddrI32Load16U = 820
+    case seqI32AddImmBrIfNezCondI32StoreI32AddImm = 821
+    case seqI32Load16SI32MulA = 822
+    case seqI32Load16UI32AddA = 823
+    case seqI32Load16UI32SubA = 824
+    case seqI32MulI32StoreValueI32AddImm = 825
+    case seqI32MulI32AddAI32AddImmI32AddImm = 826
+    case seqI32StoreI32AddImmI32AddImmI32AddImm = 827
+    case seqI32SubI32Store16Value = 828
+    case seqI32EqSelectCond = 829
+    case seqCopyCopyI32ShrUImmAI32XorB = 830
+    case seqI32AndImmI32ShrUImmI32EqB = 831
+    case seqI32AndImmI32XorImmAI32AndImm = 832
+    case seqI32AndImmI32XorImmAI32AndImmI32ShrUImm = 833
 }
 
 extension Op {
@@ -1007,128 +1285,406 @@ extension Op {
         "i32.add_imm+br_if_i32.le_u_imm",
         "i32.add_imm+br_if_i32.ge_s_imm",
         "i32.add_imm+br_if_i32.ge_u_imm",
-        "i32.xor+i32.rotl_imm",
-        "i32.add+i32.xor",
-        "i32.rotl_imm+i32.add",
-        "i32.shl_imm+i32.add",
-        "copy+call_local",
-        "i64.xor+i64.rotl_imm",
-        "i32.add+i32.add",
-        "i32.load+i32.load",
-        "i32.add_imm+copy",
-        "i32.mul_imm+i32.add_imm",
-        "i64.add+i64.xor",
-        "i32.add_imm+i32.rem_u_imm",
-        "i32.add+i32.load",
-        "i32.load+i32.add",
-        "i32.add+i32.add_imm",
-        "i64.rotl_imm+i64.add",
-        "i32.add_imm+br_if_nez",
-        "const32+i32.load",
-        "i32.load+br_table",
-        "i32.add_imm+i32.add_imm+br_if_i32.lt_u",
-        "i32.add_imm+i32.add_imm",
-        "i32.add_imm+i32.store8",
-        "i32.store8+i32.add",
-        "i32.add+br_if_i32.lt_u_imm",
-        "i32.rem_u_imm+i32.mul_imm",
-        "i32.add_imm+call_local",
-        "i32.store+i32.load",
-        "const32+br_if_i32.lt_u_imm",
-        "i32.add+i32.add_imm+br_if_i32.gt_u_imm",
-        "i32.mul+i32.add",
-        "i64.xor+i64.xor",
-        "i32.load+i32.mul",
-        "i32.add_imm+i32.load8_u",
-        "i32.shl_imm+i32.xor",
-        "i32.store+i32.add_imm",
-        "copy+i32.add_imm",
-        "i32.add_imm+i32.lt_u_imm",
-        "memory_copy+br",
-        "i32.xor+i32.xor",
-        "i32.load+i32.store",
-        "copy+copy",
-        "br_if_nez+i32.add_imm",
-        "i32.add+f64.load",
-        "br_if_i32.eqz+br_if_nez",
-        "i32.add_imm+return",
-        "i32.and+i32.shl_imm",
-        "i32.add_imm+i32.load",
-        "const32+br",
-        "copy+i32.shl_imm",
-        "i64.xor_imm+i64.and",
-        "i32.load8_u+br_if_i32.eqz",
-        "i64.and+i64.xor",
-        "i64.rotl_imm+i64.xor",
-        "i32.add+i32.load8_u",
-        "i32.add+i32.store",
-        "const32+i32.add_imm",
-        "i32.add_imm+i32.add",
-        "f64.load+f64.lt",
-        "i32.shr_u_imm+i32.and_imm",
-        "i64.mul+i64.add",
-        "i32.add_imm+i32.store",
-        "i32.xor_imm+i32.add_imm",
-        "i32.add_imm+i32.and",
-        "i32.add_imm+i32.xor_imm",
-        "i32.load8_u+br_if_nez",
-        "br_if_i32.lt_u_imm+const32",
-        "i64.add+i64.shr_u_imm",
-        "i64.xor+i64.add",
-        "i32.add_imm+br_if_i32.gt_u_imm+i32.add_imm",
-        "i32.add_imm+return_value",
-        "i32.add+copy",
-        "i32.load+i32.sub_imm",
-        "i32.add_imm+i32.add_imm+br_if_i32.ne_imm",
-        "i64.add+i64.rotl_imm",
-        "i64.xor+i64.shl_imm",
-        "i32.rem_u_imm+i32.add_imm",
-        "copy+i32.load",
-        "i64.xor+i64.xor_imm",
-        "i32.sub_imm+i32.load",
-        "i32.sub_imm+br_if_i32.lt_s",
-        "copy+br_if_nez",
-        "i32.store+copy",
-        "i32.load+br_if_nez",
-        "i32.load+i32.load8_u",
-        "br_if_i32.eq_imm+br_table",
-        "i32.add_imm+br_unless_i32.ne_imm",
-        "i32.and_imm+i32.xor_imm",
-        "select+i32.shr_u_imm",
-        "br_unless_i32.ne_imm+i32.load8_u",
-        "i32.load8_u+copy",
-        "i32.xor+i32.and_imm",
-        "i32.and_imm+select",
-        "i32.add_imm+i32.and_imm",
-        "i32.shr_u_imm+i32.xor",
-        "i32.and_imm+i32.shr_u_imm",
-        "i32.load16_s+i32.mul",
-        "i32.xor_imm+i32.shr_u_imm",
-        "i32.load16_s+i32.load16_s",
-        "i32.load+i32.add_imm",
-        "copy+i32.shr_u_imm",
-        "br_if_i32.eqz+i32.load",
-        "i32.load16_u+i32.and_imm",
-        "i32.mul+copy",
-        "i32.load8_u+i32.and_imm",
-        "br_if_i32.eq+i32.load",
-        "i32.load+i32.load16_u",
-        "i32.load16_u+i32.load16_u",
-        "i32.and_imm+i32.mul",
-        "i32.load16_u+i32.mul",
-        "i32.and_imm+br_if_i32.eq",
-        "i32.and_imm+i32.xor",
-        "i32.xor+br_if_i32.eqz",
-        "i32.gt_s+select",
-        "i32.and_imm+br_if_i32.le_u_imm",
-        "i32.or_imm+br_unless_i32.eq_imm",
-        "i32.store+br",
-        "i32.add+i32.gt_s",
-        "select+i32.add",
-        "select+i32.gt_s",
-        "i32.xor_imm+i32.and_imm",
+        "i32.xor;i32.rotl_imm:a",
+        "i32.add;i32.xor:a",
+        "i32.rotl_imm;i32.add:a",
+        "i32.shl_imm;i32.add:b",
+        "i64.xor;i64.rotl_imm:a",
+        "i32.load;i32.load",
+        "i32.add_imm;copy",
+        "i32.mul_imm;i32.add_imm:a",
+        "i32.add_imm;i32.rem_u_imm:a",
+        "i32.add_imm;br_if_nez:cond",
+        "i32.add;i32.load:addr",
+        "const32;i32.load",
+        "i32.load;br_table:index",
+        "i32.add_imm;i32.add_imm+br_if_i32.lt_u",
+        "copy;call_local:base",
+        "i32.add_imm;i32.store8:addr",
+        "i32.store8;i32.add",
+        "i32.add;br_if_i32.lt_u_imm:a",
+        "i64.rotl_imm;i64.add:a",
+        "i32.add;i32.add",
+        "i32.rem_u_imm;i32.mul_imm:a",
+        "i32.add_imm;i32.add_imm",
+        "i32.store;i32.load",
+        "i32.add_imm;call_local:base",
+        "const32;br_if_i32.lt_u_imm",
+        "i32.add;i32.add_imm+br_if_i32.gt_u_imm",
+        "i32.load;i32.add:a",
+        "i32.load;i32.mul:b",
+        "i32.add_imm;i32.load8_u:addr",
+        "i64.add;i64.xor:a",
+        "i32.mul;i32.add:b",
+        "i32.shl_imm;i32.xor:b",
+        "i32.store;i32.add_imm",
+        "i32.add_imm;i32.lt_u_imm:a",
+        "i32.add;i32.add_imm",
+        "memory_copy;br",
+        "copy;copy",
+        "br_if_nez;i32.add_imm",
+        "i32.rotl_imm;i32.add:b",
+        "copy;i32.add_imm",
+        "i32.add;f64.load:addr",
+        "br_if_i32.eqz;br_if_nez",
+        "i32.add_imm;return",
+        "i32.and;i32.shl_imm:a",
+        "i32.load;i32.store:value",
+        "const32;br",
+        "i64.add;i64.xor:b",
+        "i64.xor_imm;i64.and:b",
+        "i32.load8_u;br_if_i32.eqz:a",
+        "i32.add;i32.add_imm:a",
+        "copy;call_local",
+        "i64.xor;i64.xor:b",
+        "const32;i32.add_imm",
+        "copy;i32.shl_imm",
+        "i32.xor;i32.xor",
+        "i32.add;i32.load8_u:addr",
+        "f64.load;f64.lt:b",
+        "i32.add;i32.xor",
+        "i32.shr_u_imm;i32.and_imm:a",
+        "i64.mul;i64.add:b",
+        "i32.add_imm;i32.and:b",
+        "i32.load8_u;br_if_nez:cond",
+        "br_if_i32.lt_u_imm;const32",
+        "i32.add_imm+br_if_i32.gt_u_imm;i32.add_imm",
+        "i32.add_imm;return_value:src",
+        "i32.load;i32.add:b",
+        "i32.add;copy",
+        "i32.add;i32.store:value",
+        "i32.add_imm;i32.add_imm+br_if_i32.ne_imm",
+        "i64.add;i64.rotl_imm:a",
+        "i32.rem_u_imm;i32.add_imm",
+        "i32.load;i32.sub_imm",
+        "i32.sub_imm;i32.load",
+        "i32.sub_imm;br_if_i32.lt_s",
+        "i32.add_imm;i32.load:addr",
+        "i32.lt_u_imm;i32.add:b",
+        "i64.xor;i64.shl_imm:a",
+        "i64.and;i64.xor:a",
+        "i32.and;i32.and_imm:a",
+        "i32.xor;i32.store:value",
+        "i32.add;i32.add:b",
+        "i32.add;i32.xor:b",
+        "i32.add_imm;i32.xor_imm:a",
+        "i32.add;i32.add:a",
+        "i32.add_imm;i32.store:value",
+        "i32.load;br_if_i32.lt_s:a",
+        "i32.rotl_imm;i32.add",
+        "i32.add_imm;i32.load",
+        "i64.rotl_imm;i64.rotl_imm",
+        "i32.or;i32.shl_imm:a",
+        "i64.xor;i64.xor_imm",
+        "i32.xor;i32.xor:a",
+        "i32.xor;i32.shl_imm",
+        "i32.shl_imm;i32.and",
+        "i32.rotl_imm;i32.rotl_imm",
+        "i64.add;i64.shr_u_imm:a",
+        "i32.and_imm;br_if_i32.eqz:a",
+        "i32.or_imm;i32.add_imm:a",
+        "i32.load;br_if_i32.gt_u_imm:a",
+        "i32.and_imm;br_unless_i32.eqz:a",
+        "i64.rotl_imm;i64.xor:a",
+        "i32.store;copy",
+        "i32.add;f64.store:addr",
+        "i64.xor;i64.shr_u_imm:a",
+        "i32.xor_imm;i32.add_imm",
+        "i32.and_imm;i32.or:b",
+        "i64.shr_u_imm;i64.add:b",
+        "i32.lt_u_imm;i32.or:b",
+        "const32;i32.and_imm",
+        "i32.xor_imm;i32.and:b",
+        "i32.load;i32.add_imm:a",
+        "i32.add_imm;i32.add:a",
+        "f64.lt;br_if_nez:cond",
+        "f64.load;i32.or_imm",
+        "f64.lt;br_if_i32.eqz:a",
+        "i32.or_imm;i32.shl_imm:a",
+        "copy;const32",
+        "i32.shl_imm;br_if_i32.le_s:a",
+        "i64.add;i64.and_imm",
+        "f64.store;copy",
+        "i32.xor;i32.rotl_imm",
+        "i64.xor;i64.xor:a",
+        "copy;i32.load",
+        "i64.or;i64.and_imm:a",
+        "i64.shl_imm;i64.and_imm:a",
+        "i64.xor;i64.xor",
+        "i64.load;i64.load",
+        "i64.add;i64.store:value",
+        "i32.add;i32.load16_u:addr",
+        "copy;br_if_nez",
+        "i32.load;i32.xor_imm:a",
+        "i64.load;i64.xor:b",
+        "i64.rotl_imm;i64.add:b",
+        "i32.and;i32.shr_u_imm:a",
+        "i32.xor_imm;i32.add_imm:a",
+        "i32.xor_imm;i32.shr_u_imm:a",
+        "i32.or;i32.add_imm",
+        "i32.shr_u_imm;i32.add_imm",
+        "i64.and;i64.xor",
+        "i64.rotl_imm;i64.xor:b",
+        "i64.xor;i64.add:a",
+        "i32.add_imm;br_if_i32.gt_u_imm:a",
+        "i32.store;i32.add",
+        "i32.store;i32.xor",
+        "i64.shl_imm;i64.shr_u_imm",
+        "i64.shr_u_imm;i64.or:b",
+        "i64.load;i64.add:b",
+        "i32.add;i64.load:addr",
+        "i32.add_imm;i32.add:b",
+        "i32.store;br_if_nez",
+        "copy;i32.load:addr",
+        "i32.load;i32.store",
+        "i32.load;br_if_nez:cond",
+        "i32.add_imm;i32.add",
+        "i32.load;i32.load8_u:addr",
+        "br_if_i32.eq_imm;br_table",
+        "i32.add_imm;br_unless_i32.ne_imm",
+        "i32.and_imm;i32.xor_imm:a",
+        "select;i32.shr_u_imm:a",
+        "br_unless_i32.ne_imm;i32.load8_u",
+        "i32.load8_u;copy",
+        "i32.xor;i32.and_imm:a",
+        "i32.and_imm;select:cond",
+        "i32.add_imm;i32.and_imm:a",
+        "i32.xor_imm;i32.shr_u_imm",
+        "i32.and_imm;i32.shr_u_imm",
+        "i32.load16_s;i32.load16_s",
+        "i32.load16_s;i32.mul:b",
+        "i32.mul;i32.add:a",
+        "copy;i32.shr_u_imm:a",
+        "br_if_i32.eqz;i32.load",
+        "i32.mul;copy",
+        "br_if_i32.eq;i32.load",
+        "i32.load;i32.load16_u:addr",
+        "i32.load16_u;i32.load16_u",
+        "i32.and_imm;i32.mul:b",
+        "i32.load16_u;i32.mul:b",
+        "i32.load16_u;i32.and_imm",
+        "i32.and_imm;br_if_i32.eq:b",
+        "i32.and_imm;i32.xor:b",
+        "i32.load8_u;i32.and_imm",
+        "i32.xor;br_if_i32.eqz:a",
+        "i32.shr_u_imm;i32.xor:b",
+        "i32.and_imm;br_if_i32.le_u_imm:a",
+        "i32.or_imm;br_unless_i32.eq_imm:a",
+        "i32.shr_u_imm;i32.xor:a",
+        "i32.store;br",
+        "i32.add;i32.gt_s:a",
+        "i32.gt_s;select:b",
+        "i32.gt_s;select:cond",
+        "select;i32.add:a",
+        "select;i32.gt_s",
+        "i32.add_imm;call_local",
+        "i32.add_imm;br_if_i32.eq_imm",
+        "i32.load8_u;br_unless_i32.eqz:a",
+        "i32.and_imm;br_if_i32.lt_u_imm:a",
+        "i32.store;const32",
+        "i32.store;return_value",
+        "i32.xor_imm;i32.and_imm",
+        "copy;br",
+        "const32;i32.load;br_table:index",
+        "i32.add_imm;i32.store8:addr;i32.add;br_if_i32.lt_u_imm:a",
+        "i32.add_imm;copy;call_local:base",
+        "i32.rotl_imm;i32.add:a;i32.xor:a;i32.rotl_imm:a",
+        "const32;br_if_i32.lt_u_imm;const32;i32.add_imm",
+        "i32.add;i32.add_imm+br_if_i32.gt_u_imm;i32.add_imm;return_value:src",
+        "const32;i32.add_imm;call_local:base",
+        "i32.mul_imm;i32.add_imm:a;i32.rem_u_imm:a;i32.mul_imm:a",
+        "i32.rem_u_imm;i32.mul_imm:a;i32.add_imm:a;i32.rem_u_imm:a",
+        "copy;i32.add_imm;br_if_nez:cond;i32.add_imm",
+        "br_if_nez;i32.add_imm;return",
+        "i32.xor;i32.rotl_imm:a;i32.add:a;i32.xor:a",
+        "i32.add;i32.xor:a;i32.rotl_imm:a;i32.add:a",
+        "i32.store;i32.add_imm;i32.add_imm+br_if_i32.lt_u",
+        "i32.add_imm;i32.load8_u:addr;br_if_i32.eqz:a",
+        "i32.add;i32.load:addr;i32.load;i32.mul:b",
+        "i32.add;i32.add;i32.load:addr;i32.load",
+        "i32.add_imm;i32.rem_u_imm:a;i32.mul_imm:a;i32.add_imm:a",
+        "i32.add_imm;i32.rem_u_imm:a;i32.add_imm;br_if_nez:cond",
+        "i32.add_imm;copy;copy;call_local",
+        "i32.load;i32.add:a;i32.add_imm;copy",
+        "i32.load;i32.add:a;i32.add_imm:a;i32.add_imm",
+        "i32.load;i32.add:a;i32.add_imm:a;copy",
+        "i64.rotl_imm;i64.add:a;i64.xor:a;i64.rotl_imm:a",
+        "i32.load;i32.load;i32.mul:b;i32.add:b",
+        "i32.load;i32.mul:b;i32.add:b;i32.add",
+        "i32.mul;i32.add:b;i32.add;i32.load:addr",
+        "copy;i32.shl_imm;i32.add:b;f64.load:addr",
+        "i64.xor;i64.rotl_imm:a;i64.add:a;i64.xor:a",
+        "i32.sub_imm;i32.load;i32.sub_imm;br_if_i32.lt_s",
+        "i32.add;i32.xor:a;i32.rotl_imm:a;i32.add:b",
+        "i64.add;i64.xor:a;i64.rotl_imm:a;i64.add:a",
+        "i32.and;i32.shl_imm:a;i32.xor:b;i32.xor:a",
+        "i32.or;i32.shl_imm:a;i32.xor:b;i32.shl_imm",
+        "i32.xor;i32.shl_imm;i32.and;i32.shl_imm:a",
+        "i32.add;f64.load:addr;f64.lt:b;br_if_i32.eqz:a",
+        "i32.add;f64.load:addr;i32.or_imm;i32.shl_imm:a",
+        "i32.or_imm;i32.shl_imm:a;i32.add:b;f64.load:addr",
+        "i32.shl_imm;i32.add:b;f64.store:addr;copy",
+        "f64.store;copy;i32.shl_imm;br_if_i32.le_s:a",
+        "i32.add;i32.add_imm;i32.lt_u_imm:a;i32.add:b",
+        "i32.add_imm;i32.load8_u:addr;br_if_nez:cond",
+        "i32.add_imm;i32.add_imm;copy;call_local:base",
+        "i32.add_imm;i32.add_imm;copy;call_local",
+        "i32.add_imm;copy;call_local",
+        "i32.and;i32.shl_imm:a;i32.xor:b;i32.rotl_imm",
+        "i32.xor;i32.xor;i32.xor;i32.xor",
+        "i32.xor;i32.rotl_imm;i32.rotl_imm",
+        "i32.load;i32.store:value;i32.load;i32.store:value",
+        "i32.add_imm;i32.add_imm;i32.load:addr;br_if_i32.lt_s:a",
+        "i32.rotl_imm;i32.add:b;i32.add:a;i32.xor",
+        "i32.add;i32.xor:b;i32.rotl_imm:a;i32.add:a",
+        "i64.add;i64.xor:b;i64.rotl_imm:a;i64.rotl_imm",
+        "i32.shl_imm;i32.add:b;i32.load16_u:addr",
+        "i64.mul;i64.add:b;i64.shr_u_imm:a;i64.add:b",
+        "i32.add;i32.xor:a;i32.rotl_imm:a",
+        "i32.xor;i32.rotl_imm:a;i32.add:b;i32.xor:a",
+        "i32.shl_imm;i32.add:b;i32.load:addr",
+        "i64.xor;i64.xor_imm;i64.and:b;i64.xor:a",
+        "i32.add_imm;i32.add_imm;i32.load;i32.xor_imm:a",
+        "i32.add_imm;i32.and:b;i32.and_imm:a;br_if_i32.eqz:a",
+        "i32.load;i32.xor_imm:a;i32.add_imm;i32.and:b",
+        "i32.rotl_imm;i32.add:a;i32.add:b;i32.xor:a",
+        "i32.add_imm;br_table:index",
+        "i64.add;i64.xor:b;i64.rotl_imm:a;i64.add:a",
+        "const32;i32.extend8_s",
+        "i32.extend8_s;i32.add_imm:a",
+        "i32.rotl_imm;i32.add:b;i32.xor:a;i32.rotl_imm:a",
+        "i32.rotl_imm;i32.and:b;i32.shl_imm:a",
+        "i32.xor;i32.xor:a;copy:src",
+        "i32.xor;i32.xor:a;i32.or;i32.shl_imm:a",
+        "i32.shl;i32.and_imm:a;br_unless_i32.eqz:a",
+        "i32.load;br_if_i32.gt_u_imm:a;i32.shl",
+        "i32.add_imm;i32.add:b;i32.load8_u:addr",
+        "const32;i32.and_imm;br_if_i32.ne_imm:a",
+        "i32.add;i32.xor;i32.rotl_imm:a;i32.add:a",
+        "i32.shl_imm;i32.add:b;f64.load:addr;f64.lt:b",
+        "f64.load;f64.lt:b;br_if_nez:cond",
+        "i64.and_imm;i64.xor_imm:a;i64.and:b",
+        "copy;i32.sub_imm:a;i32.load",
+        "i32.add_imm;br_unless_i32.ge_s:a",
+        "i32.sub_imm;i32.shl_imm;i32.add:b",
+        "i32.shl_imm;i32.add:b;copy",
+        "i32.sub_imm;br_if_i32.lt_s;i32.add_imm",
+        "i64.xor;i64.shl_imm:a;i64.and_imm:a",
+        "i32.add;i32.xor;i32.rotl_imm:a;i32.add:b",
+        "i32.store;i32.load;i32.store:value;i32.load",
+        "i32.add;f64.load:addr;f64.lt:b;br_if_nez:cond",
+        "f64.lt;br_if_i32.eqz:a;copy;i32.shl_imm",
+        "i64.xor_imm;i64.and:b;i64.xor:a;i64.xor:b",
+        "select;return",
+        "i32.store;i32.load8_u",
+        "i32.xor_imm;i32.add_imm:a;i32.xor_imm:a;i32.shr_u_imm:a",
+        "i32.store;i32.add_imm;i32.store:addr;copy",
+        "copy;br_if_i32.le_s:a",
+        "br_unless_i32.ge_s;i32.store;i32.add_imm",
+        "i32.store;copy;copy",
+        "i32.store;copy;br_if_nez",
+        "copy;i32.load:addr;i32.store;copy",
+        "i32.load8_u;i32.eq_imm:a",
+        "i32.load8_u;i32.add_imm:a;br_if_i32.gt_u_imm:a",
+        "i32.or;i32.add:b;i32.add_imm",
+        "i32.eq_imm;i32.add_imm;i32.lt_u_imm:a",
+        "i32.add_imm;i32.lt_u_imm:a;i32.or:b",
+        "i32.add_imm;i32.lt_u_imm:a;i32.or_imm;i32.add_imm:a",
+        "i32.lt_u_imm;i32.add:b;i32.load8_u",
+        "i32.lt_u_imm;i32.add:b;i32.store:value",
+        "i32.lt_u_imm;i32.add:b;copy;call_local:base",
+        "i32.or_imm;i32.add_imm:a;i32.lt_u_imm:a;i32.add:b",
+        "i32.or_imm;i32.add_imm:a;i32.lt_u_imm:a;i32.or:b",
+        "i32.lt_u_imm;i32.or:b;return",
+        "i32.store8;i32.add_imm+br_if_i32.ne_imm",
+        "i32.load;i32.load;i32.add:a;i32.load8_u:addr",
+        "i32.add_imm;i32.lt_u_imm:a;select:cond",
+        "i32.add;i32.load8_u:addr;i32.or_imm:a;i32.add_imm:a",
+        "i32.add_imm;br_if_i32.gt_u_imm:a;copy;call_local:base",
+        "i64.add;i64.xor:a;i64.rotl_imm:a",
+        "i64.xor;i64.shl_imm:a;i64.shr_u_imm;i64.or:b",
+        "i64.shr_u_imm;i64.or:b;i64.and_imm:a",
+        "i64.xor;i64.rotl_imm:a;i64.rotl_imm;i64.xor:a",
+        "i32.add_imm;br_unless_i32.ne_imm;i32.load8_u;copy",
+        "i32.load8_u;copy;br_if_nez;i32.add_imm",
+        "i32.load16_s;i32.load16_s;i32.mul:b;i32.add:a",
+        "copy;i32.shr_u_imm:a;i32.and_imm:a;i32.shr_u_imm",
+        "i32.add;i32.add_imm;br_if_nez:cond",
+        "i32.add;i32.add_imm;i32.add;i32.add_imm",
+        "i32.add_imm;i32.add;i32.add_imm;br_if_nez:cond",
+        "i32.and_imm;i32.mul:b;i32.add:b;i32.add_imm",
+        "i32.and_imm;i32.shr_u_imm;i32.and_imm:a;i32.mul:b",
+        "i32.load16_u;i32.load16_u;i32.mul:b;copy",
+        "i32.mul;copy;copy;i32.shr_u_imm:a",
+        "i32.mul;i32.add:a;i32.add_imm;i32.add",
+        "i32.load;i32.load16_u:addr;i32.and_imm;br_if_i32.eq:b",
+        "i32.and_imm;br_if_i32.eq:b;i32.load;br_if_nez:cond",
+        "i32.and_imm;i32.xor:b;br_if_i32.eqz:a;i32.load",
+        "i32.load;i32.load8_u:addr;i32.and_imm;i32.xor:b",
+        "br_if_i32.eqz;i32.load;br_if_nez:cond",
+        "select;i32.shr_u_imm:a;i32.and_imm:a;i32.xor_imm:a",
+        "const32;i32.add_imm;i32.and_imm:a;br_if_i32.le_u_imm:a",
+        "i32.and_imm;select:cond;i32.shr_u_imm:a;i32.and_imm:a",
+        "i32.xor;i32.and_imm:a;select:cond;i32.shr_u_imm:a",
+        "i32.shr_u_imm;i32.and_imm:a;i32.xor_imm:a;i32.shr_u_imm",
+        "i32.shr_u_imm;i32.xor:b;i32.and_imm:a;select:cond",
+        "copy;i32.add_imm;br_if_nez:cond",
+        "i32.add;i32.add_imm;copy;i32.add_imm",
+        "i32.gt_s;select:b;i32.add:a;i32.add_imm",
+        "i32.gt_s;select:cond;i32.gt_s;select:b",
+        "i32.load;i32.add:a;i32.gt_s:a;select:cond",
+        "i32.and_imm;i32.xor_imm:a;i32.shr_u_imm;i32.xor:b",
+        "i32.add_imm;i32.add_imm;i32.add_imm;br_if_i32.eq_imm",
+        "i32.add_imm;i32.add_imm;i32.add_imm;call_local",
+        "i32.add_imm;i32.add_imm;i32.add_imm;i32.add_imm",
+        "i32.load;i32.add_imm:a;i32.store:value;i32.load",
+        "i32.load;i32.load8_u:addr;br_unless_i32.eqz:a",
+        "i32.shl_imm;i32.add:b;i32.load:addr;i32.add_imm:a",
+        "i32.store;i32.load;i32.load8_u:addr;br_if_nez:cond",
+        "const32;i32.add_imm;i32.and_imm:a;br_if_i32.lt_u_imm:a",
+        "i32.add_imm;i32.add_imm;br_if_nez:cond",
+        "i32.load;i32.add_imm:a;i32.store:value;const32",
+        "i32.store;const32;br",
+        "i32.add_imm;br_if_i32.eq_imm;br_table",
+        "i32.load;i32.add_imm:a;i32.store:value;br",
+        "i32.xor_imm;i32.shr_u_imm;i32.xor:a;i32.and_imm:a",
+        "i32.xor_imm;i32.shr_u_imm;i32.xor:b;i32.and_imm:a",
+        "i32.store;copy;copy;copy",
+        "i32.shl_imm;i32.add:b;i32.store:addr;copy",
+        "copy;copy;copy;br",
+        "i32.store16;i32.add_imm;i32.add_imm",
+        "const32;i32.add",
+        "i32.add;i32.shl_imm:a;i32.add:b",
+        "i32.store;i32.add_imm;i32.add_imm+br_if_i32.ne",
+        "const32;i32.add_imm;br_table:index",
+        "i32.and_imm;br_if_i32.lt_u_imm:a;const32;i32.add_imm",
+        "i32.and_imm;i32.xor_imm:a;i32.shr_u_imm;i32.xor:a",
+        "i32.shr_u_imm;i32.xor:a;i32.and_imm:a;select:cond",
+        "copy;br_unless_i32.eqz",
+        "i32.add_imm;i32.and_imm:a;br_if_i32.gt_u_imm:a",
+        "i32.and_imm;copy;copy",
+        "br_if_i32.eqz;br_if_i32.eqz;i32.load",
+        "br_if_i32.gt_u_imm;i32.load;i32.add_imm:a",
+        "i32.add_imm;i32.add_imm;i32.add_imm;br_if_nez:cond",
+        "i32.add;i32.store16:value",
+        "br_if_nez;i32.store;i32.add_imm",
+        "copy;copy;i32.load16_s:addr;i32.load16_s",
+        "copy;copy;i32.load16_u:addr;i32.load16_u",
+        "i32.add_imm;br_if_nez:cond;i32.store;i32.add_imm",
+        "i32.load16_s;i32.mul:a",
+        "i32.load16_u;i32.add:a",
+        "i32.load16_u;i32.sub:a",
+        "i32.mul;i32.store:value;i32.add_imm",
+        "i32.mul;i32.add:a;i32.add_imm;i32.add_imm",
+        "i32.store;i32.add_imm;i32.add_imm;i32.add_imm",
+        "i32.sub;i32.store16:value",
+        "i32.eq;select:cond",
+        "copy;copy;i32.shr_u_imm:a;i32.xor:b",
+        "i32.and_imm;i32.shr_u_imm;i32.eq:b",
+        "i32.and_imm;i32.xor_imm:a;i32.and_imm",
+        "i32.and_imm;i32.xor_imm:a;i32.and_imm;i32.shr_u_imm",
     ]
-    static let wordCounts: [Int] = [1, 2, 2, 2, 2, 1, 2, 2, 2, 2, 3, 2, 3, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 2, 2, 2, 2, 2, 3, 3, 3, 2, 2, 3, 4, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]
+    static let wordCounts: [Int] = [1, 2, 2, 2, 2, 1, 2, 2, 2, 2, 3, 2, 3, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 2, 2, 2, 2, 2, 3, 3, 3, 2, 2, 3, 4, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]
     static let layouts: [[OperandField]] = [
         [],
         [OperandField(name: "off", kind: .i32, word: 0, shift: 0)],
@@ -1570,85 +2126,156 @@ extension Op {
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
         [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16), OperandField(name: "count", kind: .register, word: 0, shift: 32), OperandField(name: "dst_mem", kind: .u32, word: 1, shift: 0), OperandField(name: "src_mem", kind: .u32, word: 1, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
         [OperandField(name: "cond", kind: .register, word: 0, shift: 0), OperandField(name: "off", kind: .i32, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
         [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "off", kind: .i32, word: 0, shift: 16)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
         [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
         [OperandField(name: "x", kind: .register, word: 0, shift: 0), OperandField(name: "step", kind: .u32, word: 0, shift: 16), OperandField(name: "limit", kind: .u32, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 1, shift: 32)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
         [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
         [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
@@ -1662,29 +2289,236 @@ extension Op {
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "off", kind: .i32, word: 0, shift: 16)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "off", kind: .i32, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
         [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 0, shift: 32)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32), OperandField(name: "cond", kind: .register, word: 0, shift: 48)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32), OperandField(name: "cond", kind: .register, word: 0, shift: 48)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "cond", kind: .register, word: 0, shift: 0), OperandField(name: "off", kind: .i32, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
         [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32), OperandField(name: "cond", kind: .register, word: 0, shift: 48)],
+        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 0, shift: 32)],
+        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "off", kind: .i32, word: 0, shift: 16)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32), OperandField(name: "cond", kind: .register, word: 0, shift: 48)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "off", kind: .i32, word: 0, shift: 16)],
+        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "cond", kind: .register, word: 0, shift: 0), OperandField(name: "off", kind: .i32, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
     ]
 }
@@ -4509,47 +5343,526 @@ public struct MemoryLowering: Sendable {
     public let memory64Op: Op
 }
 
-/// Superinstructions (`fuse` lines): by first op, the sequences it starts, longest first.
-public let superinstructions: [Op: [(parts: [Op], fused: Op)]] = [
-    .i32Xor: [([.i32Xor, .i32RotlImm], .i32XorI32RotlImm), ([.i32Xor, .i32Xor], .i32XorI32Xor), ([.i32Xor, .i32AndImm], .i32XorI32AndImm), ([.i32Xor, .brIfI32Eqz], .i32XorBrIfI32Eqz)],
-    .i32Add: [([.i32Add, .i32Xor], .i32AddI32Xor), ([.i32Add, .i32Add], .i32AddI32Add), ([.i32Add, .i32Load], .i32AddI32Load), ([.i32Add, .i32AddImm], .i32AddI32AddImm), ([.i32Add, .brIfI32LtUImm], .i32AddBrIfI32LtUImm), ([.i32Add, .i32AddImmBrIfI32GtUImm], .i32AddI32AddImmBrIfI32GtUImm), ([.i32Add, .f64Load], .i32AddF64Load), ([.i32Add, .i32Load8U], .i32AddI32Load8U), ([.i32Add, .i32Store], .i32AddI32Store), ([.i32Add, .copy], .i32AddCopy), ([.i32Add, .i32GtS], .i32AddI32GtS)],
-    .i32RotlImm: [([.i32RotlImm, .i32Add], .i32RotlImmI32Add)],
-    .i32ShlImm: [([.i32ShlImm, .i32Add], .i32ShlImmI32Add), ([.i32ShlImm, .i32Xor], .i32ShlImmI32Xor)],
-    .copy: [([.copy, .callLocal], .copyCallLocal), ([.copy, .i32AddImm], .copyI32AddImm), ([.copy, .copy], .copyCopy), ([.copy, .i32ShlImm], .copyI32ShlImm), ([.copy, .i32Load], .copyI32Load), ([.copy, .brIfNez], .copyBrIfNez), ([.copy, .i32ShrUImm], .copyI32ShrUImm)],
-    .i64Xor: [([.i64Xor, .i64RotlImm], .i64XorI64RotlImm), ([.i64Xor, .i64Xor], .i64XorI64Xor), ([.i64Xor, .i64Add], .i64XorI64Add), ([.i64Xor, .i64ShlImm], .i64XorI64ShlImm), ([.i64Xor, .i64XorImm], .i64XorI64XorImm)],
-    .i32Load: [([.i32Load, .i32Load], .i32LoadI32Load), ([.i32Load, .i32Add], .i32LoadI32Add), ([.i32Load, .brTable], .i32LoadBrTable), ([.i32Load, .i32Mul], .i32LoadI32Mul), ([.i32Load, .i32Store], .i32LoadI32Store), ([.i32Load, .i32SubImm], .i32LoadI32SubImm), ([.i32Load, .brIfNez], .i32LoadBrIfNez), ([.i32Load, .i32Load8U], .i32LoadI32Load8U), ([.i32Load, .i32AddImm], .i32LoadI32AddImm), ([.i32Load, .i32Load16U], .i32LoadI32Load16U)],
-    .i32AddImm: [([.i32AddImm, .copy], .i32AddImmCopy), ([.i32AddImm, .i32RemUImm], .i32AddImmI32RemUImm), ([.i32AddImm, .brIfNez], .i32AddImmBrIfNez), ([.i32AddImm, .i32AddImmBrIfI32LtU], .i32AddImmI32AddImmBrIfI32LtU), ([.i32AddImm, .i32AddImm], .i32AddImmI32AddImm), ([.i32AddImm, .i32Store8], .i32AddImmI32Store8), ([.i32AddImm, .callLocal], .i32AddImmCallLocal), ([.i32AddImm, .i32Load8U], .i32AddImmI32Load8U), ([.i32AddImm, .i32LtUImm], .i32AddImmI32LtUImm), ([.i32AddImm, .return], .i32AddImmReturn), ([.i32AddImm, .i32Load], .i32AddImmI32Load), ([.i32AddImm, .i32Add], .i32AddImmI32Add), ([.i32AddImm, .i32Store], .i32AddImmI32Store), ([.i32AddImm, .i32And], .i32AddImmI32And), ([.i32AddImm, .i32XorImm], .i32AddImmI32XorImm), ([.i32AddImm, .returnValue], .i32AddImmReturnValue), ([.i32AddImm, .i32AddImmBrIfI32NeImm], .i32AddImmI32AddImmBrIfI32NeImm), ([.i32AddImm, .brUnlessI32NeImm], .i32AddImmBrUnlessI32NeImm), ([.i32AddImm, .i32AndImm], .i32AddImmI32AndImm)],
-    .i32MulImm: [([.i32MulImm, .i32AddImm], .i32MulImmI32AddImm)],
-    .i64Add: [([.i64Add, .i64Xor], .i64AddI64Xor), ([.i64Add, .i64ShrUImm], .i64AddI64ShrUImm), ([.i64Add, .i64RotlImm], .i64AddI64RotlImm)],
-    .i64RotlImm: [([.i64RotlImm, .i64Add], .i64RotlImmI64Add), ([.i64RotlImm, .i64Xor], .i64RotlImmI64Xor)],
-    .const32: [([.const32, .i32Load], .const32I32Load), ([.const32, .brIfI32LtUImm], .const32BrIfI32LtUImm), ([.const32, .br], .const32Br), ([.const32, .i32AddImm], .const32I32AddImm)],
-    .i32Store8: [([.i32Store8, .i32Add], .i32Store8I32Add)],
-    .i32RemUImm: [([.i32RemUImm, .i32MulImm], .i32RemUImmI32MulImm), ([.i32RemUImm, .i32AddImm], .i32RemUImmI32AddImm)],
-    .i32Store: [([.i32Store, .i32Load], .i32StoreI32Load), ([.i32Store, .i32AddImm], .i32StoreI32AddImm), ([.i32Store, .copy], .i32StoreCopy), ([.i32Store, .br], .i32StoreBr)],
-    .i32Mul: [([.i32Mul, .i32Add], .i32MulI32Add), ([.i32Mul, .copy], .i32MulCopy)],
-    .memoryCopy: [([.memoryCopy, .br], .memoryCopyBr)],
-    .brIfNez: [([.brIfNez, .i32AddImm], .brIfNezI32AddImm)],
-    .brIfI32Eqz: [([.brIfI32Eqz, .brIfNez], .brIfI32EqzBrIfNez), ([.brIfI32Eqz, .i32Load], .brIfI32EqzI32Load)],
-    .i32And: [([.i32And, .i32ShlImm], .i32AndI32ShlImm)],
-    .i64XorImm: [([.i64XorImm, .i64And], .i64XorImmI64And)],
-    .i32Load8U: [([.i32Load8U, .brIfI32Eqz], .i32Load8UBrIfI32Eqz), ([.i32Load8U, .brIfNez], .i32Load8UBrIfNez), ([.i32Load8U, .copy], .i32Load8UCopy), ([.i32Load8U, .i32AndImm], .i32Load8UI32AndImm)],
-    .i64And: [([.i64And, .i64Xor], .i64AndI64Xor)],
-    .f64Load: [([.f64Load, .f64Lt], .f64LoadF64Lt)],
-    .i32ShrUImm: [([.i32ShrUImm, .i32AndImm], .i32ShrUImmI32AndImm), ([.i32ShrUImm, .i32Xor], .i32ShrUImmI32Xor)],
-    .i64Mul: [([.i64Mul, .i64Add], .i64MulI64Add)],
-    .i32XorImm: [([.i32XorImm, .i32AddImm], .i32XorImmI32AddImm), ([.i32XorImm, .i32ShrUImm], .i32XorImmI32ShrUImm), ([.i32XorImm, .i32AndImm], .i32XorImmI32AndImm)],
-    .brIfI32LtUImm: [([.brIfI32LtUImm, .const32], .brIfI32LtUImmConst32)],
-    .i32AddImmBrIfI32GtUImm: [([.i32AddImmBrIfI32GtUImm, .i32AddImm], .i32AddImmBrIfI32GtUImmI32AddImm)],
-    .i32SubImm: [([.i32SubImm, .i32Load], .i32SubImmI32Load), ([.i32SubImm, .brIfI32LtS], .i32SubImmBrIfI32LtS)],
-    .brIfI32EqImm: [([.brIfI32EqImm, .brTable], .brIfI32EqImmBrTable)],
-    .i32AndImm: [([.i32AndImm, .i32XorImm], .i32AndImmI32XorImm), ([.i32AndImm, .select], .i32AndImmSelect), ([.i32AndImm, .i32ShrUImm], .i32AndImmI32ShrUImm), ([.i32AndImm, .i32Mul], .i32AndImmI32Mul), ([.i32AndImm, .brIfI32Eq], .i32AndImmBrIfI32Eq), ([.i32AndImm, .i32Xor], .i32AndImmI32Xor), ([.i32AndImm, .brIfI32LeUImm], .i32AndImmBrIfI32LeUImm)],
-    .select: [([.select, .i32ShrUImm], .selectI32ShrUImm), ([.select, .i32Add], .selectI32Add), ([.select, .i32GtS], .selectI32GtS)],
-    .brUnlessI32NeImm: [([.brUnlessI32NeImm, .i32Load8U], .brUnlessI32NeImmI32Load8U)],
-    .i32Load16S: [([.i32Load16S, .i32Mul], .i32Load16SI32Mul), ([.i32Load16S, .i32Load16S], .i32Load16SI32Load16S)],
-    .i32Load16U: [([.i32Load16U, .i32AndImm], .i32Load16UI32AndImm), ([.i32Load16U, .i32Load16U], .i32Load16UI32Load16U), ([.i32Load16U, .i32Mul], .i32Load16UI32Mul)],
-    .brIfI32Eq: [([.brIfI32Eq, .i32Load], .brIfI32EqI32Load)],
-    .i32GtS: [([.i32GtS, .select], .i32GtSSelect)],
-    .i32OrImm: [([.i32OrImm, .brUnlessI32EqImm], .i32OrImmBrUnlessI32EqImm)],
+/// A superinstruction: the ops it joins, and the operands (part, operand index) that must
+/// name the slot the part before wrote (its operand 0, `dst`) for it to apply.
+public struct Superinstruction: Sendable {
+    public let parts: [Op]
+    public let carried: [(part: Int, operand: Int)]
+    public let op: Op
+}
+
+/// Superinstructions (`fuse` lines) by first op: longest first, then those that carry a value.
+public let superinstructions: [Op: [Superinstruction]] = [
+    .i32Xor: [
+        Superinstruction(parts: [.i32Xor, .i32RotlImm, .i32Add, .i32Xor], carried: [(1, 1), (2, 1), (3, 1)], op: .seqI32XorI32RotlImmAI32AddAI32XorA),
+        Superinstruction(parts: [.i32Xor, .i32RotlImm, .i32Add, .i32Xor], carried: [(1, 1), (2, 2), (3, 1)], op: .seqI32XorI32RotlImmAI32AddBI32XorA),
+        Superinstruction(parts: [.i32Xor, .i32AndImm, .select, .i32ShrUImm], carried: [(1, 1), (2, 3), (3, 1)], op: .seqI32XorI32AndImmASelectCondI32ShrUImmA),
+        Superinstruction(parts: [.i32Xor, .i32Xor, .i32Or, .i32ShlImm], carried: [(1, 1), (3, 1)], op: .seqI32XorI32XorAI32OrI32ShlImmA),
+        Superinstruction(parts: [.i32Xor, .i32ShlImm, .i32And, .i32ShlImm], carried: [(3, 1)], op: .seqI32XorI32ShlImmI32AndI32ShlImmA),
+        Superinstruction(parts: [.i32Xor, .i32Xor, .i32Xor, .i32Xor], carried: [], op: .seqI32XorI32XorI32XorI32Xor),
+        Superinstruction(parts: [.i32Xor, .i32Xor, .copy], carried: [(1, 1), (2, 1)], op: .seqI32XorI32XorACopySrc),
+        Superinstruction(parts: [.i32Xor, .i32RotlImm, .i32RotlImm], carried: [], op: .seqI32XorI32RotlImmI32RotlImm),
+        Superinstruction(parts: [.i32Xor, .i32RotlImm], carried: [(1, 1)], op: .seqI32XorI32RotlImmA),
+        Superinstruction(parts: [.i32Xor, .i32Store], carried: [(1, 1)], op: .seqI32XorI32StoreValue),
+        Superinstruction(parts: [.i32Xor, .i32Xor], carried: [(1, 1)], op: .seqI32XorI32XorA),
+        Superinstruction(parts: [.i32Xor, .i32AndImm], carried: [(1, 1)], op: .seqI32XorI32AndImmA),
+        Superinstruction(parts: [.i32Xor, .brIfI32Eqz], carried: [(1, 0)], op: .seqI32XorBrIfI32EqzA),
+        Superinstruction(parts: [.i32Xor, .i32Xor], carried: [], op: .seqI32XorI32Xor),
+        Superinstruction(parts: [.i32Xor, .i32ShlImm], carried: [], op: .seqI32XorI32ShlImm),
+        Superinstruction(parts: [.i32Xor, .i32RotlImm], carried: [], op: .seqI32XorI32RotlImm),
+    ],
+    .i32Add: [
+        Superinstruction(parts: [.i32Add, .i32Xor, .i32RotlImm, .i32Add], carried: [(1, 1), (2, 1), (3, 1)], op: .seqI32AddI32XorAI32RotlImmAI32AddA),
+        Superinstruction(parts: [.i32Add, .i32Xor, .i32RotlImm, .i32Add], carried: [(1, 1), (2, 1), (3, 2)], op: .seqI32AddI32XorAI32RotlImmAI32AddB),
+        Superinstruction(parts: [.i32Add, .f64Load, .f64Lt, .brIfI32Eqz], carried: [(1, 1), (2, 2), (3, 0)], op: .seqI32AddF64LoadAddrF64LtBBrIfI32EqzA),
+        Superinstruction(parts: [.i32Add, .i32Xor, .i32RotlImm, .i32Add], carried: [(1, 2), (2, 1), (3, 1)], op: .seqI32AddI32XorBI32RotlImmAI32AddA),
+        Superinstruction(parts: [.i32Add, .f64Load, .f64Lt, .brIfNez], carried: [(1, 1), (2, 2), (3, 0)], op: .seqI32AddF64LoadAddrF64LtBBrIfNezCond),
+        Superinstruction(parts: [.i32Add, .i32Load8U, .i32OrImm, .i32AddImm], carried: [(1, 1), (2, 1), (3, 1)], op: .seqI32AddI32Load8UAddrI32OrImmAI32AddImmA),
+        Superinstruction(parts: [.i32Add, .i32Load, .i32Load, .i32Mul], carried: [(1, 1), (3, 2)], op: .seqI32AddI32LoadAddrI32LoadI32MulB),
+        Superinstruction(parts: [.i32Add, .f64Load, .i32OrImm, .i32ShlImm], carried: [(1, 1), (3, 1)], op: .seqI32AddF64LoadAddrI32OrImmI32ShlImmA),
+        Superinstruction(parts: [.i32Add, .i32AddImm, .i32LtUImm, .i32Add], carried: [(2, 1), (3, 2)], op: .seqI32AddI32AddImmI32LtUImmAI32AddB),
+        Superinstruction(parts: [.i32Add, .i32Xor, .i32RotlImm, .i32Add], carried: [(2, 1), (3, 1)], op: .seqI32AddI32XorI32RotlImmAI32AddA),
+        Superinstruction(parts: [.i32Add, .i32Xor, .i32RotlImm, .i32Add], carried: [(2, 1), (3, 2)], op: .seqI32AddI32XorI32RotlImmAI32AddB),
+        Superinstruction(parts: [.i32Add, .i32AddImmBrIfI32GtUImm, .i32AddImm, .returnValue], carried: [(3, 0)], op: .seqI32AddI32AddImmBrIfI32GtUImmI32AddImmReturnValueSrc),
+        Superinstruction(parts: [.i32Add, .i32Add, .i32Load, .i32Load], carried: [(2, 1)], op: .seqI32AddI32AddI32LoadAddrI32Load),
+        Superinstruction(parts: [.i32Add, .i32AddImm, .i32Add, .i32AddImm], carried: [], op: .seqI32AddI32AddImmI32AddI32AddImm),
+        Superinstruction(parts: [.i32Add, .i32AddImm, .copy, .i32AddImm], carried: [], op: .seqI32AddI32AddImmCopyI32AddImm),
+        Superinstruction(parts: [.i32Add, .i32Xor, .i32RotlImm], carried: [(1, 1), (2, 1)], op: .seqI32AddI32XorAI32RotlImmA),
+        Superinstruction(parts: [.i32Add, .i32ShlImm, .i32Add], carried: [(1, 1), (2, 2)], op: .seqI32AddI32ShlImmAI32AddB),
+        Superinstruction(parts: [.i32Add, .i32AddImm, .brIfNez], carried: [(2, 0)], op: .seqI32AddI32AddImmBrIfNezCond),
+        Superinstruction(parts: [.i32Add, .i32Xor], carried: [(1, 1)], op: .seqI32AddI32XorA),
+        Superinstruction(parts: [.i32Add, .i32Load], carried: [(1, 1)], op: .seqI32AddI32LoadAddr),
+        Superinstruction(parts: [.i32Add, .brIfI32LtUImm], carried: [(1, 0)], op: .seqI32AddBrIfI32LtUImmA),
+        Superinstruction(parts: [.i32Add, .f64Load], carried: [(1, 1)], op: .seqI32AddF64LoadAddr),
+        Superinstruction(parts: [.i32Add, .i32AddImm], carried: [(1, 1)], op: .seqI32AddI32AddImmA),
+        Superinstruction(parts: [.i32Add, .i32Load8U], carried: [(1, 1)], op: .seqI32AddI32Load8UAddr),
+        Superinstruction(parts: [.i32Add, .i32Store], carried: [(1, 1)], op: .seqI32AddI32StoreValue),
+        Superinstruction(parts: [.i32Add, .i32Add], carried: [(1, 2)], op: .seqI32AddI32AddB),
+        Superinstruction(parts: [.i32Add, .i32Xor], carried: [(1, 2)], op: .seqI32AddI32XorB),
+        Superinstruction(parts: [.i32Add, .i32Add], carried: [(1, 1)], op: .seqI32AddI32AddA),
+        Superinstruction(parts: [.i32Add, .f64Store], carried: [(1, 0)], op: .seqI32AddF64StoreAddr),
+        Superinstruction(parts: [.i32Add, .i32Load16U], carried: [(1, 1)], op: .seqI32AddI32Load16UAddr),
+        Superinstruction(parts: [.i32Add, .i64Load], carried: [(1, 1)], op: .seqI32AddI64LoadAddr),
+        Superinstruction(parts: [.i32Add, .i32GtS], carried: [(1, 1)], op: .seqI32AddI32GtSA),
+        Superinstruction(parts: [.i32Add, .i32Store16], carried: [(1, 1)], op: .seqI32AddI32Store16Value),
+        Superinstruction(parts: [.i32Add, .i32Add], carried: [], op: .seqI32AddI32Add),
+        Superinstruction(parts: [.i32Add, .i32AddImmBrIfI32GtUImm], carried: [], op: .seqI32AddI32AddImmBrIfI32GtUImm),
+        Superinstruction(parts: [.i32Add, .i32AddImm], carried: [], op: .seqI32AddI32AddImm),
+        Superinstruction(parts: [.i32Add, .i32Xor], carried: [], op: .seqI32AddI32Xor),
+        Superinstruction(parts: [.i32Add, .copy], carried: [], op: .seqI32AddCopy),
+    ],
+    .i32RotlImm: [
+        Superinstruction(parts: [.i32RotlImm, .i32Add, .i32Xor, .i32RotlImm], carried: [(1, 1), (2, 1), (3, 1)], op: .seqI32RotlImmI32AddAI32XorAI32RotlImmA),
+        Superinstruction(parts: [.i32RotlImm, .i32Add, .i32Add, .i32Xor], carried: [(1, 1), (2, 2), (3, 1)], op: .seqI32RotlImmI32AddAI32AddBI32XorA),
+        Superinstruction(parts: [.i32RotlImm, .i32Add, .i32Xor, .i32RotlImm], carried: [(1, 2), (2, 1), (3, 1)], op: .seqI32RotlImmI32AddBI32XorAI32RotlImmA),
+        Superinstruction(parts: [.i32RotlImm, .i32Add, .i32Add, .i32Xor], carried: [(1, 2), (2, 1)], op: .seqI32RotlImmI32AddBI32AddAI32Xor),
+        Superinstruction(parts: [.i32RotlImm, .i32And, .i32ShlImm], carried: [(1, 2), (2, 1)], op: .seqI32RotlImmI32AndBI32ShlImmA),
+        Superinstruction(parts: [.i32RotlImm, .i32Add], carried: [(1, 1)], op: .seqI32RotlImmI32AddA),
+        Superinstruction(parts: [.i32RotlImm, .i32Add], carried: [(1, 2)], op: .seqI32RotlImmI32AddB),
+        Superinstruction(parts: [.i32RotlImm, .i32Add], carried: [], op: .seqI32RotlImmI32Add),
+        Superinstruction(parts: [.i32RotlImm, .i32RotlImm], carried: [], op: .seqI32RotlImmI32RotlImm),
+    ],
+    .i32ShlImm: [
+        Superinstruction(parts: [.i32ShlImm, .i32Add, .f64Load, .f64Lt], carried: [(1, 2), (2, 1), (3, 2)], op: .seqI32ShlImmI32AddBF64LoadAddrF64LtB),
+        Superinstruction(parts: [.i32ShlImm, .i32Add, .i32Load, .i32AddImm], carried: [(1, 2), (2, 1), (3, 1)], op: .seqI32ShlImmI32AddBI32LoadAddrI32AddImmA),
+        Superinstruction(parts: [.i32ShlImm, .i32Add, .f64Store, .copy], carried: [(1, 2), (2, 0)], op: .seqI32ShlImmI32AddBF64StoreAddrCopy),
+        Superinstruction(parts: [.i32ShlImm, .i32Add, .i32Store, .copy], carried: [(1, 2), (2, 0)], op: .seqI32ShlImmI32AddBI32StoreAddrCopy),
+        Superinstruction(parts: [.i32ShlImm, .i32Add, .i32Load16U], carried: [(1, 2), (2, 1)], op: .seqI32ShlImmI32AddBI32Load16UAddr),
+        Superinstruction(parts: [.i32ShlImm, .i32Add, .i32Load], carried: [(1, 2), (2, 1)], op: .seqI32ShlImmI32AddBI32LoadAddr),
+        Superinstruction(parts: [.i32ShlImm, .i32Add, .copy], carried: [(1, 2)], op: .seqI32ShlImmI32AddBCopy),
+        Superinstruction(parts: [.i32ShlImm, .i32Add], carried: [(1, 2)], op: .seqI32ShlImmI32AddB),
+        Superinstruction(parts: [.i32ShlImm, .i32Xor], carried: [(1, 2)], op: .seqI32ShlImmI32XorB),
+        Superinstruction(parts: [.i32ShlImm, .brIfI32LeS], carried: [(1, 0)], op: .seqI32ShlImmBrIfI32LeSA),
+        Superinstruction(parts: [.i32ShlImm, .i32And], carried: [], op: .seqI32ShlImmI32And),
+    ],
+    .i64Xor: [
+        Superinstruction(parts: [.i64Xor, .i64RotlImm, .i64Add, .i64Xor], carried: [(1, 1), (2, 1), (3, 1)], op: .seqI64XorI64RotlImmAI64AddAI64XorA),
+        Superinstruction(parts: [.i64Xor, .i64XorImm, .i64And, .i64Xor], carried: [(2, 2), (3, 1)], op: .seqI64XorI64XorImmI64AndBI64XorA),
+        Superinstruction(parts: [.i64Xor, .i64ShlImm, .i64ShrUImm, .i64Or], carried: [(1, 1), (3, 2)], op: .seqI64XorI64ShlImmAI64ShrUImmI64OrB),
+        Superinstruction(parts: [.i64Xor, .i64RotlImm, .i64RotlImm, .i64Xor], carried: [(1, 1), (3, 1)], op: .seqI64XorI64RotlImmAI64RotlImmI64XorA),
+        Superinstruction(parts: [.i64Xor, .i64ShlImm, .i64AndImm], carried: [(1, 1), (2, 1)], op: .seqI64XorI64ShlImmAI64AndImmA),
+        Superinstruction(parts: [.i64Xor, .i64RotlImm], carried: [(1, 1)], op: .seqI64XorI64RotlImmA),
+        Superinstruction(parts: [.i64Xor, .i64Xor], carried: [(1, 2)], op: .seqI64XorI64XorB),
+        Superinstruction(parts: [.i64Xor, .i64ShlImm], carried: [(1, 1)], op: .seqI64XorI64ShlImmA),
+        Superinstruction(parts: [.i64Xor, .i64ShrUImm], carried: [(1, 1)], op: .seqI64XorI64ShrUImmA),
+        Superinstruction(parts: [.i64Xor, .i64Xor], carried: [(1, 1)], op: .seqI64XorI64XorA),
+        Superinstruction(parts: [.i64Xor, .i64Add], carried: [(1, 1)], op: .seqI64XorI64AddA),
+        Superinstruction(parts: [.i64Xor, .i64XorImm], carried: [], op: .seqI64XorI64XorImm),
+        Superinstruction(parts: [.i64Xor, .i64Xor], carried: [], op: .seqI64XorI64Xor),
+    ],
+    .i32Load: [
+        Superinstruction(parts: [.i32Load, .i32Add, .i32GtS, .select], carried: [(1, 1), (2, 1), (3, 3)], op: .seqI32LoadI32AddAI32GtSASelectCond),
+        Superinstruction(parts: [.i32Load, .i32Add, .i32AddImm, .i32AddImm], carried: [(1, 1), (2, 1)], op: .seqI32LoadI32AddAI32AddImmAI32AddImm),
+        Superinstruction(parts: [.i32Load, .i32Add, .i32AddImm, .copy], carried: [(1, 1), (2, 1)], op: .seqI32LoadI32AddAI32AddImmACopy),
+        Superinstruction(parts: [.i32Load, .i32Load, .i32Mul, .i32Add], carried: [(2, 2), (3, 2)], op: .seqI32LoadI32LoadI32MulBI32AddB),
+        Superinstruction(parts: [.i32Load, .i32Mul, .i32Add, .i32Add], carried: [(1, 2), (2, 2)], op: .seqI32LoadI32MulBI32AddBI32Add),
+        Superinstruction(parts: [.i32Load, .i32Store, .i32Load, .i32Store], carried: [(1, 1), (3, 1)], op: .seqI32LoadI32StoreValueI32LoadI32StoreValue),
+        Superinstruction(parts: [.i32Load, .i32XorImm, .i32AddImm, .i32And], carried: [(1, 1), (3, 2)], op: .seqI32LoadI32XorImmAI32AddImmI32AndB),
+        Superinstruction(parts: [.i32Load, .i32Load, .i32Add, .i32Load8U], carried: [(2, 1), (3, 1)], op: .seqI32LoadI32LoadI32AddAI32Load8UAddr),
+        Superinstruction(parts: [.i32Load, .i32Load16U, .i32AndImm, .brIfI32Eq], carried: [(1, 1), (3, 1)], op: .seqI32LoadI32Load16UAddrI32AndImmBrIfI32EqB),
+        Superinstruction(parts: [.i32Load, .i32Load8U, .i32AndImm, .i32Xor], carried: [(1, 1), (3, 2)], op: .seqI32LoadI32Load8UAddrI32AndImmI32XorB),
+        Superinstruction(parts: [.i32Load, .i32AddImm, .i32Store, .i32Load], carried: [(1, 1), (2, 1)], op: .seqI32LoadI32AddImmAI32StoreValueI32Load),
+        Superinstruction(parts: [.i32Load, .i32AddImm, .i32Store, .const32], carried: [(1, 1), (2, 1)], op: .seqI32LoadI32AddImmAI32StoreValueConst32),
+        Superinstruction(parts: [.i32Load, .i32AddImm, .i32Store, .br], carried: [(1, 1), (2, 1)], op: .seqI32LoadI32AddImmAI32StoreValueBr),
+        Superinstruction(parts: [.i32Load, .i32Add, .i32AddImm, .copy], carried: [(1, 1)], op: .seqI32LoadI32AddAI32AddImmCopy),
+        Superinstruction(parts: [.i32Load, .i32Load8U, .brUnlessI32Eqz], carried: [(1, 1), (2, 0)], op: .seqI32LoadI32Load8UAddrBrUnlessI32EqzA),
+        Superinstruction(parts: [.i32Load, .brIfI32GtUImm, .i32Shl], carried: [(1, 0)], op: .seqI32LoadBrIfI32GtUImmAI32Shl),
+        Superinstruction(parts: [.i32Load, .brTable], carried: [(1, 0)], op: .seqI32LoadBrTableIndex),
+        Superinstruction(parts: [.i32Load, .i32Add], carried: [(1, 1)], op: .seqI32LoadI32AddA),
+        Superinstruction(parts: [.i32Load, .i32Mul], carried: [(1, 2)], op: .seqI32LoadI32MulB),
+        Superinstruction(parts: [.i32Load, .i32Store], carried: [(1, 1)], op: .seqI32LoadI32StoreValue),
+        Superinstruction(parts: [.i32Load, .i32Add], carried: [(1, 2)], op: .seqI32LoadI32AddB),
+        Superinstruction(parts: [.i32Load, .brIfI32LtS], carried: [(1, 0)], op: .seqI32LoadBrIfI32LtSA),
+        Superinstruction(parts: [.i32Load, .brIfI32GtUImm], carried: [(1, 0)], op: .seqI32LoadBrIfI32GtUImmA),
+        Superinstruction(parts: [.i32Load, .i32AddImm], carried: [(1, 1)], op: .seqI32LoadI32AddImmA),
+        Superinstruction(parts: [.i32Load, .i32XorImm], carried: [(1, 1)], op: .seqI32LoadI32XorImmA),
+        Superinstruction(parts: [.i32Load, .brIfNez], carried: [(1, 0)], op: .seqI32LoadBrIfNezCond),
+        Superinstruction(parts: [.i32Load, .i32Load8U], carried: [(1, 1)], op: .seqI32LoadI32Load8UAddr),
+        Superinstruction(parts: [.i32Load, .i32Load16U], carried: [(1, 1)], op: .seqI32LoadI32Load16UAddr),
+        Superinstruction(parts: [.i32Load, .i32Load], carried: [], op: .seqI32LoadI32Load),
+        Superinstruction(parts: [.i32Load, .i32SubImm], carried: [], op: .seqI32LoadI32SubImm),
+        Superinstruction(parts: [.i32Load, .i32Store], carried: [], op: .seqI32LoadI32Store),
+    ],
+    .i32AddImm: [
+        Superinstruction(parts: [.i32AddImm, .i32RemUImm, .i32MulImm, .i32AddImm], carried: [(1, 1), (2, 1), (3, 1)], op: .seqI32AddImmI32RemUImmAI32MulImmAI32AddImmA),
+        Superinstruction(parts: [.i32AddImm, .i32And, .i32AndImm, .brIfI32Eqz], carried: [(1, 2), (2, 1), (3, 0)], op: .seqI32AddImmI32AndBI32AndImmABrIfI32EqzA),
+        Superinstruction(parts: [.i32AddImm, .i32Store8, .i32Add, .brIfI32LtUImm], carried: [(1, 0), (3, 0)], op: .seqI32AddImmI32Store8AddrI32AddBrIfI32LtUImmA),
+        Superinstruction(parts: [.i32AddImm, .i32RemUImm, .i32AddImm, .brIfNez], carried: [(1, 1), (3, 0)], op: .seqI32AddImmI32RemUImmAI32AddImmBrIfNezCond),
+        Superinstruction(parts: [.i32AddImm, .i32AddImm, .i32Load, .brIfI32LtS], carried: [(2, 1), (3, 0)], op: .seqI32AddImmI32AddImmI32LoadAddrBrIfI32LtSA),
+        Superinstruction(parts: [.i32AddImm, .i32LtUImm, .i32OrImm, .i32AddImm], carried: [(1, 1), (3, 1)], op: .seqI32AddImmI32LtUImmAI32OrImmI32AddImmA),
+        Superinstruction(parts: [.i32AddImm, .brIfI32GtUImm, .copy, .callLocal], carried: [(1, 0), (3, 1)], op: .seqI32AddImmBrIfI32GtUImmACopyCallLocalBase),
+        Superinstruction(parts: [.i32AddImm, .i32AddImm, .copy, .callLocal], carried: [(3, 1)], op: .seqI32AddImmI32AddImmCopyCallLocalBase),
+        Superinstruction(parts: [.i32AddImm, .i32AddImm, .i32Load, .i32XorImm], carried: [(3, 1)], op: .seqI32AddImmI32AddImmI32LoadI32XorImmA),
+        Superinstruction(parts: [.i32AddImm, .i32Add, .i32AddImm, .brIfNez], carried: [(3, 0)], op: .seqI32AddImmI32AddI32AddImmBrIfNezCond),
+        Superinstruction(parts: [.i32AddImm, .i32AddImm, .i32AddImm, .brIfNez], carried: [(3, 0)], op: .seqI32AddImmI32AddImmI32AddImmBrIfNezCond),
+        Superinstruction(parts: [.i32AddImm, .brIfNez, .i32Store, .i32AddImm], carried: [(1, 0)], op: .seqI32AddImmBrIfNezCondI32StoreI32AddImm),
+        Superinstruction(parts: [.i32AddImm, .copy, .copy, .callLocal], carried: [], op: .seqI32AddImmCopyCopyCallLocal),
+        Superinstruction(parts: [.i32AddImm, .i32AddImm, .copy, .callLocal], carried: [], op: .seqI32AddImmI32AddImmCopyCallLocal),
+        Superinstruction(parts: [.i32AddImm, .brUnlessI32NeImm, .i32Load8U, .copy], carried: [], op: .seqI32AddImmBrUnlessI32NeImmI32Load8UCopy),
+        Superinstruction(parts: [.i32AddImm, .i32AddImm, .i32AddImm, .brIfI32EqImm], carried: [], op: .seqI32AddImmI32AddImmI32AddImmBrIfI32EqImm),
+        Superinstruction(parts: [.i32AddImm, .i32AddImm, .i32AddImm, .callLocal], carried: [], op: .seqI32AddImmI32AddImmI32AddImmCallLocal),
+        Superinstruction(parts: [.i32AddImm, .i32AddImm, .i32AddImm, .i32AddImm], carried: [], op: .seqI32AddImmI32AddImmI32AddImmI32AddImm),
+        Superinstruction(parts: [.i32AddImm, .i32Load8U, .brIfI32Eqz], carried: [(1, 1), (2, 0)], op: .seqI32AddImmI32Load8UAddrBrIfI32EqzA),
+        Superinstruction(parts: [.i32AddImm, .i32Load8U, .brIfNez], carried: [(1, 1), (2, 0)], op: .seqI32AddImmI32Load8UAddrBrIfNezCond),
+        Superinstruction(parts: [.i32AddImm, .i32Add, .i32Load8U], carried: [(1, 2), (2, 1)], op: .seqI32AddImmI32AddBI32Load8UAddr),
+        Superinstruction(parts: [.i32AddImm, .i32LtUImm, .i32Or], carried: [(1, 1), (2, 2)], op: .seqI32AddImmI32LtUImmAI32OrB),
+        Superinstruction(parts: [.i32AddImm, .i32LtUImm, .select], carried: [(1, 1), (2, 3)], op: .seqI32AddImmI32LtUImmASelectCond),
+        Superinstruction(parts: [.i32AddImm, .i32AndImm, .brIfI32GtUImm], carried: [(1, 1), (2, 0)], op: .seqI32AddImmI32AndImmABrIfI32GtUImmA),
+        Superinstruction(parts: [.i32AddImm, .copy, .callLocal], carried: [(2, 1)], op: .seqI32AddImmCopyCallLocalBase),
+        Superinstruction(parts: [.i32AddImm, .i32AddImm, .brIfNez], carried: [(2, 0)], op: .seqI32AddImmI32AddImmBrIfNezCond),
+        Superinstruction(parts: [.i32AddImm, .copy, .callLocal], carried: [], op: .seqI32AddImmCopyCallLocal),
+        Superinstruction(parts: [.i32AddImm, .brIfI32EqImm, .brTable], carried: [], op: .seqI32AddImmBrIfI32EqImmBrTable),
+        Superinstruction(parts: [.i32AddImm, .i32RemUImm], carried: [(1, 1)], op: .seqI32AddImmI32RemUImmA),
+        Superinstruction(parts: [.i32AddImm, .brIfNez], carried: [(1, 0)], op: .seqI32AddImmBrIfNezCond),
+        Superinstruction(parts: [.i32AddImm, .i32Store8], carried: [(1, 0)], op: .seqI32AddImmI32Store8Addr),
+        Superinstruction(parts: [.i32AddImm, .callLocal], carried: [(1, 1)], op: .seqI32AddImmCallLocalBase),
+        Superinstruction(parts: [.i32AddImm, .i32Load8U], carried: [(1, 1)], op: .seqI32AddImmI32Load8UAddr),
+        Superinstruction(parts: [.i32AddImm, .i32LtUImm], carried: [(1, 1)], op: .seqI32AddImmI32LtUImmA),
+        Superinstruction(parts: [.i32AddImm, .i32And], carried: [(1, 2)], op: .seqI32AddImmI32AndB),
+        Superinstruction(parts: [.i32AddImm, .returnValue], carried: [(1, 0)], op: .seqI32AddImmReturnValueSrc),
+        Superinstruction(parts: [.i32AddImm, .i32Load], carried: [(1, 1)], op: .seqI32AddImmI32LoadAddr),
+        Superinstruction(parts: [.i32AddImm, .i32XorImm], carried: [(1, 1)], op: .seqI32AddImmI32XorImmA),
+        Superinstruction(parts: [.i32AddImm, .i32Store], carried: [(1, 1)], op: .seqI32AddImmI32StoreValue),
+        Superinstruction(parts: [.i32AddImm, .i32Add], carried: [(1, 1)], op: .seqI32AddImmI32AddA),
+        Superinstruction(parts: [.i32AddImm, .brIfI32GtUImm], carried: [(1, 0)], op: .seqI32AddImmBrIfI32GtUImmA),
+        Superinstruction(parts: [.i32AddImm, .i32Add], carried: [(1, 2)], op: .seqI32AddImmI32AddB),
+        Superinstruction(parts: [.i32AddImm, .i32AndImm], carried: [(1, 1)], op: .seqI32AddImmI32AndImmA),
+        Superinstruction(parts: [.i32AddImm, .brTable], carried: [(1, 0)], op: .seqI32AddImmBrTableIndex),
+        Superinstruction(parts: [.i32AddImm, .brUnlessI32GeS], carried: [(1, 0)], op: .seqI32AddImmBrUnlessI32GeSA),
+        Superinstruction(parts: [.i32AddImm, .copy], carried: [], op: .seqI32AddImmCopy),
+        Superinstruction(parts: [.i32AddImm, .i32AddImmBrIfI32LtU], carried: [], op: .seqI32AddImmI32AddImmBrIfI32LtU),
+        Superinstruction(parts: [.i32AddImm, .i32AddImm], carried: [], op: .seqI32AddImmI32AddImm),
+        Superinstruction(parts: [.i32AddImm, .return], carried: [], op: .seqI32AddImmReturn),
+        Superinstruction(parts: [.i32AddImm, .i32AddImmBrIfI32NeImm], carried: [], op: .seqI32AddImmI32AddImmBrIfI32NeImm),
+        Superinstruction(parts: [.i32AddImm, .i32Load], carried: [], op: .seqI32AddImmI32Load),
+        Superinstruction(parts: [.i32AddImm, .i32Add], carried: [], op: .seqI32AddImmI32Add),
+        Superinstruction(parts: [.i32AddImm, .brUnlessI32NeImm], carried: [], op: .seqI32AddImmBrUnlessI32NeImm),
+        Superinstruction(parts: [.i32AddImm, .callLocal], carried: [], op: .seqI32AddImmCallLocal),
+        Superinstruction(parts: [.i32AddImm, .brIfI32EqImm], carried: [], op: .seqI32AddImmBrIfI32EqImm),
+    ],
+    .i32MulImm: [
+        Superinstruction(parts: [.i32MulImm, .i32AddImm, .i32RemUImm, .i32MulImm], carried: [(1, 1), (2, 1), (3, 1)], op: .seqI32MulImmI32AddImmAI32RemUImmAI32MulImmA),
+        Superinstruction(parts: [.i32MulImm, .i32AddImm], carried: [(1, 1)], op: .seqI32MulImmI32AddImmA),
+    ],
+    .const32: [
+        Superinstruction(parts: [.const32, .i32AddImm, .i32AndImm, .brIfI32LeUImm], carried: [(2, 1), (3, 0)], op: .seqConst32I32AddImmI32AndImmABrIfI32LeUImmA),
+        Superinstruction(parts: [.const32, .i32AddImm, .i32AndImm, .brIfI32LtUImm], carried: [(2, 1), (3, 0)], op: .seqConst32I32AddImmI32AndImmABrIfI32LtUImmA),
+        Superinstruction(parts: [.const32, .brIfI32LtUImm, .const32, .i32AddImm], carried: [], op: .seqConst32BrIfI32LtUImmConst32I32AddImm),
+        Superinstruction(parts: [.const32, .i32Load, .brTable], carried: [(2, 0)], op: .seqConst32I32LoadBrTableIndex),
+        Superinstruction(parts: [.const32, .i32AddImm, .callLocal], carried: [(2, 1)], op: .seqConst32I32AddImmCallLocalBase),
+        Superinstruction(parts: [.const32, .i32AndImm, .brIfI32NeImm], carried: [(2, 0)], op: .seqConst32I32AndImmBrIfI32NeImmA),
+        Superinstruction(parts: [.const32, .i32AddImm, .brTable], carried: [(2, 0)], op: .seqConst32I32AddImmBrTableIndex),
+        Superinstruction(parts: [.const32, .i32Load], carried: [], op: .seqConst32I32Load),
+        Superinstruction(parts: [.const32, .brIfI32LtUImm], carried: [], op: .seqConst32BrIfI32LtUImm),
+        Superinstruction(parts: [.const32, .br], carried: [], op: .seqConst32Br),
+        Superinstruction(parts: [.const32, .i32AddImm], carried: [], op: .seqConst32I32AddImm),
+        Superinstruction(parts: [.const32, .i32AndImm], carried: [], op: .seqConst32I32AndImm),
+        Superinstruction(parts: [.const32, .i32Extend8S], carried: [], op: .seqConst32I32Extend8S),
+        Superinstruction(parts: [.const32, .i32Add], carried: [], op: .seqConst32I32Add),
+    ],
+    .copy: [
+        Superinstruction(parts: [.copy, .i32ShlImm, .i32Add, .f64Load], carried: [(2, 2), (3, 1)], op: .seqCopyI32ShlImmI32AddBF64LoadAddr),
+        Superinstruction(parts: [.copy, .i32ShrUImm, .i32AndImm, .i32ShrUImm], carried: [(1, 1), (2, 1)], op: .seqCopyI32ShrUImmAI32AndImmAI32ShrUImm),
+        Superinstruction(parts: [.copy, .copy, .i32ShrUImm, .i32Xor], carried: [(2, 1), (3, 2)], op: .seqCopyCopyI32ShrUImmAI32XorB),
+        Superinstruction(parts: [.copy, .i32AddImm, .brIfNez, .i32AddImm], carried: [(2, 0)], op: .seqCopyI32AddImmBrIfNezCondI32AddImm),
+        Superinstruction(parts: [.copy, .i32Load, .i32Store, .copy], carried: [(1, 1)], op: .seqCopyI32LoadAddrI32StoreCopy),
+        Superinstruction(parts: [.copy, .copy, .i32Load16S, .i32Load16S], carried: [(2, 1)], op: .seqCopyCopyI32Load16SAddrI32Load16S),
+        Superinstruction(parts: [.copy, .copy, .i32Load16U, .i32Load16U], carried: [(2, 1)], op: .seqCopyCopyI32Load16UAddrI32Load16U),
+        Superinstruction(parts: [.copy, .copy, .copy, .br], carried: [], op: .seqCopyCopyCopyBr),
+        Superinstruction(parts: [.copy, .i32SubImm, .i32Load], carried: [(1, 1)], op: .seqCopyI32SubImmAI32Load),
+        Superinstruction(parts: [.copy, .i32AddImm, .brIfNez], carried: [(2, 0)], op: .seqCopyI32AddImmBrIfNezCond),
+        Superinstruction(parts: [.copy, .callLocal], carried: [(1, 1)], op: .seqCopyCallLocalBase),
+        Superinstruction(parts: [.copy, .i32Load], carried: [(1, 1)], op: .seqCopyI32LoadAddr),
+        Superinstruction(parts: [.copy, .i32ShrUImm], carried: [(1, 1)], op: .seqCopyI32ShrUImmA),
+        Superinstruction(parts: [.copy, .brIfI32LeS], carried: [(1, 0)], op: .seqCopyBrIfI32LeSA),
+        Superinstruction(parts: [.copy, .copy], carried: [], op: .seqCopyCopy),
+        Superinstruction(parts: [.copy, .i32AddImm], carried: [], op: .seqCopyI32AddImm),
+        Superinstruction(parts: [.copy, .callLocal], carried: [], op: .seqCopyCallLocal),
+        Superinstruction(parts: [.copy, .i32ShlImm], carried: [], op: .seqCopyI32ShlImm),
+        Superinstruction(parts: [.copy, .const32], carried: [], op: .seqCopyConst32),
+        Superinstruction(parts: [.copy, .i32Load], carried: [], op: .seqCopyI32Load),
+        Superinstruction(parts: [.copy, .brIfNez], carried: [], op: .seqCopyBrIfNez),
+        Superinstruction(parts: [.copy, .br], carried: [], op: .seqCopyBr),
+        Superinstruction(parts: [.copy, .brUnlessI32Eqz], carried: [], op: .seqCopyBrUnlessI32Eqz),
+    ],
+    .i32Store8: [
+        Superinstruction(parts: [.i32Store8, .i32Add], carried: [], op: .seqI32Store8I32Add),
+        Superinstruction(parts: [.i32Store8, .i32AddImmBrIfI32NeImm], carried: [], op: .seqI32Store8I32AddImmBrIfI32NeImm),
+    ],
+    .i64RotlImm: [
+        Superinstruction(parts: [.i64RotlImm, .i64Add, .i64Xor, .i64RotlImm], carried: [(1, 1), (2, 1), (3, 1)], op: .seqI64RotlImmI64AddAI64XorAI64RotlImmA),
+        Superinstruction(parts: [.i64RotlImm, .i64Add], carried: [(1, 1)], op: .seqI64RotlImmI64AddA),
+        Superinstruction(parts: [.i64RotlImm, .i64Xor], carried: [(1, 1)], op: .seqI64RotlImmI64XorA),
+        Superinstruction(parts: [.i64RotlImm, .i64Add], carried: [(1, 2)], op: .seqI64RotlImmI64AddB),
+        Superinstruction(parts: [.i64RotlImm, .i64Xor], carried: [(1, 2)], op: .seqI64RotlImmI64XorB),
+        Superinstruction(parts: [.i64RotlImm, .i64RotlImm], carried: [], op: .seqI64RotlImmI64RotlImm),
+    ],
+    .i32RemUImm: [
+        Superinstruction(parts: [.i32RemUImm, .i32MulImm, .i32AddImm, .i32RemUImm], carried: [(1, 1), (2, 1), (3, 1)], op: .seqI32RemUImmI32MulImmAI32AddImmAI32RemUImmA),
+        Superinstruction(parts: [.i32RemUImm, .i32MulImm], carried: [(1, 1)], op: .seqI32RemUImmI32MulImmA),
+        Superinstruction(parts: [.i32RemUImm, .i32AddImm], carried: [], op: .seqI32RemUImmI32AddImm),
+    ],
+    .i32Store: [
+        Superinstruction(parts: [.i32Store, .i32Load, .i32Load8U, .brIfNez], carried: [(2, 1), (3, 0)], op: .seqI32StoreI32LoadI32Load8UAddrBrIfNezCond),
+        Superinstruction(parts: [.i32Store, .i32Load, .i32Store, .i32Load], carried: [(2, 1)], op: .seqI32StoreI32LoadI32StoreValueI32Load),
+        Superinstruction(parts: [.i32Store, .i32AddImm, .i32Store, .copy], carried: [(2, 0)], op: .seqI32StoreI32AddImmI32StoreAddrCopy),
+        Superinstruction(parts: [.i32Store, .copy, .copy, .copy], carried: [], op: .seqI32StoreCopyCopyCopy),
+        Superinstruction(parts: [.i32Store, .i32AddImm, .i32AddImm, .i32AddImm], carried: [], op: .seqI32StoreI32AddImmI32AddImmI32AddImm),
+        Superinstruction(parts: [.i32Store, .i32AddImm, .i32AddImmBrIfI32LtU], carried: [], op: .seqI32StoreI32AddImmI32AddImmBrIfI32LtU),
+        Superinstruction(parts: [.i32Store, .copy, .copy], carried: [], op: .seqI32StoreCopyCopy),
+        Superinstruction(parts: [.i32Store, .copy, .brIfNez], carried: [], op: .seqI32StoreCopyBrIfNez),
+        Superinstruction(parts: [.i32Store, .const32, .br], carried: [], op: .seqI32StoreConst32Br),
+        Superinstruction(parts: [.i32Store, .i32AddImm, .i32AddImmBrIfI32Ne], carried: [], op: .seqI32StoreI32AddImmI32AddImmBrIfI32Ne),
+        Superinstruction(parts: [.i32Store, .i32Load], carried: [], op: .seqI32StoreI32Load),
+        Superinstruction(parts: [.i32Store, .i32AddImm], carried: [], op: .seqI32StoreI32AddImm),
+        Superinstruction(parts: [.i32Store, .copy], carried: [], op: .seqI32StoreCopy),
+        Superinstruction(parts: [.i32Store, .i32Add], carried: [], op: .seqI32StoreI32Add),
+        Superinstruction(parts: [.i32Store, .i32Xor], carried: [], op: .seqI32StoreI32Xor),
+        Superinstruction(parts: [.i32Store, .brIfNez], carried: [], op: .seqI32StoreBrIfNez),
+        Superinstruction(parts: [.i32Store, .br], carried: [], op: .seqI32StoreBr),
+        Superinstruction(parts: [.i32Store, .const32], carried: [], op: .seqI32StoreConst32),
+        Superinstruction(parts: [.i32Store, .returnValue], carried: [], op: .seqI32StoreReturnValue),
+        Superinstruction(parts: [.i32Store, .i32Load8U], carried: [], op: .seqI32StoreI32Load8U),
+    ],
+    .i64Add: [
+        Superinstruction(parts: [.i64Add, .i64Xor, .i64RotlImm, .i64Add], carried: [(1, 1), (2, 1), (3, 1)], op: .seqI64AddI64XorAI64RotlImmAI64AddA),
+        Superinstruction(parts: [.i64Add, .i64Xor, .i64RotlImm, .i64Add], carried: [(1, 2), (2, 1), (3, 1)], op: .seqI64AddI64XorBI64RotlImmAI64AddA),
+        Superinstruction(parts: [.i64Add, .i64Xor, .i64RotlImm, .i64RotlImm], carried: [(1, 2), (2, 1)], op: .seqI64AddI64XorBI64RotlImmAI64RotlImm),
+        Superinstruction(parts: [.i64Add, .i64Xor, .i64RotlImm], carried: [(1, 1), (2, 1)], op: .seqI64AddI64XorAI64RotlImmA),
+        Superinstruction(parts: [.i64Add, .i64Xor], carried: [(1, 1)], op: .seqI64AddI64XorA),
+        Superinstruction(parts: [.i64Add, .i64Xor], carried: [(1, 2)], op: .seqI64AddI64XorB),
+        Superinstruction(parts: [.i64Add, .i64RotlImm], carried: [(1, 1)], op: .seqI64AddI64RotlImmA),
+        Superinstruction(parts: [.i64Add, .i64ShrUImm], carried: [(1, 1)], op: .seqI64AddI64ShrUImmA),
+        Superinstruction(parts: [.i64Add, .i64Store], carried: [(1, 1)], op: .seqI64AddI64StoreValue),
+        Superinstruction(parts: [.i64Add, .i64AndImm], carried: [], op: .seqI64AddI64AndImm),
+    ],
+    .i32Mul: [
+        Superinstruction(parts: [.i32Mul, .i32Add, .i32Add, .i32Load], carried: [(1, 2), (3, 1)], op: .seqI32MulI32AddBI32AddI32LoadAddr),
+        Superinstruction(parts: [.i32Mul, .copy, .copy, .i32ShrUImm], carried: [(3, 1)], op: .seqI32MulCopyCopyI32ShrUImmA),
+        Superinstruction(parts: [.i32Mul, .i32Add, .i32AddImm, .i32Add], carried: [(1, 1)], op: .seqI32MulI32AddAI32AddImmI32Add),
+        Superinstruction(parts: [.i32Mul, .i32Add, .i32AddImm, .i32AddImm], carried: [(1, 1)], op: .seqI32MulI32AddAI32AddImmI32AddImm),
+        Superinstruction(parts: [.i32Mul, .i32Store, .i32AddImm], carried: [(1, 1)], op: .seqI32MulI32StoreValueI32AddImm),
+        Superinstruction(parts: [.i32Mul, .i32Add], carried: [(1, 2)], op: .seqI32MulI32AddB),
+        Superinstruction(parts: [.i32Mul, .i32Add], carried: [(1, 1)], op: .seqI32MulI32AddA),
+        Superinstruction(parts: [.i32Mul, .copy], carried: [], op: .seqI32MulCopy),
+    ],
+    .memoryCopy: [
+        Superinstruction(parts: [.memoryCopy, .br], carried: [], op: .seqMemoryCopyBr),
+    ],
+    .brIfNez: [
+        Superinstruction(parts: [.brIfNez, .i32AddImm, .return], carried: [], op: .seqBrIfNezI32AddImmReturn),
+        Superinstruction(parts: [.brIfNez, .i32Store, .i32AddImm], carried: [], op: .seqBrIfNezI32StoreI32AddImm),
+        Superinstruction(parts: [.brIfNez, .i32AddImm], carried: [], op: .seqBrIfNezI32AddImm),
+    ],
+    .brIfI32Eqz: [
+        Superinstruction(parts: [.brIfI32Eqz, .i32Load, .brIfNez], carried: [(2, 0)], op: .seqBrIfI32EqzI32LoadBrIfNezCond),
+        Superinstruction(parts: [.brIfI32Eqz, .brIfI32Eqz, .i32Load], carried: [], op: .seqBrIfI32EqzBrIfI32EqzI32Load),
+        Superinstruction(parts: [.brIfI32Eqz, .brIfNez], carried: [], op: .seqBrIfI32EqzBrIfNez),
+        Superinstruction(parts: [.brIfI32Eqz, .i32Load], carried: [], op: .seqBrIfI32EqzI32Load),
+    ],
+    .i32And: [
+        Superinstruction(parts: [.i32And, .i32ShlImm, .i32Xor, .i32Xor], carried: [(1, 1), (2, 2), (3, 1)], op: .seqI32AndI32ShlImmAI32XorBI32XorA),
+        Superinstruction(parts: [.i32And, .i32ShlImm, .i32Xor, .i32RotlImm], carried: [(1, 1), (2, 2)], op: .seqI32AndI32ShlImmAI32XorBI32RotlImm),
+        Superinstruction(parts: [.i32And, .i32ShlImm], carried: [(1, 1)], op: .seqI32AndI32ShlImmA),
+        Superinstruction(parts: [.i32And, .i32AndImm], carried: [(1, 1)], op: .seqI32AndI32AndImmA),
+        Superinstruction(parts: [.i32And, .i32ShrUImm], carried: [(1, 1)], op: .seqI32AndI32ShrUImmA),
+    ],
+    .i64XorImm: [
+        Superinstruction(parts: [.i64XorImm, .i64And, .i64Xor, .i64Xor], carried: [(1, 2), (2, 1), (3, 2)], op: .seqI64XorImmI64AndBI64XorAI64XorB),
+        Superinstruction(parts: [.i64XorImm, .i64And], carried: [(1, 2)], op: .seqI64XorImmI64AndB),
+    ],
+    .i32Load8U: [
+        Superinstruction(parts: [.i32Load8U, .copy, .brIfNez, .i32AddImm], carried: [], op: .seqI32Load8UCopyBrIfNezI32AddImm),
+        Superinstruction(parts: [.i32Load8U, .i32AddImm, .brIfI32GtUImm], carried: [(1, 1), (2, 0)], op: .seqI32Load8UI32AddImmABrIfI32GtUImmA),
+        Superinstruction(parts: [.i32Load8U, .brIfI32Eqz], carried: [(1, 0)], op: .seqI32Load8UBrIfI32EqzA),
+        Superinstruction(parts: [.i32Load8U, .brIfNez], carried: [(1, 0)], op: .seqI32Load8UBrIfNezCond),
+        Superinstruction(parts: [.i32Load8U, .brUnlessI32Eqz], carried: [(1, 0)], op: .seqI32Load8UBrUnlessI32EqzA),
+        Superinstruction(parts: [.i32Load8U, .i32EqImm], carried: [(1, 1)], op: .seqI32Load8UI32EqImmA),
+        Superinstruction(parts: [.i32Load8U, .copy], carried: [], op: .seqI32Load8UCopy),
+        Superinstruction(parts: [.i32Load8U, .i32AndImm], carried: [], op: .seqI32Load8UI32AndImm),
+    ],
+    .f64Load: [
+        Superinstruction(parts: [.f64Load, .f64Lt, .brIfNez], carried: [(1, 2), (2, 0)], op: .seqF64LoadF64LtBBrIfNezCond),
+        Superinstruction(parts: [.f64Load, .f64Lt], carried: [(1, 2)], op: .seqF64LoadF64LtB),
+        Superinstruction(parts: [.f64Load, .i32OrImm], carried: [], op: .seqF64LoadI32OrImm),
+    ],
+    .i32ShrUImm: [
+        Superinstruction(parts: [.i32ShrUImm, .i32Xor, .i32AndImm, .select], carried: [(1, 2), (2, 1), (3, 3)], op: .seqI32ShrUImmI32XorBI32AndImmASelectCond),
+        Superinstruction(parts: [.i32ShrUImm, .i32Xor, .i32AndImm, .select], carried: [(1, 1), (2, 1), (3, 3)], op: .seqI32ShrUImmI32XorAI32AndImmASelectCond),
+        Superinstruction(parts: [.i32ShrUImm, .i32AndImm, .i32XorImm, .i32ShrUImm], carried: [(1, 1), (2, 1)], op: .seqI32ShrUImmI32AndImmAI32XorImmAI32ShrUImm),
+        Superinstruction(parts: [.i32ShrUImm, .i32AndImm], carried: [(1, 1)], op: .seqI32ShrUImmI32AndImmA),
+        Superinstruction(parts: [.i32ShrUImm, .i32Xor], carried: [(1, 2)], op: .seqI32ShrUImmI32XorB),
+        Superinstruction(parts: [.i32ShrUImm, .i32Xor], carried: [(1, 1)], op: .seqI32ShrUImmI32XorA),
+        Superinstruction(parts: [.i32ShrUImm, .i32AddImm], carried: [], op: .seqI32ShrUImmI32AddImm),
+    ],
+    .i64Mul: [
+        Superinstruction(parts: [.i64Mul, .i64Add, .i64ShrUImm, .i64Add], carried: [(1, 2), (2, 1), (3, 2)], op: .seqI64MulI64AddBI64ShrUImmAI64AddB),
+        Superinstruction(parts: [.i64Mul, .i64Add], carried: [(1, 2)], op: .seqI64MulI64AddB),
+    ],
+    .brIfI32LtUImm: [
+        Superinstruction(parts: [.brIfI32LtUImm, .const32], carried: [], op: .seqBrIfI32LtUImmConst32),
+    ],
+    .i32AddImmBrIfI32GtUImm: [
+        Superinstruction(parts: [.i32AddImmBrIfI32GtUImm, .i32AddImm], carried: [], op: .seqI32AddImmBrIfI32GtUImmI32AddImm),
+    ],
+    .i32SubImm: [
+        Superinstruction(parts: [.i32SubImm, .i32Load, .i32SubImm, .brIfI32LtS], carried: [], op: .seqI32SubImmI32LoadI32SubImmBrIfI32LtS),
+        Superinstruction(parts: [.i32SubImm, .i32ShlImm, .i32Add], carried: [(2, 2)], op: .seqI32SubImmI32ShlImmI32AddB),
+        Superinstruction(parts: [.i32SubImm, .brIfI32LtS, .i32AddImm], carried: [], op: .seqI32SubImmBrIfI32LtSI32AddImm),
+        Superinstruction(parts: [.i32SubImm, .i32Load], carried: [], op: .seqI32SubImmI32Load),
+        Superinstruction(parts: [.i32SubImm, .brIfI32LtS], carried: [], op: .seqI32SubImmBrIfI32LtS),
+    ],
+    .i32LtUImm: [
+        Superinstruction(parts: [.i32LtUImm, .i32Add, .copy, .callLocal], carried: [(1, 2), (3, 1)], op: .seqI32LtUImmI32AddBCopyCallLocalBase),
+        Superinstruction(parts: [.i32LtUImm, .i32Add, .i32Store], carried: [(1, 2), (2, 1)], op: .seqI32LtUImmI32AddBI32StoreValue),
+        Superinstruction(parts: [.i32LtUImm, .i32Add, .i32Load8U], carried: [(1, 2)], op: .seqI32LtUImmI32AddBI32Load8U),
+        Superinstruction(parts: [.i32LtUImm, .i32Or, .return], carried: [(1, 2)], op: .seqI32LtUImmI32OrBReturn),
+        Superinstruction(parts: [.i32LtUImm, .i32Add], carried: [(1, 2)], op: .seqI32LtUImmI32AddB),
+        Superinstruction(parts: [.i32LtUImm, .i32Or], carried: [(1, 2)], op: .seqI32LtUImmI32OrB),
+    ],
+    .i64And: [
+        Superinstruction(parts: [.i64And, .i64Xor], carried: [(1, 1)], op: .seqI64AndI64XorA),
+        Superinstruction(parts: [.i64And, .i64Xor], carried: [], op: .seqI64AndI64Xor),
+    ],
+    .i32Or: [
+        Superinstruction(parts: [.i32Or, .i32ShlImm, .i32Xor, .i32ShlImm], carried: [(1, 1), (2, 2)], op: .seqI32OrI32ShlImmAI32XorBI32ShlImm),
+        Superinstruction(parts: [.i32Or, .i32Add, .i32AddImm], carried: [(1, 2)], op: .seqI32OrI32AddBI32AddImm),
+        Superinstruction(parts: [.i32Or, .i32ShlImm], carried: [(1, 1)], op: .seqI32OrI32ShlImmA),
+        Superinstruction(parts: [.i32Or, .i32AddImm], carried: [], op: .seqI32OrI32AddImm),
+    ],
+    .i32AndImm: [
+        Superinstruction(parts: [.i32AndImm, .select, .i32ShrUImm, .i32AndImm], carried: [(1, 3), (2, 1), (3, 1)], op: .seqI32AndImmSelectCondI32ShrUImmAI32AndImmA),
+        Superinstruction(parts: [.i32AndImm, .i32Mul, .i32Add, .i32AddImm], carried: [(1, 2), (2, 2)], op: .seqI32AndImmI32MulBI32AddBI32AddImm),
+        Superinstruction(parts: [.i32AndImm, .i32ShrUImm, .i32AndImm, .i32Mul], carried: [(2, 1), (3, 2)], op: .seqI32AndImmI32ShrUImmI32AndImmAI32MulB),
+        Superinstruction(parts: [.i32AndImm, .brIfI32Eq, .i32Load, .brIfNez], carried: [(1, 1), (3, 0)], op: .seqI32AndImmBrIfI32EqBI32LoadBrIfNezCond),
+        Superinstruction(parts: [.i32AndImm, .i32Xor, .brIfI32Eqz, .i32Load], carried: [(1, 2), (2, 0)], op: .seqI32AndImmI32XorBBrIfI32EqzAI32Load),
+        Superinstruction(parts: [.i32AndImm, .i32XorImm, .i32ShrUImm, .i32Xor], carried: [(1, 1), (3, 2)], op: .seqI32AndImmI32XorImmAI32ShrUImmI32XorB),
+        Superinstruction(parts: [.i32AndImm, .i32XorImm, .i32ShrUImm, .i32Xor], carried: [(1, 1), (3, 1)], op: .seqI32AndImmI32XorImmAI32ShrUImmI32XorA),
+        Superinstruction(parts: [.i32AndImm, .brIfI32LtUImm, .const32, .i32AddImm], carried: [(1, 0)], op: .seqI32AndImmBrIfI32LtUImmAConst32I32AddImm),
+        Superinstruction(parts: [.i32AndImm, .i32XorImm, .i32AndImm, .i32ShrUImm], carried: [(1, 1)], op: .seqI32AndImmI32XorImmAI32AndImmI32ShrUImm),
+        Superinstruction(parts: [.i32AndImm, .i32ShrUImm, .i32Eq], carried: [(2, 2)], op: .seqI32AndImmI32ShrUImmI32EqB),
+        Superinstruction(parts: [.i32AndImm, .i32XorImm, .i32AndImm], carried: [(1, 1)], op: .seqI32AndImmI32XorImmAI32AndImm),
+        Superinstruction(parts: [.i32AndImm, .copy, .copy], carried: [], op: .seqI32AndImmCopyCopy),
+        Superinstruction(parts: [.i32AndImm, .brIfI32Eqz], carried: [(1, 0)], op: .seqI32AndImmBrIfI32EqzA),
+        Superinstruction(parts: [.i32AndImm, .brUnlessI32Eqz], carried: [(1, 0)], op: .seqI32AndImmBrUnlessI32EqzA),
+        Superinstruction(parts: [.i32AndImm, .i32Or], carried: [(1, 2)], op: .seqI32AndImmI32OrB),
+        Superinstruction(parts: [.i32AndImm, .i32XorImm], carried: [(1, 1)], op: .seqI32AndImmI32XorImmA),
+        Superinstruction(parts: [.i32AndImm, .select], carried: [(1, 3)], op: .seqI32AndImmSelectCond),
+        Superinstruction(parts: [.i32AndImm, .i32Mul], carried: [(1, 2)], op: .seqI32AndImmI32MulB),
+        Superinstruction(parts: [.i32AndImm, .brIfI32Eq], carried: [(1, 1)], op: .seqI32AndImmBrIfI32EqB),
+        Superinstruction(parts: [.i32AndImm, .i32Xor], carried: [(1, 2)], op: .seqI32AndImmI32XorB),
+        Superinstruction(parts: [.i32AndImm, .brIfI32LeUImm], carried: [(1, 0)], op: .seqI32AndImmBrIfI32LeUImmA),
+        Superinstruction(parts: [.i32AndImm, .brIfI32LtUImm], carried: [(1, 0)], op: .seqI32AndImmBrIfI32LtUImmA),
+        Superinstruction(parts: [.i32AndImm, .i32ShrUImm], carried: [], op: .seqI32AndImmI32ShrUImm),
+    ],
+    .i32OrImm: [
+        Superinstruction(parts: [.i32OrImm, .i32ShlImm, .i32Add, .f64Load], carried: [(1, 1), (2, 2), (3, 1)], op: .seqI32OrImmI32ShlImmAI32AddBF64LoadAddr),
+        Superinstruction(parts: [.i32OrImm, .i32AddImm, .i32LtUImm, .i32Add], carried: [(1, 1), (2, 1), (3, 2)], op: .seqI32OrImmI32AddImmAI32LtUImmAI32AddB),
+        Superinstruction(parts: [.i32OrImm, .i32AddImm, .i32LtUImm, .i32Or], carried: [(1, 1), (2, 1), (3, 2)], op: .seqI32OrImmI32AddImmAI32LtUImmAI32OrB),
+        Superinstruction(parts: [.i32OrImm, .i32AddImm], carried: [(1, 1)], op: .seqI32OrImmI32AddImmA),
+        Superinstruction(parts: [.i32OrImm, .i32ShlImm], carried: [(1, 1)], op: .seqI32OrImmI32ShlImmA),
+        Superinstruction(parts: [.i32OrImm, .brUnlessI32EqImm], carried: [(1, 0)], op: .seqI32OrImmBrUnlessI32EqImmA),
+    ],
+    .i32XorImm: [
+        Superinstruction(parts: [.i32XorImm, .i32AddImm, .i32XorImm, .i32ShrUImm], carried: [(1, 1), (2, 1), (3, 1)], op: .seqI32XorImmI32AddImmAI32XorImmAI32ShrUImmA),
+        Superinstruction(parts: [.i32XorImm, .i32ShrUImm, .i32Xor, .i32AndImm], carried: [(2, 1), (3, 1)], op: .seqI32XorImmI32ShrUImmI32XorAI32AndImmA),
+        Superinstruction(parts: [.i32XorImm, .i32ShrUImm, .i32Xor, .i32AndImm], carried: [(2, 2), (3, 1)], op: .seqI32XorImmI32ShrUImmI32XorBI32AndImmA),
+        Superinstruction(parts: [.i32XorImm, .i32And], carried: [(1, 2)], op: .seqI32XorImmI32AndB),
+        Superinstruction(parts: [.i32XorImm, .i32AddImm], carried: [(1, 1)], op: .seqI32XorImmI32AddImmA),
+        Superinstruction(parts: [.i32XorImm, .i32ShrUImm], carried: [(1, 1)], op: .seqI32XorImmI32ShrUImmA),
+        Superinstruction(parts: [.i32XorImm, .i32AddImm], carried: [], op: .seqI32XorImmI32AddImm),
+        Superinstruction(parts: [.i32XorImm, .i32ShrUImm], carried: [], op: .seqI32XorImmI32ShrUImm),
+        Superinstruction(parts: [.i32XorImm, .i32AndImm], carried: [], op: .seqI32XorImmI32AndImm),
+    ],
+    .i64ShrUImm: [
+        Superinstruction(parts: [.i64ShrUImm, .i64Or, .i64AndImm], carried: [(1, 2), (2, 1)], op: .seqI64ShrUImmI64OrBI64AndImmA),
+        Superinstruction(parts: [.i64ShrUImm, .i64Add], carried: [(1, 2)], op: .seqI64ShrUImmI64AddB),
+        Superinstruction(parts: [.i64ShrUImm, .i64Or], carried: [(1, 2)], op: .seqI64ShrUImmI64OrB),
+    ],
+    .f64Lt: [
+        Superinstruction(parts: [.f64Lt, .brIfI32Eqz, .copy, .i32ShlImm], carried: [(1, 0)], op: .seqF64LtBrIfI32EqzACopyI32ShlImm),
+        Superinstruction(parts: [.f64Lt, .brIfNez], carried: [(1, 0)], op: .seqF64LtBrIfNezCond),
+        Superinstruction(parts: [.f64Lt, .brIfI32Eqz], carried: [(1, 0)], op: .seqF64LtBrIfI32EqzA),
+    ],
+    .f64Store: [
+        Superinstruction(parts: [.f64Store, .copy, .i32ShlImm, .brIfI32LeS], carried: [(3, 0)], op: .seqF64StoreCopyI32ShlImmBrIfI32LeSA),
+        Superinstruction(parts: [.f64Store, .copy], carried: [], op: .seqF64StoreCopy),
+    ],
+    .i64Or: [
+        Superinstruction(parts: [.i64Or, .i64AndImm], carried: [(1, 1)], op: .seqI64OrI64AndImmA),
+    ],
+    .i64ShlImm: [
+        Superinstruction(parts: [.i64ShlImm, .i64AndImm], carried: [(1, 1)], op: .seqI64ShlImmI64AndImmA),
+        Superinstruction(parts: [.i64ShlImm, .i64ShrUImm], carried: [], op: .seqI64ShlImmI64ShrUImm),
+    ],
+    .i64Load: [
+        Superinstruction(parts: [.i64Load, .i64Xor], carried: [(1, 2)], op: .seqI64LoadI64XorB),
+        Superinstruction(parts: [.i64Load, .i64Add], carried: [(1, 2)], op: .seqI64LoadI64AddB),
+        Superinstruction(parts: [.i64Load, .i64Load], carried: [], op: .seqI64LoadI64Load),
+    ],
+    .brIfI32EqImm: [
+        Superinstruction(parts: [.brIfI32EqImm, .brTable], carried: [], op: .seqBrIfI32EqImmBrTable),
+    ],
+    .select: [
+        Superinstruction(parts: [.select, .i32ShrUImm, .i32AndImm, .i32XorImm], carried: [(1, 1), (2, 1), (3, 1)], op: .seqSelectI32ShrUImmAI32AndImmAI32XorImmA),
+        Superinstruction(parts: [.select, .i32ShrUImm], carried: [(1, 1)], op: .seqSelectI32ShrUImmA),
+        Superinstruction(parts: [.select, .i32Add], carried: [(1, 1)], op: .seqSelectI32AddA),
+        Superinstruction(parts: [.select, .i32GtS], carried: [], op: .seqSelectI32GtS),
+        Superinstruction(parts: [.select, .return], carried: [], op: .seqSelectReturn),
+    ],
+    .brUnlessI32NeImm: [
+        Superinstruction(parts: [.brUnlessI32NeImm, .i32Load8U], carried: [], op: .seqBrUnlessI32NeImmI32Load8U),
+    ],
+    .i32Load16S: [
+        Superinstruction(parts: [.i32Load16S, .i32Load16S, .i32Mul, .i32Add], carried: [(2, 2), (3, 1)], op: .seqI32Load16SI32Load16SI32MulBI32AddA),
+        Superinstruction(parts: [.i32Load16S, .i32Mul], carried: [(1, 2)], op: .seqI32Load16SI32MulB),
+        Superinstruction(parts: [.i32Load16S, .i32Mul], carried: [(1, 1)], op: .seqI32Load16SI32MulA),
+        Superinstruction(parts: [.i32Load16S, .i32Load16S], carried: [], op: .seqI32Load16SI32Load16S),
+    ],
+    .brIfI32Eq: [
+        Superinstruction(parts: [.brIfI32Eq, .i32Load], carried: [], op: .seqBrIfI32EqI32Load),
+    ],
+    .i32Load16U: [
+        Superinstruction(parts: [.i32Load16U, .i32Load16U, .i32Mul, .copy], carried: [(2, 2)], op: .seqI32Load16UI32Load16UI32MulBCopy),
+        Superinstruction(parts: [.i32Load16U, .i32Mul], carried: [(1, 2)], op: .seqI32Load16UI32MulB),
+        Superinstruction(parts: [.i32Load16U, .i32Add], carried: [(1, 1)], op: .seqI32Load16UI32AddA),
+        Superinstruction(parts: [.i32Load16U, .i32Sub], carried: [(1, 1)], op: .seqI32Load16UI32SubA),
+        Superinstruction(parts: [.i32Load16U, .i32Load16U], carried: [], op: .seqI32Load16UI32Load16U),
+        Superinstruction(parts: [.i32Load16U, .i32AndImm], carried: [], op: .seqI32Load16UI32AndImm),
+    ],
+    .i32GtS: [
+        Superinstruction(parts: [.i32GtS, .select, .i32Add, .i32AddImm], carried: [(1, 2), (2, 1)], op: .seqI32GtSSelectBI32AddAI32AddImm),
+        Superinstruction(parts: [.i32GtS, .select, .i32GtS, .select], carried: [(1, 3), (3, 2)], op: .seqI32GtSSelectCondI32GtSSelectB),
+        Superinstruction(parts: [.i32GtS, .select], carried: [(1, 2)], op: .seqI32GtSSelectB),
+        Superinstruction(parts: [.i32GtS, .select], carried: [(1, 3)], op: .seqI32GtSSelectCond),
+    ],
+    .i32Extend8S: [
+        Superinstruction(parts: [.i32Extend8S, .i32AddImm], carried: [(1, 1)], op: .seqI32Extend8SI32AddImmA),
+    ],
+    .i32Shl: [
+        Superinstruction(parts: [.i32Shl, .i32AndImm, .brUnlessI32Eqz], carried: [(1, 1), (2, 0)], op: .seqI32ShlI32AndImmABrUnlessI32EqzA),
+    ],
+    .i64AndImm: [
+        Superinstruction(parts: [.i64AndImm, .i64XorImm, .i64And], carried: [(1, 1), (2, 2)], op: .seqI64AndImmI64XorImmAI64AndB),
+    ],
+    .brUnlessI32GeS: [
+        Superinstruction(parts: [.brUnlessI32GeS, .i32Store, .i32AddImm], carried: [], op: .seqBrUnlessI32GeSI32StoreI32AddImm),
+    ],
+    .i32EqImm: [
+        Superinstruction(parts: [.i32EqImm, .i32AddImm, .i32LtUImm], carried: [(2, 1)], op: .seqI32EqImmI32AddImmI32LtUImmA),
+    ],
+    .i32Store16: [
+        Superinstruction(parts: [.i32Store16, .i32AddImm, .i32AddImm], carried: [], op: .seqI32Store16I32AddImmI32AddImm),
+    ],
+    .brIfI32GtUImm: [
+        Superinstruction(parts: [.brIfI32GtUImm, .i32Load, .i32AddImm], carried: [(2, 1)], op: .seqBrIfI32GtUImmI32LoadI32AddImmA),
+    ],
+    .i32Sub: [
+        Superinstruction(parts: [.i32Sub, .i32Store16], carried: [(1, 1)], op: .seqI32SubI32Store16Value),
+    ],
+    .i32Eq: [
+        Superinstruction(parts: [.i32Eq, .select], carried: [(1, 3)], op: .seqI32EqSelectCond),
+    ],
 ]
 
 /// `x = x + step` fused into the compare-and-branch that follows it, by that branch op.
