@@ -12,7 +12,9 @@ module's path (kept with --keep) and both sides. Run it before landing a change 
 translation or dispatch.
 """
 import argparse
+import json
 import os
+import resource
 import random
 import struct
 import subprocess
@@ -21,6 +23,9 @@ import tempfile
 
 import wasmtime
 
+# The cap is on writable data (RLIMIT_DATA), not address space: Wasmtime reserves many GiB of
+# guard regions per memory, which cost nothing until written.
+CHILD_DATA = 8 << 30
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RUNNER = os.environ.get("KITE_RUNNER", os.path.join(ROOT, ".build", "release", "kite-runner"))
 
@@ -72,6 +77,31 @@ def value_text(value, type_):
     if kind == "f64":
         return "nan" if value != value else format(struct.unpack("<Q", struct.pack("<d", value))[0], "x")
     return "null" if value is None else "ref"
+
+
+def wasmtime_lines_contained(path):
+    """wasmtime_lines in a forked child whose writable memory is capped: a module can make
+    Wasmtime allocate without bound (table.grow by 2^30 fills gigabytes), which must not take
+    this process or the machine down. A child that runs out counts as a resource failure."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read)
+        resource.setrlimit(resource.RLIMIT_DATA, (CHILD_DATA, CHILD_DATA))
+        try:
+            payload = json.dumps(wasmtime_lines(path)).encode()
+        except BaseException as error:  # MemoryError and the like
+            payload = json.dumps([["-", "error", "resource"]]).encode()
+        os.write(write, payload)
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as pipe:
+        data = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    if not data or status != 0:
+        return [("-", "error", "resource")]
+    lines = json.loads(data)
+    return None if lines is None else [tuple(line) for line in lines]
 
 
 def wasmtime_lines(path):
@@ -144,7 +174,7 @@ def main():
             if not smith(args.seed * 1_000_003 + n, path):
                 skipped += 1
                 continue
-            theirs = wasmtime_lines(path)
+            theirs = wasmtime_lines_contained(path)
             if theirs is None or (theirs and theirs[0][2].startswith("not instantiated")) \
                     or any(detail == "resource" for _, _, detail in theirs):
                 skipped += 1

@@ -380,15 +380,23 @@ def gen_swift(ops):
     o.append("    /// Instruction length in 64-bit words, handler word included (br_table adds its entries).")
     o.append("    public var wordCount: Int { Op.wordCounts[Int(rawValue)] }")
     o.append("    /// Operand fields in encoding order.")
-    o.append("    public var operands: [OperandField] { Op.layouts[Int(rawValue)] }")
+    o.append("    /// (A superinstruction has the layout of its first part: `layouts` lists only the other")
+    o.append("    /// ops, which keeps the literal small enough to compile.)")
+    o.append("    public var operands: [OperandField] { Op.layouts[Int(Op.layoutIndex[Int(rawValue)])] }")
     o.append("")
     o.append("    static let names: [String] = [")
     for op in ops:
         o.append(f"        \"{op.name}\",")
     o.append("    ]")
     o.append("    static let wordCounts: [Int] = [" + ", ".join(str(op.words) for op in ops) + "]")
+    index = {op.name: i for i, op in enumerate(ops) if op.kind != "sequence"}
+    assert sorted(index.values()) == list(range(len(index))), "superinstructions must come after every other op"
+    o.append("    static let layoutIndex: [UInt16] = [" + ", ".join(
+        str(index[op.extra["parts"][0].name] if op.kind == "sequence" else index[op.name]) for op in ops) + "]")
     o.append("    static let layouts: [[OperandField]] = [")
     for op in ops:
+        if op.kind == "sequence":
+            continue
         fields = ", ".join(f"OperandField(name: \"{n.rstrip('_')}\", kind: .{ {'r': 'register', 'u32': 'u32', 'i32': 'i32', 'u64': 'u64'}[k] }, word: {w}, shift: {b})"
                            for (n, k, w, b) in op.layout)
         o.append(f"        [{fields}],")
@@ -451,24 +459,21 @@ def gen_swift(ops):
     o.append("}")
     o.append("")
     o.append("/// Superinstructions (`fuse` lines) by first op: longest first, then those that carry a value.")
-    o.append("public let superinstructions: [Op: [Superinstruction]] = [")
-    starts = {}
-    for op in ops:
-        if op.kind == "sequence":
-            starts.setdefault(op.extra["parts"][0].swift_name, []).append(op)
-    for first, seqs in starts.items():
-        seqs.sort(key=lambda q: (-len(q.extra["parts"]), -len(q.extra["bindings"])))
-        items = []
-        for q in seqs:
-            parts = q.extra["parts"]
-            carried = ", ".join(f"({k}, {[n for n, _ in parts[k].operands].index(field)})" for k, field in q.extra["bindings"])
-            items.append("Superinstruction(parts: [" + ", ".join("." + p.swift_name for p in parts) + f"], carried: [{carried}], op: .{q.swift_name})")
-        o.append(f"    .{first}: [")
-        o += [f"        {item}," for item in items]
-        o.append("    ],")
-    if not starts:
-        o[-1] += ":"  # an empty dictionary literal
-    o.append("]")
+    o.append("/// (Built by statements, not one literal: a literal this large takes the type checker")
+    o.append("/// minutes and gigabytes.)")
+    o.append("public let superinstructions: [Op: [Superinstruction]] = {")
+    o.append("    var table: [Op: [Superinstruction]] = [:]")
+    o.append("    func add(_ parts: [Op], _ carried: [(part: Int, operand: Int)], _ op: Op) {")
+    o.append("        table[parts[0], default: []].append(Superinstruction(parts: parts, carried: carried, op: op))")
+    o.append("    }")
+    sequences = [op for op in ops if op.kind == "sequence"]
+    sequences.sort(key=lambda q: (q.extra["parts"][0].name, -len(q.extra["parts"]), -len(q.extra["bindings"])))
+    for q in sequences:
+        parts = q.extra["parts"]
+        carried = ", ".join(f"({k}, {[n for n, _ in parts[k].operands].index(field)})" for k, field in q.extra["bindings"])
+        o.append("    add([" + ", ".join("Op." + p.swift_name for p in parts) + f"], [{carried}], Op.{q.swift_name})")
+    o.append("    return table")
+    o.append("}()")
     o.append("")
     o.append("/// `x = x + step` fused into the compare-and-branch that follows it, by that branch op.")
     o.append("public let stepBranchLowering: [Op: Op] = [")

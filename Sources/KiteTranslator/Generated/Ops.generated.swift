@@ -838,6 +838,152 @@ public enum Op: UInt16, CaseIterable, Sendable {
     case seqI32AndImmI32ShrUImmI32EqB = 831
     case seqI32AndImmI32XorImmAI32AndImm = 832
     case seqI32AndImmI32XorImmAI32AndImmI32ShrUImm = 833
+    case seqI32AddImmI32Load8UAddrBrIfI32EqzABrIfI32GtUImm = 834
+    case seqBrIfI32GtUImmI32ShlImm = 835
+    case seqI32StoreI32AddImmI32AddImmI32StoreValue = 836
+    case seqI32AddImmI32AddImmI32StoreValueI32AddImm = 837
+    case seqI32AddImmI32StoreValueI32AddImmI32AddImm = 838
+    case seqI32AddImmI32LoadCallIndirectIndex = 839
+    case seqI32AddImmI32LtUImmASelectCondReturn = 840
+    case seqConst32I32Extend8SI32AddImmABrTableIndex = 841
+    case seqI32StoreI32AddImmI32StoreValueI32AddImm = 842
+    case seqI32AddI32StoreValueI32AddImmBrIfI32NeImm = 843
+    case seqI32AddImmConst32Br = 844
+    case seqI32LoadI32XorAI32StoreValue = 845
+    case seqI32LoadBrIfI32EqzA = 846
+    case seqI32XorI32StoreValueI32Load = 847
+    case seqI32AddImmI32StoreValueI32AddImm = 848
+    case seqI32StoreI32AddImmI32AddImmBrIfI32NeImm = 849
+    case seqI32AddImmI32StoreAddrI32AddImm = 850
+    case seqCopyI32LoadCopySrcI32Load = 851
+    case seqI32StoreI32AddI32StoreI32Add = 852
+    case seqI64StoreI64Store = 853
+    case seqCopyI32Store8ValueI32AddImmBrIfI32NeImm = 854
+    case seqI32AndImmI32AddImmI32LtUImmASelectCond = 855
+    case seqI32OrImmI32AddImmI32LtUImmASelectCond = 856
+    case seqI32RotlImmI32XorBI32RotlImmA = 857
+    case seqI32StoreI32LoadI32LoadI32AddB = 858
+    case seqI32LoadI32AddBI32XorAI32StoreValue = 859
+    case seqI64StoreI32AddImmBrIfI32NeImm = 860
+    case seqI32AddImmI32AddAI64LoadAddrI64XorB = 861
+    case seqI64LoadI64XorBI64StoreValue = 862
+    case seqI32AndImmBrTableIndex = 863
+    case seqI64AddI64XorBI64RotlImmA = 864
+    case seqI64XorI64AddAI64RotlImmAI64AddA = 865
+    case seqCopyI32AndImm = 866
+    case seqI32AndI32ShlImmAI32XorB = 867
+    case seqI32StoreCopyCopyBrIfI32LeSA = 868
+    case seqBrIfI32EqzConst32I32Load = 869
+    case seqConst32I32LoadI32Load = 870
+    case seqI32LoadConst32I32LoadBrTableIndex = 871
+    case seqI32AddImmI32AddImmBrIfI32LtUI32AddImmBrIfI32NeImm = 872
+    case seqI32XorI32RotlImmAI32AddBI32AddA = 873
+    case seqI32AddI32XorAI32StoreValueI32Load = 874
+    case seqI32LoadI32LoadI32AddBI32XorA = 875
+    case seqI32XorI32StoreValueI32LoadI32Load = 876
+    case seqI64LoadI64AddAI64StoreValue = 877
+    case seqI32LoadCopy = 878
+    case seqCopyCallIndirectBase = 879
+    case seqI32AndImmBrUnlessI32EqzAConst32I32AndImm = 880
+    case seqConst32I32AndImmBrUnlessI32EqzA = 881
+    case seqI32XorI32RotlImmAI32XorBI32RotlImmA = 882
+    case seqI32AddI64LoadAddrI32AddImmI32AddA = 883
+    case seqI32ShlImmI32AddBI32Load16UAddrBrIfI32EqB = 884
+    case seqI32AddImmBrIfI32LtUImmA = 885
+    case seqBrIfI32EqImmI32AddImm = 886
+    case seqI32AddImmI32MulImmI32AddImmA = 887
+    case seqI64StoreReturn = 888
+    case seqI32StoreI32XorI32RotlImmA = 889
+    case seqI64ShrUImmI64ShrUImm = 890
+    case seqI64AndImmI64AndImm = 891
+    case seqI64AndImmI64OrB = 892
+    case seqI64ShlImmI64AndImm = 893
+    case seqI64OrI64StoreValue = 894
+    case seqI64StoreI64ShlImm = 895
+    case seqI64MulI64ShrUImmA = 896
+    case seqI64MulI64MulI64AddB = 897
+    case seqI64AndImmI64MulB = 898
+    case seqI64ShrUImmI64MulBI64AddB = 899
+    case seqI64MulI64AddBI64AndImm = 900
+    case seqI64MulI64AddBI64ShrUImm = 901
+    case seqI32SubI32XorImmAI32AndB = 902
+    case seqI32AndI32AndImmAI32OrBI32AddImm = 903
+    case seqI32XorImmI32AndBI32ShrUImmAI32AddImm = 904
+    case seqI32ShrUImmI32AddImmI32AndBI32AndImmA = 905
+    case seqI32ShrUImmI32AddImmI32AndB = 906
+    case seqI64ShlImmI64ShrUImmI64OrBI64AndImmA = 907
+    case seqI64AddI64StoreValueI64Load = 908
+    case seqI32AddI32LoadI32AddB = 909
+    case seqI32RotlImmI32AddBI32AddAI32Add = 910
+    case seqI32AddI32XorI32RotlImmAI32Add = 911
+    case seqI64ExtendI32UI64AddB = 912
+    case seqCopyConst32CallLocal = 913
+    case seqI32AddImmI32AddBI32Load8UAddrBrIfI32EqB = 914
+    case seqI64LtUI64ExtendI32UA = 915
+    case seqCopyCopyCopyCopy = 916
+    case seqI64XorI64AddBI64RotlImmA = 917
+    case seqI32WrapI64I32AndBI32ShlImmA = 918
+    case seqI64RotlImmI64Xor = 919
+    case seqI32AddI32LoadAddrBrIfI32GtUImmA = 920
+    case seqI32AndI32ShlImmAI32AddBI32LoadAddr = 921
+    case seqI64AndImmI64XorBI64XorB = 922
+    case seqI32SubImmI32StoreValue = 923
+    case seqI32StoreBrUnlessI32LtS = 924
+    case seqI32AndImmI32SubImmA = 925
+    case seqI32MulImmI32AddImmAI32AndImmA = 926
+    case seqCopyI32AndImmBrIfI32EqzA = 927
+    case seqI32SubReturn = 928
+    case seqConst32CopyConst32 = 929
+    case seqI64XorI64ShrUImmAI64XorImmAI64AndB = 930
+    case seqI32AddImmCopyConst32 = 931
+    case seqI32LoadBrIfEqzCond = 932
+    case seqI32XorI32RotlImmAI32XorI32RotlImmA = 933
+    case seqI32LoadI32StoreValueI32Load = 934
+    case seqI32ShlImmI32AddBI32StoreAddrI32AddImm = 935
+    case seqI32XorI32RotlImmAI32AddAI32Add = 936
+    case seqCopyI32AddA = 937
+    case seqI32AddI32DivSImmA = 938
+    case seqI32DivSImmI32ShlImmAI32AddBI32LoadAddr = 939
+    case seqCopyI32ShlImmI32AddBCopy = 940
+    case seqI64LoadI64AddBI64LtU = 941
+    case seqI32LoadI32StoreValueBrIfNez = 942
+    case seqCopyBrIfI32EqzA = 943
+    case seqI32AddImmI32AddImmI64LoadAddrI64AddB = 944
+    case seqI32Store8I32LoadBrIfI32GtUImmA = 945
+    case seqI32StoreI32AddImmCopySrcBr = 946
+    case seqI32LoadBrIfI32GtUImmAI32ShlImmI32AddB = 947
+    case seqSelectI32SubB = 948
+    case seqI64LoadI64LoadI64LoadI64Load = 949
+    case seqI32LtUSelectCond = 950
+    case seqI32StoreI32AddI32StoreValueI32Xor = 951
+    case seqI32AddImmI32ShlImmI32AddBI32LoadAddr = 952
+    case seqI64XorI64ShrUImmAI64XorBI64XorB = 953
+    case seqI32Store16I32AddImmI32AddImmBrIfNezCond = 954
+    case seqI32EqSelectCondReturn = 955
+    case seqI32ShrUImmI32EqBSelectCond = 956
+    case seqI32ShrUImmI32XorImmA = 957
+    case seqI32XorImmI32AndImmI32ShrUImm = 958
+    case seqI32AddI32AddImmBrIfI32Ne = 959
+    case seqI32AddImmBrIfI32NeB = 960
+    case seqI64AddI32AddImmI32AddImm = 961
+    case seqI64LoadI64LoadI64AddB = 962
+    case seqI32AddImmI32AddImmI64LoadAddr = 963
+    case seqI64LoadI32AddImmI32AddImm = 964
+    case seqI64ShlImmI64OrB = 965
+    case seqI64AddI64LoadI64AddB = 966
+    case seqI32AddImmI32Load8UAddrBrIfI32EqB = 967
+    case seqI32AddImmI32Load8UAddrI32AddImmI32Load8UAddr = 968
+    case seqI32ShrSImmI32ShlImmAI32AddBI32LoadAddr = 969
+    case seqI32GtSSelectCondSelect = 970
+    case seqI32SubBrIfI32NeImmA = 971
+    case seqI32AddI32ShrSImmA = 972
+    case seqI32LoadI32AndImmA = 973
+    case seqI32AddI32Load8UAddrBrIfI32EqB = 974
+    case seqI32ShlImmI32AndImmA = 975
+    case seqI32AddI32Load8UAddrI32AddI32Load8UAddr = 976
+    case seqI32Load8UI32Store8 = 977
+    case seqI32LoadI32AddImmAI32StoreValueI32AddImm = 978
+    case seqI32ShrUImmI32AddBI32Load8UAddr = 979
 }
 
 extension Op {
@@ -846,7 +992,9 @@ extension Op {
     /// Instruction length in 64-bit words, handler word included (br_table adds its entries).
     public var wordCount: Int { Op.wordCounts[Int(rawValue)] }
     /// Operand fields in encoding order.
-    public var operands: [OperandField] { Op.layouts[Int(rawValue)] }
+    /// (A superinstruction has the layout of its first part: `layouts` lists only the other
+    /// ops, which keeps the literal small enough to compile.)
+    public var operands: [OperandField] { Op.layouts[Int(Op.layoutIndex[Int(rawValue)])] }
 
     static let names: [String] = [
         "unreachable",
@@ -1683,8 +1831,155 @@ extension Op {
         "i32.and_imm;i32.shr_u_imm;i32.eq:b",
         "i32.and_imm;i32.xor_imm:a;i32.and_imm",
         "i32.and_imm;i32.xor_imm:a;i32.and_imm;i32.shr_u_imm",
+        "i32.add_imm;i32.load8_u:addr;br_if_i32.eqz:a;br_if_i32.gt_u_imm",
+        "br_if_i32.gt_u_imm;i32.shl_imm",
+        "i32.store;i32.add_imm;i32.add_imm;i32.store:value",
+        "i32.add_imm;i32.add_imm;i32.store:value;i32.add_imm",
+        "i32.add_imm;i32.store:value;i32.add_imm;i32.add_imm",
+        "i32.add_imm;i32.load;call_indirect:index",
+        "i32.add_imm;i32.lt_u_imm:a;select:cond;return",
+        "const32;i32.extend8_s;i32.add_imm:a;br_table:index",
+        "i32.store;i32.add_imm;i32.store:value;i32.add_imm",
+        "i32.add;i32.store:value;i32.add_imm+br_if_i32.ne_imm",
+        "i32.add_imm;const32;br",
+        "i32.load;i32.xor:a;i32.store:value",
+        "i32.load;br_if_i32.eqz:a",
+        "i32.xor;i32.store:value;i32.load",
+        "i32.add_imm;i32.store:value;i32.add_imm",
+        "i32.store;i32.add_imm;i32.add_imm+br_if_i32.ne_imm",
+        "i32.add_imm;i32.store:addr;i32.add_imm",
+        "copy;i32.load;copy:src;i32.load",
+        "i32.store;i32.add;i32.store;i32.add",
+        "i64.store;i64.store",
+        "copy;i32.store8:value;i32.add_imm+br_if_i32.ne_imm",
+        "i32.and_imm;i32.add_imm;i32.lt_u_imm:a;select:cond",
+        "i32.or_imm;i32.add_imm;i32.lt_u_imm:a;select:cond",
+        "i32.rotl_imm;i32.xor:b;i32.rotl_imm:a",
+        "i32.store;i32.load;i32.load;i32.add:b",
+        "i32.load;i32.add:b;i32.xor:a;i32.store:value",
+        "i64.store;i32.add_imm+br_if_i32.ne_imm",
+        "i32.add_imm;i32.add:a;i64.load:addr;i64.xor:b",
+        "i64.load;i64.xor:b;i64.store:value",
+        "i32.and_imm;br_table:index",
+        "i64.add;i64.xor:b;i64.rotl_imm:a",
+        "i64.xor;i64.add:a;i64.rotl_imm:a;i64.add:a",
+        "copy;i32.and_imm",
+        "i32.and;i32.shl_imm:a;i32.xor:b",
+        "i32.store;copy;copy;br_if_i32.le_s:a",
+        "br_if_i32.eqz;const32;i32.load",
+        "const32;i32.load;i32.load",
+        "i32.load;const32;i32.load;br_table:index",
+        "i32.add_imm;i32.add_imm+br_if_i32.lt_u;i32.add_imm+br_if_i32.ne_imm",
+        "i32.xor;i32.rotl_imm:a;i32.add:b;i32.add:a",
+        "i32.add;i32.xor:a;i32.store:value;i32.load",
+        "i32.load;i32.load;i32.add:b;i32.xor:a",
+        "i32.xor;i32.store:value;i32.load;i32.load",
+        "i64.load;i64.add:a;i64.store:value",
+        "i32.load;copy",
+        "copy;call_indirect:base",
+        "i32.and_imm;br_unless_i32.eqz:a;const32;i32.and_imm",
+        "const32;i32.and_imm;br_unless_i32.eqz:a",
+        "i32.xor;i32.rotl_imm:a;i32.xor:b;i32.rotl_imm:a",
+        "i32.add;i64.load:addr;i32.add_imm;i32.add:a",
+        "i32.shl_imm;i32.add:b;i32.load16_u:addr;br_if_i32.eq:b",
+        "i32.add_imm;br_if_i32.lt_u_imm:a",
+        "br_if_i32.eq_imm;i32.add_imm",
+        "i32.add_imm;i32.mul_imm;i32.add_imm:a",
+        "i64.store;return",
+        "i32.store;i32.xor;i32.rotl_imm:a",
+        "i64.shr_u_imm;i64.shr_u_imm",
+        "i64.and_imm;i64.and_imm",
+        "i64.and_imm;i64.or:b",
+        "i64.shl_imm;i64.and_imm",
+        "i64.or;i64.store:value",
+        "i64.store;i64.shl_imm",
+        "i64.mul;i64.shr_u_imm:a",
+        "i64.mul;i64.mul;i64.add:b",
+        "i64.and_imm;i64.mul:b",
+        "i64.shr_u_imm;i64.mul:b;i64.add:b",
+        "i64.mul;i64.add:b;i64.and_imm",
+        "i64.mul;i64.add:b;i64.shr_u_imm",
+        "i32.sub;i32.xor_imm:a;i32.and:b",
+        "i32.and;i32.and_imm:a;i32.or:b;i32.add_imm",
+        "i32.xor_imm;i32.and:b;i32.shr_u_imm:a;i32.add_imm",
+        "i32.shr_u_imm;i32.add_imm;i32.and:b;i32.and_imm:a",
+        "i32.shr_u_imm;i32.add_imm;i32.and:b",
+        "i64.shl_imm;i64.shr_u_imm;i64.or:b;i64.and_imm:a",
+        "i64.add;i64.store:value;i64.load",
+        "i32.add;i32.load;i32.add:b",
+        "i32.rotl_imm;i32.add:b;i32.add:a;i32.add",
+        "i32.add;i32.xor;i32.rotl_imm:a;i32.add",
+        "i64.extend_i32_u;i64.add:b",
+        "copy;const32;call_local",
+        "i32.add_imm;i32.add:b;i32.load8_u:addr;br_if_i32.eq:b",
+        "i64.lt_u;i64.extend_i32_u:a",
+        "copy;copy;copy;copy",
+        "i64.xor;i64.add:b;i64.rotl_imm:a",
+        "i32.wrap_i64;i32.and:b;i32.shl_imm:a",
+        "i64.rotl_imm;i64.xor",
+        "i32.add;i32.load:addr;br_if_i32.gt_u_imm:a",
+        "i32.and;i32.shl_imm:a;i32.add:b;i32.load:addr",
+        "i64.and_imm;i64.xor:b;i64.xor:b",
+        "i32.sub_imm;i32.store:value",
+        "i32.store;br_unless_i32.lt_s",
+        "i32.and_imm;i32.sub_imm:a",
+        "i32.mul_imm;i32.add_imm:a;i32.and_imm:a",
+        "copy;i32.and_imm;br_if_i32.eqz:a",
+        "i32.sub;return",
+        "const32;copy;const32",
+        "i64.xor;i64.shr_u_imm:a;i64.xor_imm:a;i64.and:b",
+        "i32.add_imm;copy;const32",
+        "i32.load;br_if_eqz:cond",
+        "i32.xor;i32.rotl_imm:a;i32.xor;i32.rotl_imm:a",
+        "i32.load;i32.store:value;i32.load",
+        "i32.shl_imm;i32.add:b;i32.store:addr;i32.add_imm",
+        "i32.xor;i32.rotl_imm:a;i32.add:a;i32.add",
+        "copy;i32.add:a",
+        "i32.add;i32.div_s_imm:a",
+        "i32.div_s_imm;i32.shl_imm:a;i32.add:b;i32.load:addr",
+        "copy;i32.shl_imm;i32.add:b;copy",
+        "i64.load;i64.add:b;i64.lt_u",
+        "i32.load;i32.store:value;br_if_nez",
+        "copy;br_if_i32.eqz:a",
+        "i32.add_imm;i32.add_imm;i64.load:addr;i64.add:b",
+        "i32.store8;i32.load;br_if_i32.gt_u_imm:a",
+        "i32.store;i32.add_imm;copy:src;br",
+        "i32.load;br_if_i32.gt_u_imm:a;i32.shl_imm;i32.add:b",
+        "select;i32.sub:b",
+        "i64.load;i64.load;i64.load;i64.load",
+        "i32.lt_u;select:cond",
+        "i32.store;i32.add;i32.store:value;i32.xor",
+        "i32.add_imm;i32.shl_imm;i32.add:b;i32.load:addr",
+        "i64.xor;i64.shr_u_imm:a;i64.xor:b;i64.xor:b",
+        "i32.store16;i32.add_imm;i32.add_imm;br_if_nez:cond",
+        "i32.eq;select:cond;return",
+        "i32.shr_u_imm;i32.eq:b;select:cond",
+        "i32.shr_u_imm;i32.xor_imm:a",
+        "i32.xor_imm;i32.and_imm;i32.shr_u_imm",
+        "i32.add;i32.add_imm+br_if_i32.ne",
+        "i32.add_imm;br_if_i32.ne:b",
+        "i64.add;i32.add_imm;i32.add_imm",
+        "i64.load;i64.load;i64.add:b",
+        "i32.add_imm;i32.add_imm;i64.load:addr",
+        "i64.load;i32.add_imm;i32.add_imm",
+        "i64.shl_imm;i64.or:b",
+        "i64.add;i64.load;i64.add:b",
+        "i32.add_imm;i32.load8_u:addr;br_if_i32.eq:b",
+        "i32.add_imm;i32.load8_u:addr;i32.add_imm;i32.load8_u:addr",
+        "i32.shr_s_imm;i32.shl_imm:a;i32.add:b;i32.load:addr",
+        "i32.gt_s;select:cond;select",
+        "i32.sub;br_if_i32.ne_imm:a",
+        "i32.add;i32.shr_s_imm:a",
+        "i32.load;i32.and_imm:a",
+        "i32.add;i32.load8_u:addr;br_if_i32.eq:b",
+        "i32.shl_imm;i32.and_imm:a",
+        "i32.add;i32.load8_u:addr;i32.add;i32.load8_u:addr",
+        "i32.load8_u;i32.store8",
+        "i32.load;i32.add_imm:a;i32.store:value;i32.add_imm",
+        "i32.shr_u_imm;i32.add:b;i32.load8_u:addr",
     ]
-    static let wordCounts: [Int] = [1, 2, 2, 2, 2, 1, 2, 2, 2, 2, 3, 2, 3, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 2, 2, 2, 2, 2, 3, 3, 3, 2, 2, 3, 4, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]
+    static let wordCounts: [Int] = [1, 2, 2, 2, 2, 1, 2, 2, 2, 2, 3, 2, 3, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 2, 2, 2, 2, 2, 3, 3, 3, 2, 2, 3, 4, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 3, 3, 3, 3, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]
+    static let layoutIndex: [UInt16] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 123, 124, 125, 126, 127, 128, 129, 130, 131, 132, 133, 134, 135, 136, 137, 138, 139, 140, 141, 142, 143, 144, 145, 146, 147, 148, 149, 150, 151, 152, 153, 154, 155, 156, 157, 158, 159, 160, 161, 162, 163, 164, 165, 166, 167, 168, 169, 170, 171, 172, 173, 174, 175, 176, 177, 178, 179, 180, 181, 182, 183, 184, 185, 186, 187, 188, 189, 190, 191, 192, 193, 194, 195, 196, 197, 198, 199, 200, 201, 202, 203, 204, 205, 206, 207, 208, 209, 210, 211, 212, 213, 214, 215, 216, 217, 218, 219, 220, 221, 222, 223, 224, 225, 226, 227, 228, 229, 230, 231, 232, 233, 234, 235, 236, 237, 238, 239, 240, 241, 242, 243, 244, 245, 246, 247, 248, 249, 250, 251, 252, 253, 254, 255, 256, 257, 258, 259, 260, 261, 262, 263, 264, 265, 266, 267, 268, 269, 270, 271, 272, 273, 274, 275, 276, 277, 278, 279, 280, 281, 282, 283, 284, 285, 286, 287, 288, 289, 290, 291, 292, 293, 294, 295, 296, 297, 298, 299, 300, 301, 302, 303, 304, 305, 306, 307, 308, 309, 310, 311, 312, 313, 314, 315, 316, 317, 318, 319, 320, 321, 322, 323, 324, 325, 326, 327, 328, 329, 330, 331, 332, 333, 334, 335, 336, 337, 338, 339, 340, 341, 342, 343, 344, 345, 346, 347, 348, 349, 350, 351, 352, 353, 354, 355, 356, 357, 358, 359, 360, 361, 362, 363, 364, 365, 366, 367, 368, 369, 370, 371, 372, 373, 374, 375, 376, 377, 378, 379, 380, 381, 382, 383, 384, 385, 386, 387, 388, 389, 390, 391, 392, 393, 394, 395, 396, 397, 398, 399, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 419, 420, 421, 422, 423, 424, 425, 426, 427, 428, 429, 430, 431, 432, 433, 434, 435, 120, 111, 301, 298, 138, 51, 288, 290, 288, 288, 111, 19, 51, 288, 18, 288, 69, 111, 316, 111, 294, 288, 65, 288, 19, 111, 51, 51, 288, 129, 113, 298, 65, 288, 111, 43, 18, 2, 301, 18, 111, 332, 288, 118, 51, 19, 129, 312, 56, 111, 18, 138, 19, 18, 120, 111, 54, 111, 300, 131, 288, 56, 382, 431, 288, 51, 111, 111, 288, 129, 294, 51, 289, 289, 288, 259, 138, 136, 118, 120, 111, 111, 288, 111, 288, 51, 301, 288, 316, 119, 138, 120, 120, 298, 301, 129, 295, 296, 51, 295, 316, 65, 111, 138, 297, 295, 315, 259, 19, 297, 51, 288, 104, 54, 104, 296, 18, 298, 129, 68, 120, 138, 18, 137, 313, 138, 52, 129, 111, 18, 51, 52, 316, 118, 297, 297, 119, 300, 136, 316, 138, 288, 65, 65, 313, 315, 52, 111, 288, 65, 18, 51, 51, 288, 51, 376, 288, 295, 22, 379, 56, 120, 295, 288, 297, 295, 57, 57, 113, 18, 332, 113, 334, 51, 58, 295, 58, 58, 295, 295, 56, 120, 300, 295, 296, 300, 65, 111, 79, 79, 22, 22, 288, 288, 56, 295, 65, 65, 297, 18, 19, 288, 288, 301, 19, 111, 19, 290, 294, 18, 2, 120, 111, 65, 288, 111, 111, 288, 288, 288, 51, 51, 51, 316, 51, 51, 113, 18, 138, 289, 111, 129, 118, 119, 120, 111, 111, 296, 298, 68, 111, 288, 288, 288, 288, 118, 120, 120, 51, 288, 301, 111, 129, 298, 131, 111, 120, 298, 138, 288, 288, 51, 301, 288, 129, 19, 197, 301, 301, 120, 120, 121, 51, 288, 19, 111, 298, 54, 310, 18, 288, 289, 298, 289, 138, 111, 65, 111, 104, 312, 22, 65, 297, 65, 18, 351, 65, 65, 18, 56, 56, 119, 256, 288, 288, 259, 259, 259, 296, 296, 259, 69, 51, 288, 111, 288, 129, 138, 315, 138, 288, 56, 57, 18, 111, 111, 288, 295, 295, 58, 113, 113, 51, 295, 295, 51, 332, 22, 19, 295, 120, 300, 300, 18, 111, 79, 79, 51, 295, 288, 288, 288, 51, 51, 298, 65, 19, 288, 51, 65, 288, 51, 297, 297, 65, 298, 18, 70, 19, 111, 65, 19, 295, 295, 300, 18, 288, 295, 332, 386, 288, 111, 2, 18, 18, 288, 57, 58, 58, 113, 113, 65, 112, 75, 18, 295, 295, 295, 288, 386, 65, 288, 288, 288, 288, 19, 65, 111, 288, 51, 51, 120, 288, 65, 288, 18, 65, 66, 18, 295, 296, 301, 65, 51, 66, 288, 52, 295, 129, 138, 18, 118, 65, 332, 19, 51, 288, 120, 111, 51, 120, 52, 51, 18, 295, 19, 120, 111, 298, 288, 376, 288, 66, 65, 315, 310, 310, 313, 137, 66, 131, 131, 310, 315, 131, 131, 112, 118, 297, 300, 300, 313, 129, 111, 301, 111, 178, 18, 288, 89, 18, 138, 172, 316, 111, 118, 310, 289, 65, 295, 290, 18, 112, 19, 138, 288, 51, 120, 51, 298, 120, 18, 111, 291, 18, 52, 51, 18, 288, 69, 65, 51, 22, 52, 78, 65, 288, 138, 70, 75, 300, 300, 297, 111, 288, 129, 52, 288, 52, 313, 129, 288, 288, 299, 79, 112, 111, 51, 111, 298, 111, 56, 51, 300]
     static let layouts: [[OperandField]] = [
         [],
         [OperandField(name: "off", kind: .i32, word: 0, shift: 0)],
@@ -2122,404 +2417,6 @@ extension Op {
         [OperandField(name: "x", kind: .register, word: 0, shift: 0), OperandField(name: "step", kind: .u32, word: 0, shift: 16), OperandField(name: "limit", kind: .u32, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 1, shift: 32)],
         [OperandField(name: "x", kind: .register, word: 0, shift: 0), OperandField(name: "step", kind: .u32, word: 0, shift: 16), OperandField(name: "limit", kind: .u32, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 1, shift: 32)],
         [OperandField(name: "x", kind: .register, word: 0, shift: 0), OperandField(name: "step", kind: .u32, word: 0, shift: 16), OperandField(name: "limit", kind: .u32, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 1, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16), OperandField(name: "count", kind: .register, word: 0, shift: 32), OperandField(name: "dst_mem", kind: .u32, word: 1, shift: 0), OperandField(name: "src_mem", kind: .u32, word: 1, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "cond", kind: .register, word: 0, shift: 0), OperandField(name: "off", kind: .i32, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "off", kind: .i32, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
-        [OperandField(name: "x", kind: .register, word: 0, shift: 0), OperandField(name: "step", kind: .u32, word: 0, shift: 16), OperandField(name: "limit", kind: .u32, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 1, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32), OperandField(name: "cond", kind: .register, word: 0, shift: 48)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "off", kind: .i32, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32), OperandField(name: "cond", kind: .register, word: 0, shift: 48)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32), OperandField(name: "cond", kind: .register, word: 0, shift: 48)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "cond", kind: .register, word: 0, shift: 0), OperandField(name: "off", kind: .i32, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32), OperandField(name: "cond", kind: .register, word: 0, shift: 48)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 0, shift: 32)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "off", kind: .i32, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32), OperandField(name: "cond", kind: .register, word: 0, shift: 48)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "off", kind: .i32, word: 0, shift: 16)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "cond", kind: .register, word: 0, shift: 0), OperandField(name: "off", kind: .i32, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
     ]
 }
 
@@ -5352,518 +5249,559 @@ public struct Superinstruction: Sendable {
 }
 
 /// Superinstructions (`fuse` lines) by first op: longest first, then those that carry a value.
-public let superinstructions: [Op: [Superinstruction]] = [
-    .i32Xor: [
-        Superinstruction(parts: [.i32Xor, .i32RotlImm, .i32Add, .i32Xor], carried: [(1, 1), (2, 1), (3, 1)], op: .seqI32XorI32RotlImmAI32AddAI32XorA),
-        Superinstruction(parts: [.i32Xor, .i32RotlImm, .i32Add, .i32Xor], carried: [(1, 1), (2, 2), (3, 1)], op: .seqI32XorI32RotlImmAI32AddBI32XorA),
-        Superinstruction(parts: [.i32Xor, .i32AndImm, .select, .i32ShrUImm], carried: [(1, 1), (2, 3), (3, 1)], op: .seqI32XorI32AndImmASelectCondI32ShrUImmA),
-        Superinstruction(parts: [.i32Xor, .i32Xor, .i32Or, .i32ShlImm], carried: [(1, 1), (3, 1)], op: .seqI32XorI32XorAI32OrI32ShlImmA),
-        Superinstruction(parts: [.i32Xor, .i32ShlImm, .i32And, .i32ShlImm], carried: [(3, 1)], op: .seqI32XorI32ShlImmI32AndI32ShlImmA),
-        Superinstruction(parts: [.i32Xor, .i32Xor, .i32Xor, .i32Xor], carried: [], op: .seqI32XorI32XorI32XorI32Xor),
-        Superinstruction(parts: [.i32Xor, .i32Xor, .copy], carried: [(1, 1), (2, 1)], op: .seqI32XorI32XorACopySrc),
-        Superinstruction(parts: [.i32Xor, .i32RotlImm, .i32RotlImm], carried: [], op: .seqI32XorI32RotlImmI32RotlImm),
-        Superinstruction(parts: [.i32Xor, .i32RotlImm], carried: [(1, 1)], op: .seqI32XorI32RotlImmA),
-        Superinstruction(parts: [.i32Xor, .i32Store], carried: [(1, 1)], op: .seqI32XorI32StoreValue),
-        Superinstruction(parts: [.i32Xor, .i32Xor], carried: [(1, 1)], op: .seqI32XorI32XorA),
-        Superinstruction(parts: [.i32Xor, .i32AndImm], carried: [(1, 1)], op: .seqI32XorI32AndImmA),
-        Superinstruction(parts: [.i32Xor, .brIfI32Eqz], carried: [(1, 0)], op: .seqI32XorBrIfI32EqzA),
-        Superinstruction(parts: [.i32Xor, .i32Xor], carried: [], op: .seqI32XorI32Xor),
-        Superinstruction(parts: [.i32Xor, .i32ShlImm], carried: [], op: .seqI32XorI32ShlImm),
-        Superinstruction(parts: [.i32Xor, .i32RotlImm], carried: [], op: .seqI32XorI32RotlImm),
-    ],
-    .i32Add: [
-        Superinstruction(parts: [.i32Add, .i32Xor, .i32RotlImm, .i32Add], carried: [(1, 1), (2, 1), (3, 1)], op: .seqI32AddI32XorAI32RotlImmAI32AddA),
-        Superinstruction(parts: [.i32Add, .i32Xor, .i32RotlImm, .i32Add], carried: [(1, 1), (2, 1), (3, 2)], op: .seqI32AddI32XorAI32RotlImmAI32AddB),
-        Superinstruction(parts: [.i32Add, .f64Load, .f64Lt, .brIfI32Eqz], carried: [(1, 1), (2, 2), (3, 0)], op: .seqI32AddF64LoadAddrF64LtBBrIfI32EqzA),
-        Superinstruction(parts: [.i32Add, .i32Xor, .i32RotlImm, .i32Add], carried: [(1, 2), (2, 1), (3, 1)], op: .seqI32AddI32XorBI32RotlImmAI32AddA),
-        Superinstruction(parts: [.i32Add, .f64Load, .f64Lt, .brIfNez], carried: [(1, 1), (2, 2), (3, 0)], op: .seqI32AddF64LoadAddrF64LtBBrIfNezCond),
-        Superinstruction(parts: [.i32Add, .i32Load8U, .i32OrImm, .i32AddImm], carried: [(1, 1), (2, 1), (3, 1)], op: .seqI32AddI32Load8UAddrI32OrImmAI32AddImmA),
-        Superinstruction(parts: [.i32Add, .i32Load, .i32Load, .i32Mul], carried: [(1, 1), (3, 2)], op: .seqI32AddI32LoadAddrI32LoadI32MulB),
-        Superinstruction(parts: [.i32Add, .f64Load, .i32OrImm, .i32ShlImm], carried: [(1, 1), (3, 1)], op: .seqI32AddF64LoadAddrI32OrImmI32ShlImmA),
-        Superinstruction(parts: [.i32Add, .i32AddImm, .i32LtUImm, .i32Add], carried: [(2, 1), (3, 2)], op: .seqI32AddI32AddImmI32LtUImmAI32AddB),
-        Superinstruction(parts: [.i32Add, .i32Xor, .i32RotlImm, .i32Add], carried: [(2, 1), (3, 1)], op: .seqI32AddI32XorI32RotlImmAI32AddA),
-        Superinstruction(parts: [.i32Add, .i32Xor, .i32RotlImm, .i32Add], carried: [(2, 1), (3, 2)], op: .seqI32AddI32XorI32RotlImmAI32AddB),
-        Superinstruction(parts: [.i32Add, .i32AddImmBrIfI32GtUImm, .i32AddImm, .returnValue], carried: [(3, 0)], op: .seqI32AddI32AddImmBrIfI32GtUImmI32AddImmReturnValueSrc),
-        Superinstruction(parts: [.i32Add, .i32Add, .i32Load, .i32Load], carried: [(2, 1)], op: .seqI32AddI32AddI32LoadAddrI32Load),
-        Superinstruction(parts: [.i32Add, .i32AddImm, .i32Add, .i32AddImm], carried: [], op: .seqI32AddI32AddImmI32AddI32AddImm),
-        Superinstruction(parts: [.i32Add, .i32AddImm, .copy, .i32AddImm], carried: [], op: .seqI32AddI32AddImmCopyI32AddImm),
-        Superinstruction(parts: [.i32Add, .i32Xor, .i32RotlImm], carried: [(1, 1), (2, 1)], op: .seqI32AddI32XorAI32RotlImmA),
-        Superinstruction(parts: [.i32Add, .i32ShlImm, .i32Add], carried: [(1, 1), (2, 2)], op: .seqI32AddI32ShlImmAI32AddB),
-        Superinstruction(parts: [.i32Add, .i32AddImm, .brIfNez], carried: [(2, 0)], op: .seqI32AddI32AddImmBrIfNezCond),
-        Superinstruction(parts: [.i32Add, .i32Xor], carried: [(1, 1)], op: .seqI32AddI32XorA),
-        Superinstruction(parts: [.i32Add, .i32Load], carried: [(1, 1)], op: .seqI32AddI32LoadAddr),
-        Superinstruction(parts: [.i32Add, .brIfI32LtUImm], carried: [(1, 0)], op: .seqI32AddBrIfI32LtUImmA),
-        Superinstruction(parts: [.i32Add, .f64Load], carried: [(1, 1)], op: .seqI32AddF64LoadAddr),
-        Superinstruction(parts: [.i32Add, .i32AddImm], carried: [(1, 1)], op: .seqI32AddI32AddImmA),
-        Superinstruction(parts: [.i32Add, .i32Load8U], carried: [(1, 1)], op: .seqI32AddI32Load8UAddr),
-        Superinstruction(parts: [.i32Add, .i32Store], carried: [(1, 1)], op: .seqI32AddI32StoreValue),
-        Superinstruction(parts: [.i32Add, .i32Add], carried: [(1, 2)], op: .seqI32AddI32AddB),
-        Superinstruction(parts: [.i32Add, .i32Xor], carried: [(1, 2)], op: .seqI32AddI32XorB),
-        Superinstruction(parts: [.i32Add, .i32Add], carried: [(1, 1)], op: .seqI32AddI32AddA),
-        Superinstruction(parts: [.i32Add, .f64Store], carried: [(1, 0)], op: .seqI32AddF64StoreAddr),
-        Superinstruction(parts: [.i32Add, .i32Load16U], carried: [(1, 1)], op: .seqI32AddI32Load16UAddr),
-        Superinstruction(parts: [.i32Add, .i64Load], carried: [(1, 1)], op: .seqI32AddI64LoadAddr),
-        Superinstruction(parts: [.i32Add, .i32GtS], carried: [(1, 1)], op: .seqI32AddI32GtSA),
-        Superinstruction(parts: [.i32Add, .i32Store16], carried: [(1, 1)], op: .seqI32AddI32Store16Value),
-        Superinstruction(parts: [.i32Add, .i32Add], carried: [], op: .seqI32AddI32Add),
-        Superinstruction(parts: [.i32Add, .i32AddImmBrIfI32GtUImm], carried: [], op: .seqI32AddI32AddImmBrIfI32GtUImm),
-        Superinstruction(parts: [.i32Add, .i32AddImm], carried: [], op: .seqI32AddI32AddImm),
-        Superinstruction(parts: [.i32Add, .i32Xor], carried: [], op: .seqI32AddI32Xor),
-        Superinstruction(parts: [.i32Add, .copy], carried: [], op: .seqI32AddCopy),
-    ],
-    .i32RotlImm: [
-        Superinstruction(parts: [.i32RotlImm, .i32Add, .i32Xor, .i32RotlImm], carried: [(1, 1), (2, 1), (3, 1)], op: .seqI32RotlImmI32AddAI32XorAI32RotlImmA),
-        Superinstruction(parts: [.i32RotlImm, .i32Add, .i32Add, .i32Xor], carried: [(1, 1), (2, 2), (3, 1)], op: .seqI32RotlImmI32AddAI32AddBI32XorA),
-        Superinstruction(parts: [.i32RotlImm, .i32Add, .i32Xor, .i32RotlImm], carried: [(1, 2), (2, 1), (3, 1)], op: .seqI32RotlImmI32AddBI32XorAI32RotlImmA),
-        Superinstruction(parts: [.i32RotlImm, .i32Add, .i32Add, .i32Xor], carried: [(1, 2), (2, 1)], op: .seqI32RotlImmI32AddBI32AddAI32Xor),
-        Superinstruction(parts: [.i32RotlImm, .i32And, .i32ShlImm], carried: [(1, 2), (2, 1)], op: .seqI32RotlImmI32AndBI32ShlImmA),
-        Superinstruction(parts: [.i32RotlImm, .i32Add], carried: [(1, 1)], op: .seqI32RotlImmI32AddA),
-        Superinstruction(parts: [.i32RotlImm, .i32Add], carried: [(1, 2)], op: .seqI32RotlImmI32AddB),
-        Superinstruction(parts: [.i32RotlImm, .i32Add], carried: [], op: .seqI32RotlImmI32Add),
-        Superinstruction(parts: [.i32RotlImm, .i32RotlImm], carried: [], op: .seqI32RotlImmI32RotlImm),
-    ],
-    .i32ShlImm: [
-        Superinstruction(parts: [.i32ShlImm, .i32Add, .f64Load, .f64Lt], carried: [(1, 2), (2, 1), (3, 2)], op: .seqI32ShlImmI32AddBF64LoadAddrF64LtB),
-        Superinstruction(parts: [.i32ShlImm, .i32Add, .i32Load, .i32AddImm], carried: [(1, 2), (2, 1), (3, 1)], op: .seqI32ShlImmI32AddBI32LoadAddrI32AddImmA),
-        Superinstruction(parts: [.i32ShlImm, .i32Add, .f64Store, .copy], carried: [(1, 2), (2, 0)], op: .seqI32ShlImmI32AddBF64StoreAddrCopy),
-        Superinstruction(parts: [.i32ShlImm, .i32Add, .i32Store, .copy], carried: [(1, 2), (2, 0)], op: .seqI32ShlImmI32AddBI32StoreAddrCopy),
-        Superinstruction(parts: [.i32ShlImm, .i32Add, .i32Load16U], carried: [(1, 2), (2, 1)], op: .seqI32ShlImmI32AddBI32Load16UAddr),
-        Superinstruction(parts: [.i32ShlImm, .i32Add, .i32Load], carried: [(1, 2), (2, 1)], op: .seqI32ShlImmI32AddBI32LoadAddr),
-        Superinstruction(parts: [.i32ShlImm, .i32Add, .copy], carried: [(1, 2)], op: .seqI32ShlImmI32AddBCopy),
-        Superinstruction(parts: [.i32ShlImm, .i32Add], carried: [(1, 2)], op: .seqI32ShlImmI32AddB),
-        Superinstruction(parts: [.i32ShlImm, .i32Xor], carried: [(1, 2)], op: .seqI32ShlImmI32XorB),
-        Superinstruction(parts: [.i32ShlImm, .brIfI32LeS], carried: [(1, 0)], op: .seqI32ShlImmBrIfI32LeSA),
-        Superinstruction(parts: [.i32ShlImm, .i32And], carried: [], op: .seqI32ShlImmI32And),
-    ],
-    .i64Xor: [
-        Superinstruction(parts: [.i64Xor, .i64RotlImm, .i64Add, .i64Xor], carried: [(1, 1), (2, 1), (3, 1)], op: .seqI64XorI64RotlImmAI64AddAI64XorA),
-        Superinstruction(parts: [.i64Xor, .i64XorImm, .i64And, .i64Xor], carried: [(2, 2), (3, 1)], op: .seqI64XorI64XorImmI64AndBI64XorA),
-        Superinstruction(parts: [.i64Xor, .i64ShlImm, .i64ShrUImm, .i64Or], carried: [(1, 1), (3, 2)], op: .seqI64XorI64ShlImmAI64ShrUImmI64OrB),
-        Superinstruction(parts: [.i64Xor, .i64RotlImm, .i64RotlImm, .i64Xor], carried: [(1, 1), (3, 1)], op: .seqI64XorI64RotlImmAI64RotlImmI64XorA),
-        Superinstruction(parts: [.i64Xor, .i64ShlImm, .i64AndImm], carried: [(1, 1), (2, 1)], op: .seqI64XorI64ShlImmAI64AndImmA),
-        Superinstruction(parts: [.i64Xor, .i64RotlImm], carried: [(1, 1)], op: .seqI64XorI64RotlImmA),
-        Superinstruction(parts: [.i64Xor, .i64Xor], carried: [(1, 2)], op: .seqI64XorI64XorB),
-        Superinstruction(parts: [.i64Xor, .i64ShlImm], carried: [(1, 1)], op: .seqI64XorI64ShlImmA),
-        Superinstruction(parts: [.i64Xor, .i64ShrUImm], carried: [(1, 1)], op: .seqI64XorI64ShrUImmA),
-        Superinstruction(parts: [.i64Xor, .i64Xor], carried: [(1, 1)], op: .seqI64XorI64XorA),
-        Superinstruction(parts: [.i64Xor, .i64Add], carried: [(1, 1)], op: .seqI64XorI64AddA),
-        Superinstruction(parts: [.i64Xor, .i64XorImm], carried: [], op: .seqI64XorI64XorImm),
-        Superinstruction(parts: [.i64Xor, .i64Xor], carried: [], op: .seqI64XorI64Xor),
-    ],
-    .i32Load: [
-        Superinstruction(parts: [.i32Load, .i32Add, .i32GtS, .select], carried: [(1, 1), (2, 1), (3, 3)], op: .seqI32LoadI32AddAI32GtSASelectCond),
-        Superinstruction(parts: [.i32Load, .i32Add, .i32AddImm, .i32AddImm], carried: [(1, 1), (2, 1)], op: .seqI32LoadI32AddAI32AddImmAI32AddImm),
-        Superinstruction(parts: [.i32Load, .i32Add, .i32AddImm, .copy], carried: [(1, 1), (2, 1)], op: .seqI32LoadI32AddAI32AddImmACopy),
-        Superinstruction(parts: [.i32Load, .i32Load, .i32Mul, .i32Add], carried: [(2, 2), (3, 2)], op: .seqI32LoadI32LoadI32MulBI32AddB),
-        Superinstruction(parts: [.i32Load, .i32Mul, .i32Add, .i32Add], carried: [(1, 2), (2, 2)], op: .seqI32LoadI32MulBI32AddBI32Add),
-        Superinstruction(parts: [.i32Load, .i32Store, .i32Load, .i32Store], carried: [(1, 1), (3, 1)], op: .seqI32LoadI32StoreValueI32LoadI32StoreValue),
-        Superinstruction(parts: [.i32Load, .i32XorImm, .i32AddImm, .i32And], carried: [(1, 1), (3, 2)], op: .seqI32LoadI32XorImmAI32AddImmI32AndB),
-        Superinstruction(parts: [.i32Load, .i32Load, .i32Add, .i32Load8U], carried: [(2, 1), (3, 1)], op: .seqI32LoadI32LoadI32AddAI32Load8UAddr),
-        Superinstruction(parts: [.i32Load, .i32Load16U, .i32AndImm, .brIfI32Eq], carried: [(1, 1), (3, 1)], op: .seqI32LoadI32Load16UAddrI32AndImmBrIfI32EqB),
-        Superinstruction(parts: [.i32Load, .i32Load8U, .i32AndImm, .i32Xor], carried: [(1, 1), (3, 2)], op: .seqI32LoadI32Load8UAddrI32AndImmI32XorB),
-        Superinstruction(parts: [.i32Load, .i32AddImm, .i32Store, .i32Load], carried: [(1, 1), (2, 1)], op: .seqI32LoadI32AddImmAI32StoreValueI32Load),
-        Superinstruction(parts: [.i32Load, .i32AddImm, .i32Store, .const32], carried: [(1, 1), (2, 1)], op: .seqI32LoadI32AddImmAI32StoreValueConst32),
-        Superinstruction(parts: [.i32Load, .i32AddImm, .i32Store, .br], carried: [(1, 1), (2, 1)], op: .seqI32LoadI32AddImmAI32StoreValueBr),
-        Superinstruction(parts: [.i32Load, .i32Add, .i32AddImm, .copy], carried: [(1, 1)], op: .seqI32LoadI32AddAI32AddImmCopy),
-        Superinstruction(parts: [.i32Load, .i32Load8U, .brUnlessI32Eqz], carried: [(1, 1), (2, 0)], op: .seqI32LoadI32Load8UAddrBrUnlessI32EqzA),
-        Superinstruction(parts: [.i32Load, .brIfI32GtUImm, .i32Shl], carried: [(1, 0)], op: .seqI32LoadBrIfI32GtUImmAI32Shl),
-        Superinstruction(parts: [.i32Load, .brTable], carried: [(1, 0)], op: .seqI32LoadBrTableIndex),
-        Superinstruction(parts: [.i32Load, .i32Add], carried: [(1, 1)], op: .seqI32LoadI32AddA),
-        Superinstruction(parts: [.i32Load, .i32Mul], carried: [(1, 2)], op: .seqI32LoadI32MulB),
-        Superinstruction(parts: [.i32Load, .i32Store], carried: [(1, 1)], op: .seqI32LoadI32StoreValue),
-        Superinstruction(parts: [.i32Load, .i32Add], carried: [(1, 2)], op: .seqI32LoadI32AddB),
-        Superinstruction(parts: [.i32Load, .brIfI32LtS], carried: [(1, 0)], op: .seqI32LoadBrIfI32LtSA),
-        Superinstruction(parts: [.i32Load, .brIfI32GtUImm], carried: [(1, 0)], op: .seqI32LoadBrIfI32GtUImmA),
-        Superinstruction(parts: [.i32Load, .i32AddImm], carried: [(1, 1)], op: .seqI32LoadI32AddImmA),
-        Superinstruction(parts: [.i32Load, .i32XorImm], carried: [(1, 1)], op: .seqI32LoadI32XorImmA),
-        Superinstruction(parts: [.i32Load, .brIfNez], carried: [(1, 0)], op: .seqI32LoadBrIfNezCond),
-        Superinstruction(parts: [.i32Load, .i32Load8U], carried: [(1, 1)], op: .seqI32LoadI32Load8UAddr),
-        Superinstruction(parts: [.i32Load, .i32Load16U], carried: [(1, 1)], op: .seqI32LoadI32Load16UAddr),
-        Superinstruction(parts: [.i32Load, .i32Load], carried: [], op: .seqI32LoadI32Load),
-        Superinstruction(parts: [.i32Load, .i32SubImm], carried: [], op: .seqI32LoadI32SubImm),
-        Superinstruction(parts: [.i32Load, .i32Store], carried: [], op: .seqI32LoadI32Store),
-    ],
-    .i32AddImm: [
-        Superinstruction(parts: [.i32AddImm, .i32RemUImm, .i32MulImm, .i32AddImm], carried: [(1, 1), (2, 1), (3, 1)], op: .seqI32AddImmI32RemUImmAI32MulImmAI32AddImmA),
-        Superinstruction(parts: [.i32AddImm, .i32And, .i32AndImm, .brIfI32Eqz], carried: [(1, 2), (2, 1), (3, 0)], op: .seqI32AddImmI32AndBI32AndImmABrIfI32EqzA),
-        Superinstruction(parts: [.i32AddImm, .i32Store8, .i32Add, .brIfI32LtUImm], carried: [(1, 0), (3, 0)], op: .seqI32AddImmI32Store8AddrI32AddBrIfI32LtUImmA),
-        Superinstruction(parts: [.i32AddImm, .i32RemUImm, .i32AddImm, .brIfNez], carried: [(1, 1), (3, 0)], op: .seqI32AddImmI32RemUImmAI32AddImmBrIfNezCond),
-        Superinstruction(parts: [.i32AddImm, .i32AddImm, .i32Load, .brIfI32LtS], carried: [(2, 1), (3, 0)], op: .seqI32AddImmI32AddImmI32LoadAddrBrIfI32LtSA),
-        Superinstruction(parts: [.i32AddImm, .i32LtUImm, .i32OrImm, .i32AddImm], carried: [(1, 1), (3, 1)], op: .seqI32AddImmI32LtUImmAI32OrImmI32AddImmA),
-        Superinstruction(parts: [.i32AddImm, .brIfI32GtUImm, .copy, .callLocal], carried: [(1, 0), (3, 1)], op: .seqI32AddImmBrIfI32GtUImmACopyCallLocalBase),
-        Superinstruction(parts: [.i32AddImm, .i32AddImm, .copy, .callLocal], carried: [(3, 1)], op: .seqI32AddImmI32AddImmCopyCallLocalBase),
-        Superinstruction(parts: [.i32AddImm, .i32AddImm, .i32Load, .i32XorImm], carried: [(3, 1)], op: .seqI32AddImmI32AddImmI32LoadI32XorImmA),
-        Superinstruction(parts: [.i32AddImm, .i32Add, .i32AddImm, .brIfNez], carried: [(3, 0)], op: .seqI32AddImmI32AddI32AddImmBrIfNezCond),
-        Superinstruction(parts: [.i32AddImm, .i32AddImm, .i32AddImm, .brIfNez], carried: [(3, 0)], op: .seqI32AddImmI32AddImmI32AddImmBrIfNezCond),
-        Superinstruction(parts: [.i32AddImm, .brIfNez, .i32Store, .i32AddImm], carried: [(1, 0)], op: .seqI32AddImmBrIfNezCondI32StoreI32AddImm),
-        Superinstruction(parts: [.i32AddImm, .copy, .copy, .callLocal], carried: [], op: .seqI32AddImmCopyCopyCallLocal),
-        Superinstruction(parts: [.i32AddImm, .i32AddImm, .copy, .callLocal], carried: [], op: .seqI32AddImmI32AddImmCopyCallLocal),
-        Superinstruction(parts: [.i32AddImm, .brUnlessI32NeImm, .i32Load8U, .copy], carried: [], op: .seqI32AddImmBrUnlessI32NeImmI32Load8UCopy),
-        Superinstruction(parts: [.i32AddImm, .i32AddImm, .i32AddImm, .brIfI32EqImm], carried: [], op: .seqI32AddImmI32AddImmI32AddImmBrIfI32EqImm),
-        Superinstruction(parts: [.i32AddImm, .i32AddImm, .i32AddImm, .callLocal], carried: [], op: .seqI32AddImmI32AddImmI32AddImmCallLocal),
-        Superinstruction(parts: [.i32AddImm, .i32AddImm, .i32AddImm, .i32AddImm], carried: [], op: .seqI32AddImmI32AddImmI32AddImmI32AddImm),
-        Superinstruction(parts: [.i32AddImm, .i32Load8U, .brIfI32Eqz], carried: [(1, 1), (2, 0)], op: .seqI32AddImmI32Load8UAddrBrIfI32EqzA),
-        Superinstruction(parts: [.i32AddImm, .i32Load8U, .brIfNez], carried: [(1, 1), (2, 0)], op: .seqI32AddImmI32Load8UAddrBrIfNezCond),
-        Superinstruction(parts: [.i32AddImm, .i32Add, .i32Load8U], carried: [(1, 2), (2, 1)], op: .seqI32AddImmI32AddBI32Load8UAddr),
-        Superinstruction(parts: [.i32AddImm, .i32LtUImm, .i32Or], carried: [(1, 1), (2, 2)], op: .seqI32AddImmI32LtUImmAI32OrB),
-        Superinstruction(parts: [.i32AddImm, .i32LtUImm, .select], carried: [(1, 1), (2, 3)], op: .seqI32AddImmI32LtUImmASelectCond),
-        Superinstruction(parts: [.i32AddImm, .i32AndImm, .brIfI32GtUImm], carried: [(1, 1), (2, 0)], op: .seqI32AddImmI32AndImmABrIfI32GtUImmA),
-        Superinstruction(parts: [.i32AddImm, .copy, .callLocal], carried: [(2, 1)], op: .seqI32AddImmCopyCallLocalBase),
-        Superinstruction(parts: [.i32AddImm, .i32AddImm, .brIfNez], carried: [(2, 0)], op: .seqI32AddImmI32AddImmBrIfNezCond),
-        Superinstruction(parts: [.i32AddImm, .copy, .callLocal], carried: [], op: .seqI32AddImmCopyCallLocal),
-        Superinstruction(parts: [.i32AddImm, .brIfI32EqImm, .brTable], carried: [], op: .seqI32AddImmBrIfI32EqImmBrTable),
-        Superinstruction(parts: [.i32AddImm, .i32RemUImm], carried: [(1, 1)], op: .seqI32AddImmI32RemUImmA),
-        Superinstruction(parts: [.i32AddImm, .brIfNez], carried: [(1, 0)], op: .seqI32AddImmBrIfNezCond),
-        Superinstruction(parts: [.i32AddImm, .i32Store8], carried: [(1, 0)], op: .seqI32AddImmI32Store8Addr),
-        Superinstruction(parts: [.i32AddImm, .callLocal], carried: [(1, 1)], op: .seqI32AddImmCallLocalBase),
-        Superinstruction(parts: [.i32AddImm, .i32Load8U], carried: [(1, 1)], op: .seqI32AddImmI32Load8UAddr),
-        Superinstruction(parts: [.i32AddImm, .i32LtUImm], carried: [(1, 1)], op: .seqI32AddImmI32LtUImmA),
-        Superinstruction(parts: [.i32AddImm, .i32And], carried: [(1, 2)], op: .seqI32AddImmI32AndB),
-        Superinstruction(parts: [.i32AddImm, .returnValue], carried: [(1, 0)], op: .seqI32AddImmReturnValueSrc),
-        Superinstruction(parts: [.i32AddImm, .i32Load], carried: [(1, 1)], op: .seqI32AddImmI32LoadAddr),
-        Superinstruction(parts: [.i32AddImm, .i32XorImm], carried: [(1, 1)], op: .seqI32AddImmI32XorImmA),
-        Superinstruction(parts: [.i32AddImm, .i32Store], carried: [(1, 1)], op: .seqI32AddImmI32StoreValue),
-        Superinstruction(parts: [.i32AddImm, .i32Add], carried: [(1, 1)], op: .seqI32AddImmI32AddA),
-        Superinstruction(parts: [.i32AddImm, .brIfI32GtUImm], carried: [(1, 0)], op: .seqI32AddImmBrIfI32GtUImmA),
-        Superinstruction(parts: [.i32AddImm, .i32Add], carried: [(1, 2)], op: .seqI32AddImmI32AddB),
-        Superinstruction(parts: [.i32AddImm, .i32AndImm], carried: [(1, 1)], op: .seqI32AddImmI32AndImmA),
-        Superinstruction(parts: [.i32AddImm, .brTable], carried: [(1, 0)], op: .seqI32AddImmBrTableIndex),
-        Superinstruction(parts: [.i32AddImm, .brUnlessI32GeS], carried: [(1, 0)], op: .seqI32AddImmBrUnlessI32GeSA),
-        Superinstruction(parts: [.i32AddImm, .copy], carried: [], op: .seqI32AddImmCopy),
-        Superinstruction(parts: [.i32AddImm, .i32AddImmBrIfI32LtU], carried: [], op: .seqI32AddImmI32AddImmBrIfI32LtU),
-        Superinstruction(parts: [.i32AddImm, .i32AddImm], carried: [], op: .seqI32AddImmI32AddImm),
-        Superinstruction(parts: [.i32AddImm, .return], carried: [], op: .seqI32AddImmReturn),
-        Superinstruction(parts: [.i32AddImm, .i32AddImmBrIfI32NeImm], carried: [], op: .seqI32AddImmI32AddImmBrIfI32NeImm),
-        Superinstruction(parts: [.i32AddImm, .i32Load], carried: [], op: .seqI32AddImmI32Load),
-        Superinstruction(parts: [.i32AddImm, .i32Add], carried: [], op: .seqI32AddImmI32Add),
-        Superinstruction(parts: [.i32AddImm, .brUnlessI32NeImm], carried: [], op: .seqI32AddImmBrUnlessI32NeImm),
-        Superinstruction(parts: [.i32AddImm, .callLocal], carried: [], op: .seqI32AddImmCallLocal),
-        Superinstruction(parts: [.i32AddImm, .brIfI32EqImm], carried: [], op: .seqI32AddImmBrIfI32EqImm),
-    ],
-    .i32MulImm: [
-        Superinstruction(parts: [.i32MulImm, .i32AddImm, .i32RemUImm, .i32MulImm], carried: [(1, 1), (2, 1), (3, 1)], op: .seqI32MulImmI32AddImmAI32RemUImmAI32MulImmA),
-        Superinstruction(parts: [.i32MulImm, .i32AddImm], carried: [(1, 1)], op: .seqI32MulImmI32AddImmA),
-    ],
-    .const32: [
-        Superinstruction(parts: [.const32, .i32AddImm, .i32AndImm, .brIfI32LeUImm], carried: [(2, 1), (3, 0)], op: .seqConst32I32AddImmI32AndImmABrIfI32LeUImmA),
-        Superinstruction(parts: [.const32, .i32AddImm, .i32AndImm, .brIfI32LtUImm], carried: [(2, 1), (3, 0)], op: .seqConst32I32AddImmI32AndImmABrIfI32LtUImmA),
-        Superinstruction(parts: [.const32, .brIfI32LtUImm, .const32, .i32AddImm], carried: [], op: .seqConst32BrIfI32LtUImmConst32I32AddImm),
-        Superinstruction(parts: [.const32, .i32Load, .brTable], carried: [(2, 0)], op: .seqConst32I32LoadBrTableIndex),
-        Superinstruction(parts: [.const32, .i32AddImm, .callLocal], carried: [(2, 1)], op: .seqConst32I32AddImmCallLocalBase),
-        Superinstruction(parts: [.const32, .i32AndImm, .brIfI32NeImm], carried: [(2, 0)], op: .seqConst32I32AndImmBrIfI32NeImmA),
-        Superinstruction(parts: [.const32, .i32AddImm, .brTable], carried: [(2, 0)], op: .seqConst32I32AddImmBrTableIndex),
-        Superinstruction(parts: [.const32, .i32Load], carried: [], op: .seqConst32I32Load),
-        Superinstruction(parts: [.const32, .brIfI32LtUImm], carried: [], op: .seqConst32BrIfI32LtUImm),
-        Superinstruction(parts: [.const32, .br], carried: [], op: .seqConst32Br),
-        Superinstruction(parts: [.const32, .i32AddImm], carried: [], op: .seqConst32I32AddImm),
-        Superinstruction(parts: [.const32, .i32AndImm], carried: [], op: .seqConst32I32AndImm),
-        Superinstruction(parts: [.const32, .i32Extend8S], carried: [], op: .seqConst32I32Extend8S),
-        Superinstruction(parts: [.const32, .i32Add], carried: [], op: .seqConst32I32Add),
-    ],
-    .copy: [
-        Superinstruction(parts: [.copy, .i32ShlImm, .i32Add, .f64Load], carried: [(2, 2), (3, 1)], op: .seqCopyI32ShlImmI32AddBF64LoadAddr),
-        Superinstruction(parts: [.copy, .i32ShrUImm, .i32AndImm, .i32ShrUImm], carried: [(1, 1), (2, 1)], op: .seqCopyI32ShrUImmAI32AndImmAI32ShrUImm),
-        Superinstruction(parts: [.copy, .copy, .i32ShrUImm, .i32Xor], carried: [(2, 1), (3, 2)], op: .seqCopyCopyI32ShrUImmAI32XorB),
-        Superinstruction(parts: [.copy, .i32AddImm, .brIfNez, .i32AddImm], carried: [(2, 0)], op: .seqCopyI32AddImmBrIfNezCondI32AddImm),
-        Superinstruction(parts: [.copy, .i32Load, .i32Store, .copy], carried: [(1, 1)], op: .seqCopyI32LoadAddrI32StoreCopy),
-        Superinstruction(parts: [.copy, .copy, .i32Load16S, .i32Load16S], carried: [(2, 1)], op: .seqCopyCopyI32Load16SAddrI32Load16S),
-        Superinstruction(parts: [.copy, .copy, .i32Load16U, .i32Load16U], carried: [(2, 1)], op: .seqCopyCopyI32Load16UAddrI32Load16U),
-        Superinstruction(parts: [.copy, .copy, .copy, .br], carried: [], op: .seqCopyCopyCopyBr),
-        Superinstruction(parts: [.copy, .i32SubImm, .i32Load], carried: [(1, 1)], op: .seqCopyI32SubImmAI32Load),
-        Superinstruction(parts: [.copy, .i32AddImm, .brIfNez], carried: [(2, 0)], op: .seqCopyI32AddImmBrIfNezCond),
-        Superinstruction(parts: [.copy, .callLocal], carried: [(1, 1)], op: .seqCopyCallLocalBase),
-        Superinstruction(parts: [.copy, .i32Load], carried: [(1, 1)], op: .seqCopyI32LoadAddr),
-        Superinstruction(parts: [.copy, .i32ShrUImm], carried: [(1, 1)], op: .seqCopyI32ShrUImmA),
-        Superinstruction(parts: [.copy, .brIfI32LeS], carried: [(1, 0)], op: .seqCopyBrIfI32LeSA),
-        Superinstruction(parts: [.copy, .copy], carried: [], op: .seqCopyCopy),
-        Superinstruction(parts: [.copy, .i32AddImm], carried: [], op: .seqCopyI32AddImm),
-        Superinstruction(parts: [.copy, .callLocal], carried: [], op: .seqCopyCallLocal),
-        Superinstruction(parts: [.copy, .i32ShlImm], carried: [], op: .seqCopyI32ShlImm),
-        Superinstruction(parts: [.copy, .const32], carried: [], op: .seqCopyConst32),
-        Superinstruction(parts: [.copy, .i32Load], carried: [], op: .seqCopyI32Load),
-        Superinstruction(parts: [.copy, .brIfNez], carried: [], op: .seqCopyBrIfNez),
-        Superinstruction(parts: [.copy, .br], carried: [], op: .seqCopyBr),
-        Superinstruction(parts: [.copy, .brUnlessI32Eqz], carried: [], op: .seqCopyBrUnlessI32Eqz),
-    ],
-    .i32Store8: [
-        Superinstruction(parts: [.i32Store8, .i32Add], carried: [], op: .seqI32Store8I32Add),
-        Superinstruction(parts: [.i32Store8, .i32AddImmBrIfI32NeImm], carried: [], op: .seqI32Store8I32AddImmBrIfI32NeImm),
-    ],
-    .i64RotlImm: [
-        Superinstruction(parts: [.i64RotlImm, .i64Add, .i64Xor, .i64RotlImm], carried: [(1, 1), (2, 1), (3, 1)], op: .seqI64RotlImmI64AddAI64XorAI64RotlImmA),
-        Superinstruction(parts: [.i64RotlImm, .i64Add], carried: [(1, 1)], op: .seqI64RotlImmI64AddA),
-        Superinstruction(parts: [.i64RotlImm, .i64Xor], carried: [(1, 1)], op: .seqI64RotlImmI64XorA),
-        Superinstruction(parts: [.i64RotlImm, .i64Add], carried: [(1, 2)], op: .seqI64RotlImmI64AddB),
-        Superinstruction(parts: [.i64RotlImm, .i64Xor], carried: [(1, 2)], op: .seqI64RotlImmI64XorB),
-        Superinstruction(parts: [.i64RotlImm, .i64RotlImm], carried: [], op: .seqI64RotlImmI64RotlImm),
-    ],
-    .i32RemUImm: [
-        Superinstruction(parts: [.i32RemUImm, .i32MulImm, .i32AddImm, .i32RemUImm], carried: [(1, 1), (2, 1), (3, 1)], op: .seqI32RemUImmI32MulImmAI32AddImmAI32RemUImmA),
-        Superinstruction(parts: [.i32RemUImm, .i32MulImm], carried: [(1, 1)], op: .seqI32RemUImmI32MulImmA),
-        Superinstruction(parts: [.i32RemUImm, .i32AddImm], carried: [], op: .seqI32RemUImmI32AddImm),
-    ],
-    .i32Store: [
-        Superinstruction(parts: [.i32Store, .i32Load, .i32Load8U, .brIfNez], carried: [(2, 1), (3, 0)], op: .seqI32StoreI32LoadI32Load8UAddrBrIfNezCond),
-        Superinstruction(parts: [.i32Store, .i32Load, .i32Store, .i32Load], carried: [(2, 1)], op: .seqI32StoreI32LoadI32StoreValueI32Load),
-        Superinstruction(parts: [.i32Store, .i32AddImm, .i32Store, .copy], carried: [(2, 0)], op: .seqI32StoreI32AddImmI32StoreAddrCopy),
-        Superinstruction(parts: [.i32Store, .copy, .copy, .copy], carried: [], op: .seqI32StoreCopyCopyCopy),
-        Superinstruction(parts: [.i32Store, .i32AddImm, .i32AddImm, .i32AddImm], carried: [], op: .seqI32StoreI32AddImmI32AddImmI32AddImm),
-        Superinstruction(parts: [.i32Store, .i32AddImm, .i32AddImmBrIfI32LtU], carried: [], op: .seqI32StoreI32AddImmI32AddImmBrIfI32LtU),
-        Superinstruction(parts: [.i32Store, .copy, .copy], carried: [], op: .seqI32StoreCopyCopy),
-        Superinstruction(parts: [.i32Store, .copy, .brIfNez], carried: [], op: .seqI32StoreCopyBrIfNez),
-        Superinstruction(parts: [.i32Store, .const32, .br], carried: [], op: .seqI32StoreConst32Br),
-        Superinstruction(parts: [.i32Store, .i32AddImm, .i32AddImmBrIfI32Ne], carried: [], op: .seqI32StoreI32AddImmI32AddImmBrIfI32Ne),
-        Superinstruction(parts: [.i32Store, .i32Load], carried: [], op: .seqI32StoreI32Load),
-        Superinstruction(parts: [.i32Store, .i32AddImm], carried: [], op: .seqI32StoreI32AddImm),
-        Superinstruction(parts: [.i32Store, .copy], carried: [], op: .seqI32StoreCopy),
-        Superinstruction(parts: [.i32Store, .i32Add], carried: [], op: .seqI32StoreI32Add),
-        Superinstruction(parts: [.i32Store, .i32Xor], carried: [], op: .seqI32StoreI32Xor),
-        Superinstruction(parts: [.i32Store, .brIfNez], carried: [], op: .seqI32StoreBrIfNez),
-        Superinstruction(parts: [.i32Store, .br], carried: [], op: .seqI32StoreBr),
-        Superinstruction(parts: [.i32Store, .const32], carried: [], op: .seqI32StoreConst32),
-        Superinstruction(parts: [.i32Store, .returnValue], carried: [], op: .seqI32StoreReturnValue),
-        Superinstruction(parts: [.i32Store, .i32Load8U], carried: [], op: .seqI32StoreI32Load8U),
-    ],
-    .i64Add: [
-        Superinstruction(parts: [.i64Add, .i64Xor, .i64RotlImm, .i64Add], carried: [(1, 1), (2, 1), (3, 1)], op: .seqI64AddI64XorAI64RotlImmAI64AddA),
-        Superinstruction(parts: [.i64Add, .i64Xor, .i64RotlImm, .i64Add], carried: [(1, 2), (2, 1), (3, 1)], op: .seqI64AddI64XorBI64RotlImmAI64AddA),
-        Superinstruction(parts: [.i64Add, .i64Xor, .i64RotlImm, .i64RotlImm], carried: [(1, 2), (2, 1)], op: .seqI64AddI64XorBI64RotlImmAI64RotlImm),
-        Superinstruction(parts: [.i64Add, .i64Xor, .i64RotlImm], carried: [(1, 1), (2, 1)], op: .seqI64AddI64XorAI64RotlImmA),
-        Superinstruction(parts: [.i64Add, .i64Xor], carried: [(1, 1)], op: .seqI64AddI64XorA),
-        Superinstruction(parts: [.i64Add, .i64Xor], carried: [(1, 2)], op: .seqI64AddI64XorB),
-        Superinstruction(parts: [.i64Add, .i64RotlImm], carried: [(1, 1)], op: .seqI64AddI64RotlImmA),
-        Superinstruction(parts: [.i64Add, .i64ShrUImm], carried: [(1, 1)], op: .seqI64AddI64ShrUImmA),
-        Superinstruction(parts: [.i64Add, .i64Store], carried: [(1, 1)], op: .seqI64AddI64StoreValue),
-        Superinstruction(parts: [.i64Add, .i64AndImm], carried: [], op: .seqI64AddI64AndImm),
-    ],
-    .i32Mul: [
-        Superinstruction(parts: [.i32Mul, .i32Add, .i32Add, .i32Load], carried: [(1, 2), (3, 1)], op: .seqI32MulI32AddBI32AddI32LoadAddr),
-        Superinstruction(parts: [.i32Mul, .copy, .copy, .i32ShrUImm], carried: [(3, 1)], op: .seqI32MulCopyCopyI32ShrUImmA),
-        Superinstruction(parts: [.i32Mul, .i32Add, .i32AddImm, .i32Add], carried: [(1, 1)], op: .seqI32MulI32AddAI32AddImmI32Add),
-        Superinstruction(parts: [.i32Mul, .i32Add, .i32AddImm, .i32AddImm], carried: [(1, 1)], op: .seqI32MulI32AddAI32AddImmI32AddImm),
-        Superinstruction(parts: [.i32Mul, .i32Store, .i32AddImm], carried: [(1, 1)], op: .seqI32MulI32StoreValueI32AddImm),
-        Superinstruction(parts: [.i32Mul, .i32Add], carried: [(1, 2)], op: .seqI32MulI32AddB),
-        Superinstruction(parts: [.i32Mul, .i32Add], carried: [(1, 1)], op: .seqI32MulI32AddA),
-        Superinstruction(parts: [.i32Mul, .copy], carried: [], op: .seqI32MulCopy),
-    ],
-    .memoryCopy: [
-        Superinstruction(parts: [.memoryCopy, .br], carried: [], op: .seqMemoryCopyBr),
-    ],
-    .brIfNez: [
-        Superinstruction(parts: [.brIfNez, .i32AddImm, .return], carried: [], op: .seqBrIfNezI32AddImmReturn),
-        Superinstruction(parts: [.brIfNez, .i32Store, .i32AddImm], carried: [], op: .seqBrIfNezI32StoreI32AddImm),
-        Superinstruction(parts: [.brIfNez, .i32AddImm], carried: [], op: .seqBrIfNezI32AddImm),
-    ],
-    .brIfI32Eqz: [
-        Superinstruction(parts: [.brIfI32Eqz, .i32Load, .brIfNez], carried: [(2, 0)], op: .seqBrIfI32EqzI32LoadBrIfNezCond),
-        Superinstruction(parts: [.brIfI32Eqz, .brIfI32Eqz, .i32Load], carried: [], op: .seqBrIfI32EqzBrIfI32EqzI32Load),
-        Superinstruction(parts: [.brIfI32Eqz, .brIfNez], carried: [], op: .seqBrIfI32EqzBrIfNez),
-        Superinstruction(parts: [.brIfI32Eqz, .i32Load], carried: [], op: .seqBrIfI32EqzI32Load),
-    ],
-    .i32And: [
-        Superinstruction(parts: [.i32And, .i32ShlImm, .i32Xor, .i32Xor], carried: [(1, 1), (2, 2), (3, 1)], op: .seqI32AndI32ShlImmAI32XorBI32XorA),
-        Superinstruction(parts: [.i32And, .i32ShlImm, .i32Xor, .i32RotlImm], carried: [(1, 1), (2, 2)], op: .seqI32AndI32ShlImmAI32XorBI32RotlImm),
-        Superinstruction(parts: [.i32And, .i32ShlImm], carried: [(1, 1)], op: .seqI32AndI32ShlImmA),
-        Superinstruction(parts: [.i32And, .i32AndImm], carried: [(1, 1)], op: .seqI32AndI32AndImmA),
-        Superinstruction(parts: [.i32And, .i32ShrUImm], carried: [(1, 1)], op: .seqI32AndI32ShrUImmA),
-    ],
-    .i64XorImm: [
-        Superinstruction(parts: [.i64XorImm, .i64And, .i64Xor, .i64Xor], carried: [(1, 2), (2, 1), (3, 2)], op: .seqI64XorImmI64AndBI64XorAI64XorB),
-        Superinstruction(parts: [.i64XorImm, .i64And], carried: [(1, 2)], op: .seqI64XorImmI64AndB),
-    ],
-    .i32Load8U: [
-        Superinstruction(parts: [.i32Load8U, .copy, .brIfNez, .i32AddImm], carried: [], op: .seqI32Load8UCopyBrIfNezI32AddImm),
-        Superinstruction(parts: [.i32Load8U, .i32AddImm, .brIfI32GtUImm], carried: [(1, 1), (2, 0)], op: .seqI32Load8UI32AddImmABrIfI32GtUImmA),
-        Superinstruction(parts: [.i32Load8U, .brIfI32Eqz], carried: [(1, 0)], op: .seqI32Load8UBrIfI32EqzA),
-        Superinstruction(parts: [.i32Load8U, .brIfNez], carried: [(1, 0)], op: .seqI32Load8UBrIfNezCond),
-        Superinstruction(parts: [.i32Load8U, .brUnlessI32Eqz], carried: [(1, 0)], op: .seqI32Load8UBrUnlessI32EqzA),
-        Superinstruction(parts: [.i32Load8U, .i32EqImm], carried: [(1, 1)], op: .seqI32Load8UI32EqImmA),
-        Superinstruction(parts: [.i32Load8U, .copy], carried: [], op: .seqI32Load8UCopy),
-        Superinstruction(parts: [.i32Load8U, .i32AndImm], carried: [], op: .seqI32Load8UI32AndImm),
-    ],
-    .f64Load: [
-        Superinstruction(parts: [.f64Load, .f64Lt, .brIfNez], carried: [(1, 2), (2, 0)], op: .seqF64LoadF64LtBBrIfNezCond),
-        Superinstruction(parts: [.f64Load, .f64Lt], carried: [(1, 2)], op: .seqF64LoadF64LtB),
-        Superinstruction(parts: [.f64Load, .i32OrImm], carried: [], op: .seqF64LoadI32OrImm),
-    ],
-    .i32ShrUImm: [
-        Superinstruction(parts: [.i32ShrUImm, .i32Xor, .i32AndImm, .select], carried: [(1, 2), (2, 1), (3, 3)], op: .seqI32ShrUImmI32XorBI32AndImmASelectCond),
-        Superinstruction(parts: [.i32ShrUImm, .i32Xor, .i32AndImm, .select], carried: [(1, 1), (2, 1), (3, 3)], op: .seqI32ShrUImmI32XorAI32AndImmASelectCond),
-        Superinstruction(parts: [.i32ShrUImm, .i32AndImm, .i32XorImm, .i32ShrUImm], carried: [(1, 1), (2, 1)], op: .seqI32ShrUImmI32AndImmAI32XorImmAI32ShrUImm),
-        Superinstruction(parts: [.i32ShrUImm, .i32AndImm], carried: [(1, 1)], op: .seqI32ShrUImmI32AndImmA),
-        Superinstruction(parts: [.i32ShrUImm, .i32Xor], carried: [(1, 2)], op: .seqI32ShrUImmI32XorB),
-        Superinstruction(parts: [.i32ShrUImm, .i32Xor], carried: [(1, 1)], op: .seqI32ShrUImmI32XorA),
-        Superinstruction(parts: [.i32ShrUImm, .i32AddImm], carried: [], op: .seqI32ShrUImmI32AddImm),
-    ],
-    .i64Mul: [
-        Superinstruction(parts: [.i64Mul, .i64Add, .i64ShrUImm, .i64Add], carried: [(1, 2), (2, 1), (3, 2)], op: .seqI64MulI64AddBI64ShrUImmAI64AddB),
-        Superinstruction(parts: [.i64Mul, .i64Add], carried: [(1, 2)], op: .seqI64MulI64AddB),
-    ],
-    .brIfI32LtUImm: [
-        Superinstruction(parts: [.brIfI32LtUImm, .const32], carried: [], op: .seqBrIfI32LtUImmConst32),
-    ],
-    .i32AddImmBrIfI32GtUImm: [
-        Superinstruction(parts: [.i32AddImmBrIfI32GtUImm, .i32AddImm], carried: [], op: .seqI32AddImmBrIfI32GtUImmI32AddImm),
-    ],
-    .i32SubImm: [
-        Superinstruction(parts: [.i32SubImm, .i32Load, .i32SubImm, .brIfI32LtS], carried: [], op: .seqI32SubImmI32LoadI32SubImmBrIfI32LtS),
-        Superinstruction(parts: [.i32SubImm, .i32ShlImm, .i32Add], carried: [(2, 2)], op: .seqI32SubImmI32ShlImmI32AddB),
-        Superinstruction(parts: [.i32SubImm, .brIfI32LtS, .i32AddImm], carried: [], op: .seqI32SubImmBrIfI32LtSI32AddImm),
-        Superinstruction(parts: [.i32SubImm, .i32Load], carried: [], op: .seqI32SubImmI32Load),
-        Superinstruction(parts: [.i32SubImm, .brIfI32LtS], carried: [], op: .seqI32SubImmBrIfI32LtS),
-    ],
-    .i32LtUImm: [
-        Superinstruction(parts: [.i32LtUImm, .i32Add, .copy, .callLocal], carried: [(1, 2), (3, 1)], op: .seqI32LtUImmI32AddBCopyCallLocalBase),
-        Superinstruction(parts: [.i32LtUImm, .i32Add, .i32Store], carried: [(1, 2), (2, 1)], op: .seqI32LtUImmI32AddBI32StoreValue),
-        Superinstruction(parts: [.i32LtUImm, .i32Add, .i32Load8U], carried: [(1, 2)], op: .seqI32LtUImmI32AddBI32Load8U),
-        Superinstruction(parts: [.i32LtUImm, .i32Or, .return], carried: [(1, 2)], op: .seqI32LtUImmI32OrBReturn),
-        Superinstruction(parts: [.i32LtUImm, .i32Add], carried: [(1, 2)], op: .seqI32LtUImmI32AddB),
-        Superinstruction(parts: [.i32LtUImm, .i32Or], carried: [(1, 2)], op: .seqI32LtUImmI32OrB),
-    ],
-    .i64And: [
-        Superinstruction(parts: [.i64And, .i64Xor], carried: [(1, 1)], op: .seqI64AndI64XorA),
-        Superinstruction(parts: [.i64And, .i64Xor], carried: [], op: .seqI64AndI64Xor),
-    ],
-    .i32Or: [
-        Superinstruction(parts: [.i32Or, .i32ShlImm, .i32Xor, .i32ShlImm], carried: [(1, 1), (2, 2)], op: .seqI32OrI32ShlImmAI32XorBI32ShlImm),
-        Superinstruction(parts: [.i32Or, .i32Add, .i32AddImm], carried: [(1, 2)], op: .seqI32OrI32AddBI32AddImm),
-        Superinstruction(parts: [.i32Or, .i32ShlImm], carried: [(1, 1)], op: .seqI32OrI32ShlImmA),
-        Superinstruction(parts: [.i32Or, .i32AddImm], carried: [], op: .seqI32OrI32AddImm),
-    ],
-    .i32AndImm: [
-        Superinstruction(parts: [.i32AndImm, .select, .i32ShrUImm, .i32AndImm], carried: [(1, 3), (2, 1), (3, 1)], op: .seqI32AndImmSelectCondI32ShrUImmAI32AndImmA),
-        Superinstruction(parts: [.i32AndImm, .i32Mul, .i32Add, .i32AddImm], carried: [(1, 2), (2, 2)], op: .seqI32AndImmI32MulBI32AddBI32AddImm),
-        Superinstruction(parts: [.i32AndImm, .i32ShrUImm, .i32AndImm, .i32Mul], carried: [(2, 1), (3, 2)], op: .seqI32AndImmI32ShrUImmI32AndImmAI32MulB),
-        Superinstruction(parts: [.i32AndImm, .brIfI32Eq, .i32Load, .brIfNez], carried: [(1, 1), (3, 0)], op: .seqI32AndImmBrIfI32EqBI32LoadBrIfNezCond),
-        Superinstruction(parts: [.i32AndImm, .i32Xor, .brIfI32Eqz, .i32Load], carried: [(1, 2), (2, 0)], op: .seqI32AndImmI32XorBBrIfI32EqzAI32Load),
-        Superinstruction(parts: [.i32AndImm, .i32XorImm, .i32ShrUImm, .i32Xor], carried: [(1, 1), (3, 2)], op: .seqI32AndImmI32XorImmAI32ShrUImmI32XorB),
-        Superinstruction(parts: [.i32AndImm, .i32XorImm, .i32ShrUImm, .i32Xor], carried: [(1, 1), (3, 1)], op: .seqI32AndImmI32XorImmAI32ShrUImmI32XorA),
-        Superinstruction(parts: [.i32AndImm, .brIfI32LtUImm, .const32, .i32AddImm], carried: [(1, 0)], op: .seqI32AndImmBrIfI32LtUImmAConst32I32AddImm),
-        Superinstruction(parts: [.i32AndImm, .i32XorImm, .i32AndImm, .i32ShrUImm], carried: [(1, 1)], op: .seqI32AndImmI32XorImmAI32AndImmI32ShrUImm),
-        Superinstruction(parts: [.i32AndImm, .i32ShrUImm, .i32Eq], carried: [(2, 2)], op: .seqI32AndImmI32ShrUImmI32EqB),
-        Superinstruction(parts: [.i32AndImm, .i32XorImm, .i32AndImm], carried: [(1, 1)], op: .seqI32AndImmI32XorImmAI32AndImm),
-        Superinstruction(parts: [.i32AndImm, .copy, .copy], carried: [], op: .seqI32AndImmCopyCopy),
-        Superinstruction(parts: [.i32AndImm, .brIfI32Eqz], carried: [(1, 0)], op: .seqI32AndImmBrIfI32EqzA),
-        Superinstruction(parts: [.i32AndImm, .brUnlessI32Eqz], carried: [(1, 0)], op: .seqI32AndImmBrUnlessI32EqzA),
-        Superinstruction(parts: [.i32AndImm, .i32Or], carried: [(1, 2)], op: .seqI32AndImmI32OrB),
-        Superinstruction(parts: [.i32AndImm, .i32XorImm], carried: [(1, 1)], op: .seqI32AndImmI32XorImmA),
-        Superinstruction(parts: [.i32AndImm, .select], carried: [(1, 3)], op: .seqI32AndImmSelectCond),
-        Superinstruction(parts: [.i32AndImm, .i32Mul], carried: [(1, 2)], op: .seqI32AndImmI32MulB),
-        Superinstruction(parts: [.i32AndImm, .brIfI32Eq], carried: [(1, 1)], op: .seqI32AndImmBrIfI32EqB),
-        Superinstruction(parts: [.i32AndImm, .i32Xor], carried: [(1, 2)], op: .seqI32AndImmI32XorB),
-        Superinstruction(parts: [.i32AndImm, .brIfI32LeUImm], carried: [(1, 0)], op: .seqI32AndImmBrIfI32LeUImmA),
-        Superinstruction(parts: [.i32AndImm, .brIfI32LtUImm], carried: [(1, 0)], op: .seqI32AndImmBrIfI32LtUImmA),
-        Superinstruction(parts: [.i32AndImm, .i32ShrUImm], carried: [], op: .seqI32AndImmI32ShrUImm),
-    ],
-    .i32OrImm: [
-        Superinstruction(parts: [.i32OrImm, .i32ShlImm, .i32Add, .f64Load], carried: [(1, 1), (2, 2), (3, 1)], op: .seqI32OrImmI32ShlImmAI32AddBF64LoadAddr),
-        Superinstruction(parts: [.i32OrImm, .i32AddImm, .i32LtUImm, .i32Add], carried: [(1, 1), (2, 1), (3, 2)], op: .seqI32OrImmI32AddImmAI32LtUImmAI32AddB),
-        Superinstruction(parts: [.i32OrImm, .i32AddImm, .i32LtUImm, .i32Or], carried: [(1, 1), (2, 1), (3, 2)], op: .seqI32OrImmI32AddImmAI32LtUImmAI32OrB),
-        Superinstruction(parts: [.i32OrImm, .i32AddImm], carried: [(1, 1)], op: .seqI32OrImmI32AddImmA),
-        Superinstruction(parts: [.i32OrImm, .i32ShlImm], carried: [(1, 1)], op: .seqI32OrImmI32ShlImmA),
-        Superinstruction(parts: [.i32OrImm, .brUnlessI32EqImm], carried: [(1, 0)], op: .seqI32OrImmBrUnlessI32EqImmA),
-    ],
-    .i32XorImm: [
-        Superinstruction(parts: [.i32XorImm, .i32AddImm, .i32XorImm, .i32ShrUImm], carried: [(1, 1), (2, 1), (3, 1)], op: .seqI32XorImmI32AddImmAI32XorImmAI32ShrUImmA),
-        Superinstruction(parts: [.i32XorImm, .i32ShrUImm, .i32Xor, .i32AndImm], carried: [(2, 1), (3, 1)], op: .seqI32XorImmI32ShrUImmI32XorAI32AndImmA),
-        Superinstruction(parts: [.i32XorImm, .i32ShrUImm, .i32Xor, .i32AndImm], carried: [(2, 2), (3, 1)], op: .seqI32XorImmI32ShrUImmI32XorBI32AndImmA),
-        Superinstruction(parts: [.i32XorImm, .i32And], carried: [(1, 2)], op: .seqI32XorImmI32AndB),
-        Superinstruction(parts: [.i32XorImm, .i32AddImm], carried: [(1, 1)], op: .seqI32XorImmI32AddImmA),
-        Superinstruction(parts: [.i32XorImm, .i32ShrUImm], carried: [(1, 1)], op: .seqI32XorImmI32ShrUImmA),
-        Superinstruction(parts: [.i32XorImm, .i32AddImm], carried: [], op: .seqI32XorImmI32AddImm),
-        Superinstruction(parts: [.i32XorImm, .i32ShrUImm], carried: [], op: .seqI32XorImmI32ShrUImm),
-        Superinstruction(parts: [.i32XorImm, .i32AndImm], carried: [], op: .seqI32XorImmI32AndImm),
-    ],
-    .i64ShrUImm: [
-        Superinstruction(parts: [.i64ShrUImm, .i64Or, .i64AndImm], carried: [(1, 2), (2, 1)], op: .seqI64ShrUImmI64OrBI64AndImmA),
-        Superinstruction(parts: [.i64ShrUImm, .i64Add], carried: [(1, 2)], op: .seqI64ShrUImmI64AddB),
-        Superinstruction(parts: [.i64ShrUImm, .i64Or], carried: [(1, 2)], op: .seqI64ShrUImmI64OrB),
-    ],
-    .f64Lt: [
-        Superinstruction(parts: [.f64Lt, .brIfI32Eqz, .copy, .i32ShlImm], carried: [(1, 0)], op: .seqF64LtBrIfI32EqzACopyI32ShlImm),
-        Superinstruction(parts: [.f64Lt, .brIfNez], carried: [(1, 0)], op: .seqF64LtBrIfNezCond),
-        Superinstruction(parts: [.f64Lt, .brIfI32Eqz], carried: [(1, 0)], op: .seqF64LtBrIfI32EqzA),
-    ],
-    .f64Store: [
-        Superinstruction(parts: [.f64Store, .copy, .i32ShlImm, .brIfI32LeS], carried: [(3, 0)], op: .seqF64StoreCopyI32ShlImmBrIfI32LeSA),
-        Superinstruction(parts: [.f64Store, .copy], carried: [], op: .seqF64StoreCopy),
-    ],
-    .i64Or: [
-        Superinstruction(parts: [.i64Or, .i64AndImm], carried: [(1, 1)], op: .seqI64OrI64AndImmA),
-    ],
-    .i64ShlImm: [
-        Superinstruction(parts: [.i64ShlImm, .i64AndImm], carried: [(1, 1)], op: .seqI64ShlImmI64AndImmA),
-        Superinstruction(parts: [.i64ShlImm, .i64ShrUImm], carried: [], op: .seqI64ShlImmI64ShrUImm),
-    ],
-    .i64Load: [
-        Superinstruction(parts: [.i64Load, .i64Xor], carried: [(1, 2)], op: .seqI64LoadI64XorB),
-        Superinstruction(parts: [.i64Load, .i64Add], carried: [(1, 2)], op: .seqI64LoadI64AddB),
-        Superinstruction(parts: [.i64Load, .i64Load], carried: [], op: .seqI64LoadI64Load),
-    ],
-    .brIfI32EqImm: [
-        Superinstruction(parts: [.brIfI32EqImm, .brTable], carried: [], op: .seqBrIfI32EqImmBrTable),
-    ],
-    .select: [
-        Superinstruction(parts: [.select, .i32ShrUImm, .i32AndImm, .i32XorImm], carried: [(1, 1), (2, 1), (3, 1)], op: .seqSelectI32ShrUImmAI32AndImmAI32XorImmA),
-        Superinstruction(parts: [.select, .i32ShrUImm], carried: [(1, 1)], op: .seqSelectI32ShrUImmA),
-        Superinstruction(parts: [.select, .i32Add], carried: [(1, 1)], op: .seqSelectI32AddA),
-        Superinstruction(parts: [.select, .i32GtS], carried: [], op: .seqSelectI32GtS),
-        Superinstruction(parts: [.select, .return], carried: [], op: .seqSelectReturn),
-    ],
-    .brUnlessI32NeImm: [
-        Superinstruction(parts: [.brUnlessI32NeImm, .i32Load8U], carried: [], op: .seqBrUnlessI32NeImmI32Load8U),
-    ],
-    .i32Load16S: [
-        Superinstruction(parts: [.i32Load16S, .i32Load16S, .i32Mul, .i32Add], carried: [(2, 2), (3, 1)], op: .seqI32Load16SI32Load16SI32MulBI32AddA),
-        Superinstruction(parts: [.i32Load16S, .i32Mul], carried: [(1, 2)], op: .seqI32Load16SI32MulB),
-        Superinstruction(parts: [.i32Load16S, .i32Mul], carried: [(1, 1)], op: .seqI32Load16SI32MulA),
-        Superinstruction(parts: [.i32Load16S, .i32Load16S], carried: [], op: .seqI32Load16SI32Load16S),
-    ],
-    .brIfI32Eq: [
-        Superinstruction(parts: [.brIfI32Eq, .i32Load], carried: [], op: .seqBrIfI32EqI32Load),
-    ],
-    .i32Load16U: [
-        Superinstruction(parts: [.i32Load16U, .i32Load16U, .i32Mul, .copy], carried: [(2, 2)], op: .seqI32Load16UI32Load16UI32MulBCopy),
-        Superinstruction(parts: [.i32Load16U, .i32Mul], carried: [(1, 2)], op: .seqI32Load16UI32MulB),
-        Superinstruction(parts: [.i32Load16U, .i32Add], carried: [(1, 1)], op: .seqI32Load16UI32AddA),
-        Superinstruction(parts: [.i32Load16U, .i32Sub], carried: [(1, 1)], op: .seqI32Load16UI32SubA),
-        Superinstruction(parts: [.i32Load16U, .i32Load16U], carried: [], op: .seqI32Load16UI32Load16U),
-        Superinstruction(parts: [.i32Load16U, .i32AndImm], carried: [], op: .seqI32Load16UI32AndImm),
-    ],
-    .i32GtS: [
-        Superinstruction(parts: [.i32GtS, .select, .i32Add, .i32AddImm], carried: [(1, 2), (2, 1)], op: .seqI32GtSSelectBI32AddAI32AddImm),
-        Superinstruction(parts: [.i32GtS, .select, .i32GtS, .select], carried: [(1, 3), (3, 2)], op: .seqI32GtSSelectCondI32GtSSelectB),
-        Superinstruction(parts: [.i32GtS, .select], carried: [(1, 2)], op: .seqI32GtSSelectB),
-        Superinstruction(parts: [.i32GtS, .select], carried: [(1, 3)], op: .seqI32GtSSelectCond),
-    ],
-    .i32Extend8S: [
-        Superinstruction(parts: [.i32Extend8S, .i32AddImm], carried: [(1, 1)], op: .seqI32Extend8SI32AddImmA),
-    ],
-    .i32Shl: [
-        Superinstruction(parts: [.i32Shl, .i32AndImm, .brUnlessI32Eqz], carried: [(1, 1), (2, 0)], op: .seqI32ShlI32AndImmABrUnlessI32EqzA),
-    ],
-    .i64AndImm: [
-        Superinstruction(parts: [.i64AndImm, .i64XorImm, .i64And], carried: [(1, 1), (2, 2)], op: .seqI64AndImmI64XorImmAI64AndB),
-    ],
-    .brUnlessI32GeS: [
-        Superinstruction(parts: [.brUnlessI32GeS, .i32Store, .i32AddImm], carried: [], op: .seqBrUnlessI32GeSI32StoreI32AddImm),
-    ],
-    .i32EqImm: [
-        Superinstruction(parts: [.i32EqImm, .i32AddImm, .i32LtUImm], carried: [(2, 1)], op: .seqI32EqImmI32AddImmI32LtUImmA),
-    ],
-    .i32Store16: [
-        Superinstruction(parts: [.i32Store16, .i32AddImm, .i32AddImm], carried: [], op: .seqI32Store16I32AddImmI32AddImm),
-    ],
-    .brIfI32GtUImm: [
-        Superinstruction(parts: [.brIfI32GtUImm, .i32Load, .i32AddImm], carried: [(2, 1)], op: .seqBrIfI32GtUImmI32LoadI32AddImmA),
-    ],
-    .i32Sub: [
-        Superinstruction(parts: [.i32Sub, .i32Store16], carried: [(1, 1)], op: .seqI32SubI32Store16Value),
-    ],
-    .i32Eq: [
-        Superinstruction(parts: [.i32Eq, .select], carried: [(1, 3)], op: .seqI32EqSelectCond),
-    ],
-]
+/// (Built by statements, not one literal: a literal this large takes the type checker
+/// minutes and gigabytes.)
+public let superinstructions: [Op: [Superinstruction]] = {
+    var table: [Op: [Superinstruction]] = [:]
+    func add(_ parts: [Op], _ carried: [(part: Int, operand: Int)], _ op: Op) {
+        table[parts[0], default: []].append(Superinstruction(parts: parts, carried: carried, op: op))
+    }
+    add([Op.brIfI32Eq, Op.i32Load], [], Op.seqBrIfI32EqI32Load)
+    add([Op.brIfI32EqImm, Op.brTable], [], Op.seqBrIfI32EqImmBrTable)
+    add([Op.brIfI32EqImm, Op.i32AddImm], [], Op.seqBrIfI32EqImmI32AddImm)
+    add([Op.brIfI32Eqz, Op.i32Load, Op.brIfNez], [(2, 0)], Op.seqBrIfI32EqzI32LoadBrIfNezCond)
+    add([Op.brIfI32Eqz, Op.brIfI32Eqz, Op.i32Load], [], Op.seqBrIfI32EqzBrIfI32EqzI32Load)
+    add([Op.brIfI32Eqz, Op.const32, Op.i32Load], [], Op.seqBrIfI32EqzConst32I32Load)
+    add([Op.brIfI32Eqz, Op.brIfNez], [], Op.seqBrIfI32EqzBrIfNez)
+    add([Op.brIfI32Eqz, Op.i32Load], [], Op.seqBrIfI32EqzI32Load)
+    add([Op.brIfI32GtUImm, Op.i32Load, Op.i32AddImm], [(2, 1)], Op.seqBrIfI32GtUImmI32LoadI32AddImmA)
+    add([Op.brIfI32GtUImm, Op.i32ShlImm], [], Op.seqBrIfI32GtUImmI32ShlImm)
+    add([Op.brIfI32LtUImm, Op.const32], [], Op.seqBrIfI32LtUImmConst32)
+    add([Op.brIfNez, Op.i32AddImm, Op.return], [], Op.seqBrIfNezI32AddImmReturn)
+    add([Op.brIfNez, Op.i32Store, Op.i32AddImm], [], Op.seqBrIfNezI32StoreI32AddImm)
+    add([Op.brIfNez, Op.i32AddImm], [], Op.seqBrIfNezI32AddImm)
+    add([Op.brUnlessI32GeS, Op.i32Store, Op.i32AddImm], [], Op.seqBrUnlessI32GeSI32StoreI32AddImm)
+    add([Op.brUnlessI32NeImm, Op.i32Load8U], [], Op.seqBrUnlessI32NeImmI32Load8U)
+    add([Op.const32, Op.i32AddImm, Op.i32AndImm, Op.brIfI32LeUImm], [(2, 1), (3, 0)], Op.seqConst32I32AddImmI32AndImmABrIfI32LeUImmA)
+    add([Op.const32, Op.i32AddImm, Op.i32AndImm, Op.brIfI32LtUImm], [(2, 1), (3, 0)], Op.seqConst32I32AddImmI32AndImmABrIfI32LtUImmA)
+    add([Op.const32, Op.i32Extend8S, Op.i32AddImm, Op.brTable], [(2, 1), (3, 0)], Op.seqConst32I32Extend8SI32AddImmABrTableIndex)
+    add([Op.const32, Op.brIfI32LtUImm, Op.const32, Op.i32AddImm], [], Op.seqConst32BrIfI32LtUImmConst32I32AddImm)
+    add([Op.const32, Op.i32Load, Op.brTable], [(2, 0)], Op.seqConst32I32LoadBrTableIndex)
+    add([Op.const32, Op.i32AddImm, Op.callLocal], [(2, 1)], Op.seqConst32I32AddImmCallLocalBase)
+    add([Op.const32, Op.i32AndImm, Op.brIfI32NeImm], [(2, 0)], Op.seqConst32I32AndImmBrIfI32NeImmA)
+    add([Op.const32, Op.i32AddImm, Op.brTable], [(2, 0)], Op.seqConst32I32AddImmBrTableIndex)
+    add([Op.const32, Op.i32AndImm, Op.brUnlessI32Eqz], [(2, 0)], Op.seqConst32I32AndImmBrUnlessI32EqzA)
+    add([Op.const32, Op.i32Load, Op.i32Load], [], Op.seqConst32I32LoadI32Load)
+    add([Op.const32, Op.copy, Op.const32], [], Op.seqConst32CopyConst32)
+    add([Op.const32, Op.i32Load], [], Op.seqConst32I32Load)
+    add([Op.const32, Op.brIfI32LtUImm], [], Op.seqConst32BrIfI32LtUImm)
+    add([Op.const32, Op.br], [], Op.seqConst32Br)
+    add([Op.const32, Op.i32AddImm], [], Op.seqConst32I32AddImm)
+    add([Op.const32, Op.i32AndImm], [], Op.seqConst32I32AndImm)
+    add([Op.const32, Op.i32Extend8S], [], Op.seqConst32I32Extend8S)
+    add([Op.const32, Op.i32Add], [], Op.seqConst32I32Add)
+    add([Op.copy, Op.i32ShlImm, Op.i32Add, Op.f64Load], [(2, 2), (3, 1)], Op.seqCopyI32ShlImmI32AddBF64LoadAddr)
+    add([Op.copy, Op.i32ShrUImm, Op.i32AndImm, Op.i32ShrUImm], [(1, 1), (2, 1)], Op.seqCopyI32ShrUImmAI32AndImmAI32ShrUImm)
+    add([Op.copy, Op.copy, Op.i32ShrUImm, Op.i32Xor], [(2, 1), (3, 2)], Op.seqCopyCopyI32ShrUImmAI32XorB)
+    add([Op.copy, Op.i32AddImm, Op.brIfNez, Op.i32AddImm], [(2, 0)], Op.seqCopyI32AddImmBrIfNezCondI32AddImm)
+    add([Op.copy, Op.i32Load, Op.i32Store, Op.copy], [(1, 1)], Op.seqCopyI32LoadAddrI32StoreCopy)
+    add([Op.copy, Op.copy, Op.i32Load16S, Op.i32Load16S], [(2, 1)], Op.seqCopyCopyI32Load16SAddrI32Load16S)
+    add([Op.copy, Op.copy, Op.i32Load16U, Op.i32Load16U], [(2, 1)], Op.seqCopyCopyI32Load16UAddrI32Load16U)
+    add([Op.copy, Op.i32Load, Op.copy, Op.i32Load], [(2, 1)], Op.seqCopyI32LoadCopySrcI32Load)
+    add([Op.copy, Op.i32ShlImm, Op.i32Add, Op.copy], [(2, 2)], Op.seqCopyI32ShlImmI32AddBCopy)
+    add([Op.copy, Op.copy, Op.copy, Op.br], [], Op.seqCopyCopyCopyBr)
+    add([Op.copy, Op.copy, Op.copy, Op.copy], [], Op.seqCopyCopyCopyCopy)
+    add([Op.copy, Op.i32SubImm, Op.i32Load], [(1, 1)], Op.seqCopyI32SubImmAI32Load)
+    add([Op.copy, Op.i32AddImm, Op.brIfNez], [(2, 0)], Op.seqCopyI32AddImmBrIfNezCond)
+    add([Op.copy, Op.i32Store8, Op.i32AddImmBrIfI32NeImm], [(1, 1)], Op.seqCopyI32Store8ValueI32AddImmBrIfI32NeImm)
+    add([Op.copy, Op.i32AndImm, Op.brIfI32Eqz], [(2, 0)], Op.seqCopyI32AndImmBrIfI32EqzA)
+    add([Op.copy, Op.const32, Op.callLocal], [], Op.seqCopyConst32CallLocal)
+    add([Op.copy, Op.callLocal], [(1, 1)], Op.seqCopyCallLocalBase)
+    add([Op.copy, Op.i32Load], [(1, 1)], Op.seqCopyI32LoadAddr)
+    add([Op.copy, Op.i32ShrUImm], [(1, 1)], Op.seqCopyI32ShrUImmA)
+    add([Op.copy, Op.brIfI32LeS], [(1, 0)], Op.seqCopyBrIfI32LeSA)
+    add([Op.copy, Op.callIndirect], [(1, 2)], Op.seqCopyCallIndirectBase)
+    add([Op.copy, Op.i32Add], [(1, 1)], Op.seqCopyI32AddA)
+    add([Op.copy, Op.brIfI32Eqz], [(1, 0)], Op.seqCopyBrIfI32EqzA)
+    add([Op.copy, Op.copy], [], Op.seqCopyCopy)
+    add([Op.copy, Op.i32AddImm], [], Op.seqCopyI32AddImm)
+    add([Op.copy, Op.callLocal], [], Op.seqCopyCallLocal)
+    add([Op.copy, Op.i32ShlImm], [], Op.seqCopyI32ShlImm)
+    add([Op.copy, Op.const32], [], Op.seqCopyConst32)
+    add([Op.copy, Op.i32Load], [], Op.seqCopyI32Load)
+    add([Op.copy, Op.brIfNez], [], Op.seqCopyBrIfNez)
+    add([Op.copy, Op.br], [], Op.seqCopyBr)
+    add([Op.copy, Op.brUnlessI32Eqz], [], Op.seqCopyBrUnlessI32Eqz)
+    add([Op.copy, Op.i32AndImm], [], Op.seqCopyI32AndImm)
+    add([Op.f64Load, Op.f64Lt, Op.brIfNez], [(1, 2), (2, 0)], Op.seqF64LoadF64LtBBrIfNezCond)
+    add([Op.f64Load, Op.f64Lt], [(1, 2)], Op.seqF64LoadF64LtB)
+    add([Op.f64Load, Op.i32OrImm], [], Op.seqF64LoadI32OrImm)
+    add([Op.f64Lt, Op.brIfI32Eqz, Op.copy, Op.i32ShlImm], [(1, 0)], Op.seqF64LtBrIfI32EqzACopyI32ShlImm)
+    add([Op.f64Lt, Op.brIfNez], [(1, 0)], Op.seqF64LtBrIfNezCond)
+    add([Op.f64Lt, Op.brIfI32Eqz], [(1, 0)], Op.seqF64LtBrIfI32EqzA)
+    add([Op.f64Store, Op.copy, Op.i32ShlImm, Op.brIfI32LeS], [(3, 0)], Op.seqF64StoreCopyI32ShlImmBrIfI32LeSA)
+    add([Op.f64Store, Op.copy], [], Op.seqF64StoreCopy)
+    add([Op.i32Add, Op.i32Xor, Op.i32RotlImm, Op.i32Add], [(1, 1), (2, 1), (3, 1)], Op.seqI32AddI32XorAI32RotlImmAI32AddA)
+    add([Op.i32Add, Op.i32Xor, Op.i32RotlImm, Op.i32Add], [(1, 1), (2, 1), (3, 2)], Op.seqI32AddI32XorAI32RotlImmAI32AddB)
+    add([Op.i32Add, Op.f64Load, Op.f64Lt, Op.brIfI32Eqz], [(1, 1), (2, 2), (3, 0)], Op.seqI32AddF64LoadAddrF64LtBBrIfI32EqzA)
+    add([Op.i32Add, Op.i32Xor, Op.i32RotlImm, Op.i32Add], [(1, 2), (2, 1), (3, 1)], Op.seqI32AddI32XorBI32RotlImmAI32AddA)
+    add([Op.i32Add, Op.f64Load, Op.f64Lt, Op.brIfNez], [(1, 1), (2, 2), (3, 0)], Op.seqI32AddF64LoadAddrF64LtBBrIfNezCond)
+    add([Op.i32Add, Op.i32Load8U, Op.i32OrImm, Op.i32AddImm], [(1, 1), (2, 1), (3, 1)], Op.seqI32AddI32Load8UAddrI32OrImmAI32AddImmA)
+    add([Op.i32Add, Op.i32Load, Op.i32Load, Op.i32Mul], [(1, 1), (3, 2)], Op.seqI32AddI32LoadAddrI32LoadI32MulB)
+    add([Op.i32Add, Op.f64Load, Op.i32OrImm, Op.i32ShlImm], [(1, 1), (3, 1)], Op.seqI32AddF64LoadAddrI32OrImmI32ShlImmA)
+    add([Op.i32Add, Op.i32AddImm, Op.i32LtUImm, Op.i32Add], [(2, 1), (3, 2)], Op.seqI32AddI32AddImmI32LtUImmAI32AddB)
+    add([Op.i32Add, Op.i32Xor, Op.i32RotlImm, Op.i32Add], [(2, 1), (3, 1)], Op.seqI32AddI32XorI32RotlImmAI32AddA)
+    add([Op.i32Add, Op.i32Xor, Op.i32RotlImm, Op.i32Add], [(2, 1), (3, 2)], Op.seqI32AddI32XorI32RotlImmAI32AddB)
+    add([Op.i32Add, Op.i32Xor, Op.i32Store, Op.i32Load], [(1, 1), (2, 1)], Op.seqI32AddI32XorAI32StoreValueI32Load)
+    add([Op.i32Add, Op.i64Load, Op.i32AddImm, Op.i32Add], [(1, 1), (3, 1)], Op.seqI32AddI64LoadAddrI32AddImmI32AddA)
+    add([Op.i32Add, Op.i32Load8U, Op.i32Add, Op.i32Load8U], [(1, 1), (3, 1)], Op.seqI32AddI32Load8UAddrI32AddI32Load8UAddr)
+    add([Op.i32Add, Op.i32AddImmBrIfI32GtUImm, Op.i32AddImm, Op.returnValue], [(3, 0)], Op.seqI32AddI32AddImmBrIfI32GtUImmI32AddImmReturnValueSrc)
+    add([Op.i32Add, Op.i32Add, Op.i32Load, Op.i32Load], [(2, 1)], Op.seqI32AddI32AddI32LoadAddrI32Load)
+    add([Op.i32Add, Op.i32Xor, Op.i32RotlImm, Op.i32Add], [(2, 1)], Op.seqI32AddI32XorI32RotlImmAI32Add)
+    add([Op.i32Add, Op.i32AddImm, Op.i32Add, Op.i32AddImm], [], Op.seqI32AddI32AddImmI32AddI32AddImm)
+    add([Op.i32Add, Op.i32AddImm, Op.copy, Op.i32AddImm], [], Op.seqI32AddI32AddImmCopyI32AddImm)
+    add([Op.i32Add, Op.i32Xor, Op.i32RotlImm], [(1, 1), (2, 1)], Op.seqI32AddI32XorAI32RotlImmA)
+    add([Op.i32Add, Op.i32ShlImm, Op.i32Add], [(1, 1), (2, 2)], Op.seqI32AddI32ShlImmAI32AddB)
+    add([Op.i32Add, Op.i32Load, Op.brIfI32GtUImm], [(1, 1), (2, 0)], Op.seqI32AddI32LoadAddrBrIfI32GtUImmA)
+    add([Op.i32Add, Op.i32Load8U, Op.brIfI32Eq], [(1, 1), (2, 1)], Op.seqI32AddI32Load8UAddrBrIfI32EqB)
+    add([Op.i32Add, Op.i32AddImm, Op.brIfNez], [(2, 0)], Op.seqI32AddI32AddImmBrIfNezCond)
+    add([Op.i32Add, Op.i32Store, Op.i32AddImmBrIfI32NeImm], [(1, 1)], Op.seqI32AddI32StoreValueI32AddImmBrIfI32NeImm)
+    add([Op.i32Add, Op.i32Load, Op.i32Add], [(2, 2)], Op.seqI32AddI32LoadI32AddB)
+    add([Op.i32Add, Op.i32Xor], [(1, 1)], Op.seqI32AddI32XorA)
+    add([Op.i32Add, Op.i32Load], [(1, 1)], Op.seqI32AddI32LoadAddr)
+    add([Op.i32Add, Op.brIfI32LtUImm], [(1, 0)], Op.seqI32AddBrIfI32LtUImmA)
+    add([Op.i32Add, Op.f64Load], [(1, 1)], Op.seqI32AddF64LoadAddr)
+    add([Op.i32Add, Op.i32AddImm], [(1, 1)], Op.seqI32AddI32AddImmA)
+    add([Op.i32Add, Op.i32Load8U], [(1, 1)], Op.seqI32AddI32Load8UAddr)
+    add([Op.i32Add, Op.i32Store], [(1, 1)], Op.seqI32AddI32StoreValue)
+    add([Op.i32Add, Op.i32Add], [(1, 2)], Op.seqI32AddI32AddB)
+    add([Op.i32Add, Op.i32Xor], [(1, 2)], Op.seqI32AddI32XorB)
+    add([Op.i32Add, Op.i32Add], [(1, 1)], Op.seqI32AddI32AddA)
+    add([Op.i32Add, Op.f64Store], [(1, 0)], Op.seqI32AddF64StoreAddr)
+    add([Op.i32Add, Op.i32Load16U], [(1, 1)], Op.seqI32AddI32Load16UAddr)
+    add([Op.i32Add, Op.i64Load], [(1, 1)], Op.seqI32AddI64LoadAddr)
+    add([Op.i32Add, Op.i32GtS], [(1, 1)], Op.seqI32AddI32GtSA)
+    add([Op.i32Add, Op.i32Store16], [(1, 1)], Op.seqI32AddI32Store16Value)
+    add([Op.i32Add, Op.i32DivSImm], [(1, 1)], Op.seqI32AddI32DivSImmA)
+    add([Op.i32Add, Op.i32ShrSImm], [(1, 1)], Op.seqI32AddI32ShrSImmA)
+    add([Op.i32Add, Op.i32Add], [], Op.seqI32AddI32Add)
+    add([Op.i32Add, Op.i32AddImmBrIfI32GtUImm], [], Op.seqI32AddI32AddImmBrIfI32GtUImm)
+    add([Op.i32Add, Op.i32AddImm], [], Op.seqI32AddI32AddImm)
+    add([Op.i32Add, Op.i32Xor], [], Op.seqI32AddI32Xor)
+    add([Op.i32Add, Op.copy], [], Op.seqI32AddCopy)
+    add([Op.i32Add, Op.i32AddImmBrIfI32Ne], [], Op.seqI32AddI32AddImmBrIfI32Ne)
+    add([Op.i32AddImm, Op.i32RemUImm, Op.i32MulImm, Op.i32AddImm], [(1, 1), (2, 1), (3, 1)], Op.seqI32AddImmI32RemUImmAI32MulImmAI32AddImmA)
+    add([Op.i32AddImm, Op.i32And, Op.i32AndImm, Op.brIfI32Eqz], [(1, 2), (2, 1), (3, 0)], Op.seqI32AddImmI32AndBI32AndImmABrIfI32EqzA)
+    add([Op.i32AddImm, Op.i32Add, Op.i64Load, Op.i64Xor], [(1, 1), (2, 1), (3, 2)], Op.seqI32AddImmI32AddAI64LoadAddrI64XorB)
+    add([Op.i32AddImm, Op.i32Add, Op.i32Load8U, Op.brIfI32Eq], [(1, 2), (2, 1), (3, 1)], Op.seqI32AddImmI32AddBI32Load8UAddrBrIfI32EqB)
+    add([Op.i32AddImm, Op.i32Store8, Op.i32Add, Op.brIfI32LtUImm], [(1, 0), (3, 0)], Op.seqI32AddImmI32Store8AddrI32AddBrIfI32LtUImmA)
+    add([Op.i32AddImm, Op.i32RemUImm, Op.i32AddImm, Op.brIfNez], [(1, 1), (3, 0)], Op.seqI32AddImmI32RemUImmAI32AddImmBrIfNezCond)
+    add([Op.i32AddImm, Op.i32AddImm, Op.i32Load, Op.brIfI32LtS], [(2, 1), (3, 0)], Op.seqI32AddImmI32AddImmI32LoadAddrBrIfI32LtSA)
+    add([Op.i32AddImm, Op.i32LtUImm, Op.i32OrImm, Op.i32AddImm], [(1, 1), (3, 1)], Op.seqI32AddImmI32LtUImmAI32OrImmI32AddImmA)
+    add([Op.i32AddImm, Op.brIfI32GtUImm, Op.copy, Op.callLocal], [(1, 0), (3, 1)], Op.seqI32AddImmBrIfI32GtUImmACopyCallLocalBase)
+    add([Op.i32AddImm, Op.i32Load8U, Op.brIfI32Eqz, Op.brIfI32GtUImm], [(1, 1), (2, 0)], Op.seqI32AddImmI32Load8UAddrBrIfI32EqzABrIfI32GtUImm)
+    add([Op.i32AddImm, Op.i32LtUImm, Op.select, Op.return], [(1, 1), (2, 3)], Op.seqI32AddImmI32LtUImmASelectCondReturn)
+    add([Op.i32AddImm, Op.i32AddImm, Op.i64Load, Op.i64Add], [(2, 1), (3, 2)], Op.seqI32AddImmI32AddImmI64LoadAddrI64AddB)
+    add([Op.i32AddImm, Op.i32ShlImm, Op.i32Add, Op.i32Load], [(2, 2), (3, 1)], Op.seqI32AddImmI32ShlImmI32AddBI32LoadAddr)
+    add([Op.i32AddImm, Op.i32Load8U, Op.i32AddImm, Op.i32Load8U], [(1, 1), (3, 1)], Op.seqI32AddImmI32Load8UAddrI32AddImmI32Load8UAddr)
+    add([Op.i32AddImm, Op.i32AddImm, Op.copy, Op.callLocal], [(3, 1)], Op.seqI32AddImmI32AddImmCopyCallLocalBase)
+    add([Op.i32AddImm, Op.i32AddImm, Op.i32Load, Op.i32XorImm], [(3, 1)], Op.seqI32AddImmI32AddImmI32LoadI32XorImmA)
+    add([Op.i32AddImm, Op.i32Add, Op.i32AddImm, Op.brIfNez], [(3, 0)], Op.seqI32AddImmI32AddI32AddImmBrIfNezCond)
+    add([Op.i32AddImm, Op.i32AddImm, Op.i32AddImm, Op.brIfNez], [(3, 0)], Op.seqI32AddImmI32AddImmI32AddImmBrIfNezCond)
+    add([Op.i32AddImm, Op.brIfNez, Op.i32Store, Op.i32AddImm], [(1, 0)], Op.seqI32AddImmBrIfNezCondI32StoreI32AddImm)
+    add([Op.i32AddImm, Op.i32AddImm, Op.i32Store, Op.i32AddImm], [(2, 1)], Op.seqI32AddImmI32AddImmI32StoreValueI32AddImm)
+    add([Op.i32AddImm, Op.i32Store, Op.i32AddImm, Op.i32AddImm], [(1, 1)], Op.seqI32AddImmI32StoreValueI32AddImmI32AddImm)
+    add([Op.i32AddImm, Op.copy, Op.copy, Op.callLocal], [], Op.seqI32AddImmCopyCopyCallLocal)
+    add([Op.i32AddImm, Op.i32AddImm, Op.copy, Op.callLocal], [], Op.seqI32AddImmI32AddImmCopyCallLocal)
+    add([Op.i32AddImm, Op.brUnlessI32NeImm, Op.i32Load8U, Op.copy], [], Op.seqI32AddImmBrUnlessI32NeImmI32Load8UCopy)
+    add([Op.i32AddImm, Op.i32AddImm, Op.i32AddImm, Op.brIfI32EqImm], [], Op.seqI32AddImmI32AddImmI32AddImmBrIfI32EqImm)
+    add([Op.i32AddImm, Op.i32AddImm, Op.i32AddImm, Op.callLocal], [], Op.seqI32AddImmI32AddImmI32AddImmCallLocal)
+    add([Op.i32AddImm, Op.i32AddImm, Op.i32AddImm, Op.i32AddImm], [], Op.seqI32AddImmI32AddImmI32AddImmI32AddImm)
+    add([Op.i32AddImm, Op.i32Load8U, Op.brIfI32Eqz], [(1, 1), (2, 0)], Op.seqI32AddImmI32Load8UAddrBrIfI32EqzA)
+    add([Op.i32AddImm, Op.i32Load8U, Op.brIfNez], [(1, 1), (2, 0)], Op.seqI32AddImmI32Load8UAddrBrIfNezCond)
+    add([Op.i32AddImm, Op.i32Add, Op.i32Load8U], [(1, 2), (2, 1)], Op.seqI32AddImmI32AddBI32Load8UAddr)
+    add([Op.i32AddImm, Op.i32LtUImm, Op.i32Or], [(1, 1), (2, 2)], Op.seqI32AddImmI32LtUImmAI32OrB)
+    add([Op.i32AddImm, Op.i32LtUImm, Op.select], [(1, 1), (2, 3)], Op.seqI32AddImmI32LtUImmASelectCond)
+    add([Op.i32AddImm, Op.i32AndImm, Op.brIfI32GtUImm], [(1, 1), (2, 0)], Op.seqI32AddImmI32AndImmABrIfI32GtUImmA)
+    add([Op.i32AddImm, Op.i32Load8U, Op.brIfI32Eq], [(1, 1), (2, 1)], Op.seqI32AddImmI32Load8UAddrBrIfI32EqB)
+    add([Op.i32AddImm, Op.copy, Op.callLocal], [(2, 1)], Op.seqI32AddImmCopyCallLocalBase)
+    add([Op.i32AddImm, Op.i32AddImm, Op.brIfNez], [(2, 0)], Op.seqI32AddImmI32AddImmBrIfNezCond)
+    add([Op.i32AddImm, Op.i32Load, Op.callIndirect], [(2, 1)], Op.seqI32AddImmI32LoadCallIndirectIndex)
+    add([Op.i32AddImm, Op.i32Store, Op.i32AddImm], [(1, 1)], Op.seqI32AddImmI32StoreValueI32AddImm)
+    add([Op.i32AddImm, Op.i32Store, Op.i32AddImm], [(1, 0)], Op.seqI32AddImmI32StoreAddrI32AddImm)
+    add([Op.i32AddImm, Op.i32MulImm, Op.i32AddImm], [(2, 1)], Op.seqI32AddImmI32MulImmI32AddImmA)
+    add([Op.i32AddImm, Op.i32AddImm, Op.i64Load], [(2, 1)], Op.seqI32AddImmI32AddImmI64LoadAddr)
+    add([Op.i32AddImm, Op.copy, Op.callLocal], [], Op.seqI32AddImmCopyCallLocal)
+    add([Op.i32AddImm, Op.brIfI32EqImm, Op.brTable], [], Op.seqI32AddImmBrIfI32EqImmBrTable)
+    add([Op.i32AddImm, Op.const32, Op.br], [], Op.seqI32AddImmConst32Br)
+    add([Op.i32AddImm, Op.i32AddImmBrIfI32LtU, Op.i32AddImmBrIfI32NeImm], [], Op.seqI32AddImmI32AddImmBrIfI32LtUI32AddImmBrIfI32NeImm)
+    add([Op.i32AddImm, Op.copy, Op.const32], [], Op.seqI32AddImmCopyConst32)
+    add([Op.i32AddImm, Op.i32RemUImm], [(1, 1)], Op.seqI32AddImmI32RemUImmA)
+    add([Op.i32AddImm, Op.brIfNez], [(1, 0)], Op.seqI32AddImmBrIfNezCond)
+    add([Op.i32AddImm, Op.i32Store8], [(1, 0)], Op.seqI32AddImmI32Store8Addr)
+    add([Op.i32AddImm, Op.callLocal], [(1, 1)], Op.seqI32AddImmCallLocalBase)
+    add([Op.i32AddImm, Op.i32Load8U], [(1, 1)], Op.seqI32AddImmI32Load8UAddr)
+    add([Op.i32AddImm, Op.i32LtUImm], [(1, 1)], Op.seqI32AddImmI32LtUImmA)
+    add([Op.i32AddImm, Op.i32And], [(1, 2)], Op.seqI32AddImmI32AndB)
+    add([Op.i32AddImm, Op.returnValue], [(1, 0)], Op.seqI32AddImmReturnValueSrc)
+    add([Op.i32AddImm, Op.i32Load], [(1, 1)], Op.seqI32AddImmI32LoadAddr)
+    add([Op.i32AddImm, Op.i32XorImm], [(1, 1)], Op.seqI32AddImmI32XorImmA)
+    add([Op.i32AddImm, Op.i32Store], [(1, 1)], Op.seqI32AddImmI32StoreValue)
+    add([Op.i32AddImm, Op.i32Add], [(1, 1)], Op.seqI32AddImmI32AddA)
+    add([Op.i32AddImm, Op.brIfI32GtUImm], [(1, 0)], Op.seqI32AddImmBrIfI32GtUImmA)
+    add([Op.i32AddImm, Op.i32Add], [(1, 2)], Op.seqI32AddImmI32AddB)
+    add([Op.i32AddImm, Op.i32AndImm], [(1, 1)], Op.seqI32AddImmI32AndImmA)
+    add([Op.i32AddImm, Op.brTable], [(1, 0)], Op.seqI32AddImmBrTableIndex)
+    add([Op.i32AddImm, Op.brUnlessI32GeS], [(1, 0)], Op.seqI32AddImmBrUnlessI32GeSA)
+    add([Op.i32AddImm, Op.brIfI32LtUImm], [(1, 0)], Op.seqI32AddImmBrIfI32LtUImmA)
+    add([Op.i32AddImm, Op.brIfI32Ne], [(1, 1)], Op.seqI32AddImmBrIfI32NeB)
+    add([Op.i32AddImm, Op.copy], [], Op.seqI32AddImmCopy)
+    add([Op.i32AddImm, Op.i32AddImmBrIfI32LtU], [], Op.seqI32AddImmI32AddImmBrIfI32LtU)
+    add([Op.i32AddImm, Op.i32AddImm], [], Op.seqI32AddImmI32AddImm)
+    add([Op.i32AddImm, Op.return], [], Op.seqI32AddImmReturn)
+    add([Op.i32AddImm, Op.i32AddImmBrIfI32NeImm], [], Op.seqI32AddImmI32AddImmBrIfI32NeImm)
+    add([Op.i32AddImm, Op.i32Load], [], Op.seqI32AddImmI32Load)
+    add([Op.i32AddImm, Op.i32Add], [], Op.seqI32AddImmI32Add)
+    add([Op.i32AddImm, Op.brUnlessI32NeImm], [], Op.seqI32AddImmBrUnlessI32NeImm)
+    add([Op.i32AddImm, Op.callLocal], [], Op.seqI32AddImmCallLocal)
+    add([Op.i32AddImm, Op.brIfI32EqImm], [], Op.seqI32AddImmBrIfI32EqImm)
+    add([Op.i32AddImmBrIfI32GtUImm, Op.i32AddImm], [], Op.seqI32AddImmBrIfI32GtUImmI32AddImm)
+    add([Op.i32And, Op.i32ShlImm, Op.i32Xor, Op.i32Xor], [(1, 1), (2, 2), (3, 1)], Op.seqI32AndI32ShlImmAI32XorBI32XorA)
+    add([Op.i32And, Op.i32ShlImm, Op.i32Add, Op.i32Load], [(1, 1), (2, 2), (3, 1)], Op.seqI32AndI32ShlImmAI32AddBI32LoadAddr)
+    add([Op.i32And, Op.i32ShlImm, Op.i32Xor, Op.i32RotlImm], [(1, 1), (2, 2)], Op.seqI32AndI32ShlImmAI32XorBI32RotlImm)
+    add([Op.i32And, Op.i32AndImm, Op.i32Or, Op.i32AddImm], [(1, 1), (2, 2)], Op.seqI32AndI32AndImmAI32OrBI32AddImm)
+    add([Op.i32And, Op.i32ShlImm, Op.i32Xor], [(1, 1), (2, 2)], Op.seqI32AndI32ShlImmAI32XorB)
+    add([Op.i32And, Op.i32ShlImm], [(1, 1)], Op.seqI32AndI32ShlImmA)
+    add([Op.i32And, Op.i32AndImm], [(1, 1)], Op.seqI32AndI32AndImmA)
+    add([Op.i32And, Op.i32ShrUImm], [(1, 1)], Op.seqI32AndI32ShrUImmA)
+    add([Op.i32AndImm, Op.select, Op.i32ShrUImm, Op.i32AndImm], [(1, 3), (2, 1), (3, 1)], Op.seqI32AndImmSelectCondI32ShrUImmAI32AndImmA)
+    add([Op.i32AndImm, Op.i32Mul, Op.i32Add, Op.i32AddImm], [(1, 2), (2, 2)], Op.seqI32AndImmI32MulBI32AddBI32AddImm)
+    add([Op.i32AndImm, Op.i32ShrUImm, Op.i32AndImm, Op.i32Mul], [(2, 1), (3, 2)], Op.seqI32AndImmI32ShrUImmI32AndImmAI32MulB)
+    add([Op.i32AndImm, Op.brIfI32Eq, Op.i32Load, Op.brIfNez], [(1, 1), (3, 0)], Op.seqI32AndImmBrIfI32EqBI32LoadBrIfNezCond)
+    add([Op.i32AndImm, Op.i32Xor, Op.brIfI32Eqz, Op.i32Load], [(1, 2), (2, 0)], Op.seqI32AndImmI32XorBBrIfI32EqzAI32Load)
+    add([Op.i32AndImm, Op.i32XorImm, Op.i32ShrUImm, Op.i32Xor], [(1, 1), (3, 2)], Op.seqI32AndImmI32XorImmAI32ShrUImmI32XorB)
+    add([Op.i32AndImm, Op.i32XorImm, Op.i32ShrUImm, Op.i32Xor], [(1, 1), (3, 1)], Op.seqI32AndImmI32XorImmAI32ShrUImmI32XorA)
+    add([Op.i32AndImm, Op.i32AddImm, Op.i32LtUImm, Op.select], [(2, 1), (3, 3)], Op.seqI32AndImmI32AddImmI32LtUImmASelectCond)
+    add([Op.i32AndImm, Op.brIfI32LtUImm, Op.const32, Op.i32AddImm], [(1, 0)], Op.seqI32AndImmBrIfI32LtUImmAConst32I32AddImm)
+    add([Op.i32AndImm, Op.i32XorImm, Op.i32AndImm, Op.i32ShrUImm], [(1, 1)], Op.seqI32AndImmI32XorImmAI32AndImmI32ShrUImm)
+    add([Op.i32AndImm, Op.brUnlessI32Eqz, Op.const32, Op.i32AndImm], [(1, 0)], Op.seqI32AndImmBrUnlessI32EqzAConst32I32AndImm)
+    add([Op.i32AndImm, Op.i32ShrUImm, Op.i32Eq], [(2, 2)], Op.seqI32AndImmI32ShrUImmI32EqB)
+    add([Op.i32AndImm, Op.i32XorImm, Op.i32AndImm], [(1, 1)], Op.seqI32AndImmI32XorImmAI32AndImm)
+    add([Op.i32AndImm, Op.copy, Op.copy], [], Op.seqI32AndImmCopyCopy)
+    add([Op.i32AndImm, Op.brIfI32Eqz], [(1, 0)], Op.seqI32AndImmBrIfI32EqzA)
+    add([Op.i32AndImm, Op.brUnlessI32Eqz], [(1, 0)], Op.seqI32AndImmBrUnlessI32EqzA)
+    add([Op.i32AndImm, Op.i32Or], [(1, 2)], Op.seqI32AndImmI32OrB)
+    add([Op.i32AndImm, Op.i32XorImm], [(1, 1)], Op.seqI32AndImmI32XorImmA)
+    add([Op.i32AndImm, Op.select], [(1, 3)], Op.seqI32AndImmSelectCond)
+    add([Op.i32AndImm, Op.i32Mul], [(1, 2)], Op.seqI32AndImmI32MulB)
+    add([Op.i32AndImm, Op.brIfI32Eq], [(1, 1)], Op.seqI32AndImmBrIfI32EqB)
+    add([Op.i32AndImm, Op.i32Xor], [(1, 2)], Op.seqI32AndImmI32XorB)
+    add([Op.i32AndImm, Op.brIfI32LeUImm], [(1, 0)], Op.seqI32AndImmBrIfI32LeUImmA)
+    add([Op.i32AndImm, Op.brIfI32LtUImm], [(1, 0)], Op.seqI32AndImmBrIfI32LtUImmA)
+    add([Op.i32AndImm, Op.brTable], [(1, 0)], Op.seqI32AndImmBrTableIndex)
+    add([Op.i32AndImm, Op.i32SubImm], [(1, 1)], Op.seqI32AndImmI32SubImmA)
+    add([Op.i32AndImm, Op.i32ShrUImm], [], Op.seqI32AndImmI32ShrUImm)
+    add([Op.i32DivSImm, Op.i32ShlImm, Op.i32Add, Op.i32Load], [(1, 1), (2, 2), (3, 1)], Op.seqI32DivSImmI32ShlImmAI32AddBI32LoadAddr)
+    add([Op.i32Eq, Op.select, Op.return], [(1, 3)], Op.seqI32EqSelectCondReturn)
+    add([Op.i32Eq, Op.select], [(1, 3)], Op.seqI32EqSelectCond)
+    add([Op.i32EqImm, Op.i32AddImm, Op.i32LtUImm], [(2, 1)], Op.seqI32EqImmI32AddImmI32LtUImmA)
+    add([Op.i32Extend8S, Op.i32AddImm], [(1, 1)], Op.seqI32Extend8SI32AddImmA)
+    add([Op.i32GtS, Op.select, Op.i32Add, Op.i32AddImm], [(1, 2), (2, 1)], Op.seqI32GtSSelectBI32AddAI32AddImm)
+    add([Op.i32GtS, Op.select, Op.i32GtS, Op.select], [(1, 3), (3, 2)], Op.seqI32GtSSelectCondI32GtSSelectB)
+    add([Op.i32GtS, Op.select, Op.select], [(1, 3)], Op.seqI32GtSSelectCondSelect)
+    add([Op.i32GtS, Op.select], [(1, 2)], Op.seqI32GtSSelectB)
+    add([Op.i32GtS, Op.select], [(1, 3)], Op.seqI32GtSSelectCond)
+    add([Op.i32Load, Op.i32Add, Op.i32GtS, Op.select], [(1, 1), (2, 1), (3, 3)], Op.seqI32LoadI32AddAI32GtSASelectCond)
+    add([Op.i32Load, Op.i32Add, Op.i32Xor, Op.i32Store], [(1, 2), (2, 1), (3, 1)], Op.seqI32LoadI32AddBI32XorAI32StoreValue)
+    add([Op.i32Load, Op.i32Add, Op.i32AddImm, Op.i32AddImm], [(1, 1), (2, 1)], Op.seqI32LoadI32AddAI32AddImmAI32AddImm)
+    add([Op.i32Load, Op.i32Add, Op.i32AddImm, Op.copy], [(1, 1), (2, 1)], Op.seqI32LoadI32AddAI32AddImmACopy)
+    add([Op.i32Load, Op.i32Load, Op.i32Mul, Op.i32Add], [(2, 2), (3, 2)], Op.seqI32LoadI32LoadI32MulBI32AddB)
+    add([Op.i32Load, Op.i32Mul, Op.i32Add, Op.i32Add], [(1, 2), (2, 2)], Op.seqI32LoadI32MulBI32AddBI32Add)
+    add([Op.i32Load, Op.i32Store, Op.i32Load, Op.i32Store], [(1, 1), (3, 1)], Op.seqI32LoadI32StoreValueI32LoadI32StoreValue)
+    add([Op.i32Load, Op.i32XorImm, Op.i32AddImm, Op.i32And], [(1, 1), (3, 2)], Op.seqI32LoadI32XorImmAI32AddImmI32AndB)
+    add([Op.i32Load, Op.i32Load, Op.i32Add, Op.i32Load8U], [(2, 1), (3, 1)], Op.seqI32LoadI32LoadI32AddAI32Load8UAddr)
+    add([Op.i32Load, Op.i32Load16U, Op.i32AndImm, Op.brIfI32Eq], [(1, 1), (3, 1)], Op.seqI32LoadI32Load16UAddrI32AndImmBrIfI32EqB)
+    add([Op.i32Load, Op.i32Load8U, Op.i32AndImm, Op.i32Xor], [(1, 1), (3, 2)], Op.seqI32LoadI32Load8UAddrI32AndImmI32XorB)
+    add([Op.i32Load, Op.i32AddImm, Op.i32Store, Op.i32Load], [(1, 1), (2, 1)], Op.seqI32LoadI32AddImmAI32StoreValueI32Load)
+    add([Op.i32Load, Op.i32AddImm, Op.i32Store, Op.const32], [(1, 1), (2, 1)], Op.seqI32LoadI32AddImmAI32StoreValueConst32)
+    add([Op.i32Load, Op.i32AddImm, Op.i32Store, Op.br], [(1, 1), (2, 1)], Op.seqI32LoadI32AddImmAI32StoreValueBr)
+    add([Op.i32Load, Op.i32Load, Op.i32Add, Op.i32Xor], [(2, 2), (3, 1)], Op.seqI32LoadI32LoadI32AddBI32XorA)
+    add([Op.i32Load, Op.brIfI32GtUImm, Op.i32ShlImm, Op.i32Add], [(1, 0), (3, 2)], Op.seqI32LoadBrIfI32GtUImmAI32ShlImmI32AddB)
+    add([Op.i32Load, Op.i32AddImm, Op.i32Store, Op.i32AddImm], [(1, 1), (2, 1)], Op.seqI32LoadI32AddImmAI32StoreValueI32AddImm)
+    add([Op.i32Load, Op.i32Add, Op.i32AddImm, Op.copy], [(1, 1)], Op.seqI32LoadI32AddAI32AddImmCopy)
+    add([Op.i32Load, Op.const32, Op.i32Load, Op.brTable], [(3, 0)], Op.seqI32LoadConst32I32LoadBrTableIndex)
+    add([Op.i32Load, Op.i32Load8U, Op.brUnlessI32Eqz], [(1, 1), (2, 0)], Op.seqI32LoadI32Load8UAddrBrUnlessI32EqzA)
+    add([Op.i32Load, Op.i32Xor, Op.i32Store], [(1, 1), (2, 1)], Op.seqI32LoadI32XorAI32StoreValue)
+    add([Op.i32Load, Op.brIfI32GtUImm, Op.i32Shl], [(1, 0)], Op.seqI32LoadBrIfI32GtUImmAI32Shl)
+    add([Op.i32Load, Op.i32Store, Op.i32Load], [(1, 1)], Op.seqI32LoadI32StoreValueI32Load)
+    add([Op.i32Load, Op.i32Store, Op.brIfNez], [(1, 1)], Op.seqI32LoadI32StoreValueBrIfNez)
+    add([Op.i32Load, Op.brTable], [(1, 0)], Op.seqI32LoadBrTableIndex)
+    add([Op.i32Load, Op.i32Add], [(1, 1)], Op.seqI32LoadI32AddA)
+    add([Op.i32Load, Op.i32Mul], [(1, 2)], Op.seqI32LoadI32MulB)
+    add([Op.i32Load, Op.i32Store], [(1, 1)], Op.seqI32LoadI32StoreValue)
+    add([Op.i32Load, Op.i32Add], [(1, 2)], Op.seqI32LoadI32AddB)
+    add([Op.i32Load, Op.brIfI32LtS], [(1, 0)], Op.seqI32LoadBrIfI32LtSA)
+    add([Op.i32Load, Op.brIfI32GtUImm], [(1, 0)], Op.seqI32LoadBrIfI32GtUImmA)
+    add([Op.i32Load, Op.i32AddImm], [(1, 1)], Op.seqI32LoadI32AddImmA)
+    add([Op.i32Load, Op.i32XorImm], [(1, 1)], Op.seqI32LoadI32XorImmA)
+    add([Op.i32Load, Op.brIfNez], [(1, 0)], Op.seqI32LoadBrIfNezCond)
+    add([Op.i32Load, Op.i32Load8U], [(1, 1)], Op.seqI32LoadI32Load8UAddr)
+    add([Op.i32Load, Op.i32Load16U], [(1, 1)], Op.seqI32LoadI32Load16UAddr)
+    add([Op.i32Load, Op.brIfI32Eqz], [(1, 0)], Op.seqI32LoadBrIfI32EqzA)
+    add([Op.i32Load, Op.brIfEqz], [(1, 0)], Op.seqI32LoadBrIfEqzCond)
+    add([Op.i32Load, Op.i32AndImm], [(1, 1)], Op.seqI32LoadI32AndImmA)
+    add([Op.i32Load, Op.i32Load], [], Op.seqI32LoadI32Load)
+    add([Op.i32Load, Op.i32SubImm], [], Op.seqI32LoadI32SubImm)
+    add([Op.i32Load, Op.i32Store], [], Op.seqI32LoadI32Store)
+    add([Op.i32Load, Op.copy], [], Op.seqI32LoadCopy)
+    add([Op.i32Load16S, Op.i32Load16S, Op.i32Mul, Op.i32Add], [(2, 2), (3, 1)], Op.seqI32Load16SI32Load16SI32MulBI32AddA)
+    add([Op.i32Load16S, Op.i32Mul], [(1, 2)], Op.seqI32Load16SI32MulB)
+    add([Op.i32Load16S, Op.i32Mul], [(1, 1)], Op.seqI32Load16SI32MulA)
+    add([Op.i32Load16S, Op.i32Load16S], [], Op.seqI32Load16SI32Load16S)
+    add([Op.i32Load16U, Op.i32Load16U, Op.i32Mul, Op.copy], [(2, 2)], Op.seqI32Load16UI32Load16UI32MulBCopy)
+    add([Op.i32Load16U, Op.i32Mul], [(1, 2)], Op.seqI32Load16UI32MulB)
+    add([Op.i32Load16U, Op.i32Add], [(1, 1)], Op.seqI32Load16UI32AddA)
+    add([Op.i32Load16U, Op.i32Sub], [(1, 1)], Op.seqI32Load16UI32SubA)
+    add([Op.i32Load16U, Op.i32Load16U], [], Op.seqI32Load16UI32Load16U)
+    add([Op.i32Load16U, Op.i32AndImm], [], Op.seqI32Load16UI32AndImm)
+    add([Op.i32Load8U, Op.copy, Op.brIfNez, Op.i32AddImm], [], Op.seqI32Load8UCopyBrIfNezI32AddImm)
+    add([Op.i32Load8U, Op.i32AddImm, Op.brIfI32GtUImm], [(1, 1), (2, 0)], Op.seqI32Load8UI32AddImmABrIfI32GtUImmA)
+    add([Op.i32Load8U, Op.brIfI32Eqz], [(1, 0)], Op.seqI32Load8UBrIfI32EqzA)
+    add([Op.i32Load8U, Op.brIfNez], [(1, 0)], Op.seqI32Load8UBrIfNezCond)
+    add([Op.i32Load8U, Op.brUnlessI32Eqz], [(1, 0)], Op.seqI32Load8UBrUnlessI32EqzA)
+    add([Op.i32Load8U, Op.i32EqImm], [(1, 1)], Op.seqI32Load8UI32EqImmA)
+    add([Op.i32Load8U, Op.copy], [], Op.seqI32Load8UCopy)
+    add([Op.i32Load8U, Op.i32AndImm], [], Op.seqI32Load8UI32AndImm)
+    add([Op.i32Load8U, Op.i32Store8], [], Op.seqI32Load8UI32Store8)
+    add([Op.i32LtU, Op.select], [(1, 3)], Op.seqI32LtUSelectCond)
+    add([Op.i32LtUImm, Op.i32Add, Op.copy, Op.callLocal], [(1, 2), (3, 1)], Op.seqI32LtUImmI32AddBCopyCallLocalBase)
+    add([Op.i32LtUImm, Op.i32Add, Op.i32Store], [(1, 2), (2, 1)], Op.seqI32LtUImmI32AddBI32StoreValue)
+    add([Op.i32LtUImm, Op.i32Add, Op.i32Load8U], [(1, 2)], Op.seqI32LtUImmI32AddBI32Load8U)
+    add([Op.i32LtUImm, Op.i32Or, Op.return], [(1, 2)], Op.seqI32LtUImmI32OrBReturn)
+    add([Op.i32LtUImm, Op.i32Add], [(1, 2)], Op.seqI32LtUImmI32AddB)
+    add([Op.i32LtUImm, Op.i32Or], [(1, 2)], Op.seqI32LtUImmI32OrB)
+    add([Op.i32Mul, Op.i32Add, Op.i32Add, Op.i32Load], [(1, 2), (3, 1)], Op.seqI32MulI32AddBI32AddI32LoadAddr)
+    add([Op.i32Mul, Op.copy, Op.copy, Op.i32ShrUImm], [(3, 1)], Op.seqI32MulCopyCopyI32ShrUImmA)
+    add([Op.i32Mul, Op.i32Add, Op.i32AddImm, Op.i32Add], [(1, 1)], Op.seqI32MulI32AddAI32AddImmI32Add)
+    add([Op.i32Mul, Op.i32Add, Op.i32AddImm, Op.i32AddImm], [(1, 1)], Op.seqI32MulI32AddAI32AddImmI32AddImm)
+    add([Op.i32Mul, Op.i32Store, Op.i32AddImm], [(1, 1)], Op.seqI32MulI32StoreValueI32AddImm)
+    add([Op.i32Mul, Op.i32Add], [(1, 2)], Op.seqI32MulI32AddB)
+    add([Op.i32Mul, Op.i32Add], [(1, 1)], Op.seqI32MulI32AddA)
+    add([Op.i32Mul, Op.copy], [], Op.seqI32MulCopy)
+    add([Op.i32MulImm, Op.i32AddImm, Op.i32RemUImm, Op.i32MulImm], [(1, 1), (2, 1), (3, 1)], Op.seqI32MulImmI32AddImmAI32RemUImmAI32MulImmA)
+    add([Op.i32MulImm, Op.i32AddImm, Op.i32AndImm], [(1, 1), (2, 1)], Op.seqI32MulImmI32AddImmAI32AndImmA)
+    add([Op.i32MulImm, Op.i32AddImm], [(1, 1)], Op.seqI32MulImmI32AddImmA)
+    add([Op.i32Or, Op.i32ShlImm, Op.i32Xor, Op.i32ShlImm], [(1, 1), (2, 2)], Op.seqI32OrI32ShlImmAI32XorBI32ShlImm)
+    add([Op.i32Or, Op.i32Add, Op.i32AddImm], [(1, 2)], Op.seqI32OrI32AddBI32AddImm)
+    add([Op.i32Or, Op.i32ShlImm], [(1, 1)], Op.seqI32OrI32ShlImmA)
+    add([Op.i32Or, Op.i32AddImm], [], Op.seqI32OrI32AddImm)
+    add([Op.i32OrImm, Op.i32ShlImm, Op.i32Add, Op.f64Load], [(1, 1), (2, 2), (3, 1)], Op.seqI32OrImmI32ShlImmAI32AddBF64LoadAddr)
+    add([Op.i32OrImm, Op.i32AddImm, Op.i32LtUImm, Op.i32Add], [(1, 1), (2, 1), (3, 2)], Op.seqI32OrImmI32AddImmAI32LtUImmAI32AddB)
+    add([Op.i32OrImm, Op.i32AddImm, Op.i32LtUImm, Op.i32Or], [(1, 1), (2, 1), (3, 2)], Op.seqI32OrImmI32AddImmAI32LtUImmAI32OrB)
+    add([Op.i32OrImm, Op.i32AddImm, Op.i32LtUImm, Op.select], [(2, 1), (3, 3)], Op.seqI32OrImmI32AddImmI32LtUImmASelectCond)
+    add([Op.i32OrImm, Op.i32AddImm], [(1, 1)], Op.seqI32OrImmI32AddImmA)
+    add([Op.i32OrImm, Op.i32ShlImm], [(1, 1)], Op.seqI32OrImmI32ShlImmA)
+    add([Op.i32OrImm, Op.brUnlessI32EqImm], [(1, 0)], Op.seqI32OrImmBrUnlessI32EqImmA)
+    add([Op.i32RemUImm, Op.i32MulImm, Op.i32AddImm, Op.i32RemUImm], [(1, 1), (2, 1), (3, 1)], Op.seqI32RemUImmI32MulImmAI32AddImmAI32RemUImmA)
+    add([Op.i32RemUImm, Op.i32MulImm], [(1, 1)], Op.seqI32RemUImmI32MulImmA)
+    add([Op.i32RemUImm, Op.i32AddImm], [], Op.seqI32RemUImmI32AddImm)
+    add([Op.i32RotlImm, Op.i32Add, Op.i32Xor, Op.i32RotlImm], [(1, 1), (2, 1), (3, 1)], Op.seqI32RotlImmI32AddAI32XorAI32RotlImmA)
+    add([Op.i32RotlImm, Op.i32Add, Op.i32Add, Op.i32Xor], [(1, 1), (2, 2), (3, 1)], Op.seqI32RotlImmI32AddAI32AddBI32XorA)
+    add([Op.i32RotlImm, Op.i32Add, Op.i32Xor, Op.i32RotlImm], [(1, 2), (2, 1), (3, 1)], Op.seqI32RotlImmI32AddBI32XorAI32RotlImmA)
+    add([Op.i32RotlImm, Op.i32Add, Op.i32Add, Op.i32Xor], [(1, 2), (2, 1)], Op.seqI32RotlImmI32AddBI32AddAI32Xor)
+    add([Op.i32RotlImm, Op.i32Add, Op.i32Add, Op.i32Add], [(1, 2), (2, 1)], Op.seqI32RotlImmI32AddBI32AddAI32Add)
+    add([Op.i32RotlImm, Op.i32And, Op.i32ShlImm], [(1, 2), (2, 1)], Op.seqI32RotlImmI32AndBI32ShlImmA)
+    add([Op.i32RotlImm, Op.i32Xor, Op.i32RotlImm], [(1, 2), (2, 1)], Op.seqI32RotlImmI32XorBI32RotlImmA)
+    add([Op.i32RotlImm, Op.i32Add], [(1, 1)], Op.seqI32RotlImmI32AddA)
+    add([Op.i32RotlImm, Op.i32Add], [(1, 2)], Op.seqI32RotlImmI32AddB)
+    add([Op.i32RotlImm, Op.i32Add], [], Op.seqI32RotlImmI32Add)
+    add([Op.i32RotlImm, Op.i32RotlImm], [], Op.seqI32RotlImmI32RotlImm)
+    add([Op.i32Shl, Op.i32AndImm, Op.brUnlessI32Eqz], [(1, 1), (2, 0)], Op.seqI32ShlI32AndImmABrUnlessI32EqzA)
+    add([Op.i32ShlImm, Op.i32Add, Op.f64Load, Op.f64Lt], [(1, 2), (2, 1), (3, 2)], Op.seqI32ShlImmI32AddBF64LoadAddrF64LtB)
+    add([Op.i32ShlImm, Op.i32Add, Op.i32Load, Op.i32AddImm], [(1, 2), (2, 1), (3, 1)], Op.seqI32ShlImmI32AddBI32LoadAddrI32AddImmA)
+    add([Op.i32ShlImm, Op.i32Add, Op.i32Load16U, Op.brIfI32Eq], [(1, 2), (2, 1), (3, 1)], Op.seqI32ShlImmI32AddBI32Load16UAddrBrIfI32EqB)
+    add([Op.i32ShlImm, Op.i32Add, Op.f64Store, Op.copy], [(1, 2), (2, 0)], Op.seqI32ShlImmI32AddBF64StoreAddrCopy)
+    add([Op.i32ShlImm, Op.i32Add, Op.i32Store, Op.copy], [(1, 2), (2, 0)], Op.seqI32ShlImmI32AddBI32StoreAddrCopy)
+    add([Op.i32ShlImm, Op.i32Add, Op.i32Store, Op.i32AddImm], [(1, 2), (2, 0)], Op.seqI32ShlImmI32AddBI32StoreAddrI32AddImm)
+    add([Op.i32ShlImm, Op.i32Add, Op.i32Load16U], [(1, 2), (2, 1)], Op.seqI32ShlImmI32AddBI32Load16UAddr)
+    add([Op.i32ShlImm, Op.i32Add, Op.i32Load], [(1, 2), (2, 1)], Op.seqI32ShlImmI32AddBI32LoadAddr)
+    add([Op.i32ShlImm, Op.i32Add, Op.copy], [(1, 2)], Op.seqI32ShlImmI32AddBCopy)
+    add([Op.i32ShlImm, Op.i32Add], [(1, 2)], Op.seqI32ShlImmI32AddB)
+    add([Op.i32ShlImm, Op.i32Xor], [(1, 2)], Op.seqI32ShlImmI32XorB)
+    add([Op.i32ShlImm, Op.brIfI32LeS], [(1, 0)], Op.seqI32ShlImmBrIfI32LeSA)
+    add([Op.i32ShlImm, Op.i32AndImm], [(1, 1)], Op.seqI32ShlImmI32AndImmA)
+    add([Op.i32ShlImm, Op.i32And], [], Op.seqI32ShlImmI32And)
+    add([Op.i32ShrSImm, Op.i32ShlImm, Op.i32Add, Op.i32Load], [(1, 1), (2, 2), (3, 1)], Op.seqI32ShrSImmI32ShlImmAI32AddBI32LoadAddr)
+    add([Op.i32ShrUImm, Op.i32Xor, Op.i32AndImm, Op.select], [(1, 2), (2, 1), (3, 3)], Op.seqI32ShrUImmI32XorBI32AndImmASelectCond)
+    add([Op.i32ShrUImm, Op.i32Xor, Op.i32AndImm, Op.select], [(1, 1), (2, 1), (3, 3)], Op.seqI32ShrUImmI32XorAI32AndImmASelectCond)
+    add([Op.i32ShrUImm, Op.i32AndImm, Op.i32XorImm, Op.i32ShrUImm], [(1, 1), (2, 1)], Op.seqI32ShrUImmI32AndImmAI32XorImmAI32ShrUImm)
+    add([Op.i32ShrUImm, Op.i32AddImm, Op.i32And, Op.i32AndImm], [(2, 2), (3, 1)], Op.seqI32ShrUImmI32AddImmI32AndBI32AndImmA)
+    add([Op.i32ShrUImm, Op.i32Eq, Op.select], [(1, 2), (2, 3)], Op.seqI32ShrUImmI32EqBSelectCond)
+    add([Op.i32ShrUImm, Op.i32Add, Op.i32Load8U], [(1, 2), (2, 1)], Op.seqI32ShrUImmI32AddBI32Load8UAddr)
+    add([Op.i32ShrUImm, Op.i32AddImm, Op.i32And], [(2, 2)], Op.seqI32ShrUImmI32AddImmI32AndB)
+    add([Op.i32ShrUImm, Op.i32AndImm], [(1, 1)], Op.seqI32ShrUImmI32AndImmA)
+    add([Op.i32ShrUImm, Op.i32Xor], [(1, 2)], Op.seqI32ShrUImmI32XorB)
+    add([Op.i32ShrUImm, Op.i32Xor], [(1, 1)], Op.seqI32ShrUImmI32XorA)
+    add([Op.i32ShrUImm, Op.i32XorImm], [(1, 1)], Op.seqI32ShrUImmI32XorImmA)
+    add([Op.i32ShrUImm, Op.i32AddImm], [], Op.seqI32ShrUImmI32AddImm)
+    add([Op.i32Store, Op.i32Load, Op.i32Load8U, Op.brIfNez], [(2, 1), (3, 0)], Op.seqI32StoreI32LoadI32Load8UAddrBrIfNezCond)
+    add([Op.i32Store, Op.i32Load, Op.i32Store, Op.i32Load], [(2, 1)], Op.seqI32StoreI32LoadI32StoreValueI32Load)
+    add([Op.i32Store, Op.i32AddImm, Op.i32Store, Op.copy], [(2, 0)], Op.seqI32StoreI32AddImmI32StoreAddrCopy)
+    add([Op.i32Store, Op.i32AddImm, Op.i32AddImm, Op.i32Store], [(3, 1)], Op.seqI32StoreI32AddImmI32AddImmI32StoreValue)
+    add([Op.i32Store, Op.i32AddImm, Op.i32Store, Op.i32AddImm], [(2, 1)], Op.seqI32StoreI32AddImmI32StoreValueI32AddImm)
+    add([Op.i32Store, Op.i32Load, Op.i32Load, Op.i32Add], [(3, 2)], Op.seqI32StoreI32LoadI32LoadI32AddB)
+    add([Op.i32Store, Op.copy, Op.copy, Op.brIfI32LeS], [(3, 0)], Op.seqI32StoreCopyCopyBrIfI32LeSA)
+    add([Op.i32Store, Op.i32AddImm, Op.copy, Op.br], [(2, 1)], Op.seqI32StoreI32AddImmCopySrcBr)
+    add([Op.i32Store, Op.i32Add, Op.i32Store, Op.i32Xor], [(2, 1)], Op.seqI32StoreI32AddI32StoreValueI32Xor)
+    add([Op.i32Store, Op.copy, Op.copy, Op.copy], [], Op.seqI32StoreCopyCopyCopy)
+    add([Op.i32Store, Op.i32AddImm, Op.i32AddImm, Op.i32AddImm], [], Op.seqI32StoreI32AddImmI32AddImmI32AddImm)
+    add([Op.i32Store, Op.i32Add, Op.i32Store, Op.i32Add], [], Op.seqI32StoreI32AddI32StoreI32Add)
+    add([Op.i32Store, Op.i32Xor, Op.i32RotlImm], [(2, 1)], Op.seqI32StoreI32XorI32RotlImmA)
+    add([Op.i32Store, Op.i32AddImm, Op.i32AddImmBrIfI32LtU], [], Op.seqI32StoreI32AddImmI32AddImmBrIfI32LtU)
+    add([Op.i32Store, Op.copy, Op.copy], [], Op.seqI32StoreCopyCopy)
+    add([Op.i32Store, Op.copy, Op.brIfNez], [], Op.seqI32StoreCopyBrIfNez)
+    add([Op.i32Store, Op.const32, Op.br], [], Op.seqI32StoreConst32Br)
+    add([Op.i32Store, Op.i32AddImm, Op.i32AddImmBrIfI32Ne], [], Op.seqI32StoreI32AddImmI32AddImmBrIfI32Ne)
+    add([Op.i32Store, Op.i32AddImm, Op.i32AddImmBrIfI32NeImm], [], Op.seqI32StoreI32AddImmI32AddImmBrIfI32NeImm)
+    add([Op.i32Store, Op.i32Load], [], Op.seqI32StoreI32Load)
+    add([Op.i32Store, Op.i32AddImm], [], Op.seqI32StoreI32AddImm)
+    add([Op.i32Store, Op.copy], [], Op.seqI32StoreCopy)
+    add([Op.i32Store, Op.i32Add], [], Op.seqI32StoreI32Add)
+    add([Op.i32Store, Op.i32Xor], [], Op.seqI32StoreI32Xor)
+    add([Op.i32Store, Op.brIfNez], [], Op.seqI32StoreBrIfNez)
+    add([Op.i32Store, Op.br], [], Op.seqI32StoreBr)
+    add([Op.i32Store, Op.const32], [], Op.seqI32StoreConst32)
+    add([Op.i32Store, Op.returnValue], [], Op.seqI32StoreReturnValue)
+    add([Op.i32Store, Op.i32Load8U], [], Op.seqI32StoreI32Load8U)
+    add([Op.i32Store, Op.brUnlessI32LtS], [], Op.seqI32StoreBrUnlessI32LtS)
+    add([Op.i32Store16, Op.i32AddImm, Op.i32AddImm, Op.brIfNez], [(3, 0)], Op.seqI32Store16I32AddImmI32AddImmBrIfNezCond)
+    add([Op.i32Store16, Op.i32AddImm, Op.i32AddImm], [], Op.seqI32Store16I32AddImmI32AddImm)
+    add([Op.i32Store8, Op.i32Load, Op.brIfI32GtUImm], [(2, 0)], Op.seqI32Store8I32LoadBrIfI32GtUImmA)
+    add([Op.i32Store8, Op.i32Add], [], Op.seqI32Store8I32Add)
+    add([Op.i32Store8, Op.i32AddImmBrIfI32NeImm], [], Op.seqI32Store8I32AddImmBrIfI32NeImm)
+    add([Op.i32Sub, Op.i32XorImm, Op.i32And], [(1, 1), (2, 2)], Op.seqI32SubI32XorImmAI32AndB)
+    add([Op.i32Sub, Op.i32Store16], [(1, 1)], Op.seqI32SubI32Store16Value)
+    add([Op.i32Sub, Op.brIfI32NeImm], [(1, 0)], Op.seqI32SubBrIfI32NeImmA)
+    add([Op.i32Sub, Op.return], [], Op.seqI32SubReturn)
+    add([Op.i32SubImm, Op.i32Load, Op.i32SubImm, Op.brIfI32LtS], [], Op.seqI32SubImmI32LoadI32SubImmBrIfI32LtS)
+    add([Op.i32SubImm, Op.i32ShlImm, Op.i32Add], [(2, 2)], Op.seqI32SubImmI32ShlImmI32AddB)
+    add([Op.i32SubImm, Op.brIfI32LtS, Op.i32AddImm], [], Op.seqI32SubImmBrIfI32LtSI32AddImm)
+    add([Op.i32SubImm, Op.i32Store], [(1, 1)], Op.seqI32SubImmI32StoreValue)
+    add([Op.i32SubImm, Op.i32Load], [], Op.seqI32SubImmI32Load)
+    add([Op.i32SubImm, Op.brIfI32LtS], [], Op.seqI32SubImmBrIfI32LtS)
+    add([Op.i32WrapI64, Op.i32And, Op.i32ShlImm], [(1, 2), (2, 1)], Op.seqI32WrapI64I32AndBI32ShlImmA)
+    add([Op.i32Xor, Op.i32RotlImm, Op.i32Add, Op.i32Xor], [(1, 1), (2, 1), (3, 1)], Op.seqI32XorI32RotlImmAI32AddAI32XorA)
+    add([Op.i32Xor, Op.i32RotlImm, Op.i32Add, Op.i32Xor], [(1, 1), (2, 2), (3, 1)], Op.seqI32XorI32RotlImmAI32AddBI32XorA)
+    add([Op.i32Xor, Op.i32AndImm, Op.select, Op.i32ShrUImm], [(1, 1), (2, 3), (3, 1)], Op.seqI32XorI32AndImmASelectCondI32ShrUImmA)
+    add([Op.i32Xor, Op.i32RotlImm, Op.i32Add, Op.i32Add], [(1, 1), (2, 2), (3, 1)], Op.seqI32XorI32RotlImmAI32AddBI32AddA)
+    add([Op.i32Xor, Op.i32RotlImm, Op.i32Xor, Op.i32RotlImm], [(1, 1), (2, 2), (3, 1)], Op.seqI32XorI32RotlImmAI32XorBI32RotlImmA)
+    add([Op.i32Xor, Op.i32Xor, Op.i32Or, Op.i32ShlImm], [(1, 1), (3, 1)], Op.seqI32XorI32XorAI32OrI32ShlImmA)
+    add([Op.i32Xor, Op.i32RotlImm, Op.i32Xor, Op.i32RotlImm], [(1, 1), (3, 1)], Op.seqI32XorI32RotlImmAI32XorI32RotlImmA)
+    add([Op.i32Xor, Op.i32RotlImm, Op.i32Add, Op.i32Add], [(1, 1), (2, 1)], Op.seqI32XorI32RotlImmAI32AddAI32Add)
+    add([Op.i32Xor, Op.i32ShlImm, Op.i32And, Op.i32ShlImm], [(3, 1)], Op.seqI32XorI32ShlImmI32AndI32ShlImmA)
+    add([Op.i32Xor, Op.i32Store, Op.i32Load, Op.i32Load], [(1, 1)], Op.seqI32XorI32StoreValueI32LoadI32Load)
+    add([Op.i32Xor, Op.i32Xor, Op.i32Xor, Op.i32Xor], [], Op.seqI32XorI32XorI32XorI32Xor)
+    add([Op.i32Xor, Op.i32Xor, Op.copy], [(1, 1), (2, 1)], Op.seqI32XorI32XorACopySrc)
+    add([Op.i32Xor, Op.i32Store, Op.i32Load], [(1, 1)], Op.seqI32XorI32StoreValueI32Load)
+    add([Op.i32Xor, Op.i32RotlImm, Op.i32RotlImm], [], Op.seqI32XorI32RotlImmI32RotlImm)
+    add([Op.i32Xor, Op.i32RotlImm], [(1, 1)], Op.seqI32XorI32RotlImmA)
+    add([Op.i32Xor, Op.i32Store], [(1, 1)], Op.seqI32XorI32StoreValue)
+    add([Op.i32Xor, Op.i32Xor], [(1, 1)], Op.seqI32XorI32XorA)
+    add([Op.i32Xor, Op.i32AndImm], [(1, 1)], Op.seqI32XorI32AndImmA)
+    add([Op.i32Xor, Op.brIfI32Eqz], [(1, 0)], Op.seqI32XorBrIfI32EqzA)
+    add([Op.i32Xor, Op.i32Xor], [], Op.seqI32XorI32Xor)
+    add([Op.i32Xor, Op.i32ShlImm], [], Op.seqI32XorI32ShlImm)
+    add([Op.i32Xor, Op.i32RotlImm], [], Op.seqI32XorI32RotlImm)
+    add([Op.i32XorImm, Op.i32AddImm, Op.i32XorImm, Op.i32ShrUImm], [(1, 1), (2, 1), (3, 1)], Op.seqI32XorImmI32AddImmAI32XorImmAI32ShrUImmA)
+    add([Op.i32XorImm, Op.i32ShrUImm, Op.i32Xor, Op.i32AndImm], [(2, 1), (3, 1)], Op.seqI32XorImmI32ShrUImmI32XorAI32AndImmA)
+    add([Op.i32XorImm, Op.i32ShrUImm, Op.i32Xor, Op.i32AndImm], [(2, 2), (3, 1)], Op.seqI32XorImmI32ShrUImmI32XorBI32AndImmA)
+    add([Op.i32XorImm, Op.i32And, Op.i32ShrUImm, Op.i32AddImm], [(1, 2), (2, 1)], Op.seqI32XorImmI32AndBI32ShrUImmAI32AddImm)
+    add([Op.i32XorImm, Op.i32AndImm, Op.i32ShrUImm], [], Op.seqI32XorImmI32AndImmI32ShrUImm)
+    add([Op.i32XorImm, Op.i32And], [(1, 2)], Op.seqI32XorImmI32AndB)
+    add([Op.i32XorImm, Op.i32AddImm], [(1, 1)], Op.seqI32XorImmI32AddImmA)
+    add([Op.i32XorImm, Op.i32ShrUImm], [(1, 1)], Op.seqI32XorImmI32ShrUImmA)
+    add([Op.i32XorImm, Op.i32AddImm], [], Op.seqI32XorImmI32AddImm)
+    add([Op.i32XorImm, Op.i32ShrUImm], [], Op.seqI32XorImmI32ShrUImm)
+    add([Op.i32XorImm, Op.i32AndImm], [], Op.seqI32XorImmI32AndImm)
+    add([Op.i64Add, Op.i64Xor, Op.i64RotlImm, Op.i64Add], [(1, 1), (2, 1), (3, 1)], Op.seqI64AddI64XorAI64RotlImmAI64AddA)
+    add([Op.i64Add, Op.i64Xor, Op.i64RotlImm, Op.i64Add], [(1, 2), (2, 1), (3, 1)], Op.seqI64AddI64XorBI64RotlImmAI64AddA)
+    add([Op.i64Add, Op.i64Xor, Op.i64RotlImm, Op.i64RotlImm], [(1, 2), (2, 1)], Op.seqI64AddI64XorBI64RotlImmAI64RotlImm)
+    add([Op.i64Add, Op.i64Xor, Op.i64RotlImm], [(1, 1), (2, 1)], Op.seqI64AddI64XorAI64RotlImmA)
+    add([Op.i64Add, Op.i64Xor, Op.i64RotlImm], [(1, 2), (2, 1)], Op.seqI64AddI64XorBI64RotlImmA)
+    add([Op.i64Add, Op.i64Store, Op.i64Load], [(1, 1)], Op.seqI64AddI64StoreValueI64Load)
+    add([Op.i64Add, Op.i64Load, Op.i64Add], [(2, 2)], Op.seqI64AddI64LoadI64AddB)
+    add([Op.i64Add, Op.i32AddImm, Op.i32AddImm], [], Op.seqI64AddI32AddImmI32AddImm)
+    add([Op.i64Add, Op.i64Xor], [(1, 1)], Op.seqI64AddI64XorA)
+    add([Op.i64Add, Op.i64Xor], [(1, 2)], Op.seqI64AddI64XorB)
+    add([Op.i64Add, Op.i64RotlImm], [(1, 1)], Op.seqI64AddI64RotlImmA)
+    add([Op.i64Add, Op.i64ShrUImm], [(1, 1)], Op.seqI64AddI64ShrUImmA)
+    add([Op.i64Add, Op.i64Store], [(1, 1)], Op.seqI64AddI64StoreValue)
+    add([Op.i64Add, Op.i64AndImm], [], Op.seqI64AddI64AndImm)
+    add([Op.i64And, Op.i64Xor], [(1, 1)], Op.seqI64AndI64XorA)
+    add([Op.i64And, Op.i64Xor], [], Op.seqI64AndI64Xor)
+    add([Op.i64AndImm, Op.i64XorImm, Op.i64And], [(1, 1), (2, 2)], Op.seqI64AndImmI64XorImmAI64AndB)
+    add([Op.i64AndImm, Op.i64Xor, Op.i64Xor], [(1, 2), (2, 2)], Op.seqI64AndImmI64XorBI64XorB)
+    add([Op.i64AndImm, Op.i64Or], [(1, 2)], Op.seqI64AndImmI64OrB)
+    add([Op.i64AndImm, Op.i64Mul], [(1, 2)], Op.seqI64AndImmI64MulB)
+    add([Op.i64AndImm, Op.i64AndImm], [], Op.seqI64AndImmI64AndImm)
+    add([Op.i64ExtendI32U, Op.i64Add], [(1, 2)], Op.seqI64ExtendI32UI64AddB)
+    add([Op.i64Load, Op.i64Load, Op.i64Load, Op.i64Load], [], Op.seqI64LoadI64LoadI64LoadI64Load)
+    add([Op.i64Load, Op.i64Xor, Op.i64Store], [(1, 2), (2, 1)], Op.seqI64LoadI64XorBI64StoreValue)
+    add([Op.i64Load, Op.i64Add, Op.i64Store], [(1, 1), (2, 1)], Op.seqI64LoadI64AddAI64StoreValue)
+    add([Op.i64Load, Op.i64Add, Op.i64LtU], [(1, 2)], Op.seqI64LoadI64AddBI64LtU)
+    add([Op.i64Load, Op.i64Load, Op.i64Add], [(2, 2)], Op.seqI64LoadI64LoadI64AddB)
+    add([Op.i64Load, Op.i32AddImm, Op.i32AddImm], [], Op.seqI64LoadI32AddImmI32AddImm)
+    add([Op.i64Load, Op.i64Xor], [(1, 2)], Op.seqI64LoadI64XorB)
+    add([Op.i64Load, Op.i64Add], [(1, 2)], Op.seqI64LoadI64AddB)
+    add([Op.i64Load, Op.i64Load], [], Op.seqI64LoadI64Load)
+    add([Op.i64LtU, Op.i64ExtendI32U], [(1, 1)], Op.seqI64LtUI64ExtendI32UA)
+    add([Op.i64Mul, Op.i64Add, Op.i64ShrUImm, Op.i64Add], [(1, 2), (2, 1), (3, 2)], Op.seqI64MulI64AddBI64ShrUImmAI64AddB)
+    add([Op.i64Mul, Op.i64Mul, Op.i64Add], [(2, 2)], Op.seqI64MulI64MulI64AddB)
+    add([Op.i64Mul, Op.i64Add, Op.i64AndImm], [(1, 2)], Op.seqI64MulI64AddBI64AndImm)
+    add([Op.i64Mul, Op.i64Add, Op.i64ShrUImm], [(1, 2)], Op.seqI64MulI64AddBI64ShrUImm)
+    add([Op.i64Mul, Op.i64Add], [(1, 2)], Op.seqI64MulI64AddB)
+    add([Op.i64Mul, Op.i64ShrUImm], [(1, 1)], Op.seqI64MulI64ShrUImmA)
+    add([Op.i64Or, Op.i64AndImm], [(1, 1)], Op.seqI64OrI64AndImmA)
+    add([Op.i64Or, Op.i64Store], [(1, 1)], Op.seqI64OrI64StoreValue)
+    add([Op.i64RotlImm, Op.i64Add, Op.i64Xor, Op.i64RotlImm], [(1, 1), (2, 1), (3, 1)], Op.seqI64RotlImmI64AddAI64XorAI64RotlImmA)
+    add([Op.i64RotlImm, Op.i64Add], [(1, 1)], Op.seqI64RotlImmI64AddA)
+    add([Op.i64RotlImm, Op.i64Xor], [(1, 1)], Op.seqI64RotlImmI64XorA)
+    add([Op.i64RotlImm, Op.i64Add], [(1, 2)], Op.seqI64RotlImmI64AddB)
+    add([Op.i64RotlImm, Op.i64Xor], [(1, 2)], Op.seqI64RotlImmI64XorB)
+    add([Op.i64RotlImm, Op.i64RotlImm], [], Op.seqI64RotlImmI64RotlImm)
+    add([Op.i64RotlImm, Op.i64Xor], [], Op.seqI64RotlImmI64Xor)
+    add([Op.i64ShlImm, Op.i64ShrUImm, Op.i64Or, Op.i64AndImm], [(2, 2), (3, 1)], Op.seqI64ShlImmI64ShrUImmI64OrBI64AndImmA)
+    add([Op.i64ShlImm, Op.i64AndImm], [(1, 1)], Op.seqI64ShlImmI64AndImmA)
+    add([Op.i64ShlImm, Op.i64Or], [(1, 2)], Op.seqI64ShlImmI64OrB)
+    add([Op.i64ShlImm, Op.i64ShrUImm], [], Op.seqI64ShlImmI64ShrUImm)
+    add([Op.i64ShlImm, Op.i64AndImm], [], Op.seqI64ShlImmI64AndImm)
+    add([Op.i64ShrUImm, Op.i64Or, Op.i64AndImm], [(1, 2), (2, 1)], Op.seqI64ShrUImmI64OrBI64AndImmA)
+    add([Op.i64ShrUImm, Op.i64Mul, Op.i64Add], [(1, 2), (2, 2)], Op.seqI64ShrUImmI64MulBI64AddB)
+    add([Op.i64ShrUImm, Op.i64Add], [(1, 2)], Op.seqI64ShrUImmI64AddB)
+    add([Op.i64ShrUImm, Op.i64Or], [(1, 2)], Op.seqI64ShrUImmI64OrB)
+    add([Op.i64ShrUImm, Op.i64ShrUImm], [], Op.seqI64ShrUImmI64ShrUImm)
+    add([Op.i64Store, Op.i64Store], [], Op.seqI64StoreI64Store)
+    add([Op.i64Store, Op.i32AddImmBrIfI32NeImm], [], Op.seqI64StoreI32AddImmBrIfI32NeImm)
+    add([Op.i64Store, Op.return], [], Op.seqI64StoreReturn)
+    add([Op.i64Store, Op.i64ShlImm], [], Op.seqI64StoreI64ShlImm)
+    add([Op.i64Xor, Op.i64RotlImm, Op.i64Add, Op.i64Xor], [(1, 1), (2, 1), (3, 1)], Op.seqI64XorI64RotlImmAI64AddAI64XorA)
+    add([Op.i64Xor, Op.i64Add, Op.i64RotlImm, Op.i64Add], [(1, 1), (2, 1), (3, 1)], Op.seqI64XorI64AddAI64RotlImmAI64AddA)
+    add([Op.i64Xor, Op.i64ShrUImm, Op.i64XorImm, Op.i64And], [(1, 1), (2, 1), (3, 2)], Op.seqI64XorI64ShrUImmAI64XorImmAI64AndB)
+    add([Op.i64Xor, Op.i64ShrUImm, Op.i64Xor, Op.i64Xor], [(1, 1), (2, 2), (3, 2)], Op.seqI64XorI64ShrUImmAI64XorBI64XorB)
+    add([Op.i64Xor, Op.i64XorImm, Op.i64And, Op.i64Xor], [(2, 2), (3, 1)], Op.seqI64XorI64XorImmI64AndBI64XorA)
+    add([Op.i64Xor, Op.i64ShlImm, Op.i64ShrUImm, Op.i64Or], [(1, 1), (3, 2)], Op.seqI64XorI64ShlImmAI64ShrUImmI64OrB)
+    add([Op.i64Xor, Op.i64RotlImm, Op.i64RotlImm, Op.i64Xor], [(1, 1), (3, 1)], Op.seqI64XorI64RotlImmAI64RotlImmI64XorA)
+    add([Op.i64Xor, Op.i64ShlImm, Op.i64AndImm], [(1, 1), (2, 1)], Op.seqI64XorI64ShlImmAI64AndImmA)
+    add([Op.i64Xor, Op.i64Add, Op.i64RotlImm], [(1, 2), (2, 1)], Op.seqI64XorI64AddBI64RotlImmA)
+    add([Op.i64Xor, Op.i64RotlImm], [(1, 1)], Op.seqI64XorI64RotlImmA)
+    add([Op.i64Xor, Op.i64Xor], [(1, 2)], Op.seqI64XorI64XorB)
+    add([Op.i64Xor, Op.i64ShlImm], [(1, 1)], Op.seqI64XorI64ShlImmA)
+    add([Op.i64Xor, Op.i64ShrUImm], [(1, 1)], Op.seqI64XorI64ShrUImmA)
+    add([Op.i64Xor, Op.i64Xor], [(1, 1)], Op.seqI64XorI64XorA)
+    add([Op.i64Xor, Op.i64Add], [(1, 1)], Op.seqI64XorI64AddA)
+    add([Op.i64Xor, Op.i64XorImm], [], Op.seqI64XorI64XorImm)
+    add([Op.i64Xor, Op.i64Xor], [], Op.seqI64XorI64Xor)
+    add([Op.i64XorImm, Op.i64And, Op.i64Xor, Op.i64Xor], [(1, 2), (2, 1), (3, 2)], Op.seqI64XorImmI64AndBI64XorAI64XorB)
+    add([Op.i64XorImm, Op.i64And], [(1, 2)], Op.seqI64XorImmI64AndB)
+    add([Op.memoryCopy, Op.br], [], Op.seqMemoryCopyBr)
+    add([Op.select, Op.i32ShrUImm, Op.i32AndImm, Op.i32XorImm], [(1, 1), (2, 1), (3, 1)], Op.seqSelectI32ShrUImmAI32AndImmAI32XorImmA)
+    add([Op.select, Op.i32ShrUImm], [(1, 1)], Op.seqSelectI32ShrUImmA)
+    add([Op.select, Op.i32Add], [(1, 1)], Op.seqSelectI32AddA)
+    add([Op.select, Op.i32Sub], [(1, 2)], Op.seqSelectI32SubB)
+    add([Op.select, Op.i32GtS], [], Op.seqSelectI32GtS)
+    add([Op.select, Op.return], [], Op.seqSelectReturn)
+    return table
+}()
 
 /// `x = x + step` fused into the compare-and-branch that follows it, by that branch op.
 public let stepBranchLowering: [Op: Op] = [
