@@ -44,7 +44,9 @@ SHARED = ROOT.parent / "shared"
 SIGHTGLASS = Path(os.environ.get("SIGHTGLASS", SHARED / "sightglass"))
 WASMI_BENCHMARKS = Path(os.environ.get("WASMI_BENCHMARKS", SHARED / "wasmi-benchmarks"))
 KITE_RUNNER = Path(os.environ.get("KITE_RUNNER", ROOT / ".build/release/kite-runner"))
-KITE = Path(os.environ.get("KITE", ROOT / ".build/release/kite"))
+# The CLI as users get it: Tools/kite builds it with the Swift runtime linked statically.
+KITE = Path(os.environ.get("KITE", ROOT / ".build-cli/release/kite"
+                           if (ROOT / ".build-cli/release/kite").exists() else ROOT / ".build/release/kite"))
 WASMKIT_RUNNER = Path(os.environ.get("WASMKIT_RUNNER", HERE / "WasmKitRunner/.build/release/wasmkit-runner"))
 
 ENGINES = ("kite", "wasmkit", "wasm3", "wasmtime", "pulley", "winch")
