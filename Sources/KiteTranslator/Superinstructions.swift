@@ -10,37 +10,89 @@
 /// own: the instruction after a joined one may start a sequence of its own for the paths
 /// that jump to it.
 func joinSuperinstructions(_ words: inout [UInt64], _ instructions: [(at: Int, op: Op)], handlers: [UInt64]) {
-    for (index, instruction) in instructions.enumerated() {
-        guard let candidates = superinstructions[instruction.op] else { continue }
-        for candidate in candidates where matches(candidate, words, instructions, from: index) {
-            words[instruction.at] = handlers[Int(candidate.op.rawValue)]
-            break
+    let table = matchTable
+    // Plain buffers of plain structs: this runs for every instruction of every function, and
+    // walking arrays of arrays would retain and release them at each step.
+    table.candidates.withUnsafeBufferPointer { candidates in
+    table.parts.withUnsafeBufferPointer { parts in
+    table.checks.withUnsafeBufferPointer { checks in
+    instructions.withUnsafeBufferPointer { code in
+        for index in code.indices {
+            let range = table.byFirstOp[Int(code[index].op.rawValue)]
+            for c in range {
+                let candidate = candidates[c]
+                guard index + candidate.parts.count <= code.count else { continue }
+                var matched = true
+                for k in 1..<candidate.parts.count {
+                    let instruction = code[index + k], previous = code[index + k - 1]
+                    if instruction.op != parts[candidate.parts.lowerBound + k]
+                        || previous.at + previous.op.wordCount != instruction.at { matched = false; break }
+                }
+                if matched {
+                    for check in checks[candidate.checks] {
+                        let reader = code[index + check.part].at, writer = code[index + check.part - 1].at
+                        if register(words, reader, check.readerWord, check.readerShift)
+                            != register(words, writer, check.writerWord, check.writerShift) { matched = false; break }
+                    }
+                }
+                if matched {
+                    words[code[index].at] = handlers[Int(candidate.op.rawValue)]
+                    break
+                }
+            }
+        }
+    }
+    }
+    }
+    }
+}
+
+@inline(__always)
+private func register(_ words: [UInt64], _ at: Int, _ word: Int, _ shift: Int) -> UInt64 {
+    (words[at + 1 + word] >> UInt64(shift)) & 0xFFFF
+}
+
+/// The generated `superinstructions`, flattened for matching: candidates grouped by first op
+/// (longest first, as generated), their parts and carried-operand checks in shared arrays.
+private struct MatchTable {
+    struct Candidate {
+        let parts: Range<Int>   // in `parts`
+        let checks: Range<Int>  // in `checks`
+        let op: Op
+    }
+
+    /// A register operand of part `part` that must equal operand 0 (`dst`) of the part before.
+    struct Check {
+        let part: Int
+        let readerWord: Int, readerShift: Int
+        let writerWord: Int, writerShift: Int
+    }
+
+    var byFirstOp: [Range<Int>]
+    var candidates: [Candidate] = []
+    var parts: [Op] = []
+    var checks: [Check] = []
+
+    init() {
+        byFirstOp = [Range<Int>](repeating: 0..<0, count: Op.allCases.count)
+        for first in Op.allCases {
+            guard let list = superinstructions[first] else { continue }
+            let start = candidates.count
+            for superinstruction in list {
+                let partStart = parts.count, checkStart = checks.count
+                parts += superinstruction.parts
+                for (part, operand) in superinstruction.carried {
+                    let reader = superinstruction.parts[part].operands[operand]
+                    let writer = superinstruction.parts[part - 1].operands[0]
+                    checks.append(Check(part: part, readerWord: reader.word, readerShift: reader.shift,
+                                        writerWord: writer.word, writerShift: writer.shift))
+                }
+                candidates.append(Candidate(parts: partStart..<parts.count, checks: checkStart..<checks.count,
+                                            op: superinstruction.op))
+            }
+            byFirstOp[Int(first.rawValue)] = start..<candidates.count
         }
     }
 }
 
-/// Whether the instructions from `index` on are the candidate's parts, each starting where the
-/// one before ends, and each carried operand names the slot the part before it writes.
-private func matches(_ candidate: Superinstruction, _ words: [UInt64], _ instructions: [(at: Int, op: Op)],
-                     from index: Int) -> Bool {
-    let parts = candidate.parts
-    guard index + parts.count <= instructions.count else { return false }
-    for (k, part) in parts.enumerated() {
-        let instruction = instructions[index + k]
-        guard instruction.op == part else { return false }
-        if k > 0 {
-            let previous = instructions[index + k - 1]
-            guard previous.at + previous.op.wordCount == instruction.at else { return false }
-        }
-    }
-    for (part, operand) in candidate.carried {
-        let reader = instructions[index + part], writer = instructions[index + part - 1]
-        guard register(reader.op.operands[operand], of: reader.at, words) == register(writer.op.operands[0], of: writer.at, words)
-        else { return false }
-    }
-    return true
-}
-
-private func register(_ field: OperandField, of at: Int, _ words: [UInt64]) -> UInt64 {
-    (words[at + 1 + field.word] >> UInt64(field.shift)) & 0xFFFF
-}
+private let matchTable = MatchTable()
