@@ -227,6 +227,16 @@ FALLTHROUGH_END = "NEXT();"
 LEAVES = ("RETURN_FROM_FUNCTION", "CALL_FUNCTION", "CALL_LOCAL_FUNCTION", "TAIL_CALL_FUNCTION", "DISPATCH", "return;")
 
 
+def falls_through(op):
+    """Whether `op` always ends by continuing with the next instruction (or branching away
+    conditionally first): only such ops may come before the last part of a superinstruction."""
+    if op.kind == "sequence":
+        return falls_through(op.extra["parts"][-1])
+    body = op.body.rstrip()
+    return body.endswith(FALLTHROUGH_END) and not body[:-len(FALLTHROUGH_END)].count("NEXT()") \
+        and not any(word in body for word in LEAVES) and op.name != "br_table"
+
+
 def superinstruction(line, tokens, ops):
     """`fuse A B[:OPERAND] ...`: one handler that runs the bodies of A, B, ... in order with a
     single dispatch at the end. The instructions keep their own layout and handler words in the
@@ -259,9 +269,7 @@ def superinstruction(line, tokens, ops):
             bindings.append((len(parts), match[0]))
         parts.append(op)
     for op in parts[:-1]:
-        body = op.body.rstrip()
-        if not body.endswith(FALLTHROUGH_END) or body[:-len(FALLTHROUGH_END)].count("NEXT()") \
-                or any(word in body for word in LEAVES) or op.name == "br_table":
+        if not falls_through(op):
             raise SystemExit(f"instructions.def:{line}: {op.name} does not fall through; it can only end a sequence")
     name = ";".join(p.name + "".join(f":{f.rstrip('_')}" for k, f in bindings if k == i) for i, p in enumerate(parts))
     return Op(name, parts[0].operands, None, "sequence", extra={"parts": parts, "bindings": bindings})
