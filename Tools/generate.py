@@ -44,10 +44,16 @@ class Op:
     def cname(self):
         # A superinstruction can join the same ops as a fused form (`i32.add_imm;br_if_i32.eq_imm`
         # beside the counting-loop `i32.add_imm+br_if_i32.eq_imm`): its own prefix keeps them apart.
+        if self.kind == "accumulator":
+            return f"acc_{self.extra['operand'].rstrip('_')}_" + self.extra["base"].cname
         return ("seq_" if self.kind == "sequence" else "") + re.sub(r"[^A-Za-z0-9]", "_", self.name)
 
     @property
     def swift_name(self):
+        if self.kind == "accumulator":
+            base = self.extra["base"].swift_name
+            operand = self.extra["operand"].rstrip("_")
+            return base + "Acc" + operand[:1].upper() + operand[1:]
         parts = re.split(r"[._+:;]", self.name)
         name = parts[0] + "".join(p[:1].upper() + p[1:] for p in parts[1:])
         return "seq" + name[:1].upper() + name[1:] if self.kind == "sequence" else name
@@ -218,7 +224,12 @@ def parse():
         if any(o.name == op.name for o in joined):
             raise SystemExit(f"instructions.def:{line}: {op.name} is fused twice")
         joined.append(op)
-    return ops + joined
+    for op in ops:
+        if op.kind != "sequence":
+            op.accumulates = accumulated_write(op)
+            if op.accumulates:
+                op.body = pass_in_accumulator(op.body, *op.accumulates)
+    return ops + joined + accumulator_forms(ops + joined)
 
 
 # What ends a body that falls through to the next instruction, and what may not appear in
@@ -232,9 +243,90 @@ def falls_through(op):
     conditionally first): only such ops may come before the last part of a superinstruction."""
     if op.kind == "sequence":
         return falls_through(op.extra["parts"][-1])
+    if op.kind == "accumulator":
+        return falls_through(op.extra["base"])
     body = op.body.rstrip()
     return body.endswith(FALLTHROUGH_END) and not body[:-len(FALLTHROUGH_END)].count("NEXT()") \
         and not any(word in body for word in LEAVES) and op.name != "br_table"
+
+
+# The accumulator: every handler receives and passes on `acc`, a machine register that holds
+# the integer value the last instruction wrote to a register (it still stores it to the
+# frame too). An *accumulator form* `NAME@OPERAND` reads that operand from `acc` instead of
+# the frame, which takes the store-to-load round trip through memory off the critical path.
+# The translator uses one where the instruction just before, on every path into this one,
+# wrote that very slot (Accumulator.swift follows the value through the code).
+INT_FIELDS = {"u32": "uint32_t", "i32": "uint32_t", "u64": "uint64_t", "i64": "uint64_t"}
+SLOT_WRITE = re.compile(r"sp\[([^\]]+)\](?:\.(\w+))?\s*=(?!=)")
+SLOT_ESCAPES = re.compile(r"&sp\[|\bsp\s*[+,)]|\(sp\b")
+
+
+def accumulated_write(op):
+    """(operand, field) when `op` falls through after writing exactly one register, an
+    integer, unconditionally: what it leaves in the accumulator. None otherwise."""
+    if op.kind == "sequence" or not falls_through(op) or SLOT_ESCAPES.search(op.body):
+        return None
+    writes = SLOT_WRITE.findall(op.body)
+    registers = {n for n, k in op.operands if k == "r"}
+    if len(writes) != 1 or writes[0][0] not in registers or writes[0][1] not in INT_FIELDS:
+        return None
+    statement = re.search(r"(^|[;{}])([^;{}]*)sp\[" + re.escape(writes[0][0]) + r"\]", op.body)
+    if re.search(r"\bif\b|\belse\b|\?", statement.group(2)):
+        return None  # written only on some paths
+    return writes[0]
+
+
+def pass_in_accumulator(body, operand, field):
+    """Makes the one register write of `body` also set `acc` (32-bit values zero-extended)."""
+    return re.sub(r"sp\[" + re.escape(operand) + r"\]\." + field + r" = ([^;]*);",
+                  lambda m: f"acc = (uint64_t)({INT_FIELDS[field]})(sp[{operand}].{field} = ({m.group(1)}));",
+                  body, count=1)
+
+
+def clobbers_registers(op):
+    """Whether `op` may write a register without leaving its value in the accumulator."""
+    return bool(SLOT_WRITE.search(op.body) or SLOT_ESCAPES.search(op.body)) and not getattr(op, "accumulates", None)
+
+
+def accumulator_readable(op):
+    """The register operands `op` only reads, always as integers: those an accumulator form
+    can take from `acc`."""
+    out = []
+    for name, kind in op.operands:
+        if kind != "r":
+            continue
+        uses = re.findall(r"sp\[" + re.escape(name) + r"\](?:\.(\w+))?(\s*=(?!=))?", op.body)
+        if uses and all(field in INT_FIELDS and not write for field, write in uses):
+            out.append(name)
+    return out
+
+
+ACC_READ = {"u32": "((uint32_t)acc)", "i32": "((int32_t)(uint32_t)acc)", "u64": "acc", "i64": "((int64_t)acc)"}
+
+
+def accumulator_effect(op):
+    """For the translator: 255 = the accumulator no longer holds a register's value after
+    `op` (or `op` does not fall through), 254 = it still holds what it held, n = it holds the
+    value `op` wrote to its operand n."""
+    if op.kind in ("sequence", "accumulator") or not falls_through(op):
+        return 255
+    if getattr(op, "accumulates", None):
+        return [n for n, _ in op.operands].index(op.accumulates[0])
+    return 255 if clobbers_registers(op) else 254
+
+
+def accumulator_forms(ops):
+    forms = []
+    for op in ops:
+        first = op.extra["parts"][0] if op.kind == "sequence" else op
+        for name in accumulator_readable(first):
+            forms.append(Op(op.name + "@" + name.rstrip("_"), op.operands, None, "accumulator",
+                            extra={"base": op, "operand": name}))
+    return forms
+
+
+def read_accumulator(body, operand):
+    return re.sub(r"sp\[" + re.escape(operand) + r"\]\.(\w+)", lambda m: ACC_READ[m.group(1)], body)
 
 
 def superinstruction(line, tokens, ops):
@@ -288,34 +380,43 @@ def profile_tables(ops):
         reads.append([(8 * (1 + w) + b // 8, n.rstrip("_")) for n, k, w, b in parts[0].layout if k == "r" and n != "dst"][:4])
     out = ["#ifdef KITE_PROFILE",
            "/// Byte offset (from pc) of the register each op writes last; 0: none.",
-           "static const uint16_t kite_op_written[KITE_OP_COUNT] = {" + ", ".join(map(str, written)) + "};",
+           "static const uint16_t kite_op_written[KITE_PROFILED_OP_COUNT] = {" + ", ".join(map(str, written)) + "};",
            "/// Byte offsets of the registers each op (its first part) reads, and their names.",
-           "static const uint16_t kite_op_reads[KITE_OP_COUNT][4] = {"]
+           "static const uint16_t kite_op_reads[KITE_PROFILED_OP_COUNT][4] = {"]
     out += ["    {" + ", ".join(str(at) for at, _ in r) + "}," if r else "    {0}," for r in reads]
-    out += ["};", "static const char *const kite_op_read_names[KITE_OP_COUNT][4] = {"]
+    out += ["};", "static const char *const kite_op_read_names[KITE_PROFILED_OP_COUNT][4] = {"]
     out += ["    {" + ", ".join(f'"{n}"' for _, n in r) + "}," if r else "    {0}," for r in reads]
     out += ["};", "#endif", ""]
     return out
 
 
 def gen_c(ops):
+    profiled = [op for op in ops if op.kind != "accumulator"]
+    index = {op.name: i for i, op in enumerate(ops)}
     out = ["// Generated by Tools/generate.py from Tools/instructions.def. Do not edit.",
            "// Each handler decodes its operands, does its work and tail-calls the next handler.", "",
-           f"#define KITE_OP_COUNT {len(ops)}", "",
+           f"#define KITE_OP_COUNT {len(ops)}",
+           "/// Ops the dynamic profile tells apart (an accumulator form counts as the op it reads for).",
+           f"#define KITE_PROFILED_OP_COUNT {len(profiled)}", "",
            "/// Op names, in handler-table order (for the dynamic profile, Profile.h).",
-           "static const char *const kite_op_names[KITE_OP_COUNT] __attribute__((unused)) = {"]
-    out += [f"    \"{op.name}\"," for op in ops]
-    out += ["};", ""] + profile_tables(ops) + ["#include \"Profile.h\"", ""]
+           "static const char *const kite_op_names[KITE_PROFILED_OP_COUNT] __attribute__((unused)) = {"]
+    out += [f"    \"{op.name}\"," for op in profiled]
+    out += ["};", ""] + profile_tables(profiled) + ["#include \"Profile.h\"", ""]
     for idx, op in enumerate(ops):
-        if op.kind == "sequence":
-            out += gen_c_sequence(idx, op)
+        counted = index[op.extra["base"].name] if op.kind == "accumulator" else idx
+        if op.kind == "sequence" or (op.kind == "accumulator" and op.extra["base"].kind == "sequence"):
+            out += gen_c_sequence(counted, op)
             continue
-        out.append(f"// {op.name} " + " ".join(f"{n.rstrip('_')}:{k}" for n, k in op.operands))
+        body, note = op.body, ""
+        if op.kind == "accumulator":
+            body = read_accumulator(op.extra["base"].body, op.extra["operand"])
+            note = f" ({op.extra['operand'].rstrip('_')} from the accumulator)"
+        out.append(f"// {op.name} " + " ".join(f"{n.rstrip('_')}:{k}" for n, k in op.operands) + note)
         out.append(f"KITE_HANDLER(kite_h_{op.cname}) {{")
         out.append(f"    enum {{ LEN = {op.words} }};")
-        out.append(f"    KITE_COUNT({idx});")
+        out.append(f"    KITE_COUNT({counted});")
         out += gen_c_operands(op)
-        out.append(f"    {op.body}")
+        out.append(f"    {body}")
         out.append("}")
         out.append("")
     out.append("const kite_handler kite_handler_table[] = {")
@@ -345,9 +446,12 @@ def gen_c_operands(op, indent="    "):
 
 def gen_c_sequence(idx, op):
     """A superinstruction's handler: each part in its own block (its own LEN and operand
-    names), pc stepping from part to part; only the last part dispatches."""
-    parts = op.extra["parts"]
-    bound = {k: field for k, field in op.extra["bindings"]}
+    names), pc stepping from part to part; only the last part dispatches. Its accumulator
+    form reads the first part's operand from `acc`."""
+    from_acc = op.extra["operand"] if op.kind == "accumulator" else None
+    seq = op.extra["base"] if from_acc else op
+    parts = seq.extra["parts"]
+    bound = {k: field for k, field in seq.extra["bindings"]}
     out = [f"// {op.name}: one dispatch for {len(parts)} instructions",
            f"KITE_HANDLER(kite_h_{op.cname}) {{",
            f"    enum {{ LEN = {sum(p.words for p in parts)} }};",
@@ -359,6 +463,8 @@ def gen_c_sequence(idx, op):
         if n in bound:
             # Read the slot the previous part wrote through the very expression it wrote.
             body = body.replace(f"sp[{bound[n]}]", f"sp[written{n}_]")
+        if n == 0 and from_acc:
+            body = read_accumulator(body, from_acc)
         out.append("    {")
         out.append(f"        enum {{ LEN = {part.words} }};")
         out += gen_c_operands(part, "        ")
@@ -397,13 +503,36 @@ def gen_swift(ops):
         o.append(f"        \"{op.name}\",")
     o.append("    ]")
     o.append("    static let wordCounts: [Int] = [" + ", ".join(str(op.words) for op in ops) + "]")
-    index = {op.name: i for i, op in enumerate(ops) if op.kind != "sequence"}
-    assert sorted(index.values()) == list(range(len(index))), "superinstructions must come after every other op"
-    o.append("    static let layoutIndex: [UInt16] = [" + ", ".join(
-        str(index[op.extra["parts"][0].name] if op.kind == "sequence" else index[op.name]) for op in ops) + "]")
+    plain = [op for op in ops if op.kind not in ("sequence", "accumulator")]
+    index = {op.name: i for i, op in enumerate(plain)}
+    assert all(ops[i] is op for i, op in enumerate(plain)), "superinstructions must come after every other op"
+
+    def layout_of(op):
+        op = op.extra["base"] if op.kind == "accumulator" else op
+        return index[op.extra["parts"][0].name] if op.kind == "sequence" else index[op.name]
+    o.append("    static let layoutIndex: [UInt16] = [" + ", ".join(str(layout_of(op)) for op in ops) + "]")
+    o.append("")
+    o.append("    /// What an op does to the accumulator (see Accumulator.swift): an operand index = it")
+    o.append("    /// leaves that register's new value there; 254 = it keeps it; 255 = it loses it.")
+    o.append("    static let accumulatorEffects: [UInt8] = [" + ", ".join(str(accumulator_effect(op)) for op in ops) + "]")
+    forms = {}
+    for i, op in enumerate(ops):
+        if op.kind == "accumulator":
+            forms.setdefault(op.extra["base"].name, []).append(i)
+    starts, flat = [], []
+    for op in ops:
+        starts.append(len(flat))
+        flat += forms.get(op.name, [])
+    starts.append(len(flat))
+    o.append("    /// The accumulator forms of op i are accumulatorForms[accumulatorFormStarts[i]..<accumulatorFormStarts[i + 1]].")
+    o.append("    static let accumulatorFormStarts: [UInt16] = [" + ", ".join(map(str, starts)) + "]")
+    o.append("    static let accumulatorForms: [UInt16] = [" + ", ".join(map(str, flat)) + "]")
+    o.append("    /// The operand (index in the layout) an accumulator form reads from the accumulator; 255 for other ops.")
+    o.append("    static let accumulatorOperands: [UInt8] = [" + ", ".join(
+        str([n for n, _ in op.operands].index(op.extra["operand"])) if op.kind == "accumulator" else "255" for op in ops) + "]")
     o.append("    static let layouts: [[OperandField]] = [")
     for op in ops:
-        if op.kind == "sequence":
+        if op.kind in ("sequence", "accumulator"):
             continue
         fields = ", ".join(f"OperandField(name: \"{n.rstrip('_')}\", kind: .{ {'r': 'register', 'u32': 'u32', 'i32': 'i32', 'u64': 'u64'}[k] }, word: {w}, shift: {b})"
                            for (n, k, w, b) in op.layout)
@@ -414,8 +543,8 @@ def gen_swift(ops):
     # Typed emitters.
     o.append("extension CodeBuffer {")
     for op in ops:
-        if op.kind == "sequence":
-            continue  # never emitted: the translator's last pass joins emitted instructions
+        if op.kind in ("sequence", "accumulator"):
+            continue  # never emitted: the translator's last passes choose them
         params = ", ".join(f"{esc(n.rstrip('_'))}: {swift_param_type(k)}" for n, k, _, _ in op.layout)
         o.append(f"    /// Emits `{op.name}`; returns the word index of the instruction.")
         o.append(f"    @discardableResult mutating func emit_{op.cname}({params}) -> Int {{")

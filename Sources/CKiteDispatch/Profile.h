@@ -16,10 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static uint64_t kite_profile_ops[KITE_OP_COUNT];
+static uint64_t kite_profile_ops[KITE_PROFILED_OP_COUNT];
 /// [first][second][0: nothing carried, k: the second's k-th read operand]
-static uint64_t kite_profile_pairs[KITE_OP_COUNT][KITE_OP_COUNT][5];
-static uint32_t kite_profile_previous = KITE_OP_COUNT;
+static uint64_t kite_profile_pairs[KITE_PROFILED_OP_COUNT][KITE_PROFILED_OP_COUNT][5];
+static uint32_t kite_profile_previous = KITE_PROFILED_OP_COUNT;
 static const uint64_t *kite_profile_previous_pc = NULL;
 /// Where the previous instruction ends: the next one pairs with it only if it starts there.
 static const uint64_t *kite_profile_fallthrough = NULL;
@@ -28,10 +28,10 @@ static void kite_profile_write(void) {
     const char *path = getenv("KITE_PROFILE_OUT");
     FILE *out = path ? fopen(path, "w") : stderr;
     if (!out) return;
-    for (uint32_t a = 0; a < KITE_OP_COUNT; a++)
+    for (uint32_t a = 0; a < KITE_PROFILED_OP_COUNT; a++)
         if (kite_profile_ops[a]) fprintf(out, "op\t%s\t%llu\n", kite_op_names[a], (unsigned long long)kite_profile_ops[a]);
-    for (uint32_t a = 0; a < KITE_OP_COUNT; a++)
-        for (uint32_t b = 0; b < KITE_OP_COUNT; b++)
+    for (uint32_t a = 0; a < KITE_PROFILED_OP_COUNT; a++)
+        for (uint32_t b = 0; b < KITE_PROFILED_OP_COUNT; b++)
             for (uint32_t k = 0; k < 5; k++)
                 if (kite_profile_pairs[a][b][k])
                     fprintf(out, "pair\t%s\t%s\t%s\t%llu\n", kite_op_names[a], kite_op_names[b],
@@ -47,7 +47,7 @@ __attribute__((constructor)) static void kite_profile_start(void) { atexit(kite_
 
 static inline void kite_profile_count(uint32_t op, const uint64_t *pc, uint32_t length) {
     kite_profile_ops[op]++;
-    if (kite_profile_previous < KITE_OP_COUNT && pc == kite_profile_fallthrough) {
+    if (kite_profile_previous < KITE_PROFILED_OP_COUNT && pc == kite_profile_fallthrough) {
         uint32_t carried = 0;
         uint16_t written = kite_op_written[kite_profile_previous];
         if (written) {
@@ -62,7 +62,7 @@ static inline void kite_profile_count(uint32_t op, const uint64_t *pc, uint32_t 
     kite_profile_fallthrough = pc + length;
 }
 /// A return to the host ends a chain of dispatches: the next op pairs with nothing.
-static inline void kite_profile_break(void) { kite_profile_previous = KITE_OP_COUNT; }
+static inline void kite_profile_break(void) { kite_profile_previous = KITE_PROFILED_OP_COUNT; }
 #define KITE_COUNT(op) kite_profile_count(op, pc, LEN)
 #define KITE_COUNT_BREAK() kite_profile_break()
 #else

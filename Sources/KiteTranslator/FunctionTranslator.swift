@@ -371,7 +371,8 @@ struct FunctionTranslator {
             }
         }
         constants = used
-        joinSuperinstructions(&words, code.instructions, handlers: code.handlers)
+        let chosen = joinSuperinstructions(&words, code.instructions, handlers: code.handlers)
+        useAccumulator(&words, code.instructions, chosen: chosen, handlers: code.handlers)
         return CompiledFunction(code: words, constants: constants, typeIndex: typeIndex,
                                 localsStart: localsStart, localSlots: localsEnd - localsStart, frameSize: frameSize)
     }

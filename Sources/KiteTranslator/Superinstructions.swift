@@ -9,8 +9,10 @@
 /// label or branch needs to be looked at here, and why every position is considered on its
 /// own: the instruction after a joined one may start a sequence of its own for the paths
 /// that jump to it.
-func joinSuperinstructions(_ words: inout [UInt64], _ instructions: [(at: Int, op: Op)], handlers: [UInt64]) {
+/// Returns the op whose handler each instruction now has (its own, or a superinstruction).
+func joinSuperinstructions(_ words: inout [UInt64], _ instructions: [(at: Int, op: Op)], handlers: [UInt64]) -> [Op] {
     let table = matchTable
+    var chosen = instructions.map(\.op)
     // Plain buffers of plain structs: this runs for every instruction of every function, and
     // walking arrays of arrays would retain and release them at each step.
     table.candidates.withUnsafeBufferPointer { candidates in
@@ -37,6 +39,7 @@ func joinSuperinstructions(_ words: inout [UInt64], _ instructions: [(at: Int, o
                 }
                 if matched {
                     words[code[index].at] = handlers[Int(candidate.op.rawValue)]
+                    chosen[index] = candidate.op
                     break
                 }
             }
@@ -45,6 +48,7 @@ func joinSuperinstructions(_ words: inout [UInt64], _ instructions: [(at: Int, o
     }
     }
     }
+    return chosen
 }
 
 @inline(__always)

@@ -984,6 +984,1181 @@ public enum Op: UInt16, CaseIterable, Sendable {
     case seqI32Load8UI32Store8 = 977
     case seqI32LoadI32AddImmAI32StoreValueI32AddImm = 978
     case seqI32ShrUImmI32AddBI32Load8UAddr = 979
+    case brIfNezAccCond = 980
+    case brIfEqzAccCond = 981
+    case brTableAccIndex = 982
+    case returnValueAccSrc = 983
+    case callIndirectAccIndex = 984
+    case returnCallIndirectAccIndex = 985
+    case callRefAccRef = 986
+    case returnCallRefAccRef = 987
+    case refAsNonNullAccSrc = 988
+    case brIfNullAccRef = 989
+    case brIfNotNullAccRef = 990
+    case copyAccSrc = 991
+    case copyV128AccSrc = 992
+    case selectAccA = 993
+    case selectAccB = 994
+    case selectAccCond = 995
+    case selectV128AccCond = 996
+    case globalSetAccSrc = 997
+    case refIsNullAccSrc = 998
+    case tableGetAccIndex = 999
+    case tableSetAccIndex = 1000
+    case tableGrowAccDelta = 1001
+    case tableFillAccStart = 1002
+    case tableFillAccCount = 1003
+    case tableCopyAccDst = 1004
+    case tableCopyAccSrc = 1005
+    case tableCopyAccCount = 1006
+    case tableInitAccDst = 1007
+    case tableInitAccSrc = 1008
+    case tableInitAccCount = 1009
+    case indexClamp64AccSrc = 1010
+    case growResult64AccSrc = 1011
+    case memoryGrowAccDelta = 1012
+    case memoryFillAccDst = 1013
+    case memoryFillAccValue = 1014
+    case memoryFillAccCount = 1015
+    case memoryCopyAccDst = 1016
+    case memoryCopyAccSrc = 1017
+    case memoryCopyAccCount = 1018
+    case memoryInitAccDst = 1019
+    case memoryInitAccSrc = 1020
+    case memoryInitAccCount = 1021
+    case memoryGrow64AccDelta = 1022
+    case memoryFill64AccDst = 1023
+    case memoryFill64AccValue = 1024
+    case memoryFill64AccCount = 1025
+    case memoryCopyWideAccDst = 1026
+    case memoryCopyWideAccSrc = 1027
+    case memoryCopyWideAccCount = 1028
+    case memoryInit64AccDst = 1029
+    case memoryInit64AccSrc = 1030
+    case memoryInit64AccCount = 1031
+    case i32LoadAccAddr = 1032
+    case i64LoadAccAddr = 1033
+    case f32LoadAccAddr = 1034
+    case f64LoadAccAddr = 1035
+    case i32Load8SAccAddr = 1036
+    case i32Load8UAccAddr = 1037
+    case i32Load16SAccAddr = 1038
+    case i32Load16UAccAddr = 1039
+    case i64Load8SAccAddr = 1040
+    case i64Load8UAccAddr = 1041
+    case i64Load16SAccAddr = 1042
+    case i64Load16UAccAddr = 1043
+    case i64Load32SAccAddr = 1044
+    case i64Load32UAccAddr = 1045
+    case i32StoreAccAddr = 1046
+    case i32StoreAccValue = 1047
+    case i64StoreAccAddr = 1048
+    case i64StoreAccValue = 1049
+    case f32StoreAccAddr = 1050
+    case f64StoreAccAddr = 1051
+    case i32Store8AccAddr = 1052
+    case i32Store8AccValue = 1053
+    case i32Store16AccAddr = 1054
+    case i32Store16AccValue = 1055
+    case i64Store8AccAddr = 1056
+    case i64Store8AccValue = 1057
+    case i64Store16AccAddr = 1058
+    case i64Store16AccValue = 1059
+    case i64Store32AccAddr = 1060
+    case i64Store32AccValue = 1061
+    case i32EqzAccA = 1062
+    case i32EqAccA = 1063
+    case i32EqAccB = 1064
+    case i32NeAccA = 1065
+    case i32NeAccB = 1066
+    case i32LtSAccA = 1067
+    case i32LtSAccB = 1068
+    case i32LtUAccA = 1069
+    case i32LtUAccB = 1070
+    case i32GtSAccA = 1071
+    case i32GtSAccB = 1072
+    case i32GtUAccA = 1073
+    case i32GtUAccB = 1074
+    case i32LeSAccA = 1075
+    case i32LeSAccB = 1076
+    case i32LeUAccA = 1077
+    case i32LeUAccB = 1078
+    case i32GeSAccA = 1079
+    case i32GeSAccB = 1080
+    case i32GeUAccA = 1081
+    case i32GeUAccB = 1082
+    case i64EqzAccA = 1083
+    case i64EqAccA = 1084
+    case i64EqAccB = 1085
+    case i64NeAccA = 1086
+    case i64NeAccB = 1087
+    case i64LtSAccA = 1088
+    case i64LtSAccB = 1089
+    case i64LtUAccA = 1090
+    case i64LtUAccB = 1091
+    case i64GtSAccA = 1092
+    case i64GtSAccB = 1093
+    case i64GtUAccA = 1094
+    case i64GtUAccB = 1095
+    case i64LeSAccA = 1096
+    case i64LeSAccB = 1097
+    case i64LeUAccA = 1098
+    case i64LeUAccB = 1099
+    case i64GeSAccA = 1100
+    case i64GeSAccB = 1101
+    case i64GeUAccA = 1102
+    case i64GeUAccB = 1103
+    case i32ClzAccA = 1104
+    case i32CtzAccA = 1105
+    case i32PopcntAccA = 1106
+    case i32AddAccA = 1107
+    case i32AddAccB = 1108
+    case i32SubAccA = 1109
+    case i32SubAccB = 1110
+    case i32MulAccA = 1111
+    case i32MulAccB = 1112
+    case i32DivSAccA = 1113
+    case i32DivSAccB = 1114
+    case i32DivUAccA = 1115
+    case i32DivUAccB = 1116
+    case i32RemSAccA = 1117
+    case i32RemSAccB = 1118
+    case i32RemUAccA = 1119
+    case i32RemUAccB = 1120
+    case i32AndAccA = 1121
+    case i32AndAccB = 1122
+    case i32OrAccA = 1123
+    case i32OrAccB = 1124
+    case i32XorAccA = 1125
+    case i32XorAccB = 1126
+    case i32ShlAccA = 1127
+    case i32ShlAccB = 1128
+    case i32ShrSAccA = 1129
+    case i32ShrSAccB = 1130
+    case i32ShrUAccA = 1131
+    case i32ShrUAccB = 1132
+    case i32RotlAccA = 1133
+    case i32RotlAccB = 1134
+    case i32RotrAccA = 1135
+    case i32RotrAccB = 1136
+    case i64ClzAccA = 1137
+    case i64CtzAccA = 1138
+    case i64PopcntAccA = 1139
+    case i64AddAccA = 1140
+    case i64AddAccB = 1141
+    case i64SubAccA = 1142
+    case i64SubAccB = 1143
+    case i64MulAccA = 1144
+    case i64MulAccB = 1145
+    case i64DivSAccA = 1146
+    case i64DivSAccB = 1147
+    case i64DivUAccA = 1148
+    case i64DivUAccB = 1149
+    case i64RemSAccA = 1150
+    case i64RemSAccB = 1151
+    case i64RemUAccA = 1152
+    case i64RemUAccB = 1153
+    case i64AndAccA = 1154
+    case i64AndAccB = 1155
+    case i64OrAccA = 1156
+    case i64OrAccB = 1157
+    case i64XorAccA = 1158
+    case i64XorAccB = 1159
+    case i64ShlAccA = 1160
+    case i64ShlAccB = 1161
+    case i64ShrSAccA = 1162
+    case i64ShrSAccB = 1163
+    case i64ShrUAccA = 1164
+    case i64ShrUAccB = 1165
+    case i64RotlAccA = 1166
+    case i64RotlAccB = 1167
+    case i64RotrAccA = 1168
+    case i64RotrAccB = 1169
+    case i32WrapI64AccA = 1170
+    case i64ExtendI32SAccA = 1171
+    case i64ExtendI32UAccA = 1172
+    case f32ConvertI32SAccA = 1173
+    case f32ConvertI32UAccA = 1174
+    case f32ConvertI64SAccA = 1175
+    case f32ConvertI64UAccA = 1176
+    case f64ConvertI32SAccA = 1177
+    case f64ConvertI32UAccA = 1178
+    case f64ConvertI64SAccA = 1179
+    case f64ConvertI64UAccA = 1180
+    case f32ReinterpretI32AccA = 1181
+    case f64ReinterpretI64AccA = 1182
+    case i32Extend8SAccA = 1183
+    case i32Extend16SAccA = 1184
+    case i64Extend8SAccA = 1185
+    case i64Extend16SAccA = 1186
+    case i64Extend32SAccA = 1187
+    case i32LoadMemAccAddr = 1188
+    case i64LoadMemAccAddr = 1189
+    case f32LoadMemAccAddr = 1190
+    case f64LoadMemAccAddr = 1191
+    case i32Load8SMemAccAddr = 1192
+    case i32Load8UMemAccAddr = 1193
+    case i32Load16SMemAccAddr = 1194
+    case i32Load16UMemAccAddr = 1195
+    case i64Load8SMemAccAddr = 1196
+    case i64Load8UMemAccAddr = 1197
+    case i64Load16SMemAccAddr = 1198
+    case i64Load16UMemAccAddr = 1199
+    case i64Load32SMemAccAddr = 1200
+    case i64Load32UMemAccAddr = 1201
+    case i32StoreMemAccAddr = 1202
+    case i32StoreMemAccValue = 1203
+    case i64StoreMemAccAddr = 1204
+    case i64StoreMemAccValue = 1205
+    case f32StoreMemAccAddr = 1206
+    case f64StoreMemAccAddr = 1207
+    case i32Store8MemAccAddr = 1208
+    case i32Store8MemAccValue = 1209
+    case i32Store16MemAccAddr = 1210
+    case i32Store16MemAccValue = 1211
+    case i64Store8MemAccAddr = 1212
+    case i64Store8MemAccValue = 1213
+    case i64Store16MemAccAddr = 1214
+    case i64Store16MemAccValue = 1215
+    case i64Store32MemAccAddr = 1216
+    case i64Store32MemAccValue = 1217
+    case i32Load64AccAddr = 1218
+    case i64Load64AccAddr = 1219
+    case f32Load64AccAddr = 1220
+    case f64Load64AccAddr = 1221
+    case i32Load8S64AccAddr = 1222
+    case i32Load8U64AccAddr = 1223
+    case i32Load16S64AccAddr = 1224
+    case i32Load16U64AccAddr = 1225
+    case i64Load8S64AccAddr = 1226
+    case i64Load8U64AccAddr = 1227
+    case i64Load16S64AccAddr = 1228
+    case i64Load16U64AccAddr = 1229
+    case i64Load32S64AccAddr = 1230
+    case i64Load32U64AccAddr = 1231
+    case i32Store64AccAddr = 1232
+    case i32Store64AccValue = 1233
+    case i64Store64AccAddr = 1234
+    case i64Store64AccValue = 1235
+    case f32Store64AccAddr = 1236
+    case f64Store64AccAddr = 1237
+    case i32Store864AccAddr = 1238
+    case i32Store864AccValue = 1239
+    case i32Store1664AccAddr = 1240
+    case i32Store1664AccValue = 1241
+    case i64Store864AccAddr = 1242
+    case i64Store864AccValue = 1243
+    case i64Store1664AccAddr = 1244
+    case i64Store1664AccValue = 1245
+    case i64Store3264AccAddr = 1246
+    case i64Store3264AccValue = 1247
+    case i32EqImmAccA = 1248
+    case i32NeImmAccA = 1249
+    case i32LtSImmAccA = 1250
+    case i32LtUImmAccA = 1251
+    case i32GtSImmAccA = 1252
+    case i32GtUImmAccA = 1253
+    case i32LeSImmAccA = 1254
+    case i32LeUImmAccA = 1255
+    case i32GeSImmAccA = 1256
+    case i32GeUImmAccA = 1257
+    case i64EqImmAccA = 1258
+    case i64NeImmAccA = 1259
+    case i64LtSImmAccA = 1260
+    case i64LtUImmAccA = 1261
+    case i64GtSImmAccA = 1262
+    case i64GtUImmAccA = 1263
+    case i64LeSImmAccA = 1264
+    case i64LeUImmAccA = 1265
+    case i64GeSImmAccA = 1266
+    case i64GeUImmAccA = 1267
+    case i32AddImmAccA = 1268
+    case i32SubImmAccA = 1269
+    case i32MulImmAccA = 1270
+    case i32DivSImmAccA = 1271
+    case i32DivUImmAccA = 1272
+    case i32RemSImmAccA = 1273
+    case i32RemUImmAccA = 1274
+    case i32AndImmAccA = 1275
+    case i32OrImmAccA = 1276
+    case i32XorImmAccA = 1277
+    case i32ShlImmAccA = 1278
+    case i32ShrSImmAccA = 1279
+    case i32ShrUImmAccA = 1280
+    case i32RotlImmAccA = 1281
+    case i32RotrImmAccA = 1282
+    case i64AddImmAccA = 1283
+    case i64SubImmAccA = 1284
+    case i64MulImmAccA = 1285
+    case i64DivSImmAccA = 1286
+    case i64DivUImmAccA = 1287
+    case i64RemSImmAccA = 1288
+    case i64RemUImmAccA = 1289
+    case i64AndImmAccA = 1290
+    case i64OrImmAccA = 1291
+    case i64XorImmAccA = 1292
+    case i64ShlImmAccA = 1293
+    case i64ShrSImmAccA = 1294
+    case i64ShrUImmAccA = 1295
+    case i64RotlImmAccA = 1296
+    case i64RotrImmAccA = 1297
+    case brIfI32EqzAccA = 1298
+    case brUnlessI32EqzAccA = 1299
+    case brIfI32EqAccA = 1300
+    case brIfI32EqAccB = 1301
+    case brUnlessI32EqAccA = 1302
+    case brUnlessI32EqAccB = 1303
+    case brIfI32NeAccA = 1304
+    case brIfI32NeAccB = 1305
+    case brUnlessI32NeAccA = 1306
+    case brUnlessI32NeAccB = 1307
+    case brIfI32LtSAccA = 1308
+    case brIfI32LtSAccB = 1309
+    case brUnlessI32LtSAccA = 1310
+    case brUnlessI32LtSAccB = 1311
+    case brIfI32LtUAccA = 1312
+    case brIfI32LtUAccB = 1313
+    case brUnlessI32LtUAccA = 1314
+    case brUnlessI32LtUAccB = 1315
+    case brIfI32GtSAccA = 1316
+    case brIfI32GtSAccB = 1317
+    case brUnlessI32GtSAccA = 1318
+    case brUnlessI32GtSAccB = 1319
+    case brIfI32GtUAccA = 1320
+    case brIfI32GtUAccB = 1321
+    case brUnlessI32GtUAccA = 1322
+    case brUnlessI32GtUAccB = 1323
+    case brIfI32LeSAccA = 1324
+    case brIfI32LeSAccB = 1325
+    case brUnlessI32LeSAccA = 1326
+    case brUnlessI32LeSAccB = 1327
+    case brIfI32LeUAccA = 1328
+    case brIfI32LeUAccB = 1329
+    case brUnlessI32LeUAccA = 1330
+    case brUnlessI32LeUAccB = 1331
+    case brIfI32GeSAccA = 1332
+    case brIfI32GeSAccB = 1333
+    case brUnlessI32GeSAccA = 1334
+    case brUnlessI32GeSAccB = 1335
+    case brIfI32GeUAccA = 1336
+    case brIfI32GeUAccB = 1337
+    case brUnlessI32GeUAccA = 1338
+    case brUnlessI32GeUAccB = 1339
+    case brIfI64EqzAccA = 1340
+    case brUnlessI64EqzAccA = 1341
+    case brIfI64EqAccA = 1342
+    case brIfI64EqAccB = 1343
+    case brUnlessI64EqAccA = 1344
+    case brUnlessI64EqAccB = 1345
+    case brIfI64NeAccA = 1346
+    case brIfI64NeAccB = 1347
+    case brUnlessI64NeAccA = 1348
+    case brUnlessI64NeAccB = 1349
+    case brIfI64LtSAccA = 1350
+    case brIfI64LtSAccB = 1351
+    case brUnlessI64LtSAccA = 1352
+    case brUnlessI64LtSAccB = 1353
+    case brIfI64LtUAccA = 1354
+    case brIfI64LtUAccB = 1355
+    case brUnlessI64LtUAccA = 1356
+    case brUnlessI64LtUAccB = 1357
+    case brIfI64GtSAccA = 1358
+    case brIfI64GtSAccB = 1359
+    case brUnlessI64GtSAccA = 1360
+    case brUnlessI64GtSAccB = 1361
+    case brIfI64GtUAccA = 1362
+    case brIfI64GtUAccB = 1363
+    case brUnlessI64GtUAccA = 1364
+    case brUnlessI64GtUAccB = 1365
+    case brIfI64LeSAccA = 1366
+    case brIfI64LeSAccB = 1367
+    case brUnlessI64LeSAccA = 1368
+    case brUnlessI64LeSAccB = 1369
+    case brIfI64LeUAccA = 1370
+    case brIfI64LeUAccB = 1371
+    case brUnlessI64LeUAccA = 1372
+    case brUnlessI64LeUAccB = 1373
+    case brIfI64GeSAccA = 1374
+    case brIfI64GeSAccB = 1375
+    case brUnlessI64GeSAccA = 1376
+    case brUnlessI64GeSAccB = 1377
+    case brIfI64GeUAccA = 1378
+    case brIfI64GeUAccB = 1379
+    case brUnlessI64GeUAccA = 1380
+    case brUnlessI64GeUAccB = 1381
+    case brIfI32EqImmAccA = 1382
+    case brUnlessI32EqImmAccA = 1383
+    case brIfI32NeImmAccA = 1384
+    case brUnlessI32NeImmAccA = 1385
+    case brIfI32LtSImmAccA = 1386
+    case brUnlessI32LtSImmAccA = 1387
+    case brIfI32LtUImmAccA = 1388
+    case brUnlessI32LtUImmAccA = 1389
+    case brIfI32GtSImmAccA = 1390
+    case brUnlessI32GtSImmAccA = 1391
+    case brIfI32GtUImmAccA = 1392
+    case brUnlessI32GtUImmAccA = 1393
+    case brIfI32LeSImmAccA = 1394
+    case brUnlessI32LeSImmAccA = 1395
+    case brIfI32LeUImmAccA = 1396
+    case brUnlessI32LeUImmAccA = 1397
+    case brIfI32GeSImmAccA = 1398
+    case brUnlessI32GeSImmAccA = 1399
+    case brIfI32GeUImmAccA = 1400
+    case brUnlessI32GeUImmAccA = 1401
+    case brIfI64EqImmAccA = 1402
+    case brUnlessI64EqImmAccA = 1403
+    case brIfI64NeImmAccA = 1404
+    case brUnlessI64NeImmAccA = 1405
+    case brIfI64LtSImmAccA = 1406
+    case brUnlessI64LtSImmAccA = 1407
+    case brIfI64LtUImmAccA = 1408
+    case brUnlessI64LtUImmAccA = 1409
+    case brIfI64GtSImmAccA = 1410
+    case brUnlessI64GtSImmAccA = 1411
+    case brIfI64GtUImmAccA = 1412
+    case brUnlessI64GtUImmAccA = 1413
+    case brIfI64LeSImmAccA = 1414
+    case brUnlessI64LeSImmAccA = 1415
+    case brIfI64LeUImmAccA = 1416
+    case brUnlessI64LeUImmAccA = 1417
+    case brIfI64GeSImmAccA = 1418
+    case brUnlessI64GeSImmAccA = 1419
+    case brIfI64GeUImmAccA = 1420
+    case brUnlessI64GeUImmAccA = 1421
+    case i32AddImmBrIfI32EqAccB = 1422
+    case i32AddImmBrIfI32NeAccB = 1423
+    case i32AddImmBrIfI32LtSAccB = 1424
+    case i32AddImmBrIfI32LtUAccB = 1425
+    case i32AddImmBrIfI32GtSAccB = 1426
+    case i32AddImmBrIfI32GtUAccB = 1427
+    case i32AddImmBrIfI32LeSAccB = 1428
+    case i32AddImmBrIfI32LeUAccB = 1429
+    case i32AddImmBrIfI32GeSAccB = 1430
+    case i32AddImmBrIfI32GeUAccB = 1431
+    case seqI32XorI32RotlImmAAccA = 1432
+    case seqI32XorI32RotlImmAAccB = 1433
+    case seqI32AddI32XorAAccA = 1434
+    case seqI32AddI32XorAAccB = 1435
+    case seqI32RotlImmI32AddAAccA = 1436
+    case seqI32ShlImmI32AddBAccA = 1437
+    case seqI64XorI64RotlImmAAccA = 1438
+    case seqI64XorI64RotlImmAAccB = 1439
+    case seqI32LoadI32LoadAccAddr = 1440
+    case seqI32AddImmCopyAccA = 1441
+    case seqI32MulImmI32AddImmAAccA = 1442
+    case seqI32AddImmI32RemUImmAAccA = 1443
+    case seqI32AddImmBrIfNezCondAccA = 1444
+    case seqI32AddI32LoadAddrAccA = 1445
+    case seqI32AddI32LoadAddrAccB = 1446
+    case seqI32LoadBrTableIndexAccAddr = 1447
+    case seqI32AddImmI32AddImmBrIfI32LtUAccA = 1448
+    case seqCopyCallLocalBaseAccSrc = 1449
+    case seqI32AddImmI32Store8AddrAccA = 1450
+    case seqI32Store8I32AddAccAddr = 1451
+    case seqI32Store8I32AddAccValue = 1452
+    case seqI32AddBrIfI32LtUImmAAccA = 1453
+    case seqI32AddBrIfI32LtUImmAAccB = 1454
+    case seqI64RotlImmI64AddAAccA = 1455
+    case seqI32AddI32AddAccA = 1456
+    case seqI32AddI32AddAccB = 1457
+    case seqI32RemUImmI32MulImmAAccA = 1458
+    case seqI32AddImmI32AddImmAccA = 1459
+    case seqI32StoreI32LoadAccAddr = 1460
+    case seqI32StoreI32LoadAccValue = 1461
+    case seqI32AddImmCallLocalBaseAccA = 1462
+    case seqI32AddI32AddImmBrIfI32GtUImmAccA = 1463
+    case seqI32AddI32AddImmBrIfI32GtUImmAccB = 1464
+    case seqI32LoadI32AddAAccAddr = 1465
+    case seqI32LoadI32MulBAccAddr = 1466
+    case seqI32AddImmI32Load8UAddrAccA = 1467
+    case seqI64AddI64XorAAccA = 1468
+    case seqI64AddI64XorAAccB = 1469
+    case seqI32MulI32AddBAccA = 1470
+    case seqI32MulI32AddBAccB = 1471
+    case seqI32ShlImmI32XorBAccA = 1472
+    case seqI32StoreI32AddImmAccAddr = 1473
+    case seqI32StoreI32AddImmAccValue = 1474
+    case seqI32AddImmI32LtUImmAAccA = 1475
+    case seqI32AddI32AddImmAccA = 1476
+    case seqI32AddI32AddImmAccB = 1477
+    case seqMemoryCopyBrAccDst = 1478
+    case seqMemoryCopyBrAccSrc = 1479
+    case seqMemoryCopyBrAccCount = 1480
+    case seqCopyCopyAccSrc = 1481
+    case seqBrIfNezI32AddImmAccCond = 1482
+    case seqI32RotlImmI32AddBAccA = 1483
+    case seqCopyI32AddImmAccSrc = 1484
+    case seqI32AddF64LoadAddrAccA = 1485
+    case seqI32AddF64LoadAddrAccB = 1486
+    case seqBrIfI32EqzBrIfNezAccA = 1487
+    case seqI32AddImmReturnAccA = 1488
+    case seqI32AndI32ShlImmAAccA = 1489
+    case seqI32AndI32ShlImmAAccB = 1490
+    case seqI32LoadI32StoreValueAccAddr = 1491
+    case seqI64AddI64XorBAccA = 1492
+    case seqI64AddI64XorBAccB = 1493
+    case seqI64XorImmI64AndBAccA = 1494
+    case seqI32Load8UBrIfI32EqzAAccAddr = 1495
+    case seqI32AddI32AddImmAAccA = 1496
+    case seqI32AddI32AddImmAAccB = 1497
+    case seqCopyCallLocalAccSrc = 1498
+    case seqI64XorI64XorBAccA = 1499
+    case seqI64XorI64XorBAccB = 1500
+    case seqCopyI32ShlImmAccSrc = 1501
+    case seqI32XorI32XorAccA = 1502
+    case seqI32XorI32XorAccB = 1503
+    case seqI32AddI32Load8UAddrAccA = 1504
+    case seqI32AddI32Load8UAddrAccB = 1505
+    case seqF64LoadF64LtBAccAddr = 1506
+    case seqI32AddI32XorAccA = 1507
+    case seqI32AddI32XorAccB = 1508
+    case seqI32ShrUImmI32AndImmAAccA = 1509
+    case seqI64MulI64AddBAccA = 1510
+    case seqI64MulI64AddBAccB = 1511
+    case seqI32AddImmI32AndBAccA = 1512
+    case seqI32Load8UBrIfNezCondAccAddr = 1513
+    case seqBrIfI32LtUImmConst32AccA = 1514
+    case seqI32AddImmReturnValueSrcAccA = 1515
+    case seqI32LoadI32AddBAccAddr = 1516
+    case seqI32AddCopyAccA = 1517
+    case seqI32AddCopyAccB = 1518
+    case seqI32AddI32StoreValueAccA = 1519
+    case seqI32AddI32StoreValueAccB = 1520
+    case seqI32AddImmI32AddImmBrIfI32NeImmAccA = 1521
+    case seqI64AddI64RotlImmAAccA = 1522
+    case seqI64AddI64RotlImmAAccB = 1523
+    case seqI32RemUImmI32AddImmAccA = 1524
+    case seqI32LoadI32SubImmAccAddr = 1525
+    case seqI32SubImmI32LoadAccA = 1526
+    case seqI32SubImmBrIfI32LtSAccA = 1527
+    case seqI32AddImmI32LoadAddrAccA = 1528
+    case seqI32LtUImmI32AddBAccA = 1529
+    case seqI64XorI64ShlImmAAccA = 1530
+    case seqI64XorI64ShlImmAAccB = 1531
+    case seqI64AndI64XorAAccA = 1532
+    case seqI64AndI64XorAAccB = 1533
+    case seqI32AndI32AndImmAAccA = 1534
+    case seqI32AndI32AndImmAAccB = 1535
+    case seqI32XorI32StoreValueAccA = 1536
+    case seqI32XorI32StoreValueAccB = 1537
+    case seqI32AddI32AddBAccA = 1538
+    case seqI32AddI32AddBAccB = 1539
+    case seqI32AddI32XorBAccA = 1540
+    case seqI32AddI32XorBAccB = 1541
+    case seqI32AddImmI32XorImmAAccA = 1542
+    case seqI32AddI32AddAAccA = 1543
+    case seqI32AddI32AddAAccB = 1544
+    case seqI32AddImmI32StoreValueAccA = 1545
+    case seqI32LoadBrIfI32LtSAAccAddr = 1546
+    case seqI32RotlImmI32AddAccA = 1547
+    case seqI32AddImmI32LoadAccA = 1548
+    case seqI64RotlImmI64RotlImmAccA = 1549
+    case seqI32OrI32ShlImmAAccA = 1550
+    case seqI32OrI32ShlImmAAccB = 1551
+    case seqI64XorI64XorImmAccA = 1552
+    case seqI64XorI64XorImmAccB = 1553
+    case seqI32XorI32XorAAccA = 1554
+    case seqI32XorI32XorAAccB = 1555
+    case seqI32XorI32ShlImmAccA = 1556
+    case seqI32XorI32ShlImmAccB = 1557
+    case seqI32ShlImmI32AndAccA = 1558
+    case seqI32RotlImmI32RotlImmAccA = 1559
+    case seqI64AddI64ShrUImmAAccA = 1560
+    case seqI64AddI64ShrUImmAAccB = 1561
+    case seqI32AndImmBrIfI32EqzAAccA = 1562
+    case seqI32OrImmI32AddImmAAccA = 1563
+    case seqI32LoadBrIfI32GtUImmAAccAddr = 1564
+    case seqI32AndImmBrUnlessI32EqzAAccA = 1565
+    case seqI64RotlImmI64XorAAccA = 1566
+    case seqI32StoreCopyAccAddr = 1567
+    case seqI32StoreCopyAccValue = 1568
+    case seqI32AddF64StoreAddrAccA = 1569
+    case seqI32AddF64StoreAddrAccB = 1570
+    case seqI64XorI64ShrUImmAAccA = 1571
+    case seqI64XorI64ShrUImmAAccB = 1572
+    case seqI32XorImmI32AddImmAccA = 1573
+    case seqI32AndImmI32OrBAccA = 1574
+    case seqI64ShrUImmI64AddBAccA = 1575
+    case seqI32LtUImmI32OrBAccA = 1576
+    case seqI32XorImmI32AndBAccA = 1577
+    case seqI32LoadI32AddImmAAccAddr = 1578
+    case seqI32AddImmI32AddAAccA = 1579
+    case seqF64LoadI32OrImmAccAddr = 1580
+    case seqI32OrImmI32ShlImmAAccA = 1581
+    case seqCopyConst32AccSrc = 1582
+    case seqI32ShlImmBrIfI32LeSAAccA = 1583
+    case seqI64AddI64AndImmAccA = 1584
+    case seqI64AddI64AndImmAccB = 1585
+    case seqF64StoreCopyAccAddr = 1586
+    case seqI32XorI32RotlImmAccA = 1587
+    case seqI32XorI32RotlImmAccB = 1588
+    case seqI64XorI64XorAAccA = 1589
+    case seqI64XorI64XorAAccB = 1590
+    case seqCopyI32LoadAccSrc = 1591
+    case seqI64OrI64AndImmAAccA = 1592
+    case seqI64OrI64AndImmAAccB = 1593
+    case seqI64ShlImmI64AndImmAAccA = 1594
+    case seqI64XorI64XorAccA = 1595
+    case seqI64XorI64XorAccB = 1596
+    case seqI64LoadI64LoadAccAddr = 1597
+    case seqI64AddI64StoreValueAccA = 1598
+    case seqI64AddI64StoreValueAccB = 1599
+    case seqI32AddI32Load16UAddrAccA = 1600
+    case seqI32AddI32Load16UAddrAccB = 1601
+    case seqCopyBrIfNezAccSrc = 1602
+    case seqI32LoadI32XorImmAAccAddr = 1603
+    case seqI64LoadI64XorBAccAddr = 1604
+    case seqI64RotlImmI64AddBAccA = 1605
+    case seqI32AndI32ShrUImmAAccA = 1606
+    case seqI32AndI32ShrUImmAAccB = 1607
+    case seqI32XorImmI32AddImmAAccA = 1608
+    case seqI32XorImmI32ShrUImmAAccA = 1609
+    case seqI32OrI32AddImmAccA = 1610
+    case seqI32OrI32AddImmAccB = 1611
+    case seqI32ShrUImmI32AddImmAccA = 1612
+    case seqI64AndI64XorAccA = 1613
+    case seqI64AndI64XorAccB = 1614
+    case seqI64RotlImmI64XorBAccA = 1615
+    case seqI64XorI64AddAAccA = 1616
+    case seqI64XorI64AddAAccB = 1617
+    case seqI32AddImmBrIfI32GtUImmAAccA = 1618
+    case seqI32StoreI32AddAccAddr = 1619
+    case seqI32StoreI32AddAccValue = 1620
+    case seqI32StoreI32XorAccAddr = 1621
+    case seqI32StoreI32XorAccValue = 1622
+    case seqI64ShlImmI64ShrUImmAccA = 1623
+    case seqI64ShrUImmI64OrBAccA = 1624
+    case seqI64LoadI64AddBAccAddr = 1625
+    case seqI32AddI64LoadAddrAccA = 1626
+    case seqI32AddI64LoadAddrAccB = 1627
+    case seqI32AddImmI32AddBAccA = 1628
+    case seqI32StoreBrIfNezAccAddr = 1629
+    case seqI32StoreBrIfNezAccValue = 1630
+    case seqCopyI32LoadAddrAccSrc = 1631
+    case seqI32LoadI32StoreAccAddr = 1632
+    case seqI32LoadBrIfNezCondAccAddr = 1633
+    case seqI32AddImmI32AddAccA = 1634
+    case seqI32LoadI32Load8UAddrAccAddr = 1635
+    case seqBrIfI32EqImmBrTableAccA = 1636
+    case seqI32AddImmBrUnlessI32NeImmAccA = 1637
+    case seqI32AndImmI32XorImmAAccA = 1638
+    case seqSelectI32ShrUImmAAccA = 1639
+    case seqSelectI32ShrUImmAAccB = 1640
+    case seqSelectI32ShrUImmAAccCond = 1641
+    case seqBrUnlessI32NeImmI32Load8UAccA = 1642
+    case seqI32Load8UCopyAccAddr = 1643
+    case seqI32XorI32AndImmAAccA = 1644
+    case seqI32XorI32AndImmAAccB = 1645
+    case seqI32AndImmSelectCondAccA = 1646
+    case seqI32AddImmI32AndImmAAccA = 1647
+    case seqI32XorImmI32ShrUImmAccA = 1648
+    case seqI32AndImmI32ShrUImmAccA = 1649
+    case seqI32Load16SI32Load16SAccAddr = 1650
+    case seqI32Load16SI32MulBAccAddr = 1651
+    case seqI32MulI32AddAAccA = 1652
+    case seqI32MulI32AddAAccB = 1653
+    case seqCopyI32ShrUImmAAccSrc = 1654
+    case seqBrIfI32EqzI32LoadAccA = 1655
+    case seqI32MulCopyAccA = 1656
+    case seqI32MulCopyAccB = 1657
+    case seqBrIfI32EqI32LoadAccA = 1658
+    case seqBrIfI32EqI32LoadAccB = 1659
+    case seqI32LoadI32Load16UAddrAccAddr = 1660
+    case seqI32Load16UI32Load16UAccAddr = 1661
+    case seqI32AndImmI32MulBAccA = 1662
+    case seqI32Load16UI32MulBAccAddr = 1663
+    case seqI32Load16UI32AndImmAccAddr = 1664
+    case seqI32AndImmBrIfI32EqBAccA = 1665
+    case seqI32AndImmI32XorBAccA = 1666
+    case seqI32Load8UI32AndImmAccAddr = 1667
+    case seqI32XorBrIfI32EqzAAccA = 1668
+    case seqI32XorBrIfI32EqzAAccB = 1669
+    case seqI32ShrUImmI32XorBAccA = 1670
+    case seqI32AndImmBrIfI32LeUImmAAccA = 1671
+    case seqI32OrImmBrUnlessI32EqImmAAccA = 1672
+    case seqI32ShrUImmI32XorAAccA = 1673
+    case seqI32StoreBrAccAddr = 1674
+    case seqI32StoreBrAccValue = 1675
+    case seqI32AddI32GtSAAccA = 1676
+    case seqI32AddI32GtSAAccB = 1677
+    case seqI32GtSSelectBAccA = 1678
+    case seqI32GtSSelectBAccB = 1679
+    case seqI32GtSSelectCondAccA = 1680
+    case seqI32GtSSelectCondAccB = 1681
+    case seqSelectI32AddAAccA = 1682
+    case seqSelectI32AddAAccB = 1683
+    case seqSelectI32AddAAccCond = 1684
+    case seqSelectI32GtSAccA = 1685
+    case seqSelectI32GtSAccB = 1686
+    case seqSelectI32GtSAccCond = 1687
+    case seqI32AddImmCallLocalAccA = 1688
+    case seqI32AddImmBrIfI32EqImmAccA = 1689
+    case seqI32Load8UBrUnlessI32EqzAAccAddr = 1690
+    case seqI32AndImmBrIfI32LtUImmAAccA = 1691
+    case seqI32StoreConst32AccAddr = 1692
+    case seqI32StoreConst32AccValue = 1693
+    case seqI32StoreReturnValueAccAddr = 1694
+    case seqI32StoreReturnValueAccValue = 1695
+    case seqI32XorImmI32AndImmAccA = 1696
+    case seqCopyBrAccSrc = 1697
+    case seqI32AddImmI32Store8AddrI32AddBrIfI32LtUImmAAccA = 1698
+    case seqI32AddImmCopyCallLocalBaseAccA = 1699
+    case seqI32RotlImmI32AddAI32XorAI32RotlImmAAccA = 1700
+    case seqI32AddI32AddImmBrIfI32GtUImmI32AddImmReturnValueSrcAccA = 1701
+    case seqI32AddI32AddImmBrIfI32GtUImmI32AddImmReturnValueSrcAccB = 1702
+    case seqI32MulImmI32AddImmAI32RemUImmAI32MulImmAAccA = 1703
+    case seqI32RemUImmI32MulImmAI32AddImmAI32RemUImmAAccA = 1704
+    case seqCopyI32AddImmBrIfNezCondI32AddImmAccSrc = 1705
+    case seqBrIfNezI32AddImmReturnAccCond = 1706
+    case seqI32XorI32RotlImmAI32AddAI32XorAAccA = 1707
+    case seqI32XorI32RotlImmAI32AddAI32XorAAccB = 1708
+    case seqI32AddI32XorAI32RotlImmAI32AddAAccA = 1709
+    case seqI32AddI32XorAI32RotlImmAI32AddAAccB = 1710
+    case seqI32StoreI32AddImmI32AddImmBrIfI32LtUAccAddr = 1711
+    case seqI32StoreI32AddImmI32AddImmBrIfI32LtUAccValue = 1712
+    case seqI32AddImmI32Load8UAddrBrIfI32EqzAAccA = 1713
+    case seqI32AddI32LoadAddrI32LoadI32MulBAccA = 1714
+    case seqI32AddI32LoadAddrI32LoadI32MulBAccB = 1715
+    case seqI32AddI32AddI32LoadAddrI32LoadAccA = 1716
+    case seqI32AddI32AddI32LoadAddrI32LoadAccB = 1717
+    case seqI32AddImmI32RemUImmAI32MulImmAI32AddImmAAccA = 1718
+    case seqI32AddImmI32RemUImmAI32AddImmBrIfNezCondAccA = 1719
+    case seqI32AddImmCopyCopyCallLocalAccA = 1720
+    case seqI32LoadI32AddAI32AddImmCopyAccAddr = 1721
+    case seqI32LoadI32AddAI32AddImmAI32AddImmAccAddr = 1722
+    case seqI32LoadI32AddAI32AddImmACopyAccAddr = 1723
+    case seqI64RotlImmI64AddAI64XorAI64RotlImmAAccA = 1724
+    case seqI32LoadI32LoadI32MulBI32AddBAccAddr = 1725
+    case seqI32LoadI32MulBI32AddBI32AddAccAddr = 1726
+    case seqI32MulI32AddBI32AddI32LoadAddrAccA = 1727
+    case seqI32MulI32AddBI32AddI32LoadAddrAccB = 1728
+    case seqCopyI32ShlImmI32AddBF64LoadAddrAccSrc = 1729
+    case seqI64XorI64RotlImmAI64AddAI64XorAAccA = 1730
+    case seqI64XorI64RotlImmAI64AddAI64XorAAccB = 1731
+    case seqI32SubImmI32LoadI32SubImmBrIfI32LtSAccA = 1732
+    case seqI32AddI32XorAI32RotlImmAI32AddBAccA = 1733
+    case seqI32AddI32XorAI32RotlImmAI32AddBAccB = 1734
+    case seqI64AddI64XorAI64RotlImmAI64AddAAccA = 1735
+    case seqI64AddI64XorAI64RotlImmAI64AddAAccB = 1736
+    case seqI32AndI32ShlImmAI32XorBI32XorAAccA = 1737
+    case seqI32AndI32ShlImmAI32XorBI32XorAAccB = 1738
+    case seqI32OrI32ShlImmAI32XorBI32ShlImmAccA = 1739
+    case seqI32OrI32ShlImmAI32XorBI32ShlImmAccB = 1740
+    case seqI32XorI32ShlImmI32AndI32ShlImmAAccA = 1741
+    case seqI32XorI32ShlImmI32AndI32ShlImmAAccB = 1742
+    case seqI32AddF64LoadAddrF64LtBBrIfI32EqzAAccA = 1743
+    case seqI32AddF64LoadAddrF64LtBBrIfI32EqzAAccB = 1744
+    case seqI32AddF64LoadAddrI32OrImmI32ShlImmAAccA = 1745
+    case seqI32AddF64LoadAddrI32OrImmI32ShlImmAAccB = 1746
+    case seqI32OrImmI32ShlImmAI32AddBF64LoadAddrAccA = 1747
+    case seqI32ShlImmI32AddBF64StoreAddrCopyAccA = 1748
+    case seqF64StoreCopyI32ShlImmBrIfI32LeSAAccAddr = 1749
+    case seqI32AddI32AddImmI32LtUImmAI32AddBAccA = 1750
+    case seqI32AddI32AddImmI32LtUImmAI32AddBAccB = 1751
+    case seqI32AddImmI32Load8UAddrBrIfNezCondAccA = 1752
+    case seqI32AddImmI32AddImmCopyCallLocalBaseAccA = 1753
+    case seqI32AddImmI32AddImmCopyCallLocalAccA = 1754
+    case seqI32AddImmCopyCallLocalAccA = 1755
+    case seqI32AndI32ShlImmAI32XorBI32RotlImmAccA = 1756
+    case seqI32AndI32ShlImmAI32XorBI32RotlImmAccB = 1757
+    case seqI32XorI32XorI32XorI32XorAccA = 1758
+    case seqI32XorI32XorI32XorI32XorAccB = 1759
+    case seqI32XorI32RotlImmI32RotlImmAccA = 1760
+    case seqI32XorI32RotlImmI32RotlImmAccB = 1761
+    case seqI32LoadI32StoreValueI32LoadI32StoreValueAccAddr = 1762
+    case seqI32AddImmI32AddImmI32LoadAddrBrIfI32LtSAAccA = 1763
+    case seqI32RotlImmI32AddBI32AddAI32XorAccA = 1764
+    case seqI32AddI32XorBI32RotlImmAI32AddAAccA = 1765
+    case seqI32AddI32XorBI32RotlImmAI32AddAAccB = 1766
+    case seqI64AddI64XorBI64RotlImmAI64RotlImmAccA = 1767
+    case seqI64AddI64XorBI64RotlImmAI64RotlImmAccB = 1768
+    case seqI32ShlImmI32AddBI32Load16UAddrAccA = 1769
+    case seqI64MulI64AddBI64ShrUImmAI64AddBAccA = 1770
+    case seqI64MulI64AddBI64ShrUImmAI64AddBAccB = 1771
+    case seqI32AddI32XorAI32RotlImmAAccA = 1772
+    case seqI32AddI32XorAI32RotlImmAAccB = 1773
+    case seqI32XorI32RotlImmAI32AddBI32XorAAccA = 1774
+    case seqI32XorI32RotlImmAI32AddBI32XorAAccB = 1775
+    case seqI32ShlImmI32AddBI32LoadAddrAccA = 1776
+    case seqI64XorI64XorImmI64AndBI64XorAAccA = 1777
+    case seqI64XorI64XorImmI64AndBI64XorAAccB = 1778
+    case seqI32AddImmI32AddImmI32LoadI32XorImmAAccA = 1779
+    case seqI32AddImmI32AndBI32AndImmABrIfI32EqzAAccA = 1780
+    case seqI32LoadI32XorImmAI32AddImmI32AndBAccAddr = 1781
+    case seqI32RotlImmI32AddAI32AddBI32XorAAccA = 1782
+    case seqI32AddImmBrTableIndexAccA = 1783
+    case seqI64AddI64XorBI64RotlImmAI64AddAAccA = 1784
+    case seqI64AddI64XorBI64RotlImmAI64AddAAccB = 1785
+    case seqI32Extend8SI32AddImmAAccA = 1786
+    case seqI32RotlImmI32AddBI32XorAI32RotlImmAAccA = 1787
+    case seqI32RotlImmI32AndBI32ShlImmAAccA = 1788
+    case seqI32XorI32XorACopySrcAccA = 1789
+    case seqI32XorI32XorACopySrcAccB = 1790
+    case seqI32XorI32XorAI32OrI32ShlImmAAccA = 1791
+    case seqI32XorI32XorAI32OrI32ShlImmAAccB = 1792
+    case seqI32ShlI32AndImmABrUnlessI32EqzAAccA = 1793
+    case seqI32ShlI32AndImmABrUnlessI32EqzAAccB = 1794
+    case seqI32LoadBrIfI32GtUImmAI32ShlAccAddr = 1795
+    case seqI32AddImmI32AddBI32Load8UAddrAccA = 1796
+    case seqI32AddI32XorI32RotlImmAI32AddAAccA = 1797
+    case seqI32AddI32XorI32RotlImmAI32AddAAccB = 1798
+    case seqI32ShlImmI32AddBF64LoadAddrF64LtBAccA = 1799
+    case seqF64LoadF64LtBBrIfNezCondAccAddr = 1800
+    case seqI64AndImmI64XorImmAI64AndBAccA = 1801
+    case seqCopyI32SubImmAI32LoadAccSrc = 1802
+    case seqI32AddImmBrUnlessI32GeSAAccA = 1803
+    case seqI32SubImmI32ShlImmI32AddBAccA = 1804
+    case seqI32ShlImmI32AddBCopyAccA = 1805
+    case seqI32SubImmBrIfI32LtSI32AddImmAccA = 1806
+    case seqI64XorI64ShlImmAI64AndImmAAccA = 1807
+    case seqI64XorI64ShlImmAI64AndImmAAccB = 1808
+    case seqI32AddI32XorI32RotlImmAI32AddBAccA = 1809
+    case seqI32AddI32XorI32RotlImmAI32AddBAccB = 1810
+    case seqI32StoreI32LoadI32StoreValueI32LoadAccAddr = 1811
+    case seqI32StoreI32LoadI32StoreValueI32LoadAccValue = 1812
+    case seqI32AddF64LoadAddrF64LtBBrIfNezCondAccA = 1813
+    case seqI32AddF64LoadAddrF64LtBBrIfNezCondAccB = 1814
+    case seqI64XorImmI64AndBI64XorAI64XorBAccA = 1815
+    case seqSelectReturnAccA = 1816
+    case seqSelectReturnAccB = 1817
+    case seqSelectReturnAccCond = 1818
+    case seqI32StoreI32Load8UAccAddr = 1819
+    case seqI32StoreI32Load8UAccValue = 1820
+    case seqI32XorImmI32AddImmAI32XorImmAI32ShrUImmAAccA = 1821
+    case seqI32StoreI32AddImmI32StoreAddrCopyAccAddr = 1822
+    case seqI32StoreI32AddImmI32StoreAddrCopyAccValue = 1823
+    case seqCopyBrIfI32LeSAAccSrc = 1824
+    case seqBrUnlessI32GeSI32StoreI32AddImmAccA = 1825
+    case seqBrUnlessI32GeSI32StoreI32AddImmAccB = 1826
+    case seqI32StoreCopyCopyAccAddr = 1827
+    case seqI32StoreCopyCopyAccValue = 1828
+    case seqI32StoreCopyBrIfNezAccAddr = 1829
+    case seqI32StoreCopyBrIfNezAccValue = 1830
+    case seqCopyI32LoadAddrI32StoreCopyAccSrc = 1831
+    case seqI32Load8UI32EqImmAAccAddr = 1832
+    case seqI32Load8UI32AddImmABrIfI32GtUImmAAccAddr = 1833
+    case seqI32OrI32AddBI32AddImmAccA = 1834
+    case seqI32OrI32AddBI32AddImmAccB = 1835
+    case seqI32EqImmI32AddImmI32LtUImmAAccA = 1836
+    case seqI32AddImmI32LtUImmAI32OrBAccA = 1837
+    case seqI32AddImmI32LtUImmAI32OrImmI32AddImmAAccA = 1838
+    case seqI32LtUImmI32AddBI32Load8UAccA = 1839
+    case seqI32LtUImmI32AddBI32StoreValueAccA = 1840
+    case seqI32LtUImmI32AddBCopyCallLocalBaseAccA = 1841
+    case seqI32OrImmI32AddImmAI32LtUImmAI32AddBAccA = 1842
+    case seqI32OrImmI32AddImmAI32LtUImmAI32OrBAccA = 1843
+    case seqI32LtUImmI32OrBReturnAccA = 1844
+    case seqI32Store8I32AddImmBrIfI32NeImmAccAddr = 1845
+    case seqI32Store8I32AddImmBrIfI32NeImmAccValue = 1846
+    case seqI32LoadI32LoadI32AddAI32Load8UAddrAccAddr = 1847
+    case seqI32AddImmI32LtUImmASelectCondAccA = 1848
+    case seqI32AddI32Load8UAddrI32OrImmAI32AddImmAAccA = 1849
+    case seqI32AddI32Load8UAddrI32OrImmAI32AddImmAAccB = 1850
+    case seqI32AddImmBrIfI32GtUImmACopyCallLocalBaseAccA = 1851
+    case seqI64AddI64XorAI64RotlImmAAccA = 1852
+    case seqI64AddI64XorAI64RotlImmAAccB = 1853
+    case seqI64XorI64ShlImmAI64ShrUImmI64OrBAccA = 1854
+    case seqI64XorI64ShlImmAI64ShrUImmI64OrBAccB = 1855
+    case seqI64ShrUImmI64OrBI64AndImmAAccA = 1856
+    case seqI64XorI64RotlImmAI64RotlImmI64XorAAccA = 1857
+    case seqI64XorI64RotlImmAI64RotlImmI64XorAAccB = 1858
+    case seqI32AddImmBrUnlessI32NeImmI32Load8UCopyAccA = 1859
+    case seqI32Load8UCopyBrIfNezI32AddImmAccAddr = 1860
+    case seqI32Load16SI32Load16SI32MulBI32AddAAccAddr = 1861
+    case seqCopyI32ShrUImmAI32AndImmAI32ShrUImmAccSrc = 1862
+    case seqI32AddI32AddImmBrIfNezCondAccA = 1863
+    case seqI32AddI32AddImmBrIfNezCondAccB = 1864
+    case seqI32AddI32AddImmI32AddI32AddImmAccA = 1865
+    case seqI32AddI32AddImmI32AddI32AddImmAccB = 1866
+    case seqI32AddImmI32AddI32AddImmBrIfNezCondAccA = 1867
+    case seqI32AndImmI32MulBI32AddBI32AddImmAccA = 1868
+    case seqI32AndImmI32ShrUImmI32AndImmAI32MulBAccA = 1869
+    case seqI32Load16UI32Load16UI32MulBCopyAccAddr = 1870
+    case seqI32MulCopyCopyI32ShrUImmAAccA = 1871
+    case seqI32MulCopyCopyI32ShrUImmAAccB = 1872
+    case seqI32MulI32AddAI32AddImmI32AddAccA = 1873
+    case seqI32MulI32AddAI32AddImmI32AddAccB = 1874
+    case seqI32LoadI32Load16UAddrI32AndImmBrIfI32EqBAccAddr = 1875
+    case seqI32AndImmBrIfI32EqBI32LoadBrIfNezCondAccA = 1876
+    case seqI32AndImmI32XorBBrIfI32EqzAI32LoadAccA = 1877
+    case seqI32LoadI32Load8UAddrI32AndImmI32XorBAccAddr = 1878
+    case seqBrIfI32EqzI32LoadBrIfNezCondAccA = 1879
+    case seqSelectI32ShrUImmAI32AndImmAI32XorImmAAccA = 1880
+    case seqSelectI32ShrUImmAI32AndImmAI32XorImmAAccB = 1881
+    case seqSelectI32ShrUImmAI32AndImmAI32XorImmAAccCond = 1882
+    case seqI32AndImmSelectCondI32ShrUImmAI32AndImmAAccA = 1883
+    case seqI32XorI32AndImmASelectCondI32ShrUImmAAccA = 1884
+    case seqI32XorI32AndImmASelectCondI32ShrUImmAAccB = 1885
+    case seqI32ShrUImmI32AndImmAI32XorImmAI32ShrUImmAccA = 1886
+    case seqI32ShrUImmI32XorBI32AndImmASelectCondAccA = 1887
+    case seqCopyI32AddImmBrIfNezCondAccSrc = 1888
+    case seqI32AddI32AddImmCopyI32AddImmAccA = 1889
+    case seqI32AddI32AddImmCopyI32AddImmAccB = 1890
+    case seqI32GtSSelectBI32AddAI32AddImmAccA = 1891
+    case seqI32GtSSelectBI32AddAI32AddImmAccB = 1892
+    case seqI32GtSSelectCondI32GtSSelectBAccA = 1893
+    case seqI32GtSSelectCondI32GtSSelectBAccB = 1894
+    case seqI32LoadI32AddAI32GtSASelectCondAccAddr = 1895
+    case seqI32AndImmI32XorImmAI32ShrUImmI32XorBAccA = 1896
+    case seqI32AddImmI32AddImmI32AddImmBrIfI32EqImmAccA = 1897
+    case seqI32AddImmI32AddImmI32AddImmCallLocalAccA = 1898
+    case seqI32AddImmI32AddImmI32AddImmI32AddImmAccA = 1899
+    case seqI32LoadI32AddImmAI32StoreValueI32LoadAccAddr = 1900
+    case seqI32LoadI32Load8UAddrBrUnlessI32EqzAAccAddr = 1901
+    case seqI32ShlImmI32AddBI32LoadAddrI32AddImmAAccA = 1902
+    case seqI32StoreI32LoadI32Load8UAddrBrIfNezCondAccAddr = 1903
+    case seqI32StoreI32LoadI32Load8UAddrBrIfNezCondAccValue = 1904
+    case seqI32AddImmI32AddImmBrIfNezCondAccA = 1905
+    case seqI32LoadI32AddImmAI32StoreValueConst32AccAddr = 1906
+    case seqI32StoreConst32BrAccAddr = 1907
+    case seqI32StoreConst32BrAccValue = 1908
+    case seqI32AddImmBrIfI32EqImmBrTableAccA = 1909
+    case seqI32LoadI32AddImmAI32StoreValueBrAccAddr = 1910
+    case seqI32XorImmI32ShrUImmI32XorAI32AndImmAAccA = 1911
+    case seqI32XorImmI32ShrUImmI32XorBI32AndImmAAccA = 1912
+    case seqI32StoreCopyCopyCopyAccAddr = 1913
+    case seqI32StoreCopyCopyCopyAccValue = 1914
+    case seqI32ShlImmI32AddBI32StoreAddrCopyAccA = 1915
+    case seqCopyCopyCopyBrAccSrc = 1916
+    case seqI32Store16I32AddImmI32AddImmAccAddr = 1917
+    case seqI32Store16I32AddImmI32AddImmAccValue = 1918
+    case seqI32AddI32ShlImmAI32AddBAccA = 1919
+    case seqI32AddI32ShlImmAI32AddBAccB = 1920
+    case seqI32StoreI32AddImmI32AddImmBrIfI32NeAccAddr = 1921
+    case seqI32StoreI32AddImmI32AddImmBrIfI32NeAccValue = 1922
+    case seqI32AndImmBrIfI32LtUImmAConst32I32AddImmAccA = 1923
+    case seqI32AndImmI32XorImmAI32ShrUImmI32XorAAccA = 1924
+    case seqI32ShrUImmI32XorAI32AndImmASelectCondAccA = 1925
+    case seqCopyBrUnlessI32EqzAccSrc = 1926
+    case seqI32AddImmI32AndImmABrIfI32GtUImmAAccA = 1927
+    case seqI32AndImmCopyCopyAccA = 1928
+    case seqBrIfI32EqzBrIfI32EqzI32LoadAccA = 1929
+    case seqBrIfI32GtUImmI32LoadI32AddImmAAccA = 1930
+    case seqI32AddImmI32AddImmI32AddImmBrIfNezCondAccA = 1931
+    case seqI32AddI32Store16ValueAccA = 1932
+    case seqI32AddI32Store16ValueAccB = 1933
+    case seqBrIfNezI32StoreI32AddImmAccCond = 1934
+    case seqCopyCopyI32Load16SAddrI32Load16SAccSrc = 1935
+    case seqCopyCopyI32Load16UAddrI32Load16UAccSrc = 1936
+    case seqI32AddImmBrIfNezCondI32StoreI32AddImmAccA = 1937
+    case seqI32Load16SI32MulAAccAddr = 1938
+    case seqI32Load16UI32AddAAccAddr = 1939
+    case seqI32Load16UI32SubAAccAddr = 1940
+    case seqI32MulI32StoreValueI32AddImmAccA = 1941
+    case seqI32MulI32StoreValueI32AddImmAccB = 1942
+    case seqI32MulI32AddAI32AddImmI32AddImmAccA = 1943
+    case seqI32MulI32AddAI32AddImmI32AddImmAccB = 1944
+    case seqI32StoreI32AddImmI32AddImmI32AddImmAccAddr = 1945
+    case seqI32StoreI32AddImmI32AddImmI32AddImmAccValue = 1946
+    case seqI32SubI32Store16ValueAccA = 1947
+    case seqI32SubI32Store16ValueAccB = 1948
+    case seqI32EqSelectCondAccA = 1949
+    case seqI32EqSelectCondAccB = 1950
+    case seqCopyCopyI32ShrUImmAI32XorBAccSrc = 1951
+    case seqI32AndImmI32ShrUImmI32EqBAccA = 1952
+    case seqI32AndImmI32XorImmAI32AndImmAccA = 1953
+    case seqI32AndImmI32XorImmAI32AndImmI32ShrUImmAccA = 1954
+    case seqI32AddImmI32Load8UAddrBrIfI32EqzABrIfI32GtUImmAccA = 1955
+    case seqBrIfI32GtUImmI32ShlImmAccA = 1956
+    case seqI32StoreI32AddImmI32AddImmI32StoreValueAccAddr = 1957
+    case seqI32StoreI32AddImmI32AddImmI32StoreValueAccValue = 1958
+    case seqI32AddImmI32AddImmI32StoreValueI32AddImmAccA = 1959
+    case seqI32AddImmI32StoreValueI32AddImmI32AddImmAccA = 1960
+    case seqI32AddImmI32LoadCallIndirectIndexAccA = 1961
+    case seqI32AddImmI32LtUImmASelectCondReturnAccA = 1962
+    case seqI32StoreI32AddImmI32StoreValueI32AddImmAccAddr = 1963
+    case seqI32StoreI32AddImmI32StoreValueI32AddImmAccValue = 1964
+    case seqI32AddI32StoreValueI32AddImmBrIfI32NeImmAccA = 1965
+    case seqI32AddI32StoreValueI32AddImmBrIfI32NeImmAccB = 1966
+    case seqI32AddImmConst32BrAccA = 1967
+    case seqI32LoadI32XorAI32StoreValueAccAddr = 1968
+    case seqI32LoadBrIfI32EqzAAccAddr = 1969
+    case seqI32XorI32StoreValueI32LoadAccA = 1970
+    case seqI32XorI32StoreValueI32LoadAccB = 1971
+    case seqI32AddImmI32StoreValueI32AddImmAccA = 1972
+    case seqI32StoreI32AddImmI32AddImmBrIfI32NeImmAccAddr = 1973
+    case seqI32StoreI32AddImmI32AddImmBrIfI32NeImmAccValue = 1974
+    case seqI32AddImmI32StoreAddrI32AddImmAccA = 1975
+    case seqCopyI32LoadCopySrcI32LoadAccSrc = 1976
+    case seqI32StoreI32AddI32StoreI32AddAccAddr = 1977
+    case seqI32StoreI32AddI32StoreI32AddAccValue = 1978
+    case seqI64StoreI64StoreAccAddr = 1979
+    case seqI64StoreI64StoreAccValue = 1980
+    case seqCopyI32Store8ValueI32AddImmBrIfI32NeImmAccSrc = 1981
+    case seqI32AndImmI32AddImmI32LtUImmASelectCondAccA = 1982
+    case seqI32OrImmI32AddImmI32LtUImmASelectCondAccA = 1983
+    case seqI32RotlImmI32XorBI32RotlImmAAccA = 1984
+    case seqI32StoreI32LoadI32LoadI32AddBAccAddr = 1985
+    case seqI32StoreI32LoadI32LoadI32AddBAccValue = 1986
+    case seqI32LoadI32AddBI32XorAI32StoreValueAccAddr = 1987
+    case seqI64StoreI32AddImmBrIfI32NeImmAccAddr = 1988
+    case seqI64StoreI32AddImmBrIfI32NeImmAccValue = 1989
+    case seqI32AddImmI32AddAI64LoadAddrI64XorBAccA = 1990
+    case seqI64LoadI64XorBI64StoreValueAccAddr = 1991
+    case seqI32AndImmBrTableIndexAccA = 1992
+    case seqI64AddI64XorBI64RotlImmAAccA = 1993
+    case seqI64AddI64XorBI64RotlImmAAccB = 1994
+    case seqI64XorI64AddAI64RotlImmAI64AddAAccA = 1995
+    case seqI64XorI64AddAI64RotlImmAI64AddAAccB = 1996
+    case seqCopyI32AndImmAccSrc = 1997
+    case seqI32AndI32ShlImmAI32XorBAccA = 1998
+    case seqI32AndI32ShlImmAI32XorBAccB = 1999
+    case seqI32StoreCopyCopyBrIfI32LeSAAccAddr = 2000
+    case seqI32StoreCopyCopyBrIfI32LeSAAccValue = 2001
+    case seqBrIfI32EqzConst32I32LoadAccA = 2002
+    case seqI32LoadConst32I32LoadBrTableIndexAccAddr = 2003
+    case seqI32AddImmI32AddImmBrIfI32LtUI32AddImmBrIfI32NeImmAccA = 2004
+    case seqI32XorI32RotlImmAI32AddBI32AddAAccA = 2005
+    case seqI32XorI32RotlImmAI32AddBI32AddAAccB = 2006
+    case seqI32AddI32XorAI32StoreValueI32LoadAccA = 2007
+    case seqI32AddI32XorAI32StoreValueI32LoadAccB = 2008
+    case seqI32LoadI32LoadI32AddBI32XorAAccAddr = 2009
+    case seqI32XorI32StoreValueI32LoadI32LoadAccA = 2010
+    case seqI32XorI32StoreValueI32LoadI32LoadAccB = 2011
+    case seqI64LoadI64AddAI64StoreValueAccAddr = 2012
+    case seqI32LoadCopyAccAddr = 2013
+    case seqCopyCallIndirectBaseAccSrc = 2014
+    case seqI32AndImmBrUnlessI32EqzAConst32I32AndImmAccA = 2015
+    case seqI32XorI32RotlImmAI32XorBI32RotlImmAAccA = 2016
+    case seqI32XorI32RotlImmAI32XorBI32RotlImmAAccB = 2017
+    case seqI32AddI64LoadAddrI32AddImmI32AddAAccA = 2018
+    case seqI32AddI64LoadAddrI32AddImmI32AddAAccB = 2019
+    case seqI32ShlImmI32AddBI32Load16UAddrBrIfI32EqBAccA = 2020
+    case seqI32AddImmBrIfI32LtUImmAAccA = 2021
+    case seqBrIfI32EqImmI32AddImmAccA = 2022
+    case seqI32AddImmI32MulImmI32AddImmAAccA = 2023
+    case seqI64StoreReturnAccAddr = 2024
+    case seqI64StoreReturnAccValue = 2025
+    case seqI32StoreI32XorI32RotlImmAAccAddr = 2026
+    case seqI32StoreI32XorI32RotlImmAAccValue = 2027
+    case seqI64ShrUImmI64ShrUImmAccA = 2028
+    case seqI64AndImmI64AndImmAccA = 2029
+    case seqI64AndImmI64OrBAccA = 2030
+    case seqI64ShlImmI64AndImmAccA = 2031
+    case seqI64OrI64StoreValueAccA = 2032
+    case seqI64OrI64StoreValueAccB = 2033
+    case seqI64StoreI64ShlImmAccAddr = 2034
+    case seqI64StoreI64ShlImmAccValue = 2035
+    case seqI64MulI64ShrUImmAAccA = 2036
+    case seqI64MulI64ShrUImmAAccB = 2037
+    case seqI64MulI64MulI64AddBAccA = 2038
+    case seqI64MulI64MulI64AddBAccB = 2039
+    case seqI64AndImmI64MulBAccA = 2040
+    case seqI64ShrUImmI64MulBI64AddBAccA = 2041
+    case seqI64MulI64AddBI64AndImmAccA = 2042
+    case seqI64MulI64AddBI64AndImmAccB = 2043
+    case seqI64MulI64AddBI64ShrUImmAccA = 2044
+    case seqI64MulI64AddBI64ShrUImmAccB = 2045
+    case seqI32SubI32XorImmAI32AndBAccA = 2046
+    case seqI32SubI32XorImmAI32AndBAccB = 2047
+    case seqI32AndI32AndImmAI32OrBI32AddImmAccA = 2048
+    case seqI32AndI32AndImmAI32OrBI32AddImmAccB = 2049
+    case seqI32XorImmI32AndBI32ShrUImmAI32AddImmAccA = 2050
+    case seqI32ShrUImmI32AddImmI32AndBI32AndImmAAccA = 2051
+    case seqI32ShrUImmI32AddImmI32AndBAccA = 2052
+    case seqI64ShlImmI64ShrUImmI64OrBI64AndImmAAccA = 2053
+    case seqI64AddI64StoreValueI64LoadAccA = 2054
+    case seqI64AddI64StoreValueI64LoadAccB = 2055
+    case seqI32AddI32LoadI32AddBAccA = 2056
+    case seqI32AddI32LoadI32AddBAccB = 2057
+    case seqI32RotlImmI32AddBI32AddAI32AddAccA = 2058
+    case seqI32AddI32XorI32RotlImmAI32AddAccA = 2059
+    case seqI32AddI32XorI32RotlImmAI32AddAccB = 2060
+    case seqI64ExtendI32UI64AddBAccA = 2061
+    case seqCopyConst32CallLocalAccSrc = 2062
+    case seqI32AddImmI32AddBI32Load8UAddrBrIfI32EqBAccA = 2063
+    case seqI64LtUI64ExtendI32UAAccA = 2064
+    case seqI64LtUI64ExtendI32UAAccB = 2065
+    case seqCopyCopyCopyCopyAccSrc = 2066
+    case seqI64XorI64AddBI64RotlImmAAccA = 2067
+    case seqI64XorI64AddBI64RotlImmAAccB = 2068
+    case seqI32WrapI64I32AndBI32ShlImmAAccA = 2069
+    case seqI64RotlImmI64XorAccA = 2070
+    case seqI32AddI32LoadAddrBrIfI32GtUImmAAccA = 2071
+    case seqI32AddI32LoadAddrBrIfI32GtUImmAAccB = 2072
+    case seqI32AndI32ShlImmAI32AddBI32LoadAddrAccA = 2073
+    case seqI32AndI32ShlImmAI32AddBI32LoadAddrAccB = 2074
+    case seqI64AndImmI64XorBI64XorBAccA = 2075
+    case seqI32SubImmI32StoreValueAccA = 2076
+    case seqI32StoreBrUnlessI32LtSAccAddr = 2077
+    case seqI32StoreBrUnlessI32LtSAccValue = 2078
+    case seqI32AndImmI32SubImmAAccA = 2079
+    case seqI32MulImmI32AddImmAI32AndImmAAccA = 2080
+    case seqCopyI32AndImmBrIfI32EqzAAccSrc = 2081
+    case seqI32SubReturnAccA = 2082
+    case seqI32SubReturnAccB = 2083
+    case seqI64XorI64ShrUImmAI64XorImmAI64AndBAccA = 2084
+    case seqI64XorI64ShrUImmAI64XorImmAI64AndBAccB = 2085
+    case seqI32AddImmCopyConst32AccA = 2086
+    case seqI32LoadBrIfEqzCondAccAddr = 2087
+    case seqI32XorI32RotlImmAI32XorI32RotlImmAAccA = 2088
+    case seqI32XorI32RotlImmAI32XorI32RotlImmAAccB = 2089
+    case seqI32LoadI32StoreValueI32LoadAccAddr = 2090
+    case seqI32ShlImmI32AddBI32StoreAddrI32AddImmAccA = 2091
+    case seqI32XorI32RotlImmAI32AddAI32AddAccA = 2092
+    case seqI32XorI32RotlImmAI32AddAI32AddAccB = 2093
+    case seqCopyI32AddAAccSrc = 2094
+    case seqI32AddI32DivSImmAAccA = 2095
+    case seqI32AddI32DivSImmAAccB = 2096
+    case seqI32DivSImmI32ShlImmAI32AddBI32LoadAddrAccA = 2097
+    case seqCopyI32ShlImmI32AddBCopyAccSrc = 2098
+    case seqI64LoadI64AddBI64LtUAccAddr = 2099
+    case seqI32LoadI32StoreValueBrIfNezAccAddr = 2100
+    case seqCopyBrIfI32EqzAAccSrc = 2101
+    case seqI32AddImmI32AddImmI64LoadAddrI64AddBAccA = 2102
+    case seqI32Store8I32LoadBrIfI32GtUImmAAccAddr = 2103
+    case seqI32Store8I32LoadBrIfI32GtUImmAAccValue = 2104
+    case seqI32StoreI32AddImmCopySrcBrAccAddr = 2105
+    case seqI32StoreI32AddImmCopySrcBrAccValue = 2106
+    case seqI32LoadBrIfI32GtUImmAI32ShlImmI32AddBAccAddr = 2107
+    case seqSelectI32SubBAccA = 2108
+    case seqSelectI32SubBAccB = 2109
+    case seqSelectI32SubBAccCond = 2110
+    case seqI64LoadI64LoadI64LoadI64LoadAccAddr = 2111
+    case seqI32LtUSelectCondAccA = 2112
+    case seqI32LtUSelectCondAccB = 2113
+    case seqI32StoreI32AddI32StoreValueI32XorAccAddr = 2114
+    case seqI32StoreI32AddI32StoreValueI32XorAccValue = 2115
+    case seqI32AddImmI32ShlImmI32AddBI32LoadAddrAccA = 2116
+    case seqI64XorI64ShrUImmAI64XorBI64XorBAccA = 2117
+    case seqI64XorI64ShrUImmAI64XorBI64XorBAccB = 2118
+    case seqI32Store16I32AddImmI32AddImmBrIfNezCondAccAddr = 2119
+    case seqI32Store16I32AddImmI32AddImmBrIfNezCondAccValue = 2120
+    case seqI32EqSelectCondReturnAccA = 2121
+    case seqI32EqSelectCondReturnAccB = 2122
+    case seqI32ShrUImmI32EqBSelectCondAccA = 2123
+    case seqI32ShrUImmI32XorImmAAccA = 2124
+    case seqI32XorImmI32AndImmI32ShrUImmAccA = 2125
+    case seqI32AddI32AddImmBrIfI32NeAccA = 2126
+    case seqI32AddI32AddImmBrIfI32NeAccB = 2127
+    case seqI32AddImmBrIfI32NeBAccA = 2128
+    case seqI64AddI32AddImmI32AddImmAccA = 2129
+    case seqI64AddI32AddImmI32AddImmAccB = 2130
+    case seqI64LoadI64LoadI64AddBAccAddr = 2131
+    case seqI32AddImmI32AddImmI64LoadAddrAccA = 2132
+    case seqI64LoadI32AddImmI32AddImmAccAddr = 2133
+    case seqI64ShlImmI64OrBAccA = 2134
+    case seqI64AddI64LoadI64AddBAccA = 2135
+    case seqI64AddI64LoadI64AddBAccB = 2136
+    case seqI32AddImmI32Load8UAddrBrIfI32EqBAccA = 2137
+    case seqI32AddImmI32Load8UAddrI32AddImmI32Load8UAddrAccA = 2138
+    case seqI32ShrSImmI32ShlImmAI32AddBI32LoadAddrAccA = 2139
+    case seqI32GtSSelectCondSelectAccA = 2140
+    case seqI32GtSSelectCondSelectAccB = 2141
+    case seqI32SubBrIfI32NeImmAAccA = 2142
+    case seqI32SubBrIfI32NeImmAAccB = 2143
+    case seqI32AddI32ShrSImmAAccA = 2144
+    case seqI32AddI32ShrSImmAAccB = 2145
+    case seqI32LoadI32AndImmAAccAddr = 2146
+    case seqI32AddI32Load8UAddrBrIfI32EqBAccA = 2147
+    case seqI32AddI32Load8UAddrBrIfI32EqBAccB = 2148
+    case seqI32ShlImmI32AndImmAAccA = 2149
+    case seqI32AddI32Load8UAddrI32AddI32Load8UAddrAccA = 2150
+    case seqI32AddI32Load8UAddrI32AddI32Load8UAddrAccB = 2151
+    case seqI32Load8UI32Store8AccAddr = 2152
+    case seqI32LoadI32AddImmAI32StoreValueI32AddImmAccAddr = 2153
+    case seqI32ShrUImmI32AddBI32Load8UAddrAccA = 2154
 }
 
 extension Op {
@@ -1977,9 +3152,1193 @@ extension Op {
         "i32.load8_u;i32.store8",
         "i32.load;i32.add_imm:a;i32.store:value;i32.add_imm",
         "i32.shr_u_imm;i32.add:b;i32.load8_u:addr",
+        "br_if_nez@cond",
+        "br_if_eqz@cond",
+        "br_table@index",
+        "return_value@src",
+        "call_indirect@index",
+        "return_call_indirect@index",
+        "call_ref@ref",
+        "return_call_ref@ref",
+        "ref_as_non_null@src",
+        "br_if_null@ref",
+        "br_if_not_null@ref",
+        "copy@src",
+        "copy_v128@src",
+        "select@a",
+        "select@b",
+        "select@cond",
+        "select_v128@cond",
+        "global_set@src",
+        "ref_is_null@src",
+        "table_get@index",
+        "table_set@index",
+        "table_grow@delta",
+        "table_fill@start",
+        "table_fill@count",
+        "table_copy@dst",
+        "table_copy@src",
+        "table_copy@count",
+        "table_init@dst",
+        "table_init@src",
+        "table_init@count",
+        "index_clamp64@src",
+        "grow_result64@src",
+        "memory_grow@delta",
+        "memory_fill@dst",
+        "memory_fill@value",
+        "memory_fill@count",
+        "memory_copy@dst",
+        "memory_copy@src",
+        "memory_copy@count",
+        "memory_init@dst",
+        "memory_init@src",
+        "memory_init@count",
+        "memory_grow64@delta",
+        "memory_fill64@dst",
+        "memory_fill64@value",
+        "memory_fill64@count",
+        "memory_copy_wide@dst",
+        "memory_copy_wide@src",
+        "memory_copy_wide@count",
+        "memory_init64@dst",
+        "memory_init64@src",
+        "memory_init64@count",
+        "i32.load@addr",
+        "i64.load@addr",
+        "f32.load@addr",
+        "f64.load@addr",
+        "i32.load8_s@addr",
+        "i32.load8_u@addr",
+        "i32.load16_s@addr",
+        "i32.load16_u@addr",
+        "i64.load8_s@addr",
+        "i64.load8_u@addr",
+        "i64.load16_s@addr",
+        "i64.load16_u@addr",
+        "i64.load32_s@addr",
+        "i64.load32_u@addr",
+        "i32.store@addr",
+        "i32.store@value",
+        "i64.store@addr",
+        "i64.store@value",
+        "f32.store@addr",
+        "f64.store@addr",
+        "i32.store8@addr",
+        "i32.store8@value",
+        "i32.store16@addr",
+        "i32.store16@value",
+        "i64.store8@addr",
+        "i64.store8@value",
+        "i64.store16@addr",
+        "i64.store16@value",
+        "i64.store32@addr",
+        "i64.store32@value",
+        "i32.eqz@a",
+        "i32.eq@a",
+        "i32.eq@b",
+        "i32.ne@a",
+        "i32.ne@b",
+        "i32.lt_s@a",
+        "i32.lt_s@b",
+        "i32.lt_u@a",
+        "i32.lt_u@b",
+        "i32.gt_s@a",
+        "i32.gt_s@b",
+        "i32.gt_u@a",
+        "i32.gt_u@b",
+        "i32.le_s@a",
+        "i32.le_s@b",
+        "i32.le_u@a",
+        "i32.le_u@b",
+        "i32.ge_s@a",
+        "i32.ge_s@b",
+        "i32.ge_u@a",
+        "i32.ge_u@b",
+        "i64.eqz@a",
+        "i64.eq@a",
+        "i64.eq@b",
+        "i64.ne@a",
+        "i64.ne@b",
+        "i64.lt_s@a",
+        "i64.lt_s@b",
+        "i64.lt_u@a",
+        "i64.lt_u@b",
+        "i64.gt_s@a",
+        "i64.gt_s@b",
+        "i64.gt_u@a",
+        "i64.gt_u@b",
+        "i64.le_s@a",
+        "i64.le_s@b",
+        "i64.le_u@a",
+        "i64.le_u@b",
+        "i64.ge_s@a",
+        "i64.ge_s@b",
+        "i64.ge_u@a",
+        "i64.ge_u@b",
+        "i32.clz@a",
+        "i32.ctz@a",
+        "i32.popcnt@a",
+        "i32.add@a",
+        "i32.add@b",
+        "i32.sub@a",
+        "i32.sub@b",
+        "i32.mul@a",
+        "i32.mul@b",
+        "i32.div_s@a",
+        "i32.div_s@b",
+        "i32.div_u@a",
+        "i32.div_u@b",
+        "i32.rem_s@a",
+        "i32.rem_s@b",
+        "i32.rem_u@a",
+        "i32.rem_u@b",
+        "i32.and@a",
+        "i32.and@b",
+        "i32.or@a",
+        "i32.or@b",
+        "i32.xor@a",
+        "i32.xor@b",
+        "i32.shl@a",
+        "i32.shl@b",
+        "i32.shr_s@a",
+        "i32.shr_s@b",
+        "i32.shr_u@a",
+        "i32.shr_u@b",
+        "i32.rotl@a",
+        "i32.rotl@b",
+        "i32.rotr@a",
+        "i32.rotr@b",
+        "i64.clz@a",
+        "i64.ctz@a",
+        "i64.popcnt@a",
+        "i64.add@a",
+        "i64.add@b",
+        "i64.sub@a",
+        "i64.sub@b",
+        "i64.mul@a",
+        "i64.mul@b",
+        "i64.div_s@a",
+        "i64.div_s@b",
+        "i64.div_u@a",
+        "i64.div_u@b",
+        "i64.rem_s@a",
+        "i64.rem_s@b",
+        "i64.rem_u@a",
+        "i64.rem_u@b",
+        "i64.and@a",
+        "i64.and@b",
+        "i64.or@a",
+        "i64.or@b",
+        "i64.xor@a",
+        "i64.xor@b",
+        "i64.shl@a",
+        "i64.shl@b",
+        "i64.shr_s@a",
+        "i64.shr_s@b",
+        "i64.shr_u@a",
+        "i64.shr_u@b",
+        "i64.rotl@a",
+        "i64.rotl@b",
+        "i64.rotr@a",
+        "i64.rotr@b",
+        "i32.wrap_i64@a",
+        "i64.extend_i32_s@a",
+        "i64.extend_i32_u@a",
+        "f32.convert_i32_s@a",
+        "f32.convert_i32_u@a",
+        "f32.convert_i64_s@a",
+        "f32.convert_i64_u@a",
+        "f64.convert_i32_s@a",
+        "f64.convert_i32_u@a",
+        "f64.convert_i64_s@a",
+        "f64.convert_i64_u@a",
+        "f32.reinterpret_i32@a",
+        "f64.reinterpret_i64@a",
+        "i32.extend8_s@a",
+        "i32.extend16_s@a",
+        "i64.extend8_s@a",
+        "i64.extend16_s@a",
+        "i64.extend32_s@a",
+        "i32.load_mem@addr",
+        "i64.load_mem@addr",
+        "f32.load_mem@addr",
+        "f64.load_mem@addr",
+        "i32.load8_s_mem@addr",
+        "i32.load8_u_mem@addr",
+        "i32.load16_s_mem@addr",
+        "i32.load16_u_mem@addr",
+        "i64.load8_s_mem@addr",
+        "i64.load8_u_mem@addr",
+        "i64.load16_s_mem@addr",
+        "i64.load16_u_mem@addr",
+        "i64.load32_s_mem@addr",
+        "i64.load32_u_mem@addr",
+        "i32.store_mem@addr",
+        "i32.store_mem@value",
+        "i64.store_mem@addr",
+        "i64.store_mem@value",
+        "f32.store_mem@addr",
+        "f64.store_mem@addr",
+        "i32.store8_mem@addr",
+        "i32.store8_mem@value",
+        "i32.store16_mem@addr",
+        "i32.store16_mem@value",
+        "i64.store8_mem@addr",
+        "i64.store8_mem@value",
+        "i64.store16_mem@addr",
+        "i64.store16_mem@value",
+        "i64.store32_mem@addr",
+        "i64.store32_mem@value",
+        "i32.load_64@addr",
+        "i64.load_64@addr",
+        "f32.load_64@addr",
+        "f64.load_64@addr",
+        "i32.load8_s_64@addr",
+        "i32.load8_u_64@addr",
+        "i32.load16_s_64@addr",
+        "i32.load16_u_64@addr",
+        "i64.load8_s_64@addr",
+        "i64.load8_u_64@addr",
+        "i64.load16_s_64@addr",
+        "i64.load16_u_64@addr",
+        "i64.load32_s_64@addr",
+        "i64.load32_u_64@addr",
+        "i32.store_64@addr",
+        "i32.store_64@value",
+        "i64.store_64@addr",
+        "i64.store_64@value",
+        "f32.store_64@addr",
+        "f64.store_64@addr",
+        "i32.store8_64@addr",
+        "i32.store8_64@value",
+        "i32.store16_64@addr",
+        "i32.store16_64@value",
+        "i64.store8_64@addr",
+        "i64.store8_64@value",
+        "i64.store16_64@addr",
+        "i64.store16_64@value",
+        "i64.store32_64@addr",
+        "i64.store32_64@value",
+        "i32.eq_imm@a",
+        "i32.ne_imm@a",
+        "i32.lt_s_imm@a",
+        "i32.lt_u_imm@a",
+        "i32.gt_s_imm@a",
+        "i32.gt_u_imm@a",
+        "i32.le_s_imm@a",
+        "i32.le_u_imm@a",
+        "i32.ge_s_imm@a",
+        "i32.ge_u_imm@a",
+        "i64.eq_imm@a",
+        "i64.ne_imm@a",
+        "i64.lt_s_imm@a",
+        "i64.lt_u_imm@a",
+        "i64.gt_s_imm@a",
+        "i64.gt_u_imm@a",
+        "i64.le_s_imm@a",
+        "i64.le_u_imm@a",
+        "i64.ge_s_imm@a",
+        "i64.ge_u_imm@a",
+        "i32.add_imm@a",
+        "i32.sub_imm@a",
+        "i32.mul_imm@a",
+        "i32.div_s_imm@a",
+        "i32.div_u_imm@a",
+        "i32.rem_s_imm@a",
+        "i32.rem_u_imm@a",
+        "i32.and_imm@a",
+        "i32.or_imm@a",
+        "i32.xor_imm@a",
+        "i32.shl_imm@a",
+        "i32.shr_s_imm@a",
+        "i32.shr_u_imm@a",
+        "i32.rotl_imm@a",
+        "i32.rotr_imm@a",
+        "i64.add_imm@a",
+        "i64.sub_imm@a",
+        "i64.mul_imm@a",
+        "i64.div_s_imm@a",
+        "i64.div_u_imm@a",
+        "i64.rem_s_imm@a",
+        "i64.rem_u_imm@a",
+        "i64.and_imm@a",
+        "i64.or_imm@a",
+        "i64.xor_imm@a",
+        "i64.shl_imm@a",
+        "i64.shr_s_imm@a",
+        "i64.shr_u_imm@a",
+        "i64.rotl_imm@a",
+        "i64.rotr_imm@a",
+        "br_if_i32.eqz@a",
+        "br_unless_i32.eqz@a",
+        "br_if_i32.eq@a",
+        "br_if_i32.eq@b",
+        "br_unless_i32.eq@a",
+        "br_unless_i32.eq@b",
+        "br_if_i32.ne@a",
+        "br_if_i32.ne@b",
+        "br_unless_i32.ne@a",
+        "br_unless_i32.ne@b",
+        "br_if_i32.lt_s@a",
+        "br_if_i32.lt_s@b",
+        "br_unless_i32.lt_s@a",
+        "br_unless_i32.lt_s@b",
+        "br_if_i32.lt_u@a",
+        "br_if_i32.lt_u@b",
+        "br_unless_i32.lt_u@a",
+        "br_unless_i32.lt_u@b",
+        "br_if_i32.gt_s@a",
+        "br_if_i32.gt_s@b",
+        "br_unless_i32.gt_s@a",
+        "br_unless_i32.gt_s@b",
+        "br_if_i32.gt_u@a",
+        "br_if_i32.gt_u@b",
+        "br_unless_i32.gt_u@a",
+        "br_unless_i32.gt_u@b",
+        "br_if_i32.le_s@a",
+        "br_if_i32.le_s@b",
+        "br_unless_i32.le_s@a",
+        "br_unless_i32.le_s@b",
+        "br_if_i32.le_u@a",
+        "br_if_i32.le_u@b",
+        "br_unless_i32.le_u@a",
+        "br_unless_i32.le_u@b",
+        "br_if_i32.ge_s@a",
+        "br_if_i32.ge_s@b",
+        "br_unless_i32.ge_s@a",
+        "br_unless_i32.ge_s@b",
+        "br_if_i32.ge_u@a",
+        "br_if_i32.ge_u@b",
+        "br_unless_i32.ge_u@a",
+        "br_unless_i32.ge_u@b",
+        "br_if_i64.eqz@a",
+        "br_unless_i64.eqz@a",
+        "br_if_i64.eq@a",
+        "br_if_i64.eq@b",
+        "br_unless_i64.eq@a",
+        "br_unless_i64.eq@b",
+        "br_if_i64.ne@a",
+        "br_if_i64.ne@b",
+        "br_unless_i64.ne@a",
+        "br_unless_i64.ne@b",
+        "br_if_i64.lt_s@a",
+        "br_if_i64.lt_s@b",
+        "br_unless_i64.lt_s@a",
+        "br_unless_i64.lt_s@b",
+        "br_if_i64.lt_u@a",
+        "br_if_i64.lt_u@b",
+        "br_unless_i64.lt_u@a",
+        "br_unless_i64.lt_u@b",
+        "br_if_i64.gt_s@a",
+        "br_if_i64.gt_s@b",
+        "br_unless_i64.gt_s@a",
+        "br_unless_i64.gt_s@b",
+        "br_if_i64.gt_u@a",
+        "br_if_i64.gt_u@b",
+        "br_unless_i64.gt_u@a",
+        "br_unless_i64.gt_u@b",
+        "br_if_i64.le_s@a",
+        "br_if_i64.le_s@b",
+        "br_unless_i64.le_s@a",
+        "br_unless_i64.le_s@b",
+        "br_if_i64.le_u@a",
+        "br_if_i64.le_u@b",
+        "br_unless_i64.le_u@a",
+        "br_unless_i64.le_u@b",
+        "br_if_i64.ge_s@a",
+        "br_if_i64.ge_s@b",
+        "br_unless_i64.ge_s@a",
+        "br_unless_i64.ge_s@b",
+        "br_if_i64.ge_u@a",
+        "br_if_i64.ge_u@b",
+        "br_unless_i64.ge_u@a",
+        "br_unless_i64.ge_u@b",
+        "br_if_i32.eq_imm@a",
+        "br_unless_i32.eq_imm@a",
+        "br_if_i32.ne_imm@a",
+        "br_unless_i32.ne_imm@a",
+        "br_if_i32.lt_s_imm@a",
+        "br_unless_i32.lt_s_imm@a",
+        "br_if_i32.lt_u_imm@a",
+        "br_unless_i32.lt_u_imm@a",
+        "br_if_i32.gt_s_imm@a",
+        "br_unless_i32.gt_s_imm@a",
+        "br_if_i32.gt_u_imm@a",
+        "br_unless_i32.gt_u_imm@a",
+        "br_if_i32.le_s_imm@a",
+        "br_unless_i32.le_s_imm@a",
+        "br_if_i32.le_u_imm@a",
+        "br_unless_i32.le_u_imm@a",
+        "br_if_i32.ge_s_imm@a",
+        "br_unless_i32.ge_s_imm@a",
+        "br_if_i32.ge_u_imm@a",
+        "br_unless_i32.ge_u_imm@a",
+        "br_if_i64.eq_imm@a",
+        "br_unless_i64.eq_imm@a",
+        "br_if_i64.ne_imm@a",
+        "br_unless_i64.ne_imm@a",
+        "br_if_i64.lt_s_imm@a",
+        "br_unless_i64.lt_s_imm@a",
+        "br_if_i64.lt_u_imm@a",
+        "br_unless_i64.lt_u_imm@a",
+        "br_if_i64.gt_s_imm@a",
+        "br_unless_i64.gt_s_imm@a",
+        "br_if_i64.gt_u_imm@a",
+        "br_unless_i64.gt_u_imm@a",
+        "br_if_i64.le_s_imm@a",
+        "br_unless_i64.le_s_imm@a",
+        "br_if_i64.le_u_imm@a",
+        "br_unless_i64.le_u_imm@a",
+        "br_if_i64.ge_s_imm@a",
+        "br_unless_i64.ge_s_imm@a",
+        "br_if_i64.ge_u_imm@a",
+        "br_unless_i64.ge_u_imm@a",
+        "i32.add_imm+br_if_i32.eq@b",
+        "i32.add_imm+br_if_i32.ne@b",
+        "i32.add_imm+br_if_i32.lt_s@b",
+        "i32.add_imm+br_if_i32.lt_u@b",
+        "i32.add_imm+br_if_i32.gt_s@b",
+        "i32.add_imm+br_if_i32.gt_u@b",
+        "i32.add_imm+br_if_i32.le_s@b",
+        "i32.add_imm+br_if_i32.le_u@b",
+        "i32.add_imm+br_if_i32.ge_s@b",
+        "i32.add_imm+br_if_i32.ge_u@b",
+        "i32.xor;i32.rotl_imm:a@a",
+        "i32.xor;i32.rotl_imm:a@b",
+        "i32.add;i32.xor:a@a",
+        "i32.add;i32.xor:a@b",
+        "i32.rotl_imm;i32.add:a@a",
+        "i32.shl_imm;i32.add:b@a",
+        "i64.xor;i64.rotl_imm:a@a",
+        "i64.xor;i64.rotl_imm:a@b",
+        "i32.load;i32.load@addr",
+        "i32.add_imm;copy@a",
+        "i32.mul_imm;i32.add_imm:a@a",
+        "i32.add_imm;i32.rem_u_imm:a@a",
+        "i32.add_imm;br_if_nez:cond@a",
+        "i32.add;i32.load:addr@a",
+        "i32.add;i32.load:addr@b",
+        "i32.load;br_table:index@addr",
+        "i32.add_imm;i32.add_imm+br_if_i32.lt_u@a",
+        "copy;call_local:base@src",
+        "i32.add_imm;i32.store8:addr@a",
+        "i32.store8;i32.add@addr",
+        "i32.store8;i32.add@value",
+        "i32.add;br_if_i32.lt_u_imm:a@a",
+        "i32.add;br_if_i32.lt_u_imm:a@b",
+        "i64.rotl_imm;i64.add:a@a",
+        "i32.add;i32.add@a",
+        "i32.add;i32.add@b",
+        "i32.rem_u_imm;i32.mul_imm:a@a",
+        "i32.add_imm;i32.add_imm@a",
+        "i32.store;i32.load@addr",
+        "i32.store;i32.load@value",
+        "i32.add_imm;call_local:base@a",
+        "i32.add;i32.add_imm+br_if_i32.gt_u_imm@a",
+        "i32.add;i32.add_imm+br_if_i32.gt_u_imm@b",
+        "i32.load;i32.add:a@addr",
+        "i32.load;i32.mul:b@addr",
+        "i32.add_imm;i32.load8_u:addr@a",
+        "i64.add;i64.xor:a@a",
+        "i64.add;i64.xor:a@b",
+        "i32.mul;i32.add:b@a",
+        "i32.mul;i32.add:b@b",
+        "i32.shl_imm;i32.xor:b@a",
+        "i32.store;i32.add_imm@addr",
+        "i32.store;i32.add_imm@value",
+        "i32.add_imm;i32.lt_u_imm:a@a",
+        "i32.add;i32.add_imm@a",
+        "i32.add;i32.add_imm@b",
+        "memory_copy;br@dst",
+        "memory_copy;br@src",
+        "memory_copy;br@count",
+        "copy;copy@src",
+        "br_if_nez;i32.add_imm@cond",
+        "i32.rotl_imm;i32.add:b@a",
+        "copy;i32.add_imm@src",
+        "i32.add;f64.load:addr@a",
+        "i32.add;f64.load:addr@b",
+        "br_if_i32.eqz;br_if_nez@a",
+        "i32.add_imm;return@a",
+        "i32.and;i32.shl_imm:a@a",
+        "i32.and;i32.shl_imm:a@b",
+        "i32.load;i32.store:value@addr",
+        "i64.add;i64.xor:b@a",
+        "i64.add;i64.xor:b@b",
+        "i64.xor_imm;i64.and:b@a",
+        "i32.load8_u;br_if_i32.eqz:a@addr",
+        "i32.add;i32.add_imm:a@a",
+        "i32.add;i32.add_imm:a@b",
+        "copy;call_local@src",
+        "i64.xor;i64.xor:b@a",
+        "i64.xor;i64.xor:b@b",
+        "copy;i32.shl_imm@src",
+        "i32.xor;i32.xor@a",
+        "i32.xor;i32.xor@b",
+        "i32.add;i32.load8_u:addr@a",
+        "i32.add;i32.load8_u:addr@b",
+        "f64.load;f64.lt:b@addr",
+        "i32.add;i32.xor@a",
+        "i32.add;i32.xor@b",
+        "i32.shr_u_imm;i32.and_imm:a@a",
+        "i64.mul;i64.add:b@a",
+        "i64.mul;i64.add:b@b",
+        "i32.add_imm;i32.and:b@a",
+        "i32.load8_u;br_if_nez:cond@addr",
+        "br_if_i32.lt_u_imm;const32@a",
+        "i32.add_imm;return_value:src@a",
+        "i32.load;i32.add:b@addr",
+        "i32.add;copy@a",
+        "i32.add;copy@b",
+        "i32.add;i32.store:value@a",
+        "i32.add;i32.store:value@b",
+        "i32.add_imm;i32.add_imm+br_if_i32.ne_imm@a",
+        "i64.add;i64.rotl_imm:a@a",
+        "i64.add;i64.rotl_imm:a@b",
+        "i32.rem_u_imm;i32.add_imm@a",
+        "i32.load;i32.sub_imm@addr",
+        "i32.sub_imm;i32.load@a",
+        "i32.sub_imm;br_if_i32.lt_s@a",
+        "i32.add_imm;i32.load:addr@a",
+        "i32.lt_u_imm;i32.add:b@a",
+        "i64.xor;i64.shl_imm:a@a",
+        "i64.xor;i64.shl_imm:a@b",
+        "i64.and;i64.xor:a@a",
+        "i64.and;i64.xor:a@b",
+        "i32.and;i32.and_imm:a@a",
+        "i32.and;i32.and_imm:a@b",
+        "i32.xor;i32.store:value@a",
+        "i32.xor;i32.store:value@b",
+        "i32.add;i32.add:b@a",
+        "i32.add;i32.add:b@b",
+        "i32.add;i32.xor:b@a",
+        "i32.add;i32.xor:b@b",
+        "i32.add_imm;i32.xor_imm:a@a",
+        "i32.add;i32.add:a@a",
+        "i32.add;i32.add:a@b",
+        "i32.add_imm;i32.store:value@a",
+        "i32.load;br_if_i32.lt_s:a@addr",
+        "i32.rotl_imm;i32.add@a",
+        "i32.add_imm;i32.load@a",
+        "i64.rotl_imm;i64.rotl_imm@a",
+        "i32.or;i32.shl_imm:a@a",
+        "i32.or;i32.shl_imm:a@b",
+        "i64.xor;i64.xor_imm@a",
+        "i64.xor;i64.xor_imm@b",
+        "i32.xor;i32.xor:a@a",
+        "i32.xor;i32.xor:a@b",
+        "i32.xor;i32.shl_imm@a",
+        "i32.xor;i32.shl_imm@b",
+        "i32.shl_imm;i32.and@a",
+        "i32.rotl_imm;i32.rotl_imm@a",
+        "i64.add;i64.shr_u_imm:a@a",
+        "i64.add;i64.shr_u_imm:a@b",
+        "i32.and_imm;br_if_i32.eqz:a@a",
+        "i32.or_imm;i32.add_imm:a@a",
+        "i32.load;br_if_i32.gt_u_imm:a@addr",
+        "i32.and_imm;br_unless_i32.eqz:a@a",
+        "i64.rotl_imm;i64.xor:a@a",
+        "i32.store;copy@addr",
+        "i32.store;copy@value",
+        "i32.add;f64.store:addr@a",
+        "i32.add;f64.store:addr@b",
+        "i64.xor;i64.shr_u_imm:a@a",
+        "i64.xor;i64.shr_u_imm:a@b",
+        "i32.xor_imm;i32.add_imm@a",
+        "i32.and_imm;i32.or:b@a",
+        "i64.shr_u_imm;i64.add:b@a",
+        "i32.lt_u_imm;i32.or:b@a",
+        "i32.xor_imm;i32.and:b@a",
+        "i32.load;i32.add_imm:a@addr",
+        "i32.add_imm;i32.add:a@a",
+        "f64.load;i32.or_imm@addr",
+        "i32.or_imm;i32.shl_imm:a@a",
+        "copy;const32@src",
+        "i32.shl_imm;br_if_i32.le_s:a@a",
+        "i64.add;i64.and_imm@a",
+        "i64.add;i64.and_imm@b",
+        "f64.store;copy@addr",
+        "i32.xor;i32.rotl_imm@a",
+        "i32.xor;i32.rotl_imm@b",
+        "i64.xor;i64.xor:a@a",
+        "i64.xor;i64.xor:a@b",
+        "copy;i32.load@src",
+        "i64.or;i64.and_imm:a@a",
+        "i64.or;i64.and_imm:a@b",
+        "i64.shl_imm;i64.and_imm:a@a",
+        "i64.xor;i64.xor@a",
+        "i64.xor;i64.xor@b",
+        "i64.load;i64.load@addr",
+        "i64.add;i64.store:value@a",
+        "i64.add;i64.store:value@b",
+        "i32.add;i32.load16_u:addr@a",
+        "i32.add;i32.load16_u:addr@b",
+        "copy;br_if_nez@src",
+        "i32.load;i32.xor_imm:a@addr",
+        "i64.load;i64.xor:b@addr",
+        "i64.rotl_imm;i64.add:b@a",
+        "i32.and;i32.shr_u_imm:a@a",
+        "i32.and;i32.shr_u_imm:a@b",
+        "i32.xor_imm;i32.add_imm:a@a",
+        "i32.xor_imm;i32.shr_u_imm:a@a",
+        "i32.or;i32.add_imm@a",
+        "i32.or;i32.add_imm@b",
+        "i32.shr_u_imm;i32.add_imm@a",
+        "i64.and;i64.xor@a",
+        "i64.and;i64.xor@b",
+        "i64.rotl_imm;i64.xor:b@a",
+        "i64.xor;i64.add:a@a",
+        "i64.xor;i64.add:a@b",
+        "i32.add_imm;br_if_i32.gt_u_imm:a@a",
+        "i32.store;i32.add@addr",
+        "i32.store;i32.add@value",
+        "i32.store;i32.xor@addr",
+        "i32.store;i32.xor@value",
+        "i64.shl_imm;i64.shr_u_imm@a",
+        "i64.shr_u_imm;i64.or:b@a",
+        "i64.load;i64.add:b@addr",
+        "i32.add;i64.load:addr@a",
+        "i32.add;i64.load:addr@b",
+        "i32.add_imm;i32.add:b@a",
+        "i32.store;br_if_nez@addr",
+        "i32.store;br_if_nez@value",
+        "copy;i32.load:addr@src",
+        "i32.load;i32.store@addr",
+        "i32.load;br_if_nez:cond@addr",
+        "i32.add_imm;i32.add@a",
+        "i32.load;i32.load8_u:addr@addr",
+        "br_if_i32.eq_imm;br_table@a",
+        "i32.add_imm;br_unless_i32.ne_imm@a",
+        "i32.and_imm;i32.xor_imm:a@a",
+        "select;i32.shr_u_imm:a@a",
+        "select;i32.shr_u_imm:a@b",
+        "select;i32.shr_u_imm:a@cond",
+        "br_unless_i32.ne_imm;i32.load8_u@a",
+        "i32.load8_u;copy@addr",
+        "i32.xor;i32.and_imm:a@a",
+        "i32.xor;i32.and_imm:a@b",
+        "i32.and_imm;select:cond@a",
+        "i32.add_imm;i32.and_imm:a@a",
+        "i32.xor_imm;i32.shr_u_imm@a",
+        "i32.and_imm;i32.shr_u_imm@a",
+        "i32.load16_s;i32.load16_s@addr",
+        "i32.load16_s;i32.mul:b@addr",
+        "i32.mul;i32.add:a@a",
+        "i32.mul;i32.add:a@b",
+        "copy;i32.shr_u_imm:a@src",
+        "br_if_i32.eqz;i32.load@a",
+        "i32.mul;copy@a",
+        "i32.mul;copy@b",
+        "br_if_i32.eq;i32.load@a",
+        "br_if_i32.eq;i32.load@b",
+        "i32.load;i32.load16_u:addr@addr",
+        "i32.load16_u;i32.load16_u@addr",
+        "i32.and_imm;i32.mul:b@a",
+        "i32.load16_u;i32.mul:b@addr",
+        "i32.load16_u;i32.and_imm@addr",
+        "i32.and_imm;br_if_i32.eq:b@a",
+        "i32.and_imm;i32.xor:b@a",
+        "i32.load8_u;i32.and_imm@addr",
+        "i32.xor;br_if_i32.eqz:a@a",
+        "i32.xor;br_if_i32.eqz:a@b",
+        "i32.shr_u_imm;i32.xor:b@a",
+        "i32.and_imm;br_if_i32.le_u_imm:a@a",
+        "i32.or_imm;br_unless_i32.eq_imm:a@a",
+        "i32.shr_u_imm;i32.xor:a@a",
+        "i32.store;br@addr",
+        "i32.store;br@value",
+        "i32.add;i32.gt_s:a@a",
+        "i32.add;i32.gt_s:a@b",
+        "i32.gt_s;select:b@a",
+        "i32.gt_s;select:b@b",
+        "i32.gt_s;select:cond@a",
+        "i32.gt_s;select:cond@b",
+        "select;i32.add:a@a",
+        "select;i32.add:a@b",
+        "select;i32.add:a@cond",
+        "select;i32.gt_s@a",
+        "select;i32.gt_s@b",
+        "select;i32.gt_s@cond",
+        "i32.add_imm;call_local@a",
+        "i32.add_imm;br_if_i32.eq_imm@a",
+        "i32.load8_u;br_unless_i32.eqz:a@addr",
+        "i32.and_imm;br_if_i32.lt_u_imm:a@a",
+        "i32.store;const32@addr",
+        "i32.store;const32@value",
+        "i32.store;return_value@addr",
+        "i32.store;return_value@value",
+        "i32.xor_imm;i32.and_imm@a",
+        "copy;br@src",
+        "i32.add_imm;i32.store8:addr;i32.add;br_if_i32.lt_u_imm:a@a",
+        "i32.add_imm;copy;call_local:base@a",
+        "i32.rotl_imm;i32.add:a;i32.xor:a;i32.rotl_imm:a@a",
+        "i32.add;i32.add_imm+br_if_i32.gt_u_imm;i32.add_imm;return_value:src@a",
+        "i32.add;i32.add_imm+br_if_i32.gt_u_imm;i32.add_imm;return_value:src@b",
+        "i32.mul_imm;i32.add_imm:a;i32.rem_u_imm:a;i32.mul_imm:a@a",
+        "i32.rem_u_imm;i32.mul_imm:a;i32.add_imm:a;i32.rem_u_imm:a@a",
+        "copy;i32.add_imm;br_if_nez:cond;i32.add_imm@src",
+        "br_if_nez;i32.add_imm;return@cond",
+        "i32.xor;i32.rotl_imm:a;i32.add:a;i32.xor:a@a",
+        "i32.xor;i32.rotl_imm:a;i32.add:a;i32.xor:a@b",
+        "i32.add;i32.xor:a;i32.rotl_imm:a;i32.add:a@a",
+        "i32.add;i32.xor:a;i32.rotl_imm:a;i32.add:a@b",
+        "i32.store;i32.add_imm;i32.add_imm+br_if_i32.lt_u@addr",
+        "i32.store;i32.add_imm;i32.add_imm+br_if_i32.lt_u@value",
+        "i32.add_imm;i32.load8_u:addr;br_if_i32.eqz:a@a",
+        "i32.add;i32.load:addr;i32.load;i32.mul:b@a",
+        "i32.add;i32.load:addr;i32.load;i32.mul:b@b",
+        "i32.add;i32.add;i32.load:addr;i32.load@a",
+        "i32.add;i32.add;i32.load:addr;i32.load@b",
+        "i32.add_imm;i32.rem_u_imm:a;i32.mul_imm:a;i32.add_imm:a@a",
+        "i32.add_imm;i32.rem_u_imm:a;i32.add_imm;br_if_nez:cond@a",
+        "i32.add_imm;copy;copy;call_local@a",
+        "i32.load;i32.add:a;i32.add_imm;copy@addr",
+        "i32.load;i32.add:a;i32.add_imm:a;i32.add_imm@addr",
+        "i32.load;i32.add:a;i32.add_imm:a;copy@addr",
+        "i64.rotl_imm;i64.add:a;i64.xor:a;i64.rotl_imm:a@a",
+        "i32.load;i32.load;i32.mul:b;i32.add:b@addr",
+        "i32.load;i32.mul:b;i32.add:b;i32.add@addr",
+        "i32.mul;i32.add:b;i32.add;i32.load:addr@a",
+        "i32.mul;i32.add:b;i32.add;i32.load:addr@b",
+        "copy;i32.shl_imm;i32.add:b;f64.load:addr@src",
+        "i64.xor;i64.rotl_imm:a;i64.add:a;i64.xor:a@a",
+        "i64.xor;i64.rotl_imm:a;i64.add:a;i64.xor:a@b",
+        "i32.sub_imm;i32.load;i32.sub_imm;br_if_i32.lt_s@a",
+        "i32.add;i32.xor:a;i32.rotl_imm:a;i32.add:b@a",
+        "i32.add;i32.xor:a;i32.rotl_imm:a;i32.add:b@b",
+        "i64.add;i64.xor:a;i64.rotl_imm:a;i64.add:a@a",
+        "i64.add;i64.xor:a;i64.rotl_imm:a;i64.add:a@b",
+        "i32.and;i32.shl_imm:a;i32.xor:b;i32.xor:a@a",
+        "i32.and;i32.shl_imm:a;i32.xor:b;i32.xor:a@b",
+        "i32.or;i32.shl_imm:a;i32.xor:b;i32.shl_imm@a",
+        "i32.or;i32.shl_imm:a;i32.xor:b;i32.shl_imm@b",
+        "i32.xor;i32.shl_imm;i32.and;i32.shl_imm:a@a",
+        "i32.xor;i32.shl_imm;i32.and;i32.shl_imm:a@b",
+        "i32.add;f64.load:addr;f64.lt:b;br_if_i32.eqz:a@a",
+        "i32.add;f64.load:addr;f64.lt:b;br_if_i32.eqz:a@b",
+        "i32.add;f64.load:addr;i32.or_imm;i32.shl_imm:a@a",
+        "i32.add;f64.load:addr;i32.or_imm;i32.shl_imm:a@b",
+        "i32.or_imm;i32.shl_imm:a;i32.add:b;f64.load:addr@a",
+        "i32.shl_imm;i32.add:b;f64.store:addr;copy@a",
+        "f64.store;copy;i32.shl_imm;br_if_i32.le_s:a@addr",
+        "i32.add;i32.add_imm;i32.lt_u_imm:a;i32.add:b@a",
+        "i32.add;i32.add_imm;i32.lt_u_imm:a;i32.add:b@b",
+        "i32.add_imm;i32.load8_u:addr;br_if_nez:cond@a",
+        "i32.add_imm;i32.add_imm;copy;call_local:base@a",
+        "i32.add_imm;i32.add_imm;copy;call_local@a",
+        "i32.add_imm;copy;call_local@a",
+        "i32.and;i32.shl_imm:a;i32.xor:b;i32.rotl_imm@a",
+        "i32.and;i32.shl_imm:a;i32.xor:b;i32.rotl_imm@b",
+        "i32.xor;i32.xor;i32.xor;i32.xor@a",
+        "i32.xor;i32.xor;i32.xor;i32.xor@b",
+        "i32.xor;i32.rotl_imm;i32.rotl_imm@a",
+        "i32.xor;i32.rotl_imm;i32.rotl_imm@b",
+        "i32.load;i32.store:value;i32.load;i32.store:value@addr",
+        "i32.add_imm;i32.add_imm;i32.load:addr;br_if_i32.lt_s:a@a",
+        "i32.rotl_imm;i32.add:b;i32.add:a;i32.xor@a",
+        "i32.add;i32.xor:b;i32.rotl_imm:a;i32.add:a@a",
+        "i32.add;i32.xor:b;i32.rotl_imm:a;i32.add:a@b",
+        "i64.add;i64.xor:b;i64.rotl_imm:a;i64.rotl_imm@a",
+        "i64.add;i64.xor:b;i64.rotl_imm:a;i64.rotl_imm@b",
+        "i32.shl_imm;i32.add:b;i32.load16_u:addr@a",
+        "i64.mul;i64.add:b;i64.shr_u_imm:a;i64.add:b@a",
+        "i64.mul;i64.add:b;i64.shr_u_imm:a;i64.add:b@b",
+        "i32.add;i32.xor:a;i32.rotl_imm:a@a",
+        "i32.add;i32.xor:a;i32.rotl_imm:a@b",
+        "i32.xor;i32.rotl_imm:a;i32.add:b;i32.xor:a@a",
+        "i32.xor;i32.rotl_imm:a;i32.add:b;i32.xor:a@b",
+        "i32.shl_imm;i32.add:b;i32.load:addr@a",
+        "i64.xor;i64.xor_imm;i64.and:b;i64.xor:a@a",
+        "i64.xor;i64.xor_imm;i64.and:b;i64.xor:a@b",
+        "i32.add_imm;i32.add_imm;i32.load;i32.xor_imm:a@a",
+        "i32.add_imm;i32.and:b;i32.and_imm:a;br_if_i32.eqz:a@a",
+        "i32.load;i32.xor_imm:a;i32.add_imm;i32.and:b@addr",
+        "i32.rotl_imm;i32.add:a;i32.add:b;i32.xor:a@a",
+        "i32.add_imm;br_table:index@a",
+        "i64.add;i64.xor:b;i64.rotl_imm:a;i64.add:a@a",
+        "i64.add;i64.xor:b;i64.rotl_imm:a;i64.add:a@b",
+        "i32.extend8_s;i32.add_imm:a@a",
+        "i32.rotl_imm;i32.add:b;i32.xor:a;i32.rotl_imm:a@a",
+        "i32.rotl_imm;i32.and:b;i32.shl_imm:a@a",
+        "i32.xor;i32.xor:a;copy:src@a",
+        "i32.xor;i32.xor:a;copy:src@b",
+        "i32.xor;i32.xor:a;i32.or;i32.shl_imm:a@a",
+        "i32.xor;i32.xor:a;i32.or;i32.shl_imm:a@b",
+        "i32.shl;i32.and_imm:a;br_unless_i32.eqz:a@a",
+        "i32.shl;i32.and_imm:a;br_unless_i32.eqz:a@b",
+        "i32.load;br_if_i32.gt_u_imm:a;i32.shl@addr",
+        "i32.add_imm;i32.add:b;i32.load8_u:addr@a",
+        "i32.add;i32.xor;i32.rotl_imm:a;i32.add:a@a",
+        "i32.add;i32.xor;i32.rotl_imm:a;i32.add:a@b",
+        "i32.shl_imm;i32.add:b;f64.load:addr;f64.lt:b@a",
+        "f64.load;f64.lt:b;br_if_nez:cond@addr",
+        "i64.and_imm;i64.xor_imm:a;i64.and:b@a",
+        "copy;i32.sub_imm:a;i32.load@src",
+        "i32.add_imm;br_unless_i32.ge_s:a@a",
+        "i32.sub_imm;i32.shl_imm;i32.add:b@a",
+        "i32.shl_imm;i32.add:b;copy@a",
+        "i32.sub_imm;br_if_i32.lt_s;i32.add_imm@a",
+        "i64.xor;i64.shl_imm:a;i64.and_imm:a@a",
+        "i64.xor;i64.shl_imm:a;i64.and_imm:a@b",
+        "i32.add;i32.xor;i32.rotl_imm:a;i32.add:b@a",
+        "i32.add;i32.xor;i32.rotl_imm:a;i32.add:b@b",
+        "i32.store;i32.load;i32.store:value;i32.load@addr",
+        "i32.store;i32.load;i32.store:value;i32.load@value",
+        "i32.add;f64.load:addr;f64.lt:b;br_if_nez:cond@a",
+        "i32.add;f64.load:addr;f64.lt:b;br_if_nez:cond@b",
+        "i64.xor_imm;i64.and:b;i64.xor:a;i64.xor:b@a",
+        "select;return@a",
+        "select;return@b",
+        "select;return@cond",
+        "i32.store;i32.load8_u@addr",
+        "i32.store;i32.load8_u@value",
+        "i32.xor_imm;i32.add_imm:a;i32.xor_imm:a;i32.shr_u_imm:a@a",
+        "i32.store;i32.add_imm;i32.store:addr;copy@addr",
+        "i32.store;i32.add_imm;i32.store:addr;copy@value",
+        "copy;br_if_i32.le_s:a@src",
+        "br_unless_i32.ge_s;i32.store;i32.add_imm@a",
+        "br_unless_i32.ge_s;i32.store;i32.add_imm@b",
+        "i32.store;copy;copy@addr",
+        "i32.store;copy;copy@value",
+        "i32.store;copy;br_if_nez@addr",
+        "i32.store;copy;br_if_nez@value",
+        "copy;i32.load:addr;i32.store;copy@src",
+        "i32.load8_u;i32.eq_imm:a@addr",
+        "i32.load8_u;i32.add_imm:a;br_if_i32.gt_u_imm:a@addr",
+        "i32.or;i32.add:b;i32.add_imm@a",
+        "i32.or;i32.add:b;i32.add_imm@b",
+        "i32.eq_imm;i32.add_imm;i32.lt_u_imm:a@a",
+        "i32.add_imm;i32.lt_u_imm:a;i32.or:b@a",
+        "i32.add_imm;i32.lt_u_imm:a;i32.or_imm;i32.add_imm:a@a",
+        "i32.lt_u_imm;i32.add:b;i32.load8_u@a",
+        "i32.lt_u_imm;i32.add:b;i32.store:value@a",
+        "i32.lt_u_imm;i32.add:b;copy;call_local:base@a",
+        "i32.or_imm;i32.add_imm:a;i32.lt_u_imm:a;i32.add:b@a",
+        "i32.or_imm;i32.add_imm:a;i32.lt_u_imm:a;i32.or:b@a",
+        "i32.lt_u_imm;i32.or:b;return@a",
+        "i32.store8;i32.add_imm+br_if_i32.ne_imm@addr",
+        "i32.store8;i32.add_imm+br_if_i32.ne_imm@value",
+        "i32.load;i32.load;i32.add:a;i32.load8_u:addr@addr",
+        "i32.add_imm;i32.lt_u_imm:a;select:cond@a",
+        "i32.add;i32.load8_u:addr;i32.or_imm:a;i32.add_imm:a@a",
+        "i32.add;i32.load8_u:addr;i32.or_imm:a;i32.add_imm:a@b",
+        "i32.add_imm;br_if_i32.gt_u_imm:a;copy;call_local:base@a",
+        "i64.add;i64.xor:a;i64.rotl_imm:a@a",
+        "i64.add;i64.xor:a;i64.rotl_imm:a@b",
+        "i64.xor;i64.shl_imm:a;i64.shr_u_imm;i64.or:b@a",
+        "i64.xor;i64.shl_imm:a;i64.shr_u_imm;i64.or:b@b",
+        "i64.shr_u_imm;i64.or:b;i64.and_imm:a@a",
+        "i64.xor;i64.rotl_imm:a;i64.rotl_imm;i64.xor:a@a",
+        "i64.xor;i64.rotl_imm:a;i64.rotl_imm;i64.xor:a@b",
+        "i32.add_imm;br_unless_i32.ne_imm;i32.load8_u;copy@a",
+        "i32.load8_u;copy;br_if_nez;i32.add_imm@addr",
+        "i32.load16_s;i32.load16_s;i32.mul:b;i32.add:a@addr",
+        "copy;i32.shr_u_imm:a;i32.and_imm:a;i32.shr_u_imm@src",
+        "i32.add;i32.add_imm;br_if_nez:cond@a",
+        "i32.add;i32.add_imm;br_if_nez:cond@b",
+        "i32.add;i32.add_imm;i32.add;i32.add_imm@a",
+        "i32.add;i32.add_imm;i32.add;i32.add_imm@b",
+        "i32.add_imm;i32.add;i32.add_imm;br_if_nez:cond@a",
+        "i32.and_imm;i32.mul:b;i32.add:b;i32.add_imm@a",
+        "i32.and_imm;i32.shr_u_imm;i32.and_imm:a;i32.mul:b@a",
+        "i32.load16_u;i32.load16_u;i32.mul:b;copy@addr",
+        "i32.mul;copy;copy;i32.shr_u_imm:a@a",
+        "i32.mul;copy;copy;i32.shr_u_imm:a@b",
+        "i32.mul;i32.add:a;i32.add_imm;i32.add@a",
+        "i32.mul;i32.add:a;i32.add_imm;i32.add@b",
+        "i32.load;i32.load16_u:addr;i32.and_imm;br_if_i32.eq:b@addr",
+        "i32.and_imm;br_if_i32.eq:b;i32.load;br_if_nez:cond@a",
+        "i32.and_imm;i32.xor:b;br_if_i32.eqz:a;i32.load@a",
+        "i32.load;i32.load8_u:addr;i32.and_imm;i32.xor:b@addr",
+        "br_if_i32.eqz;i32.load;br_if_nez:cond@a",
+        "select;i32.shr_u_imm:a;i32.and_imm:a;i32.xor_imm:a@a",
+        "select;i32.shr_u_imm:a;i32.and_imm:a;i32.xor_imm:a@b",
+        "select;i32.shr_u_imm:a;i32.and_imm:a;i32.xor_imm:a@cond",
+        "i32.and_imm;select:cond;i32.shr_u_imm:a;i32.and_imm:a@a",
+        "i32.xor;i32.and_imm:a;select:cond;i32.shr_u_imm:a@a",
+        "i32.xor;i32.and_imm:a;select:cond;i32.shr_u_imm:a@b",
+        "i32.shr_u_imm;i32.and_imm:a;i32.xor_imm:a;i32.shr_u_imm@a",
+        "i32.shr_u_imm;i32.xor:b;i32.and_imm:a;select:cond@a",
+        "copy;i32.add_imm;br_if_nez:cond@src",
+        "i32.add;i32.add_imm;copy;i32.add_imm@a",
+        "i32.add;i32.add_imm;copy;i32.add_imm@b",
+        "i32.gt_s;select:b;i32.add:a;i32.add_imm@a",
+        "i32.gt_s;select:b;i32.add:a;i32.add_imm@b",
+        "i32.gt_s;select:cond;i32.gt_s;select:b@a",
+        "i32.gt_s;select:cond;i32.gt_s;select:b@b",
+        "i32.load;i32.add:a;i32.gt_s:a;select:cond@addr",
+        "i32.and_imm;i32.xor_imm:a;i32.shr_u_imm;i32.xor:b@a",
+        "i32.add_imm;i32.add_imm;i32.add_imm;br_if_i32.eq_imm@a",
+        "i32.add_imm;i32.add_imm;i32.add_imm;call_local@a",
+        "i32.add_imm;i32.add_imm;i32.add_imm;i32.add_imm@a",
+        "i32.load;i32.add_imm:a;i32.store:value;i32.load@addr",
+        "i32.load;i32.load8_u:addr;br_unless_i32.eqz:a@addr",
+        "i32.shl_imm;i32.add:b;i32.load:addr;i32.add_imm:a@a",
+        "i32.store;i32.load;i32.load8_u:addr;br_if_nez:cond@addr",
+        "i32.store;i32.load;i32.load8_u:addr;br_if_nez:cond@value",
+        "i32.add_imm;i32.add_imm;br_if_nez:cond@a",
+        "i32.load;i32.add_imm:a;i32.store:value;const32@addr",
+        "i32.store;const32;br@addr",
+        "i32.store;const32;br@value",
+        "i32.add_imm;br_if_i32.eq_imm;br_table@a",
+        "i32.load;i32.add_imm:a;i32.store:value;br@addr",
+        "i32.xor_imm;i32.shr_u_imm;i32.xor:a;i32.and_imm:a@a",
+        "i32.xor_imm;i32.shr_u_imm;i32.xor:b;i32.and_imm:a@a",
+        "i32.store;copy;copy;copy@addr",
+        "i32.store;copy;copy;copy@value",
+        "i32.shl_imm;i32.add:b;i32.store:addr;copy@a",
+        "copy;copy;copy;br@src",
+        "i32.store16;i32.add_imm;i32.add_imm@addr",
+        "i32.store16;i32.add_imm;i32.add_imm@value",
+        "i32.add;i32.shl_imm:a;i32.add:b@a",
+        "i32.add;i32.shl_imm:a;i32.add:b@b",
+        "i32.store;i32.add_imm;i32.add_imm+br_if_i32.ne@addr",
+        "i32.store;i32.add_imm;i32.add_imm+br_if_i32.ne@value",
+        "i32.and_imm;br_if_i32.lt_u_imm:a;const32;i32.add_imm@a",
+        "i32.and_imm;i32.xor_imm:a;i32.shr_u_imm;i32.xor:a@a",
+        "i32.shr_u_imm;i32.xor:a;i32.and_imm:a;select:cond@a",
+        "copy;br_unless_i32.eqz@src",
+        "i32.add_imm;i32.and_imm:a;br_if_i32.gt_u_imm:a@a",
+        "i32.and_imm;copy;copy@a",
+        "br_if_i32.eqz;br_if_i32.eqz;i32.load@a",
+        "br_if_i32.gt_u_imm;i32.load;i32.add_imm:a@a",
+        "i32.add_imm;i32.add_imm;i32.add_imm;br_if_nez:cond@a",
+        "i32.add;i32.store16:value@a",
+        "i32.add;i32.store16:value@b",
+        "br_if_nez;i32.store;i32.add_imm@cond",
+        "copy;copy;i32.load16_s:addr;i32.load16_s@src",
+        "copy;copy;i32.load16_u:addr;i32.load16_u@src",
+        "i32.add_imm;br_if_nez:cond;i32.store;i32.add_imm@a",
+        "i32.load16_s;i32.mul:a@addr",
+        "i32.load16_u;i32.add:a@addr",
+        "i32.load16_u;i32.sub:a@addr",
+        "i32.mul;i32.store:value;i32.add_imm@a",
+        "i32.mul;i32.store:value;i32.add_imm@b",
+        "i32.mul;i32.add:a;i32.add_imm;i32.add_imm@a",
+        "i32.mul;i32.add:a;i32.add_imm;i32.add_imm@b",
+        "i32.store;i32.add_imm;i32.add_imm;i32.add_imm@addr",
+        "i32.store;i32.add_imm;i32.add_imm;i32.add_imm@value",
+        "i32.sub;i32.store16:value@a",
+        "i32.sub;i32.store16:value@b",
+        "i32.eq;select:cond@a",
+        "i32.eq;select:cond@b",
+        "copy;copy;i32.shr_u_imm:a;i32.xor:b@src",
+        "i32.and_imm;i32.shr_u_imm;i32.eq:b@a",
+        "i32.and_imm;i32.xor_imm:a;i32.and_imm@a",
+        "i32.and_imm;i32.xor_imm:a;i32.and_imm;i32.shr_u_imm@a",
+        "i32.add_imm;i32.load8_u:addr;br_if_i32.eqz:a;br_if_i32.gt_u_imm@a",
+        "br_if_i32.gt_u_imm;i32.shl_imm@a",
+        "i32.store;i32.add_imm;i32.add_imm;i32.store:value@addr",
+        "i32.store;i32.add_imm;i32.add_imm;i32.store:value@value",
+        "i32.add_imm;i32.add_imm;i32.store:value;i32.add_imm@a",
+        "i32.add_imm;i32.store:value;i32.add_imm;i32.add_imm@a",
+        "i32.add_imm;i32.load;call_indirect:index@a",
+        "i32.add_imm;i32.lt_u_imm:a;select:cond;return@a",
+        "i32.store;i32.add_imm;i32.store:value;i32.add_imm@addr",
+        "i32.store;i32.add_imm;i32.store:value;i32.add_imm@value",
+        "i32.add;i32.store:value;i32.add_imm+br_if_i32.ne_imm@a",
+        "i32.add;i32.store:value;i32.add_imm+br_if_i32.ne_imm@b",
+        "i32.add_imm;const32;br@a",
+        "i32.load;i32.xor:a;i32.store:value@addr",
+        "i32.load;br_if_i32.eqz:a@addr",
+        "i32.xor;i32.store:value;i32.load@a",
+        "i32.xor;i32.store:value;i32.load@b",
+        "i32.add_imm;i32.store:value;i32.add_imm@a",
+        "i32.store;i32.add_imm;i32.add_imm+br_if_i32.ne_imm@addr",
+        "i32.store;i32.add_imm;i32.add_imm+br_if_i32.ne_imm@value",
+        "i32.add_imm;i32.store:addr;i32.add_imm@a",
+        "copy;i32.load;copy:src;i32.load@src",
+        "i32.store;i32.add;i32.store;i32.add@addr",
+        "i32.store;i32.add;i32.store;i32.add@value",
+        "i64.store;i64.store@addr",
+        "i64.store;i64.store@value",
+        "copy;i32.store8:value;i32.add_imm+br_if_i32.ne_imm@src",
+        "i32.and_imm;i32.add_imm;i32.lt_u_imm:a;select:cond@a",
+        "i32.or_imm;i32.add_imm;i32.lt_u_imm:a;select:cond@a",
+        "i32.rotl_imm;i32.xor:b;i32.rotl_imm:a@a",
+        "i32.store;i32.load;i32.load;i32.add:b@addr",
+        "i32.store;i32.load;i32.load;i32.add:b@value",
+        "i32.load;i32.add:b;i32.xor:a;i32.store:value@addr",
+        "i64.store;i32.add_imm+br_if_i32.ne_imm@addr",
+        "i64.store;i32.add_imm+br_if_i32.ne_imm@value",
+        "i32.add_imm;i32.add:a;i64.load:addr;i64.xor:b@a",
+        "i64.load;i64.xor:b;i64.store:value@addr",
+        "i32.and_imm;br_table:index@a",
+        "i64.add;i64.xor:b;i64.rotl_imm:a@a",
+        "i64.add;i64.xor:b;i64.rotl_imm:a@b",
+        "i64.xor;i64.add:a;i64.rotl_imm:a;i64.add:a@a",
+        "i64.xor;i64.add:a;i64.rotl_imm:a;i64.add:a@b",
+        "copy;i32.and_imm@src",
+        "i32.and;i32.shl_imm:a;i32.xor:b@a",
+        "i32.and;i32.shl_imm:a;i32.xor:b@b",
+        "i32.store;copy;copy;br_if_i32.le_s:a@addr",
+        "i32.store;copy;copy;br_if_i32.le_s:a@value",
+        "br_if_i32.eqz;const32;i32.load@a",
+        "i32.load;const32;i32.load;br_table:index@addr",
+        "i32.add_imm;i32.add_imm+br_if_i32.lt_u;i32.add_imm+br_if_i32.ne_imm@a",
+        "i32.xor;i32.rotl_imm:a;i32.add:b;i32.add:a@a",
+        "i32.xor;i32.rotl_imm:a;i32.add:b;i32.add:a@b",
+        "i32.add;i32.xor:a;i32.store:value;i32.load@a",
+        "i32.add;i32.xor:a;i32.store:value;i32.load@b",
+        "i32.load;i32.load;i32.add:b;i32.xor:a@addr",
+        "i32.xor;i32.store:value;i32.load;i32.load@a",
+        "i32.xor;i32.store:value;i32.load;i32.load@b",
+        "i64.load;i64.add:a;i64.store:value@addr",
+        "i32.load;copy@addr",
+        "copy;call_indirect:base@src",
+        "i32.and_imm;br_unless_i32.eqz:a;const32;i32.and_imm@a",
+        "i32.xor;i32.rotl_imm:a;i32.xor:b;i32.rotl_imm:a@a",
+        "i32.xor;i32.rotl_imm:a;i32.xor:b;i32.rotl_imm:a@b",
+        "i32.add;i64.load:addr;i32.add_imm;i32.add:a@a",
+        "i32.add;i64.load:addr;i32.add_imm;i32.add:a@b",
+        "i32.shl_imm;i32.add:b;i32.load16_u:addr;br_if_i32.eq:b@a",
+        "i32.add_imm;br_if_i32.lt_u_imm:a@a",
+        "br_if_i32.eq_imm;i32.add_imm@a",
+        "i32.add_imm;i32.mul_imm;i32.add_imm:a@a",
+        "i64.store;return@addr",
+        "i64.store;return@value",
+        "i32.store;i32.xor;i32.rotl_imm:a@addr",
+        "i32.store;i32.xor;i32.rotl_imm:a@value",
+        "i64.shr_u_imm;i64.shr_u_imm@a",
+        "i64.and_imm;i64.and_imm@a",
+        "i64.and_imm;i64.or:b@a",
+        "i64.shl_imm;i64.and_imm@a",
+        "i64.or;i64.store:value@a",
+        "i64.or;i64.store:value@b",
+        "i64.store;i64.shl_imm@addr",
+        "i64.store;i64.shl_imm@value",
+        "i64.mul;i64.shr_u_imm:a@a",
+        "i64.mul;i64.shr_u_imm:a@b",
+        "i64.mul;i64.mul;i64.add:b@a",
+        "i64.mul;i64.mul;i64.add:b@b",
+        "i64.and_imm;i64.mul:b@a",
+        "i64.shr_u_imm;i64.mul:b;i64.add:b@a",
+        "i64.mul;i64.add:b;i64.and_imm@a",
+        "i64.mul;i64.add:b;i64.and_imm@b",
+        "i64.mul;i64.add:b;i64.shr_u_imm@a",
+        "i64.mul;i64.add:b;i64.shr_u_imm@b",
+        "i32.sub;i32.xor_imm:a;i32.and:b@a",
+        "i32.sub;i32.xor_imm:a;i32.and:b@b",
+        "i32.and;i32.and_imm:a;i32.or:b;i32.add_imm@a",
+        "i32.and;i32.and_imm:a;i32.or:b;i32.add_imm@b",
+        "i32.xor_imm;i32.and:b;i32.shr_u_imm:a;i32.add_imm@a",
+        "i32.shr_u_imm;i32.add_imm;i32.and:b;i32.and_imm:a@a",
+        "i32.shr_u_imm;i32.add_imm;i32.and:b@a",
+        "i64.shl_imm;i64.shr_u_imm;i64.or:b;i64.and_imm:a@a",
+        "i64.add;i64.store:value;i64.load@a",
+        "i64.add;i64.store:value;i64.load@b",
+        "i32.add;i32.load;i32.add:b@a",
+        "i32.add;i32.load;i32.add:b@b",
+        "i32.rotl_imm;i32.add:b;i32.add:a;i32.add@a",
+        "i32.add;i32.xor;i32.rotl_imm:a;i32.add@a",
+        "i32.add;i32.xor;i32.rotl_imm:a;i32.add@b",
+        "i64.extend_i32_u;i64.add:b@a",
+        "copy;const32;call_local@src",
+        "i32.add_imm;i32.add:b;i32.load8_u:addr;br_if_i32.eq:b@a",
+        "i64.lt_u;i64.extend_i32_u:a@a",
+        "i64.lt_u;i64.extend_i32_u:a@b",
+        "copy;copy;copy;copy@src",
+        "i64.xor;i64.add:b;i64.rotl_imm:a@a",
+        "i64.xor;i64.add:b;i64.rotl_imm:a@b",
+        "i32.wrap_i64;i32.and:b;i32.shl_imm:a@a",
+        "i64.rotl_imm;i64.xor@a",
+        "i32.add;i32.load:addr;br_if_i32.gt_u_imm:a@a",
+        "i32.add;i32.load:addr;br_if_i32.gt_u_imm:a@b",
+        "i32.and;i32.shl_imm:a;i32.add:b;i32.load:addr@a",
+        "i32.and;i32.shl_imm:a;i32.add:b;i32.load:addr@b",
+        "i64.and_imm;i64.xor:b;i64.xor:b@a",
+        "i32.sub_imm;i32.store:value@a",
+        "i32.store;br_unless_i32.lt_s@addr",
+        "i32.store;br_unless_i32.lt_s@value",
+        "i32.and_imm;i32.sub_imm:a@a",
+        "i32.mul_imm;i32.add_imm:a;i32.and_imm:a@a",
+        "copy;i32.and_imm;br_if_i32.eqz:a@src",
+        "i32.sub;return@a",
+        "i32.sub;return@b",
+        "i64.xor;i64.shr_u_imm:a;i64.xor_imm:a;i64.and:b@a",
+        "i64.xor;i64.shr_u_imm:a;i64.xor_imm:a;i64.and:b@b",
+        "i32.add_imm;copy;const32@a",
+        "i32.load;br_if_eqz:cond@addr",
+        "i32.xor;i32.rotl_imm:a;i32.xor;i32.rotl_imm:a@a",
+        "i32.xor;i32.rotl_imm:a;i32.xor;i32.rotl_imm:a@b",
+        "i32.load;i32.store:value;i32.load@addr",
+        "i32.shl_imm;i32.add:b;i32.store:addr;i32.add_imm@a",
+        "i32.xor;i32.rotl_imm:a;i32.add:a;i32.add@a",
+        "i32.xor;i32.rotl_imm:a;i32.add:a;i32.add@b",
+        "copy;i32.add:a@src",
+        "i32.add;i32.div_s_imm:a@a",
+        "i32.add;i32.div_s_imm:a@b",
+        "i32.div_s_imm;i32.shl_imm:a;i32.add:b;i32.load:addr@a",
+        "copy;i32.shl_imm;i32.add:b;copy@src",
+        "i64.load;i64.add:b;i64.lt_u@addr",
+        "i32.load;i32.store:value;br_if_nez@addr",
+        "copy;br_if_i32.eqz:a@src",
+        "i32.add_imm;i32.add_imm;i64.load:addr;i64.add:b@a",
+        "i32.store8;i32.load;br_if_i32.gt_u_imm:a@addr",
+        "i32.store8;i32.load;br_if_i32.gt_u_imm:a@value",
+        "i32.store;i32.add_imm;copy:src;br@addr",
+        "i32.store;i32.add_imm;copy:src;br@value",
+        "i32.load;br_if_i32.gt_u_imm:a;i32.shl_imm;i32.add:b@addr",
+        "select;i32.sub:b@a",
+        "select;i32.sub:b@b",
+        "select;i32.sub:b@cond",
+        "i64.load;i64.load;i64.load;i64.load@addr",
+        "i32.lt_u;select:cond@a",
+        "i32.lt_u;select:cond@b",
+        "i32.store;i32.add;i32.store:value;i32.xor@addr",
+        "i32.store;i32.add;i32.store:value;i32.xor@value",
+        "i32.add_imm;i32.shl_imm;i32.add:b;i32.load:addr@a",
+        "i64.xor;i64.shr_u_imm:a;i64.xor:b;i64.xor:b@a",
+        "i64.xor;i64.shr_u_imm:a;i64.xor:b;i64.xor:b@b",
+        "i32.store16;i32.add_imm;i32.add_imm;br_if_nez:cond@addr",
+        "i32.store16;i32.add_imm;i32.add_imm;br_if_nez:cond@value",
+        "i32.eq;select:cond;return@a",
+        "i32.eq;select:cond;return@b",
+        "i32.shr_u_imm;i32.eq:b;select:cond@a",
+        "i32.shr_u_imm;i32.xor_imm:a@a",
+        "i32.xor_imm;i32.and_imm;i32.shr_u_imm@a",
+        "i32.add;i32.add_imm+br_if_i32.ne@a",
+        "i32.add;i32.add_imm+br_if_i32.ne@b",
+        "i32.add_imm;br_if_i32.ne:b@a",
+        "i64.add;i32.add_imm;i32.add_imm@a",
+        "i64.add;i32.add_imm;i32.add_imm@b",
+        "i64.load;i64.load;i64.add:b@addr",
+        "i32.add_imm;i32.add_imm;i64.load:addr@a",
+        "i64.load;i32.add_imm;i32.add_imm@addr",
+        "i64.shl_imm;i64.or:b@a",
+        "i64.add;i64.load;i64.add:b@a",
+        "i64.add;i64.load;i64.add:b@b",
+        "i32.add_imm;i32.load8_u:addr;br_if_i32.eq:b@a",
+        "i32.add_imm;i32.load8_u:addr;i32.add_imm;i32.load8_u:addr@a",
+        "i32.shr_s_imm;i32.shl_imm:a;i32.add:b;i32.load:addr@a",
+        "i32.gt_s;select:cond;select@a",
+        "i32.gt_s;select:cond;select@b",
+        "i32.sub;br_if_i32.ne_imm:a@a",
+        "i32.sub;br_if_i32.ne_imm:a@b",
+        "i32.add;i32.shr_s_imm:a@a",
+        "i32.add;i32.shr_s_imm:a@b",
+        "i32.load;i32.and_imm:a@addr",
+        "i32.add;i32.load8_u:addr;br_if_i32.eq:b@a",
+        "i32.add;i32.load8_u:addr;br_if_i32.eq:b@b",
+        "i32.shl_imm;i32.and_imm:a@a",
+        "i32.add;i32.load8_u:addr;i32.add;i32.load8_u:addr@a",
+        "i32.add;i32.load8_u:addr;i32.add;i32.load8_u:addr@b",
+        "i32.load8_u;i32.store8@addr",
+        "i32.load;i32.add_imm:a;i32.store:value;i32.add_imm@addr",
+        "i32.shr_u_imm;i32.add:b;i32.load8_u:addr@a",
     ]
-    static let wordCounts: [Int] = [1, 2, 2, 2, 2, 1, 2, 2, 2, 2, 3, 2, 3, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 2, 2, 2, 2, 2, 3, 3, 3, 2, 2, 3, 4, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 3, 3, 3, 3, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]
-    static let layoutIndex: [UInt16] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 123, 124, 125, 126, 127, 128, 129, 130, 131, 132, 133, 134, 135, 136, 137, 138, 139, 140, 141, 142, 143, 144, 145, 146, 147, 148, 149, 150, 151, 152, 153, 154, 155, 156, 157, 158, 159, 160, 161, 162, 163, 164, 165, 166, 167, 168, 169, 170, 171, 172, 173, 174, 175, 176, 177, 178, 179, 180, 181, 182, 183, 184, 185, 186, 187, 188, 189, 190, 191, 192, 193, 194, 195, 196, 197, 198, 199, 200, 201, 202, 203, 204, 205, 206, 207, 208, 209, 210, 211, 212, 213, 214, 215, 216, 217, 218, 219, 220, 221, 222, 223, 224, 225, 226, 227, 228, 229, 230, 231, 232, 233, 234, 235, 236, 237, 238, 239, 240, 241, 242, 243, 244, 245, 246, 247, 248, 249, 250, 251, 252, 253, 254, 255, 256, 257, 258, 259, 260, 261, 262, 263, 264, 265, 266, 267, 268, 269, 270, 271, 272, 273, 274, 275, 276, 277, 278, 279, 280, 281, 282, 283, 284, 285, 286, 287, 288, 289, 290, 291, 292, 293, 294, 295, 296, 297, 298, 299, 300, 301, 302, 303, 304, 305, 306, 307, 308, 309, 310, 311, 312, 313, 314, 315, 316, 317, 318, 319, 320, 321, 322, 323, 324, 325, 326, 327, 328, 329, 330, 331, 332, 333, 334, 335, 336, 337, 338, 339, 340, 341, 342, 343, 344, 345, 346, 347, 348, 349, 350, 351, 352, 353, 354, 355, 356, 357, 358, 359, 360, 361, 362, 363, 364, 365, 366, 367, 368, 369, 370, 371, 372, 373, 374, 375, 376, 377, 378, 379, 380, 381, 382, 383, 384, 385, 386, 387, 388, 389, 390, 391, 392, 393, 394, 395, 396, 397, 398, 399, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 419, 420, 421, 422, 423, 424, 425, 426, 427, 428, 429, 430, 431, 432, 433, 434, 435, 120, 111, 301, 298, 138, 51, 288, 290, 288, 288, 111, 19, 51, 288, 18, 288, 69, 111, 316, 111, 294, 288, 65, 288, 19, 111, 51, 51, 288, 129, 113, 298, 65, 288, 111, 43, 18, 2, 301, 18, 111, 332, 288, 118, 51, 19, 129, 312, 56, 111, 18, 138, 19, 18, 120, 111, 54, 111, 300, 131, 288, 56, 382, 431, 288, 51, 111, 111, 288, 129, 294, 51, 289, 289, 288, 259, 138, 136, 118, 120, 111, 111, 288, 111, 288, 51, 301, 288, 316, 119, 138, 120, 120, 298, 301, 129, 295, 296, 51, 295, 316, 65, 111, 138, 297, 295, 315, 259, 19, 297, 51, 288, 104, 54, 104, 296, 18, 298, 129, 68, 120, 138, 18, 137, 313, 138, 52, 129, 111, 18, 51, 52, 316, 118, 297, 297, 119, 300, 136, 316, 138, 288, 65, 65, 313, 315, 52, 111, 288, 65, 18, 51, 51, 288, 51, 376, 288, 295, 22, 379, 56, 120, 295, 288, 297, 295, 57, 57, 113, 18, 332, 113, 334, 51, 58, 295, 58, 58, 295, 295, 56, 120, 300, 295, 296, 300, 65, 111, 79, 79, 22, 22, 288, 288, 56, 295, 65, 65, 297, 18, 19, 288, 288, 301, 19, 111, 19, 290, 294, 18, 2, 120, 111, 65, 288, 111, 111, 288, 288, 288, 51, 51, 51, 316, 51, 51, 113, 18, 138, 289, 111, 129, 118, 119, 120, 111, 111, 296, 298, 68, 111, 288, 288, 288, 288, 118, 120, 120, 51, 288, 301, 111, 129, 298, 131, 111, 120, 298, 138, 288, 288, 51, 301, 288, 129, 19, 197, 301, 301, 120, 120, 121, 51, 288, 19, 111, 298, 54, 310, 18, 288, 289, 298, 289, 138, 111, 65, 111, 104, 312, 22, 65, 297, 65, 18, 351, 65, 65, 18, 56, 56, 119, 256, 288, 288, 259, 259, 259, 296, 296, 259, 69, 51, 288, 111, 288, 129, 138, 315, 138, 288, 56, 57, 18, 111, 111, 288, 295, 295, 58, 113, 113, 51, 295, 295, 51, 332, 22, 19, 295, 120, 300, 300, 18, 111, 79, 79, 51, 295, 288, 288, 288, 51, 51, 298, 65, 19, 288, 51, 65, 288, 51, 297, 297, 65, 298, 18, 70, 19, 111, 65, 19, 295, 295, 300, 18, 288, 295, 332, 386, 288, 111, 2, 18, 18, 288, 57, 58, 58, 113, 113, 65, 112, 75, 18, 295, 295, 295, 288, 386, 65, 288, 288, 288, 288, 19, 65, 111, 288, 51, 51, 120, 288, 65, 288, 18, 65, 66, 18, 295, 296, 301, 65, 51, 66, 288, 52, 295, 129, 138, 18, 118, 65, 332, 19, 51, 288, 120, 111, 51, 120, 52, 51, 18, 295, 19, 120, 111, 298, 288, 376, 288, 66, 65, 315, 310, 310, 313, 137, 66, 131, 131, 310, 315, 131, 131, 112, 118, 297, 300, 300, 313, 129, 111, 301, 111, 178, 18, 288, 89, 18, 138, 172, 316, 111, 118, 310, 289, 65, 295, 290, 18, 112, 19, 138, 288, 51, 120, 51, 298, 120, 18, 111, 291, 18, 52, 51, 18, 288, 69, 65, 51, 22, 52, 78, 65, 288, 138, 70, 75, 300, 300, 297, 111, 288, 129, 52, 288, 52, 313, 129, 288, 288, 299, 79, 112, 111, 51, 111, 298, 111, 56, 51, 300]
+    static let wordCounts: [Int] = [1, 2, 2, 2, 2, 1, 2, 2, 2, 2, 3, 2, 3, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 2, 2, 2, 2, 2, 3, 3, 3, 2, 2, 3, 4, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 3, 3, 3, 3, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 3, 3, 3, 4, 4, 4, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]
+    static let layoutIndex: [UInt16] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 123, 124, 125, 126, 127, 128, 129, 130, 131, 132, 133, 134, 135, 136, 137, 138, 139, 140, 141, 142, 143, 144, 145, 146, 147, 148, 149, 150, 151, 152, 153, 154, 155, 156, 157, 158, 159, 160, 161, 162, 163, 164, 165, 166, 167, 168, 169, 170, 171, 172, 173, 174, 175, 176, 177, 178, 179, 180, 181, 182, 183, 184, 185, 186, 187, 188, 189, 190, 191, 192, 193, 194, 195, 196, 197, 198, 199, 200, 201, 202, 203, 204, 205, 206, 207, 208, 209, 210, 211, 212, 213, 214, 215, 216, 217, 218, 219, 220, 221, 222, 223, 224, 225, 226, 227, 228, 229, 230, 231, 232, 233, 234, 235, 236, 237, 238, 239, 240, 241, 242, 243, 244, 245, 246, 247, 248, 249, 250, 251, 252, 253, 254, 255, 256, 257, 258, 259, 260, 261, 262, 263, 264, 265, 266, 267, 268, 269, 270, 271, 272, 273, 274, 275, 276, 277, 278, 279, 280, 281, 282, 283, 284, 285, 286, 287, 288, 289, 290, 291, 292, 293, 294, 295, 296, 297, 298, 299, 300, 301, 302, 303, 304, 305, 306, 307, 308, 309, 310, 311, 312, 313, 314, 315, 316, 317, 318, 319, 320, 321, 322, 323, 324, 325, 326, 327, 328, 329, 330, 331, 332, 333, 334, 335, 336, 337, 338, 339, 340, 341, 342, 343, 344, 345, 346, 347, 348, 349, 350, 351, 352, 353, 354, 355, 356, 357, 358, 359, 360, 361, 362, 363, 364, 365, 366, 367, 368, 369, 370, 371, 372, 373, 374, 375, 376, 377, 378, 379, 380, 381, 382, 383, 384, 385, 386, 387, 388, 389, 390, 391, 392, 393, 394, 395, 396, 397, 398, 399, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 419, 420, 421, 422, 423, 424, 425, 426, 427, 428, 429, 430, 431, 432, 433, 434, 435, 120, 111, 301, 298, 138, 51, 288, 290, 288, 288, 111, 19, 51, 288, 18, 288, 69, 111, 316, 111, 294, 288, 65, 288, 19, 111, 51, 51, 288, 129, 113, 298, 65, 288, 111, 43, 18, 2, 301, 18, 111, 332, 288, 118, 51, 19, 129, 312, 56, 111, 18, 138, 19, 18, 120, 111, 54, 111, 300, 131, 288, 56, 382, 431, 288, 51, 111, 111, 288, 129, 294, 51, 289, 289, 288, 259, 138, 136, 118, 120, 111, 111, 288, 111, 288, 51, 301, 288, 316, 119, 138, 120, 120, 298, 301, 129, 295, 296, 51, 295, 316, 65, 111, 138, 297, 295, 315, 259, 19, 297, 51, 288, 104, 54, 104, 296, 18, 298, 129, 68, 120, 138, 18, 137, 313, 138, 52, 129, 111, 18, 51, 52, 316, 118, 297, 297, 119, 300, 136, 316, 138, 288, 65, 65, 313, 315, 52, 111, 288, 65, 18, 51, 51, 288, 51, 376, 288, 295, 22, 379, 56, 120, 295, 288, 297, 295, 57, 57, 113, 18, 332, 113, 334, 51, 58, 295, 58, 58, 295, 295, 56, 120, 300, 295, 296, 300, 65, 111, 79, 79, 22, 22, 288, 288, 56, 295, 65, 65, 297, 18, 19, 288, 288, 301, 19, 111, 19, 290, 294, 18, 2, 120, 111, 65, 288, 111, 111, 288, 288, 288, 51, 51, 51, 316, 51, 51, 113, 18, 138, 289, 111, 129, 118, 119, 120, 111, 111, 296, 298, 68, 111, 288, 288, 288, 288, 118, 120, 120, 51, 288, 301, 111, 129, 298, 131, 111, 120, 298, 138, 288, 288, 51, 301, 288, 129, 19, 197, 301, 301, 120, 120, 121, 51, 288, 19, 111, 298, 54, 310, 18, 288, 289, 298, 289, 138, 111, 65, 111, 104, 312, 22, 65, 297, 65, 18, 351, 65, 65, 18, 56, 56, 119, 256, 288, 288, 259, 259, 259, 296, 296, 259, 69, 51, 288, 111, 288, 129, 138, 315, 138, 288, 56, 57, 18, 111, 111, 288, 295, 295, 58, 113, 113, 51, 295, 295, 51, 332, 22, 19, 295, 120, 300, 300, 18, 111, 79, 79, 51, 295, 288, 288, 288, 51, 51, 298, 65, 19, 288, 51, 65, 288, 51, 297, 297, 65, 298, 18, 70, 19, 111, 65, 19, 295, 295, 300, 18, 288, 295, 332, 386, 288, 111, 2, 18, 18, 288, 57, 58, 58, 113, 113, 65, 112, 75, 18, 295, 295, 295, 288, 386, 65, 288, 288, 288, 288, 19, 65, 111, 288, 51, 51, 120, 288, 65, 288, 18, 65, 66, 18, 295, 296, 301, 65, 51, 66, 288, 52, 295, 129, 138, 18, 118, 65, 332, 19, 51, 288, 120, 111, 51, 120, 52, 51, 18, 295, 19, 120, 111, 298, 288, 376, 288, 66, 65, 315, 310, 310, 313, 137, 66, 131, 131, 310, 315, 131, 131, 112, 118, 297, 300, 300, 313, 129, 111, 301, 111, 178, 18, 288, 89, 18, 138, 172, 316, 111, 118, 310, 289, 65, 295, 290, 18, 112, 19, 138, 288, 51, 120, 51, 298, 120, 18, 111, 291, 18, 52, 51, 18, 288, 69, 65, 51, 22, 52, 78, 65, 288, 138, 70, 75, 300, 300, 297, 111, 288, 129, 52, 288, 52, 313, 129, 288, 288, 299, 79, 112, 111, 51, 111, 298, 111, 56, 51, 300, 2, 3, 4, 6, 10, 12, 13, 14, 15, 16, 17, 18, 21, 22, 22, 22, 23, 25, 29, 30, 31, 33, 34, 34, 35, 35, 35, 36, 36, 36, 37, 38, 41, 42, 42, 42, 43, 43, 43, 44, 44, 44, 46, 47, 47, 47, 48, 48, 48, 49, 49, 49, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 65, 66, 66, 67, 68, 69, 69, 70, 70, 71, 71, 72, 72, 73, 73, 74, 75, 75, 76, 76, 77, 77, 78, 78, 79, 79, 80, 80, 81, 81, 82, 82, 83, 83, 84, 84, 85, 86, 86, 87, 87, 88, 88, 89, 89, 90, 90, 91, 91, 92, 92, 93, 93, 94, 94, 95, 95, 108, 109, 110, 111, 111, 112, 112, 113, 113, 114, 114, 115, 115, 116, 116, 117, 117, 118, 118, 119, 119, 120, 120, 121, 121, 122, 122, 123, 123, 124, 124, 125, 125, 126, 127, 128, 129, 129, 130, 130, 131, 131, 132, 132, 133, 133, 134, 134, 135, 135, 136, 136, 137, 137, 138, 138, 139, 139, 140, 140, 141, 141, 142, 142, 143, 143, 172, 177, 178, 183, 184, 185, 186, 188, 189, 190, 191, 195, 196, 197, 198, 199, 200, 201, 210, 211, 212, 213, 214, 215, 216, 217, 218, 219, 220, 221, 222, 223, 224, 224, 225, 225, 226, 227, 228, 228, 229, 229, 230, 230, 231, 231, 232, 232, 233, 234, 235, 236, 237, 238, 239, 240, 241, 242, 243, 244, 245, 246, 247, 247, 248, 248, 249, 250, 251, 251, 252, 252, 253, 253, 254, 254, 255, 255, 256, 257, 258, 259, 260, 261, 262, 263, 264, 265, 266, 267, 268, 269, 270, 271, 272, 273, 274, 275, 288, 289, 290, 291, 292, 293, 294, 295, 296, 297, 298, 299, 300, 301, 302, 303, 304, 305, 306, 307, 308, 309, 310, 311, 312, 313, 314, 315, 316, 317, 332, 333, 334, 334, 335, 335, 336, 336, 337, 337, 338, 338, 339, 339, 340, 340, 341, 341, 342, 342, 343, 343, 344, 344, 345, 345, 346, 346, 347, 347, 348, 348, 349, 349, 350, 350, 351, 351, 352, 352, 353, 353, 354, 355, 356, 356, 357, 357, 358, 358, 359, 359, 360, 360, 361, 361, 362, 362, 363, 363, 364, 364, 365, 365, 366, 366, 367, 367, 368, 368, 369, 369, 370, 370, 371, 371, 372, 372, 373, 373, 374, 374, 375, 375, 376, 377, 378, 379, 380, 381, 382, 383, 384, 385, 386, 387, 388, 389, 390, 391, 392, 393, 394, 395, 396, 397, 398, 399, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 419, 420, 421, 422, 423, 424, 425, 120, 120, 111, 111, 301, 298, 138, 138, 51, 288, 290, 288, 288, 111, 111, 51, 288, 18, 288, 69, 69, 111, 111, 316, 111, 111, 294, 288, 65, 65, 288, 111, 111, 51, 51, 288, 129, 129, 113, 113, 298, 65, 65, 288, 111, 111, 43, 43, 43, 18, 2, 301, 18, 111, 111, 332, 288, 118, 118, 51, 129, 129, 312, 56, 111, 111, 18, 138, 138, 18, 120, 120, 111, 111, 54, 111, 111, 300, 131, 131, 288, 56, 382, 288, 51, 111, 111, 111, 111, 288, 129, 129, 294, 51, 289, 289, 288, 259, 138, 138, 136, 136, 118, 118, 120, 120, 111, 111, 111, 111, 288, 111, 111, 288, 51, 301, 288, 316, 119, 119, 138, 138, 120, 120, 120, 120, 298, 301, 129, 129, 295, 296, 51, 295, 316, 65, 65, 111, 111, 138, 138, 297, 295, 315, 259, 297, 51, 288, 54, 296, 18, 298, 129, 129, 68, 120, 120, 138, 138, 18, 137, 137, 313, 138, 138, 52, 129, 129, 111, 111, 18, 51, 52, 316, 118, 118, 297, 297, 119, 119, 300, 136, 136, 316, 138, 138, 288, 65, 65, 65, 65, 313, 315, 52, 111, 111, 288, 65, 65, 18, 51, 51, 288, 51, 376, 288, 295, 22, 22, 22, 379, 56, 120, 120, 295, 288, 297, 295, 57, 57, 113, 113, 18, 332, 113, 113, 334, 334, 51, 58, 295, 58, 58, 295, 295, 56, 120, 120, 300, 295, 296, 300, 65, 65, 111, 111, 79, 79, 79, 79, 22, 22, 22, 22, 22, 22, 288, 288, 56, 295, 65, 65, 65, 65, 297, 18, 288, 288, 301, 111, 111, 290, 294, 18, 2, 120, 120, 111, 111, 65, 65, 288, 111, 111, 111, 111, 288, 288, 288, 51, 51, 51, 316, 51, 51, 113, 113, 18, 138, 138, 289, 111, 111, 129, 129, 118, 118, 119, 119, 120, 120, 111, 111, 111, 111, 296, 298, 68, 111, 111, 288, 288, 288, 288, 118, 118, 120, 120, 120, 120, 51, 288, 301, 111, 111, 129, 129, 298, 131, 131, 111, 111, 120, 120, 298, 138, 138, 288, 288, 51, 301, 288, 129, 129, 197, 301, 301, 120, 120, 120, 120, 121, 121, 51, 288, 111, 111, 298, 54, 310, 18, 288, 289, 298, 289, 138, 138, 111, 111, 65, 65, 111, 111, 312, 22, 22, 22, 65, 65, 297, 65, 65, 18, 351, 351, 65, 65, 65, 65, 18, 56, 56, 119, 119, 256, 288, 288, 259, 259, 259, 296, 296, 259, 69, 69, 51, 288, 111, 111, 288, 129, 129, 138, 138, 315, 138, 138, 288, 56, 57, 18, 111, 111, 111, 111, 288, 295, 295, 58, 113, 113, 113, 113, 51, 295, 295, 51, 332, 22, 22, 22, 295, 120, 120, 300, 300, 18, 111, 111, 79, 79, 79, 79, 51, 295, 288, 288, 288, 51, 51, 298, 65, 65, 288, 51, 65, 65, 288, 51, 297, 297, 65, 65, 298, 18, 70, 70, 111, 111, 65, 65, 295, 295, 300, 18, 288, 295, 332, 386, 288, 111, 111, 2, 18, 18, 288, 57, 58, 58, 113, 113, 113, 113, 65, 65, 112, 112, 75, 75, 18, 295, 295, 295, 288, 386, 65, 65, 288, 288, 288, 288, 65, 65, 111, 111, 288, 51, 51, 120, 120, 288, 65, 65, 288, 18, 65, 65, 66, 66, 18, 295, 296, 301, 65, 65, 51, 66, 66, 288, 52, 295, 129, 129, 138, 138, 18, 118, 118, 65, 65, 332, 51, 288, 120, 120, 111, 111, 51, 120, 120, 52, 51, 18, 295, 120, 120, 111, 111, 298, 288, 376, 288, 66, 66, 65, 65, 315, 310, 310, 313, 137, 137, 66, 66, 131, 131, 131, 131, 310, 315, 131, 131, 131, 131, 112, 112, 118, 118, 297, 300, 300, 313, 129, 129, 111, 111, 301, 111, 111, 178, 18, 288, 89, 89, 18, 138, 138, 172, 316, 111, 111, 118, 118, 310, 289, 65, 65, 295, 290, 18, 112, 112, 138, 138, 288, 51, 120, 120, 51, 298, 120, 120, 18, 111, 111, 291, 18, 52, 51, 18, 288, 69, 69, 65, 65, 51, 22, 22, 22, 52, 78, 78, 65, 65, 288, 138, 138, 70, 70, 75, 75, 300, 300, 297, 111, 111, 288, 129, 129, 52, 288, 52, 313, 129, 129, 288, 288, 299, 79, 79, 112, 112, 111, 111, 51, 111, 111, 298, 111, 111, 56, 51, 300]
+
+    /// What an op does to the accumulator (see Accumulator.swift): an operand index = it
+    /// leaves that register's new value there; 254 = it keeps it; 255 = it loses it.
+    static let accumulatorEffects: [UInt8] = [255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 0, 0, 0, 255, 0, 255, 0, 254, 255, 254, 0, 0, 255, 254, 0, 0, 254, 254, 254, 0, 0, 254, 0, 0, 254, 254, 254, 0, 0, 254, 254, 254, 254, 0, 0, 255, 255, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 0, 0, 255, 255, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 255, 255, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 255, 255, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255]
+    /// The accumulator forms of op i are accumulatorForms[accumulatorFormStarts[i]..<accumulatorFormStarts[i + 1]].
+    static let accumulatorFormStarts: [UInt16] = [0, 0, 0, 1, 2, 3, 3, 4, 4, 4, 4, 5, 5, 6, 7, 8, 9, 10, 11, 12, 12, 12, 13, 16, 17, 17, 18, 18, 18, 18, 19, 20, 21, 21, 22, 24, 27, 30, 31, 32, 32, 32, 33, 36, 39, 42, 42, 43, 46, 49, 52, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 68, 70, 71, 72, 74, 76, 78, 80, 82, 83, 85, 87, 89, 91, 93, 95, 97, 99, 101, 103, 104, 106, 108, 110, 112, 114, 116, 118, 120, 122, 124, 124, 124, 124, 124, 124, 124, 124, 124, 124, 124, 124, 124, 125, 126, 127, 129, 131, 133, 135, 137, 139, 141, 143, 145, 147, 149, 151, 153, 155, 157, 158, 159, 160, 162, 164, 166, 168, 170, 172, 174, 176, 178, 180, 182, 184, 186, 188, 190, 190, 190, 190, 190, 190, 190, 190, 190, 190, 190, 190, 190, 190, 190, 190, 190, 190, 190, 190, 190, 190, 190, 190, 190, 190, 190, 190, 190, 191, 191, 191, 191, 191, 192, 193, 193, 193, 193, 193, 194, 195, 196, 197, 197, 198, 199, 200, 201, 201, 201, 201, 202, 203, 204, 205, 206, 207, 208, 208, 208, 208, 208, 208, 208, 208, 208, 209, 210, 211, 212, 213, 214, 215, 216, 217, 218, 219, 220, 221, 222, 224, 226, 227, 228, 230, 232, 234, 236, 238, 239, 240, 241, 242, 243, 244, 245, 246, 247, 248, 249, 250, 251, 252, 254, 256, 257, 258, 260, 262, 264, 266, 268, 269, 270, 271, 272, 273, 274, 275, 276, 277, 278, 279, 280, 281, 282, 283, 284, 285, 286, 287, 288, 288, 288, 288, 288, 288, 288, 288, 288, 288, 288, 288, 288, 289, 290, 291, 292, 293, 294, 295, 296, 297, 298, 299, 300, 301, 302, 303, 304, 305, 306, 307, 308, 309, 310, 311, 312, 313, 314, 315, 316, 317, 318, 318, 318, 318, 318, 318, 318, 318, 318, 318, 318, 318, 318, 318, 318, 319, 320, 322, 324, 326, 328, 330, 332, 334, 336, 338, 340, 342, 344, 346, 348, 350, 352, 354, 356, 358, 360, 361, 362, 364, 366, 368, 370, 372, 374, 376, 378, 380, 382, 384, 386, 388, 390, 392, 394, 396, 398, 400, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 419, 420, 421, 422, 423, 424, 425, 426, 427, 428, 429, 430, 431, 432, 433, 434, 435, 436, 437, 438, 439, 440, 441, 442, 443, 444, 445, 446, 447, 448, 449, 450, 451, 452, 452, 452, 452, 452, 452, 452, 452, 452, 452, 452, 454, 456, 457, 458, 460, 461, 462, 463, 464, 465, 467, 467, 468, 469, 470, 471, 473, 475, 476, 478, 479, 480, 482, 483, 483, 485, 486, 487, 488, 490, 492, 493, 495, 496, 498, 501, 502, 503, 504, 505, 507, 508, 509, 511, 512, 512, 514, 515, 516, 518, 519, 521, 521, 522, 524, 526, 527, 529, 530, 532, 533, 534, 535, 535, 536, 537, 539, 541, 542, 544, 545, 546, 547, 548, 549, 550, 552, 554, 556, 558, 560, 562, 563, 565, 566, 567, 568, 569, 570, 572, 574, 576, 578, 579, 580, 582, 583, 584, 585, 586, 587, 589, 591, 593, 594, 595, 596, 597, 597, 598, 599, 600, 600, 601, 601, 602, 603, 604, 606, 607, 609, 611, 612, 614, 615, 617, 618, 620, 622, 623, 624, 625, 626, 628, 629, 630, 632, 633, 635, 636, 638, 639, 641, 643, 644, 645, 646, 648, 649, 651, 652, 653, 654, 655, 656, 657, 658, 659, 662, 663, 664, 666, 667, 668, 669, 670, 671, 672, 674, 675, 676, 678, 680, 681, 682, 683, 684, 685, 686, 687, 688, 690, 691, 692, 693, 694, 696, 698, 700, 702, 705, 708, 709, 710, 711, 712, 714, 716, 717, 718, 718, 719, 720, 721, 721, 723, 723, 724, 725, 726, 727, 729, 731, 733, 734, 736, 738, 739, 740, 741, 742, 743, 744, 745, 746, 747, 749, 750, 752, 753, 755, 757, 759, 761, 763, 765, 767, 768, 769, 770, 772, 773, 774, 775, 776, 778, 780, 782, 783, 784, 785, 787, 789, 790, 792, 794, 796, 797, 799, 800, 801, 802, 803, 804, 806, 806, 807, 808, 809, 811, 813, 815, 816, 817, 817, 819, 820, 821, 822, 823, 824, 825, 826, 827, 829, 831, 833, 835, 835, 836, 839, 841, 842, 844, 845, 847, 849, 851, 852, 853, 854, 856, 857, 858, 859, 860, 861, 862, 863, 864, 865, 867, 868, 869, 871, 872, 874, 876, 877, 879, 880, 881, 882, 883, 885, 887, 888, 889, 890, 891, 893, 895, 896, 897, 898, 899, 900, 903, 903, 904, 906, 907, 908, 909, 911, 913, 915, 916, 917, 918, 919, 920, 921, 922, 923, 925, 925, 926, 927, 929, 930, 931, 932, 933, 935, 936, 937, 939, 939, 941, 943, 943, 944, 945, 946, 947, 948, 949, 950, 951, 952, 954, 955, 956, 957, 958, 959, 960, 961, 963, 965, 967, 969, 971, 972, 973, 974, 975, 976, 977, 979, 980, 981, 982, 983, 983, 985, 987, 988, 989, 990, 992, 993, 995, 996, 997, 999, 1001, 1002, 1003, 1004, 1005, 1007, 1008, 1010, 1011, 1012, 1013, 1015, 1017, 1018, 1020, 1022, 1023, 1023, 1024, 1025, 1027, 1029, 1030, 1032, 1033, 1034, 1035, 1036, 1036, 1038, 1040, 1041, 1042, 1043, 1044, 1046, 1048, 1049, 1050, 1051, 1052, 1054, 1056, 1058, 1060, 1061, 1062, 1064, 1066, 1068, 1070, 1071, 1072, 1073, 1074, 1076, 1078, 1079, 1081, 1082, 1083, 1084, 1086, 1087, 1089, 1090, 1091, 1093, 1095, 1096, 1097, 1099, 1100, 1101, 1102, 1104, 1104, 1106, 1107, 1108, 1110, 1111, 1112, 1114, 1115, 1117, 1118, 1119, 1120, 1121, 1122, 1123, 1125, 1127, 1128, 1131, 1132, 1134, 1136, 1137, 1139, 1141, 1143, 1144, 1145, 1146, 1148, 1149, 1151, 1152, 1153, 1154, 1155, 1157, 1158, 1159, 1160, 1162, 1164, 1166, 1167, 1169, 1170, 1172, 1173, 1174, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175, 1175]
+    static let accumulatorForms: [UInt16] = [980, 981, 982, 983, 984, 985, 986, 987, 988, 989, 990, 991, 992, 993, 994, 995, 996, 997, 998, 999, 1000, 1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 1015, 1016, 1017, 1018, 1019, 1020, 1021, 1022, 1023, 1024, 1025, 1026, 1027, 1028, 1029, 1030, 1031, 1032, 1033, 1034, 1035, 1036, 1037, 1038, 1039, 1040, 1041, 1042, 1043, 1044, 1045, 1046, 1047, 1048, 1049, 1050, 1051, 1052, 1053, 1054, 1055, 1056, 1057, 1058, 1059, 1060, 1061, 1062, 1063, 1064, 1065, 1066, 1067, 1068, 1069, 1070, 1071, 1072, 1073, 1074, 1075, 1076, 1077, 1078, 1079, 1080, 1081, 1082, 1083, 1084, 1085, 1086, 1087, 1088, 1089, 1090, 1091, 1092, 1093, 1094, 1095, 1096, 1097, 1098, 1099, 1100, 1101, 1102, 1103, 1104, 1105, 1106, 1107, 1108, 1109, 1110, 1111, 1112, 1113, 1114, 1115, 1116, 1117, 1118, 1119, 1120, 1121, 1122, 1123, 1124, 1125, 1126, 1127, 1128, 1129, 1130, 1131, 1132, 1133, 1134, 1135, 1136, 1137, 1138, 1139, 1140, 1141, 1142, 1143, 1144, 1145, 1146, 1147, 1148, 1149, 1150, 1151, 1152, 1153, 1154, 1155, 1156, 1157, 1158, 1159, 1160, 1161, 1162, 1163, 1164, 1165, 1166, 1167, 1168, 1169, 1170, 1171, 1172, 1173, 1174, 1175, 1176, 1177, 1178, 1179, 1180, 1181, 1182, 1183, 1184, 1185, 1186, 1187, 1188, 1189, 1190, 1191, 1192, 1193, 1194, 1195, 1196, 1197, 1198, 1199, 1200, 1201, 1202, 1203, 1204, 1205, 1206, 1207, 1208, 1209, 1210, 1211, 1212, 1213, 1214, 1215, 1216, 1217, 1218, 1219, 1220, 1221, 1222, 1223, 1224, 1225, 1226, 1227, 1228, 1229, 1230, 1231, 1232, 1233, 1234, 1235, 1236, 1237, 1238, 1239, 1240, 1241, 1242, 1243, 1244, 1245, 1246, 1247, 1248, 1249, 1250, 1251, 1252, 1253, 1254, 1255, 1256, 1257, 1258, 1259, 1260, 1261, 1262, 1263, 1264, 1265, 1266, 1267, 1268, 1269, 1270, 1271, 1272, 1273, 1274, 1275, 1276, 1277, 1278, 1279, 1280, 1281, 1282, 1283, 1284, 1285, 1286, 1287, 1288, 1289, 1290, 1291, 1292, 1293, 1294, 1295, 1296, 1297, 1298, 1299, 1300, 1301, 1302, 1303, 1304, 1305, 1306, 1307, 1308, 1309, 1310, 1311, 1312, 1313, 1314, 1315, 1316, 1317, 1318, 1319, 1320, 1321, 1322, 1323, 1324, 1325, 1326, 1327, 1328, 1329, 1330, 1331, 1332, 1333, 1334, 1335, 1336, 1337, 1338, 1339, 1340, 1341, 1342, 1343, 1344, 1345, 1346, 1347, 1348, 1349, 1350, 1351, 1352, 1353, 1354, 1355, 1356, 1357, 1358, 1359, 1360, 1361, 1362, 1363, 1364, 1365, 1366, 1367, 1368, 1369, 1370, 1371, 1372, 1373, 1374, 1375, 1376, 1377, 1378, 1379, 1380, 1381, 1382, 1383, 1384, 1385, 1386, 1387, 1388, 1389, 1390, 1391, 1392, 1393, 1394, 1395, 1396, 1397, 1398, 1399, 1400, 1401, 1402, 1403, 1404, 1405, 1406, 1407, 1408, 1409, 1410, 1411, 1412, 1413, 1414, 1415, 1416, 1417, 1418, 1419, 1420, 1421, 1422, 1423, 1424, 1425, 1426, 1427, 1428, 1429, 1430, 1431, 1432, 1433, 1434, 1435, 1436, 1437, 1438, 1439, 1440, 1441, 1442, 1443, 1444, 1445, 1446, 1447, 1448, 1449, 1450, 1451, 1452, 1453, 1454, 1455, 1456, 1457, 1458, 1459, 1460, 1461, 1462, 1463, 1464, 1465, 1466, 1467, 1468, 1469, 1470, 1471, 1472, 1473, 1474, 1475, 1476, 1477, 1478, 1479, 1480, 1481, 1482, 1483, 1484, 1485, 1486, 1487, 1488, 1489, 1490, 1491, 1492, 1493, 1494, 1495, 1496, 1497, 1498, 1499, 1500, 1501, 1502, 1503, 1504, 1505, 1506, 1507, 1508, 1509, 1510, 1511, 1512, 1513, 1514, 1515, 1516, 1517, 1518, 1519, 1520, 1521, 1522, 1523, 1524, 1525, 1526, 1527, 1528, 1529, 1530, 1531, 1532, 1533, 1534, 1535, 1536, 1537, 1538, 1539, 1540, 1541, 1542, 1543, 1544, 1545, 1546, 1547, 1548, 1549, 1550, 1551, 1552, 1553, 1554, 1555, 1556, 1557, 1558, 1559, 1560, 1561, 1562, 1563, 1564, 1565, 1566, 1567, 1568, 1569, 1570, 1571, 1572, 1573, 1574, 1575, 1576, 1577, 1578, 1579, 1580, 1581, 1582, 1583, 1584, 1585, 1586, 1587, 1588, 1589, 1590, 1591, 1592, 1593, 1594, 1595, 1596, 1597, 1598, 1599, 1600, 1601, 1602, 1603, 1604, 1605, 1606, 1607, 1608, 1609, 1610, 1611, 1612, 1613, 1614, 1615, 1616, 1617, 1618, 1619, 1620, 1621, 1622, 1623, 1624, 1625, 1626, 1627, 1628, 1629, 1630, 1631, 1632, 1633, 1634, 1635, 1636, 1637, 1638, 1639, 1640, 1641, 1642, 1643, 1644, 1645, 1646, 1647, 1648, 1649, 1650, 1651, 1652, 1653, 1654, 1655, 1656, 1657, 1658, 1659, 1660, 1661, 1662, 1663, 1664, 1665, 1666, 1667, 1668, 1669, 1670, 1671, 1672, 1673, 1674, 1675, 1676, 1677, 1678, 1679, 1680, 1681, 1682, 1683, 1684, 1685, 1686, 1687, 1688, 1689, 1690, 1691, 1692, 1693, 1694, 1695, 1696, 1697, 1698, 1699, 1700, 1701, 1702, 1703, 1704, 1705, 1706, 1707, 1708, 1709, 1710, 1711, 1712, 1713, 1714, 1715, 1716, 1717, 1718, 1719, 1720, 1721, 1722, 1723, 1724, 1725, 1726, 1727, 1728, 1729, 1730, 1731, 1732, 1733, 1734, 1735, 1736, 1737, 1738, 1739, 1740, 1741, 1742, 1743, 1744, 1745, 1746, 1747, 1748, 1749, 1750, 1751, 1752, 1753, 1754, 1755, 1756, 1757, 1758, 1759, 1760, 1761, 1762, 1763, 1764, 1765, 1766, 1767, 1768, 1769, 1770, 1771, 1772, 1773, 1774, 1775, 1776, 1777, 1778, 1779, 1780, 1781, 1782, 1783, 1784, 1785, 1786, 1787, 1788, 1789, 1790, 1791, 1792, 1793, 1794, 1795, 1796, 1797, 1798, 1799, 1800, 1801, 1802, 1803, 1804, 1805, 1806, 1807, 1808, 1809, 1810, 1811, 1812, 1813, 1814, 1815, 1816, 1817, 1818, 1819, 1820, 1821, 1822, 1823, 1824, 1825, 1826, 1827, 1828, 1829, 1830, 1831, 1832, 1833, 1834, 1835, 1836, 1837, 1838, 1839, 1840, 1841, 1842, 1843, 1844, 1845, 1846, 1847, 1848, 1849, 1850, 1851, 1852, 1853, 1854, 1855, 1856, 1857, 1858, 1859, 1860, 1861, 1862, 1863, 1864, 1865, 1866, 1867, 1868, 1869, 1870, 1871, 1872, 1873, 1874, 1875, 1876, 1877, 1878, 1879, 1880, 1881, 1882, 1883, 1884, 1885, 1886, 1887, 1888, 1889, 1890, 1891, 1892, 1893, 1894, 1895, 1896, 1897, 1898, 1899, 1900, 1901, 1902, 1903, 1904, 1905, 1906, 1907, 1908, 1909, 1910, 1911, 1912, 1913, 1914, 1915, 1916, 1917, 1918, 1919, 1920, 1921, 1922, 1923, 1924, 1925, 1926, 1927, 1928, 1929, 1930, 1931, 1932, 1933, 1934, 1935, 1936, 1937, 1938, 1939, 1940, 1941, 1942, 1943, 1944, 1945, 1946, 1947, 1948, 1949, 1950, 1951, 1952, 1953, 1954, 1955, 1956, 1957, 1958, 1959, 1960, 1961, 1962, 1963, 1964, 1965, 1966, 1967, 1968, 1969, 1970, 1971, 1972, 1973, 1974, 1975, 1976, 1977, 1978, 1979, 1980, 1981, 1982, 1983, 1984, 1985, 1986, 1987, 1988, 1989, 1990, 1991, 1992, 1993, 1994, 1995, 1996, 1997, 1998, 1999, 2000, 2001, 2002, 2003, 2004, 2005, 2006, 2007, 2008, 2009, 2010, 2011, 2012, 2013, 2014, 2015, 2016, 2017, 2018, 2019, 2020, 2021, 2022, 2023, 2024, 2025, 2026, 2027, 2028, 2029, 2030, 2031, 2032, 2033, 2034, 2035, 2036, 2037, 2038, 2039, 2040, 2041, 2042, 2043, 2044, 2045, 2046, 2047, 2048, 2049, 2050, 2051, 2052, 2053, 2054, 2055, 2056, 2057, 2058, 2059, 2060, 2061, 2062, 2063, 2064, 2065, 2066, 2067, 2068, 2069, 2070, 2071, 2072, 2073, 2074, 2075, 2076, 2077, 2078, 2079, 2080, 2081, 2082, 2083, 2084, 2085, 2086, 2087, 2088, 2089, 2090, 2091, 2092, 2093, 2094, 2095, 2096, 2097, 2098, 2099, 2100, 2101, 2102, 2103, 2104, 2105, 2106, 2107, 2108, 2109, 2110, 2111, 2112, 2113, 2114, 2115, 2116, 2117, 2118, 2119, 2120, 2121, 2122, 2123, 2124, 2125, 2126, 2127, 2128, 2129, 2130, 2131, 2132, 2133, 2134, 2135, 2136, 2137, 2138, 2139, 2140, 2141, 2142, 2143, 2144, 2145, 2146, 2147, 2148, 2149, 2150, 2151, 2152, 2153, 2154]
+    /// The operand (index in the layout) an accumulator form reads from the accumulator; 255 for other ops.
+    static let accumulatorOperands: [UInt8] = [255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 0, 0, 0, 0, 1, 1, 0, 0, 1, 0, 0, 1, 1, 1, 2, 3, 3, 0, 1, 1, 0, 2, 0, 2, 0, 1, 2, 0, 1, 2, 1, 1, 1, 0, 1, 2, 0, 1, 2, 0, 1, 2, 1, 0, 1, 2, 0, 1, 2, 0, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 0, 0, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 0, 0, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 0, 0, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 0, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 0, 1, 1, 2, 1, 1, 2, 1, 1, 0, 1, 1, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 0, 1, 1, 1, 2, 0, 1, 2, 1, 0, 1, 1, 1, 2, 0, 1, 1, 2, 1, 1, 2, 1, 1, 1, 2, 1, 1, 2, 1, 1, 2, 1, 2, 1, 1, 2, 1, 1, 2, 1, 1, 0, 1, 1, 1, 2, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 2, 1, 1, 1, 1, 1, 0, 1, 1, 2, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 0, 1, 2, 1, 2, 1, 1, 2, 1, 1, 2, 1, 1, 2, 1, 2, 1, 1, 1, 1, 1, 2, 1, 1, 1, 2, 1, 1, 2, 1, 1, 2, 1, 0, 1, 0, 1, 1, 1, 1, 1, 2, 1, 0, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 2, 3, 0, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 2, 1, 0, 1, 2, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 0, 1, 1, 2, 1, 2, 1, 2, 1, 2, 3, 1, 2, 3, 1, 1, 1, 1, 0, 1, 0, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 0, 1, 2, 1, 2, 0, 1, 1, 1, 2, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 2, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 0, 1, 2, 1, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 1, 2, 1, 2, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 0, 1, 1, 2, 1, 1, 2, 3, 0, 1, 1, 0, 1, 1, 0, 1, 0, 1, 0, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 2, 1, 1, 2, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 1, 1, 0, 1, 2, 3, 1, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 0, 1, 1, 1, 1, 1, 0, 1, 1, 1, 0, 1, 1, 2, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 2, 0, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 0, 1, 1, 2, 1, 2, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 0, 1, 1, 2, 1, 1, 1, 1, 2, 1, 0, 1, 1, 1, 0, 1, 0, 1, 1, 1, 1, 1, 0, 1, 1, 0, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 2, 0, 1, 0, 1, 1, 1, 2, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 0, 1, 0, 1, 0, 1, 1, 1, 1, 1, 1, 2, 0, 1, 1, 2, 1, 2, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 2, 1, 1, 1, 1, 2, 1, 1, 2, 1, 1, 1, 2, 1, 2, 1, 1, 0, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 1, 2, 1, 1, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 1, 1, 2, 3, 1, 1, 2, 0, 1, 1, 1, 2, 0, 1, 1, 2, 1, 1, 1, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 1, 2, 1, 1, 2, 1, 1, 1]
     static let layouts: [[OperandField]] = [
         [],
         [OperandField(name: "off", kind: .i32, word: 0, shift: 0)],
