@@ -229,6 +229,9 @@ def parse():
             op.accumulates = accumulated_write(op)
             if op.accumulates:
                 op.body = pass_in_accumulator(op.body, *op.accumulates)
+            op.holds = branch_hold(op)
+            if op.holds:
+                op.body = hold_in_accumulator(op.body, *op.holds)
     return ops + joined + accumulator_forms(ops + joined)
 
 
@@ -258,7 +261,7 @@ def falls_through(op):
 # wrote that very slot (Accumulator.swift follows the value through the code).
 INT_FIELDS = {"u32": "uint32_t", "i32": "uint32_t", "u64": "uint64_t", "i64": "uint64_t"}
 SLOT_WRITE = re.compile(r"sp\[([^\]]+)\](?:\.(\w+))?\s*=(?!=)")
-SLOT_ESCAPES = re.compile(r"&sp\[|\bsp\s*[+,)]|\(sp\b")
+SLOT_ESCAPES = re.compile(r"&sp\[|\bsp\b(?!\s*\[)")  # the frame used other than as sp[i]
 
 
 def accumulated_write(op):
@@ -270,17 +273,37 @@ def accumulated_write(op):
     registers = {n for n, k in op.operands if k == "r"}
     if len(writes) != 1 or writes[0][0] not in registers or writes[0][1] not in INT_FIELDS:
         return None
-    statement = re.search(r"(^|[;{}])([^;{}]*)sp\[" + re.escape(writes[0][0]) + r"\]", op.body)
+    statement = re.search(r"(^|[;{}])([^;{}]*)sp\[" + re.escape(writes[0][0]) + r"\](?:\.\w+)?\s*=(?!=)", op.body)
     if re.search(r"\bif\b|\belse\b|\?", statement.group(2)):
         return None  # written only on some paths
+    if "JUMP(" in op.body[:statement.start(2)]:
+        return None  # a branch taken before the write would arrive without the value
     return writes[0]
 
 
 def pass_in_accumulator(body, operand, field):
-    """Makes the one register write of `body` also set `acc` (32-bit values zero-extended)."""
-    return re.sub(r"sp\[" + re.escape(operand) + r"\]\." + field + r" = ([^;]*);",
-                  lambda m: f"acc = (uint64_t)({INT_FIELDS[field]})(sp[{operand}].{field} = ({m.group(1)}));",
-                  body, count=1)
+    """Makes the one register write of `body` also leave the value in `acc` (32-bit values
+    zero-extended)."""
+    write = re.search(r"sp\[" + re.escape(operand) + r"\]\." + field + r" = ([^;]*);", body)
+    # The whole slot is written, a 32-bit value zero-extended: a later 64-bit read of the slot
+    # (a copy, a select, a return) then gets the value forwarded from the store; after a
+    # 4-byte store it would stall until the store reached the cache.
+    held = f"held_ = (uint64_t)({INT_FIELDS[field]})({write.group(1)}); sp[{operand}].u64 = held_;"
+    declared = "uint64_t held_; "
+    body = declared + body[:write.start()] + held + body[write.end():]
+    return commit_accumulator(body, len(declared) + write.start(), operand)
+
+
+def commit_accumulator(body, after, operand):
+    """Sets `acc = held_` after every other register operand has been read (an accumulator
+    form may read one of those from `acc`, which must still be the old value then) and before
+    the body may jump (the branch carries it too)."""
+    end = body.find("JUMP(", after)
+    end = end if end >= 0 else body.rindex(FALLTHROUGH_END)
+    statement = max([body.rfind(c, after, end) for c in ";{}"] + [after - 1]) + 1
+    later = set(re.findall(r"sp\[(\w+)\]", body[statement:]))
+    assert later <= {operand}, f"{body}: reads {later} after the accumulator is set"
+    return (body[:statement] + " acc = held_; " + body[statement:].lstrip()).lstrip()
 
 
 def clobbers_registers(op):
@@ -306,13 +329,44 @@ ACC_READ = {"u32": "((uint32_t)acc)", "i32": "((int32_t)(uint32_t)acc)", "u64": 
 
 def accumulator_effect(op):
     """For the translator: 255 = the accumulator no longer holds a register's value after
-    `op` (or `op` does not fall through), 254 = it still holds what it held, n = it holds the
-    value `op` wrote to its operand n."""
-    if op.kind in ("sequence", "accumulator") or not falls_through(op):
+    `op`, 254 = it still holds what it held, n = it holds the value of `op`'s operand n
+    (written, or read by a branch)."""
+    if op.kind in ("sequence", "accumulator") or any(word in op.body for word in LEAVES):
         return 255
+    names = [n for n, _ in op.operands]
     if getattr(op, "accumulates", None):
-        return [n for n, _ in op.operands].index(op.accumulates[0])
+        return names.index(op.accumulates[0])
+    if getattr(op, "holds", None):
+        return names.index(op.holds[0])
     return 255 if clobbers_registers(op) else 254
+
+
+def hold_in_accumulator(body, operand, field):
+    """Makes a branch's body leave `operand` in `acc`, on both of its paths."""
+    held = f"const uint64_t held_ = (uint64_t)({INT_FIELDS[field]})sp[{operand}].{field};\n    "
+    return commit_accumulator(held + body, len(held), operand)
+
+
+def continues_after(op):
+    """Whether the instruction after `op` can run right after it, with the accumulator `op`
+    left: `op` falls through (perhaps not taking a branch), or calls (the call returns there)."""
+    if op.kind in ("sequence", "accumulator"):
+        return True
+    return "NEXT()" in op.body or re.search(r"\bCALL_(LOCAL_)?FUNCTION\(", op.body) is not None
+
+
+def branch_hold(op):
+    """A conditional branch that writes no register leaves the first integer register it
+    tests in the accumulator, on both paths: (operand, field). A loop's back edge then
+    arrives at the loop head with its counter or pointer in the accumulator."""
+    if op.kind in ("sequence", "accumulator") or "off" not in [n for n, _ in op.operands]:
+        return None
+    if SLOT_WRITE.search(op.body) or SLOT_ESCAPES.search(op.body) or any(word in op.body for word in LEAVES):
+        return None
+    for name in accumulator_readable(op):
+        field = re.search(r"sp\[" + re.escape(name) + r"\]\.(\w+)", op.body).group(1)
+        return (name, field)
+    return None
 
 
 def accumulator_forms(ops):
@@ -515,6 +569,8 @@ def gen_swift(ops):
     o.append("    /// What an op does to the accumulator (see Accumulator.swift): an operand index = it")
     o.append("    /// leaves that register's new value there; 254 = it keeps it; 255 = it loses it.")
     o.append("    static let accumulatorEffects: [UInt8] = [" + ", ".join(str(accumulator_effect(op)) for op in ops) + "]")
+    o.append("    /// Whether the next instruction can run right after an op (it falls through, or calls).")
+    o.append("    static let continuesAfter: [Bool] = [" + ", ".join("true" if continues_after(op) else "false" for op in ops) + "]")
     forms = {}
     for i, op in enumerate(ops):
         if op.kind == "accumulator":

@@ -4,8 +4,9 @@ import KiteTranslator
 import Testing
 
 /// Accumulator forms (`NAME@OPERAND`) read the value the instruction before has just written
-/// from a machine register. The translator may use one only where that instruction is the
-/// only way in: never at a branch target, never after a call.
+/// from a machine register. The translator uses one only where every way into the
+/// instruction brings that slot's value: at a branch target only if all branches to it and
+/// the fall-through agree, never after a call.
 struct AccumulatorTests {
     func listing(_ wat: String, function: Int = 0) throws -> [Substring] {
         let module = try decodeModule(try wat2wasm(wat))
@@ -23,9 +24,9 @@ struct AccumulatorTests {
         #expect(lines[1].contains("  i32.xor@a dst=r0 a=r3 b=r2"), "\(lines)")
     }
 
-    @Test func aBranchTargetNeverReadsTheAccumulator() throws {
+    @Test func aBranchTargetWhoseWaysInDisagreeReadsTheFrame() throws {
         // The loop's first instruction reads x, which the instruction before it wrote, but the
-        // back edge arrives there with anything in the accumulator.
+        // back edge arrives there with n in the accumulator.
         let lines = try listing("""
             (module (func (param $n i32) (result i32) (local $x i32)
               (local.set $x (i32.mul (local.get $n) (local.get $n)))
@@ -49,6 +50,44 @@ struct AccumulatorTests {
             """, function: 1)
         let afterCall = lines.drop { !$0.contains("call") }.dropFirst()
         #expect(!afterCall.isEmpty && !afterCall.contains { $0.contains("@") }, "\(lines)")
+    }
+
+    @Test func anInstructionThatWritesTheAccumulatorReadsItsOtherOperandsFirst() throws {
+        // `x += 1; br_if x < n` right after n is written: the fused op reads n from the
+        // accumulator, then leaves x there; reading n after that would compare x with x.
+        let wat = """
+            (module (func (export "f") (param $n i32) (result i32) (local $x i32)
+              (loop $l
+                (local.set $n (i32.xor (local.get $n) (i32.const 0)))
+                (local.set $x (i32.add (local.get $x) (i32.const 1)))
+                (br_if $l (i32.lt_u (local.get $x) (local.get $n))))
+              (local.get $x)))
+            """
+        let lines = try listing(wat)
+        #expect(lines.contains { $0.contains("i32.add_imm+br_if_i32.lt_u@b") }, "\(lines)")
+        let instance = try instantiate(wat)
+        for n: UInt32 in [1, 5, 1000] {
+            #expect(try call(instance, "f", [.i32(n)]) == [.i32(n)])
+        }
+    }
+
+    @Test func aLoopHeadReadsTheAccumulatorWhenEveryWayInBringsTheSameSlot() throws {
+        // Entered after `p = ...` and from the back edge that tests p: both leave p in the
+        // accumulator, so the loop's first instruction reads it there.
+        let wat = """
+            (module (memory 1)
+              (data (i32.const 8) "\\10\\00\\00\\00")   ;; 8 -> 16 -> 0
+              (func (export "length") (param $p i32) (result i32) (local $n i32)
+                (local.set $p (i32.add (local.get $p) (i32.const 8)))
+                (loop $l
+                  (local.set $p (i32.load (local.get $p)))
+                  (local.set $n (i32.add (local.get $n) (i32.const 1)))
+                  (br_if $l (local.get $p)))
+                (local.get $n)))
+            """
+        let lines = try listing(wat)
+        #expect(lines.count > 2 && lines[1].contains("i32.load@addr"), "\(lines)")
+        #expect(try call(try instantiate(wat), "length", [.i32(0)]) == [.i32(2)])
     }
 
     @Test func valuesThroughTheAccumulatorAreTheValuesThroughTheFrame() throws {
