@@ -369,6 +369,27 @@ def branch_hold(op):
     return None
 
 
+def operand_access(op):
+    """(read mask, written mask, precise) over `op`'s operand indices, for the translator's
+    analysis of which locals a function must zero on entry. Precise: every frame access is
+    `sp[OPERAND]`; an op that reads `sp[a + 1]` (a v128's second slot) or hands the frame to
+    a function is not. (Calls read their arguments at `sp + base` through macros: those are
+    temporaries, never locals, so a call is precise about locals.)"""
+    if op.kind in ("sequence", "accumulator"):
+        return 0, 0, False
+    precise = not SLOT_ESCAPES.search(op.body) and not re.search(r"sp\[\s*\w+\s*[-+]", op.body)
+    read = written = 0
+    for i, (name, kind) in enumerate(op.operands):
+        if kind != "r":
+            continue
+        for m in re.finditer(r"sp\[" + re.escape(name) + r"\](?:\.\w+)?(\s*=(?!=))?", op.body):
+            if m.group(1):
+                written |= 1 << i
+            else:
+                read |= 1 << i
+    return read, written, precise
+
+
 def accumulator_forms(ops):
     forms = []
     for op in ops:
@@ -586,6 +607,12 @@ def gen_swift(ops):
     o.append("    /// The operand (index in the layout) an accumulator form reads from the accumulator; 255 for other ops.")
     o.append("    static let accumulatorOperands: [UInt8] = [" + ", ".join(
         str([n for n, _ in op.operands].index(op.extra["operand"])) if op.kind == "accumulator" else "255" for op in ops) + "]")
+    access = [operand_access(op) for op in ops]
+    o.append("    /// Which operands (bit i: operand i) an op reads and writes as frame slots, and whether")
+    o.append("    /// those are all the frame slots it touches (see ZeroedLocals.swift).")
+    o.append("    static let readOperandMasks: [UInt8] = [" + ", ".join(str(a[0]) for a in access) + "]")
+    o.append("    static let writtenOperandMasks: [UInt8] = [" + ", ".join(str(a[1]) for a in access) + "]")
+    o.append("    static let operandsPrecise: [Bool] = [" + ", ".join("true" if a[2] else "false" for a in access) + "]")
     o.append("    static let layouts: [[OperandField]] = [")
     for op in ops:
         if op.kind in ("sequence", "accumulator"):

@@ -29,16 +29,17 @@ static inline uint32_t kite_operand_u32(const uint64_t *pc, size_t at) {
 /// Memory 0 of the running instance, after anything that may have grown it or switched instance.
 #define RELOAD_MEMORY() do { KiteMemory *m0_ = ctx->instance->memories[0]; mem = m0_->base; memsize = m0_->size; } while (0)
 
-/// Sets up a callee frame at `nsp`: parameters are in place; zero the locals, copy the constants.
+/// Sets up a callee frame at `nsp`: parameters are in place; zero the locals that may be read
+/// before they are written (the translator tells which), copy the constants.
 /// Counts are read once (stores into the frame could otherwise alias the record), and the
 /// empty asm keeps the loops as loops: turned into memset/memcpy calls they would force
 /// every call handler to save registers. Frames are small; a short loop is cheaper.
 static inline void kite_enter_frame(const KiteFunction *f, KiteSlot *nsp) {
-    const uint32_t numLocals = f->numLocals, numConsts = f->numConsts;
+    const uint32_t numZeroed = f->numZeroed, numConsts = f->numConsts;
     const KiteSlot *source = f->consts;
-    KiteSlot *locals = nsp + f->localsStart;
-    for (uint32_t i = 0; i < numLocals; i++) { locals[i].u64 = 0; __asm__("" : "+r"(i)); }
-    KiteSlot *consts = locals + numLocals;
+    KiteSlot *zeroed = nsp + f->zeroStart;
+    for (uint32_t i = 0; i < numZeroed; i++) { zeroed[i].u64 = 0; __asm__("" : "+r"(i)); }
+    KiteSlot *consts = nsp + f->constsStart;
     for (uint32_t i = 0; i < numConsts; i++) { consts[i] = source[i]; __asm__("" : "+r"(i)); }
 }
 

@@ -35,8 +35,9 @@ extension Store {
             record.kind = KITE_FUNCTION_WASM.rawValue
             record.code = UnsafePointer(module.code[i].baseAddress)
             record.instance = instance.raw
-            record.localsStart = UInt32(compiled.localsStart)
-            record.numLocals = UInt32(compiled.localSlots)
+            record.zeroStart = UInt32(compiled.zeroedLocals.lowerBound)
+            record.numZeroed = UInt32(compiled.zeroedLocals.count)
+            record.constsStart = UInt32(compiled.localsStart + compiled.localSlots)
             record.numConsts = UInt32(compiled.constants.count)
             record.frameSize = UInt32(compiled.frameSize)
             record.consts = UnsafePointer(module.constants[i].baseAddress)

@@ -7,7 +7,9 @@
 /// needs to know an instruction by hand.
 public func printBytecode(_ function: CompiledFunction) -> String {
     var lines: [String] = []
-    lines.append("; frame: locals from r\(function.localsStart), \(function.localSlots) local slots, "
+    let zeroed = function.zeroedLocals.isEmpty ? "none"
+        : "r\(function.zeroedLocals.lowerBound)-r\(function.zeroedLocals.upperBound - 1)"
+    lines.append("; frame: locals from r\(function.localsStart), \(function.localSlots) local slots (zeroed: \(zeroed)), "
         + "\(function.constants.count) constants, \(function.frameSize) slots")
     for (i, value) in function.constants.enumerated() {
         lines.append("; r\(function.localsStart + function.localSlots + i) = const 0x\(String(value, radix: 16))")

@@ -11,6 +11,9 @@ public struct CompiledFunction: Sendable {
     public var localsStart: Int
     public var localSlots: Int
     public var frameSize: Int
+    /// The local slots zeroed on entry: those some execution may read before writing them
+    /// (`localsToZero`); the others are written first.
+    public var zeroedLocals: Range<Int>
 }
 
 /// Validates one function body and translates it into register bytecode in the same pass.
@@ -371,9 +374,11 @@ struct FunctionTranslator {
             }
         }
         constants = used
+        let zeroed = localsToZero(words, code.instructions, locals: localsStart..<localsEnd)
         let chosen = joinSuperinstructions(&words, code.instructions, handlers: code.handlers)
         useAccumulator(&words, code.instructions, chosen: chosen, handlers: code.handlers)
         return CompiledFunction(code: words, constants: constants, typeIndex: typeIndex,
-                                localsStart: localsStart, localSlots: localsEnd - localsStart, frameSize: frameSize)
+                                localsStart: localsStart, localSlots: localsEnd - localsStart, frameSize: frameSize,
+                                zeroedLocals: zeroed)
     }
 }

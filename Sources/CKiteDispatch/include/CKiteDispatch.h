@@ -78,9 +78,10 @@ typedef struct KiteFunction {
     struct KiteInstance *instance;
     uint32_t numParams;
     uint32_t numResults;
-    uint32_t localsStart;        // first non-parameter local slot (max(params, results))
-    uint32_t numLocals;          // non-parameter locals, zeroed on entry
-    uint32_t numConsts;          // constant slots, copied in after the locals on entry
+    uint32_t zeroStart;          // the locals zeroed on entry: slots zeroStart..<zeroStart+numZeroed
+    uint32_t numZeroed;          // (only those some execution may read before writing them)
+    uint32_t constsStart;        // constant slots, copied in on entry: constsStart..<constsStart+numConsts
+    uint32_t numConsts;
     uint32_t frameSize;          // slots the frame needs, temporaries and call arguments included
     const KiteSlot *consts;
     void *host;                  // host functions: the Swift object behind them
