@@ -260,6 +260,16 @@ def falls_through(op):
 # The translator uses one where the instruction just before, on every path into this one,
 # wrote that very slot (Accumulator.swift follows the value through the code).
 INT_FIELDS = {"u32": "uint32_t", "i32": "uint32_t", "u64": "uint64_t", "i64": "uint64_t"}
+# The float accumulator `facc` (a double, in a vector register) does for f64 values what
+# `acc` does for integers.
+CARRIED_FIELDS = set(INT_FIELDS) | {"f64"}
+
+
+def accumulator_of(field):
+    """(accumulator, held value, its C type, conversion of the written value) for a field."""
+    if field == "f64":
+        return "facc", "fheld_", "double", "(double)"
+    return "acc", "held_", "uint64_t", f"(uint64_t)({INT_FIELDS[field]})"
 SLOT_WRITE = re.compile(r"sp\[([^\]]+)\](?:\.(\w+))?\s*=(?!=)")
 SLOT_ESCAPES = re.compile(r"&sp\[|\bsp\b(?!\s*\[)")  # the frame used other than as sp[i]
 
@@ -271,7 +281,7 @@ def accumulated_write(op):
         return None
     writes = SLOT_WRITE.findall(op.body)
     registers = {n for n, k in op.operands if k == "r"}
-    if len(writes) != 1 or writes[0][0] not in registers or writes[0][1] not in INT_FIELDS:
+    if len(writes) != 1 or writes[0][0] not in registers or writes[0][1] not in CARRIED_FIELDS:
         return None
     statement = re.search(r"(^|[;{}])([^;{}]*)sp\[" + re.escape(writes[0][0]) + r"\](?:\.\w+)?\s*=(?!=)", op.body)
     if re.search(r"\bif\b|\belse\b|\?", statement.group(2)):
@@ -282,69 +292,74 @@ def accumulated_write(op):
 
 
 def pass_in_accumulator(body, operand, field):
-    """Makes the one register write of `body` also leave the value in `acc` (32-bit values
-    zero-extended)."""
+    """Makes the one register write of `body` also leave the value in its accumulator
+    (32-bit integers zero-extended)."""
+    accumulator, held, ctype, convert = accumulator_of(field)
     write = re.search(r"sp\[" + re.escape(operand) + r"\]\." + field + r" = ([^;]*);", body)
-    # The whole slot is written, a 32-bit value zero-extended: a later 64-bit read of the slot
-    # (a copy, a select, a return) then gets the value forwarded from the store; after a
-    # 4-byte store it would stall until the store reached the cache.
-    held = f"held_ = (uint64_t)({INT_FIELDS[field]})({write.group(1)}); sp[{operand}].u64 = held_;"
-    declared = "uint64_t held_; "
-    body = declared + body[:write.start()] + held + body[write.end():]
-    return commit_accumulator(body, len(declared) + write.start(), operand)
+    if field == "f64":
+        store = f"{held} = {convert}({write.group(1)}); sp[{operand}].f64 = {held};"
+    else:
+        # The whole slot is written, a 32-bit value zero-extended: a later 64-bit read of the
+        # slot (a copy, a select, a return) then gets the value forwarded from the store;
+        # after a 4-byte store it would stall until the store reached the cache.
+        store = f"{held} = {convert}({write.group(1)}); sp[{operand}].u64 = {held};"
+    declared = f"{ctype} {held}; "
+    body = declared + body[:write.start()] + store + body[write.end():]
+    return commit_accumulator(body, len(declared) + write.start(), operand, accumulator, held)
 
 
-def commit_accumulator(body, after, operand):
-    """Sets `acc = held_` after every other register operand has been read (an accumulator
-    form may read one of those from `acc`, which must still be the old value then) and before
-    the body may jump (the branch carries it too)."""
+def commit_accumulator(body, after, operand, accumulator, held):
+    """Sets the accumulator after every other register operand has been read (an
+    accumulator form may read one of those from it, which must still be the old value then)
+    and before the body may jump (the branch carries it too)."""
     end = body.find("JUMP(", after)
     end = end if end >= 0 else body.rindex(FALLTHROUGH_END)
     statement = max([body.rfind(c, after, end) for c in ";{}"] + [after - 1]) + 1
     later = set(re.findall(r"sp\[(\w+)\]", body[statement:]))
     assert later <= {operand}, f"{body}: reads {later} after the accumulator is set"
-    return (body[:statement] + " acc = held_; " + body[statement:].lstrip()).lstrip()
-
-
-def clobbers_registers(op):
-    """Whether `op` may write a register without leaving its value in the accumulator."""
-    return bool(SLOT_WRITE.search(op.body) or SLOT_ESCAPES.search(op.body)) and not getattr(op, "accumulates", None)
+    return (body[:statement] + f" {accumulator} = {held}; " + body[statement:].lstrip()).lstrip()
 
 
 def accumulator_readable(op):
-    """The register operands `op` only reads, always as integers: those an accumulator form
-    can take from `acc`."""
+    """The register operands `op` only reads, always as integers or always as f64: those an
+    accumulator form can take from `acc` or `facc`. [(operand, field of its first read)]"""
     out = []
     for name, kind in op.operands:
         if kind != "r":
             continue
         uses = re.findall(r"sp\[" + re.escape(name) + r"\](?:\.(\w+))?(\s*=(?!=))?", op.body)
-        if uses and all(field in INT_FIELDS and not write for field, write in uses):
-            out.append(name)
+        if not uses or any(write for _, write in uses):
+            continue
+        if all(field in INT_FIELDS for field, _ in uses) or all(field == "f64" for field, _ in uses):
+            out.append((name, uses[0][0]))
     return out
 
 
-ACC_READ = {"u32": "((uint32_t)acc)", "i32": "((int32_t)(uint32_t)acc)", "u64": "acc", "i64": "((int64_t)acc)"}
+ACC_READ = {"u32": "((uint32_t)acc)", "i32": "((int32_t)(uint32_t)acc)", "u64": "acc", "i64": "((int64_t)acc)",
+            "f64": "facc"}
 
 
-def accumulator_effect(op):
-    """For the translator: 255 = the accumulator no longer holds a register's value after
-    `op`, 254 = it still holds what it held, n = it holds the value of `op`'s operand n
-    (written, or read by a branch)."""
-    if op.kind in ("sequence", "accumulator") or any(word in op.body for word in LEAVES):
-        return 255
-    names = [n for n, _ in op.operands]
-    if getattr(op, "accumulates", None):
-        return names.index(op.accumulates[0])
-    if getattr(op, "holds", None):
-        return names.index(op.holds[0])
-    return 255 if clobbers_registers(op) else 254
+def accumulator_effects(op):
+    """For the translator: (integer, float, lost). integer/float = the operand whose value
+    `op` leaves in `acc`/`facc` (written, or tested by a branch), or 254 for none (the
+    accumulator keeps what it held, unless `op` writes that very slot); lost = after `op`
+    neither accumulator holds a known slot (a call or return, or an op that touches slots
+    other than its operands)."""
+    if op.kind in ("sequence", "accumulator"):
+        return 254, 254, True
+    held = getattr(op, "accumulates", None) or getattr(op, "holds", None)
+    index = [n for n, _ in op.operands].index(held[0]) if held else 254
+    lost = any(word in op.body for word in LEAVES) or not operand_access(op)[2]
+    if held and held[1] == "f64":
+        return 254, index, lost
+    return index, 254, lost
 
 
 def hold_in_accumulator(body, operand, field):
-    """Makes a branch's body leave `operand` in `acc`, on both of its paths."""
-    held = f"const uint64_t held_ = (uint64_t)({INT_FIELDS[field]})sp[{operand}].{field};\n    "
-    return commit_accumulator(held + body, len(held), operand)
+    """Makes a branch's body leave `operand` in its accumulator, on both of its paths."""
+    accumulator, held, ctype, convert = accumulator_of(field)
+    declared = f"const {ctype} {held} = {convert}sp[{operand}].{field};\n    "
+    return commit_accumulator(declared + body, len(declared), operand, accumulator, held)
 
 
 def continues_after(op):
@@ -363,8 +378,7 @@ def branch_hold(op):
         return None
     if SLOT_WRITE.search(op.body) or SLOT_ESCAPES.search(op.body) or any(word in op.body for word in LEAVES):
         return None
-    for name in accumulator_readable(op):
-        field = re.search(r"sp\[" + re.escape(name) + r"\]\.(\w+)", op.body).group(1)
+    for name, field in accumulator_readable(op):
         return (name, field)
     return None
 
@@ -394,9 +408,9 @@ def accumulator_forms(ops):
     forms = []
     for op in ops:
         first = op.extra["parts"][0] if op.kind == "sequence" else op
-        for name in accumulator_readable(first):
+        for name, field in accumulator_readable(first):
             forms.append(Op(op.name + "@" + name.rstrip("_"), op.operands, None, "accumulator",
-                            extra={"base": op, "operand": name}))
+                            extra={"base": op, "operand": name, "float": field == "f64"}))
     return forms
 
 
@@ -587,9 +601,12 @@ def gen_swift(ops):
         return index[op.extra["parts"][0].name] if op.kind == "sequence" else index[op.name]
     o.append("    static let layoutIndex: [UInt16] = [" + ", ".join(str(layout_of(op)) for op in ops) + "]")
     o.append("")
-    o.append("    /// What an op does to the accumulator (see Accumulator.swift): an operand index = it")
-    o.append("    /// leaves that register's new value there; 254 = it keeps it; 255 = it loses it.")
-    o.append("    static let accumulatorEffects: [UInt8] = [" + ", ".join(str(accumulator_effect(op)) for op in ops) + "]")
+    effects = [accumulator_effects(op) for op in ops]
+    o.append("    /// What an op leaves in the accumulators (see Accumulator.swift): the operand whose value")
+    o.append("    /// it leaves in `acc` (integer) or `facc` (f64), 254 for none; and whether both lose track.")
+    o.append("    static let integerAccumulatorEffects: [UInt8] = [" + ", ".join(str(e[0]) for e in effects) + "]")
+    o.append("    static let floatAccumulatorEffects: [UInt8] = [" + ", ".join(str(e[1]) for e in effects) + "]")
+    o.append("    static let accumulatorsLost: [Bool] = [" + ", ".join("true" if e[2] else "false" for e in effects) + "]")
     o.append("    /// Whether the next instruction can run right after an op (it falls through, or calls).")
     o.append("    static let continuesAfter: [Bool] = [" + ", ".join("true" if continues_after(op) else "false" for op in ops) + "]")
     forms = {}
@@ -607,6 +624,9 @@ def gen_swift(ops):
     o.append("    /// The operand (index in the layout) an accumulator form reads from the accumulator; 255 for other ops.")
     o.append("    static let accumulatorOperands: [UInt8] = [" + ", ".join(
         str([n for n, _ in op.operands].index(op.extra["operand"])) if op.kind == "accumulator" else "255" for op in ops) + "]")
+    o.append("    /// Whether an accumulator form reads `facc` (an f64) rather than `acc`.")
+    o.append("    static let accumulatorFormIsFloat: [Bool] = [" + ", ".join(
+        "true" if op.kind == "accumulator" and op.extra["float"] else "false" for op in ops) + "]")
     access = [operand_access(op) for op in ops]
     o.append("    /// Which operands (bit i: operand i) an op reads and writes as frame slots, and whether")
     o.append("    /// those are all the frame slots it touches (see ZeroedLocals.swift).")

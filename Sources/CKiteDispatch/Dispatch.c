@@ -13,13 +13,15 @@ static inline uint32_t kite_operand_u32(const uint64_t *pc, size_t at) {
 }
 
 #define KITE_HANDLER(name) \
-    static KITE_CC void name(const uint64_t *pc, KiteSlot *sp, uint8_t *mem, uint64_t memsize, KiteContext *ctx, uint64_t acc)
+    static KITE_CC void name(const uint64_t *pc, KiteSlot *sp, uint8_t *mem, uint64_t memsize, KiteContext *ctx, uint64_t acc, \
+        double facc)
 
 /// Tail-call the handler of the instruction at pc; never grows the native stack.
 /// `acc` is the accumulator: the integer an instruction last wrote to a register, passed on
 /// in a machine register so that the next instruction can read it without a reload (an
-/// accumulator form, `NAME@OPERAND`, chosen by the translator where that is the value).
-#define DISPATCH() __attribute__((musttail)) return ((kite_handler)(uintptr_t)pc[0])(pc, sp, mem, memsize, ctx, acc)
+/// accumulator form, `NAME@OPERAND`, chosen by the translator where that is the value);
+/// `facc` is the same for f64 values, in a vector register.
+#define DISPATCH() __attribute__((musttail)) return ((kite_handler)(uintptr_t)pc[0])(pc, sp, mem, memsize, ctx, acc, facc)
 /// Continue with the next instruction (LEN is the current instruction's length in words).
 #define NEXT() do { pc += LEN; DISPATCH(); } while (0)
 /// Branch by `off` words relative to the start of the current instruction.
@@ -47,12 +49,12 @@ static inline void kite_enter_frame(const KiteFunction *f, KiteSlot *nsp) {
 /// fast path needs no saved registers. It has a handler's signature (so it can be tail-called);
 /// the callee and its arguments come in ctx->hostCallee / ctx->hostArgs. Continues at `next`.
 __attribute__((noinline)) static KITE_CC void kite_call_host(const uint64_t *next, KiteSlot *sp, uint8_t *mem,
-                                                     uint64_t memsize, KiteContext *ctx, uint64_t acc) {
+                                                     uint64_t memsize, KiteContext *ctx, uint64_t acc, double facc) {
     (void)mem; (void)memsize;
     uint32_t t = ctx->hostCall(ctx, ctx->hostCallee, ctx->hostArgs);
     if (t) { ctx->trap = t; ctx->trapPc = next; return; }
     KiteMemory *m0 = ctx->instance->memories[0];
-    __attribute__((musttail)) return ((kite_handler)(uintptr_t)next[0])(next, sp, m0->base, m0->size, ctx, acc);
+    __attribute__((musttail)) return ((kite_handler)(uintptr_t)next[0])(next, sp, m0->base, m0->size, ctx, acc, facc);
 }
 
 /// The function at `index` of `table`, checked against type `type`; NULL with ctx->trap set
@@ -101,7 +103,7 @@ static inline KiteFunction *kite_indirect_callee(KiteContext *ctx, uint32_t tabl
     if (__builtin_expect(callee_->kind == KITE_FUNCTION_HOST, 0)) { \
         ctx->hostCallee = callee_; \
         ctx->hostArgs = nsp_; \
-        __attribute__((musttail)) return kite_call_host(pc + LEN, sp, mem, memsize, ctx, acc); \
+        __attribute__((musttail)) return kite_call_host(pc + LEN, sp, mem, memsize, ctx, acc, facc); \
     } \
     ENTER_CALLEE(callee_, nsp_); \
     SWITCH_INSTANCE(callee_->instance); \
@@ -150,8 +152,8 @@ static inline KiteFunction *kite_indirect_callee(KiteContext *ctx, uint32_t tabl
 
 /// The exit sentinel: the return address of every function entered from kite_invoke.
 static KITE_CC void kite_exit(const uint64_t *pc, KiteSlot *sp, uint8_t *mem, uint64_t memsize, KiteContext *ctx,
-                              uint64_t acc) {
-    (void)pc; (void)sp; (void)mem; (void)memsize; (void)ctx; (void)acc;
+                              uint64_t acc, double facc) {
+    (void)pc; (void)sp; (void)mem; (void)memsize; (void)ctx; (void)acc; (void)facc;
 }
 static const uint64_t kite_exit_code[1] = { (uint64_t)(uintptr_t)&kite_exit };
 
@@ -168,7 +170,7 @@ uint32_t kite_invoke(KiteContext *ctx, KiteFunction *f, KiteSlot *sp) {
     kite_enter_frame(f, sp);
     ctx->instance = f->instance;
     KiteMemory *m0 = ctx->instance->memories[0];
-    ((kite_handler)(uintptr_t)f->code[0])(f->code, sp, m0->base, m0->size, ctx, 0);
+    ((kite_handler)(uintptr_t)f->code[0])(f->code, sp, m0->base, m0->size, ctx, 0, 0.0);
     KITE_COUNT_BREAK();
     uint32_t trap = ctx->trap;
     ctx->trap = KITE_TRAP_NONE;

@@ -1,15 +1,17 @@
 /// The last step of translation: instructions that read the value the accumulator holds get
 /// their *accumulator form*, which takes it from a machine register.
 ///
-/// Every handler passes `acc` on to the next; an instruction that writes one integer register
-/// also leaves that value in `acc` (it still stores it to the frame), and a conditional branch
-/// leaves there the register it tests. The form `NAME@OPERAND` reads OPERAND from `acc`
-/// instead of the frame, so the value does not make a round trip through memory between two
-/// dispatches. It is correct only where, on every path into the instruction, `acc` holds the
-/// slot's current value, so this pass follows the accumulator through the code:
-/// - an instruction that leaves a register's value in `acc` makes that slot known; one that
-///   writes no register keeps what was known (a store, a branch); a call, a return or an
-///   instruction that writes registers in other ways forgets it;
+/// Every handler passes `acc` (integers) and `facc` (f64) on to the next; an instruction that
+/// writes one integer or f64 register also leaves that value in the matching accumulator (it
+/// still stores it to the frame), and a conditional branch leaves there the register it
+/// tests. The form `NAME@OPERAND` reads OPERAND from the accumulator instead of the frame, so
+/// the value does not make a round trip through memory between two dispatches. It is correct
+/// only where, on every path into the instruction, the accumulator holds the slot's current
+/// value, so this pass follows both accumulators through the code:
+/// - an instruction that leaves a register's value in an accumulator makes that slot known
+///   for it; an instruction that writes a slot an accumulator is known to hold forgets it
+///   (the generated tables say which operands each op writes); a call, a return or an op
+///   that touches slots other than its operands forgets both;
 /// - where paths meet (a branch target: a loop head, the end of a block, a `br_table` entry),
 ///   the slot is known only if every way in (falling through, each branch to it, the entry
 ///   of the function, the return of a call) brings the same one. Branches are resolved in two
@@ -46,61 +48,84 @@ func useAccumulator(_ words: inout [UInt64], _ instructions: [(at: Int, op: Op)]
     }
     /// Walks the code once: `atTarget` is what is known at each branch target; returns what
     /// is known after each instruction (and, when `choose`, gives instructions their forms).
-    func walk(atTarget: [Int: UInt64], choose: Bool) -> [UInt64?] {
-        var after = [UInt64?](repeating: nil, count: instructions.count)
-        var known: UInt64? = nil  // the slot whose value `acc` holds
+    func walk(atTarget: [Int: Known], choose: Bool) -> [Known] {
+        var after = [Known](repeating: Known(), count: instructions.count)
+        var known = Known()
         for (index, (at, op)) in instructions.enumerated() {
-            if index > 0 && !instructions[index - 1].op.continuesAfter { known = nil }
-            if isTarget[at] || index == 0 { known = atTarget[at] }
-            if choose, let slot = known {
-                for form in chosen[index].accumulatorForms
-                where register(at, form.operands[form.accumulatorOperand]) == slot {
-                    words[at] = handlers[Int(form.rawValue)]
-                    break
+            if index > 0 && !instructions[index - 1].op.continuesAfter { known = Known() }
+            if isTarget[at] || index == 0 { known = atTarget[at] ?? Known() }
+            if choose && (known.integer != nil || known.float != nil) {
+                for form in chosen[index].accumulatorForms {
+                    let slot = form.readsFloatAccumulator ? known.float : known.integer
+                    if let slot, register(at, form.operands[form.accumulatorOperand]) == slot {
+                        words[at] = handlers[Int(form.rawValue)]
+                        break
+                    }
                 }
             }
-            switch op.accumulatorEffect {
-            case .loses: known = nil
-            case .keeps: break
-            case .holds(let operand): known = register(at, op.operands[operand])
+            if op.accumulatorsLost {
+                known = Known()
+            } else {
+                // A slot the op writes no longer has the value an accumulator holds for it...
+                let written = Op.writtenOperandMasks[Int(op.rawValue)]
+                if written != 0 {
+                    for (i, field) in op.operands.enumerated() where written & (1 << i) != 0 {
+                        let slot = register(at, field)
+                        if known.integer == slot { known.integer = nil }
+                        if known.float == slot { known.float = nil }
+                    }
+                }
+                // ...unless the op leaves the new value there.
+                if let operand = op.integerAccumulatorOperand { known.integer = register(at, op.operands[operand]) }
+                if let operand = op.floatAccumulatorOperand { known.float = register(at, op.operands[operand]) }
             }
             after[index] = known
         }
         return after
     }
     let first = walk(atTarget: [:], choose: false)
-    var atTarget: [Int: UInt64] = [:]
-    var agreed: [Int: UInt64?] = [:]
-    func meet(_ target: Int, _ value: UInt64?) {
-        if let previous = agreed[target] { agreed[target] = previous == value ? value : nil } else { agreed[target] = value }
+    var agreed: [Int: Known] = [:]
+    func meet(_ target: Int, _ value: Known) {
+        if let previous = agreed[target] {
+            agreed[target] = Known(integer: previous.integer == value.integer ? value.integer : nil,
+                                   float: previous.float == value.float ? value.float : nil)
+        } else {
+            agreed[target] = value
+        }
     }
     for (index, (at, _)) in instructions.enumerated() where isTarget[at] {
-        if index == 0 { meet(at, nil) }
+        if index == 0 { meet(at, Known()) }
         if index > 0 && instructions[index - 1].op.continuesAfter { meet(at, first[index - 1]) }
     }
     for edge in edges { meet(edge.target, first[edge.source]) }
-    for (target, value) in agreed { if let value = value { atTarget[target] = value } }
-    _ = walk(atTarget: atTarget, choose: true)
+    _ = walk(atTarget: agreed, choose: true)
 }
 
-/// What running an op does to the accumulator.
-enum AccumulatorEffect {
-    /// It no longer holds a register's value.
-    case loses
-    /// It holds what it held: the op writes no register.
-    case keeps
-    /// It holds the value of the op's operand `operand` (written, or tested by a branch).
-    case holds(operand: Int)
+/// The slots whose values the accumulators hold, where known.
+private struct Known {
+    var integer: UInt64? = nil
+    var float: UInt64? = nil
 }
 
 extension Op {
-    var accumulatorEffect: AccumulatorEffect {
-        switch Op.accumulatorEffects[Int(rawValue)] {
-        case 255: return .loses
-        case 254: return .keeps
-        case let operand: return .holds(operand: Int(operand))
-        }
+    /// The operand whose value the op leaves in `acc` (written, or tested by a branch).
+    var integerAccumulatorOperand: Int? {
+        let n = Op.integerAccumulatorEffects[Int(rawValue)]
+        return n == 254 ? nil : Int(n)
     }
+
+    /// The operand whose f64 value the op leaves in `facc`.
+    var floatAccumulatorOperand: Int? {
+        let n = Op.floatAccumulatorEffects[Int(rawValue)]
+        return n == 254 ? nil : Int(n)
+    }
+
+    /// After the op, neither accumulator holds a known slot (calls, returns, ops that touch
+    /// slots other than their operands).
+    var accumulatorsLost: Bool { Op.accumulatorsLost[Int(rawValue)] }
+
+    /// Whether this accumulator form reads `facc` rather than `acc`.
+    var readsFloatAccumulator: Bool { Op.accumulatorFormIsFloat[Int(rawValue)] }
 
     /// The accumulator forms of this op (for a superinstruction: those reading its first part's operands).
     var accumulatorForms: LazyMapSequence<ArraySlice<UInt16>, Op> {

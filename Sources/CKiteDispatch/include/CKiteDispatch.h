@@ -133,7 +133,7 @@ struct KiteContext {
 #define KITE_CC
 #endif
 typedef KITE_CC void (*kite_handler)(const uint64_t *pc, KiteSlot *sp, uint8_t *mem, uint64_t memsize, KiteContext *ctx,
-                                     uint64_t acc);
+                                     uint64_t acc, double facc);
 
 extern const kite_handler kite_handler_table[];
 extern const uint32_t kite_handler_count;
