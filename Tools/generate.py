@@ -604,11 +604,11 @@ def gen_swift(ops):
     effects = [accumulator_effects(op) for op in ops]
     o.append("    /// What an op leaves in the accumulators (see Accumulator.swift): the operand whose value")
     o.append("    /// it leaves in `acc` (integer) or `facc` (f64), 254 for none; and whether both lose track.")
-    o.append("    static let integerAccumulatorEffects: [UInt8] = [" + ", ".join(str(e[0]) for e in effects) + "]")
-    o.append("    static let floatAccumulatorEffects: [UInt8] = [" + ", ".join(str(e[1]) for e in effects) + "]")
-    o.append("    static let accumulatorsLost: [Bool] = [" + ", ".join("true" if e[2] else "false" for e in effects) + "]")
+    o.append(swift_array("integerAccumulatorEffects", "UInt8", [e[0] for e in effects]))
+    o.append(swift_array("floatAccumulatorEffects", "UInt8", [e[1] for e in effects]))
+    o.append(swift_array("accumulatorsLost", "Bool", [e[2] for e in effects]))
     o.append("    /// Whether the next instruction can run right after an op (it falls through, or calls).")
-    o.append("    static let continuesAfter: [Bool] = [" + ", ".join("true" if continues_after(op) else "false" for op in ops) + "]")
+    o.append(swift_array("continuesAfter", "Bool", [continues_after(op) for op in ops]))
     forms = {}
     for i, op in enumerate(ops):
         if op.kind == "accumulator":
@@ -619,20 +619,19 @@ def gen_swift(ops):
         flat += forms.get(op.name, [])
     starts.append(len(flat))
     o.append("    /// The accumulator forms of op i are accumulatorForms[accumulatorFormStarts[i]..<accumulatorFormStarts[i + 1]].")
-    o.append("    static let accumulatorFormStarts: [UInt16] = [" + ", ".join(map(str, starts)) + "]")
-    o.append("    static let accumulatorForms: [UInt16] = [" + ", ".join(map(str, flat)) + "]")
+    o.append(swift_array("accumulatorFormStarts", "UInt16", starts))
+    o.append(swift_array("accumulatorForms", "UInt16", flat))
     o.append("    /// The operand (index in the layout) an accumulator form reads from the accumulator; 255 for other ops.")
-    o.append("    static let accumulatorOperands: [UInt8] = [" + ", ".join(
-        str([n for n, _ in op.operands].index(op.extra["operand"])) if op.kind == "accumulator" else "255" for op in ops) + "]")
+    o.append(swift_array("accumulatorOperands", "UInt8", [
+        [n for n, _ in op.operands].index(op.extra["operand"]) if op.kind == "accumulator" else 255 for op in ops]))
     o.append("    /// Whether an accumulator form reads `facc` (an f64) rather than `acc`.")
-    o.append("    static let accumulatorFormIsFloat: [Bool] = [" + ", ".join(
-        "true" if op.kind == "accumulator" and op.extra["float"] else "false" for op in ops) + "]")
+    o.append(swift_array("accumulatorFormIsFloat", "Bool", [op.kind == "accumulator" and op.extra["float"] for op in ops]))
     access = [operand_access(op) for op in ops]
     o.append("    /// Which operands (bit i: operand i) an op reads and writes as frame slots, and whether")
     o.append("    /// those are all the frame slots it touches (see ZeroedLocals.swift).")
-    o.append("    static let readOperandMasks: [UInt8] = [" + ", ".join(str(a[0]) for a in access) + "]")
-    o.append("    static let writtenOperandMasks: [UInt8] = [" + ", ".join(str(a[1]) for a in access) + "]")
-    o.append("    static let operandsPrecise: [Bool] = [" + ", ".join("true" if a[2] else "false" for a in access) + "]")
+    o.append(swift_array("readOperandMasks", "UInt8", [a[0] for a in access]))
+    o.append(swift_array("writtenOperandMasks", "UInt8", [a[1] for a in access]))
+    o.append(swift_array("operandsPrecise", "Bool", [a[2] for a in access]))
     o.append("    static let layouts: [[OperandField]] = [")
     for op in ops:
         if op.kind in ("sequence", "accumulator"):
@@ -749,6 +748,12 @@ def gen_swift(ops):
         o.append("]")
         o.append("")
     return "\n".join(o)
+
+
+def swift_array(name, element, values):
+    """One `static let` array of the Op extension, on one line."""
+    text = ["true" if v is True else "false" if v is False else str(v) for v in values]
+    return f"    static let {name}: [{element}] = [" + ", ".join(text) + "]"
 
 
 SWIFT_KEYWORDS = {"return", "func", "init", "if", "else", "default", "in", "import", "var", "let", "case", "switch"}

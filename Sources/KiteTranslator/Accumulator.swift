@@ -34,7 +34,7 @@ func useAccumulator(_ words: inout [UInt64], _ instructions: [(at: Int, op: Op)]
             edges.append((at + delta, index))
         }
         if let field = op.branchOffsetField {
-            branch(Int(Int32(bitPattern: UInt32(truncatingIfNeeded: words[at + 1 + field.word] >> UInt64(field.shift)))))
+            branch(Int(Int32(bitPattern: UInt32(truncatingIfNeeded: field.value(in: words, at: at)))))
         }
         if op == .brTable {
             let count = Int(UInt32(truncatingIfNeeded: words[at + op.wordCount - 1] >> 16)) + 1
@@ -43,9 +43,7 @@ func useAccumulator(_ words: inout [UInt64], _ instructions: [(at: Int, op: Op)]
             }
         }
     }
-    func register(_ at: Int, _ field: OperandField) -> UInt64 {
-        (words[at + 1 + field.word] >> UInt64(field.shift)) & 0xFFFF
-    }
+    func register(_ at: Int, _ field: OperandField) -> UInt64 { field.value(in: words, at: at) }
     /// Walks the code once: `atTarget` is what is known at each branch target; returns what
     /// is known after each instruction (and, when `choose`, gives instructions their forms).
     func walk(atTarget: [Int: Known], choose: Bool) -> [Known] {

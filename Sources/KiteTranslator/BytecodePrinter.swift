@@ -23,10 +23,10 @@ public func printBytecode(_ function: CompiledFunction) -> String {
         }
         var text = pad(at) + "  " + op.name
         for field in op.operands {
-            let word = code[at + 1 + field.word] >> UInt64(field.shift)
+            let word = field.value(in: code, at: at)
             switch field.kind {
-            case .register: text += " \(field.name)=r\(word & 0xFFFF)"
-            case .u32: text += " \(field.name)=\(UInt32(truncatingIfNeeded: word))"
+            case .register: text += " \(field.name)=r\(word)"
+            case .u32: text += " \(field.name)=\(word)"
             case .i32:
                 let delta = Int(Int32(bitPattern: UInt32(truncatingIfNeeded: word)))
                 text += " \(field.name)=@\(pad(at + delta))"
@@ -61,4 +61,17 @@ public struct OperandField: Sendable {
     public let kind: OperandKind
     public let word: Int
     public let shift: Int
+}
+
+extension OperandField {
+    /// The field's value in the instruction that starts at word `at` of `words`
+    /// (a register: its slot; an `i32`: its bit pattern).
+    func value(in words: [UInt64], at: Int) -> UInt64 {
+        let bits = words[at + 1 + word] >> UInt64(shift)
+        switch kind {
+        case .register: return bits & 0xFFFF
+        case .u32, .i32: return bits & 0xFFFF_FFFF
+        case .u64: return bits
+        }
+    }
 }

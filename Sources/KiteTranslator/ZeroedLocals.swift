@@ -20,12 +20,12 @@ func localsToZero(_ words: [UInt64], _ instructions: [(at: Int, op: Op)], locals
         let raw = Int(op.rawValue)
         let reads = Op.readOperandMasks[raw], writes = Op.writtenOperandMasks[raw]
         for (i, field) in op.operands.enumerated() where reads & (1 << i) != 0 {
-            let slot = Int((words[at + 1 + field.word] >> UInt64(field.shift)) & 0xFFFF)
+            let slot = Int(field.value(in: words, at: at))
             if locals.contains(slot) && !written[slot - locals.lowerBound] { needsZero[slot - locals.lowerBound] = true }
         }
         guard inPrefix else { continue }
         for (i, field) in op.operands.enumerated() where writes & (1 << i) != 0 {
-            let slot = Int((words[at + 1 + field.word] >> UInt64(field.shift)) & 0xFFFF)
+            let slot = Int(field.value(in: words, at: at))
             if locals.contains(slot) { written[slot - locals.lowerBound] = true }
         }
         if op.branchOffsetField != nil || op == .brTable || !op.continuesAfter { inPrefix = false }
