@@ -157,6 +157,28 @@ static KITE_CC void kite_exit(const uint64_t *pc, KiteSlot *sp, uint8_t *mem, ui
 }
 static const uint64_t kite_exit_code[1] = { (uint64_t)(uintptr_t)&kite_exit };
 
+/// The lazyCode stub of a function not translated yet, entered like its code would be (the
+/// frame record is pushed and sp is the callee's frame, but nothing was zeroed or copied in):
+/// has the Swift side translate it and fill in the record, then enters it for real.
+static KITE_CC void kite_translate_on_call(const uint64_t *pc, KiteSlot *sp, uint8_t *mem, uint64_t memsize,
+                                           KiteContext *ctx, uint64_t acc, double facc) {
+    KiteFunction *f = (KiteFunction *)(uintptr_t)((const char *)pc - offsetof(KiteFunction, lazyCode));
+    uint32_t t = ctx->translate(ctx, f);
+    if (t) TRAP(t);
+    if (sp + f->frameSize > ctx->stackLimit) TRAP(KITE_TRAP_CALL_STACK_EXHAUSTED);
+    kite_enter_frame(f, sp);
+    pc = f->code;
+    DISPATCH();
+}
+
+void kite_make_lazy(KiteFunction *f) {
+    f->lazyCode[0] = (uint64_t)(uintptr_t)&kite_translate_on_call;
+    f->code = f->lazyCode;
+    f->numZeroed = 0;
+    f->numConsts = 0;
+    f->frameSize = (f->numParams > f->numResults ? f->numParams : f->numResults) + 1;
+}
+
 uint32_t kite_invoke(KiteContext *ctx, KiteFunction *f, KiteSlot *sp) {
     if (f->kind == KITE_FUNCTION_HOST) return ctx->hostCall(ctx, f, sp);
     KiteFrameRecord *entry = ctx->frameTop;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <pthread.h>
 
 #define KITE_PAGE 65536ull
 
@@ -97,4 +98,19 @@ bool kite_table_init(KiteTable *t, uint32_t d, const KiteElements *e, uint32_t s
     if ((uint64_t)d + count > t->size || (uint64_t)s + count > e->count) return false;
     if (count) memcpy(t->elements + d, e->items + s, (size_t)count * sizeof(KiteSlot));
     return true;
+}
+
+struct KiteMutex { pthread_mutex_t mutex; };
+
+KiteMutex *kite_mutex_create(void) {
+    KiteMutex *m = malloc(sizeof *m);
+    if (m) pthread_mutex_init(&m->mutex, NULL);
+    return m;
+}
+void kite_mutex_lock(KiteMutex *m) { pthread_mutex_lock(&m->mutex); }
+void kite_mutex_unlock(KiteMutex *m) { pthread_mutex_unlock(&m->mutex); }
+void kite_mutex_destroy(KiteMutex *m) {
+    if (!m) return;
+    pthread_mutex_destroy(&m->mutex);
+    free(m);
 }

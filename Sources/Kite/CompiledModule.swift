@@ -2,52 +2,140 @@ import CKiteDispatch
 import KiteBinary
 import KiteTranslator
 
-/// A decoded, validated and translated module, ready to instantiate any number of times.
-/// Its bytecode is direct-threaded (word 0 of each instruction is a handler address) and
-/// lives in stable memory shared by all its instances.
+/// When a module's functions are translated to register bytecode. Validation is always
+/// eager: an invalid module is rejected when it is compiled, with the same error either way.
+public enum CompilationMode: Sendable {
+    /// Every function when the module is compiled.
+    case eager
+    /// Each function on its first call (what WasmKit and wasm3 do): compiling a large module
+    /// costs only its validation, and code that never runs is never translated.
+    case lazy
+}
+
+/// A decoded, validated module, ready to instantiate any number of times. Its functions'
+/// bytecode is direct-threaded (word 0 of each instruction is a handler address) and lives
+/// in stable memory shared by all its instances; with `.lazy` compilation each function is
+/// translated on its first call, by whichever instance calls it first.
 public final class CompiledModule: @unchecked Sendable {
     public let module: Module
-    public let functions: [CompiledFunction]
-    let code: [UnsafeMutableBufferPointer<UInt64>]
-    let constants: [UnsafeMutableBufferPointer<KiteSlot>]
+    public let compilationMode: CompilationMode
+    /// For `.lazy`: what translates the functions (nil with `.eager`: all are translated).
+    let validated: ValidatedModule?
+    /// Translated functions by defined-function index; guarded by `lock`.
+    private var translated: [FunctionCode?]
+    private let lock: OpaquePointer
 
     /// The handler address of every op, in `Op` order.
     static let handlerAddresses: [UInt64] = (0..<kite_handler_count).map { kite_handler_address($0) }
 
-    /// Decodes, validates and translates a binary module.
-    /// Throws `DecodingError` (malformed) or `ValidationError` (invalid).
-    public convenience init(bytes: [UInt8]) throws {
-        try self.init(module: try decodeModule(bytes))
+    /// Decodes, validates and (eagerly, or as functions are first called) translates a
+    /// binary module. Throws `DecodingError` (malformed) or `ValidationError` (invalid).
+    public convenience init(bytes: [UInt8], compilationMode: CompilationMode = .lazy) throws {
+        try self.init(module: try decodeModule(bytes), compilationMode: compilationMode)
     }
 
-    public init(module: Module) throws {
+    public init(module: Module, compilationMode: CompilationMode = .lazy) throws {
         precondition(Int(kite_handler_count) == Op.allCases.count, "handler table and Op enum disagree: regenerate")
-        let translated = try translateModule(module, handlers: Self.handlerAddresses)
+        guard let lock = kite_mutex_create() else { throw ResourceError("out of memory: cannot create a module") }
+        self.lock = lock
         self.module = module
-        functions = translated.functions
-        code = functions.map { f in
-            let buffer = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: max(f.code.count, 1))
-            _ = buffer.initialize(from: f.code)
-            return buffer
-        }
-        constants = functions.map { f in
-            let buffer = UnsafeMutableBufferPointer<KiteSlot>.allocate(capacity: max(f.constants.count, 1))
-            for (i, bits) in f.constants.enumerated() { buffer[i] = KiteSlot(u64: bits) }
-            return buffer
+        self.compilationMode = compilationMode
+        translated = Array(repeating: nil, count: module.codes.count)
+        switch compilationMode {
+        case .eager:
+            // The translator validates as it goes: one pass instead of two.
+            validated = nil
+            let functions = try translateModule(module, handlers: Self.handlerAddresses).functions
+            translated = functions.map { FunctionCode($0) }
+        case .lazy:
+            let validated = try ValidatedModule(module, handlers: Self.handlerAddresses)
+            for (i, function) in validated.translatedEarly { translated[i] = FunctionCode(function) }
+            self.validated = validated
         }
     }
 
     deinit {
-        code.forEach { $0.deallocate() }
-        constants.forEach { $0.deallocate() }
+        kite_mutex_destroy(lock)
     }
 
-    /// Bytes of register bytecode and constant pools, all functions together (the start-up
-    /// target compares it with the Wasm function bodies it came from).
+    /// Defined function `index` (imports excluded), translated now if it was not yet.
+    /// Throws only if the translator rejects a function the validator accepted (a bug).
+    func code(ofFunction index: Int) throws -> FunctionCode {
+        kite_mutex_lock(lock)
+        defer { kite_mutex_unlock(lock) }
+        if let code = translated[index] { return code }
+        guard let validated else { preconditionFailure("an eagerly compiled module has every function translated") }
+        let code = FunctionCode(try validated.translate(function: index, handlers: Self.handlerAddresses))
+        translated[index] = code
+        return code
+    }
+
+    /// Defined function `index` if it has been translated.
+    func codeIfTranslated(ofFunction index: Int) -> FunctionCode? {
+        kite_mutex_lock(lock)
+        defer { kite_mutex_unlock(lock) }
+        return translated[index]
+    }
+
+    /// The defined function whose bytecode contains `pc`, if any.
+    func function(containing pc: UnsafePointer<UInt64>) -> Int? {
+        kite_mutex_lock(lock)
+        defer { kite_mutex_unlock(lock) }
+        return translated.firstIndex { $0?.contains(pc) ?? false }
+    }
+
+    /// Bytes of register bytecode and constant pools of the functions translated so far
+    /// (all of them with `.eager`; the start-up target compares it with the Wasm bodies).
     public var bytecodeByteCount: Int {
-        functions.reduce(0) { $0 + $1.code.count * 8 + $1.constants.count * 8 }
+        kite_mutex_lock(lock)
+        defer { kite_mutex_unlock(lock) }
+        return translated.reduce(0) { $0 + ($1.map { $0.function.code.count * 8 + $0.function.constants.count * 8 } ?? 0) }
+    }
+
+    /// How many of the module's functions have been translated so far.
+    public var translatedFunctionCount: Int {
+        kite_mutex_lock(lock)
+        defer { kite_mutex_unlock(lock) }
+        return translated.reduce(0) { $0 + ($1 == nil ? 0 : 1) }
     }
 
     /// Names and types of what the module imports, in order.
     public var imports: [Import] { module.imports }
+}
+
+/// One translated function, its bytecode and constants copied into stable memory that
+/// function records point at; freed with the module.
+final class FunctionCode: @unchecked Sendable {
+    let function: CompiledFunction
+    let code: UnsafeMutableBufferPointer<UInt64>
+    let constants: UnsafeMutableBufferPointer<KiteSlot>
+
+    init(_ function: CompiledFunction) {
+        self.function = function
+        code = .allocate(capacity: max(function.code.count, 1))
+        _ = code.initialize(from: function.code)
+        constants = .allocate(capacity: max(function.constants.count, 1))
+        for (i, bits) in function.constants.enumerated() { constants[i] = KiteSlot(u64: bits) }
+    }
+
+    deinit {
+        code.deallocate()
+        constants.deallocate()
+    }
+
+    func contains(_ pc: UnsafePointer<UInt64>) -> Bool {
+        guard let start = code.baseAddress else { return false }
+        return pc >= UnsafePointer(start) && pc < UnsafePointer(start + code.count)
+    }
+
+    /// Points a function record at this code.
+    func install(in record: UnsafeMutablePointer<KiteFunction>) {
+        record.pointee.code = UnsafePointer(code.baseAddress)
+        record.pointee.zeroStart = UInt32(function.zeroedLocals.lowerBound)
+        record.pointee.numZeroed = UInt32(function.zeroedLocals.count)
+        record.pointee.constsStart = UInt32(function.localsStart + function.localSlots)
+        record.pointee.numConsts = UInt32(function.constants.count)
+        record.pointee.frameSize = UInt32(function.frameSize)
+        record.pointee.consts = UnsafePointer(constants.baseAddress)
+    }
 }

@@ -7,13 +7,18 @@ public final class Function: Hashable, @unchecked Sendable {
     /// The C record the interpreter calls through; stable for the store's lifetime.
     let handle: UnsafeMutablePointer<KiteFunction>
     let hostBody: (([Value]) throws -> [Value])?
+    /// A wasm function: its module and index among the module's defined functions (what the
+    /// record's lazy stub asks to have translated).
+    let definition: (module: CompiledModule, index: Int)?
     /// Weak: the store owns its functions. Calls after the store is gone throw.
     weak var store: Store?
 
-    init(store: Store, type: FunctionType, record: KiteFunction, hostBody: (([Value]) throws -> [Value])?) {
+    init(store: Store, type: FunctionType, record: KiteFunction, hostBody: (([Value]) throws -> [Value])?,
+         definition: (module: CompiledModule, index: Int)? = nil) {
         self.store = store
         self.type = type
         self.hostBody = hostBody
+        self.definition = definition
         handle = .allocate(capacity: 1)
         handle.initialize(to: record)
         handle.pointee.typeId = store.typeId(type)

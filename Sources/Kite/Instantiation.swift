@@ -30,18 +30,14 @@ extension Store {
         instances.append(instance)
 
         for (i, typeIndex) in m.functions.enumerated() {
-            let compiled = module.functions[i]
             var record = KiteFunction()
             record.kind = KITE_FUNCTION_WASM.rawValue
-            record.code = UnsafePointer(module.code[i].baseAddress)
             record.instance = instance.raw
-            record.zeroStart = UInt32(compiled.zeroedLocals.lowerBound)
-            record.numZeroed = UInt32(compiled.zeroedLocals.count)
-            record.constsStart = UInt32(compiled.localsStart + compiled.localSlots)
-            record.numConsts = UInt32(compiled.constants.count)
-            record.frameSize = UInt32(compiled.frameSize)
-            record.consts = UnsafePointer(module.constants[i].baseAddress)
-            instance.add(Function(store: self, type: m.types[Int(typeIndex)], record: record, hostBody: nil))
+            let function = Function(store: self, type: m.types[Int(typeIndex)], record: record, hostBody: nil,
+                                    definition: (module, i))
+            // Not translated yet: the record's code is the stub that translates it when called.
+            if let code = module.codeIfTranslated(ofFunction: i) { code.install(in: function.handle) } else { kite_make_lazy(function.handle) }
+            instance.add(function)
         }
         for type in m.memories { instance.add(try Memory(store: self, type: type)) }
         for global in m.globals {

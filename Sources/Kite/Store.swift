@@ -50,6 +50,7 @@ public final class Store {
         context.pointee.frameTop = frames
         context.pointee.frameLimit = frames + Int(maxDepth)
         context.pointee.hostCall = kiteHostCallTrampoline
+        context.pointee.translate = kiteTranslateTrampoline
         nextFrameBase = stack
         emptyMemory = try! Memory(limits: Limits(min: 0, max: 0))
         context.pointee.owner = Unmanaged.passUnretained(self).toOpaque()
@@ -74,14 +75,12 @@ public final class Store {
         guard let pc else { return nil }
         for instance in instances {
             let compiled = instance.module
-            for (i, buffer) in compiled.code.enumerated() {
-                guard let start = buffer.baseAddress, pc >= UnsafePointer(start), pc < UnsafePointer(start + buffer.count) else { continue }
-                let index = compiled.module.importedFunctionCount + i
-                for export in compiled.module.exports {
-                    if case .function(let f) = export.descriptor, Int(f) == index { return export.name }
-                }
-                return "func[\(index)]"
+            guard let defined = compiled.function(containing: pc) else { continue }
+            let index = compiled.module.importedFunctionCount + defined
+            for export in compiled.module.exports {
+                if case .function(let f) = export.descriptor, Int(f) == index { return export.name }
             }
+            return "func[\(index)]"
         }
         return nil
     }
@@ -124,6 +123,25 @@ public final class Store {
             slot += t.slotCount
         }
         return results
+    }
+}
+
+/// C calls this when a wasm function that is not translated yet is called (its record's
+/// lazy stub): the module translates it (once, for all its instances) and the record is
+/// pointed at the code. A translation error is a bug (the module was validated); it stops
+/// the call and is reported by `invoke`.
+private let kiteTranslateTrampoline: KiteTranslateCall = { context, function in
+    guard let context, let function, let ownerPointer = context.pointee.owner,
+          let functionOwner = function.pointee.host else { return KITE_TRAP_HOST.rawValue }
+    let store = Unmanaged<Store>.fromOpaque(ownerPointer).takeUnretainedValue()
+    let callee = Unmanaged<Function>.fromOpaque(functionOwner).takeUnretainedValue()
+    guard let (module, index) = callee.definition else { return KITE_TRAP_HOST.rawValue }
+    do {
+        try module.code(ofFunction: index).install(in: function)
+        return KITE_TRAP_NONE.rawValue
+    } catch {
+        store.pendingHostError = error
+        return KITE_TRAP_HOST.rawValue
     }
 }
 

@@ -1,7 +1,7 @@
 import KiteBinary
 
 /// What a function body may refer to: the module's index spaces, imports first.
-struct ModuleContext {
+struct ModuleContext: Sendable {
     var types: [FunctionType]
     /// Type index of every function, imported ones first.
     var functionTypes: [UInt32]

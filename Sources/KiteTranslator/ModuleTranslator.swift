@@ -1,3 +1,4 @@
+import Dispatch
 import KiteBinary
 
 /// A module that passed validation, with every function translated to register bytecode.
@@ -24,6 +25,82 @@ public func translateModule(_ module: Module, handlers: [UInt64] = identityHandl
         functions.append(try translateFunction(module: module, context: context, typeIndex: typeIndex, code: code, handlers: handlers))
     }
     return TranslatedModule(module: module, functions: functions)
+}
+
+/// A module that passed validation, whole; its functions are translated one at a time, on
+/// demand (`translate(function:handlers:)`), the way WasmKit and wasm3 compile lazily.
+public struct ValidatedModule: Sendable {
+    public let module: Module
+    let context: ModuleContext
+    /// Functions translated during validation, by defined-function index: those whose frame
+    /// might break the translator's limits, so that such an error is reported at once.
+    public let translatedEarly: [Int: CompiledFunction]
+
+    /// Validates every part of `module`, every function body included, without translating.
+    /// Throws what `translateModule` would throw.
+    public init(_ module: Module, handlers: [UInt64] = identityHandlers) throws {
+        let context = ModuleContext(module: module)
+        try validateModuleFields(module, context)
+        guard module.functions.count == module.codes.count else {
+            throw DecodingError("function and code section have inconsistent lengths", offset: module.offset(ofSection: 10))
+        }
+        // Large modules are validated in two halves at once (the halves hold about as many
+        // bytes of code each); the error reported is still the one of the first invalid function.
+        let bodyBytes = module.codes.reduce(0) { $0 + $1.body.count }
+        let parts = bodyBytes >= Self.parallelThreshold ? 2 : 1
+        var bounds = [0]
+        var sum = 0
+        for (i, code) in module.codes.enumerated() where bounds.count < parts {
+            sum += code.body.count
+            if sum * parts >= bodyBytes * bounds.count { bounds.append(i + 1) }
+        }
+        while bounds.count <= parts { bounds.append(module.codes.count) }
+        let outcomes: [Result<[Int: CompiledFunction], Error>]
+        if parts == 1 {
+            outcomes = [Result { try validateFunctions(module, context, 0..<module.codes.count, handlers: handlers) }]
+        } else {
+            var results = [Result<[Int: CompiledFunction], Error>](repeating: .success([:]), count: parts)
+            let bounds = bounds
+            results.withUnsafeMutableBufferPointer { buffer in
+                nonisolated(unsafe) let slots = buffer.baseAddress!
+                DispatchQueue.concurrentPerform(iterations: parts) { part in
+                    slots[part] = Result { try validateFunctions(module, context, bounds[part]..<bounds[part + 1], handlers: handlers) }
+                }
+            }
+            outcomes = results
+        }
+        var early: [Int: CompiledFunction] = [:]
+        for outcome in outcomes { early.merge(try outcome.get()) { a, _ in a } }
+        self.module = module
+        self.context = context
+        translatedEarly = early
+    }
+
+    /// Bytes of function bodies from which validation runs on two threads.
+    static let parallelThreshold = 256 * 1024
+
+    /// Translates defined function `index` (imports excluded). The module is valid, so this
+    /// throws only if the translator disagrees with the validator: a bug, reported as an error.
+    public func translate(function index: Int, handlers: [UInt64] = identityHandlers) throws -> CompiledFunction {
+        if let early = translatedEarly[index] { return early }
+        return try translateFunction(module: module, context: context, typeIndex: module.functions[index],
+                                     code: module.codes[index], handlers: handlers)
+    }
+}
+
+/// Validates the defined functions `range`; returns those translated early (`translatedEarly`).
+private func validateFunctions(_ module: Module, _ context: ModuleContext, _ range: Range<Int>,
+                               handlers: [UInt64]) throws -> [Int: CompiledFunction] {
+    var validator = FunctionValidator(context: context)
+    var early: [Int: CompiledFunction] = [:]
+    for i in range {
+        let typeIndex = module.functions[i], code = module.codes[i]
+        try validator.validate(module: module, typeIndex: typeIndex, code: code)
+        if validator.mayExceedFrame {
+            early[i] = try translateFunction(module: module, context: context, typeIndex: typeIndex, code: code, handlers: handlers)
+        }
+    }
+    return early
 }
 
 func translateFunction(module: Module, context: ModuleContext, typeIndex: UInt32, code: Code, handlers: [UInt64]) throws -> CompiledFunction {

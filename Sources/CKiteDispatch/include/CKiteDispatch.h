@@ -84,7 +84,10 @@ typedef struct KiteFunction {
     uint32_t numConsts;
     uint32_t frameSize;          // slots the frame needs, temporaries and call arguments included
     const KiteSlot *consts;
-    void *host;                  // host functions: the Swift object behind them
+    void *host;                  // the Swift object behind the record (Function)
+    /// The code of a wasm function not translated yet (`code` points here): one handler word,
+    /// kite_translate_on_call, which has it translated on its first call (see kite_make_lazy).
+    uint64_t lazyCode[1];
 } KiteFunction;
 
 typedef struct KiteInstance {
@@ -109,6 +112,10 @@ typedef struct KiteContext KiteContext;
 /// Returns KITE_TRAP_NONE or a trap code.
 typedef uint32_t (*KiteHostCall)(KiteContext *ctx, KiteFunction *function, KiteSlot *args);
 
+/// Translates a wasm function on its first call and fills in its record (code, frame size,
+/// zeroed locals, constants). Returns KITE_TRAP_NONE or a trap code.
+typedef uint32_t (*KiteTranslateCall)(KiteContext *ctx, KiteFunction *function);
+
 struct KiteContext {
     KiteInstance *instance;      // the instance of the running function
     KiteSlot *stackBase;
@@ -119,6 +126,7 @@ struct KiteContext {
     uint64_t trapDetail;         // the element index, for element traps
     const uint64_t *trapPc;      // the instruction that trapped (to name the function)
     KiteHostCall hostCall;
+    KiteTranslateCall translate;
     KiteFunction *hostCallee;    // the host function being called (see kite_call_host)
     KiteSlot *hostArgs;
     void *owner;                 // the Swift object that owns this context
@@ -141,6 +149,11 @@ extern const uint32_t kite_handler_count;
 /// Address of handler `op`, for the translator to write into the code stream.
 static inline uint64_t kite_handler_address(uint32_t op) { return (uint64_t)(uintptr_t)kite_handler_table[op]; }
 
+/// Makes `function` (a wasm function) translate itself on its first call: its code becomes
+/// the lazyCode stub, and its frame fields ask the call handlers for nothing (no zeroing, no
+/// constants, a frame of its parameters and results) until the stub has filled them in.
+void kite_make_lazy(KiteFunction *function);
+
 /// Runs `function` with its arguments in sp[0..numParams); results land in sp[0..numResults).
 /// Returns KITE_TRAP_NONE or the trap that stopped it.
 uint32_t kite_invoke(KiteContext *ctx, KiteFunction *function, KiteSlot *sp);
@@ -157,5 +170,12 @@ uint32_t kite_table_grow(KiteTable *table, uint32_t delta, KiteSlot fill);
 bool kite_table_fill(KiteTable *table, uint32_t start, KiteSlot value, uint32_t count);
 bool kite_table_copy(KiteTable *dst, uint32_t d, KiteTable *src, uint32_t s, uint32_t count);
 bool kite_table_init(KiteTable *table, uint32_t d, const KiteElements *elements, uint32_t s, uint32_t count);
+
+/// A mutex (a compiled module's lazily translated functions may be asked for from several threads).
+typedef struct KiteMutex KiteMutex;
+KiteMutex *kite_mutex_create(void);
+void kite_mutex_lock(KiteMutex *mutex);
+void kite_mutex_unlock(KiteMutex *mutex);
+void kite_mutex_destroy(KiteMutex *mutex);
 
 #endif
