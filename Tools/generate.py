@@ -610,6 +610,7 @@ def gen_swift(ops):
     o.append("    /// Whether the next instruction can run right after an op (it falls through, or calls).")
     o.append(swift_array("continuesAfter", "Bool", [continues_after(op) for op in ops]))
     forms = {}
+    index_of = {op.name: i for i, op in enumerate(ops)}
     for i, op in enumerate(ops):
         if op.kind == "accumulator":
             forms.setdefault(op.extra["base"].name, []).append(i)
@@ -624,6 +625,9 @@ def gen_swift(ops):
     o.append("    /// The operand (index in the layout) an accumulator form reads from the accumulator; 255 for other ops.")
     o.append(swift_array("accumulatorOperands", "UInt8", [
         [n for n, _ in op.operands].index(op.extra["operand"]) if op.kind == "accumulator" else 255 for op in ops]))
+    o.append("    /// The op an accumulator form was derived from; every other op maps to itself.")
+    o.append(swift_array("accumulatorFormBases", "UInt16", [
+        index_of[op.extra["base"].name] if op.kind == "accumulator" else i for i, op in enumerate(ops)]))
     o.append("    /// Whether an accumulator form reads `facc` (an f64) rather than `acc`.")
     o.append(swift_array("accumulatorFormIsFloat", "Bool", [op.kind == "accumulator" and op.extra["float"] for op in ops]))
     access = [operand_access(op) for op in ops]

@@ -106,6 +106,10 @@ private struct Known {
 }
 
 extension Op {
+    /// The op itself, for an accumulator form the op it reads the accumulator for: the same
+    /// instruction, laid out the same (a `br_table@index` is still followed by its entries).
+    public var withoutAccumulator: Op { Op(rawValue: Op.accumulatorFormBases[Int(rawValue)]) ?? self }
+
     /// The operand whose value the op leaves in `acc` (written, or tested by a branch).
     var integerAccumulatorOperand: Int? {
         let n = Op.integerAccumulatorEffects[Int(rawValue)]

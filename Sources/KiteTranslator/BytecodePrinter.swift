@@ -21,6 +21,10 @@ public func printBytecode(_ function: CompiledFunction) -> String {
             lines.append(pad(at) + "  <unknown op \(code[at])>")
             break
         }
+        guard at + op.wordCount <= code.count else {
+            lines.append(pad(at) + "  <\(op.name) cut short by the end of the code>")
+            break
+        }
         var text = pad(at) + "  " + op.name
         for field in op.operands {
             let word = field.value(in: code, at: at)
@@ -34,7 +38,7 @@ public func printBytecode(_ function: CompiledFunction) -> String {
             }
         }
         at += op.wordCount
-        if op == .brTable {
+        if op.withoutAccumulator == .brTable {
             let count = Int(UInt32(truncatingIfNeeded: code[at - 1] >> 16)) + 1
             let entries = code[at..<min(at + count, code.count)].map { word -> String in
                 "@" + pad(at - op.wordCount + Int(Int32(bitPattern: UInt32(truncatingIfNeeded: word))))

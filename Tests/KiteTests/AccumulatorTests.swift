@@ -24,6 +24,22 @@ struct AccumulatorTests {
         #expect(lines[1].contains("  i32.xor@a dst=r0 a=r3 b=r2"), "\(lines)")
     }
 
+    @Test func aBranchTableReadingItsIndexFromTheAccumulatorPrintsItsEntries() throws {
+        // `br_table@index` is followed by its entries like `br_table`; the printer once
+        // walked into them as if they were instructions (and off the end of the code).
+        let lines = try listing("""
+            (module (func (param i32) (result i32)
+              (block (block (block
+                (br_table 0 1 2 (i32.sub (local.get 0) (i32.const 69))))
+                (return (i32.const 10)))
+                (return (i32.const 20)))
+              (i32.const 30)))
+            """)
+        #expect(lines.contains { $0.contains("br_table@index") && $0.hasSuffix("]") }, "\(lines)")
+        #expect(lines.allSatisfy { !$0.contains("<") }, "\(lines)")
+        #expect(lines.filter { $0.contains("return_imm32") }.count == 3, "\(lines)")
+    }
+
     @Test func aBranchTargetWhoseWaysInDisagreeReadsTheFrame() throws {
         // The loop's first instruction reads x, which the instruction before it wrote, but the
         // back edge arrives there with n in the accumulator.
