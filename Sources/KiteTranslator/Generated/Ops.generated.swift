@@ -984,1248 +984,1382 @@ public enum Op: UInt16, CaseIterable, Sendable {
     case seqI32Load8UI32Store8 = 977
     case seqI32LoadI32AddImmAI32StoreValueI32AddImm = 978
     case seqI32ShrUImmI32AddBI32Load8UAddr = 979
-    case brIfNezAccCond = 980
-    case brIfEqzAccCond = 981
-    case brTableAccIndex = 982
-    case returnValueAccSrc = 983
-    case callIndirectAccIndex = 984
-    case returnCallIndirectAccIndex = 985
-    case callRefAccRef = 986
-    case returnCallRefAccRef = 987
-    case refAsNonNullAccSrc = 988
-    case brIfNullAccRef = 989
-    case brIfNotNullAccRef = 990
-    case copyAccSrc = 991
-    case copyV128AccSrc = 992
-    case selectAccA = 993
-    case selectAccB = 994
-    case selectAccCond = 995
-    case selectV128AccCond = 996
-    case globalSetAccSrc = 997
-    case refIsNullAccSrc = 998
-    case tableGetAccIndex = 999
-    case tableSetAccIndex = 1000
-    case tableGrowAccDelta = 1001
-    case tableFillAccStart = 1002
-    case tableFillAccCount = 1003
-    case tableCopyAccDst = 1004
-    case tableCopyAccSrc = 1005
-    case tableCopyAccCount = 1006
-    case tableInitAccDst = 1007
-    case tableInitAccSrc = 1008
-    case tableInitAccCount = 1009
-    case indexClamp64AccSrc = 1010
-    case growResult64AccSrc = 1011
-    case memoryGrowAccDelta = 1012
-    case memoryFillAccDst = 1013
-    case memoryFillAccValue = 1014
-    case memoryFillAccCount = 1015
-    case memoryCopyAccDst = 1016
-    case memoryCopyAccSrc = 1017
-    case memoryCopyAccCount = 1018
-    case memoryInitAccDst = 1019
-    case memoryInitAccSrc = 1020
-    case memoryInitAccCount = 1021
-    case memoryGrow64AccDelta = 1022
-    case memoryFill64AccDst = 1023
-    case memoryFill64AccValue = 1024
-    case memoryFill64AccCount = 1025
-    case memoryCopyWideAccDst = 1026
-    case memoryCopyWideAccSrc = 1027
-    case memoryCopyWideAccCount = 1028
-    case memoryInit64AccDst = 1029
-    case memoryInit64AccSrc = 1030
-    case memoryInit64AccCount = 1031
-    case i32LoadAccAddr = 1032
-    case i64LoadAccAddr = 1033
-    case f32LoadAccAddr = 1034
-    case f64LoadAccAddr = 1035
-    case i32Load8SAccAddr = 1036
-    case i32Load8UAccAddr = 1037
-    case i32Load16SAccAddr = 1038
-    case i32Load16UAccAddr = 1039
-    case i64Load8SAccAddr = 1040
-    case i64Load8UAccAddr = 1041
-    case i64Load16SAccAddr = 1042
-    case i64Load16UAccAddr = 1043
-    case i64Load32SAccAddr = 1044
-    case i64Load32UAccAddr = 1045
-    case i32StoreAccAddr = 1046
-    case i32StoreAccValue = 1047
-    case i64StoreAccAddr = 1048
-    case i64StoreAccValue = 1049
-    case f32StoreAccAddr = 1050
-    case f64StoreAccAddr = 1051
-    case f64StoreAccValue = 1052
-    case i32Store8AccAddr = 1053
-    case i32Store8AccValue = 1054
-    case i32Store16AccAddr = 1055
-    case i32Store16AccValue = 1056
-    case i64Store8AccAddr = 1057
-    case i64Store8AccValue = 1058
-    case i64Store16AccAddr = 1059
-    case i64Store16AccValue = 1060
-    case i64Store32AccAddr = 1061
-    case i64Store32AccValue = 1062
-    case i32EqzAccA = 1063
-    case i32EqAccA = 1064
-    case i32EqAccB = 1065
-    case i32NeAccA = 1066
-    case i32NeAccB = 1067
-    case i32LtSAccA = 1068
-    case i32LtSAccB = 1069
-    case i32LtUAccA = 1070
-    case i32LtUAccB = 1071
-    case i32GtSAccA = 1072
-    case i32GtSAccB = 1073
-    case i32GtUAccA = 1074
-    case i32GtUAccB = 1075
-    case i32LeSAccA = 1076
-    case i32LeSAccB = 1077
-    case i32LeUAccA = 1078
-    case i32LeUAccB = 1079
-    case i32GeSAccA = 1080
-    case i32GeSAccB = 1081
-    case i32GeUAccA = 1082
-    case i32GeUAccB = 1083
-    case i64EqzAccA = 1084
-    case i64EqAccA = 1085
-    case i64EqAccB = 1086
-    case i64NeAccA = 1087
-    case i64NeAccB = 1088
-    case i64LtSAccA = 1089
-    case i64LtSAccB = 1090
-    case i64LtUAccA = 1091
-    case i64LtUAccB = 1092
-    case i64GtSAccA = 1093
-    case i64GtSAccB = 1094
-    case i64GtUAccA = 1095
-    case i64GtUAccB = 1096
-    case i64LeSAccA = 1097
-    case i64LeSAccB = 1098
-    case i64LeUAccA = 1099
-    case i64LeUAccB = 1100
-    case i64GeSAccA = 1101
-    case i64GeSAccB = 1102
-    case i64GeUAccA = 1103
-    case i64GeUAccB = 1104
-    case f64EqAccA = 1105
-    case f64EqAccB = 1106
-    case f64NeAccA = 1107
-    case f64NeAccB = 1108
-    case f64LtAccA = 1109
-    case f64LtAccB = 1110
-    case f64GtAccA = 1111
-    case f64GtAccB = 1112
-    case f64LeAccA = 1113
-    case f64LeAccB = 1114
-    case f64GeAccA = 1115
-    case f64GeAccB = 1116
-    case i32ClzAccA = 1117
-    case i32CtzAccA = 1118
-    case i32PopcntAccA = 1119
-    case i32AddAccA = 1120
-    case i32AddAccB = 1121
-    case i32SubAccA = 1122
-    case i32SubAccB = 1123
-    case i32MulAccA = 1124
-    case i32MulAccB = 1125
-    case i32DivSAccA = 1126
-    case i32DivSAccB = 1127
-    case i32DivUAccA = 1128
-    case i32DivUAccB = 1129
-    case i32RemSAccA = 1130
-    case i32RemSAccB = 1131
-    case i32RemUAccA = 1132
-    case i32RemUAccB = 1133
-    case i32AndAccA = 1134
-    case i32AndAccB = 1135
-    case i32OrAccA = 1136
-    case i32OrAccB = 1137
-    case i32XorAccA = 1138
-    case i32XorAccB = 1139
-    case i32ShlAccA = 1140
-    case i32ShlAccB = 1141
-    case i32ShrSAccA = 1142
-    case i32ShrSAccB = 1143
-    case i32ShrUAccA = 1144
-    case i32ShrUAccB = 1145
-    case i32RotlAccA = 1146
-    case i32RotlAccB = 1147
-    case i32RotrAccA = 1148
-    case i32RotrAccB = 1149
-    case i64ClzAccA = 1150
-    case i64CtzAccA = 1151
-    case i64PopcntAccA = 1152
-    case i64AddAccA = 1153
-    case i64AddAccB = 1154
-    case i64SubAccA = 1155
-    case i64SubAccB = 1156
-    case i64MulAccA = 1157
-    case i64MulAccB = 1158
-    case i64DivSAccA = 1159
-    case i64DivSAccB = 1160
-    case i64DivUAccA = 1161
-    case i64DivUAccB = 1162
-    case i64RemSAccA = 1163
-    case i64RemSAccB = 1164
-    case i64RemUAccA = 1165
-    case i64RemUAccB = 1166
-    case i64AndAccA = 1167
-    case i64AndAccB = 1168
-    case i64OrAccA = 1169
-    case i64OrAccB = 1170
-    case i64XorAccA = 1171
-    case i64XorAccB = 1172
-    case i64ShlAccA = 1173
-    case i64ShlAccB = 1174
-    case i64ShrSAccA = 1175
-    case i64ShrSAccB = 1176
-    case i64ShrUAccA = 1177
-    case i64ShrUAccB = 1178
-    case i64RotlAccA = 1179
-    case i64RotlAccB = 1180
-    case i64RotrAccA = 1181
-    case i64RotrAccB = 1182
-    case f64AbsAccA = 1183
-    case f64NegAccA = 1184
-    case f64CeilAccA = 1185
-    case f64FloorAccA = 1186
-    case f64TruncAccA = 1187
-    case f64NearestAccA = 1188
-    case f64SqrtAccA = 1189
-    case f64AddAccA = 1190
-    case f64AddAccB = 1191
-    case f64SubAccA = 1192
-    case f64SubAccB = 1193
-    case f64MulAccA = 1194
-    case f64MulAccB = 1195
-    case f64DivAccA = 1196
-    case f64DivAccB = 1197
-    case f64MinAccA = 1198
-    case f64MinAccB = 1199
-    case f64MaxAccA = 1200
-    case f64MaxAccB = 1201
-    case f64CopysignAccA = 1202
-    case f64CopysignAccB = 1203
-    case i32WrapI64AccA = 1204
-    case i32TruncF64SAccA = 1205
-    case i32TruncF64UAccA = 1206
-    case i64ExtendI32SAccA = 1207
-    case i64ExtendI32UAccA = 1208
-    case i64TruncF64SAccA = 1209
-    case i64TruncF64UAccA = 1210
-    case f32ConvertI32SAccA = 1211
-    case f32ConvertI32UAccA = 1212
-    case f32ConvertI64SAccA = 1213
-    case f32ConvertI64UAccA = 1214
-    case f32DemoteF64AccA = 1215
-    case f64ConvertI32SAccA = 1216
-    case f64ConvertI32UAccA = 1217
-    case f64ConvertI64SAccA = 1218
-    case f64ConvertI64UAccA = 1219
-    case i64ReinterpretF64AccA = 1220
-    case f32ReinterpretI32AccA = 1221
-    case f64ReinterpretI64AccA = 1222
-    case i32Extend8SAccA = 1223
-    case i32Extend16SAccA = 1224
-    case i64Extend8SAccA = 1225
-    case i64Extend16SAccA = 1226
-    case i64Extend32SAccA = 1227
-    case i32TruncSatF64SAccA = 1228
-    case i32TruncSatF64UAccA = 1229
-    case i64TruncSatF64SAccA = 1230
-    case i64TruncSatF64UAccA = 1231
-    case i32LoadMemAccAddr = 1232
-    case i64LoadMemAccAddr = 1233
-    case f32LoadMemAccAddr = 1234
-    case f64LoadMemAccAddr = 1235
-    case i32Load8SMemAccAddr = 1236
-    case i32Load8UMemAccAddr = 1237
-    case i32Load16SMemAccAddr = 1238
-    case i32Load16UMemAccAddr = 1239
-    case i64Load8SMemAccAddr = 1240
-    case i64Load8UMemAccAddr = 1241
-    case i64Load16SMemAccAddr = 1242
-    case i64Load16UMemAccAddr = 1243
-    case i64Load32SMemAccAddr = 1244
-    case i64Load32UMemAccAddr = 1245
-    case i32StoreMemAccAddr = 1246
-    case i32StoreMemAccValue = 1247
-    case i64StoreMemAccAddr = 1248
-    case i64StoreMemAccValue = 1249
-    case f32StoreMemAccAddr = 1250
-    case f64StoreMemAccAddr = 1251
-    case f64StoreMemAccValue = 1252
-    case i32Store8MemAccAddr = 1253
-    case i32Store8MemAccValue = 1254
-    case i32Store16MemAccAddr = 1255
-    case i32Store16MemAccValue = 1256
-    case i64Store8MemAccAddr = 1257
-    case i64Store8MemAccValue = 1258
-    case i64Store16MemAccAddr = 1259
-    case i64Store16MemAccValue = 1260
-    case i64Store32MemAccAddr = 1261
-    case i64Store32MemAccValue = 1262
-    case i32Load64AccAddr = 1263
-    case i64Load64AccAddr = 1264
-    case f32Load64AccAddr = 1265
-    case f64Load64AccAddr = 1266
-    case i32Load8S64AccAddr = 1267
-    case i32Load8U64AccAddr = 1268
-    case i32Load16S64AccAddr = 1269
-    case i32Load16U64AccAddr = 1270
-    case i64Load8S64AccAddr = 1271
-    case i64Load8U64AccAddr = 1272
-    case i64Load16S64AccAddr = 1273
-    case i64Load16U64AccAddr = 1274
-    case i64Load32S64AccAddr = 1275
-    case i64Load32U64AccAddr = 1276
-    case i32Store64AccAddr = 1277
-    case i32Store64AccValue = 1278
-    case i64Store64AccAddr = 1279
-    case i64Store64AccValue = 1280
-    case f32Store64AccAddr = 1281
-    case f64Store64AccAddr = 1282
-    case f64Store64AccValue = 1283
-    case i32Store864AccAddr = 1284
-    case i32Store864AccValue = 1285
-    case i32Store1664AccAddr = 1286
-    case i32Store1664AccValue = 1287
-    case i64Store864AccAddr = 1288
-    case i64Store864AccValue = 1289
-    case i64Store1664AccAddr = 1290
-    case i64Store1664AccValue = 1291
-    case i64Store3264AccAddr = 1292
-    case i64Store3264AccValue = 1293
-    case i32EqImmAccA = 1294
-    case i32NeImmAccA = 1295
-    case i32LtSImmAccA = 1296
-    case i32LtUImmAccA = 1297
-    case i32GtSImmAccA = 1298
-    case i32GtUImmAccA = 1299
-    case i32LeSImmAccA = 1300
-    case i32LeUImmAccA = 1301
-    case i32GeSImmAccA = 1302
-    case i32GeUImmAccA = 1303
-    case i64EqImmAccA = 1304
-    case i64NeImmAccA = 1305
-    case i64LtSImmAccA = 1306
-    case i64LtUImmAccA = 1307
-    case i64GtSImmAccA = 1308
-    case i64GtUImmAccA = 1309
-    case i64LeSImmAccA = 1310
-    case i64LeUImmAccA = 1311
-    case i64GeSImmAccA = 1312
-    case i64GeUImmAccA = 1313
-    case f64EqImmAccA = 1314
-    case f64NeImmAccA = 1315
-    case f64LtImmAccA = 1316
-    case f64GtImmAccA = 1317
-    case f64LeImmAccA = 1318
-    case f64GeImmAccA = 1319
-    case i32AddImmAccA = 1320
-    case i32SubImmAccA = 1321
-    case i32MulImmAccA = 1322
-    case i32DivSImmAccA = 1323
-    case i32DivUImmAccA = 1324
-    case i32RemSImmAccA = 1325
-    case i32RemUImmAccA = 1326
-    case i32AndImmAccA = 1327
-    case i32OrImmAccA = 1328
-    case i32XorImmAccA = 1329
-    case i32ShlImmAccA = 1330
-    case i32ShrSImmAccA = 1331
-    case i32ShrUImmAccA = 1332
-    case i32RotlImmAccA = 1333
-    case i32RotrImmAccA = 1334
-    case i64AddImmAccA = 1335
-    case i64SubImmAccA = 1336
-    case i64MulImmAccA = 1337
-    case i64DivSImmAccA = 1338
-    case i64DivUImmAccA = 1339
-    case i64RemSImmAccA = 1340
-    case i64RemUImmAccA = 1341
-    case i64AndImmAccA = 1342
-    case i64OrImmAccA = 1343
-    case i64XorImmAccA = 1344
-    case i64ShlImmAccA = 1345
-    case i64ShrSImmAccA = 1346
-    case i64ShrUImmAccA = 1347
-    case i64RotlImmAccA = 1348
-    case i64RotrImmAccA = 1349
-    case f64AddImmAccA = 1350
-    case f64SubImmAccA = 1351
-    case f64MulImmAccA = 1352
-    case f64DivImmAccA = 1353
-    case f64MinImmAccA = 1354
-    case f64MaxImmAccA = 1355
-    case f64CopysignImmAccA = 1356
-    case brIfI32EqzAccA = 1357
-    case brUnlessI32EqzAccA = 1358
-    case brIfI32EqAccA = 1359
-    case brIfI32EqAccB = 1360
-    case brUnlessI32EqAccA = 1361
-    case brUnlessI32EqAccB = 1362
-    case brIfI32NeAccA = 1363
-    case brIfI32NeAccB = 1364
-    case brUnlessI32NeAccA = 1365
-    case brUnlessI32NeAccB = 1366
-    case brIfI32LtSAccA = 1367
-    case brIfI32LtSAccB = 1368
-    case brUnlessI32LtSAccA = 1369
-    case brUnlessI32LtSAccB = 1370
-    case brIfI32LtUAccA = 1371
-    case brIfI32LtUAccB = 1372
-    case brUnlessI32LtUAccA = 1373
-    case brUnlessI32LtUAccB = 1374
-    case brIfI32GtSAccA = 1375
-    case brIfI32GtSAccB = 1376
-    case brUnlessI32GtSAccA = 1377
-    case brUnlessI32GtSAccB = 1378
-    case brIfI32GtUAccA = 1379
-    case brIfI32GtUAccB = 1380
-    case brUnlessI32GtUAccA = 1381
-    case brUnlessI32GtUAccB = 1382
-    case brIfI32LeSAccA = 1383
-    case brIfI32LeSAccB = 1384
-    case brUnlessI32LeSAccA = 1385
-    case brUnlessI32LeSAccB = 1386
-    case brIfI32LeUAccA = 1387
-    case brIfI32LeUAccB = 1388
-    case brUnlessI32LeUAccA = 1389
-    case brUnlessI32LeUAccB = 1390
-    case brIfI32GeSAccA = 1391
-    case brIfI32GeSAccB = 1392
-    case brUnlessI32GeSAccA = 1393
-    case brUnlessI32GeSAccB = 1394
-    case brIfI32GeUAccA = 1395
-    case brIfI32GeUAccB = 1396
-    case brUnlessI32GeUAccA = 1397
-    case brUnlessI32GeUAccB = 1398
-    case brIfI64EqzAccA = 1399
-    case brUnlessI64EqzAccA = 1400
-    case brIfI64EqAccA = 1401
-    case brIfI64EqAccB = 1402
-    case brUnlessI64EqAccA = 1403
-    case brUnlessI64EqAccB = 1404
-    case brIfI64NeAccA = 1405
-    case brIfI64NeAccB = 1406
-    case brUnlessI64NeAccA = 1407
-    case brUnlessI64NeAccB = 1408
-    case brIfI64LtSAccA = 1409
-    case brIfI64LtSAccB = 1410
-    case brUnlessI64LtSAccA = 1411
-    case brUnlessI64LtSAccB = 1412
-    case brIfI64LtUAccA = 1413
-    case brIfI64LtUAccB = 1414
-    case brUnlessI64LtUAccA = 1415
-    case brUnlessI64LtUAccB = 1416
-    case brIfI64GtSAccA = 1417
-    case brIfI64GtSAccB = 1418
-    case brUnlessI64GtSAccA = 1419
-    case brUnlessI64GtSAccB = 1420
-    case brIfI64GtUAccA = 1421
-    case brIfI64GtUAccB = 1422
-    case brUnlessI64GtUAccA = 1423
-    case brUnlessI64GtUAccB = 1424
-    case brIfI64LeSAccA = 1425
-    case brIfI64LeSAccB = 1426
-    case brUnlessI64LeSAccA = 1427
-    case brUnlessI64LeSAccB = 1428
-    case brIfI64LeUAccA = 1429
-    case brIfI64LeUAccB = 1430
-    case brUnlessI64LeUAccA = 1431
-    case brUnlessI64LeUAccB = 1432
-    case brIfI64GeSAccA = 1433
-    case brIfI64GeSAccB = 1434
-    case brUnlessI64GeSAccA = 1435
-    case brUnlessI64GeSAccB = 1436
-    case brIfI64GeUAccA = 1437
-    case brIfI64GeUAccB = 1438
-    case brUnlessI64GeUAccA = 1439
-    case brUnlessI64GeUAccB = 1440
-    case brIfI32EqImmAccA = 1441
-    case brUnlessI32EqImmAccA = 1442
-    case brIfI32NeImmAccA = 1443
-    case brUnlessI32NeImmAccA = 1444
-    case brIfI32LtSImmAccA = 1445
-    case brUnlessI32LtSImmAccA = 1446
-    case brIfI32LtUImmAccA = 1447
-    case brUnlessI32LtUImmAccA = 1448
-    case brIfI32GtSImmAccA = 1449
-    case brUnlessI32GtSImmAccA = 1450
-    case brIfI32GtUImmAccA = 1451
-    case brUnlessI32GtUImmAccA = 1452
-    case brIfI32LeSImmAccA = 1453
-    case brUnlessI32LeSImmAccA = 1454
-    case brIfI32LeUImmAccA = 1455
-    case brUnlessI32LeUImmAccA = 1456
-    case brIfI32GeSImmAccA = 1457
-    case brUnlessI32GeSImmAccA = 1458
-    case brIfI32GeUImmAccA = 1459
-    case brUnlessI32GeUImmAccA = 1460
-    case brIfI64EqImmAccA = 1461
-    case brUnlessI64EqImmAccA = 1462
-    case brIfI64NeImmAccA = 1463
-    case brUnlessI64NeImmAccA = 1464
-    case brIfI64LtSImmAccA = 1465
-    case brUnlessI64LtSImmAccA = 1466
-    case brIfI64LtUImmAccA = 1467
-    case brUnlessI64LtUImmAccA = 1468
-    case brIfI64GtSImmAccA = 1469
-    case brUnlessI64GtSImmAccA = 1470
-    case brIfI64GtUImmAccA = 1471
-    case brUnlessI64GtUImmAccA = 1472
-    case brIfI64LeSImmAccA = 1473
-    case brUnlessI64LeSImmAccA = 1474
-    case brIfI64LeUImmAccA = 1475
-    case brUnlessI64LeUImmAccA = 1476
-    case brIfI64GeSImmAccA = 1477
-    case brUnlessI64GeSImmAccA = 1478
-    case brIfI64GeUImmAccA = 1479
-    case brUnlessI64GeUImmAccA = 1480
-    case i32AddImmBrIfI32EqAccB = 1481
-    case i32AddImmBrIfI32NeAccB = 1482
-    case i32AddImmBrIfI32LtSAccB = 1483
-    case i32AddImmBrIfI32LtUAccB = 1484
-    case i32AddImmBrIfI32GtSAccB = 1485
-    case i32AddImmBrIfI32GtUAccB = 1486
-    case i32AddImmBrIfI32LeSAccB = 1487
-    case i32AddImmBrIfI32LeUAccB = 1488
-    case i32AddImmBrIfI32GeSAccB = 1489
-    case i32AddImmBrIfI32GeUAccB = 1490
-    case seqI32XorI32RotlImmAAccA = 1491
-    case seqI32XorI32RotlImmAAccB = 1492
-    case seqI32AddI32XorAAccA = 1493
-    case seqI32AddI32XorAAccB = 1494
-    case seqI32RotlImmI32AddAAccA = 1495
-    case seqI32ShlImmI32AddBAccA = 1496
-    case seqI64XorI64RotlImmAAccA = 1497
-    case seqI64XorI64RotlImmAAccB = 1498
-    case seqI32LoadI32LoadAccAddr = 1499
-    case seqI32AddImmCopyAccA = 1500
-    case seqI32MulImmI32AddImmAAccA = 1501
-    case seqI32AddImmI32RemUImmAAccA = 1502
-    case seqI32AddImmBrIfNezCondAccA = 1503
-    case seqI32AddI32LoadAddrAccA = 1504
-    case seqI32AddI32LoadAddrAccB = 1505
-    case seqI32LoadBrTableIndexAccAddr = 1506
-    case seqI32AddImmI32AddImmBrIfI32LtUAccA = 1507
-    case seqCopyCallLocalBaseAccSrc = 1508
-    case seqI32AddImmI32Store8AddrAccA = 1509
-    case seqI32Store8I32AddAccAddr = 1510
-    case seqI32Store8I32AddAccValue = 1511
-    case seqI32AddBrIfI32LtUImmAAccA = 1512
-    case seqI32AddBrIfI32LtUImmAAccB = 1513
-    case seqI64RotlImmI64AddAAccA = 1514
-    case seqI32AddI32AddAccA = 1515
-    case seqI32AddI32AddAccB = 1516
-    case seqI32RemUImmI32MulImmAAccA = 1517
-    case seqI32AddImmI32AddImmAccA = 1518
-    case seqI32StoreI32LoadAccAddr = 1519
-    case seqI32StoreI32LoadAccValue = 1520
-    case seqI32AddImmCallLocalBaseAccA = 1521
-    case seqI32AddI32AddImmBrIfI32GtUImmAccA = 1522
-    case seqI32AddI32AddImmBrIfI32GtUImmAccB = 1523
-    case seqI32LoadI32AddAAccAddr = 1524
-    case seqI32LoadI32MulBAccAddr = 1525
-    case seqI32AddImmI32Load8UAddrAccA = 1526
-    case seqI64AddI64XorAAccA = 1527
-    case seqI64AddI64XorAAccB = 1528
-    case seqI32MulI32AddBAccA = 1529
-    case seqI32MulI32AddBAccB = 1530
-    case seqI32ShlImmI32XorBAccA = 1531
-    case seqI32StoreI32AddImmAccAddr = 1532
-    case seqI32StoreI32AddImmAccValue = 1533
-    case seqI32AddImmI32LtUImmAAccA = 1534
-    case seqI32AddI32AddImmAccA = 1535
-    case seqI32AddI32AddImmAccB = 1536
-    case seqMemoryCopyBrAccDst = 1537
-    case seqMemoryCopyBrAccSrc = 1538
-    case seqMemoryCopyBrAccCount = 1539
-    case seqCopyCopyAccSrc = 1540
-    case seqBrIfNezI32AddImmAccCond = 1541
-    case seqI32RotlImmI32AddBAccA = 1542
-    case seqCopyI32AddImmAccSrc = 1543
-    case seqI32AddF64LoadAddrAccA = 1544
-    case seqI32AddF64LoadAddrAccB = 1545
-    case seqBrIfI32EqzBrIfNezAccA = 1546
-    case seqI32AddImmReturnAccA = 1547
-    case seqI32AndI32ShlImmAAccA = 1548
-    case seqI32AndI32ShlImmAAccB = 1549
-    case seqI32LoadI32StoreValueAccAddr = 1550
-    case seqI64AddI64XorBAccA = 1551
-    case seqI64AddI64XorBAccB = 1552
-    case seqI64XorImmI64AndBAccA = 1553
-    case seqI32Load8UBrIfI32EqzAAccAddr = 1554
-    case seqI32AddI32AddImmAAccA = 1555
-    case seqI32AddI32AddImmAAccB = 1556
-    case seqCopyCallLocalAccSrc = 1557
-    case seqI64XorI64XorBAccA = 1558
-    case seqI64XorI64XorBAccB = 1559
-    case seqCopyI32ShlImmAccSrc = 1560
-    case seqI32XorI32XorAccA = 1561
-    case seqI32XorI32XorAccB = 1562
-    case seqI32AddI32Load8UAddrAccA = 1563
-    case seqI32AddI32Load8UAddrAccB = 1564
-    case seqF64LoadF64LtBAccAddr = 1565
-    case seqI32AddI32XorAccA = 1566
-    case seqI32AddI32XorAccB = 1567
-    case seqI32ShrUImmI32AndImmAAccA = 1568
-    case seqI64MulI64AddBAccA = 1569
-    case seqI64MulI64AddBAccB = 1570
-    case seqI32AddImmI32AndBAccA = 1571
-    case seqI32Load8UBrIfNezCondAccAddr = 1572
-    case seqBrIfI32LtUImmConst32AccA = 1573
-    case seqI32AddImmReturnValueSrcAccA = 1574
-    case seqI32LoadI32AddBAccAddr = 1575
-    case seqI32AddCopyAccA = 1576
-    case seqI32AddCopyAccB = 1577
-    case seqI32AddI32StoreValueAccA = 1578
-    case seqI32AddI32StoreValueAccB = 1579
-    case seqI32AddImmI32AddImmBrIfI32NeImmAccA = 1580
-    case seqI64AddI64RotlImmAAccA = 1581
-    case seqI64AddI64RotlImmAAccB = 1582
-    case seqI32RemUImmI32AddImmAccA = 1583
-    case seqI32LoadI32SubImmAccAddr = 1584
-    case seqI32SubImmI32LoadAccA = 1585
-    case seqI32SubImmBrIfI32LtSAccA = 1586
-    case seqI32AddImmI32LoadAddrAccA = 1587
-    case seqI32LtUImmI32AddBAccA = 1588
-    case seqI64XorI64ShlImmAAccA = 1589
-    case seqI64XorI64ShlImmAAccB = 1590
-    case seqI64AndI64XorAAccA = 1591
-    case seqI64AndI64XorAAccB = 1592
-    case seqI32AndI32AndImmAAccA = 1593
-    case seqI32AndI32AndImmAAccB = 1594
-    case seqI32XorI32StoreValueAccA = 1595
-    case seqI32XorI32StoreValueAccB = 1596
-    case seqI32AddI32AddBAccA = 1597
-    case seqI32AddI32AddBAccB = 1598
-    case seqI32AddI32XorBAccA = 1599
-    case seqI32AddI32XorBAccB = 1600
-    case seqI32AddImmI32XorImmAAccA = 1601
-    case seqI32AddI32AddAAccA = 1602
-    case seqI32AddI32AddAAccB = 1603
-    case seqI32AddImmI32StoreValueAccA = 1604
-    case seqI32LoadBrIfI32LtSAAccAddr = 1605
-    case seqI32RotlImmI32AddAccA = 1606
-    case seqI32AddImmI32LoadAccA = 1607
-    case seqI64RotlImmI64RotlImmAccA = 1608
-    case seqI32OrI32ShlImmAAccA = 1609
-    case seqI32OrI32ShlImmAAccB = 1610
-    case seqI64XorI64XorImmAccA = 1611
-    case seqI64XorI64XorImmAccB = 1612
-    case seqI32XorI32XorAAccA = 1613
-    case seqI32XorI32XorAAccB = 1614
-    case seqI32XorI32ShlImmAccA = 1615
-    case seqI32XorI32ShlImmAccB = 1616
-    case seqI32ShlImmI32AndAccA = 1617
-    case seqI32RotlImmI32RotlImmAccA = 1618
-    case seqI64AddI64ShrUImmAAccA = 1619
-    case seqI64AddI64ShrUImmAAccB = 1620
-    case seqI32AndImmBrIfI32EqzAAccA = 1621
-    case seqI32OrImmI32AddImmAAccA = 1622
-    case seqI32LoadBrIfI32GtUImmAAccAddr = 1623
-    case seqI32AndImmBrUnlessI32EqzAAccA = 1624
-    case seqI64RotlImmI64XorAAccA = 1625
-    case seqI32StoreCopyAccAddr = 1626
-    case seqI32StoreCopyAccValue = 1627
-    case seqI32AddF64StoreAddrAccA = 1628
-    case seqI32AddF64StoreAddrAccB = 1629
-    case seqI64XorI64ShrUImmAAccA = 1630
-    case seqI64XorI64ShrUImmAAccB = 1631
-    case seqI32XorImmI32AddImmAccA = 1632
-    case seqI32AndImmI32OrBAccA = 1633
-    case seqI64ShrUImmI64AddBAccA = 1634
-    case seqI32LtUImmI32OrBAccA = 1635
-    case seqI32XorImmI32AndBAccA = 1636
-    case seqI32LoadI32AddImmAAccAddr = 1637
-    case seqI32AddImmI32AddAAccA = 1638
-    case seqF64LtBrIfNezCondAccA = 1639
-    case seqF64LtBrIfNezCondAccB = 1640
-    case seqF64LoadI32OrImmAccAddr = 1641
-    case seqF64LtBrIfI32EqzAAccA = 1642
-    case seqF64LtBrIfI32EqzAAccB = 1643
-    case seqI32OrImmI32ShlImmAAccA = 1644
-    case seqCopyConst32AccSrc = 1645
-    case seqI32ShlImmBrIfI32LeSAAccA = 1646
-    case seqI64AddI64AndImmAccA = 1647
-    case seqI64AddI64AndImmAccB = 1648
-    case seqF64StoreCopyAccAddr = 1649
-    case seqF64StoreCopyAccValue = 1650
-    case seqI32XorI32RotlImmAccA = 1651
-    case seqI32XorI32RotlImmAccB = 1652
-    case seqI64XorI64XorAAccA = 1653
-    case seqI64XorI64XorAAccB = 1654
-    case seqCopyI32LoadAccSrc = 1655
-    case seqI64OrI64AndImmAAccA = 1656
-    case seqI64OrI64AndImmAAccB = 1657
-    case seqI64ShlImmI64AndImmAAccA = 1658
-    case seqI64XorI64XorAccA = 1659
-    case seqI64XorI64XorAccB = 1660
-    case seqI64LoadI64LoadAccAddr = 1661
-    case seqI64AddI64StoreValueAccA = 1662
-    case seqI64AddI64StoreValueAccB = 1663
-    case seqI32AddI32Load16UAddrAccA = 1664
-    case seqI32AddI32Load16UAddrAccB = 1665
-    case seqCopyBrIfNezAccSrc = 1666
-    case seqI32LoadI32XorImmAAccAddr = 1667
-    case seqI64LoadI64XorBAccAddr = 1668
-    case seqI64RotlImmI64AddBAccA = 1669
-    case seqI32AndI32ShrUImmAAccA = 1670
-    case seqI32AndI32ShrUImmAAccB = 1671
-    case seqI32XorImmI32AddImmAAccA = 1672
-    case seqI32XorImmI32ShrUImmAAccA = 1673
-    case seqI32OrI32AddImmAccA = 1674
-    case seqI32OrI32AddImmAccB = 1675
-    case seqI32ShrUImmI32AddImmAccA = 1676
-    case seqI64AndI64XorAccA = 1677
-    case seqI64AndI64XorAccB = 1678
-    case seqI64RotlImmI64XorBAccA = 1679
-    case seqI64XorI64AddAAccA = 1680
-    case seqI64XorI64AddAAccB = 1681
-    case seqI32AddImmBrIfI32GtUImmAAccA = 1682
-    case seqI32StoreI32AddAccAddr = 1683
-    case seqI32StoreI32AddAccValue = 1684
-    case seqI32StoreI32XorAccAddr = 1685
-    case seqI32StoreI32XorAccValue = 1686
-    case seqI64ShlImmI64ShrUImmAccA = 1687
-    case seqI64ShrUImmI64OrBAccA = 1688
-    case seqI64LoadI64AddBAccAddr = 1689
-    case seqI32AddI64LoadAddrAccA = 1690
-    case seqI32AddI64LoadAddrAccB = 1691
-    case seqI32AddImmI32AddBAccA = 1692
-    case seqI32StoreBrIfNezAccAddr = 1693
-    case seqI32StoreBrIfNezAccValue = 1694
-    case seqCopyI32LoadAddrAccSrc = 1695
-    case seqI32LoadI32StoreAccAddr = 1696
-    case seqI32LoadBrIfNezCondAccAddr = 1697
-    case seqI32AddImmI32AddAccA = 1698
-    case seqI32LoadI32Load8UAddrAccAddr = 1699
-    case seqBrIfI32EqImmBrTableAccA = 1700
-    case seqI32AddImmBrUnlessI32NeImmAccA = 1701
-    case seqI32AndImmI32XorImmAAccA = 1702
-    case seqSelectI32ShrUImmAAccA = 1703
-    case seqSelectI32ShrUImmAAccB = 1704
-    case seqSelectI32ShrUImmAAccCond = 1705
-    case seqBrUnlessI32NeImmI32Load8UAccA = 1706
-    case seqI32Load8UCopyAccAddr = 1707
-    case seqI32XorI32AndImmAAccA = 1708
-    case seqI32XorI32AndImmAAccB = 1709
-    case seqI32AndImmSelectCondAccA = 1710
-    case seqI32AddImmI32AndImmAAccA = 1711
-    case seqI32XorImmI32ShrUImmAccA = 1712
-    case seqI32AndImmI32ShrUImmAccA = 1713
-    case seqI32Load16SI32Load16SAccAddr = 1714
-    case seqI32Load16SI32MulBAccAddr = 1715
-    case seqI32MulI32AddAAccA = 1716
-    case seqI32MulI32AddAAccB = 1717
-    case seqCopyI32ShrUImmAAccSrc = 1718
-    case seqBrIfI32EqzI32LoadAccA = 1719
-    case seqI32MulCopyAccA = 1720
-    case seqI32MulCopyAccB = 1721
-    case seqBrIfI32EqI32LoadAccA = 1722
-    case seqBrIfI32EqI32LoadAccB = 1723
-    case seqI32LoadI32Load16UAddrAccAddr = 1724
-    case seqI32Load16UI32Load16UAccAddr = 1725
-    case seqI32AndImmI32MulBAccA = 1726
-    case seqI32Load16UI32MulBAccAddr = 1727
-    case seqI32Load16UI32AndImmAccAddr = 1728
-    case seqI32AndImmBrIfI32EqBAccA = 1729
-    case seqI32AndImmI32XorBAccA = 1730
-    case seqI32Load8UI32AndImmAccAddr = 1731
-    case seqI32XorBrIfI32EqzAAccA = 1732
-    case seqI32XorBrIfI32EqzAAccB = 1733
-    case seqI32ShrUImmI32XorBAccA = 1734
-    case seqI32AndImmBrIfI32LeUImmAAccA = 1735
-    case seqI32OrImmBrUnlessI32EqImmAAccA = 1736
-    case seqI32ShrUImmI32XorAAccA = 1737
-    case seqI32StoreBrAccAddr = 1738
-    case seqI32StoreBrAccValue = 1739
-    case seqI32AddI32GtSAAccA = 1740
-    case seqI32AddI32GtSAAccB = 1741
-    case seqI32GtSSelectBAccA = 1742
-    case seqI32GtSSelectBAccB = 1743
-    case seqI32GtSSelectCondAccA = 1744
-    case seqI32GtSSelectCondAccB = 1745
-    case seqSelectI32AddAAccA = 1746
-    case seqSelectI32AddAAccB = 1747
-    case seqSelectI32AddAAccCond = 1748
-    case seqSelectI32GtSAccA = 1749
-    case seqSelectI32GtSAccB = 1750
-    case seqSelectI32GtSAccCond = 1751
-    case seqI32AddImmCallLocalAccA = 1752
-    case seqI32AddImmBrIfI32EqImmAccA = 1753
-    case seqI32Load8UBrUnlessI32EqzAAccAddr = 1754
-    case seqI32AndImmBrIfI32LtUImmAAccA = 1755
-    case seqI32StoreConst32AccAddr = 1756
-    case seqI32StoreConst32AccValue = 1757
-    case seqI32StoreReturnValueAccAddr = 1758
-    case seqI32StoreReturnValueAccValue = 1759
-    case seqI32XorImmI32AndImmAccA = 1760
-    case seqCopyBrAccSrc = 1761
-    case seqI32AddImmI32Store8AddrI32AddBrIfI32LtUImmAAccA = 1762
-    case seqI32AddImmCopyCallLocalBaseAccA = 1763
-    case seqI32RotlImmI32AddAI32XorAI32RotlImmAAccA = 1764
-    case seqI32AddI32AddImmBrIfI32GtUImmI32AddImmReturnValueSrcAccA = 1765
-    case seqI32AddI32AddImmBrIfI32GtUImmI32AddImmReturnValueSrcAccB = 1766
-    case seqI32MulImmI32AddImmAI32RemUImmAI32MulImmAAccA = 1767
-    case seqI32RemUImmI32MulImmAI32AddImmAI32RemUImmAAccA = 1768
-    case seqCopyI32AddImmBrIfNezCondI32AddImmAccSrc = 1769
-    case seqBrIfNezI32AddImmReturnAccCond = 1770
-    case seqI32XorI32RotlImmAI32AddAI32XorAAccA = 1771
-    case seqI32XorI32RotlImmAI32AddAI32XorAAccB = 1772
-    case seqI32AddI32XorAI32RotlImmAI32AddAAccA = 1773
-    case seqI32AddI32XorAI32RotlImmAI32AddAAccB = 1774
-    case seqI32StoreI32AddImmI32AddImmBrIfI32LtUAccAddr = 1775
-    case seqI32StoreI32AddImmI32AddImmBrIfI32LtUAccValue = 1776
-    case seqI32AddImmI32Load8UAddrBrIfI32EqzAAccA = 1777
-    case seqI32AddI32LoadAddrI32LoadI32MulBAccA = 1778
-    case seqI32AddI32LoadAddrI32LoadI32MulBAccB = 1779
-    case seqI32AddI32AddI32LoadAddrI32LoadAccA = 1780
-    case seqI32AddI32AddI32LoadAddrI32LoadAccB = 1781
-    case seqI32AddImmI32RemUImmAI32MulImmAI32AddImmAAccA = 1782
-    case seqI32AddImmI32RemUImmAI32AddImmBrIfNezCondAccA = 1783
-    case seqI32AddImmCopyCopyCallLocalAccA = 1784
-    case seqI32LoadI32AddAI32AddImmCopyAccAddr = 1785
-    case seqI32LoadI32AddAI32AddImmAI32AddImmAccAddr = 1786
-    case seqI32LoadI32AddAI32AddImmACopyAccAddr = 1787
-    case seqI64RotlImmI64AddAI64XorAI64RotlImmAAccA = 1788
-    case seqI32LoadI32LoadI32MulBI32AddBAccAddr = 1789
-    case seqI32LoadI32MulBI32AddBI32AddAccAddr = 1790
-    case seqI32MulI32AddBI32AddI32LoadAddrAccA = 1791
-    case seqI32MulI32AddBI32AddI32LoadAddrAccB = 1792
-    case seqCopyI32ShlImmI32AddBF64LoadAddrAccSrc = 1793
-    case seqI64XorI64RotlImmAI64AddAI64XorAAccA = 1794
-    case seqI64XorI64RotlImmAI64AddAI64XorAAccB = 1795
-    case seqI32SubImmI32LoadI32SubImmBrIfI32LtSAccA = 1796
-    case seqI32AddI32XorAI32RotlImmAI32AddBAccA = 1797
-    case seqI32AddI32XorAI32RotlImmAI32AddBAccB = 1798
-    case seqI64AddI64XorAI64RotlImmAI64AddAAccA = 1799
-    case seqI64AddI64XorAI64RotlImmAI64AddAAccB = 1800
-    case seqI32AndI32ShlImmAI32XorBI32XorAAccA = 1801
-    case seqI32AndI32ShlImmAI32XorBI32XorAAccB = 1802
-    case seqI32OrI32ShlImmAI32XorBI32ShlImmAccA = 1803
-    case seqI32OrI32ShlImmAI32XorBI32ShlImmAccB = 1804
-    case seqI32XorI32ShlImmI32AndI32ShlImmAAccA = 1805
-    case seqI32XorI32ShlImmI32AndI32ShlImmAAccB = 1806
-    case seqI32AddF64LoadAddrF64LtBBrIfI32EqzAAccA = 1807
-    case seqI32AddF64LoadAddrF64LtBBrIfI32EqzAAccB = 1808
-    case seqI32AddF64LoadAddrI32OrImmI32ShlImmAAccA = 1809
-    case seqI32AddF64LoadAddrI32OrImmI32ShlImmAAccB = 1810
-    case seqI32OrImmI32ShlImmAI32AddBF64LoadAddrAccA = 1811
-    case seqI32ShlImmI32AddBF64StoreAddrCopyAccA = 1812
-    case seqF64StoreCopyI32ShlImmBrIfI32LeSAAccAddr = 1813
-    case seqF64StoreCopyI32ShlImmBrIfI32LeSAAccValue = 1814
-    case seqI32AddI32AddImmI32LtUImmAI32AddBAccA = 1815
-    case seqI32AddI32AddImmI32LtUImmAI32AddBAccB = 1816
-    case seqI32AddImmI32Load8UAddrBrIfNezCondAccA = 1817
-    case seqI32AddImmI32AddImmCopyCallLocalBaseAccA = 1818
-    case seqI32AddImmI32AddImmCopyCallLocalAccA = 1819
-    case seqI32AddImmCopyCallLocalAccA = 1820
-    case seqI32AndI32ShlImmAI32XorBI32RotlImmAccA = 1821
-    case seqI32AndI32ShlImmAI32XorBI32RotlImmAccB = 1822
-    case seqI32XorI32XorI32XorI32XorAccA = 1823
-    case seqI32XorI32XorI32XorI32XorAccB = 1824
-    case seqI32XorI32RotlImmI32RotlImmAccA = 1825
-    case seqI32XorI32RotlImmI32RotlImmAccB = 1826
-    case seqI32LoadI32StoreValueI32LoadI32StoreValueAccAddr = 1827
-    case seqI32AddImmI32AddImmI32LoadAddrBrIfI32LtSAAccA = 1828
-    case seqI32RotlImmI32AddBI32AddAI32XorAccA = 1829
-    case seqI32AddI32XorBI32RotlImmAI32AddAAccA = 1830
-    case seqI32AddI32XorBI32RotlImmAI32AddAAccB = 1831
-    case seqI64AddI64XorBI64RotlImmAI64RotlImmAccA = 1832
-    case seqI64AddI64XorBI64RotlImmAI64RotlImmAccB = 1833
-    case seqI32ShlImmI32AddBI32Load16UAddrAccA = 1834
-    case seqI64MulI64AddBI64ShrUImmAI64AddBAccA = 1835
-    case seqI64MulI64AddBI64ShrUImmAI64AddBAccB = 1836
-    case seqI32AddI32XorAI32RotlImmAAccA = 1837
-    case seqI32AddI32XorAI32RotlImmAAccB = 1838
-    case seqI32XorI32RotlImmAI32AddBI32XorAAccA = 1839
-    case seqI32XorI32RotlImmAI32AddBI32XorAAccB = 1840
-    case seqI32ShlImmI32AddBI32LoadAddrAccA = 1841
-    case seqI64XorI64XorImmI64AndBI64XorAAccA = 1842
-    case seqI64XorI64XorImmI64AndBI64XorAAccB = 1843
-    case seqI32AddImmI32AddImmI32LoadI32XorImmAAccA = 1844
-    case seqI32AddImmI32AndBI32AndImmABrIfI32EqzAAccA = 1845
-    case seqI32LoadI32XorImmAI32AddImmI32AndBAccAddr = 1846
-    case seqI32RotlImmI32AddAI32AddBI32XorAAccA = 1847
-    case seqI32AddImmBrTableIndexAccA = 1848
-    case seqI64AddI64XorBI64RotlImmAI64AddAAccA = 1849
-    case seqI64AddI64XorBI64RotlImmAI64AddAAccB = 1850
-    case seqI32Extend8SI32AddImmAAccA = 1851
-    case seqI32RotlImmI32AddBI32XorAI32RotlImmAAccA = 1852
-    case seqI32RotlImmI32AndBI32ShlImmAAccA = 1853
-    case seqI32XorI32XorACopySrcAccA = 1854
-    case seqI32XorI32XorACopySrcAccB = 1855
-    case seqI32XorI32XorAI32OrI32ShlImmAAccA = 1856
-    case seqI32XorI32XorAI32OrI32ShlImmAAccB = 1857
-    case seqI32ShlI32AndImmABrUnlessI32EqzAAccA = 1858
-    case seqI32ShlI32AndImmABrUnlessI32EqzAAccB = 1859
-    case seqI32LoadBrIfI32GtUImmAI32ShlAccAddr = 1860
-    case seqI32AddImmI32AddBI32Load8UAddrAccA = 1861
-    case seqI32AddI32XorI32RotlImmAI32AddAAccA = 1862
-    case seqI32AddI32XorI32RotlImmAI32AddAAccB = 1863
-    case seqI32ShlImmI32AddBF64LoadAddrF64LtBAccA = 1864
-    case seqF64LoadF64LtBBrIfNezCondAccAddr = 1865
-    case seqI64AndImmI64XorImmAI64AndBAccA = 1866
-    case seqCopyI32SubImmAI32LoadAccSrc = 1867
-    case seqI32AddImmBrUnlessI32GeSAAccA = 1868
-    case seqI32SubImmI32ShlImmI32AddBAccA = 1869
-    case seqI32ShlImmI32AddBCopyAccA = 1870
-    case seqI32SubImmBrIfI32LtSI32AddImmAccA = 1871
-    case seqI64XorI64ShlImmAI64AndImmAAccA = 1872
-    case seqI64XorI64ShlImmAI64AndImmAAccB = 1873
-    case seqI32AddI32XorI32RotlImmAI32AddBAccA = 1874
-    case seqI32AddI32XorI32RotlImmAI32AddBAccB = 1875
-    case seqI32StoreI32LoadI32StoreValueI32LoadAccAddr = 1876
-    case seqI32StoreI32LoadI32StoreValueI32LoadAccValue = 1877
-    case seqI32AddF64LoadAddrF64LtBBrIfNezCondAccA = 1878
-    case seqI32AddF64LoadAddrF64LtBBrIfNezCondAccB = 1879
-    case seqF64LtBrIfI32EqzACopyI32ShlImmAccA = 1880
-    case seqF64LtBrIfI32EqzACopyI32ShlImmAccB = 1881
-    case seqI64XorImmI64AndBI64XorAI64XorBAccA = 1882
-    case seqSelectReturnAccA = 1883
-    case seqSelectReturnAccB = 1884
-    case seqSelectReturnAccCond = 1885
-    case seqI32StoreI32Load8UAccAddr = 1886
-    case seqI32StoreI32Load8UAccValue = 1887
-    case seqI32XorImmI32AddImmAI32XorImmAI32ShrUImmAAccA = 1888
-    case seqI32StoreI32AddImmI32StoreAddrCopyAccAddr = 1889
-    case seqI32StoreI32AddImmI32StoreAddrCopyAccValue = 1890
-    case seqCopyBrIfI32LeSAAccSrc = 1891
-    case seqBrUnlessI32GeSI32StoreI32AddImmAccA = 1892
-    case seqBrUnlessI32GeSI32StoreI32AddImmAccB = 1893
-    case seqI32StoreCopyCopyAccAddr = 1894
-    case seqI32StoreCopyCopyAccValue = 1895
-    case seqI32StoreCopyBrIfNezAccAddr = 1896
-    case seqI32StoreCopyBrIfNezAccValue = 1897
-    case seqCopyI32LoadAddrI32StoreCopyAccSrc = 1898
-    case seqI32Load8UI32EqImmAAccAddr = 1899
-    case seqI32Load8UI32AddImmABrIfI32GtUImmAAccAddr = 1900
-    case seqI32OrI32AddBI32AddImmAccA = 1901
-    case seqI32OrI32AddBI32AddImmAccB = 1902
-    case seqI32EqImmI32AddImmI32LtUImmAAccA = 1903
-    case seqI32AddImmI32LtUImmAI32OrBAccA = 1904
-    case seqI32AddImmI32LtUImmAI32OrImmI32AddImmAAccA = 1905
-    case seqI32LtUImmI32AddBI32Load8UAccA = 1906
-    case seqI32LtUImmI32AddBI32StoreValueAccA = 1907
-    case seqI32LtUImmI32AddBCopyCallLocalBaseAccA = 1908
-    case seqI32OrImmI32AddImmAI32LtUImmAI32AddBAccA = 1909
-    case seqI32OrImmI32AddImmAI32LtUImmAI32OrBAccA = 1910
-    case seqI32LtUImmI32OrBReturnAccA = 1911
-    case seqI32Store8I32AddImmBrIfI32NeImmAccAddr = 1912
-    case seqI32Store8I32AddImmBrIfI32NeImmAccValue = 1913
-    case seqI32LoadI32LoadI32AddAI32Load8UAddrAccAddr = 1914
-    case seqI32AddImmI32LtUImmASelectCondAccA = 1915
-    case seqI32AddI32Load8UAddrI32OrImmAI32AddImmAAccA = 1916
-    case seqI32AddI32Load8UAddrI32OrImmAI32AddImmAAccB = 1917
-    case seqI32AddImmBrIfI32GtUImmACopyCallLocalBaseAccA = 1918
-    case seqI64AddI64XorAI64RotlImmAAccA = 1919
-    case seqI64AddI64XorAI64RotlImmAAccB = 1920
-    case seqI64XorI64ShlImmAI64ShrUImmI64OrBAccA = 1921
-    case seqI64XorI64ShlImmAI64ShrUImmI64OrBAccB = 1922
-    case seqI64ShrUImmI64OrBI64AndImmAAccA = 1923
-    case seqI64XorI64RotlImmAI64RotlImmI64XorAAccA = 1924
-    case seqI64XorI64RotlImmAI64RotlImmI64XorAAccB = 1925
-    case seqI32AddImmBrUnlessI32NeImmI32Load8UCopyAccA = 1926
-    case seqI32Load8UCopyBrIfNezI32AddImmAccAddr = 1927
-    case seqI32Load16SI32Load16SI32MulBI32AddAAccAddr = 1928
-    case seqCopyI32ShrUImmAI32AndImmAI32ShrUImmAccSrc = 1929
-    case seqI32AddI32AddImmBrIfNezCondAccA = 1930
-    case seqI32AddI32AddImmBrIfNezCondAccB = 1931
-    case seqI32AddI32AddImmI32AddI32AddImmAccA = 1932
-    case seqI32AddI32AddImmI32AddI32AddImmAccB = 1933
-    case seqI32AddImmI32AddI32AddImmBrIfNezCondAccA = 1934
-    case seqI32AndImmI32MulBI32AddBI32AddImmAccA = 1935
-    case seqI32AndImmI32ShrUImmI32AndImmAI32MulBAccA = 1936
-    case seqI32Load16UI32Load16UI32MulBCopyAccAddr = 1937
-    case seqI32MulCopyCopyI32ShrUImmAAccA = 1938
-    case seqI32MulCopyCopyI32ShrUImmAAccB = 1939
-    case seqI32MulI32AddAI32AddImmI32AddAccA = 1940
-    case seqI32MulI32AddAI32AddImmI32AddAccB = 1941
-    case seqI32LoadI32Load16UAddrI32AndImmBrIfI32EqBAccAddr = 1942
-    case seqI32AndImmBrIfI32EqBI32LoadBrIfNezCondAccA = 1943
-    case seqI32AndImmI32XorBBrIfI32EqzAI32LoadAccA = 1944
-    case seqI32LoadI32Load8UAddrI32AndImmI32XorBAccAddr = 1945
-    case seqBrIfI32EqzI32LoadBrIfNezCondAccA = 1946
-    case seqSelectI32ShrUImmAI32AndImmAI32XorImmAAccA = 1947
-    case seqSelectI32ShrUImmAI32AndImmAI32XorImmAAccB = 1948
-    case seqSelectI32ShrUImmAI32AndImmAI32XorImmAAccCond = 1949
-    case seqI32AndImmSelectCondI32ShrUImmAI32AndImmAAccA = 1950
-    case seqI32XorI32AndImmASelectCondI32ShrUImmAAccA = 1951
-    case seqI32XorI32AndImmASelectCondI32ShrUImmAAccB = 1952
-    case seqI32ShrUImmI32AndImmAI32XorImmAI32ShrUImmAccA = 1953
-    case seqI32ShrUImmI32XorBI32AndImmASelectCondAccA = 1954
-    case seqCopyI32AddImmBrIfNezCondAccSrc = 1955
-    case seqI32AddI32AddImmCopyI32AddImmAccA = 1956
-    case seqI32AddI32AddImmCopyI32AddImmAccB = 1957
-    case seqI32GtSSelectBI32AddAI32AddImmAccA = 1958
-    case seqI32GtSSelectBI32AddAI32AddImmAccB = 1959
-    case seqI32GtSSelectCondI32GtSSelectBAccA = 1960
-    case seqI32GtSSelectCondI32GtSSelectBAccB = 1961
-    case seqI32LoadI32AddAI32GtSASelectCondAccAddr = 1962
-    case seqI32AndImmI32XorImmAI32ShrUImmI32XorBAccA = 1963
-    case seqI32AddImmI32AddImmI32AddImmBrIfI32EqImmAccA = 1964
-    case seqI32AddImmI32AddImmI32AddImmCallLocalAccA = 1965
-    case seqI32AddImmI32AddImmI32AddImmI32AddImmAccA = 1966
-    case seqI32LoadI32AddImmAI32StoreValueI32LoadAccAddr = 1967
-    case seqI32LoadI32Load8UAddrBrUnlessI32EqzAAccAddr = 1968
-    case seqI32ShlImmI32AddBI32LoadAddrI32AddImmAAccA = 1969
-    case seqI32StoreI32LoadI32Load8UAddrBrIfNezCondAccAddr = 1970
-    case seqI32StoreI32LoadI32Load8UAddrBrIfNezCondAccValue = 1971
-    case seqI32AddImmI32AddImmBrIfNezCondAccA = 1972
-    case seqI32LoadI32AddImmAI32StoreValueConst32AccAddr = 1973
-    case seqI32StoreConst32BrAccAddr = 1974
-    case seqI32StoreConst32BrAccValue = 1975
-    case seqI32AddImmBrIfI32EqImmBrTableAccA = 1976
-    case seqI32LoadI32AddImmAI32StoreValueBrAccAddr = 1977
-    case seqI32XorImmI32ShrUImmI32XorAI32AndImmAAccA = 1978
-    case seqI32XorImmI32ShrUImmI32XorBI32AndImmAAccA = 1979
-    case seqI32StoreCopyCopyCopyAccAddr = 1980
-    case seqI32StoreCopyCopyCopyAccValue = 1981
-    case seqI32ShlImmI32AddBI32StoreAddrCopyAccA = 1982
-    case seqCopyCopyCopyBrAccSrc = 1983
-    case seqI32Store16I32AddImmI32AddImmAccAddr = 1984
-    case seqI32Store16I32AddImmI32AddImmAccValue = 1985
-    case seqI32AddI32ShlImmAI32AddBAccA = 1986
-    case seqI32AddI32ShlImmAI32AddBAccB = 1987
-    case seqI32StoreI32AddImmI32AddImmBrIfI32NeAccAddr = 1988
-    case seqI32StoreI32AddImmI32AddImmBrIfI32NeAccValue = 1989
-    case seqI32AndImmBrIfI32LtUImmAConst32I32AddImmAccA = 1990
-    case seqI32AndImmI32XorImmAI32ShrUImmI32XorAAccA = 1991
-    case seqI32ShrUImmI32XorAI32AndImmASelectCondAccA = 1992
-    case seqCopyBrUnlessI32EqzAccSrc = 1993
-    case seqI32AddImmI32AndImmABrIfI32GtUImmAAccA = 1994
-    case seqI32AndImmCopyCopyAccA = 1995
-    case seqBrIfI32EqzBrIfI32EqzI32LoadAccA = 1996
-    case seqBrIfI32GtUImmI32LoadI32AddImmAAccA = 1997
-    case seqI32AddImmI32AddImmI32AddImmBrIfNezCondAccA = 1998
-    case seqI32AddI32Store16ValueAccA = 1999
-    case seqI32AddI32Store16ValueAccB = 2000
-    case seqBrIfNezI32StoreI32AddImmAccCond = 2001
-    case seqCopyCopyI32Load16SAddrI32Load16SAccSrc = 2002
-    case seqCopyCopyI32Load16UAddrI32Load16UAccSrc = 2003
-    case seqI32AddImmBrIfNezCondI32StoreI32AddImmAccA = 2004
-    case seqI32Load16SI32MulAAccAddr = 2005
-    case seqI32Load16UI32AddAAccAddr = 2006
-    case seqI32Load16UI32SubAAccAddr = 2007
-    case seqI32MulI32StoreValueI32AddImmAccA = 2008
-    case seqI32MulI32StoreValueI32AddImmAccB = 2009
-    case seqI32MulI32AddAI32AddImmI32AddImmAccA = 2010
-    case seqI32MulI32AddAI32AddImmI32AddImmAccB = 2011
-    case seqI32StoreI32AddImmI32AddImmI32AddImmAccAddr = 2012
-    case seqI32StoreI32AddImmI32AddImmI32AddImmAccValue = 2013
-    case seqI32SubI32Store16ValueAccA = 2014
-    case seqI32SubI32Store16ValueAccB = 2015
-    case seqI32EqSelectCondAccA = 2016
-    case seqI32EqSelectCondAccB = 2017
-    case seqCopyCopyI32ShrUImmAI32XorBAccSrc = 2018
-    case seqI32AndImmI32ShrUImmI32EqBAccA = 2019
-    case seqI32AndImmI32XorImmAI32AndImmAccA = 2020
-    case seqI32AndImmI32XorImmAI32AndImmI32ShrUImmAccA = 2021
-    case seqI32AddImmI32Load8UAddrBrIfI32EqzABrIfI32GtUImmAccA = 2022
-    case seqBrIfI32GtUImmI32ShlImmAccA = 2023
-    case seqI32StoreI32AddImmI32AddImmI32StoreValueAccAddr = 2024
-    case seqI32StoreI32AddImmI32AddImmI32StoreValueAccValue = 2025
-    case seqI32AddImmI32AddImmI32StoreValueI32AddImmAccA = 2026
-    case seqI32AddImmI32StoreValueI32AddImmI32AddImmAccA = 2027
-    case seqI32AddImmI32LoadCallIndirectIndexAccA = 2028
-    case seqI32AddImmI32LtUImmASelectCondReturnAccA = 2029
-    case seqI32StoreI32AddImmI32StoreValueI32AddImmAccAddr = 2030
-    case seqI32StoreI32AddImmI32StoreValueI32AddImmAccValue = 2031
-    case seqI32AddI32StoreValueI32AddImmBrIfI32NeImmAccA = 2032
-    case seqI32AddI32StoreValueI32AddImmBrIfI32NeImmAccB = 2033
-    case seqI32AddImmConst32BrAccA = 2034
-    case seqI32LoadI32XorAI32StoreValueAccAddr = 2035
-    case seqI32LoadBrIfI32EqzAAccAddr = 2036
-    case seqI32XorI32StoreValueI32LoadAccA = 2037
-    case seqI32XorI32StoreValueI32LoadAccB = 2038
-    case seqI32AddImmI32StoreValueI32AddImmAccA = 2039
-    case seqI32StoreI32AddImmI32AddImmBrIfI32NeImmAccAddr = 2040
-    case seqI32StoreI32AddImmI32AddImmBrIfI32NeImmAccValue = 2041
-    case seqI32AddImmI32StoreAddrI32AddImmAccA = 2042
-    case seqCopyI32LoadCopySrcI32LoadAccSrc = 2043
-    case seqI32StoreI32AddI32StoreI32AddAccAddr = 2044
-    case seqI32StoreI32AddI32StoreI32AddAccValue = 2045
-    case seqI64StoreI64StoreAccAddr = 2046
-    case seqI64StoreI64StoreAccValue = 2047
-    case seqCopyI32Store8ValueI32AddImmBrIfI32NeImmAccSrc = 2048
-    case seqI32AndImmI32AddImmI32LtUImmASelectCondAccA = 2049
-    case seqI32OrImmI32AddImmI32LtUImmASelectCondAccA = 2050
-    case seqI32RotlImmI32XorBI32RotlImmAAccA = 2051
-    case seqI32StoreI32LoadI32LoadI32AddBAccAddr = 2052
-    case seqI32StoreI32LoadI32LoadI32AddBAccValue = 2053
-    case seqI32LoadI32AddBI32XorAI32StoreValueAccAddr = 2054
-    case seqI64StoreI32AddImmBrIfI32NeImmAccAddr = 2055
-    case seqI64StoreI32AddImmBrIfI32NeImmAccValue = 2056
-    case seqI32AddImmI32AddAI64LoadAddrI64XorBAccA = 2057
-    case seqI64LoadI64XorBI64StoreValueAccAddr = 2058
-    case seqI32AndImmBrTableIndexAccA = 2059
-    case seqI64AddI64XorBI64RotlImmAAccA = 2060
-    case seqI64AddI64XorBI64RotlImmAAccB = 2061
-    case seqI64XorI64AddAI64RotlImmAI64AddAAccA = 2062
-    case seqI64XorI64AddAI64RotlImmAI64AddAAccB = 2063
-    case seqCopyI32AndImmAccSrc = 2064
-    case seqI32AndI32ShlImmAI32XorBAccA = 2065
-    case seqI32AndI32ShlImmAI32XorBAccB = 2066
-    case seqI32StoreCopyCopyBrIfI32LeSAAccAddr = 2067
-    case seqI32StoreCopyCopyBrIfI32LeSAAccValue = 2068
-    case seqBrIfI32EqzConst32I32LoadAccA = 2069
-    case seqI32LoadConst32I32LoadBrTableIndexAccAddr = 2070
-    case seqI32AddImmI32AddImmBrIfI32LtUI32AddImmBrIfI32NeImmAccA = 2071
-    case seqI32XorI32RotlImmAI32AddBI32AddAAccA = 2072
-    case seqI32XorI32RotlImmAI32AddBI32AddAAccB = 2073
-    case seqI32AddI32XorAI32StoreValueI32LoadAccA = 2074
-    case seqI32AddI32XorAI32StoreValueI32LoadAccB = 2075
-    case seqI32LoadI32LoadI32AddBI32XorAAccAddr = 2076
-    case seqI32XorI32StoreValueI32LoadI32LoadAccA = 2077
-    case seqI32XorI32StoreValueI32LoadI32LoadAccB = 2078
-    case seqI64LoadI64AddAI64StoreValueAccAddr = 2079
-    case seqI32LoadCopyAccAddr = 2080
-    case seqCopyCallIndirectBaseAccSrc = 2081
-    case seqI32AndImmBrUnlessI32EqzAConst32I32AndImmAccA = 2082
-    case seqI32XorI32RotlImmAI32XorBI32RotlImmAAccA = 2083
-    case seqI32XorI32RotlImmAI32XorBI32RotlImmAAccB = 2084
-    case seqI32AddI64LoadAddrI32AddImmI32AddAAccA = 2085
-    case seqI32AddI64LoadAddrI32AddImmI32AddAAccB = 2086
-    case seqI32ShlImmI32AddBI32Load16UAddrBrIfI32EqBAccA = 2087
-    case seqI32AddImmBrIfI32LtUImmAAccA = 2088
-    case seqBrIfI32EqImmI32AddImmAccA = 2089
-    case seqI32AddImmI32MulImmI32AddImmAAccA = 2090
-    case seqI64StoreReturnAccAddr = 2091
-    case seqI64StoreReturnAccValue = 2092
-    case seqI32StoreI32XorI32RotlImmAAccAddr = 2093
-    case seqI32StoreI32XorI32RotlImmAAccValue = 2094
-    case seqI64ShrUImmI64ShrUImmAccA = 2095
-    case seqI64AndImmI64AndImmAccA = 2096
-    case seqI64AndImmI64OrBAccA = 2097
-    case seqI64ShlImmI64AndImmAccA = 2098
-    case seqI64OrI64StoreValueAccA = 2099
-    case seqI64OrI64StoreValueAccB = 2100
-    case seqI64StoreI64ShlImmAccAddr = 2101
-    case seqI64StoreI64ShlImmAccValue = 2102
-    case seqI64MulI64ShrUImmAAccA = 2103
-    case seqI64MulI64ShrUImmAAccB = 2104
-    case seqI64MulI64MulI64AddBAccA = 2105
-    case seqI64MulI64MulI64AddBAccB = 2106
-    case seqI64AndImmI64MulBAccA = 2107
-    case seqI64ShrUImmI64MulBI64AddBAccA = 2108
-    case seqI64MulI64AddBI64AndImmAccA = 2109
-    case seqI64MulI64AddBI64AndImmAccB = 2110
-    case seqI64MulI64AddBI64ShrUImmAccA = 2111
-    case seqI64MulI64AddBI64ShrUImmAccB = 2112
-    case seqI32SubI32XorImmAI32AndBAccA = 2113
-    case seqI32SubI32XorImmAI32AndBAccB = 2114
-    case seqI32AndI32AndImmAI32OrBI32AddImmAccA = 2115
-    case seqI32AndI32AndImmAI32OrBI32AddImmAccB = 2116
-    case seqI32XorImmI32AndBI32ShrUImmAI32AddImmAccA = 2117
-    case seqI32ShrUImmI32AddImmI32AndBI32AndImmAAccA = 2118
-    case seqI32ShrUImmI32AddImmI32AndBAccA = 2119
-    case seqI64ShlImmI64ShrUImmI64OrBI64AndImmAAccA = 2120
-    case seqI64AddI64StoreValueI64LoadAccA = 2121
-    case seqI64AddI64StoreValueI64LoadAccB = 2122
-    case seqI32AddI32LoadI32AddBAccA = 2123
-    case seqI32AddI32LoadI32AddBAccB = 2124
-    case seqI32RotlImmI32AddBI32AddAI32AddAccA = 2125
-    case seqI32AddI32XorI32RotlImmAI32AddAccA = 2126
-    case seqI32AddI32XorI32RotlImmAI32AddAccB = 2127
-    case seqI64ExtendI32UI64AddBAccA = 2128
-    case seqCopyConst32CallLocalAccSrc = 2129
-    case seqI32AddImmI32AddBI32Load8UAddrBrIfI32EqBAccA = 2130
-    case seqI64LtUI64ExtendI32UAAccA = 2131
-    case seqI64LtUI64ExtendI32UAAccB = 2132
-    case seqCopyCopyCopyCopyAccSrc = 2133
-    case seqI64XorI64AddBI64RotlImmAAccA = 2134
-    case seqI64XorI64AddBI64RotlImmAAccB = 2135
-    case seqI32WrapI64I32AndBI32ShlImmAAccA = 2136
-    case seqI64RotlImmI64XorAccA = 2137
-    case seqI32AddI32LoadAddrBrIfI32GtUImmAAccA = 2138
-    case seqI32AddI32LoadAddrBrIfI32GtUImmAAccB = 2139
-    case seqI32AndI32ShlImmAI32AddBI32LoadAddrAccA = 2140
-    case seqI32AndI32ShlImmAI32AddBI32LoadAddrAccB = 2141
-    case seqI64AndImmI64XorBI64XorBAccA = 2142
-    case seqI32SubImmI32StoreValueAccA = 2143
-    case seqI32StoreBrUnlessI32LtSAccAddr = 2144
-    case seqI32StoreBrUnlessI32LtSAccValue = 2145
-    case seqI32AndImmI32SubImmAAccA = 2146
-    case seqI32MulImmI32AddImmAI32AndImmAAccA = 2147
-    case seqCopyI32AndImmBrIfI32EqzAAccSrc = 2148
-    case seqI32SubReturnAccA = 2149
-    case seqI32SubReturnAccB = 2150
-    case seqI64XorI64ShrUImmAI64XorImmAI64AndBAccA = 2151
-    case seqI64XorI64ShrUImmAI64XorImmAI64AndBAccB = 2152
-    case seqI32AddImmCopyConst32AccA = 2153
-    case seqI32LoadBrIfEqzCondAccAddr = 2154
-    case seqI32XorI32RotlImmAI32XorI32RotlImmAAccA = 2155
-    case seqI32XorI32RotlImmAI32XorI32RotlImmAAccB = 2156
-    case seqI32LoadI32StoreValueI32LoadAccAddr = 2157
-    case seqI32ShlImmI32AddBI32StoreAddrI32AddImmAccA = 2158
-    case seqI32XorI32RotlImmAI32AddAI32AddAccA = 2159
-    case seqI32XorI32RotlImmAI32AddAI32AddAccB = 2160
-    case seqCopyI32AddAAccSrc = 2161
-    case seqI32AddI32DivSImmAAccA = 2162
-    case seqI32AddI32DivSImmAAccB = 2163
-    case seqI32DivSImmI32ShlImmAI32AddBI32LoadAddrAccA = 2164
-    case seqCopyI32ShlImmI32AddBCopyAccSrc = 2165
-    case seqI64LoadI64AddBI64LtUAccAddr = 2166
-    case seqI32LoadI32StoreValueBrIfNezAccAddr = 2167
-    case seqCopyBrIfI32EqzAAccSrc = 2168
-    case seqI32AddImmI32AddImmI64LoadAddrI64AddBAccA = 2169
-    case seqI32Store8I32LoadBrIfI32GtUImmAAccAddr = 2170
-    case seqI32Store8I32LoadBrIfI32GtUImmAAccValue = 2171
-    case seqI32StoreI32AddImmCopySrcBrAccAddr = 2172
-    case seqI32StoreI32AddImmCopySrcBrAccValue = 2173
-    case seqI32LoadBrIfI32GtUImmAI32ShlImmI32AddBAccAddr = 2174
-    case seqSelectI32SubBAccA = 2175
-    case seqSelectI32SubBAccB = 2176
-    case seqSelectI32SubBAccCond = 2177
-    case seqI64LoadI64LoadI64LoadI64LoadAccAddr = 2178
-    case seqI32LtUSelectCondAccA = 2179
-    case seqI32LtUSelectCondAccB = 2180
-    case seqI32StoreI32AddI32StoreValueI32XorAccAddr = 2181
-    case seqI32StoreI32AddI32StoreValueI32XorAccValue = 2182
-    case seqI32AddImmI32ShlImmI32AddBI32LoadAddrAccA = 2183
-    case seqI64XorI64ShrUImmAI64XorBI64XorBAccA = 2184
-    case seqI64XorI64ShrUImmAI64XorBI64XorBAccB = 2185
-    case seqI32Store16I32AddImmI32AddImmBrIfNezCondAccAddr = 2186
-    case seqI32Store16I32AddImmI32AddImmBrIfNezCondAccValue = 2187
-    case seqI32EqSelectCondReturnAccA = 2188
-    case seqI32EqSelectCondReturnAccB = 2189
-    case seqI32ShrUImmI32EqBSelectCondAccA = 2190
-    case seqI32ShrUImmI32XorImmAAccA = 2191
-    case seqI32XorImmI32AndImmI32ShrUImmAccA = 2192
-    case seqI32AddI32AddImmBrIfI32NeAccA = 2193
-    case seqI32AddI32AddImmBrIfI32NeAccB = 2194
-    case seqI32AddImmBrIfI32NeBAccA = 2195
-    case seqI64AddI32AddImmI32AddImmAccA = 2196
-    case seqI64AddI32AddImmI32AddImmAccB = 2197
-    case seqI64LoadI64LoadI64AddBAccAddr = 2198
-    case seqI32AddImmI32AddImmI64LoadAddrAccA = 2199
-    case seqI64LoadI32AddImmI32AddImmAccAddr = 2200
-    case seqI64ShlImmI64OrBAccA = 2201
-    case seqI64AddI64LoadI64AddBAccA = 2202
-    case seqI64AddI64LoadI64AddBAccB = 2203
-    case seqI32AddImmI32Load8UAddrBrIfI32EqBAccA = 2204
-    case seqI32AddImmI32Load8UAddrI32AddImmI32Load8UAddrAccA = 2205
-    case seqI32ShrSImmI32ShlImmAI32AddBI32LoadAddrAccA = 2206
-    case seqI32GtSSelectCondSelectAccA = 2207
-    case seqI32GtSSelectCondSelectAccB = 2208
-    case seqI32SubBrIfI32NeImmAAccA = 2209
-    case seqI32SubBrIfI32NeImmAAccB = 2210
-    case seqI32AddI32ShrSImmAAccA = 2211
-    case seqI32AddI32ShrSImmAAccB = 2212
-    case seqI32LoadI32AndImmAAccAddr = 2213
-    case seqI32AddI32Load8UAddrBrIfI32EqBAccA = 2214
-    case seqI32AddI32Load8UAddrBrIfI32EqBAccB = 2215
-    case seqI32ShlImmI32AndImmAAccA = 2216
-    case seqI32AddI32Load8UAddrI32AddI32Load8UAddrAccA = 2217
-    case seqI32AddI32Load8UAddrI32AddI32Load8UAddrAccB = 2218
-    case seqI32Load8UI32Store8AccAddr = 2219
-    case seqI32LoadI32AddImmAI32StoreValueI32AddImmAccAddr = 2220
-    case seqI32ShrUImmI32AddBI32Load8UAddrAccA = 2221
+    case seqConst32BrIfI32LtUImmConst32I32AddImmCallLocalBase = 980
+    case seqCopyI32AddImmBrIfNezCondI32AddImmReturn = 981
+    case seqI32RemUImmI32MulImmAI32AddImmAI32RemUImmAI32AddImmBrIfNezCond = 982
+    case seqI32AddImmI32Store8AddrI32AddBrIfI32LtUImmAI32AddImmI32AddImmBrIfI32NeImm = 983
+    case seqI32ShlImmI32AddImmAI32Store8AddrI32AddBrIfI32LtUImmA = 984
+    case seqI32AddImmI32Load8UAddrBrIfI32EqzABrIfI32GtUImmI32ShlImm = 985
+    case seqI32LoadI32AddAI32AddImmACopyCopyCallLocal = 986
+    case seqI32ShlImmI32AddBF64StoreAddrCopyI32ShlImmBrIfI32LeSA = 987
+    case seqI32LoadI32AddAI32AddImmCopyCallLocal = 988
+    case seqI32LoadI32AddAI32AddImmCopyCallLocalBase = 989
+    case seqI32LoadI32AddAI32AddImmAI32AddImmCopyCallLocalBase = 990
+    case seqI32LoadI32AddAI32AddImmAI32AddImmCopyCallLocal = 991
+    case seqCopyI32SubImmAI32LoadI32SubImmBrIfI32LtSI32AddImm = 992
+    case seqI32SubImmI32ShlImmI32AddBCopyI32SubImmAI32Load = 993
+    case seqI32AddImmI32StoreAddrI32AddImmI32AddImmBrIfI32NeImm = 994
+    case seqI32AddI32AddImmI32LtUImmAI32AddBI32StoreValueI32Load8U = 995
+    case seqI32AddI32AddImmI32LtUImmAI32AddBI32Load8UI32EqImmA = 996
+    case seqI32StoreI32Load8UI32AddImmABrIfI32GtUImmACopyCallLocalBase = 997
+    case seqI32Load8UI32EqImmAI32AddImmI32LtUImmAI32OrB = 998
+    case seqI32OrImmI32AddImmAI32LtUImmAI32AddBCopyCallLocalBase = 999
+    case seqCopyI32LoadAddrI32StoreCopyBrIfNez = 1000
+    case seqI32LoadBrIfI32EqzAConst32I32LoadI32Load = 1001
+    case seqConst32I32LoadI32LoadConst32I32LoadBrTableIndex = 1002
+    case seqI32ShlImmI32AddBF64LoadAddrF64LtBBrIfNezCond = 1003
+    case seqI32AddImmBrUnlessI32NeImmI32Load8UCopyBrIfNezI32AddImm = 1004
+    case seqI32LoadI32XorAI32StoreValueI32LoadI32XorAI32StoreValue = 1005
+    case seqI32LoadCopyI32LoadCopy = 1006
+    case seqI32MulI32AddI32LoadAddrI32LoadI32MulB = 1007
+    case seqI32AddI32AddI32LoadAddrI32LoadI32MulB = 1008
+    case seqI32SubImmI32LoadI32SubImmBrIfI32LtSI32AddImmBrUnlessI32GeSA = 1009
+    case seqI32SubImmBrIfI32LtSI32AddImmBrUnlessI32GeSAI32StoreI32AddImm = 1010
+    case seqBrIfI32EqImmI32AddImmBrIfI32LtUImmA = 1011
+    case seqI64AddI64RotlImmAI64AddAI64XorBI64RotlImmAI64RotlImm = 1012
+    case seqI32AddImmBrUnlessI32GeSAI32StoreI32AddImmI32StoreAddrCopy = 1013
+    case seqI32StoreI32AddImmI32StoreAddrCopyCopyBrIfI32LeSA = 1014
+    case seqI32AndImmI32AddImmI32LtUImmASelectCondReturn = 1015
+    case seqI32OrImmI32AddImmI32LtUImmASelectCondReturn = 1016
+    case seqI64AndImmI64MulI64AddBI64ShrUImmAI64AddB = 1017
+    case seqI64ShrUImmI64MulI64AddBI64ShrUImmAI64AddB = 1018
+    case seqI64MulI64AddBI64ShrUImmAI64AddBI64AndImm = 1019
+    case seqI64MulI64AddBI64ShrUImmAI64AddBI64StoreValueI64ShlImm = 1020
+    case seqI64ShrUImmI64ShrUImmI64MulBI64AddBI64AndImm = 1021
+    case seqI64AndImmI64OrBI64StoreValueReturn = 1022
+    case seqI64StoreI64ShlImmI64AndImmI64OrB = 1023
+    case seqI64MulI64MulI64AddBI64ShrUImmI64ShrUImm = 1024
+    case seqI64AndImmI64MulBI64ShrUImmA = 1025
+    case seqI64MulI64AddBI64AndImmI64AndImmI64MulB = 1026
+    case seqCopyI32AndImmBrTableIndex = 1027
+    case seqCopyI32AndI32ShlImmAI32XorBI32XorA = 1028
+    case seqI32RotlImmI32OrAI32ShlImmAI32XorBI32ShlImm = 1029
+    case seqI32RotlImmI32RotlImmI32OrAI32ShlImmAI32XorBI32ShlImm = 1030
+    case seqI32AndI32ShlImmAI32XorBI32XorACopySrc = 1031
+    case seqI32AndI32ShlImmAI32XorBI32XorACopySrcI32AndImm = 1032
+    case seqI32AndI32ShlImmAI32XorBI32RotlImmI32RotlImm = 1033
+    case seqI32XorI32XorI32XorI32XorI32AddImmBrIfNezCond = 1034
+    case seqI32LoadI32Load16UAddrI32AndImmBrIfI32EqBI32LoadBrIfNezCond = 1035
+    case seqI64LoadI64XorBI64StoreValueI32AddImmBrIfI32NeImm = 1036
+    case seqI32LoadCopyCallIndirectBase = 1037
+    case seqCopyI32LoadI32LoadI32StoreValueI32LoadI32StoreValue = 1038
+    case seqI32LoadI32StoreValueI32LoadI32StoreValueBr = 1039
+    case brIfNezAccCond = 1040
+    case brIfEqzAccCond = 1041
+    case brTableAccIndex = 1042
+    case returnValueAccSrc = 1043
+    case callIndirectAccIndex = 1044
+    case returnCallIndirectAccIndex = 1045
+    case callRefAccRef = 1046
+    case returnCallRefAccRef = 1047
+    case refAsNonNullAccSrc = 1048
+    case brIfNullAccRef = 1049
+    case brIfNotNullAccRef = 1050
+    case copyAccSrc = 1051
+    case copyV128AccSrc = 1052
+    case selectAccA = 1053
+    case selectAccB = 1054
+    case selectAccCond = 1055
+    case selectV128AccCond = 1056
+    case globalSetAccSrc = 1057
+    case refIsNullAccSrc = 1058
+    case tableGetAccIndex = 1059
+    case tableSetAccIndex = 1060
+    case tableGrowAccDelta = 1061
+    case tableFillAccStart = 1062
+    case tableFillAccCount = 1063
+    case tableCopyAccDst = 1064
+    case tableCopyAccSrc = 1065
+    case tableCopyAccCount = 1066
+    case tableInitAccDst = 1067
+    case tableInitAccSrc = 1068
+    case tableInitAccCount = 1069
+    case indexClamp64AccSrc = 1070
+    case growResult64AccSrc = 1071
+    case memoryGrowAccDelta = 1072
+    case memoryFillAccDst = 1073
+    case memoryFillAccValue = 1074
+    case memoryFillAccCount = 1075
+    case memoryCopyAccDst = 1076
+    case memoryCopyAccSrc = 1077
+    case memoryCopyAccCount = 1078
+    case memoryInitAccDst = 1079
+    case memoryInitAccSrc = 1080
+    case memoryInitAccCount = 1081
+    case memoryGrow64AccDelta = 1082
+    case memoryFill64AccDst = 1083
+    case memoryFill64AccValue = 1084
+    case memoryFill64AccCount = 1085
+    case memoryCopyWideAccDst = 1086
+    case memoryCopyWideAccSrc = 1087
+    case memoryCopyWideAccCount = 1088
+    case memoryInit64AccDst = 1089
+    case memoryInit64AccSrc = 1090
+    case memoryInit64AccCount = 1091
+    case i32LoadAccAddr = 1092
+    case i64LoadAccAddr = 1093
+    case f32LoadAccAddr = 1094
+    case f64LoadAccAddr = 1095
+    case i32Load8SAccAddr = 1096
+    case i32Load8UAccAddr = 1097
+    case i32Load16SAccAddr = 1098
+    case i32Load16UAccAddr = 1099
+    case i64Load8SAccAddr = 1100
+    case i64Load8UAccAddr = 1101
+    case i64Load16SAccAddr = 1102
+    case i64Load16UAccAddr = 1103
+    case i64Load32SAccAddr = 1104
+    case i64Load32UAccAddr = 1105
+    case i32StoreAccAddr = 1106
+    case i32StoreAccValue = 1107
+    case i64StoreAccAddr = 1108
+    case i64StoreAccValue = 1109
+    case f32StoreAccAddr = 1110
+    case f64StoreAccAddr = 1111
+    case f64StoreAccValue = 1112
+    case i32Store8AccAddr = 1113
+    case i32Store8AccValue = 1114
+    case i32Store16AccAddr = 1115
+    case i32Store16AccValue = 1116
+    case i64Store8AccAddr = 1117
+    case i64Store8AccValue = 1118
+    case i64Store16AccAddr = 1119
+    case i64Store16AccValue = 1120
+    case i64Store32AccAddr = 1121
+    case i64Store32AccValue = 1122
+    case i32EqzAccA = 1123
+    case i32EqAccA = 1124
+    case i32EqAccB = 1125
+    case i32NeAccA = 1126
+    case i32NeAccB = 1127
+    case i32LtSAccA = 1128
+    case i32LtSAccB = 1129
+    case i32LtUAccA = 1130
+    case i32LtUAccB = 1131
+    case i32GtSAccA = 1132
+    case i32GtSAccB = 1133
+    case i32GtUAccA = 1134
+    case i32GtUAccB = 1135
+    case i32LeSAccA = 1136
+    case i32LeSAccB = 1137
+    case i32LeUAccA = 1138
+    case i32LeUAccB = 1139
+    case i32GeSAccA = 1140
+    case i32GeSAccB = 1141
+    case i32GeUAccA = 1142
+    case i32GeUAccB = 1143
+    case i64EqzAccA = 1144
+    case i64EqAccA = 1145
+    case i64EqAccB = 1146
+    case i64NeAccA = 1147
+    case i64NeAccB = 1148
+    case i64LtSAccA = 1149
+    case i64LtSAccB = 1150
+    case i64LtUAccA = 1151
+    case i64LtUAccB = 1152
+    case i64GtSAccA = 1153
+    case i64GtSAccB = 1154
+    case i64GtUAccA = 1155
+    case i64GtUAccB = 1156
+    case i64LeSAccA = 1157
+    case i64LeSAccB = 1158
+    case i64LeUAccA = 1159
+    case i64LeUAccB = 1160
+    case i64GeSAccA = 1161
+    case i64GeSAccB = 1162
+    case i64GeUAccA = 1163
+    case i64GeUAccB = 1164
+    case f64EqAccA = 1165
+    case f64EqAccB = 1166
+    case f64NeAccA = 1167
+    case f64NeAccB = 1168
+    case f64LtAccA = 1169
+    case f64LtAccB = 1170
+    case f64GtAccA = 1171
+    case f64GtAccB = 1172
+    case f64LeAccA = 1173
+    case f64LeAccB = 1174
+    case f64GeAccA = 1175
+    case f64GeAccB = 1176
+    case i32ClzAccA = 1177
+    case i32CtzAccA = 1178
+    case i32PopcntAccA = 1179
+    case i32AddAccA = 1180
+    case i32AddAccB = 1181
+    case i32SubAccA = 1182
+    case i32SubAccB = 1183
+    case i32MulAccA = 1184
+    case i32MulAccB = 1185
+    case i32DivSAccA = 1186
+    case i32DivSAccB = 1187
+    case i32DivUAccA = 1188
+    case i32DivUAccB = 1189
+    case i32RemSAccA = 1190
+    case i32RemSAccB = 1191
+    case i32RemUAccA = 1192
+    case i32RemUAccB = 1193
+    case i32AndAccA = 1194
+    case i32AndAccB = 1195
+    case i32OrAccA = 1196
+    case i32OrAccB = 1197
+    case i32XorAccA = 1198
+    case i32XorAccB = 1199
+    case i32ShlAccA = 1200
+    case i32ShlAccB = 1201
+    case i32ShrSAccA = 1202
+    case i32ShrSAccB = 1203
+    case i32ShrUAccA = 1204
+    case i32ShrUAccB = 1205
+    case i32RotlAccA = 1206
+    case i32RotlAccB = 1207
+    case i32RotrAccA = 1208
+    case i32RotrAccB = 1209
+    case i64ClzAccA = 1210
+    case i64CtzAccA = 1211
+    case i64PopcntAccA = 1212
+    case i64AddAccA = 1213
+    case i64AddAccB = 1214
+    case i64SubAccA = 1215
+    case i64SubAccB = 1216
+    case i64MulAccA = 1217
+    case i64MulAccB = 1218
+    case i64DivSAccA = 1219
+    case i64DivSAccB = 1220
+    case i64DivUAccA = 1221
+    case i64DivUAccB = 1222
+    case i64RemSAccA = 1223
+    case i64RemSAccB = 1224
+    case i64RemUAccA = 1225
+    case i64RemUAccB = 1226
+    case i64AndAccA = 1227
+    case i64AndAccB = 1228
+    case i64OrAccA = 1229
+    case i64OrAccB = 1230
+    case i64XorAccA = 1231
+    case i64XorAccB = 1232
+    case i64ShlAccA = 1233
+    case i64ShlAccB = 1234
+    case i64ShrSAccA = 1235
+    case i64ShrSAccB = 1236
+    case i64ShrUAccA = 1237
+    case i64ShrUAccB = 1238
+    case i64RotlAccA = 1239
+    case i64RotlAccB = 1240
+    case i64RotrAccA = 1241
+    case i64RotrAccB = 1242
+    case f64AbsAccA = 1243
+    case f64NegAccA = 1244
+    case f64CeilAccA = 1245
+    case f64FloorAccA = 1246
+    case f64TruncAccA = 1247
+    case f64NearestAccA = 1248
+    case f64SqrtAccA = 1249
+    case f64AddAccA = 1250
+    case f64AddAccB = 1251
+    case f64SubAccA = 1252
+    case f64SubAccB = 1253
+    case f64MulAccA = 1254
+    case f64MulAccB = 1255
+    case f64DivAccA = 1256
+    case f64DivAccB = 1257
+    case f64MinAccA = 1258
+    case f64MinAccB = 1259
+    case f64MaxAccA = 1260
+    case f64MaxAccB = 1261
+    case f64CopysignAccA = 1262
+    case f64CopysignAccB = 1263
+    case i32WrapI64AccA = 1264
+    case i32TruncF64SAccA = 1265
+    case i32TruncF64UAccA = 1266
+    case i64ExtendI32SAccA = 1267
+    case i64ExtendI32UAccA = 1268
+    case i64TruncF64SAccA = 1269
+    case i64TruncF64UAccA = 1270
+    case f32ConvertI32SAccA = 1271
+    case f32ConvertI32UAccA = 1272
+    case f32ConvertI64SAccA = 1273
+    case f32ConvertI64UAccA = 1274
+    case f32DemoteF64AccA = 1275
+    case f64ConvertI32SAccA = 1276
+    case f64ConvertI32UAccA = 1277
+    case f64ConvertI64SAccA = 1278
+    case f64ConvertI64UAccA = 1279
+    case i64ReinterpretF64AccA = 1280
+    case f32ReinterpretI32AccA = 1281
+    case f64ReinterpretI64AccA = 1282
+    case i32Extend8SAccA = 1283
+    case i32Extend16SAccA = 1284
+    case i64Extend8SAccA = 1285
+    case i64Extend16SAccA = 1286
+    case i64Extend32SAccA = 1287
+    case i32TruncSatF64SAccA = 1288
+    case i32TruncSatF64UAccA = 1289
+    case i64TruncSatF64SAccA = 1290
+    case i64TruncSatF64UAccA = 1291
+    case i32LoadMemAccAddr = 1292
+    case i64LoadMemAccAddr = 1293
+    case f32LoadMemAccAddr = 1294
+    case f64LoadMemAccAddr = 1295
+    case i32Load8SMemAccAddr = 1296
+    case i32Load8UMemAccAddr = 1297
+    case i32Load16SMemAccAddr = 1298
+    case i32Load16UMemAccAddr = 1299
+    case i64Load8SMemAccAddr = 1300
+    case i64Load8UMemAccAddr = 1301
+    case i64Load16SMemAccAddr = 1302
+    case i64Load16UMemAccAddr = 1303
+    case i64Load32SMemAccAddr = 1304
+    case i64Load32UMemAccAddr = 1305
+    case i32StoreMemAccAddr = 1306
+    case i32StoreMemAccValue = 1307
+    case i64StoreMemAccAddr = 1308
+    case i64StoreMemAccValue = 1309
+    case f32StoreMemAccAddr = 1310
+    case f64StoreMemAccAddr = 1311
+    case f64StoreMemAccValue = 1312
+    case i32Store8MemAccAddr = 1313
+    case i32Store8MemAccValue = 1314
+    case i32Store16MemAccAddr = 1315
+    case i32Store16MemAccValue = 1316
+    case i64Store8MemAccAddr = 1317
+    case i64Store8MemAccValue = 1318
+    case i64Store16MemAccAddr = 1319
+    case i64Store16MemAccValue = 1320
+    case i64Store32MemAccAddr = 1321
+    case i64Store32MemAccValue = 1322
+    case i32Load64AccAddr = 1323
+    case i64Load64AccAddr = 1324
+    case f32Load64AccAddr = 1325
+    case f64Load64AccAddr = 1326
+    case i32Load8S64AccAddr = 1327
+    case i32Load8U64AccAddr = 1328
+    case i32Load16S64AccAddr = 1329
+    case i32Load16U64AccAddr = 1330
+    case i64Load8S64AccAddr = 1331
+    case i64Load8U64AccAddr = 1332
+    case i64Load16S64AccAddr = 1333
+    case i64Load16U64AccAddr = 1334
+    case i64Load32S64AccAddr = 1335
+    case i64Load32U64AccAddr = 1336
+    case i32Store64AccAddr = 1337
+    case i32Store64AccValue = 1338
+    case i64Store64AccAddr = 1339
+    case i64Store64AccValue = 1340
+    case f32Store64AccAddr = 1341
+    case f64Store64AccAddr = 1342
+    case f64Store64AccValue = 1343
+    case i32Store864AccAddr = 1344
+    case i32Store864AccValue = 1345
+    case i32Store1664AccAddr = 1346
+    case i32Store1664AccValue = 1347
+    case i64Store864AccAddr = 1348
+    case i64Store864AccValue = 1349
+    case i64Store1664AccAddr = 1350
+    case i64Store1664AccValue = 1351
+    case i64Store3264AccAddr = 1352
+    case i64Store3264AccValue = 1353
+    case i32EqImmAccA = 1354
+    case i32NeImmAccA = 1355
+    case i32LtSImmAccA = 1356
+    case i32LtUImmAccA = 1357
+    case i32GtSImmAccA = 1358
+    case i32GtUImmAccA = 1359
+    case i32LeSImmAccA = 1360
+    case i32LeUImmAccA = 1361
+    case i32GeSImmAccA = 1362
+    case i32GeUImmAccA = 1363
+    case i64EqImmAccA = 1364
+    case i64NeImmAccA = 1365
+    case i64LtSImmAccA = 1366
+    case i64LtUImmAccA = 1367
+    case i64GtSImmAccA = 1368
+    case i64GtUImmAccA = 1369
+    case i64LeSImmAccA = 1370
+    case i64LeUImmAccA = 1371
+    case i64GeSImmAccA = 1372
+    case i64GeUImmAccA = 1373
+    case f64EqImmAccA = 1374
+    case f64NeImmAccA = 1375
+    case f64LtImmAccA = 1376
+    case f64GtImmAccA = 1377
+    case f64LeImmAccA = 1378
+    case f64GeImmAccA = 1379
+    case i32AddImmAccA = 1380
+    case i32SubImmAccA = 1381
+    case i32MulImmAccA = 1382
+    case i32DivSImmAccA = 1383
+    case i32DivUImmAccA = 1384
+    case i32RemSImmAccA = 1385
+    case i32RemUImmAccA = 1386
+    case i32AndImmAccA = 1387
+    case i32OrImmAccA = 1388
+    case i32XorImmAccA = 1389
+    case i32ShlImmAccA = 1390
+    case i32ShrSImmAccA = 1391
+    case i32ShrUImmAccA = 1392
+    case i32RotlImmAccA = 1393
+    case i32RotrImmAccA = 1394
+    case i64AddImmAccA = 1395
+    case i64SubImmAccA = 1396
+    case i64MulImmAccA = 1397
+    case i64DivSImmAccA = 1398
+    case i64DivUImmAccA = 1399
+    case i64RemSImmAccA = 1400
+    case i64RemUImmAccA = 1401
+    case i64AndImmAccA = 1402
+    case i64OrImmAccA = 1403
+    case i64XorImmAccA = 1404
+    case i64ShlImmAccA = 1405
+    case i64ShrSImmAccA = 1406
+    case i64ShrUImmAccA = 1407
+    case i64RotlImmAccA = 1408
+    case i64RotrImmAccA = 1409
+    case f64AddImmAccA = 1410
+    case f64SubImmAccA = 1411
+    case f64MulImmAccA = 1412
+    case f64DivImmAccA = 1413
+    case f64MinImmAccA = 1414
+    case f64MaxImmAccA = 1415
+    case f64CopysignImmAccA = 1416
+    case brIfI32EqzAccA = 1417
+    case brUnlessI32EqzAccA = 1418
+    case brIfI32EqAccA = 1419
+    case brIfI32EqAccB = 1420
+    case brUnlessI32EqAccA = 1421
+    case brUnlessI32EqAccB = 1422
+    case brIfI32NeAccA = 1423
+    case brIfI32NeAccB = 1424
+    case brUnlessI32NeAccA = 1425
+    case brUnlessI32NeAccB = 1426
+    case brIfI32LtSAccA = 1427
+    case brIfI32LtSAccB = 1428
+    case brUnlessI32LtSAccA = 1429
+    case brUnlessI32LtSAccB = 1430
+    case brIfI32LtUAccA = 1431
+    case brIfI32LtUAccB = 1432
+    case brUnlessI32LtUAccA = 1433
+    case brUnlessI32LtUAccB = 1434
+    case brIfI32GtSAccA = 1435
+    case brIfI32GtSAccB = 1436
+    case brUnlessI32GtSAccA = 1437
+    case brUnlessI32GtSAccB = 1438
+    case brIfI32GtUAccA = 1439
+    case brIfI32GtUAccB = 1440
+    case brUnlessI32GtUAccA = 1441
+    case brUnlessI32GtUAccB = 1442
+    case brIfI32LeSAccA = 1443
+    case brIfI32LeSAccB = 1444
+    case brUnlessI32LeSAccA = 1445
+    case brUnlessI32LeSAccB = 1446
+    case brIfI32LeUAccA = 1447
+    case brIfI32LeUAccB = 1448
+    case brUnlessI32LeUAccA = 1449
+    case brUnlessI32LeUAccB = 1450
+    case brIfI32GeSAccA = 1451
+    case brIfI32GeSAccB = 1452
+    case brUnlessI32GeSAccA = 1453
+    case brUnlessI32GeSAccB = 1454
+    case brIfI32GeUAccA = 1455
+    case brIfI32GeUAccB = 1456
+    case brUnlessI32GeUAccA = 1457
+    case brUnlessI32GeUAccB = 1458
+    case brIfI64EqzAccA = 1459
+    case brUnlessI64EqzAccA = 1460
+    case brIfI64EqAccA = 1461
+    case brIfI64EqAccB = 1462
+    case brUnlessI64EqAccA = 1463
+    case brUnlessI64EqAccB = 1464
+    case brIfI64NeAccA = 1465
+    case brIfI64NeAccB = 1466
+    case brUnlessI64NeAccA = 1467
+    case brUnlessI64NeAccB = 1468
+    case brIfI64LtSAccA = 1469
+    case brIfI64LtSAccB = 1470
+    case brUnlessI64LtSAccA = 1471
+    case brUnlessI64LtSAccB = 1472
+    case brIfI64LtUAccA = 1473
+    case brIfI64LtUAccB = 1474
+    case brUnlessI64LtUAccA = 1475
+    case brUnlessI64LtUAccB = 1476
+    case brIfI64GtSAccA = 1477
+    case brIfI64GtSAccB = 1478
+    case brUnlessI64GtSAccA = 1479
+    case brUnlessI64GtSAccB = 1480
+    case brIfI64GtUAccA = 1481
+    case brIfI64GtUAccB = 1482
+    case brUnlessI64GtUAccA = 1483
+    case brUnlessI64GtUAccB = 1484
+    case brIfI64LeSAccA = 1485
+    case brIfI64LeSAccB = 1486
+    case brUnlessI64LeSAccA = 1487
+    case brUnlessI64LeSAccB = 1488
+    case brIfI64LeUAccA = 1489
+    case brIfI64LeUAccB = 1490
+    case brUnlessI64LeUAccA = 1491
+    case brUnlessI64LeUAccB = 1492
+    case brIfI64GeSAccA = 1493
+    case brIfI64GeSAccB = 1494
+    case brUnlessI64GeSAccA = 1495
+    case brUnlessI64GeSAccB = 1496
+    case brIfI64GeUAccA = 1497
+    case brIfI64GeUAccB = 1498
+    case brUnlessI64GeUAccA = 1499
+    case brUnlessI64GeUAccB = 1500
+    case brIfI32EqImmAccA = 1501
+    case brUnlessI32EqImmAccA = 1502
+    case brIfI32NeImmAccA = 1503
+    case brUnlessI32NeImmAccA = 1504
+    case brIfI32LtSImmAccA = 1505
+    case brUnlessI32LtSImmAccA = 1506
+    case brIfI32LtUImmAccA = 1507
+    case brUnlessI32LtUImmAccA = 1508
+    case brIfI32GtSImmAccA = 1509
+    case brUnlessI32GtSImmAccA = 1510
+    case brIfI32GtUImmAccA = 1511
+    case brUnlessI32GtUImmAccA = 1512
+    case brIfI32LeSImmAccA = 1513
+    case brUnlessI32LeSImmAccA = 1514
+    case brIfI32LeUImmAccA = 1515
+    case brUnlessI32LeUImmAccA = 1516
+    case brIfI32GeSImmAccA = 1517
+    case brUnlessI32GeSImmAccA = 1518
+    case brIfI32GeUImmAccA = 1519
+    case brUnlessI32GeUImmAccA = 1520
+    case brIfI64EqImmAccA = 1521
+    case brUnlessI64EqImmAccA = 1522
+    case brIfI64NeImmAccA = 1523
+    case brUnlessI64NeImmAccA = 1524
+    case brIfI64LtSImmAccA = 1525
+    case brUnlessI64LtSImmAccA = 1526
+    case brIfI64LtUImmAccA = 1527
+    case brUnlessI64LtUImmAccA = 1528
+    case brIfI64GtSImmAccA = 1529
+    case brUnlessI64GtSImmAccA = 1530
+    case brIfI64GtUImmAccA = 1531
+    case brUnlessI64GtUImmAccA = 1532
+    case brIfI64LeSImmAccA = 1533
+    case brUnlessI64LeSImmAccA = 1534
+    case brIfI64LeUImmAccA = 1535
+    case brUnlessI64LeUImmAccA = 1536
+    case brIfI64GeSImmAccA = 1537
+    case brUnlessI64GeSImmAccA = 1538
+    case brIfI64GeUImmAccA = 1539
+    case brUnlessI64GeUImmAccA = 1540
+    case i32AddImmBrIfI32EqAccB = 1541
+    case i32AddImmBrIfI32NeAccB = 1542
+    case i32AddImmBrIfI32LtSAccB = 1543
+    case i32AddImmBrIfI32LtUAccB = 1544
+    case i32AddImmBrIfI32GtSAccB = 1545
+    case i32AddImmBrIfI32GtUAccB = 1546
+    case i32AddImmBrIfI32LeSAccB = 1547
+    case i32AddImmBrIfI32LeUAccB = 1548
+    case i32AddImmBrIfI32GeSAccB = 1549
+    case i32AddImmBrIfI32GeUAccB = 1550
+    case seqI32XorI32RotlImmAAccA = 1551
+    case seqI32XorI32RotlImmAAccB = 1552
+    case seqI32AddI32XorAAccA = 1553
+    case seqI32AddI32XorAAccB = 1554
+    case seqI32RotlImmI32AddAAccA = 1555
+    case seqI32ShlImmI32AddBAccA = 1556
+    case seqI64XorI64RotlImmAAccA = 1557
+    case seqI64XorI64RotlImmAAccB = 1558
+    case seqI32LoadI32LoadAccAddr = 1559
+    case seqI32AddImmCopyAccA = 1560
+    case seqI32MulImmI32AddImmAAccA = 1561
+    case seqI32AddImmI32RemUImmAAccA = 1562
+    case seqI32AddImmBrIfNezCondAccA = 1563
+    case seqI32AddI32LoadAddrAccA = 1564
+    case seqI32AddI32LoadAddrAccB = 1565
+    case seqI32LoadBrTableIndexAccAddr = 1566
+    case seqI32AddImmI32AddImmBrIfI32LtUAccA = 1567
+    case seqCopyCallLocalBaseAccSrc = 1568
+    case seqI32AddImmI32Store8AddrAccA = 1569
+    case seqI32Store8I32AddAccAddr = 1570
+    case seqI32Store8I32AddAccValue = 1571
+    case seqI32AddBrIfI32LtUImmAAccA = 1572
+    case seqI32AddBrIfI32LtUImmAAccB = 1573
+    case seqI64RotlImmI64AddAAccA = 1574
+    case seqI32AddI32AddAccA = 1575
+    case seqI32AddI32AddAccB = 1576
+    case seqI32RemUImmI32MulImmAAccA = 1577
+    case seqI32AddImmI32AddImmAccA = 1578
+    case seqI32StoreI32LoadAccAddr = 1579
+    case seqI32StoreI32LoadAccValue = 1580
+    case seqI32AddImmCallLocalBaseAccA = 1581
+    case seqI32AddI32AddImmBrIfI32GtUImmAccA = 1582
+    case seqI32AddI32AddImmBrIfI32GtUImmAccB = 1583
+    case seqI32LoadI32AddAAccAddr = 1584
+    case seqI32LoadI32MulBAccAddr = 1585
+    case seqI32AddImmI32Load8UAddrAccA = 1586
+    case seqI64AddI64XorAAccA = 1587
+    case seqI64AddI64XorAAccB = 1588
+    case seqI32MulI32AddBAccA = 1589
+    case seqI32MulI32AddBAccB = 1590
+    case seqI32ShlImmI32XorBAccA = 1591
+    case seqI32StoreI32AddImmAccAddr = 1592
+    case seqI32StoreI32AddImmAccValue = 1593
+    case seqI32AddImmI32LtUImmAAccA = 1594
+    case seqI32AddI32AddImmAccA = 1595
+    case seqI32AddI32AddImmAccB = 1596
+    case seqMemoryCopyBrAccDst = 1597
+    case seqMemoryCopyBrAccSrc = 1598
+    case seqMemoryCopyBrAccCount = 1599
+    case seqCopyCopyAccSrc = 1600
+    case seqBrIfNezI32AddImmAccCond = 1601
+    case seqI32RotlImmI32AddBAccA = 1602
+    case seqCopyI32AddImmAccSrc = 1603
+    case seqI32AddF64LoadAddrAccA = 1604
+    case seqI32AddF64LoadAddrAccB = 1605
+    case seqBrIfI32EqzBrIfNezAccA = 1606
+    case seqI32AddImmReturnAccA = 1607
+    case seqI32AndI32ShlImmAAccA = 1608
+    case seqI32AndI32ShlImmAAccB = 1609
+    case seqI32LoadI32StoreValueAccAddr = 1610
+    case seqI64AddI64XorBAccA = 1611
+    case seqI64AddI64XorBAccB = 1612
+    case seqI64XorImmI64AndBAccA = 1613
+    case seqI32Load8UBrIfI32EqzAAccAddr = 1614
+    case seqI32AddI32AddImmAAccA = 1615
+    case seqI32AddI32AddImmAAccB = 1616
+    case seqCopyCallLocalAccSrc = 1617
+    case seqI64XorI64XorBAccA = 1618
+    case seqI64XorI64XorBAccB = 1619
+    case seqCopyI32ShlImmAccSrc = 1620
+    case seqI32XorI32XorAccA = 1621
+    case seqI32XorI32XorAccB = 1622
+    case seqI32AddI32Load8UAddrAccA = 1623
+    case seqI32AddI32Load8UAddrAccB = 1624
+    case seqF64LoadF64LtBAccAddr = 1625
+    case seqI32AddI32XorAccA = 1626
+    case seqI32AddI32XorAccB = 1627
+    case seqI32ShrUImmI32AndImmAAccA = 1628
+    case seqI64MulI64AddBAccA = 1629
+    case seqI64MulI64AddBAccB = 1630
+    case seqI32AddImmI32AndBAccA = 1631
+    case seqI32Load8UBrIfNezCondAccAddr = 1632
+    case seqBrIfI32LtUImmConst32AccA = 1633
+    case seqI32AddImmReturnValueSrcAccA = 1634
+    case seqI32LoadI32AddBAccAddr = 1635
+    case seqI32AddCopyAccA = 1636
+    case seqI32AddCopyAccB = 1637
+    case seqI32AddI32StoreValueAccA = 1638
+    case seqI32AddI32StoreValueAccB = 1639
+    case seqI32AddImmI32AddImmBrIfI32NeImmAccA = 1640
+    case seqI64AddI64RotlImmAAccA = 1641
+    case seqI64AddI64RotlImmAAccB = 1642
+    case seqI32RemUImmI32AddImmAccA = 1643
+    case seqI32LoadI32SubImmAccAddr = 1644
+    case seqI32SubImmI32LoadAccA = 1645
+    case seqI32SubImmBrIfI32LtSAccA = 1646
+    case seqI32AddImmI32LoadAddrAccA = 1647
+    case seqI32LtUImmI32AddBAccA = 1648
+    case seqI64XorI64ShlImmAAccA = 1649
+    case seqI64XorI64ShlImmAAccB = 1650
+    case seqI64AndI64XorAAccA = 1651
+    case seqI64AndI64XorAAccB = 1652
+    case seqI32AndI32AndImmAAccA = 1653
+    case seqI32AndI32AndImmAAccB = 1654
+    case seqI32XorI32StoreValueAccA = 1655
+    case seqI32XorI32StoreValueAccB = 1656
+    case seqI32AddI32AddBAccA = 1657
+    case seqI32AddI32AddBAccB = 1658
+    case seqI32AddI32XorBAccA = 1659
+    case seqI32AddI32XorBAccB = 1660
+    case seqI32AddImmI32XorImmAAccA = 1661
+    case seqI32AddI32AddAAccA = 1662
+    case seqI32AddI32AddAAccB = 1663
+    case seqI32AddImmI32StoreValueAccA = 1664
+    case seqI32LoadBrIfI32LtSAAccAddr = 1665
+    case seqI32RotlImmI32AddAccA = 1666
+    case seqI32AddImmI32LoadAccA = 1667
+    case seqI64RotlImmI64RotlImmAccA = 1668
+    case seqI32OrI32ShlImmAAccA = 1669
+    case seqI32OrI32ShlImmAAccB = 1670
+    case seqI64XorI64XorImmAccA = 1671
+    case seqI64XorI64XorImmAccB = 1672
+    case seqI32XorI32XorAAccA = 1673
+    case seqI32XorI32XorAAccB = 1674
+    case seqI32XorI32ShlImmAccA = 1675
+    case seqI32XorI32ShlImmAccB = 1676
+    case seqI32ShlImmI32AndAccA = 1677
+    case seqI32RotlImmI32RotlImmAccA = 1678
+    case seqI64AddI64ShrUImmAAccA = 1679
+    case seqI64AddI64ShrUImmAAccB = 1680
+    case seqI32AndImmBrIfI32EqzAAccA = 1681
+    case seqI32OrImmI32AddImmAAccA = 1682
+    case seqI32LoadBrIfI32GtUImmAAccAddr = 1683
+    case seqI32AndImmBrUnlessI32EqzAAccA = 1684
+    case seqI64RotlImmI64XorAAccA = 1685
+    case seqI32StoreCopyAccAddr = 1686
+    case seqI32StoreCopyAccValue = 1687
+    case seqI32AddF64StoreAddrAccA = 1688
+    case seqI32AddF64StoreAddrAccB = 1689
+    case seqI64XorI64ShrUImmAAccA = 1690
+    case seqI64XorI64ShrUImmAAccB = 1691
+    case seqI32XorImmI32AddImmAccA = 1692
+    case seqI32AndImmI32OrBAccA = 1693
+    case seqI64ShrUImmI64AddBAccA = 1694
+    case seqI32LtUImmI32OrBAccA = 1695
+    case seqI32XorImmI32AndBAccA = 1696
+    case seqI32LoadI32AddImmAAccAddr = 1697
+    case seqI32AddImmI32AddAAccA = 1698
+    case seqF64LtBrIfNezCondAccA = 1699
+    case seqF64LtBrIfNezCondAccB = 1700
+    case seqF64LoadI32OrImmAccAddr = 1701
+    case seqF64LtBrIfI32EqzAAccA = 1702
+    case seqF64LtBrIfI32EqzAAccB = 1703
+    case seqI32OrImmI32ShlImmAAccA = 1704
+    case seqCopyConst32AccSrc = 1705
+    case seqI32ShlImmBrIfI32LeSAAccA = 1706
+    case seqI64AddI64AndImmAccA = 1707
+    case seqI64AddI64AndImmAccB = 1708
+    case seqF64StoreCopyAccAddr = 1709
+    case seqF64StoreCopyAccValue = 1710
+    case seqI32XorI32RotlImmAccA = 1711
+    case seqI32XorI32RotlImmAccB = 1712
+    case seqI64XorI64XorAAccA = 1713
+    case seqI64XorI64XorAAccB = 1714
+    case seqCopyI32LoadAccSrc = 1715
+    case seqI64OrI64AndImmAAccA = 1716
+    case seqI64OrI64AndImmAAccB = 1717
+    case seqI64ShlImmI64AndImmAAccA = 1718
+    case seqI64XorI64XorAccA = 1719
+    case seqI64XorI64XorAccB = 1720
+    case seqI64LoadI64LoadAccAddr = 1721
+    case seqI64AddI64StoreValueAccA = 1722
+    case seqI64AddI64StoreValueAccB = 1723
+    case seqI32AddI32Load16UAddrAccA = 1724
+    case seqI32AddI32Load16UAddrAccB = 1725
+    case seqCopyBrIfNezAccSrc = 1726
+    case seqI32LoadI32XorImmAAccAddr = 1727
+    case seqI64LoadI64XorBAccAddr = 1728
+    case seqI64RotlImmI64AddBAccA = 1729
+    case seqI32AndI32ShrUImmAAccA = 1730
+    case seqI32AndI32ShrUImmAAccB = 1731
+    case seqI32XorImmI32AddImmAAccA = 1732
+    case seqI32XorImmI32ShrUImmAAccA = 1733
+    case seqI32OrI32AddImmAccA = 1734
+    case seqI32OrI32AddImmAccB = 1735
+    case seqI32ShrUImmI32AddImmAccA = 1736
+    case seqI64AndI64XorAccA = 1737
+    case seqI64AndI64XorAccB = 1738
+    case seqI64RotlImmI64XorBAccA = 1739
+    case seqI64XorI64AddAAccA = 1740
+    case seqI64XorI64AddAAccB = 1741
+    case seqI32AddImmBrIfI32GtUImmAAccA = 1742
+    case seqI32StoreI32AddAccAddr = 1743
+    case seqI32StoreI32AddAccValue = 1744
+    case seqI32StoreI32XorAccAddr = 1745
+    case seqI32StoreI32XorAccValue = 1746
+    case seqI64ShlImmI64ShrUImmAccA = 1747
+    case seqI64ShrUImmI64OrBAccA = 1748
+    case seqI64LoadI64AddBAccAddr = 1749
+    case seqI32AddI64LoadAddrAccA = 1750
+    case seqI32AddI64LoadAddrAccB = 1751
+    case seqI32AddImmI32AddBAccA = 1752
+    case seqI32StoreBrIfNezAccAddr = 1753
+    case seqI32StoreBrIfNezAccValue = 1754
+    case seqCopyI32LoadAddrAccSrc = 1755
+    case seqI32LoadI32StoreAccAddr = 1756
+    case seqI32LoadBrIfNezCondAccAddr = 1757
+    case seqI32AddImmI32AddAccA = 1758
+    case seqI32LoadI32Load8UAddrAccAddr = 1759
+    case seqBrIfI32EqImmBrTableAccA = 1760
+    case seqI32AddImmBrUnlessI32NeImmAccA = 1761
+    case seqI32AndImmI32XorImmAAccA = 1762
+    case seqSelectI32ShrUImmAAccA = 1763
+    case seqSelectI32ShrUImmAAccB = 1764
+    case seqSelectI32ShrUImmAAccCond = 1765
+    case seqBrUnlessI32NeImmI32Load8UAccA = 1766
+    case seqI32Load8UCopyAccAddr = 1767
+    case seqI32XorI32AndImmAAccA = 1768
+    case seqI32XorI32AndImmAAccB = 1769
+    case seqI32AndImmSelectCondAccA = 1770
+    case seqI32AddImmI32AndImmAAccA = 1771
+    case seqI32XorImmI32ShrUImmAccA = 1772
+    case seqI32AndImmI32ShrUImmAccA = 1773
+    case seqI32Load16SI32Load16SAccAddr = 1774
+    case seqI32Load16SI32MulBAccAddr = 1775
+    case seqI32MulI32AddAAccA = 1776
+    case seqI32MulI32AddAAccB = 1777
+    case seqCopyI32ShrUImmAAccSrc = 1778
+    case seqBrIfI32EqzI32LoadAccA = 1779
+    case seqI32MulCopyAccA = 1780
+    case seqI32MulCopyAccB = 1781
+    case seqBrIfI32EqI32LoadAccA = 1782
+    case seqBrIfI32EqI32LoadAccB = 1783
+    case seqI32LoadI32Load16UAddrAccAddr = 1784
+    case seqI32Load16UI32Load16UAccAddr = 1785
+    case seqI32AndImmI32MulBAccA = 1786
+    case seqI32Load16UI32MulBAccAddr = 1787
+    case seqI32Load16UI32AndImmAccAddr = 1788
+    case seqI32AndImmBrIfI32EqBAccA = 1789
+    case seqI32AndImmI32XorBAccA = 1790
+    case seqI32Load8UI32AndImmAccAddr = 1791
+    case seqI32XorBrIfI32EqzAAccA = 1792
+    case seqI32XorBrIfI32EqzAAccB = 1793
+    case seqI32ShrUImmI32XorBAccA = 1794
+    case seqI32AndImmBrIfI32LeUImmAAccA = 1795
+    case seqI32OrImmBrUnlessI32EqImmAAccA = 1796
+    case seqI32ShrUImmI32XorAAccA = 1797
+    case seqI32StoreBrAccAddr = 1798
+    case seqI32StoreBrAccValue = 1799
+    case seqI32AddI32GtSAAccA = 1800
+    case seqI32AddI32GtSAAccB = 1801
+    case seqI32GtSSelectBAccA = 1802
+    case seqI32GtSSelectBAccB = 1803
+    case seqI32GtSSelectCondAccA = 1804
+    case seqI32GtSSelectCondAccB = 1805
+    case seqSelectI32AddAAccA = 1806
+    case seqSelectI32AddAAccB = 1807
+    case seqSelectI32AddAAccCond = 1808
+    case seqSelectI32GtSAccA = 1809
+    case seqSelectI32GtSAccB = 1810
+    case seqSelectI32GtSAccCond = 1811
+    case seqI32AddImmCallLocalAccA = 1812
+    case seqI32AddImmBrIfI32EqImmAccA = 1813
+    case seqI32Load8UBrUnlessI32EqzAAccAddr = 1814
+    case seqI32AndImmBrIfI32LtUImmAAccA = 1815
+    case seqI32StoreConst32AccAddr = 1816
+    case seqI32StoreConst32AccValue = 1817
+    case seqI32StoreReturnValueAccAddr = 1818
+    case seqI32StoreReturnValueAccValue = 1819
+    case seqI32XorImmI32AndImmAccA = 1820
+    case seqCopyBrAccSrc = 1821
+    case seqI32AddImmI32Store8AddrI32AddBrIfI32LtUImmAAccA = 1822
+    case seqI32AddImmCopyCallLocalBaseAccA = 1823
+    case seqI32RotlImmI32AddAI32XorAI32RotlImmAAccA = 1824
+    case seqI32AddI32AddImmBrIfI32GtUImmI32AddImmReturnValueSrcAccA = 1825
+    case seqI32AddI32AddImmBrIfI32GtUImmI32AddImmReturnValueSrcAccB = 1826
+    case seqI32MulImmI32AddImmAI32RemUImmAI32MulImmAAccA = 1827
+    case seqI32RemUImmI32MulImmAI32AddImmAI32RemUImmAAccA = 1828
+    case seqCopyI32AddImmBrIfNezCondI32AddImmAccSrc = 1829
+    case seqBrIfNezI32AddImmReturnAccCond = 1830
+    case seqI32XorI32RotlImmAI32AddAI32XorAAccA = 1831
+    case seqI32XorI32RotlImmAI32AddAI32XorAAccB = 1832
+    case seqI32AddI32XorAI32RotlImmAI32AddAAccA = 1833
+    case seqI32AddI32XorAI32RotlImmAI32AddAAccB = 1834
+    case seqI32StoreI32AddImmI32AddImmBrIfI32LtUAccAddr = 1835
+    case seqI32StoreI32AddImmI32AddImmBrIfI32LtUAccValue = 1836
+    case seqI32AddImmI32Load8UAddrBrIfI32EqzAAccA = 1837
+    case seqI32AddI32LoadAddrI32LoadI32MulBAccA = 1838
+    case seqI32AddI32LoadAddrI32LoadI32MulBAccB = 1839
+    case seqI32AddI32AddI32LoadAddrI32LoadAccA = 1840
+    case seqI32AddI32AddI32LoadAddrI32LoadAccB = 1841
+    case seqI32AddImmI32RemUImmAI32MulImmAI32AddImmAAccA = 1842
+    case seqI32AddImmI32RemUImmAI32AddImmBrIfNezCondAccA = 1843
+    case seqI32AddImmCopyCopyCallLocalAccA = 1844
+    case seqI32LoadI32AddAI32AddImmCopyAccAddr = 1845
+    case seqI32LoadI32AddAI32AddImmAI32AddImmAccAddr = 1846
+    case seqI32LoadI32AddAI32AddImmACopyAccAddr = 1847
+    case seqI64RotlImmI64AddAI64XorAI64RotlImmAAccA = 1848
+    case seqI32LoadI32LoadI32MulBI32AddBAccAddr = 1849
+    case seqI32LoadI32MulBI32AddBI32AddAccAddr = 1850
+    case seqI32MulI32AddBI32AddI32LoadAddrAccA = 1851
+    case seqI32MulI32AddBI32AddI32LoadAddrAccB = 1852
+    case seqCopyI32ShlImmI32AddBF64LoadAddrAccSrc = 1853
+    case seqI64XorI64RotlImmAI64AddAI64XorAAccA = 1854
+    case seqI64XorI64RotlImmAI64AddAI64XorAAccB = 1855
+    case seqI32SubImmI32LoadI32SubImmBrIfI32LtSAccA = 1856
+    case seqI32AddI32XorAI32RotlImmAI32AddBAccA = 1857
+    case seqI32AddI32XorAI32RotlImmAI32AddBAccB = 1858
+    case seqI64AddI64XorAI64RotlImmAI64AddAAccA = 1859
+    case seqI64AddI64XorAI64RotlImmAI64AddAAccB = 1860
+    case seqI32AndI32ShlImmAI32XorBI32XorAAccA = 1861
+    case seqI32AndI32ShlImmAI32XorBI32XorAAccB = 1862
+    case seqI32OrI32ShlImmAI32XorBI32ShlImmAccA = 1863
+    case seqI32OrI32ShlImmAI32XorBI32ShlImmAccB = 1864
+    case seqI32XorI32ShlImmI32AndI32ShlImmAAccA = 1865
+    case seqI32XorI32ShlImmI32AndI32ShlImmAAccB = 1866
+    case seqI32AddF64LoadAddrF64LtBBrIfI32EqzAAccA = 1867
+    case seqI32AddF64LoadAddrF64LtBBrIfI32EqzAAccB = 1868
+    case seqI32AddF64LoadAddrI32OrImmI32ShlImmAAccA = 1869
+    case seqI32AddF64LoadAddrI32OrImmI32ShlImmAAccB = 1870
+    case seqI32OrImmI32ShlImmAI32AddBF64LoadAddrAccA = 1871
+    case seqI32ShlImmI32AddBF64StoreAddrCopyAccA = 1872
+    case seqF64StoreCopyI32ShlImmBrIfI32LeSAAccAddr = 1873
+    case seqF64StoreCopyI32ShlImmBrIfI32LeSAAccValue = 1874
+    case seqI32AddI32AddImmI32LtUImmAI32AddBAccA = 1875
+    case seqI32AddI32AddImmI32LtUImmAI32AddBAccB = 1876
+    case seqI32AddImmI32Load8UAddrBrIfNezCondAccA = 1877
+    case seqI32AddImmI32AddImmCopyCallLocalBaseAccA = 1878
+    case seqI32AddImmI32AddImmCopyCallLocalAccA = 1879
+    case seqI32AddImmCopyCallLocalAccA = 1880
+    case seqI32AndI32ShlImmAI32XorBI32RotlImmAccA = 1881
+    case seqI32AndI32ShlImmAI32XorBI32RotlImmAccB = 1882
+    case seqI32XorI32XorI32XorI32XorAccA = 1883
+    case seqI32XorI32XorI32XorI32XorAccB = 1884
+    case seqI32XorI32RotlImmI32RotlImmAccA = 1885
+    case seqI32XorI32RotlImmI32RotlImmAccB = 1886
+    case seqI32LoadI32StoreValueI32LoadI32StoreValueAccAddr = 1887
+    case seqI32AddImmI32AddImmI32LoadAddrBrIfI32LtSAAccA = 1888
+    case seqI32RotlImmI32AddBI32AddAI32XorAccA = 1889
+    case seqI32AddI32XorBI32RotlImmAI32AddAAccA = 1890
+    case seqI32AddI32XorBI32RotlImmAI32AddAAccB = 1891
+    case seqI64AddI64XorBI64RotlImmAI64RotlImmAccA = 1892
+    case seqI64AddI64XorBI64RotlImmAI64RotlImmAccB = 1893
+    case seqI32ShlImmI32AddBI32Load16UAddrAccA = 1894
+    case seqI64MulI64AddBI64ShrUImmAI64AddBAccA = 1895
+    case seqI64MulI64AddBI64ShrUImmAI64AddBAccB = 1896
+    case seqI32AddI32XorAI32RotlImmAAccA = 1897
+    case seqI32AddI32XorAI32RotlImmAAccB = 1898
+    case seqI32XorI32RotlImmAI32AddBI32XorAAccA = 1899
+    case seqI32XorI32RotlImmAI32AddBI32XorAAccB = 1900
+    case seqI32ShlImmI32AddBI32LoadAddrAccA = 1901
+    case seqI64XorI64XorImmI64AndBI64XorAAccA = 1902
+    case seqI64XorI64XorImmI64AndBI64XorAAccB = 1903
+    case seqI32AddImmI32AddImmI32LoadI32XorImmAAccA = 1904
+    case seqI32AddImmI32AndBI32AndImmABrIfI32EqzAAccA = 1905
+    case seqI32LoadI32XorImmAI32AddImmI32AndBAccAddr = 1906
+    case seqI32RotlImmI32AddAI32AddBI32XorAAccA = 1907
+    case seqI32AddImmBrTableIndexAccA = 1908
+    case seqI64AddI64XorBI64RotlImmAI64AddAAccA = 1909
+    case seqI64AddI64XorBI64RotlImmAI64AddAAccB = 1910
+    case seqI32Extend8SI32AddImmAAccA = 1911
+    case seqI32RotlImmI32AddBI32XorAI32RotlImmAAccA = 1912
+    case seqI32RotlImmI32AndBI32ShlImmAAccA = 1913
+    case seqI32XorI32XorACopySrcAccA = 1914
+    case seqI32XorI32XorACopySrcAccB = 1915
+    case seqI32XorI32XorAI32OrI32ShlImmAAccA = 1916
+    case seqI32XorI32XorAI32OrI32ShlImmAAccB = 1917
+    case seqI32ShlI32AndImmABrUnlessI32EqzAAccA = 1918
+    case seqI32ShlI32AndImmABrUnlessI32EqzAAccB = 1919
+    case seqI32LoadBrIfI32GtUImmAI32ShlAccAddr = 1920
+    case seqI32AddImmI32AddBI32Load8UAddrAccA = 1921
+    case seqI32AddI32XorI32RotlImmAI32AddAAccA = 1922
+    case seqI32AddI32XorI32RotlImmAI32AddAAccB = 1923
+    case seqI32ShlImmI32AddBF64LoadAddrF64LtBAccA = 1924
+    case seqF64LoadF64LtBBrIfNezCondAccAddr = 1925
+    case seqI64AndImmI64XorImmAI64AndBAccA = 1926
+    case seqCopyI32SubImmAI32LoadAccSrc = 1927
+    case seqI32AddImmBrUnlessI32GeSAAccA = 1928
+    case seqI32SubImmI32ShlImmI32AddBAccA = 1929
+    case seqI32ShlImmI32AddBCopyAccA = 1930
+    case seqI32SubImmBrIfI32LtSI32AddImmAccA = 1931
+    case seqI64XorI64ShlImmAI64AndImmAAccA = 1932
+    case seqI64XorI64ShlImmAI64AndImmAAccB = 1933
+    case seqI32AddI32XorI32RotlImmAI32AddBAccA = 1934
+    case seqI32AddI32XorI32RotlImmAI32AddBAccB = 1935
+    case seqI32StoreI32LoadI32StoreValueI32LoadAccAddr = 1936
+    case seqI32StoreI32LoadI32StoreValueI32LoadAccValue = 1937
+    case seqI32AddF64LoadAddrF64LtBBrIfNezCondAccA = 1938
+    case seqI32AddF64LoadAddrF64LtBBrIfNezCondAccB = 1939
+    case seqF64LtBrIfI32EqzACopyI32ShlImmAccA = 1940
+    case seqF64LtBrIfI32EqzACopyI32ShlImmAccB = 1941
+    case seqI64XorImmI64AndBI64XorAI64XorBAccA = 1942
+    case seqSelectReturnAccA = 1943
+    case seqSelectReturnAccB = 1944
+    case seqSelectReturnAccCond = 1945
+    case seqI32StoreI32Load8UAccAddr = 1946
+    case seqI32StoreI32Load8UAccValue = 1947
+    case seqI32XorImmI32AddImmAI32XorImmAI32ShrUImmAAccA = 1948
+    case seqI32StoreI32AddImmI32StoreAddrCopyAccAddr = 1949
+    case seqI32StoreI32AddImmI32StoreAddrCopyAccValue = 1950
+    case seqCopyBrIfI32LeSAAccSrc = 1951
+    case seqBrUnlessI32GeSI32StoreI32AddImmAccA = 1952
+    case seqBrUnlessI32GeSI32StoreI32AddImmAccB = 1953
+    case seqI32StoreCopyCopyAccAddr = 1954
+    case seqI32StoreCopyCopyAccValue = 1955
+    case seqI32StoreCopyBrIfNezAccAddr = 1956
+    case seqI32StoreCopyBrIfNezAccValue = 1957
+    case seqCopyI32LoadAddrI32StoreCopyAccSrc = 1958
+    case seqI32Load8UI32EqImmAAccAddr = 1959
+    case seqI32Load8UI32AddImmABrIfI32GtUImmAAccAddr = 1960
+    case seqI32OrI32AddBI32AddImmAccA = 1961
+    case seqI32OrI32AddBI32AddImmAccB = 1962
+    case seqI32EqImmI32AddImmI32LtUImmAAccA = 1963
+    case seqI32AddImmI32LtUImmAI32OrBAccA = 1964
+    case seqI32AddImmI32LtUImmAI32OrImmI32AddImmAAccA = 1965
+    case seqI32LtUImmI32AddBI32Load8UAccA = 1966
+    case seqI32LtUImmI32AddBI32StoreValueAccA = 1967
+    case seqI32LtUImmI32AddBCopyCallLocalBaseAccA = 1968
+    case seqI32OrImmI32AddImmAI32LtUImmAI32AddBAccA = 1969
+    case seqI32OrImmI32AddImmAI32LtUImmAI32OrBAccA = 1970
+    case seqI32LtUImmI32OrBReturnAccA = 1971
+    case seqI32Store8I32AddImmBrIfI32NeImmAccAddr = 1972
+    case seqI32Store8I32AddImmBrIfI32NeImmAccValue = 1973
+    case seqI32LoadI32LoadI32AddAI32Load8UAddrAccAddr = 1974
+    case seqI32AddImmI32LtUImmASelectCondAccA = 1975
+    case seqI32AddI32Load8UAddrI32OrImmAI32AddImmAAccA = 1976
+    case seqI32AddI32Load8UAddrI32OrImmAI32AddImmAAccB = 1977
+    case seqI32AddImmBrIfI32GtUImmACopyCallLocalBaseAccA = 1978
+    case seqI64AddI64XorAI64RotlImmAAccA = 1979
+    case seqI64AddI64XorAI64RotlImmAAccB = 1980
+    case seqI64XorI64ShlImmAI64ShrUImmI64OrBAccA = 1981
+    case seqI64XorI64ShlImmAI64ShrUImmI64OrBAccB = 1982
+    case seqI64ShrUImmI64OrBI64AndImmAAccA = 1983
+    case seqI64XorI64RotlImmAI64RotlImmI64XorAAccA = 1984
+    case seqI64XorI64RotlImmAI64RotlImmI64XorAAccB = 1985
+    case seqI32AddImmBrUnlessI32NeImmI32Load8UCopyAccA = 1986
+    case seqI32Load8UCopyBrIfNezI32AddImmAccAddr = 1987
+    case seqI32Load16SI32Load16SI32MulBI32AddAAccAddr = 1988
+    case seqCopyI32ShrUImmAI32AndImmAI32ShrUImmAccSrc = 1989
+    case seqI32AddI32AddImmBrIfNezCondAccA = 1990
+    case seqI32AddI32AddImmBrIfNezCondAccB = 1991
+    case seqI32AddI32AddImmI32AddI32AddImmAccA = 1992
+    case seqI32AddI32AddImmI32AddI32AddImmAccB = 1993
+    case seqI32AddImmI32AddI32AddImmBrIfNezCondAccA = 1994
+    case seqI32AndImmI32MulBI32AddBI32AddImmAccA = 1995
+    case seqI32AndImmI32ShrUImmI32AndImmAI32MulBAccA = 1996
+    case seqI32Load16UI32Load16UI32MulBCopyAccAddr = 1997
+    case seqI32MulCopyCopyI32ShrUImmAAccA = 1998
+    case seqI32MulCopyCopyI32ShrUImmAAccB = 1999
+    case seqI32MulI32AddAI32AddImmI32AddAccA = 2000
+    case seqI32MulI32AddAI32AddImmI32AddAccB = 2001
+    case seqI32LoadI32Load16UAddrI32AndImmBrIfI32EqBAccAddr = 2002
+    case seqI32AndImmBrIfI32EqBI32LoadBrIfNezCondAccA = 2003
+    case seqI32AndImmI32XorBBrIfI32EqzAI32LoadAccA = 2004
+    case seqI32LoadI32Load8UAddrI32AndImmI32XorBAccAddr = 2005
+    case seqBrIfI32EqzI32LoadBrIfNezCondAccA = 2006
+    case seqSelectI32ShrUImmAI32AndImmAI32XorImmAAccA = 2007
+    case seqSelectI32ShrUImmAI32AndImmAI32XorImmAAccB = 2008
+    case seqSelectI32ShrUImmAI32AndImmAI32XorImmAAccCond = 2009
+    case seqI32AndImmSelectCondI32ShrUImmAI32AndImmAAccA = 2010
+    case seqI32XorI32AndImmASelectCondI32ShrUImmAAccA = 2011
+    case seqI32XorI32AndImmASelectCondI32ShrUImmAAccB = 2012
+    case seqI32ShrUImmI32AndImmAI32XorImmAI32ShrUImmAccA = 2013
+    case seqI32ShrUImmI32XorBI32AndImmASelectCondAccA = 2014
+    case seqCopyI32AddImmBrIfNezCondAccSrc = 2015
+    case seqI32AddI32AddImmCopyI32AddImmAccA = 2016
+    case seqI32AddI32AddImmCopyI32AddImmAccB = 2017
+    case seqI32GtSSelectBI32AddAI32AddImmAccA = 2018
+    case seqI32GtSSelectBI32AddAI32AddImmAccB = 2019
+    case seqI32GtSSelectCondI32GtSSelectBAccA = 2020
+    case seqI32GtSSelectCondI32GtSSelectBAccB = 2021
+    case seqI32LoadI32AddAI32GtSASelectCondAccAddr = 2022
+    case seqI32AndImmI32XorImmAI32ShrUImmI32XorBAccA = 2023
+    case seqI32AddImmI32AddImmI32AddImmBrIfI32EqImmAccA = 2024
+    case seqI32AddImmI32AddImmI32AddImmCallLocalAccA = 2025
+    case seqI32AddImmI32AddImmI32AddImmI32AddImmAccA = 2026
+    case seqI32LoadI32AddImmAI32StoreValueI32LoadAccAddr = 2027
+    case seqI32LoadI32Load8UAddrBrUnlessI32EqzAAccAddr = 2028
+    case seqI32ShlImmI32AddBI32LoadAddrI32AddImmAAccA = 2029
+    case seqI32StoreI32LoadI32Load8UAddrBrIfNezCondAccAddr = 2030
+    case seqI32StoreI32LoadI32Load8UAddrBrIfNezCondAccValue = 2031
+    case seqI32AddImmI32AddImmBrIfNezCondAccA = 2032
+    case seqI32LoadI32AddImmAI32StoreValueConst32AccAddr = 2033
+    case seqI32StoreConst32BrAccAddr = 2034
+    case seqI32StoreConst32BrAccValue = 2035
+    case seqI32AddImmBrIfI32EqImmBrTableAccA = 2036
+    case seqI32LoadI32AddImmAI32StoreValueBrAccAddr = 2037
+    case seqI32XorImmI32ShrUImmI32XorAI32AndImmAAccA = 2038
+    case seqI32XorImmI32ShrUImmI32XorBI32AndImmAAccA = 2039
+    case seqI32StoreCopyCopyCopyAccAddr = 2040
+    case seqI32StoreCopyCopyCopyAccValue = 2041
+    case seqI32ShlImmI32AddBI32StoreAddrCopyAccA = 2042
+    case seqCopyCopyCopyBrAccSrc = 2043
+    case seqI32Store16I32AddImmI32AddImmAccAddr = 2044
+    case seqI32Store16I32AddImmI32AddImmAccValue = 2045
+    case seqI32AddI32ShlImmAI32AddBAccA = 2046
+    case seqI32AddI32ShlImmAI32AddBAccB = 2047
+    case seqI32StoreI32AddImmI32AddImmBrIfI32NeAccAddr = 2048
+    case seqI32StoreI32AddImmI32AddImmBrIfI32NeAccValue = 2049
+    case seqI32AndImmBrIfI32LtUImmAConst32I32AddImmAccA = 2050
+    case seqI32AndImmI32XorImmAI32ShrUImmI32XorAAccA = 2051
+    case seqI32ShrUImmI32XorAI32AndImmASelectCondAccA = 2052
+    case seqCopyBrUnlessI32EqzAccSrc = 2053
+    case seqI32AddImmI32AndImmABrIfI32GtUImmAAccA = 2054
+    case seqI32AndImmCopyCopyAccA = 2055
+    case seqBrIfI32EqzBrIfI32EqzI32LoadAccA = 2056
+    case seqBrIfI32GtUImmI32LoadI32AddImmAAccA = 2057
+    case seqI32AddImmI32AddImmI32AddImmBrIfNezCondAccA = 2058
+    case seqI32AddI32Store16ValueAccA = 2059
+    case seqI32AddI32Store16ValueAccB = 2060
+    case seqBrIfNezI32StoreI32AddImmAccCond = 2061
+    case seqCopyCopyI32Load16SAddrI32Load16SAccSrc = 2062
+    case seqCopyCopyI32Load16UAddrI32Load16UAccSrc = 2063
+    case seqI32AddImmBrIfNezCondI32StoreI32AddImmAccA = 2064
+    case seqI32Load16SI32MulAAccAddr = 2065
+    case seqI32Load16UI32AddAAccAddr = 2066
+    case seqI32Load16UI32SubAAccAddr = 2067
+    case seqI32MulI32StoreValueI32AddImmAccA = 2068
+    case seqI32MulI32StoreValueI32AddImmAccB = 2069
+    case seqI32MulI32AddAI32AddImmI32AddImmAccA = 2070
+    case seqI32MulI32AddAI32AddImmI32AddImmAccB = 2071
+    case seqI32StoreI32AddImmI32AddImmI32AddImmAccAddr = 2072
+    case seqI32StoreI32AddImmI32AddImmI32AddImmAccValue = 2073
+    case seqI32SubI32Store16ValueAccA = 2074
+    case seqI32SubI32Store16ValueAccB = 2075
+    case seqI32EqSelectCondAccA = 2076
+    case seqI32EqSelectCondAccB = 2077
+    case seqCopyCopyI32ShrUImmAI32XorBAccSrc = 2078
+    case seqI32AndImmI32ShrUImmI32EqBAccA = 2079
+    case seqI32AndImmI32XorImmAI32AndImmAccA = 2080
+    case seqI32AndImmI32XorImmAI32AndImmI32ShrUImmAccA = 2081
+    case seqI32AddImmI32Load8UAddrBrIfI32EqzABrIfI32GtUImmAccA = 2082
+    case seqBrIfI32GtUImmI32ShlImmAccA = 2083
+    case seqI32StoreI32AddImmI32AddImmI32StoreValueAccAddr = 2084
+    case seqI32StoreI32AddImmI32AddImmI32StoreValueAccValue = 2085
+    case seqI32AddImmI32AddImmI32StoreValueI32AddImmAccA = 2086
+    case seqI32AddImmI32StoreValueI32AddImmI32AddImmAccA = 2087
+    case seqI32AddImmI32LoadCallIndirectIndexAccA = 2088
+    case seqI32AddImmI32LtUImmASelectCondReturnAccA = 2089
+    case seqI32StoreI32AddImmI32StoreValueI32AddImmAccAddr = 2090
+    case seqI32StoreI32AddImmI32StoreValueI32AddImmAccValue = 2091
+    case seqI32AddI32StoreValueI32AddImmBrIfI32NeImmAccA = 2092
+    case seqI32AddI32StoreValueI32AddImmBrIfI32NeImmAccB = 2093
+    case seqI32AddImmConst32BrAccA = 2094
+    case seqI32LoadI32XorAI32StoreValueAccAddr = 2095
+    case seqI32LoadBrIfI32EqzAAccAddr = 2096
+    case seqI32XorI32StoreValueI32LoadAccA = 2097
+    case seqI32XorI32StoreValueI32LoadAccB = 2098
+    case seqI32AddImmI32StoreValueI32AddImmAccA = 2099
+    case seqI32StoreI32AddImmI32AddImmBrIfI32NeImmAccAddr = 2100
+    case seqI32StoreI32AddImmI32AddImmBrIfI32NeImmAccValue = 2101
+    case seqI32AddImmI32StoreAddrI32AddImmAccA = 2102
+    case seqCopyI32LoadCopySrcI32LoadAccSrc = 2103
+    case seqI32StoreI32AddI32StoreI32AddAccAddr = 2104
+    case seqI32StoreI32AddI32StoreI32AddAccValue = 2105
+    case seqI64StoreI64StoreAccAddr = 2106
+    case seqI64StoreI64StoreAccValue = 2107
+    case seqCopyI32Store8ValueI32AddImmBrIfI32NeImmAccSrc = 2108
+    case seqI32AndImmI32AddImmI32LtUImmASelectCondAccA = 2109
+    case seqI32OrImmI32AddImmI32LtUImmASelectCondAccA = 2110
+    case seqI32RotlImmI32XorBI32RotlImmAAccA = 2111
+    case seqI32StoreI32LoadI32LoadI32AddBAccAddr = 2112
+    case seqI32StoreI32LoadI32LoadI32AddBAccValue = 2113
+    case seqI32LoadI32AddBI32XorAI32StoreValueAccAddr = 2114
+    case seqI64StoreI32AddImmBrIfI32NeImmAccAddr = 2115
+    case seqI64StoreI32AddImmBrIfI32NeImmAccValue = 2116
+    case seqI32AddImmI32AddAI64LoadAddrI64XorBAccA = 2117
+    case seqI64LoadI64XorBI64StoreValueAccAddr = 2118
+    case seqI32AndImmBrTableIndexAccA = 2119
+    case seqI64AddI64XorBI64RotlImmAAccA = 2120
+    case seqI64AddI64XorBI64RotlImmAAccB = 2121
+    case seqI64XorI64AddAI64RotlImmAI64AddAAccA = 2122
+    case seqI64XorI64AddAI64RotlImmAI64AddAAccB = 2123
+    case seqCopyI32AndImmAccSrc = 2124
+    case seqI32AndI32ShlImmAI32XorBAccA = 2125
+    case seqI32AndI32ShlImmAI32XorBAccB = 2126
+    case seqI32StoreCopyCopyBrIfI32LeSAAccAddr = 2127
+    case seqI32StoreCopyCopyBrIfI32LeSAAccValue = 2128
+    case seqBrIfI32EqzConst32I32LoadAccA = 2129
+    case seqI32LoadConst32I32LoadBrTableIndexAccAddr = 2130
+    case seqI32AddImmI32AddImmBrIfI32LtUI32AddImmBrIfI32NeImmAccA = 2131
+    case seqI32XorI32RotlImmAI32AddBI32AddAAccA = 2132
+    case seqI32XorI32RotlImmAI32AddBI32AddAAccB = 2133
+    case seqI32AddI32XorAI32StoreValueI32LoadAccA = 2134
+    case seqI32AddI32XorAI32StoreValueI32LoadAccB = 2135
+    case seqI32LoadI32LoadI32AddBI32XorAAccAddr = 2136
+    case seqI32XorI32StoreValueI32LoadI32LoadAccA = 2137
+    case seqI32XorI32StoreValueI32LoadI32LoadAccB = 2138
+    case seqI64LoadI64AddAI64StoreValueAccAddr = 2139
+    case seqI32LoadCopyAccAddr = 2140
+    case seqCopyCallIndirectBaseAccSrc = 2141
+    case seqI32AndImmBrUnlessI32EqzAConst32I32AndImmAccA = 2142
+    case seqI32XorI32RotlImmAI32XorBI32RotlImmAAccA = 2143
+    case seqI32XorI32RotlImmAI32XorBI32RotlImmAAccB = 2144
+    case seqI32AddI64LoadAddrI32AddImmI32AddAAccA = 2145
+    case seqI32AddI64LoadAddrI32AddImmI32AddAAccB = 2146
+    case seqI32ShlImmI32AddBI32Load16UAddrBrIfI32EqBAccA = 2147
+    case seqI32AddImmBrIfI32LtUImmAAccA = 2148
+    case seqBrIfI32EqImmI32AddImmAccA = 2149
+    case seqI32AddImmI32MulImmI32AddImmAAccA = 2150
+    case seqI64StoreReturnAccAddr = 2151
+    case seqI64StoreReturnAccValue = 2152
+    case seqI32StoreI32XorI32RotlImmAAccAddr = 2153
+    case seqI32StoreI32XorI32RotlImmAAccValue = 2154
+    case seqI64ShrUImmI64ShrUImmAccA = 2155
+    case seqI64AndImmI64AndImmAccA = 2156
+    case seqI64AndImmI64OrBAccA = 2157
+    case seqI64ShlImmI64AndImmAccA = 2158
+    case seqI64OrI64StoreValueAccA = 2159
+    case seqI64OrI64StoreValueAccB = 2160
+    case seqI64StoreI64ShlImmAccAddr = 2161
+    case seqI64StoreI64ShlImmAccValue = 2162
+    case seqI64MulI64ShrUImmAAccA = 2163
+    case seqI64MulI64ShrUImmAAccB = 2164
+    case seqI64MulI64MulI64AddBAccA = 2165
+    case seqI64MulI64MulI64AddBAccB = 2166
+    case seqI64AndImmI64MulBAccA = 2167
+    case seqI64ShrUImmI64MulBI64AddBAccA = 2168
+    case seqI64MulI64AddBI64AndImmAccA = 2169
+    case seqI64MulI64AddBI64AndImmAccB = 2170
+    case seqI64MulI64AddBI64ShrUImmAccA = 2171
+    case seqI64MulI64AddBI64ShrUImmAccB = 2172
+    case seqI32SubI32XorImmAI32AndBAccA = 2173
+    case seqI32SubI32XorImmAI32AndBAccB = 2174
+    case seqI32AndI32AndImmAI32OrBI32AddImmAccA = 2175
+    case seqI32AndI32AndImmAI32OrBI32AddImmAccB = 2176
+    case seqI32XorImmI32AndBI32ShrUImmAI32AddImmAccA = 2177
+    case seqI32ShrUImmI32AddImmI32AndBI32AndImmAAccA = 2178
+    case seqI32ShrUImmI32AddImmI32AndBAccA = 2179
+    case seqI64ShlImmI64ShrUImmI64OrBI64AndImmAAccA = 2180
+    case seqI64AddI64StoreValueI64LoadAccA = 2181
+    case seqI64AddI64StoreValueI64LoadAccB = 2182
+    case seqI32AddI32LoadI32AddBAccA = 2183
+    case seqI32AddI32LoadI32AddBAccB = 2184
+    case seqI32RotlImmI32AddBI32AddAI32AddAccA = 2185
+    case seqI32AddI32XorI32RotlImmAI32AddAccA = 2186
+    case seqI32AddI32XorI32RotlImmAI32AddAccB = 2187
+    case seqI64ExtendI32UI64AddBAccA = 2188
+    case seqCopyConst32CallLocalAccSrc = 2189
+    case seqI32AddImmI32AddBI32Load8UAddrBrIfI32EqBAccA = 2190
+    case seqI64LtUI64ExtendI32UAAccA = 2191
+    case seqI64LtUI64ExtendI32UAAccB = 2192
+    case seqCopyCopyCopyCopyAccSrc = 2193
+    case seqI64XorI64AddBI64RotlImmAAccA = 2194
+    case seqI64XorI64AddBI64RotlImmAAccB = 2195
+    case seqI32WrapI64I32AndBI32ShlImmAAccA = 2196
+    case seqI64RotlImmI64XorAccA = 2197
+    case seqI32AddI32LoadAddrBrIfI32GtUImmAAccA = 2198
+    case seqI32AddI32LoadAddrBrIfI32GtUImmAAccB = 2199
+    case seqI32AndI32ShlImmAI32AddBI32LoadAddrAccA = 2200
+    case seqI32AndI32ShlImmAI32AddBI32LoadAddrAccB = 2201
+    case seqI64AndImmI64XorBI64XorBAccA = 2202
+    case seqI32SubImmI32StoreValueAccA = 2203
+    case seqI32StoreBrUnlessI32LtSAccAddr = 2204
+    case seqI32StoreBrUnlessI32LtSAccValue = 2205
+    case seqI32AndImmI32SubImmAAccA = 2206
+    case seqI32MulImmI32AddImmAI32AndImmAAccA = 2207
+    case seqCopyI32AndImmBrIfI32EqzAAccSrc = 2208
+    case seqI32SubReturnAccA = 2209
+    case seqI32SubReturnAccB = 2210
+    case seqI64XorI64ShrUImmAI64XorImmAI64AndBAccA = 2211
+    case seqI64XorI64ShrUImmAI64XorImmAI64AndBAccB = 2212
+    case seqI32AddImmCopyConst32AccA = 2213
+    case seqI32LoadBrIfEqzCondAccAddr = 2214
+    case seqI32XorI32RotlImmAI32XorI32RotlImmAAccA = 2215
+    case seqI32XorI32RotlImmAI32XorI32RotlImmAAccB = 2216
+    case seqI32LoadI32StoreValueI32LoadAccAddr = 2217
+    case seqI32ShlImmI32AddBI32StoreAddrI32AddImmAccA = 2218
+    case seqI32XorI32RotlImmAI32AddAI32AddAccA = 2219
+    case seqI32XorI32RotlImmAI32AddAI32AddAccB = 2220
+    case seqCopyI32AddAAccSrc = 2221
+    case seqI32AddI32DivSImmAAccA = 2222
+    case seqI32AddI32DivSImmAAccB = 2223
+    case seqI32DivSImmI32ShlImmAI32AddBI32LoadAddrAccA = 2224
+    case seqCopyI32ShlImmI32AddBCopyAccSrc = 2225
+    case seqI64LoadI64AddBI64LtUAccAddr = 2226
+    case seqI32LoadI32StoreValueBrIfNezAccAddr = 2227
+    case seqCopyBrIfI32EqzAAccSrc = 2228
+    case seqI32AddImmI32AddImmI64LoadAddrI64AddBAccA = 2229
+    case seqI32Store8I32LoadBrIfI32GtUImmAAccAddr = 2230
+    case seqI32Store8I32LoadBrIfI32GtUImmAAccValue = 2231
+    case seqI32StoreI32AddImmCopySrcBrAccAddr = 2232
+    case seqI32StoreI32AddImmCopySrcBrAccValue = 2233
+    case seqI32LoadBrIfI32GtUImmAI32ShlImmI32AddBAccAddr = 2234
+    case seqSelectI32SubBAccA = 2235
+    case seqSelectI32SubBAccB = 2236
+    case seqSelectI32SubBAccCond = 2237
+    case seqI64LoadI64LoadI64LoadI64LoadAccAddr = 2238
+    case seqI32LtUSelectCondAccA = 2239
+    case seqI32LtUSelectCondAccB = 2240
+    case seqI32StoreI32AddI32StoreValueI32XorAccAddr = 2241
+    case seqI32StoreI32AddI32StoreValueI32XorAccValue = 2242
+    case seqI32AddImmI32ShlImmI32AddBI32LoadAddrAccA = 2243
+    case seqI64XorI64ShrUImmAI64XorBI64XorBAccA = 2244
+    case seqI64XorI64ShrUImmAI64XorBI64XorBAccB = 2245
+    case seqI32Store16I32AddImmI32AddImmBrIfNezCondAccAddr = 2246
+    case seqI32Store16I32AddImmI32AddImmBrIfNezCondAccValue = 2247
+    case seqI32EqSelectCondReturnAccA = 2248
+    case seqI32EqSelectCondReturnAccB = 2249
+    case seqI32ShrUImmI32EqBSelectCondAccA = 2250
+    case seqI32ShrUImmI32XorImmAAccA = 2251
+    case seqI32XorImmI32AndImmI32ShrUImmAccA = 2252
+    case seqI32AddI32AddImmBrIfI32NeAccA = 2253
+    case seqI32AddI32AddImmBrIfI32NeAccB = 2254
+    case seqI32AddImmBrIfI32NeBAccA = 2255
+    case seqI64AddI32AddImmI32AddImmAccA = 2256
+    case seqI64AddI32AddImmI32AddImmAccB = 2257
+    case seqI64LoadI64LoadI64AddBAccAddr = 2258
+    case seqI32AddImmI32AddImmI64LoadAddrAccA = 2259
+    case seqI64LoadI32AddImmI32AddImmAccAddr = 2260
+    case seqI64ShlImmI64OrBAccA = 2261
+    case seqI64AddI64LoadI64AddBAccA = 2262
+    case seqI64AddI64LoadI64AddBAccB = 2263
+    case seqI32AddImmI32Load8UAddrBrIfI32EqBAccA = 2264
+    case seqI32AddImmI32Load8UAddrI32AddImmI32Load8UAddrAccA = 2265
+    case seqI32ShrSImmI32ShlImmAI32AddBI32LoadAddrAccA = 2266
+    case seqI32GtSSelectCondSelectAccA = 2267
+    case seqI32GtSSelectCondSelectAccB = 2268
+    case seqI32SubBrIfI32NeImmAAccA = 2269
+    case seqI32SubBrIfI32NeImmAAccB = 2270
+    case seqI32AddI32ShrSImmAAccA = 2271
+    case seqI32AddI32ShrSImmAAccB = 2272
+    case seqI32LoadI32AndImmAAccAddr = 2273
+    case seqI32AddI32Load8UAddrBrIfI32EqBAccA = 2274
+    case seqI32AddI32Load8UAddrBrIfI32EqBAccB = 2275
+    case seqI32ShlImmI32AndImmAAccA = 2276
+    case seqI32AddI32Load8UAddrI32AddI32Load8UAddrAccA = 2277
+    case seqI32AddI32Load8UAddrI32AddI32Load8UAddrAccB = 2278
+    case seqI32Load8UI32Store8AccAddr = 2279
+    case seqI32LoadI32AddImmAI32StoreValueI32AddImmAccAddr = 2280
+    case seqI32ShrUImmI32AddBI32Load8UAddrAccA = 2281
+    case seqCopyI32AddImmBrIfNezCondI32AddImmReturnAccSrc = 2282
+    case seqI32RemUImmI32MulImmAI32AddImmAI32RemUImmAI32AddImmBrIfNezCondAccA = 2283
+    case seqI32AddImmI32Store8AddrI32AddBrIfI32LtUImmAI32AddImmI32AddImmBrIfI32NeImmAccA = 2284
+    case seqI32ShlImmI32AddImmAI32Store8AddrI32AddBrIfI32LtUImmAAccA = 2285
+    case seqI32AddImmI32Load8UAddrBrIfI32EqzABrIfI32GtUImmI32ShlImmAccA = 2286
+    case seqI32LoadI32AddAI32AddImmACopyCopyCallLocalAccAddr = 2287
+    case seqI32ShlImmI32AddBF64StoreAddrCopyI32ShlImmBrIfI32LeSAAccA = 2288
+    case seqI32LoadI32AddAI32AddImmCopyCallLocalAccAddr = 2289
+    case seqI32LoadI32AddAI32AddImmCopyCallLocalBaseAccAddr = 2290
+    case seqI32LoadI32AddAI32AddImmAI32AddImmCopyCallLocalBaseAccAddr = 2291
+    case seqI32LoadI32AddAI32AddImmAI32AddImmCopyCallLocalAccAddr = 2292
+    case seqCopyI32SubImmAI32LoadI32SubImmBrIfI32LtSI32AddImmAccSrc = 2293
+    case seqI32SubImmI32ShlImmI32AddBCopyI32SubImmAI32LoadAccA = 2294
+    case seqI32AddImmI32StoreAddrI32AddImmI32AddImmBrIfI32NeImmAccA = 2295
+    case seqI32AddI32AddImmI32LtUImmAI32AddBI32StoreValueI32Load8UAccA = 2296
+    case seqI32AddI32AddImmI32LtUImmAI32AddBI32StoreValueI32Load8UAccB = 2297
+    case seqI32AddI32AddImmI32LtUImmAI32AddBI32Load8UI32EqImmAAccA = 2298
+    case seqI32AddI32AddImmI32LtUImmAI32AddBI32Load8UI32EqImmAAccB = 2299
+    case seqI32StoreI32Load8UI32AddImmABrIfI32GtUImmACopyCallLocalBaseAccAddr = 2300
+    case seqI32StoreI32Load8UI32AddImmABrIfI32GtUImmACopyCallLocalBaseAccValue = 2301
+    case seqI32Load8UI32EqImmAI32AddImmI32LtUImmAI32OrBAccAddr = 2302
+    case seqI32OrImmI32AddImmAI32LtUImmAI32AddBCopyCallLocalBaseAccA = 2303
+    case seqCopyI32LoadAddrI32StoreCopyBrIfNezAccSrc = 2304
+    case seqI32LoadBrIfI32EqzAConst32I32LoadI32LoadAccAddr = 2305
+    case seqI32ShlImmI32AddBF64LoadAddrF64LtBBrIfNezCondAccA = 2306
+    case seqI32AddImmBrUnlessI32NeImmI32Load8UCopyBrIfNezI32AddImmAccA = 2307
+    case seqI32LoadI32XorAI32StoreValueI32LoadI32XorAI32StoreValueAccAddr = 2308
+    case seqI32LoadCopyI32LoadCopyAccAddr = 2309
+    case seqI32MulI32AddI32LoadAddrI32LoadI32MulBAccA = 2310
+    case seqI32MulI32AddI32LoadAddrI32LoadI32MulBAccB = 2311
+    case seqI32AddI32AddI32LoadAddrI32LoadI32MulBAccA = 2312
+    case seqI32AddI32AddI32LoadAddrI32LoadI32MulBAccB = 2313
+    case seqI32SubImmI32LoadI32SubImmBrIfI32LtSI32AddImmBrUnlessI32GeSAAccA = 2314
+    case seqI32SubImmBrIfI32LtSI32AddImmBrUnlessI32GeSAI32StoreI32AddImmAccA = 2315
+    case seqBrIfI32EqImmI32AddImmBrIfI32LtUImmAAccA = 2316
+    case seqI64AddI64RotlImmAI64AddAI64XorBI64RotlImmAI64RotlImmAccA = 2317
+    case seqI64AddI64RotlImmAI64AddAI64XorBI64RotlImmAI64RotlImmAccB = 2318
+    case seqI32AddImmBrUnlessI32GeSAI32StoreI32AddImmI32StoreAddrCopyAccA = 2319
+    case seqI32StoreI32AddImmI32StoreAddrCopyCopyBrIfI32LeSAAccAddr = 2320
+    case seqI32StoreI32AddImmI32StoreAddrCopyCopyBrIfI32LeSAAccValue = 2321
+    case seqI32AndImmI32AddImmI32LtUImmASelectCondReturnAccA = 2322
+    case seqI32OrImmI32AddImmI32LtUImmASelectCondReturnAccA = 2323
+    case seqI64AndImmI64MulI64AddBI64ShrUImmAI64AddBAccA = 2324
+    case seqI64ShrUImmI64MulI64AddBI64ShrUImmAI64AddBAccA = 2325
+    case seqI64MulI64AddBI64ShrUImmAI64AddBI64AndImmAccA = 2326
+    case seqI64MulI64AddBI64ShrUImmAI64AddBI64AndImmAccB = 2327
+    case seqI64MulI64AddBI64ShrUImmAI64AddBI64StoreValueI64ShlImmAccA = 2328
+    case seqI64MulI64AddBI64ShrUImmAI64AddBI64StoreValueI64ShlImmAccB = 2329
+    case seqI64ShrUImmI64ShrUImmI64MulBI64AddBI64AndImmAccA = 2330
+    case seqI64AndImmI64OrBI64StoreValueReturnAccA = 2331
+    case seqI64StoreI64ShlImmI64AndImmI64OrBAccAddr = 2332
+    case seqI64StoreI64ShlImmI64AndImmI64OrBAccValue = 2333
+    case seqI64MulI64MulI64AddBI64ShrUImmI64ShrUImmAccA = 2334
+    case seqI64MulI64MulI64AddBI64ShrUImmI64ShrUImmAccB = 2335
+    case seqI64AndImmI64MulBI64ShrUImmAAccA = 2336
+    case seqI64MulI64AddBI64AndImmI64AndImmI64MulBAccA = 2337
+    case seqI64MulI64AddBI64AndImmI64AndImmI64MulBAccB = 2338
+    case seqCopyI32AndImmBrTableIndexAccSrc = 2339
+    case seqCopyI32AndI32ShlImmAI32XorBI32XorAAccSrc = 2340
+    case seqI32RotlImmI32OrAI32ShlImmAI32XorBI32ShlImmAccA = 2341
+    case seqI32RotlImmI32RotlImmI32OrAI32ShlImmAI32XorBI32ShlImmAccA = 2342
+    case seqI32AndI32ShlImmAI32XorBI32XorACopySrcAccA = 2343
+    case seqI32AndI32ShlImmAI32XorBI32XorACopySrcAccB = 2344
+    case seqI32AndI32ShlImmAI32XorBI32XorACopySrcI32AndImmAccA = 2345
+    case seqI32AndI32ShlImmAI32XorBI32XorACopySrcI32AndImmAccB = 2346
+    case seqI32AndI32ShlImmAI32XorBI32RotlImmI32RotlImmAccA = 2347
+    case seqI32AndI32ShlImmAI32XorBI32RotlImmI32RotlImmAccB = 2348
+    case seqI32XorI32XorI32XorI32XorI32AddImmBrIfNezCondAccA = 2349
+    case seqI32XorI32XorI32XorI32XorI32AddImmBrIfNezCondAccB = 2350
+    case seqI32LoadI32Load16UAddrI32AndImmBrIfI32EqBI32LoadBrIfNezCondAccAddr = 2351
+    case seqI64LoadI64XorBI64StoreValueI32AddImmBrIfI32NeImmAccAddr = 2352
+    case seqI32LoadCopyCallIndirectBaseAccAddr = 2353
+    case seqCopyI32LoadI32LoadI32StoreValueI32LoadI32StoreValueAccSrc = 2354
+    case seqI32LoadI32StoreValueI32LoadI32StoreValueBrAccAddr = 2355
 }
 
 extension Op {
@@ -3219,6 +3353,66 @@ extension Op {
         "i32.load8_u;i32.store8",
         "i32.load;i32.add_imm:a;i32.store:value;i32.add_imm",
         "i32.shr_u_imm;i32.add:b;i32.load8_u:addr",
+        "const32;br_if_i32.lt_u_imm;const32;i32.add_imm;call_local:base",
+        "copy;i32.add_imm;br_if_nez:cond;i32.add_imm;return",
+        "i32.rem_u_imm;i32.mul_imm:a;i32.add_imm:a;i32.rem_u_imm:a;i32.add_imm;br_if_nez:cond",
+        "i32.add_imm;i32.store8:addr;i32.add;br_if_i32.lt_u_imm:a;i32.add_imm;i32.add_imm+br_if_i32.ne_imm",
+        "i32.shl_imm;i32.add_imm:a;i32.store8:addr;i32.add;br_if_i32.lt_u_imm:a",
+        "i32.add_imm;i32.load8_u:addr;br_if_i32.eqz:a;br_if_i32.gt_u_imm;i32.shl_imm",
+        "i32.load;i32.add:a;i32.add_imm:a;copy;copy;call_local",
+        "i32.shl_imm;i32.add:b;f64.store:addr;copy;i32.shl_imm;br_if_i32.le_s:a",
+        "i32.load;i32.add:a;i32.add_imm;copy;call_local",
+        "i32.load;i32.add:a;i32.add_imm;copy;call_local:base",
+        "i32.load;i32.add:a;i32.add_imm:a;i32.add_imm;copy;call_local:base",
+        "i32.load;i32.add:a;i32.add_imm:a;i32.add_imm;copy;call_local",
+        "copy;i32.sub_imm:a;i32.load;i32.sub_imm;br_if_i32.lt_s;i32.add_imm",
+        "i32.sub_imm;i32.shl_imm;i32.add:b;copy;i32.sub_imm:a;i32.load",
+        "i32.add_imm;i32.store:addr;i32.add_imm;i32.add_imm+br_if_i32.ne_imm",
+        "i32.add;i32.add_imm;i32.lt_u_imm:a;i32.add:b;i32.store:value;i32.load8_u",
+        "i32.add;i32.add_imm;i32.lt_u_imm:a;i32.add:b;i32.load8_u;i32.eq_imm:a",
+        "i32.store;i32.load8_u;i32.add_imm:a;br_if_i32.gt_u_imm:a;copy;call_local:base",
+        "i32.load8_u;i32.eq_imm:a;i32.add_imm;i32.lt_u_imm:a;i32.or:b",
+        "i32.or_imm;i32.add_imm:a;i32.lt_u_imm:a;i32.add:b;copy;call_local:base",
+        "copy;i32.load:addr;i32.store;copy;br_if_nez",
+        "i32.load;br_if_i32.eqz:a;const32;i32.load;i32.load",
+        "const32;i32.load;i32.load;const32;i32.load;br_table:index",
+        "i32.shl_imm;i32.add:b;f64.load:addr;f64.lt:b;br_if_nez:cond",
+        "i32.add_imm;br_unless_i32.ne_imm;i32.load8_u;copy;br_if_nez;i32.add_imm",
+        "i32.load;i32.xor:a;i32.store:value;i32.load;i32.xor:a;i32.store:value",
+        "i32.load;copy;i32.load;copy",
+        "i32.mul;i32.add;i32.load:addr;i32.load;i32.mul:b",
+        "i32.add;i32.add;i32.load:addr;i32.load;i32.mul:b",
+        "i32.sub_imm;i32.load;i32.sub_imm;br_if_i32.lt_s;i32.add_imm;br_unless_i32.ge_s:a",
+        "i32.sub_imm;br_if_i32.lt_s;i32.add_imm;br_unless_i32.ge_s:a;i32.store;i32.add_imm",
+        "br_if_i32.eq_imm;i32.add_imm;br_if_i32.lt_u_imm:a",
+        "i64.add;i64.rotl_imm:a;i64.add:a;i64.xor:b;i64.rotl_imm:a;i64.rotl_imm",
+        "i32.add_imm;br_unless_i32.ge_s:a;i32.store;i32.add_imm;i32.store:addr;copy",
+        "i32.store;i32.add_imm;i32.store:addr;copy;copy;br_if_i32.le_s:a",
+        "i32.and_imm;i32.add_imm;i32.lt_u_imm:a;select:cond;return",
+        "i32.or_imm;i32.add_imm;i32.lt_u_imm:a;select:cond;return",
+        "i64.and_imm;i64.mul;i64.add:b;i64.shr_u_imm:a;i64.add:b",
+        "i64.shr_u_imm;i64.mul;i64.add:b;i64.shr_u_imm:a;i64.add:b",
+        "i64.mul;i64.add:b;i64.shr_u_imm:a;i64.add:b;i64.and_imm",
+        "i64.mul;i64.add:b;i64.shr_u_imm:a;i64.add:b;i64.store:value;i64.shl_imm",
+        "i64.shr_u_imm;i64.shr_u_imm;i64.mul:b;i64.add:b;i64.and_imm",
+        "i64.and_imm;i64.or:b;i64.store:value;return",
+        "i64.store;i64.shl_imm;i64.and_imm;i64.or:b",
+        "i64.mul;i64.mul;i64.add:b;i64.shr_u_imm;i64.shr_u_imm",
+        "i64.and_imm;i64.mul:b;i64.shr_u_imm:a",
+        "i64.mul;i64.add:b;i64.and_imm;i64.and_imm;i64.mul:b",
+        "copy;i32.and_imm;br_table:index",
+        "copy;i32.and;i32.shl_imm:a;i32.xor:b;i32.xor:a",
+        "i32.rotl_imm;i32.or:a;i32.shl_imm:a;i32.xor:b;i32.shl_imm",
+        "i32.rotl_imm;i32.rotl_imm;i32.or:a;i32.shl_imm:a;i32.xor:b;i32.shl_imm",
+        "i32.and;i32.shl_imm:a;i32.xor:b;i32.xor:a;copy:src",
+        "i32.and;i32.shl_imm:a;i32.xor:b;i32.xor:a;copy:src;i32.and_imm",
+        "i32.and;i32.shl_imm:a;i32.xor:b;i32.rotl_imm;i32.rotl_imm",
+        "i32.xor;i32.xor;i32.xor;i32.xor;i32.add_imm;br_if_nez:cond",
+        "i32.load;i32.load16_u:addr;i32.and_imm;br_if_i32.eq:b;i32.load;br_if_nez:cond",
+        "i64.load;i64.xor:b;i64.store:value;i32.add_imm+br_if_i32.ne_imm",
+        "i32.load;copy;call_indirect:base",
+        "copy;i32.load;i32.load;i32.store:value;i32.load;i32.store:value",
+        "i32.load;i32.store:value;i32.load;i32.store:value;br",
         "br_if_nez@cond",
         "br_if_eqz@cond",
         "br_table@index",
@@ -4461,31 +4655,105 @@ extension Op {
         "i32.load8_u;i32.store8@addr",
         "i32.load;i32.add_imm:a;i32.store:value;i32.add_imm@addr",
         "i32.shr_u_imm;i32.add:b;i32.load8_u:addr@a",
+        "copy;i32.add_imm;br_if_nez:cond;i32.add_imm;return@src",
+        "i32.rem_u_imm;i32.mul_imm:a;i32.add_imm:a;i32.rem_u_imm:a;i32.add_imm;br_if_nez:cond@a",
+        "i32.add_imm;i32.store8:addr;i32.add;br_if_i32.lt_u_imm:a;i32.add_imm;i32.add_imm+br_if_i32.ne_imm@a",
+        "i32.shl_imm;i32.add_imm:a;i32.store8:addr;i32.add;br_if_i32.lt_u_imm:a@a",
+        "i32.add_imm;i32.load8_u:addr;br_if_i32.eqz:a;br_if_i32.gt_u_imm;i32.shl_imm@a",
+        "i32.load;i32.add:a;i32.add_imm:a;copy;copy;call_local@addr",
+        "i32.shl_imm;i32.add:b;f64.store:addr;copy;i32.shl_imm;br_if_i32.le_s:a@a",
+        "i32.load;i32.add:a;i32.add_imm;copy;call_local@addr",
+        "i32.load;i32.add:a;i32.add_imm;copy;call_local:base@addr",
+        "i32.load;i32.add:a;i32.add_imm:a;i32.add_imm;copy;call_local:base@addr",
+        "i32.load;i32.add:a;i32.add_imm:a;i32.add_imm;copy;call_local@addr",
+        "copy;i32.sub_imm:a;i32.load;i32.sub_imm;br_if_i32.lt_s;i32.add_imm@src",
+        "i32.sub_imm;i32.shl_imm;i32.add:b;copy;i32.sub_imm:a;i32.load@a",
+        "i32.add_imm;i32.store:addr;i32.add_imm;i32.add_imm+br_if_i32.ne_imm@a",
+        "i32.add;i32.add_imm;i32.lt_u_imm:a;i32.add:b;i32.store:value;i32.load8_u@a",
+        "i32.add;i32.add_imm;i32.lt_u_imm:a;i32.add:b;i32.store:value;i32.load8_u@b",
+        "i32.add;i32.add_imm;i32.lt_u_imm:a;i32.add:b;i32.load8_u;i32.eq_imm:a@a",
+        "i32.add;i32.add_imm;i32.lt_u_imm:a;i32.add:b;i32.load8_u;i32.eq_imm:a@b",
+        "i32.store;i32.load8_u;i32.add_imm:a;br_if_i32.gt_u_imm:a;copy;call_local:base@addr",
+        "i32.store;i32.load8_u;i32.add_imm:a;br_if_i32.gt_u_imm:a;copy;call_local:base@value",
+        "i32.load8_u;i32.eq_imm:a;i32.add_imm;i32.lt_u_imm:a;i32.or:b@addr",
+        "i32.or_imm;i32.add_imm:a;i32.lt_u_imm:a;i32.add:b;copy;call_local:base@a",
+        "copy;i32.load:addr;i32.store;copy;br_if_nez@src",
+        "i32.load;br_if_i32.eqz:a;const32;i32.load;i32.load@addr",
+        "i32.shl_imm;i32.add:b;f64.load:addr;f64.lt:b;br_if_nez:cond@a",
+        "i32.add_imm;br_unless_i32.ne_imm;i32.load8_u;copy;br_if_nez;i32.add_imm@a",
+        "i32.load;i32.xor:a;i32.store:value;i32.load;i32.xor:a;i32.store:value@addr",
+        "i32.load;copy;i32.load;copy@addr",
+        "i32.mul;i32.add;i32.load:addr;i32.load;i32.mul:b@a",
+        "i32.mul;i32.add;i32.load:addr;i32.load;i32.mul:b@b",
+        "i32.add;i32.add;i32.load:addr;i32.load;i32.mul:b@a",
+        "i32.add;i32.add;i32.load:addr;i32.load;i32.mul:b@b",
+        "i32.sub_imm;i32.load;i32.sub_imm;br_if_i32.lt_s;i32.add_imm;br_unless_i32.ge_s:a@a",
+        "i32.sub_imm;br_if_i32.lt_s;i32.add_imm;br_unless_i32.ge_s:a;i32.store;i32.add_imm@a",
+        "br_if_i32.eq_imm;i32.add_imm;br_if_i32.lt_u_imm:a@a",
+        "i64.add;i64.rotl_imm:a;i64.add:a;i64.xor:b;i64.rotl_imm:a;i64.rotl_imm@a",
+        "i64.add;i64.rotl_imm:a;i64.add:a;i64.xor:b;i64.rotl_imm:a;i64.rotl_imm@b",
+        "i32.add_imm;br_unless_i32.ge_s:a;i32.store;i32.add_imm;i32.store:addr;copy@a",
+        "i32.store;i32.add_imm;i32.store:addr;copy;copy;br_if_i32.le_s:a@addr",
+        "i32.store;i32.add_imm;i32.store:addr;copy;copy;br_if_i32.le_s:a@value",
+        "i32.and_imm;i32.add_imm;i32.lt_u_imm:a;select:cond;return@a",
+        "i32.or_imm;i32.add_imm;i32.lt_u_imm:a;select:cond;return@a",
+        "i64.and_imm;i64.mul;i64.add:b;i64.shr_u_imm:a;i64.add:b@a",
+        "i64.shr_u_imm;i64.mul;i64.add:b;i64.shr_u_imm:a;i64.add:b@a",
+        "i64.mul;i64.add:b;i64.shr_u_imm:a;i64.add:b;i64.and_imm@a",
+        "i64.mul;i64.add:b;i64.shr_u_imm:a;i64.add:b;i64.and_imm@b",
+        "i64.mul;i64.add:b;i64.shr_u_imm:a;i64.add:b;i64.store:value;i64.shl_imm@a",
+        "i64.mul;i64.add:b;i64.shr_u_imm:a;i64.add:b;i64.store:value;i64.shl_imm@b",
+        "i64.shr_u_imm;i64.shr_u_imm;i64.mul:b;i64.add:b;i64.and_imm@a",
+        "i64.and_imm;i64.or:b;i64.store:value;return@a",
+        "i64.store;i64.shl_imm;i64.and_imm;i64.or:b@addr",
+        "i64.store;i64.shl_imm;i64.and_imm;i64.or:b@value",
+        "i64.mul;i64.mul;i64.add:b;i64.shr_u_imm;i64.shr_u_imm@a",
+        "i64.mul;i64.mul;i64.add:b;i64.shr_u_imm;i64.shr_u_imm@b",
+        "i64.and_imm;i64.mul:b;i64.shr_u_imm:a@a",
+        "i64.mul;i64.add:b;i64.and_imm;i64.and_imm;i64.mul:b@a",
+        "i64.mul;i64.add:b;i64.and_imm;i64.and_imm;i64.mul:b@b",
+        "copy;i32.and_imm;br_table:index@src",
+        "copy;i32.and;i32.shl_imm:a;i32.xor:b;i32.xor:a@src",
+        "i32.rotl_imm;i32.or:a;i32.shl_imm:a;i32.xor:b;i32.shl_imm@a",
+        "i32.rotl_imm;i32.rotl_imm;i32.or:a;i32.shl_imm:a;i32.xor:b;i32.shl_imm@a",
+        "i32.and;i32.shl_imm:a;i32.xor:b;i32.xor:a;copy:src@a",
+        "i32.and;i32.shl_imm:a;i32.xor:b;i32.xor:a;copy:src@b",
+        "i32.and;i32.shl_imm:a;i32.xor:b;i32.xor:a;copy:src;i32.and_imm@a",
+        "i32.and;i32.shl_imm:a;i32.xor:b;i32.xor:a;copy:src;i32.and_imm@b",
+        "i32.and;i32.shl_imm:a;i32.xor:b;i32.rotl_imm;i32.rotl_imm@a",
+        "i32.and;i32.shl_imm:a;i32.xor:b;i32.rotl_imm;i32.rotl_imm@b",
+        "i32.xor;i32.xor;i32.xor;i32.xor;i32.add_imm;br_if_nez:cond@a",
+        "i32.xor;i32.xor;i32.xor;i32.xor;i32.add_imm;br_if_nez:cond@b",
+        "i32.load;i32.load16_u:addr;i32.and_imm;br_if_i32.eq:b;i32.load;br_if_nez:cond@addr",
+        "i64.load;i64.xor:b;i64.store:value;i32.add_imm+br_if_i32.ne_imm@addr",
+        "i32.load;copy;call_indirect:base@addr",
+        "copy;i32.load;i32.load;i32.store:value;i32.load;i32.store:value@src",
+        "i32.load;i32.store:value;i32.load;i32.store:value;br@addr",
     ]
-    static let wordCounts: [Int] = [1, 2, 2, 2, 2, 1, 2, 2, 2, 2, 3, 2, 3, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 2, 2, 2, 2, 2, 3, 3, 3, 2, 2, 3, 4, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 3, 3, 3, 3, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 3, 3, 3, 4, 4, 4, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]
-    static let layoutIndex: [UInt16] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 123, 124, 125, 126, 127, 128, 129, 130, 131, 132, 133, 134, 135, 136, 137, 138, 139, 140, 141, 142, 143, 144, 145, 146, 147, 148, 149, 150, 151, 152, 153, 154, 155, 156, 157, 158, 159, 160, 161, 162, 163, 164, 165, 166, 167, 168, 169, 170, 171, 172, 173, 174, 175, 176, 177, 178, 179, 180, 181, 182, 183, 184, 185, 186, 187, 188, 189, 190, 191, 192, 193, 194, 195, 196, 197, 198, 199, 200, 201, 202, 203, 204, 205, 206, 207, 208, 209, 210, 211, 212, 213, 214, 215, 216, 217, 218, 219, 220, 221, 222, 223, 224, 225, 226, 227, 228, 229, 230, 231, 232, 233, 234, 235, 236, 237, 238, 239, 240, 241, 242, 243, 244, 245, 246, 247, 248, 249, 250, 251, 252, 253, 254, 255, 256, 257, 258, 259, 260, 261, 262, 263, 264, 265, 266, 267, 268, 269, 270, 271, 272, 273, 274, 275, 276, 277, 278, 279, 280, 281, 282, 283, 284, 285, 286, 287, 288, 289, 290, 291, 292, 293, 294, 295, 296, 297, 298, 299, 300, 301, 302, 303, 304, 305, 306, 307, 308, 309, 310, 311, 312, 313, 314, 315, 316, 317, 318, 319, 320, 321, 322, 323, 324, 325, 326, 327, 328, 329, 330, 331, 332, 333, 334, 335, 336, 337, 338, 339, 340, 341, 342, 343, 344, 345, 346, 347, 348, 349, 350, 351, 352, 353, 354, 355, 356, 357, 358, 359, 360, 361, 362, 363, 364, 365, 366, 367, 368, 369, 370, 371, 372, 373, 374, 375, 376, 377, 378, 379, 380, 381, 382, 383, 384, 385, 386, 387, 388, 389, 390, 391, 392, 393, 394, 395, 396, 397, 398, 399, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 419, 420, 421, 422, 423, 424, 425, 426, 427, 428, 429, 430, 431, 432, 433, 434, 435, 120, 111, 301, 298, 138, 51, 288, 290, 288, 288, 111, 19, 51, 288, 18, 288, 69, 111, 316, 111, 294, 288, 65, 288, 19, 111, 51, 51, 288, 129, 113, 298, 65, 288, 111, 43, 18, 2, 301, 18, 111, 332, 288, 118, 51, 19, 129, 312, 56, 111, 18, 138, 19, 18, 120, 111, 54, 111, 300, 131, 288, 56, 382, 431, 288, 51, 111, 111, 288, 129, 294, 51, 289, 289, 288, 259, 138, 136, 118, 120, 111, 111, 288, 111, 288, 51, 301, 288, 316, 119, 138, 120, 120, 298, 301, 129, 295, 296, 51, 295, 316, 65, 111, 138, 297, 295, 315, 259, 19, 297, 51, 288, 104, 54, 104, 296, 18, 298, 129, 68, 120, 138, 18, 137, 313, 138, 52, 129, 111, 18, 51, 52, 316, 118, 297, 297, 119, 300, 136, 316, 138, 288, 65, 65, 313, 315, 52, 111, 288, 65, 18, 51, 51, 288, 51, 376, 288, 295, 22, 379, 56, 120, 295, 288, 297, 295, 57, 57, 113, 18, 332, 113, 334, 51, 58, 295, 58, 58, 295, 295, 56, 120, 300, 295, 296, 300, 65, 111, 79, 79, 22, 22, 288, 288, 56, 295, 65, 65, 297, 18, 19, 288, 288, 301, 19, 111, 19, 290, 294, 18, 2, 120, 111, 65, 288, 111, 111, 288, 288, 288, 51, 51, 51, 316, 51, 51, 113, 18, 138, 289, 111, 129, 118, 119, 120, 111, 111, 296, 298, 68, 111, 288, 288, 288, 288, 118, 120, 120, 51, 288, 301, 111, 129, 298, 131, 111, 120, 298, 138, 288, 288, 51, 301, 288, 129, 19, 197, 301, 301, 120, 120, 121, 51, 288, 19, 111, 298, 54, 310, 18, 288, 289, 298, 289, 138, 111, 65, 111, 104, 312, 22, 65, 297, 65, 18, 351, 65, 65, 18, 56, 56, 119, 256, 288, 288, 259, 259, 259, 296, 296, 259, 69, 51, 288, 111, 288, 129, 138, 315, 138, 288, 56, 57, 18, 111, 111, 288, 295, 295, 58, 113, 113, 51, 295, 295, 51, 332, 22, 19, 295, 120, 300, 300, 18, 111, 79, 79, 51, 295, 288, 288, 288, 51, 51, 298, 65, 19, 288, 51, 65, 288, 51, 297, 297, 65, 298, 18, 70, 19, 111, 65, 19, 295, 295, 300, 18, 288, 295, 332, 386, 288, 111, 2, 18, 18, 288, 57, 58, 58, 113, 113, 65, 112, 75, 18, 295, 295, 295, 288, 386, 65, 288, 288, 288, 288, 19, 65, 111, 288, 51, 51, 120, 288, 65, 288, 18, 65, 66, 18, 295, 296, 301, 65, 51, 66, 288, 52, 295, 129, 138, 18, 118, 65, 332, 19, 51, 288, 120, 111, 51, 120, 52, 51, 18, 295, 19, 120, 111, 298, 288, 376, 288, 66, 65, 315, 310, 310, 313, 137, 66, 131, 131, 310, 315, 131, 131, 112, 118, 297, 300, 300, 313, 129, 111, 301, 111, 178, 18, 288, 89, 18, 138, 172, 316, 111, 118, 310, 289, 65, 295, 290, 18, 112, 19, 138, 288, 51, 120, 51, 298, 120, 18, 111, 291, 18, 52, 51, 18, 288, 69, 65, 51, 22, 52, 78, 65, 288, 138, 70, 75, 300, 300, 297, 111, 288, 129, 52, 288, 52, 313, 129, 288, 288, 299, 79, 112, 111, 51, 111, 298, 111, 56, 51, 300, 2, 3, 4, 6, 10, 12, 13, 14, 15, 16, 17, 18, 21, 22, 22, 22, 23, 25, 29, 30, 31, 33, 34, 34, 35, 35, 35, 36, 36, 36, 37, 38, 41, 42, 42, 42, 43, 43, 43, 44, 44, 44, 46, 47, 47, 47, 48, 48, 48, 49, 49, 49, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 65, 66, 66, 67, 68, 68, 69, 69, 70, 70, 71, 71, 72, 72, 73, 73, 74, 75, 75, 76, 76, 77, 77, 78, 78, 79, 79, 80, 80, 81, 81, 82, 82, 83, 83, 84, 84, 85, 86, 86, 87, 87, 88, 88, 89, 89, 90, 90, 91, 91, 92, 92, 93, 93, 94, 94, 95, 95, 102, 102, 103, 103, 104, 104, 105, 105, 106, 106, 107, 107, 108, 109, 110, 111, 111, 112, 112, 113, 113, 114, 114, 115, 115, 116, 116, 117, 117, 118, 118, 119, 119, 120, 120, 121, 121, 122, 122, 123, 123, 124, 124, 125, 125, 126, 127, 128, 129, 129, 130, 130, 131, 131, 132, 132, 133, 133, 134, 134, 135, 135, 136, 136, 137, 137, 138, 138, 139, 139, 140, 140, 141, 141, 142, 142, 143, 143, 158, 159, 160, 161, 162, 163, 164, 165, 165, 166, 166, 167, 167, 168, 168, 169, 169, 170, 170, 171, 171, 172, 175, 176, 177, 178, 181, 182, 183, 184, 185, 186, 187, 188, 189, 190, 191, 194, 195, 196, 197, 198, 199, 200, 201, 204, 205, 208, 209, 210, 211, 212, 213, 214, 215, 216, 217, 218, 219, 220, 221, 222, 223, 224, 224, 225, 225, 226, 227, 227, 228, 228, 229, 229, 230, 230, 231, 231, 232, 232, 233, 234, 235, 236, 237, 238, 239, 240, 241, 242, 243, 244, 245, 246, 247, 247, 248, 248, 249, 250, 250, 251, 251, 252, 252, 253, 253, 254, 254, 255, 255, 256, 257, 258, 259, 260, 261, 262, 263, 264, 265, 266, 267, 268, 269, 270, 271, 272, 273, 274, 275, 282, 283, 284, 285, 286, 287, 288, 289, 290, 291, 292, 293, 294, 295, 296, 297, 298, 299, 300, 301, 302, 303, 304, 305, 306, 307, 308, 309, 310, 311, 312, 313, 314, 315, 316, 317, 325, 326, 327, 328, 329, 330, 331, 332, 333, 334, 334, 335, 335, 336, 336, 337, 337, 338, 338, 339, 339, 340, 340, 341, 341, 342, 342, 343, 343, 344, 344, 345, 345, 346, 346, 347, 347, 348, 348, 349, 349, 350, 350, 351, 351, 352, 352, 353, 353, 354, 355, 356, 356, 357, 357, 358, 358, 359, 359, 360, 360, 361, 361, 362, 362, 363, 363, 364, 364, 365, 365, 366, 366, 367, 367, 368, 368, 369, 369, 370, 370, 371, 371, 372, 372, 373, 373, 374, 374, 375, 375, 376, 377, 378, 379, 380, 381, 382, 383, 384, 385, 386, 387, 388, 389, 390, 391, 392, 393, 394, 395, 396, 397, 398, 399, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 419, 420, 421, 422, 423, 424, 425, 120, 120, 111, 111, 301, 298, 138, 138, 51, 288, 290, 288, 288, 111, 111, 51, 288, 18, 288, 69, 69, 111, 111, 316, 111, 111, 294, 288, 65, 65, 288, 111, 111, 51, 51, 288, 129, 129, 113, 113, 298, 65, 65, 288, 111, 111, 43, 43, 43, 18, 2, 301, 18, 111, 111, 332, 288, 118, 118, 51, 129, 129, 312, 56, 111, 111, 18, 138, 138, 18, 120, 120, 111, 111, 54, 111, 111, 300, 131, 131, 288, 56, 382, 288, 51, 111, 111, 111, 111, 288, 129, 129, 294, 51, 289, 289, 288, 259, 138, 138, 136, 136, 118, 118, 120, 120, 111, 111, 111, 111, 288, 111, 111, 288, 51, 301, 288, 316, 119, 119, 138, 138, 120, 120, 120, 120, 298, 301, 129, 129, 295, 296, 51, 295, 316, 65, 65, 111, 111, 138, 138, 297, 295, 315, 259, 297, 51, 288, 104, 104, 54, 104, 104, 296, 18, 298, 129, 129, 68, 68, 120, 120, 138, 138, 18, 137, 137, 313, 138, 138, 52, 129, 129, 111, 111, 18, 51, 52, 316, 118, 118, 297, 297, 119, 119, 300, 136, 136, 316, 138, 138, 288, 65, 65, 65, 65, 313, 315, 52, 111, 111, 288, 65, 65, 18, 51, 51, 288, 51, 376, 288, 295, 22, 22, 22, 379, 56, 120, 120, 295, 288, 297, 295, 57, 57, 113, 113, 18, 332, 113, 113, 334, 334, 51, 58, 295, 58, 58, 295, 295, 56, 120, 120, 300, 295, 296, 300, 65, 65, 111, 111, 79, 79, 79, 79, 22, 22, 22, 22, 22, 22, 288, 288, 56, 295, 65, 65, 65, 65, 297, 18, 288, 288, 301, 111, 111, 290, 294, 18, 2, 120, 120, 111, 111, 65, 65, 288, 111, 111, 111, 111, 288, 288, 288, 51, 51, 51, 316, 51, 51, 113, 113, 18, 138, 138, 289, 111, 111, 129, 129, 118, 118, 119, 119, 120, 120, 111, 111, 111, 111, 296, 298, 68, 68, 111, 111, 288, 288, 288, 288, 118, 118, 120, 120, 120, 120, 51, 288, 301, 111, 111, 129, 129, 298, 131, 131, 111, 111, 120, 120, 298, 138, 138, 288, 288, 51, 301, 288, 129, 129, 197, 301, 301, 120, 120, 120, 120, 121, 121, 51, 288, 111, 111, 298, 54, 310, 18, 288, 289, 298, 289, 138, 138, 111, 111, 65, 65, 111, 111, 104, 104, 312, 22, 22, 22, 65, 65, 297, 65, 65, 18, 351, 351, 65, 65, 65, 65, 18, 56, 56, 119, 119, 256, 288, 288, 259, 259, 259, 296, 296, 259, 69, 69, 51, 288, 111, 111, 288, 129, 129, 138, 138, 315, 138, 138, 288, 56, 57, 18, 111, 111, 111, 111, 288, 295, 295, 58, 113, 113, 113, 113, 51, 295, 295, 51, 332, 22, 22, 22, 295, 120, 120, 300, 300, 18, 111, 111, 79, 79, 79, 79, 51, 295, 288, 288, 288, 51, 51, 298, 65, 65, 288, 51, 65, 65, 288, 51, 297, 297, 65, 65, 298, 18, 70, 70, 111, 111, 65, 65, 295, 295, 300, 18, 288, 295, 332, 386, 288, 111, 111, 2, 18, 18, 288, 57, 58, 58, 113, 113, 113, 113, 65, 65, 112, 112, 75, 75, 18, 295, 295, 295, 288, 386, 65, 65, 288, 288, 288, 288, 65, 65, 111, 111, 288, 51, 51, 120, 120, 288, 65, 65, 288, 18, 65, 65, 66, 66, 18, 295, 296, 301, 65, 65, 51, 66, 66, 288, 52, 295, 129, 129, 138, 138, 18, 118, 118, 65, 65, 332, 51, 288, 120, 120, 111, 111, 51, 120, 120, 52, 51, 18, 295, 120, 120, 111, 111, 298, 288, 376, 288, 66, 66, 65, 65, 315, 310, 310, 313, 137, 137, 66, 66, 131, 131, 131, 131, 310, 315, 131, 131, 131, 131, 112, 112, 118, 118, 297, 300, 300, 313, 129, 129, 111, 111, 301, 111, 111, 178, 18, 288, 89, 89, 18, 138, 138, 172, 316, 111, 111, 118, 118, 310, 289, 65, 65, 295, 290, 18, 112, 112, 138, 138, 288, 51, 120, 120, 51, 298, 120, 120, 18, 111, 111, 291, 18, 52, 51, 18, 288, 69, 69, 65, 65, 51, 22, 22, 22, 52, 78, 78, 65, 65, 288, 138, 138, 70, 70, 75, 75, 300, 300, 297, 111, 111, 288, 129, 129, 52, 288, 52, 313, 129, 129, 288, 288, 299, 79, 79, 112, 112, 111, 111, 51, 111, 111, 298, 111, 111, 56, 51, 300]
+    static let wordCounts: [Int] = [1, 2, 2, 2, 2, 1, 2, 2, 2, 2, 3, 2, 3, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 2, 2, 2, 2, 2, 3, 3, 3, 2, 2, 3, 4, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 3, 3, 3, 3, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 3, 3, 2, 2, 3, 3, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 3, 3, 3, 4, 4, 4, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]
+    static let layoutIndex: [UInt16] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 123, 124, 125, 126, 127, 128, 129, 130, 131, 132, 133, 134, 135, 136, 137, 138, 139, 140, 141, 142, 143, 144, 145, 146, 147, 148, 149, 150, 151, 152, 153, 154, 155, 156, 157, 158, 159, 160, 161, 162, 163, 164, 165, 166, 167, 168, 169, 170, 171, 172, 173, 174, 175, 176, 177, 178, 179, 180, 181, 182, 183, 184, 185, 186, 187, 188, 189, 190, 191, 192, 193, 194, 195, 196, 197, 198, 199, 200, 201, 202, 203, 204, 205, 206, 207, 208, 209, 210, 211, 212, 213, 214, 215, 216, 217, 218, 219, 220, 221, 222, 223, 224, 225, 226, 227, 228, 229, 230, 231, 232, 233, 234, 235, 236, 237, 238, 239, 240, 241, 242, 243, 244, 245, 246, 247, 248, 249, 250, 251, 252, 253, 254, 255, 256, 257, 258, 259, 260, 261, 262, 263, 264, 265, 266, 267, 268, 269, 270, 271, 272, 273, 274, 275, 276, 277, 278, 279, 280, 281, 282, 283, 284, 285, 286, 287, 288, 289, 290, 291, 292, 293, 294, 295, 296, 297, 298, 299, 300, 301, 302, 303, 304, 305, 306, 307, 308, 309, 310, 311, 312, 313, 314, 315, 316, 317, 318, 319, 320, 321, 322, 323, 324, 325, 326, 327, 328, 329, 330, 331, 332, 333, 334, 335, 336, 337, 338, 339, 340, 341, 342, 343, 344, 345, 346, 347, 348, 349, 350, 351, 352, 353, 354, 355, 356, 357, 358, 359, 360, 361, 362, 363, 364, 365, 366, 367, 368, 369, 370, 371, 372, 373, 374, 375, 376, 377, 378, 379, 380, 381, 382, 383, 384, 385, 386, 387, 388, 389, 390, 391, 392, 393, 394, 395, 396, 397, 398, 399, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 419, 420, 421, 422, 423, 424, 425, 426, 427, 428, 429, 430, 431, 432, 433, 434, 435, 120, 111, 301, 298, 138, 51, 288, 290, 288, 288, 111, 19, 51, 288, 18, 288, 69, 111, 316, 111, 294, 288, 65, 288, 19, 111, 51, 51, 288, 129, 113, 298, 65, 288, 111, 43, 18, 2, 301, 18, 111, 332, 288, 118, 51, 19, 129, 312, 56, 111, 18, 138, 19, 18, 120, 111, 54, 111, 300, 131, 288, 56, 382, 431, 288, 51, 111, 111, 288, 129, 294, 51, 289, 289, 288, 259, 138, 136, 118, 120, 111, 111, 288, 111, 288, 51, 301, 288, 316, 119, 138, 120, 120, 298, 301, 129, 295, 296, 51, 295, 316, 65, 111, 138, 297, 295, 315, 259, 19, 297, 51, 288, 104, 54, 104, 296, 18, 298, 129, 68, 120, 138, 18, 137, 313, 138, 52, 129, 111, 18, 51, 52, 316, 118, 297, 297, 119, 300, 136, 316, 138, 288, 65, 65, 313, 315, 52, 111, 288, 65, 18, 51, 51, 288, 51, 376, 288, 295, 22, 379, 56, 120, 295, 288, 297, 295, 57, 57, 113, 18, 332, 113, 334, 51, 58, 295, 58, 58, 295, 295, 56, 120, 300, 295, 296, 300, 65, 111, 79, 79, 22, 22, 288, 288, 56, 295, 65, 65, 297, 18, 19, 288, 288, 301, 19, 111, 19, 290, 294, 18, 2, 120, 111, 65, 288, 111, 111, 288, 288, 288, 51, 51, 51, 316, 51, 51, 113, 18, 138, 289, 111, 129, 118, 119, 120, 111, 111, 296, 298, 68, 111, 288, 288, 288, 288, 118, 120, 120, 51, 288, 301, 111, 129, 298, 131, 111, 120, 298, 138, 288, 288, 51, 301, 288, 129, 19, 197, 301, 301, 120, 120, 121, 51, 288, 19, 111, 298, 54, 310, 18, 288, 289, 298, 289, 138, 111, 65, 111, 104, 312, 22, 65, 297, 65, 18, 351, 65, 65, 18, 56, 56, 119, 256, 288, 288, 259, 259, 259, 296, 296, 259, 69, 51, 288, 111, 288, 129, 138, 315, 138, 288, 56, 57, 18, 111, 111, 288, 295, 295, 58, 113, 113, 51, 295, 295, 51, 332, 22, 19, 295, 120, 300, 300, 18, 111, 79, 79, 51, 295, 288, 288, 288, 51, 51, 298, 65, 19, 288, 51, 65, 288, 51, 297, 297, 65, 298, 18, 70, 19, 111, 65, 19, 295, 295, 300, 18, 288, 295, 332, 386, 288, 111, 2, 18, 18, 288, 57, 58, 58, 113, 113, 65, 112, 75, 18, 295, 295, 295, 288, 386, 65, 288, 288, 288, 288, 19, 65, 111, 288, 51, 51, 120, 288, 65, 288, 18, 65, 66, 18, 295, 296, 301, 65, 51, 66, 288, 52, 295, 129, 138, 18, 118, 65, 332, 19, 51, 288, 120, 111, 51, 120, 52, 51, 18, 295, 19, 120, 111, 298, 288, 376, 288, 66, 65, 315, 310, 310, 313, 137, 66, 131, 131, 310, 315, 131, 131, 112, 118, 297, 300, 300, 313, 129, 111, 301, 111, 178, 18, 288, 89, 18, 138, 172, 316, 111, 118, 310, 289, 65, 295, 290, 18, 112, 19, 138, 288, 51, 120, 51, 298, 120, 18, 111, 291, 18, 52, 51, 18, 288, 69, 65, 51, 22, 52, 78, 65, 288, 138, 70, 75, 300, 300, 297, 111, 288, 129, 52, 288, 52, 313, 129, 288, 288, 299, 79, 112, 111, 51, 111, 298, 111, 56, 51, 300, 19, 18, 294, 288, 298, 288, 51, 298, 51, 51, 51, 51, 18, 289, 288, 111, 111, 65, 56, 296, 18, 51, 19, 298, 288, 51, 51, 113, 111, 289, 289, 376, 129, 288, 65, 295, 296, 310, 315, 131, 131, 315, 310, 66, 131, 310, 131, 18, 18, 301, 301, 118, 118, 118, 120, 51, 52, 51, 18, 51, 2, 3, 4, 6, 10, 12, 13, 14, 15, 16, 17, 18, 21, 22, 22, 22, 23, 25, 29, 30, 31, 33, 34, 34, 35, 35, 35, 36, 36, 36, 37, 38, 41, 42, 42, 42, 43, 43, 43, 44, 44, 44, 46, 47, 47, 47, 48, 48, 48, 49, 49, 49, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 65, 66, 66, 67, 68, 68, 69, 69, 70, 70, 71, 71, 72, 72, 73, 73, 74, 75, 75, 76, 76, 77, 77, 78, 78, 79, 79, 80, 80, 81, 81, 82, 82, 83, 83, 84, 84, 85, 86, 86, 87, 87, 88, 88, 89, 89, 90, 90, 91, 91, 92, 92, 93, 93, 94, 94, 95, 95, 102, 102, 103, 103, 104, 104, 105, 105, 106, 106, 107, 107, 108, 109, 110, 111, 111, 112, 112, 113, 113, 114, 114, 115, 115, 116, 116, 117, 117, 118, 118, 119, 119, 120, 120, 121, 121, 122, 122, 123, 123, 124, 124, 125, 125, 126, 127, 128, 129, 129, 130, 130, 131, 131, 132, 132, 133, 133, 134, 134, 135, 135, 136, 136, 137, 137, 138, 138, 139, 139, 140, 140, 141, 141, 142, 142, 143, 143, 158, 159, 160, 161, 162, 163, 164, 165, 165, 166, 166, 167, 167, 168, 168, 169, 169, 170, 170, 171, 171, 172, 175, 176, 177, 178, 181, 182, 183, 184, 185, 186, 187, 188, 189, 190, 191, 194, 195, 196, 197, 198, 199, 200, 201, 204, 205, 208, 209, 210, 211, 212, 213, 214, 215, 216, 217, 218, 219, 220, 221, 222, 223, 224, 224, 225, 225, 226, 227, 227, 228, 228, 229, 229, 230, 230, 231, 231, 232, 232, 233, 234, 235, 236, 237, 238, 239, 240, 241, 242, 243, 244, 245, 246, 247, 247, 248, 248, 249, 250, 250, 251, 251, 252, 252, 253, 253, 254, 254, 255, 255, 256, 257, 258, 259, 260, 261, 262, 263, 264, 265, 266, 267, 268, 269, 270, 271, 272, 273, 274, 275, 282, 283, 284, 285, 286, 287, 288, 289, 290, 291, 292, 293, 294, 295, 296, 297, 298, 299, 300, 301, 302, 303, 304, 305, 306, 307, 308, 309, 310, 311, 312, 313, 314, 315, 316, 317, 325, 326, 327, 328, 329, 330, 331, 332, 333, 334, 334, 335, 335, 336, 336, 337, 337, 338, 338, 339, 339, 340, 340, 341, 341, 342, 342, 343, 343, 344, 344, 345, 345, 346, 346, 347, 347, 348, 348, 349, 349, 350, 350, 351, 351, 352, 352, 353, 353, 354, 355, 356, 356, 357, 357, 358, 358, 359, 359, 360, 360, 361, 361, 362, 362, 363, 363, 364, 364, 365, 365, 366, 366, 367, 367, 368, 368, 369, 369, 370, 370, 371, 371, 372, 372, 373, 373, 374, 374, 375, 375, 376, 377, 378, 379, 380, 381, 382, 383, 384, 385, 386, 387, 388, 389, 390, 391, 392, 393, 394, 395, 396, 397, 398, 399, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 419, 420, 421, 422, 423, 424, 425, 120, 120, 111, 111, 301, 298, 138, 138, 51, 288, 290, 288, 288, 111, 111, 51, 288, 18, 288, 69, 69, 111, 111, 316, 111, 111, 294, 288, 65, 65, 288, 111, 111, 51, 51, 288, 129, 129, 113, 113, 298, 65, 65, 288, 111, 111, 43, 43, 43, 18, 2, 301, 18, 111, 111, 332, 288, 118, 118, 51, 129, 129, 312, 56, 111, 111, 18, 138, 138, 18, 120, 120, 111, 111, 54, 111, 111, 300, 131, 131, 288, 56, 382, 288, 51, 111, 111, 111, 111, 288, 129, 129, 294, 51, 289, 289, 288, 259, 138, 138, 136, 136, 118, 118, 120, 120, 111, 111, 111, 111, 288, 111, 111, 288, 51, 301, 288, 316, 119, 119, 138, 138, 120, 120, 120, 120, 298, 301, 129, 129, 295, 296, 51, 295, 316, 65, 65, 111, 111, 138, 138, 297, 295, 315, 259, 297, 51, 288, 104, 104, 54, 104, 104, 296, 18, 298, 129, 129, 68, 68, 120, 120, 138, 138, 18, 137, 137, 313, 138, 138, 52, 129, 129, 111, 111, 18, 51, 52, 316, 118, 118, 297, 297, 119, 119, 300, 136, 136, 316, 138, 138, 288, 65, 65, 65, 65, 313, 315, 52, 111, 111, 288, 65, 65, 18, 51, 51, 288, 51, 376, 288, 295, 22, 22, 22, 379, 56, 120, 120, 295, 288, 297, 295, 57, 57, 113, 113, 18, 332, 113, 113, 334, 334, 51, 58, 295, 58, 58, 295, 295, 56, 120, 120, 300, 295, 296, 300, 65, 65, 111, 111, 79, 79, 79, 79, 22, 22, 22, 22, 22, 22, 288, 288, 56, 295, 65, 65, 65, 65, 297, 18, 288, 288, 301, 111, 111, 290, 294, 18, 2, 120, 120, 111, 111, 65, 65, 288, 111, 111, 111, 111, 288, 288, 288, 51, 51, 51, 316, 51, 51, 113, 113, 18, 138, 138, 289, 111, 111, 129, 129, 118, 118, 119, 119, 120, 120, 111, 111, 111, 111, 296, 298, 68, 68, 111, 111, 288, 288, 288, 288, 118, 118, 120, 120, 120, 120, 51, 288, 301, 111, 111, 129, 129, 298, 131, 131, 111, 111, 120, 120, 298, 138, 138, 288, 288, 51, 301, 288, 129, 129, 197, 301, 301, 120, 120, 120, 120, 121, 121, 51, 288, 111, 111, 298, 54, 310, 18, 288, 289, 298, 289, 138, 138, 111, 111, 65, 65, 111, 111, 104, 104, 312, 22, 22, 22, 65, 65, 297, 65, 65, 18, 351, 351, 65, 65, 65, 65, 18, 56, 56, 119, 119, 256, 288, 288, 259, 259, 259, 296, 296, 259, 69, 69, 51, 288, 111, 111, 288, 129, 129, 138, 138, 315, 138, 138, 288, 56, 57, 18, 111, 111, 111, 111, 288, 295, 295, 58, 113, 113, 113, 113, 51, 295, 295, 51, 332, 22, 22, 22, 295, 120, 120, 300, 300, 18, 111, 111, 79, 79, 79, 79, 51, 295, 288, 288, 288, 51, 51, 298, 65, 65, 288, 51, 65, 65, 288, 51, 297, 297, 65, 65, 298, 18, 70, 70, 111, 111, 65, 65, 295, 295, 300, 18, 288, 295, 332, 386, 288, 111, 111, 2, 18, 18, 288, 57, 58, 58, 113, 113, 113, 113, 65, 65, 112, 112, 75, 75, 18, 295, 295, 295, 288, 386, 65, 65, 288, 288, 288, 288, 65, 65, 111, 111, 288, 51, 51, 120, 120, 288, 65, 65, 288, 18, 65, 65, 66, 66, 18, 295, 296, 301, 65, 65, 51, 66, 66, 288, 52, 295, 129, 129, 138, 138, 18, 118, 118, 65, 65, 332, 51, 288, 120, 120, 111, 111, 51, 120, 120, 52, 51, 18, 295, 120, 120, 111, 111, 298, 288, 376, 288, 66, 66, 65, 65, 315, 310, 310, 313, 137, 137, 66, 66, 131, 131, 131, 131, 310, 315, 131, 131, 131, 131, 112, 112, 118, 118, 297, 300, 300, 313, 129, 129, 111, 111, 301, 111, 111, 178, 18, 288, 89, 89, 18, 138, 138, 172, 316, 111, 111, 118, 118, 310, 289, 65, 65, 295, 290, 18, 112, 112, 138, 138, 288, 51, 120, 120, 51, 298, 120, 120, 18, 111, 111, 291, 18, 52, 51, 18, 288, 69, 69, 65, 65, 51, 22, 22, 22, 52, 78, 78, 65, 65, 288, 138, 138, 70, 70, 75, 75, 300, 300, 297, 111, 111, 288, 129, 129, 52, 288, 52, 313, 129, 129, 288, 288, 299, 79, 79, 112, 112, 111, 111, 51, 111, 111, 298, 111, 111, 56, 51, 300, 18, 294, 288, 298, 288, 51, 298, 51, 51, 51, 51, 18, 289, 288, 111, 111, 111, 111, 65, 65, 56, 296, 18, 51, 298, 288, 51, 51, 113, 113, 111, 111, 289, 289, 376, 129, 129, 288, 65, 65, 295, 296, 310, 315, 131, 131, 131, 131, 315, 310, 66, 66, 131, 131, 310, 131, 131, 18, 18, 301, 301, 118, 118, 118, 118, 118, 118, 120, 120, 51, 52, 51, 18, 51]
 
     /// What an op leaves in the accumulators (see Accumulator.swift): the operand whose value
     /// it leaves in `acc` (integer) or `facc` (f64), 254 for none; and whether both lose track.
-    static let integerAccumulatorEffects: [UInt8] = [254, 254, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 0, 254, 0, 254, 0, 254, 254, 254, 0, 0, 254, 254, 0, 0, 254, 254, 254, 0, 0, 254, 0, 0, 254, 254, 254, 0, 0, 254, 254, 254, 254, 0, 0, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254]
-    static let floatAccumulatorEffects: [UInt8] = [254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 254, 254, 254, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254]
-    static let accumulatorsLost: [Bool] = [false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, false, false, false, false, false, false, true, false, true, false, false, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true]
+    static let integerAccumulatorEffects: [UInt8] = [254, 254, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 0, 254, 0, 254, 0, 254, 254, 254, 0, 0, 254, 254, 0, 0, 254, 254, 254, 0, 0, 254, 0, 0, 254, 254, 254, 0, 0, 254, 254, 254, 254, 0, 0, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254]
+    static let floatAccumulatorEffects: [UInt8] = [254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 254, 254, 254, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254]
+    static let accumulatorsLost: [Bool] = [false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, false, false, false, false, false, false, true, false, true, false, false, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true]
     /// Whether the next instruction can run right after an op (it falls through, or calls).
-    static let continuesAfter: [Bool] = [false, false, true, true, false, false, false, false, true, true, true, false, false, true, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true]
+    static let continuesAfter: [Bool] = [false, false, true, true, false, false, false, false, true, true, true, false, false, true, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true]
     /// The accumulator forms of op i are accumulatorForms[accumulatorFormStarts[i]..<accumulatorFormStarts[i + 1]].
-    static let accumulatorFormStarts: [UInt16] = [0, 0, 0, 1, 2, 3, 3, 4, 4, 4, 4, 5, 5, 6, 7, 8, 9, 10, 11, 12, 12, 12, 13, 16, 17, 17, 18, 18, 18, 18, 19, 20, 21, 21, 22, 24, 27, 30, 31, 32, 32, 32, 33, 36, 39, 42, 42, 43, 46, 49, 52, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 68, 70, 71, 73, 75, 77, 79, 81, 83, 84, 86, 88, 90, 92, 94, 96, 98, 100, 102, 104, 105, 107, 109, 111, 113, 115, 117, 119, 121, 123, 125, 125, 125, 125, 125, 125, 125, 127, 129, 131, 133, 135, 137, 138, 139, 140, 142, 144, 146, 148, 150, 152, 154, 156, 158, 160, 162, 164, 166, 168, 170, 171, 172, 173, 175, 177, 179, 181, 183, 185, 187, 189, 191, 193, 195, 197, 199, 201, 203, 203, 203, 203, 203, 203, 203, 203, 203, 203, 203, 203, 203, 203, 203, 204, 205, 206, 207, 208, 209, 210, 212, 214, 216, 218, 220, 222, 224, 225, 225, 225, 226, 227, 228, 229, 229, 229, 230, 231, 232, 233, 234, 235, 236, 237, 238, 239, 240, 240, 240, 241, 242, 243, 244, 245, 246, 247, 248, 248, 248, 249, 250, 250, 250, 251, 252, 253, 254, 255, 256, 257, 258, 259, 260, 261, 262, 263, 264, 265, 266, 268, 270, 271, 273, 275, 277, 279, 281, 283, 284, 285, 286, 287, 288, 289, 290, 291, 292, 293, 294, 295, 296, 297, 299, 301, 302, 304, 306, 308, 310, 312, 314, 315, 316, 317, 318, 319, 320, 321, 322, 323, 324, 325, 326, 327, 328, 329, 330, 331, 332, 333, 334, 334, 334, 334, 334, 334, 334, 335, 336, 337, 338, 339, 340, 341, 342, 343, 344, 345, 346, 347, 348, 349, 350, 351, 352, 353, 354, 355, 356, 357, 358, 359, 360, 361, 362, 363, 364, 365, 366, 367, 368, 369, 370, 370, 370, 370, 370, 370, 370, 370, 371, 372, 373, 374, 375, 376, 377, 378, 379, 381, 383, 385, 387, 389, 391, 393, 395, 397, 399, 401, 403, 405, 407, 409, 411, 413, 415, 417, 419, 420, 421, 423, 425, 427, 429, 431, 433, 435, 437, 439, 441, 443, 445, 447, 449, 451, 453, 455, 457, 459, 461, 462, 463, 464, 465, 466, 467, 468, 469, 470, 471, 472, 473, 474, 475, 476, 477, 478, 479, 480, 481, 482, 483, 484, 485, 486, 487, 488, 489, 490, 491, 492, 493, 494, 495, 496, 497, 498, 499, 500, 501, 502, 503, 504, 505, 506, 507, 508, 509, 510, 511, 511, 511, 511, 511, 511, 511, 511, 511, 511, 511, 513, 515, 516, 517, 519, 520, 521, 522, 523, 524, 526, 526, 527, 528, 529, 530, 532, 534, 535, 537, 538, 539, 541, 542, 542, 544, 545, 546, 547, 549, 551, 552, 554, 555, 557, 560, 561, 562, 563, 564, 566, 567, 568, 570, 571, 571, 573, 574, 575, 577, 578, 580, 580, 581, 583, 585, 586, 588, 589, 591, 592, 593, 594, 594, 595, 596, 598, 600, 601, 603, 604, 605, 606, 607, 608, 609, 611, 613, 615, 617, 619, 621, 622, 624, 625, 626, 627, 628, 629, 631, 633, 635, 637, 638, 639, 641, 642, 643, 644, 645, 646, 648, 650, 652, 653, 654, 655, 656, 656, 657, 658, 659, 661, 662, 664, 665, 666, 667, 669, 671, 673, 675, 676, 678, 679, 681, 682, 684, 686, 687, 688, 689, 690, 692, 693, 694, 696, 697, 699, 700, 702, 703, 705, 707, 708, 709, 710, 712, 713, 715, 716, 717, 718, 719, 720, 721, 722, 723, 726, 727, 728, 730, 731, 732, 733, 734, 735, 736, 738, 739, 740, 742, 744, 745, 746, 747, 748, 749, 750, 751, 752, 754, 755, 756, 757, 758, 760, 762, 764, 766, 769, 772, 773, 774, 775, 776, 778, 780, 781, 782, 782, 783, 784, 785, 785, 787, 787, 788, 789, 790, 791, 793, 795, 797, 798, 800, 802, 803, 804, 805, 806, 807, 808, 809, 810, 811, 813, 814, 816, 817, 819, 821, 823, 825, 827, 829, 831, 832, 833, 835, 837, 838, 839, 840, 841, 843, 845, 847, 848, 849, 850, 852, 854, 855, 857, 859, 861, 862, 864, 865, 866, 867, 868, 869, 871, 871, 872, 873, 874, 876, 878, 880, 881, 882, 882, 884, 885, 886, 887, 888, 889, 890, 891, 892, 894, 896, 898, 900, 902, 903, 906, 908, 909, 911, 912, 914, 916, 918, 919, 920, 921, 923, 924, 925, 926, 927, 928, 929, 930, 931, 932, 934, 935, 936, 938, 939, 941, 943, 944, 946, 947, 948, 949, 950, 952, 954, 955, 956, 957, 958, 960, 962, 963, 964, 965, 966, 967, 970, 970, 971, 973, 974, 975, 976, 978, 980, 982, 983, 984, 985, 986, 987, 988, 989, 990, 992, 992, 993, 994, 996, 997, 998, 999, 1000, 1002, 1003, 1004, 1006, 1006, 1008, 1010, 1010, 1011, 1012, 1013, 1014, 1015, 1016, 1017, 1018, 1019, 1021, 1022, 1023, 1024, 1025, 1026, 1027, 1028, 1030, 1032, 1034, 1036, 1038, 1039, 1040, 1041, 1042, 1043, 1044, 1046, 1047, 1048, 1049, 1050, 1050, 1052, 1054, 1055, 1056, 1057, 1059, 1060, 1062, 1063, 1064, 1066, 1068, 1069, 1070, 1071, 1072, 1074, 1075, 1077, 1078, 1079, 1080, 1082, 1084, 1085, 1087, 1089, 1090, 1090, 1091, 1092, 1094, 1096, 1097, 1099, 1100, 1101, 1102, 1103, 1103, 1105, 1107, 1108, 1109, 1110, 1111, 1113, 1115, 1116, 1117, 1118, 1119, 1121, 1123, 1125, 1127, 1128, 1129, 1131, 1133, 1135, 1137, 1138, 1139, 1140, 1141, 1143, 1145, 1146, 1148, 1149, 1150, 1151, 1153, 1154, 1156, 1157, 1158, 1160, 1162, 1163, 1164, 1166, 1167, 1168, 1169, 1171, 1171, 1173, 1174, 1175, 1177, 1178, 1179, 1181, 1182, 1184, 1185, 1186, 1187, 1188, 1189, 1190, 1192, 1194, 1195, 1198, 1199, 1201, 1203, 1204, 1206, 1208, 1210, 1211, 1212, 1213, 1215, 1216, 1218, 1219, 1220, 1221, 1222, 1224, 1225, 1226, 1227, 1229, 1231, 1233, 1234, 1236, 1237, 1239, 1240, 1241, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242, 1242]
-    static let accumulatorForms: [UInt16] = [980, 981, 982, 983, 984, 985, 986, 987, 988, 989, 990, 991, 992, 993, 994, 995, 996, 997, 998, 999, 1000, 1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 1015, 1016, 1017, 1018, 1019, 1020, 1021, 1022, 1023, 1024, 1025, 1026, 1027, 1028, 1029, 1030, 1031, 1032, 1033, 1034, 1035, 1036, 1037, 1038, 1039, 1040, 1041, 1042, 1043, 1044, 1045, 1046, 1047, 1048, 1049, 1050, 1051, 1052, 1053, 1054, 1055, 1056, 1057, 1058, 1059, 1060, 1061, 1062, 1063, 1064, 1065, 1066, 1067, 1068, 1069, 1070, 1071, 1072, 1073, 1074, 1075, 1076, 1077, 1078, 1079, 1080, 1081, 1082, 1083, 1084, 1085, 1086, 1087, 1088, 1089, 1090, 1091, 1092, 1093, 1094, 1095, 1096, 1097, 1098, 1099, 1100, 1101, 1102, 1103, 1104, 1105, 1106, 1107, 1108, 1109, 1110, 1111, 1112, 1113, 1114, 1115, 1116, 1117, 1118, 1119, 1120, 1121, 1122, 1123, 1124, 1125, 1126, 1127, 1128, 1129, 1130, 1131, 1132, 1133, 1134, 1135, 1136, 1137, 1138, 1139, 1140, 1141, 1142, 1143, 1144, 1145, 1146, 1147, 1148, 1149, 1150, 1151, 1152, 1153, 1154, 1155, 1156, 1157, 1158, 1159, 1160, 1161, 1162, 1163, 1164, 1165, 1166, 1167, 1168, 1169, 1170, 1171, 1172, 1173, 1174, 1175, 1176, 1177, 1178, 1179, 1180, 1181, 1182, 1183, 1184, 1185, 1186, 1187, 1188, 1189, 1190, 1191, 1192, 1193, 1194, 1195, 1196, 1197, 1198, 1199, 1200, 1201, 1202, 1203, 1204, 1205, 1206, 1207, 1208, 1209, 1210, 1211, 1212, 1213, 1214, 1215, 1216, 1217, 1218, 1219, 1220, 1221, 1222, 1223, 1224, 1225, 1226, 1227, 1228, 1229, 1230, 1231, 1232, 1233, 1234, 1235, 1236, 1237, 1238, 1239, 1240, 1241, 1242, 1243, 1244, 1245, 1246, 1247, 1248, 1249, 1250, 1251, 1252, 1253, 1254, 1255, 1256, 1257, 1258, 1259, 1260, 1261, 1262, 1263, 1264, 1265, 1266, 1267, 1268, 1269, 1270, 1271, 1272, 1273, 1274, 1275, 1276, 1277, 1278, 1279, 1280, 1281, 1282, 1283, 1284, 1285, 1286, 1287, 1288, 1289, 1290, 1291, 1292, 1293, 1294, 1295, 1296, 1297, 1298, 1299, 1300, 1301, 1302, 1303, 1304, 1305, 1306, 1307, 1308, 1309, 1310, 1311, 1312, 1313, 1314, 1315, 1316, 1317, 1318, 1319, 1320, 1321, 1322, 1323, 1324, 1325, 1326, 1327, 1328, 1329, 1330, 1331, 1332, 1333, 1334, 1335, 1336, 1337, 1338, 1339, 1340, 1341, 1342, 1343, 1344, 1345, 1346, 1347, 1348, 1349, 1350, 1351, 1352, 1353, 1354, 1355, 1356, 1357, 1358, 1359, 1360, 1361, 1362, 1363, 1364, 1365, 1366, 1367, 1368, 1369, 1370, 1371, 1372, 1373, 1374, 1375, 1376, 1377, 1378, 1379, 1380, 1381, 1382, 1383, 1384, 1385, 1386, 1387, 1388, 1389, 1390, 1391, 1392, 1393, 1394, 1395, 1396, 1397, 1398, 1399, 1400, 1401, 1402, 1403, 1404, 1405, 1406, 1407, 1408, 1409, 1410, 1411, 1412, 1413, 1414, 1415, 1416, 1417, 1418, 1419, 1420, 1421, 1422, 1423, 1424, 1425, 1426, 1427, 1428, 1429, 1430, 1431, 1432, 1433, 1434, 1435, 1436, 1437, 1438, 1439, 1440, 1441, 1442, 1443, 1444, 1445, 1446, 1447, 1448, 1449, 1450, 1451, 1452, 1453, 1454, 1455, 1456, 1457, 1458, 1459, 1460, 1461, 1462, 1463, 1464, 1465, 1466, 1467, 1468, 1469, 1470, 1471, 1472, 1473, 1474, 1475, 1476, 1477, 1478, 1479, 1480, 1481, 1482, 1483, 1484, 1485, 1486, 1487, 1488, 1489, 1490, 1491, 1492, 1493, 1494, 1495, 1496, 1497, 1498, 1499, 1500, 1501, 1502, 1503, 1504, 1505, 1506, 1507, 1508, 1509, 1510, 1511, 1512, 1513, 1514, 1515, 1516, 1517, 1518, 1519, 1520, 1521, 1522, 1523, 1524, 1525, 1526, 1527, 1528, 1529, 1530, 1531, 1532, 1533, 1534, 1535, 1536, 1537, 1538, 1539, 1540, 1541, 1542, 1543, 1544, 1545, 1546, 1547, 1548, 1549, 1550, 1551, 1552, 1553, 1554, 1555, 1556, 1557, 1558, 1559, 1560, 1561, 1562, 1563, 1564, 1565, 1566, 1567, 1568, 1569, 1570, 1571, 1572, 1573, 1574, 1575, 1576, 1577, 1578, 1579, 1580, 1581, 1582, 1583, 1584, 1585, 1586, 1587, 1588, 1589, 1590, 1591, 1592, 1593, 1594, 1595, 1596, 1597, 1598, 1599, 1600, 1601, 1602, 1603, 1604, 1605, 1606, 1607, 1608, 1609, 1610, 1611, 1612, 1613, 1614, 1615, 1616, 1617, 1618, 1619, 1620, 1621, 1622, 1623, 1624, 1625, 1626, 1627, 1628, 1629, 1630, 1631, 1632, 1633, 1634, 1635, 1636, 1637, 1638, 1639, 1640, 1641, 1642, 1643, 1644, 1645, 1646, 1647, 1648, 1649, 1650, 1651, 1652, 1653, 1654, 1655, 1656, 1657, 1658, 1659, 1660, 1661, 1662, 1663, 1664, 1665, 1666, 1667, 1668, 1669, 1670, 1671, 1672, 1673, 1674, 1675, 1676, 1677, 1678, 1679, 1680, 1681, 1682, 1683, 1684, 1685, 1686, 1687, 1688, 1689, 1690, 1691, 1692, 1693, 1694, 1695, 1696, 1697, 1698, 1699, 1700, 1701, 1702, 1703, 1704, 1705, 1706, 1707, 1708, 1709, 1710, 1711, 1712, 1713, 1714, 1715, 1716, 1717, 1718, 1719, 1720, 1721, 1722, 1723, 1724, 1725, 1726, 1727, 1728, 1729, 1730, 1731, 1732, 1733, 1734, 1735, 1736, 1737, 1738, 1739, 1740, 1741, 1742, 1743, 1744, 1745, 1746, 1747, 1748, 1749, 1750, 1751, 1752, 1753, 1754, 1755, 1756, 1757, 1758, 1759, 1760, 1761, 1762, 1763, 1764, 1765, 1766, 1767, 1768, 1769, 1770, 1771, 1772, 1773, 1774, 1775, 1776, 1777, 1778, 1779, 1780, 1781, 1782, 1783, 1784, 1785, 1786, 1787, 1788, 1789, 1790, 1791, 1792, 1793, 1794, 1795, 1796, 1797, 1798, 1799, 1800, 1801, 1802, 1803, 1804, 1805, 1806, 1807, 1808, 1809, 1810, 1811, 1812, 1813, 1814, 1815, 1816, 1817, 1818, 1819, 1820, 1821, 1822, 1823, 1824, 1825, 1826, 1827, 1828, 1829, 1830, 1831, 1832, 1833, 1834, 1835, 1836, 1837, 1838, 1839, 1840, 1841, 1842, 1843, 1844, 1845, 1846, 1847, 1848, 1849, 1850, 1851, 1852, 1853, 1854, 1855, 1856, 1857, 1858, 1859, 1860, 1861, 1862, 1863, 1864, 1865, 1866, 1867, 1868, 1869, 1870, 1871, 1872, 1873, 1874, 1875, 1876, 1877, 1878, 1879, 1880, 1881, 1882, 1883, 1884, 1885, 1886, 1887, 1888, 1889, 1890, 1891, 1892, 1893, 1894, 1895, 1896, 1897, 1898, 1899, 1900, 1901, 1902, 1903, 1904, 1905, 1906, 1907, 1908, 1909, 1910, 1911, 1912, 1913, 1914, 1915, 1916, 1917, 1918, 1919, 1920, 1921, 1922, 1923, 1924, 1925, 1926, 1927, 1928, 1929, 1930, 1931, 1932, 1933, 1934, 1935, 1936, 1937, 1938, 1939, 1940, 1941, 1942, 1943, 1944, 1945, 1946, 1947, 1948, 1949, 1950, 1951, 1952, 1953, 1954, 1955, 1956, 1957, 1958, 1959, 1960, 1961, 1962, 1963, 1964, 1965, 1966, 1967, 1968, 1969, 1970, 1971, 1972, 1973, 1974, 1975, 1976, 1977, 1978, 1979, 1980, 1981, 1982, 1983, 1984, 1985, 1986, 1987, 1988, 1989, 1990, 1991, 1992, 1993, 1994, 1995, 1996, 1997, 1998, 1999, 2000, 2001, 2002, 2003, 2004, 2005, 2006, 2007, 2008, 2009, 2010, 2011, 2012, 2013, 2014, 2015, 2016, 2017, 2018, 2019, 2020, 2021, 2022, 2023, 2024, 2025, 2026, 2027, 2028, 2029, 2030, 2031, 2032, 2033, 2034, 2035, 2036, 2037, 2038, 2039, 2040, 2041, 2042, 2043, 2044, 2045, 2046, 2047, 2048, 2049, 2050, 2051, 2052, 2053, 2054, 2055, 2056, 2057, 2058, 2059, 2060, 2061, 2062, 2063, 2064, 2065, 2066, 2067, 2068, 2069, 2070, 2071, 2072, 2073, 2074, 2075, 2076, 2077, 2078, 2079, 2080, 2081, 2082, 2083, 2084, 2085, 2086, 2087, 2088, 2089, 2090, 2091, 2092, 2093, 2094, 2095, 2096, 2097, 2098, 2099, 2100, 2101, 2102, 2103, 2104, 2105, 2106, 2107, 2108, 2109, 2110, 2111, 2112, 2113, 2114, 2115, 2116, 2117, 2118, 2119, 2120, 2121, 2122, 2123, 2124, 2125, 2126, 2127, 2128, 2129, 2130, 2131, 2132, 2133, 2134, 2135, 2136, 2137, 2138, 2139, 2140, 2141, 2142, 2143, 2144, 2145, 2146, 2147, 2148, 2149, 2150, 2151, 2152, 2153, 2154, 2155, 2156, 2157, 2158, 2159, 2160, 2161, 2162, 2163, 2164, 2165, 2166, 2167, 2168, 2169, 2170, 2171, 2172, 2173, 2174, 2175, 2176, 2177, 2178, 2179, 2180, 2181, 2182, 2183, 2184, 2185, 2186, 2187, 2188, 2189, 2190, 2191, 2192, 2193, 2194, 2195, 2196, 2197, 2198, 2199, 2200, 2201, 2202, 2203, 2204, 2205, 2206, 2207, 2208, 2209, 2210, 2211, 2212, 2213, 2214, 2215, 2216, 2217, 2218, 2219, 2220, 2221]
+    static let accumulatorFormStarts: [UInt16] = [0, 0, 0, 1, 2, 3, 3, 4, 4, 4, 4, 5, 5, 6, 7, 8, 9, 10, 11, 12, 12, 12, 13, 16, 17, 17, 18, 18, 18, 18, 19, 20, 21, 21, 22, 24, 27, 30, 31, 32, 32, 32, 33, 36, 39, 42, 42, 43, 46, 49, 52, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 68, 70, 71, 73, 75, 77, 79, 81, 83, 84, 86, 88, 90, 92, 94, 96, 98, 100, 102, 104, 105, 107, 109, 111, 113, 115, 117, 119, 121, 123, 125, 125, 125, 125, 125, 125, 125, 127, 129, 131, 133, 135, 137, 138, 139, 140, 142, 144, 146, 148, 150, 152, 154, 156, 158, 160, 162, 164, 166, 168, 170, 171, 172, 173, 175, 177, 179, 181, 183, 185, 187, 189, 191, 193, 195, 197, 199, 201, 203, 203, 203, 203, 203, 203, 203, 203, 203, 203, 203, 203, 203, 203, 203, 204, 205, 206, 207, 208, 209, 210, 212, 214, 216, 218, 220, 222, 224, 225, 225, 225, 226, 227, 228, 229, 229, 229, 230, 231, 232, 233, 234, 235, 236, 237, 238, 239, 240, 240, 240, 241, 242, 243, 244, 245, 246, 247, 248, 248, 248, 249, 250, 250, 250, 251, 252, 253, 254, 255, 256, 257, 258, 259, 260, 261, 262, 263, 264, 265, 266, 268, 270, 271, 273, 275, 277, 279, 281, 283, 284, 285, 286, 287, 288, 289, 290, 291, 292, 293, 294, 295, 296, 297, 299, 301, 302, 304, 306, 308, 310, 312, 314, 315, 316, 317, 318, 319, 320, 321, 322, 323, 324, 325, 326, 327, 328, 329, 330, 331, 332, 333, 334, 334, 334, 334, 334, 334, 334, 335, 336, 337, 338, 339, 340, 341, 342, 343, 344, 345, 346, 347, 348, 349, 350, 351, 352, 353, 354, 355, 356, 357, 358, 359, 360, 361, 362, 363, 364, 365, 366, 367, 368, 369, 370, 370, 370, 370, 370, 370, 370, 370, 371, 372, 373, 374, 375, 376, 377, 378, 379, 381, 383, 385, 387, 389, 391, 393, 395, 397, 399, 401, 403, 405, 407, 409, 411, 413, 415, 417, 419, 420, 421, 423, 425, 427, 429, 431, 433, 435, 437, 439, 441, 443, 445, 447, 449, 451, 453, 455, 457, 459, 461, 462, 463, 464, 465, 466, 467, 468, 469, 470, 471, 472, 473, 474, 475, 476, 477, 478, 479, 480, 481, 482, 483, 484, 485, 486, 487, 488, 489, 490, 491, 492, 493, 494, 495, 496, 497, 498, 499, 500, 501, 502, 503, 504, 505, 506, 507, 508, 509, 510, 511, 511, 511, 511, 511, 511, 511, 511, 511, 511, 511, 513, 515, 516, 517, 519, 520, 521, 522, 523, 524, 526, 526, 527, 528, 529, 530, 532, 534, 535, 537, 538, 539, 541, 542, 542, 544, 545, 546, 547, 549, 551, 552, 554, 555, 557, 560, 561, 562, 563, 564, 566, 567, 568, 570, 571, 571, 573, 574, 575, 577, 578, 580, 580, 581, 583, 585, 586, 588, 589, 591, 592, 593, 594, 594, 595, 596, 598, 600, 601, 603, 604, 605, 606, 607, 608, 609, 611, 613, 615, 617, 619, 621, 622, 624, 625, 626, 627, 628, 629, 631, 633, 635, 637, 638, 639, 641, 642, 643, 644, 645, 646, 648, 650, 652, 653, 654, 655, 656, 656, 657, 658, 659, 661, 662, 664, 665, 666, 667, 669, 671, 673, 675, 676, 678, 679, 681, 682, 684, 686, 687, 688, 689, 690, 692, 693, 694, 696, 697, 699, 700, 702, 703, 705, 707, 708, 709, 710, 712, 713, 715, 716, 717, 718, 719, 720, 721, 722, 723, 726, 727, 728, 730, 731, 732, 733, 734, 735, 736, 738, 739, 740, 742, 744, 745, 746, 747, 748, 749, 750, 751, 752, 754, 755, 756, 757, 758, 760, 762, 764, 766, 769, 772, 773, 774, 775, 776, 778, 780, 781, 782, 782, 783, 784, 785, 785, 787, 787, 788, 789, 790, 791, 793, 795, 797, 798, 800, 802, 803, 804, 805, 806, 807, 808, 809, 810, 811, 813, 814, 816, 817, 819, 821, 823, 825, 827, 829, 831, 832, 833, 835, 837, 838, 839, 840, 841, 843, 845, 847, 848, 849, 850, 852, 854, 855, 857, 859, 861, 862, 864, 865, 866, 867, 868, 869, 871, 871, 872, 873, 874, 876, 878, 880, 881, 882, 882, 884, 885, 886, 887, 888, 889, 890, 891, 892, 894, 896, 898, 900, 902, 903, 906, 908, 909, 911, 912, 914, 916, 918, 919, 920, 921, 923, 924, 925, 926, 927, 928, 929, 930, 931, 932, 934, 935, 936, 938, 939, 941, 943, 944, 946, 947, 948, 949, 950, 952, 954, 955, 956, 957, 958, 960, 962, 963, 964, 965, 966, 967, 970, 970, 971, 973, 974, 975, 976, 978, 980, 982, 983, 984, 985, 986, 987, 988, 989, 990, 992, 992, 993, 994, 996, 997, 998, 999, 1000, 1002, 1003, 1004, 1006, 1006, 1008, 1010, 1010, 1011, 1012, 1013, 1014, 1015, 1016, 1017, 1018, 1019, 1021, 1022, 1023, 1024, 1025, 1026, 1027, 1028, 1030, 1032, 1034, 1036, 1038, 1039, 1040, 1041, 1042, 1043, 1044, 1046, 1047, 1048, 1049, 1050, 1050, 1052, 1054, 1055, 1056, 1057, 1059, 1060, 1062, 1063, 1064, 1066, 1068, 1069, 1070, 1071, 1072, 1074, 1075, 1077, 1078, 1079, 1080, 1082, 1084, 1085, 1087, 1089, 1090, 1090, 1091, 1092, 1094, 1096, 1097, 1099, 1100, 1101, 1102, 1103, 1103, 1105, 1107, 1108, 1109, 1110, 1111, 1113, 1115, 1116, 1117, 1118, 1119, 1121, 1123, 1125, 1127, 1128, 1129, 1131, 1133, 1135, 1137, 1138, 1139, 1140, 1141, 1143, 1145, 1146, 1148, 1149, 1150, 1151, 1153, 1154, 1156, 1157, 1158, 1160, 1162, 1163, 1164, 1166, 1167, 1168, 1169, 1171, 1171, 1173, 1174, 1175, 1177, 1178, 1179, 1181, 1182, 1184, 1185, 1186, 1187, 1188, 1189, 1190, 1192, 1194, 1195, 1198, 1199, 1201, 1203, 1204, 1206, 1208, 1210, 1211, 1212, 1213, 1215, 1216, 1218, 1219, 1220, 1221, 1222, 1224, 1225, 1226, 1227, 1229, 1231, 1233, 1234, 1236, 1237, 1239, 1240, 1241, 1242, 1242, 1243, 1244, 1245, 1246, 1247, 1248, 1249, 1250, 1251, 1252, 1253, 1254, 1255, 1256, 1258, 1260, 1262, 1263, 1264, 1265, 1266, 1266, 1267, 1268, 1269, 1270, 1272, 1274, 1275, 1276, 1277, 1279, 1280, 1282, 1283, 1284, 1285, 1286, 1288, 1290, 1291, 1292, 1294, 1296, 1297, 1299, 1300, 1301, 1302, 1303, 1305, 1307, 1309, 1311, 1312, 1313, 1314, 1315, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316]
+    static let accumulatorForms: [UInt16] = [1040, 1041, 1042, 1043, 1044, 1045, 1046, 1047, 1048, 1049, 1050, 1051, 1052, 1053, 1054, 1055, 1056, 1057, 1058, 1059, 1060, 1061, 1062, 1063, 1064, 1065, 1066, 1067, 1068, 1069, 1070, 1071, 1072, 1073, 1074, 1075, 1076, 1077, 1078, 1079, 1080, 1081, 1082, 1083, 1084, 1085, 1086, 1087, 1088, 1089, 1090, 1091, 1092, 1093, 1094, 1095, 1096, 1097, 1098, 1099, 1100, 1101, 1102, 1103, 1104, 1105, 1106, 1107, 1108, 1109, 1110, 1111, 1112, 1113, 1114, 1115, 1116, 1117, 1118, 1119, 1120, 1121, 1122, 1123, 1124, 1125, 1126, 1127, 1128, 1129, 1130, 1131, 1132, 1133, 1134, 1135, 1136, 1137, 1138, 1139, 1140, 1141, 1142, 1143, 1144, 1145, 1146, 1147, 1148, 1149, 1150, 1151, 1152, 1153, 1154, 1155, 1156, 1157, 1158, 1159, 1160, 1161, 1162, 1163, 1164, 1165, 1166, 1167, 1168, 1169, 1170, 1171, 1172, 1173, 1174, 1175, 1176, 1177, 1178, 1179, 1180, 1181, 1182, 1183, 1184, 1185, 1186, 1187, 1188, 1189, 1190, 1191, 1192, 1193, 1194, 1195, 1196, 1197, 1198, 1199, 1200, 1201, 1202, 1203, 1204, 1205, 1206, 1207, 1208, 1209, 1210, 1211, 1212, 1213, 1214, 1215, 1216, 1217, 1218, 1219, 1220, 1221, 1222, 1223, 1224, 1225, 1226, 1227, 1228, 1229, 1230, 1231, 1232, 1233, 1234, 1235, 1236, 1237, 1238, 1239, 1240, 1241, 1242, 1243, 1244, 1245, 1246, 1247, 1248, 1249, 1250, 1251, 1252, 1253, 1254, 1255, 1256, 1257, 1258, 1259, 1260, 1261, 1262, 1263, 1264, 1265, 1266, 1267, 1268, 1269, 1270, 1271, 1272, 1273, 1274, 1275, 1276, 1277, 1278, 1279, 1280, 1281, 1282, 1283, 1284, 1285, 1286, 1287, 1288, 1289, 1290, 1291, 1292, 1293, 1294, 1295, 1296, 1297, 1298, 1299, 1300, 1301, 1302, 1303, 1304, 1305, 1306, 1307, 1308, 1309, 1310, 1311, 1312, 1313, 1314, 1315, 1316, 1317, 1318, 1319, 1320, 1321, 1322, 1323, 1324, 1325, 1326, 1327, 1328, 1329, 1330, 1331, 1332, 1333, 1334, 1335, 1336, 1337, 1338, 1339, 1340, 1341, 1342, 1343, 1344, 1345, 1346, 1347, 1348, 1349, 1350, 1351, 1352, 1353, 1354, 1355, 1356, 1357, 1358, 1359, 1360, 1361, 1362, 1363, 1364, 1365, 1366, 1367, 1368, 1369, 1370, 1371, 1372, 1373, 1374, 1375, 1376, 1377, 1378, 1379, 1380, 1381, 1382, 1383, 1384, 1385, 1386, 1387, 1388, 1389, 1390, 1391, 1392, 1393, 1394, 1395, 1396, 1397, 1398, 1399, 1400, 1401, 1402, 1403, 1404, 1405, 1406, 1407, 1408, 1409, 1410, 1411, 1412, 1413, 1414, 1415, 1416, 1417, 1418, 1419, 1420, 1421, 1422, 1423, 1424, 1425, 1426, 1427, 1428, 1429, 1430, 1431, 1432, 1433, 1434, 1435, 1436, 1437, 1438, 1439, 1440, 1441, 1442, 1443, 1444, 1445, 1446, 1447, 1448, 1449, 1450, 1451, 1452, 1453, 1454, 1455, 1456, 1457, 1458, 1459, 1460, 1461, 1462, 1463, 1464, 1465, 1466, 1467, 1468, 1469, 1470, 1471, 1472, 1473, 1474, 1475, 1476, 1477, 1478, 1479, 1480, 1481, 1482, 1483, 1484, 1485, 1486, 1487, 1488, 1489, 1490, 1491, 1492, 1493, 1494, 1495, 1496, 1497, 1498, 1499, 1500, 1501, 1502, 1503, 1504, 1505, 1506, 1507, 1508, 1509, 1510, 1511, 1512, 1513, 1514, 1515, 1516, 1517, 1518, 1519, 1520, 1521, 1522, 1523, 1524, 1525, 1526, 1527, 1528, 1529, 1530, 1531, 1532, 1533, 1534, 1535, 1536, 1537, 1538, 1539, 1540, 1541, 1542, 1543, 1544, 1545, 1546, 1547, 1548, 1549, 1550, 1551, 1552, 1553, 1554, 1555, 1556, 1557, 1558, 1559, 1560, 1561, 1562, 1563, 1564, 1565, 1566, 1567, 1568, 1569, 1570, 1571, 1572, 1573, 1574, 1575, 1576, 1577, 1578, 1579, 1580, 1581, 1582, 1583, 1584, 1585, 1586, 1587, 1588, 1589, 1590, 1591, 1592, 1593, 1594, 1595, 1596, 1597, 1598, 1599, 1600, 1601, 1602, 1603, 1604, 1605, 1606, 1607, 1608, 1609, 1610, 1611, 1612, 1613, 1614, 1615, 1616, 1617, 1618, 1619, 1620, 1621, 1622, 1623, 1624, 1625, 1626, 1627, 1628, 1629, 1630, 1631, 1632, 1633, 1634, 1635, 1636, 1637, 1638, 1639, 1640, 1641, 1642, 1643, 1644, 1645, 1646, 1647, 1648, 1649, 1650, 1651, 1652, 1653, 1654, 1655, 1656, 1657, 1658, 1659, 1660, 1661, 1662, 1663, 1664, 1665, 1666, 1667, 1668, 1669, 1670, 1671, 1672, 1673, 1674, 1675, 1676, 1677, 1678, 1679, 1680, 1681, 1682, 1683, 1684, 1685, 1686, 1687, 1688, 1689, 1690, 1691, 1692, 1693, 1694, 1695, 1696, 1697, 1698, 1699, 1700, 1701, 1702, 1703, 1704, 1705, 1706, 1707, 1708, 1709, 1710, 1711, 1712, 1713, 1714, 1715, 1716, 1717, 1718, 1719, 1720, 1721, 1722, 1723, 1724, 1725, 1726, 1727, 1728, 1729, 1730, 1731, 1732, 1733, 1734, 1735, 1736, 1737, 1738, 1739, 1740, 1741, 1742, 1743, 1744, 1745, 1746, 1747, 1748, 1749, 1750, 1751, 1752, 1753, 1754, 1755, 1756, 1757, 1758, 1759, 1760, 1761, 1762, 1763, 1764, 1765, 1766, 1767, 1768, 1769, 1770, 1771, 1772, 1773, 1774, 1775, 1776, 1777, 1778, 1779, 1780, 1781, 1782, 1783, 1784, 1785, 1786, 1787, 1788, 1789, 1790, 1791, 1792, 1793, 1794, 1795, 1796, 1797, 1798, 1799, 1800, 1801, 1802, 1803, 1804, 1805, 1806, 1807, 1808, 1809, 1810, 1811, 1812, 1813, 1814, 1815, 1816, 1817, 1818, 1819, 1820, 1821, 1822, 1823, 1824, 1825, 1826, 1827, 1828, 1829, 1830, 1831, 1832, 1833, 1834, 1835, 1836, 1837, 1838, 1839, 1840, 1841, 1842, 1843, 1844, 1845, 1846, 1847, 1848, 1849, 1850, 1851, 1852, 1853, 1854, 1855, 1856, 1857, 1858, 1859, 1860, 1861, 1862, 1863, 1864, 1865, 1866, 1867, 1868, 1869, 1870, 1871, 1872, 1873, 1874, 1875, 1876, 1877, 1878, 1879, 1880, 1881, 1882, 1883, 1884, 1885, 1886, 1887, 1888, 1889, 1890, 1891, 1892, 1893, 1894, 1895, 1896, 1897, 1898, 1899, 1900, 1901, 1902, 1903, 1904, 1905, 1906, 1907, 1908, 1909, 1910, 1911, 1912, 1913, 1914, 1915, 1916, 1917, 1918, 1919, 1920, 1921, 1922, 1923, 1924, 1925, 1926, 1927, 1928, 1929, 1930, 1931, 1932, 1933, 1934, 1935, 1936, 1937, 1938, 1939, 1940, 1941, 1942, 1943, 1944, 1945, 1946, 1947, 1948, 1949, 1950, 1951, 1952, 1953, 1954, 1955, 1956, 1957, 1958, 1959, 1960, 1961, 1962, 1963, 1964, 1965, 1966, 1967, 1968, 1969, 1970, 1971, 1972, 1973, 1974, 1975, 1976, 1977, 1978, 1979, 1980, 1981, 1982, 1983, 1984, 1985, 1986, 1987, 1988, 1989, 1990, 1991, 1992, 1993, 1994, 1995, 1996, 1997, 1998, 1999, 2000, 2001, 2002, 2003, 2004, 2005, 2006, 2007, 2008, 2009, 2010, 2011, 2012, 2013, 2014, 2015, 2016, 2017, 2018, 2019, 2020, 2021, 2022, 2023, 2024, 2025, 2026, 2027, 2028, 2029, 2030, 2031, 2032, 2033, 2034, 2035, 2036, 2037, 2038, 2039, 2040, 2041, 2042, 2043, 2044, 2045, 2046, 2047, 2048, 2049, 2050, 2051, 2052, 2053, 2054, 2055, 2056, 2057, 2058, 2059, 2060, 2061, 2062, 2063, 2064, 2065, 2066, 2067, 2068, 2069, 2070, 2071, 2072, 2073, 2074, 2075, 2076, 2077, 2078, 2079, 2080, 2081, 2082, 2083, 2084, 2085, 2086, 2087, 2088, 2089, 2090, 2091, 2092, 2093, 2094, 2095, 2096, 2097, 2098, 2099, 2100, 2101, 2102, 2103, 2104, 2105, 2106, 2107, 2108, 2109, 2110, 2111, 2112, 2113, 2114, 2115, 2116, 2117, 2118, 2119, 2120, 2121, 2122, 2123, 2124, 2125, 2126, 2127, 2128, 2129, 2130, 2131, 2132, 2133, 2134, 2135, 2136, 2137, 2138, 2139, 2140, 2141, 2142, 2143, 2144, 2145, 2146, 2147, 2148, 2149, 2150, 2151, 2152, 2153, 2154, 2155, 2156, 2157, 2158, 2159, 2160, 2161, 2162, 2163, 2164, 2165, 2166, 2167, 2168, 2169, 2170, 2171, 2172, 2173, 2174, 2175, 2176, 2177, 2178, 2179, 2180, 2181, 2182, 2183, 2184, 2185, 2186, 2187, 2188, 2189, 2190, 2191, 2192, 2193, 2194, 2195, 2196, 2197, 2198, 2199, 2200, 2201, 2202, 2203, 2204, 2205, 2206, 2207, 2208, 2209, 2210, 2211, 2212, 2213, 2214, 2215, 2216, 2217, 2218, 2219, 2220, 2221, 2222, 2223, 2224, 2225, 2226, 2227, 2228, 2229, 2230, 2231, 2232, 2233, 2234, 2235, 2236, 2237, 2238, 2239, 2240, 2241, 2242, 2243, 2244, 2245, 2246, 2247, 2248, 2249, 2250, 2251, 2252, 2253, 2254, 2255, 2256, 2257, 2258, 2259, 2260, 2261, 2262, 2263, 2264, 2265, 2266, 2267, 2268, 2269, 2270, 2271, 2272, 2273, 2274, 2275, 2276, 2277, 2278, 2279, 2280, 2281, 2282, 2283, 2284, 2285, 2286, 2287, 2288, 2289, 2290, 2291, 2292, 2293, 2294, 2295, 2296, 2297, 2298, 2299, 2300, 2301, 2302, 2303, 2304, 2305, 2306, 2307, 2308, 2309, 2310, 2311, 2312, 2313, 2314, 2315, 2316, 2317, 2318, 2319, 2320, 2321, 2322, 2323, 2324, 2325, 2326, 2327, 2328, 2329, 2330, 2331, 2332, 2333, 2334, 2335, 2336, 2337, 2338, 2339, 2340, 2341, 2342, 2343, 2344, 2345, 2346, 2347, 2348, 2349, 2350, 2351, 2352, 2353, 2354, 2355]
     /// The operand (index in the layout) an accumulator form reads from the accumulator; 255 for other ops.
-    static let accumulatorOperands: [UInt8] = [255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 0, 0, 0, 0, 1, 1, 0, 0, 1, 0, 0, 1, 1, 1, 2, 3, 3, 0, 1, 1, 0, 2, 0, 2, 0, 1, 2, 0, 1, 2, 1, 1, 1, 0, 1, 2, 0, 1, 2, 0, 1, 2, 1, 0, 1, 2, 0, 1, 2, 0, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 0, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 0, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 0, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 0, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 0, 1, 1, 2, 1, 1, 2, 1, 1, 0, 1, 1, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 0, 1, 1, 1, 2, 0, 1, 2, 1, 0, 1, 1, 1, 2, 0, 1, 1, 2, 1, 1, 2, 1, 1, 1, 2, 1, 1, 2, 1, 1, 2, 1, 2, 1, 1, 2, 1, 1, 2, 1, 1, 0, 1, 1, 1, 2, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 2, 1, 1, 1, 1, 1, 0, 1, 1, 2, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 2, 1, 1, 1, 1, 2, 0, 1, 1, 2, 1, 2, 1, 1, 2, 1, 1, 2, 1, 1, 2, 1, 2, 1, 1, 1, 1, 1, 2, 1, 1, 1, 2, 1, 1, 2, 1, 1, 2, 1, 0, 1, 0, 1, 1, 1, 1, 1, 2, 1, 0, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 2, 3, 0, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 2, 1, 0, 1, 2, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 0, 1, 1, 2, 1, 2, 1, 2, 1, 2, 3, 1, 2, 3, 1, 1, 1, 1, 0, 1, 0, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 0, 1, 2, 1, 2, 0, 1, 1, 1, 2, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 2, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 0, 1, 1, 2, 1, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 1, 2, 1, 2, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 0, 1, 1, 2, 1, 2, 1, 1, 2, 3, 0, 1, 1, 0, 1, 1, 0, 1, 0, 1, 0, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 2, 1, 1, 2, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 1, 1, 0, 1, 2, 3, 1, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 0, 1, 1, 1, 1, 1, 0, 1, 1, 1, 0, 1, 1, 2, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 2, 0, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 0, 1, 1, 2, 1, 2, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 0, 1, 1, 2, 1, 1, 1, 1, 2, 1, 0, 1, 1, 1, 0, 1, 0, 1, 1, 1, 1, 1, 0, 1, 1, 0, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 2, 0, 1, 0, 1, 1, 1, 2, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 0, 1, 0, 1, 0, 1, 1, 1, 1, 1, 1, 2, 0, 1, 1, 2, 1, 2, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 2, 1, 1, 1, 1, 2, 1, 1, 2, 1, 1, 1, 2, 1, 2, 1, 1, 0, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 1, 2, 1, 1, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 1, 1, 2, 3, 1, 1, 2, 0, 1, 1, 1, 2, 0, 1, 1, 2, 1, 1, 1, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 1, 2, 1, 1, 2, 1, 1, 1]
+    static let accumulatorOperands: [UInt8] = [255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 0, 0, 0, 0, 1, 1, 0, 0, 1, 0, 0, 1, 1, 1, 2, 3, 3, 0, 1, 1, 0, 2, 0, 2, 0, 1, 2, 0, 1, 2, 1, 1, 1, 0, 1, 2, 0, 1, 2, 0, 1, 2, 1, 0, 1, 2, 0, 1, 2, 0, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 0, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 0, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 0, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 0, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 0, 1, 1, 2, 1, 1, 2, 1, 1, 0, 1, 1, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 0, 1, 1, 1, 2, 0, 1, 2, 1, 0, 1, 1, 1, 2, 0, 1, 1, 2, 1, 1, 2, 1, 1, 1, 2, 1, 1, 2, 1, 1, 2, 1, 2, 1, 1, 2, 1, 1, 2, 1, 1, 0, 1, 1, 1, 2, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 2, 1, 1, 1, 1, 1, 0, 1, 1, 2, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 2, 1, 1, 1, 1, 2, 0, 1, 1, 2, 1, 2, 1, 1, 2, 1, 1, 2, 1, 1, 2, 1, 2, 1, 1, 1, 1, 1, 2, 1, 1, 1, 2, 1, 1, 2, 1, 1, 2, 1, 0, 1, 0, 1, 1, 1, 1, 1, 2, 1, 0, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 2, 3, 0, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 2, 1, 0, 1, 2, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 0, 1, 1, 2, 1, 2, 1, 2, 1, 2, 3, 1, 2, 3, 1, 1, 1, 1, 0, 1, 0, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 0, 1, 2, 1, 2, 0, 1, 1, 1, 2, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 2, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 0, 1, 1, 2, 1, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 1, 2, 1, 2, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 0, 1, 1, 2, 1, 2, 1, 1, 2, 3, 0, 1, 1, 0, 1, 1, 0, 1, 0, 1, 0, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 2, 1, 1, 2, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 1, 1, 0, 1, 2, 3, 1, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 0, 1, 1, 1, 1, 1, 0, 1, 1, 1, 0, 1, 1, 2, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 2, 0, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 0, 1, 1, 2, 1, 2, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 0, 1, 1, 2, 1, 1, 1, 1, 2, 1, 0, 1, 1, 1, 0, 1, 0, 1, 1, 1, 1, 1, 0, 1, 1, 0, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 2, 0, 1, 0, 1, 1, 1, 2, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 0, 1, 0, 1, 0, 1, 1, 1, 1, 1, 1, 2, 0, 1, 1, 2, 1, 2, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 2, 1, 1, 1, 1, 2, 1, 1, 2, 1, 1, 1, 2, 1, 2, 1, 1, 0, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 1, 2, 1, 1, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 1, 1, 2, 3, 1, 1, 2, 0, 1, 1, 1, 2, 0, 1, 1, 2, 1, 1, 1, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 0, 1, 2, 1, 0, 1, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 0, 1, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 1]
     /// The op an accumulator form was derived from; every other op maps to itself.
-    static let accumulatorFormBases: [UInt16] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 123, 124, 125, 126, 127, 128, 129, 130, 131, 132, 133, 134, 135, 136, 137, 138, 139, 140, 141, 142, 143, 144, 145, 146, 147, 148, 149, 150, 151, 152, 153, 154, 155, 156, 157, 158, 159, 160, 161, 162, 163, 164, 165, 166, 167, 168, 169, 170, 171, 172, 173, 174, 175, 176, 177, 178, 179, 180, 181, 182, 183, 184, 185, 186, 187, 188, 189, 190, 191, 192, 193, 194, 195, 196, 197, 198, 199, 200, 201, 202, 203, 204, 205, 206, 207, 208, 209, 210, 211, 212, 213, 214, 215, 216, 217, 218, 219, 220, 221, 222, 223, 224, 225, 226, 227, 228, 229, 230, 231, 232, 233, 234, 235, 236, 237, 238, 239, 240, 241, 242, 243, 244, 245, 246, 247, 248, 249, 250, 251, 252, 253, 254, 255, 256, 257, 258, 259, 260, 261, 262, 263, 264, 265, 266, 267, 268, 269, 270, 271, 272, 273, 274, 275, 276, 277, 278, 279, 280, 281, 282, 283, 284, 285, 286, 287, 288, 289, 290, 291, 292, 293, 294, 295, 296, 297, 298, 299, 300, 301, 302, 303, 304, 305, 306, 307, 308, 309, 310, 311, 312, 313, 314, 315, 316, 317, 318, 319, 320, 321, 322, 323, 324, 325, 326, 327, 328, 329, 330, 331, 332, 333, 334, 335, 336, 337, 338, 339, 340, 341, 342, 343, 344, 345, 346, 347, 348, 349, 350, 351, 352, 353, 354, 355, 356, 357, 358, 359, 360, 361, 362, 363, 364, 365, 366, 367, 368, 369, 370, 371, 372, 373, 374, 375, 376, 377, 378, 379, 380, 381, 382, 383, 384, 385, 386, 387, 388, 389, 390, 391, 392, 393, 394, 395, 396, 397, 398, 399, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 419, 420, 421, 422, 423, 424, 425, 426, 427, 428, 429, 430, 431, 432, 433, 434, 435, 436, 437, 438, 439, 440, 441, 442, 443, 444, 445, 446, 447, 448, 449, 450, 451, 452, 453, 454, 455, 456, 457, 458, 459, 460, 461, 462, 463, 464, 465, 466, 467, 468, 469, 470, 471, 472, 473, 474, 475, 476, 477, 478, 479, 480, 481, 482, 483, 484, 485, 486, 487, 488, 489, 490, 491, 492, 493, 494, 495, 496, 497, 498, 499, 500, 501, 502, 503, 504, 505, 506, 507, 508, 509, 510, 511, 512, 513, 514, 515, 516, 517, 518, 519, 520, 521, 522, 523, 524, 525, 526, 527, 528, 529, 530, 531, 532, 533, 534, 535, 536, 537, 538, 539, 540, 541, 542, 543, 544, 545, 546, 547, 548, 549, 550, 551, 552, 553, 554, 555, 556, 557, 558, 559, 560, 561, 562, 563, 564, 565, 566, 567, 568, 569, 570, 571, 572, 573, 574, 575, 576, 577, 578, 579, 580, 581, 582, 583, 584, 585, 586, 587, 588, 589, 590, 591, 592, 593, 594, 595, 596, 597, 598, 599, 600, 601, 602, 603, 604, 605, 606, 607, 608, 609, 610, 611, 612, 613, 614, 615, 616, 617, 618, 619, 620, 621, 622, 623, 624, 625, 626, 627, 628, 629, 630, 631, 632, 633, 634, 635, 636, 637, 638, 639, 640, 641, 642, 643, 644, 645, 646, 647, 648, 649, 650, 651, 652, 653, 654, 655, 656, 657, 658, 659, 660, 661, 662, 663, 664, 665, 666, 667, 668, 669, 670, 671, 672, 673, 674, 675, 676, 677, 678, 679, 680, 681, 682, 683, 684, 685, 686, 687, 688, 689, 690, 691, 692, 693, 694, 695, 696, 697, 698, 699, 700, 701, 702, 703, 704, 705, 706, 707, 708, 709, 710, 711, 712, 713, 714, 715, 716, 717, 718, 719, 720, 721, 722, 723, 724, 725, 726, 727, 728, 729, 730, 731, 732, 733, 734, 735, 736, 737, 738, 739, 740, 741, 742, 743, 744, 745, 746, 747, 748, 749, 750, 751, 752, 753, 754, 755, 756, 757, 758, 759, 760, 761, 762, 763, 764, 765, 766, 767, 768, 769, 770, 771, 772, 773, 774, 775, 776, 777, 778, 779, 780, 781, 782, 783, 784, 785, 786, 787, 788, 789, 790, 791, 792, 793, 794, 795, 796, 797, 798, 799, 800, 801, 802, 803, 804, 805, 806, 807, 808, 809, 810, 811, 812, 813, 814, 815, 816, 817, 818, 819, 820, 821, 822, 823, 824, 825, 826, 827, 828, 829, 830, 831, 832, 833, 834, 835, 836, 837, 838, 839, 840, 841, 842, 843, 844, 845, 846, 847, 848, 849, 850, 851, 852, 853, 854, 855, 856, 857, 858, 859, 860, 861, 862, 863, 864, 865, 866, 867, 868, 869, 870, 871, 872, 873, 874, 875, 876, 877, 878, 879, 880, 881, 882, 883, 884, 885, 886, 887, 888, 889, 890, 891, 892, 893, 894, 895, 896, 897, 898, 899, 900, 901, 902, 903, 904, 905, 906, 907, 908, 909, 910, 911, 912, 913, 914, 915, 916, 917, 918, 919, 920, 921, 922, 923, 924, 925, 926, 927, 928, 929, 930, 931, 932, 933, 934, 935, 936, 937, 938, 939, 940, 941, 942, 943, 944, 945, 946, 947, 948, 949, 950, 951, 952, 953, 954, 955, 956, 957, 958, 959, 960, 961, 962, 963, 964, 965, 966, 967, 968, 969, 970, 971, 972, 973, 974, 975, 976, 977, 978, 979, 2, 3, 4, 6, 10, 12, 13, 14, 15, 16, 17, 18, 21, 22, 22, 22, 23, 25, 29, 30, 31, 33, 34, 34, 35, 35, 35, 36, 36, 36, 37, 38, 41, 42, 42, 42, 43, 43, 43, 44, 44, 44, 46, 47, 47, 47, 48, 48, 48, 49, 49, 49, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 65, 66, 66, 67, 68, 68, 69, 69, 70, 70, 71, 71, 72, 72, 73, 73, 74, 75, 75, 76, 76, 77, 77, 78, 78, 79, 79, 80, 80, 81, 81, 82, 82, 83, 83, 84, 84, 85, 86, 86, 87, 87, 88, 88, 89, 89, 90, 90, 91, 91, 92, 92, 93, 93, 94, 94, 95, 95, 102, 102, 103, 103, 104, 104, 105, 105, 106, 106, 107, 107, 108, 109, 110, 111, 111, 112, 112, 113, 113, 114, 114, 115, 115, 116, 116, 117, 117, 118, 118, 119, 119, 120, 120, 121, 121, 122, 122, 123, 123, 124, 124, 125, 125, 126, 127, 128, 129, 129, 130, 130, 131, 131, 132, 132, 133, 133, 134, 134, 135, 135, 136, 136, 137, 137, 138, 138, 139, 139, 140, 140, 141, 141, 142, 142, 143, 143, 158, 159, 160, 161, 162, 163, 164, 165, 165, 166, 166, 167, 167, 168, 168, 169, 169, 170, 170, 171, 171, 172, 175, 176, 177, 178, 181, 182, 183, 184, 185, 186, 187, 188, 189, 190, 191, 194, 195, 196, 197, 198, 199, 200, 201, 204, 205, 208, 209, 210, 211, 212, 213, 214, 215, 216, 217, 218, 219, 220, 221, 222, 223, 224, 224, 225, 225, 226, 227, 227, 228, 228, 229, 229, 230, 230, 231, 231, 232, 232, 233, 234, 235, 236, 237, 238, 239, 240, 241, 242, 243, 244, 245, 246, 247, 247, 248, 248, 249, 250, 250, 251, 251, 252, 252, 253, 253, 254, 254, 255, 255, 256, 257, 258, 259, 260, 261, 262, 263, 264, 265, 266, 267, 268, 269, 270, 271, 272, 273, 274, 275, 282, 283, 284, 285, 286, 287, 288, 289, 290, 291, 292, 293, 294, 295, 296, 297, 298, 299, 300, 301, 302, 303, 304, 305, 306, 307, 308, 309, 310, 311, 312, 313, 314, 315, 316, 317, 325, 326, 327, 328, 329, 330, 331, 332, 333, 334, 334, 335, 335, 336, 336, 337, 337, 338, 338, 339, 339, 340, 340, 341, 341, 342, 342, 343, 343, 344, 344, 345, 345, 346, 346, 347, 347, 348, 348, 349, 349, 350, 350, 351, 351, 352, 352, 353, 353, 354, 355, 356, 356, 357, 357, 358, 358, 359, 359, 360, 360, 361, 361, 362, 362, 363, 363, 364, 364, 365, 365, 366, 366, 367, 367, 368, 368, 369, 369, 370, 370, 371, 371, 372, 372, 373, 373, 374, 374, 375, 375, 376, 377, 378, 379, 380, 381, 382, 383, 384, 385, 386, 387, 388, 389, 390, 391, 392, 393, 394, 395, 396, 397, 398, 399, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 419, 420, 421, 422, 423, 424, 425, 436, 436, 437, 437, 438, 439, 440, 440, 441, 442, 443, 444, 445, 446, 446, 448, 449, 450, 451, 452, 452, 453, 453, 454, 455, 455, 456, 457, 458, 458, 459, 461, 461, 462, 463, 464, 465, 465, 466, 466, 467, 468, 468, 469, 470, 470, 471, 471, 471, 472, 473, 474, 475, 476, 476, 477, 478, 479, 479, 480, 482, 482, 483, 484, 485, 485, 486, 487, 487, 489, 490, 490, 491, 491, 492, 493, 493, 494, 495, 495, 496, 497, 498, 500, 501, 502, 502, 503, 503, 504, 505, 505, 506, 507, 508, 509, 510, 511, 512, 512, 513, 513, 514, 514, 515, 515, 516, 516, 517, 517, 518, 519, 519, 520, 521, 522, 523, 524, 525, 525, 526, 526, 527, 527, 528, 528, 529, 530, 531, 531, 532, 533, 534, 535, 536, 537, 537, 538, 538, 539, 539, 540, 541, 542, 543, 545, 546, 547, 548, 548, 549, 550, 550, 551, 552, 553, 554, 554, 555, 555, 556, 556, 557, 557, 558, 559, 559, 560, 561, 561, 562, 563, 563, 564, 564, 565, 566, 567, 568, 569, 569, 570, 571, 572, 572, 573, 574, 574, 575, 576, 576, 577, 578, 578, 579, 579, 580, 581, 582, 583, 583, 584, 585, 585, 586, 587, 588, 589, 590, 591, 592, 593, 594, 594, 594, 595, 596, 597, 597, 598, 599, 600, 601, 602, 603, 604, 604, 605, 606, 607, 607, 608, 608, 609, 610, 611, 612, 613, 614, 615, 616, 617, 617, 618, 619, 620, 621, 622, 622, 623, 623, 624, 624, 625, 625, 626, 626, 626, 627, 627, 627, 628, 629, 630, 631, 632, 632, 633, 633, 634, 635, 637, 638, 639, 641, 641, 643, 644, 645, 646, 647, 647, 648, 648, 649, 649, 650, 651, 651, 652, 652, 653, 654, 655, 656, 657, 658, 659, 660, 661, 662, 662, 663, 664, 664, 665, 666, 666, 667, 667, 668, 668, 669, 669, 670, 670, 671, 671, 672, 672, 673, 674, 675, 675, 676, 676, 677, 678, 679, 680, 681, 681, 682, 682, 683, 683, 684, 685, 686, 687, 687, 688, 688, 689, 690, 690, 691, 691, 692, 692, 693, 694, 694, 695, 696, 697, 698, 699, 700, 700, 702, 703, 704, 705, 705, 706, 706, 707, 707, 708, 709, 711, 711, 712, 713, 714, 715, 716, 717, 718, 719, 720, 720, 721, 721, 722, 722, 723, 723, 724, 724, 725, 726, 726, 726, 727, 727, 728, 729, 729, 730, 731, 731, 732, 732, 733, 733, 734, 735, 736, 737, 737, 738, 739, 740, 741, 742, 743, 744, 745, 746, 747, 747, 748, 749, 750, 750, 751, 752, 752, 753, 753, 754, 755, 755, 756, 757, 758, 759, 760, 760, 761, 761, 762, 763, 764, 765, 766, 766, 767, 767, 768, 769, 770, 771, 772, 773, 773, 773, 775, 776, 776, 777, 778, 779, 780, 780, 781, 781, 782, 782, 783, 784, 785, 786, 787, 788, 789, 790, 791, 791, 793, 794, 795, 795, 796, 797, 798, 799, 800, 800, 801, 802, 803, 803, 805, 805, 806, 806, 808, 809, 810, 811, 812, 813, 814, 815, 816, 817, 817, 818, 819, 820, 821, 822, 823, 824, 825, 825, 826, 826, 827, 827, 828, 828, 829, 829, 830, 831, 832, 833, 834, 835, 836, 836, 837, 838, 839, 840, 842, 842, 843, 843, 844, 845, 846, 847, 847, 848, 849, 849, 850, 851, 852, 852, 853, 853, 854, 855, 856, 857, 858, 858, 859, 860, 860, 861, 862, 863, 864, 864, 865, 865, 866, 867, 867, 868, 868, 869, 871, 872, 873, 873, 874, 874, 875, 876, 876, 877, 878, 879, 880, 882, 882, 883, 883, 884, 885, 886, 887, 888, 888, 889, 889, 890, 891, 892, 893, 894, 894, 895, 895, 896, 896, 897, 897, 898, 899, 900, 900, 901, 901, 902, 902, 903, 903, 904, 905, 906, 907, 908, 908, 909, 909, 910, 911, 911, 912, 913, 914, 915, 915, 916, 917, 917, 918, 919, 920, 920, 921, 921, 922, 923, 924, 924, 925, 926, 927, 928, 928, 930, 930, 931, 932, 933, 933, 934, 935, 936, 936, 937, 938, 938, 939, 940, 941, 942, 943, 944, 945, 945, 946, 946, 947, 948, 948, 948, 949, 950, 950, 951, 951, 952, 953, 953, 954, 954, 955, 955, 956, 957, 958, 959, 959, 960, 961, 961, 962, 963, 964, 965, 966, 966, 967, 968, 969, 970, 970, 971, 971, 972, 972, 973, 974, 974, 975, 976, 976, 977, 978, 979]
+    static let accumulatorFormBases: [UInt16] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 123, 124, 125, 126, 127, 128, 129, 130, 131, 132, 133, 134, 135, 136, 137, 138, 139, 140, 141, 142, 143, 144, 145, 146, 147, 148, 149, 150, 151, 152, 153, 154, 155, 156, 157, 158, 159, 160, 161, 162, 163, 164, 165, 166, 167, 168, 169, 170, 171, 172, 173, 174, 175, 176, 177, 178, 179, 180, 181, 182, 183, 184, 185, 186, 187, 188, 189, 190, 191, 192, 193, 194, 195, 196, 197, 198, 199, 200, 201, 202, 203, 204, 205, 206, 207, 208, 209, 210, 211, 212, 213, 214, 215, 216, 217, 218, 219, 220, 221, 222, 223, 224, 225, 226, 227, 228, 229, 230, 231, 232, 233, 234, 235, 236, 237, 238, 239, 240, 241, 242, 243, 244, 245, 246, 247, 248, 249, 250, 251, 252, 253, 254, 255, 256, 257, 258, 259, 260, 261, 262, 263, 264, 265, 266, 267, 268, 269, 270, 271, 272, 273, 274, 275, 276, 277, 278, 279, 280, 281, 282, 283, 284, 285, 286, 287, 288, 289, 290, 291, 292, 293, 294, 295, 296, 297, 298, 299, 300, 301, 302, 303, 304, 305, 306, 307, 308, 309, 310, 311, 312, 313, 314, 315, 316, 317, 318, 319, 320, 321, 322, 323, 324, 325, 326, 327, 328, 329, 330, 331, 332, 333, 334, 335, 336, 337, 338, 339, 340, 341, 342, 343, 344, 345, 346, 347, 348, 349, 350, 351, 352, 353, 354, 355, 356, 357, 358, 359, 360, 361, 362, 363, 364, 365, 366, 367, 368, 369, 370, 371, 372, 373, 374, 375, 376, 377, 378, 379, 380, 381, 382, 383, 384, 385, 386, 387, 388, 389, 390, 391, 392, 393, 394, 395, 396, 397, 398, 399, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 419, 420, 421, 422, 423, 424, 425, 426, 427, 428, 429, 430, 431, 432, 433, 434, 435, 436, 437, 438, 439, 440, 441, 442, 443, 444, 445, 446, 447, 448, 449, 450, 451, 452, 453, 454, 455, 456, 457, 458, 459, 460, 461, 462, 463, 464, 465, 466, 467, 468, 469, 470, 471, 472, 473, 474, 475, 476, 477, 478, 479, 480, 481, 482, 483, 484, 485, 486, 487, 488, 489, 490, 491, 492, 493, 494, 495, 496, 497, 498, 499, 500, 501, 502, 503, 504, 505, 506, 507, 508, 509, 510, 511, 512, 513, 514, 515, 516, 517, 518, 519, 520, 521, 522, 523, 524, 525, 526, 527, 528, 529, 530, 531, 532, 533, 534, 535, 536, 537, 538, 539, 540, 541, 542, 543, 544, 545, 546, 547, 548, 549, 550, 551, 552, 553, 554, 555, 556, 557, 558, 559, 560, 561, 562, 563, 564, 565, 566, 567, 568, 569, 570, 571, 572, 573, 574, 575, 576, 577, 578, 579, 580, 581, 582, 583, 584, 585, 586, 587, 588, 589, 590, 591, 592, 593, 594, 595, 596, 597, 598, 599, 600, 601, 602, 603, 604, 605, 606, 607, 608, 609, 610, 611, 612, 613, 614, 615, 616, 617, 618, 619, 620, 621, 622, 623, 624, 625, 626, 627, 628, 629, 630, 631, 632, 633, 634, 635, 636, 637, 638, 639, 640, 641, 642, 643, 644, 645, 646, 647, 648, 649, 650, 651, 652, 653, 654, 655, 656, 657, 658, 659, 660, 661, 662, 663, 664, 665, 666, 667, 668, 669, 670, 671, 672, 673, 674, 675, 676, 677, 678, 679, 680, 681, 682, 683, 684, 685, 686, 687, 688, 689, 690, 691, 692, 693, 694, 695, 696, 697, 698, 699, 700, 701, 702, 703, 704, 705, 706, 707, 708, 709, 710, 711, 712, 713, 714, 715, 716, 717, 718, 719, 720, 721, 722, 723, 724, 725, 726, 727, 728, 729, 730, 731, 732, 733, 734, 735, 736, 737, 738, 739, 740, 741, 742, 743, 744, 745, 746, 747, 748, 749, 750, 751, 752, 753, 754, 755, 756, 757, 758, 759, 760, 761, 762, 763, 764, 765, 766, 767, 768, 769, 770, 771, 772, 773, 774, 775, 776, 777, 778, 779, 780, 781, 782, 783, 784, 785, 786, 787, 788, 789, 790, 791, 792, 793, 794, 795, 796, 797, 798, 799, 800, 801, 802, 803, 804, 805, 806, 807, 808, 809, 810, 811, 812, 813, 814, 815, 816, 817, 818, 819, 820, 821, 822, 823, 824, 825, 826, 827, 828, 829, 830, 831, 832, 833, 834, 835, 836, 837, 838, 839, 840, 841, 842, 843, 844, 845, 846, 847, 848, 849, 850, 851, 852, 853, 854, 855, 856, 857, 858, 859, 860, 861, 862, 863, 864, 865, 866, 867, 868, 869, 870, 871, 872, 873, 874, 875, 876, 877, 878, 879, 880, 881, 882, 883, 884, 885, 886, 887, 888, 889, 890, 891, 892, 893, 894, 895, 896, 897, 898, 899, 900, 901, 902, 903, 904, 905, 906, 907, 908, 909, 910, 911, 912, 913, 914, 915, 916, 917, 918, 919, 920, 921, 922, 923, 924, 925, 926, 927, 928, 929, 930, 931, 932, 933, 934, 935, 936, 937, 938, 939, 940, 941, 942, 943, 944, 945, 946, 947, 948, 949, 950, 951, 952, 953, 954, 955, 956, 957, 958, 959, 960, 961, 962, 963, 964, 965, 966, 967, 968, 969, 970, 971, 972, 973, 974, 975, 976, 977, 978, 979, 980, 981, 982, 983, 984, 985, 986, 987, 988, 989, 990, 991, 992, 993, 994, 995, 996, 997, 998, 999, 1000, 1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 1015, 1016, 1017, 1018, 1019, 1020, 1021, 1022, 1023, 1024, 1025, 1026, 1027, 1028, 1029, 1030, 1031, 1032, 1033, 1034, 1035, 1036, 1037, 1038, 1039, 2, 3, 4, 6, 10, 12, 13, 14, 15, 16, 17, 18, 21, 22, 22, 22, 23, 25, 29, 30, 31, 33, 34, 34, 35, 35, 35, 36, 36, 36, 37, 38, 41, 42, 42, 42, 43, 43, 43, 44, 44, 44, 46, 47, 47, 47, 48, 48, 48, 49, 49, 49, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 65, 66, 66, 67, 68, 68, 69, 69, 70, 70, 71, 71, 72, 72, 73, 73, 74, 75, 75, 76, 76, 77, 77, 78, 78, 79, 79, 80, 80, 81, 81, 82, 82, 83, 83, 84, 84, 85, 86, 86, 87, 87, 88, 88, 89, 89, 90, 90, 91, 91, 92, 92, 93, 93, 94, 94, 95, 95, 102, 102, 103, 103, 104, 104, 105, 105, 106, 106, 107, 107, 108, 109, 110, 111, 111, 112, 112, 113, 113, 114, 114, 115, 115, 116, 116, 117, 117, 118, 118, 119, 119, 120, 120, 121, 121, 122, 122, 123, 123, 124, 124, 125, 125, 126, 127, 128, 129, 129, 130, 130, 131, 131, 132, 132, 133, 133, 134, 134, 135, 135, 136, 136, 137, 137, 138, 138, 139, 139, 140, 140, 141, 141, 142, 142, 143, 143, 158, 159, 160, 161, 162, 163, 164, 165, 165, 166, 166, 167, 167, 168, 168, 169, 169, 170, 170, 171, 171, 172, 175, 176, 177, 178, 181, 182, 183, 184, 185, 186, 187, 188, 189, 190, 191, 194, 195, 196, 197, 198, 199, 200, 201, 204, 205, 208, 209, 210, 211, 212, 213, 214, 215, 216, 217, 218, 219, 220, 221, 222, 223, 224, 224, 225, 225, 226, 227, 227, 228, 228, 229, 229, 230, 230, 231, 231, 232, 232, 233, 234, 235, 236, 237, 238, 239, 240, 241, 242, 243, 244, 245, 246, 247, 247, 248, 248, 249, 250, 250, 251, 251, 252, 252, 253, 253, 254, 254, 255, 255, 256, 257, 258, 259, 260, 261, 262, 263, 264, 265, 266, 267, 268, 269, 270, 271, 272, 273, 274, 275, 282, 283, 284, 285, 286, 287, 288, 289, 290, 291, 292, 293, 294, 295, 296, 297, 298, 299, 300, 301, 302, 303, 304, 305, 306, 307, 308, 309, 310, 311, 312, 313, 314, 315, 316, 317, 325, 326, 327, 328, 329, 330, 331, 332, 333, 334, 334, 335, 335, 336, 336, 337, 337, 338, 338, 339, 339, 340, 340, 341, 341, 342, 342, 343, 343, 344, 344, 345, 345, 346, 346, 347, 347, 348, 348, 349, 349, 350, 350, 351, 351, 352, 352, 353, 353, 354, 355, 356, 356, 357, 357, 358, 358, 359, 359, 360, 360, 361, 361, 362, 362, 363, 363, 364, 364, 365, 365, 366, 366, 367, 367, 368, 368, 369, 369, 370, 370, 371, 371, 372, 372, 373, 373, 374, 374, 375, 375, 376, 377, 378, 379, 380, 381, 382, 383, 384, 385, 386, 387, 388, 389, 390, 391, 392, 393, 394, 395, 396, 397, 398, 399, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 419, 420, 421, 422, 423, 424, 425, 436, 436, 437, 437, 438, 439, 440, 440, 441, 442, 443, 444, 445, 446, 446, 448, 449, 450, 451, 452, 452, 453, 453, 454, 455, 455, 456, 457, 458, 458, 459, 461, 461, 462, 463, 464, 465, 465, 466, 466, 467, 468, 468, 469, 470, 470, 471, 471, 471, 472, 473, 474, 475, 476, 476, 477, 478, 479, 479, 480, 482, 482, 483, 484, 485, 485, 486, 487, 487, 489, 490, 490, 491, 491, 492, 493, 493, 494, 495, 495, 496, 497, 498, 500, 501, 502, 502, 503, 503, 504, 505, 505, 506, 507, 508, 509, 510, 511, 512, 512, 513, 513, 514, 514, 515, 515, 516, 516, 517, 517, 518, 519, 519, 520, 521, 522, 523, 524, 525, 525, 526, 526, 527, 527, 528, 528, 529, 530, 531, 531, 532, 533, 534, 535, 536, 537, 537, 538, 538, 539, 539, 540, 541, 542, 543, 545, 546, 547, 548, 548, 549, 550, 550, 551, 552, 553, 554, 554, 555, 555, 556, 556, 557, 557, 558, 559, 559, 560, 561, 561, 562, 563, 563, 564, 564, 565, 566, 567, 568, 569, 569, 570, 571, 572, 572, 573, 574, 574, 575, 576, 576, 577, 578, 578, 579, 579, 580, 581, 582, 583, 583, 584, 585, 585, 586, 587, 588, 589, 590, 591, 592, 593, 594, 594, 594, 595, 596, 597, 597, 598, 599, 600, 601, 602, 603, 604, 604, 605, 606, 607, 607, 608, 608, 609, 610, 611, 612, 613, 614, 615, 616, 617, 617, 618, 619, 620, 621, 622, 622, 623, 623, 624, 624, 625, 625, 626, 626, 626, 627, 627, 627, 628, 629, 630, 631, 632, 632, 633, 633, 634, 635, 637, 638, 639, 641, 641, 643, 644, 645, 646, 647, 647, 648, 648, 649, 649, 650, 651, 651, 652, 652, 653, 654, 655, 656, 657, 658, 659, 660, 661, 662, 662, 663, 664, 664, 665, 666, 666, 667, 667, 668, 668, 669, 669, 670, 670, 671, 671, 672, 672, 673, 674, 675, 675, 676, 676, 677, 678, 679, 680, 681, 681, 682, 682, 683, 683, 684, 685, 686, 687, 687, 688, 688, 689, 690, 690, 691, 691, 692, 692, 693, 694, 694, 695, 696, 697, 698, 699, 700, 700, 702, 703, 704, 705, 705, 706, 706, 707, 707, 708, 709, 711, 711, 712, 713, 714, 715, 716, 717, 718, 719, 720, 720, 721, 721, 722, 722, 723, 723, 724, 724, 725, 726, 726, 726, 727, 727, 728, 729, 729, 730, 731, 731, 732, 732, 733, 733, 734, 735, 736, 737, 737, 738, 739, 740, 741, 742, 743, 744, 745, 746, 747, 747, 748, 749, 750, 750, 751, 752, 752, 753, 753, 754, 755, 755, 756, 757, 758, 759, 760, 760, 761, 761, 762, 763, 764, 765, 766, 766, 767, 767, 768, 769, 770, 771, 772, 773, 773, 773, 775, 776, 776, 777, 778, 779, 780, 780, 781, 781, 782, 782, 783, 784, 785, 786, 787, 788, 789, 790, 791, 791, 793, 794, 795, 795, 796, 797, 798, 799, 800, 800, 801, 802, 803, 803, 805, 805, 806, 806, 808, 809, 810, 811, 812, 813, 814, 815, 816, 817, 817, 818, 819, 820, 821, 822, 823, 824, 825, 825, 826, 826, 827, 827, 828, 828, 829, 829, 830, 831, 832, 833, 834, 835, 836, 836, 837, 838, 839, 840, 842, 842, 843, 843, 844, 845, 846, 847, 847, 848, 849, 849, 850, 851, 852, 852, 853, 853, 854, 855, 856, 857, 858, 858, 859, 860, 860, 861, 862, 863, 864, 864, 865, 865, 866, 867, 867, 868, 868, 869, 871, 872, 873, 873, 874, 874, 875, 876, 876, 877, 878, 879, 880, 882, 882, 883, 883, 884, 885, 886, 887, 888, 888, 889, 889, 890, 891, 892, 893, 894, 894, 895, 895, 896, 896, 897, 897, 898, 899, 900, 900, 901, 901, 902, 902, 903, 903, 904, 905, 906, 907, 908, 908, 909, 909, 910, 911, 911, 912, 913, 914, 915, 915, 916, 917, 917, 918, 919, 920, 920, 921, 921, 922, 923, 924, 924, 925, 926, 927, 928, 928, 930, 930, 931, 932, 933, 933, 934, 935, 936, 936, 937, 938, 938, 939, 940, 941, 942, 943, 944, 945, 945, 946, 946, 947, 948, 948, 948, 949, 950, 950, 951, 951, 952, 953, 953, 954, 954, 955, 955, 956, 957, 958, 959, 959, 960, 961, 961, 962, 963, 964, 965, 966, 966, 967, 968, 969, 970, 970, 971, 971, 972, 972, 973, 974, 974, 975, 976, 976, 977, 978, 979, 981, 982, 983, 984, 985, 986, 987, 988, 989, 990, 991, 992, 993, 994, 995, 995, 996, 996, 997, 997, 998, 999, 1000, 1001, 1003, 1004, 1005, 1006, 1007, 1007, 1008, 1008, 1009, 1010, 1011, 1012, 1012, 1013, 1014, 1014, 1015, 1016, 1017, 1018, 1019, 1019, 1020, 1020, 1021, 1022, 1023, 1023, 1024, 1024, 1025, 1026, 1026, 1027, 1028, 1029, 1030, 1031, 1031, 1032, 1032, 1033, 1033, 1034, 1034, 1035, 1036, 1037, 1038, 1039]
     /// Whether an accumulator form reads `facc` (an f64) rather than `acc`.
-    static let accumulatorFormIsFloat: [Bool] = [false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false, true, true, false, false, true, true, false, false, false, false, true, false, false, false, false, true, false, false, false, false, false, false, false, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, false, true, true, false, false, false, false, false, false, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false]
+    static let accumulatorFormIsFloat: [Bool] = [false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false, true, true, false, false, true, true, false, false, false, false, true, false, false, false, false, true, false, false, false, false, false, false, false, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, false, true, true, false, false, false, false, false, false, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false]
     /// Which operands (bit i: operand i) an op reads and writes as frame slots, and whether
     /// those are all the frame slots it touches (see ZeroedLocals.swift).
-    static let readOperandMasks: [UInt8] = [0, 0, 1, 1, 1, 0, 1, 0, 0, 0, 2, 0, 2, 1, 1, 2, 1, 1, 2, 0, 0, 2, 14, 14, 0, 1, 0, 1, 0, 2, 2, 3, 0, 6, 7, 7, 7, 2, 2, 0, 0, 2, 7, 7, 7, 0, 2, 7, 7, 7, 0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 2, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 2, 2, 2, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 2, 2, 2, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 2, 2, 2, 2, 2, 2, 2, 6, 6, 6, 6, 6, 6, 6, 2, 2, 2, 2, 2, 2, 2, 6, 6, 6, 6, 6, 6, 6, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 1, 1, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
-    static let writtenOperandMasks: [UInt8] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 1, 1, 0, 1, 1, 0, 0, 0, 1, 1, 0, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
-    static let operandsPrecise: [Bool] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false, true, false, true, true, false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false]
+    static let readOperandMasks: [UInt8] = [0, 0, 1, 1, 1, 0, 1, 0, 0, 0, 2, 0, 2, 1, 1, 2, 1, 1, 2, 0, 0, 2, 14, 14, 0, 1, 0, 1, 0, 2, 2, 3, 0, 6, 7, 7, 7, 2, 2, 0, 0, 2, 7, 7, 7, 0, 2, 7, 7, 7, 0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 2, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 2, 2, 2, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 2, 2, 2, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 2, 2, 2, 2, 2, 2, 2, 6, 6, 6, 6, 6, 6, 6, 2, 2, 2, 2, 2, 2, 2, 6, 6, 6, 6, 6, 6, 6, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 1, 1, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+    static let writtenOperandMasks: [UInt8] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 1, 1, 0, 1, 1, 0, 0, 0, 1, 1, 0, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+    static let operandsPrecise: [Bool] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false, true, false, true, true, false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false]
     static let layouts: [[OperandField]] = [
         [],
         [OperandField(name: "off", kind: .i32, word: 0, shift: 0)],
@@ -7763,6 +8031,7 @@ public let superinstructions: [Op: [Superinstruction]] = {
         table[parts[0], default: []].append(Superinstruction(parts: parts, carried: carried, op: op))
     }
     add([Op.brIfI32Eq, Op.i32Load], [], Op.seqBrIfI32EqI32Load)
+    add([Op.brIfI32EqImm, Op.i32AddImm, Op.brIfI32LtUImm], [(2, 0)], Op.seqBrIfI32EqImmI32AddImmBrIfI32LtUImmA)
     add([Op.brIfI32EqImm, Op.brTable], [], Op.seqBrIfI32EqImmBrTable)
     add([Op.brIfI32EqImm, Op.i32AddImm], [], Op.seqBrIfI32EqImmI32AddImm)
     add([Op.brIfI32Eqz, Op.i32Load, Op.brIfNez], [(2, 0)], Op.seqBrIfI32EqzI32LoadBrIfNezCond)
@@ -7778,6 +8047,8 @@ public let superinstructions: [Op: [Superinstruction]] = {
     add([Op.brIfNez, Op.i32AddImm], [], Op.seqBrIfNezI32AddImm)
     add([Op.brUnlessI32GeS, Op.i32Store, Op.i32AddImm], [], Op.seqBrUnlessI32GeSI32StoreI32AddImm)
     add([Op.brUnlessI32NeImm, Op.i32Load8U], [], Op.seqBrUnlessI32NeImmI32Load8U)
+    add([Op.const32, Op.i32Load, Op.i32Load, Op.const32, Op.i32Load, Op.brTable], [(5, 0)], Op.seqConst32I32LoadI32LoadConst32I32LoadBrTableIndex)
+    add([Op.const32, Op.brIfI32LtUImm, Op.const32, Op.i32AddImm, Op.callLocal], [(4, 1)], Op.seqConst32BrIfI32LtUImmConst32I32AddImmCallLocalBase)
     add([Op.const32, Op.i32AddImm, Op.i32AndImm, Op.brIfI32LeUImm], [(2, 1), (3, 0)], Op.seqConst32I32AddImmI32AndImmABrIfI32LeUImmA)
     add([Op.const32, Op.i32AddImm, Op.i32AndImm, Op.brIfI32LtUImm], [(2, 1), (3, 0)], Op.seqConst32I32AddImmI32AndImmABrIfI32LtUImmA)
     add([Op.const32, Op.i32Extend8S, Op.i32AddImm, Op.brTable], [(2, 1), (3, 0)], Op.seqConst32I32Extend8SI32AddImmABrTableIndex)
@@ -7796,6 +8067,11 @@ public let superinstructions: [Op: [Superinstruction]] = {
     add([Op.const32, Op.i32AndImm], [], Op.seqConst32I32AndImm)
     add([Op.const32, Op.i32Extend8S], [], Op.seqConst32I32Extend8S)
     add([Op.const32, Op.i32Add], [], Op.seqConst32I32Add)
+    add([Op.copy, Op.i32Load, Op.i32Load, Op.i32Store, Op.i32Load, Op.i32Store], [(3, 1), (5, 1)], Op.seqCopyI32LoadI32LoadI32StoreValueI32LoadI32StoreValue)
+    add([Op.copy, Op.i32SubImm, Op.i32Load, Op.i32SubImm, Op.brIfI32LtS, Op.i32AddImm], [(1, 1)], Op.seqCopyI32SubImmAI32LoadI32SubImmBrIfI32LtSI32AddImm)
+    add([Op.copy, Op.i32And, Op.i32ShlImm, Op.i32Xor, Op.i32Xor], [(2, 1), (3, 2), (4, 1)], Op.seqCopyI32AndI32ShlImmAI32XorBI32XorA)
+    add([Op.copy, Op.i32AddImm, Op.brIfNez, Op.i32AddImm, Op.return], [(2, 0)], Op.seqCopyI32AddImmBrIfNezCondI32AddImmReturn)
+    add([Op.copy, Op.i32Load, Op.i32Store, Op.copy, Op.brIfNez], [(1, 1)], Op.seqCopyI32LoadAddrI32StoreCopyBrIfNez)
     add([Op.copy, Op.i32ShlImm, Op.i32Add, Op.f64Load], [(2, 2), (3, 1)], Op.seqCopyI32ShlImmI32AddBF64LoadAddr)
     add([Op.copy, Op.i32ShrUImm, Op.i32AndImm, Op.i32ShrUImm], [(1, 1), (2, 1)], Op.seqCopyI32ShrUImmAI32AndImmAI32ShrUImm)
     add([Op.copy, Op.copy, Op.i32ShrUImm, Op.i32Xor], [(2, 1), (3, 2)], Op.seqCopyCopyI32ShrUImmAI32XorB)
@@ -7811,6 +8087,7 @@ public let superinstructions: [Op: [Superinstruction]] = {
     add([Op.copy, Op.i32AddImm, Op.brIfNez], [(2, 0)], Op.seqCopyI32AddImmBrIfNezCond)
     add([Op.copy, Op.i32Store8, Op.i32AddImmBrIfI32NeImm], [(1, 1)], Op.seqCopyI32Store8ValueI32AddImmBrIfI32NeImm)
     add([Op.copy, Op.i32AndImm, Op.brIfI32Eqz], [(2, 0)], Op.seqCopyI32AndImmBrIfI32EqzA)
+    add([Op.copy, Op.i32AndImm, Op.brTable], [(2, 0)], Op.seqCopyI32AndImmBrTableIndex)
     add([Op.copy, Op.const32, Op.callLocal], [], Op.seqCopyConst32CallLocal)
     add([Op.copy, Op.callLocal], [(1, 1)], Op.seqCopyCallLocalBase)
     add([Op.copy, Op.i32Load], [(1, 1)], Op.seqCopyI32LoadAddr)
@@ -7837,6 +8114,9 @@ public let superinstructions: [Op: [Superinstruction]] = {
     add([Op.f64Lt, Op.brIfI32Eqz], [(1, 0)], Op.seqF64LtBrIfI32EqzA)
     add([Op.f64Store, Op.copy, Op.i32ShlImm, Op.brIfI32LeS], [(3, 0)], Op.seqF64StoreCopyI32ShlImmBrIfI32LeSA)
     add([Op.f64Store, Op.copy], [], Op.seqF64StoreCopy)
+    add([Op.i32Add, Op.i32AddImm, Op.i32LtUImm, Op.i32Add, Op.i32Store, Op.i32Load8U], [(2, 1), (3, 2), (4, 1)], Op.seqI32AddI32AddImmI32LtUImmAI32AddBI32StoreValueI32Load8U)
+    add([Op.i32Add, Op.i32AddImm, Op.i32LtUImm, Op.i32Add, Op.i32Load8U, Op.i32EqImm], [(2, 1), (3, 2), (5, 1)], Op.seqI32AddI32AddImmI32LtUImmAI32AddBI32Load8UI32EqImmA)
+    add([Op.i32Add, Op.i32Add, Op.i32Load, Op.i32Load, Op.i32Mul], [(2, 1), (4, 2)], Op.seqI32AddI32AddI32LoadAddrI32LoadI32MulB)
     add([Op.i32Add, Op.i32Xor, Op.i32RotlImm, Op.i32Add], [(1, 1), (2, 1), (3, 1)], Op.seqI32AddI32XorAI32RotlImmAI32AddA)
     add([Op.i32Add, Op.i32Xor, Op.i32RotlImm, Op.i32Add], [(1, 1), (2, 1), (3, 2)], Op.seqI32AddI32XorAI32RotlImmAI32AddB)
     add([Op.i32Add, Op.f64Load, Op.f64Lt, Op.brIfI32Eqz], [(1, 1), (2, 2), (3, 0)], Op.seqI32AddF64LoadAddrF64LtBBrIfI32EqzA)
@@ -7886,6 +8166,10 @@ public let superinstructions: [Op: [Superinstruction]] = {
     add([Op.i32Add, Op.i32Xor], [], Op.seqI32AddI32Xor)
     add([Op.i32Add, Op.copy], [], Op.seqI32AddCopy)
     add([Op.i32Add, Op.i32AddImmBrIfI32Ne], [], Op.seqI32AddI32AddImmBrIfI32Ne)
+    add([Op.i32AddImm, Op.i32Store8, Op.i32Add, Op.brIfI32LtUImm, Op.i32AddImm, Op.i32AddImmBrIfI32NeImm], [(1, 0), (3, 0)], Op.seqI32AddImmI32Store8AddrI32AddBrIfI32LtUImmAI32AddImmI32AddImmBrIfI32NeImm)
+    add([Op.i32AddImm, Op.brUnlessI32GeS, Op.i32Store, Op.i32AddImm, Op.i32Store, Op.copy], [(1, 0), (4, 0)], Op.seqI32AddImmBrUnlessI32GeSAI32StoreI32AddImmI32StoreAddrCopy)
+    add([Op.i32AddImm, Op.brUnlessI32NeImm, Op.i32Load8U, Op.copy, Op.brIfNez, Op.i32AddImm], [], Op.seqI32AddImmBrUnlessI32NeImmI32Load8UCopyBrIfNezI32AddImm)
+    add([Op.i32AddImm, Op.i32Load8U, Op.brIfI32Eqz, Op.brIfI32GtUImm, Op.i32ShlImm], [(1, 1), (2, 0)], Op.seqI32AddImmI32Load8UAddrBrIfI32EqzABrIfI32GtUImmI32ShlImm)
     add([Op.i32AddImm, Op.i32RemUImm, Op.i32MulImm, Op.i32AddImm], [(1, 1), (2, 1), (3, 1)], Op.seqI32AddImmI32RemUImmAI32MulImmAI32AddImmA)
     add([Op.i32AddImm, Op.i32And, Op.i32AndImm, Op.brIfI32Eqz], [(1, 2), (2, 1), (3, 0)], Op.seqI32AddImmI32AndBI32AndImmABrIfI32EqzA)
     add([Op.i32AddImm, Op.i32Add, Op.i64Load, Op.i64Xor], [(1, 1), (2, 1), (3, 2)], Op.seqI32AddImmI32AddAI64LoadAddrI64XorB)
@@ -7907,6 +8191,7 @@ public let superinstructions: [Op: [Superinstruction]] = {
     add([Op.i32AddImm, Op.brIfNez, Op.i32Store, Op.i32AddImm], [(1, 0)], Op.seqI32AddImmBrIfNezCondI32StoreI32AddImm)
     add([Op.i32AddImm, Op.i32AddImm, Op.i32Store, Op.i32AddImm], [(2, 1)], Op.seqI32AddImmI32AddImmI32StoreValueI32AddImm)
     add([Op.i32AddImm, Op.i32Store, Op.i32AddImm, Op.i32AddImm], [(1, 1)], Op.seqI32AddImmI32StoreValueI32AddImmI32AddImm)
+    add([Op.i32AddImm, Op.i32Store, Op.i32AddImm, Op.i32AddImmBrIfI32NeImm], [(1, 0)], Op.seqI32AddImmI32StoreAddrI32AddImmI32AddImmBrIfI32NeImm)
     add([Op.i32AddImm, Op.copy, Op.copy, Op.callLocal], [], Op.seqI32AddImmCopyCopyCallLocal)
     add([Op.i32AddImm, Op.i32AddImm, Op.copy, Op.callLocal], [], Op.seqI32AddImmI32AddImmCopyCallLocal)
     add([Op.i32AddImm, Op.brUnlessI32NeImm, Op.i32Load8U, Op.copy], [], Op.seqI32AddImmBrUnlessI32NeImmI32Load8UCopy)
@@ -7962,6 +8247,9 @@ public let superinstructions: [Op: [Superinstruction]] = {
     add([Op.i32AddImm, Op.callLocal], [], Op.seqI32AddImmCallLocal)
     add([Op.i32AddImm, Op.brIfI32EqImm], [], Op.seqI32AddImmBrIfI32EqImm)
     add([Op.i32AddImmBrIfI32GtUImm, Op.i32AddImm], [], Op.seqI32AddImmBrIfI32GtUImmI32AddImm)
+    add([Op.i32And, Op.i32ShlImm, Op.i32Xor, Op.i32Xor, Op.copy, Op.i32AndImm], [(1, 1), (2, 2), (3, 1), (4, 1)], Op.seqI32AndI32ShlImmAI32XorBI32XorACopySrcI32AndImm)
+    add([Op.i32And, Op.i32ShlImm, Op.i32Xor, Op.i32Xor, Op.copy], [(1, 1), (2, 2), (3, 1), (4, 1)], Op.seqI32AndI32ShlImmAI32XorBI32XorACopySrc)
+    add([Op.i32And, Op.i32ShlImm, Op.i32Xor, Op.i32RotlImm, Op.i32RotlImm], [(1, 1), (2, 2)], Op.seqI32AndI32ShlImmAI32XorBI32RotlImmI32RotlImm)
     add([Op.i32And, Op.i32ShlImm, Op.i32Xor, Op.i32Xor], [(1, 1), (2, 2), (3, 1)], Op.seqI32AndI32ShlImmAI32XorBI32XorA)
     add([Op.i32And, Op.i32ShlImm, Op.i32Add, Op.i32Load], [(1, 1), (2, 2), (3, 1)], Op.seqI32AndI32ShlImmAI32AddBI32LoadAddr)
     add([Op.i32And, Op.i32ShlImm, Op.i32Xor, Op.i32RotlImm], [(1, 1), (2, 2)], Op.seqI32AndI32ShlImmAI32XorBI32RotlImm)
@@ -7970,6 +8258,7 @@ public let superinstructions: [Op: [Superinstruction]] = {
     add([Op.i32And, Op.i32ShlImm], [(1, 1)], Op.seqI32AndI32ShlImmA)
     add([Op.i32And, Op.i32AndImm], [(1, 1)], Op.seqI32AndI32AndImmA)
     add([Op.i32And, Op.i32ShrUImm], [(1, 1)], Op.seqI32AndI32ShrUImmA)
+    add([Op.i32AndImm, Op.i32AddImm, Op.i32LtUImm, Op.select, Op.return], [(2, 1), (3, 3)], Op.seqI32AndImmI32AddImmI32LtUImmASelectCondReturn)
     add([Op.i32AndImm, Op.select, Op.i32ShrUImm, Op.i32AndImm], [(1, 3), (2, 1), (3, 1)], Op.seqI32AndImmSelectCondI32ShrUImmAI32AndImmA)
     add([Op.i32AndImm, Op.i32Mul, Op.i32Add, Op.i32AddImm], [(1, 2), (2, 2)], Op.seqI32AndImmI32MulBI32AddBI32AddImm)
     add([Op.i32AndImm, Op.i32ShrUImm, Op.i32AndImm, Op.i32Mul], [(2, 1), (3, 2)], Op.seqI32AndImmI32ShrUImmI32AndImmAI32MulB)
@@ -8007,6 +8296,15 @@ public let superinstructions: [Op: [Superinstruction]] = {
     add([Op.i32GtS, Op.select, Op.select], [(1, 3)], Op.seqI32GtSSelectCondSelect)
     add([Op.i32GtS, Op.select], [(1, 2)], Op.seqI32GtSSelectB)
     add([Op.i32GtS, Op.select], [(1, 3)], Op.seqI32GtSSelectCond)
+    add([Op.i32Load, Op.i32Xor, Op.i32Store, Op.i32Load, Op.i32Xor, Op.i32Store], [(1, 1), (2, 1), (4, 1), (5, 1)], Op.seqI32LoadI32XorAI32StoreValueI32LoadI32XorAI32StoreValue)
+    add([Op.i32Load, Op.i32Add, Op.i32AddImm, Op.i32AddImm, Op.copy, Op.callLocal], [(1, 1), (2, 1), (5, 1)], Op.seqI32LoadI32AddAI32AddImmAI32AddImmCopyCallLocalBase)
+    add([Op.i32Load, Op.i32Load16U, Op.i32AndImm, Op.brIfI32Eq, Op.i32Load, Op.brIfNez], [(1, 1), (3, 1), (5, 0)], Op.seqI32LoadI32Load16UAddrI32AndImmBrIfI32EqBI32LoadBrIfNezCond)
+    add([Op.i32Load, Op.i32Add, Op.i32AddImm, Op.copy, Op.copy, Op.callLocal], [(1, 1), (2, 1)], Op.seqI32LoadI32AddAI32AddImmACopyCopyCallLocal)
+    add([Op.i32Load, Op.i32Add, Op.i32AddImm, Op.i32AddImm, Op.copy, Op.callLocal], [(1, 1), (2, 1)], Op.seqI32LoadI32AddAI32AddImmAI32AddImmCopyCallLocal)
+    add([Op.i32Load, Op.i32Add, Op.i32AddImm, Op.copy, Op.callLocal], [(1, 1), (4, 1)], Op.seqI32LoadI32AddAI32AddImmCopyCallLocalBase)
+    add([Op.i32Load, Op.i32Store, Op.i32Load, Op.i32Store, Op.br], [(1, 1), (3, 1)], Op.seqI32LoadI32StoreValueI32LoadI32StoreValueBr)
+    add([Op.i32Load, Op.i32Add, Op.i32AddImm, Op.copy, Op.callLocal], [(1, 1)], Op.seqI32LoadI32AddAI32AddImmCopyCallLocal)
+    add([Op.i32Load, Op.brIfI32Eqz, Op.const32, Op.i32Load, Op.i32Load], [(1, 0)], Op.seqI32LoadBrIfI32EqzAConst32I32LoadI32Load)
     add([Op.i32Load, Op.i32Add, Op.i32GtS, Op.select], [(1, 1), (2, 1), (3, 3)], Op.seqI32LoadI32AddAI32GtSASelectCond)
     add([Op.i32Load, Op.i32Add, Op.i32Xor, Op.i32Store], [(1, 2), (2, 1), (3, 1)], Op.seqI32LoadI32AddBI32XorAI32StoreValue)
     add([Op.i32Load, Op.i32Add, Op.i32AddImm, Op.i32AddImm], [(1, 1), (2, 1)], Op.seqI32LoadI32AddAI32AddImmAI32AddImm)
@@ -8026,11 +8324,13 @@ public let superinstructions: [Op: [Superinstruction]] = {
     add([Op.i32Load, Op.i32AddImm, Op.i32Store, Op.i32AddImm], [(1, 1), (2, 1)], Op.seqI32LoadI32AddImmAI32StoreValueI32AddImm)
     add([Op.i32Load, Op.i32Add, Op.i32AddImm, Op.copy], [(1, 1)], Op.seqI32LoadI32AddAI32AddImmCopy)
     add([Op.i32Load, Op.const32, Op.i32Load, Op.brTable], [(3, 0)], Op.seqI32LoadConst32I32LoadBrTableIndex)
+    add([Op.i32Load, Op.copy, Op.i32Load, Op.copy], [], Op.seqI32LoadCopyI32LoadCopy)
     add([Op.i32Load, Op.i32Load8U, Op.brUnlessI32Eqz], [(1, 1), (2, 0)], Op.seqI32LoadI32Load8UAddrBrUnlessI32EqzA)
     add([Op.i32Load, Op.i32Xor, Op.i32Store], [(1, 1), (2, 1)], Op.seqI32LoadI32XorAI32StoreValue)
     add([Op.i32Load, Op.brIfI32GtUImm, Op.i32Shl], [(1, 0)], Op.seqI32LoadBrIfI32GtUImmAI32Shl)
     add([Op.i32Load, Op.i32Store, Op.i32Load], [(1, 1)], Op.seqI32LoadI32StoreValueI32Load)
     add([Op.i32Load, Op.i32Store, Op.brIfNez], [(1, 1)], Op.seqI32LoadI32StoreValueBrIfNez)
+    add([Op.i32Load, Op.copy, Op.callIndirect], [(2, 2)], Op.seqI32LoadCopyCallIndirectBase)
     add([Op.i32Load, Op.brTable], [(1, 0)], Op.seqI32LoadBrTableIndex)
     add([Op.i32Load, Op.i32Add], [(1, 1)], Op.seqI32LoadI32AddA)
     add([Op.i32Load, Op.i32Mul], [(1, 2)], Op.seqI32LoadI32MulB)
@@ -8060,6 +8360,7 @@ public let superinstructions: [Op: [Superinstruction]] = {
     add([Op.i32Load16U, Op.i32Sub], [(1, 1)], Op.seqI32Load16UI32SubA)
     add([Op.i32Load16U, Op.i32Load16U], [], Op.seqI32Load16UI32Load16U)
     add([Op.i32Load16U, Op.i32AndImm], [], Op.seqI32Load16UI32AndImm)
+    add([Op.i32Load8U, Op.i32EqImm, Op.i32AddImm, Op.i32LtUImm, Op.i32Or], [(1, 1), (3, 1), (4, 2)], Op.seqI32Load8UI32EqImmAI32AddImmI32LtUImmAI32OrB)
     add([Op.i32Load8U, Op.copy, Op.brIfNez, Op.i32AddImm], [], Op.seqI32Load8UCopyBrIfNezI32AddImm)
     add([Op.i32Load8U, Op.i32AddImm, Op.brIfI32GtUImm], [(1, 1), (2, 0)], Op.seqI32Load8UI32AddImmABrIfI32GtUImmA)
     add([Op.i32Load8U, Op.brIfI32Eqz], [(1, 0)], Op.seqI32Load8UBrIfI32EqzA)
@@ -8076,6 +8377,7 @@ public let superinstructions: [Op: [Superinstruction]] = {
     add([Op.i32LtUImm, Op.i32Or, Op.return], [(1, 2)], Op.seqI32LtUImmI32OrBReturn)
     add([Op.i32LtUImm, Op.i32Add], [(1, 2)], Op.seqI32LtUImmI32AddB)
     add([Op.i32LtUImm, Op.i32Or], [(1, 2)], Op.seqI32LtUImmI32OrB)
+    add([Op.i32Mul, Op.i32Add, Op.i32Load, Op.i32Load, Op.i32Mul], [(2, 1), (4, 2)], Op.seqI32MulI32AddI32LoadAddrI32LoadI32MulB)
     add([Op.i32Mul, Op.i32Add, Op.i32Add, Op.i32Load], [(1, 2), (3, 1)], Op.seqI32MulI32AddBI32AddI32LoadAddr)
     add([Op.i32Mul, Op.copy, Op.copy, Op.i32ShrUImm], [(3, 1)], Op.seqI32MulCopyCopyI32ShrUImmA)
     add([Op.i32Mul, Op.i32Add, Op.i32AddImm, Op.i32Add], [(1, 1)], Op.seqI32MulI32AddAI32AddImmI32Add)
@@ -8091,6 +8393,8 @@ public let superinstructions: [Op: [Superinstruction]] = {
     add([Op.i32Or, Op.i32Add, Op.i32AddImm], [(1, 2)], Op.seqI32OrI32AddBI32AddImm)
     add([Op.i32Or, Op.i32ShlImm], [(1, 1)], Op.seqI32OrI32ShlImmA)
     add([Op.i32Or, Op.i32AddImm], [], Op.seqI32OrI32AddImm)
+    add([Op.i32OrImm, Op.i32AddImm, Op.i32LtUImm, Op.i32Add, Op.copy, Op.callLocal], [(1, 1), (2, 1), (3, 2), (5, 1)], Op.seqI32OrImmI32AddImmAI32LtUImmAI32AddBCopyCallLocalBase)
+    add([Op.i32OrImm, Op.i32AddImm, Op.i32LtUImm, Op.select, Op.return], [(2, 1), (3, 3)], Op.seqI32OrImmI32AddImmI32LtUImmASelectCondReturn)
     add([Op.i32OrImm, Op.i32ShlImm, Op.i32Add, Op.f64Load], [(1, 1), (2, 2), (3, 1)], Op.seqI32OrImmI32ShlImmAI32AddBF64LoadAddr)
     add([Op.i32OrImm, Op.i32AddImm, Op.i32LtUImm, Op.i32Add], [(1, 1), (2, 1), (3, 2)], Op.seqI32OrImmI32AddImmAI32LtUImmAI32AddB)
     add([Op.i32OrImm, Op.i32AddImm, Op.i32LtUImm, Op.i32Or], [(1, 1), (2, 1), (3, 2)], Op.seqI32OrImmI32AddImmAI32LtUImmAI32OrB)
@@ -8098,9 +8402,12 @@ public let superinstructions: [Op: [Superinstruction]] = {
     add([Op.i32OrImm, Op.i32AddImm], [(1, 1)], Op.seqI32OrImmI32AddImmA)
     add([Op.i32OrImm, Op.i32ShlImm], [(1, 1)], Op.seqI32OrImmI32ShlImmA)
     add([Op.i32OrImm, Op.brUnlessI32EqImm], [(1, 0)], Op.seqI32OrImmBrUnlessI32EqImmA)
+    add([Op.i32RemUImm, Op.i32MulImm, Op.i32AddImm, Op.i32RemUImm, Op.i32AddImm, Op.brIfNez], [(1, 1), (2, 1), (3, 1), (5, 0)], Op.seqI32RemUImmI32MulImmAI32AddImmAI32RemUImmAI32AddImmBrIfNezCond)
     add([Op.i32RemUImm, Op.i32MulImm, Op.i32AddImm, Op.i32RemUImm], [(1, 1), (2, 1), (3, 1)], Op.seqI32RemUImmI32MulImmAI32AddImmAI32RemUImmA)
     add([Op.i32RemUImm, Op.i32MulImm], [(1, 1)], Op.seqI32RemUImmI32MulImmA)
     add([Op.i32RemUImm, Op.i32AddImm], [], Op.seqI32RemUImmI32AddImm)
+    add([Op.i32RotlImm, Op.i32RotlImm, Op.i32Or, Op.i32ShlImm, Op.i32Xor, Op.i32ShlImm], [(2, 1), (3, 1), (4, 2)], Op.seqI32RotlImmI32RotlImmI32OrAI32ShlImmAI32XorBI32ShlImm)
+    add([Op.i32RotlImm, Op.i32Or, Op.i32ShlImm, Op.i32Xor, Op.i32ShlImm], [(1, 1), (2, 1), (3, 2)], Op.seqI32RotlImmI32OrAI32ShlImmAI32XorBI32ShlImm)
     add([Op.i32RotlImm, Op.i32Add, Op.i32Xor, Op.i32RotlImm], [(1, 1), (2, 1), (3, 1)], Op.seqI32RotlImmI32AddAI32XorAI32RotlImmA)
     add([Op.i32RotlImm, Op.i32Add, Op.i32Add, Op.i32Xor], [(1, 1), (2, 2), (3, 1)], Op.seqI32RotlImmI32AddAI32AddBI32XorA)
     add([Op.i32RotlImm, Op.i32Add, Op.i32Xor, Op.i32RotlImm], [(1, 2), (2, 1), (3, 1)], Op.seqI32RotlImmI32AddBI32XorAI32RotlImmA)
@@ -8113,6 +8420,9 @@ public let superinstructions: [Op: [Superinstruction]] = {
     add([Op.i32RotlImm, Op.i32Add], [], Op.seqI32RotlImmI32Add)
     add([Op.i32RotlImm, Op.i32RotlImm], [], Op.seqI32RotlImmI32RotlImm)
     add([Op.i32Shl, Op.i32AndImm, Op.brUnlessI32Eqz], [(1, 1), (2, 0)], Op.seqI32ShlI32AndImmABrUnlessI32EqzA)
+    add([Op.i32ShlImm, Op.i32Add, Op.f64Store, Op.copy, Op.i32ShlImm, Op.brIfI32LeS], [(1, 2), (2, 0), (5, 0)], Op.seqI32ShlImmI32AddBF64StoreAddrCopyI32ShlImmBrIfI32LeSA)
+    add([Op.i32ShlImm, Op.i32Add, Op.f64Load, Op.f64Lt, Op.brIfNez], [(1, 2), (2, 1), (3, 2), (4, 0)], Op.seqI32ShlImmI32AddBF64LoadAddrF64LtBBrIfNezCond)
+    add([Op.i32ShlImm, Op.i32AddImm, Op.i32Store8, Op.i32Add, Op.brIfI32LtUImm], [(1, 1), (2, 0), (4, 0)], Op.seqI32ShlImmI32AddImmAI32Store8AddrI32AddBrIfI32LtUImmA)
     add([Op.i32ShlImm, Op.i32Add, Op.f64Load, Op.f64Lt], [(1, 2), (2, 1), (3, 2)], Op.seqI32ShlImmI32AddBF64LoadAddrF64LtB)
     add([Op.i32ShlImm, Op.i32Add, Op.i32Load, Op.i32AddImm], [(1, 2), (2, 1), (3, 1)], Op.seqI32ShlImmI32AddBI32LoadAddrI32AddImmA)
     add([Op.i32ShlImm, Op.i32Add, Op.i32Load16U, Op.brIfI32Eq], [(1, 2), (2, 1), (3, 1)], Op.seqI32ShlImmI32AddBI32Load16UAddrBrIfI32EqB)
@@ -8140,6 +8450,8 @@ public let superinstructions: [Op: [Superinstruction]] = {
     add([Op.i32ShrUImm, Op.i32Xor], [(1, 1)], Op.seqI32ShrUImmI32XorA)
     add([Op.i32ShrUImm, Op.i32XorImm], [(1, 1)], Op.seqI32ShrUImmI32XorImmA)
     add([Op.i32ShrUImm, Op.i32AddImm], [], Op.seqI32ShrUImmI32AddImm)
+    add([Op.i32Store, Op.i32Load8U, Op.i32AddImm, Op.brIfI32GtUImm, Op.copy, Op.callLocal], [(2, 1), (3, 0), (5, 1)], Op.seqI32StoreI32Load8UI32AddImmABrIfI32GtUImmACopyCallLocalBase)
+    add([Op.i32Store, Op.i32AddImm, Op.i32Store, Op.copy, Op.copy, Op.brIfI32LeS], [(2, 0), (5, 0)], Op.seqI32StoreI32AddImmI32StoreAddrCopyCopyBrIfI32LeSA)
     add([Op.i32Store, Op.i32Load, Op.i32Load8U, Op.brIfNez], [(2, 1), (3, 0)], Op.seqI32StoreI32LoadI32Load8UAddrBrIfNezCond)
     add([Op.i32Store, Op.i32Load, Op.i32Store, Op.i32Load], [(2, 1)], Op.seqI32StoreI32LoadI32StoreValueI32Load)
     add([Op.i32Store, Op.i32AddImm, Op.i32Store, Op.copy], [(2, 0)], Op.seqI32StoreI32AddImmI32StoreAddrCopy)
@@ -8179,6 +8491,9 @@ public let superinstructions: [Op: [Superinstruction]] = {
     add([Op.i32Sub, Op.i32Store16], [(1, 1)], Op.seqI32SubI32Store16Value)
     add([Op.i32Sub, Op.brIfI32NeImm], [(1, 0)], Op.seqI32SubBrIfI32NeImmA)
     add([Op.i32Sub, Op.return], [], Op.seqI32SubReturn)
+    add([Op.i32SubImm, Op.i32ShlImm, Op.i32Add, Op.copy, Op.i32SubImm, Op.i32Load], [(2, 2), (4, 1)], Op.seqI32SubImmI32ShlImmI32AddBCopyI32SubImmAI32Load)
+    add([Op.i32SubImm, Op.i32Load, Op.i32SubImm, Op.brIfI32LtS, Op.i32AddImm, Op.brUnlessI32GeS], [(5, 0)], Op.seqI32SubImmI32LoadI32SubImmBrIfI32LtSI32AddImmBrUnlessI32GeSA)
+    add([Op.i32SubImm, Op.brIfI32LtS, Op.i32AddImm, Op.brUnlessI32GeS, Op.i32Store, Op.i32AddImm], [(3, 0)], Op.seqI32SubImmBrIfI32LtSI32AddImmBrUnlessI32GeSAI32StoreI32AddImm)
     add([Op.i32SubImm, Op.i32Load, Op.i32SubImm, Op.brIfI32LtS], [], Op.seqI32SubImmI32LoadI32SubImmBrIfI32LtS)
     add([Op.i32SubImm, Op.i32ShlImm, Op.i32Add], [(2, 2)], Op.seqI32SubImmI32ShlImmI32AddB)
     add([Op.i32SubImm, Op.brIfI32LtS, Op.i32AddImm], [], Op.seqI32SubImmBrIfI32LtSI32AddImm)
@@ -8186,6 +8501,7 @@ public let superinstructions: [Op: [Superinstruction]] = {
     add([Op.i32SubImm, Op.i32Load], [], Op.seqI32SubImmI32Load)
     add([Op.i32SubImm, Op.brIfI32LtS], [], Op.seqI32SubImmBrIfI32LtS)
     add([Op.i32WrapI64, Op.i32And, Op.i32ShlImm], [(1, 2), (2, 1)], Op.seqI32WrapI64I32AndBI32ShlImmA)
+    add([Op.i32Xor, Op.i32Xor, Op.i32Xor, Op.i32Xor, Op.i32AddImm, Op.brIfNez], [(5, 0)], Op.seqI32XorI32XorI32XorI32XorI32AddImmBrIfNezCond)
     add([Op.i32Xor, Op.i32RotlImm, Op.i32Add, Op.i32Xor], [(1, 1), (2, 1), (3, 1)], Op.seqI32XorI32RotlImmAI32AddAI32XorA)
     add([Op.i32Xor, Op.i32RotlImm, Op.i32Add, Op.i32Xor], [(1, 1), (2, 2), (3, 1)], Op.seqI32XorI32RotlImmAI32AddBI32XorA)
     add([Op.i32Xor, Op.i32AndImm, Op.select, Op.i32ShrUImm], [(1, 1), (2, 3), (3, 1)], Op.seqI32XorI32AndImmASelectCondI32ShrUImmA)
@@ -8219,6 +8535,7 @@ public let superinstructions: [Op: [Superinstruction]] = {
     add([Op.i32XorImm, Op.i32AddImm], [], Op.seqI32XorImmI32AddImm)
     add([Op.i32XorImm, Op.i32ShrUImm], [], Op.seqI32XorImmI32ShrUImm)
     add([Op.i32XorImm, Op.i32AndImm], [], Op.seqI32XorImmI32AndImm)
+    add([Op.i64Add, Op.i64RotlImm, Op.i64Add, Op.i64Xor, Op.i64RotlImm, Op.i64RotlImm], [(1, 1), (2, 1), (3, 2), (4, 1)], Op.seqI64AddI64RotlImmAI64AddAI64XorBI64RotlImmAI64RotlImm)
     add([Op.i64Add, Op.i64Xor, Op.i64RotlImm, Op.i64Add], [(1, 1), (2, 1), (3, 1)], Op.seqI64AddI64XorAI64RotlImmAI64AddA)
     add([Op.i64Add, Op.i64Xor, Op.i64RotlImm, Op.i64Add], [(1, 2), (2, 1), (3, 1)], Op.seqI64AddI64XorBI64RotlImmAI64AddA)
     add([Op.i64Add, Op.i64Xor, Op.i64RotlImm, Op.i64RotlImm], [(1, 2), (2, 1)], Op.seqI64AddI64XorBI64RotlImmAI64RotlImm)
@@ -8235,12 +8552,16 @@ public let superinstructions: [Op: [Superinstruction]] = {
     add([Op.i64Add, Op.i64AndImm], [], Op.seqI64AddI64AndImm)
     add([Op.i64And, Op.i64Xor], [(1, 1)], Op.seqI64AndI64XorA)
     add([Op.i64And, Op.i64Xor], [], Op.seqI64AndI64Xor)
+    add([Op.i64AndImm, Op.i64Mul, Op.i64Add, Op.i64ShrUImm, Op.i64Add], [(2, 2), (3, 1), (4, 2)], Op.seqI64AndImmI64MulI64AddBI64ShrUImmAI64AddB)
+    add([Op.i64AndImm, Op.i64Or, Op.i64Store, Op.return], [(1, 2), (2, 1)], Op.seqI64AndImmI64OrBI64StoreValueReturn)
     add([Op.i64AndImm, Op.i64XorImm, Op.i64And], [(1, 1), (2, 2)], Op.seqI64AndImmI64XorImmAI64AndB)
     add([Op.i64AndImm, Op.i64Xor, Op.i64Xor], [(1, 2), (2, 2)], Op.seqI64AndImmI64XorBI64XorB)
+    add([Op.i64AndImm, Op.i64Mul, Op.i64ShrUImm], [(1, 2), (2, 1)], Op.seqI64AndImmI64MulBI64ShrUImmA)
     add([Op.i64AndImm, Op.i64Or], [(1, 2)], Op.seqI64AndImmI64OrB)
     add([Op.i64AndImm, Op.i64Mul], [(1, 2)], Op.seqI64AndImmI64MulB)
     add([Op.i64AndImm, Op.i64AndImm], [], Op.seqI64AndImmI64AndImm)
     add([Op.i64ExtendI32U, Op.i64Add], [(1, 2)], Op.seqI64ExtendI32UI64AddB)
+    add([Op.i64Load, Op.i64Xor, Op.i64Store, Op.i32AddImmBrIfI32NeImm], [(1, 2), (2, 1)], Op.seqI64LoadI64XorBI64StoreValueI32AddImmBrIfI32NeImm)
     add([Op.i64Load, Op.i64Load, Op.i64Load, Op.i64Load], [], Op.seqI64LoadI64LoadI64LoadI64Load)
     add([Op.i64Load, Op.i64Xor, Op.i64Store], [(1, 2), (2, 1)], Op.seqI64LoadI64XorBI64StoreValue)
     add([Op.i64Load, Op.i64Add, Op.i64Store], [(1, 1), (2, 1)], Op.seqI64LoadI64AddAI64StoreValue)
@@ -8251,6 +8572,10 @@ public let superinstructions: [Op: [Superinstruction]] = {
     add([Op.i64Load, Op.i64Add], [(1, 2)], Op.seqI64LoadI64AddB)
     add([Op.i64Load, Op.i64Load], [], Op.seqI64LoadI64Load)
     add([Op.i64LtU, Op.i64ExtendI32U], [(1, 1)], Op.seqI64LtUI64ExtendI32UA)
+    add([Op.i64Mul, Op.i64Add, Op.i64ShrUImm, Op.i64Add, Op.i64Store, Op.i64ShlImm], [(1, 2), (2, 1), (3, 2), (4, 1)], Op.seqI64MulI64AddBI64ShrUImmAI64AddBI64StoreValueI64ShlImm)
+    add([Op.i64Mul, Op.i64Add, Op.i64ShrUImm, Op.i64Add, Op.i64AndImm], [(1, 2), (2, 1), (3, 2)], Op.seqI64MulI64AddBI64ShrUImmAI64AddBI64AndImm)
+    add([Op.i64Mul, Op.i64Add, Op.i64AndImm, Op.i64AndImm, Op.i64Mul], [(1, 2), (4, 2)], Op.seqI64MulI64AddBI64AndImmI64AndImmI64MulB)
+    add([Op.i64Mul, Op.i64Mul, Op.i64Add, Op.i64ShrUImm, Op.i64ShrUImm], [(2, 2)], Op.seqI64MulI64MulI64AddBI64ShrUImmI64ShrUImm)
     add([Op.i64Mul, Op.i64Add, Op.i64ShrUImm, Op.i64Add], [(1, 2), (2, 1), (3, 2)], Op.seqI64MulI64AddBI64ShrUImmAI64AddB)
     add([Op.i64Mul, Op.i64Mul, Op.i64Add], [(2, 2)], Op.seqI64MulI64MulI64AddB)
     add([Op.i64Mul, Op.i64Add, Op.i64AndImm], [(1, 2)], Op.seqI64MulI64AddBI64AndImm)
@@ -8271,11 +8596,14 @@ public let superinstructions: [Op: [Superinstruction]] = {
     add([Op.i64ShlImm, Op.i64Or], [(1, 2)], Op.seqI64ShlImmI64OrB)
     add([Op.i64ShlImm, Op.i64ShrUImm], [], Op.seqI64ShlImmI64ShrUImm)
     add([Op.i64ShlImm, Op.i64AndImm], [], Op.seqI64ShlImmI64AndImm)
+    add([Op.i64ShrUImm, Op.i64Mul, Op.i64Add, Op.i64ShrUImm, Op.i64Add], [(2, 2), (3, 1), (4, 2)], Op.seqI64ShrUImmI64MulI64AddBI64ShrUImmAI64AddB)
+    add([Op.i64ShrUImm, Op.i64ShrUImm, Op.i64Mul, Op.i64Add, Op.i64AndImm], [(2, 2), (3, 2)], Op.seqI64ShrUImmI64ShrUImmI64MulBI64AddBI64AndImm)
     add([Op.i64ShrUImm, Op.i64Or, Op.i64AndImm], [(1, 2), (2, 1)], Op.seqI64ShrUImmI64OrBI64AndImmA)
     add([Op.i64ShrUImm, Op.i64Mul, Op.i64Add], [(1, 2), (2, 2)], Op.seqI64ShrUImmI64MulBI64AddB)
     add([Op.i64ShrUImm, Op.i64Add], [(1, 2)], Op.seqI64ShrUImmI64AddB)
     add([Op.i64ShrUImm, Op.i64Or], [(1, 2)], Op.seqI64ShrUImmI64OrB)
     add([Op.i64ShrUImm, Op.i64ShrUImm], [], Op.seqI64ShrUImmI64ShrUImm)
+    add([Op.i64Store, Op.i64ShlImm, Op.i64AndImm, Op.i64Or], [(3, 2)], Op.seqI64StoreI64ShlImmI64AndImmI64OrB)
     add([Op.i64Store, Op.i64Store], [], Op.seqI64StoreI64Store)
     add([Op.i64Store, Op.i32AddImmBrIfI32NeImm], [], Op.seqI64StoreI32AddImmBrIfI32NeImm)
     add([Op.i64Store, Op.return], [], Op.seqI64StoreReturn)
