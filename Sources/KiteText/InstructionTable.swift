@@ -69,7 +69,10 @@ enum InstructionTable {
         fc("memory.copy", 10, .memoryCopy); fc("memory.fill", 11, .memory)
         fc("table.init", 12, .tableInit); fc("elem.drop", 13, .elem); fc("table.copy", 14, .tableCopy)
         fc("table.grow", 15, .table); fc("table.size", 16, .table); fc("table.fill", 17, .table)
-        for (name, info) in SIMDTable.ops { t[name] = info }
+        // SIMD (0xFD prefix): generated from Tools/wasm-instructions.def.
+        for entry in simdMnemonics {
+            t[entry.name] = OpInfo(opcode: [0xFD] + LEB.unsigned(UInt64(entry.opcode)), immediate: entry.immediate)
+        }
         return t
     }()
 
