@@ -24,6 +24,19 @@ struct CLITests {
         }
     }
 
+    @Test func validateNamesTheErrorAndItsOffsetWithEitherValidator() throws {
+        let valid = try Scratch.file("valid.wat", "(module (func (export \"f\") (result i32) (i32.const 1)))")
+        let ok = try kite("validate", valid)
+        #expect(ok.status == 0 && ok.stdout == "valid\n" && ok.stderr.isEmpty)
+        // The second function is never called: lazy compilation still rejects the module.
+        let invalid = try Scratch.file("invalid.wat", "(module (func) (func (result i32) (i64.const 1)))")
+        for flags in [[], ["--eager"]] {
+            let result = try kite(["validate", invalid] + flags)
+            #expect(result.status == 1)
+            #expect(result.stdout == "invalid: type mismatch (at byte offset 33)\n", "\(flags)")
+        }
+    }
+
     @Test func invokeLinksWASI() throws {
         let module = try Scratch.file("hello.wat", """
             (module
