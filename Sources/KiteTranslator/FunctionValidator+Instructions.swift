@@ -74,7 +74,7 @@ extension FunctionValidator {
             for t in targets {
                 let types = labelTypes(try labelDepth(t))
                 guard types.count == arity else { throw fail("type mismatch") }
-                try checkTopUnchanged(types)
+                try checkTop(types, keep: true)
             }
             try checkTop(labelTypes(defaultDepth))
             markUnreachable()

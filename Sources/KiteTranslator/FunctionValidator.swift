@@ -151,40 +151,24 @@ struct FunctionValidator {
         return type
     }
 
-    /// Checks that the top of the stack holds values of `types` without popping them: the
-    /// translator pops them and pushes them back as `types`, which is what this leaves.
-    mutating func checkTop(_ types: [ValueType]) throws {
+    /// Checks that the top of the stack holds values of `types` without popping them. The
+    /// translator pops them and pushes them back as `types`, which is what this leaves
+    /// (unless `keep`: a `br_table` target other than the last leaves the stack as it was).
+    mutating func checkTop(_ types: [ValueType], keep: Bool = false) throws {
         let frame = frames[frames.count - 1]
         var index = stack.count
         for t in types.reversed() {
             if index == frame.height {
                 guard frame.unreachable else { throw fail("type mismatch") }
-                // Values below the frame's base are unknown: the translator pushes them back
-                // as `types`.
-                stack.insert(t, at: index)
-                continue
-            }
-            index -= 1
-            if let actual = stack[index] {
-                if actual != t, !context.isSubtype(actual, t) { throw fail("type mismatch") }
-            }
-            stack[index] = t
-        }
-        if stack.count * 2 > maxStackSlots { maxStackSlots = stack.count * 2 }
-    }
-
-    /// Like `checkTop`, leaving the stack as it was (a `br_table` target other than the last).
-    func checkTopUnchanged(_ types: [ValueType]) throws {
-        let frame = frames[frames.count - 1]
-        var index = stack.count
-        for t in types.reversed() {
-            if index == frame.height {
-                guard frame.unreachable else { throw fail("type mismatch") }
+                // Values below the frame's base are unknown: pushed back as `types`.
+                if !keep { stack.insert(t, at: index) }
                 continue
             }
             index -= 1
             if let actual = stack[index], actual != t, !context.isSubtype(actual, t) { throw fail("type mismatch") }
+            if !keep { stack[index] = t }
         }
+        if stack.count * 2 > maxStackSlots { maxStackSlots = stack.count * 2 }
     }
 
     mutating func markUnreachable() {
