@@ -22,18 +22,10 @@ extension FunctionValidator {
             if !initialized.isEmpty { initialized[Int(i)] = true }
             try pop(type)
             push(type)
-        case .i32Const:
-            constantCount += 1
-            push(.i32)
-        case .i64Const:
-            constantCount += 1
-            push(.i64)
-        case .f32Const:
-            constantCount += 1
-            push(.f32)
-        case .f64Const:
-            constantCount += 1
-            push(.f64)
+        case .i32Const: pushConstant(.i32)
+        case .i64Const: pushConstant(.i64)
+        case .f32Const: pushConstant(.f32)
+        case .f64Const: pushConstant(.f64)
         case .load(let opcode, let memarg):
             guard opcode < 0x40, let lowering = Self.memoryLowerings[Int(opcode)] else { throw fail("illegal opcode") }
             try checkMemArg(memarg, size: lowering.size)
@@ -137,8 +129,7 @@ extension FunctionValidator {
             push(addressType(m))
         case .refNull(let type):
             try context.checkTypeIndices(.ref(type), offset: offset)
-            constantCount += 1
-            push(.ref(type))
+            pushConstant(.ref(type))
         case .refIsNull:
             _ = try popRef()
             push(.i32)
@@ -189,6 +180,12 @@ extension FunctionValidator {
     }
 
     // MARK: Pieces
+
+    /// A constant: the translator may give it a frame slot (counted for `mayExceedFrame`).
+    mutating func pushConstant(_ type: ValueType) {
+        constantCount += 1
+        push(type)
+    }
 
     func local(_ index: UInt32) throws -> ValueType {
         guard Int(index) < locals.count else { throw fail("unknown local \(index)") }

@@ -16,9 +16,6 @@ public let identityHandlers: [UInt64] = Op.allCases.map { UInt64($0.rawValue) }
 public func translateModule(_ module: Module, handlers: [UInt64] = identityHandlers) throws -> TranslatedModule {
     let context = ModuleContext(module: module)
     try validateModuleFields(module, context)
-    guard module.functions.count == module.codes.count else {
-        throw DecodingError("function and code section have inconsistent lengths", offset: module.offset(ofSection: 10))
-    }
     var functions: [CompiledFunction] = []
     functions.reserveCapacity(module.codes.count)
     for (typeIndex, code) in zip(module.functions, module.codes) {
@@ -41,9 +38,6 @@ public struct ValidatedModule: Sendable {
     public init(_ module: Module, handlers: [UInt64] = identityHandlers) throws {
         let context = ModuleContext(module: module)
         try validateModuleFields(module, context)
-        guard module.functions.count == module.codes.count else {
-            throw DecodingError("function and code section have inconsistent lengths", offset: module.offset(ofSection: 10))
-        }
         // Large modules are validated in two halves at once (the halves hold about as many
         // bytes of code each); the error reported is still the one of the first invalid function.
         let bodyBytes = module.codes.reduce(0) { $0 + $1.body.count }
@@ -116,6 +110,7 @@ func translateFunction(module: Module, context: ModuleContext, typeIndex: UInt32
     return try translator.finish()
 }
 
+/// Everything about the module but its function bodies, and that there is one body per function.
 func validateModuleFields(_ module: Module, _ context: ModuleContext) throws {
     for type in module.types { try context.checkTypeIndices(type, offset: module.offset(ofSection: 1)) }
     for t in context.globals { try context.checkTypeIndices(t.valueType, offset: module.offset(ofSection: 6)) }
@@ -188,6 +183,10 @@ func validateModuleFields(_ module: Module, _ context: ModuleContext) throws {
         case .tag(let i):
             guard Int(i) < context.tags.count else { throw ValidationError("unknown tag \(i)", offset: exportSection) }
         }
+    }
+    // Last: every other module-level error is reported before this one.
+    guard module.functions.count == module.codes.count else {
+        throw DecodingError("function and code section have inconsistent lengths", offset: module.offset(ofSection: 10))
     }
 }
 
