@@ -81,6 +81,70 @@ def layout(operands):
     return out
 
 
+# ---- 128-bit SIMD lines ----
+# The C vector type each lane shape of a v128 is read as (SIMD.h), and Wasm's type for
+# every type a `simd` line names.
+SHAPES = {s: f"kite_{s}" for s in ("i8x16", "u8x16", "i16x8", "u16x8", "i32x4", "u32x4",
+                                   "i64x2", "u64x2", "f32x4", "f64x2")}
+WASM_TYPE = dict({s: "v128" for s in SHAPES}, i32="i32", i64="i64", f32="f32", f64="f64")
+_wasm_by_name = None
+
+
+def wasm_instruction(name):
+    global _wasm_by_name
+    if _wasm_by_name is None:
+        _wasm_by_name = {w[2]: w for w in parse_wasm()}
+    return _wasm_by_name.get(name)
+
+
+def simd_op(number, line):
+    """One `simd NAME PARAMS -> RESULT EXPR` line: its handler, with the operands its Wasm
+    instruction's immediate needs (see the section's comment in instructions.def)."""
+    m = re.match(r"simd\s+(\S+)\s+(.*?)->\s+(\w+)\s+(.*)$", line)
+    if not m:
+        raise SystemExit(f"instructions.def:{number}: expected `simd NAME PARAMS -> RESULT EXPR`")
+    name, params, result, expr = m.group(1), m.group(2).split(), m.group(3), m.group(4).strip()
+    wasm = wasm_instruction(name)
+    if wasm is None:
+        raise SystemExit(f"instructions.def:{number}: {name} is not in wasm-instructions.def")
+    _, opcode, _, immediate, align = wasm
+    memory = params[:1] == ["addr"]
+    values = params[1:] if memory else params
+    if memory != (immediate in ("memarg", "memarg_lane")) or any(t not in WASM_TYPE for t in values) \
+            or (result != "none" and result not in WASM_TYPE):
+        raise SystemExit(f"instructions.def:{number}: the types of {name} do not fit its immediate")
+    letters = "abc"
+    operands = ([("dst", "r")] if result != "none" else []) + ([("addr", "r")] if memory else [])
+    operands += [(letters[k] + "_", "r") for k in range(len(values))]
+    if immediate in ("lane", "memarg_lane"):
+        operands.append(("lane", "u32"))
+    if immediate in ("v128", "shuffle"):
+        operands += [("lo", "u64"), ("hi", "u64")]
+    if memory:
+        operands.append(("offset", "u32"))
+    body = []
+    if memory:
+        size = 1 << align
+        body.append(f"uint64_t ea = (uint64_t)sp[addr].u32 + offset; "
+                    f"if (ea + {size} > memsize) TRAP(KITE_TRAP_OUT_OF_BOUNDS_MEMORY); uint8_t *p = mem + ea;")
+    for k, t in enumerate(values):
+        v = letters[k]
+        if t in SHAPES:
+            body.append(f"{SHAPES[t]} {v}; memcpy(&{v}, &sp[{v}_], 16);")
+        else:
+            body.append(f"{CTYPE[t]} {v} = sp[{v}_].{FIELD[t]};")
+    if result == "none":
+        body.append(expr.strip("{} ") + (";" if not expr.rstrip().endswith(("}", ";")) else ""))
+    else:
+        rtype = SHAPES.get(result) or CTYPE[result]
+        body.append(f"{rtype} r; " + (expr if expr.startswith("{") else f"r = ({rtype})({expr});"))
+        body.append(f"memcpy(&sp[dst], &r, 16);" if result in SHAPES else f"sp[dst].{FIELD[result]} = r;")
+    params_wasm = (["i32"] if memory else []) + [WASM_TYPE[t] for t in values]
+    result_wasm = None if result == "none" else WASM_TYPE[result]
+    return Op(name, operands, " ".join(body) + "\n    NEXT();", "simd_memory" if memory else "simd", opcode,
+              params_wasm, result_wasm, {"immediate": immediate, "align": align})
+
+
 def value_body(expr, result_field):
     if expr.strip().startswith("{"):
         return f"{expr.strip()}"
@@ -139,6 +203,8 @@ def parse():
                     f"{CTYPE[t]} v = sp[value].{FIELD[t]}; {ctype} w = {convert}; memcpy(mem + ea, &w, {n});\n    NEXT();")
             ops.append(Op(name, [("addr", "r"), ("value", "r"), ("offset", "u32")], body, "store",
                           int(wasm, 16), ["i32", t], None, {"size": n}))
+        elif form == "simd":
+            ops.append(simd_op(i, line))
         elif form == "fuse":
             sequences.append((i, words[1:]))
         else:
@@ -147,7 +213,7 @@ def parse():
     # memory record instead of the registers that hold memory 0.
     multi = []
     for op in ops:
-        if op.kind in ("load", "store"):
+        if op.kind in ("load", "store", "simd_memory"):
             body = ("KiteMemory *m_ = ctx->instance->memories[memidx];\n    "
                     + op.body.replace("memsize", "m_->size").replace("mem + ea", "m_->base + ea"))
             multi.append(Op(op.name + "_mem", op.operands + [("memidx", "u32")], body, op.kind + "_mem",
@@ -156,11 +222,11 @@ def parse():
     # the memory index. A memory never exceeds 4 GiB here (Store caps it), so once address
     # and offset are each within the size, their sum plus the access size cannot overflow.
     for op in ops:
-        if op.kind in ("load", "store"):
+        if op.kind in ("load", "store", "simd_memory"):
             body = ("KiteMemory *m_ = ctx->instance->memories[memidx];\n    "
                     + op.body.replace("uint64_t ea = (uint64_t)sp[addr].u32 + offset; if (ea + ",
-                                      "uint64_t a_ = sp[addr].u64; if (a_ > m_->size || offset > m_->size) TRAP(KITE_TRAP_OUT_OF_BOUNDS_MEMORY); "
-                                      "uint64_t ea = a_ + offset; if (ea + ")
+                                      "uint64_t at_ = sp[addr].u64; if (at_ > m_->size || offset > m_->size) TRAP(KITE_TRAP_OUT_OF_BOUNDS_MEMORY); "
+                                      "uint64_t ea = at_ + offset; if (ea + ")
                     .replace("memsize", "m_->size").replace("mem + ea", "m_->base + ea"))
             operands = [f for f in op.operands if f[0] != "offset"] + [("memidx", "u32"), ("offset", "u64")]
             multi.append(Op(op.name + "_64", operands, body, op.kind + "_64", extra={"of": op.name}))
@@ -744,6 +810,36 @@ def gen_swift(ops):
             o.append(f"    0x{op.wasm:X}: NumericLowering(op: .{op.swift_name}, parameters: [{', '.join(SWIFT_VT[p] for p in op.params)}], "
                      f"result: {SWIFT_VT[op.result]}, branchIf: {ref(bi)}, branchUnless: {ref(bu)}, "
                      f"immediate: {ref(im)}, immediateBranchIf: {ref(ibi)}, immediateBranchUnless: {ref(ibu)}),")
+    o.append("]")
+    o.append("")
+    o.append("/// How a 0xFD (SIMD) instruction lowers: its register op and its typing (memory")
+    o.append("/// instructions take their address first), and what its immediate must satisfy.")
+    o.append("public struct SIMDLowering: Sendable {")
+    o.append("    public let op: Op")
+    o.append("    public let parameters: [ValueType]")
+    o.append("    public let result: ValueType?")
+    o.append("    /// Lane indices must be below this (lane immediates; 32 for i8x16.shuffle's indices).")
+    o.append("    public let laneCount: Int")
+    o.append("    /// Memory instructions: the access size in bytes, and the forms for memories other")
+    o.append("    /// than 0 and for 64-bit memories (as for MemoryLowering).")
+    o.append("    public let size: Int")
+    o.append("    public let otherMemoryOp: Op?")
+    o.append("    public let memory64Op: Op?")
+    o.append("}")
+    o.append("")
+    o.append("public let simdLowering: [UInt32: SIMDLowering] = [")
+    for op in ops:
+        if op.kind in ("simd", "simd_memory"):
+            imm, align = op.extra["immediate"], op.extra["align"]
+            lanes = {"lane": int(op.name.split(".")[0].split("x")[1]) if "x" in op.name.split(".")[0] else 0,
+                     "memarg_lane": 16 >> (align or 0), "shuffle": 32}.get(imm, 0)
+            size = (1 << align) if op.kind == "simd_memory" else 0
+            other = next((x for x in ops if x.kind == "simd_memory_mem" and x.extra["of"] == op.name), None)
+            wide = next((x for x in ops if x.kind == "simd_memory_64" and x.extra["of"] == op.name), None)
+            ref = lambda x: ('.' + x.swift_name) if x else 'nil'
+            result = SWIFT_VT.get(op.result, ".v128") if op.result else "nil"
+            o.append(f"    0x{op.wasm:X}: SIMDLowering(op: .{esc(op.swift_name)}, parameters: [{', '.join(SWIFT_VT.get(p, '.v128') for p in op.params)}], "
+                     f"result: {result}, laneCount: {lanes}, size: {size}, otherMemoryOp: {ref(other)}, memory64Op: {ref(wide)}),")
     o.append("]")
     o.append("")
     for kind in ("load", "store"):

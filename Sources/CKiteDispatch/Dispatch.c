@@ -2,6 +2,7 @@
 // Handlers themselves are generated (Handlers.generated.inc) from Tools/instructions.def.
 #include "CKiteDispatch.h"
 #include "Numeric.h"
+#include "SIMD.h"
 #include <string.h>
 
 /// Operand fields are read at their byte offset within the instruction (little-endian).

@@ -324,8 +324,8 @@ extension FunctionTranslator {
             let value = try pop(.ref(type.elementType))
             let start = try tableIndex(try pop(indexType(t)), table: t)
             if reachable { code.emit_table_fill(start: start, value: value.reg, count: count, table: t) }
-        case .simd:
-            throw fail("SIMD instructions are not supported yet")
+        case .simd(let opcode, let immediate):
+            try translateSIMD(opcode, immediate)
         }
     }
 

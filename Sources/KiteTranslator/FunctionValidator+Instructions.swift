@@ -174,8 +174,16 @@ extension FunctionValidator {
         case .tableFill(let t):
             let type = try context.table(t, offset: offset)
             try popThree(indexType(t), .ref(type.elementType), indexType(t))
-        case .simd:
-            throw fail("SIMD instructions are not supported yet")
+        case .simd(let opcode, let immediate):
+            guard let lowering = simdLowering[opcode] else { throw fail("illegal opcode") }
+            guard immediate.lanesAreValid(below: lowering.laneCount) else { throw fail("invalid lane index") }
+            var parameters = lowering.parameters
+            if let memarg = immediate.memArg {
+                try checkMemArg(memarg, size: lowering.size)
+                parameters[0] = addressType(memarg.memory)
+            }
+            for type in parameters.reversed() { try pop(type) }
+            if let result = lowering.result { push(result) }
         }
     }
 

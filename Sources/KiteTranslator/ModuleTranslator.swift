@@ -226,6 +226,7 @@ func validateConstant(_ expr: ConstExpression, type expected: ValueType, context
         case .i64Const: stack.append(.i64)
         case .f32Const: stack.append(.f32)
         case .f64Const: stack.append(.f64)
+        case .simd(opcode: 0x0C, _): stack.append(.v128)  // v128.const
         case .refNull(let t):
             try context.checkTypeIndices(.ref(t), offset: expr.offset)
             stack.append(.ref(t))

@@ -214,2152 +214,2540 @@ public enum Op: UInt16, CaseIterable, Sendable {
     case i64TruncSatF32U = 207
     case i64TruncSatF64S = 208
     case i64TruncSatF64U = 209
-    case i32LoadMem = 210
-    case i64LoadMem = 211
-    case f32LoadMem = 212
-    case f64LoadMem = 213
-    case i32Load8SMem = 214
-    case i32Load8UMem = 215
-    case i32Load16SMem = 216
-    case i32Load16UMem = 217
-    case i64Load8SMem = 218
-    case i64Load8UMem = 219
-    case i64Load16SMem = 220
-    case i64Load16UMem = 221
-    case i64Load32SMem = 222
-    case i64Load32UMem = 223
-    case i32StoreMem = 224
-    case i64StoreMem = 225
-    case f32StoreMem = 226
-    case f64StoreMem = 227
-    case i32Store8Mem = 228
-    case i32Store16Mem = 229
-    case i64Store8Mem = 230
-    case i64Store16Mem = 231
-    case i64Store32Mem = 232
-    case i32Load64 = 233
-    case i64Load64 = 234
-    case f32Load64 = 235
-    case f64Load64 = 236
-    case i32Load8S64 = 237
-    case i32Load8U64 = 238
-    case i32Load16S64 = 239
-    case i32Load16U64 = 240
-    case i64Load8S64 = 241
-    case i64Load8U64 = 242
-    case i64Load16S64 = 243
-    case i64Load16U64 = 244
-    case i64Load32S64 = 245
-    case i64Load32U64 = 246
-    case i32Store64 = 247
-    case i64Store64 = 248
-    case f32Store64 = 249
-    case f64Store64 = 250
-    case i32Store864 = 251
-    case i32Store1664 = 252
-    case i64Store864 = 253
-    case i64Store1664 = 254
-    case i64Store3264 = 255
-    case i32EqImm = 256
-    case i32NeImm = 257
-    case i32LtSImm = 258
-    case i32LtUImm = 259
-    case i32GtSImm = 260
-    case i32GtUImm = 261
-    case i32LeSImm = 262
-    case i32LeUImm = 263
-    case i32GeSImm = 264
-    case i32GeUImm = 265
-    case i64EqImm = 266
-    case i64NeImm = 267
-    case i64LtSImm = 268
-    case i64LtUImm = 269
-    case i64GtSImm = 270
-    case i64GtUImm = 271
-    case i64LeSImm = 272
-    case i64LeUImm = 273
-    case i64GeSImm = 274
-    case i64GeUImm = 275
-    case f32EqImm = 276
-    case f32NeImm = 277
-    case f32LtImm = 278
-    case f32GtImm = 279
-    case f32LeImm = 280
-    case f32GeImm = 281
-    case f64EqImm = 282
-    case f64NeImm = 283
-    case f64LtImm = 284
-    case f64GtImm = 285
-    case f64LeImm = 286
-    case f64GeImm = 287
-    case i32AddImm = 288
-    case i32SubImm = 289
-    case i32MulImm = 290
-    case i32DivSImm = 291
-    case i32DivUImm = 292
-    case i32RemSImm = 293
-    case i32RemUImm = 294
-    case i32AndImm = 295
-    case i32OrImm = 296
-    case i32XorImm = 297
-    case i32ShlImm = 298
-    case i32ShrSImm = 299
-    case i32ShrUImm = 300
-    case i32RotlImm = 301
-    case i32RotrImm = 302
-    case i64AddImm = 303
-    case i64SubImm = 304
-    case i64MulImm = 305
-    case i64DivSImm = 306
-    case i64DivUImm = 307
-    case i64RemSImm = 308
-    case i64RemUImm = 309
-    case i64AndImm = 310
-    case i64OrImm = 311
-    case i64XorImm = 312
-    case i64ShlImm = 313
-    case i64ShrSImm = 314
-    case i64ShrUImm = 315
-    case i64RotlImm = 316
-    case i64RotrImm = 317
-    case f32AddImm = 318
-    case f32SubImm = 319
-    case f32MulImm = 320
-    case f32DivImm = 321
-    case f32MinImm = 322
-    case f32MaxImm = 323
-    case f32CopysignImm = 324
-    case f64AddImm = 325
-    case f64SubImm = 326
-    case f64MulImm = 327
-    case f64DivImm = 328
-    case f64MinImm = 329
-    case f64MaxImm = 330
-    case f64CopysignImm = 331
-    case brIfI32Eqz = 332
-    case brUnlessI32Eqz = 333
-    case brIfI32Eq = 334
-    case brUnlessI32Eq = 335
-    case brIfI32Ne = 336
-    case brUnlessI32Ne = 337
-    case brIfI32LtS = 338
-    case brUnlessI32LtS = 339
-    case brIfI32LtU = 340
-    case brUnlessI32LtU = 341
-    case brIfI32GtS = 342
-    case brUnlessI32GtS = 343
-    case brIfI32GtU = 344
-    case brUnlessI32GtU = 345
-    case brIfI32LeS = 346
-    case brUnlessI32LeS = 347
-    case brIfI32LeU = 348
-    case brUnlessI32LeU = 349
-    case brIfI32GeS = 350
-    case brUnlessI32GeS = 351
-    case brIfI32GeU = 352
-    case brUnlessI32GeU = 353
-    case brIfI64Eqz = 354
-    case brUnlessI64Eqz = 355
-    case brIfI64Eq = 356
-    case brUnlessI64Eq = 357
-    case brIfI64Ne = 358
-    case brUnlessI64Ne = 359
-    case brIfI64LtS = 360
-    case brUnlessI64LtS = 361
-    case brIfI64LtU = 362
-    case brUnlessI64LtU = 363
-    case brIfI64GtS = 364
-    case brUnlessI64GtS = 365
-    case brIfI64GtU = 366
-    case brUnlessI64GtU = 367
-    case brIfI64LeS = 368
-    case brUnlessI64LeS = 369
-    case brIfI64LeU = 370
-    case brUnlessI64LeU = 371
-    case brIfI64GeS = 372
-    case brUnlessI64GeS = 373
-    case brIfI64GeU = 374
-    case brUnlessI64GeU = 375
-    case brIfI32EqImm = 376
-    case brUnlessI32EqImm = 377
-    case brIfI32NeImm = 378
-    case brUnlessI32NeImm = 379
-    case brIfI32LtSImm = 380
-    case brUnlessI32LtSImm = 381
-    case brIfI32LtUImm = 382
-    case brUnlessI32LtUImm = 383
-    case brIfI32GtSImm = 384
-    case brUnlessI32GtSImm = 385
-    case brIfI32GtUImm = 386
-    case brUnlessI32GtUImm = 387
-    case brIfI32LeSImm = 388
-    case brUnlessI32LeSImm = 389
-    case brIfI32LeUImm = 390
-    case brUnlessI32LeUImm = 391
-    case brIfI32GeSImm = 392
-    case brUnlessI32GeSImm = 393
-    case brIfI32GeUImm = 394
-    case brUnlessI32GeUImm = 395
-    case brIfI64EqImm = 396
-    case brUnlessI64EqImm = 397
-    case brIfI64NeImm = 398
-    case brUnlessI64NeImm = 399
-    case brIfI64LtSImm = 400
-    case brUnlessI64LtSImm = 401
-    case brIfI64LtUImm = 402
-    case brUnlessI64LtUImm = 403
-    case brIfI64GtSImm = 404
-    case brUnlessI64GtSImm = 405
-    case brIfI64GtUImm = 406
-    case brUnlessI64GtUImm = 407
-    case brIfI64LeSImm = 408
-    case brUnlessI64LeSImm = 409
-    case brIfI64LeUImm = 410
-    case brUnlessI64LeUImm = 411
-    case brIfI64GeSImm = 412
-    case brUnlessI64GeSImm = 413
-    case brIfI64GeUImm = 414
-    case brUnlessI64GeUImm = 415
-    case i32AddImmBrIfI32Eq = 416
-    case i32AddImmBrIfI32Ne = 417
-    case i32AddImmBrIfI32LtS = 418
-    case i32AddImmBrIfI32LtU = 419
-    case i32AddImmBrIfI32GtS = 420
-    case i32AddImmBrIfI32GtU = 421
-    case i32AddImmBrIfI32LeS = 422
-    case i32AddImmBrIfI32LeU = 423
-    case i32AddImmBrIfI32GeS = 424
-    case i32AddImmBrIfI32GeU = 425
-    case i32AddImmBrIfI32EqImm = 426
-    case i32AddImmBrIfI32NeImm = 427
-    case i32AddImmBrIfI32LtSImm = 428
-    case i32AddImmBrIfI32LtUImm = 429
-    case i32AddImmBrIfI32GtSImm = 430
-    case i32AddImmBrIfI32GtUImm = 431
-    case i32AddImmBrIfI32LeSImm = 432
-    case i32AddImmBrIfI32LeUImm = 433
-    case i32AddImmBrIfI32GeSImm = 434
-    case i32AddImmBrIfI32GeUImm = 435
-    case seqI32XorI32RotlImmA = 436
-    case seqI32AddI32XorA = 437
-    case seqI32RotlImmI32AddA = 438
-    case seqI32ShlImmI32AddB = 439
-    case seqI64XorI64RotlImmA = 440
-    case seqI32LoadI32Load = 441
-    case seqI32AddImmCopy = 442
-    case seqI32MulImmI32AddImmA = 443
-    case seqI32AddImmI32RemUImmA = 444
-    case seqI32AddImmBrIfNezCond = 445
-    case seqI32AddI32LoadAddr = 446
-    case seqConst32I32Load = 447
-    case seqI32LoadBrTableIndex = 448
-    case seqI32AddImmI32AddImmBrIfI32LtU = 449
-    case seqCopyCallLocalBase = 450
-    case seqI32AddImmI32Store8Addr = 451
-    case seqI32Store8I32Add = 452
-    case seqI32AddBrIfI32LtUImmA = 453
-    case seqI64RotlImmI64AddA = 454
-    case seqI32AddI32Add = 455
-    case seqI32RemUImmI32MulImmA = 456
-    case seqI32AddImmI32AddImm = 457
-    case seqI32StoreI32Load = 458
-    case seqI32AddImmCallLocalBase = 459
-    case seqConst32BrIfI32LtUImm = 460
-    case seqI32AddI32AddImmBrIfI32GtUImm = 461
-    case seqI32LoadI32AddA = 462
-    case seqI32LoadI32MulB = 463
-    case seqI32AddImmI32Load8UAddr = 464
-    case seqI64AddI64XorA = 465
-    case seqI32MulI32AddB = 466
-    case seqI32ShlImmI32XorB = 467
-    case seqI32StoreI32AddImm = 468
-    case seqI32AddImmI32LtUImmA = 469
-    case seqI32AddI32AddImm = 470
-    case seqMemoryCopyBr = 471
-    case seqCopyCopy = 472
-    case seqBrIfNezI32AddImm = 473
-    case seqI32RotlImmI32AddB = 474
-    case seqCopyI32AddImm = 475
-    case seqI32AddF64LoadAddr = 476
-    case seqBrIfI32EqzBrIfNez = 477
-    case seqI32AddImmReturn = 478
-    case seqI32AndI32ShlImmA = 479
-    case seqI32LoadI32StoreValue = 480
-    case seqConst32Br = 481
-    case seqI64AddI64XorB = 482
-    case seqI64XorImmI64AndB = 483
-    case seqI32Load8UBrIfI32EqzA = 484
-    case seqI32AddI32AddImmA = 485
-    case seqCopyCallLocal = 486
-    case seqI64XorI64XorB = 487
-    case seqConst32I32AddImm = 488
-    case seqCopyI32ShlImm = 489
-    case seqI32XorI32Xor = 490
-    case seqI32AddI32Load8UAddr = 491
-    case seqF64LoadF64LtB = 492
-    case seqI32AddI32Xor = 493
-    case seqI32ShrUImmI32AndImmA = 494
-    case seqI64MulI64AddB = 495
-    case seqI32AddImmI32AndB = 496
-    case seqI32Load8UBrIfNezCond = 497
-    case seqBrIfI32LtUImmConst32 = 498
-    case seqI32AddImmBrIfI32GtUImmI32AddImm = 499
-    case seqI32AddImmReturnValueSrc = 500
-    case seqI32LoadI32AddB = 501
-    case seqI32AddCopy = 502
-    case seqI32AddI32StoreValue = 503
-    case seqI32AddImmI32AddImmBrIfI32NeImm = 504
-    case seqI64AddI64RotlImmA = 505
-    case seqI32RemUImmI32AddImm = 506
-    case seqI32LoadI32SubImm = 507
-    case seqI32SubImmI32Load = 508
-    case seqI32SubImmBrIfI32LtS = 509
-    case seqI32AddImmI32LoadAddr = 510
-    case seqI32LtUImmI32AddB = 511
-    case seqI64XorI64ShlImmA = 512
-    case seqI64AndI64XorA = 513
-    case seqI32AndI32AndImmA = 514
-    case seqI32XorI32StoreValue = 515
-    case seqI32AddI32AddB = 516
-    case seqI32AddI32XorB = 517
-    case seqI32AddImmI32XorImmA = 518
-    case seqI32AddI32AddA = 519
-    case seqI32AddImmI32StoreValue = 520
-    case seqI32LoadBrIfI32LtSA = 521
-    case seqI32RotlImmI32Add = 522
-    case seqI32AddImmI32Load = 523
-    case seqI64RotlImmI64RotlImm = 524
-    case seqI32OrI32ShlImmA = 525
-    case seqI64XorI64XorImm = 526
-    case seqI32XorI32XorA = 527
-    case seqI32XorI32ShlImm = 528
-    case seqI32ShlImmI32And = 529
-    case seqI32RotlImmI32RotlImm = 530
-    case seqI64AddI64ShrUImmA = 531
-    case seqI32AndImmBrIfI32EqzA = 532
-    case seqI32OrImmI32AddImmA = 533
-    case seqI32LoadBrIfI32GtUImmA = 534
-    case seqI32AndImmBrUnlessI32EqzA = 535
-    case seqI64RotlImmI64XorA = 536
-    case seqI32StoreCopy = 537
-    case seqI32AddF64StoreAddr = 538
-    case seqI64XorI64ShrUImmA = 539
-    case seqI32XorImmI32AddImm = 540
-    case seqI32AndImmI32OrB = 541
-    case seqI64ShrUImmI64AddB = 542
-    case seqI32LtUImmI32OrB = 543
-    case seqConst32I32AndImm = 544
-    case seqI32XorImmI32AndB = 545
-    case seqI32LoadI32AddImmA = 546
-    case seqI32AddImmI32AddA = 547
-    case seqF64LtBrIfNezCond = 548
-    case seqF64LoadI32OrImm = 549
-    case seqF64LtBrIfI32EqzA = 550
-    case seqI32OrImmI32ShlImmA = 551
-    case seqCopyConst32 = 552
-    case seqI32ShlImmBrIfI32LeSA = 553
-    case seqI64AddI64AndImm = 554
-    case seqF64StoreCopy = 555
-    case seqI32XorI32RotlImm = 556
-    case seqI64XorI64XorA = 557
-    case seqCopyI32Load = 558
-    case seqI64OrI64AndImmA = 559
-    case seqI64ShlImmI64AndImmA = 560
-    case seqI64XorI64Xor = 561
-    case seqI64LoadI64Load = 562
-    case seqI64AddI64StoreValue = 563
-    case seqI32AddI32Load16UAddr = 564
-    case seqCopyBrIfNez = 565
-    case seqI32LoadI32XorImmA = 566
-    case seqI64LoadI64XorB = 567
-    case seqI64RotlImmI64AddB = 568
-    case seqI32AndI32ShrUImmA = 569
-    case seqI32XorImmI32AddImmA = 570
-    case seqI32XorImmI32ShrUImmA = 571
-    case seqI32OrI32AddImm = 572
-    case seqI32ShrUImmI32AddImm = 573
-    case seqI64AndI64Xor = 574
-    case seqI64RotlImmI64XorB = 575
-    case seqI64XorI64AddA = 576
-    case seqI32AddImmBrIfI32GtUImmA = 577
-    case seqI32StoreI32Add = 578
-    case seqI32StoreI32Xor = 579
-    case seqI64ShlImmI64ShrUImm = 580
-    case seqI64ShrUImmI64OrB = 581
-    case seqI64LoadI64AddB = 582
-    case seqI32AddI64LoadAddr = 583
-    case seqI32AddImmI32AddB = 584
-    case seqI32StoreBrIfNez = 585
-    case seqCopyI32LoadAddr = 586
-    case seqI32LoadI32Store = 587
-    case seqI32LoadBrIfNezCond = 588
-    case seqI32AddImmI32Add = 589
-    case seqI32LoadI32Load8UAddr = 590
-    case seqBrIfI32EqImmBrTable = 591
-    case seqI32AddImmBrUnlessI32NeImm = 592
-    case seqI32AndImmI32XorImmA = 593
-    case seqSelectI32ShrUImmA = 594
-    case seqBrUnlessI32NeImmI32Load8U = 595
-    case seqI32Load8UCopy = 596
-    case seqI32XorI32AndImmA = 597
-    case seqI32AndImmSelectCond = 598
-    case seqI32AddImmI32AndImmA = 599
-    case seqI32XorImmI32ShrUImm = 600
-    case seqI32AndImmI32ShrUImm = 601
-    case seqI32Load16SI32Load16S = 602
-    case seqI32Load16SI32MulB = 603
-    case seqI32MulI32AddA = 604
-    case seqCopyI32ShrUImmA = 605
-    case seqBrIfI32EqzI32Load = 606
-    case seqI32MulCopy = 607
-    case seqBrIfI32EqI32Load = 608
-    case seqI32LoadI32Load16UAddr = 609
-    case seqI32Load16UI32Load16U = 610
-    case seqI32AndImmI32MulB = 611
-    case seqI32Load16UI32MulB = 612
-    case seqI32Load16UI32AndImm = 613
-    case seqI32AndImmBrIfI32EqB = 614
-    case seqI32AndImmI32XorB = 615
-    case seqI32Load8UI32AndImm = 616
-    case seqI32XorBrIfI32EqzA = 617
-    case seqI32ShrUImmI32XorB = 618
-    case seqI32AndImmBrIfI32LeUImmA = 619
-    case seqI32OrImmBrUnlessI32EqImmA = 620
-    case seqI32ShrUImmI32XorA = 621
-    case seqI32StoreBr = 622
-    case seqI32AddI32GtSA = 623
-    case seqI32GtSSelectB = 624
-    case seqI32GtSSelectCond = 625
-    case seqSelectI32AddA = 626
-    case seqSelectI32GtS = 627
-    case seqI32AddImmCallLocal = 628
-    case seqI32AddImmBrIfI32EqImm = 629
-    case seqI32Load8UBrUnlessI32EqzA = 630
-    case seqI32AndImmBrIfI32LtUImmA = 631
-    case seqI32StoreConst32 = 632
-    case seqI32StoreReturnValue = 633
-    case seqI32XorImmI32AndImm = 634
-    case seqCopyBr = 635
-    case seqConst32I32LoadBrTableIndex = 636
-    case seqI32AddImmI32Store8AddrI32AddBrIfI32LtUImmA = 637
-    case seqI32AddImmCopyCallLocalBase = 638
-    case seqI32RotlImmI32AddAI32XorAI32RotlImmA = 639
-    case seqConst32BrIfI32LtUImmConst32I32AddImm = 640
-    case seqI32AddI32AddImmBrIfI32GtUImmI32AddImmReturnValueSrc = 641
-    case seqConst32I32AddImmCallLocalBase = 642
-    case seqI32MulImmI32AddImmAI32RemUImmAI32MulImmA = 643
-    case seqI32RemUImmI32MulImmAI32AddImmAI32RemUImmA = 644
-    case seqCopyI32AddImmBrIfNezCondI32AddImm = 645
-    case seqBrIfNezI32AddImmReturn = 646
-    case seqI32XorI32RotlImmAI32AddAI32XorA = 647
-    case seqI32AddI32XorAI32RotlImmAI32AddA = 648
-    case seqI32StoreI32AddImmI32AddImmBrIfI32LtU = 649
-    case seqI32AddImmI32Load8UAddrBrIfI32EqzA = 650
-    case seqI32AddI32LoadAddrI32LoadI32MulB = 651
-    case seqI32AddI32AddI32LoadAddrI32Load = 652
-    case seqI32AddImmI32RemUImmAI32MulImmAI32AddImmA = 653
-    case seqI32AddImmI32RemUImmAI32AddImmBrIfNezCond = 654
-    case seqI32AddImmCopyCopyCallLocal = 655
-    case seqI32LoadI32AddAI32AddImmCopy = 656
-    case seqI32LoadI32AddAI32AddImmAI32AddImm = 657
-    case seqI32LoadI32AddAI32AddImmACopy = 658
-    case seqI64RotlImmI64AddAI64XorAI64RotlImmA = 659
-    case seqI32LoadI32LoadI32MulBI32AddB = 660
-    case seqI32LoadI32MulBI32AddBI32Add = 661
-    case seqI32MulI32AddBI32AddI32LoadAddr = 662
-    case seqCopyI32ShlImmI32AddBF64LoadAddr = 663
-    case seqI64XorI64RotlImmAI64AddAI64XorA = 664
-    case seqI32SubImmI32LoadI32SubImmBrIfI32LtS = 665
-    case seqI32AddI32XorAI32RotlImmAI32AddB = 666
-    case seqI64AddI64XorAI64RotlImmAI64AddA = 667
-    case seqI32AndI32ShlImmAI32XorBI32XorA = 668
-    case seqI32OrI32ShlImmAI32XorBI32ShlImm = 669
-    case seqI32XorI32ShlImmI32AndI32ShlImmA = 670
-    case seqI32AddF64LoadAddrF64LtBBrIfI32EqzA = 671
-    case seqI32AddF64LoadAddrI32OrImmI32ShlImmA = 672
-    case seqI32OrImmI32ShlImmAI32AddBF64LoadAddr = 673
-    case seqI32ShlImmI32AddBF64StoreAddrCopy = 674
-    case seqF64StoreCopyI32ShlImmBrIfI32LeSA = 675
-    case seqI32AddI32AddImmI32LtUImmAI32AddB = 676
-    case seqI32AddImmI32Load8UAddrBrIfNezCond = 677
-    case seqI32AddImmI32AddImmCopyCallLocalBase = 678
-    case seqI32AddImmI32AddImmCopyCallLocal = 679
-    case seqI32AddImmCopyCallLocal = 680
-    case seqI32AndI32ShlImmAI32XorBI32RotlImm = 681
-    case seqI32XorI32XorI32XorI32Xor = 682
-    case seqI32XorI32RotlImmI32RotlImm = 683
-    case seqI32LoadI32StoreValueI32LoadI32StoreValue = 684
-    case seqI32AddImmI32AddImmI32LoadAddrBrIfI32LtSA = 685
-    case seqI32RotlImmI32AddBI32AddAI32Xor = 686
-    case seqI32AddI32XorBI32RotlImmAI32AddA = 687
-    case seqI64AddI64XorBI64RotlImmAI64RotlImm = 688
-    case seqI32ShlImmI32AddBI32Load16UAddr = 689
-    case seqI64MulI64AddBI64ShrUImmAI64AddB = 690
-    case seqI32AddI32XorAI32RotlImmA = 691
-    case seqI32XorI32RotlImmAI32AddBI32XorA = 692
-    case seqI32ShlImmI32AddBI32LoadAddr = 693
-    case seqI64XorI64XorImmI64AndBI64XorA = 694
-    case seqI32AddImmI32AddImmI32LoadI32XorImmA = 695
-    case seqI32AddImmI32AndBI32AndImmABrIfI32EqzA = 696
-    case seqI32LoadI32XorImmAI32AddImmI32AndB = 697
-    case seqI32RotlImmI32AddAI32AddBI32XorA = 698
-    case seqI32AddImmBrTableIndex = 699
-    case seqI64AddI64XorBI64RotlImmAI64AddA = 700
-    case seqConst32I32Extend8S = 701
-    case seqI32Extend8SI32AddImmA = 702
-    case seqI32RotlImmI32AddBI32XorAI32RotlImmA = 703
-    case seqI32RotlImmI32AndBI32ShlImmA = 704
-    case seqI32XorI32XorACopySrc = 705
-    case seqI32XorI32XorAI32OrI32ShlImmA = 706
-    case seqI32ShlI32AndImmABrUnlessI32EqzA = 707
-    case seqI32LoadBrIfI32GtUImmAI32Shl = 708
-    case seqI32AddImmI32AddBI32Load8UAddr = 709
-    case seqConst32I32AndImmBrIfI32NeImmA = 710
-    case seqI32AddI32XorI32RotlImmAI32AddA = 711
-    case seqI32ShlImmI32AddBF64LoadAddrF64LtB = 712
-    case seqF64LoadF64LtBBrIfNezCond = 713
-    case seqI64AndImmI64XorImmAI64AndB = 714
-    case seqCopyI32SubImmAI32Load = 715
-    case seqI32AddImmBrUnlessI32GeSA = 716
-    case seqI32SubImmI32ShlImmI32AddB = 717
-    case seqI32ShlImmI32AddBCopy = 718
-    case seqI32SubImmBrIfI32LtSI32AddImm = 719
-    case seqI64XorI64ShlImmAI64AndImmA = 720
-    case seqI32AddI32XorI32RotlImmAI32AddB = 721
-    case seqI32StoreI32LoadI32StoreValueI32Load = 722
-    case seqI32AddF64LoadAddrF64LtBBrIfNezCond = 723
-    case seqF64LtBrIfI32EqzACopyI32ShlImm = 724
-    case seqI64XorImmI64AndBI64XorAI64XorB = 725
-    case seqSelectReturn = 726
-    case seqI32StoreI32Load8U = 727
-    case seqI32XorImmI32AddImmAI32XorImmAI32ShrUImmA = 728
-    case seqI32StoreI32AddImmI32StoreAddrCopy = 729
-    case seqCopyBrIfI32LeSA = 730
-    case seqBrUnlessI32GeSI32StoreI32AddImm = 731
-    case seqI32StoreCopyCopy = 732
-    case seqI32StoreCopyBrIfNez = 733
-    case seqCopyI32LoadAddrI32StoreCopy = 734
-    case seqI32Load8UI32EqImmA = 735
-    case seqI32Load8UI32AddImmABrIfI32GtUImmA = 736
-    case seqI32OrI32AddBI32AddImm = 737
-    case seqI32EqImmI32AddImmI32LtUImmA = 738
-    case seqI32AddImmI32LtUImmAI32OrB = 739
-    case seqI32AddImmI32LtUImmAI32OrImmI32AddImmA = 740
-    case seqI32LtUImmI32AddBI32Load8U = 741
-    case seqI32LtUImmI32AddBI32StoreValue = 742
-    case seqI32LtUImmI32AddBCopyCallLocalBase = 743
-    case seqI32OrImmI32AddImmAI32LtUImmAI32AddB = 744
-    case seqI32OrImmI32AddImmAI32LtUImmAI32OrB = 745
-    case seqI32LtUImmI32OrBReturn = 746
-    case seqI32Store8I32AddImmBrIfI32NeImm = 747
-    case seqI32LoadI32LoadI32AddAI32Load8UAddr = 748
-    case seqI32AddImmI32LtUImmASelectCond = 749
-    case seqI32AddI32Load8UAddrI32OrImmAI32AddImmA = 750
-    case seqI32AddImmBrIfI32GtUImmACopyCallLocalBase = 751
-    case seqI64AddI64XorAI64RotlImmA = 752
-    case seqI64XorI64ShlImmAI64ShrUImmI64OrB = 753
-    case seqI64ShrUImmI64OrBI64AndImmA = 754
-    case seqI64XorI64RotlImmAI64RotlImmI64XorA = 755
-    case seqI32AddImmBrUnlessI32NeImmI32Load8UCopy = 756
-    case seqI32Load8UCopyBrIfNezI32AddImm = 757
-    case seqI32Load16SI32Load16SI32MulBI32AddA = 758
-    case seqCopyI32ShrUImmAI32AndImmAI32ShrUImm = 759
-    case seqI32AddI32AddImmBrIfNezCond = 760
-    case seqI32AddI32AddImmI32AddI32AddImm = 761
-    case seqI32AddImmI32AddI32AddImmBrIfNezCond = 762
-    case seqI32AndImmI32MulBI32AddBI32AddImm = 763
-    case seqI32AndImmI32ShrUImmI32AndImmAI32MulB = 764
-    case seqI32Load16UI32Load16UI32MulBCopy = 765
-    case seqI32MulCopyCopyI32ShrUImmA = 766
-    case seqI32MulI32AddAI32AddImmI32Add = 767
-    case seqI32LoadI32Load16UAddrI32AndImmBrIfI32EqB = 768
-    case seqI32AndImmBrIfI32EqBI32LoadBrIfNezCond = 769
-    case seqI32AndImmI32XorBBrIfI32EqzAI32Load = 770
-    case seqI32LoadI32Load8UAddrI32AndImmI32XorB = 771
-    case seqBrIfI32EqzI32LoadBrIfNezCond = 772
-    case seqSelectI32ShrUImmAI32AndImmAI32XorImmA = 773
-    case seqConst32I32AddImmI32AndImmABrIfI32LeUImmA = 774
-    case seqI32AndImmSelectCondI32ShrUImmAI32AndImmA = 775
-    case seqI32XorI32AndImmASelectCondI32ShrUImmA = 776
-    case seqI32ShrUImmI32AndImmAI32XorImmAI32ShrUImm = 777
-    case seqI32ShrUImmI32XorBI32AndImmASelectCond = 778
-    case seqCopyI32AddImmBrIfNezCond = 779
-    case seqI32AddI32AddImmCopyI32AddImm = 780
-    case seqI32GtSSelectBI32AddAI32AddImm = 781
-    case seqI32GtSSelectCondI32GtSSelectB = 782
-    case seqI32LoadI32AddAI32GtSASelectCond = 783
-    case seqI32AndImmI32XorImmAI32ShrUImmI32XorB = 784
-    case seqI32AddImmI32AddImmI32AddImmBrIfI32EqImm = 785
-    case seqI32AddImmI32AddImmI32AddImmCallLocal = 786
-    case seqI32AddImmI32AddImmI32AddImmI32AddImm = 787
-    case seqI32LoadI32AddImmAI32StoreValueI32Load = 788
-    case seqI32LoadI32Load8UAddrBrUnlessI32EqzA = 789
-    case seqI32ShlImmI32AddBI32LoadAddrI32AddImmA = 790
-    case seqI32StoreI32LoadI32Load8UAddrBrIfNezCond = 791
-    case seqConst32I32AddImmI32AndImmABrIfI32LtUImmA = 792
-    case seqI32AddImmI32AddImmBrIfNezCond = 793
-    case seqI32LoadI32AddImmAI32StoreValueConst32 = 794
-    case seqI32StoreConst32Br = 795
-    case seqI32AddImmBrIfI32EqImmBrTable = 796
-    case seqI32LoadI32AddImmAI32StoreValueBr = 797
-    case seqI32XorImmI32ShrUImmI32XorAI32AndImmA = 798
-    case seqI32XorImmI32ShrUImmI32XorBI32AndImmA = 799
-    case seqI32StoreCopyCopyCopy = 800
-    case seqI32ShlImmI32AddBI32StoreAddrCopy = 801
-    case seqCopyCopyCopyBr = 802
-    case seqI32Store16I32AddImmI32AddImm = 803
-    case seqConst32I32Add = 804
-    case seqI32AddI32ShlImmAI32AddB = 805
-    case seqI32StoreI32AddImmI32AddImmBrIfI32Ne = 806
-    case seqConst32I32AddImmBrTableIndex = 807
-    case seqI32AndImmBrIfI32LtUImmAConst32I32AddImm = 808
-    case seqI32AndImmI32XorImmAI32ShrUImmI32XorA = 809
-    case seqI32ShrUImmI32XorAI32AndImmASelectCond = 810
-    case seqCopyBrUnlessI32Eqz = 811
-    case seqI32AddImmI32AndImmABrIfI32GtUImmA = 812
-    case seqI32AndImmCopyCopy = 813
-    case seqBrIfI32EqzBrIfI32EqzI32Load = 814
-    case seqBrIfI32GtUImmI32LoadI32AddImmA = 815
-    case seqI32AddImmI32AddImmI32AddImmBrIfNezCond = 816
-    case seqI32AddI32Store16Value = 817
-    case seqBrIfNezI32StoreI32AddImm = 818
-    case seqCopyCopyI32Load16SAddrI32Load16S = 819
-    case seqCopyCopyI32Load16UAddrI32Load16U = 820
-    case seqI32AddImmBrIfNezCondI32StoreI32AddImm = 821
-    case seqI32Load16SI32MulA = 822
-    case seqI32Load16UI32AddA = 823
-    case seqI32Load16UI32SubA = 824
-    case seqI32MulI32StoreValueI32AddImm = 825
-    case seqI32MulI32AddAI32AddImmI32AddImm = 826
-    case seqI32StoreI32AddImmI32AddImmI32AddImm = 827
-    case seqI32SubI32Store16Value = 828
-    case seqI32EqSelectCond = 829
-    case seqCopyCopyI32ShrUImmAI32XorB = 830
-    case seqI32AndImmI32ShrUImmI32EqB = 831
-    case seqI32AndImmI32XorImmAI32AndImm = 832
-    case seqI32AndImmI32XorImmAI32AndImmI32ShrUImm = 833
-    case seqI32AddImmI32Load8UAddrBrIfI32EqzABrIfI32GtUImm = 834
-    case seqBrIfI32GtUImmI32ShlImm = 835
-    case seqI32StoreI32AddImmI32AddImmI32StoreValue = 836
-    case seqI32AddImmI32AddImmI32StoreValueI32AddImm = 837
-    case seqI32AddImmI32StoreValueI32AddImmI32AddImm = 838
-    case seqI32AddImmI32LoadCallIndirectIndex = 839
-    case seqI32AddImmI32LtUImmASelectCondReturn = 840
-    case seqConst32I32Extend8SI32AddImmABrTableIndex = 841
-    case seqI32StoreI32AddImmI32StoreValueI32AddImm = 842
-    case seqI32AddI32StoreValueI32AddImmBrIfI32NeImm = 843
-    case seqI32AddImmConst32Br = 844
-    case seqI32LoadI32XorAI32StoreValue = 845
-    case seqI32LoadBrIfI32EqzA = 846
-    case seqI32XorI32StoreValueI32Load = 847
-    case seqI32AddImmI32StoreValueI32AddImm = 848
-    case seqI32StoreI32AddImmI32AddImmBrIfI32NeImm = 849
-    case seqI32AddImmI32StoreAddrI32AddImm = 850
-    case seqCopyI32LoadCopySrcI32Load = 851
-    case seqI32StoreI32AddI32StoreI32Add = 852
-    case seqI64StoreI64Store = 853
-    case seqCopyI32Store8ValueI32AddImmBrIfI32NeImm = 854
-    case seqI32AndImmI32AddImmI32LtUImmASelectCond = 855
-    case seqI32OrImmI32AddImmI32LtUImmASelectCond = 856
-    case seqI32RotlImmI32XorBI32RotlImmA = 857
-    case seqI32StoreI32LoadI32LoadI32AddB = 858
-    case seqI32LoadI32AddBI32XorAI32StoreValue = 859
-    case seqI64StoreI32AddImmBrIfI32NeImm = 860
-    case seqI32AddImmI32AddAI64LoadAddrI64XorB = 861
-    case seqI64LoadI64XorBI64StoreValue = 862
-    case seqI32AndImmBrTableIndex = 863
-    case seqI64AddI64XorBI64RotlImmA = 864
-    case seqI64XorI64AddAI64RotlImmAI64AddA = 865
-    case seqCopyI32AndImm = 866
-    case seqI32AndI32ShlImmAI32XorB = 867
-    case seqI32StoreCopyCopyBrIfI32LeSA = 868
-    case seqBrIfI32EqzConst32I32Load = 869
-    case seqConst32I32LoadI32Load = 870
-    case seqI32LoadConst32I32LoadBrTableIndex = 871
-    case seqI32AddImmI32AddImmBrIfI32LtUI32AddImmBrIfI32NeImm = 872
-    case seqI32XorI32RotlImmAI32AddBI32AddA = 873
-    case seqI32AddI32XorAI32StoreValueI32Load = 874
-    case seqI32LoadI32LoadI32AddBI32XorA = 875
-    case seqI32XorI32StoreValueI32LoadI32Load = 876
-    case seqI64LoadI64AddAI64StoreValue = 877
-    case seqI32LoadCopy = 878
-    case seqCopyCallIndirectBase = 879
-    case seqI32AndImmBrUnlessI32EqzAConst32I32AndImm = 880
-    case seqConst32I32AndImmBrUnlessI32EqzA = 881
-    case seqI32XorI32RotlImmAI32XorBI32RotlImmA = 882
-    case seqI32AddI64LoadAddrI32AddImmI32AddA = 883
-    case seqI32ShlImmI32AddBI32Load16UAddrBrIfI32EqB = 884
-    case seqI32AddImmBrIfI32LtUImmA = 885
-    case seqBrIfI32EqImmI32AddImm = 886
-    case seqI32AddImmI32MulImmI32AddImmA = 887
-    case seqI64StoreReturn = 888
-    case seqI32StoreI32XorI32RotlImmA = 889
-    case seqI64ShrUImmI64ShrUImm = 890
-    case seqI64AndImmI64AndImm = 891
-    case seqI64AndImmI64OrB = 892
-    case seqI64ShlImmI64AndImm = 893
-    case seqI64OrI64StoreValue = 894
-    case seqI64StoreI64ShlImm = 895
-    case seqI64MulI64ShrUImmA = 896
-    case seqI64MulI64MulI64AddB = 897
-    case seqI64AndImmI64MulB = 898
-    case seqI64ShrUImmI64MulBI64AddB = 899
-    case seqI64MulI64AddBI64AndImm = 900
-    case seqI64MulI64AddBI64ShrUImm = 901
-    case seqI32SubI32XorImmAI32AndB = 902
-    case seqI32AndI32AndImmAI32OrBI32AddImm = 903
-    case seqI32XorImmI32AndBI32ShrUImmAI32AddImm = 904
-    case seqI32ShrUImmI32AddImmI32AndBI32AndImmA = 905
-    case seqI32ShrUImmI32AddImmI32AndB = 906
-    case seqI64ShlImmI64ShrUImmI64OrBI64AndImmA = 907
-    case seqI64AddI64StoreValueI64Load = 908
-    case seqI32AddI32LoadI32AddB = 909
-    case seqI32RotlImmI32AddBI32AddAI32Add = 910
-    case seqI32AddI32XorI32RotlImmAI32Add = 911
-    case seqI64ExtendI32UI64AddB = 912
-    case seqCopyConst32CallLocal = 913
-    case seqI32AddImmI32AddBI32Load8UAddrBrIfI32EqB = 914
-    case seqI64LtUI64ExtendI32UA = 915
-    case seqCopyCopyCopyCopy = 916
-    case seqI64XorI64AddBI64RotlImmA = 917
-    case seqI32WrapI64I32AndBI32ShlImmA = 918
-    case seqI64RotlImmI64Xor = 919
-    case seqI32AddI32LoadAddrBrIfI32GtUImmA = 920
-    case seqI32AndI32ShlImmAI32AddBI32LoadAddr = 921
-    case seqI64AndImmI64XorBI64XorB = 922
-    case seqI32SubImmI32StoreValue = 923
-    case seqI32StoreBrUnlessI32LtS = 924
-    case seqI32AndImmI32SubImmA = 925
-    case seqI32MulImmI32AddImmAI32AndImmA = 926
-    case seqCopyI32AndImmBrIfI32EqzA = 927
-    case seqI32SubReturn = 928
-    case seqConst32CopyConst32 = 929
-    case seqI64XorI64ShrUImmAI64XorImmAI64AndB = 930
-    case seqI32AddImmCopyConst32 = 931
-    case seqI32LoadBrIfEqzCond = 932
-    case seqI32XorI32RotlImmAI32XorI32RotlImmA = 933
-    case seqI32LoadI32StoreValueI32Load = 934
-    case seqI32ShlImmI32AddBI32StoreAddrI32AddImm = 935
-    case seqI32XorI32RotlImmAI32AddAI32Add = 936
-    case seqCopyI32AddA = 937
-    case seqI32AddI32DivSImmA = 938
-    case seqI32DivSImmI32ShlImmAI32AddBI32LoadAddr = 939
-    case seqCopyI32ShlImmI32AddBCopy = 940
-    case seqI64LoadI64AddBI64LtU = 941
-    case seqI32LoadI32StoreValueBrIfNez = 942
-    case seqCopyBrIfI32EqzA = 943
-    case seqI32AddImmI32AddImmI64LoadAddrI64AddB = 944
-    case seqI32Store8I32LoadBrIfI32GtUImmA = 945
-    case seqI32StoreI32AddImmCopySrcBr = 946
-    case seqI32LoadBrIfI32GtUImmAI32ShlImmI32AddB = 947
-    case seqSelectI32SubB = 948
-    case seqI64LoadI64LoadI64LoadI64Load = 949
-    case seqI32LtUSelectCond = 950
-    case seqI32StoreI32AddI32StoreValueI32Xor = 951
-    case seqI32AddImmI32ShlImmI32AddBI32LoadAddr = 952
-    case seqI64XorI64ShrUImmAI64XorBI64XorB = 953
-    case seqI32Store16I32AddImmI32AddImmBrIfNezCond = 954
-    case seqI32EqSelectCondReturn = 955
-    case seqI32ShrUImmI32EqBSelectCond = 956
-    case seqI32ShrUImmI32XorImmA = 957
-    case seqI32XorImmI32AndImmI32ShrUImm = 958
-    case seqI32AddI32AddImmBrIfI32Ne = 959
-    case seqI32AddImmBrIfI32NeB = 960
-    case seqI64AddI32AddImmI32AddImm = 961
-    case seqI64LoadI64LoadI64AddB = 962
-    case seqI32AddImmI32AddImmI64LoadAddr = 963
-    case seqI64LoadI32AddImmI32AddImm = 964
-    case seqI64ShlImmI64OrB = 965
-    case seqI64AddI64LoadI64AddB = 966
-    case seqI32AddImmI32Load8UAddrBrIfI32EqB = 967
-    case seqI32AddImmI32Load8UAddrI32AddImmI32Load8UAddr = 968
-    case seqI32ShrSImmI32ShlImmAI32AddBI32LoadAddr = 969
-    case seqI32GtSSelectCondSelect = 970
-    case seqI32SubBrIfI32NeImmA = 971
-    case seqI32AddI32ShrSImmA = 972
-    case seqI32LoadI32AndImmA = 973
-    case seqI32AddI32Load8UAddrBrIfI32EqB = 974
-    case seqI32ShlImmI32AndImmA = 975
-    case seqI32AddI32Load8UAddrI32AddI32Load8UAddr = 976
-    case seqI32Load8UI32Store8 = 977
-    case seqI32LoadI32AddImmAI32StoreValueI32AddImm = 978
-    case seqI32ShrUImmI32AddBI32Load8UAddr = 979
-    case seqConst32BrIfI32LtUImmConst32I32AddImmCallLocalBase = 980
-    case seqCopyI32AddImmBrIfNezCondI32AddImmReturn = 981
-    case seqI32RemUImmI32MulImmAI32AddImmAI32RemUImmAI32AddImmBrIfNezCond = 982
-    case seqI32AddImmI32Store8AddrI32AddBrIfI32LtUImmAI32AddImmI32AddImmBrIfI32NeImm = 983
-    case seqI32ShlImmI32AddImmAI32Store8AddrI32AddBrIfI32LtUImmA = 984
-    case seqI32AddImmI32Load8UAddrBrIfI32EqzABrIfI32GtUImmI32ShlImm = 985
-    case seqI32LoadI32AddAI32AddImmACopyCopyCallLocal = 986
-    case seqI32ShlImmI32AddBF64StoreAddrCopyI32ShlImmBrIfI32LeSA = 987
-    case seqI32LoadI32AddAI32AddImmCopyCallLocal = 988
-    case seqI32LoadI32AddAI32AddImmCopyCallLocalBase = 989
-    case seqI32LoadI32AddAI32AddImmAI32AddImmCopyCallLocalBase = 990
-    case seqI32LoadI32AddAI32AddImmAI32AddImmCopyCallLocal = 991
-    case seqCopyI32SubImmAI32LoadI32SubImmBrIfI32LtSI32AddImm = 992
-    case seqI32SubImmI32ShlImmI32AddBCopyI32SubImmAI32Load = 993
-    case seqI32AddImmI32StoreAddrI32AddImmI32AddImmBrIfI32NeImm = 994
-    case seqI32AddI32AddImmI32LtUImmAI32AddBI32StoreValueI32Load8U = 995
-    case seqI32AddI32AddImmI32LtUImmAI32AddBI32Load8UI32EqImmA = 996
-    case seqI32StoreI32Load8UI32AddImmABrIfI32GtUImmACopyCallLocalBase = 997
-    case seqI32Load8UI32EqImmAI32AddImmI32LtUImmAI32OrB = 998
-    case seqI32OrImmI32AddImmAI32LtUImmAI32AddBCopyCallLocalBase = 999
-    case seqCopyI32LoadAddrI32StoreCopyBrIfNez = 1000
-    case seqI32LoadBrIfI32EqzAConst32I32LoadI32Load = 1001
-    case seqConst32I32LoadI32LoadConst32I32LoadBrTableIndex = 1002
-    case seqI32ShlImmI32AddBF64LoadAddrF64LtBBrIfNezCond = 1003
-    case seqI32AddImmBrUnlessI32NeImmI32Load8UCopyBrIfNezI32AddImm = 1004
-    case seqI32LoadI32XorAI32StoreValueI32LoadI32XorAI32StoreValue = 1005
-    case seqI32LoadCopyI32LoadCopy = 1006
-    case seqI32MulI32AddI32LoadAddrI32LoadI32MulB = 1007
-    case seqI32AddI32AddI32LoadAddrI32LoadI32MulB = 1008
-    case seqI32SubImmI32LoadI32SubImmBrIfI32LtSI32AddImmBrUnlessI32GeSA = 1009
-    case seqI32SubImmBrIfI32LtSI32AddImmBrUnlessI32GeSAI32StoreI32AddImm = 1010
-    case seqBrIfI32EqImmI32AddImmBrIfI32LtUImmA = 1011
-    case seqI64AddI64RotlImmAI64AddAI64XorBI64RotlImmAI64RotlImm = 1012
-    case seqI32AddImmBrUnlessI32GeSAI32StoreI32AddImmI32StoreAddrCopy = 1013
-    case seqI32StoreI32AddImmI32StoreAddrCopyCopyBrIfI32LeSA = 1014
-    case seqI32AndImmI32AddImmI32LtUImmASelectCondReturn = 1015
-    case seqI32OrImmI32AddImmI32LtUImmASelectCondReturn = 1016
-    case seqI64AndImmI64MulI64AddBI64ShrUImmAI64AddB = 1017
-    case seqI64ShrUImmI64MulI64AddBI64ShrUImmAI64AddB = 1018
-    case seqI64MulI64AddBI64ShrUImmAI64AddBI64AndImm = 1019
-    case seqI64MulI64AddBI64ShrUImmAI64AddBI64StoreValueI64ShlImm = 1020
-    case seqI64ShrUImmI64ShrUImmI64MulBI64AddBI64AndImm = 1021
-    case seqI64AndImmI64OrBI64StoreValueReturn = 1022
-    case seqI64StoreI64ShlImmI64AndImmI64OrB = 1023
-    case seqI64MulI64MulI64AddBI64ShrUImmI64ShrUImm = 1024
-    case seqI64AndImmI64MulBI64ShrUImmA = 1025
-    case seqI64MulI64AddBI64AndImmI64AndImmI64MulB = 1026
-    case seqCopyI32AndImmBrTableIndex = 1027
-    case seqCopyI32AndI32ShlImmAI32XorBI32XorA = 1028
-    case seqI32RotlImmI32OrAI32ShlImmAI32XorBI32ShlImm = 1029
-    case seqI32RotlImmI32RotlImmI32OrAI32ShlImmAI32XorBI32ShlImm = 1030
-    case seqI32AndI32ShlImmAI32XorBI32XorACopySrc = 1031
-    case seqI32AndI32ShlImmAI32XorBI32XorACopySrcI32AndImm = 1032
-    case seqI32AndI32ShlImmAI32XorBI32RotlImmI32RotlImm = 1033
-    case seqI32XorI32XorI32XorI32XorI32AddImmBrIfNezCond = 1034
-    case seqI32LoadI32Load16UAddrI32AndImmBrIfI32EqBI32LoadBrIfNezCond = 1035
-    case seqI64LoadI64XorBI64StoreValueI32AddImmBrIfI32NeImm = 1036
-    case seqI32LoadCopyCallIndirectBase = 1037
-    case seqCopyI32LoadI32LoadI32StoreValueI32LoadI32StoreValue = 1038
-    case seqI32LoadI32StoreValueI32LoadI32StoreValueBr = 1039
-    case brIfNezAccCond = 1040
-    case brIfEqzAccCond = 1041
-    case brTableAccIndex = 1042
-    case returnValueAccSrc = 1043
-    case callIndirectAccIndex = 1044
-    case returnCallIndirectAccIndex = 1045
-    case callRefAccRef = 1046
-    case returnCallRefAccRef = 1047
-    case refAsNonNullAccSrc = 1048
-    case brIfNullAccRef = 1049
-    case brIfNotNullAccRef = 1050
-    case copyAccSrc = 1051
-    case copyV128AccSrc = 1052
-    case selectAccA = 1053
-    case selectAccB = 1054
-    case selectAccCond = 1055
-    case selectV128AccCond = 1056
-    case globalSetAccSrc = 1057
-    case refIsNullAccSrc = 1058
-    case tableGetAccIndex = 1059
-    case tableSetAccIndex = 1060
-    case tableGrowAccDelta = 1061
-    case tableFillAccStart = 1062
-    case tableFillAccCount = 1063
-    case tableCopyAccDst = 1064
-    case tableCopyAccSrc = 1065
-    case tableCopyAccCount = 1066
-    case tableInitAccDst = 1067
-    case tableInitAccSrc = 1068
-    case tableInitAccCount = 1069
-    case indexClamp64AccSrc = 1070
-    case growResult64AccSrc = 1071
-    case memoryGrowAccDelta = 1072
-    case memoryFillAccDst = 1073
-    case memoryFillAccValue = 1074
-    case memoryFillAccCount = 1075
-    case memoryCopyAccDst = 1076
-    case memoryCopyAccSrc = 1077
-    case memoryCopyAccCount = 1078
-    case memoryInitAccDst = 1079
-    case memoryInitAccSrc = 1080
-    case memoryInitAccCount = 1081
-    case memoryGrow64AccDelta = 1082
-    case memoryFill64AccDst = 1083
-    case memoryFill64AccValue = 1084
-    case memoryFill64AccCount = 1085
-    case memoryCopyWideAccDst = 1086
-    case memoryCopyWideAccSrc = 1087
-    case memoryCopyWideAccCount = 1088
-    case memoryInit64AccDst = 1089
-    case memoryInit64AccSrc = 1090
-    case memoryInit64AccCount = 1091
-    case i32LoadAccAddr = 1092
-    case i64LoadAccAddr = 1093
-    case f32LoadAccAddr = 1094
-    case f64LoadAccAddr = 1095
-    case i32Load8SAccAddr = 1096
-    case i32Load8UAccAddr = 1097
-    case i32Load16SAccAddr = 1098
-    case i32Load16UAccAddr = 1099
-    case i64Load8SAccAddr = 1100
-    case i64Load8UAccAddr = 1101
-    case i64Load16SAccAddr = 1102
-    case i64Load16UAccAddr = 1103
-    case i64Load32SAccAddr = 1104
-    case i64Load32UAccAddr = 1105
-    case i32StoreAccAddr = 1106
-    case i32StoreAccValue = 1107
-    case i64StoreAccAddr = 1108
-    case i64StoreAccValue = 1109
-    case f32StoreAccAddr = 1110
-    case f64StoreAccAddr = 1111
-    case f64StoreAccValue = 1112
-    case i32Store8AccAddr = 1113
-    case i32Store8AccValue = 1114
-    case i32Store16AccAddr = 1115
-    case i32Store16AccValue = 1116
-    case i64Store8AccAddr = 1117
-    case i64Store8AccValue = 1118
-    case i64Store16AccAddr = 1119
-    case i64Store16AccValue = 1120
-    case i64Store32AccAddr = 1121
-    case i64Store32AccValue = 1122
-    case i32EqzAccA = 1123
-    case i32EqAccA = 1124
-    case i32EqAccB = 1125
-    case i32NeAccA = 1126
-    case i32NeAccB = 1127
-    case i32LtSAccA = 1128
-    case i32LtSAccB = 1129
-    case i32LtUAccA = 1130
-    case i32LtUAccB = 1131
-    case i32GtSAccA = 1132
-    case i32GtSAccB = 1133
-    case i32GtUAccA = 1134
-    case i32GtUAccB = 1135
-    case i32LeSAccA = 1136
-    case i32LeSAccB = 1137
-    case i32LeUAccA = 1138
-    case i32LeUAccB = 1139
-    case i32GeSAccA = 1140
-    case i32GeSAccB = 1141
-    case i32GeUAccA = 1142
-    case i32GeUAccB = 1143
-    case i64EqzAccA = 1144
-    case i64EqAccA = 1145
-    case i64EqAccB = 1146
-    case i64NeAccA = 1147
-    case i64NeAccB = 1148
-    case i64LtSAccA = 1149
-    case i64LtSAccB = 1150
-    case i64LtUAccA = 1151
-    case i64LtUAccB = 1152
-    case i64GtSAccA = 1153
-    case i64GtSAccB = 1154
-    case i64GtUAccA = 1155
-    case i64GtUAccB = 1156
-    case i64LeSAccA = 1157
-    case i64LeSAccB = 1158
-    case i64LeUAccA = 1159
-    case i64LeUAccB = 1160
-    case i64GeSAccA = 1161
-    case i64GeSAccB = 1162
-    case i64GeUAccA = 1163
-    case i64GeUAccB = 1164
-    case f64EqAccA = 1165
-    case f64EqAccB = 1166
-    case f64NeAccA = 1167
-    case f64NeAccB = 1168
-    case f64LtAccA = 1169
-    case f64LtAccB = 1170
-    case f64GtAccA = 1171
-    case f64GtAccB = 1172
-    case f64LeAccA = 1173
-    case f64LeAccB = 1174
-    case f64GeAccA = 1175
-    case f64GeAccB = 1176
-    case i32ClzAccA = 1177
-    case i32CtzAccA = 1178
-    case i32PopcntAccA = 1179
-    case i32AddAccA = 1180
-    case i32AddAccB = 1181
-    case i32SubAccA = 1182
-    case i32SubAccB = 1183
-    case i32MulAccA = 1184
-    case i32MulAccB = 1185
-    case i32DivSAccA = 1186
-    case i32DivSAccB = 1187
-    case i32DivUAccA = 1188
-    case i32DivUAccB = 1189
-    case i32RemSAccA = 1190
-    case i32RemSAccB = 1191
-    case i32RemUAccA = 1192
-    case i32RemUAccB = 1193
-    case i32AndAccA = 1194
-    case i32AndAccB = 1195
-    case i32OrAccA = 1196
-    case i32OrAccB = 1197
-    case i32XorAccA = 1198
-    case i32XorAccB = 1199
-    case i32ShlAccA = 1200
-    case i32ShlAccB = 1201
-    case i32ShrSAccA = 1202
-    case i32ShrSAccB = 1203
-    case i32ShrUAccA = 1204
-    case i32ShrUAccB = 1205
-    case i32RotlAccA = 1206
-    case i32RotlAccB = 1207
-    case i32RotrAccA = 1208
-    case i32RotrAccB = 1209
-    case i64ClzAccA = 1210
-    case i64CtzAccA = 1211
-    case i64PopcntAccA = 1212
-    case i64AddAccA = 1213
-    case i64AddAccB = 1214
-    case i64SubAccA = 1215
-    case i64SubAccB = 1216
-    case i64MulAccA = 1217
-    case i64MulAccB = 1218
-    case i64DivSAccA = 1219
-    case i64DivSAccB = 1220
-    case i64DivUAccA = 1221
-    case i64DivUAccB = 1222
-    case i64RemSAccA = 1223
-    case i64RemSAccB = 1224
-    case i64RemUAccA = 1225
-    case i64RemUAccB = 1226
-    case i64AndAccA = 1227
-    case i64AndAccB = 1228
-    case i64OrAccA = 1229
-    case i64OrAccB = 1230
-    case i64XorAccA = 1231
-    case i64XorAccB = 1232
-    case i64ShlAccA = 1233
-    case i64ShlAccB = 1234
-    case i64ShrSAccA = 1235
-    case i64ShrSAccB = 1236
-    case i64ShrUAccA = 1237
-    case i64ShrUAccB = 1238
-    case i64RotlAccA = 1239
-    case i64RotlAccB = 1240
-    case i64RotrAccA = 1241
-    case i64RotrAccB = 1242
-    case f64AbsAccA = 1243
-    case f64NegAccA = 1244
-    case f64CeilAccA = 1245
-    case f64FloorAccA = 1246
-    case f64TruncAccA = 1247
-    case f64NearestAccA = 1248
-    case f64SqrtAccA = 1249
-    case f64AddAccA = 1250
-    case f64AddAccB = 1251
-    case f64SubAccA = 1252
-    case f64SubAccB = 1253
-    case f64MulAccA = 1254
-    case f64MulAccB = 1255
-    case f64DivAccA = 1256
-    case f64DivAccB = 1257
-    case f64MinAccA = 1258
-    case f64MinAccB = 1259
-    case f64MaxAccA = 1260
-    case f64MaxAccB = 1261
-    case f64CopysignAccA = 1262
-    case f64CopysignAccB = 1263
-    case i32WrapI64AccA = 1264
-    case i32TruncF64SAccA = 1265
-    case i32TruncF64UAccA = 1266
-    case i64ExtendI32SAccA = 1267
-    case i64ExtendI32UAccA = 1268
-    case i64TruncF64SAccA = 1269
-    case i64TruncF64UAccA = 1270
-    case f32ConvertI32SAccA = 1271
-    case f32ConvertI32UAccA = 1272
-    case f32ConvertI64SAccA = 1273
-    case f32ConvertI64UAccA = 1274
-    case f32DemoteF64AccA = 1275
-    case f64ConvertI32SAccA = 1276
-    case f64ConvertI32UAccA = 1277
-    case f64ConvertI64SAccA = 1278
-    case f64ConvertI64UAccA = 1279
-    case i64ReinterpretF64AccA = 1280
-    case f32ReinterpretI32AccA = 1281
-    case f64ReinterpretI64AccA = 1282
-    case i32Extend8SAccA = 1283
-    case i32Extend16SAccA = 1284
-    case i64Extend8SAccA = 1285
-    case i64Extend16SAccA = 1286
-    case i64Extend32SAccA = 1287
-    case i32TruncSatF64SAccA = 1288
-    case i32TruncSatF64UAccA = 1289
-    case i64TruncSatF64SAccA = 1290
-    case i64TruncSatF64UAccA = 1291
-    case i32LoadMemAccAddr = 1292
-    case i64LoadMemAccAddr = 1293
-    case f32LoadMemAccAddr = 1294
-    case f64LoadMemAccAddr = 1295
-    case i32Load8SMemAccAddr = 1296
-    case i32Load8UMemAccAddr = 1297
-    case i32Load16SMemAccAddr = 1298
-    case i32Load16UMemAccAddr = 1299
-    case i64Load8SMemAccAddr = 1300
-    case i64Load8UMemAccAddr = 1301
-    case i64Load16SMemAccAddr = 1302
-    case i64Load16UMemAccAddr = 1303
-    case i64Load32SMemAccAddr = 1304
-    case i64Load32UMemAccAddr = 1305
-    case i32StoreMemAccAddr = 1306
-    case i32StoreMemAccValue = 1307
-    case i64StoreMemAccAddr = 1308
-    case i64StoreMemAccValue = 1309
-    case f32StoreMemAccAddr = 1310
-    case f64StoreMemAccAddr = 1311
-    case f64StoreMemAccValue = 1312
-    case i32Store8MemAccAddr = 1313
-    case i32Store8MemAccValue = 1314
-    case i32Store16MemAccAddr = 1315
-    case i32Store16MemAccValue = 1316
-    case i64Store8MemAccAddr = 1317
-    case i64Store8MemAccValue = 1318
-    case i64Store16MemAccAddr = 1319
-    case i64Store16MemAccValue = 1320
-    case i64Store32MemAccAddr = 1321
-    case i64Store32MemAccValue = 1322
-    case i32Load64AccAddr = 1323
-    case i64Load64AccAddr = 1324
-    case f32Load64AccAddr = 1325
-    case f64Load64AccAddr = 1326
-    case i32Load8S64AccAddr = 1327
-    case i32Load8U64AccAddr = 1328
-    case i32Load16S64AccAddr = 1329
-    case i32Load16U64AccAddr = 1330
-    case i64Load8S64AccAddr = 1331
-    case i64Load8U64AccAddr = 1332
-    case i64Load16S64AccAddr = 1333
-    case i64Load16U64AccAddr = 1334
-    case i64Load32S64AccAddr = 1335
-    case i64Load32U64AccAddr = 1336
-    case i32Store64AccAddr = 1337
-    case i32Store64AccValue = 1338
-    case i64Store64AccAddr = 1339
-    case i64Store64AccValue = 1340
-    case f32Store64AccAddr = 1341
-    case f64Store64AccAddr = 1342
-    case f64Store64AccValue = 1343
-    case i32Store864AccAddr = 1344
-    case i32Store864AccValue = 1345
-    case i32Store1664AccAddr = 1346
-    case i32Store1664AccValue = 1347
-    case i64Store864AccAddr = 1348
-    case i64Store864AccValue = 1349
-    case i64Store1664AccAddr = 1350
-    case i64Store1664AccValue = 1351
-    case i64Store3264AccAddr = 1352
-    case i64Store3264AccValue = 1353
-    case i32EqImmAccA = 1354
-    case i32NeImmAccA = 1355
-    case i32LtSImmAccA = 1356
-    case i32LtUImmAccA = 1357
-    case i32GtSImmAccA = 1358
-    case i32GtUImmAccA = 1359
-    case i32LeSImmAccA = 1360
-    case i32LeUImmAccA = 1361
-    case i32GeSImmAccA = 1362
-    case i32GeUImmAccA = 1363
-    case i64EqImmAccA = 1364
-    case i64NeImmAccA = 1365
-    case i64LtSImmAccA = 1366
-    case i64LtUImmAccA = 1367
-    case i64GtSImmAccA = 1368
-    case i64GtUImmAccA = 1369
-    case i64LeSImmAccA = 1370
-    case i64LeUImmAccA = 1371
-    case i64GeSImmAccA = 1372
-    case i64GeUImmAccA = 1373
-    case f64EqImmAccA = 1374
-    case f64NeImmAccA = 1375
-    case f64LtImmAccA = 1376
-    case f64GtImmAccA = 1377
-    case f64LeImmAccA = 1378
-    case f64GeImmAccA = 1379
-    case i32AddImmAccA = 1380
-    case i32SubImmAccA = 1381
-    case i32MulImmAccA = 1382
-    case i32DivSImmAccA = 1383
-    case i32DivUImmAccA = 1384
-    case i32RemSImmAccA = 1385
-    case i32RemUImmAccA = 1386
-    case i32AndImmAccA = 1387
-    case i32OrImmAccA = 1388
-    case i32XorImmAccA = 1389
-    case i32ShlImmAccA = 1390
-    case i32ShrSImmAccA = 1391
-    case i32ShrUImmAccA = 1392
-    case i32RotlImmAccA = 1393
-    case i32RotrImmAccA = 1394
-    case i64AddImmAccA = 1395
-    case i64SubImmAccA = 1396
-    case i64MulImmAccA = 1397
-    case i64DivSImmAccA = 1398
-    case i64DivUImmAccA = 1399
-    case i64RemSImmAccA = 1400
-    case i64RemUImmAccA = 1401
-    case i64AndImmAccA = 1402
-    case i64OrImmAccA = 1403
-    case i64XorImmAccA = 1404
-    case i64ShlImmAccA = 1405
-    case i64ShrSImmAccA = 1406
-    case i64ShrUImmAccA = 1407
-    case i64RotlImmAccA = 1408
-    case i64RotrImmAccA = 1409
-    case f64AddImmAccA = 1410
-    case f64SubImmAccA = 1411
-    case f64MulImmAccA = 1412
-    case f64DivImmAccA = 1413
-    case f64MinImmAccA = 1414
-    case f64MaxImmAccA = 1415
-    case f64CopysignImmAccA = 1416
-    case brIfI32EqzAccA = 1417
-    case brUnlessI32EqzAccA = 1418
-    case brIfI32EqAccA = 1419
-    case brIfI32EqAccB = 1420
-    case brUnlessI32EqAccA = 1421
-    case brUnlessI32EqAccB = 1422
-    case brIfI32NeAccA = 1423
-    case brIfI32NeAccB = 1424
-    case brUnlessI32NeAccA = 1425
-    case brUnlessI32NeAccB = 1426
-    case brIfI32LtSAccA = 1427
-    case brIfI32LtSAccB = 1428
-    case brUnlessI32LtSAccA = 1429
-    case brUnlessI32LtSAccB = 1430
-    case brIfI32LtUAccA = 1431
-    case brIfI32LtUAccB = 1432
-    case brUnlessI32LtUAccA = 1433
-    case brUnlessI32LtUAccB = 1434
-    case brIfI32GtSAccA = 1435
-    case brIfI32GtSAccB = 1436
-    case brUnlessI32GtSAccA = 1437
-    case brUnlessI32GtSAccB = 1438
-    case brIfI32GtUAccA = 1439
-    case brIfI32GtUAccB = 1440
-    case brUnlessI32GtUAccA = 1441
-    case brUnlessI32GtUAccB = 1442
-    case brIfI32LeSAccA = 1443
-    case brIfI32LeSAccB = 1444
-    case brUnlessI32LeSAccA = 1445
-    case brUnlessI32LeSAccB = 1446
-    case brIfI32LeUAccA = 1447
-    case brIfI32LeUAccB = 1448
-    case brUnlessI32LeUAccA = 1449
-    case brUnlessI32LeUAccB = 1450
-    case brIfI32GeSAccA = 1451
-    case brIfI32GeSAccB = 1452
-    case brUnlessI32GeSAccA = 1453
-    case brUnlessI32GeSAccB = 1454
-    case brIfI32GeUAccA = 1455
-    case brIfI32GeUAccB = 1456
-    case brUnlessI32GeUAccA = 1457
-    case brUnlessI32GeUAccB = 1458
-    case brIfI64EqzAccA = 1459
-    case brUnlessI64EqzAccA = 1460
-    case brIfI64EqAccA = 1461
-    case brIfI64EqAccB = 1462
-    case brUnlessI64EqAccA = 1463
-    case brUnlessI64EqAccB = 1464
-    case brIfI64NeAccA = 1465
-    case brIfI64NeAccB = 1466
-    case brUnlessI64NeAccA = 1467
-    case brUnlessI64NeAccB = 1468
-    case brIfI64LtSAccA = 1469
-    case brIfI64LtSAccB = 1470
-    case brUnlessI64LtSAccA = 1471
-    case brUnlessI64LtSAccB = 1472
-    case brIfI64LtUAccA = 1473
-    case brIfI64LtUAccB = 1474
-    case brUnlessI64LtUAccA = 1475
-    case brUnlessI64LtUAccB = 1476
-    case brIfI64GtSAccA = 1477
-    case brIfI64GtSAccB = 1478
-    case brUnlessI64GtSAccA = 1479
-    case brUnlessI64GtSAccB = 1480
-    case brIfI64GtUAccA = 1481
-    case brIfI64GtUAccB = 1482
-    case brUnlessI64GtUAccA = 1483
-    case brUnlessI64GtUAccB = 1484
-    case brIfI64LeSAccA = 1485
-    case brIfI64LeSAccB = 1486
-    case brUnlessI64LeSAccA = 1487
-    case brUnlessI64LeSAccB = 1488
-    case brIfI64LeUAccA = 1489
-    case brIfI64LeUAccB = 1490
-    case brUnlessI64LeUAccA = 1491
-    case brUnlessI64LeUAccB = 1492
-    case brIfI64GeSAccA = 1493
-    case brIfI64GeSAccB = 1494
-    case brUnlessI64GeSAccA = 1495
-    case brUnlessI64GeSAccB = 1496
-    case brIfI64GeUAccA = 1497
-    case brIfI64GeUAccB = 1498
-    case brUnlessI64GeUAccA = 1499
-    case brUnlessI64GeUAccB = 1500
-    case brIfI32EqImmAccA = 1501
-    case brUnlessI32EqImmAccA = 1502
-    case brIfI32NeImmAccA = 1503
-    case brUnlessI32NeImmAccA = 1504
-    case brIfI32LtSImmAccA = 1505
-    case brUnlessI32LtSImmAccA = 1506
-    case brIfI32LtUImmAccA = 1507
-    case brUnlessI32LtUImmAccA = 1508
-    case brIfI32GtSImmAccA = 1509
-    case brUnlessI32GtSImmAccA = 1510
-    case brIfI32GtUImmAccA = 1511
-    case brUnlessI32GtUImmAccA = 1512
-    case brIfI32LeSImmAccA = 1513
-    case brUnlessI32LeSImmAccA = 1514
-    case brIfI32LeUImmAccA = 1515
-    case brUnlessI32LeUImmAccA = 1516
-    case brIfI32GeSImmAccA = 1517
-    case brUnlessI32GeSImmAccA = 1518
-    case brIfI32GeUImmAccA = 1519
-    case brUnlessI32GeUImmAccA = 1520
-    case brIfI64EqImmAccA = 1521
-    case brUnlessI64EqImmAccA = 1522
-    case brIfI64NeImmAccA = 1523
-    case brUnlessI64NeImmAccA = 1524
-    case brIfI64LtSImmAccA = 1525
-    case brUnlessI64LtSImmAccA = 1526
-    case brIfI64LtUImmAccA = 1527
-    case brUnlessI64LtUImmAccA = 1528
-    case brIfI64GtSImmAccA = 1529
-    case brUnlessI64GtSImmAccA = 1530
-    case brIfI64GtUImmAccA = 1531
-    case brUnlessI64GtUImmAccA = 1532
-    case brIfI64LeSImmAccA = 1533
-    case brUnlessI64LeSImmAccA = 1534
-    case brIfI64LeUImmAccA = 1535
-    case brUnlessI64LeUImmAccA = 1536
-    case brIfI64GeSImmAccA = 1537
-    case brUnlessI64GeSImmAccA = 1538
-    case brIfI64GeUImmAccA = 1539
-    case brUnlessI64GeUImmAccA = 1540
-    case i32AddImmBrIfI32EqAccB = 1541
-    case i32AddImmBrIfI32NeAccB = 1542
-    case i32AddImmBrIfI32LtSAccB = 1543
-    case i32AddImmBrIfI32LtUAccB = 1544
-    case i32AddImmBrIfI32GtSAccB = 1545
-    case i32AddImmBrIfI32GtUAccB = 1546
-    case i32AddImmBrIfI32LeSAccB = 1547
-    case i32AddImmBrIfI32LeUAccB = 1548
-    case i32AddImmBrIfI32GeSAccB = 1549
-    case i32AddImmBrIfI32GeUAccB = 1550
-    case seqI32XorI32RotlImmAAccA = 1551
-    case seqI32XorI32RotlImmAAccB = 1552
-    case seqI32AddI32XorAAccA = 1553
-    case seqI32AddI32XorAAccB = 1554
-    case seqI32RotlImmI32AddAAccA = 1555
-    case seqI32ShlImmI32AddBAccA = 1556
-    case seqI64XorI64RotlImmAAccA = 1557
-    case seqI64XorI64RotlImmAAccB = 1558
-    case seqI32LoadI32LoadAccAddr = 1559
-    case seqI32AddImmCopyAccA = 1560
-    case seqI32MulImmI32AddImmAAccA = 1561
-    case seqI32AddImmI32RemUImmAAccA = 1562
-    case seqI32AddImmBrIfNezCondAccA = 1563
-    case seqI32AddI32LoadAddrAccA = 1564
-    case seqI32AddI32LoadAddrAccB = 1565
-    case seqI32LoadBrTableIndexAccAddr = 1566
-    case seqI32AddImmI32AddImmBrIfI32LtUAccA = 1567
-    case seqCopyCallLocalBaseAccSrc = 1568
-    case seqI32AddImmI32Store8AddrAccA = 1569
-    case seqI32Store8I32AddAccAddr = 1570
-    case seqI32Store8I32AddAccValue = 1571
-    case seqI32AddBrIfI32LtUImmAAccA = 1572
-    case seqI32AddBrIfI32LtUImmAAccB = 1573
-    case seqI64RotlImmI64AddAAccA = 1574
-    case seqI32AddI32AddAccA = 1575
-    case seqI32AddI32AddAccB = 1576
-    case seqI32RemUImmI32MulImmAAccA = 1577
-    case seqI32AddImmI32AddImmAccA = 1578
-    case seqI32StoreI32LoadAccAddr = 1579
-    case seqI32StoreI32LoadAccValue = 1580
-    case seqI32AddImmCallLocalBaseAccA = 1581
-    case seqI32AddI32AddImmBrIfI32GtUImmAccA = 1582
-    case seqI32AddI32AddImmBrIfI32GtUImmAccB = 1583
-    case seqI32LoadI32AddAAccAddr = 1584
-    case seqI32LoadI32MulBAccAddr = 1585
-    case seqI32AddImmI32Load8UAddrAccA = 1586
-    case seqI64AddI64XorAAccA = 1587
-    case seqI64AddI64XorAAccB = 1588
-    case seqI32MulI32AddBAccA = 1589
-    case seqI32MulI32AddBAccB = 1590
-    case seqI32ShlImmI32XorBAccA = 1591
-    case seqI32StoreI32AddImmAccAddr = 1592
-    case seqI32StoreI32AddImmAccValue = 1593
-    case seqI32AddImmI32LtUImmAAccA = 1594
-    case seqI32AddI32AddImmAccA = 1595
-    case seqI32AddI32AddImmAccB = 1596
-    case seqMemoryCopyBrAccDst = 1597
-    case seqMemoryCopyBrAccSrc = 1598
-    case seqMemoryCopyBrAccCount = 1599
-    case seqCopyCopyAccSrc = 1600
-    case seqBrIfNezI32AddImmAccCond = 1601
-    case seqI32RotlImmI32AddBAccA = 1602
-    case seqCopyI32AddImmAccSrc = 1603
-    case seqI32AddF64LoadAddrAccA = 1604
-    case seqI32AddF64LoadAddrAccB = 1605
-    case seqBrIfI32EqzBrIfNezAccA = 1606
-    case seqI32AddImmReturnAccA = 1607
-    case seqI32AndI32ShlImmAAccA = 1608
-    case seqI32AndI32ShlImmAAccB = 1609
-    case seqI32LoadI32StoreValueAccAddr = 1610
-    case seqI64AddI64XorBAccA = 1611
-    case seqI64AddI64XorBAccB = 1612
-    case seqI64XorImmI64AndBAccA = 1613
-    case seqI32Load8UBrIfI32EqzAAccAddr = 1614
-    case seqI32AddI32AddImmAAccA = 1615
-    case seqI32AddI32AddImmAAccB = 1616
-    case seqCopyCallLocalAccSrc = 1617
-    case seqI64XorI64XorBAccA = 1618
-    case seqI64XorI64XorBAccB = 1619
-    case seqCopyI32ShlImmAccSrc = 1620
-    case seqI32XorI32XorAccA = 1621
-    case seqI32XorI32XorAccB = 1622
-    case seqI32AddI32Load8UAddrAccA = 1623
-    case seqI32AddI32Load8UAddrAccB = 1624
-    case seqF64LoadF64LtBAccAddr = 1625
-    case seqI32AddI32XorAccA = 1626
-    case seqI32AddI32XorAccB = 1627
-    case seqI32ShrUImmI32AndImmAAccA = 1628
-    case seqI64MulI64AddBAccA = 1629
-    case seqI64MulI64AddBAccB = 1630
-    case seqI32AddImmI32AndBAccA = 1631
-    case seqI32Load8UBrIfNezCondAccAddr = 1632
-    case seqBrIfI32LtUImmConst32AccA = 1633
-    case seqI32AddImmReturnValueSrcAccA = 1634
-    case seqI32LoadI32AddBAccAddr = 1635
-    case seqI32AddCopyAccA = 1636
-    case seqI32AddCopyAccB = 1637
-    case seqI32AddI32StoreValueAccA = 1638
-    case seqI32AddI32StoreValueAccB = 1639
-    case seqI32AddImmI32AddImmBrIfI32NeImmAccA = 1640
-    case seqI64AddI64RotlImmAAccA = 1641
-    case seqI64AddI64RotlImmAAccB = 1642
-    case seqI32RemUImmI32AddImmAccA = 1643
-    case seqI32LoadI32SubImmAccAddr = 1644
-    case seqI32SubImmI32LoadAccA = 1645
-    case seqI32SubImmBrIfI32LtSAccA = 1646
-    case seqI32AddImmI32LoadAddrAccA = 1647
-    case seqI32LtUImmI32AddBAccA = 1648
-    case seqI64XorI64ShlImmAAccA = 1649
-    case seqI64XorI64ShlImmAAccB = 1650
-    case seqI64AndI64XorAAccA = 1651
-    case seqI64AndI64XorAAccB = 1652
-    case seqI32AndI32AndImmAAccA = 1653
-    case seqI32AndI32AndImmAAccB = 1654
-    case seqI32XorI32StoreValueAccA = 1655
-    case seqI32XorI32StoreValueAccB = 1656
-    case seqI32AddI32AddBAccA = 1657
-    case seqI32AddI32AddBAccB = 1658
-    case seqI32AddI32XorBAccA = 1659
-    case seqI32AddI32XorBAccB = 1660
-    case seqI32AddImmI32XorImmAAccA = 1661
-    case seqI32AddI32AddAAccA = 1662
-    case seqI32AddI32AddAAccB = 1663
-    case seqI32AddImmI32StoreValueAccA = 1664
-    case seqI32LoadBrIfI32LtSAAccAddr = 1665
-    case seqI32RotlImmI32AddAccA = 1666
-    case seqI32AddImmI32LoadAccA = 1667
-    case seqI64RotlImmI64RotlImmAccA = 1668
-    case seqI32OrI32ShlImmAAccA = 1669
-    case seqI32OrI32ShlImmAAccB = 1670
-    case seqI64XorI64XorImmAccA = 1671
-    case seqI64XorI64XorImmAccB = 1672
-    case seqI32XorI32XorAAccA = 1673
-    case seqI32XorI32XorAAccB = 1674
-    case seqI32XorI32ShlImmAccA = 1675
-    case seqI32XorI32ShlImmAccB = 1676
-    case seqI32ShlImmI32AndAccA = 1677
-    case seqI32RotlImmI32RotlImmAccA = 1678
-    case seqI64AddI64ShrUImmAAccA = 1679
-    case seqI64AddI64ShrUImmAAccB = 1680
-    case seqI32AndImmBrIfI32EqzAAccA = 1681
-    case seqI32OrImmI32AddImmAAccA = 1682
-    case seqI32LoadBrIfI32GtUImmAAccAddr = 1683
-    case seqI32AndImmBrUnlessI32EqzAAccA = 1684
-    case seqI64RotlImmI64XorAAccA = 1685
-    case seqI32StoreCopyAccAddr = 1686
-    case seqI32StoreCopyAccValue = 1687
-    case seqI32AddF64StoreAddrAccA = 1688
-    case seqI32AddF64StoreAddrAccB = 1689
-    case seqI64XorI64ShrUImmAAccA = 1690
-    case seqI64XorI64ShrUImmAAccB = 1691
-    case seqI32XorImmI32AddImmAccA = 1692
-    case seqI32AndImmI32OrBAccA = 1693
-    case seqI64ShrUImmI64AddBAccA = 1694
-    case seqI32LtUImmI32OrBAccA = 1695
-    case seqI32XorImmI32AndBAccA = 1696
-    case seqI32LoadI32AddImmAAccAddr = 1697
-    case seqI32AddImmI32AddAAccA = 1698
-    case seqF64LtBrIfNezCondAccA = 1699
-    case seqF64LtBrIfNezCondAccB = 1700
-    case seqF64LoadI32OrImmAccAddr = 1701
-    case seqF64LtBrIfI32EqzAAccA = 1702
-    case seqF64LtBrIfI32EqzAAccB = 1703
-    case seqI32OrImmI32ShlImmAAccA = 1704
-    case seqCopyConst32AccSrc = 1705
-    case seqI32ShlImmBrIfI32LeSAAccA = 1706
-    case seqI64AddI64AndImmAccA = 1707
-    case seqI64AddI64AndImmAccB = 1708
-    case seqF64StoreCopyAccAddr = 1709
-    case seqF64StoreCopyAccValue = 1710
-    case seqI32XorI32RotlImmAccA = 1711
-    case seqI32XorI32RotlImmAccB = 1712
-    case seqI64XorI64XorAAccA = 1713
-    case seqI64XorI64XorAAccB = 1714
-    case seqCopyI32LoadAccSrc = 1715
-    case seqI64OrI64AndImmAAccA = 1716
-    case seqI64OrI64AndImmAAccB = 1717
-    case seqI64ShlImmI64AndImmAAccA = 1718
-    case seqI64XorI64XorAccA = 1719
-    case seqI64XorI64XorAccB = 1720
-    case seqI64LoadI64LoadAccAddr = 1721
-    case seqI64AddI64StoreValueAccA = 1722
-    case seqI64AddI64StoreValueAccB = 1723
-    case seqI32AddI32Load16UAddrAccA = 1724
-    case seqI32AddI32Load16UAddrAccB = 1725
-    case seqCopyBrIfNezAccSrc = 1726
-    case seqI32LoadI32XorImmAAccAddr = 1727
-    case seqI64LoadI64XorBAccAddr = 1728
-    case seqI64RotlImmI64AddBAccA = 1729
-    case seqI32AndI32ShrUImmAAccA = 1730
-    case seqI32AndI32ShrUImmAAccB = 1731
-    case seqI32XorImmI32AddImmAAccA = 1732
-    case seqI32XorImmI32ShrUImmAAccA = 1733
-    case seqI32OrI32AddImmAccA = 1734
-    case seqI32OrI32AddImmAccB = 1735
-    case seqI32ShrUImmI32AddImmAccA = 1736
-    case seqI64AndI64XorAccA = 1737
-    case seqI64AndI64XorAccB = 1738
-    case seqI64RotlImmI64XorBAccA = 1739
-    case seqI64XorI64AddAAccA = 1740
-    case seqI64XorI64AddAAccB = 1741
-    case seqI32AddImmBrIfI32GtUImmAAccA = 1742
-    case seqI32StoreI32AddAccAddr = 1743
-    case seqI32StoreI32AddAccValue = 1744
-    case seqI32StoreI32XorAccAddr = 1745
-    case seqI32StoreI32XorAccValue = 1746
-    case seqI64ShlImmI64ShrUImmAccA = 1747
-    case seqI64ShrUImmI64OrBAccA = 1748
-    case seqI64LoadI64AddBAccAddr = 1749
-    case seqI32AddI64LoadAddrAccA = 1750
-    case seqI32AddI64LoadAddrAccB = 1751
-    case seqI32AddImmI32AddBAccA = 1752
-    case seqI32StoreBrIfNezAccAddr = 1753
-    case seqI32StoreBrIfNezAccValue = 1754
-    case seqCopyI32LoadAddrAccSrc = 1755
-    case seqI32LoadI32StoreAccAddr = 1756
-    case seqI32LoadBrIfNezCondAccAddr = 1757
-    case seqI32AddImmI32AddAccA = 1758
-    case seqI32LoadI32Load8UAddrAccAddr = 1759
-    case seqBrIfI32EqImmBrTableAccA = 1760
-    case seqI32AddImmBrUnlessI32NeImmAccA = 1761
-    case seqI32AndImmI32XorImmAAccA = 1762
-    case seqSelectI32ShrUImmAAccA = 1763
-    case seqSelectI32ShrUImmAAccB = 1764
-    case seqSelectI32ShrUImmAAccCond = 1765
-    case seqBrUnlessI32NeImmI32Load8UAccA = 1766
-    case seqI32Load8UCopyAccAddr = 1767
-    case seqI32XorI32AndImmAAccA = 1768
-    case seqI32XorI32AndImmAAccB = 1769
-    case seqI32AndImmSelectCondAccA = 1770
-    case seqI32AddImmI32AndImmAAccA = 1771
-    case seqI32XorImmI32ShrUImmAccA = 1772
-    case seqI32AndImmI32ShrUImmAccA = 1773
-    case seqI32Load16SI32Load16SAccAddr = 1774
-    case seqI32Load16SI32MulBAccAddr = 1775
-    case seqI32MulI32AddAAccA = 1776
-    case seqI32MulI32AddAAccB = 1777
-    case seqCopyI32ShrUImmAAccSrc = 1778
-    case seqBrIfI32EqzI32LoadAccA = 1779
-    case seqI32MulCopyAccA = 1780
-    case seqI32MulCopyAccB = 1781
-    case seqBrIfI32EqI32LoadAccA = 1782
-    case seqBrIfI32EqI32LoadAccB = 1783
-    case seqI32LoadI32Load16UAddrAccAddr = 1784
-    case seqI32Load16UI32Load16UAccAddr = 1785
-    case seqI32AndImmI32MulBAccA = 1786
-    case seqI32Load16UI32MulBAccAddr = 1787
-    case seqI32Load16UI32AndImmAccAddr = 1788
-    case seqI32AndImmBrIfI32EqBAccA = 1789
-    case seqI32AndImmI32XorBAccA = 1790
-    case seqI32Load8UI32AndImmAccAddr = 1791
-    case seqI32XorBrIfI32EqzAAccA = 1792
-    case seqI32XorBrIfI32EqzAAccB = 1793
-    case seqI32ShrUImmI32XorBAccA = 1794
-    case seqI32AndImmBrIfI32LeUImmAAccA = 1795
-    case seqI32OrImmBrUnlessI32EqImmAAccA = 1796
-    case seqI32ShrUImmI32XorAAccA = 1797
-    case seqI32StoreBrAccAddr = 1798
-    case seqI32StoreBrAccValue = 1799
-    case seqI32AddI32GtSAAccA = 1800
-    case seqI32AddI32GtSAAccB = 1801
-    case seqI32GtSSelectBAccA = 1802
-    case seqI32GtSSelectBAccB = 1803
-    case seqI32GtSSelectCondAccA = 1804
-    case seqI32GtSSelectCondAccB = 1805
-    case seqSelectI32AddAAccA = 1806
-    case seqSelectI32AddAAccB = 1807
-    case seqSelectI32AddAAccCond = 1808
-    case seqSelectI32GtSAccA = 1809
-    case seqSelectI32GtSAccB = 1810
-    case seqSelectI32GtSAccCond = 1811
-    case seqI32AddImmCallLocalAccA = 1812
-    case seqI32AddImmBrIfI32EqImmAccA = 1813
-    case seqI32Load8UBrUnlessI32EqzAAccAddr = 1814
-    case seqI32AndImmBrIfI32LtUImmAAccA = 1815
-    case seqI32StoreConst32AccAddr = 1816
-    case seqI32StoreConst32AccValue = 1817
-    case seqI32StoreReturnValueAccAddr = 1818
-    case seqI32StoreReturnValueAccValue = 1819
-    case seqI32XorImmI32AndImmAccA = 1820
-    case seqCopyBrAccSrc = 1821
-    case seqI32AddImmI32Store8AddrI32AddBrIfI32LtUImmAAccA = 1822
-    case seqI32AddImmCopyCallLocalBaseAccA = 1823
-    case seqI32RotlImmI32AddAI32XorAI32RotlImmAAccA = 1824
-    case seqI32AddI32AddImmBrIfI32GtUImmI32AddImmReturnValueSrcAccA = 1825
-    case seqI32AddI32AddImmBrIfI32GtUImmI32AddImmReturnValueSrcAccB = 1826
-    case seqI32MulImmI32AddImmAI32RemUImmAI32MulImmAAccA = 1827
-    case seqI32RemUImmI32MulImmAI32AddImmAI32RemUImmAAccA = 1828
-    case seqCopyI32AddImmBrIfNezCondI32AddImmAccSrc = 1829
-    case seqBrIfNezI32AddImmReturnAccCond = 1830
-    case seqI32XorI32RotlImmAI32AddAI32XorAAccA = 1831
-    case seqI32XorI32RotlImmAI32AddAI32XorAAccB = 1832
-    case seqI32AddI32XorAI32RotlImmAI32AddAAccA = 1833
-    case seqI32AddI32XorAI32RotlImmAI32AddAAccB = 1834
-    case seqI32StoreI32AddImmI32AddImmBrIfI32LtUAccAddr = 1835
-    case seqI32StoreI32AddImmI32AddImmBrIfI32LtUAccValue = 1836
-    case seqI32AddImmI32Load8UAddrBrIfI32EqzAAccA = 1837
-    case seqI32AddI32LoadAddrI32LoadI32MulBAccA = 1838
-    case seqI32AddI32LoadAddrI32LoadI32MulBAccB = 1839
-    case seqI32AddI32AddI32LoadAddrI32LoadAccA = 1840
-    case seqI32AddI32AddI32LoadAddrI32LoadAccB = 1841
-    case seqI32AddImmI32RemUImmAI32MulImmAI32AddImmAAccA = 1842
-    case seqI32AddImmI32RemUImmAI32AddImmBrIfNezCondAccA = 1843
-    case seqI32AddImmCopyCopyCallLocalAccA = 1844
-    case seqI32LoadI32AddAI32AddImmCopyAccAddr = 1845
-    case seqI32LoadI32AddAI32AddImmAI32AddImmAccAddr = 1846
-    case seqI32LoadI32AddAI32AddImmACopyAccAddr = 1847
-    case seqI64RotlImmI64AddAI64XorAI64RotlImmAAccA = 1848
-    case seqI32LoadI32LoadI32MulBI32AddBAccAddr = 1849
-    case seqI32LoadI32MulBI32AddBI32AddAccAddr = 1850
-    case seqI32MulI32AddBI32AddI32LoadAddrAccA = 1851
-    case seqI32MulI32AddBI32AddI32LoadAddrAccB = 1852
-    case seqCopyI32ShlImmI32AddBF64LoadAddrAccSrc = 1853
-    case seqI64XorI64RotlImmAI64AddAI64XorAAccA = 1854
-    case seqI64XorI64RotlImmAI64AddAI64XorAAccB = 1855
-    case seqI32SubImmI32LoadI32SubImmBrIfI32LtSAccA = 1856
-    case seqI32AddI32XorAI32RotlImmAI32AddBAccA = 1857
-    case seqI32AddI32XorAI32RotlImmAI32AddBAccB = 1858
-    case seqI64AddI64XorAI64RotlImmAI64AddAAccA = 1859
-    case seqI64AddI64XorAI64RotlImmAI64AddAAccB = 1860
-    case seqI32AndI32ShlImmAI32XorBI32XorAAccA = 1861
-    case seqI32AndI32ShlImmAI32XorBI32XorAAccB = 1862
-    case seqI32OrI32ShlImmAI32XorBI32ShlImmAccA = 1863
-    case seqI32OrI32ShlImmAI32XorBI32ShlImmAccB = 1864
-    case seqI32XorI32ShlImmI32AndI32ShlImmAAccA = 1865
-    case seqI32XorI32ShlImmI32AndI32ShlImmAAccB = 1866
-    case seqI32AddF64LoadAddrF64LtBBrIfI32EqzAAccA = 1867
-    case seqI32AddF64LoadAddrF64LtBBrIfI32EqzAAccB = 1868
-    case seqI32AddF64LoadAddrI32OrImmI32ShlImmAAccA = 1869
-    case seqI32AddF64LoadAddrI32OrImmI32ShlImmAAccB = 1870
-    case seqI32OrImmI32ShlImmAI32AddBF64LoadAddrAccA = 1871
-    case seqI32ShlImmI32AddBF64StoreAddrCopyAccA = 1872
-    case seqF64StoreCopyI32ShlImmBrIfI32LeSAAccAddr = 1873
-    case seqF64StoreCopyI32ShlImmBrIfI32LeSAAccValue = 1874
-    case seqI32AddI32AddImmI32LtUImmAI32AddBAccA = 1875
-    case seqI32AddI32AddImmI32LtUImmAI32AddBAccB = 1876
-    case seqI32AddImmI32Load8UAddrBrIfNezCondAccA = 1877
-    case seqI32AddImmI32AddImmCopyCallLocalBaseAccA = 1878
-    case seqI32AddImmI32AddImmCopyCallLocalAccA = 1879
-    case seqI32AddImmCopyCallLocalAccA = 1880
-    case seqI32AndI32ShlImmAI32XorBI32RotlImmAccA = 1881
-    case seqI32AndI32ShlImmAI32XorBI32RotlImmAccB = 1882
-    case seqI32XorI32XorI32XorI32XorAccA = 1883
-    case seqI32XorI32XorI32XorI32XorAccB = 1884
-    case seqI32XorI32RotlImmI32RotlImmAccA = 1885
-    case seqI32XorI32RotlImmI32RotlImmAccB = 1886
-    case seqI32LoadI32StoreValueI32LoadI32StoreValueAccAddr = 1887
-    case seqI32AddImmI32AddImmI32LoadAddrBrIfI32LtSAAccA = 1888
-    case seqI32RotlImmI32AddBI32AddAI32XorAccA = 1889
-    case seqI32AddI32XorBI32RotlImmAI32AddAAccA = 1890
-    case seqI32AddI32XorBI32RotlImmAI32AddAAccB = 1891
-    case seqI64AddI64XorBI64RotlImmAI64RotlImmAccA = 1892
-    case seqI64AddI64XorBI64RotlImmAI64RotlImmAccB = 1893
-    case seqI32ShlImmI32AddBI32Load16UAddrAccA = 1894
-    case seqI64MulI64AddBI64ShrUImmAI64AddBAccA = 1895
-    case seqI64MulI64AddBI64ShrUImmAI64AddBAccB = 1896
-    case seqI32AddI32XorAI32RotlImmAAccA = 1897
-    case seqI32AddI32XorAI32RotlImmAAccB = 1898
-    case seqI32XorI32RotlImmAI32AddBI32XorAAccA = 1899
-    case seqI32XorI32RotlImmAI32AddBI32XorAAccB = 1900
-    case seqI32ShlImmI32AddBI32LoadAddrAccA = 1901
-    case seqI64XorI64XorImmI64AndBI64XorAAccA = 1902
-    case seqI64XorI64XorImmI64AndBI64XorAAccB = 1903
-    case seqI32AddImmI32AddImmI32LoadI32XorImmAAccA = 1904
-    case seqI32AddImmI32AndBI32AndImmABrIfI32EqzAAccA = 1905
-    case seqI32LoadI32XorImmAI32AddImmI32AndBAccAddr = 1906
-    case seqI32RotlImmI32AddAI32AddBI32XorAAccA = 1907
-    case seqI32AddImmBrTableIndexAccA = 1908
-    case seqI64AddI64XorBI64RotlImmAI64AddAAccA = 1909
-    case seqI64AddI64XorBI64RotlImmAI64AddAAccB = 1910
-    case seqI32Extend8SI32AddImmAAccA = 1911
-    case seqI32RotlImmI32AddBI32XorAI32RotlImmAAccA = 1912
-    case seqI32RotlImmI32AndBI32ShlImmAAccA = 1913
-    case seqI32XorI32XorACopySrcAccA = 1914
-    case seqI32XorI32XorACopySrcAccB = 1915
-    case seqI32XorI32XorAI32OrI32ShlImmAAccA = 1916
-    case seqI32XorI32XorAI32OrI32ShlImmAAccB = 1917
-    case seqI32ShlI32AndImmABrUnlessI32EqzAAccA = 1918
-    case seqI32ShlI32AndImmABrUnlessI32EqzAAccB = 1919
-    case seqI32LoadBrIfI32GtUImmAI32ShlAccAddr = 1920
-    case seqI32AddImmI32AddBI32Load8UAddrAccA = 1921
-    case seqI32AddI32XorI32RotlImmAI32AddAAccA = 1922
-    case seqI32AddI32XorI32RotlImmAI32AddAAccB = 1923
-    case seqI32ShlImmI32AddBF64LoadAddrF64LtBAccA = 1924
-    case seqF64LoadF64LtBBrIfNezCondAccAddr = 1925
-    case seqI64AndImmI64XorImmAI64AndBAccA = 1926
-    case seqCopyI32SubImmAI32LoadAccSrc = 1927
-    case seqI32AddImmBrUnlessI32GeSAAccA = 1928
-    case seqI32SubImmI32ShlImmI32AddBAccA = 1929
-    case seqI32ShlImmI32AddBCopyAccA = 1930
-    case seqI32SubImmBrIfI32LtSI32AddImmAccA = 1931
-    case seqI64XorI64ShlImmAI64AndImmAAccA = 1932
-    case seqI64XorI64ShlImmAI64AndImmAAccB = 1933
-    case seqI32AddI32XorI32RotlImmAI32AddBAccA = 1934
-    case seqI32AddI32XorI32RotlImmAI32AddBAccB = 1935
-    case seqI32StoreI32LoadI32StoreValueI32LoadAccAddr = 1936
-    case seqI32StoreI32LoadI32StoreValueI32LoadAccValue = 1937
-    case seqI32AddF64LoadAddrF64LtBBrIfNezCondAccA = 1938
-    case seqI32AddF64LoadAddrF64LtBBrIfNezCondAccB = 1939
-    case seqF64LtBrIfI32EqzACopyI32ShlImmAccA = 1940
-    case seqF64LtBrIfI32EqzACopyI32ShlImmAccB = 1941
-    case seqI64XorImmI64AndBI64XorAI64XorBAccA = 1942
-    case seqSelectReturnAccA = 1943
-    case seqSelectReturnAccB = 1944
-    case seqSelectReturnAccCond = 1945
-    case seqI32StoreI32Load8UAccAddr = 1946
-    case seqI32StoreI32Load8UAccValue = 1947
-    case seqI32XorImmI32AddImmAI32XorImmAI32ShrUImmAAccA = 1948
-    case seqI32StoreI32AddImmI32StoreAddrCopyAccAddr = 1949
-    case seqI32StoreI32AddImmI32StoreAddrCopyAccValue = 1950
-    case seqCopyBrIfI32LeSAAccSrc = 1951
-    case seqBrUnlessI32GeSI32StoreI32AddImmAccA = 1952
-    case seqBrUnlessI32GeSI32StoreI32AddImmAccB = 1953
-    case seqI32StoreCopyCopyAccAddr = 1954
-    case seqI32StoreCopyCopyAccValue = 1955
-    case seqI32StoreCopyBrIfNezAccAddr = 1956
-    case seqI32StoreCopyBrIfNezAccValue = 1957
-    case seqCopyI32LoadAddrI32StoreCopyAccSrc = 1958
-    case seqI32Load8UI32EqImmAAccAddr = 1959
-    case seqI32Load8UI32AddImmABrIfI32GtUImmAAccAddr = 1960
-    case seqI32OrI32AddBI32AddImmAccA = 1961
-    case seqI32OrI32AddBI32AddImmAccB = 1962
-    case seqI32EqImmI32AddImmI32LtUImmAAccA = 1963
-    case seqI32AddImmI32LtUImmAI32OrBAccA = 1964
-    case seqI32AddImmI32LtUImmAI32OrImmI32AddImmAAccA = 1965
-    case seqI32LtUImmI32AddBI32Load8UAccA = 1966
-    case seqI32LtUImmI32AddBI32StoreValueAccA = 1967
-    case seqI32LtUImmI32AddBCopyCallLocalBaseAccA = 1968
-    case seqI32OrImmI32AddImmAI32LtUImmAI32AddBAccA = 1969
-    case seqI32OrImmI32AddImmAI32LtUImmAI32OrBAccA = 1970
-    case seqI32LtUImmI32OrBReturnAccA = 1971
-    case seqI32Store8I32AddImmBrIfI32NeImmAccAddr = 1972
-    case seqI32Store8I32AddImmBrIfI32NeImmAccValue = 1973
-    case seqI32LoadI32LoadI32AddAI32Load8UAddrAccAddr = 1974
-    case seqI32AddImmI32LtUImmASelectCondAccA = 1975
-    case seqI32AddI32Load8UAddrI32OrImmAI32AddImmAAccA = 1976
-    case seqI32AddI32Load8UAddrI32OrImmAI32AddImmAAccB = 1977
-    case seqI32AddImmBrIfI32GtUImmACopyCallLocalBaseAccA = 1978
-    case seqI64AddI64XorAI64RotlImmAAccA = 1979
-    case seqI64AddI64XorAI64RotlImmAAccB = 1980
-    case seqI64XorI64ShlImmAI64ShrUImmI64OrBAccA = 1981
-    case seqI64XorI64ShlImmAI64ShrUImmI64OrBAccB = 1982
-    case seqI64ShrUImmI64OrBI64AndImmAAccA = 1983
-    case seqI64XorI64RotlImmAI64RotlImmI64XorAAccA = 1984
-    case seqI64XorI64RotlImmAI64RotlImmI64XorAAccB = 1985
-    case seqI32AddImmBrUnlessI32NeImmI32Load8UCopyAccA = 1986
-    case seqI32Load8UCopyBrIfNezI32AddImmAccAddr = 1987
-    case seqI32Load16SI32Load16SI32MulBI32AddAAccAddr = 1988
-    case seqCopyI32ShrUImmAI32AndImmAI32ShrUImmAccSrc = 1989
-    case seqI32AddI32AddImmBrIfNezCondAccA = 1990
-    case seqI32AddI32AddImmBrIfNezCondAccB = 1991
-    case seqI32AddI32AddImmI32AddI32AddImmAccA = 1992
-    case seqI32AddI32AddImmI32AddI32AddImmAccB = 1993
-    case seqI32AddImmI32AddI32AddImmBrIfNezCondAccA = 1994
-    case seqI32AndImmI32MulBI32AddBI32AddImmAccA = 1995
-    case seqI32AndImmI32ShrUImmI32AndImmAI32MulBAccA = 1996
-    case seqI32Load16UI32Load16UI32MulBCopyAccAddr = 1997
-    case seqI32MulCopyCopyI32ShrUImmAAccA = 1998
-    case seqI32MulCopyCopyI32ShrUImmAAccB = 1999
-    case seqI32MulI32AddAI32AddImmI32AddAccA = 2000
-    case seqI32MulI32AddAI32AddImmI32AddAccB = 2001
-    case seqI32LoadI32Load16UAddrI32AndImmBrIfI32EqBAccAddr = 2002
-    case seqI32AndImmBrIfI32EqBI32LoadBrIfNezCondAccA = 2003
-    case seqI32AndImmI32XorBBrIfI32EqzAI32LoadAccA = 2004
-    case seqI32LoadI32Load8UAddrI32AndImmI32XorBAccAddr = 2005
-    case seqBrIfI32EqzI32LoadBrIfNezCondAccA = 2006
-    case seqSelectI32ShrUImmAI32AndImmAI32XorImmAAccA = 2007
-    case seqSelectI32ShrUImmAI32AndImmAI32XorImmAAccB = 2008
-    case seqSelectI32ShrUImmAI32AndImmAI32XorImmAAccCond = 2009
-    case seqI32AndImmSelectCondI32ShrUImmAI32AndImmAAccA = 2010
-    case seqI32XorI32AndImmASelectCondI32ShrUImmAAccA = 2011
-    case seqI32XorI32AndImmASelectCondI32ShrUImmAAccB = 2012
-    case seqI32ShrUImmI32AndImmAI32XorImmAI32ShrUImmAccA = 2013
-    case seqI32ShrUImmI32XorBI32AndImmASelectCondAccA = 2014
-    case seqCopyI32AddImmBrIfNezCondAccSrc = 2015
-    case seqI32AddI32AddImmCopyI32AddImmAccA = 2016
-    case seqI32AddI32AddImmCopyI32AddImmAccB = 2017
-    case seqI32GtSSelectBI32AddAI32AddImmAccA = 2018
-    case seqI32GtSSelectBI32AddAI32AddImmAccB = 2019
-    case seqI32GtSSelectCondI32GtSSelectBAccA = 2020
-    case seqI32GtSSelectCondI32GtSSelectBAccB = 2021
-    case seqI32LoadI32AddAI32GtSASelectCondAccAddr = 2022
-    case seqI32AndImmI32XorImmAI32ShrUImmI32XorBAccA = 2023
-    case seqI32AddImmI32AddImmI32AddImmBrIfI32EqImmAccA = 2024
-    case seqI32AddImmI32AddImmI32AddImmCallLocalAccA = 2025
-    case seqI32AddImmI32AddImmI32AddImmI32AddImmAccA = 2026
-    case seqI32LoadI32AddImmAI32StoreValueI32LoadAccAddr = 2027
-    case seqI32LoadI32Load8UAddrBrUnlessI32EqzAAccAddr = 2028
-    case seqI32ShlImmI32AddBI32LoadAddrI32AddImmAAccA = 2029
-    case seqI32StoreI32LoadI32Load8UAddrBrIfNezCondAccAddr = 2030
-    case seqI32StoreI32LoadI32Load8UAddrBrIfNezCondAccValue = 2031
-    case seqI32AddImmI32AddImmBrIfNezCondAccA = 2032
-    case seqI32LoadI32AddImmAI32StoreValueConst32AccAddr = 2033
-    case seqI32StoreConst32BrAccAddr = 2034
-    case seqI32StoreConst32BrAccValue = 2035
-    case seqI32AddImmBrIfI32EqImmBrTableAccA = 2036
-    case seqI32LoadI32AddImmAI32StoreValueBrAccAddr = 2037
-    case seqI32XorImmI32ShrUImmI32XorAI32AndImmAAccA = 2038
-    case seqI32XorImmI32ShrUImmI32XorBI32AndImmAAccA = 2039
-    case seqI32StoreCopyCopyCopyAccAddr = 2040
-    case seqI32StoreCopyCopyCopyAccValue = 2041
-    case seqI32ShlImmI32AddBI32StoreAddrCopyAccA = 2042
-    case seqCopyCopyCopyBrAccSrc = 2043
-    case seqI32Store16I32AddImmI32AddImmAccAddr = 2044
-    case seqI32Store16I32AddImmI32AddImmAccValue = 2045
-    case seqI32AddI32ShlImmAI32AddBAccA = 2046
-    case seqI32AddI32ShlImmAI32AddBAccB = 2047
-    case seqI32StoreI32AddImmI32AddImmBrIfI32NeAccAddr = 2048
-    case seqI32StoreI32AddImmI32AddImmBrIfI32NeAccValue = 2049
-    case seqI32AndImmBrIfI32LtUImmAConst32I32AddImmAccA = 2050
-    case seqI32AndImmI32XorImmAI32ShrUImmI32XorAAccA = 2051
-    case seqI32ShrUImmI32XorAI32AndImmASelectCondAccA = 2052
-    case seqCopyBrUnlessI32EqzAccSrc = 2053
-    case seqI32AddImmI32AndImmABrIfI32GtUImmAAccA = 2054
-    case seqI32AndImmCopyCopyAccA = 2055
-    case seqBrIfI32EqzBrIfI32EqzI32LoadAccA = 2056
-    case seqBrIfI32GtUImmI32LoadI32AddImmAAccA = 2057
-    case seqI32AddImmI32AddImmI32AddImmBrIfNezCondAccA = 2058
-    case seqI32AddI32Store16ValueAccA = 2059
-    case seqI32AddI32Store16ValueAccB = 2060
-    case seqBrIfNezI32StoreI32AddImmAccCond = 2061
-    case seqCopyCopyI32Load16SAddrI32Load16SAccSrc = 2062
-    case seqCopyCopyI32Load16UAddrI32Load16UAccSrc = 2063
-    case seqI32AddImmBrIfNezCondI32StoreI32AddImmAccA = 2064
-    case seqI32Load16SI32MulAAccAddr = 2065
-    case seqI32Load16UI32AddAAccAddr = 2066
-    case seqI32Load16UI32SubAAccAddr = 2067
-    case seqI32MulI32StoreValueI32AddImmAccA = 2068
-    case seqI32MulI32StoreValueI32AddImmAccB = 2069
-    case seqI32MulI32AddAI32AddImmI32AddImmAccA = 2070
-    case seqI32MulI32AddAI32AddImmI32AddImmAccB = 2071
-    case seqI32StoreI32AddImmI32AddImmI32AddImmAccAddr = 2072
-    case seqI32StoreI32AddImmI32AddImmI32AddImmAccValue = 2073
-    case seqI32SubI32Store16ValueAccA = 2074
-    case seqI32SubI32Store16ValueAccB = 2075
-    case seqI32EqSelectCondAccA = 2076
-    case seqI32EqSelectCondAccB = 2077
-    case seqCopyCopyI32ShrUImmAI32XorBAccSrc = 2078
-    case seqI32AndImmI32ShrUImmI32EqBAccA = 2079
-    case seqI32AndImmI32XorImmAI32AndImmAccA = 2080
-    case seqI32AndImmI32XorImmAI32AndImmI32ShrUImmAccA = 2081
-    case seqI32AddImmI32Load8UAddrBrIfI32EqzABrIfI32GtUImmAccA = 2082
-    case seqBrIfI32GtUImmI32ShlImmAccA = 2083
-    case seqI32StoreI32AddImmI32AddImmI32StoreValueAccAddr = 2084
-    case seqI32StoreI32AddImmI32AddImmI32StoreValueAccValue = 2085
-    case seqI32AddImmI32AddImmI32StoreValueI32AddImmAccA = 2086
-    case seqI32AddImmI32StoreValueI32AddImmI32AddImmAccA = 2087
-    case seqI32AddImmI32LoadCallIndirectIndexAccA = 2088
-    case seqI32AddImmI32LtUImmASelectCondReturnAccA = 2089
-    case seqI32StoreI32AddImmI32StoreValueI32AddImmAccAddr = 2090
-    case seqI32StoreI32AddImmI32StoreValueI32AddImmAccValue = 2091
-    case seqI32AddI32StoreValueI32AddImmBrIfI32NeImmAccA = 2092
-    case seqI32AddI32StoreValueI32AddImmBrIfI32NeImmAccB = 2093
-    case seqI32AddImmConst32BrAccA = 2094
-    case seqI32LoadI32XorAI32StoreValueAccAddr = 2095
-    case seqI32LoadBrIfI32EqzAAccAddr = 2096
-    case seqI32XorI32StoreValueI32LoadAccA = 2097
-    case seqI32XorI32StoreValueI32LoadAccB = 2098
-    case seqI32AddImmI32StoreValueI32AddImmAccA = 2099
-    case seqI32StoreI32AddImmI32AddImmBrIfI32NeImmAccAddr = 2100
-    case seqI32StoreI32AddImmI32AddImmBrIfI32NeImmAccValue = 2101
-    case seqI32AddImmI32StoreAddrI32AddImmAccA = 2102
-    case seqCopyI32LoadCopySrcI32LoadAccSrc = 2103
-    case seqI32StoreI32AddI32StoreI32AddAccAddr = 2104
-    case seqI32StoreI32AddI32StoreI32AddAccValue = 2105
-    case seqI64StoreI64StoreAccAddr = 2106
-    case seqI64StoreI64StoreAccValue = 2107
-    case seqCopyI32Store8ValueI32AddImmBrIfI32NeImmAccSrc = 2108
-    case seqI32AndImmI32AddImmI32LtUImmASelectCondAccA = 2109
-    case seqI32OrImmI32AddImmI32LtUImmASelectCondAccA = 2110
-    case seqI32RotlImmI32XorBI32RotlImmAAccA = 2111
-    case seqI32StoreI32LoadI32LoadI32AddBAccAddr = 2112
-    case seqI32StoreI32LoadI32LoadI32AddBAccValue = 2113
-    case seqI32LoadI32AddBI32XorAI32StoreValueAccAddr = 2114
-    case seqI64StoreI32AddImmBrIfI32NeImmAccAddr = 2115
-    case seqI64StoreI32AddImmBrIfI32NeImmAccValue = 2116
-    case seqI32AddImmI32AddAI64LoadAddrI64XorBAccA = 2117
-    case seqI64LoadI64XorBI64StoreValueAccAddr = 2118
-    case seqI32AndImmBrTableIndexAccA = 2119
-    case seqI64AddI64XorBI64RotlImmAAccA = 2120
-    case seqI64AddI64XorBI64RotlImmAAccB = 2121
-    case seqI64XorI64AddAI64RotlImmAI64AddAAccA = 2122
-    case seqI64XorI64AddAI64RotlImmAI64AddAAccB = 2123
-    case seqCopyI32AndImmAccSrc = 2124
-    case seqI32AndI32ShlImmAI32XorBAccA = 2125
-    case seqI32AndI32ShlImmAI32XorBAccB = 2126
-    case seqI32StoreCopyCopyBrIfI32LeSAAccAddr = 2127
-    case seqI32StoreCopyCopyBrIfI32LeSAAccValue = 2128
-    case seqBrIfI32EqzConst32I32LoadAccA = 2129
-    case seqI32LoadConst32I32LoadBrTableIndexAccAddr = 2130
-    case seqI32AddImmI32AddImmBrIfI32LtUI32AddImmBrIfI32NeImmAccA = 2131
-    case seqI32XorI32RotlImmAI32AddBI32AddAAccA = 2132
-    case seqI32XorI32RotlImmAI32AddBI32AddAAccB = 2133
-    case seqI32AddI32XorAI32StoreValueI32LoadAccA = 2134
-    case seqI32AddI32XorAI32StoreValueI32LoadAccB = 2135
-    case seqI32LoadI32LoadI32AddBI32XorAAccAddr = 2136
-    case seqI32XorI32StoreValueI32LoadI32LoadAccA = 2137
-    case seqI32XorI32StoreValueI32LoadI32LoadAccB = 2138
-    case seqI64LoadI64AddAI64StoreValueAccAddr = 2139
-    case seqI32LoadCopyAccAddr = 2140
-    case seqCopyCallIndirectBaseAccSrc = 2141
-    case seqI32AndImmBrUnlessI32EqzAConst32I32AndImmAccA = 2142
-    case seqI32XorI32RotlImmAI32XorBI32RotlImmAAccA = 2143
-    case seqI32XorI32RotlImmAI32XorBI32RotlImmAAccB = 2144
-    case seqI32AddI64LoadAddrI32AddImmI32AddAAccA = 2145
-    case seqI32AddI64LoadAddrI32AddImmI32AddAAccB = 2146
-    case seqI32ShlImmI32AddBI32Load16UAddrBrIfI32EqBAccA = 2147
-    case seqI32AddImmBrIfI32LtUImmAAccA = 2148
-    case seqBrIfI32EqImmI32AddImmAccA = 2149
-    case seqI32AddImmI32MulImmI32AddImmAAccA = 2150
-    case seqI64StoreReturnAccAddr = 2151
-    case seqI64StoreReturnAccValue = 2152
-    case seqI32StoreI32XorI32RotlImmAAccAddr = 2153
-    case seqI32StoreI32XorI32RotlImmAAccValue = 2154
-    case seqI64ShrUImmI64ShrUImmAccA = 2155
-    case seqI64AndImmI64AndImmAccA = 2156
-    case seqI64AndImmI64OrBAccA = 2157
-    case seqI64ShlImmI64AndImmAccA = 2158
-    case seqI64OrI64StoreValueAccA = 2159
-    case seqI64OrI64StoreValueAccB = 2160
-    case seqI64StoreI64ShlImmAccAddr = 2161
-    case seqI64StoreI64ShlImmAccValue = 2162
-    case seqI64MulI64ShrUImmAAccA = 2163
-    case seqI64MulI64ShrUImmAAccB = 2164
-    case seqI64MulI64MulI64AddBAccA = 2165
-    case seqI64MulI64MulI64AddBAccB = 2166
-    case seqI64AndImmI64MulBAccA = 2167
-    case seqI64ShrUImmI64MulBI64AddBAccA = 2168
-    case seqI64MulI64AddBI64AndImmAccA = 2169
-    case seqI64MulI64AddBI64AndImmAccB = 2170
-    case seqI64MulI64AddBI64ShrUImmAccA = 2171
-    case seqI64MulI64AddBI64ShrUImmAccB = 2172
-    case seqI32SubI32XorImmAI32AndBAccA = 2173
-    case seqI32SubI32XorImmAI32AndBAccB = 2174
-    case seqI32AndI32AndImmAI32OrBI32AddImmAccA = 2175
-    case seqI32AndI32AndImmAI32OrBI32AddImmAccB = 2176
-    case seqI32XorImmI32AndBI32ShrUImmAI32AddImmAccA = 2177
-    case seqI32ShrUImmI32AddImmI32AndBI32AndImmAAccA = 2178
-    case seqI32ShrUImmI32AddImmI32AndBAccA = 2179
-    case seqI64ShlImmI64ShrUImmI64OrBI64AndImmAAccA = 2180
-    case seqI64AddI64StoreValueI64LoadAccA = 2181
-    case seqI64AddI64StoreValueI64LoadAccB = 2182
-    case seqI32AddI32LoadI32AddBAccA = 2183
-    case seqI32AddI32LoadI32AddBAccB = 2184
-    case seqI32RotlImmI32AddBI32AddAI32AddAccA = 2185
-    case seqI32AddI32XorI32RotlImmAI32AddAccA = 2186
-    case seqI32AddI32XorI32RotlImmAI32AddAccB = 2187
-    case seqI64ExtendI32UI64AddBAccA = 2188
-    case seqCopyConst32CallLocalAccSrc = 2189
-    case seqI32AddImmI32AddBI32Load8UAddrBrIfI32EqBAccA = 2190
-    case seqI64LtUI64ExtendI32UAAccA = 2191
-    case seqI64LtUI64ExtendI32UAAccB = 2192
-    case seqCopyCopyCopyCopyAccSrc = 2193
-    case seqI64XorI64AddBI64RotlImmAAccA = 2194
-    case seqI64XorI64AddBI64RotlImmAAccB = 2195
-    case seqI32WrapI64I32AndBI32ShlImmAAccA = 2196
-    case seqI64RotlImmI64XorAccA = 2197
-    case seqI32AddI32LoadAddrBrIfI32GtUImmAAccA = 2198
-    case seqI32AddI32LoadAddrBrIfI32GtUImmAAccB = 2199
-    case seqI32AndI32ShlImmAI32AddBI32LoadAddrAccA = 2200
-    case seqI32AndI32ShlImmAI32AddBI32LoadAddrAccB = 2201
-    case seqI64AndImmI64XorBI64XorBAccA = 2202
-    case seqI32SubImmI32StoreValueAccA = 2203
-    case seqI32StoreBrUnlessI32LtSAccAddr = 2204
-    case seqI32StoreBrUnlessI32LtSAccValue = 2205
-    case seqI32AndImmI32SubImmAAccA = 2206
-    case seqI32MulImmI32AddImmAI32AndImmAAccA = 2207
-    case seqCopyI32AndImmBrIfI32EqzAAccSrc = 2208
-    case seqI32SubReturnAccA = 2209
-    case seqI32SubReturnAccB = 2210
-    case seqI64XorI64ShrUImmAI64XorImmAI64AndBAccA = 2211
-    case seqI64XorI64ShrUImmAI64XorImmAI64AndBAccB = 2212
-    case seqI32AddImmCopyConst32AccA = 2213
-    case seqI32LoadBrIfEqzCondAccAddr = 2214
-    case seqI32XorI32RotlImmAI32XorI32RotlImmAAccA = 2215
-    case seqI32XorI32RotlImmAI32XorI32RotlImmAAccB = 2216
-    case seqI32LoadI32StoreValueI32LoadAccAddr = 2217
-    case seqI32ShlImmI32AddBI32StoreAddrI32AddImmAccA = 2218
-    case seqI32XorI32RotlImmAI32AddAI32AddAccA = 2219
-    case seqI32XorI32RotlImmAI32AddAI32AddAccB = 2220
-    case seqCopyI32AddAAccSrc = 2221
-    case seqI32AddI32DivSImmAAccA = 2222
-    case seqI32AddI32DivSImmAAccB = 2223
-    case seqI32DivSImmI32ShlImmAI32AddBI32LoadAddrAccA = 2224
-    case seqCopyI32ShlImmI32AddBCopyAccSrc = 2225
-    case seqI64LoadI64AddBI64LtUAccAddr = 2226
-    case seqI32LoadI32StoreValueBrIfNezAccAddr = 2227
-    case seqCopyBrIfI32EqzAAccSrc = 2228
-    case seqI32AddImmI32AddImmI64LoadAddrI64AddBAccA = 2229
-    case seqI32Store8I32LoadBrIfI32GtUImmAAccAddr = 2230
-    case seqI32Store8I32LoadBrIfI32GtUImmAAccValue = 2231
-    case seqI32StoreI32AddImmCopySrcBrAccAddr = 2232
-    case seqI32StoreI32AddImmCopySrcBrAccValue = 2233
-    case seqI32LoadBrIfI32GtUImmAI32ShlImmI32AddBAccAddr = 2234
-    case seqSelectI32SubBAccA = 2235
-    case seqSelectI32SubBAccB = 2236
-    case seqSelectI32SubBAccCond = 2237
-    case seqI64LoadI64LoadI64LoadI64LoadAccAddr = 2238
-    case seqI32LtUSelectCondAccA = 2239
-    case seqI32LtUSelectCondAccB = 2240
-    case seqI32StoreI32AddI32StoreValueI32XorAccAddr = 2241
-    case seqI32StoreI32AddI32StoreValueI32XorAccValue = 2242
-    case seqI32AddImmI32ShlImmI32AddBI32LoadAddrAccA = 2243
-    case seqI64XorI64ShrUImmAI64XorBI64XorBAccA = 2244
-    case seqI64XorI64ShrUImmAI64XorBI64XorBAccB = 2245
-    case seqI32Store16I32AddImmI32AddImmBrIfNezCondAccAddr = 2246
-    case seqI32Store16I32AddImmI32AddImmBrIfNezCondAccValue = 2247
-    case seqI32EqSelectCondReturnAccA = 2248
-    case seqI32EqSelectCondReturnAccB = 2249
-    case seqI32ShrUImmI32EqBSelectCondAccA = 2250
-    case seqI32ShrUImmI32XorImmAAccA = 2251
-    case seqI32XorImmI32AndImmI32ShrUImmAccA = 2252
-    case seqI32AddI32AddImmBrIfI32NeAccA = 2253
-    case seqI32AddI32AddImmBrIfI32NeAccB = 2254
-    case seqI32AddImmBrIfI32NeBAccA = 2255
-    case seqI64AddI32AddImmI32AddImmAccA = 2256
-    case seqI64AddI32AddImmI32AddImmAccB = 2257
-    case seqI64LoadI64LoadI64AddBAccAddr = 2258
-    case seqI32AddImmI32AddImmI64LoadAddrAccA = 2259
-    case seqI64LoadI32AddImmI32AddImmAccAddr = 2260
-    case seqI64ShlImmI64OrBAccA = 2261
-    case seqI64AddI64LoadI64AddBAccA = 2262
-    case seqI64AddI64LoadI64AddBAccB = 2263
-    case seqI32AddImmI32Load8UAddrBrIfI32EqBAccA = 2264
-    case seqI32AddImmI32Load8UAddrI32AddImmI32Load8UAddrAccA = 2265
-    case seqI32ShrSImmI32ShlImmAI32AddBI32LoadAddrAccA = 2266
-    case seqI32GtSSelectCondSelectAccA = 2267
-    case seqI32GtSSelectCondSelectAccB = 2268
-    case seqI32SubBrIfI32NeImmAAccA = 2269
-    case seqI32SubBrIfI32NeImmAAccB = 2270
-    case seqI32AddI32ShrSImmAAccA = 2271
-    case seqI32AddI32ShrSImmAAccB = 2272
-    case seqI32LoadI32AndImmAAccAddr = 2273
-    case seqI32AddI32Load8UAddrBrIfI32EqBAccA = 2274
-    case seqI32AddI32Load8UAddrBrIfI32EqBAccB = 2275
-    case seqI32ShlImmI32AndImmAAccA = 2276
-    case seqI32AddI32Load8UAddrI32AddI32Load8UAddrAccA = 2277
-    case seqI32AddI32Load8UAddrI32AddI32Load8UAddrAccB = 2278
-    case seqI32Load8UI32Store8AccAddr = 2279
-    case seqI32LoadI32AddImmAI32StoreValueI32AddImmAccAddr = 2280
-    case seqI32ShrUImmI32AddBI32Load8UAddrAccA = 2281
-    case seqCopyI32AddImmBrIfNezCondI32AddImmReturnAccSrc = 2282
-    case seqI32RemUImmI32MulImmAI32AddImmAI32RemUImmAI32AddImmBrIfNezCondAccA = 2283
-    case seqI32AddImmI32Store8AddrI32AddBrIfI32LtUImmAI32AddImmI32AddImmBrIfI32NeImmAccA = 2284
-    case seqI32ShlImmI32AddImmAI32Store8AddrI32AddBrIfI32LtUImmAAccA = 2285
-    case seqI32AddImmI32Load8UAddrBrIfI32EqzABrIfI32GtUImmI32ShlImmAccA = 2286
-    case seqI32LoadI32AddAI32AddImmACopyCopyCallLocalAccAddr = 2287
-    case seqI32ShlImmI32AddBF64StoreAddrCopyI32ShlImmBrIfI32LeSAAccA = 2288
-    case seqI32LoadI32AddAI32AddImmCopyCallLocalAccAddr = 2289
-    case seqI32LoadI32AddAI32AddImmCopyCallLocalBaseAccAddr = 2290
-    case seqI32LoadI32AddAI32AddImmAI32AddImmCopyCallLocalBaseAccAddr = 2291
-    case seqI32LoadI32AddAI32AddImmAI32AddImmCopyCallLocalAccAddr = 2292
-    case seqCopyI32SubImmAI32LoadI32SubImmBrIfI32LtSI32AddImmAccSrc = 2293
-    case seqI32SubImmI32ShlImmI32AddBCopyI32SubImmAI32LoadAccA = 2294
-    case seqI32AddImmI32StoreAddrI32AddImmI32AddImmBrIfI32NeImmAccA = 2295
-    case seqI32AddI32AddImmI32LtUImmAI32AddBI32StoreValueI32Load8UAccA = 2296
-    case seqI32AddI32AddImmI32LtUImmAI32AddBI32StoreValueI32Load8UAccB = 2297
-    case seqI32AddI32AddImmI32LtUImmAI32AddBI32Load8UI32EqImmAAccA = 2298
-    case seqI32AddI32AddImmI32LtUImmAI32AddBI32Load8UI32EqImmAAccB = 2299
-    case seqI32StoreI32Load8UI32AddImmABrIfI32GtUImmACopyCallLocalBaseAccAddr = 2300
-    case seqI32StoreI32Load8UI32AddImmABrIfI32GtUImmACopyCallLocalBaseAccValue = 2301
-    case seqI32Load8UI32EqImmAI32AddImmI32LtUImmAI32OrBAccAddr = 2302
-    case seqI32OrImmI32AddImmAI32LtUImmAI32AddBCopyCallLocalBaseAccA = 2303
-    case seqCopyI32LoadAddrI32StoreCopyBrIfNezAccSrc = 2304
-    case seqI32LoadBrIfI32EqzAConst32I32LoadI32LoadAccAddr = 2305
-    case seqI32ShlImmI32AddBF64LoadAddrF64LtBBrIfNezCondAccA = 2306
-    case seqI32AddImmBrUnlessI32NeImmI32Load8UCopyBrIfNezI32AddImmAccA = 2307
-    case seqI32LoadI32XorAI32StoreValueI32LoadI32XorAI32StoreValueAccAddr = 2308
-    case seqI32LoadCopyI32LoadCopyAccAddr = 2309
-    case seqI32MulI32AddI32LoadAddrI32LoadI32MulBAccA = 2310
-    case seqI32MulI32AddI32LoadAddrI32LoadI32MulBAccB = 2311
-    case seqI32AddI32AddI32LoadAddrI32LoadI32MulBAccA = 2312
-    case seqI32AddI32AddI32LoadAddrI32LoadI32MulBAccB = 2313
-    case seqI32SubImmI32LoadI32SubImmBrIfI32LtSI32AddImmBrUnlessI32GeSAAccA = 2314
-    case seqI32SubImmBrIfI32LtSI32AddImmBrUnlessI32GeSAI32StoreI32AddImmAccA = 2315
-    case seqBrIfI32EqImmI32AddImmBrIfI32LtUImmAAccA = 2316
-    case seqI64AddI64RotlImmAI64AddAI64XorBI64RotlImmAI64RotlImmAccA = 2317
-    case seqI64AddI64RotlImmAI64AddAI64XorBI64RotlImmAI64RotlImmAccB = 2318
-    case seqI32AddImmBrUnlessI32GeSAI32StoreI32AddImmI32StoreAddrCopyAccA = 2319
-    case seqI32StoreI32AddImmI32StoreAddrCopyCopyBrIfI32LeSAAccAddr = 2320
-    case seqI32StoreI32AddImmI32StoreAddrCopyCopyBrIfI32LeSAAccValue = 2321
-    case seqI32AndImmI32AddImmI32LtUImmASelectCondReturnAccA = 2322
-    case seqI32OrImmI32AddImmI32LtUImmASelectCondReturnAccA = 2323
-    case seqI64AndImmI64MulI64AddBI64ShrUImmAI64AddBAccA = 2324
-    case seqI64ShrUImmI64MulI64AddBI64ShrUImmAI64AddBAccA = 2325
-    case seqI64MulI64AddBI64ShrUImmAI64AddBI64AndImmAccA = 2326
-    case seqI64MulI64AddBI64ShrUImmAI64AddBI64AndImmAccB = 2327
-    case seqI64MulI64AddBI64ShrUImmAI64AddBI64StoreValueI64ShlImmAccA = 2328
-    case seqI64MulI64AddBI64ShrUImmAI64AddBI64StoreValueI64ShlImmAccB = 2329
-    case seqI64ShrUImmI64ShrUImmI64MulBI64AddBI64AndImmAccA = 2330
-    case seqI64AndImmI64OrBI64StoreValueReturnAccA = 2331
-    case seqI64StoreI64ShlImmI64AndImmI64OrBAccAddr = 2332
-    case seqI64StoreI64ShlImmI64AndImmI64OrBAccValue = 2333
-    case seqI64MulI64MulI64AddBI64ShrUImmI64ShrUImmAccA = 2334
-    case seqI64MulI64MulI64AddBI64ShrUImmI64ShrUImmAccB = 2335
-    case seqI64AndImmI64MulBI64ShrUImmAAccA = 2336
-    case seqI64MulI64AddBI64AndImmI64AndImmI64MulBAccA = 2337
-    case seqI64MulI64AddBI64AndImmI64AndImmI64MulBAccB = 2338
-    case seqCopyI32AndImmBrTableIndexAccSrc = 2339
-    case seqCopyI32AndI32ShlImmAI32XorBI32XorAAccSrc = 2340
-    case seqI32RotlImmI32OrAI32ShlImmAI32XorBI32ShlImmAccA = 2341
-    case seqI32RotlImmI32RotlImmI32OrAI32ShlImmAI32XorBI32ShlImmAccA = 2342
-    case seqI32AndI32ShlImmAI32XorBI32XorACopySrcAccA = 2343
-    case seqI32AndI32ShlImmAI32XorBI32XorACopySrcAccB = 2344
-    case seqI32AndI32ShlImmAI32XorBI32XorACopySrcI32AndImmAccA = 2345
-    case seqI32AndI32ShlImmAI32XorBI32XorACopySrcI32AndImmAccB = 2346
-    case seqI32AndI32ShlImmAI32XorBI32RotlImmI32RotlImmAccA = 2347
-    case seqI32AndI32ShlImmAI32XorBI32RotlImmI32RotlImmAccB = 2348
-    case seqI32XorI32XorI32XorI32XorI32AddImmBrIfNezCondAccA = 2349
-    case seqI32XorI32XorI32XorI32XorI32AddImmBrIfNezCondAccB = 2350
-    case seqI32LoadI32Load16UAddrI32AndImmBrIfI32EqBI32LoadBrIfNezCondAccAddr = 2351
-    case seqI64LoadI64XorBI64StoreValueI32AddImmBrIfI32NeImmAccAddr = 2352
-    case seqI32LoadCopyCallIndirectBaseAccAddr = 2353
-    case seqCopyI32LoadI32LoadI32StoreValueI32LoadI32StoreValueAccSrc = 2354
-    case seqI32LoadI32StoreValueI32LoadI32StoreValueBrAccAddr = 2355
+    case v128Load = 210
+    case v128Load8x8S = 211
+    case v128Load8x8U = 212
+    case v128Load16x4S = 213
+    case v128Load16x4U = 214
+    case v128Load32x2S = 215
+    case v128Load32x2U = 216
+    case v128Load8Splat = 217
+    case v128Load16Splat = 218
+    case v128Load32Splat = 219
+    case v128Load64Splat = 220
+    case v128Load32Zero = 221
+    case v128Load64Zero = 222
+    case v128Load8Lane = 223
+    case v128Load16Lane = 224
+    case v128Load32Lane = 225
+    case v128Load64Lane = 226
+    case v128Store = 227
+    case v128Store8Lane = 228
+    case v128Store16Lane = 229
+    case v128Store32Lane = 230
+    case v128Store64Lane = 231
+    case v128Const = 232
+    case i8x16Shuffle = 233
+    case i8x16Swizzle = 234
+    case i8x16Splat = 235
+    case i16x8Splat = 236
+    case i32x4Splat = 237
+    case i64x2Splat = 238
+    case f32x4Splat = 239
+    case f64x2Splat = 240
+    case i8x16ExtractLaneS = 241
+    case i8x16ExtractLaneU = 242
+    case i16x8ExtractLaneS = 243
+    case i16x8ExtractLaneU = 244
+    case i32x4ExtractLane = 245
+    case i64x2ExtractLane = 246
+    case f32x4ExtractLane = 247
+    case f64x2ExtractLane = 248
+    case i8x16ReplaceLane = 249
+    case i16x8ReplaceLane = 250
+    case i32x4ReplaceLane = 251
+    case i64x2ReplaceLane = 252
+    case f32x4ReplaceLane = 253
+    case f64x2ReplaceLane = 254
+    case i8x16Eq = 255
+    case i8x16Ne = 256
+    case i8x16LtS = 257
+    case i8x16LtU = 258
+    case i8x16GtS = 259
+    case i8x16GtU = 260
+    case i8x16LeS = 261
+    case i8x16LeU = 262
+    case i8x16GeS = 263
+    case i8x16GeU = 264
+    case i16x8Eq = 265
+    case i16x8Ne = 266
+    case i16x8LtS = 267
+    case i16x8LtU = 268
+    case i16x8GtS = 269
+    case i16x8GtU = 270
+    case i16x8LeS = 271
+    case i16x8LeU = 272
+    case i16x8GeS = 273
+    case i16x8GeU = 274
+    case i32x4Eq = 275
+    case i32x4Ne = 276
+    case i32x4LtS = 277
+    case i32x4LtU = 278
+    case i32x4GtS = 279
+    case i32x4GtU = 280
+    case i32x4LeS = 281
+    case i32x4LeU = 282
+    case i32x4GeS = 283
+    case i32x4GeU = 284
+    case i64x2Eq = 285
+    case i64x2Ne = 286
+    case i64x2LtS = 287
+    case i64x2GtS = 288
+    case i64x2LeS = 289
+    case i64x2GeS = 290
+    case f32x4Eq = 291
+    case f32x4Ne = 292
+    case f32x4Lt = 293
+    case f32x4Gt = 294
+    case f32x4Le = 295
+    case f32x4Ge = 296
+    case f64x2Eq = 297
+    case f64x2Ne = 298
+    case f64x2Lt = 299
+    case f64x2Gt = 300
+    case f64x2Le = 301
+    case f64x2Ge = 302
+    case v128Not = 303
+    case v128And = 304
+    case v128Andnot = 305
+    case v128Or = 306
+    case v128Xor = 307
+    case v128Bitselect = 308
+    case v128AnyTrue = 309
+    case i8x16Abs = 310
+    case i8x16Neg = 311
+    case i8x16Popcnt = 312
+    case i8x16AllTrue = 313
+    case i8x16Bitmask = 314
+    case i8x16NarrowI16x8S = 315
+    case i8x16NarrowI16x8U = 316
+    case i8x16Shl = 317
+    case i8x16ShrS = 318
+    case i8x16ShrU = 319
+    case i8x16Add = 320
+    case i8x16AddSatS = 321
+    case i8x16AddSatU = 322
+    case i8x16Sub = 323
+    case i8x16SubSatS = 324
+    case i8x16SubSatU = 325
+    case i8x16MinS = 326
+    case i8x16MinU = 327
+    case i8x16MaxS = 328
+    case i8x16MaxU = 329
+    case i8x16AvgrU = 330
+    case i16x8ExtaddPairwiseI8x16S = 331
+    case i16x8ExtaddPairwiseI8x16U = 332
+    case i32x4ExtaddPairwiseI16x8S = 333
+    case i32x4ExtaddPairwiseI16x8U = 334
+    case i16x8Abs = 335
+    case i16x8Neg = 336
+    case i16x8Q15mulrSatS = 337
+    case i16x8AllTrue = 338
+    case i16x8Bitmask = 339
+    case i16x8NarrowI32x4S = 340
+    case i16x8NarrowI32x4U = 341
+    case i16x8ExtendLowI8x16S = 342
+    case i16x8ExtendHighI8x16S = 343
+    case i16x8ExtendLowI8x16U = 344
+    case i16x8ExtendHighI8x16U = 345
+    case i16x8Shl = 346
+    case i16x8ShrS = 347
+    case i16x8ShrU = 348
+    case i16x8Add = 349
+    case i16x8AddSatS = 350
+    case i16x8AddSatU = 351
+    case i16x8Sub = 352
+    case i16x8SubSatS = 353
+    case i16x8SubSatU = 354
+    case i16x8Mul = 355
+    case i16x8MinS = 356
+    case i16x8MinU = 357
+    case i16x8MaxS = 358
+    case i16x8MaxU = 359
+    case i16x8AvgrU = 360
+    case i16x8ExtmulLowI8x16S = 361
+    case i16x8ExtmulHighI8x16S = 362
+    case i16x8ExtmulLowI8x16U = 363
+    case i16x8ExtmulHighI8x16U = 364
+    case i32x4Abs = 365
+    case i32x4Neg = 366
+    case i32x4AllTrue = 367
+    case i32x4Bitmask = 368
+    case i32x4ExtendLowI16x8S = 369
+    case i32x4ExtendHighI16x8S = 370
+    case i32x4ExtendLowI16x8U = 371
+    case i32x4ExtendHighI16x8U = 372
+    case i32x4Shl = 373
+    case i32x4ShrS = 374
+    case i32x4ShrU = 375
+    case i32x4Add = 376
+    case i32x4Sub = 377
+    case i32x4Mul = 378
+    case i32x4MinS = 379
+    case i32x4MinU = 380
+    case i32x4MaxS = 381
+    case i32x4MaxU = 382
+    case i32x4DotI16x8S = 383
+    case i32x4ExtmulLowI16x8S = 384
+    case i32x4ExtmulHighI16x8S = 385
+    case i32x4ExtmulLowI16x8U = 386
+    case i32x4ExtmulHighI16x8U = 387
+    case i64x2Abs = 388
+    case i64x2Neg = 389
+    case i64x2AllTrue = 390
+    case i64x2Bitmask = 391
+    case i64x2ExtendLowI32x4S = 392
+    case i64x2ExtendHighI32x4S = 393
+    case i64x2ExtendLowI32x4U = 394
+    case i64x2ExtendHighI32x4U = 395
+    case i64x2Shl = 396
+    case i64x2ShrS = 397
+    case i64x2ShrU = 398
+    case i64x2Add = 399
+    case i64x2Sub = 400
+    case i64x2Mul = 401
+    case i64x2ExtmulLowI32x4S = 402
+    case i64x2ExtmulHighI32x4S = 403
+    case i64x2ExtmulLowI32x4U = 404
+    case i64x2ExtmulHighI32x4U = 405
+    case f32x4Abs = 406
+    case f32x4Neg = 407
+    case f32x4Sqrt = 408
+    case f32x4Add = 409
+    case f32x4Sub = 410
+    case f32x4Mul = 411
+    case f32x4Div = 412
+    case f32x4Min = 413
+    case f32x4Max = 414
+    case f32x4Pmin = 415
+    case f32x4Pmax = 416
+    case f32x4Ceil = 417
+    case f32x4Floor = 418
+    case f32x4Trunc = 419
+    case f32x4Nearest = 420
+    case f64x2Abs = 421
+    case f64x2Neg = 422
+    case f64x2Sqrt = 423
+    case f64x2Add = 424
+    case f64x2Sub = 425
+    case f64x2Mul = 426
+    case f64x2Div = 427
+    case f64x2Min = 428
+    case f64x2Max = 429
+    case f64x2Pmin = 430
+    case f64x2Pmax = 431
+    case f64x2Ceil = 432
+    case f64x2Floor = 433
+    case f64x2Trunc = 434
+    case f64x2Nearest = 435
+    case f32x4DemoteF64x2Zero = 436
+    case f64x2PromoteLowF32x4 = 437
+    case i32x4TruncSatF32x4S = 438
+    case i32x4TruncSatF32x4U = 439
+    case f32x4ConvertI32x4S = 440
+    case f32x4ConvertI32x4U = 441
+    case i32x4TruncSatF64x2SZero = 442
+    case i32x4TruncSatF64x2UZero = 443
+    case f64x2ConvertLowI32x4S = 444
+    case f64x2ConvertLowI32x4U = 445
+    case i8x16RelaxedSwizzle = 446
+    case i32x4RelaxedTruncF32x4S = 447
+    case i32x4RelaxedTruncF32x4U = 448
+    case i32x4RelaxedTruncF64x2SZero = 449
+    case i32x4RelaxedTruncF64x2UZero = 450
+    case f32x4RelaxedMadd = 451
+    case f32x4RelaxedNmadd = 452
+    case f64x2RelaxedMadd = 453
+    case f64x2RelaxedNmadd = 454
+    case i8x16RelaxedLaneselect = 455
+    case i16x8RelaxedLaneselect = 456
+    case i32x4RelaxedLaneselect = 457
+    case i64x2RelaxedLaneselect = 458
+    case f32x4RelaxedMin = 459
+    case f32x4RelaxedMax = 460
+    case f64x2RelaxedMin = 461
+    case f64x2RelaxedMax = 462
+    case i16x8RelaxedQ15mulrS = 463
+    case i16x8RelaxedDotI8x16I7x16S = 464
+    case i32x4RelaxedDotI8x16I7x16AddS = 465
+    case i32LoadMem = 466
+    case i64LoadMem = 467
+    case f32LoadMem = 468
+    case f64LoadMem = 469
+    case i32Load8SMem = 470
+    case i32Load8UMem = 471
+    case i32Load16SMem = 472
+    case i32Load16UMem = 473
+    case i64Load8SMem = 474
+    case i64Load8UMem = 475
+    case i64Load16SMem = 476
+    case i64Load16UMem = 477
+    case i64Load32SMem = 478
+    case i64Load32UMem = 479
+    case i32StoreMem = 480
+    case i64StoreMem = 481
+    case f32StoreMem = 482
+    case f64StoreMem = 483
+    case i32Store8Mem = 484
+    case i32Store16Mem = 485
+    case i64Store8Mem = 486
+    case i64Store16Mem = 487
+    case i64Store32Mem = 488
+    case v128LoadMem = 489
+    case v128Load8x8SMem = 490
+    case v128Load8x8UMem = 491
+    case v128Load16x4SMem = 492
+    case v128Load16x4UMem = 493
+    case v128Load32x2SMem = 494
+    case v128Load32x2UMem = 495
+    case v128Load8SplatMem = 496
+    case v128Load16SplatMem = 497
+    case v128Load32SplatMem = 498
+    case v128Load64SplatMem = 499
+    case v128Load32ZeroMem = 500
+    case v128Load64ZeroMem = 501
+    case v128Load8LaneMem = 502
+    case v128Load16LaneMem = 503
+    case v128Load32LaneMem = 504
+    case v128Load64LaneMem = 505
+    case v128StoreMem = 506
+    case v128Store8LaneMem = 507
+    case v128Store16LaneMem = 508
+    case v128Store32LaneMem = 509
+    case v128Store64LaneMem = 510
+    case i32Load64 = 511
+    case i64Load64 = 512
+    case f32Load64 = 513
+    case f64Load64 = 514
+    case i32Load8S64 = 515
+    case i32Load8U64 = 516
+    case i32Load16S64 = 517
+    case i32Load16U64 = 518
+    case i64Load8S64 = 519
+    case i64Load8U64 = 520
+    case i64Load16S64 = 521
+    case i64Load16U64 = 522
+    case i64Load32S64 = 523
+    case i64Load32U64 = 524
+    case i32Store64 = 525
+    case i64Store64 = 526
+    case f32Store64 = 527
+    case f64Store64 = 528
+    case i32Store864 = 529
+    case i32Store1664 = 530
+    case i64Store864 = 531
+    case i64Store1664 = 532
+    case i64Store3264 = 533
+    case v128Load64 = 534
+    case v128Load8x8S64 = 535
+    case v128Load8x8U64 = 536
+    case v128Load16x4S64 = 537
+    case v128Load16x4U64 = 538
+    case v128Load32x2S64 = 539
+    case v128Load32x2U64 = 540
+    case v128Load8Splat64 = 541
+    case v128Load16Splat64 = 542
+    case v128Load32Splat64 = 543
+    case v128Load64Splat64 = 544
+    case v128Load32Zero64 = 545
+    case v128Load64Zero64 = 546
+    case v128Load8Lane64 = 547
+    case v128Load16Lane64 = 548
+    case v128Load32Lane64 = 549
+    case v128Load64Lane64 = 550
+    case v128Store64 = 551
+    case v128Store8Lane64 = 552
+    case v128Store16Lane64 = 553
+    case v128Store32Lane64 = 554
+    case v128Store64Lane64 = 555
+    case i32EqImm = 556
+    case i32NeImm = 557
+    case i32LtSImm = 558
+    case i32LtUImm = 559
+    case i32GtSImm = 560
+    case i32GtUImm = 561
+    case i32LeSImm = 562
+    case i32LeUImm = 563
+    case i32GeSImm = 564
+    case i32GeUImm = 565
+    case i64EqImm = 566
+    case i64NeImm = 567
+    case i64LtSImm = 568
+    case i64LtUImm = 569
+    case i64GtSImm = 570
+    case i64GtUImm = 571
+    case i64LeSImm = 572
+    case i64LeUImm = 573
+    case i64GeSImm = 574
+    case i64GeUImm = 575
+    case f32EqImm = 576
+    case f32NeImm = 577
+    case f32LtImm = 578
+    case f32GtImm = 579
+    case f32LeImm = 580
+    case f32GeImm = 581
+    case f64EqImm = 582
+    case f64NeImm = 583
+    case f64LtImm = 584
+    case f64GtImm = 585
+    case f64LeImm = 586
+    case f64GeImm = 587
+    case i32AddImm = 588
+    case i32SubImm = 589
+    case i32MulImm = 590
+    case i32DivSImm = 591
+    case i32DivUImm = 592
+    case i32RemSImm = 593
+    case i32RemUImm = 594
+    case i32AndImm = 595
+    case i32OrImm = 596
+    case i32XorImm = 597
+    case i32ShlImm = 598
+    case i32ShrSImm = 599
+    case i32ShrUImm = 600
+    case i32RotlImm = 601
+    case i32RotrImm = 602
+    case i64AddImm = 603
+    case i64SubImm = 604
+    case i64MulImm = 605
+    case i64DivSImm = 606
+    case i64DivUImm = 607
+    case i64RemSImm = 608
+    case i64RemUImm = 609
+    case i64AndImm = 610
+    case i64OrImm = 611
+    case i64XorImm = 612
+    case i64ShlImm = 613
+    case i64ShrSImm = 614
+    case i64ShrUImm = 615
+    case i64RotlImm = 616
+    case i64RotrImm = 617
+    case f32AddImm = 618
+    case f32SubImm = 619
+    case f32MulImm = 620
+    case f32DivImm = 621
+    case f32MinImm = 622
+    case f32MaxImm = 623
+    case f32CopysignImm = 624
+    case f64AddImm = 625
+    case f64SubImm = 626
+    case f64MulImm = 627
+    case f64DivImm = 628
+    case f64MinImm = 629
+    case f64MaxImm = 630
+    case f64CopysignImm = 631
+    case brIfI32Eqz = 632
+    case brUnlessI32Eqz = 633
+    case brIfI32Eq = 634
+    case brUnlessI32Eq = 635
+    case brIfI32Ne = 636
+    case brUnlessI32Ne = 637
+    case brIfI32LtS = 638
+    case brUnlessI32LtS = 639
+    case brIfI32LtU = 640
+    case brUnlessI32LtU = 641
+    case brIfI32GtS = 642
+    case brUnlessI32GtS = 643
+    case brIfI32GtU = 644
+    case brUnlessI32GtU = 645
+    case brIfI32LeS = 646
+    case brUnlessI32LeS = 647
+    case brIfI32LeU = 648
+    case brUnlessI32LeU = 649
+    case brIfI32GeS = 650
+    case brUnlessI32GeS = 651
+    case brIfI32GeU = 652
+    case brUnlessI32GeU = 653
+    case brIfI64Eqz = 654
+    case brUnlessI64Eqz = 655
+    case brIfI64Eq = 656
+    case brUnlessI64Eq = 657
+    case brIfI64Ne = 658
+    case brUnlessI64Ne = 659
+    case brIfI64LtS = 660
+    case brUnlessI64LtS = 661
+    case brIfI64LtU = 662
+    case brUnlessI64LtU = 663
+    case brIfI64GtS = 664
+    case brUnlessI64GtS = 665
+    case brIfI64GtU = 666
+    case brUnlessI64GtU = 667
+    case brIfI64LeS = 668
+    case brUnlessI64LeS = 669
+    case brIfI64LeU = 670
+    case brUnlessI64LeU = 671
+    case brIfI64GeS = 672
+    case brUnlessI64GeS = 673
+    case brIfI64GeU = 674
+    case brUnlessI64GeU = 675
+    case brIfI32EqImm = 676
+    case brUnlessI32EqImm = 677
+    case brIfI32NeImm = 678
+    case brUnlessI32NeImm = 679
+    case brIfI32LtSImm = 680
+    case brUnlessI32LtSImm = 681
+    case brIfI32LtUImm = 682
+    case brUnlessI32LtUImm = 683
+    case brIfI32GtSImm = 684
+    case brUnlessI32GtSImm = 685
+    case brIfI32GtUImm = 686
+    case brUnlessI32GtUImm = 687
+    case brIfI32LeSImm = 688
+    case brUnlessI32LeSImm = 689
+    case brIfI32LeUImm = 690
+    case brUnlessI32LeUImm = 691
+    case brIfI32GeSImm = 692
+    case brUnlessI32GeSImm = 693
+    case brIfI32GeUImm = 694
+    case brUnlessI32GeUImm = 695
+    case brIfI64EqImm = 696
+    case brUnlessI64EqImm = 697
+    case brIfI64NeImm = 698
+    case brUnlessI64NeImm = 699
+    case brIfI64LtSImm = 700
+    case brUnlessI64LtSImm = 701
+    case brIfI64LtUImm = 702
+    case brUnlessI64LtUImm = 703
+    case brIfI64GtSImm = 704
+    case brUnlessI64GtSImm = 705
+    case brIfI64GtUImm = 706
+    case brUnlessI64GtUImm = 707
+    case brIfI64LeSImm = 708
+    case brUnlessI64LeSImm = 709
+    case brIfI64LeUImm = 710
+    case brUnlessI64LeUImm = 711
+    case brIfI64GeSImm = 712
+    case brUnlessI64GeSImm = 713
+    case brIfI64GeUImm = 714
+    case brUnlessI64GeUImm = 715
+    case i32AddImmBrIfI32Eq = 716
+    case i32AddImmBrIfI32Ne = 717
+    case i32AddImmBrIfI32LtS = 718
+    case i32AddImmBrIfI32LtU = 719
+    case i32AddImmBrIfI32GtS = 720
+    case i32AddImmBrIfI32GtU = 721
+    case i32AddImmBrIfI32LeS = 722
+    case i32AddImmBrIfI32LeU = 723
+    case i32AddImmBrIfI32GeS = 724
+    case i32AddImmBrIfI32GeU = 725
+    case i32AddImmBrIfI32EqImm = 726
+    case i32AddImmBrIfI32NeImm = 727
+    case i32AddImmBrIfI32LtSImm = 728
+    case i32AddImmBrIfI32LtUImm = 729
+    case i32AddImmBrIfI32GtSImm = 730
+    case i32AddImmBrIfI32GtUImm = 731
+    case i32AddImmBrIfI32LeSImm = 732
+    case i32AddImmBrIfI32LeUImm = 733
+    case i32AddImmBrIfI32GeSImm = 734
+    case i32AddImmBrIfI32GeUImm = 735
+    case seqI32XorI32RotlImmA = 736
+    case seqI32AddI32XorA = 737
+    case seqI32RotlImmI32AddA = 738
+    case seqI32ShlImmI32AddB = 739
+    case seqI64XorI64RotlImmA = 740
+    case seqI32LoadI32Load = 741
+    case seqI32AddImmCopy = 742
+    case seqI32MulImmI32AddImmA = 743
+    case seqI32AddImmI32RemUImmA = 744
+    case seqI32AddImmBrIfNezCond = 745
+    case seqI32AddI32LoadAddr = 746
+    case seqConst32I32Load = 747
+    case seqI32LoadBrTableIndex = 748
+    case seqI32AddImmI32AddImmBrIfI32LtU = 749
+    case seqCopyCallLocalBase = 750
+    case seqI32AddImmI32Store8Addr = 751
+    case seqI32Store8I32Add = 752
+    case seqI32AddBrIfI32LtUImmA = 753
+    case seqI64RotlImmI64AddA = 754
+    case seqI32AddI32Add = 755
+    case seqI32RemUImmI32MulImmA = 756
+    case seqI32AddImmI32AddImm = 757
+    case seqI32StoreI32Load = 758
+    case seqI32AddImmCallLocalBase = 759
+    case seqConst32BrIfI32LtUImm = 760
+    case seqI32AddI32AddImmBrIfI32GtUImm = 761
+    case seqI32LoadI32AddA = 762
+    case seqI32LoadI32MulB = 763
+    case seqI32AddImmI32Load8UAddr = 764
+    case seqI64AddI64XorA = 765
+    case seqI32MulI32AddB = 766
+    case seqI32ShlImmI32XorB = 767
+    case seqI32StoreI32AddImm = 768
+    case seqI32AddImmI32LtUImmA = 769
+    case seqI32AddI32AddImm = 770
+    case seqMemoryCopyBr = 771
+    case seqCopyCopy = 772
+    case seqBrIfNezI32AddImm = 773
+    case seqI32RotlImmI32AddB = 774
+    case seqCopyI32AddImm = 775
+    case seqI32AddF64LoadAddr = 776
+    case seqBrIfI32EqzBrIfNez = 777
+    case seqI32AddImmReturn = 778
+    case seqI32AndI32ShlImmA = 779
+    case seqI32LoadI32StoreValue = 780
+    case seqConst32Br = 781
+    case seqI64AddI64XorB = 782
+    case seqI64XorImmI64AndB = 783
+    case seqI32Load8UBrIfI32EqzA = 784
+    case seqI32AddI32AddImmA = 785
+    case seqCopyCallLocal = 786
+    case seqI64XorI64XorB = 787
+    case seqConst32I32AddImm = 788
+    case seqCopyI32ShlImm = 789
+    case seqI32XorI32Xor = 790
+    case seqI32AddI32Load8UAddr = 791
+    case seqF64LoadF64LtB = 792
+    case seqI32AddI32Xor = 793
+    case seqI32ShrUImmI32AndImmA = 794
+    case seqI64MulI64AddB = 795
+    case seqI32AddImmI32AndB = 796
+    case seqI32Load8UBrIfNezCond = 797
+    case seqBrIfI32LtUImmConst32 = 798
+    case seqI32AddImmBrIfI32GtUImmI32AddImm = 799
+    case seqI32AddImmReturnValueSrc = 800
+    case seqI32LoadI32AddB = 801
+    case seqI32AddCopy = 802
+    case seqI32AddI32StoreValue = 803
+    case seqI32AddImmI32AddImmBrIfI32NeImm = 804
+    case seqI64AddI64RotlImmA = 805
+    case seqI32RemUImmI32AddImm = 806
+    case seqI32LoadI32SubImm = 807
+    case seqI32SubImmI32Load = 808
+    case seqI32SubImmBrIfI32LtS = 809
+    case seqI32AddImmI32LoadAddr = 810
+    case seqI32LtUImmI32AddB = 811
+    case seqI64XorI64ShlImmA = 812
+    case seqI64AndI64XorA = 813
+    case seqI32AndI32AndImmA = 814
+    case seqI32XorI32StoreValue = 815
+    case seqI32AddI32AddB = 816
+    case seqI32AddI32XorB = 817
+    case seqI32AddImmI32XorImmA = 818
+    case seqI32AddI32AddA = 819
+    case seqI32AddImmI32StoreValue = 820
+    case seqI32LoadBrIfI32LtSA = 821
+    case seqI32RotlImmI32Add = 822
+    case seqI32AddImmI32Load = 823
+    case seqI64RotlImmI64RotlImm = 824
+    case seqI32OrI32ShlImmA = 825
+    case seqI64XorI64XorImm = 826
+    case seqI32XorI32XorA = 827
+    case seqI32XorI32ShlImm = 828
+    case seqI32ShlImmI32And = 829
+    case seqI32RotlImmI32RotlImm = 830
+    case seqI64AddI64ShrUImmA = 831
+    case seqI32AndImmBrIfI32EqzA = 832
+    case seqI32OrImmI32AddImmA = 833
+    case seqI32LoadBrIfI32GtUImmA = 834
+    case seqI32AndImmBrUnlessI32EqzA = 835
+    case seqI64RotlImmI64XorA = 836
+    case seqI32StoreCopy = 837
+    case seqI32AddF64StoreAddr = 838
+    case seqI64XorI64ShrUImmA = 839
+    case seqI32XorImmI32AddImm = 840
+    case seqI32AndImmI32OrB = 841
+    case seqI64ShrUImmI64AddB = 842
+    case seqI32LtUImmI32OrB = 843
+    case seqConst32I32AndImm = 844
+    case seqI32XorImmI32AndB = 845
+    case seqI32LoadI32AddImmA = 846
+    case seqI32AddImmI32AddA = 847
+    case seqF64LtBrIfNezCond = 848
+    case seqF64LoadI32OrImm = 849
+    case seqF64LtBrIfI32EqzA = 850
+    case seqI32OrImmI32ShlImmA = 851
+    case seqCopyConst32 = 852
+    case seqI32ShlImmBrIfI32LeSA = 853
+    case seqI64AddI64AndImm = 854
+    case seqF64StoreCopy = 855
+    case seqI32XorI32RotlImm = 856
+    case seqI64XorI64XorA = 857
+    case seqCopyI32Load = 858
+    case seqI64OrI64AndImmA = 859
+    case seqI64ShlImmI64AndImmA = 860
+    case seqI64XorI64Xor = 861
+    case seqI64LoadI64Load = 862
+    case seqI64AddI64StoreValue = 863
+    case seqI32AddI32Load16UAddr = 864
+    case seqCopyBrIfNez = 865
+    case seqI32LoadI32XorImmA = 866
+    case seqI64LoadI64XorB = 867
+    case seqI64RotlImmI64AddB = 868
+    case seqI32AndI32ShrUImmA = 869
+    case seqI32XorImmI32AddImmA = 870
+    case seqI32XorImmI32ShrUImmA = 871
+    case seqI32OrI32AddImm = 872
+    case seqI32ShrUImmI32AddImm = 873
+    case seqI64AndI64Xor = 874
+    case seqI64RotlImmI64XorB = 875
+    case seqI64XorI64AddA = 876
+    case seqI32AddImmBrIfI32GtUImmA = 877
+    case seqI32StoreI32Add = 878
+    case seqI32StoreI32Xor = 879
+    case seqI64ShlImmI64ShrUImm = 880
+    case seqI64ShrUImmI64OrB = 881
+    case seqI64LoadI64AddB = 882
+    case seqI32AddI64LoadAddr = 883
+    case seqI32AddImmI32AddB = 884
+    case seqI32StoreBrIfNez = 885
+    case seqCopyI32LoadAddr = 886
+    case seqI32LoadI32Store = 887
+    case seqI32LoadBrIfNezCond = 888
+    case seqI32AddImmI32Add = 889
+    case seqI32LoadI32Load8UAddr = 890
+    case seqBrIfI32EqImmBrTable = 891
+    case seqI32AddImmBrUnlessI32NeImm = 892
+    case seqI32AndImmI32XorImmA = 893
+    case seqSelectI32ShrUImmA = 894
+    case seqBrUnlessI32NeImmI32Load8U = 895
+    case seqI32Load8UCopy = 896
+    case seqI32XorI32AndImmA = 897
+    case seqI32AndImmSelectCond = 898
+    case seqI32AddImmI32AndImmA = 899
+    case seqI32XorImmI32ShrUImm = 900
+    case seqI32AndImmI32ShrUImm = 901
+    case seqI32Load16SI32Load16S = 902
+    case seqI32Load16SI32MulB = 903
+    case seqI32MulI32AddA = 904
+    case seqCopyI32ShrUImmA = 905
+    case seqBrIfI32EqzI32Load = 906
+    case seqI32MulCopy = 907
+    case seqBrIfI32EqI32Load = 908
+    case seqI32LoadI32Load16UAddr = 909
+    case seqI32Load16UI32Load16U = 910
+    case seqI32AndImmI32MulB = 911
+    case seqI32Load16UI32MulB = 912
+    case seqI32Load16UI32AndImm = 913
+    case seqI32AndImmBrIfI32EqB = 914
+    case seqI32AndImmI32XorB = 915
+    case seqI32Load8UI32AndImm = 916
+    case seqI32XorBrIfI32EqzA = 917
+    case seqI32ShrUImmI32XorB = 918
+    case seqI32AndImmBrIfI32LeUImmA = 919
+    case seqI32OrImmBrUnlessI32EqImmA = 920
+    case seqI32ShrUImmI32XorA = 921
+    case seqI32StoreBr = 922
+    case seqI32AddI32GtSA = 923
+    case seqI32GtSSelectB = 924
+    case seqI32GtSSelectCond = 925
+    case seqSelectI32AddA = 926
+    case seqSelectI32GtS = 927
+    case seqI32AddImmCallLocal = 928
+    case seqI32AddImmBrIfI32EqImm = 929
+    case seqI32Load8UBrUnlessI32EqzA = 930
+    case seqI32AndImmBrIfI32LtUImmA = 931
+    case seqI32StoreConst32 = 932
+    case seqI32StoreReturnValue = 933
+    case seqI32XorImmI32AndImm = 934
+    case seqCopyBr = 935
+    case seqConst32I32LoadBrTableIndex = 936
+    case seqI32AddImmI32Store8AddrI32AddBrIfI32LtUImmA = 937
+    case seqI32AddImmCopyCallLocalBase = 938
+    case seqI32RotlImmI32AddAI32XorAI32RotlImmA = 939
+    case seqConst32BrIfI32LtUImmConst32I32AddImm = 940
+    case seqI32AddI32AddImmBrIfI32GtUImmI32AddImmReturnValueSrc = 941
+    case seqConst32I32AddImmCallLocalBase = 942
+    case seqI32MulImmI32AddImmAI32RemUImmAI32MulImmA = 943
+    case seqI32RemUImmI32MulImmAI32AddImmAI32RemUImmA = 944
+    case seqCopyI32AddImmBrIfNezCondI32AddImm = 945
+    case seqBrIfNezI32AddImmReturn = 946
+    case seqI32XorI32RotlImmAI32AddAI32XorA = 947
+    case seqI32AddI32XorAI32RotlImmAI32AddA = 948
+    case seqI32StoreI32AddImmI32AddImmBrIfI32LtU = 949
+    case seqI32AddImmI32Load8UAddrBrIfI32EqzA = 950
+    case seqI32AddI32LoadAddrI32LoadI32MulB = 951
+    case seqI32AddI32AddI32LoadAddrI32Load = 952
+    case seqI32AddImmI32RemUImmAI32MulImmAI32AddImmA = 953
+    case seqI32AddImmI32RemUImmAI32AddImmBrIfNezCond = 954
+    case seqI32AddImmCopyCopyCallLocal = 955
+    case seqI32LoadI32AddAI32AddImmCopy = 956
+    case seqI32LoadI32AddAI32AddImmAI32AddImm = 957
+    case seqI32LoadI32AddAI32AddImmACopy = 958
+    case seqI64RotlImmI64AddAI64XorAI64RotlImmA = 959
+    case seqI32LoadI32LoadI32MulBI32AddB = 960
+    case seqI32LoadI32MulBI32AddBI32Add = 961
+    case seqI32MulI32AddBI32AddI32LoadAddr = 962
+    case seqCopyI32ShlImmI32AddBF64LoadAddr = 963
+    case seqI64XorI64RotlImmAI64AddAI64XorA = 964
+    case seqI32SubImmI32LoadI32SubImmBrIfI32LtS = 965
+    case seqI32AddI32XorAI32RotlImmAI32AddB = 966
+    case seqI64AddI64XorAI64RotlImmAI64AddA = 967
+    case seqI32AndI32ShlImmAI32XorBI32XorA = 968
+    case seqI32OrI32ShlImmAI32XorBI32ShlImm = 969
+    case seqI32XorI32ShlImmI32AndI32ShlImmA = 970
+    case seqI32AddF64LoadAddrF64LtBBrIfI32EqzA = 971
+    case seqI32AddF64LoadAddrI32OrImmI32ShlImmA = 972
+    case seqI32OrImmI32ShlImmAI32AddBF64LoadAddr = 973
+    case seqI32ShlImmI32AddBF64StoreAddrCopy = 974
+    case seqF64StoreCopyI32ShlImmBrIfI32LeSA = 975
+    case seqI32AddI32AddImmI32LtUImmAI32AddB = 976
+    case seqI32AddImmI32Load8UAddrBrIfNezCond = 977
+    case seqI32AddImmI32AddImmCopyCallLocalBase = 978
+    case seqI32AddImmI32AddImmCopyCallLocal = 979
+    case seqI32AddImmCopyCallLocal = 980
+    case seqI32AndI32ShlImmAI32XorBI32RotlImm = 981
+    case seqI32XorI32XorI32XorI32Xor = 982
+    case seqI32XorI32RotlImmI32RotlImm = 983
+    case seqI32LoadI32StoreValueI32LoadI32StoreValue = 984
+    case seqI32AddImmI32AddImmI32LoadAddrBrIfI32LtSA = 985
+    case seqI32RotlImmI32AddBI32AddAI32Xor = 986
+    case seqI32AddI32XorBI32RotlImmAI32AddA = 987
+    case seqI64AddI64XorBI64RotlImmAI64RotlImm = 988
+    case seqI32ShlImmI32AddBI32Load16UAddr = 989
+    case seqI64MulI64AddBI64ShrUImmAI64AddB = 990
+    case seqI32AddI32XorAI32RotlImmA = 991
+    case seqI32XorI32RotlImmAI32AddBI32XorA = 992
+    case seqI32ShlImmI32AddBI32LoadAddr = 993
+    case seqI64XorI64XorImmI64AndBI64XorA = 994
+    case seqI32AddImmI32AddImmI32LoadI32XorImmA = 995
+    case seqI32AddImmI32AndBI32AndImmABrIfI32EqzA = 996
+    case seqI32LoadI32XorImmAI32AddImmI32AndB = 997
+    case seqI32RotlImmI32AddAI32AddBI32XorA = 998
+    case seqI32AddImmBrTableIndex = 999
+    case seqI64AddI64XorBI64RotlImmAI64AddA = 1000
+    case seqConst32I32Extend8S = 1001
+    case seqI32Extend8SI32AddImmA = 1002
+    case seqI32RotlImmI32AddBI32XorAI32RotlImmA = 1003
+    case seqI32RotlImmI32AndBI32ShlImmA = 1004
+    case seqI32XorI32XorACopySrc = 1005
+    case seqI32XorI32XorAI32OrI32ShlImmA = 1006
+    case seqI32ShlI32AndImmABrUnlessI32EqzA = 1007
+    case seqI32LoadBrIfI32GtUImmAI32Shl = 1008
+    case seqI32AddImmI32AddBI32Load8UAddr = 1009
+    case seqConst32I32AndImmBrIfI32NeImmA = 1010
+    case seqI32AddI32XorI32RotlImmAI32AddA = 1011
+    case seqI32ShlImmI32AddBF64LoadAddrF64LtB = 1012
+    case seqF64LoadF64LtBBrIfNezCond = 1013
+    case seqI64AndImmI64XorImmAI64AndB = 1014
+    case seqCopyI32SubImmAI32Load = 1015
+    case seqI32AddImmBrUnlessI32GeSA = 1016
+    case seqI32SubImmI32ShlImmI32AddB = 1017
+    case seqI32ShlImmI32AddBCopy = 1018
+    case seqI32SubImmBrIfI32LtSI32AddImm = 1019
+    case seqI64XorI64ShlImmAI64AndImmA = 1020
+    case seqI32AddI32XorI32RotlImmAI32AddB = 1021
+    case seqI32StoreI32LoadI32StoreValueI32Load = 1022
+    case seqI32AddF64LoadAddrF64LtBBrIfNezCond = 1023
+    case seqF64LtBrIfI32EqzACopyI32ShlImm = 1024
+    case seqI64XorImmI64AndBI64XorAI64XorB = 1025
+    case seqSelectReturn = 1026
+    case seqI32StoreI32Load8U = 1027
+    case seqI32XorImmI32AddImmAI32XorImmAI32ShrUImmA = 1028
+    case seqI32StoreI32AddImmI32StoreAddrCopy = 1029
+    case seqCopyBrIfI32LeSA = 1030
+    case seqBrUnlessI32GeSI32StoreI32AddImm = 1031
+    case seqI32StoreCopyCopy = 1032
+    case seqI32StoreCopyBrIfNez = 1033
+    case seqCopyI32LoadAddrI32StoreCopy = 1034
+    case seqI32Load8UI32EqImmA = 1035
+    case seqI32Load8UI32AddImmABrIfI32GtUImmA = 1036
+    case seqI32OrI32AddBI32AddImm = 1037
+    case seqI32EqImmI32AddImmI32LtUImmA = 1038
+    case seqI32AddImmI32LtUImmAI32OrB = 1039
+    case seqI32AddImmI32LtUImmAI32OrImmI32AddImmA = 1040
+    case seqI32LtUImmI32AddBI32Load8U = 1041
+    case seqI32LtUImmI32AddBI32StoreValue = 1042
+    case seqI32LtUImmI32AddBCopyCallLocalBase = 1043
+    case seqI32OrImmI32AddImmAI32LtUImmAI32AddB = 1044
+    case seqI32OrImmI32AddImmAI32LtUImmAI32OrB = 1045
+    case seqI32LtUImmI32OrBReturn = 1046
+    case seqI32Store8I32AddImmBrIfI32NeImm = 1047
+    case seqI32LoadI32LoadI32AddAI32Load8UAddr = 1048
+    case seqI32AddImmI32LtUImmASelectCond = 1049
+    case seqI32AddI32Load8UAddrI32OrImmAI32AddImmA = 1050
+    case seqI32AddImmBrIfI32GtUImmACopyCallLocalBase = 1051
+    case seqI64AddI64XorAI64RotlImmA = 1052
+    case seqI64XorI64ShlImmAI64ShrUImmI64OrB = 1053
+    case seqI64ShrUImmI64OrBI64AndImmA = 1054
+    case seqI64XorI64RotlImmAI64RotlImmI64XorA = 1055
+    case seqI32AddImmBrUnlessI32NeImmI32Load8UCopy = 1056
+    case seqI32Load8UCopyBrIfNezI32AddImm = 1057
+    case seqI32Load16SI32Load16SI32MulBI32AddA = 1058
+    case seqCopyI32ShrUImmAI32AndImmAI32ShrUImm = 1059
+    case seqI32AddI32AddImmBrIfNezCond = 1060
+    case seqI32AddI32AddImmI32AddI32AddImm = 1061
+    case seqI32AddImmI32AddI32AddImmBrIfNezCond = 1062
+    case seqI32AndImmI32MulBI32AddBI32AddImm = 1063
+    case seqI32AndImmI32ShrUImmI32AndImmAI32MulB = 1064
+    case seqI32Load16UI32Load16UI32MulBCopy = 1065
+    case seqI32MulCopyCopyI32ShrUImmA = 1066
+    case seqI32MulI32AddAI32AddImmI32Add = 1067
+    case seqI32LoadI32Load16UAddrI32AndImmBrIfI32EqB = 1068
+    case seqI32AndImmBrIfI32EqBI32LoadBrIfNezCond = 1069
+    case seqI32AndImmI32XorBBrIfI32EqzAI32Load = 1070
+    case seqI32LoadI32Load8UAddrI32AndImmI32XorB = 1071
+    case seqBrIfI32EqzI32LoadBrIfNezCond = 1072
+    case seqSelectI32ShrUImmAI32AndImmAI32XorImmA = 1073
+    case seqConst32I32AddImmI32AndImmABrIfI32LeUImmA = 1074
+    case seqI32AndImmSelectCondI32ShrUImmAI32AndImmA = 1075
+    case seqI32XorI32AndImmASelectCondI32ShrUImmA = 1076
+    case seqI32ShrUImmI32AndImmAI32XorImmAI32ShrUImm = 1077
+    case seqI32ShrUImmI32XorBI32AndImmASelectCond = 1078
+    case seqCopyI32AddImmBrIfNezCond = 1079
+    case seqI32AddI32AddImmCopyI32AddImm = 1080
+    case seqI32GtSSelectBI32AddAI32AddImm = 1081
+    case seqI32GtSSelectCondI32GtSSelectB = 1082
+    case seqI32LoadI32AddAI32GtSASelectCond = 1083
+    case seqI32AndImmI32XorImmAI32ShrUImmI32XorB = 1084
+    case seqI32AddImmI32AddImmI32AddImmBrIfI32EqImm = 1085
+    case seqI32AddImmI32AddImmI32AddImmCallLocal = 1086
+    case seqI32AddImmI32AddImmI32AddImmI32AddImm = 1087
+    case seqI32LoadI32AddImmAI32StoreValueI32Load = 1088
+    case seqI32LoadI32Load8UAddrBrUnlessI32EqzA = 1089
+    case seqI32ShlImmI32AddBI32LoadAddrI32AddImmA = 1090
+    case seqI32StoreI32LoadI32Load8UAddrBrIfNezCond = 1091
+    case seqConst32I32AddImmI32AndImmABrIfI32LtUImmA = 1092
+    case seqI32AddImmI32AddImmBrIfNezCond = 1093
+    case seqI32LoadI32AddImmAI32StoreValueConst32 = 1094
+    case seqI32StoreConst32Br = 1095
+    case seqI32AddImmBrIfI32EqImmBrTable = 1096
+    case seqI32LoadI32AddImmAI32StoreValueBr = 1097
+    case seqI32XorImmI32ShrUImmI32XorAI32AndImmA = 1098
+    case seqI32XorImmI32ShrUImmI32XorBI32AndImmA = 1099
+    case seqI32StoreCopyCopyCopy = 1100
+    case seqI32ShlImmI32AddBI32StoreAddrCopy = 1101
+    case seqCopyCopyCopyBr = 1102
+    case seqI32Store16I32AddImmI32AddImm = 1103
+    case seqConst32I32Add = 1104
+    case seqI32AddI32ShlImmAI32AddB = 1105
+    case seqI32StoreI32AddImmI32AddImmBrIfI32Ne = 1106
+    case seqConst32I32AddImmBrTableIndex = 1107
+    case seqI32AndImmBrIfI32LtUImmAConst32I32AddImm = 1108
+    case seqI32AndImmI32XorImmAI32ShrUImmI32XorA = 1109
+    case seqI32ShrUImmI32XorAI32AndImmASelectCond = 1110
+    case seqCopyBrUnlessI32Eqz = 1111
+    case seqI32AddImmI32AndImmABrIfI32GtUImmA = 1112
+    case seqI32AndImmCopyCopy = 1113
+    case seqBrIfI32EqzBrIfI32EqzI32Load = 1114
+    case seqBrIfI32GtUImmI32LoadI32AddImmA = 1115
+    case seqI32AddImmI32AddImmI32AddImmBrIfNezCond = 1116
+    case seqI32AddI32Store16Value = 1117
+    case seqBrIfNezI32StoreI32AddImm = 1118
+    case seqCopyCopyI32Load16SAddrI32Load16S = 1119
+    case seqCopyCopyI32Load16UAddrI32Load16U = 1120
+    case seqI32AddImmBrIfNezCondI32StoreI32AddImm = 1121
+    case seqI32Load16SI32MulA = 1122
+    case seqI32Load16UI32AddA = 1123
+    case seqI32Load16UI32SubA = 1124
+    case seqI32MulI32StoreValueI32AddImm = 1125
+    case seqI32MulI32AddAI32AddImmI32AddImm = 1126
+    case seqI32StoreI32AddImmI32AddImmI32AddImm = 1127
+    case seqI32SubI32Store16Value = 1128
+    case seqI32EqSelectCond = 1129
+    case seqCopyCopyI32ShrUImmAI32XorB = 1130
+    case seqI32AndImmI32ShrUImmI32EqB = 1131
+    case seqI32AndImmI32XorImmAI32AndImm = 1132
+    case seqI32AndImmI32XorImmAI32AndImmI32ShrUImm = 1133
+    case seqI32AddImmI32Load8UAddrBrIfI32EqzABrIfI32GtUImm = 1134
+    case seqBrIfI32GtUImmI32ShlImm = 1135
+    case seqI32StoreI32AddImmI32AddImmI32StoreValue = 1136
+    case seqI32AddImmI32AddImmI32StoreValueI32AddImm = 1137
+    case seqI32AddImmI32StoreValueI32AddImmI32AddImm = 1138
+    case seqI32AddImmI32LoadCallIndirectIndex = 1139
+    case seqI32AddImmI32LtUImmASelectCondReturn = 1140
+    case seqConst32I32Extend8SI32AddImmABrTableIndex = 1141
+    case seqI32StoreI32AddImmI32StoreValueI32AddImm = 1142
+    case seqI32AddI32StoreValueI32AddImmBrIfI32NeImm = 1143
+    case seqI32AddImmConst32Br = 1144
+    case seqI32LoadI32XorAI32StoreValue = 1145
+    case seqI32LoadBrIfI32EqzA = 1146
+    case seqI32XorI32StoreValueI32Load = 1147
+    case seqI32AddImmI32StoreValueI32AddImm = 1148
+    case seqI32StoreI32AddImmI32AddImmBrIfI32NeImm = 1149
+    case seqI32AddImmI32StoreAddrI32AddImm = 1150
+    case seqCopyI32LoadCopySrcI32Load = 1151
+    case seqI32StoreI32AddI32StoreI32Add = 1152
+    case seqI64StoreI64Store = 1153
+    case seqCopyI32Store8ValueI32AddImmBrIfI32NeImm = 1154
+    case seqI32AndImmI32AddImmI32LtUImmASelectCond = 1155
+    case seqI32OrImmI32AddImmI32LtUImmASelectCond = 1156
+    case seqI32RotlImmI32XorBI32RotlImmA = 1157
+    case seqI32StoreI32LoadI32LoadI32AddB = 1158
+    case seqI32LoadI32AddBI32XorAI32StoreValue = 1159
+    case seqI64StoreI32AddImmBrIfI32NeImm = 1160
+    case seqI32AddImmI32AddAI64LoadAddrI64XorB = 1161
+    case seqI64LoadI64XorBI64StoreValue = 1162
+    case seqI32AndImmBrTableIndex = 1163
+    case seqI64AddI64XorBI64RotlImmA = 1164
+    case seqI64XorI64AddAI64RotlImmAI64AddA = 1165
+    case seqCopyI32AndImm = 1166
+    case seqI32AndI32ShlImmAI32XorB = 1167
+    case seqI32StoreCopyCopyBrIfI32LeSA = 1168
+    case seqBrIfI32EqzConst32I32Load = 1169
+    case seqConst32I32LoadI32Load = 1170
+    case seqI32LoadConst32I32LoadBrTableIndex = 1171
+    case seqI32AddImmI32AddImmBrIfI32LtUI32AddImmBrIfI32NeImm = 1172
+    case seqI32XorI32RotlImmAI32AddBI32AddA = 1173
+    case seqI32AddI32XorAI32StoreValueI32Load = 1174
+    case seqI32LoadI32LoadI32AddBI32XorA = 1175
+    case seqI32XorI32StoreValueI32LoadI32Load = 1176
+    case seqI64LoadI64AddAI64StoreValue = 1177
+    case seqI32LoadCopy = 1178
+    case seqCopyCallIndirectBase = 1179
+    case seqI32AndImmBrUnlessI32EqzAConst32I32AndImm = 1180
+    case seqConst32I32AndImmBrUnlessI32EqzA = 1181
+    case seqI32XorI32RotlImmAI32XorBI32RotlImmA = 1182
+    case seqI32AddI64LoadAddrI32AddImmI32AddA = 1183
+    case seqI32ShlImmI32AddBI32Load16UAddrBrIfI32EqB = 1184
+    case seqI32AddImmBrIfI32LtUImmA = 1185
+    case seqBrIfI32EqImmI32AddImm = 1186
+    case seqI32AddImmI32MulImmI32AddImmA = 1187
+    case seqI64StoreReturn = 1188
+    case seqI32StoreI32XorI32RotlImmA = 1189
+    case seqI64ShrUImmI64ShrUImm = 1190
+    case seqI64AndImmI64AndImm = 1191
+    case seqI64AndImmI64OrB = 1192
+    case seqI64ShlImmI64AndImm = 1193
+    case seqI64OrI64StoreValue = 1194
+    case seqI64StoreI64ShlImm = 1195
+    case seqI64MulI64ShrUImmA = 1196
+    case seqI64MulI64MulI64AddB = 1197
+    case seqI64AndImmI64MulB = 1198
+    case seqI64ShrUImmI64MulBI64AddB = 1199
+    case seqI64MulI64AddBI64AndImm = 1200
+    case seqI64MulI64AddBI64ShrUImm = 1201
+    case seqI32SubI32XorImmAI32AndB = 1202
+    case seqI32AndI32AndImmAI32OrBI32AddImm = 1203
+    case seqI32XorImmI32AndBI32ShrUImmAI32AddImm = 1204
+    case seqI32ShrUImmI32AddImmI32AndBI32AndImmA = 1205
+    case seqI32ShrUImmI32AddImmI32AndB = 1206
+    case seqI64ShlImmI64ShrUImmI64OrBI64AndImmA = 1207
+    case seqI64AddI64StoreValueI64Load = 1208
+    case seqI32AddI32LoadI32AddB = 1209
+    case seqI32RotlImmI32AddBI32AddAI32Add = 1210
+    case seqI32AddI32XorI32RotlImmAI32Add = 1211
+    case seqI64ExtendI32UI64AddB = 1212
+    case seqCopyConst32CallLocal = 1213
+    case seqI32AddImmI32AddBI32Load8UAddrBrIfI32EqB = 1214
+    case seqI64LtUI64ExtendI32UA = 1215
+    case seqCopyCopyCopyCopy = 1216
+    case seqI64XorI64AddBI64RotlImmA = 1217
+    case seqI32WrapI64I32AndBI32ShlImmA = 1218
+    case seqI64RotlImmI64Xor = 1219
+    case seqI32AddI32LoadAddrBrIfI32GtUImmA = 1220
+    case seqI32AndI32ShlImmAI32AddBI32LoadAddr = 1221
+    case seqI64AndImmI64XorBI64XorB = 1222
+    case seqI32SubImmI32StoreValue = 1223
+    case seqI32StoreBrUnlessI32LtS = 1224
+    case seqI32AndImmI32SubImmA = 1225
+    case seqI32MulImmI32AddImmAI32AndImmA = 1226
+    case seqCopyI32AndImmBrIfI32EqzA = 1227
+    case seqI32SubReturn = 1228
+    case seqConst32CopyConst32 = 1229
+    case seqI64XorI64ShrUImmAI64XorImmAI64AndB = 1230
+    case seqI32AddImmCopyConst32 = 1231
+    case seqI32LoadBrIfEqzCond = 1232
+    case seqI32XorI32RotlImmAI32XorI32RotlImmA = 1233
+    case seqI32LoadI32StoreValueI32Load = 1234
+    case seqI32ShlImmI32AddBI32StoreAddrI32AddImm = 1235
+    case seqI32XorI32RotlImmAI32AddAI32Add = 1236
+    case seqCopyI32AddA = 1237
+    case seqI32AddI32DivSImmA = 1238
+    case seqI32DivSImmI32ShlImmAI32AddBI32LoadAddr = 1239
+    case seqCopyI32ShlImmI32AddBCopy = 1240
+    case seqI64LoadI64AddBI64LtU = 1241
+    case seqI32LoadI32StoreValueBrIfNez = 1242
+    case seqCopyBrIfI32EqzA = 1243
+    case seqI32AddImmI32AddImmI64LoadAddrI64AddB = 1244
+    case seqI32Store8I32LoadBrIfI32GtUImmA = 1245
+    case seqI32StoreI32AddImmCopySrcBr = 1246
+    case seqI32LoadBrIfI32GtUImmAI32ShlImmI32AddB = 1247
+    case seqSelectI32SubB = 1248
+    case seqI64LoadI64LoadI64LoadI64Load = 1249
+    case seqI32LtUSelectCond = 1250
+    case seqI32StoreI32AddI32StoreValueI32Xor = 1251
+    case seqI32AddImmI32ShlImmI32AddBI32LoadAddr = 1252
+    case seqI64XorI64ShrUImmAI64XorBI64XorB = 1253
+    case seqI32Store16I32AddImmI32AddImmBrIfNezCond = 1254
+    case seqI32EqSelectCondReturn = 1255
+    case seqI32ShrUImmI32EqBSelectCond = 1256
+    case seqI32ShrUImmI32XorImmA = 1257
+    case seqI32XorImmI32AndImmI32ShrUImm = 1258
+    case seqI32AddI32AddImmBrIfI32Ne = 1259
+    case seqI32AddImmBrIfI32NeB = 1260
+    case seqI64AddI32AddImmI32AddImm = 1261
+    case seqI64LoadI64LoadI64AddB = 1262
+    case seqI32AddImmI32AddImmI64LoadAddr = 1263
+    case seqI64LoadI32AddImmI32AddImm = 1264
+    case seqI64ShlImmI64OrB = 1265
+    case seqI64AddI64LoadI64AddB = 1266
+    case seqI32AddImmI32Load8UAddrBrIfI32EqB = 1267
+    case seqI32AddImmI32Load8UAddrI32AddImmI32Load8UAddr = 1268
+    case seqI32ShrSImmI32ShlImmAI32AddBI32LoadAddr = 1269
+    case seqI32GtSSelectCondSelect = 1270
+    case seqI32SubBrIfI32NeImmA = 1271
+    case seqI32AddI32ShrSImmA = 1272
+    case seqI32LoadI32AndImmA = 1273
+    case seqI32AddI32Load8UAddrBrIfI32EqB = 1274
+    case seqI32ShlImmI32AndImmA = 1275
+    case seqI32AddI32Load8UAddrI32AddI32Load8UAddr = 1276
+    case seqI32Load8UI32Store8 = 1277
+    case seqI32LoadI32AddImmAI32StoreValueI32AddImm = 1278
+    case seqI32ShrUImmI32AddBI32Load8UAddr = 1279
+    case seqConst32BrIfI32LtUImmConst32I32AddImmCallLocalBase = 1280
+    case seqCopyI32AddImmBrIfNezCondI32AddImmReturn = 1281
+    case seqI32RemUImmI32MulImmAI32AddImmAI32RemUImmAI32AddImmBrIfNezCond = 1282
+    case seqI32AddImmI32Store8AddrI32AddBrIfI32LtUImmAI32AddImmI32AddImmBrIfI32NeImm = 1283
+    case seqI32ShlImmI32AddImmAI32Store8AddrI32AddBrIfI32LtUImmA = 1284
+    case seqI32AddImmI32Load8UAddrBrIfI32EqzABrIfI32GtUImmI32ShlImm = 1285
+    case seqI32LoadI32AddAI32AddImmACopyCopyCallLocal = 1286
+    case seqI32ShlImmI32AddBF64StoreAddrCopyI32ShlImmBrIfI32LeSA = 1287
+    case seqI32LoadI32AddAI32AddImmCopyCallLocal = 1288
+    case seqI32LoadI32AddAI32AddImmCopyCallLocalBase = 1289
+    case seqI32LoadI32AddAI32AddImmAI32AddImmCopyCallLocalBase = 1290
+    case seqI32LoadI32AddAI32AddImmAI32AddImmCopyCallLocal = 1291
+    case seqCopyI32SubImmAI32LoadI32SubImmBrIfI32LtSI32AddImm = 1292
+    case seqI32SubImmI32ShlImmI32AddBCopyI32SubImmAI32Load = 1293
+    case seqI32AddImmI32StoreAddrI32AddImmI32AddImmBrIfI32NeImm = 1294
+    case seqI32AddI32AddImmI32LtUImmAI32AddBI32StoreValueI32Load8U = 1295
+    case seqI32AddI32AddImmI32LtUImmAI32AddBI32Load8UI32EqImmA = 1296
+    case seqI32StoreI32Load8UI32AddImmABrIfI32GtUImmACopyCallLocalBase = 1297
+    case seqI32Load8UI32EqImmAI32AddImmI32LtUImmAI32OrB = 1298
+    case seqI32OrImmI32AddImmAI32LtUImmAI32AddBCopyCallLocalBase = 1299
+    case seqCopyI32LoadAddrI32StoreCopyBrIfNez = 1300
+    case seqI32LoadBrIfI32EqzAConst32I32LoadI32Load = 1301
+    case seqConst32I32LoadI32LoadConst32I32LoadBrTableIndex = 1302
+    case seqI32ShlImmI32AddBF64LoadAddrF64LtBBrIfNezCond = 1303
+    case seqI32AddImmBrUnlessI32NeImmI32Load8UCopyBrIfNezI32AddImm = 1304
+    case seqI32LoadI32XorAI32StoreValueI32LoadI32XorAI32StoreValue = 1305
+    case seqI32LoadCopyI32LoadCopy = 1306
+    case seqI32MulI32AddI32LoadAddrI32LoadI32MulB = 1307
+    case seqI32AddI32AddI32LoadAddrI32LoadI32MulB = 1308
+    case seqI32SubImmI32LoadI32SubImmBrIfI32LtSI32AddImmBrUnlessI32GeSA = 1309
+    case seqI32SubImmBrIfI32LtSI32AddImmBrUnlessI32GeSAI32StoreI32AddImm = 1310
+    case seqBrIfI32EqImmI32AddImmBrIfI32LtUImmA = 1311
+    case seqI64AddI64RotlImmAI64AddAI64XorBI64RotlImmAI64RotlImm = 1312
+    case seqI32AddImmBrUnlessI32GeSAI32StoreI32AddImmI32StoreAddrCopy = 1313
+    case seqI32StoreI32AddImmI32StoreAddrCopyCopyBrIfI32LeSA = 1314
+    case seqI32AndImmI32AddImmI32LtUImmASelectCondReturn = 1315
+    case seqI32OrImmI32AddImmI32LtUImmASelectCondReturn = 1316
+    case seqI64AndImmI64MulI64AddBI64ShrUImmAI64AddB = 1317
+    case seqI64ShrUImmI64MulI64AddBI64ShrUImmAI64AddB = 1318
+    case seqI64MulI64AddBI64ShrUImmAI64AddBI64AndImm = 1319
+    case seqI64MulI64AddBI64ShrUImmAI64AddBI64StoreValueI64ShlImm = 1320
+    case seqI64ShrUImmI64ShrUImmI64MulBI64AddBI64AndImm = 1321
+    case seqI64AndImmI64OrBI64StoreValueReturn = 1322
+    case seqI64StoreI64ShlImmI64AndImmI64OrB = 1323
+    case seqI64MulI64MulI64AddBI64ShrUImmI64ShrUImm = 1324
+    case seqI64AndImmI64MulBI64ShrUImmA = 1325
+    case seqI64MulI64AddBI64AndImmI64AndImmI64MulB = 1326
+    case seqCopyI32AndImmBrTableIndex = 1327
+    case seqCopyI32AndI32ShlImmAI32XorBI32XorA = 1328
+    case seqI32RotlImmI32OrAI32ShlImmAI32XorBI32ShlImm = 1329
+    case seqI32RotlImmI32RotlImmI32OrAI32ShlImmAI32XorBI32ShlImm = 1330
+    case seqI32AndI32ShlImmAI32XorBI32XorACopySrc = 1331
+    case seqI32AndI32ShlImmAI32XorBI32XorACopySrcI32AndImm = 1332
+    case seqI32AndI32ShlImmAI32XorBI32RotlImmI32RotlImm = 1333
+    case seqI32XorI32XorI32XorI32XorI32AddImmBrIfNezCond = 1334
+    case seqI32LoadI32Load16UAddrI32AndImmBrIfI32EqBI32LoadBrIfNezCond = 1335
+    case seqI64LoadI64XorBI64StoreValueI32AddImmBrIfI32NeImm = 1336
+    case seqI32LoadCopyCallIndirectBase = 1337
+    case seqCopyI32LoadI32LoadI32StoreValueI32LoadI32StoreValue = 1338
+    case seqI32LoadI32StoreValueI32LoadI32StoreValueBr = 1339
+    case brIfNezAccCond = 1340
+    case brIfEqzAccCond = 1341
+    case brTableAccIndex = 1342
+    case returnValueAccSrc = 1343
+    case callIndirectAccIndex = 1344
+    case returnCallIndirectAccIndex = 1345
+    case callRefAccRef = 1346
+    case returnCallRefAccRef = 1347
+    case refAsNonNullAccSrc = 1348
+    case brIfNullAccRef = 1349
+    case brIfNotNullAccRef = 1350
+    case copyAccSrc = 1351
+    case copyV128AccSrc = 1352
+    case selectAccA = 1353
+    case selectAccB = 1354
+    case selectAccCond = 1355
+    case selectV128AccCond = 1356
+    case globalSetAccSrc = 1357
+    case refIsNullAccSrc = 1358
+    case tableGetAccIndex = 1359
+    case tableSetAccIndex = 1360
+    case tableGrowAccDelta = 1361
+    case tableFillAccStart = 1362
+    case tableFillAccCount = 1363
+    case tableCopyAccDst = 1364
+    case tableCopyAccSrc = 1365
+    case tableCopyAccCount = 1366
+    case tableInitAccDst = 1367
+    case tableInitAccSrc = 1368
+    case tableInitAccCount = 1369
+    case indexClamp64AccSrc = 1370
+    case growResult64AccSrc = 1371
+    case memoryGrowAccDelta = 1372
+    case memoryFillAccDst = 1373
+    case memoryFillAccValue = 1374
+    case memoryFillAccCount = 1375
+    case memoryCopyAccDst = 1376
+    case memoryCopyAccSrc = 1377
+    case memoryCopyAccCount = 1378
+    case memoryInitAccDst = 1379
+    case memoryInitAccSrc = 1380
+    case memoryInitAccCount = 1381
+    case memoryGrow64AccDelta = 1382
+    case memoryFill64AccDst = 1383
+    case memoryFill64AccValue = 1384
+    case memoryFill64AccCount = 1385
+    case memoryCopyWideAccDst = 1386
+    case memoryCopyWideAccSrc = 1387
+    case memoryCopyWideAccCount = 1388
+    case memoryInit64AccDst = 1389
+    case memoryInit64AccSrc = 1390
+    case memoryInit64AccCount = 1391
+    case i32LoadAccAddr = 1392
+    case i64LoadAccAddr = 1393
+    case f32LoadAccAddr = 1394
+    case f64LoadAccAddr = 1395
+    case i32Load8SAccAddr = 1396
+    case i32Load8UAccAddr = 1397
+    case i32Load16SAccAddr = 1398
+    case i32Load16UAccAddr = 1399
+    case i64Load8SAccAddr = 1400
+    case i64Load8UAccAddr = 1401
+    case i64Load16SAccAddr = 1402
+    case i64Load16UAccAddr = 1403
+    case i64Load32SAccAddr = 1404
+    case i64Load32UAccAddr = 1405
+    case i32StoreAccAddr = 1406
+    case i32StoreAccValue = 1407
+    case i64StoreAccAddr = 1408
+    case i64StoreAccValue = 1409
+    case f32StoreAccAddr = 1410
+    case f64StoreAccAddr = 1411
+    case f64StoreAccValue = 1412
+    case i32Store8AccAddr = 1413
+    case i32Store8AccValue = 1414
+    case i32Store16AccAddr = 1415
+    case i32Store16AccValue = 1416
+    case i64Store8AccAddr = 1417
+    case i64Store8AccValue = 1418
+    case i64Store16AccAddr = 1419
+    case i64Store16AccValue = 1420
+    case i64Store32AccAddr = 1421
+    case i64Store32AccValue = 1422
+    case i32EqzAccA = 1423
+    case i32EqAccA = 1424
+    case i32EqAccB = 1425
+    case i32NeAccA = 1426
+    case i32NeAccB = 1427
+    case i32LtSAccA = 1428
+    case i32LtSAccB = 1429
+    case i32LtUAccA = 1430
+    case i32LtUAccB = 1431
+    case i32GtSAccA = 1432
+    case i32GtSAccB = 1433
+    case i32GtUAccA = 1434
+    case i32GtUAccB = 1435
+    case i32LeSAccA = 1436
+    case i32LeSAccB = 1437
+    case i32LeUAccA = 1438
+    case i32LeUAccB = 1439
+    case i32GeSAccA = 1440
+    case i32GeSAccB = 1441
+    case i32GeUAccA = 1442
+    case i32GeUAccB = 1443
+    case i64EqzAccA = 1444
+    case i64EqAccA = 1445
+    case i64EqAccB = 1446
+    case i64NeAccA = 1447
+    case i64NeAccB = 1448
+    case i64LtSAccA = 1449
+    case i64LtSAccB = 1450
+    case i64LtUAccA = 1451
+    case i64LtUAccB = 1452
+    case i64GtSAccA = 1453
+    case i64GtSAccB = 1454
+    case i64GtUAccA = 1455
+    case i64GtUAccB = 1456
+    case i64LeSAccA = 1457
+    case i64LeSAccB = 1458
+    case i64LeUAccA = 1459
+    case i64LeUAccB = 1460
+    case i64GeSAccA = 1461
+    case i64GeSAccB = 1462
+    case i64GeUAccA = 1463
+    case i64GeUAccB = 1464
+    case f64EqAccA = 1465
+    case f64EqAccB = 1466
+    case f64NeAccA = 1467
+    case f64NeAccB = 1468
+    case f64LtAccA = 1469
+    case f64LtAccB = 1470
+    case f64GtAccA = 1471
+    case f64GtAccB = 1472
+    case f64LeAccA = 1473
+    case f64LeAccB = 1474
+    case f64GeAccA = 1475
+    case f64GeAccB = 1476
+    case i32ClzAccA = 1477
+    case i32CtzAccA = 1478
+    case i32PopcntAccA = 1479
+    case i32AddAccA = 1480
+    case i32AddAccB = 1481
+    case i32SubAccA = 1482
+    case i32SubAccB = 1483
+    case i32MulAccA = 1484
+    case i32MulAccB = 1485
+    case i32DivSAccA = 1486
+    case i32DivSAccB = 1487
+    case i32DivUAccA = 1488
+    case i32DivUAccB = 1489
+    case i32RemSAccA = 1490
+    case i32RemSAccB = 1491
+    case i32RemUAccA = 1492
+    case i32RemUAccB = 1493
+    case i32AndAccA = 1494
+    case i32AndAccB = 1495
+    case i32OrAccA = 1496
+    case i32OrAccB = 1497
+    case i32XorAccA = 1498
+    case i32XorAccB = 1499
+    case i32ShlAccA = 1500
+    case i32ShlAccB = 1501
+    case i32ShrSAccA = 1502
+    case i32ShrSAccB = 1503
+    case i32ShrUAccA = 1504
+    case i32ShrUAccB = 1505
+    case i32RotlAccA = 1506
+    case i32RotlAccB = 1507
+    case i32RotrAccA = 1508
+    case i32RotrAccB = 1509
+    case i64ClzAccA = 1510
+    case i64CtzAccA = 1511
+    case i64PopcntAccA = 1512
+    case i64AddAccA = 1513
+    case i64AddAccB = 1514
+    case i64SubAccA = 1515
+    case i64SubAccB = 1516
+    case i64MulAccA = 1517
+    case i64MulAccB = 1518
+    case i64DivSAccA = 1519
+    case i64DivSAccB = 1520
+    case i64DivUAccA = 1521
+    case i64DivUAccB = 1522
+    case i64RemSAccA = 1523
+    case i64RemSAccB = 1524
+    case i64RemUAccA = 1525
+    case i64RemUAccB = 1526
+    case i64AndAccA = 1527
+    case i64AndAccB = 1528
+    case i64OrAccA = 1529
+    case i64OrAccB = 1530
+    case i64XorAccA = 1531
+    case i64XorAccB = 1532
+    case i64ShlAccA = 1533
+    case i64ShlAccB = 1534
+    case i64ShrSAccA = 1535
+    case i64ShrSAccB = 1536
+    case i64ShrUAccA = 1537
+    case i64ShrUAccB = 1538
+    case i64RotlAccA = 1539
+    case i64RotlAccB = 1540
+    case i64RotrAccA = 1541
+    case i64RotrAccB = 1542
+    case f64AbsAccA = 1543
+    case f64NegAccA = 1544
+    case f64CeilAccA = 1545
+    case f64FloorAccA = 1546
+    case f64TruncAccA = 1547
+    case f64NearestAccA = 1548
+    case f64SqrtAccA = 1549
+    case f64AddAccA = 1550
+    case f64AddAccB = 1551
+    case f64SubAccA = 1552
+    case f64SubAccB = 1553
+    case f64MulAccA = 1554
+    case f64MulAccB = 1555
+    case f64DivAccA = 1556
+    case f64DivAccB = 1557
+    case f64MinAccA = 1558
+    case f64MinAccB = 1559
+    case f64MaxAccA = 1560
+    case f64MaxAccB = 1561
+    case f64CopysignAccA = 1562
+    case f64CopysignAccB = 1563
+    case i32WrapI64AccA = 1564
+    case i32TruncF64SAccA = 1565
+    case i32TruncF64UAccA = 1566
+    case i64ExtendI32SAccA = 1567
+    case i64ExtendI32UAccA = 1568
+    case i64TruncF64SAccA = 1569
+    case i64TruncF64UAccA = 1570
+    case f32ConvertI32SAccA = 1571
+    case f32ConvertI32UAccA = 1572
+    case f32ConvertI64SAccA = 1573
+    case f32ConvertI64UAccA = 1574
+    case f32DemoteF64AccA = 1575
+    case f64ConvertI32SAccA = 1576
+    case f64ConvertI32UAccA = 1577
+    case f64ConvertI64SAccA = 1578
+    case f64ConvertI64UAccA = 1579
+    case i64ReinterpretF64AccA = 1580
+    case f32ReinterpretI32AccA = 1581
+    case f64ReinterpretI64AccA = 1582
+    case i32Extend8SAccA = 1583
+    case i32Extend16SAccA = 1584
+    case i64Extend8SAccA = 1585
+    case i64Extend16SAccA = 1586
+    case i64Extend32SAccA = 1587
+    case i32TruncSatF64SAccA = 1588
+    case i32TruncSatF64UAccA = 1589
+    case i64TruncSatF64SAccA = 1590
+    case i64TruncSatF64UAccA = 1591
+    case v128LoadAccAddr = 1592
+    case v128Load8x8SAccAddr = 1593
+    case v128Load8x8UAccAddr = 1594
+    case v128Load16x4SAccAddr = 1595
+    case v128Load16x4UAccAddr = 1596
+    case v128Load32x2SAccAddr = 1597
+    case v128Load32x2UAccAddr = 1598
+    case v128Load8SplatAccAddr = 1599
+    case v128Load16SplatAccAddr = 1600
+    case v128Load32SplatAccAddr = 1601
+    case v128Load64SplatAccAddr = 1602
+    case v128Load32ZeroAccAddr = 1603
+    case v128Load64ZeroAccAddr = 1604
+    case v128Load8LaneAccAddr = 1605
+    case v128Load16LaneAccAddr = 1606
+    case v128Load32LaneAccAddr = 1607
+    case v128Load64LaneAccAddr = 1608
+    case v128StoreAccAddr = 1609
+    case v128Store8LaneAccAddr = 1610
+    case v128Store16LaneAccAddr = 1611
+    case v128Store32LaneAccAddr = 1612
+    case v128Store64LaneAccAddr = 1613
+    case i8x16SplatAccA = 1614
+    case i16x8SplatAccA = 1615
+    case i32x4SplatAccA = 1616
+    case i64x2SplatAccA = 1617
+    case f64x2SplatAccA = 1618
+    case i8x16ReplaceLaneAccB = 1619
+    case i16x8ReplaceLaneAccB = 1620
+    case i32x4ReplaceLaneAccB = 1621
+    case i64x2ReplaceLaneAccB = 1622
+    case f64x2ReplaceLaneAccB = 1623
+    case i8x16ShlAccB = 1624
+    case i8x16ShrSAccB = 1625
+    case i8x16ShrUAccB = 1626
+    case i16x8ShlAccB = 1627
+    case i16x8ShrSAccB = 1628
+    case i16x8ShrUAccB = 1629
+    case i32x4ShlAccB = 1630
+    case i32x4ShrSAccB = 1631
+    case i32x4ShrUAccB = 1632
+    case i64x2ShlAccB = 1633
+    case i64x2ShrSAccB = 1634
+    case i64x2ShrUAccB = 1635
+    case i32LoadMemAccAddr = 1636
+    case i64LoadMemAccAddr = 1637
+    case f32LoadMemAccAddr = 1638
+    case f64LoadMemAccAddr = 1639
+    case i32Load8SMemAccAddr = 1640
+    case i32Load8UMemAccAddr = 1641
+    case i32Load16SMemAccAddr = 1642
+    case i32Load16UMemAccAddr = 1643
+    case i64Load8SMemAccAddr = 1644
+    case i64Load8UMemAccAddr = 1645
+    case i64Load16SMemAccAddr = 1646
+    case i64Load16UMemAccAddr = 1647
+    case i64Load32SMemAccAddr = 1648
+    case i64Load32UMemAccAddr = 1649
+    case i32StoreMemAccAddr = 1650
+    case i32StoreMemAccValue = 1651
+    case i64StoreMemAccAddr = 1652
+    case i64StoreMemAccValue = 1653
+    case f32StoreMemAccAddr = 1654
+    case f64StoreMemAccAddr = 1655
+    case f64StoreMemAccValue = 1656
+    case i32Store8MemAccAddr = 1657
+    case i32Store8MemAccValue = 1658
+    case i32Store16MemAccAddr = 1659
+    case i32Store16MemAccValue = 1660
+    case i64Store8MemAccAddr = 1661
+    case i64Store8MemAccValue = 1662
+    case i64Store16MemAccAddr = 1663
+    case i64Store16MemAccValue = 1664
+    case i64Store32MemAccAddr = 1665
+    case i64Store32MemAccValue = 1666
+    case v128LoadMemAccAddr = 1667
+    case v128Load8x8SMemAccAddr = 1668
+    case v128Load8x8UMemAccAddr = 1669
+    case v128Load16x4SMemAccAddr = 1670
+    case v128Load16x4UMemAccAddr = 1671
+    case v128Load32x2SMemAccAddr = 1672
+    case v128Load32x2UMemAccAddr = 1673
+    case v128Load8SplatMemAccAddr = 1674
+    case v128Load16SplatMemAccAddr = 1675
+    case v128Load32SplatMemAccAddr = 1676
+    case v128Load64SplatMemAccAddr = 1677
+    case v128Load32ZeroMemAccAddr = 1678
+    case v128Load64ZeroMemAccAddr = 1679
+    case v128Load8LaneMemAccAddr = 1680
+    case v128Load16LaneMemAccAddr = 1681
+    case v128Load32LaneMemAccAddr = 1682
+    case v128Load64LaneMemAccAddr = 1683
+    case v128StoreMemAccAddr = 1684
+    case v128Store8LaneMemAccAddr = 1685
+    case v128Store16LaneMemAccAddr = 1686
+    case v128Store32LaneMemAccAddr = 1687
+    case v128Store64LaneMemAccAddr = 1688
+    case i32Load64AccAddr = 1689
+    case i64Load64AccAddr = 1690
+    case f32Load64AccAddr = 1691
+    case f64Load64AccAddr = 1692
+    case i32Load8S64AccAddr = 1693
+    case i32Load8U64AccAddr = 1694
+    case i32Load16S64AccAddr = 1695
+    case i32Load16U64AccAddr = 1696
+    case i64Load8S64AccAddr = 1697
+    case i64Load8U64AccAddr = 1698
+    case i64Load16S64AccAddr = 1699
+    case i64Load16U64AccAddr = 1700
+    case i64Load32S64AccAddr = 1701
+    case i64Load32U64AccAddr = 1702
+    case i32Store64AccAddr = 1703
+    case i32Store64AccValue = 1704
+    case i64Store64AccAddr = 1705
+    case i64Store64AccValue = 1706
+    case f32Store64AccAddr = 1707
+    case f64Store64AccAddr = 1708
+    case f64Store64AccValue = 1709
+    case i32Store864AccAddr = 1710
+    case i32Store864AccValue = 1711
+    case i32Store1664AccAddr = 1712
+    case i32Store1664AccValue = 1713
+    case i64Store864AccAddr = 1714
+    case i64Store864AccValue = 1715
+    case i64Store1664AccAddr = 1716
+    case i64Store1664AccValue = 1717
+    case i64Store3264AccAddr = 1718
+    case i64Store3264AccValue = 1719
+    case v128Load64AccAddr = 1720
+    case v128Load8x8S64AccAddr = 1721
+    case v128Load8x8U64AccAddr = 1722
+    case v128Load16x4S64AccAddr = 1723
+    case v128Load16x4U64AccAddr = 1724
+    case v128Load32x2S64AccAddr = 1725
+    case v128Load32x2U64AccAddr = 1726
+    case v128Load8Splat64AccAddr = 1727
+    case v128Load16Splat64AccAddr = 1728
+    case v128Load32Splat64AccAddr = 1729
+    case v128Load64Splat64AccAddr = 1730
+    case v128Load32Zero64AccAddr = 1731
+    case v128Load64Zero64AccAddr = 1732
+    case v128Load8Lane64AccAddr = 1733
+    case v128Load16Lane64AccAddr = 1734
+    case v128Load32Lane64AccAddr = 1735
+    case v128Load64Lane64AccAddr = 1736
+    case v128Store64AccAddr = 1737
+    case v128Store8Lane64AccAddr = 1738
+    case v128Store16Lane64AccAddr = 1739
+    case v128Store32Lane64AccAddr = 1740
+    case v128Store64Lane64AccAddr = 1741
+    case i32EqImmAccA = 1742
+    case i32NeImmAccA = 1743
+    case i32LtSImmAccA = 1744
+    case i32LtUImmAccA = 1745
+    case i32GtSImmAccA = 1746
+    case i32GtUImmAccA = 1747
+    case i32LeSImmAccA = 1748
+    case i32LeUImmAccA = 1749
+    case i32GeSImmAccA = 1750
+    case i32GeUImmAccA = 1751
+    case i64EqImmAccA = 1752
+    case i64NeImmAccA = 1753
+    case i64LtSImmAccA = 1754
+    case i64LtUImmAccA = 1755
+    case i64GtSImmAccA = 1756
+    case i64GtUImmAccA = 1757
+    case i64LeSImmAccA = 1758
+    case i64LeUImmAccA = 1759
+    case i64GeSImmAccA = 1760
+    case i64GeUImmAccA = 1761
+    case f64EqImmAccA = 1762
+    case f64NeImmAccA = 1763
+    case f64LtImmAccA = 1764
+    case f64GtImmAccA = 1765
+    case f64LeImmAccA = 1766
+    case f64GeImmAccA = 1767
+    case i32AddImmAccA = 1768
+    case i32SubImmAccA = 1769
+    case i32MulImmAccA = 1770
+    case i32DivSImmAccA = 1771
+    case i32DivUImmAccA = 1772
+    case i32RemSImmAccA = 1773
+    case i32RemUImmAccA = 1774
+    case i32AndImmAccA = 1775
+    case i32OrImmAccA = 1776
+    case i32XorImmAccA = 1777
+    case i32ShlImmAccA = 1778
+    case i32ShrSImmAccA = 1779
+    case i32ShrUImmAccA = 1780
+    case i32RotlImmAccA = 1781
+    case i32RotrImmAccA = 1782
+    case i64AddImmAccA = 1783
+    case i64SubImmAccA = 1784
+    case i64MulImmAccA = 1785
+    case i64DivSImmAccA = 1786
+    case i64DivUImmAccA = 1787
+    case i64RemSImmAccA = 1788
+    case i64RemUImmAccA = 1789
+    case i64AndImmAccA = 1790
+    case i64OrImmAccA = 1791
+    case i64XorImmAccA = 1792
+    case i64ShlImmAccA = 1793
+    case i64ShrSImmAccA = 1794
+    case i64ShrUImmAccA = 1795
+    case i64RotlImmAccA = 1796
+    case i64RotrImmAccA = 1797
+    case f64AddImmAccA = 1798
+    case f64SubImmAccA = 1799
+    case f64MulImmAccA = 1800
+    case f64DivImmAccA = 1801
+    case f64MinImmAccA = 1802
+    case f64MaxImmAccA = 1803
+    case f64CopysignImmAccA = 1804
+    case brIfI32EqzAccA = 1805
+    case brUnlessI32EqzAccA = 1806
+    case brIfI32EqAccA = 1807
+    case brIfI32EqAccB = 1808
+    case brUnlessI32EqAccA = 1809
+    case brUnlessI32EqAccB = 1810
+    case brIfI32NeAccA = 1811
+    case brIfI32NeAccB = 1812
+    case brUnlessI32NeAccA = 1813
+    case brUnlessI32NeAccB = 1814
+    case brIfI32LtSAccA = 1815
+    case brIfI32LtSAccB = 1816
+    case brUnlessI32LtSAccA = 1817
+    case brUnlessI32LtSAccB = 1818
+    case brIfI32LtUAccA = 1819
+    case brIfI32LtUAccB = 1820
+    case brUnlessI32LtUAccA = 1821
+    case brUnlessI32LtUAccB = 1822
+    case brIfI32GtSAccA = 1823
+    case brIfI32GtSAccB = 1824
+    case brUnlessI32GtSAccA = 1825
+    case brUnlessI32GtSAccB = 1826
+    case brIfI32GtUAccA = 1827
+    case brIfI32GtUAccB = 1828
+    case brUnlessI32GtUAccA = 1829
+    case brUnlessI32GtUAccB = 1830
+    case brIfI32LeSAccA = 1831
+    case brIfI32LeSAccB = 1832
+    case brUnlessI32LeSAccA = 1833
+    case brUnlessI32LeSAccB = 1834
+    case brIfI32LeUAccA = 1835
+    case brIfI32LeUAccB = 1836
+    case brUnlessI32LeUAccA = 1837
+    case brUnlessI32LeUAccB = 1838
+    case brIfI32GeSAccA = 1839
+    case brIfI32GeSAccB = 1840
+    case brUnlessI32GeSAccA = 1841
+    case brUnlessI32GeSAccB = 1842
+    case brIfI32GeUAccA = 1843
+    case brIfI32GeUAccB = 1844
+    case brUnlessI32GeUAccA = 1845
+    case brUnlessI32GeUAccB = 1846
+    case brIfI64EqzAccA = 1847
+    case brUnlessI64EqzAccA = 1848
+    case brIfI64EqAccA = 1849
+    case brIfI64EqAccB = 1850
+    case brUnlessI64EqAccA = 1851
+    case brUnlessI64EqAccB = 1852
+    case brIfI64NeAccA = 1853
+    case brIfI64NeAccB = 1854
+    case brUnlessI64NeAccA = 1855
+    case brUnlessI64NeAccB = 1856
+    case brIfI64LtSAccA = 1857
+    case brIfI64LtSAccB = 1858
+    case brUnlessI64LtSAccA = 1859
+    case brUnlessI64LtSAccB = 1860
+    case brIfI64LtUAccA = 1861
+    case brIfI64LtUAccB = 1862
+    case brUnlessI64LtUAccA = 1863
+    case brUnlessI64LtUAccB = 1864
+    case brIfI64GtSAccA = 1865
+    case brIfI64GtSAccB = 1866
+    case brUnlessI64GtSAccA = 1867
+    case brUnlessI64GtSAccB = 1868
+    case brIfI64GtUAccA = 1869
+    case brIfI64GtUAccB = 1870
+    case brUnlessI64GtUAccA = 1871
+    case brUnlessI64GtUAccB = 1872
+    case brIfI64LeSAccA = 1873
+    case brIfI64LeSAccB = 1874
+    case brUnlessI64LeSAccA = 1875
+    case brUnlessI64LeSAccB = 1876
+    case brIfI64LeUAccA = 1877
+    case brIfI64LeUAccB = 1878
+    case brUnlessI64LeUAccA = 1879
+    case brUnlessI64LeUAccB = 1880
+    case brIfI64GeSAccA = 1881
+    case brIfI64GeSAccB = 1882
+    case brUnlessI64GeSAccA = 1883
+    case brUnlessI64GeSAccB = 1884
+    case brIfI64GeUAccA = 1885
+    case brIfI64GeUAccB = 1886
+    case brUnlessI64GeUAccA = 1887
+    case brUnlessI64GeUAccB = 1888
+    case brIfI32EqImmAccA = 1889
+    case brUnlessI32EqImmAccA = 1890
+    case brIfI32NeImmAccA = 1891
+    case brUnlessI32NeImmAccA = 1892
+    case brIfI32LtSImmAccA = 1893
+    case brUnlessI32LtSImmAccA = 1894
+    case brIfI32LtUImmAccA = 1895
+    case brUnlessI32LtUImmAccA = 1896
+    case brIfI32GtSImmAccA = 1897
+    case brUnlessI32GtSImmAccA = 1898
+    case brIfI32GtUImmAccA = 1899
+    case brUnlessI32GtUImmAccA = 1900
+    case brIfI32LeSImmAccA = 1901
+    case brUnlessI32LeSImmAccA = 1902
+    case brIfI32LeUImmAccA = 1903
+    case brUnlessI32LeUImmAccA = 1904
+    case brIfI32GeSImmAccA = 1905
+    case brUnlessI32GeSImmAccA = 1906
+    case brIfI32GeUImmAccA = 1907
+    case brUnlessI32GeUImmAccA = 1908
+    case brIfI64EqImmAccA = 1909
+    case brUnlessI64EqImmAccA = 1910
+    case brIfI64NeImmAccA = 1911
+    case brUnlessI64NeImmAccA = 1912
+    case brIfI64LtSImmAccA = 1913
+    case brUnlessI64LtSImmAccA = 1914
+    case brIfI64LtUImmAccA = 1915
+    case brUnlessI64LtUImmAccA = 1916
+    case brIfI64GtSImmAccA = 1917
+    case brUnlessI64GtSImmAccA = 1918
+    case brIfI64GtUImmAccA = 1919
+    case brUnlessI64GtUImmAccA = 1920
+    case brIfI64LeSImmAccA = 1921
+    case brUnlessI64LeSImmAccA = 1922
+    case brIfI64LeUImmAccA = 1923
+    case brUnlessI64LeUImmAccA = 1924
+    case brIfI64GeSImmAccA = 1925
+    case brUnlessI64GeSImmAccA = 1926
+    case brIfI64GeUImmAccA = 1927
+    case brUnlessI64GeUImmAccA = 1928
+    case i32AddImmBrIfI32EqAccB = 1929
+    case i32AddImmBrIfI32NeAccB = 1930
+    case i32AddImmBrIfI32LtSAccB = 1931
+    case i32AddImmBrIfI32LtUAccB = 1932
+    case i32AddImmBrIfI32GtSAccB = 1933
+    case i32AddImmBrIfI32GtUAccB = 1934
+    case i32AddImmBrIfI32LeSAccB = 1935
+    case i32AddImmBrIfI32LeUAccB = 1936
+    case i32AddImmBrIfI32GeSAccB = 1937
+    case i32AddImmBrIfI32GeUAccB = 1938
+    case seqI32XorI32RotlImmAAccA = 1939
+    case seqI32XorI32RotlImmAAccB = 1940
+    case seqI32AddI32XorAAccA = 1941
+    case seqI32AddI32XorAAccB = 1942
+    case seqI32RotlImmI32AddAAccA = 1943
+    case seqI32ShlImmI32AddBAccA = 1944
+    case seqI64XorI64RotlImmAAccA = 1945
+    case seqI64XorI64RotlImmAAccB = 1946
+    case seqI32LoadI32LoadAccAddr = 1947
+    case seqI32AddImmCopyAccA = 1948
+    case seqI32MulImmI32AddImmAAccA = 1949
+    case seqI32AddImmI32RemUImmAAccA = 1950
+    case seqI32AddImmBrIfNezCondAccA = 1951
+    case seqI32AddI32LoadAddrAccA = 1952
+    case seqI32AddI32LoadAddrAccB = 1953
+    case seqI32LoadBrTableIndexAccAddr = 1954
+    case seqI32AddImmI32AddImmBrIfI32LtUAccA = 1955
+    case seqCopyCallLocalBaseAccSrc = 1956
+    case seqI32AddImmI32Store8AddrAccA = 1957
+    case seqI32Store8I32AddAccAddr = 1958
+    case seqI32Store8I32AddAccValue = 1959
+    case seqI32AddBrIfI32LtUImmAAccA = 1960
+    case seqI32AddBrIfI32LtUImmAAccB = 1961
+    case seqI64RotlImmI64AddAAccA = 1962
+    case seqI32AddI32AddAccA = 1963
+    case seqI32AddI32AddAccB = 1964
+    case seqI32RemUImmI32MulImmAAccA = 1965
+    case seqI32AddImmI32AddImmAccA = 1966
+    case seqI32StoreI32LoadAccAddr = 1967
+    case seqI32StoreI32LoadAccValue = 1968
+    case seqI32AddImmCallLocalBaseAccA = 1969
+    case seqI32AddI32AddImmBrIfI32GtUImmAccA = 1970
+    case seqI32AddI32AddImmBrIfI32GtUImmAccB = 1971
+    case seqI32LoadI32AddAAccAddr = 1972
+    case seqI32LoadI32MulBAccAddr = 1973
+    case seqI32AddImmI32Load8UAddrAccA = 1974
+    case seqI64AddI64XorAAccA = 1975
+    case seqI64AddI64XorAAccB = 1976
+    case seqI32MulI32AddBAccA = 1977
+    case seqI32MulI32AddBAccB = 1978
+    case seqI32ShlImmI32XorBAccA = 1979
+    case seqI32StoreI32AddImmAccAddr = 1980
+    case seqI32StoreI32AddImmAccValue = 1981
+    case seqI32AddImmI32LtUImmAAccA = 1982
+    case seqI32AddI32AddImmAccA = 1983
+    case seqI32AddI32AddImmAccB = 1984
+    case seqMemoryCopyBrAccDst = 1985
+    case seqMemoryCopyBrAccSrc = 1986
+    case seqMemoryCopyBrAccCount = 1987
+    case seqCopyCopyAccSrc = 1988
+    case seqBrIfNezI32AddImmAccCond = 1989
+    case seqI32RotlImmI32AddBAccA = 1990
+    case seqCopyI32AddImmAccSrc = 1991
+    case seqI32AddF64LoadAddrAccA = 1992
+    case seqI32AddF64LoadAddrAccB = 1993
+    case seqBrIfI32EqzBrIfNezAccA = 1994
+    case seqI32AddImmReturnAccA = 1995
+    case seqI32AndI32ShlImmAAccA = 1996
+    case seqI32AndI32ShlImmAAccB = 1997
+    case seqI32LoadI32StoreValueAccAddr = 1998
+    case seqI64AddI64XorBAccA = 1999
+    case seqI64AddI64XorBAccB = 2000
+    case seqI64XorImmI64AndBAccA = 2001
+    case seqI32Load8UBrIfI32EqzAAccAddr = 2002
+    case seqI32AddI32AddImmAAccA = 2003
+    case seqI32AddI32AddImmAAccB = 2004
+    case seqCopyCallLocalAccSrc = 2005
+    case seqI64XorI64XorBAccA = 2006
+    case seqI64XorI64XorBAccB = 2007
+    case seqCopyI32ShlImmAccSrc = 2008
+    case seqI32XorI32XorAccA = 2009
+    case seqI32XorI32XorAccB = 2010
+    case seqI32AddI32Load8UAddrAccA = 2011
+    case seqI32AddI32Load8UAddrAccB = 2012
+    case seqF64LoadF64LtBAccAddr = 2013
+    case seqI32AddI32XorAccA = 2014
+    case seqI32AddI32XorAccB = 2015
+    case seqI32ShrUImmI32AndImmAAccA = 2016
+    case seqI64MulI64AddBAccA = 2017
+    case seqI64MulI64AddBAccB = 2018
+    case seqI32AddImmI32AndBAccA = 2019
+    case seqI32Load8UBrIfNezCondAccAddr = 2020
+    case seqBrIfI32LtUImmConst32AccA = 2021
+    case seqI32AddImmReturnValueSrcAccA = 2022
+    case seqI32LoadI32AddBAccAddr = 2023
+    case seqI32AddCopyAccA = 2024
+    case seqI32AddCopyAccB = 2025
+    case seqI32AddI32StoreValueAccA = 2026
+    case seqI32AddI32StoreValueAccB = 2027
+    case seqI32AddImmI32AddImmBrIfI32NeImmAccA = 2028
+    case seqI64AddI64RotlImmAAccA = 2029
+    case seqI64AddI64RotlImmAAccB = 2030
+    case seqI32RemUImmI32AddImmAccA = 2031
+    case seqI32LoadI32SubImmAccAddr = 2032
+    case seqI32SubImmI32LoadAccA = 2033
+    case seqI32SubImmBrIfI32LtSAccA = 2034
+    case seqI32AddImmI32LoadAddrAccA = 2035
+    case seqI32LtUImmI32AddBAccA = 2036
+    case seqI64XorI64ShlImmAAccA = 2037
+    case seqI64XorI64ShlImmAAccB = 2038
+    case seqI64AndI64XorAAccA = 2039
+    case seqI64AndI64XorAAccB = 2040
+    case seqI32AndI32AndImmAAccA = 2041
+    case seqI32AndI32AndImmAAccB = 2042
+    case seqI32XorI32StoreValueAccA = 2043
+    case seqI32XorI32StoreValueAccB = 2044
+    case seqI32AddI32AddBAccA = 2045
+    case seqI32AddI32AddBAccB = 2046
+    case seqI32AddI32XorBAccA = 2047
+    case seqI32AddI32XorBAccB = 2048
+    case seqI32AddImmI32XorImmAAccA = 2049
+    case seqI32AddI32AddAAccA = 2050
+    case seqI32AddI32AddAAccB = 2051
+    case seqI32AddImmI32StoreValueAccA = 2052
+    case seqI32LoadBrIfI32LtSAAccAddr = 2053
+    case seqI32RotlImmI32AddAccA = 2054
+    case seqI32AddImmI32LoadAccA = 2055
+    case seqI64RotlImmI64RotlImmAccA = 2056
+    case seqI32OrI32ShlImmAAccA = 2057
+    case seqI32OrI32ShlImmAAccB = 2058
+    case seqI64XorI64XorImmAccA = 2059
+    case seqI64XorI64XorImmAccB = 2060
+    case seqI32XorI32XorAAccA = 2061
+    case seqI32XorI32XorAAccB = 2062
+    case seqI32XorI32ShlImmAccA = 2063
+    case seqI32XorI32ShlImmAccB = 2064
+    case seqI32ShlImmI32AndAccA = 2065
+    case seqI32RotlImmI32RotlImmAccA = 2066
+    case seqI64AddI64ShrUImmAAccA = 2067
+    case seqI64AddI64ShrUImmAAccB = 2068
+    case seqI32AndImmBrIfI32EqzAAccA = 2069
+    case seqI32OrImmI32AddImmAAccA = 2070
+    case seqI32LoadBrIfI32GtUImmAAccAddr = 2071
+    case seqI32AndImmBrUnlessI32EqzAAccA = 2072
+    case seqI64RotlImmI64XorAAccA = 2073
+    case seqI32StoreCopyAccAddr = 2074
+    case seqI32StoreCopyAccValue = 2075
+    case seqI32AddF64StoreAddrAccA = 2076
+    case seqI32AddF64StoreAddrAccB = 2077
+    case seqI64XorI64ShrUImmAAccA = 2078
+    case seqI64XorI64ShrUImmAAccB = 2079
+    case seqI32XorImmI32AddImmAccA = 2080
+    case seqI32AndImmI32OrBAccA = 2081
+    case seqI64ShrUImmI64AddBAccA = 2082
+    case seqI32LtUImmI32OrBAccA = 2083
+    case seqI32XorImmI32AndBAccA = 2084
+    case seqI32LoadI32AddImmAAccAddr = 2085
+    case seqI32AddImmI32AddAAccA = 2086
+    case seqF64LtBrIfNezCondAccA = 2087
+    case seqF64LtBrIfNezCondAccB = 2088
+    case seqF64LoadI32OrImmAccAddr = 2089
+    case seqF64LtBrIfI32EqzAAccA = 2090
+    case seqF64LtBrIfI32EqzAAccB = 2091
+    case seqI32OrImmI32ShlImmAAccA = 2092
+    case seqCopyConst32AccSrc = 2093
+    case seqI32ShlImmBrIfI32LeSAAccA = 2094
+    case seqI64AddI64AndImmAccA = 2095
+    case seqI64AddI64AndImmAccB = 2096
+    case seqF64StoreCopyAccAddr = 2097
+    case seqF64StoreCopyAccValue = 2098
+    case seqI32XorI32RotlImmAccA = 2099
+    case seqI32XorI32RotlImmAccB = 2100
+    case seqI64XorI64XorAAccA = 2101
+    case seqI64XorI64XorAAccB = 2102
+    case seqCopyI32LoadAccSrc = 2103
+    case seqI64OrI64AndImmAAccA = 2104
+    case seqI64OrI64AndImmAAccB = 2105
+    case seqI64ShlImmI64AndImmAAccA = 2106
+    case seqI64XorI64XorAccA = 2107
+    case seqI64XorI64XorAccB = 2108
+    case seqI64LoadI64LoadAccAddr = 2109
+    case seqI64AddI64StoreValueAccA = 2110
+    case seqI64AddI64StoreValueAccB = 2111
+    case seqI32AddI32Load16UAddrAccA = 2112
+    case seqI32AddI32Load16UAddrAccB = 2113
+    case seqCopyBrIfNezAccSrc = 2114
+    case seqI32LoadI32XorImmAAccAddr = 2115
+    case seqI64LoadI64XorBAccAddr = 2116
+    case seqI64RotlImmI64AddBAccA = 2117
+    case seqI32AndI32ShrUImmAAccA = 2118
+    case seqI32AndI32ShrUImmAAccB = 2119
+    case seqI32XorImmI32AddImmAAccA = 2120
+    case seqI32XorImmI32ShrUImmAAccA = 2121
+    case seqI32OrI32AddImmAccA = 2122
+    case seqI32OrI32AddImmAccB = 2123
+    case seqI32ShrUImmI32AddImmAccA = 2124
+    case seqI64AndI64XorAccA = 2125
+    case seqI64AndI64XorAccB = 2126
+    case seqI64RotlImmI64XorBAccA = 2127
+    case seqI64XorI64AddAAccA = 2128
+    case seqI64XorI64AddAAccB = 2129
+    case seqI32AddImmBrIfI32GtUImmAAccA = 2130
+    case seqI32StoreI32AddAccAddr = 2131
+    case seqI32StoreI32AddAccValue = 2132
+    case seqI32StoreI32XorAccAddr = 2133
+    case seqI32StoreI32XorAccValue = 2134
+    case seqI64ShlImmI64ShrUImmAccA = 2135
+    case seqI64ShrUImmI64OrBAccA = 2136
+    case seqI64LoadI64AddBAccAddr = 2137
+    case seqI32AddI64LoadAddrAccA = 2138
+    case seqI32AddI64LoadAddrAccB = 2139
+    case seqI32AddImmI32AddBAccA = 2140
+    case seqI32StoreBrIfNezAccAddr = 2141
+    case seqI32StoreBrIfNezAccValue = 2142
+    case seqCopyI32LoadAddrAccSrc = 2143
+    case seqI32LoadI32StoreAccAddr = 2144
+    case seqI32LoadBrIfNezCondAccAddr = 2145
+    case seqI32AddImmI32AddAccA = 2146
+    case seqI32LoadI32Load8UAddrAccAddr = 2147
+    case seqBrIfI32EqImmBrTableAccA = 2148
+    case seqI32AddImmBrUnlessI32NeImmAccA = 2149
+    case seqI32AndImmI32XorImmAAccA = 2150
+    case seqSelectI32ShrUImmAAccA = 2151
+    case seqSelectI32ShrUImmAAccB = 2152
+    case seqSelectI32ShrUImmAAccCond = 2153
+    case seqBrUnlessI32NeImmI32Load8UAccA = 2154
+    case seqI32Load8UCopyAccAddr = 2155
+    case seqI32XorI32AndImmAAccA = 2156
+    case seqI32XorI32AndImmAAccB = 2157
+    case seqI32AndImmSelectCondAccA = 2158
+    case seqI32AddImmI32AndImmAAccA = 2159
+    case seqI32XorImmI32ShrUImmAccA = 2160
+    case seqI32AndImmI32ShrUImmAccA = 2161
+    case seqI32Load16SI32Load16SAccAddr = 2162
+    case seqI32Load16SI32MulBAccAddr = 2163
+    case seqI32MulI32AddAAccA = 2164
+    case seqI32MulI32AddAAccB = 2165
+    case seqCopyI32ShrUImmAAccSrc = 2166
+    case seqBrIfI32EqzI32LoadAccA = 2167
+    case seqI32MulCopyAccA = 2168
+    case seqI32MulCopyAccB = 2169
+    case seqBrIfI32EqI32LoadAccA = 2170
+    case seqBrIfI32EqI32LoadAccB = 2171
+    case seqI32LoadI32Load16UAddrAccAddr = 2172
+    case seqI32Load16UI32Load16UAccAddr = 2173
+    case seqI32AndImmI32MulBAccA = 2174
+    case seqI32Load16UI32MulBAccAddr = 2175
+    case seqI32Load16UI32AndImmAccAddr = 2176
+    case seqI32AndImmBrIfI32EqBAccA = 2177
+    case seqI32AndImmI32XorBAccA = 2178
+    case seqI32Load8UI32AndImmAccAddr = 2179
+    case seqI32XorBrIfI32EqzAAccA = 2180
+    case seqI32XorBrIfI32EqzAAccB = 2181
+    case seqI32ShrUImmI32XorBAccA = 2182
+    case seqI32AndImmBrIfI32LeUImmAAccA = 2183
+    case seqI32OrImmBrUnlessI32EqImmAAccA = 2184
+    case seqI32ShrUImmI32XorAAccA = 2185
+    case seqI32StoreBrAccAddr = 2186
+    case seqI32StoreBrAccValue = 2187
+    case seqI32AddI32GtSAAccA = 2188
+    case seqI32AddI32GtSAAccB = 2189
+    case seqI32GtSSelectBAccA = 2190
+    case seqI32GtSSelectBAccB = 2191
+    case seqI32GtSSelectCondAccA = 2192
+    case seqI32GtSSelectCondAccB = 2193
+    case seqSelectI32AddAAccA = 2194
+    case seqSelectI32AddAAccB = 2195
+    case seqSelectI32AddAAccCond = 2196
+    case seqSelectI32GtSAccA = 2197
+    case seqSelectI32GtSAccB = 2198
+    case seqSelectI32GtSAccCond = 2199
+    case seqI32AddImmCallLocalAccA = 2200
+    case seqI32AddImmBrIfI32EqImmAccA = 2201
+    case seqI32Load8UBrUnlessI32EqzAAccAddr = 2202
+    case seqI32AndImmBrIfI32LtUImmAAccA = 2203
+    case seqI32StoreConst32AccAddr = 2204
+    case seqI32StoreConst32AccValue = 2205
+    case seqI32StoreReturnValueAccAddr = 2206
+    case seqI32StoreReturnValueAccValue = 2207
+    case seqI32XorImmI32AndImmAccA = 2208
+    case seqCopyBrAccSrc = 2209
+    case seqI32AddImmI32Store8AddrI32AddBrIfI32LtUImmAAccA = 2210
+    case seqI32AddImmCopyCallLocalBaseAccA = 2211
+    case seqI32RotlImmI32AddAI32XorAI32RotlImmAAccA = 2212
+    case seqI32AddI32AddImmBrIfI32GtUImmI32AddImmReturnValueSrcAccA = 2213
+    case seqI32AddI32AddImmBrIfI32GtUImmI32AddImmReturnValueSrcAccB = 2214
+    case seqI32MulImmI32AddImmAI32RemUImmAI32MulImmAAccA = 2215
+    case seqI32RemUImmI32MulImmAI32AddImmAI32RemUImmAAccA = 2216
+    case seqCopyI32AddImmBrIfNezCondI32AddImmAccSrc = 2217
+    case seqBrIfNezI32AddImmReturnAccCond = 2218
+    case seqI32XorI32RotlImmAI32AddAI32XorAAccA = 2219
+    case seqI32XorI32RotlImmAI32AddAI32XorAAccB = 2220
+    case seqI32AddI32XorAI32RotlImmAI32AddAAccA = 2221
+    case seqI32AddI32XorAI32RotlImmAI32AddAAccB = 2222
+    case seqI32StoreI32AddImmI32AddImmBrIfI32LtUAccAddr = 2223
+    case seqI32StoreI32AddImmI32AddImmBrIfI32LtUAccValue = 2224
+    case seqI32AddImmI32Load8UAddrBrIfI32EqzAAccA = 2225
+    case seqI32AddI32LoadAddrI32LoadI32MulBAccA = 2226
+    case seqI32AddI32LoadAddrI32LoadI32MulBAccB = 2227
+    case seqI32AddI32AddI32LoadAddrI32LoadAccA = 2228
+    case seqI32AddI32AddI32LoadAddrI32LoadAccB = 2229
+    case seqI32AddImmI32RemUImmAI32MulImmAI32AddImmAAccA = 2230
+    case seqI32AddImmI32RemUImmAI32AddImmBrIfNezCondAccA = 2231
+    case seqI32AddImmCopyCopyCallLocalAccA = 2232
+    case seqI32LoadI32AddAI32AddImmCopyAccAddr = 2233
+    case seqI32LoadI32AddAI32AddImmAI32AddImmAccAddr = 2234
+    case seqI32LoadI32AddAI32AddImmACopyAccAddr = 2235
+    case seqI64RotlImmI64AddAI64XorAI64RotlImmAAccA = 2236
+    case seqI32LoadI32LoadI32MulBI32AddBAccAddr = 2237
+    case seqI32LoadI32MulBI32AddBI32AddAccAddr = 2238
+    case seqI32MulI32AddBI32AddI32LoadAddrAccA = 2239
+    case seqI32MulI32AddBI32AddI32LoadAddrAccB = 2240
+    case seqCopyI32ShlImmI32AddBF64LoadAddrAccSrc = 2241
+    case seqI64XorI64RotlImmAI64AddAI64XorAAccA = 2242
+    case seqI64XorI64RotlImmAI64AddAI64XorAAccB = 2243
+    case seqI32SubImmI32LoadI32SubImmBrIfI32LtSAccA = 2244
+    case seqI32AddI32XorAI32RotlImmAI32AddBAccA = 2245
+    case seqI32AddI32XorAI32RotlImmAI32AddBAccB = 2246
+    case seqI64AddI64XorAI64RotlImmAI64AddAAccA = 2247
+    case seqI64AddI64XorAI64RotlImmAI64AddAAccB = 2248
+    case seqI32AndI32ShlImmAI32XorBI32XorAAccA = 2249
+    case seqI32AndI32ShlImmAI32XorBI32XorAAccB = 2250
+    case seqI32OrI32ShlImmAI32XorBI32ShlImmAccA = 2251
+    case seqI32OrI32ShlImmAI32XorBI32ShlImmAccB = 2252
+    case seqI32XorI32ShlImmI32AndI32ShlImmAAccA = 2253
+    case seqI32XorI32ShlImmI32AndI32ShlImmAAccB = 2254
+    case seqI32AddF64LoadAddrF64LtBBrIfI32EqzAAccA = 2255
+    case seqI32AddF64LoadAddrF64LtBBrIfI32EqzAAccB = 2256
+    case seqI32AddF64LoadAddrI32OrImmI32ShlImmAAccA = 2257
+    case seqI32AddF64LoadAddrI32OrImmI32ShlImmAAccB = 2258
+    case seqI32OrImmI32ShlImmAI32AddBF64LoadAddrAccA = 2259
+    case seqI32ShlImmI32AddBF64StoreAddrCopyAccA = 2260
+    case seqF64StoreCopyI32ShlImmBrIfI32LeSAAccAddr = 2261
+    case seqF64StoreCopyI32ShlImmBrIfI32LeSAAccValue = 2262
+    case seqI32AddI32AddImmI32LtUImmAI32AddBAccA = 2263
+    case seqI32AddI32AddImmI32LtUImmAI32AddBAccB = 2264
+    case seqI32AddImmI32Load8UAddrBrIfNezCondAccA = 2265
+    case seqI32AddImmI32AddImmCopyCallLocalBaseAccA = 2266
+    case seqI32AddImmI32AddImmCopyCallLocalAccA = 2267
+    case seqI32AddImmCopyCallLocalAccA = 2268
+    case seqI32AndI32ShlImmAI32XorBI32RotlImmAccA = 2269
+    case seqI32AndI32ShlImmAI32XorBI32RotlImmAccB = 2270
+    case seqI32XorI32XorI32XorI32XorAccA = 2271
+    case seqI32XorI32XorI32XorI32XorAccB = 2272
+    case seqI32XorI32RotlImmI32RotlImmAccA = 2273
+    case seqI32XorI32RotlImmI32RotlImmAccB = 2274
+    case seqI32LoadI32StoreValueI32LoadI32StoreValueAccAddr = 2275
+    case seqI32AddImmI32AddImmI32LoadAddrBrIfI32LtSAAccA = 2276
+    case seqI32RotlImmI32AddBI32AddAI32XorAccA = 2277
+    case seqI32AddI32XorBI32RotlImmAI32AddAAccA = 2278
+    case seqI32AddI32XorBI32RotlImmAI32AddAAccB = 2279
+    case seqI64AddI64XorBI64RotlImmAI64RotlImmAccA = 2280
+    case seqI64AddI64XorBI64RotlImmAI64RotlImmAccB = 2281
+    case seqI32ShlImmI32AddBI32Load16UAddrAccA = 2282
+    case seqI64MulI64AddBI64ShrUImmAI64AddBAccA = 2283
+    case seqI64MulI64AddBI64ShrUImmAI64AddBAccB = 2284
+    case seqI32AddI32XorAI32RotlImmAAccA = 2285
+    case seqI32AddI32XorAI32RotlImmAAccB = 2286
+    case seqI32XorI32RotlImmAI32AddBI32XorAAccA = 2287
+    case seqI32XorI32RotlImmAI32AddBI32XorAAccB = 2288
+    case seqI32ShlImmI32AddBI32LoadAddrAccA = 2289
+    case seqI64XorI64XorImmI64AndBI64XorAAccA = 2290
+    case seqI64XorI64XorImmI64AndBI64XorAAccB = 2291
+    case seqI32AddImmI32AddImmI32LoadI32XorImmAAccA = 2292
+    case seqI32AddImmI32AndBI32AndImmABrIfI32EqzAAccA = 2293
+    case seqI32LoadI32XorImmAI32AddImmI32AndBAccAddr = 2294
+    case seqI32RotlImmI32AddAI32AddBI32XorAAccA = 2295
+    case seqI32AddImmBrTableIndexAccA = 2296
+    case seqI64AddI64XorBI64RotlImmAI64AddAAccA = 2297
+    case seqI64AddI64XorBI64RotlImmAI64AddAAccB = 2298
+    case seqI32Extend8SI32AddImmAAccA = 2299
+    case seqI32RotlImmI32AddBI32XorAI32RotlImmAAccA = 2300
+    case seqI32RotlImmI32AndBI32ShlImmAAccA = 2301
+    case seqI32XorI32XorACopySrcAccA = 2302
+    case seqI32XorI32XorACopySrcAccB = 2303
+    case seqI32XorI32XorAI32OrI32ShlImmAAccA = 2304
+    case seqI32XorI32XorAI32OrI32ShlImmAAccB = 2305
+    case seqI32ShlI32AndImmABrUnlessI32EqzAAccA = 2306
+    case seqI32ShlI32AndImmABrUnlessI32EqzAAccB = 2307
+    case seqI32LoadBrIfI32GtUImmAI32ShlAccAddr = 2308
+    case seqI32AddImmI32AddBI32Load8UAddrAccA = 2309
+    case seqI32AddI32XorI32RotlImmAI32AddAAccA = 2310
+    case seqI32AddI32XorI32RotlImmAI32AddAAccB = 2311
+    case seqI32ShlImmI32AddBF64LoadAddrF64LtBAccA = 2312
+    case seqF64LoadF64LtBBrIfNezCondAccAddr = 2313
+    case seqI64AndImmI64XorImmAI64AndBAccA = 2314
+    case seqCopyI32SubImmAI32LoadAccSrc = 2315
+    case seqI32AddImmBrUnlessI32GeSAAccA = 2316
+    case seqI32SubImmI32ShlImmI32AddBAccA = 2317
+    case seqI32ShlImmI32AddBCopyAccA = 2318
+    case seqI32SubImmBrIfI32LtSI32AddImmAccA = 2319
+    case seqI64XorI64ShlImmAI64AndImmAAccA = 2320
+    case seqI64XorI64ShlImmAI64AndImmAAccB = 2321
+    case seqI32AddI32XorI32RotlImmAI32AddBAccA = 2322
+    case seqI32AddI32XorI32RotlImmAI32AddBAccB = 2323
+    case seqI32StoreI32LoadI32StoreValueI32LoadAccAddr = 2324
+    case seqI32StoreI32LoadI32StoreValueI32LoadAccValue = 2325
+    case seqI32AddF64LoadAddrF64LtBBrIfNezCondAccA = 2326
+    case seqI32AddF64LoadAddrF64LtBBrIfNezCondAccB = 2327
+    case seqF64LtBrIfI32EqzACopyI32ShlImmAccA = 2328
+    case seqF64LtBrIfI32EqzACopyI32ShlImmAccB = 2329
+    case seqI64XorImmI64AndBI64XorAI64XorBAccA = 2330
+    case seqSelectReturnAccA = 2331
+    case seqSelectReturnAccB = 2332
+    case seqSelectReturnAccCond = 2333
+    case seqI32StoreI32Load8UAccAddr = 2334
+    case seqI32StoreI32Load8UAccValue = 2335
+    case seqI32XorImmI32AddImmAI32XorImmAI32ShrUImmAAccA = 2336
+    case seqI32StoreI32AddImmI32StoreAddrCopyAccAddr = 2337
+    case seqI32StoreI32AddImmI32StoreAddrCopyAccValue = 2338
+    case seqCopyBrIfI32LeSAAccSrc = 2339
+    case seqBrUnlessI32GeSI32StoreI32AddImmAccA = 2340
+    case seqBrUnlessI32GeSI32StoreI32AddImmAccB = 2341
+    case seqI32StoreCopyCopyAccAddr = 2342
+    case seqI32StoreCopyCopyAccValue = 2343
+    case seqI32StoreCopyBrIfNezAccAddr = 2344
+    case seqI32StoreCopyBrIfNezAccValue = 2345
+    case seqCopyI32LoadAddrI32StoreCopyAccSrc = 2346
+    case seqI32Load8UI32EqImmAAccAddr = 2347
+    case seqI32Load8UI32AddImmABrIfI32GtUImmAAccAddr = 2348
+    case seqI32OrI32AddBI32AddImmAccA = 2349
+    case seqI32OrI32AddBI32AddImmAccB = 2350
+    case seqI32EqImmI32AddImmI32LtUImmAAccA = 2351
+    case seqI32AddImmI32LtUImmAI32OrBAccA = 2352
+    case seqI32AddImmI32LtUImmAI32OrImmI32AddImmAAccA = 2353
+    case seqI32LtUImmI32AddBI32Load8UAccA = 2354
+    case seqI32LtUImmI32AddBI32StoreValueAccA = 2355
+    case seqI32LtUImmI32AddBCopyCallLocalBaseAccA = 2356
+    case seqI32OrImmI32AddImmAI32LtUImmAI32AddBAccA = 2357
+    case seqI32OrImmI32AddImmAI32LtUImmAI32OrBAccA = 2358
+    case seqI32LtUImmI32OrBReturnAccA = 2359
+    case seqI32Store8I32AddImmBrIfI32NeImmAccAddr = 2360
+    case seqI32Store8I32AddImmBrIfI32NeImmAccValue = 2361
+    case seqI32LoadI32LoadI32AddAI32Load8UAddrAccAddr = 2362
+    case seqI32AddImmI32LtUImmASelectCondAccA = 2363
+    case seqI32AddI32Load8UAddrI32OrImmAI32AddImmAAccA = 2364
+    case seqI32AddI32Load8UAddrI32OrImmAI32AddImmAAccB = 2365
+    case seqI32AddImmBrIfI32GtUImmACopyCallLocalBaseAccA = 2366
+    case seqI64AddI64XorAI64RotlImmAAccA = 2367
+    case seqI64AddI64XorAI64RotlImmAAccB = 2368
+    case seqI64XorI64ShlImmAI64ShrUImmI64OrBAccA = 2369
+    case seqI64XorI64ShlImmAI64ShrUImmI64OrBAccB = 2370
+    case seqI64ShrUImmI64OrBI64AndImmAAccA = 2371
+    case seqI64XorI64RotlImmAI64RotlImmI64XorAAccA = 2372
+    case seqI64XorI64RotlImmAI64RotlImmI64XorAAccB = 2373
+    case seqI32AddImmBrUnlessI32NeImmI32Load8UCopyAccA = 2374
+    case seqI32Load8UCopyBrIfNezI32AddImmAccAddr = 2375
+    case seqI32Load16SI32Load16SI32MulBI32AddAAccAddr = 2376
+    case seqCopyI32ShrUImmAI32AndImmAI32ShrUImmAccSrc = 2377
+    case seqI32AddI32AddImmBrIfNezCondAccA = 2378
+    case seqI32AddI32AddImmBrIfNezCondAccB = 2379
+    case seqI32AddI32AddImmI32AddI32AddImmAccA = 2380
+    case seqI32AddI32AddImmI32AddI32AddImmAccB = 2381
+    case seqI32AddImmI32AddI32AddImmBrIfNezCondAccA = 2382
+    case seqI32AndImmI32MulBI32AddBI32AddImmAccA = 2383
+    case seqI32AndImmI32ShrUImmI32AndImmAI32MulBAccA = 2384
+    case seqI32Load16UI32Load16UI32MulBCopyAccAddr = 2385
+    case seqI32MulCopyCopyI32ShrUImmAAccA = 2386
+    case seqI32MulCopyCopyI32ShrUImmAAccB = 2387
+    case seqI32MulI32AddAI32AddImmI32AddAccA = 2388
+    case seqI32MulI32AddAI32AddImmI32AddAccB = 2389
+    case seqI32LoadI32Load16UAddrI32AndImmBrIfI32EqBAccAddr = 2390
+    case seqI32AndImmBrIfI32EqBI32LoadBrIfNezCondAccA = 2391
+    case seqI32AndImmI32XorBBrIfI32EqzAI32LoadAccA = 2392
+    case seqI32LoadI32Load8UAddrI32AndImmI32XorBAccAddr = 2393
+    case seqBrIfI32EqzI32LoadBrIfNezCondAccA = 2394
+    case seqSelectI32ShrUImmAI32AndImmAI32XorImmAAccA = 2395
+    case seqSelectI32ShrUImmAI32AndImmAI32XorImmAAccB = 2396
+    case seqSelectI32ShrUImmAI32AndImmAI32XorImmAAccCond = 2397
+    case seqI32AndImmSelectCondI32ShrUImmAI32AndImmAAccA = 2398
+    case seqI32XorI32AndImmASelectCondI32ShrUImmAAccA = 2399
+    case seqI32XorI32AndImmASelectCondI32ShrUImmAAccB = 2400
+    case seqI32ShrUImmI32AndImmAI32XorImmAI32ShrUImmAccA = 2401
+    case seqI32ShrUImmI32XorBI32AndImmASelectCondAccA = 2402
+    case seqCopyI32AddImmBrIfNezCondAccSrc = 2403
+    case seqI32AddI32AddImmCopyI32AddImmAccA = 2404
+    case seqI32AddI32AddImmCopyI32AddImmAccB = 2405
+    case seqI32GtSSelectBI32AddAI32AddImmAccA = 2406
+    case seqI32GtSSelectBI32AddAI32AddImmAccB = 2407
+    case seqI32GtSSelectCondI32GtSSelectBAccA = 2408
+    case seqI32GtSSelectCondI32GtSSelectBAccB = 2409
+    case seqI32LoadI32AddAI32GtSASelectCondAccAddr = 2410
+    case seqI32AndImmI32XorImmAI32ShrUImmI32XorBAccA = 2411
+    case seqI32AddImmI32AddImmI32AddImmBrIfI32EqImmAccA = 2412
+    case seqI32AddImmI32AddImmI32AddImmCallLocalAccA = 2413
+    case seqI32AddImmI32AddImmI32AddImmI32AddImmAccA = 2414
+    case seqI32LoadI32AddImmAI32StoreValueI32LoadAccAddr = 2415
+    case seqI32LoadI32Load8UAddrBrUnlessI32EqzAAccAddr = 2416
+    case seqI32ShlImmI32AddBI32LoadAddrI32AddImmAAccA = 2417
+    case seqI32StoreI32LoadI32Load8UAddrBrIfNezCondAccAddr = 2418
+    case seqI32StoreI32LoadI32Load8UAddrBrIfNezCondAccValue = 2419
+    case seqI32AddImmI32AddImmBrIfNezCondAccA = 2420
+    case seqI32LoadI32AddImmAI32StoreValueConst32AccAddr = 2421
+    case seqI32StoreConst32BrAccAddr = 2422
+    case seqI32StoreConst32BrAccValue = 2423
+    case seqI32AddImmBrIfI32EqImmBrTableAccA = 2424
+    case seqI32LoadI32AddImmAI32StoreValueBrAccAddr = 2425
+    case seqI32XorImmI32ShrUImmI32XorAI32AndImmAAccA = 2426
+    case seqI32XorImmI32ShrUImmI32XorBI32AndImmAAccA = 2427
+    case seqI32StoreCopyCopyCopyAccAddr = 2428
+    case seqI32StoreCopyCopyCopyAccValue = 2429
+    case seqI32ShlImmI32AddBI32StoreAddrCopyAccA = 2430
+    case seqCopyCopyCopyBrAccSrc = 2431
+    case seqI32Store16I32AddImmI32AddImmAccAddr = 2432
+    case seqI32Store16I32AddImmI32AddImmAccValue = 2433
+    case seqI32AddI32ShlImmAI32AddBAccA = 2434
+    case seqI32AddI32ShlImmAI32AddBAccB = 2435
+    case seqI32StoreI32AddImmI32AddImmBrIfI32NeAccAddr = 2436
+    case seqI32StoreI32AddImmI32AddImmBrIfI32NeAccValue = 2437
+    case seqI32AndImmBrIfI32LtUImmAConst32I32AddImmAccA = 2438
+    case seqI32AndImmI32XorImmAI32ShrUImmI32XorAAccA = 2439
+    case seqI32ShrUImmI32XorAI32AndImmASelectCondAccA = 2440
+    case seqCopyBrUnlessI32EqzAccSrc = 2441
+    case seqI32AddImmI32AndImmABrIfI32GtUImmAAccA = 2442
+    case seqI32AndImmCopyCopyAccA = 2443
+    case seqBrIfI32EqzBrIfI32EqzI32LoadAccA = 2444
+    case seqBrIfI32GtUImmI32LoadI32AddImmAAccA = 2445
+    case seqI32AddImmI32AddImmI32AddImmBrIfNezCondAccA = 2446
+    case seqI32AddI32Store16ValueAccA = 2447
+    case seqI32AddI32Store16ValueAccB = 2448
+    case seqBrIfNezI32StoreI32AddImmAccCond = 2449
+    case seqCopyCopyI32Load16SAddrI32Load16SAccSrc = 2450
+    case seqCopyCopyI32Load16UAddrI32Load16UAccSrc = 2451
+    case seqI32AddImmBrIfNezCondI32StoreI32AddImmAccA = 2452
+    case seqI32Load16SI32MulAAccAddr = 2453
+    case seqI32Load16UI32AddAAccAddr = 2454
+    case seqI32Load16UI32SubAAccAddr = 2455
+    case seqI32MulI32StoreValueI32AddImmAccA = 2456
+    case seqI32MulI32StoreValueI32AddImmAccB = 2457
+    case seqI32MulI32AddAI32AddImmI32AddImmAccA = 2458
+    case seqI32MulI32AddAI32AddImmI32AddImmAccB = 2459
+    case seqI32StoreI32AddImmI32AddImmI32AddImmAccAddr = 2460
+    case seqI32StoreI32AddImmI32AddImmI32AddImmAccValue = 2461
+    case seqI32SubI32Store16ValueAccA = 2462
+    case seqI32SubI32Store16ValueAccB = 2463
+    case seqI32EqSelectCondAccA = 2464
+    case seqI32EqSelectCondAccB = 2465
+    case seqCopyCopyI32ShrUImmAI32XorBAccSrc = 2466
+    case seqI32AndImmI32ShrUImmI32EqBAccA = 2467
+    case seqI32AndImmI32XorImmAI32AndImmAccA = 2468
+    case seqI32AndImmI32XorImmAI32AndImmI32ShrUImmAccA = 2469
+    case seqI32AddImmI32Load8UAddrBrIfI32EqzABrIfI32GtUImmAccA = 2470
+    case seqBrIfI32GtUImmI32ShlImmAccA = 2471
+    case seqI32StoreI32AddImmI32AddImmI32StoreValueAccAddr = 2472
+    case seqI32StoreI32AddImmI32AddImmI32StoreValueAccValue = 2473
+    case seqI32AddImmI32AddImmI32StoreValueI32AddImmAccA = 2474
+    case seqI32AddImmI32StoreValueI32AddImmI32AddImmAccA = 2475
+    case seqI32AddImmI32LoadCallIndirectIndexAccA = 2476
+    case seqI32AddImmI32LtUImmASelectCondReturnAccA = 2477
+    case seqI32StoreI32AddImmI32StoreValueI32AddImmAccAddr = 2478
+    case seqI32StoreI32AddImmI32StoreValueI32AddImmAccValue = 2479
+    case seqI32AddI32StoreValueI32AddImmBrIfI32NeImmAccA = 2480
+    case seqI32AddI32StoreValueI32AddImmBrIfI32NeImmAccB = 2481
+    case seqI32AddImmConst32BrAccA = 2482
+    case seqI32LoadI32XorAI32StoreValueAccAddr = 2483
+    case seqI32LoadBrIfI32EqzAAccAddr = 2484
+    case seqI32XorI32StoreValueI32LoadAccA = 2485
+    case seqI32XorI32StoreValueI32LoadAccB = 2486
+    case seqI32AddImmI32StoreValueI32AddImmAccA = 2487
+    case seqI32StoreI32AddImmI32AddImmBrIfI32NeImmAccAddr = 2488
+    case seqI32StoreI32AddImmI32AddImmBrIfI32NeImmAccValue = 2489
+    case seqI32AddImmI32StoreAddrI32AddImmAccA = 2490
+    case seqCopyI32LoadCopySrcI32LoadAccSrc = 2491
+    case seqI32StoreI32AddI32StoreI32AddAccAddr = 2492
+    case seqI32StoreI32AddI32StoreI32AddAccValue = 2493
+    case seqI64StoreI64StoreAccAddr = 2494
+    case seqI64StoreI64StoreAccValue = 2495
+    case seqCopyI32Store8ValueI32AddImmBrIfI32NeImmAccSrc = 2496
+    case seqI32AndImmI32AddImmI32LtUImmASelectCondAccA = 2497
+    case seqI32OrImmI32AddImmI32LtUImmASelectCondAccA = 2498
+    case seqI32RotlImmI32XorBI32RotlImmAAccA = 2499
+    case seqI32StoreI32LoadI32LoadI32AddBAccAddr = 2500
+    case seqI32StoreI32LoadI32LoadI32AddBAccValue = 2501
+    case seqI32LoadI32AddBI32XorAI32StoreValueAccAddr = 2502
+    case seqI64StoreI32AddImmBrIfI32NeImmAccAddr = 2503
+    case seqI64StoreI32AddImmBrIfI32NeImmAccValue = 2504
+    case seqI32AddImmI32AddAI64LoadAddrI64XorBAccA = 2505
+    case seqI64LoadI64XorBI64StoreValueAccAddr = 2506
+    case seqI32AndImmBrTableIndexAccA = 2507
+    case seqI64AddI64XorBI64RotlImmAAccA = 2508
+    case seqI64AddI64XorBI64RotlImmAAccB = 2509
+    case seqI64XorI64AddAI64RotlImmAI64AddAAccA = 2510
+    case seqI64XorI64AddAI64RotlImmAI64AddAAccB = 2511
+    case seqCopyI32AndImmAccSrc = 2512
+    case seqI32AndI32ShlImmAI32XorBAccA = 2513
+    case seqI32AndI32ShlImmAI32XorBAccB = 2514
+    case seqI32StoreCopyCopyBrIfI32LeSAAccAddr = 2515
+    case seqI32StoreCopyCopyBrIfI32LeSAAccValue = 2516
+    case seqBrIfI32EqzConst32I32LoadAccA = 2517
+    case seqI32LoadConst32I32LoadBrTableIndexAccAddr = 2518
+    case seqI32AddImmI32AddImmBrIfI32LtUI32AddImmBrIfI32NeImmAccA = 2519
+    case seqI32XorI32RotlImmAI32AddBI32AddAAccA = 2520
+    case seqI32XorI32RotlImmAI32AddBI32AddAAccB = 2521
+    case seqI32AddI32XorAI32StoreValueI32LoadAccA = 2522
+    case seqI32AddI32XorAI32StoreValueI32LoadAccB = 2523
+    case seqI32LoadI32LoadI32AddBI32XorAAccAddr = 2524
+    case seqI32XorI32StoreValueI32LoadI32LoadAccA = 2525
+    case seqI32XorI32StoreValueI32LoadI32LoadAccB = 2526
+    case seqI64LoadI64AddAI64StoreValueAccAddr = 2527
+    case seqI32LoadCopyAccAddr = 2528
+    case seqCopyCallIndirectBaseAccSrc = 2529
+    case seqI32AndImmBrUnlessI32EqzAConst32I32AndImmAccA = 2530
+    case seqI32XorI32RotlImmAI32XorBI32RotlImmAAccA = 2531
+    case seqI32XorI32RotlImmAI32XorBI32RotlImmAAccB = 2532
+    case seqI32AddI64LoadAddrI32AddImmI32AddAAccA = 2533
+    case seqI32AddI64LoadAddrI32AddImmI32AddAAccB = 2534
+    case seqI32ShlImmI32AddBI32Load16UAddrBrIfI32EqBAccA = 2535
+    case seqI32AddImmBrIfI32LtUImmAAccA = 2536
+    case seqBrIfI32EqImmI32AddImmAccA = 2537
+    case seqI32AddImmI32MulImmI32AddImmAAccA = 2538
+    case seqI64StoreReturnAccAddr = 2539
+    case seqI64StoreReturnAccValue = 2540
+    case seqI32StoreI32XorI32RotlImmAAccAddr = 2541
+    case seqI32StoreI32XorI32RotlImmAAccValue = 2542
+    case seqI64ShrUImmI64ShrUImmAccA = 2543
+    case seqI64AndImmI64AndImmAccA = 2544
+    case seqI64AndImmI64OrBAccA = 2545
+    case seqI64ShlImmI64AndImmAccA = 2546
+    case seqI64OrI64StoreValueAccA = 2547
+    case seqI64OrI64StoreValueAccB = 2548
+    case seqI64StoreI64ShlImmAccAddr = 2549
+    case seqI64StoreI64ShlImmAccValue = 2550
+    case seqI64MulI64ShrUImmAAccA = 2551
+    case seqI64MulI64ShrUImmAAccB = 2552
+    case seqI64MulI64MulI64AddBAccA = 2553
+    case seqI64MulI64MulI64AddBAccB = 2554
+    case seqI64AndImmI64MulBAccA = 2555
+    case seqI64ShrUImmI64MulBI64AddBAccA = 2556
+    case seqI64MulI64AddBI64AndImmAccA = 2557
+    case seqI64MulI64AddBI64AndImmAccB = 2558
+    case seqI64MulI64AddBI64ShrUImmAccA = 2559
+    case seqI64MulI64AddBI64ShrUImmAccB = 2560
+    case seqI32SubI32XorImmAI32AndBAccA = 2561
+    case seqI32SubI32XorImmAI32AndBAccB = 2562
+    case seqI32AndI32AndImmAI32OrBI32AddImmAccA = 2563
+    case seqI32AndI32AndImmAI32OrBI32AddImmAccB = 2564
+    case seqI32XorImmI32AndBI32ShrUImmAI32AddImmAccA = 2565
+    case seqI32ShrUImmI32AddImmI32AndBI32AndImmAAccA = 2566
+    case seqI32ShrUImmI32AddImmI32AndBAccA = 2567
+    case seqI64ShlImmI64ShrUImmI64OrBI64AndImmAAccA = 2568
+    case seqI64AddI64StoreValueI64LoadAccA = 2569
+    case seqI64AddI64StoreValueI64LoadAccB = 2570
+    case seqI32AddI32LoadI32AddBAccA = 2571
+    case seqI32AddI32LoadI32AddBAccB = 2572
+    case seqI32RotlImmI32AddBI32AddAI32AddAccA = 2573
+    case seqI32AddI32XorI32RotlImmAI32AddAccA = 2574
+    case seqI32AddI32XorI32RotlImmAI32AddAccB = 2575
+    case seqI64ExtendI32UI64AddBAccA = 2576
+    case seqCopyConst32CallLocalAccSrc = 2577
+    case seqI32AddImmI32AddBI32Load8UAddrBrIfI32EqBAccA = 2578
+    case seqI64LtUI64ExtendI32UAAccA = 2579
+    case seqI64LtUI64ExtendI32UAAccB = 2580
+    case seqCopyCopyCopyCopyAccSrc = 2581
+    case seqI64XorI64AddBI64RotlImmAAccA = 2582
+    case seqI64XorI64AddBI64RotlImmAAccB = 2583
+    case seqI32WrapI64I32AndBI32ShlImmAAccA = 2584
+    case seqI64RotlImmI64XorAccA = 2585
+    case seqI32AddI32LoadAddrBrIfI32GtUImmAAccA = 2586
+    case seqI32AddI32LoadAddrBrIfI32GtUImmAAccB = 2587
+    case seqI32AndI32ShlImmAI32AddBI32LoadAddrAccA = 2588
+    case seqI32AndI32ShlImmAI32AddBI32LoadAddrAccB = 2589
+    case seqI64AndImmI64XorBI64XorBAccA = 2590
+    case seqI32SubImmI32StoreValueAccA = 2591
+    case seqI32StoreBrUnlessI32LtSAccAddr = 2592
+    case seqI32StoreBrUnlessI32LtSAccValue = 2593
+    case seqI32AndImmI32SubImmAAccA = 2594
+    case seqI32MulImmI32AddImmAI32AndImmAAccA = 2595
+    case seqCopyI32AndImmBrIfI32EqzAAccSrc = 2596
+    case seqI32SubReturnAccA = 2597
+    case seqI32SubReturnAccB = 2598
+    case seqI64XorI64ShrUImmAI64XorImmAI64AndBAccA = 2599
+    case seqI64XorI64ShrUImmAI64XorImmAI64AndBAccB = 2600
+    case seqI32AddImmCopyConst32AccA = 2601
+    case seqI32LoadBrIfEqzCondAccAddr = 2602
+    case seqI32XorI32RotlImmAI32XorI32RotlImmAAccA = 2603
+    case seqI32XorI32RotlImmAI32XorI32RotlImmAAccB = 2604
+    case seqI32LoadI32StoreValueI32LoadAccAddr = 2605
+    case seqI32ShlImmI32AddBI32StoreAddrI32AddImmAccA = 2606
+    case seqI32XorI32RotlImmAI32AddAI32AddAccA = 2607
+    case seqI32XorI32RotlImmAI32AddAI32AddAccB = 2608
+    case seqCopyI32AddAAccSrc = 2609
+    case seqI32AddI32DivSImmAAccA = 2610
+    case seqI32AddI32DivSImmAAccB = 2611
+    case seqI32DivSImmI32ShlImmAI32AddBI32LoadAddrAccA = 2612
+    case seqCopyI32ShlImmI32AddBCopyAccSrc = 2613
+    case seqI64LoadI64AddBI64LtUAccAddr = 2614
+    case seqI32LoadI32StoreValueBrIfNezAccAddr = 2615
+    case seqCopyBrIfI32EqzAAccSrc = 2616
+    case seqI32AddImmI32AddImmI64LoadAddrI64AddBAccA = 2617
+    case seqI32Store8I32LoadBrIfI32GtUImmAAccAddr = 2618
+    case seqI32Store8I32LoadBrIfI32GtUImmAAccValue = 2619
+    case seqI32StoreI32AddImmCopySrcBrAccAddr = 2620
+    case seqI32StoreI32AddImmCopySrcBrAccValue = 2621
+    case seqI32LoadBrIfI32GtUImmAI32ShlImmI32AddBAccAddr = 2622
+    case seqSelectI32SubBAccA = 2623
+    case seqSelectI32SubBAccB = 2624
+    case seqSelectI32SubBAccCond = 2625
+    case seqI64LoadI64LoadI64LoadI64LoadAccAddr = 2626
+    case seqI32LtUSelectCondAccA = 2627
+    case seqI32LtUSelectCondAccB = 2628
+    case seqI32StoreI32AddI32StoreValueI32XorAccAddr = 2629
+    case seqI32StoreI32AddI32StoreValueI32XorAccValue = 2630
+    case seqI32AddImmI32ShlImmI32AddBI32LoadAddrAccA = 2631
+    case seqI64XorI64ShrUImmAI64XorBI64XorBAccA = 2632
+    case seqI64XorI64ShrUImmAI64XorBI64XorBAccB = 2633
+    case seqI32Store16I32AddImmI32AddImmBrIfNezCondAccAddr = 2634
+    case seqI32Store16I32AddImmI32AddImmBrIfNezCondAccValue = 2635
+    case seqI32EqSelectCondReturnAccA = 2636
+    case seqI32EqSelectCondReturnAccB = 2637
+    case seqI32ShrUImmI32EqBSelectCondAccA = 2638
+    case seqI32ShrUImmI32XorImmAAccA = 2639
+    case seqI32XorImmI32AndImmI32ShrUImmAccA = 2640
+    case seqI32AddI32AddImmBrIfI32NeAccA = 2641
+    case seqI32AddI32AddImmBrIfI32NeAccB = 2642
+    case seqI32AddImmBrIfI32NeBAccA = 2643
+    case seqI64AddI32AddImmI32AddImmAccA = 2644
+    case seqI64AddI32AddImmI32AddImmAccB = 2645
+    case seqI64LoadI64LoadI64AddBAccAddr = 2646
+    case seqI32AddImmI32AddImmI64LoadAddrAccA = 2647
+    case seqI64LoadI32AddImmI32AddImmAccAddr = 2648
+    case seqI64ShlImmI64OrBAccA = 2649
+    case seqI64AddI64LoadI64AddBAccA = 2650
+    case seqI64AddI64LoadI64AddBAccB = 2651
+    case seqI32AddImmI32Load8UAddrBrIfI32EqBAccA = 2652
+    case seqI32AddImmI32Load8UAddrI32AddImmI32Load8UAddrAccA = 2653
+    case seqI32ShrSImmI32ShlImmAI32AddBI32LoadAddrAccA = 2654
+    case seqI32GtSSelectCondSelectAccA = 2655
+    case seqI32GtSSelectCondSelectAccB = 2656
+    case seqI32SubBrIfI32NeImmAAccA = 2657
+    case seqI32SubBrIfI32NeImmAAccB = 2658
+    case seqI32AddI32ShrSImmAAccA = 2659
+    case seqI32AddI32ShrSImmAAccB = 2660
+    case seqI32LoadI32AndImmAAccAddr = 2661
+    case seqI32AddI32Load8UAddrBrIfI32EqBAccA = 2662
+    case seqI32AddI32Load8UAddrBrIfI32EqBAccB = 2663
+    case seqI32ShlImmI32AndImmAAccA = 2664
+    case seqI32AddI32Load8UAddrI32AddI32Load8UAddrAccA = 2665
+    case seqI32AddI32Load8UAddrI32AddI32Load8UAddrAccB = 2666
+    case seqI32Load8UI32Store8AccAddr = 2667
+    case seqI32LoadI32AddImmAI32StoreValueI32AddImmAccAddr = 2668
+    case seqI32ShrUImmI32AddBI32Load8UAddrAccA = 2669
+    case seqCopyI32AddImmBrIfNezCondI32AddImmReturnAccSrc = 2670
+    case seqI32RemUImmI32MulImmAI32AddImmAI32RemUImmAI32AddImmBrIfNezCondAccA = 2671
+    case seqI32AddImmI32Store8AddrI32AddBrIfI32LtUImmAI32AddImmI32AddImmBrIfI32NeImmAccA = 2672
+    case seqI32ShlImmI32AddImmAI32Store8AddrI32AddBrIfI32LtUImmAAccA = 2673
+    case seqI32AddImmI32Load8UAddrBrIfI32EqzABrIfI32GtUImmI32ShlImmAccA = 2674
+    case seqI32LoadI32AddAI32AddImmACopyCopyCallLocalAccAddr = 2675
+    case seqI32ShlImmI32AddBF64StoreAddrCopyI32ShlImmBrIfI32LeSAAccA = 2676
+    case seqI32LoadI32AddAI32AddImmCopyCallLocalAccAddr = 2677
+    case seqI32LoadI32AddAI32AddImmCopyCallLocalBaseAccAddr = 2678
+    case seqI32LoadI32AddAI32AddImmAI32AddImmCopyCallLocalBaseAccAddr = 2679
+    case seqI32LoadI32AddAI32AddImmAI32AddImmCopyCallLocalAccAddr = 2680
+    case seqCopyI32SubImmAI32LoadI32SubImmBrIfI32LtSI32AddImmAccSrc = 2681
+    case seqI32SubImmI32ShlImmI32AddBCopyI32SubImmAI32LoadAccA = 2682
+    case seqI32AddImmI32StoreAddrI32AddImmI32AddImmBrIfI32NeImmAccA = 2683
+    case seqI32AddI32AddImmI32LtUImmAI32AddBI32StoreValueI32Load8UAccA = 2684
+    case seqI32AddI32AddImmI32LtUImmAI32AddBI32StoreValueI32Load8UAccB = 2685
+    case seqI32AddI32AddImmI32LtUImmAI32AddBI32Load8UI32EqImmAAccA = 2686
+    case seqI32AddI32AddImmI32LtUImmAI32AddBI32Load8UI32EqImmAAccB = 2687
+    case seqI32StoreI32Load8UI32AddImmABrIfI32GtUImmACopyCallLocalBaseAccAddr = 2688
+    case seqI32StoreI32Load8UI32AddImmABrIfI32GtUImmACopyCallLocalBaseAccValue = 2689
+    case seqI32Load8UI32EqImmAI32AddImmI32LtUImmAI32OrBAccAddr = 2690
+    case seqI32OrImmI32AddImmAI32LtUImmAI32AddBCopyCallLocalBaseAccA = 2691
+    case seqCopyI32LoadAddrI32StoreCopyBrIfNezAccSrc = 2692
+    case seqI32LoadBrIfI32EqzAConst32I32LoadI32LoadAccAddr = 2693
+    case seqI32ShlImmI32AddBF64LoadAddrF64LtBBrIfNezCondAccA = 2694
+    case seqI32AddImmBrUnlessI32NeImmI32Load8UCopyBrIfNezI32AddImmAccA = 2695
+    case seqI32LoadI32XorAI32StoreValueI32LoadI32XorAI32StoreValueAccAddr = 2696
+    case seqI32LoadCopyI32LoadCopyAccAddr = 2697
+    case seqI32MulI32AddI32LoadAddrI32LoadI32MulBAccA = 2698
+    case seqI32MulI32AddI32LoadAddrI32LoadI32MulBAccB = 2699
+    case seqI32AddI32AddI32LoadAddrI32LoadI32MulBAccA = 2700
+    case seqI32AddI32AddI32LoadAddrI32LoadI32MulBAccB = 2701
+    case seqI32SubImmI32LoadI32SubImmBrIfI32LtSI32AddImmBrUnlessI32GeSAAccA = 2702
+    case seqI32SubImmBrIfI32LtSI32AddImmBrUnlessI32GeSAI32StoreI32AddImmAccA = 2703
+    case seqBrIfI32EqImmI32AddImmBrIfI32LtUImmAAccA = 2704
+    case seqI64AddI64RotlImmAI64AddAI64XorBI64RotlImmAI64RotlImmAccA = 2705
+    case seqI64AddI64RotlImmAI64AddAI64XorBI64RotlImmAI64RotlImmAccB = 2706
+    case seqI32AddImmBrUnlessI32GeSAI32StoreI32AddImmI32StoreAddrCopyAccA = 2707
+    case seqI32StoreI32AddImmI32StoreAddrCopyCopyBrIfI32LeSAAccAddr = 2708
+    case seqI32StoreI32AddImmI32StoreAddrCopyCopyBrIfI32LeSAAccValue = 2709
+    case seqI32AndImmI32AddImmI32LtUImmASelectCondReturnAccA = 2710
+    case seqI32OrImmI32AddImmI32LtUImmASelectCondReturnAccA = 2711
+    case seqI64AndImmI64MulI64AddBI64ShrUImmAI64AddBAccA = 2712
+    case seqI64ShrUImmI64MulI64AddBI64ShrUImmAI64AddBAccA = 2713
+    case seqI64MulI64AddBI64ShrUImmAI64AddBI64AndImmAccA = 2714
+    case seqI64MulI64AddBI64ShrUImmAI64AddBI64AndImmAccB = 2715
+    case seqI64MulI64AddBI64ShrUImmAI64AddBI64StoreValueI64ShlImmAccA = 2716
+    case seqI64MulI64AddBI64ShrUImmAI64AddBI64StoreValueI64ShlImmAccB = 2717
+    case seqI64ShrUImmI64ShrUImmI64MulBI64AddBI64AndImmAccA = 2718
+    case seqI64AndImmI64OrBI64StoreValueReturnAccA = 2719
+    case seqI64StoreI64ShlImmI64AndImmI64OrBAccAddr = 2720
+    case seqI64StoreI64ShlImmI64AndImmI64OrBAccValue = 2721
+    case seqI64MulI64MulI64AddBI64ShrUImmI64ShrUImmAccA = 2722
+    case seqI64MulI64MulI64AddBI64ShrUImmI64ShrUImmAccB = 2723
+    case seqI64AndImmI64MulBI64ShrUImmAAccA = 2724
+    case seqI64MulI64AddBI64AndImmI64AndImmI64MulBAccA = 2725
+    case seqI64MulI64AddBI64AndImmI64AndImmI64MulBAccB = 2726
+    case seqCopyI32AndImmBrTableIndexAccSrc = 2727
+    case seqCopyI32AndI32ShlImmAI32XorBI32XorAAccSrc = 2728
+    case seqI32RotlImmI32OrAI32ShlImmAI32XorBI32ShlImmAccA = 2729
+    case seqI32RotlImmI32RotlImmI32OrAI32ShlImmAI32XorBI32ShlImmAccA = 2730
+    case seqI32AndI32ShlImmAI32XorBI32XorACopySrcAccA = 2731
+    case seqI32AndI32ShlImmAI32XorBI32XorACopySrcAccB = 2732
+    case seqI32AndI32ShlImmAI32XorBI32XorACopySrcI32AndImmAccA = 2733
+    case seqI32AndI32ShlImmAI32XorBI32XorACopySrcI32AndImmAccB = 2734
+    case seqI32AndI32ShlImmAI32XorBI32RotlImmI32RotlImmAccA = 2735
+    case seqI32AndI32ShlImmAI32XorBI32RotlImmI32RotlImmAccB = 2736
+    case seqI32XorI32XorI32XorI32XorI32AddImmBrIfNezCondAccA = 2737
+    case seqI32XorI32XorI32XorI32XorI32AddImmBrIfNezCondAccB = 2738
+    case seqI32LoadI32Load16UAddrI32AndImmBrIfI32EqBI32LoadBrIfNezCondAccAddr = 2739
+    case seqI64LoadI64XorBI64StoreValueI32AddImmBrIfI32NeImmAccAddr = 2740
+    case seqI32LoadCopyCallIndirectBaseAccAddr = 2741
+    case seqCopyI32LoadI32LoadI32StoreValueI32LoadI32StoreValueAccSrc = 2742
+    case seqI32LoadI32StoreValueI32LoadI32StoreValueBrAccAddr = 2743
 }
 
 extension Op {
@@ -2583,6 +2971,262 @@ extension Op {
         "i64.trunc_sat_f32_u",
         "i64.trunc_sat_f64_s",
         "i64.trunc_sat_f64_u",
+        "v128.load",
+        "v128.load8x8_s",
+        "v128.load8x8_u",
+        "v128.load16x4_s",
+        "v128.load16x4_u",
+        "v128.load32x2_s",
+        "v128.load32x2_u",
+        "v128.load8_splat",
+        "v128.load16_splat",
+        "v128.load32_splat",
+        "v128.load64_splat",
+        "v128.load32_zero",
+        "v128.load64_zero",
+        "v128.load8_lane",
+        "v128.load16_lane",
+        "v128.load32_lane",
+        "v128.load64_lane",
+        "v128.store",
+        "v128.store8_lane",
+        "v128.store16_lane",
+        "v128.store32_lane",
+        "v128.store64_lane",
+        "v128.const",
+        "i8x16.shuffle",
+        "i8x16.swizzle",
+        "i8x16.splat",
+        "i16x8.splat",
+        "i32x4.splat",
+        "i64x2.splat",
+        "f32x4.splat",
+        "f64x2.splat",
+        "i8x16.extract_lane_s",
+        "i8x16.extract_lane_u",
+        "i16x8.extract_lane_s",
+        "i16x8.extract_lane_u",
+        "i32x4.extract_lane",
+        "i64x2.extract_lane",
+        "f32x4.extract_lane",
+        "f64x2.extract_lane",
+        "i8x16.replace_lane",
+        "i16x8.replace_lane",
+        "i32x4.replace_lane",
+        "i64x2.replace_lane",
+        "f32x4.replace_lane",
+        "f64x2.replace_lane",
+        "i8x16.eq",
+        "i8x16.ne",
+        "i8x16.lt_s",
+        "i8x16.lt_u",
+        "i8x16.gt_s",
+        "i8x16.gt_u",
+        "i8x16.le_s",
+        "i8x16.le_u",
+        "i8x16.ge_s",
+        "i8x16.ge_u",
+        "i16x8.eq",
+        "i16x8.ne",
+        "i16x8.lt_s",
+        "i16x8.lt_u",
+        "i16x8.gt_s",
+        "i16x8.gt_u",
+        "i16x8.le_s",
+        "i16x8.le_u",
+        "i16x8.ge_s",
+        "i16x8.ge_u",
+        "i32x4.eq",
+        "i32x4.ne",
+        "i32x4.lt_s",
+        "i32x4.lt_u",
+        "i32x4.gt_s",
+        "i32x4.gt_u",
+        "i32x4.le_s",
+        "i32x4.le_u",
+        "i32x4.ge_s",
+        "i32x4.ge_u",
+        "i64x2.eq",
+        "i64x2.ne",
+        "i64x2.lt_s",
+        "i64x2.gt_s",
+        "i64x2.le_s",
+        "i64x2.ge_s",
+        "f32x4.eq",
+        "f32x4.ne",
+        "f32x4.lt",
+        "f32x4.gt",
+        "f32x4.le",
+        "f32x4.ge",
+        "f64x2.eq",
+        "f64x2.ne",
+        "f64x2.lt",
+        "f64x2.gt",
+        "f64x2.le",
+        "f64x2.ge",
+        "v128.not",
+        "v128.and",
+        "v128.andnot",
+        "v128.or",
+        "v128.xor",
+        "v128.bitselect",
+        "v128.any_true",
+        "i8x16.abs",
+        "i8x16.neg",
+        "i8x16.popcnt",
+        "i8x16.all_true",
+        "i8x16.bitmask",
+        "i8x16.narrow_i16x8_s",
+        "i8x16.narrow_i16x8_u",
+        "i8x16.shl",
+        "i8x16.shr_s",
+        "i8x16.shr_u",
+        "i8x16.add",
+        "i8x16.add_sat_s",
+        "i8x16.add_sat_u",
+        "i8x16.sub",
+        "i8x16.sub_sat_s",
+        "i8x16.sub_sat_u",
+        "i8x16.min_s",
+        "i8x16.min_u",
+        "i8x16.max_s",
+        "i8x16.max_u",
+        "i8x16.avgr_u",
+        "i16x8.extadd_pairwise_i8x16_s",
+        "i16x8.extadd_pairwise_i8x16_u",
+        "i32x4.extadd_pairwise_i16x8_s",
+        "i32x4.extadd_pairwise_i16x8_u",
+        "i16x8.abs",
+        "i16x8.neg",
+        "i16x8.q15mulr_sat_s",
+        "i16x8.all_true",
+        "i16x8.bitmask",
+        "i16x8.narrow_i32x4_s",
+        "i16x8.narrow_i32x4_u",
+        "i16x8.extend_low_i8x16_s",
+        "i16x8.extend_high_i8x16_s",
+        "i16x8.extend_low_i8x16_u",
+        "i16x8.extend_high_i8x16_u",
+        "i16x8.shl",
+        "i16x8.shr_s",
+        "i16x8.shr_u",
+        "i16x8.add",
+        "i16x8.add_sat_s",
+        "i16x8.add_sat_u",
+        "i16x8.sub",
+        "i16x8.sub_sat_s",
+        "i16x8.sub_sat_u",
+        "i16x8.mul",
+        "i16x8.min_s",
+        "i16x8.min_u",
+        "i16x8.max_s",
+        "i16x8.max_u",
+        "i16x8.avgr_u",
+        "i16x8.extmul_low_i8x16_s",
+        "i16x8.extmul_high_i8x16_s",
+        "i16x8.extmul_low_i8x16_u",
+        "i16x8.extmul_high_i8x16_u",
+        "i32x4.abs",
+        "i32x4.neg",
+        "i32x4.all_true",
+        "i32x4.bitmask",
+        "i32x4.extend_low_i16x8_s",
+        "i32x4.extend_high_i16x8_s",
+        "i32x4.extend_low_i16x8_u",
+        "i32x4.extend_high_i16x8_u",
+        "i32x4.shl",
+        "i32x4.shr_s",
+        "i32x4.shr_u",
+        "i32x4.add",
+        "i32x4.sub",
+        "i32x4.mul",
+        "i32x4.min_s",
+        "i32x4.min_u",
+        "i32x4.max_s",
+        "i32x4.max_u",
+        "i32x4.dot_i16x8_s",
+        "i32x4.extmul_low_i16x8_s",
+        "i32x4.extmul_high_i16x8_s",
+        "i32x4.extmul_low_i16x8_u",
+        "i32x4.extmul_high_i16x8_u",
+        "i64x2.abs",
+        "i64x2.neg",
+        "i64x2.all_true",
+        "i64x2.bitmask",
+        "i64x2.extend_low_i32x4_s",
+        "i64x2.extend_high_i32x4_s",
+        "i64x2.extend_low_i32x4_u",
+        "i64x2.extend_high_i32x4_u",
+        "i64x2.shl",
+        "i64x2.shr_s",
+        "i64x2.shr_u",
+        "i64x2.add",
+        "i64x2.sub",
+        "i64x2.mul",
+        "i64x2.extmul_low_i32x4_s",
+        "i64x2.extmul_high_i32x4_s",
+        "i64x2.extmul_low_i32x4_u",
+        "i64x2.extmul_high_i32x4_u",
+        "f32x4.abs",
+        "f32x4.neg",
+        "f32x4.sqrt",
+        "f32x4.add",
+        "f32x4.sub",
+        "f32x4.mul",
+        "f32x4.div",
+        "f32x4.min",
+        "f32x4.max",
+        "f32x4.pmin",
+        "f32x4.pmax",
+        "f32x4.ceil",
+        "f32x4.floor",
+        "f32x4.trunc",
+        "f32x4.nearest",
+        "f64x2.abs",
+        "f64x2.neg",
+        "f64x2.sqrt",
+        "f64x2.add",
+        "f64x2.sub",
+        "f64x2.mul",
+        "f64x2.div",
+        "f64x2.min",
+        "f64x2.max",
+        "f64x2.pmin",
+        "f64x2.pmax",
+        "f64x2.ceil",
+        "f64x2.floor",
+        "f64x2.trunc",
+        "f64x2.nearest",
+        "f32x4.demote_f64x2_zero",
+        "f64x2.promote_low_f32x4",
+        "i32x4.trunc_sat_f32x4_s",
+        "i32x4.trunc_sat_f32x4_u",
+        "f32x4.convert_i32x4_s",
+        "f32x4.convert_i32x4_u",
+        "i32x4.trunc_sat_f64x2_s_zero",
+        "i32x4.trunc_sat_f64x2_u_zero",
+        "f64x2.convert_low_i32x4_s",
+        "f64x2.convert_low_i32x4_u",
+        "i8x16.relaxed_swizzle",
+        "i32x4.relaxed_trunc_f32x4_s",
+        "i32x4.relaxed_trunc_f32x4_u",
+        "i32x4.relaxed_trunc_f64x2_s_zero",
+        "i32x4.relaxed_trunc_f64x2_u_zero",
+        "f32x4.relaxed_madd",
+        "f32x4.relaxed_nmadd",
+        "f64x2.relaxed_madd",
+        "f64x2.relaxed_nmadd",
+        "i8x16.relaxed_laneselect",
+        "i16x8.relaxed_laneselect",
+        "i32x4.relaxed_laneselect",
+        "i64x2.relaxed_laneselect",
+        "f32x4.relaxed_min",
+        "f32x4.relaxed_max",
+        "f64x2.relaxed_min",
+        "f64x2.relaxed_max",
+        "i16x8.relaxed_q15mulr_s",
+        "i16x8.relaxed_dot_i8x16_i7x16_s",
+        "i32x4.relaxed_dot_i8x16_i7x16_add_s",
         "i32.load_mem",
         "i64.load_mem",
         "f32.load_mem",
@@ -2606,6 +3250,28 @@ extension Op {
         "i64.store8_mem",
         "i64.store16_mem",
         "i64.store32_mem",
+        "v128.load_mem",
+        "v128.load8x8_s_mem",
+        "v128.load8x8_u_mem",
+        "v128.load16x4_s_mem",
+        "v128.load16x4_u_mem",
+        "v128.load32x2_s_mem",
+        "v128.load32x2_u_mem",
+        "v128.load8_splat_mem",
+        "v128.load16_splat_mem",
+        "v128.load32_splat_mem",
+        "v128.load64_splat_mem",
+        "v128.load32_zero_mem",
+        "v128.load64_zero_mem",
+        "v128.load8_lane_mem",
+        "v128.load16_lane_mem",
+        "v128.load32_lane_mem",
+        "v128.load64_lane_mem",
+        "v128.store_mem",
+        "v128.store8_lane_mem",
+        "v128.store16_lane_mem",
+        "v128.store32_lane_mem",
+        "v128.store64_lane_mem",
         "i32.load_64",
         "i64.load_64",
         "f32.load_64",
@@ -2629,6 +3295,28 @@ extension Op {
         "i64.store8_64",
         "i64.store16_64",
         "i64.store32_64",
+        "v128.load_64",
+        "v128.load8x8_s_64",
+        "v128.load8x8_u_64",
+        "v128.load16x4_s_64",
+        "v128.load16x4_u_64",
+        "v128.load32x2_s_64",
+        "v128.load32x2_u_64",
+        "v128.load8_splat_64",
+        "v128.load16_splat_64",
+        "v128.load32_splat_64",
+        "v128.load64_splat_64",
+        "v128.load32_zero_64",
+        "v128.load64_zero_64",
+        "v128.load8_lane_64",
+        "v128.load16_lane_64",
+        "v128.load32_lane_64",
+        "v128.load64_lane_64",
+        "v128.store_64",
+        "v128.store8_lane_64",
+        "v128.store16_lane_64",
+        "v128.store32_lane_64",
+        "v128.store64_lane_64",
         "i32.eq_imm",
         "i32.ne_imm",
         "i32.lt_s_imm",
@@ -3665,6 +4353,50 @@ extension Op {
         "i32.trunc_sat_f64_u@a",
         "i64.trunc_sat_f64_s@a",
         "i64.trunc_sat_f64_u@a",
+        "v128.load@addr",
+        "v128.load8x8_s@addr",
+        "v128.load8x8_u@addr",
+        "v128.load16x4_s@addr",
+        "v128.load16x4_u@addr",
+        "v128.load32x2_s@addr",
+        "v128.load32x2_u@addr",
+        "v128.load8_splat@addr",
+        "v128.load16_splat@addr",
+        "v128.load32_splat@addr",
+        "v128.load64_splat@addr",
+        "v128.load32_zero@addr",
+        "v128.load64_zero@addr",
+        "v128.load8_lane@addr",
+        "v128.load16_lane@addr",
+        "v128.load32_lane@addr",
+        "v128.load64_lane@addr",
+        "v128.store@addr",
+        "v128.store8_lane@addr",
+        "v128.store16_lane@addr",
+        "v128.store32_lane@addr",
+        "v128.store64_lane@addr",
+        "i8x16.splat@a",
+        "i16x8.splat@a",
+        "i32x4.splat@a",
+        "i64x2.splat@a",
+        "f64x2.splat@a",
+        "i8x16.replace_lane@b",
+        "i16x8.replace_lane@b",
+        "i32x4.replace_lane@b",
+        "i64x2.replace_lane@b",
+        "f64x2.replace_lane@b",
+        "i8x16.shl@b",
+        "i8x16.shr_s@b",
+        "i8x16.shr_u@b",
+        "i16x8.shl@b",
+        "i16x8.shr_s@b",
+        "i16x8.shr_u@b",
+        "i32x4.shl@b",
+        "i32x4.shr_s@b",
+        "i32x4.shr_u@b",
+        "i64x2.shl@b",
+        "i64x2.shr_s@b",
+        "i64x2.shr_u@b",
         "i32.load_mem@addr",
         "i64.load_mem@addr",
         "f32.load_mem@addr",
@@ -3696,6 +4428,28 @@ extension Op {
         "i64.store16_mem@value",
         "i64.store32_mem@addr",
         "i64.store32_mem@value",
+        "v128.load_mem@addr",
+        "v128.load8x8_s_mem@addr",
+        "v128.load8x8_u_mem@addr",
+        "v128.load16x4_s_mem@addr",
+        "v128.load16x4_u_mem@addr",
+        "v128.load32x2_s_mem@addr",
+        "v128.load32x2_u_mem@addr",
+        "v128.load8_splat_mem@addr",
+        "v128.load16_splat_mem@addr",
+        "v128.load32_splat_mem@addr",
+        "v128.load64_splat_mem@addr",
+        "v128.load32_zero_mem@addr",
+        "v128.load64_zero_mem@addr",
+        "v128.load8_lane_mem@addr",
+        "v128.load16_lane_mem@addr",
+        "v128.load32_lane_mem@addr",
+        "v128.load64_lane_mem@addr",
+        "v128.store_mem@addr",
+        "v128.store8_lane_mem@addr",
+        "v128.store16_lane_mem@addr",
+        "v128.store32_lane_mem@addr",
+        "v128.store64_lane_mem@addr",
         "i32.load_64@addr",
         "i64.load_64@addr",
         "f32.load_64@addr",
@@ -3727,6 +4481,28 @@ extension Op {
         "i64.store16_64@value",
         "i64.store32_64@addr",
         "i64.store32_64@value",
+        "v128.load_64@addr",
+        "v128.load8x8_s_64@addr",
+        "v128.load8x8_u_64@addr",
+        "v128.load16x4_s_64@addr",
+        "v128.load16x4_u_64@addr",
+        "v128.load32x2_s_64@addr",
+        "v128.load32x2_u_64@addr",
+        "v128.load8_splat_64@addr",
+        "v128.load16_splat_64@addr",
+        "v128.load32_splat_64@addr",
+        "v128.load64_splat_64@addr",
+        "v128.load32_zero_64@addr",
+        "v128.load64_zero_64@addr",
+        "v128.load8_lane_64@addr",
+        "v128.load16_lane_64@addr",
+        "v128.load32_lane_64@addr",
+        "v128.load64_lane_64@addr",
+        "v128.store_64@addr",
+        "v128.store8_lane_64@addr",
+        "v128.store16_lane_64@addr",
+        "v128.store32_lane_64@addr",
+        "v128.store64_lane_64@addr",
         "i32.eq_imm@a",
         "i32.ne_imm@a",
         "i32.lt_s_imm@a",
@@ -4730,30 +5506,30 @@ extension Op {
         "copy;i32.load;i32.load;i32.store:value;i32.load;i32.store:value@src",
         "i32.load;i32.store:value;i32.load;i32.store:value;br@addr",
     ]
-    static let wordCounts: [Int] = [1, 2, 2, 2, 2, 1, 2, 2, 2, 2, 3, 2, 3, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 2, 2, 2, 2, 2, 3, 3, 3, 2, 2, 3, 4, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 3, 3, 3, 3, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 3, 3, 2, 2, 3, 3, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 3, 3, 3, 4, 4, 4, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]
-    static let layoutIndex: [UInt16] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 123, 124, 125, 126, 127, 128, 129, 130, 131, 132, 133, 134, 135, 136, 137, 138, 139, 140, 141, 142, 143, 144, 145, 146, 147, 148, 149, 150, 151, 152, 153, 154, 155, 156, 157, 158, 159, 160, 161, 162, 163, 164, 165, 166, 167, 168, 169, 170, 171, 172, 173, 174, 175, 176, 177, 178, 179, 180, 181, 182, 183, 184, 185, 186, 187, 188, 189, 190, 191, 192, 193, 194, 195, 196, 197, 198, 199, 200, 201, 202, 203, 204, 205, 206, 207, 208, 209, 210, 211, 212, 213, 214, 215, 216, 217, 218, 219, 220, 221, 222, 223, 224, 225, 226, 227, 228, 229, 230, 231, 232, 233, 234, 235, 236, 237, 238, 239, 240, 241, 242, 243, 244, 245, 246, 247, 248, 249, 250, 251, 252, 253, 254, 255, 256, 257, 258, 259, 260, 261, 262, 263, 264, 265, 266, 267, 268, 269, 270, 271, 272, 273, 274, 275, 276, 277, 278, 279, 280, 281, 282, 283, 284, 285, 286, 287, 288, 289, 290, 291, 292, 293, 294, 295, 296, 297, 298, 299, 300, 301, 302, 303, 304, 305, 306, 307, 308, 309, 310, 311, 312, 313, 314, 315, 316, 317, 318, 319, 320, 321, 322, 323, 324, 325, 326, 327, 328, 329, 330, 331, 332, 333, 334, 335, 336, 337, 338, 339, 340, 341, 342, 343, 344, 345, 346, 347, 348, 349, 350, 351, 352, 353, 354, 355, 356, 357, 358, 359, 360, 361, 362, 363, 364, 365, 366, 367, 368, 369, 370, 371, 372, 373, 374, 375, 376, 377, 378, 379, 380, 381, 382, 383, 384, 385, 386, 387, 388, 389, 390, 391, 392, 393, 394, 395, 396, 397, 398, 399, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 419, 420, 421, 422, 423, 424, 425, 426, 427, 428, 429, 430, 431, 432, 433, 434, 435, 120, 111, 301, 298, 138, 51, 288, 290, 288, 288, 111, 19, 51, 288, 18, 288, 69, 111, 316, 111, 294, 288, 65, 288, 19, 111, 51, 51, 288, 129, 113, 298, 65, 288, 111, 43, 18, 2, 301, 18, 111, 332, 288, 118, 51, 19, 129, 312, 56, 111, 18, 138, 19, 18, 120, 111, 54, 111, 300, 131, 288, 56, 382, 431, 288, 51, 111, 111, 288, 129, 294, 51, 289, 289, 288, 259, 138, 136, 118, 120, 111, 111, 288, 111, 288, 51, 301, 288, 316, 119, 138, 120, 120, 298, 301, 129, 295, 296, 51, 295, 316, 65, 111, 138, 297, 295, 315, 259, 19, 297, 51, 288, 104, 54, 104, 296, 18, 298, 129, 68, 120, 138, 18, 137, 313, 138, 52, 129, 111, 18, 51, 52, 316, 118, 297, 297, 119, 300, 136, 316, 138, 288, 65, 65, 313, 315, 52, 111, 288, 65, 18, 51, 51, 288, 51, 376, 288, 295, 22, 379, 56, 120, 295, 288, 297, 295, 57, 57, 113, 18, 332, 113, 334, 51, 58, 295, 58, 58, 295, 295, 56, 120, 300, 295, 296, 300, 65, 111, 79, 79, 22, 22, 288, 288, 56, 295, 65, 65, 297, 18, 19, 288, 288, 301, 19, 111, 19, 290, 294, 18, 2, 120, 111, 65, 288, 111, 111, 288, 288, 288, 51, 51, 51, 316, 51, 51, 113, 18, 138, 289, 111, 129, 118, 119, 120, 111, 111, 296, 298, 68, 111, 288, 288, 288, 288, 118, 120, 120, 51, 288, 301, 111, 129, 298, 131, 111, 120, 298, 138, 288, 288, 51, 301, 288, 129, 19, 197, 301, 301, 120, 120, 121, 51, 288, 19, 111, 298, 54, 310, 18, 288, 289, 298, 289, 138, 111, 65, 111, 104, 312, 22, 65, 297, 65, 18, 351, 65, 65, 18, 56, 56, 119, 256, 288, 288, 259, 259, 259, 296, 296, 259, 69, 51, 288, 111, 288, 129, 138, 315, 138, 288, 56, 57, 18, 111, 111, 288, 295, 295, 58, 113, 113, 51, 295, 295, 51, 332, 22, 19, 295, 120, 300, 300, 18, 111, 79, 79, 51, 295, 288, 288, 288, 51, 51, 298, 65, 19, 288, 51, 65, 288, 51, 297, 297, 65, 298, 18, 70, 19, 111, 65, 19, 295, 295, 300, 18, 288, 295, 332, 386, 288, 111, 2, 18, 18, 288, 57, 58, 58, 113, 113, 65, 112, 75, 18, 295, 295, 295, 288, 386, 65, 288, 288, 288, 288, 19, 65, 111, 288, 51, 51, 120, 288, 65, 288, 18, 65, 66, 18, 295, 296, 301, 65, 51, 66, 288, 52, 295, 129, 138, 18, 118, 65, 332, 19, 51, 288, 120, 111, 51, 120, 52, 51, 18, 295, 19, 120, 111, 298, 288, 376, 288, 66, 65, 315, 310, 310, 313, 137, 66, 131, 131, 310, 315, 131, 131, 112, 118, 297, 300, 300, 313, 129, 111, 301, 111, 178, 18, 288, 89, 18, 138, 172, 316, 111, 118, 310, 289, 65, 295, 290, 18, 112, 19, 138, 288, 51, 120, 51, 298, 120, 18, 111, 291, 18, 52, 51, 18, 288, 69, 65, 51, 22, 52, 78, 65, 288, 138, 70, 75, 300, 300, 297, 111, 288, 129, 52, 288, 52, 313, 129, 288, 288, 299, 79, 112, 111, 51, 111, 298, 111, 56, 51, 300, 19, 18, 294, 288, 298, 288, 51, 298, 51, 51, 51, 51, 18, 289, 288, 111, 111, 65, 56, 296, 18, 51, 19, 298, 288, 51, 51, 113, 111, 289, 289, 376, 129, 288, 65, 295, 296, 310, 315, 131, 131, 315, 310, 66, 131, 310, 131, 18, 18, 301, 301, 118, 118, 118, 120, 51, 52, 51, 18, 51, 2, 3, 4, 6, 10, 12, 13, 14, 15, 16, 17, 18, 21, 22, 22, 22, 23, 25, 29, 30, 31, 33, 34, 34, 35, 35, 35, 36, 36, 36, 37, 38, 41, 42, 42, 42, 43, 43, 43, 44, 44, 44, 46, 47, 47, 47, 48, 48, 48, 49, 49, 49, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 65, 66, 66, 67, 68, 68, 69, 69, 70, 70, 71, 71, 72, 72, 73, 73, 74, 75, 75, 76, 76, 77, 77, 78, 78, 79, 79, 80, 80, 81, 81, 82, 82, 83, 83, 84, 84, 85, 86, 86, 87, 87, 88, 88, 89, 89, 90, 90, 91, 91, 92, 92, 93, 93, 94, 94, 95, 95, 102, 102, 103, 103, 104, 104, 105, 105, 106, 106, 107, 107, 108, 109, 110, 111, 111, 112, 112, 113, 113, 114, 114, 115, 115, 116, 116, 117, 117, 118, 118, 119, 119, 120, 120, 121, 121, 122, 122, 123, 123, 124, 124, 125, 125, 126, 127, 128, 129, 129, 130, 130, 131, 131, 132, 132, 133, 133, 134, 134, 135, 135, 136, 136, 137, 137, 138, 138, 139, 139, 140, 140, 141, 141, 142, 142, 143, 143, 158, 159, 160, 161, 162, 163, 164, 165, 165, 166, 166, 167, 167, 168, 168, 169, 169, 170, 170, 171, 171, 172, 175, 176, 177, 178, 181, 182, 183, 184, 185, 186, 187, 188, 189, 190, 191, 194, 195, 196, 197, 198, 199, 200, 201, 204, 205, 208, 209, 210, 211, 212, 213, 214, 215, 216, 217, 218, 219, 220, 221, 222, 223, 224, 224, 225, 225, 226, 227, 227, 228, 228, 229, 229, 230, 230, 231, 231, 232, 232, 233, 234, 235, 236, 237, 238, 239, 240, 241, 242, 243, 244, 245, 246, 247, 247, 248, 248, 249, 250, 250, 251, 251, 252, 252, 253, 253, 254, 254, 255, 255, 256, 257, 258, 259, 260, 261, 262, 263, 264, 265, 266, 267, 268, 269, 270, 271, 272, 273, 274, 275, 282, 283, 284, 285, 286, 287, 288, 289, 290, 291, 292, 293, 294, 295, 296, 297, 298, 299, 300, 301, 302, 303, 304, 305, 306, 307, 308, 309, 310, 311, 312, 313, 314, 315, 316, 317, 325, 326, 327, 328, 329, 330, 331, 332, 333, 334, 334, 335, 335, 336, 336, 337, 337, 338, 338, 339, 339, 340, 340, 341, 341, 342, 342, 343, 343, 344, 344, 345, 345, 346, 346, 347, 347, 348, 348, 349, 349, 350, 350, 351, 351, 352, 352, 353, 353, 354, 355, 356, 356, 357, 357, 358, 358, 359, 359, 360, 360, 361, 361, 362, 362, 363, 363, 364, 364, 365, 365, 366, 366, 367, 367, 368, 368, 369, 369, 370, 370, 371, 371, 372, 372, 373, 373, 374, 374, 375, 375, 376, 377, 378, 379, 380, 381, 382, 383, 384, 385, 386, 387, 388, 389, 390, 391, 392, 393, 394, 395, 396, 397, 398, 399, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 419, 420, 421, 422, 423, 424, 425, 120, 120, 111, 111, 301, 298, 138, 138, 51, 288, 290, 288, 288, 111, 111, 51, 288, 18, 288, 69, 69, 111, 111, 316, 111, 111, 294, 288, 65, 65, 288, 111, 111, 51, 51, 288, 129, 129, 113, 113, 298, 65, 65, 288, 111, 111, 43, 43, 43, 18, 2, 301, 18, 111, 111, 332, 288, 118, 118, 51, 129, 129, 312, 56, 111, 111, 18, 138, 138, 18, 120, 120, 111, 111, 54, 111, 111, 300, 131, 131, 288, 56, 382, 288, 51, 111, 111, 111, 111, 288, 129, 129, 294, 51, 289, 289, 288, 259, 138, 138, 136, 136, 118, 118, 120, 120, 111, 111, 111, 111, 288, 111, 111, 288, 51, 301, 288, 316, 119, 119, 138, 138, 120, 120, 120, 120, 298, 301, 129, 129, 295, 296, 51, 295, 316, 65, 65, 111, 111, 138, 138, 297, 295, 315, 259, 297, 51, 288, 104, 104, 54, 104, 104, 296, 18, 298, 129, 129, 68, 68, 120, 120, 138, 138, 18, 137, 137, 313, 138, 138, 52, 129, 129, 111, 111, 18, 51, 52, 316, 118, 118, 297, 297, 119, 119, 300, 136, 136, 316, 138, 138, 288, 65, 65, 65, 65, 313, 315, 52, 111, 111, 288, 65, 65, 18, 51, 51, 288, 51, 376, 288, 295, 22, 22, 22, 379, 56, 120, 120, 295, 288, 297, 295, 57, 57, 113, 113, 18, 332, 113, 113, 334, 334, 51, 58, 295, 58, 58, 295, 295, 56, 120, 120, 300, 295, 296, 300, 65, 65, 111, 111, 79, 79, 79, 79, 22, 22, 22, 22, 22, 22, 288, 288, 56, 295, 65, 65, 65, 65, 297, 18, 288, 288, 301, 111, 111, 290, 294, 18, 2, 120, 120, 111, 111, 65, 65, 288, 111, 111, 111, 111, 288, 288, 288, 51, 51, 51, 316, 51, 51, 113, 113, 18, 138, 138, 289, 111, 111, 129, 129, 118, 118, 119, 119, 120, 120, 111, 111, 111, 111, 296, 298, 68, 68, 111, 111, 288, 288, 288, 288, 118, 118, 120, 120, 120, 120, 51, 288, 301, 111, 111, 129, 129, 298, 131, 131, 111, 111, 120, 120, 298, 138, 138, 288, 288, 51, 301, 288, 129, 129, 197, 301, 301, 120, 120, 120, 120, 121, 121, 51, 288, 111, 111, 298, 54, 310, 18, 288, 289, 298, 289, 138, 138, 111, 111, 65, 65, 111, 111, 104, 104, 312, 22, 22, 22, 65, 65, 297, 65, 65, 18, 351, 351, 65, 65, 65, 65, 18, 56, 56, 119, 119, 256, 288, 288, 259, 259, 259, 296, 296, 259, 69, 69, 51, 288, 111, 111, 288, 129, 129, 138, 138, 315, 138, 138, 288, 56, 57, 18, 111, 111, 111, 111, 288, 295, 295, 58, 113, 113, 113, 113, 51, 295, 295, 51, 332, 22, 22, 22, 295, 120, 120, 300, 300, 18, 111, 111, 79, 79, 79, 79, 51, 295, 288, 288, 288, 51, 51, 298, 65, 65, 288, 51, 65, 65, 288, 51, 297, 297, 65, 65, 298, 18, 70, 70, 111, 111, 65, 65, 295, 295, 300, 18, 288, 295, 332, 386, 288, 111, 111, 2, 18, 18, 288, 57, 58, 58, 113, 113, 113, 113, 65, 65, 112, 112, 75, 75, 18, 295, 295, 295, 288, 386, 65, 65, 288, 288, 288, 288, 65, 65, 111, 111, 288, 51, 51, 120, 120, 288, 65, 65, 288, 18, 65, 65, 66, 66, 18, 295, 296, 301, 65, 65, 51, 66, 66, 288, 52, 295, 129, 129, 138, 138, 18, 118, 118, 65, 65, 332, 51, 288, 120, 120, 111, 111, 51, 120, 120, 52, 51, 18, 295, 120, 120, 111, 111, 298, 288, 376, 288, 66, 66, 65, 65, 315, 310, 310, 313, 137, 137, 66, 66, 131, 131, 131, 131, 310, 315, 131, 131, 131, 131, 112, 112, 118, 118, 297, 300, 300, 313, 129, 129, 111, 111, 301, 111, 111, 178, 18, 288, 89, 89, 18, 138, 138, 172, 316, 111, 111, 118, 118, 310, 289, 65, 65, 295, 290, 18, 112, 112, 138, 138, 288, 51, 120, 120, 51, 298, 120, 120, 18, 111, 111, 291, 18, 52, 51, 18, 288, 69, 69, 65, 65, 51, 22, 22, 22, 52, 78, 78, 65, 65, 288, 138, 138, 70, 70, 75, 75, 300, 300, 297, 111, 111, 288, 129, 129, 52, 288, 52, 313, 129, 129, 288, 288, 299, 79, 79, 112, 112, 111, 111, 51, 111, 111, 298, 111, 111, 56, 51, 300, 18, 294, 288, 298, 288, 51, 298, 51, 51, 51, 51, 18, 289, 288, 111, 111, 111, 111, 65, 65, 56, 296, 18, 51, 298, 288, 51, 51, 113, 113, 111, 111, 289, 289, 376, 129, 129, 288, 65, 65, 295, 296, 310, 315, 131, 131, 131, 131, 315, 310, 66, 66, 131, 131, 310, 131, 131, 18, 18, 301, 301, 118, 118, 118, 118, 118, 118, 120, 120, 51, 52, 51, 18, 51]
+    static let wordCounts: [Int] = [1, 2, 2, 2, 2, 1, 2, 2, 2, 2, 3, 2, 3, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 2, 2, 2, 2, 2, 3, 3, 3, 2, 2, 3, 4, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 2, 3, 3, 3, 3, 4, 4, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 3, 4, 4, 4, 4, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 3, 3, 3, 3, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 3, 3, 2, 2, 3, 3, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 3, 3, 3, 4, 4, 4, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 2, 3, 3, 3, 3, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 3, 4, 4, 4, 4, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]
+    static let layoutIndex: [UInt16] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 123, 124, 125, 126, 127, 128, 129, 130, 131, 132, 133, 134, 135, 136, 137, 138, 139, 140, 141, 142, 143, 144, 145, 146, 147, 148, 149, 150, 151, 152, 153, 154, 155, 156, 157, 158, 159, 160, 161, 162, 163, 164, 165, 166, 167, 168, 169, 170, 171, 172, 173, 174, 175, 176, 177, 178, 179, 180, 181, 182, 183, 184, 185, 186, 187, 188, 189, 190, 191, 192, 193, 194, 195, 196, 197, 198, 199, 200, 201, 202, 203, 204, 205, 206, 207, 208, 209, 210, 211, 212, 213, 214, 215, 216, 217, 218, 219, 220, 221, 222, 223, 224, 225, 226, 227, 228, 229, 230, 231, 232, 233, 234, 235, 236, 237, 238, 239, 240, 241, 242, 243, 244, 245, 246, 247, 248, 249, 250, 251, 252, 253, 254, 255, 256, 257, 258, 259, 260, 261, 262, 263, 264, 265, 266, 267, 268, 269, 270, 271, 272, 273, 274, 275, 276, 277, 278, 279, 280, 281, 282, 283, 284, 285, 286, 287, 288, 289, 290, 291, 292, 293, 294, 295, 296, 297, 298, 299, 300, 301, 302, 303, 304, 305, 306, 307, 308, 309, 310, 311, 312, 313, 314, 315, 316, 317, 318, 319, 320, 321, 322, 323, 324, 325, 326, 327, 328, 329, 330, 331, 332, 333, 334, 335, 336, 337, 338, 339, 340, 341, 342, 343, 344, 345, 346, 347, 348, 349, 350, 351, 352, 353, 354, 355, 356, 357, 358, 359, 360, 361, 362, 363, 364, 365, 366, 367, 368, 369, 370, 371, 372, 373, 374, 375, 376, 377, 378, 379, 380, 381, 382, 383, 384, 385, 386, 387, 388, 389, 390, 391, 392, 393, 394, 395, 396, 397, 398, 399, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 419, 420, 421, 422, 423, 424, 425, 426, 427, 428, 429, 430, 431, 432, 433, 434, 435, 436, 437, 438, 439, 440, 441, 442, 443, 444, 445, 446, 447, 448, 449, 450, 451, 452, 453, 454, 455, 456, 457, 458, 459, 460, 461, 462, 463, 464, 465, 466, 467, 468, 469, 470, 471, 472, 473, 474, 475, 476, 477, 478, 479, 480, 481, 482, 483, 484, 485, 486, 487, 488, 489, 490, 491, 492, 493, 494, 495, 496, 497, 498, 499, 500, 501, 502, 503, 504, 505, 506, 507, 508, 509, 510, 511, 512, 513, 514, 515, 516, 517, 518, 519, 520, 521, 522, 523, 524, 525, 526, 527, 528, 529, 530, 531, 532, 533, 534, 535, 536, 537, 538, 539, 540, 541, 542, 543, 544, 545, 546, 547, 548, 549, 550, 551, 552, 553, 554, 555, 556, 557, 558, 559, 560, 561, 562, 563, 564, 565, 566, 567, 568, 569, 570, 571, 572, 573, 574, 575, 576, 577, 578, 579, 580, 581, 582, 583, 584, 585, 586, 587, 588, 589, 590, 591, 592, 593, 594, 595, 596, 597, 598, 599, 600, 601, 602, 603, 604, 605, 606, 607, 608, 609, 610, 611, 612, 613, 614, 615, 616, 617, 618, 619, 620, 621, 622, 623, 624, 625, 626, 627, 628, 629, 630, 631, 632, 633, 634, 635, 636, 637, 638, 639, 640, 641, 642, 643, 644, 645, 646, 647, 648, 649, 650, 651, 652, 653, 654, 655, 656, 657, 658, 659, 660, 661, 662, 663, 664, 665, 666, 667, 668, 669, 670, 671, 672, 673, 674, 675, 676, 677, 678, 679, 680, 681, 682, 683, 684, 685, 686, 687, 688, 689, 690, 691, 692, 693, 694, 695, 696, 697, 698, 699, 700, 701, 702, 703, 704, 705, 706, 707, 708, 709, 710, 711, 712, 713, 714, 715, 716, 717, 718, 719, 720, 721, 722, 723, 724, 725, 726, 727, 728, 729, 730, 731, 732, 733, 734, 735, 120, 111, 601, 598, 138, 51, 588, 590, 588, 588, 111, 19, 51, 588, 18, 588, 69, 111, 616, 111, 594, 588, 65, 588, 19, 111, 51, 51, 588, 129, 113, 598, 65, 588, 111, 43, 18, 2, 601, 18, 111, 632, 588, 118, 51, 19, 129, 612, 56, 111, 18, 138, 19, 18, 120, 111, 54, 111, 600, 131, 588, 56, 682, 731, 588, 51, 111, 111, 588, 129, 594, 51, 589, 589, 588, 559, 138, 136, 118, 120, 111, 111, 588, 111, 588, 51, 601, 588, 616, 119, 138, 120, 120, 598, 601, 129, 595, 596, 51, 595, 616, 65, 111, 138, 597, 595, 615, 559, 19, 597, 51, 588, 104, 54, 104, 596, 18, 598, 129, 68, 120, 138, 18, 137, 613, 138, 52, 129, 111, 18, 51, 52, 616, 118, 597, 597, 119, 600, 136, 616, 138, 588, 65, 65, 613, 615, 52, 111, 588, 65, 18, 51, 51, 588, 51, 676, 588, 595, 22, 679, 56, 120, 595, 588, 597, 595, 57, 57, 113, 18, 632, 113, 634, 51, 58, 595, 58, 58, 595, 595, 56, 120, 600, 595, 596, 600, 65, 111, 79, 79, 22, 22, 588, 588, 56, 595, 65, 65, 597, 18, 19, 588, 588, 601, 19, 111, 19, 590, 594, 18, 2, 120, 111, 65, 588, 111, 111, 588, 588, 588, 51, 51, 51, 616, 51, 51, 113, 18, 138, 589, 111, 129, 118, 119, 120, 111, 111, 596, 598, 68, 111, 588, 588, 588, 588, 118, 120, 120, 51, 588, 601, 111, 129, 598, 131, 111, 120, 598, 138, 588, 588, 51, 601, 588, 129, 19, 197, 601, 601, 120, 120, 121, 51, 588, 19, 111, 598, 54, 610, 18, 588, 589, 598, 589, 138, 111, 65, 111, 104, 612, 22, 65, 597, 65, 18, 651, 65, 65, 18, 56, 56, 119, 556, 588, 588, 559, 559, 559, 596, 596, 559, 69, 51, 588, 111, 588, 129, 138, 615, 138, 588, 56, 57, 18, 111, 111, 588, 595, 595, 58, 113, 113, 51, 595, 595, 51, 632, 22, 19, 595, 120, 600, 600, 18, 111, 79, 79, 51, 595, 588, 588, 588, 51, 51, 598, 65, 19, 588, 51, 65, 588, 51, 597, 597, 65, 598, 18, 70, 19, 111, 65, 19, 595, 595, 600, 18, 588, 595, 632, 686, 588, 111, 2, 18, 18, 588, 57, 58, 58, 113, 113, 65, 112, 75, 18, 595, 595, 595, 588, 686, 65, 588, 588, 588, 588, 19, 65, 111, 588, 51, 51, 120, 588, 65, 588, 18, 65, 66, 18, 595, 596, 601, 65, 51, 66, 588, 52, 595, 129, 138, 18, 118, 65, 632, 19, 51, 588, 120, 111, 51, 120, 52, 51, 18, 595, 19, 120, 111, 598, 588, 676, 588, 66, 65, 615, 610, 610, 613, 137, 66, 131, 131, 610, 615, 131, 131, 112, 118, 597, 600, 600, 613, 129, 111, 601, 111, 178, 18, 588, 89, 18, 138, 172, 616, 111, 118, 610, 589, 65, 595, 590, 18, 112, 19, 138, 588, 51, 120, 51, 598, 120, 18, 111, 591, 18, 52, 51, 18, 588, 69, 65, 51, 22, 52, 78, 65, 588, 138, 70, 75, 600, 600, 597, 111, 588, 129, 52, 588, 52, 613, 129, 588, 588, 599, 79, 112, 111, 51, 111, 598, 111, 56, 51, 600, 19, 18, 594, 588, 598, 588, 51, 598, 51, 51, 51, 51, 18, 589, 588, 111, 111, 65, 56, 596, 18, 51, 19, 598, 588, 51, 51, 113, 111, 589, 589, 676, 129, 588, 65, 595, 596, 610, 615, 131, 131, 615, 610, 66, 131, 610, 131, 18, 18, 601, 601, 118, 118, 118, 120, 51, 52, 51, 18, 51, 2, 3, 4, 6, 10, 12, 13, 14, 15, 16, 17, 18, 21, 22, 22, 22, 23, 25, 29, 30, 31, 33, 34, 34, 35, 35, 35, 36, 36, 36, 37, 38, 41, 42, 42, 42, 43, 43, 43, 44, 44, 44, 46, 47, 47, 47, 48, 48, 48, 49, 49, 49, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 65, 66, 66, 67, 68, 68, 69, 69, 70, 70, 71, 71, 72, 72, 73, 73, 74, 75, 75, 76, 76, 77, 77, 78, 78, 79, 79, 80, 80, 81, 81, 82, 82, 83, 83, 84, 84, 85, 86, 86, 87, 87, 88, 88, 89, 89, 90, 90, 91, 91, 92, 92, 93, 93, 94, 94, 95, 95, 102, 102, 103, 103, 104, 104, 105, 105, 106, 106, 107, 107, 108, 109, 110, 111, 111, 112, 112, 113, 113, 114, 114, 115, 115, 116, 116, 117, 117, 118, 118, 119, 119, 120, 120, 121, 121, 122, 122, 123, 123, 124, 124, 125, 125, 126, 127, 128, 129, 129, 130, 130, 131, 131, 132, 132, 133, 133, 134, 134, 135, 135, 136, 136, 137, 137, 138, 138, 139, 139, 140, 140, 141, 141, 142, 142, 143, 143, 158, 159, 160, 161, 162, 163, 164, 165, 165, 166, 166, 167, 167, 168, 168, 169, 169, 170, 170, 171, 171, 172, 175, 176, 177, 178, 181, 182, 183, 184, 185, 186, 187, 188, 189, 190, 191, 194, 195, 196, 197, 198, 199, 200, 201, 204, 205, 208, 209, 210, 211, 212, 213, 214, 215, 216, 217, 218, 219, 220, 221, 222, 223, 224, 225, 226, 227, 228, 229, 230, 231, 235, 236, 237, 238, 240, 249, 250, 251, 252, 254, 317, 318, 319, 346, 347, 348, 373, 374, 375, 396, 397, 398, 466, 467, 468, 469, 470, 471, 472, 473, 474, 475, 476, 477, 478, 479, 480, 480, 481, 481, 482, 483, 483, 484, 484, 485, 485, 486, 486, 487, 487, 488, 488, 489, 490, 491, 492, 493, 494, 495, 496, 497, 498, 499, 500, 501, 502, 503, 504, 505, 506, 507, 508, 509, 510, 511, 512, 513, 514, 515, 516, 517, 518, 519, 520, 521, 522, 523, 524, 525, 525, 526, 526, 527, 528, 528, 529, 529, 530, 530, 531, 531, 532, 532, 533, 533, 534, 535, 536, 537, 538, 539, 540, 541, 542, 543, 544, 545, 546, 547, 548, 549, 550, 551, 552, 553, 554, 555, 556, 557, 558, 559, 560, 561, 562, 563, 564, 565, 566, 567, 568, 569, 570, 571, 572, 573, 574, 575, 582, 583, 584, 585, 586, 587, 588, 589, 590, 591, 592, 593, 594, 595, 596, 597, 598, 599, 600, 601, 602, 603, 604, 605, 606, 607, 608, 609, 610, 611, 612, 613, 614, 615, 616, 617, 625, 626, 627, 628, 629, 630, 631, 632, 633, 634, 634, 635, 635, 636, 636, 637, 637, 638, 638, 639, 639, 640, 640, 641, 641, 642, 642, 643, 643, 644, 644, 645, 645, 646, 646, 647, 647, 648, 648, 649, 649, 650, 650, 651, 651, 652, 652, 653, 653, 654, 655, 656, 656, 657, 657, 658, 658, 659, 659, 660, 660, 661, 661, 662, 662, 663, 663, 664, 664, 665, 665, 666, 666, 667, 667, 668, 668, 669, 669, 670, 670, 671, 671, 672, 672, 673, 673, 674, 674, 675, 675, 676, 677, 678, 679, 680, 681, 682, 683, 684, 685, 686, 687, 688, 689, 690, 691, 692, 693, 694, 695, 696, 697, 698, 699, 700, 701, 702, 703, 704, 705, 706, 707, 708, 709, 710, 711, 712, 713, 714, 715, 716, 717, 718, 719, 720, 721, 722, 723, 724, 725, 120, 120, 111, 111, 601, 598, 138, 138, 51, 588, 590, 588, 588, 111, 111, 51, 588, 18, 588, 69, 69, 111, 111, 616, 111, 111, 594, 588, 65, 65, 588, 111, 111, 51, 51, 588, 129, 129, 113, 113, 598, 65, 65, 588, 111, 111, 43, 43, 43, 18, 2, 601, 18, 111, 111, 632, 588, 118, 118, 51, 129, 129, 612, 56, 111, 111, 18, 138, 138, 18, 120, 120, 111, 111, 54, 111, 111, 600, 131, 131, 588, 56, 682, 588, 51, 111, 111, 111, 111, 588, 129, 129, 594, 51, 589, 589, 588, 559, 138, 138, 136, 136, 118, 118, 120, 120, 111, 111, 111, 111, 588, 111, 111, 588, 51, 601, 588, 616, 119, 119, 138, 138, 120, 120, 120, 120, 598, 601, 129, 129, 595, 596, 51, 595, 616, 65, 65, 111, 111, 138, 138, 597, 595, 615, 559, 597, 51, 588, 104, 104, 54, 104, 104, 596, 18, 598, 129, 129, 68, 68, 120, 120, 138, 138, 18, 137, 137, 613, 138, 138, 52, 129, 129, 111, 111, 18, 51, 52, 616, 118, 118, 597, 597, 119, 119, 600, 136, 136, 616, 138, 138, 588, 65, 65, 65, 65, 613, 615, 52, 111, 111, 588, 65, 65, 18, 51, 51, 588, 51, 676, 588, 595, 22, 22, 22, 679, 56, 120, 120, 595, 588, 597, 595, 57, 57, 113, 113, 18, 632, 113, 113, 634, 634, 51, 58, 595, 58, 58, 595, 595, 56, 120, 120, 600, 595, 596, 600, 65, 65, 111, 111, 79, 79, 79, 79, 22, 22, 22, 22, 22, 22, 588, 588, 56, 595, 65, 65, 65, 65, 597, 18, 588, 588, 601, 111, 111, 590, 594, 18, 2, 120, 120, 111, 111, 65, 65, 588, 111, 111, 111, 111, 588, 588, 588, 51, 51, 51, 616, 51, 51, 113, 113, 18, 138, 138, 589, 111, 111, 129, 129, 118, 118, 119, 119, 120, 120, 111, 111, 111, 111, 596, 598, 68, 68, 111, 111, 588, 588, 588, 588, 118, 118, 120, 120, 120, 120, 51, 588, 601, 111, 111, 129, 129, 598, 131, 131, 111, 111, 120, 120, 598, 138, 138, 588, 588, 51, 601, 588, 129, 129, 197, 601, 601, 120, 120, 120, 120, 121, 121, 51, 588, 111, 111, 598, 54, 610, 18, 588, 589, 598, 589, 138, 138, 111, 111, 65, 65, 111, 111, 104, 104, 612, 22, 22, 22, 65, 65, 597, 65, 65, 18, 651, 651, 65, 65, 65, 65, 18, 56, 56, 119, 119, 556, 588, 588, 559, 559, 559, 596, 596, 559, 69, 69, 51, 588, 111, 111, 588, 129, 129, 138, 138, 615, 138, 138, 588, 56, 57, 18, 111, 111, 111, 111, 588, 595, 595, 58, 113, 113, 113, 113, 51, 595, 595, 51, 632, 22, 22, 22, 595, 120, 120, 600, 600, 18, 111, 111, 79, 79, 79, 79, 51, 595, 588, 588, 588, 51, 51, 598, 65, 65, 588, 51, 65, 65, 588, 51, 597, 597, 65, 65, 598, 18, 70, 70, 111, 111, 65, 65, 595, 595, 600, 18, 588, 595, 632, 686, 588, 111, 111, 2, 18, 18, 588, 57, 58, 58, 113, 113, 113, 113, 65, 65, 112, 112, 75, 75, 18, 595, 595, 595, 588, 686, 65, 65, 588, 588, 588, 588, 65, 65, 111, 111, 588, 51, 51, 120, 120, 588, 65, 65, 588, 18, 65, 65, 66, 66, 18, 595, 596, 601, 65, 65, 51, 66, 66, 588, 52, 595, 129, 129, 138, 138, 18, 118, 118, 65, 65, 632, 51, 588, 120, 120, 111, 111, 51, 120, 120, 52, 51, 18, 595, 120, 120, 111, 111, 598, 588, 676, 588, 66, 66, 65, 65, 615, 610, 610, 613, 137, 137, 66, 66, 131, 131, 131, 131, 610, 615, 131, 131, 131, 131, 112, 112, 118, 118, 597, 600, 600, 613, 129, 129, 111, 111, 601, 111, 111, 178, 18, 588, 89, 89, 18, 138, 138, 172, 616, 111, 111, 118, 118, 610, 589, 65, 65, 595, 590, 18, 112, 112, 138, 138, 588, 51, 120, 120, 51, 598, 120, 120, 18, 111, 111, 591, 18, 52, 51, 18, 588, 69, 69, 65, 65, 51, 22, 22, 22, 52, 78, 78, 65, 65, 588, 138, 138, 70, 70, 75, 75, 600, 600, 597, 111, 111, 588, 129, 129, 52, 588, 52, 613, 129, 129, 588, 588, 599, 79, 79, 112, 112, 111, 111, 51, 111, 111, 598, 111, 111, 56, 51, 600, 18, 594, 588, 598, 588, 51, 598, 51, 51, 51, 51, 18, 589, 588, 111, 111, 111, 111, 65, 65, 56, 596, 18, 51, 598, 588, 51, 51, 113, 113, 111, 111, 589, 589, 676, 129, 129, 588, 65, 65, 595, 596, 610, 615, 131, 131, 131, 131, 615, 610, 66, 66, 131, 131, 610, 131, 131, 18, 18, 601, 601, 118, 118, 118, 118, 118, 118, 120, 120, 51, 52, 51, 18, 51]
 
     /// What an op leaves in the accumulators (see Accumulator.swift): the operand whose value
     /// it leaves in `acc` (integer) or `facc` (f64), 254 for none; and whether both lose track.
-    static let integerAccumulatorEffects: [UInt8] = [254, 254, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 0, 254, 0, 254, 0, 254, 254, 254, 0, 0, 254, 254, 0, 0, 254, 254, 254, 0, 0, 254, 0, 0, 254, 254, 254, 0, 0, 254, 254, 254, 254, 0, 0, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254]
-    static let floatAccumulatorEffects: [UInt8] = [254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 254, 254, 254, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254]
-    static let accumulatorsLost: [Bool] = [false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, false, false, false, false, false, false, true, false, true, false, false, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true]
+    static let integerAccumulatorEffects: [UInt8] = [254, 254, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 0, 254, 0, 254, 0, 254, 254, 254, 0, 0, 254, 254, 0, 0, 254, 254, 254, 0, 0, 254, 0, 0, 254, 254, 254, 0, 0, 254, 254, 254, 254, 0, 0, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254]
+    static let floatAccumulatorEffects: [UInt8] = [254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 254, 254, 254, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254]
+    static let accumulatorsLost: [Bool] = [false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, false, false, false, false, false, false, true, false, true, false, false, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true]
     /// Whether the next instruction can run right after an op (it falls through, or calls).
-    static let continuesAfter: [Bool] = [false, false, true, true, false, false, false, false, true, true, true, false, false, true, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true]
+    static let continuesAfter: [Bool] = [false, false, true, true, false, false, false, false, true, true, true, false, false, true, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true]
     /// The accumulator forms of op i are accumulatorForms[accumulatorFormStarts[i]..<accumulatorFormStarts[i + 1]].
-    static let accumulatorFormStarts: [UInt16] = [0, 0, 0, 1, 2, 3, 3, 4, 4, 4, 4, 5, 5, 6, 7, 8, 9, 10, 11, 12, 12, 12, 13, 16, 17, 17, 18, 18, 18, 18, 19, 20, 21, 21, 22, 24, 27, 30, 31, 32, 32, 32, 33, 36, 39, 42, 42, 43, 46, 49, 52, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 68, 70, 71, 73, 75, 77, 79, 81, 83, 84, 86, 88, 90, 92, 94, 96, 98, 100, 102, 104, 105, 107, 109, 111, 113, 115, 117, 119, 121, 123, 125, 125, 125, 125, 125, 125, 125, 127, 129, 131, 133, 135, 137, 138, 139, 140, 142, 144, 146, 148, 150, 152, 154, 156, 158, 160, 162, 164, 166, 168, 170, 171, 172, 173, 175, 177, 179, 181, 183, 185, 187, 189, 191, 193, 195, 197, 199, 201, 203, 203, 203, 203, 203, 203, 203, 203, 203, 203, 203, 203, 203, 203, 203, 204, 205, 206, 207, 208, 209, 210, 212, 214, 216, 218, 220, 222, 224, 225, 225, 225, 226, 227, 228, 229, 229, 229, 230, 231, 232, 233, 234, 235, 236, 237, 238, 239, 240, 240, 240, 241, 242, 243, 244, 245, 246, 247, 248, 248, 248, 249, 250, 250, 250, 251, 252, 253, 254, 255, 256, 257, 258, 259, 260, 261, 262, 263, 264, 265, 266, 268, 270, 271, 273, 275, 277, 279, 281, 283, 284, 285, 286, 287, 288, 289, 290, 291, 292, 293, 294, 295, 296, 297, 299, 301, 302, 304, 306, 308, 310, 312, 314, 315, 316, 317, 318, 319, 320, 321, 322, 323, 324, 325, 326, 327, 328, 329, 330, 331, 332, 333, 334, 334, 334, 334, 334, 334, 334, 335, 336, 337, 338, 339, 340, 341, 342, 343, 344, 345, 346, 347, 348, 349, 350, 351, 352, 353, 354, 355, 356, 357, 358, 359, 360, 361, 362, 363, 364, 365, 366, 367, 368, 369, 370, 370, 370, 370, 370, 370, 370, 370, 371, 372, 373, 374, 375, 376, 377, 378, 379, 381, 383, 385, 387, 389, 391, 393, 395, 397, 399, 401, 403, 405, 407, 409, 411, 413, 415, 417, 419, 420, 421, 423, 425, 427, 429, 431, 433, 435, 437, 439, 441, 443, 445, 447, 449, 451, 453, 455, 457, 459, 461, 462, 463, 464, 465, 466, 467, 468, 469, 470, 471, 472, 473, 474, 475, 476, 477, 478, 479, 480, 481, 482, 483, 484, 485, 486, 487, 488, 489, 490, 491, 492, 493, 494, 495, 496, 497, 498, 499, 500, 501, 502, 503, 504, 505, 506, 507, 508, 509, 510, 511, 511, 511, 511, 511, 511, 511, 511, 511, 511, 511, 513, 515, 516, 517, 519, 520, 521, 522, 523, 524, 526, 526, 527, 528, 529, 530, 532, 534, 535, 537, 538, 539, 541, 542, 542, 544, 545, 546, 547, 549, 551, 552, 554, 555, 557, 560, 561, 562, 563, 564, 566, 567, 568, 570, 571, 571, 573, 574, 575, 577, 578, 580, 580, 581, 583, 585, 586, 588, 589, 591, 592, 593, 594, 594, 595, 596, 598, 600, 601, 603, 604, 605, 606, 607, 608, 609, 611, 613, 615, 617, 619, 621, 622, 624, 625, 626, 627, 628, 629, 631, 633, 635, 637, 638, 639, 641, 642, 643, 644, 645, 646, 648, 650, 652, 653, 654, 655, 656, 656, 657, 658, 659, 661, 662, 664, 665, 666, 667, 669, 671, 673, 675, 676, 678, 679, 681, 682, 684, 686, 687, 688, 689, 690, 692, 693, 694, 696, 697, 699, 700, 702, 703, 705, 707, 708, 709, 710, 712, 713, 715, 716, 717, 718, 719, 720, 721, 722, 723, 726, 727, 728, 730, 731, 732, 733, 734, 735, 736, 738, 739, 740, 742, 744, 745, 746, 747, 748, 749, 750, 751, 752, 754, 755, 756, 757, 758, 760, 762, 764, 766, 769, 772, 773, 774, 775, 776, 778, 780, 781, 782, 782, 783, 784, 785, 785, 787, 787, 788, 789, 790, 791, 793, 795, 797, 798, 800, 802, 803, 804, 805, 806, 807, 808, 809, 810, 811, 813, 814, 816, 817, 819, 821, 823, 825, 827, 829, 831, 832, 833, 835, 837, 838, 839, 840, 841, 843, 845, 847, 848, 849, 850, 852, 854, 855, 857, 859, 861, 862, 864, 865, 866, 867, 868, 869, 871, 871, 872, 873, 874, 876, 878, 880, 881, 882, 882, 884, 885, 886, 887, 888, 889, 890, 891, 892, 894, 896, 898, 900, 902, 903, 906, 908, 909, 911, 912, 914, 916, 918, 919, 920, 921, 923, 924, 925, 926, 927, 928, 929, 930, 931, 932, 934, 935, 936, 938, 939, 941, 943, 944, 946, 947, 948, 949, 950, 952, 954, 955, 956, 957, 958, 960, 962, 963, 964, 965, 966, 967, 970, 970, 971, 973, 974, 975, 976, 978, 980, 982, 983, 984, 985, 986, 987, 988, 989, 990, 992, 992, 993, 994, 996, 997, 998, 999, 1000, 1002, 1003, 1004, 1006, 1006, 1008, 1010, 1010, 1011, 1012, 1013, 1014, 1015, 1016, 1017, 1018, 1019, 1021, 1022, 1023, 1024, 1025, 1026, 1027, 1028, 1030, 1032, 1034, 1036, 1038, 1039, 1040, 1041, 1042, 1043, 1044, 1046, 1047, 1048, 1049, 1050, 1050, 1052, 1054, 1055, 1056, 1057, 1059, 1060, 1062, 1063, 1064, 1066, 1068, 1069, 1070, 1071, 1072, 1074, 1075, 1077, 1078, 1079, 1080, 1082, 1084, 1085, 1087, 1089, 1090, 1090, 1091, 1092, 1094, 1096, 1097, 1099, 1100, 1101, 1102, 1103, 1103, 1105, 1107, 1108, 1109, 1110, 1111, 1113, 1115, 1116, 1117, 1118, 1119, 1121, 1123, 1125, 1127, 1128, 1129, 1131, 1133, 1135, 1137, 1138, 1139, 1140, 1141, 1143, 1145, 1146, 1148, 1149, 1150, 1151, 1153, 1154, 1156, 1157, 1158, 1160, 1162, 1163, 1164, 1166, 1167, 1168, 1169, 1171, 1171, 1173, 1174, 1175, 1177, 1178, 1179, 1181, 1182, 1184, 1185, 1186, 1187, 1188, 1189, 1190, 1192, 1194, 1195, 1198, 1199, 1201, 1203, 1204, 1206, 1208, 1210, 1211, 1212, 1213, 1215, 1216, 1218, 1219, 1220, 1221, 1222, 1224, 1225, 1226, 1227, 1229, 1231, 1233, 1234, 1236, 1237, 1239, 1240, 1241, 1242, 1242, 1243, 1244, 1245, 1246, 1247, 1248, 1249, 1250, 1251, 1252, 1253, 1254, 1255, 1256, 1258, 1260, 1262, 1263, 1264, 1265, 1266, 1266, 1267, 1268, 1269, 1270, 1272, 1274, 1275, 1276, 1277, 1279, 1280, 1282, 1283, 1284, 1285, 1286, 1288, 1290, 1291, 1292, 1294, 1296, 1297, 1299, 1300, 1301, 1302, 1303, 1305, 1307, 1309, 1311, 1312, 1313, 1314, 1315, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316, 1316]
-    static let accumulatorForms: [UInt16] = [1040, 1041, 1042, 1043, 1044, 1045, 1046, 1047, 1048, 1049, 1050, 1051, 1052, 1053, 1054, 1055, 1056, 1057, 1058, 1059, 1060, 1061, 1062, 1063, 1064, 1065, 1066, 1067, 1068, 1069, 1070, 1071, 1072, 1073, 1074, 1075, 1076, 1077, 1078, 1079, 1080, 1081, 1082, 1083, 1084, 1085, 1086, 1087, 1088, 1089, 1090, 1091, 1092, 1093, 1094, 1095, 1096, 1097, 1098, 1099, 1100, 1101, 1102, 1103, 1104, 1105, 1106, 1107, 1108, 1109, 1110, 1111, 1112, 1113, 1114, 1115, 1116, 1117, 1118, 1119, 1120, 1121, 1122, 1123, 1124, 1125, 1126, 1127, 1128, 1129, 1130, 1131, 1132, 1133, 1134, 1135, 1136, 1137, 1138, 1139, 1140, 1141, 1142, 1143, 1144, 1145, 1146, 1147, 1148, 1149, 1150, 1151, 1152, 1153, 1154, 1155, 1156, 1157, 1158, 1159, 1160, 1161, 1162, 1163, 1164, 1165, 1166, 1167, 1168, 1169, 1170, 1171, 1172, 1173, 1174, 1175, 1176, 1177, 1178, 1179, 1180, 1181, 1182, 1183, 1184, 1185, 1186, 1187, 1188, 1189, 1190, 1191, 1192, 1193, 1194, 1195, 1196, 1197, 1198, 1199, 1200, 1201, 1202, 1203, 1204, 1205, 1206, 1207, 1208, 1209, 1210, 1211, 1212, 1213, 1214, 1215, 1216, 1217, 1218, 1219, 1220, 1221, 1222, 1223, 1224, 1225, 1226, 1227, 1228, 1229, 1230, 1231, 1232, 1233, 1234, 1235, 1236, 1237, 1238, 1239, 1240, 1241, 1242, 1243, 1244, 1245, 1246, 1247, 1248, 1249, 1250, 1251, 1252, 1253, 1254, 1255, 1256, 1257, 1258, 1259, 1260, 1261, 1262, 1263, 1264, 1265, 1266, 1267, 1268, 1269, 1270, 1271, 1272, 1273, 1274, 1275, 1276, 1277, 1278, 1279, 1280, 1281, 1282, 1283, 1284, 1285, 1286, 1287, 1288, 1289, 1290, 1291, 1292, 1293, 1294, 1295, 1296, 1297, 1298, 1299, 1300, 1301, 1302, 1303, 1304, 1305, 1306, 1307, 1308, 1309, 1310, 1311, 1312, 1313, 1314, 1315, 1316, 1317, 1318, 1319, 1320, 1321, 1322, 1323, 1324, 1325, 1326, 1327, 1328, 1329, 1330, 1331, 1332, 1333, 1334, 1335, 1336, 1337, 1338, 1339, 1340, 1341, 1342, 1343, 1344, 1345, 1346, 1347, 1348, 1349, 1350, 1351, 1352, 1353, 1354, 1355, 1356, 1357, 1358, 1359, 1360, 1361, 1362, 1363, 1364, 1365, 1366, 1367, 1368, 1369, 1370, 1371, 1372, 1373, 1374, 1375, 1376, 1377, 1378, 1379, 1380, 1381, 1382, 1383, 1384, 1385, 1386, 1387, 1388, 1389, 1390, 1391, 1392, 1393, 1394, 1395, 1396, 1397, 1398, 1399, 1400, 1401, 1402, 1403, 1404, 1405, 1406, 1407, 1408, 1409, 1410, 1411, 1412, 1413, 1414, 1415, 1416, 1417, 1418, 1419, 1420, 1421, 1422, 1423, 1424, 1425, 1426, 1427, 1428, 1429, 1430, 1431, 1432, 1433, 1434, 1435, 1436, 1437, 1438, 1439, 1440, 1441, 1442, 1443, 1444, 1445, 1446, 1447, 1448, 1449, 1450, 1451, 1452, 1453, 1454, 1455, 1456, 1457, 1458, 1459, 1460, 1461, 1462, 1463, 1464, 1465, 1466, 1467, 1468, 1469, 1470, 1471, 1472, 1473, 1474, 1475, 1476, 1477, 1478, 1479, 1480, 1481, 1482, 1483, 1484, 1485, 1486, 1487, 1488, 1489, 1490, 1491, 1492, 1493, 1494, 1495, 1496, 1497, 1498, 1499, 1500, 1501, 1502, 1503, 1504, 1505, 1506, 1507, 1508, 1509, 1510, 1511, 1512, 1513, 1514, 1515, 1516, 1517, 1518, 1519, 1520, 1521, 1522, 1523, 1524, 1525, 1526, 1527, 1528, 1529, 1530, 1531, 1532, 1533, 1534, 1535, 1536, 1537, 1538, 1539, 1540, 1541, 1542, 1543, 1544, 1545, 1546, 1547, 1548, 1549, 1550, 1551, 1552, 1553, 1554, 1555, 1556, 1557, 1558, 1559, 1560, 1561, 1562, 1563, 1564, 1565, 1566, 1567, 1568, 1569, 1570, 1571, 1572, 1573, 1574, 1575, 1576, 1577, 1578, 1579, 1580, 1581, 1582, 1583, 1584, 1585, 1586, 1587, 1588, 1589, 1590, 1591, 1592, 1593, 1594, 1595, 1596, 1597, 1598, 1599, 1600, 1601, 1602, 1603, 1604, 1605, 1606, 1607, 1608, 1609, 1610, 1611, 1612, 1613, 1614, 1615, 1616, 1617, 1618, 1619, 1620, 1621, 1622, 1623, 1624, 1625, 1626, 1627, 1628, 1629, 1630, 1631, 1632, 1633, 1634, 1635, 1636, 1637, 1638, 1639, 1640, 1641, 1642, 1643, 1644, 1645, 1646, 1647, 1648, 1649, 1650, 1651, 1652, 1653, 1654, 1655, 1656, 1657, 1658, 1659, 1660, 1661, 1662, 1663, 1664, 1665, 1666, 1667, 1668, 1669, 1670, 1671, 1672, 1673, 1674, 1675, 1676, 1677, 1678, 1679, 1680, 1681, 1682, 1683, 1684, 1685, 1686, 1687, 1688, 1689, 1690, 1691, 1692, 1693, 1694, 1695, 1696, 1697, 1698, 1699, 1700, 1701, 1702, 1703, 1704, 1705, 1706, 1707, 1708, 1709, 1710, 1711, 1712, 1713, 1714, 1715, 1716, 1717, 1718, 1719, 1720, 1721, 1722, 1723, 1724, 1725, 1726, 1727, 1728, 1729, 1730, 1731, 1732, 1733, 1734, 1735, 1736, 1737, 1738, 1739, 1740, 1741, 1742, 1743, 1744, 1745, 1746, 1747, 1748, 1749, 1750, 1751, 1752, 1753, 1754, 1755, 1756, 1757, 1758, 1759, 1760, 1761, 1762, 1763, 1764, 1765, 1766, 1767, 1768, 1769, 1770, 1771, 1772, 1773, 1774, 1775, 1776, 1777, 1778, 1779, 1780, 1781, 1782, 1783, 1784, 1785, 1786, 1787, 1788, 1789, 1790, 1791, 1792, 1793, 1794, 1795, 1796, 1797, 1798, 1799, 1800, 1801, 1802, 1803, 1804, 1805, 1806, 1807, 1808, 1809, 1810, 1811, 1812, 1813, 1814, 1815, 1816, 1817, 1818, 1819, 1820, 1821, 1822, 1823, 1824, 1825, 1826, 1827, 1828, 1829, 1830, 1831, 1832, 1833, 1834, 1835, 1836, 1837, 1838, 1839, 1840, 1841, 1842, 1843, 1844, 1845, 1846, 1847, 1848, 1849, 1850, 1851, 1852, 1853, 1854, 1855, 1856, 1857, 1858, 1859, 1860, 1861, 1862, 1863, 1864, 1865, 1866, 1867, 1868, 1869, 1870, 1871, 1872, 1873, 1874, 1875, 1876, 1877, 1878, 1879, 1880, 1881, 1882, 1883, 1884, 1885, 1886, 1887, 1888, 1889, 1890, 1891, 1892, 1893, 1894, 1895, 1896, 1897, 1898, 1899, 1900, 1901, 1902, 1903, 1904, 1905, 1906, 1907, 1908, 1909, 1910, 1911, 1912, 1913, 1914, 1915, 1916, 1917, 1918, 1919, 1920, 1921, 1922, 1923, 1924, 1925, 1926, 1927, 1928, 1929, 1930, 1931, 1932, 1933, 1934, 1935, 1936, 1937, 1938, 1939, 1940, 1941, 1942, 1943, 1944, 1945, 1946, 1947, 1948, 1949, 1950, 1951, 1952, 1953, 1954, 1955, 1956, 1957, 1958, 1959, 1960, 1961, 1962, 1963, 1964, 1965, 1966, 1967, 1968, 1969, 1970, 1971, 1972, 1973, 1974, 1975, 1976, 1977, 1978, 1979, 1980, 1981, 1982, 1983, 1984, 1985, 1986, 1987, 1988, 1989, 1990, 1991, 1992, 1993, 1994, 1995, 1996, 1997, 1998, 1999, 2000, 2001, 2002, 2003, 2004, 2005, 2006, 2007, 2008, 2009, 2010, 2011, 2012, 2013, 2014, 2015, 2016, 2017, 2018, 2019, 2020, 2021, 2022, 2023, 2024, 2025, 2026, 2027, 2028, 2029, 2030, 2031, 2032, 2033, 2034, 2035, 2036, 2037, 2038, 2039, 2040, 2041, 2042, 2043, 2044, 2045, 2046, 2047, 2048, 2049, 2050, 2051, 2052, 2053, 2054, 2055, 2056, 2057, 2058, 2059, 2060, 2061, 2062, 2063, 2064, 2065, 2066, 2067, 2068, 2069, 2070, 2071, 2072, 2073, 2074, 2075, 2076, 2077, 2078, 2079, 2080, 2081, 2082, 2083, 2084, 2085, 2086, 2087, 2088, 2089, 2090, 2091, 2092, 2093, 2094, 2095, 2096, 2097, 2098, 2099, 2100, 2101, 2102, 2103, 2104, 2105, 2106, 2107, 2108, 2109, 2110, 2111, 2112, 2113, 2114, 2115, 2116, 2117, 2118, 2119, 2120, 2121, 2122, 2123, 2124, 2125, 2126, 2127, 2128, 2129, 2130, 2131, 2132, 2133, 2134, 2135, 2136, 2137, 2138, 2139, 2140, 2141, 2142, 2143, 2144, 2145, 2146, 2147, 2148, 2149, 2150, 2151, 2152, 2153, 2154, 2155, 2156, 2157, 2158, 2159, 2160, 2161, 2162, 2163, 2164, 2165, 2166, 2167, 2168, 2169, 2170, 2171, 2172, 2173, 2174, 2175, 2176, 2177, 2178, 2179, 2180, 2181, 2182, 2183, 2184, 2185, 2186, 2187, 2188, 2189, 2190, 2191, 2192, 2193, 2194, 2195, 2196, 2197, 2198, 2199, 2200, 2201, 2202, 2203, 2204, 2205, 2206, 2207, 2208, 2209, 2210, 2211, 2212, 2213, 2214, 2215, 2216, 2217, 2218, 2219, 2220, 2221, 2222, 2223, 2224, 2225, 2226, 2227, 2228, 2229, 2230, 2231, 2232, 2233, 2234, 2235, 2236, 2237, 2238, 2239, 2240, 2241, 2242, 2243, 2244, 2245, 2246, 2247, 2248, 2249, 2250, 2251, 2252, 2253, 2254, 2255, 2256, 2257, 2258, 2259, 2260, 2261, 2262, 2263, 2264, 2265, 2266, 2267, 2268, 2269, 2270, 2271, 2272, 2273, 2274, 2275, 2276, 2277, 2278, 2279, 2280, 2281, 2282, 2283, 2284, 2285, 2286, 2287, 2288, 2289, 2290, 2291, 2292, 2293, 2294, 2295, 2296, 2297, 2298, 2299, 2300, 2301, 2302, 2303, 2304, 2305, 2306, 2307, 2308, 2309, 2310, 2311, 2312, 2313, 2314, 2315, 2316, 2317, 2318, 2319, 2320, 2321, 2322, 2323, 2324, 2325, 2326, 2327, 2328, 2329, 2330, 2331, 2332, 2333, 2334, 2335, 2336, 2337, 2338, 2339, 2340, 2341, 2342, 2343, 2344, 2345, 2346, 2347, 2348, 2349, 2350, 2351, 2352, 2353, 2354, 2355]
+    static let accumulatorFormStarts: [UInt16] = [0, 0, 0, 1, 2, 3, 3, 4, 4, 4, 4, 5, 5, 6, 7, 8, 9, 10, 11, 12, 12, 12, 13, 16, 17, 17, 18, 18, 18, 18, 19, 20, 21, 21, 22, 24, 27, 30, 31, 32, 32, 32, 33, 36, 39, 42, 42, 43, 46, 49, 52, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 68, 70, 71, 73, 75, 77, 79, 81, 83, 84, 86, 88, 90, 92, 94, 96, 98, 100, 102, 104, 105, 107, 109, 111, 113, 115, 117, 119, 121, 123, 125, 125, 125, 125, 125, 125, 125, 127, 129, 131, 133, 135, 137, 138, 139, 140, 142, 144, 146, 148, 150, 152, 154, 156, 158, 160, 162, 164, 166, 168, 170, 171, 172, 173, 175, 177, 179, 181, 183, 185, 187, 189, 191, 193, 195, 197, 199, 201, 203, 203, 203, 203, 203, 203, 203, 203, 203, 203, 203, 203, 203, 203, 203, 204, 205, 206, 207, 208, 209, 210, 212, 214, 216, 218, 220, 222, 224, 225, 225, 225, 226, 227, 228, 229, 229, 229, 230, 231, 232, 233, 234, 235, 236, 237, 238, 239, 240, 240, 240, 241, 242, 243, 244, 245, 246, 247, 248, 248, 248, 249, 250, 250, 250, 251, 252, 253, 254, 255, 256, 257, 258, 259, 260, 261, 262, 263, 264, 265, 266, 267, 268, 269, 270, 271, 272, 273, 274, 274, 274, 274, 275, 276, 277, 278, 278, 279, 279, 279, 279, 279, 279, 279, 279, 279, 280, 281, 282, 283, 283, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 285, 286, 287, 287, 287, 287, 287, 287, 287, 287, 287, 287, 287, 287, 287, 287, 287, 287, 287, 287, 287, 287, 287, 287, 287, 287, 287, 287, 287, 288, 289, 290, 290, 290, 290, 290, 290, 290, 290, 290, 290, 290, 290, 290, 290, 290, 290, 290, 290, 290, 290, 290, 290, 290, 290, 290, 291, 292, 293, 293, 293, 293, 293, 293, 293, 293, 293, 293, 293, 293, 293, 293, 293, 293, 293, 293, 293, 293, 293, 294, 295, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 297, 298, 299, 300, 301, 302, 303, 304, 305, 306, 307, 308, 309, 310, 312, 314, 315, 317, 319, 321, 323, 325, 327, 328, 329, 330, 331, 332, 333, 334, 335, 336, 337, 338, 339, 340, 341, 342, 343, 344, 345, 346, 347, 348, 349, 350, 351, 352, 353, 354, 355, 356, 357, 358, 359, 360, 361, 362, 363, 365, 367, 368, 370, 372, 374, 376, 378, 380, 381, 382, 383, 384, 385, 386, 387, 388, 389, 390, 391, 392, 393, 394, 395, 396, 397, 398, 399, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 419, 420, 421, 422, 422, 422, 422, 422, 422, 422, 423, 424, 425, 426, 427, 428, 429, 430, 431, 432, 433, 434, 435, 436, 437, 438, 439, 440, 441, 442, 443, 444, 445, 446, 447, 448, 449, 450, 451, 452, 453, 454, 455, 456, 457, 458, 458, 458, 458, 458, 458, 458, 458, 459, 460, 461, 462, 463, 464, 465, 466, 467, 469, 471, 473, 475, 477, 479, 481, 483, 485, 487, 489, 491, 493, 495, 497, 499, 501, 503, 505, 507, 508, 509, 511, 513, 515, 517, 519, 521, 523, 525, 527, 529, 531, 533, 535, 537, 539, 541, 543, 545, 547, 549, 550, 551, 552, 553, 554, 555, 556, 557, 558, 559, 560, 561, 562, 563, 564, 565, 566, 567, 568, 569, 570, 571, 572, 573, 574, 575, 576, 577, 578, 579, 580, 581, 582, 583, 584, 585, 586, 587, 588, 589, 590, 591, 592, 593, 594, 595, 596, 597, 598, 599, 599, 599, 599, 599, 599, 599, 599, 599, 599, 599, 601, 603, 604, 605, 607, 608, 609, 610, 611, 612, 614, 614, 615, 616, 617, 618, 620, 622, 623, 625, 626, 627, 629, 630, 630, 632, 633, 634, 635, 637, 639, 640, 642, 643, 645, 648, 649, 650, 651, 652, 654, 655, 656, 658, 659, 659, 661, 662, 663, 665, 666, 668, 668, 669, 671, 673, 674, 676, 677, 679, 680, 681, 682, 682, 683, 684, 686, 688, 689, 691, 692, 693, 694, 695, 696, 697, 699, 701, 703, 705, 707, 709, 710, 712, 713, 714, 715, 716, 717, 719, 721, 723, 725, 726, 727, 729, 730, 731, 732, 733, 734, 736, 738, 740, 741, 742, 743, 744, 744, 745, 746, 747, 749, 750, 752, 753, 754, 755, 757, 759, 761, 763, 764, 766, 767, 769, 770, 772, 774, 775, 776, 777, 778, 780, 781, 782, 784, 785, 787, 788, 790, 791, 793, 795, 796, 797, 798, 800, 801, 803, 804, 805, 806, 807, 808, 809, 810, 811, 814, 815, 816, 818, 819, 820, 821, 822, 823, 824, 826, 827, 828, 830, 832, 833, 834, 835, 836, 837, 838, 839, 840, 842, 843, 844, 845, 846, 848, 850, 852, 854, 857, 860, 861, 862, 863, 864, 866, 868, 869, 870, 870, 871, 872, 873, 873, 875, 875, 876, 877, 878, 879, 881, 883, 885, 886, 888, 890, 891, 892, 893, 894, 895, 896, 897, 898, 899, 901, 902, 904, 905, 907, 909, 911, 913, 915, 917, 919, 920, 921, 923, 925, 926, 927, 928, 929, 931, 933, 935, 936, 937, 938, 940, 942, 943, 945, 947, 949, 950, 952, 953, 954, 955, 956, 957, 959, 959, 960, 961, 962, 964, 966, 968, 969, 970, 970, 972, 973, 974, 975, 976, 977, 978, 979, 980, 982, 984, 986, 988, 990, 991, 994, 996, 997, 999, 1000, 1002, 1004, 1006, 1007, 1008, 1009, 1011, 1012, 1013, 1014, 1015, 1016, 1017, 1018, 1019, 1020, 1022, 1023, 1024, 1026, 1027, 1029, 1031, 1032, 1034, 1035, 1036, 1037, 1038, 1040, 1042, 1043, 1044, 1045, 1046, 1048, 1050, 1051, 1052, 1053, 1054, 1055, 1058, 1058, 1059, 1061, 1062, 1063, 1064, 1066, 1068, 1070, 1071, 1072, 1073, 1074, 1075, 1076, 1077, 1078, 1080, 1080, 1081, 1082, 1084, 1085, 1086, 1087, 1088, 1090, 1091, 1092, 1094, 1094, 1096, 1098, 1098, 1099, 1100, 1101, 1102, 1103, 1104, 1105, 1106, 1107, 1109, 1110, 1111, 1112, 1113, 1114, 1115, 1116, 1118, 1120, 1122, 1124, 1126, 1127, 1128, 1129, 1130, 1131, 1132, 1134, 1135, 1136, 1137, 1138, 1138, 1140, 1142, 1143, 1144, 1145, 1147, 1148, 1150, 1151, 1152, 1154, 1156, 1157, 1158, 1159, 1160, 1162, 1163, 1165, 1166, 1167, 1168, 1170, 1172, 1173, 1175, 1177, 1178, 1178, 1179, 1180, 1182, 1184, 1185, 1187, 1188, 1189, 1190, 1191, 1191, 1193, 1195, 1196, 1197, 1198, 1199, 1201, 1203, 1204, 1205, 1206, 1207, 1209, 1211, 1213, 1215, 1216, 1217, 1219, 1221, 1223, 1225, 1226, 1227, 1228, 1229, 1231, 1233, 1234, 1236, 1237, 1238, 1239, 1241, 1242, 1244, 1245, 1246, 1248, 1250, 1251, 1252, 1254, 1255, 1256, 1257, 1259, 1259, 1261, 1262, 1263, 1265, 1266, 1267, 1269, 1270, 1272, 1273, 1274, 1275, 1276, 1277, 1278, 1280, 1282, 1283, 1286, 1287, 1289, 1291, 1292, 1294, 1296, 1298, 1299, 1300, 1301, 1303, 1304, 1306, 1307, 1308, 1309, 1310, 1312, 1313, 1314, 1315, 1317, 1319, 1321, 1322, 1324, 1325, 1327, 1328, 1329, 1330, 1330, 1331, 1332, 1333, 1334, 1335, 1336, 1337, 1338, 1339, 1340, 1341, 1342, 1343, 1344, 1346, 1348, 1350, 1351, 1352, 1353, 1354, 1354, 1355, 1356, 1357, 1358, 1360, 1362, 1363, 1364, 1365, 1367, 1368, 1370, 1371, 1372, 1373, 1374, 1376, 1378, 1379, 1380, 1382, 1384, 1385, 1387, 1388, 1389, 1390, 1391, 1393, 1395, 1397, 1399, 1400, 1401, 1402, 1403, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404]
+    static let accumulatorForms: [UInt16] = [1340, 1341, 1342, 1343, 1344, 1345, 1346, 1347, 1348, 1349, 1350, 1351, 1352, 1353, 1354, 1355, 1356, 1357, 1358, 1359, 1360, 1361, 1362, 1363, 1364, 1365, 1366, 1367, 1368, 1369, 1370, 1371, 1372, 1373, 1374, 1375, 1376, 1377, 1378, 1379, 1380, 1381, 1382, 1383, 1384, 1385, 1386, 1387, 1388, 1389, 1390, 1391, 1392, 1393, 1394, 1395, 1396, 1397, 1398, 1399, 1400, 1401, 1402, 1403, 1404, 1405, 1406, 1407, 1408, 1409, 1410, 1411, 1412, 1413, 1414, 1415, 1416, 1417, 1418, 1419, 1420, 1421, 1422, 1423, 1424, 1425, 1426, 1427, 1428, 1429, 1430, 1431, 1432, 1433, 1434, 1435, 1436, 1437, 1438, 1439, 1440, 1441, 1442, 1443, 1444, 1445, 1446, 1447, 1448, 1449, 1450, 1451, 1452, 1453, 1454, 1455, 1456, 1457, 1458, 1459, 1460, 1461, 1462, 1463, 1464, 1465, 1466, 1467, 1468, 1469, 1470, 1471, 1472, 1473, 1474, 1475, 1476, 1477, 1478, 1479, 1480, 1481, 1482, 1483, 1484, 1485, 1486, 1487, 1488, 1489, 1490, 1491, 1492, 1493, 1494, 1495, 1496, 1497, 1498, 1499, 1500, 1501, 1502, 1503, 1504, 1505, 1506, 1507, 1508, 1509, 1510, 1511, 1512, 1513, 1514, 1515, 1516, 1517, 1518, 1519, 1520, 1521, 1522, 1523, 1524, 1525, 1526, 1527, 1528, 1529, 1530, 1531, 1532, 1533, 1534, 1535, 1536, 1537, 1538, 1539, 1540, 1541, 1542, 1543, 1544, 1545, 1546, 1547, 1548, 1549, 1550, 1551, 1552, 1553, 1554, 1555, 1556, 1557, 1558, 1559, 1560, 1561, 1562, 1563, 1564, 1565, 1566, 1567, 1568, 1569, 1570, 1571, 1572, 1573, 1574, 1575, 1576, 1577, 1578, 1579, 1580, 1581, 1582, 1583, 1584, 1585, 1586, 1587, 1588, 1589, 1590, 1591, 1592, 1593, 1594, 1595, 1596, 1597, 1598, 1599, 1600, 1601, 1602, 1603, 1604, 1605, 1606, 1607, 1608, 1609, 1610, 1611, 1612, 1613, 1614, 1615, 1616, 1617, 1618, 1619, 1620, 1621, 1622, 1623, 1624, 1625, 1626, 1627, 1628, 1629, 1630, 1631, 1632, 1633, 1634, 1635, 1636, 1637, 1638, 1639, 1640, 1641, 1642, 1643, 1644, 1645, 1646, 1647, 1648, 1649, 1650, 1651, 1652, 1653, 1654, 1655, 1656, 1657, 1658, 1659, 1660, 1661, 1662, 1663, 1664, 1665, 1666, 1667, 1668, 1669, 1670, 1671, 1672, 1673, 1674, 1675, 1676, 1677, 1678, 1679, 1680, 1681, 1682, 1683, 1684, 1685, 1686, 1687, 1688, 1689, 1690, 1691, 1692, 1693, 1694, 1695, 1696, 1697, 1698, 1699, 1700, 1701, 1702, 1703, 1704, 1705, 1706, 1707, 1708, 1709, 1710, 1711, 1712, 1713, 1714, 1715, 1716, 1717, 1718, 1719, 1720, 1721, 1722, 1723, 1724, 1725, 1726, 1727, 1728, 1729, 1730, 1731, 1732, 1733, 1734, 1735, 1736, 1737, 1738, 1739, 1740, 1741, 1742, 1743, 1744, 1745, 1746, 1747, 1748, 1749, 1750, 1751, 1752, 1753, 1754, 1755, 1756, 1757, 1758, 1759, 1760, 1761, 1762, 1763, 1764, 1765, 1766, 1767, 1768, 1769, 1770, 1771, 1772, 1773, 1774, 1775, 1776, 1777, 1778, 1779, 1780, 1781, 1782, 1783, 1784, 1785, 1786, 1787, 1788, 1789, 1790, 1791, 1792, 1793, 1794, 1795, 1796, 1797, 1798, 1799, 1800, 1801, 1802, 1803, 1804, 1805, 1806, 1807, 1808, 1809, 1810, 1811, 1812, 1813, 1814, 1815, 1816, 1817, 1818, 1819, 1820, 1821, 1822, 1823, 1824, 1825, 1826, 1827, 1828, 1829, 1830, 1831, 1832, 1833, 1834, 1835, 1836, 1837, 1838, 1839, 1840, 1841, 1842, 1843, 1844, 1845, 1846, 1847, 1848, 1849, 1850, 1851, 1852, 1853, 1854, 1855, 1856, 1857, 1858, 1859, 1860, 1861, 1862, 1863, 1864, 1865, 1866, 1867, 1868, 1869, 1870, 1871, 1872, 1873, 1874, 1875, 1876, 1877, 1878, 1879, 1880, 1881, 1882, 1883, 1884, 1885, 1886, 1887, 1888, 1889, 1890, 1891, 1892, 1893, 1894, 1895, 1896, 1897, 1898, 1899, 1900, 1901, 1902, 1903, 1904, 1905, 1906, 1907, 1908, 1909, 1910, 1911, 1912, 1913, 1914, 1915, 1916, 1917, 1918, 1919, 1920, 1921, 1922, 1923, 1924, 1925, 1926, 1927, 1928, 1929, 1930, 1931, 1932, 1933, 1934, 1935, 1936, 1937, 1938, 1939, 1940, 1941, 1942, 1943, 1944, 1945, 1946, 1947, 1948, 1949, 1950, 1951, 1952, 1953, 1954, 1955, 1956, 1957, 1958, 1959, 1960, 1961, 1962, 1963, 1964, 1965, 1966, 1967, 1968, 1969, 1970, 1971, 1972, 1973, 1974, 1975, 1976, 1977, 1978, 1979, 1980, 1981, 1982, 1983, 1984, 1985, 1986, 1987, 1988, 1989, 1990, 1991, 1992, 1993, 1994, 1995, 1996, 1997, 1998, 1999, 2000, 2001, 2002, 2003, 2004, 2005, 2006, 2007, 2008, 2009, 2010, 2011, 2012, 2013, 2014, 2015, 2016, 2017, 2018, 2019, 2020, 2021, 2022, 2023, 2024, 2025, 2026, 2027, 2028, 2029, 2030, 2031, 2032, 2033, 2034, 2035, 2036, 2037, 2038, 2039, 2040, 2041, 2042, 2043, 2044, 2045, 2046, 2047, 2048, 2049, 2050, 2051, 2052, 2053, 2054, 2055, 2056, 2057, 2058, 2059, 2060, 2061, 2062, 2063, 2064, 2065, 2066, 2067, 2068, 2069, 2070, 2071, 2072, 2073, 2074, 2075, 2076, 2077, 2078, 2079, 2080, 2081, 2082, 2083, 2084, 2085, 2086, 2087, 2088, 2089, 2090, 2091, 2092, 2093, 2094, 2095, 2096, 2097, 2098, 2099, 2100, 2101, 2102, 2103, 2104, 2105, 2106, 2107, 2108, 2109, 2110, 2111, 2112, 2113, 2114, 2115, 2116, 2117, 2118, 2119, 2120, 2121, 2122, 2123, 2124, 2125, 2126, 2127, 2128, 2129, 2130, 2131, 2132, 2133, 2134, 2135, 2136, 2137, 2138, 2139, 2140, 2141, 2142, 2143, 2144, 2145, 2146, 2147, 2148, 2149, 2150, 2151, 2152, 2153, 2154, 2155, 2156, 2157, 2158, 2159, 2160, 2161, 2162, 2163, 2164, 2165, 2166, 2167, 2168, 2169, 2170, 2171, 2172, 2173, 2174, 2175, 2176, 2177, 2178, 2179, 2180, 2181, 2182, 2183, 2184, 2185, 2186, 2187, 2188, 2189, 2190, 2191, 2192, 2193, 2194, 2195, 2196, 2197, 2198, 2199, 2200, 2201, 2202, 2203, 2204, 2205, 2206, 2207, 2208, 2209, 2210, 2211, 2212, 2213, 2214, 2215, 2216, 2217, 2218, 2219, 2220, 2221, 2222, 2223, 2224, 2225, 2226, 2227, 2228, 2229, 2230, 2231, 2232, 2233, 2234, 2235, 2236, 2237, 2238, 2239, 2240, 2241, 2242, 2243, 2244, 2245, 2246, 2247, 2248, 2249, 2250, 2251, 2252, 2253, 2254, 2255, 2256, 2257, 2258, 2259, 2260, 2261, 2262, 2263, 2264, 2265, 2266, 2267, 2268, 2269, 2270, 2271, 2272, 2273, 2274, 2275, 2276, 2277, 2278, 2279, 2280, 2281, 2282, 2283, 2284, 2285, 2286, 2287, 2288, 2289, 2290, 2291, 2292, 2293, 2294, 2295, 2296, 2297, 2298, 2299, 2300, 2301, 2302, 2303, 2304, 2305, 2306, 2307, 2308, 2309, 2310, 2311, 2312, 2313, 2314, 2315, 2316, 2317, 2318, 2319, 2320, 2321, 2322, 2323, 2324, 2325, 2326, 2327, 2328, 2329, 2330, 2331, 2332, 2333, 2334, 2335, 2336, 2337, 2338, 2339, 2340, 2341, 2342, 2343, 2344, 2345, 2346, 2347, 2348, 2349, 2350, 2351, 2352, 2353, 2354, 2355, 2356, 2357, 2358, 2359, 2360, 2361, 2362, 2363, 2364, 2365, 2366, 2367, 2368, 2369, 2370, 2371, 2372, 2373, 2374, 2375, 2376, 2377, 2378, 2379, 2380, 2381, 2382, 2383, 2384, 2385, 2386, 2387, 2388, 2389, 2390, 2391, 2392, 2393, 2394, 2395, 2396, 2397, 2398, 2399, 2400, 2401, 2402, 2403, 2404, 2405, 2406, 2407, 2408, 2409, 2410, 2411, 2412, 2413, 2414, 2415, 2416, 2417, 2418, 2419, 2420, 2421, 2422, 2423, 2424, 2425, 2426, 2427, 2428, 2429, 2430, 2431, 2432, 2433, 2434, 2435, 2436, 2437, 2438, 2439, 2440, 2441, 2442, 2443, 2444, 2445, 2446, 2447, 2448, 2449, 2450, 2451, 2452, 2453, 2454, 2455, 2456, 2457, 2458, 2459, 2460, 2461, 2462, 2463, 2464, 2465, 2466, 2467, 2468, 2469, 2470, 2471, 2472, 2473, 2474, 2475, 2476, 2477, 2478, 2479, 2480, 2481, 2482, 2483, 2484, 2485, 2486, 2487, 2488, 2489, 2490, 2491, 2492, 2493, 2494, 2495, 2496, 2497, 2498, 2499, 2500, 2501, 2502, 2503, 2504, 2505, 2506, 2507, 2508, 2509, 2510, 2511, 2512, 2513, 2514, 2515, 2516, 2517, 2518, 2519, 2520, 2521, 2522, 2523, 2524, 2525, 2526, 2527, 2528, 2529, 2530, 2531, 2532, 2533, 2534, 2535, 2536, 2537, 2538, 2539, 2540, 2541, 2542, 2543, 2544, 2545, 2546, 2547, 2548, 2549, 2550, 2551, 2552, 2553, 2554, 2555, 2556, 2557, 2558, 2559, 2560, 2561, 2562, 2563, 2564, 2565, 2566, 2567, 2568, 2569, 2570, 2571, 2572, 2573, 2574, 2575, 2576, 2577, 2578, 2579, 2580, 2581, 2582, 2583, 2584, 2585, 2586, 2587, 2588, 2589, 2590, 2591, 2592, 2593, 2594, 2595, 2596, 2597, 2598, 2599, 2600, 2601, 2602, 2603, 2604, 2605, 2606, 2607, 2608, 2609, 2610, 2611, 2612, 2613, 2614, 2615, 2616, 2617, 2618, 2619, 2620, 2621, 2622, 2623, 2624, 2625, 2626, 2627, 2628, 2629, 2630, 2631, 2632, 2633, 2634, 2635, 2636, 2637, 2638, 2639, 2640, 2641, 2642, 2643, 2644, 2645, 2646, 2647, 2648, 2649, 2650, 2651, 2652, 2653, 2654, 2655, 2656, 2657, 2658, 2659, 2660, 2661, 2662, 2663, 2664, 2665, 2666, 2667, 2668, 2669, 2670, 2671, 2672, 2673, 2674, 2675, 2676, 2677, 2678, 2679, 2680, 2681, 2682, 2683, 2684, 2685, 2686, 2687, 2688, 2689, 2690, 2691, 2692, 2693, 2694, 2695, 2696, 2697, 2698, 2699, 2700, 2701, 2702, 2703, 2704, 2705, 2706, 2707, 2708, 2709, 2710, 2711, 2712, 2713, 2714, 2715, 2716, 2717, 2718, 2719, 2720, 2721, 2722, 2723, 2724, 2725, 2726, 2727, 2728, 2729, 2730, 2731, 2732, 2733, 2734, 2735, 2736, 2737, 2738, 2739, 2740, 2741, 2742, 2743]
     /// The operand (index in the layout) an accumulator form reads from the accumulator; 255 for other ops.
-    static let accumulatorOperands: [UInt8] = [255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 0, 0, 0, 0, 1, 1, 0, 0, 1, 0, 0, 1, 1, 1, 2, 3, 3, 0, 1, 1, 0, 2, 0, 2, 0, 1, 2, 0, 1, 2, 1, 1, 1, 0, 1, 2, 0, 1, 2, 0, 1, 2, 1, 0, 1, 2, 0, 1, 2, 0, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 0, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 0, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 0, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 0, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 0, 1, 1, 2, 1, 1, 2, 1, 1, 0, 1, 1, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 0, 1, 1, 1, 2, 0, 1, 2, 1, 0, 1, 1, 1, 2, 0, 1, 1, 2, 1, 1, 2, 1, 1, 1, 2, 1, 1, 2, 1, 1, 2, 1, 2, 1, 1, 2, 1, 1, 2, 1, 1, 0, 1, 1, 1, 2, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 2, 1, 1, 1, 1, 1, 0, 1, 1, 2, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 2, 1, 1, 1, 1, 2, 0, 1, 1, 2, 1, 2, 1, 1, 2, 1, 1, 2, 1, 1, 2, 1, 2, 1, 1, 1, 1, 1, 2, 1, 1, 1, 2, 1, 1, 2, 1, 1, 2, 1, 0, 1, 0, 1, 1, 1, 1, 1, 2, 1, 0, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 2, 3, 0, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 2, 1, 0, 1, 2, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 0, 1, 1, 2, 1, 2, 1, 2, 1, 2, 3, 1, 2, 3, 1, 1, 1, 1, 0, 1, 0, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 0, 1, 2, 1, 2, 0, 1, 1, 1, 2, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 2, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 0, 1, 1, 2, 1, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 1, 2, 1, 2, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 0, 1, 1, 2, 1, 2, 1, 1, 2, 3, 0, 1, 1, 0, 1, 1, 0, 1, 0, 1, 0, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 2, 1, 1, 2, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 1, 1, 0, 1, 2, 3, 1, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 0, 1, 1, 1, 1, 1, 0, 1, 1, 1, 0, 1, 1, 2, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 2, 0, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 0, 1, 1, 2, 1, 2, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 0, 1, 1, 2, 1, 1, 1, 1, 2, 1, 0, 1, 1, 1, 0, 1, 0, 1, 1, 1, 1, 1, 0, 1, 1, 0, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 2, 0, 1, 0, 1, 1, 1, 2, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 0, 1, 0, 1, 0, 1, 1, 1, 1, 1, 1, 2, 0, 1, 1, 2, 1, 2, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 2, 1, 1, 1, 1, 2, 1, 1, 2, 1, 1, 1, 2, 1, 2, 1, 1, 0, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 1, 2, 1, 1, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 1, 1, 2, 3, 1, 1, 2, 0, 1, 1, 1, 2, 0, 1, 1, 2, 1, 1, 1, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 0, 1, 2, 1, 0, 1, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 0, 1, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 1]
+    static let accumulatorOperands: [UInt8] = [255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 0, 0, 0, 0, 1, 1, 0, 0, 1, 0, 0, 1, 1, 1, 2, 3, 3, 0, 1, 1, 0, 2, 0, 2, 0, 1, 2, 0, 1, 2, 1, 1, 1, 0, 1, 2, 0, 1, 2, 0, 1, 2, 1, 0, 1, 2, 0, 1, 2, 0, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 0, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 0, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 0, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 0, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 0, 1, 1, 2, 1, 1, 2, 1, 1, 0, 1, 1, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 0, 1, 1, 1, 2, 0, 1, 2, 1, 0, 1, 1, 1, 2, 0, 1, 1, 2, 1, 1, 2, 1, 1, 1, 2, 1, 1, 2, 1, 1, 2, 1, 2, 1, 1, 2, 1, 1, 2, 1, 1, 0, 1, 1, 1, 2, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 2, 1, 1, 1, 1, 1, 0, 1, 1, 2, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 2, 1, 1, 1, 1, 2, 0, 1, 1, 2, 1, 2, 1, 1, 2, 1, 1, 2, 1, 1, 2, 1, 2, 1, 1, 1, 1, 1, 2, 1, 1, 1, 2, 1, 1, 2, 1, 1, 2, 1, 0, 1, 0, 1, 1, 1, 1, 1, 2, 1, 0, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 2, 3, 0, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 2, 1, 0, 1, 2, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 0, 1, 1, 2, 1, 2, 1, 2, 1, 2, 3, 1, 2, 3, 1, 1, 1, 1, 0, 1, 0, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 0, 1, 2, 1, 2, 0, 1, 1, 1, 2, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 2, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 0, 1, 1, 2, 1, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 1, 2, 1, 2, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 0, 1, 1, 2, 1, 2, 1, 1, 2, 3, 0, 1, 1, 0, 1, 1, 0, 1, 0, 1, 0, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 2, 1, 1, 2, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 1, 1, 0, 1, 2, 3, 1, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 0, 1, 1, 1, 1, 1, 0, 1, 1, 1, 0, 1, 1, 2, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 2, 0, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 0, 1, 1, 2, 1, 2, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 0, 1, 1, 2, 1, 1, 1, 1, 2, 1, 0, 1, 1, 1, 0, 1, 0, 1, 1, 1, 1, 1, 0, 1, 1, 0, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 2, 0, 1, 0, 1, 1, 1, 2, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 0, 1, 0, 1, 0, 1, 1, 1, 1, 1, 1, 2, 0, 1, 1, 2, 1, 2, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 2, 1, 1, 1, 1, 2, 1, 1, 2, 1, 1, 1, 2, 1, 2, 1, 1, 0, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 1, 2, 1, 1, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 1, 1, 2, 3, 1, 1, 2, 0, 1, 1, 1, 2, 0, 1, 1, 2, 1, 1, 1, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 0, 1, 2, 1, 0, 1, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 0, 1, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 1]
     /// The op an accumulator form was derived from; every other op maps to itself.
-    static let accumulatorFormBases: [UInt16] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 123, 124, 125, 126, 127, 128, 129, 130, 131, 132, 133, 134, 135, 136, 137, 138, 139, 140, 141, 142, 143, 144, 145, 146, 147, 148, 149, 150, 151, 152, 153, 154, 155, 156, 157, 158, 159, 160, 161, 162, 163, 164, 165, 166, 167, 168, 169, 170, 171, 172, 173, 174, 175, 176, 177, 178, 179, 180, 181, 182, 183, 184, 185, 186, 187, 188, 189, 190, 191, 192, 193, 194, 195, 196, 197, 198, 199, 200, 201, 202, 203, 204, 205, 206, 207, 208, 209, 210, 211, 212, 213, 214, 215, 216, 217, 218, 219, 220, 221, 222, 223, 224, 225, 226, 227, 228, 229, 230, 231, 232, 233, 234, 235, 236, 237, 238, 239, 240, 241, 242, 243, 244, 245, 246, 247, 248, 249, 250, 251, 252, 253, 254, 255, 256, 257, 258, 259, 260, 261, 262, 263, 264, 265, 266, 267, 268, 269, 270, 271, 272, 273, 274, 275, 276, 277, 278, 279, 280, 281, 282, 283, 284, 285, 286, 287, 288, 289, 290, 291, 292, 293, 294, 295, 296, 297, 298, 299, 300, 301, 302, 303, 304, 305, 306, 307, 308, 309, 310, 311, 312, 313, 314, 315, 316, 317, 318, 319, 320, 321, 322, 323, 324, 325, 326, 327, 328, 329, 330, 331, 332, 333, 334, 335, 336, 337, 338, 339, 340, 341, 342, 343, 344, 345, 346, 347, 348, 349, 350, 351, 352, 353, 354, 355, 356, 357, 358, 359, 360, 361, 362, 363, 364, 365, 366, 367, 368, 369, 370, 371, 372, 373, 374, 375, 376, 377, 378, 379, 380, 381, 382, 383, 384, 385, 386, 387, 388, 389, 390, 391, 392, 393, 394, 395, 396, 397, 398, 399, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 419, 420, 421, 422, 423, 424, 425, 426, 427, 428, 429, 430, 431, 432, 433, 434, 435, 436, 437, 438, 439, 440, 441, 442, 443, 444, 445, 446, 447, 448, 449, 450, 451, 452, 453, 454, 455, 456, 457, 458, 459, 460, 461, 462, 463, 464, 465, 466, 467, 468, 469, 470, 471, 472, 473, 474, 475, 476, 477, 478, 479, 480, 481, 482, 483, 484, 485, 486, 487, 488, 489, 490, 491, 492, 493, 494, 495, 496, 497, 498, 499, 500, 501, 502, 503, 504, 505, 506, 507, 508, 509, 510, 511, 512, 513, 514, 515, 516, 517, 518, 519, 520, 521, 522, 523, 524, 525, 526, 527, 528, 529, 530, 531, 532, 533, 534, 535, 536, 537, 538, 539, 540, 541, 542, 543, 544, 545, 546, 547, 548, 549, 550, 551, 552, 553, 554, 555, 556, 557, 558, 559, 560, 561, 562, 563, 564, 565, 566, 567, 568, 569, 570, 571, 572, 573, 574, 575, 576, 577, 578, 579, 580, 581, 582, 583, 584, 585, 586, 587, 588, 589, 590, 591, 592, 593, 594, 595, 596, 597, 598, 599, 600, 601, 602, 603, 604, 605, 606, 607, 608, 609, 610, 611, 612, 613, 614, 615, 616, 617, 618, 619, 620, 621, 622, 623, 624, 625, 626, 627, 628, 629, 630, 631, 632, 633, 634, 635, 636, 637, 638, 639, 640, 641, 642, 643, 644, 645, 646, 647, 648, 649, 650, 651, 652, 653, 654, 655, 656, 657, 658, 659, 660, 661, 662, 663, 664, 665, 666, 667, 668, 669, 670, 671, 672, 673, 674, 675, 676, 677, 678, 679, 680, 681, 682, 683, 684, 685, 686, 687, 688, 689, 690, 691, 692, 693, 694, 695, 696, 697, 698, 699, 700, 701, 702, 703, 704, 705, 706, 707, 708, 709, 710, 711, 712, 713, 714, 715, 716, 717, 718, 719, 720, 721, 722, 723, 724, 725, 726, 727, 728, 729, 730, 731, 732, 733, 734, 735, 736, 737, 738, 739, 740, 741, 742, 743, 744, 745, 746, 747, 748, 749, 750, 751, 752, 753, 754, 755, 756, 757, 758, 759, 760, 761, 762, 763, 764, 765, 766, 767, 768, 769, 770, 771, 772, 773, 774, 775, 776, 777, 778, 779, 780, 781, 782, 783, 784, 785, 786, 787, 788, 789, 790, 791, 792, 793, 794, 795, 796, 797, 798, 799, 800, 801, 802, 803, 804, 805, 806, 807, 808, 809, 810, 811, 812, 813, 814, 815, 816, 817, 818, 819, 820, 821, 822, 823, 824, 825, 826, 827, 828, 829, 830, 831, 832, 833, 834, 835, 836, 837, 838, 839, 840, 841, 842, 843, 844, 845, 846, 847, 848, 849, 850, 851, 852, 853, 854, 855, 856, 857, 858, 859, 860, 861, 862, 863, 864, 865, 866, 867, 868, 869, 870, 871, 872, 873, 874, 875, 876, 877, 878, 879, 880, 881, 882, 883, 884, 885, 886, 887, 888, 889, 890, 891, 892, 893, 894, 895, 896, 897, 898, 899, 900, 901, 902, 903, 904, 905, 906, 907, 908, 909, 910, 911, 912, 913, 914, 915, 916, 917, 918, 919, 920, 921, 922, 923, 924, 925, 926, 927, 928, 929, 930, 931, 932, 933, 934, 935, 936, 937, 938, 939, 940, 941, 942, 943, 944, 945, 946, 947, 948, 949, 950, 951, 952, 953, 954, 955, 956, 957, 958, 959, 960, 961, 962, 963, 964, 965, 966, 967, 968, 969, 970, 971, 972, 973, 974, 975, 976, 977, 978, 979, 980, 981, 982, 983, 984, 985, 986, 987, 988, 989, 990, 991, 992, 993, 994, 995, 996, 997, 998, 999, 1000, 1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 1015, 1016, 1017, 1018, 1019, 1020, 1021, 1022, 1023, 1024, 1025, 1026, 1027, 1028, 1029, 1030, 1031, 1032, 1033, 1034, 1035, 1036, 1037, 1038, 1039, 2, 3, 4, 6, 10, 12, 13, 14, 15, 16, 17, 18, 21, 22, 22, 22, 23, 25, 29, 30, 31, 33, 34, 34, 35, 35, 35, 36, 36, 36, 37, 38, 41, 42, 42, 42, 43, 43, 43, 44, 44, 44, 46, 47, 47, 47, 48, 48, 48, 49, 49, 49, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 65, 66, 66, 67, 68, 68, 69, 69, 70, 70, 71, 71, 72, 72, 73, 73, 74, 75, 75, 76, 76, 77, 77, 78, 78, 79, 79, 80, 80, 81, 81, 82, 82, 83, 83, 84, 84, 85, 86, 86, 87, 87, 88, 88, 89, 89, 90, 90, 91, 91, 92, 92, 93, 93, 94, 94, 95, 95, 102, 102, 103, 103, 104, 104, 105, 105, 106, 106, 107, 107, 108, 109, 110, 111, 111, 112, 112, 113, 113, 114, 114, 115, 115, 116, 116, 117, 117, 118, 118, 119, 119, 120, 120, 121, 121, 122, 122, 123, 123, 124, 124, 125, 125, 126, 127, 128, 129, 129, 130, 130, 131, 131, 132, 132, 133, 133, 134, 134, 135, 135, 136, 136, 137, 137, 138, 138, 139, 139, 140, 140, 141, 141, 142, 142, 143, 143, 158, 159, 160, 161, 162, 163, 164, 165, 165, 166, 166, 167, 167, 168, 168, 169, 169, 170, 170, 171, 171, 172, 175, 176, 177, 178, 181, 182, 183, 184, 185, 186, 187, 188, 189, 190, 191, 194, 195, 196, 197, 198, 199, 200, 201, 204, 205, 208, 209, 210, 211, 212, 213, 214, 215, 216, 217, 218, 219, 220, 221, 222, 223, 224, 224, 225, 225, 226, 227, 227, 228, 228, 229, 229, 230, 230, 231, 231, 232, 232, 233, 234, 235, 236, 237, 238, 239, 240, 241, 242, 243, 244, 245, 246, 247, 247, 248, 248, 249, 250, 250, 251, 251, 252, 252, 253, 253, 254, 254, 255, 255, 256, 257, 258, 259, 260, 261, 262, 263, 264, 265, 266, 267, 268, 269, 270, 271, 272, 273, 274, 275, 282, 283, 284, 285, 286, 287, 288, 289, 290, 291, 292, 293, 294, 295, 296, 297, 298, 299, 300, 301, 302, 303, 304, 305, 306, 307, 308, 309, 310, 311, 312, 313, 314, 315, 316, 317, 325, 326, 327, 328, 329, 330, 331, 332, 333, 334, 334, 335, 335, 336, 336, 337, 337, 338, 338, 339, 339, 340, 340, 341, 341, 342, 342, 343, 343, 344, 344, 345, 345, 346, 346, 347, 347, 348, 348, 349, 349, 350, 350, 351, 351, 352, 352, 353, 353, 354, 355, 356, 356, 357, 357, 358, 358, 359, 359, 360, 360, 361, 361, 362, 362, 363, 363, 364, 364, 365, 365, 366, 366, 367, 367, 368, 368, 369, 369, 370, 370, 371, 371, 372, 372, 373, 373, 374, 374, 375, 375, 376, 377, 378, 379, 380, 381, 382, 383, 384, 385, 386, 387, 388, 389, 390, 391, 392, 393, 394, 395, 396, 397, 398, 399, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 419, 420, 421, 422, 423, 424, 425, 436, 436, 437, 437, 438, 439, 440, 440, 441, 442, 443, 444, 445, 446, 446, 448, 449, 450, 451, 452, 452, 453, 453, 454, 455, 455, 456, 457, 458, 458, 459, 461, 461, 462, 463, 464, 465, 465, 466, 466, 467, 468, 468, 469, 470, 470, 471, 471, 471, 472, 473, 474, 475, 476, 476, 477, 478, 479, 479, 480, 482, 482, 483, 484, 485, 485, 486, 487, 487, 489, 490, 490, 491, 491, 492, 493, 493, 494, 495, 495, 496, 497, 498, 500, 501, 502, 502, 503, 503, 504, 505, 505, 506, 507, 508, 509, 510, 511, 512, 512, 513, 513, 514, 514, 515, 515, 516, 516, 517, 517, 518, 519, 519, 520, 521, 522, 523, 524, 525, 525, 526, 526, 527, 527, 528, 528, 529, 530, 531, 531, 532, 533, 534, 535, 536, 537, 537, 538, 538, 539, 539, 540, 541, 542, 543, 545, 546, 547, 548, 548, 549, 550, 550, 551, 552, 553, 554, 554, 555, 555, 556, 556, 557, 557, 558, 559, 559, 560, 561, 561, 562, 563, 563, 564, 564, 565, 566, 567, 568, 569, 569, 570, 571, 572, 572, 573, 574, 574, 575, 576, 576, 577, 578, 578, 579, 579, 580, 581, 582, 583, 583, 584, 585, 585, 586, 587, 588, 589, 590, 591, 592, 593, 594, 594, 594, 595, 596, 597, 597, 598, 599, 600, 601, 602, 603, 604, 604, 605, 606, 607, 607, 608, 608, 609, 610, 611, 612, 613, 614, 615, 616, 617, 617, 618, 619, 620, 621, 622, 622, 623, 623, 624, 624, 625, 625, 626, 626, 626, 627, 627, 627, 628, 629, 630, 631, 632, 632, 633, 633, 634, 635, 637, 638, 639, 641, 641, 643, 644, 645, 646, 647, 647, 648, 648, 649, 649, 650, 651, 651, 652, 652, 653, 654, 655, 656, 657, 658, 659, 660, 661, 662, 662, 663, 664, 664, 665, 666, 666, 667, 667, 668, 668, 669, 669, 670, 670, 671, 671, 672, 672, 673, 674, 675, 675, 676, 676, 677, 678, 679, 680, 681, 681, 682, 682, 683, 683, 684, 685, 686, 687, 687, 688, 688, 689, 690, 690, 691, 691, 692, 692, 693, 694, 694, 695, 696, 697, 698, 699, 700, 700, 702, 703, 704, 705, 705, 706, 706, 707, 707, 708, 709, 711, 711, 712, 713, 714, 715, 716, 717, 718, 719, 720, 720, 721, 721, 722, 722, 723, 723, 724, 724, 725, 726, 726, 726, 727, 727, 728, 729, 729, 730, 731, 731, 732, 732, 733, 733, 734, 735, 736, 737, 737, 738, 739, 740, 741, 742, 743, 744, 745, 746, 747, 747, 748, 749, 750, 750, 751, 752, 752, 753, 753, 754, 755, 755, 756, 757, 758, 759, 760, 760, 761, 761, 762, 763, 764, 765, 766, 766, 767, 767, 768, 769, 770, 771, 772, 773, 773, 773, 775, 776, 776, 777, 778, 779, 780, 780, 781, 781, 782, 782, 783, 784, 785, 786, 787, 788, 789, 790, 791, 791, 793, 794, 795, 795, 796, 797, 798, 799, 800, 800, 801, 802, 803, 803, 805, 805, 806, 806, 808, 809, 810, 811, 812, 813, 814, 815, 816, 817, 817, 818, 819, 820, 821, 822, 823, 824, 825, 825, 826, 826, 827, 827, 828, 828, 829, 829, 830, 831, 832, 833, 834, 835, 836, 836, 837, 838, 839, 840, 842, 842, 843, 843, 844, 845, 846, 847, 847, 848, 849, 849, 850, 851, 852, 852, 853, 853, 854, 855, 856, 857, 858, 858, 859, 860, 860, 861, 862, 863, 864, 864, 865, 865, 866, 867, 867, 868, 868, 869, 871, 872, 873, 873, 874, 874, 875, 876, 876, 877, 878, 879, 880, 882, 882, 883, 883, 884, 885, 886, 887, 888, 888, 889, 889, 890, 891, 892, 893, 894, 894, 895, 895, 896, 896, 897, 897, 898, 899, 900, 900, 901, 901, 902, 902, 903, 903, 904, 905, 906, 907, 908, 908, 909, 909, 910, 911, 911, 912, 913, 914, 915, 915, 916, 917, 917, 918, 919, 920, 920, 921, 921, 922, 923, 924, 924, 925, 926, 927, 928, 928, 930, 930, 931, 932, 933, 933, 934, 935, 936, 936, 937, 938, 938, 939, 940, 941, 942, 943, 944, 945, 945, 946, 946, 947, 948, 948, 948, 949, 950, 950, 951, 951, 952, 953, 953, 954, 954, 955, 955, 956, 957, 958, 959, 959, 960, 961, 961, 962, 963, 964, 965, 966, 966, 967, 968, 969, 970, 970, 971, 971, 972, 972, 973, 974, 974, 975, 976, 976, 977, 978, 979, 981, 982, 983, 984, 985, 986, 987, 988, 989, 990, 991, 992, 993, 994, 995, 995, 996, 996, 997, 997, 998, 999, 1000, 1001, 1003, 1004, 1005, 1006, 1007, 1007, 1008, 1008, 1009, 1010, 1011, 1012, 1012, 1013, 1014, 1014, 1015, 1016, 1017, 1018, 1019, 1019, 1020, 1020, 1021, 1022, 1023, 1023, 1024, 1024, 1025, 1026, 1026, 1027, 1028, 1029, 1030, 1031, 1031, 1032, 1032, 1033, 1033, 1034, 1034, 1035, 1036, 1037, 1038, 1039]
+    static let accumulatorFormBases: [UInt16] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 123, 124, 125, 126, 127, 128, 129, 130, 131, 132, 133, 134, 135, 136, 137, 138, 139, 140, 141, 142, 143, 144, 145, 146, 147, 148, 149, 150, 151, 152, 153, 154, 155, 156, 157, 158, 159, 160, 161, 162, 163, 164, 165, 166, 167, 168, 169, 170, 171, 172, 173, 174, 175, 176, 177, 178, 179, 180, 181, 182, 183, 184, 185, 186, 187, 188, 189, 190, 191, 192, 193, 194, 195, 196, 197, 198, 199, 200, 201, 202, 203, 204, 205, 206, 207, 208, 209, 210, 211, 212, 213, 214, 215, 216, 217, 218, 219, 220, 221, 222, 223, 224, 225, 226, 227, 228, 229, 230, 231, 232, 233, 234, 235, 236, 237, 238, 239, 240, 241, 242, 243, 244, 245, 246, 247, 248, 249, 250, 251, 252, 253, 254, 255, 256, 257, 258, 259, 260, 261, 262, 263, 264, 265, 266, 267, 268, 269, 270, 271, 272, 273, 274, 275, 276, 277, 278, 279, 280, 281, 282, 283, 284, 285, 286, 287, 288, 289, 290, 291, 292, 293, 294, 295, 296, 297, 298, 299, 300, 301, 302, 303, 304, 305, 306, 307, 308, 309, 310, 311, 312, 313, 314, 315, 316, 317, 318, 319, 320, 321, 322, 323, 324, 325, 326, 327, 328, 329, 330, 331, 332, 333, 334, 335, 336, 337, 338, 339, 340, 341, 342, 343, 344, 345, 346, 347, 348, 349, 350, 351, 352, 353, 354, 355, 356, 357, 358, 359, 360, 361, 362, 363, 364, 365, 366, 367, 368, 369, 370, 371, 372, 373, 374, 375, 376, 377, 378, 379, 380, 381, 382, 383, 384, 385, 386, 387, 388, 389, 390, 391, 392, 393, 394, 395, 396, 397, 398, 399, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 419, 420, 421, 422, 423, 424, 425, 426, 427, 428, 429, 430, 431, 432, 433, 434, 435, 436, 437, 438, 439, 440, 441, 442, 443, 444, 445, 446, 447, 448, 449, 450, 451, 452, 453, 454, 455, 456, 457, 458, 459, 460, 461, 462, 463, 464, 465, 466, 467, 468, 469, 470, 471, 472, 473, 474, 475, 476, 477, 478, 479, 480, 481, 482, 483, 484, 485, 486, 487, 488, 489, 490, 491, 492, 493, 494, 495, 496, 497, 498, 499, 500, 501, 502, 503, 504, 505, 506, 507, 508, 509, 510, 511, 512, 513, 514, 515, 516, 517, 518, 519, 520, 521, 522, 523, 524, 525, 526, 527, 528, 529, 530, 531, 532, 533, 534, 535, 536, 537, 538, 539, 540, 541, 542, 543, 544, 545, 546, 547, 548, 549, 550, 551, 552, 553, 554, 555, 556, 557, 558, 559, 560, 561, 562, 563, 564, 565, 566, 567, 568, 569, 570, 571, 572, 573, 574, 575, 576, 577, 578, 579, 580, 581, 582, 583, 584, 585, 586, 587, 588, 589, 590, 591, 592, 593, 594, 595, 596, 597, 598, 599, 600, 601, 602, 603, 604, 605, 606, 607, 608, 609, 610, 611, 612, 613, 614, 615, 616, 617, 618, 619, 620, 621, 622, 623, 624, 625, 626, 627, 628, 629, 630, 631, 632, 633, 634, 635, 636, 637, 638, 639, 640, 641, 642, 643, 644, 645, 646, 647, 648, 649, 650, 651, 652, 653, 654, 655, 656, 657, 658, 659, 660, 661, 662, 663, 664, 665, 666, 667, 668, 669, 670, 671, 672, 673, 674, 675, 676, 677, 678, 679, 680, 681, 682, 683, 684, 685, 686, 687, 688, 689, 690, 691, 692, 693, 694, 695, 696, 697, 698, 699, 700, 701, 702, 703, 704, 705, 706, 707, 708, 709, 710, 711, 712, 713, 714, 715, 716, 717, 718, 719, 720, 721, 722, 723, 724, 725, 726, 727, 728, 729, 730, 731, 732, 733, 734, 735, 736, 737, 738, 739, 740, 741, 742, 743, 744, 745, 746, 747, 748, 749, 750, 751, 752, 753, 754, 755, 756, 757, 758, 759, 760, 761, 762, 763, 764, 765, 766, 767, 768, 769, 770, 771, 772, 773, 774, 775, 776, 777, 778, 779, 780, 781, 782, 783, 784, 785, 786, 787, 788, 789, 790, 791, 792, 793, 794, 795, 796, 797, 798, 799, 800, 801, 802, 803, 804, 805, 806, 807, 808, 809, 810, 811, 812, 813, 814, 815, 816, 817, 818, 819, 820, 821, 822, 823, 824, 825, 826, 827, 828, 829, 830, 831, 832, 833, 834, 835, 836, 837, 838, 839, 840, 841, 842, 843, 844, 845, 846, 847, 848, 849, 850, 851, 852, 853, 854, 855, 856, 857, 858, 859, 860, 861, 862, 863, 864, 865, 866, 867, 868, 869, 870, 871, 872, 873, 874, 875, 876, 877, 878, 879, 880, 881, 882, 883, 884, 885, 886, 887, 888, 889, 890, 891, 892, 893, 894, 895, 896, 897, 898, 899, 900, 901, 902, 903, 904, 905, 906, 907, 908, 909, 910, 911, 912, 913, 914, 915, 916, 917, 918, 919, 920, 921, 922, 923, 924, 925, 926, 927, 928, 929, 930, 931, 932, 933, 934, 935, 936, 937, 938, 939, 940, 941, 942, 943, 944, 945, 946, 947, 948, 949, 950, 951, 952, 953, 954, 955, 956, 957, 958, 959, 960, 961, 962, 963, 964, 965, 966, 967, 968, 969, 970, 971, 972, 973, 974, 975, 976, 977, 978, 979, 980, 981, 982, 983, 984, 985, 986, 987, 988, 989, 990, 991, 992, 993, 994, 995, 996, 997, 998, 999, 1000, 1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 1015, 1016, 1017, 1018, 1019, 1020, 1021, 1022, 1023, 1024, 1025, 1026, 1027, 1028, 1029, 1030, 1031, 1032, 1033, 1034, 1035, 1036, 1037, 1038, 1039, 1040, 1041, 1042, 1043, 1044, 1045, 1046, 1047, 1048, 1049, 1050, 1051, 1052, 1053, 1054, 1055, 1056, 1057, 1058, 1059, 1060, 1061, 1062, 1063, 1064, 1065, 1066, 1067, 1068, 1069, 1070, 1071, 1072, 1073, 1074, 1075, 1076, 1077, 1078, 1079, 1080, 1081, 1082, 1083, 1084, 1085, 1086, 1087, 1088, 1089, 1090, 1091, 1092, 1093, 1094, 1095, 1096, 1097, 1098, 1099, 1100, 1101, 1102, 1103, 1104, 1105, 1106, 1107, 1108, 1109, 1110, 1111, 1112, 1113, 1114, 1115, 1116, 1117, 1118, 1119, 1120, 1121, 1122, 1123, 1124, 1125, 1126, 1127, 1128, 1129, 1130, 1131, 1132, 1133, 1134, 1135, 1136, 1137, 1138, 1139, 1140, 1141, 1142, 1143, 1144, 1145, 1146, 1147, 1148, 1149, 1150, 1151, 1152, 1153, 1154, 1155, 1156, 1157, 1158, 1159, 1160, 1161, 1162, 1163, 1164, 1165, 1166, 1167, 1168, 1169, 1170, 1171, 1172, 1173, 1174, 1175, 1176, 1177, 1178, 1179, 1180, 1181, 1182, 1183, 1184, 1185, 1186, 1187, 1188, 1189, 1190, 1191, 1192, 1193, 1194, 1195, 1196, 1197, 1198, 1199, 1200, 1201, 1202, 1203, 1204, 1205, 1206, 1207, 1208, 1209, 1210, 1211, 1212, 1213, 1214, 1215, 1216, 1217, 1218, 1219, 1220, 1221, 1222, 1223, 1224, 1225, 1226, 1227, 1228, 1229, 1230, 1231, 1232, 1233, 1234, 1235, 1236, 1237, 1238, 1239, 1240, 1241, 1242, 1243, 1244, 1245, 1246, 1247, 1248, 1249, 1250, 1251, 1252, 1253, 1254, 1255, 1256, 1257, 1258, 1259, 1260, 1261, 1262, 1263, 1264, 1265, 1266, 1267, 1268, 1269, 1270, 1271, 1272, 1273, 1274, 1275, 1276, 1277, 1278, 1279, 1280, 1281, 1282, 1283, 1284, 1285, 1286, 1287, 1288, 1289, 1290, 1291, 1292, 1293, 1294, 1295, 1296, 1297, 1298, 1299, 1300, 1301, 1302, 1303, 1304, 1305, 1306, 1307, 1308, 1309, 1310, 1311, 1312, 1313, 1314, 1315, 1316, 1317, 1318, 1319, 1320, 1321, 1322, 1323, 1324, 1325, 1326, 1327, 1328, 1329, 1330, 1331, 1332, 1333, 1334, 1335, 1336, 1337, 1338, 1339, 2, 3, 4, 6, 10, 12, 13, 14, 15, 16, 17, 18, 21, 22, 22, 22, 23, 25, 29, 30, 31, 33, 34, 34, 35, 35, 35, 36, 36, 36, 37, 38, 41, 42, 42, 42, 43, 43, 43, 44, 44, 44, 46, 47, 47, 47, 48, 48, 48, 49, 49, 49, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 65, 66, 66, 67, 68, 68, 69, 69, 70, 70, 71, 71, 72, 72, 73, 73, 74, 75, 75, 76, 76, 77, 77, 78, 78, 79, 79, 80, 80, 81, 81, 82, 82, 83, 83, 84, 84, 85, 86, 86, 87, 87, 88, 88, 89, 89, 90, 90, 91, 91, 92, 92, 93, 93, 94, 94, 95, 95, 102, 102, 103, 103, 104, 104, 105, 105, 106, 106, 107, 107, 108, 109, 110, 111, 111, 112, 112, 113, 113, 114, 114, 115, 115, 116, 116, 117, 117, 118, 118, 119, 119, 120, 120, 121, 121, 122, 122, 123, 123, 124, 124, 125, 125, 126, 127, 128, 129, 129, 130, 130, 131, 131, 132, 132, 133, 133, 134, 134, 135, 135, 136, 136, 137, 137, 138, 138, 139, 139, 140, 140, 141, 141, 142, 142, 143, 143, 158, 159, 160, 161, 162, 163, 164, 165, 165, 166, 166, 167, 167, 168, 168, 169, 169, 170, 170, 171, 171, 172, 175, 176, 177, 178, 181, 182, 183, 184, 185, 186, 187, 188, 189, 190, 191, 194, 195, 196, 197, 198, 199, 200, 201, 204, 205, 208, 209, 210, 211, 212, 213, 214, 215, 216, 217, 218, 219, 220, 221, 222, 223, 224, 225, 226, 227, 228, 229, 230, 231, 235, 236, 237, 238, 240, 249, 250, 251, 252, 254, 317, 318, 319, 346, 347, 348, 373, 374, 375, 396, 397, 398, 466, 467, 468, 469, 470, 471, 472, 473, 474, 475, 476, 477, 478, 479, 480, 480, 481, 481, 482, 483, 483, 484, 484, 485, 485, 486, 486, 487, 487, 488, 488, 489, 490, 491, 492, 493, 494, 495, 496, 497, 498, 499, 500, 501, 502, 503, 504, 505, 506, 507, 508, 509, 510, 511, 512, 513, 514, 515, 516, 517, 518, 519, 520, 521, 522, 523, 524, 525, 525, 526, 526, 527, 528, 528, 529, 529, 530, 530, 531, 531, 532, 532, 533, 533, 534, 535, 536, 537, 538, 539, 540, 541, 542, 543, 544, 545, 546, 547, 548, 549, 550, 551, 552, 553, 554, 555, 556, 557, 558, 559, 560, 561, 562, 563, 564, 565, 566, 567, 568, 569, 570, 571, 572, 573, 574, 575, 582, 583, 584, 585, 586, 587, 588, 589, 590, 591, 592, 593, 594, 595, 596, 597, 598, 599, 600, 601, 602, 603, 604, 605, 606, 607, 608, 609, 610, 611, 612, 613, 614, 615, 616, 617, 625, 626, 627, 628, 629, 630, 631, 632, 633, 634, 634, 635, 635, 636, 636, 637, 637, 638, 638, 639, 639, 640, 640, 641, 641, 642, 642, 643, 643, 644, 644, 645, 645, 646, 646, 647, 647, 648, 648, 649, 649, 650, 650, 651, 651, 652, 652, 653, 653, 654, 655, 656, 656, 657, 657, 658, 658, 659, 659, 660, 660, 661, 661, 662, 662, 663, 663, 664, 664, 665, 665, 666, 666, 667, 667, 668, 668, 669, 669, 670, 670, 671, 671, 672, 672, 673, 673, 674, 674, 675, 675, 676, 677, 678, 679, 680, 681, 682, 683, 684, 685, 686, 687, 688, 689, 690, 691, 692, 693, 694, 695, 696, 697, 698, 699, 700, 701, 702, 703, 704, 705, 706, 707, 708, 709, 710, 711, 712, 713, 714, 715, 716, 717, 718, 719, 720, 721, 722, 723, 724, 725, 736, 736, 737, 737, 738, 739, 740, 740, 741, 742, 743, 744, 745, 746, 746, 748, 749, 750, 751, 752, 752, 753, 753, 754, 755, 755, 756, 757, 758, 758, 759, 761, 761, 762, 763, 764, 765, 765, 766, 766, 767, 768, 768, 769, 770, 770, 771, 771, 771, 772, 773, 774, 775, 776, 776, 777, 778, 779, 779, 780, 782, 782, 783, 784, 785, 785, 786, 787, 787, 789, 790, 790, 791, 791, 792, 793, 793, 794, 795, 795, 796, 797, 798, 800, 801, 802, 802, 803, 803, 804, 805, 805, 806, 807, 808, 809, 810, 811, 812, 812, 813, 813, 814, 814, 815, 815, 816, 816, 817, 817, 818, 819, 819, 820, 821, 822, 823, 824, 825, 825, 826, 826, 827, 827, 828, 828, 829, 830, 831, 831, 832, 833, 834, 835, 836, 837, 837, 838, 838, 839, 839, 840, 841, 842, 843, 845, 846, 847, 848, 848, 849, 850, 850, 851, 852, 853, 854, 854, 855, 855, 856, 856, 857, 857, 858, 859, 859, 860, 861, 861, 862, 863, 863, 864, 864, 865, 866, 867, 868, 869, 869, 870, 871, 872, 872, 873, 874, 874, 875, 876, 876, 877, 878, 878, 879, 879, 880, 881, 882, 883, 883, 884, 885, 885, 886, 887, 888, 889, 890, 891, 892, 893, 894, 894, 894, 895, 896, 897, 897, 898, 899, 900, 901, 902, 903, 904, 904, 905, 906, 907, 907, 908, 908, 909, 910, 911, 912, 913, 914, 915, 916, 917, 917, 918, 919, 920, 921, 922, 922, 923, 923, 924, 924, 925, 925, 926, 926, 926, 927, 927, 927, 928, 929, 930, 931, 932, 932, 933, 933, 934, 935, 937, 938, 939, 941, 941, 943, 944, 945, 946, 947, 947, 948, 948, 949, 949, 950, 951, 951, 952, 952, 953, 954, 955, 956, 957, 958, 959, 960, 961, 962, 962, 963, 964, 964, 965, 966, 966, 967, 967, 968, 968, 969, 969, 970, 970, 971, 971, 972, 972, 973, 974, 975, 975, 976, 976, 977, 978, 979, 980, 981, 981, 982, 982, 983, 983, 984, 985, 986, 987, 987, 988, 988, 989, 990, 990, 991, 991, 992, 992, 993, 994, 994, 995, 996, 997, 998, 999, 1000, 1000, 1002, 1003, 1004, 1005, 1005, 1006, 1006, 1007, 1007, 1008, 1009, 1011, 1011, 1012, 1013, 1014, 1015, 1016, 1017, 1018, 1019, 1020, 1020, 1021, 1021, 1022, 1022, 1023, 1023, 1024, 1024, 1025, 1026, 1026, 1026, 1027, 1027, 1028, 1029, 1029, 1030, 1031, 1031, 1032, 1032, 1033, 1033, 1034, 1035, 1036, 1037, 1037, 1038, 1039, 1040, 1041, 1042, 1043, 1044, 1045, 1046, 1047, 1047, 1048, 1049, 1050, 1050, 1051, 1052, 1052, 1053, 1053, 1054, 1055, 1055, 1056, 1057, 1058, 1059, 1060, 1060, 1061, 1061, 1062, 1063, 1064, 1065, 1066, 1066, 1067, 1067, 1068, 1069, 1070, 1071, 1072, 1073, 1073, 1073, 1075, 1076, 1076, 1077, 1078, 1079, 1080, 1080, 1081, 1081, 1082, 1082, 1083, 1084, 1085, 1086, 1087, 1088, 1089, 1090, 1091, 1091, 1093, 1094, 1095, 1095, 1096, 1097, 1098, 1099, 1100, 1100, 1101, 1102, 1103, 1103, 1105, 1105, 1106, 1106, 1108, 1109, 1110, 1111, 1112, 1113, 1114, 1115, 1116, 1117, 1117, 1118, 1119, 1120, 1121, 1122, 1123, 1124, 1125, 1125, 1126, 1126, 1127, 1127, 1128, 1128, 1129, 1129, 1130, 1131, 1132, 1133, 1134, 1135, 1136, 1136, 1137, 1138, 1139, 1140, 1142, 1142, 1143, 1143, 1144, 1145, 1146, 1147, 1147, 1148, 1149, 1149, 1150, 1151, 1152, 1152, 1153, 1153, 1154, 1155, 1156, 1157, 1158, 1158, 1159, 1160, 1160, 1161, 1162, 1163, 1164, 1164, 1165, 1165, 1166, 1167, 1167, 1168, 1168, 1169, 1171, 1172, 1173, 1173, 1174, 1174, 1175, 1176, 1176, 1177, 1178, 1179, 1180, 1182, 1182, 1183, 1183, 1184, 1185, 1186, 1187, 1188, 1188, 1189, 1189, 1190, 1191, 1192, 1193, 1194, 1194, 1195, 1195, 1196, 1196, 1197, 1197, 1198, 1199, 1200, 1200, 1201, 1201, 1202, 1202, 1203, 1203, 1204, 1205, 1206, 1207, 1208, 1208, 1209, 1209, 1210, 1211, 1211, 1212, 1213, 1214, 1215, 1215, 1216, 1217, 1217, 1218, 1219, 1220, 1220, 1221, 1221, 1222, 1223, 1224, 1224, 1225, 1226, 1227, 1228, 1228, 1230, 1230, 1231, 1232, 1233, 1233, 1234, 1235, 1236, 1236, 1237, 1238, 1238, 1239, 1240, 1241, 1242, 1243, 1244, 1245, 1245, 1246, 1246, 1247, 1248, 1248, 1248, 1249, 1250, 1250, 1251, 1251, 1252, 1253, 1253, 1254, 1254, 1255, 1255, 1256, 1257, 1258, 1259, 1259, 1260, 1261, 1261, 1262, 1263, 1264, 1265, 1266, 1266, 1267, 1268, 1269, 1270, 1270, 1271, 1271, 1272, 1272, 1273, 1274, 1274, 1275, 1276, 1276, 1277, 1278, 1279, 1281, 1282, 1283, 1284, 1285, 1286, 1287, 1288, 1289, 1290, 1291, 1292, 1293, 1294, 1295, 1295, 1296, 1296, 1297, 1297, 1298, 1299, 1300, 1301, 1303, 1304, 1305, 1306, 1307, 1307, 1308, 1308, 1309, 1310, 1311, 1312, 1312, 1313, 1314, 1314, 1315, 1316, 1317, 1318, 1319, 1319, 1320, 1320, 1321, 1322, 1323, 1323, 1324, 1324, 1325, 1326, 1326, 1327, 1328, 1329, 1330, 1331, 1331, 1332, 1332, 1333, 1333, 1334, 1334, 1335, 1336, 1337, 1338, 1339]
     /// Whether an accumulator form reads `facc` (an f64) rather than `acc`.
-    static let accumulatorFormIsFloat: [Bool] = [false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false, true, true, false, false, true, true, false, false, false, false, true, false, false, false, false, true, false, false, false, false, false, false, false, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, false, true, true, false, false, false, false, false, false, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false]
+    static let accumulatorFormIsFloat: [Bool] = [false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false, true, true, false, false, true, true, false, false, false, false, true, false, false, false, false, true, false, false, false, false, false, false, false, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, false, false, false, false, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, false, true, true, false, false, false, false, false, false, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false]
     /// Which operands (bit i: operand i) an op reads and writes as frame slots, and whether
     /// those are all the frame slots it touches (see ZeroedLocals.swift).
-    static let readOperandMasks: [UInt8] = [0, 0, 1, 1, 1, 0, 1, 0, 0, 0, 2, 0, 2, 1, 1, 2, 1, 1, 2, 0, 0, 2, 14, 14, 0, 1, 0, 1, 0, 2, 2, 3, 0, 6, 7, 7, 7, 2, 2, 0, 0, 2, 7, 7, 7, 0, 2, 7, 7, 7, 0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 2, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 2, 2, 2, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 2, 2, 2, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 2, 2, 2, 2, 2, 2, 2, 6, 6, 6, 6, 6, 6, 6, 2, 2, 2, 2, 2, 2, 2, 6, 6, 6, 6, 6, 6, 6, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 1, 1, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
-    static let writtenOperandMasks: [UInt8] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 1, 1, 0, 1, 1, 0, 0, 0, 1, 1, 0, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
-    static let operandsPrecise: [Bool] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false, true, false, true, true, false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false]
+    static let readOperandMasks: [UInt8] = [0, 0, 1, 1, 1, 0, 1, 0, 0, 0, 2, 0, 2, 1, 1, 2, 1, 1, 2, 0, 0, 2, 14, 14, 0, 1, 0, 1, 0, 2, 2, 3, 0, 6, 7, 7, 7, 2, 2, 0, 0, 2, 7, 7, 7, 0, 2, 7, 7, 7, 0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 2, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 2, 2, 2, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 2, 2, 2, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 2, 2, 2, 2, 2, 2, 2, 6, 6, 6, 6, 6, 6, 6, 2, 2, 2, 2, 2, 2, 2, 6, 6, 6, 6, 6, 6, 6, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 7, 7, 7, 7, 3, 3, 3, 3, 3, 1, 7, 7, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 3, 7, 7, 7, 7, 15, 2, 3, 3, 3, 2, 2, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 3, 3, 3, 3, 3, 3, 7, 2, 2, 7, 7, 3, 3, 3, 3, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 3, 3, 2, 2, 3, 3, 3, 3, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 3, 3, 2, 2, 3, 3, 3, 3, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 3, 3, 3, 7, 7, 7, 7, 7, 7, 7, 7, 3, 3, 3, 3, 3, 3, 3, 7, 7, 7, 7, 7, 7, 7, 7, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 7, 3, 3, 3, 3, 15, 15, 15, 15, 15, 15, 15, 15, 7, 7, 7, 7, 7, 7, 15, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 7, 7, 7, 7, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 7, 7, 7, 7, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 1, 1, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+    static let writtenOperandMasks: [UInt8] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 1, 1, 0, 1, 1, 0, 0, 0, 1, 1, 0, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+    static let operandsPrecise: [Bool] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false, true, false, true, true, false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false]
     static let layouts: [[OperandField]] = [
         [],
         [OperandField(name: "off", kind: .i32, word: 0, shift: 0)],
@@ -4965,6 +5741,262 @@ extension Op {
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "a", kind: .register, word: 0, shift: 32), OperandField(name: "lane", kind: .u32, word: 1, shift: 0), OperandField(name: "offset", kind: .u32, word: 1, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "a", kind: .register, word: 0, shift: 32), OperandField(name: "lane", kind: .u32, word: 1, shift: 0), OperandField(name: "offset", kind: .u32, word: 1, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "a", kind: .register, word: 0, shift: 32), OperandField(name: "lane", kind: .u32, word: 1, shift: 0), OperandField(name: "offset", kind: .u32, word: 1, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "a", kind: .register, word: 0, shift: 32), OperandField(name: "lane", kind: .u32, word: 1, shift: 0), OperandField(name: "offset", kind: .u32, word: 1, shift: 32)],
+        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lane", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u32, word: 1, shift: 0)],
+        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lane", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u32, word: 1, shift: 0)],
+        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lane", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u32, word: 1, shift: 0)],
+        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lane", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u32, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lane", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lane", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lane", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lane", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lane", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lane", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lane", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lane", kind: .u32, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32), OperandField(name: "lane", kind: .u32, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32), OperandField(name: "lane", kind: .u32, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32), OperandField(name: "lane", kind: .u32, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32), OperandField(name: "lane", kind: .u32, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32), OperandField(name: "lane", kind: .u32, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32), OperandField(name: "lane", kind: .u32, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32), OperandField(name: "c", kind: .register, word: 0, shift: 48)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32), OperandField(name: "c", kind: .register, word: 0, shift: 48)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32), OperandField(name: "c", kind: .register, word: 0, shift: 48)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32), OperandField(name: "c", kind: .register, word: 0, shift: 48)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32), OperandField(name: "c", kind: .register, word: 0, shift: 48)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32), OperandField(name: "c", kind: .register, word: 0, shift: 48)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32), OperandField(name: "c", kind: .register, word: 0, shift: 48)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32), OperandField(name: "c", kind: .register, word: 0, shift: 48)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32), OperandField(name: "c", kind: .register, word: 0, shift: 48)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32), OperandField(name: "c", kind: .register, word: 0, shift: 48)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
@@ -4988,6 +6020,28 @@ extension Op {
         [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
         [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
         [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "a", kind: .register, word: 0, shift: 32), OperandField(name: "lane", kind: .u32, word: 1, shift: 0), OperandField(name: "offset", kind: .u32, word: 1, shift: 32), OperandField(name: "memidx", kind: .u32, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "a", kind: .register, word: 0, shift: 32), OperandField(name: "lane", kind: .u32, word: 1, shift: 0), OperandField(name: "offset", kind: .u32, word: 1, shift: 32), OperandField(name: "memidx", kind: .u32, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "a", kind: .register, word: 0, shift: 32), OperandField(name: "lane", kind: .u32, word: 1, shift: 0), OperandField(name: "offset", kind: .u32, word: 1, shift: 32), OperandField(name: "memidx", kind: .u32, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "a", kind: .register, word: 0, shift: 32), OperandField(name: "lane", kind: .u32, word: 1, shift: 0), OperandField(name: "offset", kind: .u32, word: 1, shift: 32), OperandField(name: "memidx", kind: .u32, word: 2, shift: 0)],
+        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
+        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lane", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u32, word: 1, shift: 0), OperandField(name: "memidx", kind: .u32, word: 1, shift: 32)],
+        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lane", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u32, word: 1, shift: 0), OperandField(name: "memidx", kind: .u32, word: 1, shift: 32)],
+        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lane", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u32, word: 1, shift: 0), OperandField(name: "memidx", kind: .u32, word: 1, shift: 32)],
+        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lane", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u32, word: 1, shift: 0), OperandField(name: "memidx", kind: .u32, word: 1, shift: 32)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
@@ -5011,6 +6065,28 @@ extension Op {
         [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
         [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
         [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "a", kind: .register, word: 0, shift: 32), OperandField(name: "lane", kind: .u32, word: 1, shift: 0), OperandField(name: "memidx", kind: .u32, word: 1, shift: 32), OperandField(name: "offset", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "a", kind: .register, word: 0, shift: 32), OperandField(name: "lane", kind: .u32, word: 1, shift: 0), OperandField(name: "memidx", kind: .u32, word: 1, shift: 32), OperandField(name: "offset", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "a", kind: .register, word: 0, shift: 32), OperandField(name: "lane", kind: .u32, word: 1, shift: 0), OperandField(name: "memidx", kind: .u32, word: 1, shift: 32), OperandField(name: "offset", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "a", kind: .register, word: 0, shift: 32), OperandField(name: "lane", kind: .u32, word: 1, shift: 0), OperandField(name: "memidx", kind: .u32, word: 1, shift: 32), OperandField(name: "offset", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lane", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0), OperandField(name: "offset", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lane", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0), OperandField(name: "offset", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lane", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0), OperandField(name: "offset", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lane", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0), OperandField(name: "offset", kind: .u64, word: 2, shift: 0)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
@@ -6467,6 +7543,1560 @@ extension CodeBuffer {
         appendWord(UInt64(dst) | (UInt64(a) << 16))
         return at
     }
+    /// Emits `v128.load`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_load(dst: Reg, addr: Reg, offset: UInt32) -> Int {
+        let at = appendHandler(.v128Load)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(offset) << 32))
+        return at
+    }
+    /// Emits `v128.load8x8_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_load8x8_s(dst: Reg, addr: Reg, offset: UInt32) -> Int {
+        let at = appendHandler(.v128Load8x8S)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(offset) << 32))
+        return at
+    }
+    /// Emits `v128.load8x8_u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_load8x8_u(dst: Reg, addr: Reg, offset: UInt32) -> Int {
+        let at = appendHandler(.v128Load8x8U)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(offset) << 32))
+        return at
+    }
+    /// Emits `v128.load16x4_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_load16x4_s(dst: Reg, addr: Reg, offset: UInt32) -> Int {
+        let at = appendHandler(.v128Load16x4S)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(offset) << 32))
+        return at
+    }
+    /// Emits `v128.load16x4_u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_load16x4_u(dst: Reg, addr: Reg, offset: UInt32) -> Int {
+        let at = appendHandler(.v128Load16x4U)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(offset) << 32))
+        return at
+    }
+    /// Emits `v128.load32x2_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_load32x2_s(dst: Reg, addr: Reg, offset: UInt32) -> Int {
+        let at = appendHandler(.v128Load32x2S)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(offset) << 32))
+        return at
+    }
+    /// Emits `v128.load32x2_u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_load32x2_u(dst: Reg, addr: Reg, offset: UInt32) -> Int {
+        let at = appendHandler(.v128Load32x2U)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(offset) << 32))
+        return at
+    }
+    /// Emits `v128.load8_splat`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_load8_splat(dst: Reg, addr: Reg, offset: UInt32) -> Int {
+        let at = appendHandler(.v128Load8Splat)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(offset) << 32))
+        return at
+    }
+    /// Emits `v128.load16_splat`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_load16_splat(dst: Reg, addr: Reg, offset: UInt32) -> Int {
+        let at = appendHandler(.v128Load16Splat)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(offset) << 32))
+        return at
+    }
+    /// Emits `v128.load32_splat`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_load32_splat(dst: Reg, addr: Reg, offset: UInt32) -> Int {
+        let at = appendHandler(.v128Load32Splat)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(offset) << 32))
+        return at
+    }
+    /// Emits `v128.load64_splat`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_load64_splat(dst: Reg, addr: Reg, offset: UInt32) -> Int {
+        let at = appendHandler(.v128Load64Splat)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(offset) << 32))
+        return at
+    }
+    /// Emits `v128.load32_zero`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_load32_zero(dst: Reg, addr: Reg, offset: UInt32) -> Int {
+        let at = appendHandler(.v128Load32Zero)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(offset) << 32))
+        return at
+    }
+    /// Emits `v128.load64_zero`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_load64_zero(dst: Reg, addr: Reg, offset: UInt32) -> Int {
+        let at = appendHandler(.v128Load64Zero)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(offset) << 32))
+        return at
+    }
+    /// Emits `v128.load8_lane`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_load8_lane(dst: Reg, addr: Reg, a: Reg, lane: UInt32, offset: UInt32) -> Int {
+        let at = appendHandler(.v128Load8Lane)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(a) << 32))
+        appendWord(UInt64(lane) | (UInt64(offset) << 32))
+        return at
+    }
+    /// Emits `v128.load16_lane`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_load16_lane(dst: Reg, addr: Reg, a: Reg, lane: UInt32, offset: UInt32) -> Int {
+        let at = appendHandler(.v128Load16Lane)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(a) << 32))
+        appendWord(UInt64(lane) | (UInt64(offset) << 32))
+        return at
+    }
+    /// Emits `v128.load32_lane`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_load32_lane(dst: Reg, addr: Reg, a: Reg, lane: UInt32, offset: UInt32) -> Int {
+        let at = appendHandler(.v128Load32Lane)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(a) << 32))
+        appendWord(UInt64(lane) | (UInt64(offset) << 32))
+        return at
+    }
+    /// Emits `v128.load64_lane`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_load64_lane(dst: Reg, addr: Reg, a: Reg, lane: UInt32, offset: UInt32) -> Int {
+        let at = appendHandler(.v128Load64Lane)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(a) << 32))
+        appendWord(UInt64(lane) | (UInt64(offset) << 32))
+        return at
+    }
+    /// Emits `v128.store`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_store(addr: Reg, a: Reg, offset: UInt32) -> Int {
+        let at = appendHandler(.v128Store)
+        appendWord(UInt64(addr) | (UInt64(a) << 16) | (UInt64(offset) << 32))
+        return at
+    }
+    /// Emits `v128.store8_lane`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_store8_lane(addr: Reg, a: Reg, lane: UInt32, offset: UInt32) -> Int {
+        let at = appendHandler(.v128Store8Lane)
+        appendWord(UInt64(addr) | (UInt64(a) << 16) | (UInt64(lane) << 32))
+        appendWord(UInt64(offset))
+        return at
+    }
+    /// Emits `v128.store16_lane`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_store16_lane(addr: Reg, a: Reg, lane: UInt32, offset: UInt32) -> Int {
+        let at = appendHandler(.v128Store16Lane)
+        appendWord(UInt64(addr) | (UInt64(a) << 16) | (UInt64(lane) << 32))
+        appendWord(UInt64(offset))
+        return at
+    }
+    /// Emits `v128.store32_lane`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_store32_lane(addr: Reg, a: Reg, lane: UInt32, offset: UInt32) -> Int {
+        let at = appendHandler(.v128Store32Lane)
+        appendWord(UInt64(addr) | (UInt64(a) << 16) | (UInt64(lane) << 32))
+        appendWord(UInt64(offset))
+        return at
+    }
+    /// Emits `v128.store64_lane`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_store64_lane(addr: Reg, a: Reg, lane: UInt32, offset: UInt32) -> Int {
+        let at = appendHandler(.v128Store64Lane)
+        appendWord(UInt64(addr) | (UInt64(a) << 16) | (UInt64(lane) << 32))
+        appendWord(UInt64(offset))
+        return at
+    }
+    /// Emits `v128.const`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_const(dst: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.v128Const)
+        appendWord(UInt64(dst))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i8x16.shuffle`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_shuffle(dst: Reg, a: Reg, b: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i8x16Shuffle)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i8x16.swizzle`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_swizzle(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i8x16Swizzle)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i8x16.splat`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_splat(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.i8x16Splat)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `i16x8.splat`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_splat(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.i16x8Splat)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `i32x4.splat`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_splat(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.i32x4Splat)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `i64x2.splat`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64x2_splat(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.i64x2Splat)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `f32x4.splat`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32x4_splat(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.f32x4Splat)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `f64x2.splat`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64x2_splat(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.f64x2Splat)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `i8x16.extract_lane_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_extract_lane_s(dst: Reg, a: Reg, lane: UInt32) -> Int {
+        let at = appendHandler(.i8x16ExtractLaneS)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(lane) << 32))
+        return at
+    }
+    /// Emits `i8x16.extract_lane_u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_extract_lane_u(dst: Reg, a: Reg, lane: UInt32) -> Int {
+        let at = appendHandler(.i8x16ExtractLaneU)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(lane) << 32))
+        return at
+    }
+    /// Emits `i16x8.extract_lane_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_extract_lane_s(dst: Reg, a: Reg, lane: UInt32) -> Int {
+        let at = appendHandler(.i16x8ExtractLaneS)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(lane) << 32))
+        return at
+    }
+    /// Emits `i16x8.extract_lane_u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_extract_lane_u(dst: Reg, a: Reg, lane: UInt32) -> Int {
+        let at = appendHandler(.i16x8ExtractLaneU)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(lane) << 32))
+        return at
+    }
+    /// Emits `i32x4.extract_lane`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_extract_lane(dst: Reg, a: Reg, lane: UInt32) -> Int {
+        let at = appendHandler(.i32x4ExtractLane)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(lane) << 32))
+        return at
+    }
+    /// Emits `i64x2.extract_lane`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64x2_extract_lane(dst: Reg, a: Reg, lane: UInt32) -> Int {
+        let at = appendHandler(.i64x2ExtractLane)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(lane) << 32))
+        return at
+    }
+    /// Emits `f32x4.extract_lane`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32x4_extract_lane(dst: Reg, a: Reg, lane: UInt32) -> Int {
+        let at = appendHandler(.f32x4ExtractLane)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(lane) << 32))
+        return at
+    }
+    /// Emits `f64x2.extract_lane`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64x2_extract_lane(dst: Reg, a: Reg, lane: UInt32) -> Int {
+        let at = appendHandler(.f64x2ExtractLane)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(lane) << 32))
+        return at
+    }
+    /// Emits `i8x16.replace_lane`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_replace_lane(dst: Reg, a: Reg, b: Reg, lane: UInt32) -> Int {
+        let at = appendHandler(.i8x16ReplaceLane)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        appendWord(UInt64(lane))
+        return at
+    }
+    /// Emits `i16x8.replace_lane`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_replace_lane(dst: Reg, a: Reg, b: Reg, lane: UInt32) -> Int {
+        let at = appendHandler(.i16x8ReplaceLane)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        appendWord(UInt64(lane))
+        return at
+    }
+    /// Emits `i32x4.replace_lane`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_replace_lane(dst: Reg, a: Reg, b: Reg, lane: UInt32) -> Int {
+        let at = appendHandler(.i32x4ReplaceLane)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        appendWord(UInt64(lane))
+        return at
+    }
+    /// Emits `i64x2.replace_lane`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64x2_replace_lane(dst: Reg, a: Reg, b: Reg, lane: UInt32) -> Int {
+        let at = appendHandler(.i64x2ReplaceLane)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        appendWord(UInt64(lane))
+        return at
+    }
+    /// Emits `f32x4.replace_lane`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32x4_replace_lane(dst: Reg, a: Reg, b: Reg, lane: UInt32) -> Int {
+        let at = appendHandler(.f32x4ReplaceLane)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        appendWord(UInt64(lane))
+        return at
+    }
+    /// Emits `f64x2.replace_lane`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64x2_replace_lane(dst: Reg, a: Reg, b: Reg, lane: UInt32) -> Int {
+        let at = appendHandler(.f64x2ReplaceLane)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        appendWord(UInt64(lane))
+        return at
+    }
+    /// Emits `i8x16.eq`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_eq(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i8x16Eq)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i8x16.ne`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_ne(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i8x16Ne)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i8x16.lt_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_lt_s(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i8x16LtS)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i8x16.lt_u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_lt_u(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i8x16LtU)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i8x16.gt_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_gt_s(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i8x16GtS)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i8x16.gt_u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_gt_u(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i8x16GtU)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i8x16.le_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_le_s(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i8x16LeS)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i8x16.le_u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_le_u(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i8x16LeU)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i8x16.ge_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_ge_s(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i8x16GeS)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i8x16.ge_u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_ge_u(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i8x16GeU)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i16x8.eq`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_eq(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i16x8Eq)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i16x8.ne`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_ne(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i16x8Ne)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i16x8.lt_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_lt_s(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i16x8LtS)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i16x8.lt_u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_lt_u(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i16x8LtU)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i16x8.gt_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_gt_s(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i16x8GtS)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i16x8.gt_u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_gt_u(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i16x8GtU)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i16x8.le_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_le_s(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i16x8LeS)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i16x8.le_u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_le_u(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i16x8LeU)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i16x8.ge_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_ge_s(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i16x8GeS)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i16x8.ge_u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_ge_u(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i16x8GeU)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i32x4.eq`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_eq(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i32x4Eq)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i32x4.ne`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_ne(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i32x4Ne)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i32x4.lt_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_lt_s(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i32x4LtS)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i32x4.lt_u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_lt_u(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i32x4LtU)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i32x4.gt_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_gt_s(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i32x4GtS)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i32x4.gt_u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_gt_u(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i32x4GtU)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i32x4.le_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_le_s(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i32x4LeS)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i32x4.le_u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_le_u(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i32x4LeU)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i32x4.ge_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_ge_s(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i32x4GeS)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i32x4.ge_u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_ge_u(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i32x4GeU)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i64x2.eq`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64x2_eq(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i64x2Eq)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i64x2.ne`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64x2_ne(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i64x2Ne)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i64x2.lt_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64x2_lt_s(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i64x2LtS)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i64x2.gt_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64x2_gt_s(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i64x2GtS)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i64x2.le_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64x2_le_s(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i64x2LeS)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i64x2.ge_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64x2_ge_s(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i64x2GeS)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `f32x4.eq`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32x4_eq(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.f32x4Eq)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `f32x4.ne`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32x4_ne(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.f32x4Ne)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `f32x4.lt`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32x4_lt(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.f32x4Lt)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `f32x4.gt`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32x4_gt(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.f32x4Gt)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `f32x4.le`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32x4_le(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.f32x4Le)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `f32x4.ge`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32x4_ge(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.f32x4Ge)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `f64x2.eq`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64x2_eq(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.f64x2Eq)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `f64x2.ne`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64x2_ne(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.f64x2Ne)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `f64x2.lt`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64x2_lt(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.f64x2Lt)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `f64x2.gt`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64x2_gt(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.f64x2Gt)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `f64x2.le`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64x2_le(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.f64x2Le)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `f64x2.ge`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64x2_ge(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.f64x2Ge)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `v128.not`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_not(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.v128Not)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `v128.and`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_and(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.v128And)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `v128.andnot`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_andnot(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.v128Andnot)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `v128.or`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_or(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.v128Or)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `v128.xor`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_xor(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.v128Xor)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `v128.bitselect`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_bitselect(dst: Reg, a: Reg, b: Reg, c: Reg) -> Int {
+        let at = appendHandler(.v128Bitselect)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32) | (UInt64(c) << 48))
+        return at
+    }
+    /// Emits `v128.any_true`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_any_true(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.v128AnyTrue)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `i8x16.abs`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_abs(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.i8x16Abs)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `i8x16.neg`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_neg(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.i8x16Neg)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `i8x16.popcnt`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_popcnt(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.i8x16Popcnt)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `i8x16.all_true`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_all_true(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.i8x16AllTrue)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `i8x16.bitmask`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_bitmask(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.i8x16Bitmask)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `i8x16.narrow_i16x8_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_narrow_i16x8_s(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i8x16NarrowI16x8S)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i8x16.narrow_i16x8_u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_narrow_i16x8_u(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i8x16NarrowI16x8U)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i8x16.shl`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_shl(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i8x16Shl)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i8x16.shr_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_shr_s(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i8x16ShrS)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i8x16.shr_u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_shr_u(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i8x16ShrU)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i8x16.add`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_add(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i8x16Add)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i8x16.add_sat_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_add_sat_s(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i8x16AddSatS)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i8x16.add_sat_u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_add_sat_u(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i8x16AddSatU)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i8x16.sub`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_sub(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i8x16Sub)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i8x16.sub_sat_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_sub_sat_s(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i8x16SubSatS)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i8x16.sub_sat_u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_sub_sat_u(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i8x16SubSatU)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i8x16.min_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_min_s(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i8x16MinS)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i8x16.min_u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_min_u(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i8x16MinU)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i8x16.max_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_max_s(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i8x16MaxS)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i8x16.max_u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_max_u(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i8x16MaxU)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i8x16.avgr_u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_avgr_u(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i8x16AvgrU)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i16x8.extadd_pairwise_i8x16_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_extadd_pairwise_i8x16_s(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.i16x8ExtaddPairwiseI8x16S)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `i16x8.extadd_pairwise_i8x16_u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_extadd_pairwise_i8x16_u(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.i16x8ExtaddPairwiseI8x16U)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `i32x4.extadd_pairwise_i16x8_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_extadd_pairwise_i16x8_s(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.i32x4ExtaddPairwiseI16x8S)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `i32x4.extadd_pairwise_i16x8_u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_extadd_pairwise_i16x8_u(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.i32x4ExtaddPairwiseI16x8U)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `i16x8.abs`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_abs(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.i16x8Abs)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `i16x8.neg`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_neg(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.i16x8Neg)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `i16x8.q15mulr_sat_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_q15mulr_sat_s(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i16x8Q15mulrSatS)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i16x8.all_true`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_all_true(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.i16x8AllTrue)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `i16x8.bitmask`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_bitmask(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.i16x8Bitmask)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `i16x8.narrow_i32x4_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_narrow_i32x4_s(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i16x8NarrowI32x4S)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i16x8.narrow_i32x4_u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_narrow_i32x4_u(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i16x8NarrowI32x4U)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i16x8.extend_low_i8x16_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_extend_low_i8x16_s(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.i16x8ExtendLowI8x16S)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `i16x8.extend_high_i8x16_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_extend_high_i8x16_s(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.i16x8ExtendHighI8x16S)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `i16x8.extend_low_i8x16_u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_extend_low_i8x16_u(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.i16x8ExtendLowI8x16U)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `i16x8.extend_high_i8x16_u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_extend_high_i8x16_u(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.i16x8ExtendHighI8x16U)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `i16x8.shl`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_shl(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i16x8Shl)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i16x8.shr_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_shr_s(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i16x8ShrS)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i16x8.shr_u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_shr_u(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i16x8ShrU)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i16x8.add`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_add(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i16x8Add)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i16x8.add_sat_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_add_sat_s(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i16x8AddSatS)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i16x8.add_sat_u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_add_sat_u(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i16x8AddSatU)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i16x8.sub`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_sub(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i16x8Sub)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i16x8.sub_sat_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_sub_sat_s(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i16x8SubSatS)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i16x8.sub_sat_u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_sub_sat_u(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i16x8SubSatU)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i16x8.mul`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_mul(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i16x8Mul)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i16x8.min_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_min_s(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i16x8MinS)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i16x8.min_u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_min_u(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i16x8MinU)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i16x8.max_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_max_s(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i16x8MaxS)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i16x8.max_u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_max_u(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i16x8MaxU)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i16x8.avgr_u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_avgr_u(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i16x8AvgrU)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i16x8.extmul_low_i8x16_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_extmul_low_i8x16_s(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i16x8ExtmulLowI8x16S)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i16x8.extmul_high_i8x16_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_extmul_high_i8x16_s(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i16x8ExtmulHighI8x16S)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i16x8.extmul_low_i8x16_u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_extmul_low_i8x16_u(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i16x8ExtmulLowI8x16U)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i16x8.extmul_high_i8x16_u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_extmul_high_i8x16_u(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i16x8ExtmulHighI8x16U)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i32x4.abs`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_abs(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.i32x4Abs)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `i32x4.neg`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_neg(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.i32x4Neg)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `i32x4.all_true`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_all_true(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.i32x4AllTrue)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `i32x4.bitmask`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_bitmask(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.i32x4Bitmask)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `i32x4.extend_low_i16x8_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_extend_low_i16x8_s(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.i32x4ExtendLowI16x8S)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `i32x4.extend_high_i16x8_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_extend_high_i16x8_s(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.i32x4ExtendHighI16x8S)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `i32x4.extend_low_i16x8_u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_extend_low_i16x8_u(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.i32x4ExtendLowI16x8U)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `i32x4.extend_high_i16x8_u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_extend_high_i16x8_u(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.i32x4ExtendHighI16x8U)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `i32x4.shl`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_shl(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i32x4Shl)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i32x4.shr_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_shr_s(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i32x4ShrS)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i32x4.shr_u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_shr_u(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i32x4ShrU)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i32x4.add`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_add(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i32x4Add)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i32x4.sub`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_sub(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i32x4Sub)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i32x4.mul`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_mul(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i32x4Mul)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i32x4.min_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_min_s(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i32x4MinS)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i32x4.min_u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_min_u(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i32x4MinU)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i32x4.max_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_max_s(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i32x4MaxS)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i32x4.max_u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_max_u(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i32x4MaxU)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i32x4.dot_i16x8_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_dot_i16x8_s(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i32x4DotI16x8S)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i32x4.extmul_low_i16x8_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_extmul_low_i16x8_s(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i32x4ExtmulLowI16x8S)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i32x4.extmul_high_i16x8_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_extmul_high_i16x8_s(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i32x4ExtmulHighI16x8S)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i32x4.extmul_low_i16x8_u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_extmul_low_i16x8_u(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i32x4ExtmulLowI16x8U)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i32x4.extmul_high_i16x8_u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_extmul_high_i16x8_u(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i32x4ExtmulHighI16x8U)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i64x2.abs`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64x2_abs(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.i64x2Abs)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `i64x2.neg`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64x2_neg(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.i64x2Neg)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `i64x2.all_true`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64x2_all_true(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.i64x2AllTrue)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `i64x2.bitmask`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64x2_bitmask(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.i64x2Bitmask)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `i64x2.extend_low_i32x4_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64x2_extend_low_i32x4_s(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.i64x2ExtendLowI32x4S)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `i64x2.extend_high_i32x4_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64x2_extend_high_i32x4_s(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.i64x2ExtendHighI32x4S)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `i64x2.extend_low_i32x4_u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64x2_extend_low_i32x4_u(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.i64x2ExtendLowI32x4U)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `i64x2.extend_high_i32x4_u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64x2_extend_high_i32x4_u(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.i64x2ExtendHighI32x4U)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `i64x2.shl`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64x2_shl(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i64x2Shl)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i64x2.shr_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64x2_shr_s(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i64x2ShrS)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i64x2.shr_u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64x2_shr_u(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i64x2ShrU)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i64x2.add`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64x2_add(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i64x2Add)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i64x2.sub`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64x2_sub(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i64x2Sub)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i64x2.mul`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64x2_mul(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i64x2Mul)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i64x2.extmul_low_i32x4_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64x2_extmul_low_i32x4_s(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i64x2ExtmulLowI32x4S)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i64x2.extmul_high_i32x4_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64x2_extmul_high_i32x4_s(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i64x2ExtmulHighI32x4S)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i64x2.extmul_low_i32x4_u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64x2_extmul_low_i32x4_u(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i64x2ExtmulLowI32x4U)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i64x2.extmul_high_i32x4_u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64x2_extmul_high_i32x4_u(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i64x2ExtmulHighI32x4U)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `f32x4.abs`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32x4_abs(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.f32x4Abs)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `f32x4.neg`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32x4_neg(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.f32x4Neg)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `f32x4.sqrt`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32x4_sqrt(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.f32x4Sqrt)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `f32x4.add`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32x4_add(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.f32x4Add)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `f32x4.sub`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32x4_sub(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.f32x4Sub)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `f32x4.mul`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32x4_mul(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.f32x4Mul)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `f32x4.div`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32x4_div(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.f32x4Div)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `f32x4.min`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32x4_min(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.f32x4Min)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `f32x4.max`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32x4_max(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.f32x4Max)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `f32x4.pmin`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32x4_pmin(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.f32x4Pmin)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `f32x4.pmax`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32x4_pmax(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.f32x4Pmax)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `f32x4.ceil`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32x4_ceil(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.f32x4Ceil)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `f32x4.floor`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32x4_floor(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.f32x4Floor)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `f32x4.trunc`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32x4_trunc(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.f32x4Trunc)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `f32x4.nearest`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32x4_nearest(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.f32x4Nearest)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `f64x2.abs`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64x2_abs(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.f64x2Abs)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `f64x2.neg`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64x2_neg(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.f64x2Neg)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `f64x2.sqrt`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64x2_sqrt(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.f64x2Sqrt)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `f64x2.add`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64x2_add(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.f64x2Add)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `f64x2.sub`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64x2_sub(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.f64x2Sub)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `f64x2.mul`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64x2_mul(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.f64x2Mul)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `f64x2.div`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64x2_div(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.f64x2Div)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `f64x2.min`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64x2_min(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.f64x2Min)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `f64x2.max`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64x2_max(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.f64x2Max)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `f64x2.pmin`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64x2_pmin(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.f64x2Pmin)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `f64x2.pmax`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64x2_pmax(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.f64x2Pmax)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `f64x2.ceil`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64x2_ceil(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.f64x2Ceil)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `f64x2.floor`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64x2_floor(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.f64x2Floor)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `f64x2.trunc`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64x2_trunc(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.f64x2Trunc)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `f64x2.nearest`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64x2_nearest(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.f64x2Nearest)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `f32x4.demote_f64x2_zero`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32x4_demote_f64x2_zero(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.f32x4DemoteF64x2Zero)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `f64x2.promote_low_f32x4`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64x2_promote_low_f32x4(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.f64x2PromoteLowF32x4)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `i32x4.trunc_sat_f32x4_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_trunc_sat_f32x4_s(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.i32x4TruncSatF32x4S)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `i32x4.trunc_sat_f32x4_u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_trunc_sat_f32x4_u(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.i32x4TruncSatF32x4U)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `f32x4.convert_i32x4_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32x4_convert_i32x4_s(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.f32x4ConvertI32x4S)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `f32x4.convert_i32x4_u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32x4_convert_i32x4_u(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.f32x4ConvertI32x4U)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `i32x4.trunc_sat_f64x2_s_zero`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_trunc_sat_f64x2_s_zero(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.i32x4TruncSatF64x2SZero)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `i32x4.trunc_sat_f64x2_u_zero`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_trunc_sat_f64x2_u_zero(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.i32x4TruncSatF64x2UZero)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `f64x2.convert_low_i32x4_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64x2_convert_low_i32x4_s(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.f64x2ConvertLowI32x4S)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `f64x2.convert_low_i32x4_u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64x2_convert_low_i32x4_u(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.f64x2ConvertLowI32x4U)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `i8x16.relaxed_swizzle`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_relaxed_swizzle(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i8x16RelaxedSwizzle)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i32x4.relaxed_trunc_f32x4_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_relaxed_trunc_f32x4_s(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.i32x4RelaxedTruncF32x4S)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `i32x4.relaxed_trunc_f32x4_u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_relaxed_trunc_f32x4_u(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.i32x4RelaxedTruncF32x4U)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `i32x4.relaxed_trunc_f64x2_s_zero`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_relaxed_trunc_f64x2_s_zero(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.i32x4RelaxedTruncF64x2SZero)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `i32x4.relaxed_trunc_f64x2_u_zero`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_relaxed_trunc_f64x2_u_zero(dst: Reg, a: Reg) -> Int {
+        let at = appendHandler(.i32x4RelaxedTruncF64x2UZero)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        return at
+    }
+    /// Emits `f32x4.relaxed_madd`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32x4_relaxed_madd(dst: Reg, a: Reg, b: Reg, c: Reg) -> Int {
+        let at = appendHandler(.f32x4RelaxedMadd)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32) | (UInt64(c) << 48))
+        return at
+    }
+    /// Emits `f32x4.relaxed_nmadd`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32x4_relaxed_nmadd(dst: Reg, a: Reg, b: Reg, c: Reg) -> Int {
+        let at = appendHandler(.f32x4RelaxedNmadd)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32) | (UInt64(c) << 48))
+        return at
+    }
+    /// Emits `f64x2.relaxed_madd`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64x2_relaxed_madd(dst: Reg, a: Reg, b: Reg, c: Reg) -> Int {
+        let at = appendHandler(.f64x2RelaxedMadd)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32) | (UInt64(c) << 48))
+        return at
+    }
+    /// Emits `f64x2.relaxed_nmadd`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64x2_relaxed_nmadd(dst: Reg, a: Reg, b: Reg, c: Reg) -> Int {
+        let at = appendHandler(.f64x2RelaxedNmadd)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32) | (UInt64(c) << 48))
+        return at
+    }
+    /// Emits `i8x16.relaxed_laneselect`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_relaxed_laneselect(dst: Reg, a: Reg, b: Reg, c: Reg) -> Int {
+        let at = appendHandler(.i8x16RelaxedLaneselect)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32) | (UInt64(c) << 48))
+        return at
+    }
+    /// Emits `i16x8.relaxed_laneselect`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_relaxed_laneselect(dst: Reg, a: Reg, b: Reg, c: Reg) -> Int {
+        let at = appendHandler(.i16x8RelaxedLaneselect)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32) | (UInt64(c) << 48))
+        return at
+    }
+    /// Emits `i32x4.relaxed_laneselect`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_relaxed_laneselect(dst: Reg, a: Reg, b: Reg, c: Reg) -> Int {
+        let at = appendHandler(.i32x4RelaxedLaneselect)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32) | (UInt64(c) << 48))
+        return at
+    }
+    /// Emits `i64x2.relaxed_laneselect`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64x2_relaxed_laneselect(dst: Reg, a: Reg, b: Reg, c: Reg) -> Int {
+        let at = appendHandler(.i64x2RelaxedLaneselect)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32) | (UInt64(c) << 48))
+        return at
+    }
+    /// Emits `f32x4.relaxed_min`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32x4_relaxed_min(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.f32x4RelaxedMin)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `f32x4.relaxed_max`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32x4_relaxed_max(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.f32x4RelaxedMax)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `f64x2.relaxed_min`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64x2_relaxed_min(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.f64x2RelaxedMin)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `f64x2.relaxed_max`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64x2_relaxed_max(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.f64x2RelaxedMax)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i16x8.relaxed_q15mulr_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_relaxed_q15mulr_s(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i16x8RelaxedQ15mulrS)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i16x8.relaxed_dot_i8x16_i7x16_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_relaxed_dot_i8x16_i7x16_s(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.i16x8RelaxedDotI8x16I7x16S)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
+        return at
+    }
+    /// Emits `i32x4.relaxed_dot_i8x16_i7x16_add_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_relaxed_dot_i8x16_i7x16_add_s(dst: Reg, a: Reg, b: Reg, c: Reg) -> Int {
+        let at = appendHandler(.i32x4RelaxedDotI8x16I7x16AddS)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32) | (UInt64(c) << 48))
+        return at
+    }
     /// Emits `i32.load_mem`; returns the word index of the instruction.
     @discardableResult mutating func emit_i32_load_mem(dst: Reg, addr: Reg, offset: UInt32, memidx: UInt32) -> Int {
         let at = appendHandler(.i32LoadMem)
@@ -6628,6 +9258,164 @@ extension CodeBuffer {
         appendWord(UInt64(memidx))
         return at
     }
+    /// Emits `v128.load_mem`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_load_mem(dst: Reg, addr: Reg, offset: UInt32, memidx: UInt32) -> Int {
+        let at = appendHandler(.v128LoadMem)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(offset) << 32))
+        appendWord(UInt64(memidx))
+        return at
+    }
+    /// Emits `v128.load8x8_s_mem`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_load8x8_s_mem(dst: Reg, addr: Reg, offset: UInt32, memidx: UInt32) -> Int {
+        let at = appendHandler(.v128Load8x8SMem)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(offset) << 32))
+        appendWord(UInt64(memidx))
+        return at
+    }
+    /// Emits `v128.load8x8_u_mem`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_load8x8_u_mem(dst: Reg, addr: Reg, offset: UInt32, memidx: UInt32) -> Int {
+        let at = appendHandler(.v128Load8x8UMem)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(offset) << 32))
+        appendWord(UInt64(memidx))
+        return at
+    }
+    /// Emits `v128.load16x4_s_mem`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_load16x4_s_mem(dst: Reg, addr: Reg, offset: UInt32, memidx: UInt32) -> Int {
+        let at = appendHandler(.v128Load16x4SMem)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(offset) << 32))
+        appendWord(UInt64(memidx))
+        return at
+    }
+    /// Emits `v128.load16x4_u_mem`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_load16x4_u_mem(dst: Reg, addr: Reg, offset: UInt32, memidx: UInt32) -> Int {
+        let at = appendHandler(.v128Load16x4UMem)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(offset) << 32))
+        appendWord(UInt64(memidx))
+        return at
+    }
+    /// Emits `v128.load32x2_s_mem`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_load32x2_s_mem(dst: Reg, addr: Reg, offset: UInt32, memidx: UInt32) -> Int {
+        let at = appendHandler(.v128Load32x2SMem)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(offset) << 32))
+        appendWord(UInt64(memidx))
+        return at
+    }
+    /// Emits `v128.load32x2_u_mem`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_load32x2_u_mem(dst: Reg, addr: Reg, offset: UInt32, memidx: UInt32) -> Int {
+        let at = appendHandler(.v128Load32x2UMem)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(offset) << 32))
+        appendWord(UInt64(memidx))
+        return at
+    }
+    /// Emits `v128.load8_splat_mem`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_load8_splat_mem(dst: Reg, addr: Reg, offset: UInt32, memidx: UInt32) -> Int {
+        let at = appendHandler(.v128Load8SplatMem)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(offset) << 32))
+        appendWord(UInt64(memidx))
+        return at
+    }
+    /// Emits `v128.load16_splat_mem`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_load16_splat_mem(dst: Reg, addr: Reg, offset: UInt32, memidx: UInt32) -> Int {
+        let at = appendHandler(.v128Load16SplatMem)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(offset) << 32))
+        appendWord(UInt64(memidx))
+        return at
+    }
+    /// Emits `v128.load32_splat_mem`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_load32_splat_mem(dst: Reg, addr: Reg, offset: UInt32, memidx: UInt32) -> Int {
+        let at = appendHandler(.v128Load32SplatMem)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(offset) << 32))
+        appendWord(UInt64(memidx))
+        return at
+    }
+    /// Emits `v128.load64_splat_mem`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_load64_splat_mem(dst: Reg, addr: Reg, offset: UInt32, memidx: UInt32) -> Int {
+        let at = appendHandler(.v128Load64SplatMem)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(offset) << 32))
+        appendWord(UInt64(memidx))
+        return at
+    }
+    /// Emits `v128.load32_zero_mem`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_load32_zero_mem(dst: Reg, addr: Reg, offset: UInt32, memidx: UInt32) -> Int {
+        let at = appendHandler(.v128Load32ZeroMem)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(offset) << 32))
+        appendWord(UInt64(memidx))
+        return at
+    }
+    /// Emits `v128.load64_zero_mem`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_load64_zero_mem(dst: Reg, addr: Reg, offset: UInt32, memidx: UInt32) -> Int {
+        let at = appendHandler(.v128Load64ZeroMem)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(offset) << 32))
+        appendWord(UInt64(memidx))
+        return at
+    }
+    /// Emits `v128.load8_lane_mem`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_load8_lane_mem(dst: Reg, addr: Reg, a: Reg, lane: UInt32, offset: UInt32, memidx: UInt32) -> Int {
+        let at = appendHandler(.v128Load8LaneMem)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(a) << 32))
+        appendWord(UInt64(lane) | (UInt64(offset) << 32))
+        appendWord(UInt64(memidx))
+        return at
+    }
+    /// Emits `v128.load16_lane_mem`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_load16_lane_mem(dst: Reg, addr: Reg, a: Reg, lane: UInt32, offset: UInt32, memidx: UInt32) -> Int {
+        let at = appendHandler(.v128Load16LaneMem)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(a) << 32))
+        appendWord(UInt64(lane) | (UInt64(offset) << 32))
+        appendWord(UInt64(memidx))
+        return at
+    }
+    /// Emits `v128.load32_lane_mem`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_load32_lane_mem(dst: Reg, addr: Reg, a: Reg, lane: UInt32, offset: UInt32, memidx: UInt32) -> Int {
+        let at = appendHandler(.v128Load32LaneMem)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(a) << 32))
+        appendWord(UInt64(lane) | (UInt64(offset) << 32))
+        appendWord(UInt64(memidx))
+        return at
+    }
+    /// Emits `v128.load64_lane_mem`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_load64_lane_mem(dst: Reg, addr: Reg, a: Reg, lane: UInt32, offset: UInt32, memidx: UInt32) -> Int {
+        let at = appendHandler(.v128Load64LaneMem)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(a) << 32))
+        appendWord(UInt64(lane) | (UInt64(offset) << 32))
+        appendWord(UInt64(memidx))
+        return at
+    }
+    /// Emits `v128.store_mem`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_store_mem(addr: Reg, a: Reg, offset: UInt32, memidx: UInt32) -> Int {
+        let at = appendHandler(.v128StoreMem)
+        appendWord(UInt64(addr) | (UInt64(a) << 16) | (UInt64(offset) << 32))
+        appendWord(UInt64(memidx))
+        return at
+    }
+    /// Emits `v128.store8_lane_mem`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_store8_lane_mem(addr: Reg, a: Reg, lane: UInt32, offset: UInt32, memidx: UInt32) -> Int {
+        let at = appendHandler(.v128Store8LaneMem)
+        appendWord(UInt64(addr) | (UInt64(a) << 16) | (UInt64(lane) << 32))
+        appendWord(UInt64(offset) | (UInt64(memidx) << 32))
+        return at
+    }
+    /// Emits `v128.store16_lane_mem`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_store16_lane_mem(addr: Reg, a: Reg, lane: UInt32, offset: UInt32, memidx: UInt32) -> Int {
+        let at = appendHandler(.v128Store16LaneMem)
+        appendWord(UInt64(addr) | (UInt64(a) << 16) | (UInt64(lane) << 32))
+        appendWord(UInt64(offset) | (UInt64(memidx) << 32))
+        return at
+    }
+    /// Emits `v128.store32_lane_mem`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_store32_lane_mem(addr: Reg, a: Reg, lane: UInt32, offset: UInt32, memidx: UInt32) -> Int {
+        let at = appendHandler(.v128Store32LaneMem)
+        appendWord(UInt64(addr) | (UInt64(a) << 16) | (UInt64(lane) << 32))
+        appendWord(UInt64(offset) | (UInt64(memidx) << 32))
+        return at
+    }
+    /// Emits `v128.store64_lane_mem`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_store64_lane_mem(addr: Reg, a: Reg, lane: UInt32, offset: UInt32, memidx: UInt32) -> Int {
+        let at = appendHandler(.v128Store64LaneMem)
+        appendWord(UInt64(addr) | (UInt64(a) << 16) | (UInt64(lane) << 32))
+        appendWord(UInt64(offset) | (UInt64(memidx) << 32))
+        return at
+    }
     /// Emits `i32.load_64`; returns the word index of the instruction.
     @discardableResult mutating func emit_i32_load_64(dst: Reg, addr: Reg, memidx: UInt32, offset: UInt64) -> Int {
         let at = appendHandler(.i32Load64)
@@ -6786,6 +9574,168 @@ extension CodeBuffer {
     @discardableResult mutating func emit_i64_store32_64(addr: Reg, value: Reg, memidx: UInt32, offset: UInt64) -> Int {
         let at = appendHandler(.i64Store3264)
         appendWord(UInt64(addr) | (UInt64(value) << 16) | (UInt64(memidx) << 32))
+        appendWord(offset)
+        return at
+    }
+    /// Emits `v128.load_64`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_load_64(dst: Reg, addr: Reg, memidx: UInt32, offset: UInt64) -> Int {
+        let at = appendHandler(.v128Load64)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(memidx) << 32))
+        appendWord(offset)
+        return at
+    }
+    /// Emits `v128.load8x8_s_64`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_load8x8_s_64(dst: Reg, addr: Reg, memidx: UInt32, offset: UInt64) -> Int {
+        let at = appendHandler(.v128Load8x8S64)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(memidx) << 32))
+        appendWord(offset)
+        return at
+    }
+    /// Emits `v128.load8x8_u_64`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_load8x8_u_64(dst: Reg, addr: Reg, memidx: UInt32, offset: UInt64) -> Int {
+        let at = appendHandler(.v128Load8x8U64)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(memidx) << 32))
+        appendWord(offset)
+        return at
+    }
+    /// Emits `v128.load16x4_s_64`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_load16x4_s_64(dst: Reg, addr: Reg, memidx: UInt32, offset: UInt64) -> Int {
+        let at = appendHandler(.v128Load16x4S64)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(memidx) << 32))
+        appendWord(offset)
+        return at
+    }
+    /// Emits `v128.load16x4_u_64`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_load16x4_u_64(dst: Reg, addr: Reg, memidx: UInt32, offset: UInt64) -> Int {
+        let at = appendHandler(.v128Load16x4U64)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(memidx) << 32))
+        appendWord(offset)
+        return at
+    }
+    /// Emits `v128.load32x2_s_64`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_load32x2_s_64(dst: Reg, addr: Reg, memidx: UInt32, offset: UInt64) -> Int {
+        let at = appendHandler(.v128Load32x2S64)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(memidx) << 32))
+        appendWord(offset)
+        return at
+    }
+    /// Emits `v128.load32x2_u_64`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_load32x2_u_64(dst: Reg, addr: Reg, memidx: UInt32, offset: UInt64) -> Int {
+        let at = appendHandler(.v128Load32x2U64)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(memidx) << 32))
+        appendWord(offset)
+        return at
+    }
+    /// Emits `v128.load8_splat_64`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_load8_splat_64(dst: Reg, addr: Reg, memidx: UInt32, offset: UInt64) -> Int {
+        let at = appendHandler(.v128Load8Splat64)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(memidx) << 32))
+        appendWord(offset)
+        return at
+    }
+    /// Emits `v128.load16_splat_64`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_load16_splat_64(dst: Reg, addr: Reg, memidx: UInt32, offset: UInt64) -> Int {
+        let at = appendHandler(.v128Load16Splat64)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(memidx) << 32))
+        appendWord(offset)
+        return at
+    }
+    /// Emits `v128.load32_splat_64`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_load32_splat_64(dst: Reg, addr: Reg, memidx: UInt32, offset: UInt64) -> Int {
+        let at = appendHandler(.v128Load32Splat64)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(memidx) << 32))
+        appendWord(offset)
+        return at
+    }
+    /// Emits `v128.load64_splat_64`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_load64_splat_64(dst: Reg, addr: Reg, memidx: UInt32, offset: UInt64) -> Int {
+        let at = appendHandler(.v128Load64Splat64)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(memidx) << 32))
+        appendWord(offset)
+        return at
+    }
+    /// Emits `v128.load32_zero_64`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_load32_zero_64(dst: Reg, addr: Reg, memidx: UInt32, offset: UInt64) -> Int {
+        let at = appendHandler(.v128Load32Zero64)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(memidx) << 32))
+        appendWord(offset)
+        return at
+    }
+    /// Emits `v128.load64_zero_64`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_load64_zero_64(dst: Reg, addr: Reg, memidx: UInt32, offset: UInt64) -> Int {
+        let at = appendHandler(.v128Load64Zero64)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(memidx) << 32))
+        appendWord(offset)
+        return at
+    }
+    /// Emits `v128.load8_lane_64`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_load8_lane_64(dst: Reg, addr: Reg, a: Reg, lane: UInt32, memidx: UInt32, offset: UInt64) -> Int {
+        let at = appendHandler(.v128Load8Lane64)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(a) << 32))
+        appendWord(UInt64(lane) | (UInt64(memidx) << 32))
+        appendWord(offset)
+        return at
+    }
+    /// Emits `v128.load16_lane_64`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_load16_lane_64(dst: Reg, addr: Reg, a: Reg, lane: UInt32, memidx: UInt32, offset: UInt64) -> Int {
+        let at = appendHandler(.v128Load16Lane64)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(a) << 32))
+        appendWord(UInt64(lane) | (UInt64(memidx) << 32))
+        appendWord(offset)
+        return at
+    }
+    /// Emits `v128.load32_lane_64`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_load32_lane_64(dst: Reg, addr: Reg, a: Reg, lane: UInt32, memidx: UInt32, offset: UInt64) -> Int {
+        let at = appendHandler(.v128Load32Lane64)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(a) << 32))
+        appendWord(UInt64(lane) | (UInt64(memidx) << 32))
+        appendWord(offset)
+        return at
+    }
+    /// Emits `v128.load64_lane_64`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_load64_lane_64(dst: Reg, addr: Reg, a: Reg, lane: UInt32, memidx: UInt32, offset: UInt64) -> Int {
+        let at = appendHandler(.v128Load64Lane64)
+        appendWord(UInt64(dst) | (UInt64(addr) << 16) | (UInt64(a) << 32))
+        appendWord(UInt64(lane) | (UInt64(memidx) << 32))
+        appendWord(offset)
+        return at
+    }
+    /// Emits `v128.store_64`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_store_64(addr: Reg, a: Reg, memidx: UInt32, offset: UInt64) -> Int {
+        let at = appendHandler(.v128Store64)
+        appendWord(UInt64(addr) | (UInt64(a) << 16) | (UInt64(memidx) << 32))
+        appendWord(offset)
+        return at
+    }
+    /// Emits `v128.store8_lane_64`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_store8_lane_64(addr: Reg, a: Reg, lane: UInt32, memidx: UInt32, offset: UInt64) -> Int {
+        let at = appendHandler(.v128Store8Lane64)
+        appendWord(UInt64(addr) | (UInt64(a) << 16) | (UInt64(lane) << 32))
+        appendWord(UInt64(memidx))
+        appendWord(offset)
+        return at
+    }
+    /// Emits `v128.store16_lane_64`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_store16_lane_64(addr: Reg, a: Reg, lane: UInt32, memidx: UInt32, offset: UInt64) -> Int {
+        let at = appendHandler(.v128Store16Lane64)
+        appendWord(UInt64(addr) | (UInt64(a) << 16) | (UInt64(lane) << 32))
+        appendWord(UInt64(memidx))
+        appendWord(offset)
+        return at
+    }
+    /// Emits `v128.store32_lane_64`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_store32_lane_64(addr: Reg, a: Reg, lane: UInt32, memidx: UInt32, offset: UInt64) -> Int {
+        let at = appendHandler(.v128Store32Lane64)
+        appendWord(UInt64(addr) | (UInt64(a) << 16) | (UInt64(lane) << 32))
+        appendWord(UInt64(memidx))
+        appendWord(offset)
+        return at
+    }
+    /// Emits `v128.store64_lane_64`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_store64_lane_64(addr: Reg, a: Reg, lane: UInt32, memidx: UInt32, offset: UInt64) -> Int {
+        let at = appendHandler(.v128Store64Lane64)
+        appendWord(UInt64(addr) | (UInt64(a) << 16) | (UInt64(lane) << 32))
+        appendWord(UInt64(memidx))
         appendWord(offset)
         return at
     }
@@ -8798,6 +11748,280 @@ public let numericLowering: [UInt16: NumericLowering] = [
     0xFC05: NumericLowering(op: .i64TruncSatF32U, parameters: [.f32], result: .i64, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
     0xFC06: NumericLowering(op: .i64TruncSatF64S, parameters: [.f64], result: .i64, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
     0xFC07: NumericLowering(op: .i64TruncSatF64U, parameters: [.f64], result: .i64, branchIf: nil, branchUnless: nil, immediate: nil, immediateBranchIf: nil, immediateBranchUnless: nil),
+]
+
+/// How a 0xFD (SIMD) instruction lowers: its register op and its typing (memory
+/// instructions take their address first), and what its immediate must satisfy.
+public struct SIMDLowering: Sendable {
+    public let op: Op
+    public let parameters: [ValueType]
+    public let result: ValueType?
+    /// Lane indices must be below this (lane immediates; 32 for i8x16.shuffle's indices).
+    public let laneCount: Int
+    /// Memory instructions: the access size in bytes, and the forms for memories other
+    /// than 0 and for 64-bit memories (as for MemoryLowering).
+    public let size: Int
+    public let otherMemoryOp: Op?
+    public let memory64Op: Op?
+}
+
+public let simdLowering: [UInt32: SIMDLowering] = [
+    0x0: SIMDLowering(op: .v128Load, parameters: [.i32], result: .v128, laneCount: 0, size: 16, otherMemoryOp: .v128LoadMem, memory64Op: .v128Load64),
+    0x1: SIMDLowering(op: .v128Load8x8S, parameters: [.i32], result: .v128, laneCount: 0, size: 8, otherMemoryOp: .v128Load8x8SMem, memory64Op: .v128Load8x8S64),
+    0x2: SIMDLowering(op: .v128Load8x8U, parameters: [.i32], result: .v128, laneCount: 0, size: 8, otherMemoryOp: .v128Load8x8UMem, memory64Op: .v128Load8x8U64),
+    0x3: SIMDLowering(op: .v128Load16x4S, parameters: [.i32], result: .v128, laneCount: 0, size: 8, otherMemoryOp: .v128Load16x4SMem, memory64Op: .v128Load16x4S64),
+    0x4: SIMDLowering(op: .v128Load16x4U, parameters: [.i32], result: .v128, laneCount: 0, size: 8, otherMemoryOp: .v128Load16x4UMem, memory64Op: .v128Load16x4U64),
+    0x5: SIMDLowering(op: .v128Load32x2S, parameters: [.i32], result: .v128, laneCount: 0, size: 8, otherMemoryOp: .v128Load32x2SMem, memory64Op: .v128Load32x2S64),
+    0x6: SIMDLowering(op: .v128Load32x2U, parameters: [.i32], result: .v128, laneCount: 0, size: 8, otherMemoryOp: .v128Load32x2UMem, memory64Op: .v128Load32x2U64),
+    0x7: SIMDLowering(op: .v128Load8Splat, parameters: [.i32], result: .v128, laneCount: 0, size: 1, otherMemoryOp: .v128Load8SplatMem, memory64Op: .v128Load8Splat64),
+    0x8: SIMDLowering(op: .v128Load16Splat, parameters: [.i32], result: .v128, laneCount: 0, size: 2, otherMemoryOp: .v128Load16SplatMem, memory64Op: .v128Load16Splat64),
+    0x9: SIMDLowering(op: .v128Load32Splat, parameters: [.i32], result: .v128, laneCount: 0, size: 4, otherMemoryOp: .v128Load32SplatMem, memory64Op: .v128Load32Splat64),
+    0xA: SIMDLowering(op: .v128Load64Splat, parameters: [.i32], result: .v128, laneCount: 0, size: 8, otherMemoryOp: .v128Load64SplatMem, memory64Op: .v128Load64Splat64),
+    0x5C: SIMDLowering(op: .v128Load32Zero, parameters: [.i32], result: .v128, laneCount: 0, size: 4, otherMemoryOp: .v128Load32ZeroMem, memory64Op: .v128Load32Zero64),
+    0x5D: SIMDLowering(op: .v128Load64Zero, parameters: [.i32], result: .v128, laneCount: 0, size: 8, otherMemoryOp: .v128Load64ZeroMem, memory64Op: .v128Load64Zero64),
+    0x54: SIMDLowering(op: .v128Load8Lane, parameters: [.i32, .v128], result: .v128, laneCount: 16, size: 1, otherMemoryOp: .v128Load8LaneMem, memory64Op: .v128Load8Lane64),
+    0x55: SIMDLowering(op: .v128Load16Lane, parameters: [.i32, .v128], result: .v128, laneCount: 8, size: 2, otherMemoryOp: .v128Load16LaneMem, memory64Op: .v128Load16Lane64),
+    0x56: SIMDLowering(op: .v128Load32Lane, parameters: [.i32, .v128], result: .v128, laneCount: 4, size: 4, otherMemoryOp: .v128Load32LaneMem, memory64Op: .v128Load32Lane64),
+    0x57: SIMDLowering(op: .v128Load64Lane, parameters: [.i32, .v128], result: .v128, laneCount: 2, size: 8, otherMemoryOp: .v128Load64LaneMem, memory64Op: .v128Load64Lane64),
+    0xB: SIMDLowering(op: .v128Store, parameters: [.i32, .v128], result: nil, laneCount: 0, size: 16, otherMemoryOp: .v128StoreMem, memory64Op: .v128Store64),
+    0x58: SIMDLowering(op: .v128Store8Lane, parameters: [.i32, .v128], result: nil, laneCount: 16, size: 1, otherMemoryOp: .v128Store8LaneMem, memory64Op: .v128Store8Lane64),
+    0x59: SIMDLowering(op: .v128Store16Lane, parameters: [.i32, .v128], result: nil, laneCount: 8, size: 2, otherMemoryOp: .v128Store16LaneMem, memory64Op: .v128Store16Lane64),
+    0x5A: SIMDLowering(op: .v128Store32Lane, parameters: [.i32, .v128], result: nil, laneCount: 4, size: 4, otherMemoryOp: .v128Store32LaneMem, memory64Op: .v128Store32Lane64),
+    0x5B: SIMDLowering(op: .v128Store64Lane, parameters: [.i32, .v128], result: nil, laneCount: 2, size: 8, otherMemoryOp: .v128Store64LaneMem, memory64Op: .v128Store64Lane64),
+    0xC: SIMDLowering(op: .v128Const, parameters: [], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xD: SIMDLowering(op: .i8x16Shuffle, parameters: [.v128, .v128], result: .v128, laneCount: 32, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xE: SIMDLowering(op: .i8x16Swizzle, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xF: SIMDLowering(op: .i8x16Splat, parameters: [.i32], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x10: SIMDLowering(op: .i16x8Splat, parameters: [.i32], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x11: SIMDLowering(op: .i32x4Splat, parameters: [.i32], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x12: SIMDLowering(op: .i64x2Splat, parameters: [.i64], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x13: SIMDLowering(op: .f32x4Splat, parameters: [.f32], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x14: SIMDLowering(op: .f64x2Splat, parameters: [.f64], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x15: SIMDLowering(op: .i8x16ExtractLaneS, parameters: [.v128], result: .i32, laneCount: 16, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x16: SIMDLowering(op: .i8x16ExtractLaneU, parameters: [.v128], result: .i32, laneCount: 16, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x18: SIMDLowering(op: .i16x8ExtractLaneS, parameters: [.v128], result: .i32, laneCount: 8, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x19: SIMDLowering(op: .i16x8ExtractLaneU, parameters: [.v128], result: .i32, laneCount: 8, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x1B: SIMDLowering(op: .i32x4ExtractLane, parameters: [.v128], result: .i32, laneCount: 4, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x1D: SIMDLowering(op: .i64x2ExtractLane, parameters: [.v128], result: .i64, laneCount: 2, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x1F: SIMDLowering(op: .f32x4ExtractLane, parameters: [.v128], result: .f32, laneCount: 4, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x21: SIMDLowering(op: .f64x2ExtractLane, parameters: [.v128], result: .f64, laneCount: 2, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x17: SIMDLowering(op: .i8x16ReplaceLane, parameters: [.v128, .i32], result: .v128, laneCount: 16, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x1A: SIMDLowering(op: .i16x8ReplaceLane, parameters: [.v128, .i32], result: .v128, laneCount: 8, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x1C: SIMDLowering(op: .i32x4ReplaceLane, parameters: [.v128, .i32], result: .v128, laneCount: 4, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x1E: SIMDLowering(op: .i64x2ReplaceLane, parameters: [.v128, .i64], result: .v128, laneCount: 2, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x20: SIMDLowering(op: .f32x4ReplaceLane, parameters: [.v128, .f32], result: .v128, laneCount: 4, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x22: SIMDLowering(op: .f64x2ReplaceLane, parameters: [.v128, .f64], result: .v128, laneCount: 2, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x23: SIMDLowering(op: .i8x16Eq, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x24: SIMDLowering(op: .i8x16Ne, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x25: SIMDLowering(op: .i8x16LtS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x26: SIMDLowering(op: .i8x16LtU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x27: SIMDLowering(op: .i8x16GtS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x28: SIMDLowering(op: .i8x16GtU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x29: SIMDLowering(op: .i8x16LeS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x2A: SIMDLowering(op: .i8x16LeU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x2B: SIMDLowering(op: .i8x16GeS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x2C: SIMDLowering(op: .i8x16GeU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x2D: SIMDLowering(op: .i16x8Eq, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x2E: SIMDLowering(op: .i16x8Ne, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x2F: SIMDLowering(op: .i16x8LtS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x30: SIMDLowering(op: .i16x8LtU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x31: SIMDLowering(op: .i16x8GtS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x32: SIMDLowering(op: .i16x8GtU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x33: SIMDLowering(op: .i16x8LeS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x34: SIMDLowering(op: .i16x8LeU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x35: SIMDLowering(op: .i16x8GeS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x36: SIMDLowering(op: .i16x8GeU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x37: SIMDLowering(op: .i32x4Eq, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x38: SIMDLowering(op: .i32x4Ne, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x39: SIMDLowering(op: .i32x4LtS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x3A: SIMDLowering(op: .i32x4LtU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x3B: SIMDLowering(op: .i32x4GtS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x3C: SIMDLowering(op: .i32x4GtU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x3D: SIMDLowering(op: .i32x4LeS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x3E: SIMDLowering(op: .i32x4LeU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x3F: SIMDLowering(op: .i32x4GeS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x40: SIMDLowering(op: .i32x4GeU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xD6: SIMDLowering(op: .i64x2Eq, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xD7: SIMDLowering(op: .i64x2Ne, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xD8: SIMDLowering(op: .i64x2LtS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xD9: SIMDLowering(op: .i64x2GtS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xDA: SIMDLowering(op: .i64x2LeS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xDB: SIMDLowering(op: .i64x2GeS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x41: SIMDLowering(op: .f32x4Eq, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x42: SIMDLowering(op: .f32x4Ne, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x43: SIMDLowering(op: .f32x4Lt, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x44: SIMDLowering(op: .f32x4Gt, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x45: SIMDLowering(op: .f32x4Le, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x46: SIMDLowering(op: .f32x4Ge, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x47: SIMDLowering(op: .f64x2Eq, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x48: SIMDLowering(op: .f64x2Ne, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x49: SIMDLowering(op: .f64x2Lt, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x4A: SIMDLowering(op: .f64x2Gt, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x4B: SIMDLowering(op: .f64x2Le, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x4C: SIMDLowering(op: .f64x2Ge, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x4D: SIMDLowering(op: .v128Not, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x4E: SIMDLowering(op: .v128And, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x4F: SIMDLowering(op: .v128Andnot, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x50: SIMDLowering(op: .v128Or, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x51: SIMDLowering(op: .v128Xor, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x52: SIMDLowering(op: .v128Bitselect, parameters: [.v128, .v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x53: SIMDLowering(op: .v128AnyTrue, parameters: [.v128], result: .i32, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x60: SIMDLowering(op: .i8x16Abs, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x61: SIMDLowering(op: .i8x16Neg, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x62: SIMDLowering(op: .i8x16Popcnt, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x63: SIMDLowering(op: .i8x16AllTrue, parameters: [.v128], result: .i32, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x64: SIMDLowering(op: .i8x16Bitmask, parameters: [.v128], result: .i32, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x65: SIMDLowering(op: .i8x16NarrowI16x8S, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x66: SIMDLowering(op: .i8x16NarrowI16x8U, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x6B: SIMDLowering(op: .i8x16Shl, parameters: [.v128, .i32], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x6C: SIMDLowering(op: .i8x16ShrS, parameters: [.v128, .i32], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x6D: SIMDLowering(op: .i8x16ShrU, parameters: [.v128, .i32], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x6E: SIMDLowering(op: .i8x16Add, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x6F: SIMDLowering(op: .i8x16AddSatS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x70: SIMDLowering(op: .i8x16AddSatU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x71: SIMDLowering(op: .i8x16Sub, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x72: SIMDLowering(op: .i8x16SubSatS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x73: SIMDLowering(op: .i8x16SubSatU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x76: SIMDLowering(op: .i8x16MinS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x77: SIMDLowering(op: .i8x16MinU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x78: SIMDLowering(op: .i8x16MaxS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x79: SIMDLowering(op: .i8x16MaxU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x7B: SIMDLowering(op: .i8x16AvgrU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x7C: SIMDLowering(op: .i16x8ExtaddPairwiseI8x16S, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x7D: SIMDLowering(op: .i16x8ExtaddPairwiseI8x16U, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x7E: SIMDLowering(op: .i32x4ExtaddPairwiseI16x8S, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x7F: SIMDLowering(op: .i32x4ExtaddPairwiseI16x8U, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x80: SIMDLowering(op: .i16x8Abs, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x81: SIMDLowering(op: .i16x8Neg, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x82: SIMDLowering(op: .i16x8Q15mulrSatS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x83: SIMDLowering(op: .i16x8AllTrue, parameters: [.v128], result: .i32, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x84: SIMDLowering(op: .i16x8Bitmask, parameters: [.v128], result: .i32, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x85: SIMDLowering(op: .i16x8NarrowI32x4S, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x86: SIMDLowering(op: .i16x8NarrowI32x4U, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x87: SIMDLowering(op: .i16x8ExtendLowI8x16S, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x88: SIMDLowering(op: .i16x8ExtendHighI8x16S, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x89: SIMDLowering(op: .i16x8ExtendLowI8x16U, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x8A: SIMDLowering(op: .i16x8ExtendHighI8x16U, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x8B: SIMDLowering(op: .i16x8Shl, parameters: [.v128, .i32], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x8C: SIMDLowering(op: .i16x8ShrS, parameters: [.v128, .i32], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x8D: SIMDLowering(op: .i16x8ShrU, parameters: [.v128, .i32], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x8E: SIMDLowering(op: .i16x8Add, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x8F: SIMDLowering(op: .i16x8AddSatS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x90: SIMDLowering(op: .i16x8AddSatU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x91: SIMDLowering(op: .i16x8Sub, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x92: SIMDLowering(op: .i16x8SubSatS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x93: SIMDLowering(op: .i16x8SubSatU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x95: SIMDLowering(op: .i16x8Mul, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x96: SIMDLowering(op: .i16x8MinS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x97: SIMDLowering(op: .i16x8MinU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x98: SIMDLowering(op: .i16x8MaxS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x99: SIMDLowering(op: .i16x8MaxU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x9B: SIMDLowering(op: .i16x8AvgrU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x9C: SIMDLowering(op: .i16x8ExtmulLowI8x16S, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x9D: SIMDLowering(op: .i16x8ExtmulHighI8x16S, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x9E: SIMDLowering(op: .i16x8ExtmulLowI8x16U, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x9F: SIMDLowering(op: .i16x8ExtmulHighI8x16U, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xA0: SIMDLowering(op: .i32x4Abs, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xA1: SIMDLowering(op: .i32x4Neg, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xA3: SIMDLowering(op: .i32x4AllTrue, parameters: [.v128], result: .i32, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xA4: SIMDLowering(op: .i32x4Bitmask, parameters: [.v128], result: .i32, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xA7: SIMDLowering(op: .i32x4ExtendLowI16x8S, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xA8: SIMDLowering(op: .i32x4ExtendHighI16x8S, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xA9: SIMDLowering(op: .i32x4ExtendLowI16x8U, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xAA: SIMDLowering(op: .i32x4ExtendHighI16x8U, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xAB: SIMDLowering(op: .i32x4Shl, parameters: [.v128, .i32], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xAC: SIMDLowering(op: .i32x4ShrS, parameters: [.v128, .i32], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xAD: SIMDLowering(op: .i32x4ShrU, parameters: [.v128, .i32], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xAE: SIMDLowering(op: .i32x4Add, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xB1: SIMDLowering(op: .i32x4Sub, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xB5: SIMDLowering(op: .i32x4Mul, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xB6: SIMDLowering(op: .i32x4MinS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xB7: SIMDLowering(op: .i32x4MinU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xB8: SIMDLowering(op: .i32x4MaxS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xB9: SIMDLowering(op: .i32x4MaxU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xBA: SIMDLowering(op: .i32x4DotI16x8S, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xBC: SIMDLowering(op: .i32x4ExtmulLowI16x8S, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xBD: SIMDLowering(op: .i32x4ExtmulHighI16x8S, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xBE: SIMDLowering(op: .i32x4ExtmulLowI16x8U, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xBF: SIMDLowering(op: .i32x4ExtmulHighI16x8U, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xC0: SIMDLowering(op: .i64x2Abs, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xC1: SIMDLowering(op: .i64x2Neg, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xC3: SIMDLowering(op: .i64x2AllTrue, parameters: [.v128], result: .i32, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xC4: SIMDLowering(op: .i64x2Bitmask, parameters: [.v128], result: .i32, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xC7: SIMDLowering(op: .i64x2ExtendLowI32x4S, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xC8: SIMDLowering(op: .i64x2ExtendHighI32x4S, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xC9: SIMDLowering(op: .i64x2ExtendLowI32x4U, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xCA: SIMDLowering(op: .i64x2ExtendHighI32x4U, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xCB: SIMDLowering(op: .i64x2Shl, parameters: [.v128, .i32], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xCC: SIMDLowering(op: .i64x2ShrS, parameters: [.v128, .i32], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xCD: SIMDLowering(op: .i64x2ShrU, parameters: [.v128, .i32], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xCE: SIMDLowering(op: .i64x2Add, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xD1: SIMDLowering(op: .i64x2Sub, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xD5: SIMDLowering(op: .i64x2Mul, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xDC: SIMDLowering(op: .i64x2ExtmulLowI32x4S, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xDD: SIMDLowering(op: .i64x2ExtmulHighI32x4S, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xDE: SIMDLowering(op: .i64x2ExtmulLowI32x4U, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xDF: SIMDLowering(op: .i64x2ExtmulHighI32x4U, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xE0: SIMDLowering(op: .f32x4Abs, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xE1: SIMDLowering(op: .f32x4Neg, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xE3: SIMDLowering(op: .f32x4Sqrt, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xE4: SIMDLowering(op: .f32x4Add, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xE5: SIMDLowering(op: .f32x4Sub, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xE6: SIMDLowering(op: .f32x4Mul, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xE7: SIMDLowering(op: .f32x4Div, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xE8: SIMDLowering(op: .f32x4Min, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xE9: SIMDLowering(op: .f32x4Max, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xEA: SIMDLowering(op: .f32x4Pmin, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xEB: SIMDLowering(op: .f32x4Pmax, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x67: SIMDLowering(op: .f32x4Ceil, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x68: SIMDLowering(op: .f32x4Floor, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x69: SIMDLowering(op: .f32x4Trunc, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x6A: SIMDLowering(op: .f32x4Nearest, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xEC: SIMDLowering(op: .f64x2Abs, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xED: SIMDLowering(op: .f64x2Neg, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xEF: SIMDLowering(op: .f64x2Sqrt, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xF0: SIMDLowering(op: .f64x2Add, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xF1: SIMDLowering(op: .f64x2Sub, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xF2: SIMDLowering(op: .f64x2Mul, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xF3: SIMDLowering(op: .f64x2Div, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xF4: SIMDLowering(op: .f64x2Min, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xF5: SIMDLowering(op: .f64x2Max, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xF6: SIMDLowering(op: .f64x2Pmin, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xF7: SIMDLowering(op: .f64x2Pmax, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x74: SIMDLowering(op: .f64x2Ceil, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x75: SIMDLowering(op: .f64x2Floor, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x7A: SIMDLowering(op: .f64x2Trunc, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x94: SIMDLowering(op: .f64x2Nearest, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x5E: SIMDLowering(op: .f32x4DemoteF64x2Zero, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x5F: SIMDLowering(op: .f64x2PromoteLowF32x4, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xF8: SIMDLowering(op: .i32x4TruncSatF32x4S, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xF9: SIMDLowering(op: .i32x4TruncSatF32x4U, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xFA: SIMDLowering(op: .f32x4ConvertI32x4S, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xFB: SIMDLowering(op: .f32x4ConvertI32x4U, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xFC: SIMDLowering(op: .i32x4TruncSatF64x2SZero, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xFD: SIMDLowering(op: .i32x4TruncSatF64x2UZero, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xFE: SIMDLowering(op: .f64x2ConvertLowI32x4S, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0xFF: SIMDLowering(op: .f64x2ConvertLowI32x4U, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x100: SIMDLowering(op: .i8x16RelaxedSwizzle, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x101: SIMDLowering(op: .i32x4RelaxedTruncF32x4S, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x102: SIMDLowering(op: .i32x4RelaxedTruncF32x4U, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x103: SIMDLowering(op: .i32x4RelaxedTruncF64x2SZero, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x104: SIMDLowering(op: .i32x4RelaxedTruncF64x2UZero, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x105: SIMDLowering(op: .f32x4RelaxedMadd, parameters: [.v128, .v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x106: SIMDLowering(op: .f32x4RelaxedNmadd, parameters: [.v128, .v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x107: SIMDLowering(op: .f64x2RelaxedMadd, parameters: [.v128, .v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x108: SIMDLowering(op: .f64x2RelaxedNmadd, parameters: [.v128, .v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x109: SIMDLowering(op: .i8x16RelaxedLaneselect, parameters: [.v128, .v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x10A: SIMDLowering(op: .i16x8RelaxedLaneselect, parameters: [.v128, .v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x10B: SIMDLowering(op: .i32x4RelaxedLaneselect, parameters: [.v128, .v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x10C: SIMDLowering(op: .i64x2RelaxedLaneselect, parameters: [.v128, .v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x10D: SIMDLowering(op: .f32x4RelaxedMin, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x10E: SIMDLowering(op: .f32x4RelaxedMax, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x10F: SIMDLowering(op: .f64x2RelaxedMin, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x110: SIMDLowering(op: .f64x2RelaxedMax, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x111: SIMDLowering(op: .i16x8RelaxedQ15mulrS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x112: SIMDLowering(op: .i16x8RelaxedDotI8x16I7x16S, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x113: SIMDLowering(op: .i32x4RelaxedDotI8x16I7x16AddS, parameters: [.v128, .v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
 ]
 
 public let loadLowering: [UInt8: MemoryLowering] = [
