@@ -42,6 +42,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 SHARED = ROOT.parent / "shared"
 SIGHTGLASS = Path(os.environ.get("SIGHTGLASS", SHARED / "sightglass"))
+SIMD_PROGRAMS = HERE / "simd"
 WASMI_BENCHMARKS = Path(os.environ.get("WASMI_BENCHMARKS", SHARED / "wasmi-benchmarks"))
 KITE_RUNNER = Path(os.environ.get("KITE_RUNNER", ROOT / ".build/release/kite-runner"))
 # The CLI as users get it: Tools/kite builds it with the Swift runtime linked statically.
@@ -52,7 +53,7 @@ WASMKIT_RUNNER = Path(os.environ.get("WASMKIT_RUNNER", HERE / "WasmKitRunner/.bu
 ENGINES = ("kite", "wasmkit", "wasm3", "wasmtime", "pulley", "winch")
 LABELS = {"kite": "Kite", "wasmkit": "WasmKit", "wasm3": "wasm3", "wasmtime": "Wasmtime",
           "pulley": "Pulley", "winch": "Winch"}
-WORKLOADS = ("sightglass", "coremark", "kernels", "startup")
+WORKLOADS = ("sightglass", "coremark", "kernels", "startup", "simd")
 KITE_TIMEOUT_S = 1800
 REBUILD_WAIT_S = 300  # how long a missing runner may take to reappear (another build may be relinking it)
 TARGET_S = 0.5  # the issue's sightglass target: the programs that take this long on WasmKit
@@ -418,6 +419,33 @@ def progress(item: Item, engine: Engine, rep: int, runs: int, run: Run, seconds:
           file=sys.stderr, flush=True)
 
 
+@dataclass
+class SIMDProgram(Item):
+    """A C program of Benchmarks/simd in its SIMD or its scalar build (build.sh): the whole run,
+    instantiate and `_start`; stdout must be the program's `.expected` (Wasmtime's output)."""
+    file: str
+    workload = "simd"
+
+    @property
+    def name(self) -> str:
+        return Path(self.file).stem  # NAME.simd or NAME.scalar
+
+    def command(self, engine, ws):
+        if engine.runner:
+            return runner_command(engine, ws, "sightglass", SIMD_PROGRAMS, self.file), SIMD_PROGRAMS
+        return [*engine.cli, self.file], SIMD_PROGRAMS
+
+    def check(self, engine, process):
+        if process.report.get("exit_code", 0) != 0:
+            return f"exit code {process.report['exit_code']:.0f}"
+        expected = SIMD_PROGRAMS / (self.file.split(".")[0] + ".expected")
+        return None if process.stdout == expected.read_bytes() else f"stdout differs from {expected.name}"
+
+    def metrics(self, engine, process):
+        run = {"run_ns": process.report["run_ns"]} if engine.runner else {}
+        return {**run, "process_ns": process.wall_ns}
+
+
 # ---------------------------------------------------------------------------------------------
 # Preparing the workloads
 
@@ -483,6 +511,8 @@ def build_items(args, ws: Workspace, kite: Engine, notes: list[str]) -> list[Ite
             items += [StartupModule(WASMI_BENCHMARKS / f"wasm/{m}.wasm") for m in STARTUP_MODULES if selected(m, args.filter)]
             if selected("noop", args.filter):
                 items.append(NoopProcess(SIGHTGLASS / "noop", "benchmark.wasm"))
+        elif workload == "simd":
+            items += [SIMDProgram(p.name) for p in sorted(SIMD_PROGRAMS.glob("*.wasm")) if selected(p.stem, args.filter)]
     return items
 
 
@@ -667,6 +697,26 @@ class Report:
                     self.timed_table("Kernels, whole process", items, [kite] + clis, "process_ns"), ""]
         return out
 
+    def simd(self) -> list[str]:
+        items = [i for i in self.items if i.workload == "simd"]
+        if not items:
+            return []
+        kite = self.engines[0]
+        runners = [e for e in self.engines if e.runner]
+        speedups = []
+        for item in items:
+            if item.name.endswith(".simd"):
+                scalar = next((i for i in items if i.name == item.name[:-5] + ".scalar"), None)
+                a, b = self.value(item, kite, "run_ns"), scalar and self.value(scalar, kite, "run_ns")
+                if a and b:
+                    speedups.append(f"{item.name[:-5]} {b / a:.2f}x")
+        return ["### SIMD programs (Benchmarks/simd)",
+                f"Instantiate and `_start`, ms, {self.medians_of}. Ratio = peer ÷ Kite (> 1: Kite is faster). "
+                "Each program built with clang 14 for wasm32-wasi, -O3 with -msimd128 (`.simd`) and without "
+                "(`.scalar`); every output is checked against Wasmtime's.", "",
+                self.timed_table("SIMD programs", items, runners, "run_ns"), "",
+                "Kite, scalar build ÷ SIMD build: " + (", ".join(speedups) or "none measured") + ".", ""]
+
     def startup(self) -> list[str]:
         modules = [i for i in self.items if isinstance(i, StartupModule)]
         noop = [i for i in self.items if isinstance(i, NoopProcess)]
@@ -709,7 +759,7 @@ class Report:
                 markdown(["workload"] + [e.label for e in peers], rows), ""] if rows else []
 
     def render(self, header: list[str], notes: list[str]) -> str:
-        body = self.sightglass() + self.coremark() + self.kernels() + self.startup()
+        body = self.sightglass() + self.coremark() + self.kernels() + self.startup() + self.simd()
         all_notes = notes + self.notes
         tail = ["### Notes", ""] + [f"- {n}" for n in all_notes] + [""] if all_notes else []
         return "\n".join(header + self.summary() + body + tail)
