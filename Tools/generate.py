@@ -245,6 +245,14 @@ def parse():
             immediates.append(Op(op.name + "_imm", [("dst", "r"), ("a_", "r"), ("imm", "u64" if wide else "u32")], body,
                                  "immediate", extra={"of": op.name, "expr": op.extra["expr"], "type": t2}))
     ops = ops + immediates
+    # SIMD operations on two v128 values whose right operand is a v128.const (compilers emit
+    # the constant right before its use): the constant travels in the instruction, one
+    # dispatch instead of two.
+    for op in list(ops):
+        if op.kind == "simd" and op.params == ["v128", "v128"] and op.extra["immediate"] is None:
+            body = re.sub(r"(kite_\w+) b; memcpy\(&b, &sp\[b_\], 16\);", r"\1 b = (\1)(kite_u64x2){lo, hi};", op.body)
+            operands = [("dst", "r"), ("a_", "r"), ("lo", "u64"), ("hi", "u64")]
+            ops.append(Op(op.name + "_imm", operands, body, "simd_imm", extra={"of": op.name}))
     # Fused compare-and-branch: one instruction instead of a compare plus a br_if.
     fused = []
     for op in ops:
@@ -825,6 +833,8 @@ def gen_swift(ops):
     o.append("    public let size: Int")
     o.append("    public let otherMemoryOp: Op?")
     o.append("    public let memory64Op: Op?")
+    o.append("    /// The form whose right operand is a constant in the instruction (two v128 operands).")
+    o.append("    public let immediate: Op?")
     o.append("}")
     o.append("")
     o.append("public let simdLowering: [UInt32: SIMDLowering] = [")
@@ -836,10 +846,12 @@ def gen_swift(ops):
             size = (1 << align) if op.kind == "simd_memory" else 0
             other = next((x for x in ops if x.kind == "simd_memory_mem" and x.extra["of"] == op.name), None)
             wide = next((x for x in ops if x.kind == "simd_memory_64" and x.extra["of"] == op.name), None)
+            imm = next((x for x in ops if x.kind == "simd_imm" and x.extra["of"] == op.name), None)
             ref = lambda x: ('.' + x.swift_name) if x else 'nil'
             result = SWIFT_VT.get(op.result, ".v128") if op.result else "nil"
             o.append(f"    0x{op.wasm:X}: SIMDLowering(op: .{esc(op.swift_name)}, parameters: [{', '.join(SWIFT_VT.get(p, '.v128') for p in op.params)}], "
-                     f"result: {result}, laneCount: {lanes}, size: {size}, otherMemoryOp: {ref(other)}, memory64Op: {ref(wide)}),")
+                     f"result: {result}, laneCount: {lanes}, size: {size}, otherMemoryOp: {ref(other)}, memory64Op: {ref(wide)}, "
+                     f"immediate: {ref(imm)}),")
     o.append("]")
     o.append("")
     for kind in ("load", "store"):

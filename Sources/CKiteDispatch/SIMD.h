@@ -178,23 +178,50 @@ static inline uint32_t kite_bitmask_i64x2(kite_i64x2 a) {
     return (uint32_t)(a[0] < 0) | (uint32_t)(a[1] < 0) << 1;
 }
 
-/// i8x16.swizzle: lane i of the result is lane b[i] of a, or 0 where b[i] >= 16.
-static inline kite_u8x16 kite_swizzle(kite_u8x16 a, kite_u8x16 b) {
-    kite_u8x16 r;
-    for (int i = 0; i < 16; i++) r[i] = b[i] < 16 ? a[b[i] & 15] : 0;
-    return r;
+// Lane replacement as a blend with a one-lane mask, in vector registers: writing the lane
+// into a copy in memory and reading the whole vector back would stall on store forwarding.
+#define KITE_REPLACE_LANE(V, a, lane, value, ...) \
+    ({ const V index_ = {__VA_ARGS__}; V m_ = (V)(index_ == ((V){0} + (lane))); ((a) & ~m_) | (((V){0} + (value)) & m_); })
+static inline kite_u8x16 kite_replace_lane_u8x16(kite_u8x16 a, uint32_t lane, uint8_t v) {
+    return KITE_REPLACE_LANE(kite_u8x16, a, (uint8_t)lane, v, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+}
+static inline kite_u16x8 kite_replace_lane_u16x8(kite_u16x8 a, uint32_t lane, uint16_t v) {
+    return KITE_REPLACE_LANE(kite_u16x8, a, (uint16_t)lane, v, 0, 1, 2, 3, 4, 5, 6, 7);
+}
+static inline kite_u32x4 kite_replace_lane_u32x4(kite_u32x4 a, uint32_t lane, uint32_t v) {
+    return KITE_REPLACE_LANE(kite_u32x4, a, lane, v, 0, 1, 2, 3);
+}
+static inline kite_u64x2 kite_replace_lane_u64x2(kite_u64x2 a, uint32_t lane, uint64_t v) {
+    return KITE_REPLACE_LANE(kite_u64x2, a, (uint64_t)lane, v, 0, 1);
 }
 
-/// i8x16.shuffle: lane i of the result is lane lanes[i] of the 32 lanes of a and b.
+// Byte permutations (SSE2 has no variable byte shuffle): the result is assembled in two
+// 64-bit registers from byte loads, then joined, so it never goes through memory in pieces.
+static inline kite_u8x16 kite_permute(const uint8_t *bytes, uint64_t lo, uint64_t hi, unsigned mask) {
+    uint64_t rlo = 0, rhi = 0;
+    for (int i = 0; i < 8; i++) {
+        rlo |= (uint64_t)bytes[(lo >> (8 * i)) & mask] << (8 * i);
+        rhi |= (uint64_t)bytes[(hi >> (8 * i)) & mask] << (8 * i);
+    }
+    return (kite_u8x16)(kite_u64x2){rlo, rhi};
+}
+
+/// i8x16.swizzle: lane i of the result is lane b[i] of a, or 0 where b[i] >= 16.
+static inline kite_u8x16 kite_swizzle(kite_u8x16 a, kite_u8x16 b) {
+    uint8_t bytes[32] = {0};
+    memcpy(bytes, &a, 16);
+    // Indices of 16 or more read the zero half; min(b, 16) keeps them there.
+    kite_u64x2 index = (kite_u64x2)__builtin_elementwise_min(b, (kite_u8x16){0} + 16);
+    return kite_permute(bytes, index[0], index[1], 31);
+}
+
+/// i8x16.shuffle: lane i of the result is lane lanes[i] of the 32 lanes of a and b (the
+/// indices, validated below 32, are the immediates lo and hi, byte i of the pair for lane i).
 static inline kite_u8x16 kite_shuffle(kite_u8x16 a, kite_u8x16 b, uint64_t lo, uint64_t hi) {
-    uint8_t both[32], lanes[16];
-    kite_u8x16 r;
+    uint8_t both[32];
     memcpy(both, &a, 16);
     memcpy(both + 16, &b, 16);
-    memcpy(lanes, &lo, 8);
-    memcpy(lanes + 8, &hi, 8);
-    for (int i = 0; i < 16; i++) r[i] = both[lanes[i] & 31];
-    return r;
+    return kite_permute(both, lo, hi, 31);
 }
 
 /// i16x8.q15mulr_sat_s: (a * b + 2^14) >> 15, saturated (only -1 * -1 in Q15 overflows).

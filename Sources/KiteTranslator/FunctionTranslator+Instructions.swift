@@ -325,7 +325,7 @@ extension FunctionTranslator {
             let start = try tableIndex(try pop(indexType(t)), table: t)
             if reachable { code.emit_table_fill(start: start, value: value.reg, count: count, table: t) }
         case .simd(let opcode, let immediate):
-            try translateSIMD(opcode, immediate)
+            try translateSIMD(opcode, immediate, previous: previous)
         }
     }
 

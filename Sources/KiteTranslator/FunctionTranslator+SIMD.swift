@@ -3,7 +3,7 @@ import KiteBinary
 extension FunctionTranslator {
     /// A 0xFD instruction: every one lowers to its own register op, operands in the order
     /// destination, registers, lane or constant, then the memarg's offset (and memory index).
-    mutating func translateSIMD(_ opcode: UInt32, _ immediate: SIMDImmediate) throws {
+    mutating func translateSIMD(_ opcode: UInt32, _ immediate: SIMDImmediate, previous: Producer?) throws {
         guard let lowering = simdLowering[opcode] else { throw fail("illegal opcode") }
         guard immediate.lanesAreValid(below: lowering.laneCount) else { throw fail("invalid lane index") }
         var parameters = lowering.parameters
@@ -28,7 +28,21 @@ extension FunctionTranslator {
                 words.append(memarg.offset)
             }
         }
+        if let immediateOp = lowering.immediate, let constant = constantJustEmitted(operands[1], previous: previous) {
+            code.truncate(to: constant.at)
+            op = immediateOp
+            words = [words[0], words[1], constant.lo, constant.hi]
+        }
         let at = code.emit(op, words)
         if dst != nil { producer = Producer(instruction: at, op: op, lowering: nil) }
+    }
+
+    /// When `entry` is the temporary that the `v128.const` emitted last wrote: where that
+    /// instruction starts and its value (the translator then drops it and carries the value).
+    func constantJustEmitted(_ entry: Entry, previous: Producer?) -> (at: Int, lo: UInt64, hi: UInt64)? {
+        guard let p = previous, p.op == .v128Const, entry.source == .temp,
+              p.instruction + p.op.wordCount == code.count,
+              code.field(word: p.instruction + 1, shift: 0, width: 16) == UInt64(entry.home) else { return nil }
+        return (p.instruction, code.field(word: p.instruction + 2, shift: 0, width: 64), code.field(word: p.instruction + 3, shift: 0, width: 64))
     }
 }

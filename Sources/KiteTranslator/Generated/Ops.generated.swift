@@ -636,2118 +636,2244 @@ public enum Op: UInt16, CaseIterable, Sendable {
     case f64MinImm = 629
     case f64MaxImm = 630
     case f64CopysignImm = 631
-    case brIfI32Eqz = 632
-    case brUnlessI32Eqz = 633
-    case brIfI32Eq = 634
-    case brUnlessI32Eq = 635
-    case brIfI32Ne = 636
-    case brUnlessI32Ne = 637
-    case brIfI32LtS = 638
-    case brUnlessI32LtS = 639
-    case brIfI32LtU = 640
-    case brUnlessI32LtU = 641
-    case brIfI32GtS = 642
-    case brUnlessI32GtS = 643
-    case brIfI32GtU = 644
-    case brUnlessI32GtU = 645
-    case brIfI32LeS = 646
-    case brUnlessI32LeS = 647
-    case brIfI32LeU = 648
-    case brUnlessI32LeU = 649
-    case brIfI32GeS = 650
-    case brUnlessI32GeS = 651
-    case brIfI32GeU = 652
-    case brUnlessI32GeU = 653
-    case brIfI64Eqz = 654
-    case brUnlessI64Eqz = 655
-    case brIfI64Eq = 656
-    case brUnlessI64Eq = 657
-    case brIfI64Ne = 658
-    case brUnlessI64Ne = 659
-    case brIfI64LtS = 660
-    case brUnlessI64LtS = 661
-    case brIfI64LtU = 662
-    case brUnlessI64LtU = 663
-    case brIfI64GtS = 664
-    case brUnlessI64GtS = 665
-    case brIfI64GtU = 666
-    case brUnlessI64GtU = 667
-    case brIfI64LeS = 668
-    case brUnlessI64LeS = 669
-    case brIfI64LeU = 670
-    case brUnlessI64LeU = 671
-    case brIfI64GeS = 672
-    case brUnlessI64GeS = 673
-    case brIfI64GeU = 674
-    case brUnlessI64GeU = 675
-    case brIfI32EqImm = 676
-    case brUnlessI32EqImm = 677
-    case brIfI32NeImm = 678
-    case brUnlessI32NeImm = 679
-    case brIfI32LtSImm = 680
-    case brUnlessI32LtSImm = 681
-    case brIfI32LtUImm = 682
-    case brUnlessI32LtUImm = 683
-    case brIfI32GtSImm = 684
-    case brUnlessI32GtSImm = 685
-    case brIfI32GtUImm = 686
-    case brUnlessI32GtUImm = 687
-    case brIfI32LeSImm = 688
-    case brUnlessI32LeSImm = 689
-    case brIfI32LeUImm = 690
-    case brUnlessI32LeUImm = 691
-    case brIfI32GeSImm = 692
-    case brUnlessI32GeSImm = 693
-    case brIfI32GeUImm = 694
-    case brUnlessI32GeUImm = 695
-    case brIfI64EqImm = 696
-    case brUnlessI64EqImm = 697
-    case brIfI64NeImm = 698
-    case brUnlessI64NeImm = 699
-    case brIfI64LtSImm = 700
-    case brUnlessI64LtSImm = 701
-    case brIfI64LtUImm = 702
-    case brUnlessI64LtUImm = 703
-    case brIfI64GtSImm = 704
-    case brUnlessI64GtSImm = 705
-    case brIfI64GtUImm = 706
-    case brUnlessI64GtUImm = 707
-    case brIfI64LeSImm = 708
-    case brUnlessI64LeSImm = 709
-    case brIfI64LeUImm = 710
-    case brUnlessI64LeUImm = 711
-    case brIfI64GeSImm = 712
-    case brUnlessI64GeSImm = 713
-    case brIfI64GeUImm = 714
-    case brUnlessI64GeUImm = 715
-    case i32AddImmBrIfI32Eq = 716
-    case i32AddImmBrIfI32Ne = 717
-    case i32AddImmBrIfI32LtS = 718
-    case i32AddImmBrIfI32LtU = 719
-    case i32AddImmBrIfI32GtS = 720
-    case i32AddImmBrIfI32GtU = 721
-    case i32AddImmBrIfI32LeS = 722
-    case i32AddImmBrIfI32LeU = 723
-    case i32AddImmBrIfI32GeS = 724
-    case i32AddImmBrIfI32GeU = 725
-    case i32AddImmBrIfI32EqImm = 726
-    case i32AddImmBrIfI32NeImm = 727
-    case i32AddImmBrIfI32LtSImm = 728
-    case i32AddImmBrIfI32LtUImm = 729
-    case i32AddImmBrIfI32GtSImm = 730
-    case i32AddImmBrIfI32GtUImm = 731
-    case i32AddImmBrIfI32LeSImm = 732
-    case i32AddImmBrIfI32LeUImm = 733
-    case i32AddImmBrIfI32GeSImm = 734
-    case i32AddImmBrIfI32GeUImm = 735
-    case seqI32XorI32RotlImmA = 736
-    case seqI32AddI32XorA = 737
-    case seqI32RotlImmI32AddA = 738
-    case seqI32ShlImmI32AddB = 739
-    case seqI64XorI64RotlImmA = 740
-    case seqI32LoadI32Load = 741
-    case seqI32AddImmCopy = 742
-    case seqI32MulImmI32AddImmA = 743
-    case seqI32AddImmI32RemUImmA = 744
-    case seqI32AddImmBrIfNezCond = 745
-    case seqI32AddI32LoadAddr = 746
-    case seqConst32I32Load = 747
-    case seqI32LoadBrTableIndex = 748
-    case seqI32AddImmI32AddImmBrIfI32LtU = 749
-    case seqCopyCallLocalBase = 750
-    case seqI32AddImmI32Store8Addr = 751
-    case seqI32Store8I32Add = 752
-    case seqI32AddBrIfI32LtUImmA = 753
-    case seqI64RotlImmI64AddA = 754
-    case seqI32AddI32Add = 755
-    case seqI32RemUImmI32MulImmA = 756
-    case seqI32AddImmI32AddImm = 757
-    case seqI32StoreI32Load = 758
-    case seqI32AddImmCallLocalBase = 759
-    case seqConst32BrIfI32LtUImm = 760
-    case seqI32AddI32AddImmBrIfI32GtUImm = 761
-    case seqI32LoadI32AddA = 762
-    case seqI32LoadI32MulB = 763
-    case seqI32AddImmI32Load8UAddr = 764
-    case seqI64AddI64XorA = 765
-    case seqI32MulI32AddB = 766
-    case seqI32ShlImmI32XorB = 767
-    case seqI32StoreI32AddImm = 768
-    case seqI32AddImmI32LtUImmA = 769
-    case seqI32AddI32AddImm = 770
-    case seqMemoryCopyBr = 771
-    case seqCopyCopy = 772
-    case seqBrIfNezI32AddImm = 773
-    case seqI32RotlImmI32AddB = 774
-    case seqCopyI32AddImm = 775
-    case seqI32AddF64LoadAddr = 776
-    case seqBrIfI32EqzBrIfNez = 777
-    case seqI32AddImmReturn = 778
-    case seqI32AndI32ShlImmA = 779
-    case seqI32LoadI32StoreValue = 780
-    case seqConst32Br = 781
-    case seqI64AddI64XorB = 782
-    case seqI64XorImmI64AndB = 783
-    case seqI32Load8UBrIfI32EqzA = 784
-    case seqI32AddI32AddImmA = 785
-    case seqCopyCallLocal = 786
-    case seqI64XorI64XorB = 787
-    case seqConst32I32AddImm = 788
-    case seqCopyI32ShlImm = 789
-    case seqI32XorI32Xor = 790
-    case seqI32AddI32Load8UAddr = 791
-    case seqF64LoadF64LtB = 792
-    case seqI32AddI32Xor = 793
-    case seqI32ShrUImmI32AndImmA = 794
-    case seqI64MulI64AddB = 795
-    case seqI32AddImmI32AndB = 796
-    case seqI32Load8UBrIfNezCond = 797
-    case seqBrIfI32LtUImmConst32 = 798
-    case seqI32AddImmBrIfI32GtUImmI32AddImm = 799
-    case seqI32AddImmReturnValueSrc = 800
-    case seqI32LoadI32AddB = 801
-    case seqI32AddCopy = 802
-    case seqI32AddI32StoreValue = 803
-    case seqI32AddImmI32AddImmBrIfI32NeImm = 804
-    case seqI64AddI64RotlImmA = 805
-    case seqI32RemUImmI32AddImm = 806
-    case seqI32LoadI32SubImm = 807
-    case seqI32SubImmI32Load = 808
-    case seqI32SubImmBrIfI32LtS = 809
-    case seqI32AddImmI32LoadAddr = 810
-    case seqI32LtUImmI32AddB = 811
-    case seqI64XorI64ShlImmA = 812
-    case seqI64AndI64XorA = 813
-    case seqI32AndI32AndImmA = 814
-    case seqI32XorI32StoreValue = 815
-    case seqI32AddI32AddB = 816
-    case seqI32AddI32XorB = 817
-    case seqI32AddImmI32XorImmA = 818
-    case seqI32AddI32AddA = 819
-    case seqI32AddImmI32StoreValue = 820
-    case seqI32LoadBrIfI32LtSA = 821
-    case seqI32RotlImmI32Add = 822
-    case seqI32AddImmI32Load = 823
-    case seqI64RotlImmI64RotlImm = 824
-    case seqI32OrI32ShlImmA = 825
-    case seqI64XorI64XorImm = 826
-    case seqI32XorI32XorA = 827
-    case seqI32XorI32ShlImm = 828
-    case seqI32ShlImmI32And = 829
-    case seqI32RotlImmI32RotlImm = 830
-    case seqI64AddI64ShrUImmA = 831
-    case seqI32AndImmBrIfI32EqzA = 832
-    case seqI32OrImmI32AddImmA = 833
-    case seqI32LoadBrIfI32GtUImmA = 834
-    case seqI32AndImmBrUnlessI32EqzA = 835
-    case seqI64RotlImmI64XorA = 836
-    case seqI32StoreCopy = 837
-    case seqI32AddF64StoreAddr = 838
-    case seqI64XorI64ShrUImmA = 839
-    case seqI32XorImmI32AddImm = 840
-    case seqI32AndImmI32OrB = 841
-    case seqI64ShrUImmI64AddB = 842
-    case seqI32LtUImmI32OrB = 843
-    case seqConst32I32AndImm = 844
-    case seqI32XorImmI32AndB = 845
-    case seqI32LoadI32AddImmA = 846
-    case seqI32AddImmI32AddA = 847
-    case seqF64LtBrIfNezCond = 848
-    case seqF64LoadI32OrImm = 849
-    case seqF64LtBrIfI32EqzA = 850
-    case seqI32OrImmI32ShlImmA = 851
-    case seqCopyConst32 = 852
-    case seqI32ShlImmBrIfI32LeSA = 853
-    case seqI64AddI64AndImm = 854
-    case seqF64StoreCopy = 855
-    case seqI32XorI32RotlImm = 856
-    case seqI64XorI64XorA = 857
-    case seqCopyI32Load = 858
-    case seqI64OrI64AndImmA = 859
-    case seqI64ShlImmI64AndImmA = 860
-    case seqI64XorI64Xor = 861
-    case seqI64LoadI64Load = 862
-    case seqI64AddI64StoreValue = 863
-    case seqI32AddI32Load16UAddr = 864
-    case seqCopyBrIfNez = 865
-    case seqI32LoadI32XorImmA = 866
-    case seqI64LoadI64XorB = 867
-    case seqI64RotlImmI64AddB = 868
-    case seqI32AndI32ShrUImmA = 869
-    case seqI32XorImmI32AddImmA = 870
-    case seqI32XorImmI32ShrUImmA = 871
-    case seqI32OrI32AddImm = 872
-    case seqI32ShrUImmI32AddImm = 873
-    case seqI64AndI64Xor = 874
-    case seqI64RotlImmI64XorB = 875
-    case seqI64XorI64AddA = 876
-    case seqI32AddImmBrIfI32GtUImmA = 877
-    case seqI32StoreI32Add = 878
-    case seqI32StoreI32Xor = 879
-    case seqI64ShlImmI64ShrUImm = 880
-    case seqI64ShrUImmI64OrB = 881
-    case seqI64LoadI64AddB = 882
-    case seqI32AddI64LoadAddr = 883
-    case seqI32AddImmI32AddB = 884
-    case seqI32StoreBrIfNez = 885
-    case seqCopyI32LoadAddr = 886
-    case seqI32LoadI32Store = 887
-    case seqI32LoadBrIfNezCond = 888
-    case seqI32AddImmI32Add = 889
-    case seqI32LoadI32Load8UAddr = 890
-    case seqBrIfI32EqImmBrTable = 891
-    case seqI32AddImmBrUnlessI32NeImm = 892
-    case seqI32AndImmI32XorImmA = 893
-    case seqSelectI32ShrUImmA = 894
-    case seqBrUnlessI32NeImmI32Load8U = 895
-    case seqI32Load8UCopy = 896
-    case seqI32XorI32AndImmA = 897
-    case seqI32AndImmSelectCond = 898
-    case seqI32AddImmI32AndImmA = 899
-    case seqI32XorImmI32ShrUImm = 900
-    case seqI32AndImmI32ShrUImm = 901
-    case seqI32Load16SI32Load16S = 902
-    case seqI32Load16SI32MulB = 903
-    case seqI32MulI32AddA = 904
-    case seqCopyI32ShrUImmA = 905
-    case seqBrIfI32EqzI32Load = 906
-    case seqI32MulCopy = 907
-    case seqBrIfI32EqI32Load = 908
-    case seqI32LoadI32Load16UAddr = 909
-    case seqI32Load16UI32Load16U = 910
-    case seqI32AndImmI32MulB = 911
-    case seqI32Load16UI32MulB = 912
-    case seqI32Load16UI32AndImm = 913
-    case seqI32AndImmBrIfI32EqB = 914
-    case seqI32AndImmI32XorB = 915
-    case seqI32Load8UI32AndImm = 916
-    case seqI32XorBrIfI32EqzA = 917
-    case seqI32ShrUImmI32XorB = 918
-    case seqI32AndImmBrIfI32LeUImmA = 919
-    case seqI32OrImmBrUnlessI32EqImmA = 920
-    case seqI32ShrUImmI32XorA = 921
-    case seqI32StoreBr = 922
-    case seqI32AddI32GtSA = 923
-    case seqI32GtSSelectB = 924
-    case seqI32GtSSelectCond = 925
-    case seqSelectI32AddA = 926
-    case seqSelectI32GtS = 927
-    case seqI32AddImmCallLocal = 928
-    case seqI32AddImmBrIfI32EqImm = 929
-    case seqI32Load8UBrUnlessI32EqzA = 930
-    case seqI32AndImmBrIfI32LtUImmA = 931
-    case seqI32StoreConst32 = 932
-    case seqI32StoreReturnValue = 933
-    case seqI32XorImmI32AndImm = 934
-    case seqCopyBr = 935
-    case seqConst32I32LoadBrTableIndex = 936
-    case seqI32AddImmI32Store8AddrI32AddBrIfI32LtUImmA = 937
-    case seqI32AddImmCopyCallLocalBase = 938
-    case seqI32RotlImmI32AddAI32XorAI32RotlImmA = 939
-    case seqConst32BrIfI32LtUImmConst32I32AddImm = 940
-    case seqI32AddI32AddImmBrIfI32GtUImmI32AddImmReturnValueSrc = 941
-    case seqConst32I32AddImmCallLocalBase = 942
-    case seqI32MulImmI32AddImmAI32RemUImmAI32MulImmA = 943
-    case seqI32RemUImmI32MulImmAI32AddImmAI32RemUImmA = 944
-    case seqCopyI32AddImmBrIfNezCondI32AddImm = 945
-    case seqBrIfNezI32AddImmReturn = 946
-    case seqI32XorI32RotlImmAI32AddAI32XorA = 947
-    case seqI32AddI32XorAI32RotlImmAI32AddA = 948
-    case seqI32StoreI32AddImmI32AddImmBrIfI32LtU = 949
-    case seqI32AddImmI32Load8UAddrBrIfI32EqzA = 950
-    case seqI32AddI32LoadAddrI32LoadI32MulB = 951
-    case seqI32AddI32AddI32LoadAddrI32Load = 952
-    case seqI32AddImmI32RemUImmAI32MulImmAI32AddImmA = 953
-    case seqI32AddImmI32RemUImmAI32AddImmBrIfNezCond = 954
-    case seqI32AddImmCopyCopyCallLocal = 955
-    case seqI32LoadI32AddAI32AddImmCopy = 956
-    case seqI32LoadI32AddAI32AddImmAI32AddImm = 957
-    case seqI32LoadI32AddAI32AddImmACopy = 958
-    case seqI64RotlImmI64AddAI64XorAI64RotlImmA = 959
-    case seqI32LoadI32LoadI32MulBI32AddB = 960
-    case seqI32LoadI32MulBI32AddBI32Add = 961
-    case seqI32MulI32AddBI32AddI32LoadAddr = 962
-    case seqCopyI32ShlImmI32AddBF64LoadAddr = 963
-    case seqI64XorI64RotlImmAI64AddAI64XorA = 964
-    case seqI32SubImmI32LoadI32SubImmBrIfI32LtS = 965
-    case seqI32AddI32XorAI32RotlImmAI32AddB = 966
-    case seqI64AddI64XorAI64RotlImmAI64AddA = 967
-    case seqI32AndI32ShlImmAI32XorBI32XorA = 968
-    case seqI32OrI32ShlImmAI32XorBI32ShlImm = 969
-    case seqI32XorI32ShlImmI32AndI32ShlImmA = 970
-    case seqI32AddF64LoadAddrF64LtBBrIfI32EqzA = 971
-    case seqI32AddF64LoadAddrI32OrImmI32ShlImmA = 972
-    case seqI32OrImmI32ShlImmAI32AddBF64LoadAddr = 973
-    case seqI32ShlImmI32AddBF64StoreAddrCopy = 974
-    case seqF64StoreCopyI32ShlImmBrIfI32LeSA = 975
-    case seqI32AddI32AddImmI32LtUImmAI32AddB = 976
-    case seqI32AddImmI32Load8UAddrBrIfNezCond = 977
-    case seqI32AddImmI32AddImmCopyCallLocalBase = 978
-    case seqI32AddImmI32AddImmCopyCallLocal = 979
-    case seqI32AddImmCopyCallLocal = 980
-    case seqI32AndI32ShlImmAI32XorBI32RotlImm = 981
-    case seqI32XorI32XorI32XorI32Xor = 982
-    case seqI32XorI32RotlImmI32RotlImm = 983
-    case seqI32LoadI32StoreValueI32LoadI32StoreValue = 984
-    case seqI32AddImmI32AddImmI32LoadAddrBrIfI32LtSA = 985
-    case seqI32RotlImmI32AddBI32AddAI32Xor = 986
-    case seqI32AddI32XorBI32RotlImmAI32AddA = 987
-    case seqI64AddI64XorBI64RotlImmAI64RotlImm = 988
-    case seqI32ShlImmI32AddBI32Load16UAddr = 989
-    case seqI64MulI64AddBI64ShrUImmAI64AddB = 990
-    case seqI32AddI32XorAI32RotlImmA = 991
-    case seqI32XorI32RotlImmAI32AddBI32XorA = 992
-    case seqI32ShlImmI32AddBI32LoadAddr = 993
-    case seqI64XorI64XorImmI64AndBI64XorA = 994
-    case seqI32AddImmI32AddImmI32LoadI32XorImmA = 995
-    case seqI32AddImmI32AndBI32AndImmABrIfI32EqzA = 996
-    case seqI32LoadI32XorImmAI32AddImmI32AndB = 997
-    case seqI32RotlImmI32AddAI32AddBI32XorA = 998
-    case seqI32AddImmBrTableIndex = 999
-    case seqI64AddI64XorBI64RotlImmAI64AddA = 1000
-    case seqConst32I32Extend8S = 1001
-    case seqI32Extend8SI32AddImmA = 1002
-    case seqI32RotlImmI32AddBI32XorAI32RotlImmA = 1003
-    case seqI32RotlImmI32AndBI32ShlImmA = 1004
-    case seqI32XorI32XorACopySrc = 1005
-    case seqI32XorI32XorAI32OrI32ShlImmA = 1006
-    case seqI32ShlI32AndImmABrUnlessI32EqzA = 1007
-    case seqI32LoadBrIfI32GtUImmAI32Shl = 1008
-    case seqI32AddImmI32AddBI32Load8UAddr = 1009
-    case seqConst32I32AndImmBrIfI32NeImmA = 1010
-    case seqI32AddI32XorI32RotlImmAI32AddA = 1011
-    case seqI32ShlImmI32AddBF64LoadAddrF64LtB = 1012
-    case seqF64LoadF64LtBBrIfNezCond = 1013
-    case seqI64AndImmI64XorImmAI64AndB = 1014
-    case seqCopyI32SubImmAI32Load = 1015
-    case seqI32AddImmBrUnlessI32GeSA = 1016
-    case seqI32SubImmI32ShlImmI32AddB = 1017
-    case seqI32ShlImmI32AddBCopy = 1018
-    case seqI32SubImmBrIfI32LtSI32AddImm = 1019
-    case seqI64XorI64ShlImmAI64AndImmA = 1020
-    case seqI32AddI32XorI32RotlImmAI32AddB = 1021
-    case seqI32StoreI32LoadI32StoreValueI32Load = 1022
-    case seqI32AddF64LoadAddrF64LtBBrIfNezCond = 1023
-    case seqF64LtBrIfI32EqzACopyI32ShlImm = 1024
-    case seqI64XorImmI64AndBI64XorAI64XorB = 1025
-    case seqSelectReturn = 1026
-    case seqI32StoreI32Load8U = 1027
-    case seqI32XorImmI32AddImmAI32XorImmAI32ShrUImmA = 1028
-    case seqI32StoreI32AddImmI32StoreAddrCopy = 1029
-    case seqCopyBrIfI32LeSA = 1030
-    case seqBrUnlessI32GeSI32StoreI32AddImm = 1031
-    case seqI32StoreCopyCopy = 1032
-    case seqI32StoreCopyBrIfNez = 1033
-    case seqCopyI32LoadAddrI32StoreCopy = 1034
-    case seqI32Load8UI32EqImmA = 1035
-    case seqI32Load8UI32AddImmABrIfI32GtUImmA = 1036
-    case seqI32OrI32AddBI32AddImm = 1037
-    case seqI32EqImmI32AddImmI32LtUImmA = 1038
-    case seqI32AddImmI32LtUImmAI32OrB = 1039
-    case seqI32AddImmI32LtUImmAI32OrImmI32AddImmA = 1040
-    case seqI32LtUImmI32AddBI32Load8U = 1041
-    case seqI32LtUImmI32AddBI32StoreValue = 1042
-    case seqI32LtUImmI32AddBCopyCallLocalBase = 1043
-    case seqI32OrImmI32AddImmAI32LtUImmAI32AddB = 1044
-    case seqI32OrImmI32AddImmAI32LtUImmAI32OrB = 1045
-    case seqI32LtUImmI32OrBReturn = 1046
-    case seqI32Store8I32AddImmBrIfI32NeImm = 1047
-    case seqI32LoadI32LoadI32AddAI32Load8UAddr = 1048
-    case seqI32AddImmI32LtUImmASelectCond = 1049
-    case seqI32AddI32Load8UAddrI32OrImmAI32AddImmA = 1050
-    case seqI32AddImmBrIfI32GtUImmACopyCallLocalBase = 1051
-    case seqI64AddI64XorAI64RotlImmA = 1052
-    case seqI64XorI64ShlImmAI64ShrUImmI64OrB = 1053
-    case seqI64ShrUImmI64OrBI64AndImmA = 1054
-    case seqI64XorI64RotlImmAI64RotlImmI64XorA = 1055
-    case seqI32AddImmBrUnlessI32NeImmI32Load8UCopy = 1056
-    case seqI32Load8UCopyBrIfNezI32AddImm = 1057
-    case seqI32Load16SI32Load16SI32MulBI32AddA = 1058
-    case seqCopyI32ShrUImmAI32AndImmAI32ShrUImm = 1059
-    case seqI32AddI32AddImmBrIfNezCond = 1060
-    case seqI32AddI32AddImmI32AddI32AddImm = 1061
-    case seqI32AddImmI32AddI32AddImmBrIfNezCond = 1062
-    case seqI32AndImmI32MulBI32AddBI32AddImm = 1063
-    case seqI32AndImmI32ShrUImmI32AndImmAI32MulB = 1064
-    case seqI32Load16UI32Load16UI32MulBCopy = 1065
-    case seqI32MulCopyCopyI32ShrUImmA = 1066
-    case seqI32MulI32AddAI32AddImmI32Add = 1067
-    case seqI32LoadI32Load16UAddrI32AndImmBrIfI32EqB = 1068
-    case seqI32AndImmBrIfI32EqBI32LoadBrIfNezCond = 1069
-    case seqI32AndImmI32XorBBrIfI32EqzAI32Load = 1070
-    case seqI32LoadI32Load8UAddrI32AndImmI32XorB = 1071
-    case seqBrIfI32EqzI32LoadBrIfNezCond = 1072
-    case seqSelectI32ShrUImmAI32AndImmAI32XorImmA = 1073
-    case seqConst32I32AddImmI32AndImmABrIfI32LeUImmA = 1074
-    case seqI32AndImmSelectCondI32ShrUImmAI32AndImmA = 1075
-    case seqI32XorI32AndImmASelectCondI32ShrUImmA = 1076
-    case seqI32ShrUImmI32AndImmAI32XorImmAI32ShrUImm = 1077
-    case seqI32ShrUImmI32XorBI32AndImmASelectCond = 1078
-    case seqCopyI32AddImmBrIfNezCond = 1079
-    case seqI32AddI32AddImmCopyI32AddImm = 1080
-    case seqI32GtSSelectBI32AddAI32AddImm = 1081
-    case seqI32GtSSelectCondI32GtSSelectB = 1082
-    case seqI32LoadI32AddAI32GtSASelectCond = 1083
-    case seqI32AndImmI32XorImmAI32ShrUImmI32XorB = 1084
-    case seqI32AddImmI32AddImmI32AddImmBrIfI32EqImm = 1085
-    case seqI32AddImmI32AddImmI32AddImmCallLocal = 1086
-    case seqI32AddImmI32AddImmI32AddImmI32AddImm = 1087
-    case seqI32LoadI32AddImmAI32StoreValueI32Load = 1088
-    case seqI32LoadI32Load8UAddrBrUnlessI32EqzA = 1089
-    case seqI32ShlImmI32AddBI32LoadAddrI32AddImmA = 1090
-    case seqI32StoreI32LoadI32Load8UAddrBrIfNezCond = 1091
-    case seqConst32I32AddImmI32AndImmABrIfI32LtUImmA = 1092
-    case seqI32AddImmI32AddImmBrIfNezCond = 1093
-    case seqI32LoadI32AddImmAI32StoreValueConst32 = 1094
-    case seqI32StoreConst32Br = 1095
-    case seqI32AddImmBrIfI32EqImmBrTable = 1096
-    case seqI32LoadI32AddImmAI32StoreValueBr = 1097
-    case seqI32XorImmI32ShrUImmI32XorAI32AndImmA = 1098
-    case seqI32XorImmI32ShrUImmI32XorBI32AndImmA = 1099
-    case seqI32StoreCopyCopyCopy = 1100
-    case seqI32ShlImmI32AddBI32StoreAddrCopy = 1101
-    case seqCopyCopyCopyBr = 1102
-    case seqI32Store16I32AddImmI32AddImm = 1103
-    case seqConst32I32Add = 1104
-    case seqI32AddI32ShlImmAI32AddB = 1105
-    case seqI32StoreI32AddImmI32AddImmBrIfI32Ne = 1106
-    case seqConst32I32AddImmBrTableIndex = 1107
-    case seqI32AndImmBrIfI32LtUImmAConst32I32AddImm = 1108
-    case seqI32AndImmI32XorImmAI32ShrUImmI32XorA = 1109
-    case seqI32ShrUImmI32XorAI32AndImmASelectCond = 1110
-    case seqCopyBrUnlessI32Eqz = 1111
-    case seqI32AddImmI32AndImmABrIfI32GtUImmA = 1112
-    case seqI32AndImmCopyCopy = 1113
-    case seqBrIfI32EqzBrIfI32EqzI32Load = 1114
-    case seqBrIfI32GtUImmI32LoadI32AddImmA = 1115
-    case seqI32AddImmI32AddImmI32AddImmBrIfNezCond = 1116
-    case seqI32AddI32Store16Value = 1117
-    case seqBrIfNezI32StoreI32AddImm = 1118
-    case seqCopyCopyI32Load16SAddrI32Load16S = 1119
-    case seqCopyCopyI32Load16UAddrI32Load16U = 1120
-    case seqI32AddImmBrIfNezCondI32StoreI32AddImm = 1121
-    case seqI32Load16SI32MulA = 1122
-    case seqI32Load16UI32AddA = 1123
-    case seqI32Load16UI32SubA = 1124
-    case seqI32MulI32StoreValueI32AddImm = 1125
-    case seqI32MulI32AddAI32AddImmI32AddImm = 1126
-    case seqI32StoreI32AddImmI32AddImmI32AddImm = 1127
-    case seqI32SubI32Store16Value = 1128
-    case seqI32EqSelectCond = 1129
-    case seqCopyCopyI32ShrUImmAI32XorB = 1130
-    case seqI32AndImmI32ShrUImmI32EqB = 1131
-    case seqI32AndImmI32XorImmAI32AndImm = 1132
-    case seqI32AndImmI32XorImmAI32AndImmI32ShrUImm = 1133
-    case seqI32AddImmI32Load8UAddrBrIfI32EqzABrIfI32GtUImm = 1134
-    case seqBrIfI32GtUImmI32ShlImm = 1135
-    case seqI32StoreI32AddImmI32AddImmI32StoreValue = 1136
-    case seqI32AddImmI32AddImmI32StoreValueI32AddImm = 1137
-    case seqI32AddImmI32StoreValueI32AddImmI32AddImm = 1138
-    case seqI32AddImmI32LoadCallIndirectIndex = 1139
-    case seqI32AddImmI32LtUImmASelectCondReturn = 1140
-    case seqConst32I32Extend8SI32AddImmABrTableIndex = 1141
-    case seqI32StoreI32AddImmI32StoreValueI32AddImm = 1142
-    case seqI32AddI32StoreValueI32AddImmBrIfI32NeImm = 1143
-    case seqI32AddImmConst32Br = 1144
-    case seqI32LoadI32XorAI32StoreValue = 1145
-    case seqI32LoadBrIfI32EqzA = 1146
-    case seqI32XorI32StoreValueI32Load = 1147
-    case seqI32AddImmI32StoreValueI32AddImm = 1148
-    case seqI32StoreI32AddImmI32AddImmBrIfI32NeImm = 1149
-    case seqI32AddImmI32StoreAddrI32AddImm = 1150
-    case seqCopyI32LoadCopySrcI32Load = 1151
-    case seqI32StoreI32AddI32StoreI32Add = 1152
-    case seqI64StoreI64Store = 1153
-    case seqCopyI32Store8ValueI32AddImmBrIfI32NeImm = 1154
-    case seqI32AndImmI32AddImmI32LtUImmASelectCond = 1155
-    case seqI32OrImmI32AddImmI32LtUImmASelectCond = 1156
-    case seqI32RotlImmI32XorBI32RotlImmA = 1157
-    case seqI32StoreI32LoadI32LoadI32AddB = 1158
-    case seqI32LoadI32AddBI32XorAI32StoreValue = 1159
-    case seqI64StoreI32AddImmBrIfI32NeImm = 1160
-    case seqI32AddImmI32AddAI64LoadAddrI64XorB = 1161
-    case seqI64LoadI64XorBI64StoreValue = 1162
-    case seqI32AndImmBrTableIndex = 1163
-    case seqI64AddI64XorBI64RotlImmA = 1164
-    case seqI64XorI64AddAI64RotlImmAI64AddA = 1165
-    case seqCopyI32AndImm = 1166
-    case seqI32AndI32ShlImmAI32XorB = 1167
-    case seqI32StoreCopyCopyBrIfI32LeSA = 1168
-    case seqBrIfI32EqzConst32I32Load = 1169
-    case seqConst32I32LoadI32Load = 1170
-    case seqI32LoadConst32I32LoadBrTableIndex = 1171
-    case seqI32AddImmI32AddImmBrIfI32LtUI32AddImmBrIfI32NeImm = 1172
-    case seqI32XorI32RotlImmAI32AddBI32AddA = 1173
-    case seqI32AddI32XorAI32StoreValueI32Load = 1174
-    case seqI32LoadI32LoadI32AddBI32XorA = 1175
-    case seqI32XorI32StoreValueI32LoadI32Load = 1176
-    case seqI64LoadI64AddAI64StoreValue = 1177
-    case seqI32LoadCopy = 1178
-    case seqCopyCallIndirectBase = 1179
-    case seqI32AndImmBrUnlessI32EqzAConst32I32AndImm = 1180
-    case seqConst32I32AndImmBrUnlessI32EqzA = 1181
-    case seqI32XorI32RotlImmAI32XorBI32RotlImmA = 1182
-    case seqI32AddI64LoadAddrI32AddImmI32AddA = 1183
-    case seqI32ShlImmI32AddBI32Load16UAddrBrIfI32EqB = 1184
-    case seqI32AddImmBrIfI32LtUImmA = 1185
-    case seqBrIfI32EqImmI32AddImm = 1186
-    case seqI32AddImmI32MulImmI32AddImmA = 1187
-    case seqI64StoreReturn = 1188
-    case seqI32StoreI32XorI32RotlImmA = 1189
-    case seqI64ShrUImmI64ShrUImm = 1190
-    case seqI64AndImmI64AndImm = 1191
-    case seqI64AndImmI64OrB = 1192
-    case seqI64ShlImmI64AndImm = 1193
-    case seqI64OrI64StoreValue = 1194
-    case seqI64StoreI64ShlImm = 1195
-    case seqI64MulI64ShrUImmA = 1196
-    case seqI64MulI64MulI64AddB = 1197
-    case seqI64AndImmI64MulB = 1198
-    case seqI64ShrUImmI64MulBI64AddB = 1199
-    case seqI64MulI64AddBI64AndImm = 1200
-    case seqI64MulI64AddBI64ShrUImm = 1201
-    case seqI32SubI32XorImmAI32AndB = 1202
-    case seqI32AndI32AndImmAI32OrBI32AddImm = 1203
-    case seqI32XorImmI32AndBI32ShrUImmAI32AddImm = 1204
-    case seqI32ShrUImmI32AddImmI32AndBI32AndImmA = 1205
-    case seqI32ShrUImmI32AddImmI32AndB = 1206
-    case seqI64ShlImmI64ShrUImmI64OrBI64AndImmA = 1207
-    case seqI64AddI64StoreValueI64Load = 1208
-    case seqI32AddI32LoadI32AddB = 1209
-    case seqI32RotlImmI32AddBI32AddAI32Add = 1210
-    case seqI32AddI32XorI32RotlImmAI32Add = 1211
-    case seqI64ExtendI32UI64AddB = 1212
-    case seqCopyConst32CallLocal = 1213
-    case seqI32AddImmI32AddBI32Load8UAddrBrIfI32EqB = 1214
-    case seqI64LtUI64ExtendI32UA = 1215
-    case seqCopyCopyCopyCopy = 1216
-    case seqI64XorI64AddBI64RotlImmA = 1217
-    case seqI32WrapI64I32AndBI32ShlImmA = 1218
-    case seqI64RotlImmI64Xor = 1219
-    case seqI32AddI32LoadAddrBrIfI32GtUImmA = 1220
-    case seqI32AndI32ShlImmAI32AddBI32LoadAddr = 1221
-    case seqI64AndImmI64XorBI64XorB = 1222
-    case seqI32SubImmI32StoreValue = 1223
-    case seqI32StoreBrUnlessI32LtS = 1224
-    case seqI32AndImmI32SubImmA = 1225
-    case seqI32MulImmI32AddImmAI32AndImmA = 1226
-    case seqCopyI32AndImmBrIfI32EqzA = 1227
-    case seqI32SubReturn = 1228
-    case seqConst32CopyConst32 = 1229
-    case seqI64XorI64ShrUImmAI64XorImmAI64AndB = 1230
-    case seqI32AddImmCopyConst32 = 1231
-    case seqI32LoadBrIfEqzCond = 1232
-    case seqI32XorI32RotlImmAI32XorI32RotlImmA = 1233
-    case seqI32LoadI32StoreValueI32Load = 1234
-    case seqI32ShlImmI32AddBI32StoreAddrI32AddImm = 1235
-    case seqI32XorI32RotlImmAI32AddAI32Add = 1236
-    case seqCopyI32AddA = 1237
-    case seqI32AddI32DivSImmA = 1238
-    case seqI32DivSImmI32ShlImmAI32AddBI32LoadAddr = 1239
-    case seqCopyI32ShlImmI32AddBCopy = 1240
-    case seqI64LoadI64AddBI64LtU = 1241
-    case seqI32LoadI32StoreValueBrIfNez = 1242
-    case seqCopyBrIfI32EqzA = 1243
-    case seqI32AddImmI32AddImmI64LoadAddrI64AddB = 1244
-    case seqI32Store8I32LoadBrIfI32GtUImmA = 1245
-    case seqI32StoreI32AddImmCopySrcBr = 1246
-    case seqI32LoadBrIfI32GtUImmAI32ShlImmI32AddB = 1247
-    case seqSelectI32SubB = 1248
-    case seqI64LoadI64LoadI64LoadI64Load = 1249
-    case seqI32LtUSelectCond = 1250
-    case seqI32StoreI32AddI32StoreValueI32Xor = 1251
-    case seqI32AddImmI32ShlImmI32AddBI32LoadAddr = 1252
-    case seqI64XorI64ShrUImmAI64XorBI64XorB = 1253
-    case seqI32Store16I32AddImmI32AddImmBrIfNezCond = 1254
-    case seqI32EqSelectCondReturn = 1255
-    case seqI32ShrUImmI32EqBSelectCond = 1256
-    case seqI32ShrUImmI32XorImmA = 1257
-    case seqI32XorImmI32AndImmI32ShrUImm = 1258
-    case seqI32AddI32AddImmBrIfI32Ne = 1259
-    case seqI32AddImmBrIfI32NeB = 1260
-    case seqI64AddI32AddImmI32AddImm = 1261
-    case seqI64LoadI64LoadI64AddB = 1262
-    case seqI32AddImmI32AddImmI64LoadAddr = 1263
-    case seqI64LoadI32AddImmI32AddImm = 1264
-    case seqI64ShlImmI64OrB = 1265
-    case seqI64AddI64LoadI64AddB = 1266
-    case seqI32AddImmI32Load8UAddrBrIfI32EqB = 1267
-    case seqI32AddImmI32Load8UAddrI32AddImmI32Load8UAddr = 1268
-    case seqI32ShrSImmI32ShlImmAI32AddBI32LoadAddr = 1269
-    case seqI32GtSSelectCondSelect = 1270
-    case seqI32SubBrIfI32NeImmA = 1271
-    case seqI32AddI32ShrSImmA = 1272
-    case seqI32LoadI32AndImmA = 1273
-    case seqI32AddI32Load8UAddrBrIfI32EqB = 1274
-    case seqI32ShlImmI32AndImmA = 1275
-    case seqI32AddI32Load8UAddrI32AddI32Load8UAddr = 1276
-    case seqI32Load8UI32Store8 = 1277
-    case seqI32LoadI32AddImmAI32StoreValueI32AddImm = 1278
-    case seqI32ShrUImmI32AddBI32Load8UAddr = 1279
-    case seqConst32BrIfI32LtUImmConst32I32AddImmCallLocalBase = 1280
-    case seqCopyI32AddImmBrIfNezCondI32AddImmReturn = 1281
-    case seqI32RemUImmI32MulImmAI32AddImmAI32RemUImmAI32AddImmBrIfNezCond = 1282
-    case seqI32AddImmI32Store8AddrI32AddBrIfI32LtUImmAI32AddImmI32AddImmBrIfI32NeImm = 1283
-    case seqI32ShlImmI32AddImmAI32Store8AddrI32AddBrIfI32LtUImmA = 1284
-    case seqI32AddImmI32Load8UAddrBrIfI32EqzABrIfI32GtUImmI32ShlImm = 1285
-    case seqI32LoadI32AddAI32AddImmACopyCopyCallLocal = 1286
-    case seqI32ShlImmI32AddBF64StoreAddrCopyI32ShlImmBrIfI32LeSA = 1287
-    case seqI32LoadI32AddAI32AddImmCopyCallLocal = 1288
-    case seqI32LoadI32AddAI32AddImmCopyCallLocalBase = 1289
-    case seqI32LoadI32AddAI32AddImmAI32AddImmCopyCallLocalBase = 1290
-    case seqI32LoadI32AddAI32AddImmAI32AddImmCopyCallLocal = 1291
-    case seqCopyI32SubImmAI32LoadI32SubImmBrIfI32LtSI32AddImm = 1292
-    case seqI32SubImmI32ShlImmI32AddBCopyI32SubImmAI32Load = 1293
-    case seqI32AddImmI32StoreAddrI32AddImmI32AddImmBrIfI32NeImm = 1294
-    case seqI32AddI32AddImmI32LtUImmAI32AddBI32StoreValueI32Load8U = 1295
-    case seqI32AddI32AddImmI32LtUImmAI32AddBI32Load8UI32EqImmA = 1296
-    case seqI32StoreI32Load8UI32AddImmABrIfI32GtUImmACopyCallLocalBase = 1297
-    case seqI32Load8UI32EqImmAI32AddImmI32LtUImmAI32OrB = 1298
-    case seqI32OrImmI32AddImmAI32LtUImmAI32AddBCopyCallLocalBase = 1299
-    case seqCopyI32LoadAddrI32StoreCopyBrIfNez = 1300
-    case seqI32LoadBrIfI32EqzAConst32I32LoadI32Load = 1301
-    case seqConst32I32LoadI32LoadConst32I32LoadBrTableIndex = 1302
-    case seqI32ShlImmI32AddBF64LoadAddrF64LtBBrIfNezCond = 1303
-    case seqI32AddImmBrUnlessI32NeImmI32Load8UCopyBrIfNezI32AddImm = 1304
-    case seqI32LoadI32XorAI32StoreValueI32LoadI32XorAI32StoreValue = 1305
-    case seqI32LoadCopyI32LoadCopy = 1306
-    case seqI32MulI32AddI32LoadAddrI32LoadI32MulB = 1307
-    case seqI32AddI32AddI32LoadAddrI32LoadI32MulB = 1308
-    case seqI32SubImmI32LoadI32SubImmBrIfI32LtSI32AddImmBrUnlessI32GeSA = 1309
-    case seqI32SubImmBrIfI32LtSI32AddImmBrUnlessI32GeSAI32StoreI32AddImm = 1310
-    case seqBrIfI32EqImmI32AddImmBrIfI32LtUImmA = 1311
-    case seqI64AddI64RotlImmAI64AddAI64XorBI64RotlImmAI64RotlImm = 1312
-    case seqI32AddImmBrUnlessI32GeSAI32StoreI32AddImmI32StoreAddrCopy = 1313
-    case seqI32StoreI32AddImmI32StoreAddrCopyCopyBrIfI32LeSA = 1314
-    case seqI32AndImmI32AddImmI32LtUImmASelectCondReturn = 1315
-    case seqI32OrImmI32AddImmI32LtUImmASelectCondReturn = 1316
-    case seqI64AndImmI64MulI64AddBI64ShrUImmAI64AddB = 1317
-    case seqI64ShrUImmI64MulI64AddBI64ShrUImmAI64AddB = 1318
-    case seqI64MulI64AddBI64ShrUImmAI64AddBI64AndImm = 1319
-    case seqI64MulI64AddBI64ShrUImmAI64AddBI64StoreValueI64ShlImm = 1320
-    case seqI64ShrUImmI64ShrUImmI64MulBI64AddBI64AndImm = 1321
-    case seqI64AndImmI64OrBI64StoreValueReturn = 1322
-    case seqI64StoreI64ShlImmI64AndImmI64OrB = 1323
-    case seqI64MulI64MulI64AddBI64ShrUImmI64ShrUImm = 1324
-    case seqI64AndImmI64MulBI64ShrUImmA = 1325
-    case seqI64MulI64AddBI64AndImmI64AndImmI64MulB = 1326
-    case seqCopyI32AndImmBrTableIndex = 1327
-    case seqCopyI32AndI32ShlImmAI32XorBI32XorA = 1328
-    case seqI32RotlImmI32OrAI32ShlImmAI32XorBI32ShlImm = 1329
-    case seqI32RotlImmI32RotlImmI32OrAI32ShlImmAI32XorBI32ShlImm = 1330
-    case seqI32AndI32ShlImmAI32XorBI32XorACopySrc = 1331
-    case seqI32AndI32ShlImmAI32XorBI32XorACopySrcI32AndImm = 1332
-    case seqI32AndI32ShlImmAI32XorBI32RotlImmI32RotlImm = 1333
-    case seqI32XorI32XorI32XorI32XorI32AddImmBrIfNezCond = 1334
-    case seqI32LoadI32Load16UAddrI32AndImmBrIfI32EqBI32LoadBrIfNezCond = 1335
-    case seqI64LoadI64XorBI64StoreValueI32AddImmBrIfI32NeImm = 1336
-    case seqI32LoadCopyCallIndirectBase = 1337
-    case seqCopyI32LoadI32LoadI32StoreValueI32LoadI32StoreValue = 1338
-    case seqI32LoadI32StoreValueI32LoadI32StoreValueBr = 1339
-    case brIfNezAccCond = 1340
-    case brIfEqzAccCond = 1341
-    case brTableAccIndex = 1342
-    case returnValueAccSrc = 1343
-    case callIndirectAccIndex = 1344
-    case returnCallIndirectAccIndex = 1345
-    case callRefAccRef = 1346
-    case returnCallRefAccRef = 1347
-    case refAsNonNullAccSrc = 1348
-    case brIfNullAccRef = 1349
-    case brIfNotNullAccRef = 1350
-    case copyAccSrc = 1351
-    case copyV128AccSrc = 1352
-    case selectAccA = 1353
-    case selectAccB = 1354
-    case selectAccCond = 1355
-    case selectV128AccCond = 1356
-    case globalSetAccSrc = 1357
-    case refIsNullAccSrc = 1358
-    case tableGetAccIndex = 1359
-    case tableSetAccIndex = 1360
-    case tableGrowAccDelta = 1361
-    case tableFillAccStart = 1362
-    case tableFillAccCount = 1363
-    case tableCopyAccDst = 1364
-    case tableCopyAccSrc = 1365
-    case tableCopyAccCount = 1366
-    case tableInitAccDst = 1367
-    case tableInitAccSrc = 1368
-    case tableInitAccCount = 1369
-    case indexClamp64AccSrc = 1370
-    case growResult64AccSrc = 1371
-    case memoryGrowAccDelta = 1372
-    case memoryFillAccDst = 1373
-    case memoryFillAccValue = 1374
-    case memoryFillAccCount = 1375
-    case memoryCopyAccDst = 1376
-    case memoryCopyAccSrc = 1377
-    case memoryCopyAccCount = 1378
-    case memoryInitAccDst = 1379
-    case memoryInitAccSrc = 1380
-    case memoryInitAccCount = 1381
-    case memoryGrow64AccDelta = 1382
-    case memoryFill64AccDst = 1383
-    case memoryFill64AccValue = 1384
-    case memoryFill64AccCount = 1385
-    case memoryCopyWideAccDst = 1386
-    case memoryCopyWideAccSrc = 1387
-    case memoryCopyWideAccCount = 1388
-    case memoryInit64AccDst = 1389
-    case memoryInit64AccSrc = 1390
-    case memoryInit64AccCount = 1391
-    case i32LoadAccAddr = 1392
-    case i64LoadAccAddr = 1393
-    case f32LoadAccAddr = 1394
-    case f64LoadAccAddr = 1395
-    case i32Load8SAccAddr = 1396
-    case i32Load8UAccAddr = 1397
-    case i32Load16SAccAddr = 1398
-    case i32Load16UAccAddr = 1399
-    case i64Load8SAccAddr = 1400
-    case i64Load8UAccAddr = 1401
-    case i64Load16SAccAddr = 1402
-    case i64Load16UAccAddr = 1403
-    case i64Load32SAccAddr = 1404
-    case i64Load32UAccAddr = 1405
-    case i32StoreAccAddr = 1406
-    case i32StoreAccValue = 1407
-    case i64StoreAccAddr = 1408
-    case i64StoreAccValue = 1409
-    case f32StoreAccAddr = 1410
-    case f64StoreAccAddr = 1411
-    case f64StoreAccValue = 1412
-    case i32Store8AccAddr = 1413
-    case i32Store8AccValue = 1414
-    case i32Store16AccAddr = 1415
-    case i32Store16AccValue = 1416
-    case i64Store8AccAddr = 1417
-    case i64Store8AccValue = 1418
-    case i64Store16AccAddr = 1419
-    case i64Store16AccValue = 1420
-    case i64Store32AccAddr = 1421
-    case i64Store32AccValue = 1422
-    case i32EqzAccA = 1423
-    case i32EqAccA = 1424
-    case i32EqAccB = 1425
-    case i32NeAccA = 1426
-    case i32NeAccB = 1427
-    case i32LtSAccA = 1428
-    case i32LtSAccB = 1429
-    case i32LtUAccA = 1430
-    case i32LtUAccB = 1431
-    case i32GtSAccA = 1432
-    case i32GtSAccB = 1433
-    case i32GtUAccA = 1434
-    case i32GtUAccB = 1435
-    case i32LeSAccA = 1436
-    case i32LeSAccB = 1437
-    case i32LeUAccA = 1438
-    case i32LeUAccB = 1439
-    case i32GeSAccA = 1440
-    case i32GeSAccB = 1441
-    case i32GeUAccA = 1442
-    case i32GeUAccB = 1443
-    case i64EqzAccA = 1444
-    case i64EqAccA = 1445
-    case i64EqAccB = 1446
-    case i64NeAccA = 1447
-    case i64NeAccB = 1448
-    case i64LtSAccA = 1449
-    case i64LtSAccB = 1450
-    case i64LtUAccA = 1451
-    case i64LtUAccB = 1452
-    case i64GtSAccA = 1453
-    case i64GtSAccB = 1454
-    case i64GtUAccA = 1455
-    case i64GtUAccB = 1456
-    case i64LeSAccA = 1457
-    case i64LeSAccB = 1458
-    case i64LeUAccA = 1459
-    case i64LeUAccB = 1460
-    case i64GeSAccA = 1461
-    case i64GeSAccB = 1462
-    case i64GeUAccA = 1463
-    case i64GeUAccB = 1464
-    case f64EqAccA = 1465
-    case f64EqAccB = 1466
-    case f64NeAccA = 1467
-    case f64NeAccB = 1468
-    case f64LtAccA = 1469
-    case f64LtAccB = 1470
-    case f64GtAccA = 1471
-    case f64GtAccB = 1472
-    case f64LeAccA = 1473
-    case f64LeAccB = 1474
-    case f64GeAccA = 1475
-    case f64GeAccB = 1476
-    case i32ClzAccA = 1477
-    case i32CtzAccA = 1478
-    case i32PopcntAccA = 1479
-    case i32AddAccA = 1480
-    case i32AddAccB = 1481
-    case i32SubAccA = 1482
-    case i32SubAccB = 1483
-    case i32MulAccA = 1484
-    case i32MulAccB = 1485
-    case i32DivSAccA = 1486
-    case i32DivSAccB = 1487
-    case i32DivUAccA = 1488
-    case i32DivUAccB = 1489
-    case i32RemSAccA = 1490
-    case i32RemSAccB = 1491
-    case i32RemUAccA = 1492
-    case i32RemUAccB = 1493
-    case i32AndAccA = 1494
-    case i32AndAccB = 1495
-    case i32OrAccA = 1496
-    case i32OrAccB = 1497
-    case i32XorAccA = 1498
-    case i32XorAccB = 1499
-    case i32ShlAccA = 1500
-    case i32ShlAccB = 1501
-    case i32ShrSAccA = 1502
-    case i32ShrSAccB = 1503
-    case i32ShrUAccA = 1504
-    case i32ShrUAccB = 1505
-    case i32RotlAccA = 1506
-    case i32RotlAccB = 1507
-    case i32RotrAccA = 1508
-    case i32RotrAccB = 1509
-    case i64ClzAccA = 1510
-    case i64CtzAccA = 1511
-    case i64PopcntAccA = 1512
-    case i64AddAccA = 1513
-    case i64AddAccB = 1514
-    case i64SubAccA = 1515
-    case i64SubAccB = 1516
-    case i64MulAccA = 1517
-    case i64MulAccB = 1518
-    case i64DivSAccA = 1519
-    case i64DivSAccB = 1520
-    case i64DivUAccA = 1521
-    case i64DivUAccB = 1522
-    case i64RemSAccA = 1523
-    case i64RemSAccB = 1524
-    case i64RemUAccA = 1525
-    case i64RemUAccB = 1526
-    case i64AndAccA = 1527
-    case i64AndAccB = 1528
-    case i64OrAccA = 1529
-    case i64OrAccB = 1530
-    case i64XorAccA = 1531
-    case i64XorAccB = 1532
-    case i64ShlAccA = 1533
-    case i64ShlAccB = 1534
-    case i64ShrSAccA = 1535
-    case i64ShrSAccB = 1536
-    case i64ShrUAccA = 1537
-    case i64ShrUAccB = 1538
-    case i64RotlAccA = 1539
-    case i64RotlAccB = 1540
-    case i64RotrAccA = 1541
-    case i64RotrAccB = 1542
-    case f64AbsAccA = 1543
-    case f64NegAccA = 1544
-    case f64CeilAccA = 1545
-    case f64FloorAccA = 1546
-    case f64TruncAccA = 1547
-    case f64NearestAccA = 1548
-    case f64SqrtAccA = 1549
-    case f64AddAccA = 1550
-    case f64AddAccB = 1551
-    case f64SubAccA = 1552
-    case f64SubAccB = 1553
-    case f64MulAccA = 1554
-    case f64MulAccB = 1555
-    case f64DivAccA = 1556
-    case f64DivAccB = 1557
-    case f64MinAccA = 1558
-    case f64MinAccB = 1559
-    case f64MaxAccA = 1560
-    case f64MaxAccB = 1561
-    case f64CopysignAccA = 1562
-    case f64CopysignAccB = 1563
-    case i32WrapI64AccA = 1564
-    case i32TruncF64SAccA = 1565
-    case i32TruncF64UAccA = 1566
-    case i64ExtendI32SAccA = 1567
-    case i64ExtendI32UAccA = 1568
-    case i64TruncF64SAccA = 1569
-    case i64TruncF64UAccA = 1570
-    case f32ConvertI32SAccA = 1571
-    case f32ConvertI32UAccA = 1572
-    case f32ConvertI64SAccA = 1573
-    case f32ConvertI64UAccA = 1574
-    case f32DemoteF64AccA = 1575
-    case f64ConvertI32SAccA = 1576
-    case f64ConvertI32UAccA = 1577
-    case f64ConvertI64SAccA = 1578
-    case f64ConvertI64UAccA = 1579
-    case i64ReinterpretF64AccA = 1580
-    case f32ReinterpretI32AccA = 1581
-    case f64ReinterpretI64AccA = 1582
-    case i32Extend8SAccA = 1583
-    case i32Extend16SAccA = 1584
-    case i64Extend8SAccA = 1585
-    case i64Extend16SAccA = 1586
-    case i64Extend32SAccA = 1587
-    case i32TruncSatF64SAccA = 1588
-    case i32TruncSatF64UAccA = 1589
-    case i64TruncSatF64SAccA = 1590
-    case i64TruncSatF64UAccA = 1591
-    case v128LoadAccAddr = 1592
-    case v128Load8x8SAccAddr = 1593
-    case v128Load8x8UAccAddr = 1594
-    case v128Load16x4SAccAddr = 1595
-    case v128Load16x4UAccAddr = 1596
-    case v128Load32x2SAccAddr = 1597
-    case v128Load32x2UAccAddr = 1598
-    case v128Load8SplatAccAddr = 1599
-    case v128Load16SplatAccAddr = 1600
-    case v128Load32SplatAccAddr = 1601
-    case v128Load64SplatAccAddr = 1602
-    case v128Load32ZeroAccAddr = 1603
-    case v128Load64ZeroAccAddr = 1604
-    case v128Load8LaneAccAddr = 1605
-    case v128Load16LaneAccAddr = 1606
-    case v128Load32LaneAccAddr = 1607
-    case v128Load64LaneAccAddr = 1608
-    case v128StoreAccAddr = 1609
-    case v128Store8LaneAccAddr = 1610
-    case v128Store16LaneAccAddr = 1611
-    case v128Store32LaneAccAddr = 1612
-    case v128Store64LaneAccAddr = 1613
-    case i8x16SplatAccA = 1614
-    case i16x8SplatAccA = 1615
-    case i32x4SplatAccA = 1616
-    case i64x2SplatAccA = 1617
-    case f64x2SplatAccA = 1618
-    case i8x16ReplaceLaneAccB = 1619
-    case i16x8ReplaceLaneAccB = 1620
-    case i32x4ReplaceLaneAccB = 1621
-    case i64x2ReplaceLaneAccB = 1622
-    case f64x2ReplaceLaneAccB = 1623
-    case i8x16ShlAccB = 1624
-    case i8x16ShrSAccB = 1625
-    case i8x16ShrUAccB = 1626
-    case i16x8ShlAccB = 1627
-    case i16x8ShrSAccB = 1628
-    case i16x8ShrUAccB = 1629
-    case i32x4ShlAccB = 1630
-    case i32x4ShrSAccB = 1631
-    case i32x4ShrUAccB = 1632
-    case i64x2ShlAccB = 1633
-    case i64x2ShrSAccB = 1634
-    case i64x2ShrUAccB = 1635
-    case i32LoadMemAccAddr = 1636
-    case i64LoadMemAccAddr = 1637
-    case f32LoadMemAccAddr = 1638
-    case f64LoadMemAccAddr = 1639
-    case i32Load8SMemAccAddr = 1640
-    case i32Load8UMemAccAddr = 1641
-    case i32Load16SMemAccAddr = 1642
-    case i32Load16UMemAccAddr = 1643
-    case i64Load8SMemAccAddr = 1644
-    case i64Load8UMemAccAddr = 1645
-    case i64Load16SMemAccAddr = 1646
-    case i64Load16UMemAccAddr = 1647
-    case i64Load32SMemAccAddr = 1648
-    case i64Load32UMemAccAddr = 1649
-    case i32StoreMemAccAddr = 1650
-    case i32StoreMemAccValue = 1651
-    case i64StoreMemAccAddr = 1652
-    case i64StoreMemAccValue = 1653
-    case f32StoreMemAccAddr = 1654
-    case f64StoreMemAccAddr = 1655
-    case f64StoreMemAccValue = 1656
-    case i32Store8MemAccAddr = 1657
-    case i32Store8MemAccValue = 1658
-    case i32Store16MemAccAddr = 1659
-    case i32Store16MemAccValue = 1660
-    case i64Store8MemAccAddr = 1661
-    case i64Store8MemAccValue = 1662
-    case i64Store16MemAccAddr = 1663
-    case i64Store16MemAccValue = 1664
-    case i64Store32MemAccAddr = 1665
-    case i64Store32MemAccValue = 1666
-    case v128LoadMemAccAddr = 1667
-    case v128Load8x8SMemAccAddr = 1668
-    case v128Load8x8UMemAccAddr = 1669
-    case v128Load16x4SMemAccAddr = 1670
-    case v128Load16x4UMemAccAddr = 1671
-    case v128Load32x2SMemAccAddr = 1672
-    case v128Load32x2UMemAccAddr = 1673
-    case v128Load8SplatMemAccAddr = 1674
-    case v128Load16SplatMemAccAddr = 1675
-    case v128Load32SplatMemAccAddr = 1676
-    case v128Load64SplatMemAccAddr = 1677
-    case v128Load32ZeroMemAccAddr = 1678
-    case v128Load64ZeroMemAccAddr = 1679
-    case v128Load8LaneMemAccAddr = 1680
-    case v128Load16LaneMemAccAddr = 1681
-    case v128Load32LaneMemAccAddr = 1682
-    case v128Load64LaneMemAccAddr = 1683
-    case v128StoreMemAccAddr = 1684
-    case v128Store8LaneMemAccAddr = 1685
-    case v128Store16LaneMemAccAddr = 1686
-    case v128Store32LaneMemAccAddr = 1687
-    case v128Store64LaneMemAccAddr = 1688
-    case i32Load64AccAddr = 1689
-    case i64Load64AccAddr = 1690
-    case f32Load64AccAddr = 1691
-    case f64Load64AccAddr = 1692
-    case i32Load8S64AccAddr = 1693
-    case i32Load8U64AccAddr = 1694
-    case i32Load16S64AccAddr = 1695
-    case i32Load16U64AccAddr = 1696
-    case i64Load8S64AccAddr = 1697
-    case i64Load8U64AccAddr = 1698
-    case i64Load16S64AccAddr = 1699
-    case i64Load16U64AccAddr = 1700
-    case i64Load32S64AccAddr = 1701
-    case i64Load32U64AccAddr = 1702
-    case i32Store64AccAddr = 1703
-    case i32Store64AccValue = 1704
-    case i64Store64AccAddr = 1705
-    case i64Store64AccValue = 1706
-    case f32Store64AccAddr = 1707
-    case f64Store64AccAddr = 1708
-    case f64Store64AccValue = 1709
-    case i32Store864AccAddr = 1710
-    case i32Store864AccValue = 1711
-    case i32Store1664AccAddr = 1712
-    case i32Store1664AccValue = 1713
-    case i64Store864AccAddr = 1714
-    case i64Store864AccValue = 1715
-    case i64Store1664AccAddr = 1716
-    case i64Store1664AccValue = 1717
-    case i64Store3264AccAddr = 1718
-    case i64Store3264AccValue = 1719
-    case v128Load64AccAddr = 1720
-    case v128Load8x8S64AccAddr = 1721
-    case v128Load8x8U64AccAddr = 1722
-    case v128Load16x4S64AccAddr = 1723
-    case v128Load16x4U64AccAddr = 1724
-    case v128Load32x2S64AccAddr = 1725
-    case v128Load32x2U64AccAddr = 1726
-    case v128Load8Splat64AccAddr = 1727
-    case v128Load16Splat64AccAddr = 1728
-    case v128Load32Splat64AccAddr = 1729
-    case v128Load64Splat64AccAddr = 1730
-    case v128Load32Zero64AccAddr = 1731
-    case v128Load64Zero64AccAddr = 1732
-    case v128Load8Lane64AccAddr = 1733
-    case v128Load16Lane64AccAddr = 1734
-    case v128Load32Lane64AccAddr = 1735
-    case v128Load64Lane64AccAddr = 1736
-    case v128Store64AccAddr = 1737
-    case v128Store8Lane64AccAddr = 1738
-    case v128Store16Lane64AccAddr = 1739
-    case v128Store32Lane64AccAddr = 1740
-    case v128Store64Lane64AccAddr = 1741
-    case i32EqImmAccA = 1742
-    case i32NeImmAccA = 1743
-    case i32LtSImmAccA = 1744
-    case i32LtUImmAccA = 1745
-    case i32GtSImmAccA = 1746
-    case i32GtUImmAccA = 1747
-    case i32LeSImmAccA = 1748
-    case i32LeUImmAccA = 1749
-    case i32GeSImmAccA = 1750
-    case i32GeUImmAccA = 1751
-    case i64EqImmAccA = 1752
-    case i64NeImmAccA = 1753
-    case i64LtSImmAccA = 1754
-    case i64LtUImmAccA = 1755
-    case i64GtSImmAccA = 1756
-    case i64GtUImmAccA = 1757
-    case i64LeSImmAccA = 1758
-    case i64LeUImmAccA = 1759
-    case i64GeSImmAccA = 1760
-    case i64GeUImmAccA = 1761
-    case f64EqImmAccA = 1762
-    case f64NeImmAccA = 1763
-    case f64LtImmAccA = 1764
-    case f64GtImmAccA = 1765
-    case f64LeImmAccA = 1766
-    case f64GeImmAccA = 1767
-    case i32AddImmAccA = 1768
-    case i32SubImmAccA = 1769
-    case i32MulImmAccA = 1770
-    case i32DivSImmAccA = 1771
-    case i32DivUImmAccA = 1772
-    case i32RemSImmAccA = 1773
-    case i32RemUImmAccA = 1774
-    case i32AndImmAccA = 1775
-    case i32OrImmAccA = 1776
-    case i32XorImmAccA = 1777
-    case i32ShlImmAccA = 1778
-    case i32ShrSImmAccA = 1779
-    case i32ShrUImmAccA = 1780
-    case i32RotlImmAccA = 1781
-    case i32RotrImmAccA = 1782
-    case i64AddImmAccA = 1783
-    case i64SubImmAccA = 1784
-    case i64MulImmAccA = 1785
-    case i64DivSImmAccA = 1786
-    case i64DivUImmAccA = 1787
-    case i64RemSImmAccA = 1788
-    case i64RemUImmAccA = 1789
-    case i64AndImmAccA = 1790
-    case i64OrImmAccA = 1791
-    case i64XorImmAccA = 1792
-    case i64ShlImmAccA = 1793
-    case i64ShrSImmAccA = 1794
-    case i64ShrUImmAccA = 1795
-    case i64RotlImmAccA = 1796
-    case i64RotrImmAccA = 1797
-    case f64AddImmAccA = 1798
-    case f64SubImmAccA = 1799
-    case f64MulImmAccA = 1800
-    case f64DivImmAccA = 1801
-    case f64MinImmAccA = 1802
-    case f64MaxImmAccA = 1803
-    case f64CopysignImmAccA = 1804
-    case brIfI32EqzAccA = 1805
-    case brUnlessI32EqzAccA = 1806
-    case brIfI32EqAccA = 1807
-    case brIfI32EqAccB = 1808
-    case brUnlessI32EqAccA = 1809
-    case brUnlessI32EqAccB = 1810
-    case brIfI32NeAccA = 1811
-    case brIfI32NeAccB = 1812
-    case brUnlessI32NeAccA = 1813
-    case brUnlessI32NeAccB = 1814
-    case brIfI32LtSAccA = 1815
-    case brIfI32LtSAccB = 1816
-    case brUnlessI32LtSAccA = 1817
-    case brUnlessI32LtSAccB = 1818
-    case brIfI32LtUAccA = 1819
-    case brIfI32LtUAccB = 1820
-    case brUnlessI32LtUAccA = 1821
-    case brUnlessI32LtUAccB = 1822
-    case brIfI32GtSAccA = 1823
-    case brIfI32GtSAccB = 1824
-    case brUnlessI32GtSAccA = 1825
-    case brUnlessI32GtSAccB = 1826
-    case brIfI32GtUAccA = 1827
-    case brIfI32GtUAccB = 1828
-    case brUnlessI32GtUAccA = 1829
-    case brUnlessI32GtUAccB = 1830
-    case brIfI32LeSAccA = 1831
-    case brIfI32LeSAccB = 1832
-    case brUnlessI32LeSAccA = 1833
-    case brUnlessI32LeSAccB = 1834
-    case brIfI32LeUAccA = 1835
-    case brIfI32LeUAccB = 1836
-    case brUnlessI32LeUAccA = 1837
-    case brUnlessI32LeUAccB = 1838
-    case brIfI32GeSAccA = 1839
-    case brIfI32GeSAccB = 1840
-    case brUnlessI32GeSAccA = 1841
-    case brUnlessI32GeSAccB = 1842
-    case brIfI32GeUAccA = 1843
-    case brIfI32GeUAccB = 1844
-    case brUnlessI32GeUAccA = 1845
-    case brUnlessI32GeUAccB = 1846
-    case brIfI64EqzAccA = 1847
-    case brUnlessI64EqzAccA = 1848
-    case brIfI64EqAccA = 1849
-    case brIfI64EqAccB = 1850
-    case brUnlessI64EqAccA = 1851
-    case brUnlessI64EqAccB = 1852
-    case brIfI64NeAccA = 1853
-    case brIfI64NeAccB = 1854
-    case brUnlessI64NeAccA = 1855
-    case brUnlessI64NeAccB = 1856
-    case brIfI64LtSAccA = 1857
-    case brIfI64LtSAccB = 1858
-    case brUnlessI64LtSAccA = 1859
-    case brUnlessI64LtSAccB = 1860
-    case brIfI64LtUAccA = 1861
-    case brIfI64LtUAccB = 1862
-    case brUnlessI64LtUAccA = 1863
-    case brUnlessI64LtUAccB = 1864
-    case brIfI64GtSAccA = 1865
-    case brIfI64GtSAccB = 1866
-    case brUnlessI64GtSAccA = 1867
-    case brUnlessI64GtSAccB = 1868
-    case brIfI64GtUAccA = 1869
-    case brIfI64GtUAccB = 1870
-    case brUnlessI64GtUAccA = 1871
-    case brUnlessI64GtUAccB = 1872
-    case brIfI64LeSAccA = 1873
-    case brIfI64LeSAccB = 1874
-    case brUnlessI64LeSAccA = 1875
-    case brUnlessI64LeSAccB = 1876
-    case brIfI64LeUAccA = 1877
-    case brIfI64LeUAccB = 1878
-    case brUnlessI64LeUAccA = 1879
-    case brUnlessI64LeUAccB = 1880
-    case brIfI64GeSAccA = 1881
-    case brIfI64GeSAccB = 1882
-    case brUnlessI64GeSAccA = 1883
-    case brUnlessI64GeSAccB = 1884
-    case brIfI64GeUAccA = 1885
-    case brIfI64GeUAccB = 1886
-    case brUnlessI64GeUAccA = 1887
-    case brUnlessI64GeUAccB = 1888
-    case brIfI32EqImmAccA = 1889
-    case brUnlessI32EqImmAccA = 1890
-    case brIfI32NeImmAccA = 1891
-    case brUnlessI32NeImmAccA = 1892
-    case brIfI32LtSImmAccA = 1893
-    case brUnlessI32LtSImmAccA = 1894
-    case brIfI32LtUImmAccA = 1895
-    case brUnlessI32LtUImmAccA = 1896
-    case brIfI32GtSImmAccA = 1897
-    case brUnlessI32GtSImmAccA = 1898
-    case brIfI32GtUImmAccA = 1899
-    case brUnlessI32GtUImmAccA = 1900
-    case brIfI32LeSImmAccA = 1901
-    case brUnlessI32LeSImmAccA = 1902
-    case brIfI32LeUImmAccA = 1903
-    case brUnlessI32LeUImmAccA = 1904
-    case brIfI32GeSImmAccA = 1905
-    case brUnlessI32GeSImmAccA = 1906
-    case brIfI32GeUImmAccA = 1907
-    case brUnlessI32GeUImmAccA = 1908
-    case brIfI64EqImmAccA = 1909
-    case brUnlessI64EqImmAccA = 1910
-    case brIfI64NeImmAccA = 1911
-    case brUnlessI64NeImmAccA = 1912
-    case brIfI64LtSImmAccA = 1913
-    case brUnlessI64LtSImmAccA = 1914
-    case brIfI64LtUImmAccA = 1915
-    case brUnlessI64LtUImmAccA = 1916
-    case brIfI64GtSImmAccA = 1917
-    case brUnlessI64GtSImmAccA = 1918
-    case brIfI64GtUImmAccA = 1919
-    case brUnlessI64GtUImmAccA = 1920
-    case brIfI64LeSImmAccA = 1921
-    case brUnlessI64LeSImmAccA = 1922
-    case brIfI64LeUImmAccA = 1923
-    case brUnlessI64LeUImmAccA = 1924
-    case brIfI64GeSImmAccA = 1925
-    case brUnlessI64GeSImmAccA = 1926
-    case brIfI64GeUImmAccA = 1927
-    case brUnlessI64GeUImmAccA = 1928
-    case i32AddImmBrIfI32EqAccB = 1929
-    case i32AddImmBrIfI32NeAccB = 1930
-    case i32AddImmBrIfI32LtSAccB = 1931
-    case i32AddImmBrIfI32LtUAccB = 1932
-    case i32AddImmBrIfI32GtSAccB = 1933
-    case i32AddImmBrIfI32GtUAccB = 1934
-    case i32AddImmBrIfI32LeSAccB = 1935
-    case i32AddImmBrIfI32LeUAccB = 1936
-    case i32AddImmBrIfI32GeSAccB = 1937
-    case i32AddImmBrIfI32GeUAccB = 1938
-    case seqI32XorI32RotlImmAAccA = 1939
-    case seqI32XorI32RotlImmAAccB = 1940
-    case seqI32AddI32XorAAccA = 1941
-    case seqI32AddI32XorAAccB = 1942
-    case seqI32RotlImmI32AddAAccA = 1943
-    case seqI32ShlImmI32AddBAccA = 1944
-    case seqI64XorI64RotlImmAAccA = 1945
-    case seqI64XorI64RotlImmAAccB = 1946
-    case seqI32LoadI32LoadAccAddr = 1947
-    case seqI32AddImmCopyAccA = 1948
-    case seqI32MulImmI32AddImmAAccA = 1949
-    case seqI32AddImmI32RemUImmAAccA = 1950
-    case seqI32AddImmBrIfNezCondAccA = 1951
-    case seqI32AddI32LoadAddrAccA = 1952
-    case seqI32AddI32LoadAddrAccB = 1953
-    case seqI32LoadBrTableIndexAccAddr = 1954
-    case seqI32AddImmI32AddImmBrIfI32LtUAccA = 1955
-    case seqCopyCallLocalBaseAccSrc = 1956
-    case seqI32AddImmI32Store8AddrAccA = 1957
-    case seqI32Store8I32AddAccAddr = 1958
-    case seqI32Store8I32AddAccValue = 1959
-    case seqI32AddBrIfI32LtUImmAAccA = 1960
-    case seqI32AddBrIfI32LtUImmAAccB = 1961
-    case seqI64RotlImmI64AddAAccA = 1962
-    case seqI32AddI32AddAccA = 1963
-    case seqI32AddI32AddAccB = 1964
-    case seqI32RemUImmI32MulImmAAccA = 1965
-    case seqI32AddImmI32AddImmAccA = 1966
-    case seqI32StoreI32LoadAccAddr = 1967
-    case seqI32StoreI32LoadAccValue = 1968
-    case seqI32AddImmCallLocalBaseAccA = 1969
-    case seqI32AddI32AddImmBrIfI32GtUImmAccA = 1970
-    case seqI32AddI32AddImmBrIfI32GtUImmAccB = 1971
-    case seqI32LoadI32AddAAccAddr = 1972
-    case seqI32LoadI32MulBAccAddr = 1973
-    case seqI32AddImmI32Load8UAddrAccA = 1974
-    case seqI64AddI64XorAAccA = 1975
-    case seqI64AddI64XorAAccB = 1976
-    case seqI32MulI32AddBAccA = 1977
-    case seqI32MulI32AddBAccB = 1978
-    case seqI32ShlImmI32XorBAccA = 1979
-    case seqI32StoreI32AddImmAccAddr = 1980
-    case seqI32StoreI32AddImmAccValue = 1981
-    case seqI32AddImmI32LtUImmAAccA = 1982
-    case seqI32AddI32AddImmAccA = 1983
-    case seqI32AddI32AddImmAccB = 1984
-    case seqMemoryCopyBrAccDst = 1985
-    case seqMemoryCopyBrAccSrc = 1986
-    case seqMemoryCopyBrAccCount = 1987
-    case seqCopyCopyAccSrc = 1988
-    case seqBrIfNezI32AddImmAccCond = 1989
-    case seqI32RotlImmI32AddBAccA = 1990
-    case seqCopyI32AddImmAccSrc = 1991
-    case seqI32AddF64LoadAddrAccA = 1992
-    case seqI32AddF64LoadAddrAccB = 1993
-    case seqBrIfI32EqzBrIfNezAccA = 1994
-    case seqI32AddImmReturnAccA = 1995
-    case seqI32AndI32ShlImmAAccA = 1996
-    case seqI32AndI32ShlImmAAccB = 1997
-    case seqI32LoadI32StoreValueAccAddr = 1998
-    case seqI64AddI64XorBAccA = 1999
-    case seqI64AddI64XorBAccB = 2000
-    case seqI64XorImmI64AndBAccA = 2001
-    case seqI32Load8UBrIfI32EqzAAccAddr = 2002
-    case seqI32AddI32AddImmAAccA = 2003
-    case seqI32AddI32AddImmAAccB = 2004
-    case seqCopyCallLocalAccSrc = 2005
-    case seqI64XorI64XorBAccA = 2006
-    case seqI64XorI64XorBAccB = 2007
-    case seqCopyI32ShlImmAccSrc = 2008
-    case seqI32XorI32XorAccA = 2009
-    case seqI32XorI32XorAccB = 2010
-    case seqI32AddI32Load8UAddrAccA = 2011
-    case seqI32AddI32Load8UAddrAccB = 2012
-    case seqF64LoadF64LtBAccAddr = 2013
-    case seqI32AddI32XorAccA = 2014
-    case seqI32AddI32XorAccB = 2015
-    case seqI32ShrUImmI32AndImmAAccA = 2016
-    case seqI64MulI64AddBAccA = 2017
-    case seqI64MulI64AddBAccB = 2018
-    case seqI32AddImmI32AndBAccA = 2019
-    case seqI32Load8UBrIfNezCondAccAddr = 2020
-    case seqBrIfI32LtUImmConst32AccA = 2021
-    case seqI32AddImmReturnValueSrcAccA = 2022
-    case seqI32LoadI32AddBAccAddr = 2023
-    case seqI32AddCopyAccA = 2024
-    case seqI32AddCopyAccB = 2025
-    case seqI32AddI32StoreValueAccA = 2026
-    case seqI32AddI32StoreValueAccB = 2027
-    case seqI32AddImmI32AddImmBrIfI32NeImmAccA = 2028
-    case seqI64AddI64RotlImmAAccA = 2029
-    case seqI64AddI64RotlImmAAccB = 2030
-    case seqI32RemUImmI32AddImmAccA = 2031
-    case seqI32LoadI32SubImmAccAddr = 2032
-    case seqI32SubImmI32LoadAccA = 2033
-    case seqI32SubImmBrIfI32LtSAccA = 2034
-    case seqI32AddImmI32LoadAddrAccA = 2035
-    case seqI32LtUImmI32AddBAccA = 2036
-    case seqI64XorI64ShlImmAAccA = 2037
-    case seqI64XorI64ShlImmAAccB = 2038
-    case seqI64AndI64XorAAccA = 2039
-    case seqI64AndI64XorAAccB = 2040
-    case seqI32AndI32AndImmAAccA = 2041
-    case seqI32AndI32AndImmAAccB = 2042
-    case seqI32XorI32StoreValueAccA = 2043
-    case seqI32XorI32StoreValueAccB = 2044
-    case seqI32AddI32AddBAccA = 2045
-    case seqI32AddI32AddBAccB = 2046
-    case seqI32AddI32XorBAccA = 2047
-    case seqI32AddI32XorBAccB = 2048
-    case seqI32AddImmI32XorImmAAccA = 2049
-    case seqI32AddI32AddAAccA = 2050
-    case seqI32AddI32AddAAccB = 2051
-    case seqI32AddImmI32StoreValueAccA = 2052
-    case seqI32LoadBrIfI32LtSAAccAddr = 2053
-    case seqI32RotlImmI32AddAccA = 2054
-    case seqI32AddImmI32LoadAccA = 2055
-    case seqI64RotlImmI64RotlImmAccA = 2056
-    case seqI32OrI32ShlImmAAccA = 2057
-    case seqI32OrI32ShlImmAAccB = 2058
-    case seqI64XorI64XorImmAccA = 2059
-    case seqI64XorI64XorImmAccB = 2060
-    case seqI32XorI32XorAAccA = 2061
-    case seqI32XorI32XorAAccB = 2062
-    case seqI32XorI32ShlImmAccA = 2063
-    case seqI32XorI32ShlImmAccB = 2064
-    case seqI32ShlImmI32AndAccA = 2065
-    case seqI32RotlImmI32RotlImmAccA = 2066
-    case seqI64AddI64ShrUImmAAccA = 2067
-    case seqI64AddI64ShrUImmAAccB = 2068
-    case seqI32AndImmBrIfI32EqzAAccA = 2069
-    case seqI32OrImmI32AddImmAAccA = 2070
-    case seqI32LoadBrIfI32GtUImmAAccAddr = 2071
-    case seqI32AndImmBrUnlessI32EqzAAccA = 2072
-    case seqI64RotlImmI64XorAAccA = 2073
-    case seqI32StoreCopyAccAddr = 2074
-    case seqI32StoreCopyAccValue = 2075
-    case seqI32AddF64StoreAddrAccA = 2076
-    case seqI32AddF64StoreAddrAccB = 2077
-    case seqI64XorI64ShrUImmAAccA = 2078
-    case seqI64XorI64ShrUImmAAccB = 2079
-    case seqI32XorImmI32AddImmAccA = 2080
-    case seqI32AndImmI32OrBAccA = 2081
-    case seqI64ShrUImmI64AddBAccA = 2082
-    case seqI32LtUImmI32OrBAccA = 2083
-    case seqI32XorImmI32AndBAccA = 2084
-    case seqI32LoadI32AddImmAAccAddr = 2085
-    case seqI32AddImmI32AddAAccA = 2086
-    case seqF64LtBrIfNezCondAccA = 2087
-    case seqF64LtBrIfNezCondAccB = 2088
-    case seqF64LoadI32OrImmAccAddr = 2089
-    case seqF64LtBrIfI32EqzAAccA = 2090
-    case seqF64LtBrIfI32EqzAAccB = 2091
-    case seqI32OrImmI32ShlImmAAccA = 2092
-    case seqCopyConst32AccSrc = 2093
-    case seqI32ShlImmBrIfI32LeSAAccA = 2094
-    case seqI64AddI64AndImmAccA = 2095
-    case seqI64AddI64AndImmAccB = 2096
-    case seqF64StoreCopyAccAddr = 2097
-    case seqF64StoreCopyAccValue = 2098
-    case seqI32XorI32RotlImmAccA = 2099
-    case seqI32XorI32RotlImmAccB = 2100
-    case seqI64XorI64XorAAccA = 2101
-    case seqI64XorI64XorAAccB = 2102
-    case seqCopyI32LoadAccSrc = 2103
-    case seqI64OrI64AndImmAAccA = 2104
-    case seqI64OrI64AndImmAAccB = 2105
-    case seqI64ShlImmI64AndImmAAccA = 2106
-    case seqI64XorI64XorAccA = 2107
-    case seqI64XorI64XorAccB = 2108
-    case seqI64LoadI64LoadAccAddr = 2109
-    case seqI64AddI64StoreValueAccA = 2110
-    case seqI64AddI64StoreValueAccB = 2111
-    case seqI32AddI32Load16UAddrAccA = 2112
-    case seqI32AddI32Load16UAddrAccB = 2113
-    case seqCopyBrIfNezAccSrc = 2114
-    case seqI32LoadI32XorImmAAccAddr = 2115
-    case seqI64LoadI64XorBAccAddr = 2116
-    case seqI64RotlImmI64AddBAccA = 2117
-    case seqI32AndI32ShrUImmAAccA = 2118
-    case seqI32AndI32ShrUImmAAccB = 2119
-    case seqI32XorImmI32AddImmAAccA = 2120
-    case seqI32XorImmI32ShrUImmAAccA = 2121
-    case seqI32OrI32AddImmAccA = 2122
-    case seqI32OrI32AddImmAccB = 2123
-    case seqI32ShrUImmI32AddImmAccA = 2124
-    case seqI64AndI64XorAccA = 2125
-    case seqI64AndI64XorAccB = 2126
-    case seqI64RotlImmI64XorBAccA = 2127
-    case seqI64XorI64AddAAccA = 2128
-    case seqI64XorI64AddAAccB = 2129
-    case seqI32AddImmBrIfI32GtUImmAAccA = 2130
-    case seqI32StoreI32AddAccAddr = 2131
-    case seqI32StoreI32AddAccValue = 2132
-    case seqI32StoreI32XorAccAddr = 2133
-    case seqI32StoreI32XorAccValue = 2134
-    case seqI64ShlImmI64ShrUImmAccA = 2135
-    case seqI64ShrUImmI64OrBAccA = 2136
-    case seqI64LoadI64AddBAccAddr = 2137
-    case seqI32AddI64LoadAddrAccA = 2138
-    case seqI32AddI64LoadAddrAccB = 2139
-    case seqI32AddImmI32AddBAccA = 2140
-    case seqI32StoreBrIfNezAccAddr = 2141
-    case seqI32StoreBrIfNezAccValue = 2142
-    case seqCopyI32LoadAddrAccSrc = 2143
-    case seqI32LoadI32StoreAccAddr = 2144
-    case seqI32LoadBrIfNezCondAccAddr = 2145
-    case seqI32AddImmI32AddAccA = 2146
-    case seqI32LoadI32Load8UAddrAccAddr = 2147
-    case seqBrIfI32EqImmBrTableAccA = 2148
-    case seqI32AddImmBrUnlessI32NeImmAccA = 2149
-    case seqI32AndImmI32XorImmAAccA = 2150
-    case seqSelectI32ShrUImmAAccA = 2151
-    case seqSelectI32ShrUImmAAccB = 2152
-    case seqSelectI32ShrUImmAAccCond = 2153
-    case seqBrUnlessI32NeImmI32Load8UAccA = 2154
-    case seqI32Load8UCopyAccAddr = 2155
-    case seqI32XorI32AndImmAAccA = 2156
-    case seqI32XorI32AndImmAAccB = 2157
-    case seqI32AndImmSelectCondAccA = 2158
-    case seqI32AddImmI32AndImmAAccA = 2159
-    case seqI32XorImmI32ShrUImmAccA = 2160
-    case seqI32AndImmI32ShrUImmAccA = 2161
-    case seqI32Load16SI32Load16SAccAddr = 2162
-    case seqI32Load16SI32MulBAccAddr = 2163
-    case seqI32MulI32AddAAccA = 2164
-    case seqI32MulI32AddAAccB = 2165
-    case seqCopyI32ShrUImmAAccSrc = 2166
-    case seqBrIfI32EqzI32LoadAccA = 2167
-    case seqI32MulCopyAccA = 2168
-    case seqI32MulCopyAccB = 2169
-    case seqBrIfI32EqI32LoadAccA = 2170
-    case seqBrIfI32EqI32LoadAccB = 2171
-    case seqI32LoadI32Load16UAddrAccAddr = 2172
-    case seqI32Load16UI32Load16UAccAddr = 2173
-    case seqI32AndImmI32MulBAccA = 2174
-    case seqI32Load16UI32MulBAccAddr = 2175
-    case seqI32Load16UI32AndImmAccAddr = 2176
-    case seqI32AndImmBrIfI32EqBAccA = 2177
-    case seqI32AndImmI32XorBAccA = 2178
-    case seqI32Load8UI32AndImmAccAddr = 2179
-    case seqI32XorBrIfI32EqzAAccA = 2180
-    case seqI32XorBrIfI32EqzAAccB = 2181
-    case seqI32ShrUImmI32XorBAccA = 2182
-    case seqI32AndImmBrIfI32LeUImmAAccA = 2183
-    case seqI32OrImmBrUnlessI32EqImmAAccA = 2184
-    case seqI32ShrUImmI32XorAAccA = 2185
-    case seqI32StoreBrAccAddr = 2186
-    case seqI32StoreBrAccValue = 2187
-    case seqI32AddI32GtSAAccA = 2188
-    case seqI32AddI32GtSAAccB = 2189
-    case seqI32GtSSelectBAccA = 2190
-    case seqI32GtSSelectBAccB = 2191
-    case seqI32GtSSelectCondAccA = 2192
-    case seqI32GtSSelectCondAccB = 2193
-    case seqSelectI32AddAAccA = 2194
-    case seqSelectI32AddAAccB = 2195
-    case seqSelectI32AddAAccCond = 2196
-    case seqSelectI32GtSAccA = 2197
-    case seqSelectI32GtSAccB = 2198
-    case seqSelectI32GtSAccCond = 2199
-    case seqI32AddImmCallLocalAccA = 2200
-    case seqI32AddImmBrIfI32EqImmAccA = 2201
-    case seqI32Load8UBrUnlessI32EqzAAccAddr = 2202
-    case seqI32AndImmBrIfI32LtUImmAAccA = 2203
-    case seqI32StoreConst32AccAddr = 2204
-    case seqI32StoreConst32AccValue = 2205
-    case seqI32StoreReturnValueAccAddr = 2206
-    case seqI32StoreReturnValueAccValue = 2207
-    case seqI32XorImmI32AndImmAccA = 2208
-    case seqCopyBrAccSrc = 2209
-    case seqI32AddImmI32Store8AddrI32AddBrIfI32LtUImmAAccA = 2210
-    case seqI32AddImmCopyCallLocalBaseAccA = 2211
-    case seqI32RotlImmI32AddAI32XorAI32RotlImmAAccA = 2212
-    case seqI32AddI32AddImmBrIfI32GtUImmI32AddImmReturnValueSrcAccA = 2213
-    case seqI32AddI32AddImmBrIfI32GtUImmI32AddImmReturnValueSrcAccB = 2214
-    case seqI32MulImmI32AddImmAI32RemUImmAI32MulImmAAccA = 2215
-    case seqI32RemUImmI32MulImmAI32AddImmAI32RemUImmAAccA = 2216
-    case seqCopyI32AddImmBrIfNezCondI32AddImmAccSrc = 2217
-    case seqBrIfNezI32AddImmReturnAccCond = 2218
-    case seqI32XorI32RotlImmAI32AddAI32XorAAccA = 2219
-    case seqI32XorI32RotlImmAI32AddAI32XorAAccB = 2220
-    case seqI32AddI32XorAI32RotlImmAI32AddAAccA = 2221
-    case seqI32AddI32XorAI32RotlImmAI32AddAAccB = 2222
-    case seqI32StoreI32AddImmI32AddImmBrIfI32LtUAccAddr = 2223
-    case seqI32StoreI32AddImmI32AddImmBrIfI32LtUAccValue = 2224
-    case seqI32AddImmI32Load8UAddrBrIfI32EqzAAccA = 2225
-    case seqI32AddI32LoadAddrI32LoadI32MulBAccA = 2226
-    case seqI32AddI32LoadAddrI32LoadI32MulBAccB = 2227
-    case seqI32AddI32AddI32LoadAddrI32LoadAccA = 2228
-    case seqI32AddI32AddI32LoadAddrI32LoadAccB = 2229
-    case seqI32AddImmI32RemUImmAI32MulImmAI32AddImmAAccA = 2230
-    case seqI32AddImmI32RemUImmAI32AddImmBrIfNezCondAccA = 2231
-    case seqI32AddImmCopyCopyCallLocalAccA = 2232
-    case seqI32LoadI32AddAI32AddImmCopyAccAddr = 2233
-    case seqI32LoadI32AddAI32AddImmAI32AddImmAccAddr = 2234
-    case seqI32LoadI32AddAI32AddImmACopyAccAddr = 2235
-    case seqI64RotlImmI64AddAI64XorAI64RotlImmAAccA = 2236
-    case seqI32LoadI32LoadI32MulBI32AddBAccAddr = 2237
-    case seqI32LoadI32MulBI32AddBI32AddAccAddr = 2238
-    case seqI32MulI32AddBI32AddI32LoadAddrAccA = 2239
-    case seqI32MulI32AddBI32AddI32LoadAddrAccB = 2240
-    case seqCopyI32ShlImmI32AddBF64LoadAddrAccSrc = 2241
-    case seqI64XorI64RotlImmAI64AddAI64XorAAccA = 2242
-    case seqI64XorI64RotlImmAI64AddAI64XorAAccB = 2243
-    case seqI32SubImmI32LoadI32SubImmBrIfI32LtSAccA = 2244
-    case seqI32AddI32XorAI32RotlImmAI32AddBAccA = 2245
-    case seqI32AddI32XorAI32RotlImmAI32AddBAccB = 2246
-    case seqI64AddI64XorAI64RotlImmAI64AddAAccA = 2247
-    case seqI64AddI64XorAI64RotlImmAI64AddAAccB = 2248
-    case seqI32AndI32ShlImmAI32XorBI32XorAAccA = 2249
-    case seqI32AndI32ShlImmAI32XorBI32XorAAccB = 2250
-    case seqI32OrI32ShlImmAI32XorBI32ShlImmAccA = 2251
-    case seqI32OrI32ShlImmAI32XorBI32ShlImmAccB = 2252
-    case seqI32XorI32ShlImmI32AndI32ShlImmAAccA = 2253
-    case seqI32XorI32ShlImmI32AndI32ShlImmAAccB = 2254
-    case seqI32AddF64LoadAddrF64LtBBrIfI32EqzAAccA = 2255
-    case seqI32AddF64LoadAddrF64LtBBrIfI32EqzAAccB = 2256
-    case seqI32AddF64LoadAddrI32OrImmI32ShlImmAAccA = 2257
-    case seqI32AddF64LoadAddrI32OrImmI32ShlImmAAccB = 2258
-    case seqI32OrImmI32ShlImmAI32AddBF64LoadAddrAccA = 2259
-    case seqI32ShlImmI32AddBF64StoreAddrCopyAccA = 2260
-    case seqF64StoreCopyI32ShlImmBrIfI32LeSAAccAddr = 2261
-    case seqF64StoreCopyI32ShlImmBrIfI32LeSAAccValue = 2262
-    case seqI32AddI32AddImmI32LtUImmAI32AddBAccA = 2263
-    case seqI32AddI32AddImmI32LtUImmAI32AddBAccB = 2264
-    case seqI32AddImmI32Load8UAddrBrIfNezCondAccA = 2265
-    case seqI32AddImmI32AddImmCopyCallLocalBaseAccA = 2266
-    case seqI32AddImmI32AddImmCopyCallLocalAccA = 2267
-    case seqI32AddImmCopyCallLocalAccA = 2268
-    case seqI32AndI32ShlImmAI32XorBI32RotlImmAccA = 2269
-    case seqI32AndI32ShlImmAI32XorBI32RotlImmAccB = 2270
-    case seqI32XorI32XorI32XorI32XorAccA = 2271
-    case seqI32XorI32XorI32XorI32XorAccB = 2272
-    case seqI32XorI32RotlImmI32RotlImmAccA = 2273
-    case seqI32XorI32RotlImmI32RotlImmAccB = 2274
-    case seqI32LoadI32StoreValueI32LoadI32StoreValueAccAddr = 2275
-    case seqI32AddImmI32AddImmI32LoadAddrBrIfI32LtSAAccA = 2276
-    case seqI32RotlImmI32AddBI32AddAI32XorAccA = 2277
-    case seqI32AddI32XorBI32RotlImmAI32AddAAccA = 2278
-    case seqI32AddI32XorBI32RotlImmAI32AddAAccB = 2279
-    case seqI64AddI64XorBI64RotlImmAI64RotlImmAccA = 2280
-    case seqI64AddI64XorBI64RotlImmAI64RotlImmAccB = 2281
-    case seqI32ShlImmI32AddBI32Load16UAddrAccA = 2282
-    case seqI64MulI64AddBI64ShrUImmAI64AddBAccA = 2283
-    case seqI64MulI64AddBI64ShrUImmAI64AddBAccB = 2284
-    case seqI32AddI32XorAI32RotlImmAAccA = 2285
-    case seqI32AddI32XorAI32RotlImmAAccB = 2286
-    case seqI32XorI32RotlImmAI32AddBI32XorAAccA = 2287
-    case seqI32XorI32RotlImmAI32AddBI32XorAAccB = 2288
-    case seqI32ShlImmI32AddBI32LoadAddrAccA = 2289
-    case seqI64XorI64XorImmI64AndBI64XorAAccA = 2290
-    case seqI64XorI64XorImmI64AndBI64XorAAccB = 2291
-    case seqI32AddImmI32AddImmI32LoadI32XorImmAAccA = 2292
-    case seqI32AddImmI32AndBI32AndImmABrIfI32EqzAAccA = 2293
-    case seqI32LoadI32XorImmAI32AddImmI32AndBAccAddr = 2294
-    case seqI32RotlImmI32AddAI32AddBI32XorAAccA = 2295
-    case seqI32AddImmBrTableIndexAccA = 2296
-    case seqI64AddI64XorBI64RotlImmAI64AddAAccA = 2297
-    case seqI64AddI64XorBI64RotlImmAI64AddAAccB = 2298
-    case seqI32Extend8SI32AddImmAAccA = 2299
-    case seqI32RotlImmI32AddBI32XorAI32RotlImmAAccA = 2300
-    case seqI32RotlImmI32AndBI32ShlImmAAccA = 2301
-    case seqI32XorI32XorACopySrcAccA = 2302
-    case seqI32XorI32XorACopySrcAccB = 2303
-    case seqI32XorI32XorAI32OrI32ShlImmAAccA = 2304
-    case seqI32XorI32XorAI32OrI32ShlImmAAccB = 2305
-    case seqI32ShlI32AndImmABrUnlessI32EqzAAccA = 2306
-    case seqI32ShlI32AndImmABrUnlessI32EqzAAccB = 2307
-    case seqI32LoadBrIfI32GtUImmAI32ShlAccAddr = 2308
-    case seqI32AddImmI32AddBI32Load8UAddrAccA = 2309
-    case seqI32AddI32XorI32RotlImmAI32AddAAccA = 2310
-    case seqI32AddI32XorI32RotlImmAI32AddAAccB = 2311
-    case seqI32ShlImmI32AddBF64LoadAddrF64LtBAccA = 2312
-    case seqF64LoadF64LtBBrIfNezCondAccAddr = 2313
-    case seqI64AndImmI64XorImmAI64AndBAccA = 2314
-    case seqCopyI32SubImmAI32LoadAccSrc = 2315
-    case seqI32AddImmBrUnlessI32GeSAAccA = 2316
-    case seqI32SubImmI32ShlImmI32AddBAccA = 2317
-    case seqI32ShlImmI32AddBCopyAccA = 2318
-    case seqI32SubImmBrIfI32LtSI32AddImmAccA = 2319
-    case seqI64XorI64ShlImmAI64AndImmAAccA = 2320
-    case seqI64XorI64ShlImmAI64AndImmAAccB = 2321
-    case seqI32AddI32XorI32RotlImmAI32AddBAccA = 2322
-    case seqI32AddI32XorI32RotlImmAI32AddBAccB = 2323
-    case seqI32StoreI32LoadI32StoreValueI32LoadAccAddr = 2324
-    case seqI32StoreI32LoadI32StoreValueI32LoadAccValue = 2325
-    case seqI32AddF64LoadAddrF64LtBBrIfNezCondAccA = 2326
-    case seqI32AddF64LoadAddrF64LtBBrIfNezCondAccB = 2327
-    case seqF64LtBrIfI32EqzACopyI32ShlImmAccA = 2328
-    case seqF64LtBrIfI32EqzACopyI32ShlImmAccB = 2329
-    case seqI64XorImmI64AndBI64XorAI64XorBAccA = 2330
-    case seqSelectReturnAccA = 2331
-    case seqSelectReturnAccB = 2332
-    case seqSelectReturnAccCond = 2333
-    case seqI32StoreI32Load8UAccAddr = 2334
-    case seqI32StoreI32Load8UAccValue = 2335
-    case seqI32XorImmI32AddImmAI32XorImmAI32ShrUImmAAccA = 2336
-    case seqI32StoreI32AddImmI32StoreAddrCopyAccAddr = 2337
-    case seqI32StoreI32AddImmI32StoreAddrCopyAccValue = 2338
-    case seqCopyBrIfI32LeSAAccSrc = 2339
-    case seqBrUnlessI32GeSI32StoreI32AddImmAccA = 2340
-    case seqBrUnlessI32GeSI32StoreI32AddImmAccB = 2341
-    case seqI32StoreCopyCopyAccAddr = 2342
-    case seqI32StoreCopyCopyAccValue = 2343
-    case seqI32StoreCopyBrIfNezAccAddr = 2344
-    case seqI32StoreCopyBrIfNezAccValue = 2345
-    case seqCopyI32LoadAddrI32StoreCopyAccSrc = 2346
-    case seqI32Load8UI32EqImmAAccAddr = 2347
-    case seqI32Load8UI32AddImmABrIfI32GtUImmAAccAddr = 2348
-    case seqI32OrI32AddBI32AddImmAccA = 2349
-    case seqI32OrI32AddBI32AddImmAccB = 2350
-    case seqI32EqImmI32AddImmI32LtUImmAAccA = 2351
-    case seqI32AddImmI32LtUImmAI32OrBAccA = 2352
-    case seqI32AddImmI32LtUImmAI32OrImmI32AddImmAAccA = 2353
-    case seqI32LtUImmI32AddBI32Load8UAccA = 2354
-    case seqI32LtUImmI32AddBI32StoreValueAccA = 2355
-    case seqI32LtUImmI32AddBCopyCallLocalBaseAccA = 2356
-    case seqI32OrImmI32AddImmAI32LtUImmAI32AddBAccA = 2357
-    case seqI32OrImmI32AddImmAI32LtUImmAI32OrBAccA = 2358
-    case seqI32LtUImmI32OrBReturnAccA = 2359
-    case seqI32Store8I32AddImmBrIfI32NeImmAccAddr = 2360
-    case seqI32Store8I32AddImmBrIfI32NeImmAccValue = 2361
-    case seqI32LoadI32LoadI32AddAI32Load8UAddrAccAddr = 2362
-    case seqI32AddImmI32LtUImmASelectCondAccA = 2363
-    case seqI32AddI32Load8UAddrI32OrImmAI32AddImmAAccA = 2364
-    case seqI32AddI32Load8UAddrI32OrImmAI32AddImmAAccB = 2365
-    case seqI32AddImmBrIfI32GtUImmACopyCallLocalBaseAccA = 2366
-    case seqI64AddI64XorAI64RotlImmAAccA = 2367
-    case seqI64AddI64XorAI64RotlImmAAccB = 2368
-    case seqI64XorI64ShlImmAI64ShrUImmI64OrBAccA = 2369
-    case seqI64XorI64ShlImmAI64ShrUImmI64OrBAccB = 2370
-    case seqI64ShrUImmI64OrBI64AndImmAAccA = 2371
-    case seqI64XorI64RotlImmAI64RotlImmI64XorAAccA = 2372
-    case seqI64XorI64RotlImmAI64RotlImmI64XorAAccB = 2373
-    case seqI32AddImmBrUnlessI32NeImmI32Load8UCopyAccA = 2374
-    case seqI32Load8UCopyBrIfNezI32AddImmAccAddr = 2375
-    case seqI32Load16SI32Load16SI32MulBI32AddAAccAddr = 2376
-    case seqCopyI32ShrUImmAI32AndImmAI32ShrUImmAccSrc = 2377
-    case seqI32AddI32AddImmBrIfNezCondAccA = 2378
-    case seqI32AddI32AddImmBrIfNezCondAccB = 2379
-    case seqI32AddI32AddImmI32AddI32AddImmAccA = 2380
-    case seqI32AddI32AddImmI32AddI32AddImmAccB = 2381
-    case seqI32AddImmI32AddI32AddImmBrIfNezCondAccA = 2382
-    case seqI32AndImmI32MulBI32AddBI32AddImmAccA = 2383
-    case seqI32AndImmI32ShrUImmI32AndImmAI32MulBAccA = 2384
-    case seqI32Load16UI32Load16UI32MulBCopyAccAddr = 2385
-    case seqI32MulCopyCopyI32ShrUImmAAccA = 2386
-    case seqI32MulCopyCopyI32ShrUImmAAccB = 2387
-    case seqI32MulI32AddAI32AddImmI32AddAccA = 2388
-    case seqI32MulI32AddAI32AddImmI32AddAccB = 2389
-    case seqI32LoadI32Load16UAddrI32AndImmBrIfI32EqBAccAddr = 2390
-    case seqI32AndImmBrIfI32EqBI32LoadBrIfNezCondAccA = 2391
-    case seqI32AndImmI32XorBBrIfI32EqzAI32LoadAccA = 2392
-    case seqI32LoadI32Load8UAddrI32AndImmI32XorBAccAddr = 2393
-    case seqBrIfI32EqzI32LoadBrIfNezCondAccA = 2394
-    case seqSelectI32ShrUImmAI32AndImmAI32XorImmAAccA = 2395
-    case seqSelectI32ShrUImmAI32AndImmAI32XorImmAAccB = 2396
-    case seqSelectI32ShrUImmAI32AndImmAI32XorImmAAccCond = 2397
-    case seqI32AndImmSelectCondI32ShrUImmAI32AndImmAAccA = 2398
-    case seqI32XorI32AndImmASelectCondI32ShrUImmAAccA = 2399
-    case seqI32XorI32AndImmASelectCondI32ShrUImmAAccB = 2400
-    case seqI32ShrUImmI32AndImmAI32XorImmAI32ShrUImmAccA = 2401
-    case seqI32ShrUImmI32XorBI32AndImmASelectCondAccA = 2402
-    case seqCopyI32AddImmBrIfNezCondAccSrc = 2403
-    case seqI32AddI32AddImmCopyI32AddImmAccA = 2404
-    case seqI32AddI32AddImmCopyI32AddImmAccB = 2405
-    case seqI32GtSSelectBI32AddAI32AddImmAccA = 2406
-    case seqI32GtSSelectBI32AddAI32AddImmAccB = 2407
-    case seqI32GtSSelectCondI32GtSSelectBAccA = 2408
-    case seqI32GtSSelectCondI32GtSSelectBAccB = 2409
-    case seqI32LoadI32AddAI32GtSASelectCondAccAddr = 2410
-    case seqI32AndImmI32XorImmAI32ShrUImmI32XorBAccA = 2411
-    case seqI32AddImmI32AddImmI32AddImmBrIfI32EqImmAccA = 2412
-    case seqI32AddImmI32AddImmI32AddImmCallLocalAccA = 2413
-    case seqI32AddImmI32AddImmI32AddImmI32AddImmAccA = 2414
-    case seqI32LoadI32AddImmAI32StoreValueI32LoadAccAddr = 2415
-    case seqI32LoadI32Load8UAddrBrUnlessI32EqzAAccAddr = 2416
-    case seqI32ShlImmI32AddBI32LoadAddrI32AddImmAAccA = 2417
-    case seqI32StoreI32LoadI32Load8UAddrBrIfNezCondAccAddr = 2418
-    case seqI32StoreI32LoadI32Load8UAddrBrIfNezCondAccValue = 2419
-    case seqI32AddImmI32AddImmBrIfNezCondAccA = 2420
-    case seqI32LoadI32AddImmAI32StoreValueConst32AccAddr = 2421
-    case seqI32StoreConst32BrAccAddr = 2422
-    case seqI32StoreConst32BrAccValue = 2423
-    case seqI32AddImmBrIfI32EqImmBrTableAccA = 2424
-    case seqI32LoadI32AddImmAI32StoreValueBrAccAddr = 2425
-    case seqI32XorImmI32ShrUImmI32XorAI32AndImmAAccA = 2426
-    case seqI32XorImmI32ShrUImmI32XorBI32AndImmAAccA = 2427
-    case seqI32StoreCopyCopyCopyAccAddr = 2428
-    case seqI32StoreCopyCopyCopyAccValue = 2429
-    case seqI32ShlImmI32AddBI32StoreAddrCopyAccA = 2430
-    case seqCopyCopyCopyBrAccSrc = 2431
-    case seqI32Store16I32AddImmI32AddImmAccAddr = 2432
-    case seqI32Store16I32AddImmI32AddImmAccValue = 2433
-    case seqI32AddI32ShlImmAI32AddBAccA = 2434
-    case seqI32AddI32ShlImmAI32AddBAccB = 2435
-    case seqI32StoreI32AddImmI32AddImmBrIfI32NeAccAddr = 2436
-    case seqI32StoreI32AddImmI32AddImmBrIfI32NeAccValue = 2437
-    case seqI32AndImmBrIfI32LtUImmAConst32I32AddImmAccA = 2438
-    case seqI32AndImmI32XorImmAI32ShrUImmI32XorAAccA = 2439
-    case seqI32ShrUImmI32XorAI32AndImmASelectCondAccA = 2440
-    case seqCopyBrUnlessI32EqzAccSrc = 2441
-    case seqI32AddImmI32AndImmABrIfI32GtUImmAAccA = 2442
-    case seqI32AndImmCopyCopyAccA = 2443
-    case seqBrIfI32EqzBrIfI32EqzI32LoadAccA = 2444
-    case seqBrIfI32GtUImmI32LoadI32AddImmAAccA = 2445
-    case seqI32AddImmI32AddImmI32AddImmBrIfNezCondAccA = 2446
-    case seqI32AddI32Store16ValueAccA = 2447
-    case seqI32AddI32Store16ValueAccB = 2448
-    case seqBrIfNezI32StoreI32AddImmAccCond = 2449
-    case seqCopyCopyI32Load16SAddrI32Load16SAccSrc = 2450
-    case seqCopyCopyI32Load16UAddrI32Load16UAccSrc = 2451
-    case seqI32AddImmBrIfNezCondI32StoreI32AddImmAccA = 2452
-    case seqI32Load16SI32MulAAccAddr = 2453
-    case seqI32Load16UI32AddAAccAddr = 2454
-    case seqI32Load16UI32SubAAccAddr = 2455
-    case seqI32MulI32StoreValueI32AddImmAccA = 2456
-    case seqI32MulI32StoreValueI32AddImmAccB = 2457
-    case seqI32MulI32AddAI32AddImmI32AddImmAccA = 2458
-    case seqI32MulI32AddAI32AddImmI32AddImmAccB = 2459
-    case seqI32StoreI32AddImmI32AddImmI32AddImmAccAddr = 2460
-    case seqI32StoreI32AddImmI32AddImmI32AddImmAccValue = 2461
-    case seqI32SubI32Store16ValueAccA = 2462
-    case seqI32SubI32Store16ValueAccB = 2463
-    case seqI32EqSelectCondAccA = 2464
-    case seqI32EqSelectCondAccB = 2465
-    case seqCopyCopyI32ShrUImmAI32XorBAccSrc = 2466
-    case seqI32AndImmI32ShrUImmI32EqBAccA = 2467
-    case seqI32AndImmI32XorImmAI32AndImmAccA = 2468
-    case seqI32AndImmI32XorImmAI32AndImmI32ShrUImmAccA = 2469
-    case seqI32AddImmI32Load8UAddrBrIfI32EqzABrIfI32GtUImmAccA = 2470
-    case seqBrIfI32GtUImmI32ShlImmAccA = 2471
-    case seqI32StoreI32AddImmI32AddImmI32StoreValueAccAddr = 2472
-    case seqI32StoreI32AddImmI32AddImmI32StoreValueAccValue = 2473
-    case seqI32AddImmI32AddImmI32StoreValueI32AddImmAccA = 2474
-    case seqI32AddImmI32StoreValueI32AddImmI32AddImmAccA = 2475
-    case seqI32AddImmI32LoadCallIndirectIndexAccA = 2476
-    case seqI32AddImmI32LtUImmASelectCondReturnAccA = 2477
-    case seqI32StoreI32AddImmI32StoreValueI32AddImmAccAddr = 2478
-    case seqI32StoreI32AddImmI32StoreValueI32AddImmAccValue = 2479
-    case seqI32AddI32StoreValueI32AddImmBrIfI32NeImmAccA = 2480
-    case seqI32AddI32StoreValueI32AddImmBrIfI32NeImmAccB = 2481
-    case seqI32AddImmConst32BrAccA = 2482
-    case seqI32LoadI32XorAI32StoreValueAccAddr = 2483
-    case seqI32LoadBrIfI32EqzAAccAddr = 2484
-    case seqI32XorI32StoreValueI32LoadAccA = 2485
-    case seqI32XorI32StoreValueI32LoadAccB = 2486
-    case seqI32AddImmI32StoreValueI32AddImmAccA = 2487
-    case seqI32StoreI32AddImmI32AddImmBrIfI32NeImmAccAddr = 2488
-    case seqI32StoreI32AddImmI32AddImmBrIfI32NeImmAccValue = 2489
-    case seqI32AddImmI32StoreAddrI32AddImmAccA = 2490
-    case seqCopyI32LoadCopySrcI32LoadAccSrc = 2491
-    case seqI32StoreI32AddI32StoreI32AddAccAddr = 2492
-    case seqI32StoreI32AddI32StoreI32AddAccValue = 2493
-    case seqI64StoreI64StoreAccAddr = 2494
-    case seqI64StoreI64StoreAccValue = 2495
-    case seqCopyI32Store8ValueI32AddImmBrIfI32NeImmAccSrc = 2496
-    case seqI32AndImmI32AddImmI32LtUImmASelectCondAccA = 2497
-    case seqI32OrImmI32AddImmI32LtUImmASelectCondAccA = 2498
-    case seqI32RotlImmI32XorBI32RotlImmAAccA = 2499
-    case seqI32StoreI32LoadI32LoadI32AddBAccAddr = 2500
-    case seqI32StoreI32LoadI32LoadI32AddBAccValue = 2501
-    case seqI32LoadI32AddBI32XorAI32StoreValueAccAddr = 2502
-    case seqI64StoreI32AddImmBrIfI32NeImmAccAddr = 2503
-    case seqI64StoreI32AddImmBrIfI32NeImmAccValue = 2504
-    case seqI32AddImmI32AddAI64LoadAddrI64XorBAccA = 2505
-    case seqI64LoadI64XorBI64StoreValueAccAddr = 2506
-    case seqI32AndImmBrTableIndexAccA = 2507
-    case seqI64AddI64XorBI64RotlImmAAccA = 2508
-    case seqI64AddI64XorBI64RotlImmAAccB = 2509
-    case seqI64XorI64AddAI64RotlImmAI64AddAAccA = 2510
-    case seqI64XorI64AddAI64RotlImmAI64AddAAccB = 2511
-    case seqCopyI32AndImmAccSrc = 2512
-    case seqI32AndI32ShlImmAI32XorBAccA = 2513
-    case seqI32AndI32ShlImmAI32XorBAccB = 2514
-    case seqI32StoreCopyCopyBrIfI32LeSAAccAddr = 2515
-    case seqI32StoreCopyCopyBrIfI32LeSAAccValue = 2516
-    case seqBrIfI32EqzConst32I32LoadAccA = 2517
-    case seqI32LoadConst32I32LoadBrTableIndexAccAddr = 2518
-    case seqI32AddImmI32AddImmBrIfI32LtUI32AddImmBrIfI32NeImmAccA = 2519
-    case seqI32XorI32RotlImmAI32AddBI32AddAAccA = 2520
-    case seqI32XorI32RotlImmAI32AddBI32AddAAccB = 2521
-    case seqI32AddI32XorAI32StoreValueI32LoadAccA = 2522
-    case seqI32AddI32XorAI32StoreValueI32LoadAccB = 2523
-    case seqI32LoadI32LoadI32AddBI32XorAAccAddr = 2524
-    case seqI32XorI32StoreValueI32LoadI32LoadAccA = 2525
-    case seqI32XorI32StoreValueI32LoadI32LoadAccB = 2526
-    case seqI64LoadI64AddAI64StoreValueAccAddr = 2527
-    case seqI32LoadCopyAccAddr = 2528
-    case seqCopyCallIndirectBaseAccSrc = 2529
-    case seqI32AndImmBrUnlessI32EqzAConst32I32AndImmAccA = 2530
-    case seqI32XorI32RotlImmAI32XorBI32RotlImmAAccA = 2531
-    case seqI32XorI32RotlImmAI32XorBI32RotlImmAAccB = 2532
-    case seqI32AddI64LoadAddrI32AddImmI32AddAAccA = 2533
-    case seqI32AddI64LoadAddrI32AddImmI32AddAAccB = 2534
-    case seqI32ShlImmI32AddBI32Load16UAddrBrIfI32EqBAccA = 2535
-    case seqI32AddImmBrIfI32LtUImmAAccA = 2536
-    case seqBrIfI32EqImmI32AddImmAccA = 2537
-    case seqI32AddImmI32MulImmI32AddImmAAccA = 2538
-    case seqI64StoreReturnAccAddr = 2539
-    case seqI64StoreReturnAccValue = 2540
-    case seqI32StoreI32XorI32RotlImmAAccAddr = 2541
-    case seqI32StoreI32XorI32RotlImmAAccValue = 2542
-    case seqI64ShrUImmI64ShrUImmAccA = 2543
-    case seqI64AndImmI64AndImmAccA = 2544
-    case seqI64AndImmI64OrBAccA = 2545
-    case seqI64ShlImmI64AndImmAccA = 2546
-    case seqI64OrI64StoreValueAccA = 2547
-    case seqI64OrI64StoreValueAccB = 2548
-    case seqI64StoreI64ShlImmAccAddr = 2549
-    case seqI64StoreI64ShlImmAccValue = 2550
-    case seqI64MulI64ShrUImmAAccA = 2551
-    case seqI64MulI64ShrUImmAAccB = 2552
-    case seqI64MulI64MulI64AddBAccA = 2553
-    case seqI64MulI64MulI64AddBAccB = 2554
-    case seqI64AndImmI64MulBAccA = 2555
-    case seqI64ShrUImmI64MulBI64AddBAccA = 2556
-    case seqI64MulI64AddBI64AndImmAccA = 2557
-    case seqI64MulI64AddBI64AndImmAccB = 2558
-    case seqI64MulI64AddBI64ShrUImmAccA = 2559
-    case seqI64MulI64AddBI64ShrUImmAccB = 2560
-    case seqI32SubI32XorImmAI32AndBAccA = 2561
-    case seqI32SubI32XorImmAI32AndBAccB = 2562
-    case seqI32AndI32AndImmAI32OrBI32AddImmAccA = 2563
-    case seqI32AndI32AndImmAI32OrBI32AddImmAccB = 2564
-    case seqI32XorImmI32AndBI32ShrUImmAI32AddImmAccA = 2565
-    case seqI32ShrUImmI32AddImmI32AndBI32AndImmAAccA = 2566
-    case seqI32ShrUImmI32AddImmI32AndBAccA = 2567
-    case seqI64ShlImmI64ShrUImmI64OrBI64AndImmAAccA = 2568
-    case seqI64AddI64StoreValueI64LoadAccA = 2569
-    case seqI64AddI64StoreValueI64LoadAccB = 2570
-    case seqI32AddI32LoadI32AddBAccA = 2571
-    case seqI32AddI32LoadI32AddBAccB = 2572
-    case seqI32RotlImmI32AddBI32AddAI32AddAccA = 2573
-    case seqI32AddI32XorI32RotlImmAI32AddAccA = 2574
-    case seqI32AddI32XorI32RotlImmAI32AddAccB = 2575
-    case seqI64ExtendI32UI64AddBAccA = 2576
-    case seqCopyConst32CallLocalAccSrc = 2577
-    case seqI32AddImmI32AddBI32Load8UAddrBrIfI32EqBAccA = 2578
-    case seqI64LtUI64ExtendI32UAAccA = 2579
-    case seqI64LtUI64ExtendI32UAAccB = 2580
-    case seqCopyCopyCopyCopyAccSrc = 2581
-    case seqI64XorI64AddBI64RotlImmAAccA = 2582
-    case seqI64XorI64AddBI64RotlImmAAccB = 2583
-    case seqI32WrapI64I32AndBI32ShlImmAAccA = 2584
-    case seqI64RotlImmI64XorAccA = 2585
-    case seqI32AddI32LoadAddrBrIfI32GtUImmAAccA = 2586
-    case seqI32AddI32LoadAddrBrIfI32GtUImmAAccB = 2587
-    case seqI32AndI32ShlImmAI32AddBI32LoadAddrAccA = 2588
-    case seqI32AndI32ShlImmAI32AddBI32LoadAddrAccB = 2589
-    case seqI64AndImmI64XorBI64XorBAccA = 2590
-    case seqI32SubImmI32StoreValueAccA = 2591
-    case seqI32StoreBrUnlessI32LtSAccAddr = 2592
-    case seqI32StoreBrUnlessI32LtSAccValue = 2593
-    case seqI32AndImmI32SubImmAAccA = 2594
-    case seqI32MulImmI32AddImmAI32AndImmAAccA = 2595
-    case seqCopyI32AndImmBrIfI32EqzAAccSrc = 2596
-    case seqI32SubReturnAccA = 2597
-    case seqI32SubReturnAccB = 2598
-    case seqI64XorI64ShrUImmAI64XorImmAI64AndBAccA = 2599
-    case seqI64XorI64ShrUImmAI64XorImmAI64AndBAccB = 2600
-    case seqI32AddImmCopyConst32AccA = 2601
-    case seqI32LoadBrIfEqzCondAccAddr = 2602
-    case seqI32XorI32RotlImmAI32XorI32RotlImmAAccA = 2603
-    case seqI32XorI32RotlImmAI32XorI32RotlImmAAccB = 2604
-    case seqI32LoadI32StoreValueI32LoadAccAddr = 2605
-    case seqI32ShlImmI32AddBI32StoreAddrI32AddImmAccA = 2606
-    case seqI32XorI32RotlImmAI32AddAI32AddAccA = 2607
-    case seqI32XorI32RotlImmAI32AddAI32AddAccB = 2608
-    case seqCopyI32AddAAccSrc = 2609
-    case seqI32AddI32DivSImmAAccA = 2610
-    case seqI32AddI32DivSImmAAccB = 2611
-    case seqI32DivSImmI32ShlImmAI32AddBI32LoadAddrAccA = 2612
-    case seqCopyI32ShlImmI32AddBCopyAccSrc = 2613
-    case seqI64LoadI64AddBI64LtUAccAddr = 2614
-    case seqI32LoadI32StoreValueBrIfNezAccAddr = 2615
-    case seqCopyBrIfI32EqzAAccSrc = 2616
-    case seqI32AddImmI32AddImmI64LoadAddrI64AddBAccA = 2617
-    case seqI32Store8I32LoadBrIfI32GtUImmAAccAddr = 2618
-    case seqI32Store8I32LoadBrIfI32GtUImmAAccValue = 2619
-    case seqI32StoreI32AddImmCopySrcBrAccAddr = 2620
-    case seqI32StoreI32AddImmCopySrcBrAccValue = 2621
-    case seqI32LoadBrIfI32GtUImmAI32ShlImmI32AddBAccAddr = 2622
-    case seqSelectI32SubBAccA = 2623
-    case seqSelectI32SubBAccB = 2624
-    case seqSelectI32SubBAccCond = 2625
-    case seqI64LoadI64LoadI64LoadI64LoadAccAddr = 2626
-    case seqI32LtUSelectCondAccA = 2627
-    case seqI32LtUSelectCondAccB = 2628
-    case seqI32StoreI32AddI32StoreValueI32XorAccAddr = 2629
-    case seqI32StoreI32AddI32StoreValueI32XorAccValue = 2630
-    case seqI32AddImmI32ShlImmI32AddBI32LoadAddrAccA = 2631
-    case seqI64XorI64ShrUImmAI64XorBI64XorBAccA = 2632
-    case seqI64XorI64ShrUImmAI64XorBI64XorBAccB = 2633
-    case seqI32Store16I32AddImmI32AddImmBrIfNezCondAccAddr = 2634
-    case seqI32Store16I32AddImmI32AddImmBrIfNezCondAccValue = 2635
-    case seqI32EqSelectCondReturnAccA = 2636
-    case seqI32EqSelectCondReturnAccB = 2637
-    case seqI32ShrUImmI32EqBSelectCondAccA = 2638
-    case seqI32ShrUImmI32XorImmAAccA = 2639
-    case seqI32XorImmI32AndImmI32ShrUImmAccA = 2640
-    case seqI32AddI32AddImmBrIfI32NeAccA = 2641
-    case seqI32AddI32AddImmBrIfI32NeAccB = 2642
-    case seqI32AddImmBrIfI32NeBAccA = 2643
-    case seqI64AddI32AddImmI32AddImmAccA = 2644
-    case seqI64AddI32AddImmI32AddImmAccB = 2645
-    case seqI64LoadI64LoadI64AddBAccAddr = 2646
-    case seqI32AddImmI32AddImmI64LoadAddrAccA = 2647
-    case seqI64LoadI32AddImmI32AddImmAccAddr = 2648
-    case seqI64ShlImmI64OrBAccA = 2649
-    case seqI64AddI64LoadI64AddBAccA = 2650
-    case seqI64AddI64LoadI64AddBAccB = 2651
-    case seqI32AddImmI32Load8UAddrBrIfI32EqBAccA = 2652
-    case seqI32AddImmI32Load8UAddrI32AddImmI32Load8UAddrAccA = 2653
-    case seqI32ShrSImmI32ShlImmAI32AddBI32LoadAddrAccA = 2654
-    case seqI32GtSSelectCondSelectAccA = 2655
-    case seqI32GtSSelectCondSelectAccB = 2656
-    case seqI32SubBrIfI32NeImmAAccA = 2657
-    case seqI32SubBrIfI32NeImmAAccB = 2658
-    case seqI32AddI32ShrSImmAAccA = 2659
-    case seqI32AddI32ShrSImmAAccB = 2660
-    case seqI32LoadI32AndImmAAccAddr = 2661
-    case seqI32AddI32Load8UAddrBrIfI32EqBAccA = 2662
-    case seqI32AddI32Load8UAddrBrIfI32EqBAccB = 2663
-    case seqI32ShlImmI32AndImmAAccA = 2664
-    case seqI32AddI32Load8UAddrI32AddI32Load8UAddrAccA = 2665
-    case seqI32AddI32Load8UAddrI32AddI32Load8UAddrAccB = 2666
-    case seqI32Load8UI32Store8AccAddr = 2667
-    case seqI32LoadI32AddImmAI32StoreValueI32AddImmAccAddr = 2668
-    case seqI32ShrUImmI32AddBI32Load8UAddrAccA = 2669
-    case seqCopyI32AddImmBrIfNezCondI32AddImmReturnAccSrc = 2670
-    case seqI32RemUImmI32MulImmAI32AddImmAI32RemUImmAI32AddImmBrIfNezCondAccA = 2671
-    case seqI32AddImmI32Store8AddrI32AddBrIfI32LtUImmAI32AddImmI32AddImmBrIfI32NeImmAccA = 2672
-    case seqI32ShlImmI32AddImmAI32Store8AddrI32AddBrIfI32LtUImmAAccA = 2673
-    case seqI32AddImmI32Load8UAddrBrIfI32EqzABrIfI32GtUImmI32ShlImmAccA = 2674
-    case seqI32LoadI32AddAI32AddImmACopyCopyCallLocalAccAddr = 2675
-    case seqI32ShlImmI32AddBF64StoreAddrCopyI32ShlImmBrIfI32LeSAAccA = 2676
-    case seqI32LoadI32AddAI32AddImmCopyCallLocalAccAddr = 2677
-    case seqI32LoadI32AddAI32AddImmCopyCallLocalBaseAccAddr = 2678
-    case seqI32LoadI32AddAI32AddImmAI32AddImmCopyCallLocalBaseAccAddr = 2679
-    case seqI32LoadI32AddAI32AddImmAI32AddImmCopyCallLocalAccAddr = 2680
-    case seqCopyI32SubImmAI32LoadI32SubImmBrIfI32LtSI32AddImmAccSrc = 2681
-    case seqI32SubImmI32ShlImmI32AddBCopyI32SubImmAI32LoadAccA = 2682
-    case seqI32AddImmI32StoreAddrI32AddImmI32AddImmBrIfI32NeImmAccA = 2683
-    case seqI32AddI32AddImmI32LtUImmAI32AddBI32StoreValueI32Load8UAccA = 2684
-    case seqI32AddI32AddImmI32LtUImmAI32AddBI32StoreValueI32Load8UAccB = 2685
-    case seqI32AddI32AddImmI32LtUImmAI32AddBI32Load8UI32EqImmAAccA = 2686
-    case seqI32AddI32AddImmI32LtUImmAI32AddBI32Load8UI32EqImmAAccB = 2687
-    case seqI32StoreI32Load8UI32AddImmABrIfI32GtUImmACopyCallLocalBaseAccAddr = 2688
-    case seqI32StoreI32Load8UI32AddImmABrIfI32GtUImmACopyCallLocalBaseAccValue = 2689
-    case seqI32Load8UI32EqImmAI32AddImmI32LtUImmAI32OrBAccAddr = 2690
-    case seqI32OrImmI32AddImmAI32LtUImmAI32AddBCopyCallLocalBaseAccA = 2691
-    case seqCopyI32LoadAddrI32StoreCopyBrIfNezAccSrc = 2692
-    case seqI32LoadBrIfI32EqzAConst32I32LoadI32LoadAccAddr = 2693
-    case seqI32ShlImmI32AddBF64LoadAddrF64LtBBrIfNezCondAccA = 2694
-    case seqI32AddImmBrUnlessI32NeImmI32Load8UCopyBrIfNezI32AddImmAccA = 2695
-    case seqI32LoadI32XorAI32StoreValueI32LoadI32XorAI32StoreValueAccAddr = 2696
-    case seqI32LoadCopyI32LoadCopyAccAddr = 2697
-    case seqI32MulI32AddI32LoadAddrI32LoadI32MulBAccA = 2698
-    case seqI32MulI32AddI32LoadAddrI32LoadI32MulBAccB = 2699
-    case seqI32AddI32AddI32LoadAddrI32LoadI32MulBAccA = 2700
-    case seqI32AddI32AddI32LoadAddrI32LoadI32MulBAccB = 2701
-    case seqI32SubImmI32LoadI32SubImmBrIfI32LtSI32AddImmBrUnlessI32GeSAAccA = 2702
-    case seqI32SubImmBrIfI32LtSI32AddImmBrUnlessI32GeSAI32StoreI32AddImmAccA = 2703
-    case seqBrIfI32EqImmI32AddImmBrIfI32LtUImmAAccA = 2704
-    case seqI64AddI64RotlImmAI64AddAI64XorBI64RotlImmAI64RotlImmAccA = 2705
-    case seqI64AddI64RotlImmAI64AddAI64XorBI64RotlImmAI64RotlImmAccB = 2706
-    case seqI32AddImmBrUnlessI32GeSAI32StoreI32AddImmI32StoreAddrCopyAccA = 2707
-    case seqI32StoreI32AddImmI32StoreAddrCopyCopyBrIfI32LeSAAccAddr = 2708
-    case seqI32StoreI32AddImmI32StoreAddrCopyCopyBrIfI32LeSAAccValue = 2709
-    case seqI32AndImmI32AddImmI32LtUImmASelectCondReturnAccA = 2710
-    case seqI32OrImmI32AddImmI32LtUImmASelectCondReturnAccA = 2711
-    case seqI64AndImmI64MulI64AddBI64ShrUImmAI64AddBAccA = 2712
-    case seqI64ShrUImmI64MulI64AddBI64ShrUImmAI64AddBAccA = 2713
-    case seqI64MulI64AddBI64ShrUImmAI64AddBI64AndImmAccA = 2714
-    case seqI64MulI64AddBI64ShrUImmAI64AddBI64AndImmAccB = 2715
-    case seqI64MulI64AddBI64ShrUImmAI64AddBI64StoreValueI64ShlImmAccA = 2716
-    case seqI64MulI64AddBI64ShrUImmAI64AddBI64StoreValueI64ShlImmAccB = 2717
-    case seqI64ShrUImmI64ShrUImmI64MulBI64AddBI64AndImmAccA = 2718
-    case seqI64AndImmI64OrBI64StoreValueReturnAccA = 2719
-    case seqI64StoreI64ShlImmI64AndImmI64OrBAccAddr = 2720
-    case seqI64StoreI64ShlImmI64AndImmI64OrBAccValue = 2721
-    case seqI64MulI64MulI64AddBI64ShrUImmI64ShrUImmAccA = 2722
-    case seqI64MulI64MulI64AddBI64ShrUImmI64ShrUImmAccB = 2723
-    case seqI64AndImmI64MulBI64ShrUImmAAccA = 2724
-    case seqI64MulI64AddBI64AndImmI64AndImmI64MulBAccA = 2725
-    case seqI64MulI64AddBI64AndImmI64AndImmI64MulBAccB = 2726
-    case seqCopyI32AndImmBrTableIndexAccSrc = 2727
-    case seqCopyI32AndI32ShlImmAI32XorBI32XorAAccSrc = 2728
-    case seqI32RotlImmI32OrAI32ShlImmAI32XorBI32ShlImmAccA = 2729
-    case seqI32RotlImmI32RotlImmI32OrAI32ShlImmAI32XorBI32ShlImmAccA = 2730
-    case seqI32AndI32ShlImmAI32XorBI32XorACopySrcAccA = 2731
-    case seqI32AndI32ShlImmAI32XorBI32XorACopySrcAccB = 2732
-    case seqI32AndI32ShlImmAI32XorBI32XorACopySrcI32AndImmAccA = 2733
-    case seqI32AndI32ShlImmAI32XorBI32XorACopySrcI32AndImmAccB = 2734
-    case seqI32AndI32ShlImmAI32XorBI32RotlImmI32RotlImmAccA = 2735
-    case seqI32AndI32ShlImmAI32XorBI32RotlImmI32RotlImmAccB = 2736
-    case seqI32XorI32XorI32XorI32XorI32AddImmBrIfNezCondAccA = 2737
-    case seqI32XorI32XorI32XorI32XorI32AddImmBrIfNezCondAccB = 2738
-    case seqI32LoadI32Load16UAddrI32AndImmBrIfI32EqBI32LoadBrIfNezCondAccAddr = 2739
-    case seqI64LoadI64XorBI64StoreValueI32AddImmBrIfI32NeImmAccAddr = 2740
-    case seqI32LoadCopyCallIndirectBaseAccAddr = 2741
-    case seqCopyI32LoadI32LoadI32StoreValueI32LoadI32StoreValueAccSrc = 2742
-    case seqI32LoadI32StoreValueI32LoadI32StoreValueBrAccAddr = 2743
+    case i8x16SwizzleImm = 632
+    case i8x16EqImm = 633
+    case i8x16NeImm = 634
+    case i8x16LtSImm = 635
+    case i8x16LtUImm = 636
+    case i8x16GtSImm = 637
+    case i8x16GtUImm = 638
+    case i8x16LeSImm = 639
+    case i8x16LeUImm = 640
+    case i8x16GeSImm = 641
+    case i8x16GeUImm = 642
+    case i16x8EqImm = 643
+    case i16x8NeImm = 644
+    case i16x8LtSImm = 645
+    case i16x8LtUImm = 646
+    case i16x8GtSImm = 647
+    case i16x8GtUImm = 648
+    case i16x8LeSImm = 649
+    case i16x8LeUImm = 650
+    case i16x8GeSImm = 651
+    case i16x8GeUImm = 652
+    case i32x4EqImm = 653
+    case i32x4NeImm = 654
+    case i32x4LtSImm = 655
+    case i32x4LtUImm = 656
+    case i32x4GtSImm = 657
+    case i32x4GtUImm = 658
+    case i32x4LeSImm = 659
+    case i32x4LeUImm = 660
+    case i32x4GeSImm = 661
+    case i32x4GeUImm = 662
+    case i64x2EqImm = 663
+    case i64x2NeImm = 664
+    case i64x2LtSImm = 665
+    case i64x2GtSImm = 666
+    case i64x2LeSImm = 667
+    case i64x2GeSImm = 668
+    case f32x4EqImm = 669
+    case f32x4NeImm = 670
+    case f32x4LtImm = 671
+    case f32x4GtImm = 672
+    case f32x4LeImm = 673
+    case f32x4GeImm = 674
+    case f64x2EqImm = 675
+    case f64x2NeImm = 676
+    case f64x2LtImm = 677
+    case f64x2GtImm = 678
+    case f64x2LeImm = 679
+    case f64x2GeImm = 680
+    case v128AndImm = 681
+    case v128AndnotImm = 682
+    case v128OrImm = 683
+    case v128XorImm = 684
+    case i8x16NarrowI16x8SImm = 685
+    case i8x16NarrowI16x8UImm = 686
+    case i8x16AddImm = 687
+    case i8x16AddSatSImm = 688
+    case i8x16AddSatUImm = 689
+    case i8x16SubImm = 690
+    case i8x16SubSatSImm = 691
+    case i8x16SubSatUImm = 692
+    case i8x16MinSImm = 693
+    case i8x16MinUImm = 694
+    case i8x16MaxSImm = 695
+    case i8x16MaxUImm = 696
+    case i8x16AvgrUImm = 697
+    case i16x8Q15mulrSatSImm = 698
+    case i16x8NarrowI32x4SImm = 699
+    case i16x8NarrowI32x4UImm = 700
+    case i16x8AddImm = 701
+    case i16x8AddSatSImm = 702
+    case i16x8AddSatUImm = 703
+    case i16x8SubImm = 704
+    case i16x8SubSatSImm = 705
+    case i16x8SubSatUImm = 706
+    case i16x8MulImm = 707
+    case i16x8MinSImm = 708
+    case i16x8MinUImm = 709
+    case i16x8MaxSImm = 710
+    case i16x8MaxUImm = 711
+    case i16x8AvgrUImm = 712
+    case i16x8ExtmulLowI8x16SImm = 713
+    case i16x8ExtmulHighI8x16SImm = 714
+    case i16x8ExtmulLowI8x16UImm = 715
+    case i16x8ExtmulHighI8x16UImm = 716
+    case i32x4AddImm = 717
+    case i32x4SubImm = 718
+    case i32x4MulImm = 719
+    case i32x4MinSImm = 720
+    case i32x4MinUImm = 721
+    case i32x4MaxSImm = 722
+    case i32x4MaxUImm = 723
+    case i32x4DotI16x8SImm = 724
+    case i32x4ExtmulLowI16x8SImm = 725
+    case i32x4ExtmulHighI16x8SImm = 726
+    case i32x4ExtmulLowI16x8UImm = 727
+    case i32x4ExtmulHighI16x8UImm = 728
+    case i64x2AddImm = 729
+    case i64x2SubImm = 730
+    case i64x2MulImm = 731
+    case i64x2ExtmulLowI32x4SImm = 732
+    case i64x2ExtmulHighI32x4SImm = 733
+    case i64x2ExtmulLowI32x4UImm = 734
+    case i64x2ExtmulHighI32x4UImm = 735
+    case f32x4AddImm = 736
+    case f32x4SubImm = 737
+    case f32x4MulImm = 738
+    case f32x4DivImm = 739
+    case f32x4MinImm = 740
+    case f32x4MaxImm = 741
+    case f32x4PminImm = 742
+    case f32x4PmaxImm = 743
+    case f64x2AddImm = 744
+    case f64x2SubImm = 745
+    case f64x2MulImm = 746
+    case f64x2DivImm = 747
+    case f64x2MinImm = 748
+    case f64x2MaxImm = 749
+    case f64x2PminImm = 750
+    case f64x2PmaxImm = 751
+    case i8x16RelaxedSwizzleImm = 752
+    case f32x4RelaxedMinImm = 753
+    case f32x4RelaxedMaxImm = 754
+    case f64x2RelaxedMinImm = 755
+    case f64x2RelaxedMaxImm = 756
+    case i16x8RelaxedQ15mulrSImm = 757
+    case i16x8RelaxedDotI8x16I7x16SImm = 758
+    case brIfI32Eqz = 759
+    case brUnlessI32Eqz = 760
+    case brIfI32Eq = 761
+    case brUnlessI32Eq = 762
+    case brIfI32Ne = 763
+    case brUnlessI32Ne = 764
+    case brIfI32LtS = 765
+    case brUnlessI32LtS = 766
+    case brIfI32LtU = 767
+    case brUnlessI32LtU = 768
+    case brIfI32GtS = 769
+    case brUnlessI32GtS = 770
+    case brIfI32GtU = 771
+    case brUnlessI32GtU = 772
+    case brIfI32LeS = 773
+    case brUnlessI32LeS = 774
+    case brIfI32LeU = 775
+    case brUnlessI32LeU = 776
+    case brIfI32GeS = 777
+    case brUnlessI32GeS = 778
+    case brIfI32GeU = 779
+    case brUnlessI32GeU = 780
+    case brIfI64Eqz = 781
+    case brUnlessI64Eqz = 782
+    case brIfI64Eq = 783
+    case brUnlessI64Eq = 784
+    case brIfI64Ne = 785
+    case brUnlessI64Ne = 786
+    case brIfI64LtS = 787
+    case brUnlessI64LtS = 788
+    case brIfI64LtU = 789
+    case brUnlessI64LtU = 790
+    case brIfI64GtS = 791
+    case brUnlessI64GtS = 792
+    case brIfI64GtU = 793
+    case brUnlessI64GtU = 794
+    case brIfI64LeS = 795
+    case brUnlessI64LeS = 796
+    case brIfI64LeU = 797
+    case brUnlessI64LeU = 798
+    case brIfI64GeS = 799
+    case brUnlessI64GeS = 800
+    case brIfI64GeU = 801
+    case brUnlessI64GeU = 802
+    case brIfI32EqImm = 803
+    case brUnlessI32EqImm = 804
+    case brIfI32NeImm = 805
+    case brUnlessI32NeImm = 806
+    case brIfI32LtSImm = 807
+    case brUnlessI32LtSImm = 808
+    case brIfI32LtUImm = 809
+    case brUnlessI32LtUImm = 810
+    case brIfI32GtSImm = 811
+    case brUnlessI32GtSImm = 812
+    case brIfI32GtUImm = 813
+    case brUnlessI32GtUImm = 814
+    case brIfI32LeSImm = 815
+    case brUnlessI32LeSImm = 816
+    case brIfI32LeUImm = 817
+    case brUnlessI32LeUImm = 818
+    case brIfI32GeSImm = 819
+    case brUnlessI32GeSImm = 820
+    case brIfI32GeUImm = 821
+    case brUnlessI32GeUImm = 822
+    case brIfI64EqImm = 823
+    case brUnlessI64EqImm = 824
+    case brIfI64NeImm = 825
+    case brUnlessI64NeImm = 826
+    case brIfI64LtSImm = 827
+    case brUnlessI64LtSImm = 828
+    case brIfI64LtUImm = 829
+    case brUnlessI64LtUImm = 830
+    case brIfI64GtSImm = 831
+    case brUnlessI64GtSImm = 832
+    case brIfI64GtUImm = 833
+    case brUnlessI64GtUImm = 834
+    case brIfI64LeSImm = 835
+    case brUnlessI64LeSImm = 836
+    case brIfI64LeUImm = 837
+    case brUnlessI64LeUImm = 838
+    case brIfI64GeSImm = 839
+    case brUnlessI64GeSImm = 840
+    case brIfI64GeUImm = 841
+    case brUnlessI64GeUImm = 842
+    case i32AddImmBrIfI32Eq = 843
+    case i32AddImmBrIfI32Ne = 844
+    case i32AddImmBrIfI32LtS = 845
+    case i32AddImmBrIfI32LtU = 846
+    case i32AddImmBrIfI32GtS = 847
+    case i32AddImmBrIfI32GtU = 848
+    case i32AddImmBrIfI32LeS = 849
+    case i32AddImmBrIfI32LeU = 850
+    case i32AddImmBrIfI32GeS = 851
+    case i32AddImmBrIfI32GeU = 852
+    case i32AddImmBrIfI32EqImm = 853
+    case i32AddImmBrIfI32NeImm = 854
+    case i32AddImmBrIfI32LtSImm = 855
+    case i32AddImmBrIfI32LtUImm = 856
+    case i32AddImmBrIfI32GtSImm = 857
+    case i32AddImmBrIfI32GtUImm = 858
+    case i32AddImmBrIfI32LeSImm = 859
+    case i32AddImmBrIfI32LeUImm = 860
+    case i32AddImmBrIfI32GeSImm = 861
+    case i32AddImmBrIfI32GeUImm = 862
+    case seqI32XorI32RotlImmA = 863
+    case seqI32AddI32XorA = 864
+    case seqI32RotlImmI32AddA = 865
+    case seqI32ShlImmI32AddB = 866
+    case seqI64XorI64RotlImmA = 867
+    case seqI32LoadI32Load = 868
+    case seqI32AddImmCopy = 869
+    case seqI32MulImmI32AddImmA = 870
+    case seqI32AddImmI32RemUImmA = 871
+    case seqI32AddImmBrIfNezCond = 872
+    case seqI32AddI32LoadAddr = 873
+    case seqConst32I32Load = 874
+    case seqI32LoadBrTableIndex = 875
+    case seqI32AddImmI32AddImmBrIfI32LtU = 876
+    case seqCopyCallLocalBase = 877
+    case seqI32AddImmI32Store8Addr = 878
+    case seqI32Store8I32Add = 879
+    case seqI32AddBrIfI32LtUImmA = 880
+    case seqI64RotlImmI64AddA = 881
+    case seqI32AddI32Add = 882
+    case seqI32RemUImmI32MulImmA = 883
+    case seqI32AddImmI32AddImm = 884
+    case seqI32StoreI32Load = 885
+    case seqI32AddImmCallLocalBase = 886
+    case seqConst32BrIfI32LtUImm = 887
+    case seqI32AddI32AddImmBrIfI32GtUImm = 888
+    case seqI32LoadI32AddA = 889
+    case seqI32LoadI32MulB = 890
+    case seqI32AddImmI32Load8UAddr = 891
+    case seqI64AddI64XorA = 892
+    case seqI32MulI32AddB = 893
+    case seqI32ShlImmI32XorB = 894
+    case seqI32StoreI32AddImm = 895
+    case seqI32AddImmI32LtUImmA = 896
+    case seqI32AddI32AddImm = 897
+    case seqMemoryCopyBr = 898
+    case seqCopyCopy = 899
+    case seqBrIfNezI32AddImm = 900
+    case seqI32RotlImmI32AddB = 901
+    case seqCopyI32AddImm = 902
+    case seqI32AddF64LoadAddr = 903
+    case seqBrIfI32EqzBrIfNez = 904
+    case seqI32AddImmReturn = 905
+    case seqI32AndI32ShlImmA = 906
+    case seqI32LoadI32StoreValue = 907
+    case seqConst32Br = 908
+    case seqI64AddI64XorB = 909
+    case seqI64XorImmI64AndB = 910
+    case seqI32Load8UBrIfI32EqzA = 911
+    case seqI32AddI32AddImmA = 912
+    case seqCopyCallLocal = 913
+    case seqI64XorI64XorB = 914
+    case seqConst32I32AddImm = 915
+    case seqCopyI32ShlImm = 916
+    case seqI32XorI32Xor = 917
+    case seqI32AddI32Load8UAddr = 918
+    case seqF64LoadF64LtB = 919
+    case seqI32AddI32Xor = 920
+    case seqI32ShrUImmI32AndImmA = 921
+    case seqI64MulI64AddB = 922
+    case seqI32AddImmI32AndB = 923
+    case seqI32Load8UBrIfNezCond = 924
+    case seqBrIfI32LtUImmConst32 = 925
+    case seqI32AddImmBrIfI32GtUImmI32AddImm = 926
+    case seqI32AddImmReturnValueSrc = 927
+    case seqI32LoadI32AddB = 928
+    case seqI32AddCopy = 929
+    case seqI32AddI32StoreValue = 930
+    case seqI32AddImmI32AddImmBrIfI32NeImm = 931
+    case seqI64AddI64RotlImmA = 932
+    case seqI32RemUImmI32AddImm = 933
+    case seqI32LoadI32SubImm = 934
+    case seqI32SubImmI32Load = 935
+    case seqI32SubImmBrIfI32LtS = 936
+    case seqI32AddImmI32LoadAddr = 937
+    case seqI32LtUImmI32AddB = 938
+    case seqI64XorI64ShlImmA = 939
+    case seqI64AndI64XorA = 940
+    case seqI32AndI32AndImmA = 941
+    case seqI32XorI32StoreValue = 942
+    case seqI32AddI32AddB = 943
+    case seqI32AddI32XorB = 944
+    case seqI32AddImmI32XorImmA = 945
+    case seqI32AddI32AddA = 946
+    case seqI32AddImmI32StoreValue = 947
+    case seqI32LoadBrIfI32LtSA = 948
+    case seqI32RotlImmI32Add = 949
+    case seqI32AddImmI32Load = 950
+    case seqI64RotlImmI64RotlImm = 951
+    case seqI32OrI32ShlImmA = 952
+    case seqI64XorI64XorImm = 953
+    case seqI32XorI32XorA = 954
+    case seqI32XorI32ShlImm = 955
+    case seqI32ShlImmI32And = 956
+    case seqI32RotlImmI32RotlImm = 957
+    case seqI64AddI64ShrUImmA = 958
+    case seqI32AndImmBrIfI32EqzA = 959
+    case seqI32OrImmI32AddImmA = 960
+    case seqI32LoadBrIfI32GtUImmA = 961
+    case seqI32AndImmBrUnlessI32EqzA = 962
+    case seqI64RotlImmI64XorA = 963
+    case seqI32StoreCopy = 964
+    case seqI32AddF64StoreAddr = 965
+    case seqI64XorI64ShrUImmA = 966
+    case seqI32XorImmI32AddImm = 967
+    case seqI32AndImmI32OrB = 968
+    case seqI64ShrUImmI64AddB = 969
+    case seqI32LtUImmI32OrB = 970
+    case seqConst32I32AndImm = 971
+    case seqI32XorImmI32AndB = 972
+    case seqI32LoadI32AddImmA = 973
+    case seqI32AddImmI32AddA = 974
+    case seqF64LtBrIfNezCond = 975
+    case seqF64LoadI32OrImm = 976
+    case seqF64LtBrIfI32EqzA = 977
+    case seqI32OrImmI32ShlImmA = 978
+    case seqCopyConst32 = 979
+    case seqI32ShlImmBrIfI32LeSA = 980
+    case seqI64AddI64AndImm = 981
+    case seqF64StoreCopy = 982
+    case seqI32XorI32RotlImm = 983
+    case seqI64XorI64XorA = 984
+    case seqCopyI32Load = 985
+    case seqI64OrI64AndImmA = 986
+    case seqI64ShlImmI64AndImmA = 987
+    case seqI64XorI64Xor = 988
+    case seqI64LoadI64Load = 989
+    case seqI64AddI64StoreValue = 990
+    case seqI32AddI32Load16UAddr = 991
+    case seqCopyBrIfNez = 992
+    case seqI32LoadI32XorImmA = 993
+    case seqI64LoadI64XorB = 994
+    case seqI64RotlImmI64AddB = 995
+    case seqI32AndI32ShrUImmA = 996
+    case seqI32XorImmI32AddImmA = 997
+    case seqI32XorImmI32ShrUImmA = 998
+    case seqI32OrI32AddImm = 999
+    case seqI32ShrUImmI32AddImm = 1000
+    case seqI64AndI64Xor = 1001
+    case seqI64RotlImmI64XorB = 1002
+    case seqI64XorI64AddA = 1003
+    case seqI32AddImmBrIfI32GtUImmA = 1004
+    case seqI32StoreI32Add = 1005
+    case seqI32StoreI32Xor = 1006
+    case seqI64ShlImmI64ShrUImm = 1007
+    case seqI64ShrUImmI64OrB = 1008
+    case seqI64LoadI64AddB = 1009
+    case seqI32AddI64LoadAddr = 1010
+    case seqI32AddImmI32AddB = 1011
+    case seqI32StoreBrIfNez = 1012
+    case seqCopyI32LoadAddr = 1013
+    case seqI32LoadI32Store = 1014
+    case seqI32LoadBrIfNezCond = 1015
+    case seqI32AddImmI32Add = 1016
+    case seqI32LoadI32Load8UAddr = 1017
+    case seqBrIfI32EqImmBrTable = 1018
+    case seqI32AddImmBrUnlessI32NeImm = 1019
+    case seqI32AndImmI32XorImmA = 1020
+    case seqSelectI32ShrUImmA = 1021
+    case seqBrUnlessI32NeImmI32Load8U = 1022
+    case seqI32Load8UCopy = 1023
+    case seqI32XorI32AndImmA = 1024
+    case seqI32AndImmSelectCond = 1025
+    case seqI32AddImmI32AndImmA = 1026
+    case seqI32XorImmI32ShrUImm = 1027
+    case seqI32AndImmI32ShrUImm = 1028
+    case seqI32Load16SI32Load16S = 1029
+    case seqI32Load16SI32MulB = 1030
+    case seqI32MulI32AddA = 1031
+    case seqCopyI32ShrUImmA = 1032
+    case seqBrIfI32EqzI32Load = 1033
+    case seqI32MulCopy = 1034
+    case seqBrIfI32EqI32Load = 1035
+    case seqI32LoadI32Load16UAddr = 1036
+    case seqI32Load16UI32Load16U = 1037
+    case seqI32AndImmI32MulB = 1038
+    case seqI32Load16UI32MulB = 1039
+    case seqI32Load16UI32AndImm = 1040
+    case seqI32AndImmBrIfI32EqB = 1041
+    case seqI32AndImmI32XorB = 1042
+    case seqI32Load8UI32AndImm = 1043
+    case seqI32XorBrIfI32EqzA = 1044
+    case seqI32ShrUImmI32XorB = 1045
+    case seqI32AndImmBrIfI32LeUImmA = 1046
+    case seqI32OrImmBrUnlessI32EqImmA = 1047
+    case seqI32ShrUImmI32XorA = 1048
+    case seqI32StoreBr = 1049
+    case seqI32AddI32GtSA = 1050
+    case seqI32GtSSelectB = 1051
+    case seqI32GtSSelectCond = 1052
+    case seqSelectI32AddA = 1053
+    case seqSelectI32GtS = 1054
+    case seqI32AddImmCallLocal = 1055
+    case seqI32AddImmBrIfI32EqImm = 1056
+    case seqI32Load8UBrUnlessI32EqzA = 1057
+    case seqI32AndImmBrIfI32LtUImmA = 1058
+    case seqI32StoreConst32 = 1059
+    case seqI32StoreReturnValue = 1060
+    case seqI32XorImmI32AndImm = 1061
+    case seqCopyBr = 1062
+    case seqConst32I32LoadBrTableIndex = 1063
+    case seqI32AddImmI32Store8AddrI32AddBrIfI32LtUImmA = 1064
+    case seqI32AddImmCopyCallLocalBase = 1065
+    case seqI32RotlImmI32AddAI32XorAI32RotlImmA = 1066
+    case seqConst32BrIfI32LtUImmConst32I32AddImm = 1067
+    case seqI32AddI32AddImmBrIfI32GtUImmI32AddImmReturnValueSrc = 1068
+    case seqConst32I32AddImmCallLocalBase = 1069
+    case seqI32MulImmI32AddImmAI32RemUImmAI32MulImmA = 1070
+    case seqI32RemUImmI32MulImmAI32AddImmAI32RemUImmA = 1071
+    case seqCopyI32AddImmBrIfNezCondI32AddImm = 1072
+    case seqBrIfNezI32AddImmReturn = 1073
+    case seqI32XorI32RotlImmAI32AddAI32XorA = 1074
+    case seqI32AddI32XorAI32RotlImmAI32AddA = 1075
+    case seqI32StoreI32AddImmI32AddImmBrIfI32LtU = 1076
+    case seqI32AddImmI32Load8UAddrBrIfI32EqzA = 1077
+    case seqI32AddI32LoadAddrI32LoadI32MulB = 1078
+    case seqI32AddI32AddI32LoadAddrI32Load = 1079
+    case seqI32AddImmI32RemUImmAI32MulImmAI32AddImmA = 1080
+    case seqI32AddImmI32RemUImmAI32AddImmBrIfNezCond = 1081
+    case seqI32AddImmCopyCopyCallLocal = 1082
+    case seqI32LoadI32AddAI32AddImmCopy = 1083
+    case seqI32LoadI32AddAI32AddImmAI32AddImm = 1084
+    case seqI32LoadI32AddAI32AddImmACopy = 1085
+    case seqI64RotlImmI64AddAI64XorAI64RotlImmA = 1086
+    case seqI32LoadI32LoadI32MulBI32AddB = 1087
+    case seqI32LoadI32MulBI32AddBI32Add = 1088
+    case seqI32MulI32AddBI32AddI32LoadAddr = 1089
+    case seqCopyI32ShlImmI32AddBF64LoadAddr = 1090
+    case seqI64XorI64RotlImmAI64AddAI64XorA = 1091
+    case seqI32SubImmI32LoadI32SubImmBrIfI32LtS = 1092
+    case seqI32AddI32XorAI32RotlImmAI32AddB = 1093
+    case seqI64AddI64XorAI64RotlImmAI64AddA = 1094
+    case seqI32AndI32ShlImmAI32XorBI32XorA = 1095
+    case seqI32OrI32ShlImmAI32XorBI32ShlImm = 1096
+    case seqI32XorI32ShlImmI32AndI32ShlImmA = 1097
+    case seqI32AddF64LoadAddrF64LtBBrIfI32EqzA = 1098
+    case seqI32AddF64LoadAddrI32OrImmI32ShlImmA = 1099
+    case seqI32OrImmI32ShlImmAI32AddBF64LoadAddr = 1100
+    case seqI32ShlImmI32AddBF64StoreAddrCopy = 1101
+    case seqF64StoreCopyI32ShlImmBrIfI32LeSA = 1102
+    case seqI32AddI32AddImmI32LtUImmAI32AddB = 1103
+    case seqI32AddImmI32Load8UAddrBrIfNezCond = 1104
+    case seqI32AddImmI32AddImmCopyCallLocalBase = 1105
+    case seqI32AddImmI32AddImmCopyCallLocal = 1106
+    case seqI32AddImmCopyCallLocal = 1107
+    case seqI32AndI32ShlImmAI32XorBI32RotlImm = 1108
+    case seqI32XorI32XorI32XorI32Xor = 1109
+    case seqI32XorI32RotlImmI32RotlImm = 1110
+    case seqI32LoadI32StoreValueI32LoadI32StoreValue = 1111
+    case seqI32AddImmI32AddImmI32LoadAddrBrIfI32LtSA = 1112
+    case seqI32RotlImmI32AddBI32AddAI32Xor = 1113
+    case seqI32AddI32XorBI32RotlImmAI32AddA = 1114
+    case seqI64AddI64XorBI64RotlImmAI64RotlImm = 1115
+    case seqI32ShlImmI32AddBI32Load16UAddr = 1116
+    case seqI64MulI64AddBI64ShrUImmAI64AddB = 1117
+    case seqI32AddI32XorAI32RotlImmA = 1118
+    case seqI32XorI32RotlImmAI32AddBI32XorA = 1119
+    case seqI32ShlImmI32AddBI32LoadAddr = 1120
+    case seqI64XorI64XorImmI64AndBI64XorA = 1121
+    case seqI32AddImmI32AddImmI32LoadI32XorImmA = 1122
+    case seqI32AddImmI32AndBI32AndImmABrIfI32EqzA = 1123
+    case seqI32LoadI32XorImmAI32AddImmI32AndB = 1124
+    case seqI32RotlImmI32AddAI32AddBI32XorA = 1125
+    case seqI32AddImmBrTableIndex = 1126
+    case seqI64AddI64XorBI64RotlImmAI64AddA = 1127
+    case seqConst32I32Extend8S = 1128
+    case seqI32Extend8SI32AddImmA = 1129
+    case seqI32RotlImmI32AddBI32XorAI32RotlImmA = 1130
+    case seqI32RotlImmI32AndBI32ShlImmA = 1131
+    case seqI32XorI32XorACopySrc = 1132
+    case seqI32XorI32XorAI32OrI32ShlImmA = 1133
+    case seqI32ShlI32AndImmABrUnlessI32EqzA = 1134
+    case seqI32LoadBrIfI32GtUImmAI32Shl = 1135
+    case seqI32AddImmI32AddBI32Load8UAddr = 1136
+    case seqConst32I32AndImmBrIfI32NeImmA = 1137
+    case seqI32AddI32XorI32RotlImmAI32AddA = 1138
+    case seqI32ShlImmI32AddBF64LoadAddrF64LtB = 1139
+    case seqF64LoadF64LtBBrIfNezCond = 1140
+    case seqI64AndImmI64XorImmAI64AndB = 1141
+    case seqCopyI32SubImmAI32Load = 1142
+    case seqI32AddImmBrUnlessI32GeSA = 1143
+    case seqI32SubImmI32ShlImmI32AddB = 1144
+    case seqI32ShlImmI32AddBCopy = 1145
+    case seqI32SubImmBrIfI32LtSI32AddImm = 1146
+    case seqI64XorI64ShlImmAI64AndImmA = 1147
+    case seqI32AddI32XorI32RotlImmAI32AddB = 1148
+    case seqI32StoreI32LoadI32StoreValueI32Load = 1149
+    case seqI32AddF64LoadAddrF64LtBBrIfNezCond = 1150
+    case seqF64LtBrIfI32EqzACopyI32ShlImm = 1151
+    case seqI64XorImmI64AndBI64XorAI64XorB = 1152
+    case seqSelectReturn = 1153
+    case seqI32StoreI32Load8U = 1154
+    case seqI32XorImmI32AddImmAI32XorImmAI32ShrUImmA = 1155
+    case seqI32StoreI32AddImmI32StoreAddrCopy = 1156
+    case seqCopyBrIfI32LeSA = 1157
+    case seqBrUnlessI32GeSI32StoreI32AddImm = 1158
+    case seqI32StoreCopyCopy = 1159
+    case seqI32StoreCopyBrIfNez = 1160
+    case seqCopyI32LoadAddrI32StoreCopy = 1161
+    case seqI32Load8UI32EqImmA = 1162
+    case seqI32Load8UI32AddImmABrIfI32GtUImmA = 1163
+    case seqI32OrI32AddBI32AddImm = 1164
+    case seqI32EqImmI32AddImmI32LtUImmA = 1165
+    case seqI32AddImmI32LtUImmAI32OrB = 1166
+    case seqI32AddImmI32LtUImmAI32OrImmI32AddImmA = 1167
+    case seqI32LtUImmI32AddBI32Load8U = 1168
+    case seqI32LtUImmI32AddBI32StoreValue = 1169
+    case seqI32LtUImmI32AddBCopyCallLocalBase = 1170
+    case seqI32OrImmI32AddImmAI32LtUImmAI32AddB = 1171
+    case seqI32OrImmI32AddImmAI32LtUImmAI32OrB = 1172
+    case seqI32LtUImmI32OrBReturn = 1173
+    case seqI32Store8I32AddImmBrIfI32NeImm = 1174
+    case seqI32LoadI32LoadI32AddAI32Load8UAddr = 1175
+    case seqI32AddImmI32LtUImmASelectCond = 1176
+    case seqI32AddI32Load8UAddrI32OrImmAI32AddImmA = 1177
+    case seqI32AddImmBrIfI32GtUImmACopyCallLocalBase = 1178
+    case seqI64AddI64XorAI64RotlImmA = 1179
+    case seqI64XorI64ShlImmAI64ShrUImmI64OrB = 1180
+    case seqI64ShrUImmI64OrBI64AndImmA = 1181
+    case seqI64XorI64RotlImmAI64RotlImmI64XorA = 1182
+    case seqI32AddImmBrUnlessI32NeImmI32Load8UCopy = 1183
+    case seqI32Load8UCopyBrIfNezI32AddImm = 1184
+    case seqI32Load16SI32Load16SI32MulBI32AddA = 1185
+    case seqCopyI32ShrUImmAI32AndImmAI32ShrUImm = 1186
+    case seqI32AddI32AddImmBrIfNezCond = 1187
+    case seqI32AddI32AddImmI32AddI32AddImm = 1188
+    case seqI32AddImmI32AddI32AddImmBrIfNezCond = 1189
+    case seqI32AndImmI32MulBI32AddBI32AddImm = 1190
+    case seqI32AndImmI32ShrUImmI32AndImmAI32MulB = 1191
+    case seqI32Load16UI32Load16UI32MulBCopy = 1192
+    case seqI32MulCopyCopyI32ShrUImmA = 1193
+    case seqI32MulI32AddAI32AddImmI32Add = 1194
+    case seqI32LoadI32Load16UAddrI32AndImmBrIfI32EqB = 1195
+    case seqI32AndImmBrIfI32EqBI32LoadBrIfNezCond = 1196
+    case seqI32AndImmI32XorBBrIfI32EqzAI32Load = 1197
+    case seqI32LoadI32Load8UAddrI32AndImmI32XorB = 1198
+    case seqBrIfI32EqzI32LoadBrIfNezCond = 1199
+    case seqSelectI32ShrUImmAI32AndImmAI32XorImmA = 1200
+    case seqConst32I32AddImmI32AndImmABrIfI32LeUImmA = 1201
+    case seqI32AndImmSelectCondI32ShrUImmAI32AndImmA = 1202
+    case seqI32XorI32AndImmASelectCondI32ShrUImmA = 1203
+    case seqI32ShrUImmI32AndImmAI32XorImmAI32ShrUImm = 1204
+    case seqI32ShrUImmI32XorBI32AndImmASelectCond = 1205
+    case seqCopyI32AddImmBrIfNezCond = 1206
+    case seqI32AddI32AddImmCopyI32AddImm = 1207
+    case seqI32GtSSelectBI32AddAI32AddImm = 1208
+    case seqI32GtSSelectCondI32GtSSelectB = 1209
+    case seqI32LoadI32AddAI32GtSASelectCond = 1210
+    case seqI32AndImmI32XorImmAI32ShrUImmI32XorB = 1211
+    case seqI32AddImmI32AddImmI32AddImmBrIfI32EqImm = 1212
+    case seqI32AddImmI32AddImmI32AddImmCallLocal = 1213
+    case seqI32AddImmI32AddImmI32AddImmI32AddImm = 1214
+    case seqI32LoadI32AddImmAI32StoreValueI32Load = 1215
+    case seqI32LoadI32Load8UAddrBrUnlessI32EqzA = 1216
+    case seqI32ShlImmI32AddBI32LoadAddrI32AddImmA = 1217
+    case seqI32StoreI32LoadI32Load8UAddrBrIfNezCond = 1218
+    case seqConst32I32AddImmI32AndImmABrIfI32LtUImmA = 1219
+    case seqI32AddImmI32AddImmBrIfNezCond = 1220
+    case seqI32LoadI32AddImmAI32StoreValueConst32 = 1221
+    case seqI32StoreConst32Br = 1222
+    case seqI32AddImmBrIfI32EqImmBrTable = 1223
+    case seqI32LoadI32AddImmAI32StoreValueBr = 1224
+    case seqI32XorImmI32ShrUImmI32XorAI32AndImmA = 1225
+    case seqI32XorImmI32ShrUImmI32XorBI32AndImmA = 1226
+    case seqI32StoreCopyCopyCopy = 1227
+    case seqI32ShlImmI32AddBI32StoreAddrCopy = 1228
+    case seqCopyCopyCopyBr = 1229
+    case seqI32Store16I32AddImmI32AddImm = 1230
+    case seqConst32I32Add = 1231
+    case seqI32AddI32ShlImmAI32AddB = 1232
+    case seqI32StoreI32AddImmI32AddImmBrIfI32Ne = 1233
+    case seqConst32I32AddImmBrTableIndex = 1234
+    case seqI32AndImmBrIfI32LtUImmAConst32I32AddImm = 1235
+    case seqI32AndImmI32XorImmAI32ShrUImmI32XorA = 1236
+    case seqI32ShrUImmI32XorAI32AndImmASelectCond = 1237
+    case seqCopyBrUnlessI32Eqz = 1238
+    case seqI32AddImmI32AndImmABrIfI32GtUImmA = 1239
+    case seqI32AndImmCopyCopy = 1240
+    case seqBrIfI32EqzBrIfI32EqzI32Load = 1241
+    case seqBrIfI32GtUImmI32LoadI32AddImmA = 1242
+    case seqI32AddImmI32AddImmI32AddImmBrIfNezCond = 1243
+    case seqI32AddI32Store16Value = 1244
+    case seqBrIfNezI32StoreI32AddImm = 1245
+    case seqCopyCopyI32Load16SAddrI32Load16S = 1246
+    case seqCopyCopyI32Load16UAddrI32Load16U = 1247
+    case seqI32AddImmBrIfNezCondI32StoreI32AddImm = 1248
+    case seqI32Load16SI32MulA = 1249
+    case seqI32Load16UI32AddA = 1250
+    case seqI32Load16UI32SubA = 1251
+    case seqI32MulI32StoreValueI32AddImm = 1252
+    case seqI32MulI32AddAI32AddImmI32AddImm = 1253
+    case seqI32StoreI32AddImmI32AddImmI32AddImm = 1254
+    case seqI32SubI32Store16Value = 1255
+    case seqI32EqSelectCond = 1256
+    case seqCopyCopyI32ShrUImmAI32XorB = 1257
+    case seqI32AndImmI32ShrUImmI32EqB = 1258
+    case seqI32AndImmI32XorImmAI32AndImm = 1259
+    case seqI32AndImmI32XorImmAI32AndImmI32ShrUImm = 1260
+    case seqI32AddImmI32Load8UAddrBrIfI32EqzABrIfI32GtUImm = 1261
+    case seqBrIfI32GtUImmI32ShlImm = 1262
+    case seqI32StoreI32AddImmI32AddImmI32StoreValue = 1263
+    case seqI32AddImmI32AddImmI32StoreValueI32AddImm = 1264
+    case seqI32AddImmI32StoreValueI32AddImmI32AddImm = 1265
+    case seqI32AddImmI32LoadCallIndirectIndex = 1266
+    case seqI32AddImmI32LtUImmASelectCondReturn = 1267
+    case seqConst32I32Extend8SI32AddImmABrTableIndex = 1268
+    case seqI32StoreI32AddImmI32StoreValueI32AddImm = 1269
+    case seqI32AddI32StoreValueI32AddImmBrIfI32NeImm = 1270
+    case seqI32AddImmConst32Br = 1271
+    case seqI32LoadI32XorAI32StoreValue = 1272
+    case seqI32LoadBrIfI32EqzA = 1273
+    case seqI32XorI32StoreValueI32Load = 1274
+    case seqI32AddImmI32StoreValueI32AddImm = 1275
+    case seqI32StoreI32AddImmI32AddImmBrIfI32NeImm = 1276
+    case seqI32AddImmI32StoreAddrI32AddImm = 1277
+    case seqCopyI32LoadCopySrcI32Load = 1278
+    case seqI32StoreI32AddI32StoreI32Add = 1279
+    case seqI64StoreI64Store = 1280
+    case seqCopyI32Store8ValueI32AddImmBrIfI32NeImm = 1281
+    case seqI32AndImmI32AddImmI32LtUImmASelectCond = 1282
+    case seqI32OrImmI32AddImmI32LtUImmASelectCond = 1283
+    case seqI32RotlImmI32XorBI32RotlImmA = 1284
+    case seqI32StoreI32LoadI32LoadI32AddB = 1285
+    case seqI32LoadI32AddBI32XorAI32StoreValue = 1286
+    case seqI64StoreI32AddImmBrIfI32NeImm = 1287
+    case seqI32AddImmI32AddAI64LoadAddrI64XorB = 1288
+    case seqI64LoadI64XorBI64StoreValue = 1289
+    case seqI32AndImmBrTableIndex = 1290
+    case seqI64AddI64XorBI64RotlImmA = 1291
+    case seqI64XorI64AddAI64RotlImmAI64AddA = 1292
+    case seqCopyI32AndImm = 1293
+    case seqI32AndI32ShlImmAI32XorB = 1294
+    case seqI32StoreCopyCopyBrIfI32LeSA = 1295
+    case seqBrIfI32EqzConst32I32Load = 1296
+    case seqConst32I32LoadI32Load = 1297
+    case seqI32LoadConst32I32LoadBrTableIndex = 1298
+    case seqI32AddImmI32AddImmBrIfI32LtUI32AddImmBrIfI32NeImm = 1299
+    case seqI32XorI32RotlImmAI32AddBI32AddA = 1300
+    case seqI32AddI32XorAI32StoreValueI32Load = 1301
+    case seqI32LoadI32LoadI32AddBI32XorA = 1302
+    case seqI32XorI32StoreValueI32LoadI32Load = 1303
+    case seqI64LoadI64AddAI64StoreValue = 1304
+    case seqI32LoadCopy = 1305
+    case seqCopyCallIndirectBase = 1306
+    case seqI32AndImmBrUnlessI32EqzAConst32I32AndImm = 1307
+    case seqConst32I32AndImmBrUnlessI32EqzA = 1308
+    case seqI32XorI32RotlImmAI32XorBI32RotlImmA = 1309
+    case seqI32AddI64LoadAddrI32AddImmI32AddA = 1310
+    case seqI32ShlImmI32AddBI32Load16UAddrBrIfI32EqB = 1311
+    case seqI32AddImmBrIfI32LtUImmA = 1312
+    case seqBrIfI32EqImmI32AddImm = 1313
+    case seqI32AddImmI32MulImmI32AddImmA = 1314
+    case seqI64StoreReturn = 1315
+    case seqI32StoreI32XorI32RotlImmA = 1316
+    case seqI64ShrUImmI64ShrUImm = 1317
+    case seqI64AndImmI64AndImm = 1318
+    case seqI64AndImmI64OrB = 1319
+    case seqI64ShlImmI64AndImm = 1320
+    case seqI64OrI64StoreValue = 1321
+    case seqI64StoreI64ShlImm = 1322
+    case seqI64MulI64ShrUImmA = 1323
+    case seqI64MulI64MulI64AddB = 1324
+    case seqI64AndImmI64MulB = 1325
+    case seqI64ShrUImmI64MulBI64AddB = 1326
+    case seqI64MulI64AddBI64AndImm = 1327
+    case seqI64MulI64AddBI64ShrUImm = 1328
+    case seqI32SubI32XorImmAI32AndB = 1329
+    case seqI32AndI32AndImmAI32OrBI32AddImm = 1330
+    case seqI32XorImmI32AndBI32ShrUImmAI32AddImm = 1331
+    case seqI32ShrUImmI32AddImmI32AndBI32AndImmA = 1332
+    case seqI32ShrUImmI32AddImmI32AndB = 1333
+    case seqI64ShlImmI64ShrUImmI64OrBI64AndImmA = 1334
+    case seqI64AddI64StoreValueI64Load = 1335
+    case seqI32AddI32LoadI32AddB = 1336
+    case seqI32RotlImmI32AddBI32AddAI32Add = 1337
+    case seqI32AddI32XorI32RotlImmAI32Add = 1338
+    case seqI64ExtendI32UI64AddB = 1339
+    case seqCopyConst32CallLocal = 1340
+    case seqI32AddImmI32AddBI32Load8UAddrBrIfI32EqB = 1341
+    case seqI64LtUI64ExtendI32UA = 1342
+    case seqCopyCopyCopyCopy = 1343
+    case seqI64XorI64AddBI64RotlImmA = 1344
+    case seqI32WrapI64I32AndBI32ShlImmA = 1345
+    case seqI64RotlImmI64Xor = 1346
+    case seqI32AddI32LoadAddrBrIfI32GtUImmA = 1347
+    case seqI32AndI32ShlImmAI32AddBI32LoadAddr = 1348
+    case seqI64AndImmI64XorBI64XorB = 1349
+    case seqI32SubImmI32StoreValue = 1350
+    case seqI32StoreBrUnlessI32LtS = 1351
+    case seqI32AndImmI32SubImmA = 1352
+    case seqI32MulImmI32AddImmAI32AndImmA = 1353
+    case seqCopyI32AndImmBrIfI32EqzA = 1354
+    case seqI32SubReturn = 1355
+    case seqConst32CopyConst32 = 1356
+    case seqI64XorI64ShrUImmAI64XorImmAI64AndB = 1357
+    case seqI32AddImmCopyConst32 = 1358
+    case seqI32LoadBrIfEqzCond = 1359
+    case seqI32XorI32RotlImmAI32XorI32RotlImmA = 1360
+    case seqI32LoadI32StoreValueI32Load = 1361
+    case seqI32ShlImmI32AddBI32StoreAddrI32AddImm = 1362
+    case seqI32XorI32RotlImmAI32AddAI32Add = 1363
+    case seqCopyI32AddA = 1364
+    case seqI32AddI32DivSImmA = 1365
+    case seqI32DivSImmI32ShlImmAI32AddBI32LoadAddr = 1366
+    case seqCopyI32ShlImmI32AddBCopy = 1367
+    case seqI64LoadI64AddBI64LtU = 1368
+    case seqI32LoadI32StoreValueBrIfNez = 1369
+    case seqCopyBrIfI32EqzA = 1370
+    case seqI32AddImmI32AddImmI64LoadAddrI64AddB = 1371
+    case seqI32Store8I32LoadBrIfI32GtUImmA = 1372
+    case seqI32StoreI32AddImmCopySrcBr = 1373
+    case seqI32LoadBrIfI32GtUImmAI32ShlImmI32AddB = 1374
+    case seqSelectI32SubB = 1375
+    case seqI64LoadI64LoadI64LoadI64Load = 1376
+    case seqI32LtUSelectCond = 1377
+    case seqI32StoreI32AddI32StoreValueI32Xor = 1378
+    case seqI32AddImmI32ShlImmI32AddBI32LoadAddr = 1379
+    case seqI64XorI64ShrUImmAI64XorBI64XorB = 1380
+    case seqI32Store16I32AddImmI32AddImmBrIfNezCond = 1381
+    case seqI32EqSelectCondReturn = 1382
+    case seqI32ShrUImmI32EqBSelectCond = 1383
+    case seqI32ShrUImmI32XorImmA = 1384
+    case seqI32XorImmI32AndImmI32ShrUImm = 1385
+    case seqI32AddI32AddImmBrIfI32Ne = 1386
+    case seqI32AddImmBrIfI32NeB = 1387
+    case seqI64AddI32AddImmI32AddImm = 1388
+    case seqI64LoadI64LoadI64AddB = 1389
+    case seqI32AddImmI32AddImmI64LoadAddr = 1390
+    case seqI64LoadI32AddImmI32AddImm = 1391
+    case seqI64ShlImmI64OrB = 1392
+    case seqI64AddI64LoadI64AddB = 1393
+    case seqI32AddImmI32Load8UAddrBrIfI32EqB = 1394
+    case seqI32AddImmI32Load8UAddrI32AddImmI32Load8UAddr = 1395
+    case seqI32ShrSImmI32ShlImmAI32AddBI32LoadAddr = 1396
+    case seqI32GtSSelectCondSelect = 1397
+    case seqI32SubBrIfI32NeImmA = 1398
+    case seqI32AddI32ShrSImmA = 1399
+    case seqI32LoadI32AndImmA = 1400
+    case seqI32AddI32Load8UAddrBrIfI32EqB = 1401
+    case seqI32ShlImmI32AndImmA = 1402
+    case seqI32AddI32Load8UAddrI32AddI32Load8UAddr = 1403
+    case seqI32Load8UI32Store8 = 1404
+    case seqI32LoadI32AddImmAI32StoreValueI32AddImm = 1405
+    case seqI32ShrUImmI32AddBI32Load8UAddr = 1406
+    case seqConst32BrIfI32LtUImmConst32I32AddImmCallLocalBase = 1407
+    case seqCopyI32AddImmBrIfNezCondI32AddImmReturn = 1408
+    case seqI32RemUImmI32MulImmAI32AddImmAI32RemUImmAI32AddImmBrIfNezCond = 1409
+    case seqI32AddImmI32Store8AddrI32AddBrIfI32LtUImmAI32AddImmI32AddImmBrIfI32NeImm = 1410
+    case seqI32ShlImmI32AddImmAI32Store8AddrI32AddBrIfI32LtUImmA = 1411
+    case seqI32AddImmI32Load8UAddrBrIfI32EqzABrIfI32GtUImmI32ShlImm = 1412
+    case seqI32LoadI32AddAI32AddImmACopyCopyCallLocal = 1413
+    case seqI32ShlImmI32AddBF64StoreAddrCopyI32ShlImmBrIfI32LeSA = 1414
+    case seqI32LoadI32AddAI32AddImmCopyCallLocal = 1415
+    case seqI32LoadI32AddAI32AddImmCopyCallLocalBase = 1416
+    case seqI32LoadI32AddAI32AddImmAI32AddImmCopyCallLocalBase = 1417
+    case seqI32LoadI32AddAI32AddImmAI32AddImmCopyCallLocal = 1418
+    case seqCopyI32SubImmAI32LoadI32SubImmBrIfI32LtSI32AddImm = 1419
+    case seqI32SubImmI32ShlImmI32AddBCopyI32SubImmAI32Load = 1420
+    case seqI32AddImmI32StoreAddrI32AddImmI32AddImmBrIfI32NeImm = 1421
+    case seqI32AddI32AddImmI32LtUImmAI32AddBI32StoreValueI32Load8U = 1422
+    case seqI32AddI32AddImmI32LtUImmAI32AddBI32Load8UI32EqImmA = 1423
+    case seqI32StoreI32Load8UI32AddImmABrIfI32GtUImmACopyCallLocalBase = 1424
+    case seqI32Load8UI32EqImmAI32AddImmI32LtUImmAI32OrB = 1425
+    case seqI32OrImmI32AddImmAI32LtUImmAI32AddBCopyCallLocalBase = 1426
+    case seqCopyI32LoadAddrI32StoreCopyBrIfNez = 1427
+    case seqI32LoadBrIfI32EqzAConst32I32LoadI32Load = 1428
+    case seqConst32I32LoadI32LoadConst32I32LoadBrTableIndex = 1429
+    case seqI32ShlImmI32AddBF64LoadAddrF64LtBBrIfNezCond = 1430
+    case seqI32AddImmBrUnlessI32NeImmI32Load8UCopyBrIfNezI32AddImm = 1431
+    case seqI32LoadI32XorAI32StoreValueI32LoadI32XorAI32StoreValue = 1432
+    case seqI32LoadCopyI32LoadCopy = 1433
+    case seqI32MulI32AddI32LoadAddrI32LoadI32MulB = 1434
+    case seqI32AddI32AddI32LoadAddrI32LoadI32MulB = 1435
+    case seqI32SubImmI32LoadI32SubImmBrIfI32LtSI32AddImmBrUnlessI32GeSA = 1436
+    case seqI32SubImmBrIfI32LtSI32AddImmBrUnlessI32GeSAI32StoreI32AddImm = 1437
+    case seqBrIfI32EqImmI32AddImmBrIfI32LtUImmA = 1438
+    case seqI64AddI64RotlImmAI64AddAI64XorBI64RotlImmAI64RotlImm = 1439
+    case seqI32AddImmBrUnlessI32GeSAI32StoreI32AddImmI32StoreAddrCopy = 1440
+    case seqI32StoreI32AddImmI32StoreAddrCopyCopyBrIfI32LeSA = 1441
+    case seqI32AndImmI32AddImmI32LtUImmASelectCondReturn = 1442
+    case seqI32OrImmI32AddImmI32LtUImmASelectCondReturn = 1443
+    case seqI64AndImmI64MulI64AddBI64ShrUImmAI64AddB = 1444
+    case seqI64ShrUImmI64MulI64AddBI64ShrUImmAI64AddB = 1445
+    case seqI64MulI64AddBI64ShrUImmAI64AddBI64AndImm = 1446
+    case seqI64MulI64AddBI64ShrUImmAI64AddBI64StoreValueI64ShlImm = 1447
+    case seqI64ShrUImmI64ShrUImmI64MulBI64AddBI64AndImm = 1448
+    case seqI64AndImmI64OrBI64StoreValueReturn = 1449
+    case seqI64StoreI64ShlImmI64AndImmI64OrB = 1450
+    case seqI64MulI64MulI64AddBI64ShrUImmI64ShrUImm = 1451
+    case seqI64AndImmI64MulBI64ShrUImmA = 1452
+    case seqI64MulI64AddBI64AndImmI64AndImmI64MulB = 1453
+    case seqCopyI32AndImmBrTableIndex = 1454
+    case seqCopyI32AndI32ShlImmAI32XorBI32XorA = 1455
+    case seqI32RotlImmI32OrAI32ShlImmAI32XorBI32ShlImm = 1456
+    case seqI32RotlImmI32RotlImmI32OrAI32ShlImmAI32XorBI32ShlImm = 1457
+    case seqI32AndI32ShlImmAI32XorBI32XorACopySrc = 1458
+    case seqI32AndI32ShlImmAI32XorBI32XorACopySrcI32AndImm = 1459
+    case seqI32AndI32ShlImmAI32XorBI32RotlImmI32RotlImm = 1460
+    case seqI32XorI32XorI32XorI32XorI32AddImmBrIfNezCond = 1461
+    case seqI32LoadI32Load16UAddrI32AndImmBrIfI32EqBI32LoadBrIfNezCond = 1462
+    case seqI64LoadI64XorBI64StoreValueI32AddImmBrIfI32NeImm = 1463
+    case seqI32LoadCopyCallIndirectBase = 1464
+    case seqCopyI32LoadI32LoadI32StoreValueI32LoadI32StoreValue = 1465
+    case seqI32LoadI32StoreValueI32LoadI32StoreValueBr = 1466
+    case brIfNezAccCond = 1467
+    case brIfEqzAccCond = 1468
+    case brTableAccIndex = 1469
+    case returnValueAccSrc = 1470
+    case callIndirectAccIndex = 1471
+    case returnCallIndirectAccIndex = 1472
+    case callRefAccRef = 1473
+    case returnCallRefAccRef = 1474
+    case refAsNonNullAccSrc = 1475
+    case brIfNullAccRef = 1476
+    case brIfNotNullAccRef = 1477
+    case copyAccSrc = 1478
+    case selectAccA = 1479
+    case selectAccB = 1480
+    case selectAccCond = 1481
+    case selectV128AccCond = 1482
+    case globalSetAccSrc = 1483
+    case refIsNullAccSrc = 1484
+    case tableGetAccIndex = 1485
+    case tableSetAccIndex = 1486
+    case tableGrowAccDelta = 1487
+    case tableFillAccStart = 1488
+    case tableFillAccCount = 1489
+    case tableCopyAccDst = 1490
+    case tableCopyAccSrc = 1491
+    case tableCopyAccCount = 1492
+    case tableInitAccDst = 1493
+    case tableInitAccSrc = 1494
+    case tableInitAccCount = 1495
+    case indexClamp64AccSrc = 1496
+    case growResult64AccSrc = 1497
+    case memoryGrowAccDelta = 1498
+    case memoryFillAccDst = 1499
+    case memoryFillAccValue = 1500
+    case memoryFillAccCount = 1501
+    case memoryCopyAccDst = 1502
+    case memoryCopyAccSrc = 1503
+    case memoryCopyAccCount = 1504
+    case memoryInitAccDst = 1505
+    case memoryInitAccSrc = 1506
+    case memoryInitAccCount = 1507
+    case memoryGrow64AccDelta = 1508
+    case memoryFill64AccDst = 1509
+    case memoryFill64AccValue = 1510
+    case memoryFill64AccCount = 1511
+    case memoryCopyWideAccDst = 1512
+    case memoryCopyWideAccSrc = 1513
+    case memoryCopyWideAccCount = 1514
+    case memoryInit64AccDst = 1515
+    case memoryInit64AccSrc = 1516
+    case memoryInit64AccCount = 1517
+    case i32LoadAccAddr = 1518
+    case i64LoadAccAddr = 1519
+    case f32LoadAccAddr = 1520
+    case f64LoadAccAddr = 1521
+    case i32Load8SAccAddr = 1522
+    case i32Load8UAccAddr = 1523
+    case i32Load16SAccAddr = 1524
+    case i32Load16UAccAddr = 1525
+    case i64Load8SAccAddr = 1526
+    case i64Load8UAccAddr = 1527
+    case i64Load16SAccAddr = 1528
+    case i64Load16UAccAddr = 1529
+    case i64Load32SAccAddr = 1530
+    case i64Load32UAccAddr = 1531
+    case i32StoreAccAddr = 1532
+    case i32StoreAccValue = 1533
+    case i64StoreAccAddr = 1534
+    case i64StoreAccValue = 1535
+    case f32StoreAccAddr = 1536
+    case f64StoreAccAddr = 1537
+    case f64StoreAccValue = 1538
+    case i32Store8AccAddr = 1539
+    case i32Store8AccValue = 1540
+    case i32Store16AccAddr = 1541
+    case i32Store16AccValue = 1542
+    case i64Store8AccAddr = 1543
+    case i64Store8AccValue = 1544
+    case i64Store16AccAddr = 1545
+    case i64Store16AccValue = 1546
+    case i64Store32AccAddr = 1547
+    case i64Store32AccValue = 1548
+    case i32EqzAccA = 1549
+    case i32EqAccA = 1550
+    case i32EqAccB = 1551
+    case i32NeAccA = 1552
+    case i32NeAccB = 1553
+    case i32LtSAccA = 1554
+    case i32LtSAccB = 1555
+    case i32LtUAccA = 1556
+    case i32LtUAccB = 1557
+    case i32GtSAccA = 1558
+    case i32GtSAccB = 1559
+    case i32GtUAccA = 1560
+    case i32GtUAccB = 1561
+    case i32LeSAccA = 1562
+    case i32LeSAccB = 1563
+    case i32LeUAccA = 1564
+    case i32LeUAccB = 1565
+    case i32GeSAccA = 1566
+    case i32GeSAccB = 1567
+    case i32GeUAccA = 1568
+    case i32GeUAccB = 1569
+    case i64EqzAccA = 1570
+    case i64EqAccA = 1571
+    case i64EqAccB = 1572
+    case i64NeAccA = 1573
+    case i64NeAccB = 1574
+    case i64LtSAccA = 1575
+    case i64LtSAccB = 1576
+    case i64LtUAccA = 1577
+    case i64LtUAccB = 1578
+    case i64GtSAccA = 1579
+    case i64GtSAccB = 1580
+    case i64GtUAccA = 1581
+    case i64GtUAccB = 1582
+    case i64LeSAccA = 1583
+    case i64LeSAccB = 1584
+    case i64LeUAccA = 1585
+    case i64LeUAccB = 1586
+    case i64GeSAccA = 1587
+    case i64GeSAccB = 1588
+    case i64GeUAccA = 1589
+    case i64GeUAccB = 1590
+    case f64EqAccA = 1591
+    case f64EqAccB = 1592
+    case f64NeAccA = 1593
+    case f64NeAccB = 1594
+    case f64LtAccA = 1595
+    case f64LtAccB = 1596
+    case f64GtAccA = 1597
+    case f64GtAccB = 1598
+    case f64LeAccA = 1599
+    case f64LeAccB = 1600
+    case f64GeAccA = 1601
+    case f64GeAccB = 1602
+    case i32ClzAccA = 1603
+    case i32CtzAccA = 1604
+    case i32PopcntAccA = 1605
+    case i32AddAccA = 1606
+    case i32AddAccB = 1607
+    case i32SubAccA = 1608
+    case i32SubAccB = 1609
+    case i32MulAccA = 1610
+    case i32MulAccB = 1611
+    case i32DivSAccA = 1612
+    case i32DivSAccB = 1613
+    case i32DivUAccA = 1614
+    case i32DivUAccB = 1615
+    case i32RemSAccA = 1616
+    case i32RemSAccB = 1617
+    case i32RemUAccA = 1618
+    case i32RemUAccB = 1619
+    case i32AndAccA = 1620
+    case i32AndAccB = 1621
+    case i32OrAccA = 1622
+    case i32OrAccB = 1623
+    case i32XorAccA = 1624
+    case i32XorAccB = 1625
+    case i32ShlAccA = 1626
+    case i32ShlAccB = 1627
+    case i32ShrSAccA = 1628
+    case i32ShrSAccB = 1629
+    case i32ShrUAccA = 1630
+    case i32ShrUAccB = 1631
+    case i32RotlAccA = 1632
+    case i32RotlAccB = 1633
+    case i32RotrAccA = 1634
+    case i32RotrAccB = 1635
+    case i64ClzAccA = 1636
+    case i64CtzAccA = 1637
+    case i64PopcntAccA = 1638
+    case i64AddAccA = 1639
+    case i64AddAccB = 1640
+    case i64SubAccA = 1641
+    case i64SubAccB = 1642
+    case i64MulAccA = 1643
+    case i64MulAccB = 1644
+    case i64DivSAccA = 1645
+    case i64DivSAccB = 1646
+    case i64DivUAccA = 1647
+    case i64DivUAccB = 1648
+    case i64RemSAccA = 1649
+    case i64RemSAccB = 1650
+    case i64RemUAccA = 1651
+    case i64RemUAccB = 1652
+    case i64AndAccA = 1653
+    case i64AndAccB = 1654
+    case i64OrAccA = 1655
+    case i64OrAccB = 1656
+    case i64XorAccA = 1657
+    case i64XorAccB = 1658
+    case i64ShlAccA = 1659
+    case i64ShlAccB = 1660
+    case i64ShrSAccA = 1661
+    case i64ShrSAccB = 1662
+    case i64ShrUAccA = 1663
+    case i64ShrUAccB = 1664
+    case i64RotlAccA = 1665
+    case i64RotlAccB = 1666
+    case i64RotrAccA = 1667
+    case i64RotrAccB = 1668
+    case f64AbsAccA = 1669
+    case f64NegAccA = 1670
+    case f64CeilAccA = 1671
+    case f64FloorAccA = 1672
+    case f64TruncAccA = 1673
+    case f64NearestAccA = 1674
+    case f64SqrtAccA = 1675
+    case f64AddAccA = 1676
+    case f64AddAccB = 1677
+    case f64SubAccA = 1678
+    case f64SubAccB = 1679
+    case f64MulAccA = 1680
+    case f64MulAccB = 1681
+    case f64DivAccA = 1682
+    case f64DivAccB = 1683
+    case f64MinAccA = 1684
+    case f64MinAccB = 1685
+    case f64MaxAccA = 1686
+    case f64MaxAccB = 1687
+    case f64CopysignAccA = 1688
+    case f64CopysignAccB = 1689
+    case i32WrapI64AccA = 1690
+    case i32TruncF64SAccA = 1691
+    case i32TruncF64UAccA = 1692
+    case i64ExtendI32SAccA = 1693
+    case i64ExtendI32UAccA = 1694
+    case i64TruncF64SAccA = 1695
+    case i64TruncF64UAccA = 1696
+    case f32ConvertI32SAccA = 1697
+    case f32ConvertI32UAccA = 1698
+    case f32ConvertI64SAccA = 1699
+    case f32ConvertI64UAccA = 1700
+    case f32DemoteF64AccA = 1701
+    case f64ConvertI32SAccA = 1702
+    case f64ConvertI32UAccA = 1703
+    case f64ConvertI64SAccA = 1704
+    case f64ConvertI64UAccA = 1705
+    case i64ReinterpretF64AccA = 1706
+    case f32ReinterpretI32AccA = 1707
+    case f64ReinterpretI64AccA = 1708
+    case i32Extend8SAccA = 1709
+    case i32Extend16SAccA = 1710
+    case i64Extend8SAccA = 1711
+    case i64Extend16SAccA = 1712
+    case i64Extend32SAccA = 1713
+    case i32TruncSatF64SAccA = 1714
+    case i32TruncSatF64UAccA = 1715
+    case i64TruncSatF64SAccA = 1716
+    case i64TruncSatF64UAccA = 1717
+    case v128LoadAccAddr = 1718
+    case v128Load8x8SAccAddr = 1719
+    case v128Load8x8UAccAddr = 1720
+    case v128Load16x4SAccAddr = 1721
+    case v128Load16x4UAccAddr = 1722
+    case v128Load32x2SAccAddr = 1723
+    case v128Load32x2UAccAddr = 1724
+    case v128Load8SplatAccAddr = 1725
+    case v128Load16SplatAccAddr = 1726
+    case v128Load32SplatAccAddr = 1727
+    case v128Load64SplatAccAddr = 1728
+    case v128Load32ZeroAccAddr = 1729
+    case v128Load64ZeroAccAddr = 1730
+    case v128Load8LaneAccAddr = 1731
+    case v128Load16LaneAccAddr = 1732
+    case v128Load32LaneAccAddr = 1733
+    case v128Load64LaneAccAddr = 1734
+    case v128StoreAccAddr = 1735
+    case v128Store8LaneAccAddr = 1736
+    case v128Store16LaneAccAddr = 1737
+    case v128Store32LaneAccAddr = 1738
+    case v128Store64LaneAccAddr = 1739
+    case i8x16SplatAccA = 1740
+    case i16x8SplatAccA = 1741
+    case i32x4SplatAccA = 1742
+    case i64x2SplatAccA = 1743
+    case f64x2SplatAccA = 1744
+    case i8x16ReplaceLaneAccB = 1745
+    case i16x8ReplaceLaneAccB = 1746
+    case i32x4ReplaceLaneAccB = 1747
+    case i64x2ReplaceLaneAccB = 1748
+    case f64x2ReplaceLaneAccB = 1749
+    case i8x16ShlAccB = 1750
+    case i8x16ShrSAccB = 1751
+    case i8x16ShrUAccB = 1752
+    case i16x8ShlAccB = 1753
+    case i16x8ShrSAccB = 1754
+    case i16x8ShrUAccB = 1755
+    case i32x4ShlAccB = 1756
+    case i32x4ShrSAccB = 1757
+    case i32x4ShrUAccB = 1758
+    case i64x2ShlAccB = 1759
+    case i64x2ShrSAccB = 1760
+    case i64x2ShrUAccB = 1761
+    case i32LoadMemAccAddr = 1762
+    case i64LoadMemAccAddr = 1763
+    case f32LoadMemAccAddr = 1764
+    case f64LoadMemAccAddr = 1765
+    case i32Load8SMemAccAddr = 1766
+    case i32Load8UMemAccAddr = 1767
+    case i32Load16SMemAccAddr = 1768
+    case i32Load16UMemAccAddr = 1769
+    case i64Load8SMemAccAddr = 1770
+    case i64Load8UMemAccAddr = 1771
+    case i64Load16SMemAccAddr = 1772
+    case i64Load16UMemAccAddr = 1773
+    case i64Load32SMemAccAddr = 1774
+    case i64Load32UMemAccAddr = 1775
+    case i32StoreMemAccAddr = 1776
+    case i32StoreMemAccValue = 1777
+    case i64StoreMemAccAddr = 1778
+    case i64StoreMemAccValue = 1779
+    case f32StoreMemAccAddr = 1780
+    case f64StoreMemAccAddr = 1781
+    case f64StoreMemAccValue = 1782
+    case i32Store8MemAccAddr = 1783
+    case i32Store8MemAccValue = 1784
+    case i32Store16MemAccAddr = 1785
+    case i32Store16MemAccValue = 1786
+    case i64Store8MemAccAddr = 1787
+    case i64Store8MemAccValue = 1788
+    case i64Store16MemAccAddr = 1789
+    case i64Store16MemAccValue = 1790
+    case i64Store32MemAccAddr = 1791
+    case i64Store32MemAccValue = 1792
+    case v128LoadMemAccAddr = 1793
+    case v128Load8x8SMemAccAddr = 1794
+    case v128Load8x8UMemAccAddr = 1795
+    case v128Load16x4SMemAccAddr = 1796
+    case v128Load16x4UMemAccAddr = 1797
+    case v128Load32x2SMemAccAddr = 1798
+    case v128Load32x2UMemAccAddr = 1799
+    case v128Load8SplatMemAccAddr = 1800
+    case v128Load16SplatMemAccAddr = 1801
+    case v128Load32SplatMemAccAddr = 1802
+    case v128Load64SplatMemAccAddr = 1803
+    case v128Load32ZeroMemAccAddr = 1804
+    case v128Load64ZeroMemAccAddr = 1805
+    case v128Load8LaneMemAccAddr = 1806
+    case v128Load16LaneMemAccAddr = 1807
+    case v128Load32LaneMemAccAddr = 1808
+    case v128Load64LaneMemAccAddr = 1809
+    case v128StoreMemAccAddr = 1810
+    case v128Store8LaneMemAccAddr = 1811
+    case v128Store16LaneMemAccAddr = 1812
+    case v128Store32LaneMemAccAddr = 1813
+    case v128Store64LaneMemAccAddr = 1814
+    case i32Load64AccAddr = 1815
+    case i64Load64AccAddr = 1816
+    case f32Load64AccAddr = 1817
+    case f64Load64AccAddr = 1818
+    case i32Load8S64AccAddr = 1819
+    case i32Load8U64AccAddr = 1820
+    case i32Load16S64AccAddr = 1821
+    case i32Load16U64AccAddr = 1822
+    case i64Load8S64AccAddr = 1823
+    case i64Load8U64AccAddr = 1824
+    case i64Load16S64AccAddr = 1825
+    case i64Load16U64AccAddr = 1826
+    case i64Load32S64AccAddr = 1827
+    case i64Load32U64AccAddr = 1828
+    case i32Store64AccAddr = 1829
+    case i32Store64AccValue = 1830
+    case i64Store64AccAddr = 1831
+    case i64Store64AccValue = 1832
+    case f32Store64AccAddr = 1833
+    case f64Store64AccAddr = 1834
+    case f64Store64AccValue = 1835
+    case i32Store864AccAddr = 1836
+    case i32Store864AccValue = 1837
+    case i32Store1664AccAddr = 1838
+    case i32Store1664AccValue = 1839
+    case i64Store864AccAddr = 1840
+    case i64Store864AccValue = 1841
+    case i64Store1664AccAddr = 1842
+    case i64Store1664AccValue = 1843
+    case i64Store3264AccAddr = 1844
+    case i64Store3264AccValue = 1845
+    case v128Load64AccAddr = 1846
+    case v128Load8x8S64AccAddr = 1847
+    case v128Load8x8U64AccAddr = 1848
+    case v128Load16x4S64AccAddr = 1849
+    case v128Load16x4U64AccAddr = 1850
+    case v128Load32x2S64AccAddr = 1851
+    case v128Load32x2U64AccAddr = 1852
+    case v128Load8Splat64AccAddr = 1853
+    case v128Load16Splat64AccAddr = 1854
+    case v128Load32Splat64AccAddr = 1855
+    case v128Load64Splat64AccAddr = 1856
+    case v128Load32Zero64AccAddr = 1857
+    case v128Load64Zero64AccAddr = 1858
+    case v128Load8Lane64AccAddr = 1859
+    case v128Load16Lane64AccAddr = 1860
+    case v128Load32Lane64AccAddr = 1861
+    case v128Load64Lane64AccAddr = 1862
+    case v128Store64AccAddr = 1863
+    case v128Store8Lane64AccAddr = 1864
+    case v128Store16Lane64AccAddr = 1865
+    case v128Store32Lane64AccAddr = 1866
+    case v128Store64Lane64AccAddr = 1867
+    case i32EqImmAccA = 1868
+    case i32NeImmAccA = 1869
+    case i32LtSImmAccA = 1870
+    case i32LtUImmAccA = 1871
+    case i32GtSImmAccA = 1872
+    case i32GtUImmAccA = 1873
+    case i32LeSImmAccA = 1874
+    case i32LeUImmAccA = 1875
+    case i32GeSImmAccA = 1876
+    case i32GeUImmAccA = 1877
+    case i64EqImmAccA = 1878
+    case i64NeImmAccA = 1879
+    case i64LtSImmAccA = 1880
+    case i64LtUImmAccA = 1881
+    case i64GtSImmAccA = 1882
+    case i64GtUImmAccA = 1883
+    case i64LeSImmAccA = 1884
+    case i64LeUImmAccA = 1885
+    case i64GeSImmAccA = 1886
+    case i64GeUImmAccA = 1887
+    case f64EqImmAccA = 1888
+    case f64NeImmAccA = 1889
+    case f64LtImmAccA = 1890
+    case f64GtImmAccA = 1891
+    case f64LeImmAccA = 1892
+    case f64GeImmAccA = 1893
+    case i32AddImmAccA = 1894
+    case i32SubImmAccA = 1895
+    case i32MulImmAccA = 1896
+    case i32DivSImmAccA = 1897
+    case i32DivUImmAccA = 1898
+    case i32RemSImmAccA = 1899
+    case i32RemUImmAccA = 1900
+    case i32AndImmAccA = 1901
+    case i32OrImmAccA = 1902
+    case i32XorImmAccA = 1903
+    case i32ShlImmAccA = 1904
+    case i32ShrSImmAccA = 1905
+    case i32ShrUImmAccA = 1906
+    case i32RotlImmAccA = 1907
+    case i32RotrImmAccA = 1908
+    case i64AddImmAccA = 1909
+    case i64SubImmAccA = 1910
+    case i64MulImmAccA = 1911
+    case i64DivSImmAccA = 1912
+    case i64DivUImmAccA = 1913
+    case i64RemSImmAccA = 1914
+    case i64RemUImmAccA = 1915
+    case i64AndImmAccA = 1916
+    case i64OrImmAccA = 1917
+    case i64XorImmAccA = 1918
+    case i64ShlImmAccA = 1919
+    case i64ShrSImmAccA = 1920
+    case i64ShrUImmAccA = 1921
+    case i64RotlImmAccA = 1922
+    case i64RotrImmAccA = 1923
+    case f64AddImmAccA = 1924
+    case f64SubImmAccA = 1925
+    case f64MulImmAccA = 1926
+    case f64DivImmAccA = 1927
+    case f64MinImmAccA = 1928
+    case f64MaxImmAccA = 1929
+    case f64CopysignImmAccA = 1930
+    case brIfI32EqzAccA = 1931
+    case brUnlessI32EqzAccA = 1932
+    case brIfI32EqAccA = 1933
+    case brIfI32EqAccB = 1934
+    case brUnlessI32EqAccA = 1935
+    case brUnlessI32EqAccB = 1936
+    case brIfI32NeAccA = 1937
+    case brIfI32NeAccB = 1938
+    case brUnlessI32NeAccA = 1939
+    case brUnlessI32NeAccB = 1940
+    case brIfI32LtSAccA = 1941
+    case brIfI32LtSAccB = 1942
+    case brUnlessI32LtSAccA = 1943
+    case brUnlessI32LtSAccB = 1944
+    case brIfI32LtUAccA = 1945
+    case brIfI32LtUAccB = 1946
+    case brUnlessI32LtUAccA = 1947
+    case brUnlessI32LtUAccB = 1948
+    case brIfI32GtSAccA = 1949
+    case brIfI32GtSAccB = 1950
+    case brUnlessI32GtSAccA = 1951
+    case brUnlessI32GtSAccB = 1952
+    case brIfI32GtUAccA = 1953
+    case brIfI32GtUAccB = 1954
+    case brUnlessI32GtUAccA = 1955
+    case brUnlessI32GtUAccB = 1956
+    case brIfI32LeSAccA = 1957
+    case brIfI32LeSAccB = 1958
+    case brUnlessI32LeSAccA = 1959
+    case brUnlessI32LeSAccB = 1960
+    case brIfI32LeUAccA = 1961
+    case brIfI32LeUAccB = 1962
+    case brUnlessI32LeUAccA = 1963
+    case brUnlessI32LeUAccB = 1964
+    case brIfI32GeSAccA = 1965
+    case brIfI32GeSAccB = 1966
+    case brUnlessI32GeSAccA = 1967
+    case brUnlessI32GeSAccB = 1968
+    case brIfI32GeUAccA = 1969
+    case brIfI32GeUAccB = 1970
+    case brUnlessI32GeUAccA = 1971
+    case brUnlessI32GeUAccB = 1972
+    case brIfI64EqzAccA = 1973
+    case brUnlessI64EqzAccA = 1974
+    case brIfI64EqAccA = 1975
+    case brIfI64EqAccB = 1976
+    case brUnlessI64EqAccA = 1977
+    case brUnlessI64EqAccB = 1978
+    case brIfI64NeAccA = 1979
+    case brIfI64NeAccB = 1980
+    case brUnlessI64NeAccA = 1981
+    case brUnlessI64NeAccB = 1982
+    case brIfI64LtSAccA = 1983
+    case brIfI64LtSAccB = 1984
+    case brUnlessI64LtSAccA = 1985
+    case brUnlessI64LtSAccB = 1986
+    case brIfI64LtUAccA = 1987
+    case brIfI64LtUAccB = 1988
+    case brUnlessI64LtUAccA = 1989
+    case brUnlessI64LtUAccB = 1990
+    case brIfI64GtSAccA = 1991
+    case brIfI64GtSAccB = 1992
+    case brUnlessI64GtSAccA = 1993
+    case brUnlessI64GtSAccB = 1994
+    case brIfI64GtUAccA = 1995
+    case brIfI64GtUAccB = 1996
+    case brUnlessI64GtUAccA = 1997
+    case brUnlessI64GtUAccB = 1998
+    case brIfI64LeSAccA = 1999
+    case brIfI64LeSAccB = 2000
+    case brUnlessI64LeSAccA = 2001
+    case brUnlessI64LeSAccB = 2002
+    case brIfI64LeUAccA = 2003
+    case brIfI64LeUAccB = 2004
+    case brUnlessI64LeUAccA = 2005
+    case brUnlessI64LeUAccB = 2006
+    case brIfI64GeSAccA = 2007
+    case brIfI64GeSAccB = 2008
+    case brUnlessI64GeSAccA = 2009
+    case brUnlessI64GeSAccB = 2010
+    case brIfI64GeUAccA = 2011
+    case brIfI64GeUAccB = 2012
+    case brUnlessI64GeUAccA = 2013
+    case brUnlessI64GeUAccB = 2014
+    case brIfI32EqImmAccA = 2015
+    case brUnlessI32EqImmAccA = 2016
+    case brIfI32NeImmAccA = 2017
+    case brUnlessI32NeImmAccA = 2018
+    case brIfI32LtSImmAccA = 2019
+    case brUnlessI32LtSImmAccA = 2020
+    case brIfI32LtUImmAccA = 2021
+    case brUnlessI32LtUImmAccA = 2022
+    case brIfI32GtSImmAccA = 2023
+    case brUnlessI32GtSImmAccA = 2024
+    case brIfI32GtUImmAccA = 2025
+    case brUnlessI32GtUImmAccA = 2026
+    case brIfI32LeSImmAccA = 2027
+    case brUnlessI32LeSImmAccA = 2028
+    case brIfI32LeUImmAccA = 2029
+    case brUnlessI32LeUImmAccA = 2030
+    case brIfI32GeSImmAccA = 2031
+    case brUnlessI32GeSImmAccA = 2032
+    case brIfI32GeUImmAccA = 2033
+    case brUnlessI32GeUImmAccA = 2034
+    case brIfI64EqImmAccA = 2035
+    case brUnlessI64EqImmAccA = 2036
+    case brIfI64NeImmAccA = 2037
+    case brUnlessI64NeImmAccA = 2038
+    case brIfI64LtSImmAccA = 2039
+    case brUnlessI64LtSImmAccA = 2040
+    case brIfI64LtUImmAccA = 2041
+    case brUnlessI64LtUImmAccA = 2042
+    case brIfI64GtSImmAccA = 2043
+    case brUnlessI64GtSImmAccA = 2044
+    case brIfI64GtUImmAccA = 2045
+    case brUnlessI64GtUImmAccA = 2046
+    case brIfI64LeSImmAccA = 2047
+    case brUnlessI64LeSImmAccA = 2048
+    case brIfI64LeUImmAccA = 2049
+    case brUnlessI64LeUImmAccA = 2050
+    case brIfI64GeSImmAccA = 2051
+    case brUnlessI64GeSImmAccA = 2052
+    case brIfI64GeUImmAccA = 2053
+    case brUnlessI64GeUImmAccA = 2054
+    case i32AddImmBrIfI32EqAccB = 2055
+    case i32AddImmBrIfI32NeAccB = 2056
+    case i32AddImmBrIfI32LtSAccB = 2057
+    case i32AddImmBrIfI32LtUAccB = 2058
+    case i32AddImmBrIfI32GtSAccB = 2059
+    case i32AddImmBrIfI32GtUAccB = 2060
+    case i32AddImmBrIfI32LeSAccB = 2061
+    case i32AddImmBrIfI32LeUAccB = 2062
+    case i32AddImmBrIfI32GeSAccB = 2063
+    case i32AddImmBrIfI32GeUAccB = 2064
+    case seqI32XorI32RotlImmAAccA = 2065
+    case seqI32XorI32RotlImmAAccB = 2066
+    case seqI32AddI32XorAAccA = 2067
+    case seqI32AddI32XorAAccB = 2068
+    case seqI32RotlImmI32AddAAccA = 2069
+    case seqI32ShlImmI32AddBAccA = 2070
+    case seqI64XorI64RotlImmAAccA = 2071
+    case seqI64XorI64RotlImmAAccB = 2072
+    case seqI32LoadI32LoadAccAddr = 2073
+    case seqI32AddImmCopyAccA = 2074
+    case seqI32MulImmI32AddImmAAccA = 2075
+    case seqI32AddImmI32RemUImmAAccA = 2076
+    case seqI32AddImmBrIfNezCondAccA = 2077
+    case seqI32AddI32LoadAddrAccA = 2078
+    case seqI32AddI32LoadAddrAccB = 2079
+    case seqI32LoadBrTableIndexAccAddr = 2080
+    case seqI32AddImmI32AddImmBrIfI32LtUAccA = 2081
+    case seqCopyCallLocalBaseAccSrc = 2082
+    case seqI32AddImmI32Store8AddrAccA = 2083
+    case seqI32Store8I32AddAccAddr = 2084
+    case seqI32Store8I32AddAccValue = 2085
+    case seqI32AddBrIfI32LtUImmAAccA = 2086
+    case seqI32AddBrIfI32LtUImmAAccB = 2087
+    case seqI64RotlImmI64AddAAccA = 2088
+    case seqI32AddI32AddAccA = 2089
+    case seqI32AddI32AddAccB = 2090
+    case seqI32RemUImmI32MulImmAAccA = 2091
+    case seqI32AddImmI32AddImmAccA = 2092
+    case seqI32StoreI32LoadAccAddr = 2093
+    case seqI32StoreI32LoadAccValue = 2094
+    case seqI32AddImmCallLocalBaseAccA = 2095
+    case seqI32AddI32AddImmBrIfI32GtUImmAccA = 2096
+    case seqI32AddI32AddImmBrIfI32GtUImmAccB = 2097
+    case seqI32LoadI32AddAAccAddr = 2098
+    case seqI32LoadI32MulBAccAddr = 2099
+    case seqI32AddImmI32Load8UAddrAccA = 2100
+    case seqI64AddI64XorAAccA = 2101
+    case seqI64AddI64XorAAccB = 2102
+    case seqI32MulI32AddBAccA = 2103
+    case seqI32MulI32AddBAccB = 2104
+    case seqI32ShlImmI32XorBAccA = 2105
+    case seqI32StoreI32AddImmAccAddr = 2106
+    case seqI32StoreI32AddImmAccValue = 2107
+    case seqI32AddImmI32LtUImmAAccA = 2108
+    case seqI32AddI32AddImmAccA = 2109
+    case seqI32AddI32AddImmAccB = 2110
+    case seqMemoryCopyBrAccDst = 2111
+    case seqMemoryCopyBrAccSrc = 2112
+    case seqMemoryCopyBrAccCount = 2113
+    case seqCopyCopyAccSrc = 2114
+    case seqBrIfNezI32AddImmAccCond = 2115
+    case seqI32RotlImmI32AddBAccA = 2116
+    case seqCopyI32AddImmAccSrc = 2117
+    case seqI32AddF64LoadAddrAccA = 2118
+    case seqI32AddF64LoadAddrAccB = 2119
+    case seqBrIfI32EqzBrIfNezAccA = 2120
+    case seqI32AddImmReturnAccA = 2121
+    case seqI32AndI32ShlImmAAccA = 2122
+    case seqI32AndI32ShlImmAAccB = 2123
+    case seqI32LoadI32StoreValueAccAddr = 2124
+    case seqI64AddI64XorBAccA = 2125
+    case seqI64AddI64XorBAccB = 2126
+    case seqI64XorImmI64AndBAccA = 2127
+    case seqI32Load8UBrIfI32EqzAAccAddr = 2128
+    case seqI32AddI32AddImmAAccA = 2129
+    case seqI32AddI32AddImmAAccB = 2130
+    case seqCopyCallLocalAccSrc = 2131
+    case seqI64XorI64XorBAccA = 2132
+    case seqI64XorI64XorBAccB = 2133
+    case seqCopyI32ShlImmAccSrc = 2134
+    case seqI32XorI32XorAccA = 2135
+    case seqI32XorI32XorAccB = 2136
+    case seqI32AddI32Load8UAddrAccA = 2137
+    case seqI32AddI32Load8UAddrAccB = 2138
+    case seqF64LoadF64LtBAccAddr = 2139
+    case seqI32AddI32XorAccA = 2140
+    case seqI32AddI32XorAccB = 2141
+    case seqI32ShrUImmI32AndImmAAccA = 2142
+    case seqI64MulI64AddBAccA = 2143
+    case seqI64MulI64AddBAccB = 2144
+    case seqI32AddImmI32AndBAccA = 2145
+    case seqI32Load8UBrIfNezCondAccAddr = 2146
+    case seqBrIfI32LtUImmConst32AccA = 2147
+    case seqI32AddImmReturnValueSrcAccA = 2148
+    case seqI32LoadI32AddBAccAddr = 2149
+    case seqI32AddCopyAccA = 2150
+    case seqI32AddCopyAccB = 2151
+    case seqI32AddI32StoreValueAccA = 2152
+    case seqI32AddI32StoreValueAccB = 2153
+    case seqI32AddImmI32AddImmBrIfI32NeImmAccA = 2154
+    case seqI64AddI64RotlImmAAccA = 2155
+    case seqI64AddI64RotlImmAAccB = 2156
+    case seqI32RemUImmI32AddImmAccA = 2157
+    case seqI32LoadI32SubImmAccAddr = 2158
+    case seqI32SubImmI32LoadAccA = 2159
+    case seqI32SubImmBrIfI32LtSAccA = 2160
+    case seqI32AddImmI32LoadAddrAccA = 2161
+    case seqI32LtUImmI32AddBAccA = 2162
+    case seqI64XorI64ShlImmAAccA = 2163
+    case seqI64XorI64ShlImmAAccB = 2164
+    case seqI64AndI64XorAAccA = 2165
+    case seqI64AndI64XorAAccB = 2166
+    case seqI32AndI32AndImmAAccA = 2167
+    case seqI32AndI32AndImmAAccB = 2168
+    case seqI32XorI32StoreValueAccA = 2169
+    case seqI32XorI32StoreValueAccB = 2170
+    case seqI32AddI32AddBAccA = 2171
+    case seqI32AddI32AddBAccB = 2172
+    case seqI32AddI32XorBAccA = 2173
+    case seqI32AddI32XorBAccB = 2174
+    case seqI32AddImmI32XorImmAAccA = 2175
+    case seqI32AddI32AddAAccA = 2176
+    case seqI32AddI32AddAAccB = 2177
+    case seqI32AddImmI32StoreValueAccA = 2178
+    case seqI32LoadBrIfI32LtSAAccAddr = 2179
+    case seqI32RotlImmI32AddAccA = 2180
+    case seqI32AddImmI32LoadAccA = 2181
+    case seqI64RotlImmI64RotlImmAccA = 2182
+    case seqI32OrI32ShlImmAAccA = 2183
+    case seqI32OrI32ShlImmAAccB = 2184
+    case seqI64XorI64XorImmAccA = 2185
+    case seqI64XorI64XorImmAccB = 2186
+    case seqI32XorI32XorAAccA = 2187
+    case seqI32XorI32XorAAccB = 2188
+    case seqI32XorI32ShlImmAccA = 2189
+    case seqI32XorI32ShlImmAccB = 2190
+    case seqI32ShlImmI32AndAccA = 2191
+    case seqI32RotlImmI32RotlImmAccA = 2192
+    case seqI64AddI64ShrUImmAAccA = 2193
+    case seqI64AddI64ShrUImmAAccB = 2194
+    case seqI32AndImmBrIfI32EqzAAccA = 2195
+    case seqI32OrImmI32AddImmAAccA = 2196
+    case seqI32LoadBrIfI32GtUImmAAccAddr = 2197
+    case seqI32AndImmBrUnlessI32EqzAAccA = 2198
+    case seqI64RotlImmI64XorAAccA = 2199
+    case seqI32StoreCopyAccAddr = 2200
+    case seqI32StoreCopyAccValue = 2201
+    case seqI32AddF64StoreAddrAccA = 2202
+    case seqI32AddF64StoreAddrAccB = 2203
+    case seqI64XorI64ShrUImmAAccA = 2204
+    case seqI64XorI64ShrUImmAAccB = 2205
+    case seqI32XorImmI32AddImmAccA = 2206
+    case seqI32AndImmI32OrBAccA = 2207
+    case seqI64ShrUImmI64AddBAccA = 2208
+    case seqI32LtUImmI32OrBAccA = 2209
+    case seqI32XorImmI32AndBAccA = 2210
+    case seqI32LoadI32AddImmAAccAddr = 2211
+    case seqI32AddImmI32AddAAccA = 2212
+    case seqF64LtBrIfNezCondAccA = 2213
+    case seqF64LtBrIfNezCondAccB = 2214
+    case seqF64LoadI32OrImmAccAddr = 2215
+    case seqF64LtBrIfI32EqzAAccA = 2216
+    case seqF64LtBrIfI32EqzAAccB = 2217
+    case seqI32OrImmI32ShlImmAAccA = 2218
+    case seqCopyConst32AccSrc = 2219
+    case seqI32ShlImmBrIfI32LeSAAccA = 2220
+    case seqI64AddI64AndImmAccA = 2221
+    case seqI64AddI64AndImmAccB = 2222
+    case seqF64StoreCopyAccAddr = 2223
+    case seqF64StoreCopyAccValue = 2224
+    case seqI32XorI32RotlImmAccA = 2225
+    case seqI32XorI32RotlImmAccB = 2226
+    case seqI64XorI64XorAAccA = 2227
+    case seqI64XorI64XorAAccB = 2228
+    case seqCopyI32LoadAccSrc = 2229
+    case seqI64OrI64AndImmAAccA = 2230
+    case seqI64OrI64AndImmAAccB = 2231
+    case seqI64ShlImmI64AndImmAAccA = 2232
+    case seqI64XorI64XorAccA = 2233
+    case seqI64XorI64XorAccB = 2234
+    case seqI64LoadI64LoadAccAddr = 2235
+    case seqI64AddI64StoreValueAccA = 2236
+    case seqI64AddI64StoreValueAccB = 2237
+    case seqI32AddI32Load16UAddrAccA = 2238
+    case seqI32AddI32Load16UAddrAccB = 2239
+    case seqCopyBrIfNezAccSrc = 2240
+    case seqI32LoadI32XorImmAAccAddr = 2241
+    case seqI64LoadI64XorBAccAddr = 2242
+    case seqI64RotlImmI64AddBAccA = 2243
+    case seqI32AndI32ShrUImmAAccA = 2244
+    case seqI32AndI32ShrUImmAAccB = 2245
+    case seqI32XorImmI32AddImmAAccA = 2246
+    case seqI32XorImmI32ShrUImmAAccA = 2247
+    case seqI32OrI32AddImmAccA = 2248
+    case seqI32OrI32AddImmAccB = 2249
+    case seqI32ShrUImmI32AddImmAccA = 2250
+    case seqI64AndI64XorAccA = 2251
+    case seqI64AndI64XorAccB = 2252
+    case seqI64RotlImmI64XorBAccA = 2253
+    case seqI64XorI64AddAAccA = 2254
+    case seqI64XorI64AddAAccB = 2255
+    case seqI32AddImmBrIfI32GtUImmAAccA = 2256
+    case seqI32StoreI32AddAccAddr = 2257
+    case seqI32StoreI32AddAccValue = 2258
+    case seqI32StoreI32XorAccAddr = 2259
+    case seqI32StoreI32XorAccValue = 2260
+    case seqI64ShlImmI64ShrUImmAccA = 2261
+    case seqI64ShrUImmI64OrBAccA = 2262
+    case seqI64LoadI64AddBAccAddr = 2263
+    case seqI32AddI64LoadAddrAccA = 2264
+    case seqI32AddI64LoadAddrAccB = 2265
+    case seqI32AddImmI32AddBAccA = 2266
+    case seqI32StoreBrIfNezAccAddr = 2267
+    case seqI32StoreBrIfNezAccValue = 2268
+    case seqCopyI32LoadAddrAccSrc = 2269
+    case seqI32LoadI32StoreAccAddr = 2270
+    case seqI32LoadBrIfNezCondAccAddr = 2271
+    case seqI32AddImmI32AddAccA = 2272
+    case seqI32LoadI32Load8UAddrAccAddr = 2273
+    case seqBrIfI32EqImmBrTableAccA = 2274
+    case seqI32AddImmBrUnlessI32NeImmAccA = 2275
+    case seqI32AndImmI32XorImmAAccA = 2276
+    case seqSelectI32ShrUImmAAccA = 2277
+    case seqSelectI32ShrUImmAAccB = 2278
+    case seqSelectI32ShrUImmAAccCond = 2279
+    case seqBrUnlessI32NeImmI32Load8UAccA = 2280
+    case seqI32Load8UCopyAccAddr = 2281
+    case seqI32XorI32AndImmAAccA = 2282
+    case seqI32XorI32AndImmAAccB = 2283
+    case seqI32AndImmSelectCondAccA = 2284
+    case seqI32AddImmI32AndImmAAccA = 2285
+    case seqI32XorImmI32ShrUImmAccA = 2286
+    case seqI32AndImmI32ShrUImmAccA = 2287
+    case seqI32Load16SI32Load16SAccAddr = 2288
+    case seqI32Load16SI32MulBAccAddr = 2289
+    case seqI32MulI32AddAAccA = 2290
+    case seqI32MulI32AddAAccB = 2291
+    case seqCopyI32ShrUImmAAccSrc = 2292
+    case seqBrIfI32EqzI32LoadAccA = 2293
+    case seqI32MulCopyAccA = 2294
+    case seqI32MulCopyAccB = 2295
+    case seqBrIfI32EqI32LoadAccA = 2296
+    case seqBrIfI32EqI32LoadAccB = 2297
+    case seqI32LoadI32Load16UAddrAccAddr = 2298
+    case seqI32Load16UI32Load16UAccAddr = 2299
+    case seqI32AndImmI32MulBAccA = 2300
+    case seqI32Load16UI32MulBAccAddr = 2301
+    case seqI32Load16UI32AndImmAccAddr = 2302
+    case seqI32AndImmBrIfI32EqBAccA = 2303
+    case seqI32AndImmI32XorBAccA = 2304
+    case seqI32Load8UI32AndImmAccAddr = 2305
+    case seqI32XorBrIfI32EqzAAccA = 2306
+    case seqI32XorBrIfI32EqzAAccB = 2307
+    case seqI32ShrUImmI32XorBAccA = 2308
+    case seqI32AndImmBrIfI32LeUImmAAccA = 2309
+    case seqI32OrImmBrUnlessI32EqImmAAccA = 2310
+    case seqI32ShrUImmI32XorAAccA = 2311
+    case seqI32StoreBrAccAddr = 2312
+    case seqI32StoreBrAccValue = 2313
+    case seqI32AddI32GtSAAccA = 2314
+    case seqI32AddI32GtSAAccB = 2315
+    case seqI32GtSSelectBAccA = 2316
+    case seqI32GtSSelectBAccB = 2317
+    case seqI32GtSSelectCondAccA = 2318
+    case seqI32GtSSelectCondAccB = 2319
+    case seqSelectI32AddAAccA = 2320
+    case seqSelectI32AddAAccB = 2321
+    case seqSelectI32AddAAccCond = 2322
+    case seqSelectI32GtSAccA = 2323
+    case seqSelectI32GtSAccB = 2324
+    case seqSelectI32GtSAccCond = 2325
+    case seqI32AddImmCallLocalAccA = 2326
+    case seqI32AddImmBrIfI32EqImmAccA = 2327
+    case seqI32Load8UBrUnlessI32EqzAAccAddr = 2328
+    case seqI32AndImmBrIfI32LtUImmAAccA = 2329
+    case seqI32StoreConst32AccAddr = 2330
+    case seqI32StoreConst32AccValue = 2331
+    case seqI32StoreReturnValueAccAddr = 2332
+    case seqI32StoreReturnValueAccValue = 2333
+    case seqI32XorImmI32AndImmAccA = 2334
+    case seqCopyBrAccSrc = 2335
+    case seqI32AddImmI32Store8AddrI32AddBrIfI32LtUImmAAccA = 2336
+    case seqI32AddImmCopyCallLocalBaseAccA = 2337
+    case seqI32RotlImmI32AddAI32XorAI32RotlImmAAccA = 2338
+    case seqI32AddI32AddImmBrIfI32GtUImmI32AddImmReturnValueSrcAccA = 2339
+    case seqI32AddI32AddImmBrIfI32GtUImmI32AddImmReturnValueSrcAccB = 2340
+    case seqI32MulImmI32AddImmAI32RemUImmAI32MulImmAAccA = 2341
+    case seqI32RemUImmI32MulImmAI32AddImmAI32RemUImmAAccA = 2342
+    case seqCopyI32AddImmBrIfNezCondI32AddImmAccSrc = 2343
+    case seqBrIfNezI32AddImmReturnAccCond = 2344
+    case seqI32XorI32RotlImmAI32AddAI32XorAAccA = 2345
+    case seqI32XorI32RotlImmAI32AddAI32XorAAccB = 2346
+    case seqI32AddI32XorAI32RotlImmAI32AddAAccA = 2347
+    case seqI32AddI32XorAI32RotlImmAI32AddAAccB = 2348
+    case seqI32StoreI32AddImmI32AddImmBrIfI32LtUAccAddr = 2349
+    case seqI32StoreI32AddImmI32AddImmBrIfI32LtUAccValue = 2350
+    case seqI32AddImmI32Load8UAddrBrIfI32EqzAAccA = 2351
+    case seqI32AddI32LoadAddrI32LoadI32MulBAccA = 2352
+    case seqI32AddI32LoadAddrI32LoadI32MulBAccB = 2353
+    case seqI32AddI32AddI32LoadAddrI32LoadAccA = 2354
+    case seqI32AddI32AddI32LoadAddrI32LoadAccB = 2355
+    case seqI32AddImmI32RemUImmAI32MulImmAI32AddImmAAccA = 2356
+    case seqI32AddImmI32RemUImmAI32AddImmBrIfNezCondAccA = 2357
+    case seqI32AddImmCopyCopyCallLocalAccA = 2358
+    case seqI32LoadI32AddAI32AddImmCopyAccAddr = 2359
+    case seqI32LoadI32AddAI32AddImmAI32AddImmAccAddr = 2360
+    case seqI32LoadI32AddAI32AddImmACopyAccAddr = 2361
+    case seqI64RotlImmI64AddAI64XorAI64RotlImmAAccA = 2362
+    case seqI32LoadI32LoadI32MulBI32AddBAccAddr = 2363
+    case seqI32LoadI32MulBI32AddBI32AddAccAddr = 2364
+    case seqI32MulI32AddBI32AddI32LoadAddrAccA = 2365
+    case seqI32MulI32AddBI32AddI32LoadAddrAccB = 2366
+    case seqCopyI32ShlImmI32AddBF64LoadAddrAccSrc = 2367
+    case seqI64XorI64RotlImmAI64AddAI64XorAAccA = 2368
+    case seqI64XorI64RotlImmAI64AddAI64XorAAccB = 2369
+    case seqI32SubImmI32LoadI32SubImmBrIfI32LtSAccA = 2370
+    case seqI32AddI32XorAI32RotlImmAI32AddBAccA = 2371
+    case seqI32AddI32XorAI32RotlImmAI32AddBAccB = 2372
+    case seqI64AddI64XorAI64RotlImmAI64AddAAccA = 2373
+    case seqI64AddI64XorAI64RotlImmAI64AddAAccB = 2374
+    case seqI32AndI32ShlImmAI32XorBI32XorAAccA = 2375
+    case seqI32AndI32ShlImmAI32XorBI32XorAAccB = 2376
+    case seqI32OrI32ShlImmAI32XorBI32ShlImmAccA = 2377
+    case seqI32OrI32ShlImmAI32XorBI32ShlImmAccB = 2378
+    case seqI32XorI32ShlImmI32AndI32ShlImmAAccA = 2379
+    case seqI32XorI32ShlImmI32AndI32ShlImmAAccB = 2380
+    case seqI32AddF64LoadAddrF64LtBBrIfI32EqzAAccA = 2381
+    case seqI32AddF64LoadAddrF64LtBBrIfI32EqzAAccB = 2382
+    case seqI32AddF64LoadAddrI32OrImmI32ShlImmAAccA = 2383
+    case seqI32AddF64LoadAddrI32OrImmI32ShlImmAAccB = 2384
+    case seqI32OrImmI32ShlImmAI32AddBF64LoadAddrAccA = 2385
+    case seqI32ShlImmI32AddBF64StoreAddrCopyAccA = 2386
+    case seqF64StoreCopyI32ShlImmBrIfI32LeSAAccAddr = 2387
+    case seqF64StoreCopyI32ShlImmBrIfI32LeSAAccValue = 2388
+    case seqI32AddI32AddImmI32LtUImmAI32AddBAccA = 2389
+    case seqI32AddI32AddImmI32LtUImmAI32AddBAccB = 2390
+    case seqI32AddImmI32Load8UAddrBrIfNezCondAccA = 2391
+    case seqI32AddImmI32AddImmCopyCallLocalBaseAccA = 2392
+    case seqI32AddImmI32AddImmCopyCallLocalAccA = 2393
+    case seqI32AddImmCopyCallLocalAccA = 2394
+    case seqI32AndI32ShlImmAI32XorBI32RotlImmAccA = 2395
+    case seqI32AndI32ShlImmAI32XorBI32RotlImmAccB = 2396
+    case seqI32XorI32XorI32XorI32XorAccA = 2397
+    case seqI32XorI32XorI32XorI32XorAccB = 2398
+    case seqI32XorI32RotlImmI32RotlImmAccA = 2399
+    case seqI32XorI32RotlImmI32RotlImmAccB = 2400
+    case seqI32LoadI32StoreValueI32LoadI32StoreValueAccAddr = 2401
+    case seqI32AddImmI32AddImmI32LoadAddrBrIfI32LtSAAccA = 2402
+    case seqI32RotlImmI32AddBI32AddAI32XorAccA = 2403
+    case seqI32AddI32XorBI32RotlImmAI32AddAAccA = 2404
+    case seqI32AddI32XorBI32RotlImmAI32AddAAccB = 2405
+    case seqI64AddI64XorBI64RotlImmAI64RotlImmAccA = 2406
+    case seqI64AddI64XorBI64RotlImmAI64RotlImmAccB = 2407
+    case seqI32ShlImmI32AddBI32Load16UAddrAccA = 2408
+    case seqI64MulI64AddBI64ShrUImmAI64AddBAccA = 2409
+    case seqI64MulI64AddBI64ShrUImmAI64AddBAccB = 2410
+    case seqI32AddI32XorAI32RotlImmAAccA = 2411
+    case seqI32AddI32XorAI32RotlImmAAccB = 2412
+    case seqI32XorI32RotlImmAI32AddBI32XorAAccA = 2413
+    case seqI32XorI32RotlImmAI32AddBI32XorAAccB = 2414
+    case seqI32ShlImmI32AddBI32LoadAddrAccA = 2415
+    case seqI64XorI64XorImmI64AndBI64XorAAccA = 2416
+    case seqI64XorI64XorImmI64AndBI64XorAAccB = 2417
+    case seqI32AddImmI32AddImmI32LoadI32XorImmAAccA = 2418
+    case seqI32AddImmI32AndBI32AndImmABrIfI32EqzAAccA = 2419
+    case seqI32LoadI32XorImmAI32AddImmI32AndBAccAddr = 2420
+    case seqI32RotlImmI32AddAI32AddBI32XorAAccA = 2421
+    case seqI32AddImmBrTableIndexAccA = 2422
+    case seqI64AddI64XorBI64RotlImmAI64AddAAccA = 2423
+    case seqI64AddI64XorBI64RotlImmAI64AddAAccB = 2424
+    case seqI32Extend8SI32AddImmAAccA = 2425
+    case seqI32RotlImmI32AddBI32XorAI32RotlImmAAccA = 2426
+    case seqI32RotlImmI32AndBI32ShlImmAAccA = 2427
+    case seqI32XorI32XorACopySrcAccA = 2428
+    case seqI32XorI32XorACopySrcAccB = 2429
+    case seqI32XorI32XorAI32OrI32ShlImmAAccA = 2430
+    case seqI32XorI32XorAI32OrI32ShlImmAAccB = 2431
+    case seqI32ShlI32AndImmABrUnlessI32EqzAAccA = 2432
+    case seqI32ShlI32AndImmABrUnlessI32EqzAAccB = 2433
+    case seqI32LoadBrIfI32GtUImmAI32ShlAccAddr = 2434
+    case seqI32AddImmI32AddBI32Load8UAddrAccA = 2435
+    case seqI32AddI32XorI32RotlImmAI32AddAAccA = 2436
+    case seqI32AddI32XorI32RotlImmAI32AddAAccB = 2437
+    case seqI32ShlImmI32AddBF64LoadAddrF64LtBAccA = 2438
+    case seqF64LoadF64LtBBrIfNezCondAccAddr = 2439
+    case seqI64AndImmI64XorImmAI64AndBAccA = 2440
+    case seqCopyI32SubImmAI32LoadAccSrc = 2441
+    case seqI32AddImmBrUnlessI32GeSAAccA = 2442
+    case seqI32SubImmI32ShlImmI32AddBAccA = 2443
+    case seqI32ShlImmI32AddBCopyAccA = 2444
+    case seqI32SubImmBrIfI32LtSI32AddImmAccA = 2445
+    case seqI64XorI64ShlImmAI64AndImmAAccA = 2446
+    case seqI64XorI64ShlImmAI64AndImmAAccB = 2447
+    case seqI32AddI32XorI32RotlImmAI32AddBAccA = 2448
+    case seqI32AddI32XorI32RotlImmAI32AddBAccB = 2449
+    case seqI32StoreI32LoadI32StoreValueI32LoadAccAddr = 2450
+    case seqI32StoreI32LoadI32StoreValueI32LoadAccValue = 2451
+    case seqI32AddF64LoadAddrF64LtBBrIfNezCondAccA = 2452
+    case seqI32AddF64LoadAddrF64LtBBrIfNezCondAccB = 2453
+    case seqF64LtBrIfI32EqzACopyI32ShlImmAccA = 2454
+    case seqF64LtBrIfI32EqzACopyI32ShlImmAccB = 2455
+    case seqI64XorImmI64AndBI64XorAI64XorBAccA = 2456
+    case seqSelectReturnAccA = 2457
+    case seqSelectReturnAccB = 2458
+    case seqSelectReturnAccCond = 2459
+    case seqI32StoreI32Load8UAccAddr = 2460
+    case seqI32StoreI32Load8UAccValue = 2461
+    case seqI32XorImmI32AddImmAI32XorImmAI32ShrUImmAAccA = 2462
+    case seqI32StoreI32AddImmI32StoreAddrCopyAccAddr = 2463
+    case seqI32StoreI32AddImmI32StoreAddrCopyAccValue = 2464
+    case seqCopyBrIfI32LeSAAccSrc = 2465
+    case seqBrUnlessI32GeSI32StoreI32AddImmAccA = 2466
+    case seqBrUnlessI32GeSI32StoreI32AddImmAccB = 2467
+    case seqI32StoreCopyCopyAccAddr = 2468
+    case seqI32StoreCopyCopyAccValue = 2469
+    case seqI32StoreCopyBrIfNezAccAddr = 2470
+    case seqI32StoreCopyBrIfNezAccValue = 2471
+    case seqCopyI32LoadAddrI32StoreCopyAccSrc = 2472
+    case seqI32Load8UI32EqImmAAccAddr = 2473
+    case seqI32Load8UI32AddImmABrIfI32GtUImmAAccAddr = 2474
+    case seqI32OrI32AddBI32AddImmAccA = 2475
+    case seqI32OrI32AddBI32AddImmAccB = 2476
+    case seqI32EqImmI32AddImmI32LtUImmAAccA = 2477
+    case seqI32AddImmI32LtUImmAI32OrBAccA = 2478
+    case seqI32AddImmI32LtUImmAI32OrImmI32AddImmAAccA = 2479
+    case seqI32LtUImmI32AddBI32Load8UAccA = 2480
+    case seqI32LtUImmI32AddBI32StoreValueAccA = 2481
+    case seqI32LtUImmI32AddBCopyCallLocalBaseAccA = 2482
+    case seqI32OrImmI32AddImmAI32LtUImmAI32AddBAccA = 2483
+    case seqI32OrImmI32AddImmAI32LtUImmAI32OrBAccA = 2484
+    case seqI32LtUImmI32OrBReturnAccA = 2485
+    case seqI32Store8I32AddImmBrIfI32NeImmAccAddr = 2486
+    case seqI32Store8I32AddImmBrIfI32NeImmAccValue = 2487
+    case seqI32LoadI32LoadI32AddAI32Load8UAddrAccAddr = 2488
+    case seqI32AddImmI32LtUImmASelectCondAccA = 2489
+    case seqI32AddI32Load8UAddrI32OrImmAI32AddImmAAccA = 2490
+    case seqI32AddI32Load8UAddrI32OrImmAI32AddImmAAccB = 2491
+    case seqI32AddImmBrIfI32GtUImmACopyCallLocalBaseAccA = 2492
+    case seqI64AddI64XorAI64RotlImmAAccA = 2493
+    case seqI64AddI64XorAI64RotlImmAAccB = 2494
+    case seqI64XorI64ShlImmAI64ShrUImmI64OrBAccA = 2495
+    case seqI64XorI64ShlImmAI64ShrUImmI64OrBAccB = 2496
+    case seqI64ShrUImmI64OrBI64AndImmAAccA = 2497
+    case seqI64XorI64RotlImmAI64RotlImmI64XorAAccA = 2498
+    case seqI64XorI64RotlImmAI64RotlImmI64XorAAccB = 2499
+    case seqI32AddImmBrUnlessI32NeImmI32Load8UCopyAccA = 2500
+    case seqI32Load8UCopyBrIfNezI32AddImmAccAddr = 2501
+    case seqI32Load16SI32Load16SI32MulBI32AddAAccAddr = 2502
+    case seqCopyI32ShrUImmAI32AndImmAI32ShrUImmAccSrc = 2503
+    case seqI32AddI32AddImmBrIfNezCondAccA = 2504
+    case seqI32AddI32AddImmBrIfNezCondAccB = 2505
+    case seqI32AddI32AddImmI32AddI32AddImmAccA = 2506
+    case seqI32AddI32AddImmI32AddI32AddImmAccB = 2507
+    case seqI32AddImmI32AddI32AddImmBrIfNezCondAccA = 2508
+    case seqI32AndImmI32MulBI32AddBI32AddImmAccA = 2509
+    case seqI32AndImmI32ShrUImmI32AndImmAI32MulBAccA = 2510
+    case seqI32Load16UI32Load16UI32MulBCopyAccAddr = 2511
+    case seqI32MulCopyCopyI32ShrUImmAAccA = 2512
+    case seqI32MulCopyCopyI32ShrUImmAAccB = 2513
+    case seqI32MulI32AddAI32AddImmI32AddAccA = 2514
+    case seqI32MulI32AddAI32AddImmI32AddAccB = 2515
+    case seqI32LoadI32Load16UAddrI32AndImmBrIfI32EqBAccAddr = 2516
+    case seqI32AndImmBrIfI32EqBI32LoadBrIfNezCondAccA = 2517
+    case seqI32AndImmI32XorBBrIfI32EqzAI32LoadAccA = 2518
+    case seqI32LoadI32Load8UAddrI32AndImmI32XorBAccAddr = 2519
+    case seqBrIfI32EqzI32LoadBrIfNezCondAccA = 2520
+    case seqSelectI32ShrUImmAI32AndImmAI32XorImmAAccA = 2521
+    case seqSelectI32ShrUImmAI32AndImmAI32XorImmAAccB = 2522
+    case seqSelectI32ShrUImmAI32AndImmAI32XorImmAAccCond = 2523
+    case seqI32AndImmSelectCondI32ShrUImmAI32AndImmAAccA = 2524
+    case seqI32XorI32AndImmASelectCondI32ShrUImmAAccA = 2525
+    case seqI32XorI32AndImmASelectCondI32ShrUImmAAccB = 2526
+    case seqI32ShrUImmI32AndImmAI32XorImmAI32ShrUImmAccA = 2527
+    case seqI32ShrUImmI32XorBI32AndImmASelectCondAccA = 2528
+    case seqCopyI32AddImmBrIfNezCondAccSrc = 2529
+    case seqI32AddI32AddImmCopyI32AddImmAccA = 2530
+    case seqI32AddI32AddImmCopyI32AddImmAccB = 2531
+    case seqI32GtSSelectBI32AddAI32AddImmAccA = 2532
+    case seqI32GtSSelectBI32AddAI32AddImmAccB = 2533
+    case seqI32GtSSelectCondI32GtSSelectBAccA = 2534
+    case seqI32GtSSelectCondI32GtSSelectBAccB = 2535
+    case seqI32LoadI32AddAI32GtSASelectCondAccAddr = 2536
+    case seqI32AndImmI32XorImmAI32ShrUImmI32XorBAccA = 2537
+    case seqI32AddImmI32AddImmI32AddImmBrIfI32EqImmAccA = 2538
+    case seqI32AddImmI32AddImmI32AddImmCallLocalAccA = 2539
+    case seqI32AddImmI32AddImmI32AddImmI32AddImmAccA = 2540
+    case seqI32LoadI32AddImmAI32StoreValueI32LoadAccAddr = 2541
+    case seqI32LoadI32Load8UAddrBrUnlessI32EqzAAccAddr = 2542
+    case seqI32ShlImmI32AddBI32LoadAddrI32AddImmAAccA = 2543
+    case seqI32StoreI32LoadI32Load8UAddrBrIfNezCondAccAddr = 2544
+    case seqI32StoreI32LoadI32Load8UAddrBrIfNezCondAccValue = 2545
+    case seqI32AddImmI32AddImmBrIfNezCondAccA = 2546
+    case seqI32LoadI32AddImmAI32StoreValueConst32AccAddr = 2547
+    case seqI32StoreConst32BrAccAddr = 2548
+    case seqI32StoreConst32BrAccValue = 2549
+    case seqI32AddImmBrIfI32EqImmBrTableAccA = 2550
+    case seqI32LoadI32AddImmAI32StoreValueBrAccAddr = 2551
+    case seqI32XorImmI32ShrUImmI32XorAI32AndImmAAccA = 2552
+    case seqI32XorImmI32ShrUImmI32XorBI32AndImmAAccA = 2553
+    case seqI32StoreCopyCopyCopyAccAddr = 2554
+    case seqI32StoreCopyCopyCopyAccValue = 2555
+    case seqI32ShlImmI32AddBI32StoreAddrCopyAccA = 2556
+    case seqCopyCopyCopyBrAccSrc = 2557
+    case seqI32Store16I32AddImmI32AddImmAccAddr = 2558
+    case seqI32Store16I32AddImmI32AddImmAccValue = 2559
+    case seqI32AddI32ShlImmAI32AddBAccA = 2560
+    case seqI32AddI32ShlImmAI32AddBAccB = 2561
+    case seqI32StoreI32AddImmI32AddImmBrIfI32NeAccAddr = 2562
+    case seqI32StoreI32AddImmI32AddImmBrIfI32NeAccValue = 2563
+    case seqI32AndImmBrIfI32LtUImmAConst32I32AddImmAccA = 2564
+    case seqI32AndImmI32XorImmAI32ShrUImmI32XorAAccA = 2565
+    case seqI32ShrUImmI32XorAI32AndImmASelectCondAccA = 2566
+    case seqCopyBrUnlessI32EqzAccSrc = 2567
+    case seqI32AddImmI32AndImmABrIfI32GtUImmAAccA = 2568
+    case seqI32AndImmCopyCopyAccA = 2569
+    case seqBrIfI32EqzBrIfI32EqzI32LoadAccA = 2570
+    case seqBrIfI32GtUImmI32LoadI32AddImmAAccA = 2571
+    case seqI32AddImmI32AddImmI32AddImmBrIfNezCondAccA = 2572
+    case seqI32AddI32Store16ValueAccA = 2573
+    case seqI32AddI32Store16ValueAccB = 2574
+    case seqBrIfNezI32StoreI32AddImmAccCond = 2575
+    case seqCopyCopyI32Load16SAddrI32Load16SAccSrc = 2576
+    case seqCopyCopyI32Load16UAddrI32Load16UAccSrc = 2577
+    case seqI32AddImmBrIfNezCondI32StoreI32AddImmAccA = 2578
+    case seqI32Load16SI32MulAAccAddr = 2579
+    case seqI32Load16UI32AddAAccAddr = 2580
+    case seqI32Load16UI32SubAAccAddr = 2581
+    case seqI32MulI32StoreValueI32AddImmAccA = 2582
+    case seqI32MulI32StoreValueI32AddImmAccB = 2583
+    case seqI32MulI32AddAI32AddImmI32AddImmAccA = 2584
+    case seqI32MulI32AddAI32AddImmI32AddImmAccB = 2585
+    case seqI32StoreI32AddImmI32AddImmI32AddImmAccAddr = 2586
+    case seqI32StoreI32AddImmI32AddImmI32AddImmAccValue = 2587
+    case seqI32SubI32Store16ValueAccA = 2588
+    case seqI32SubI32Store16ValueAccB = 2589
+    case seqI32EqSelectCondAccA = 2590
+    case seqI32EqSelectCondAccB = 2591
+    case seqCopyCopyI32ShrUImmAI32XorBAccSrc = 2592
+    case seqI32AndImmI32ShrUImmI32EqBAccA = 2593
+    case seqI32AndImmI32XorImmAI32AndImmAccA = 2594
+    case seqI32AndImmI32XorImmAI32AndImmI32ShrUImmAccA = 2595
+    case seqI32AddImmI32Load8UAddrBrIfI32EqzABrIfI32GtUImmAccA = 2596
+    case seqBrIfI32GtUImmI32ShlImmAccA = 2597
+    case seqI32StoreI32AddImmI32AddImmI32StoreValueAccAddr = 2598
+    case seqI32StoreI32AddImmI32AddImmI32StoreValueAccValue = 2599
+    case seqI32AddImmI32AddImmI32StoreValueI32AddImmAccA = 2600
+    case seqI32AddImmI32StoreValueI32AddImmI32AddImmAccA = 2601
+    case seqI32AddImmI32LoadCallIndirectIndexAccA = 2602
+    case seqI32AddImmI32LtUImmASelectCondReturnAccA = 2603
+    case seqI32StoreI32AddImmI32StoreValueI32AddImmAccAddr = 2604
+    case seqI32StoreI32AddImmI32StoreValueI32AddImmAccValue = 2605
+    case seqI32AddI32StoreValueI32AddImmBrIfI32NeImmAccA = 2606
+    case seqI32AddI32StoreValueI32AddImmBrIfI32NeImmAccB = 2607
+    case seqI32AddImmConst32BrAccA = 2608
+    case seqI32LoadI32XorAI32StoreValueAccAddr = 2609
+    case seqI32LoadBrIfI32EqzAAccAddr = 2610
+    case seqI32XorI32StoreValueI32LoadAccA = 2611
+    case seqI32XorI32StoreValueI32LoadAccB = 2612
+    case seqI32AddImmI32StoreValueI32AddImmAccA = 2613
+    case seqI32StoreI32AddImmI32AddImmBrIfI32NeImmAccAddr = 2614
+    case seqI32StoreI32AddImmI32AddImmBrIfI32NeImmAccValue = 2615
+    case seqI32AddImmI32StoreAddrI32AddImmAccA = 2616
+    case seqCopyI32LoadCopySrcI32LoadAccSrc = 2617
+    case seqI32StoreI32AddI32StoreI32AddAccAddr = 2618
+    case seqI32StoreI32AddI32StoreI32AddAccValue = 2619
+    case seqI64StoreI64StoreAccAddr = 2620
+    case seqI64StoreI64StoreAccValue = 2621
+    case seqCopyI32Store8ValueI32AddImmBrIfI32NeImmAccSrc = 2622
+    case seqI32AndImmI32AddImmI32LtUImmASelectCondAccA = 2623
+    case seqI32OrImmI32AddImmI32LtUImmASelectCondAccA = 2624
+    case seqI32RotlImmI32XorBI32RotlImmAAccA = 2625
+    case seqI32StoreI32LoadI32LoadI32AddBAccAddr = 2626
+    case seqI32StoreI32LoadI32LoadI32AddBAccValue = 2627
+    case seqI32LoadI32AddBI32XorAI32StoreValueAccAddr = 2628
+    case seqI64StoreI32AddImmBrIfI32NeImmAccAddr = 2629
+    case seqI64StoreI32AddImmBrIfI32NeImmAccValue = 2630
+    case seqI32AddImmI32AddAI64LoadAddrI64XorBAccA = 2631
+    case seqI64LoadI64XorBI64StoreValueAccAddr = 2632
+    case seqI32AndImmBrTableIndexAccA = 2633
+    case seqI64AddI64XorBI64RotlImmAAccA = 2634
+    case seqI64AddI64XorBI64RotlImmAAccB = 2635
+    case seqI64XorI64AddAI64RotlImmAI64AddAAccA = 2636
+    case seqI64XorI64AddAI64RotlImmAI64AddAAccB = 2637
+    case seqCopyI32AndImmAccSrc = 2638
+    case seqI32AndI32ShlImmAI32XorBAccA = 2639
+    case seqI32AndI32ShlImmAI32XorBAccB = 2640
+    case seqI32StoreCopyCopyBrIfI32LeSAAccAddr = 2641
+    case seqI32StoreCopyCopyBrIfI32LeSAAccValue = 2642
+    case seqBrIfI32EqzConst32I32LoadAccA = 2643
+    case seqI32LoadConst32I32LoadBrTableIndexAccAddr = 2644
+    case seqI32AddImmI32AddImmBrIfI32LtUI32AddImmBrIfI32NeImmAccA = 2645
+    case seqI32XorI32RotlImmAI32AddBI32AddAAccA = 2646
+    case seqI32XorI32RotlImmAI32AddBI32AddAAccB = 2647
+    case seqI32AddI32XorAI32StoreValueI32LoadAccA = 2648
+    case seqI32AddI32XorAI32StoreValueI32LoadAccB = 2649
+    case seqI32LoadI32LoadI32AddBI32XorAAccAddr = 2650
+    case seqI32XorI32StoreValueI32LoadI32LoadAccA = 2651
+    case seqI32XorI32StoreValueI32LoadI32LoadAccB = 2652
+    case seqI64LoadI64AddAI64StoreValueAccAddr = 2653
+    case seqI32LoadCopyAccAddr = 2654
+    case seqCopyCallIndirectBaseAccSrc = 2655
+    case seqI32AndImmBrUnlessI32EqzAConst32I32AndImmAccA = 2656
+    case seqI32XorI32RotlImmAI32XorBI32RotlImmAAccA = 2657
+    case seqI32XorI32RotlImmAI32XorBI32RotlImmAAccB = 2658
+    case seqI32AddI64LoadAddrI32AddImmI32AddAAccA = 2659
+    case seqI32AddI64LoadAddrI32AddImmI32AddAAccB = 2660
+    case seqI32ShlImmI32AddBI32Load16UAddrBrIfI32EqBAccA = 2661
+    case seqI32AddImmBrIfI32LtUImmAAccA = 2662
+    case seqBrIfI32EqImmI32AddImmAccA = 2663
+    case seqI32AddImmI32MulImmI32AddImmAAccA = 2664
+    case seqI64StoreReturnAccAddr = 2665
+    case seqI64StoreReturnAccValue = 2666
+    case seqI32StoreI32XorI32RotlImmAAccAddr = 2667
+    case seqI32StoreI32XorI32RotlImmAAccValue = 2668
+    case seqI64ShrUImmI64ShrUImmAccA = 2669
+    case seqI64AndImmI64AndImmAccA = 2670
+    case seqI64AndImmI64OrBAccA = 2671
+    case seqI64ShlImmI64AndImmAccA = 2672
+    case seqI64OrI64StoreValueAccA = 2673
+    case seqI64OrI64StoreValueAccB = 2674
+    case seqI64StoreI64ShlImmAccAddr = 2675
+    case seqI64StoreI64ShlImmAccValue = 2676
+    case seqI64MulI64ShrUImmAAccA = 2677
+    case seqI64MulI64ShrUImmAAccB = 2678
+    case seqI64MulI64MulI64AddBAccA = 2679
+    case seqI64MulI64MulI64AddBAccB = 2680
+    case seqI64AndImmI64MulBAccA = 2681
+    case seqI64ShrUImmI64MulBI64AddBAccA = 2682
+    case seqI64MulI64AddBI64AndImmAccA = 2683
+    case seqI64MulI64AddBI64AndImmAccB = 2684
+    case seqI64MulI64AddBI64ShrUImmAccA = 2685
+    case seqI64MulI64AddBI64ShrUImmAccB = 2686
+    case seqI32SubI32XorImmAI32AndBAccA = 2687
+    case seqI32SubI32XorImmAI32AndBAccB = 2688
+    case seqI32AndI32AndImmAI32OrBI32AddImmAccA = 2689
+    case seqI32AndI32AndImmAI32OrBI32AddImmAccB = 2690
+    case seqI32XorImmI32AndBI32ShrUImmAI32AddImmAccA = 2691
+    case seqI32ShrUImmI32AddImmI32AndBI32AndImmAAccA = 2692
+    case seqI32ShrUImmI32AddImmI32AndBAccA = 2693
+    case seqI64ShlImmI64ShrUImmI64OrBI64AndImmAAccA = 2694
+    case seqI64AddI64StoreValueI64LoadAccA = 2695
+    case seqI64AddI64StoreValueI64LoadAccB = 2696
+    case seqI32AddI32LoadI32AddBAccA = 2697
+    case seqI32AddI32LoadI32AddBAccB = 2698
+    case seqI32RotlImmI32AddBI32AddAI32AddAccA = 2699
+    case seqI32AddI32XorI32RotlImmAI32AddAccA = 2700
+    case seqI32AddI32XorI32RotlImmAI32AddAccB = 2701
+    case seqI64ExtendI32UI64AddBAccA = 2702
+    case seqCopyConst32CallLocalAccSrc = 2703
+    case seqI32AddImmI32AddBI32Load8UAddrBrIfI32EqBAccA = 2704
+    case seqI64LtUI64ExtendI32UAAccA = 2705
+    case seqI64LtUI64ExtendI32UAAccB = 2706
+    case seqCopyCopyCopyCopyAccSrc = 2707
+    case seqI64XorI64AddBI64RotlImmAAccA = 2708
+    case seqI64XorI64AddBI64RotlImmAAccB = 2709
+    case seqI32WrapI64I32AndBI32ShlImmAAccA = 2710
+    case seqI64RotlImmI64XorAccA = 2711
+    case seqI32AddI32LoadAddrBrIfI32GtUImmAAccA = 2712
+    case seqI32AddI32LoadAddrBrIfI32GtUImmAAccB = 2713
+    case seqI32AndI32ShlImmAI32AddBI32LoadAddrAccA = 2714
+    case seqI32AndI32ShlImmAI32AddBI32LoadAddrAccB = 2715
+    case seqI64AndImmI64XorBI64XorBAccA = 2716
+    case seqI32SubImmI32StoreValueAccA = 2717
+    case seqI32StoreBrUnlessI32LtSAccAddr = 2718
+    case seqI32StoreBrUnlessI32LtSAccValue = 2719
+    case seqI32AndImmI32SubImmAAccA = 2720
+    case seqI32MulImmI32AddImmAI32AndImmAAccA = 2721
+    case seqCopyI32AndImmBrIfI32EqzAAccSrc = 2722
+    case seqI32SubReturnAccA = 2723
+    case seqI32SubReturnAccB = 2724
+    case seqI64XorI64ShrUImmAI64XorImmAI64AndBAccA = 2725
+    case seqI64XorI64ShrUImmAI64XorImmAI64AndBAccB = 2726
+    case seqI32AddImmCopyConst32AccA = 2727
+    case seqI32LoadBrIfEqzCondAccAddr = 2728
+    case seqI32XorI32RotlImmAI32XorI32RotlImmAAccA = 2729
+    case seqI32XorI32RotlImmAI32XorI32RotlImmAAccB = 2730
+    case seqI32LoadI32StoreValueI32LoadAccAddr = 2731
+    case seqI32ShlImmI32AddBI32StoreAddrI32AddImmAccA = 2732
+    case seqI32XorI32RotlImmAI32AddAI32AddAccA = 2733
+    case seqI32XorI32RotlImmAI32AddAI32AddAccB = 2734
+    case seqCopyI32AddAAccSrc = 2735
+    case seqI32AddI32DivSImmAAccA = 2736
+    case seqI32AddI32DivSImmAAccB = 2737
+    case seqI32DivSImmI32ShlImmAI32AddBI32LoadAddrAccA = 2738
+    case seqCopyI32ShlImmI32AddBCopyAccSrc = 2739
+    case seqI64LoadI64AddBI64LtUAccAddr = 2740
+    case seqI32LoadI32StoreValueBrIfNezAccAddr = 2741
+    case seqCopyBrIfI32EqzAAccSrc = 2742
+    case seqI32AddImmI32AddImmI64LoadAddrI64AddBAccA = 2743
+    case seqI32Store8I32LoadBrIfI32GtUImmAAccAddr = 2744
+    case seqI32Store8I32LoadBrIfI32GtUImmAAccValue = 2745
+    case seqI32StoreI32AddImmCopySrcBrAccAddr = 2746
+    case seqI32StoreI32AddImmCopySrcBrAccValue = 2747
+    case seqI32LoadBrIfI32GtUImmAI32ShlImmI32AddBAccAddr = 2748
+    case seqSelectI32SubBAccA = 2749
+    case seqSelectI32SubBAccB = 2750
+    case seqSelectI32SubBAccCond = 2751
+    case seqI64LoadI64LoadI64LoadI64LoadAccAddr = 2752
+    case seqI32LtUSelectCondAccA = 2753
+    case seqI32LtUSelectCondAccB = 2754
+    case seqI32StoreI32AddI32StoreValueI32XorAccAddr = 2755
+    case seqI32StoreI32AddI32StoreValueI32XorAccValue = 2756
+    case seqI32AddImmI32ShlImmI32AddBI32LoadAddrAccA = 2757
+    case seqI64XorI64ShrUImmAI64XorBI64XorBAccA = 2758
+    case seqI64XorI64ShrUImmAI64XorBI64XorBAccB = 2759
+    case seqI32Store16I32AddImmI32AddImmBrIfNezCondAccAddr = 2760
+    case seqI32Store16I32AddImmI32AddImmBrIfNezCondAccValue = 2761
+    case seqI32EqSelectCondReturnAccA = 2762
+    case seqI32EqSelectCondReturnAccB = 2763
+    case seqI32ShrUImmI32EqBSelectCondAccA = 2764
+    case seqI32ShrUImmI32XorImmAAccA = 2765
+    case seqI32XorImmI32AndImmI32ShrUImmAccA = 2766
+    case seqI32AddI32AddImmBrIfI32NeAccA = 2767
+    case seqI32AddI32AddImmBrIfI32NeAccB = 2768
+    case seqI32AddImmBrIfI32NeBAccA = 2769
+    case seqI64AddI32AddImmI32AddImmAccA = 2770
+    case seqI64AddI32AddImmI32AddImmAccB = 2771
+    case seqI64LoadI64LoadI64AddBAccAddr = 2772
+    case seqI32AddImmI32AddImmI64LoadAddrAccA = 2773
+    case seqI64LoadI32AddImmI32AddImmAccAddr = 2774
+    case seqI64ShlImmI64OrBAccA = 2775
+    case seqI64AddI64LoadI64AddBAccA = 2776
+    case seqI64AddI64LoadI64AddBAccB = 2777
+    case seqI32AddImmI32Load8UAddrBrIfI32EqBAccA = 2778
+    case seqI32AddImmI32Load8UAddrI32AddImmI32Load8UAddrAccA = 2779
+    case seqI32ShrSImmI32ShlImmAI32AddBI32LoadAddrAccA = 2780
+    case seqI32GtSSelectCondSelectAccA = 2781
+    case seqI32GtSSelectCondSelectAccB = 2782
+    case seqI32SubBrIfI32NeImmAAccA = 2783
+    case seqI32SubBrIfI32NeImmAAccB = 2784
+    case seqI32AddI32ShrSImmAAccA = 2785
+    case seqI32AddI32ShrSImmAAccB = 2786
+    case seqI32LoadI32AndImmAAccAddr = 2787
+    case seqI32AddI32Load8UAddrBrIfI32EqBAccA = 2788
+    case seqI32AddI32Load8UAddrBrIfI32EqBAccB = 2789
+    case seqI32ShlImmI32AndImmAAccA = 2790
+    case seqI32AddI32Load8UAddrI32AddI32Load8UAddrAccA = 2791
+    case seqI32AddI32Load8UAddrI32AddI32Load8UAddrAccB = 2792
+    case seqI32Load8UI32Store8AccAddr = 2793
+    case seqI32LoadI32AddImmAI32StoreValueI32AddImmAccAddr = 2794
+    case seqI32ShrUImmI32AddBI32Load8UAddrAccA = 2795
+    case seqCopyI32AddImmBrIfNezCondI32AddImmReturnAccSrc = 2796
+    case seqI32RemUImmI32MulImmAI32AddImmAI32RemUImmAI32AddImmBrIfNezCondAccA = 2797
+    case seqI32AddImmI32Store8AddrI32AddBrIfI32LtUImmAI32AddImmI32AddImmBrIfI32NeImmAccA = 2798
+    case seqI32ShlImmI32AddImmAI32Store8AddrI32AddBrIfI32LtUImmAAccA = 2799
+    case seqI32AddImmI32Load8UAddrBrIfI32EqzABrIfI32GtUImmI32ShlImmAccA = 2800
+    case seqI32LoadI32AddAI32AddImmACopyCopyCallLocalAccAddr = 2801
+    case seqI32ShlImmI32AddBF64StoreAddrCopyI32ShlImmBrIfI32LeSAAccA = 2802
+    case seqI32LoadI32AddAI32AddImmCopyCallLocalAccAddr = 2803
+    case seqI32LoadI32AddAI32AddImmCopyCallLocalBaseAccAddr = 2804
+    case seqI32LoadI32AddAI32AddImmAI32AddImmCopyCallLocalBaseAccAddr = 2805
+    case seqI32LoadI32AddAI32AddImmAI32AddImmCopyCallLocalAccAddr = 2806
+    case seqCopyI32SubImmAI32LoadI32SubImmBrIfI32LtSI32AddImmAccSrc = 2807
+    case seqI32SubImmI32ShlImmI32AddBCopyI32SubImmAI32LoadAccA = 2808
+    case seqI32AddImmI32StoreAddrI32AddImmI32AddImmBrIfI32NeImmAccA = 2809
+    case seqI32AddI32AddImmI32LtUImmAI32AddBI32StoreValueI32Load8UAccA = 2810
+    case seqI32AddI32AddImmI32LtUImmAI32AddBI32StoreValueI32Load8UAccB = 2811
+    case seqI32AddI32AddImmI32LtUImmAI32AddBI32Load8UI32EqImmAAccA = 2812
+    case seqI32AddI32AddImmI32LtUImmAI32AddBI32Load8UI32EqImmAAccB = 2813
+    case seqI32StoreI32Load8UI32AddImmABrIfI32GtUImmACopyCallLocalBaseAccAddr = 2814
+    case seqI32StoreI32Load8UI32AddImmABrIfI32GtUImmACopyCallLocalBaseAccValue = 2815
+    case seqI32Load8UI32EqImmAI32AddImmI32LtUImmAI32OrBAccAddr = 2816
+    case seqI32OrImmI32AddImmAI32LtUImmAI32AddBCopyCallLocalBaseAccA = 2817
+    case seqCopyI32LoadAddrI32StoreCopyBrIfNezAccSrc = 2818
+    case seqI32LoadBrIfI32EqzAConst32I32LoadI32LoadAccAddr = 2819
+    case seqI32ShlImmI32AddBF64LoadAddrF64LtBBrIfNezCondAccA = 2820
+    case seqI32AddImmBrUnlessI32NeImmI32Load8UCopyBrIfNezI32AddImmAccA = 2821
+    case seqI32LoadI32XorAI32StoreValueI32LoadI32XorAI32StoreValueAccAddr = 2822
+    case seqI32LoadCopyI32LoadCopyAccAddr = 2823
+    case seqI32MulI32AddI32LoadAddrI32LoadI32MulBAccA = 2824
+    case seqI32MulI32AddI32LoadAddrI32LoadI32MulBAccB = 2825
+    case seqI32AddI32AddI32LoadAddrI32LoadI32MulBAccA = 2826
+    case seqI32AddI32AddI32LoadAddrI32LoadI32MulBAccB = 2827
+    case seqI32SubImmI32LoadI32SubImmBrIfI32LtSI32AddImmBrUnlessI32GeSAAccA = 2828
+    case seqI32SubImmBrIfI32LtSI32AddImmBrUnlessI32GeSAI32StoreI32AddImmAccA = 2829
+    case seqBrIfI32EqImmI32AddImmBrIfI32LtUImmAAccA = 2830
+    case seqI64AddI64RotlImmAI64AddAI64XorBI64RotlImmAI64RotlImmAccA = 2831
+    case seqI64AddI64RotlImmAI64AddAI64XorBI64RotlImmAI64RotlImmAccB = 2832
+    case seqI32AddImmBrUnlessI32GeSAI32StoreI32AddImmI32StoreAddrCopyAccA = 2833
+    case seqI32StoreI32AddImmI32StoreAddrCopyCopyBrIfI32LeSAAccAddr = 2834
+    case seqI32StoreI32AddImmI32StoreAddrCopyCopyBrIfI32LeSAAccValue = 2835
+    case seqI32AndImmI32AddImmI32LtUImmASelectCondReturnAccA = 2836
+    case seqI32OrImmI32AddImmI32LtUImmASelectCondReturnAccA = 2837
+    case seqI64AndImmI64MulI64AddBI64ShrUImmAI64AddBAccA = 2838
+    case seqI64ShrUImmI64MulI64AddBI64ShrUImmAI64AddBAccA = 2839
+    case seqI64MulI64AddBI64ShrUImmAI64AddBI64AndImmAccA = 2840
+    case seqI64MulI64AddBI64ShrUImmAI64AddBI64AndImmAccB = 2841
+    case seqI64MulI64AddBI64ShrUImmAI64AddBI64StoreValueI64ShlImmAccA = 2842
+    case seqI64MulI64AddBI64ShrUImmAI64AddBI64StoreValueI64ShlImmAccB = 2843
+    case seqI64ShrUImmI64ShrUImmI64MulBI64AddBI64AndImmAccA = 2844
+    case seqI64AndImmI64OrBI64StoreValueReturnAccA = 2845
+    case seqI64StoreI64ShlImmI64AndImmI64OrBAccAddr = 2846
+    case seqI64StoreI64ShlImmI64AndImmI64OrBAccValue = 2847
+    case seqI64MulI64MulI64AddBI64ShrUImmI64ShrUImmAccA = 2848
+    case seqI64MulI64MulI64AddBI64ShrUImmI64ShrUImmAccB = 2849
+    case seqI64AndImmI64MulBI64ShrUImmAAccA = 2850
+    case seqI64MulI64AddBI64AndImmI64AndImmI64MulBAccA = 2851
+    case seqI64MulI64AddBI64AndImmI64AndImmI64MulBAccB = 2852
+    case seqCopyI32AndImmBrTableIndexAccSrc = 2853
+    case seqCopyI32AndI32ShlImmAI32XorBI32XorAAccSrc = 2854
+    case seqI32RotlImmI32OrAI32ShlImmAI32XorBI32ShlImmAccA = 2855
+    case seqI32RotlImmI32RotlImmI32OrAI32ShlImmAI32XorBI32ShlImmAccA = 2856
+    case seqI32AndI32ShlImmAI32XorBI32XorACopySrcAccA = 2857
+    case seqI32AndI32ShlImmAI32XorBI32XorACopySrcAccB = 2858
+    case seqI32AndI32ShlImmAI32XorBI32XorACopySrcI32AndImmAccA = 2859
+    case seqI32AndI32ShlImmAI32XorBI32XorACopySrcI32AndImmAccB = 2860
+    case seqI32AndI32ShlImmAI32XorBI32RotlImmI32RotlImmAccA = 2861
+    case seqI32AndI32ShlImmAI32XorBI32RotlImmI32RotlImmAccB = 2862
+    case seqI32XorI32XorI32XorI32XorI32AddImmBrIfNezCondAccA = 2863
+    case seqI32XorI32XorI32XorI32XorI32AddImmBrIfNezCondAccB = 2864
+    case seqI32LoadI32Load16UAddrI32AndImmBrIfI32EqBI32LoadBrIfNezCondAccAddr = 2865
+    case seqI64LoadI64XorBI64StoreValueI32AddImmBrIfI32NeImmAccAddr = 2866
+    case seqI32LoadCopyCallIndirectBaseAccAddr = 2867
+    case seqCopyI32LoadI32LoadI32StoreValueI32LoadI32StoreValueAccSrc = 2868
+    case seqI32LoadI32StoreValueI32LoadI32StoreValueBrAccAddr = 2869
 }
 
 extension Op {
@@ -3393,6 +3519,133 @@ extension Op {
         "f64.min_imm",
         "f64.max_imm",
         "f64.copysign_imm",
+        "i8x16.swizzle_imm",
+        "i8x16.eq_imm",
+        "i8x16.ne_imm",
+        "i8x16.lt_s_imm",
+        "i8x16.lt_u_imm",
+        "i8x16.gt_s_imm",
+        "i8x16.gt_u_imm",
+        "i8x16.le_s_imm",
+        "i8x16.le_u_imm",
+        "i8x16.ge_s_imm",
+        "i8x16.ge_u_imm",
+        "i16x8.eq_imm",
+        "i16x8.ne_imm",
+        "i16x8.lt_s_imm",
+        "i16x8.lt_u_imm",
+        "i16x8.gt_s_imm",
+        "i16x8.gt_u_imm",
+        "i16x8.le_s_imm",
+        "i16x8.le_u_imm",
+        "i16x8.ge_s_imm",
+        "i16x8.ge_u_imm",
+        "i32x4.eq_imm",
+        "i32x4.ne_imm",
+        "i32x4.lt_s_imm",
+        "i32x4.lt_u_imm",
+        "i32x4.gt_s_imm",
+        "i32x4.gt_u_imm",
+        "i32x4.le_s_imm",
+        "i32x4.le_u_imm",
+        "i32x4.ge_s_imm",
+        "i32x4.ge_u_imm",
+        "i64x2.eq_imm",
+        "i64x2.ne_imm",
+        "i64x2.lt_s_imm",
+        "i64x2.gt_s_imm",
+        "i64x2.le_s_imm",
+        "i64x2.ge_s_imm",
+        "f32x4.eq_imm",
+        "f32x4.ne_imm",
+        "f32x4.lt_imm",
+        "f32x4.gt_imm",
+        "f32x4.le_imm",
+        "f32x4.ge_imm",
+        "f64x2.eq_imm",
+        "f64x2.ne_imm",
+        "f64x2.lt_imm",
+        "f64x2.gt_imm",
+        "f64x2.le_imm",
+        "f64x2.ge_imm",
+        "v128.and_imm",
+        "v128.andnot_imm",
+        "v128.or_imm",
+        "v128.xor_imm",
+        "i8x16.narrow_i16x8_s_imm",
+        "i8x16.narrow_i16x8_u_imm",
+        "i8x16.add_imm",
+        "i8x16.add_sat_s_imm",
+        "i8x16.add_sat_u_imm",
+        "i8x16.sub_imm",
+        "i8x16.sub_sat_s_imm",
+        "i8x16.sub_sat_u_imm",
+        "i8x16.min_s_imm",
+        "i8x16.min_u_imm",
+        "i8x16.max_s_imm",
+        "i8x16.max_u_imm",
+        "i8x16.avgr_u_imm",
+        "i16x8.q15mulr_sat_s_imm",
+        "i16x8.narrow_i32x4_s_imm",
+        "i16x8.narrow_i32x4_u_imm",
+        "i16x8.add_imm",
+        "i16x8.add_sat_s_imm",
+        "i16x8.add_sat_u_imm",
+        "i16x8.sub_imm",
+        "i16x8.sub_sat_s_imm",
+        "i16x8.sub_sat_u_imm",
+        "i16x8.mul_imm",
+        "i16x8.min_s_imm",
+        "i16x8.min_u_imm",
+        "i16x8.max_s_imm",
+        "i16x8.max_u_imm",
+        "i16x8.avgr_u_imm",
+        "i16x8.extmul_low_i8x16_s_imm",
+        "i16x8.extmul_high_i8x16_s_imm",
+        "i16x8.extmul_low_i8x16_u_imm",
+        "i16x8.extmul_high_i8x16_u_imm",
+        "i32x4.add_imm",
+        "i32x4.sub_imm",
+        "i32x4.mul_imm",
+        "i32x4.min_s_imm",
+        "i32x4.min_u_imm",
+        "i32x4.max_s_imm",
+        "i32x4.max_u_imm",
+        "i32x4.dot_i16x8_s_imm",
+        "i32x4.extmul_low_i16x8_s_imm",
+        "i32x4.extmul_high_i16x8_s_imm",
+        "i32x4.extmul_low_i16x8_u_imm",
+        "i32x4.extmul_high_i16x8_u_imm",
+        "i64x2.add_imm",
+        "i64x2.sub_imm",
+        "i64x2.mul_imm",
+        "i64x2.extmul_low_i32x4_s_imm",
+        "i64x2.extmul_high_i32x4_s_imm",
+        "i64x2.extmul_low_i32x4_u_imm",
+        "i64x2.extmul_high_i32x4_u_imm",
+        "f32x4.add_imm",
+        "f32x4.sub_imm",
+        "f32x4.mul_imm",
+        "f32x4.div_imm",
+        "f32x4.min_imm",
+        "f32x4.max_imm",
+        "f32x4.pmin_imm",
+        "f32x4.pmax_imm",
+        "f64x2.add_imm",
+        "f64x2.sub_imm",
+        "f64x2.mul_imm",
+        "f64x2.div_imm",
+        "f64x2.min_imm",
+        "f64x2.max_imm",
+        "f64x2.pmin_imm",
+        "f64x2.pmax_imm",
+        "i8x16.relaxed_swizzle_imm",
+        "f32x4.relaxed_min_imm",
+        "f32x4.relaxed_max_imm",
+        "f64x2.relaxed_min_imm",
+        "f64x2.relaxed_max_imm",
+        "i16x8.relaxed_q15mulr_s_imm",
+        "i16x8.relaxed_dot_i8x16_i7x16_s_imm",
         "br_if_i32.eqz",
         "br_unless_i32.eqz",
         "br_if_i32.eq",
@@ -4113,7 +4366,6 @@ extension Op {
         "br_if_null@ref",
         "br_if_not_null@ref",
         "copy@src",
-        "copy_v128@src",
         "select@a",
         "select@b",
         "select@cond",
@@ -5506,30 +5758,30 @@ extension Op {
         "copy;i32.load;i32.load;i32.store:value;i32.load;i32.store:value@src",
         "i32.load;i32.store:value;i32.load;i32.store:value;br@addr",
     ]
-    static let wordCounts: [Int] = [1, 2, 2, 2, 2, 1, 2, 2, 2, 2, 3, 2, 3, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 2, 2, 2, 2, 2, 3, 3, 3, 2, 2, 3, 4, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 2, 3, 3, 3, 3, 4, 4, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 3, 4, 4, 4, 4, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 3, 3, 3, 3, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 3, 3, 2, 2, 3, 3, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 3, 3, 3, 4, 4, 4, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 2, 3, 3, 3, 3, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 3, 4, 4, 4, 4, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]
-    static let layoutIndex: [UInt16] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 123, 124, 125, 126, 127, 128, 129, 130, 131, 132, 133, 134, 135, 136, 137, 138, 139, 140, 141, 142, 143, 144, 145, 146, 147, 148, 149, 150, 151, 152, 153, 154, 155, 156, 157, 158, 159, 160, 161, 162, 163, 164, 165, 166, 167, 168, 169, 170, 171, 172, 173, 174, 175, 176, 177, 178, 179, 180, 181, 182, 183, 184, 185, 186, 187, 188, 189, 190, 191, 192, 193, 194, 195, 196, 197, 198, 199, 200, 201, 202, 203, 204, 205, 206, 207, 208, 209, 210, 211, 212, 213, 214, 215, 216, 217, 218, 219, 220, 221, 222, 223, 224, 225, 226, 227, 228, 229, 230, 231, 232, 233, 234, 235, 236, 237, 238, 239, 240, 241, 242, 243, 244, 245, 246, 247, 248, 249, 250, 251, 252, 253, 254, 255, 256, 257, 258, 259, 260, 261, 262, 263, 264, 265, 266, 267, 268, 269, 270, 271, 272, 273, 274, 275, 276, 277, 278, 279, 280, 281, 282, 283, 284, 285, 286, 287, 288, 289, 290, 291, 292, 293, 294, 295, 296, 297, 298, 299, 300, 301, 302, 303, 304, 305, 306, 307, 308, 309, 310, 311, 312, 313, 314, 315, 316, 317, 318, 319, 320, 321, 322, 323, 324, 325, 326, 327, 328, 329, 330, 331, 332, 333, 334, 335, 336, 337, 338, 339, 340, 341, 342, 343, 344, 345, 346, 347, 348, 349, 350, 351, 352, 353, 354, 355, 356, 357, 358, 359, 360, 361, 362, 363, 364, 365, 366, 367, 368, 369, 370, 371, 372, 373, 374, 375, 376, 377, 378, 379, 380, 381, 382, 383, 384, 385, 386, 387, 388, 389, 390, 391, 392, 393, 394, 395, 396, 397, 398, 399, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 419, 420, 421, 422, 423, 424, 425, 426, 427, 428, 429, 430, 431, 432, 433, 434, 435, 436, 437, 438, 439, 440, 441, 442, 443, 444, 445, 446, 447, 448, 449, 450, 451, 452, 453, 454, 455, 456, 457, 458, 459, 460, 461, 462, 463, 464, 465, 466, 467, 468, 469, 470, 471, 472, 473, 474, 475, 476, 477, 478, 479, 480, 481, 482, 483, 484, 485, 486, 487, 488, 489, 490, 491, 492, 493, 494, 495, 496, 497, 498, 499, 500, 501, 502, 503, 504, 505, 506, 507, 508, 509, 510, 511, 512, 513, 514, 515, 516, 517, 518, 519, 520, 521, 522, 523, 524, 525, 526, 527, 528, 529, 530, 531, 532, 533, 534, 535, 536, 537, 538, 539, 540, 541, 542, 543, 544, 545, 546, 547, 548, 549, 550, 551, 552, 553, 554, 555, 556, 557, 558, 559, 560, 561, 562, 563, 564, 565, 566, 567, 568, 569, 570, 571, 572, 573, 574, 575, 576, 577, 578, 579, 580, 581, 582, 583, 584, 585, 586, 587, 588, 589, 590, 591, 592, 593, 594, 595, 596, 597, 598, 599, 600, 601, 602, 603, 604, 605, 606, 607, 608, 609, 610, 611, 612, 613, 614, 615, 616, 617, 618, 619, 620, 621, 622, 623, 624, 625, 626, 627, 628, 629, 630, 631, 632, 633, 634, 635, 636, 637, 638, 639, 640, 641, 642, 643, 644, 645, 646, 647, 648, 649, 650, 651, 652, 653, 654, 655, 656, 657, 658, 659, 660, 661, 662, 663, 664, 665, 666, 667, 668, 669, 670, 671, 672, 673, 674, 675, 676, 677, 678, 679, 680, 681, 682, 683, 684, 685, 686, 687, 688, 689, 690, 691, 692, 693, 694, 695, 696, 697, 698, 699, 700, 701, 702, 703, 704, 705, 706, 707, 708, 709, 710, 711, 712, 713, 714, 715, 716, 717, 718, 719, 720, 721, 722, 723, 724, 725, 726, 727, 728, 729, 730, 731, 732, 733, 734, 735, 120, 111, 601, 598, 138, 51, 588, 590, 588, 588, 111, 19, 51, 588, 18, 588, 69, 111, 616, 111, 594, 588, 65, 588, 19, 111, 51, 51, 588, 129, 113, 598, 65, 588, 111, 43, 18, 2, 601, 18, 111, 632, 588, 118, 51, 19, 129, 612, 56, 111, 18, 138, 19, 18, 120, 111, 54, 111, 600, 131, 588, 56, 682, 731, 588, 51, 111, 111, 588, 129, 594, 51, 589, 589, 588, 559, 138, 136, 118, 120, 111, 111, 588, 111, 588, 51, 601, 588, 616, 119, 138, 120, 120, 598, 601, 129, 595, 596, 51, 595, 616, 65, 111, 138, 597, 595, 615, 559, 19, 597, 51, 588, 104, 54, 104, 596, 18, 598, 129, 68, 120, 138, 18, 137, 613, 138, 52, 129, 111, 18, 51, 52, 616, 118, 597, 597, 119, 600, 136, 616, 138, 588, 65, 65, 613, 615, 52, 111, 588, 65, 18, 51, 51, 588, 51, 676, 588, 595, 22, 679, 56, 120, 595, 588, 597, 595, 57, 57, 113, 18, 632, 113, 634, 51, 58, 595, 58, 58, 595, 595, 56, 120, 600, 595, 596, 600, 65, 111, 79, 79, 22, 22, 588, 588, 56, 595, 65, 65, 597, 18, 19, 588, 588, 601, 19, 111, 19, 590, 594, 18, 2, 120, 111, 65, 588, 111, 111, 588, 588, 588, 51, 51, 51, 616, 51, 51, 113, 18, 138, 589, 111, 129, 118, 119, 120, 111, 111, 596, 598, 68, 111, 588, 588, 588, 588, 118, 120, 120, 51, 588, 601, 111, 129, 598, 131, 111, 120, 598, 138, 588, 588, 51, 601, 588, 129, 19, 197, 601, 601, 120, 120, 121, 51, 588, 19, 111, 598, 54, 610, 18, 588, 589, 598, 589, 138, 111, 65, 111, 104, 612, 22, 65, 597, 65, 18, 651, 65, 65, 18, 56, 56, 119, 556, 588, 588, 559, 559, 559, 596, 596, 559, 69, 51, 588, 111, 588, 129, 138, 615, 138, 588, 56, 57, 18, 111, 111, 588, 595, 595, 58, 113, 113, 51, 595, 595, 51, 632, 22, 19, 595, 120, 600, 600, 18, 111, 79, 79, 51, 595, 588, 588, 588, 51, 51, 598, 65, 19, 588, 51, 65, 588, 51, 597, 597, 65, 598, 18, 70, 19, 111, 65, 19, 595, 595, 600, 18, 588, 595, 632, 686, 588, 111, 2, 18, 18, 588, 57, 58, 58, 113, 113, 65, 112, 75, 18, 595, 595, 595, 588, 686, 65, 588, 588, 588, 588, 19, 65, 111, 588, 51, 51, 120, 588, 65, 588, 18, 65, 66, 18, 595, 596, 601, 65, 51, 66, 588, 52, 595, 129, 138, 18, 118, 65, 632, 19, 51, 588, 120, 111, 51, 120, 52, 51, 18, 595, 19, 120, 111, 598, 588, 676, 588, 66, 65, 615, 610, 610, 613, 137, 66, 131, 131, 610, 615, 131, 131, 112, 118, 597, 600, 600, 613, 129, 111, 601, 111, 178, 18, 588, 89, 18, 138, 172, 616, 111, 118, 610, 589, 65, 595, 590, 18, 112, 19, 138, 588, 51, 120, 51, 598, 120, 18, 111, 591, 18, 52, 51, 18, 588, 69, 65, 51, 22, 52, 78, 65, 588, 138, 70, 75, 600, 600, 597, 111, 588, 129, 52, 588, 52, 613, 129, 588, 588, 599, 79, 112, 111, 51, 111, 598, 111, 56, 51, 600, 19, 18, 594, 588, 598, 588, 51, 598, 51, 51, 51, 51, 18, 589, 588, 111, 111, 65, 56, 596, 18, 51, 19, 598, 588, 51, 51, 113, 111, 589, 589, 676, 129, 588, 65, 595, 596, 610, 615, 131, 131, 615, 610, 66, 131, 610, 131, 18, 18, 601, 601, 118, 118, 118, 120, 51, 52, 51, 18, 51, 2, 3, 4, 6, 10, 12, 13, 14, 15, 16, 17, 18, 21, 22, 22, 22, 23, 25, 29, 30, 31, 33, 34, 34, 35, 35, 35, 36, 36, 36, 37, 38, 41, 42, 42, 42, 43, 43, 43, 44, 44, 44, 46, 47, 47, 47, 48, 48, 48, 49, 49, 49, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 65, 66, 66, 67, 68, 68, 69, 69, 70, 70, 71, 71, 72, 72, 73, 73, 74, 75, 75, 76, 76, 77, 77, 78, 78, 79, 79, 80, 80, 81, 81, 82, 82, 83, 83, 84, 84, 85, 86, 86, 87, 87, 88, 88, 89, 89, 90, 90, 91, 91, 92, 92, 93, 93, 94, 94, 95, 95, 102, 102, 103, 103, 104, 104, 105, 105, 106, 106, 107, 107, 108, 109, 110, 111, 111, 112, 112, 113, 113, 114, 114, 115, 115, 116, 116, 117, 117, 118, 118, 119, 119, 120, 120, 121, 121, 122, 122, 123, 123, 124, 124, 125, 125, 126, 127, 128, 129, 129, 130, 130, 131, 131, 132, 132, 133, 133, 134, 134, 135, 135, 136, 136, 137, 137, 138, 138, 139, 139, 140, 140, 141, 141, 142, 142, 143, 143, 158, 159, 160, 161, 162, 163, 164, 165, 165, 166, 166, 167, 167, 168, 168, 169, 169, 170, 170, 171, 171, 172, 175, 176, 177, 178, 181, 182, 183, 184, 185, 186, 187, 188, 189, 190, 191, 194, 195, 196, 197, 198, 199, 200, 201, 204, 205, 208, 209, 210, 211, 212, 213, 214, 215, 216, 217, 218, 219, 220, 221, 222, 223, 224, 225, 226, 227, 228, 229, 230, 231, 235, 236, 237, 238, 240, 249, 250, 251, 252, 254, 317, 318, 319, 346, 347, 348, 373, 374, 375, 396, 397, 398, 466, 467, 468, 469, 470, 471, 472, 473, 474, 475, 476, 477, 478, 479, 480, 480, 481, 481, 482, 483, 483, 484, 484, 485, 485, 486, 486, 487, 487, 488, 488, 489, 490, 491, 492, 493, 494, 495, 496, 497, 498, 499, 500, 501, 502, 503, 504, 505, 506, 507, 508, 509, 510, 511, 512, 513, 514, 515, 516, 517, 518, 519, 520, 521, 522, 523, 524, 525, 525, 526, 526, 527, 528, 528, 529, 529, 530, 530, 531, 531, 532, 532, 533, 533, 534, 535, 536, 537, 538, 539, 540, 541, 542, 543, 544, 545, 546, 547, 548, 549, 550, 551, 552, 553, 554, 555, 556, 557, 558, 559, 560, 561, 562, 563, 564, 565, 566, 567, 568, 569, 570, 571, 572, 573, 574, 575, 582, 583, 584, 585, 586, 587, 588, 589, 590, 591, 592, 593, 594, 595, 596, 597, 598, 599, 600, 601, 602, 603, 604, 605, 606, 607, 608, 609, 610, 611, 612, 613, 614, 615, 616, 617, 625, 626, 627, 628, 629, 630, 631, 632, 633, 634, 634, 635, 635, 636, 636, 637, 637, 638, 638, 639, 639, 640, 640, 641, 641, 642, 642, 643, 643, 644, 644, 645, 645, 646, 646, 647, 647, 648, 648, 649, 649, 650, 650, 651, 651, 652, 652, 653, 653, 654, 655, 656, 656, 657, 657, 658, 658, 659, 659, 660, 660, 661, 661, 662, 662, 663, 663, 664, 664, 665, 665, 666, 666, 667, 667, 668, 668, 669, 669, 670, 670, 671, 671, 672, 672, 673, 673, 674, 674, 675, 675, 676, 677, 678, 679, 680, 681, 682, 683, 684, 685, 686, 687, 688, 689, 690, 691, 692, 693, 694, 695, 696, 697, 698, 699, 700, 701, 702, 703, 704, 705, 706, 707, 708, 709, 710, 711, 712, 713, 714, 715, 716, 717, 718, 719, 720, 721, 722, 723, 724, 725, 120, 120, 111, 111, 601, 598, 138, 138, 51, 588, 590, 588, 588, 111, 111, 51, 588, 18, 588, 69, 69, 111, 111, 616, 111, 111, 594, 588, 65, 65, 588, 111, 111, 51, 51, 588, 129, 129, 113, 113, 598, 65, 65, 588, 111, 111, 43, 43, 43, 18, 2, 601, 18, 111, 111, 632, 588, 118, 118, 51, 129, 129, 612, 56, 111, 111, 18, 138, 138, 18, 120, 120, 111, 111, 54, 111, 111, 600, 131, 131, 588, 56, 682, 588, 51, 111, 111, 111, 111, 588, 129, 129, 594, 51, 589, 589, 588, 559, 138, 138, 136, 136, 118, 118, 120, 120, 111, 111, 111, 111, 588, 111, 111, 588, 51, 601, 588, 616, 119, 119, 138, 138, 120, 120, 120, 120, 598, 601, 129, 129, 595, 596, 51, 595, 616, 65, 65, 111, 111, 138, 138, 597, 595, 615, 559, 597, 51, 588, 104, 104, 54, 104, 104, 596, 18, 598, 129, 129, 68, 68, 120, 120, 138, 138, 18, 137, 137, 613, 138, 138, 52, 129, 129, 111, 111, 18, 51, 52, 616, 118, 118, 597, 597, 119, 119, 600, 136, 136, 616, 138, 138, 588, 65, 65, 65, 65, 613, 615, 52, 111, 111, 588, 65, 65, 18, 51, 51, 588, 51, 676, 588, 595, 22, 22, 22, 679, 56, 120, 120, 595, 588, 597, 595, 57, 57, 113, 113, 18, 632, 113, 113, 634, 634, 51, 58, 595, 58, 58, 595, 595, 56, 120, 120, 600, 595, 596, 600, 65, 65, 111, 111, 79, 79, 79, 79, 22, 22, 22, 22, 22, 22, 588, 588, 56, 595, 65, 65, 65, 65, 597, 18, 588, 588, 601, 111, 111, 590, 594, 18, 2, 120, 120, 111, 111, 65, 65, 588, 111, 111, 111, 111, 588, 588, 588, 51, 51, 51, 616, 51, 51, 113, 113, 18, 138, 138, 589, 111, 111, 129, 129, 118, 118, 119, 119, 120, 120, 111, 111, 111, 111, 596, 598, 68, 68, 111, 111, 588, 588, 588, 588, 118, 118, 120, 120, 120, 120, 51, 588, 601, 111, 111, 129, 129, 598, 131, 131, 111, 111, 120, 120, 598, 138, 138, 588, 588, 51, 601, 588, 129, 129, 197, 601, 601, 120, 120, 120, 120, 121, 121, 51, 588, 111, 111, 598, 54, 610, 18, 588, 589, 598, 589, 138, 138, 111, 111, 65, 65, 111, 111, 104, 104, 612, 22, 22, 22, 65, 65, 597, 65, 65, 18, 651, 651, 65, 65, 65, 65, 18, 56, 56, 119, 119, 556, 588, 588, 559, 559, 559, 596, 596, 559, 69, 69, 51, 588, 111, 111, 588, 129, 129, 138, 138, 615, 138, 138, 588, 56, 57, 18, 111, 111, 111, 111, 588, 595, 595, 58, 113, 113, 113, 113, 51, 595, 595, 51, 632, 22, 22, 22, 595, 120, 120, 600, 600, 18, 111, 111, 79, 79, 79, 79, 51, 595, 588, 588, 588, 51, 51, 598, 65, 65, 588, 51, 65, 65, 588, 51, 597, 597, 65, 65, 598, 18, 70, 70, 111, 111, 65, 65, 595, 595, 600, 18, 588, 595, 632, 686, 588, 111, 111, 2, 18, 18, 588, 57, 58, 58, 113, 113, 113, 113, 65, 65, 112, 112, 75, 75, 18, 595, 595, 595, 588, 686, 65, 65, 588, 588, 588, 588, 65, 65, 111, 111, 588, 51, 51, 120, 120, 588, 65, 65, 588, 18, 65, 65, 66, 66, 18, 595, 596, 601, 65, 65, 51, 66, 66, 588, 52, 595, 129, 129, 138, 138, 18, 118, 118, 65, 65, 632, 51, 588, 120, 120, 111, 111, 51, 120, 120, 52, 51, 18, 595, 120, 120, 111, 111, 598, 588, 676, 588, 66, 66, 65, 65, 615, 610, 610, 613, 137, 137, 66, 66, 131, 131, 131, 131, 610, 615, 131, 131, 131, 131, 112, 112, 118, 118, 597, 600, 600, 613, 129, 129, 111, 111, 601, 111, 111, 178, 18, 588, 89, 89, 18, 138, 138, 172, 616, 111, 111, 118, 118, 610, 589, 65, 65, 595, 590, 18, 112, 112, 138, 138, 588, 51, 120, 120, 51, 598, 120, 120, 18, 111, 111, 591, 18, 52, 51, 18, 588, 69, 69, 65, 65, 51, 22, 22, 22, 52, 78, 78, 65, 65, 588, 138, 138, 70, 70, 75, 75, 600, 600, 597, 111, 111, 588, 129, 129, 52, 588, 52, 613, 129, 129, 588, 588, 599, 79, 79, 112, 112, 111, 111, 51, 111, 111, 598, 111, 111, 56, 51, 600, 18, 594, 588, 598, 588, 51, 598, 51, 51, 51, 51, 18, 589, 588, 111, 111, 111, 111, 65, 65, 56, 596, 18, 51, 598, 588, 51, 51, 113, 113, 111, 111, 589, 589, 676, 129, 129, 588, 65, 65, 595, 596, 610, 615, 131, 131, 131, 131, 615, 610, 66, 66, 131, 131, 610, 131, 131, 18, 18, 601, 601, 118, 118, 118, 118, 118, 118, 120, 120, 51, 52, 51, 18, 51]
+    static let wordCounts: [Int] = [1, 2, 2, 2, 2, 1, 2, 2, 2, 2, 3, 2, 3, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 2, 2, 2, 2, 2, 3, 3, 3, 2, 2, 3, 4, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 2, 3, 3, 3, 3, 4, 4, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 3, 4, 4, 4, 4, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 3, 3, 3, 3, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 3, 3, 2, 2, 3, 3, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 3, 3, 3, 4, 4, 4, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 2, 3, 3, 3, 3, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 3, 4, 4, 4, 4, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]
+    static let layoutIndex: [UInt16] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 123, 124, 125, 126, 127, 128, 129, 130, 131, 132, 133, 134, 135, 136, 137, 138, 139, 140, 141, 142, 143, 144, 145, 146, 147, 148, 149, 150, 151, 152, 153, 154, 155, 156, 157, 158, 159, 160, 161, 162, 163, 164, 165, 166, 167, 168, 169, 170, 171, 172, 173, 174, 175, 176, 177, 178, 179, 180, 181, 182, 183, 184, 185, 186, 187, 188, 189, 190, 191, 192, 193, 194, 195, 196, 197, 198, 199, 200, 201, 202, 203, 204, 205, 206, 207, 208, 209, 210, 211, 212, 213, 214, 215, 216, 217, 218, 219, 220, 221, 222, 223, 224, 225, 226, 227, 228, 229, 230, 231, 232, 233, 234, 235, 236, 237, 238, 239, 240, 241, 242, 243, 244, 245, 246, 247, 248, 249, 250, 251, 252, 253, 254, 255, 256, 257, 258, 259, 260, 261, 262, 263, 264, 265, 266, 267, 268, 269, 270, 271, 272, 273, 274, 275, 276, 277, 278, 279, 280, 281, 282, 283, 284, 285, 286, 287, 288, 289, 290, 291, 292, 293, 294, 295, 296, 297, 298, 299, 300, 301, 302, 303, 304, 305, 306, 307, 308, 309, 310, 311, 312, 313, 314, 315, 316, 317, 318, 319, 320, 321, 322, 323, 324, 325, 326, 327, 328, 329, 330, 331, 332, 333, 334, 335, 336, 337, 338, 339, 340, 341, 342, 343, 344, 345, 346, 347, 348, 349, 350, 351, 352, 353, 354, 355, 356, 357, 358, 359, 360, 361, 362, 363, 364, 365, 366, 367, 368, 369, 370, 371, 372, 373, 374, 375, 376, 377, 378, 379, 380, 381, 382, 383, 384, 385, 386, 387, 388, 389, 390, 391, 392, 393, 394, 395, 396, 397, 398, 399, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 419, 420, 421, 422, 423, 424, 425, 426, 427, 428, 429, 430, 431, 432, 433, 434, 435, 436, 437, 438, 439, 440, 441, 442, 443, 444, 445, 446, 447, 448, 449, 450, 451, 452, 453, 454, 455, 456, 457, 458, 459, 460, 461, 462, 463, 464, 465, 466, 467, 468, 469, 470, 471, 472, 473, 474, 475, 476, 477, 478, 479, 480, 481, 482, 483, 484, 485, 486, 487, 488, 489, 490, 491, 492, 493, 494, 495, 496, 497, 498, 499, 500, 501, 502, 503, 504, 505, 506, 507, 508, 509, 510, 511, 512, 513, 514, 515, 516, 517, 518, 519, 520, 521, 522, 523, 524, 525, 526, 527, 528, 529, 530, 531, 532, 533, 534, 535, 536, 537, 538, 539, 540, 541, 542, 543, 544, 545, 546, 547, 548, 549, 550, 551, 552, 553, 554, 555, 556, 557, 558, 559, 560, 561, 562, 563, 564, 565, 566, 567, 568, 569, 570, 571, 572, 573, 574, 575, 576, 577, 578, 579, 580, 581, 582, 583, 584, 585, 586, 587, 588, 589, 590, 591, 592, 593, 594, 595, 596, 597, 598, 599, 600, 601, 602, 603, 604, 605, 606, 607, 608, 609, 610, 611, 612, 613, 614, 615, 616, 617, 618, 619, 620, 621, 622, 623, 624, 625, 626, 627, 628, 629, 630, 631, 632, 633, 634, 635, 636, 637, 638, 639, 640, 641, 642, 643, 644, 645, 646, 647, 648, 649, 650, 651, 652, 653, 654, 655, 656, 657, 658, 659, 660, 661, 662, 663, 664, 665, 666, 667, 668, 669, 670, 671, 672, 673, 674, 675, 676, 677, 678, 679, 680, 681, 682, 683, 684, 685, 686, 687, 688, 689, 690, 691, 692, 693, 694, 695, 696, 697, 698, 699, 700, 701, 702, 703, 704, 705, 706, 707, 708, 709, 710, 711, 712, 713, 714, 715, 716, 717, 718, 719, 720, 721, 722, 723, 724, 725, 726, 727, 728, 729, 730, 731, 732, 733, 734, 735, 736, 737, 738, 739, 740, 741, 742, 743, 744, 745, 746, 747, 748, 749, 750, 751, 752, 753, 754, 755, 756, 757, 758, 759, 760, 761, 762, 763, 764, 765, 766, 767, 768, 769, 770, 771, 772, 773, 774, 775, 776, 777, 778, 779, 780, 781, 782, 783, 784, 785, 786, 787, 788, 789, 790, 791, 792, 793, 794, 795, 796, 797, 798, 799, 800, 801, 802, 803, 804, 805, 806, 807, 808, 809, 810, 811, 812, 813, 814, 815, 816, 817, 818, 819, 820, 821, 822, 823, 824, 825, 826, 827, 828, 829, 830, 831, 832, 833, 834, 835, 836, 837, 838, 839, 840, 841, 842, 843, 844, 845, 846, 847, 848, 849, 850, 851, 852, 853, 854, 855, 856, 857, 858, 859, 860, 861, 862, 120, 111, 601, 598, 138, 51, 588, 590, 588, 588, 111, 19, 51, 588, 18, 588, 69, 111, 616, 111, 594, 588, 65, 588, 19, 111, 51, 51, 588, 129, 113, 598, 65, 588, 111, 43, 18, 2, 601, 18, 111, 759, 588, 118, 51, 19, 129, 612, 56, 111, 18, 138, 19, 18, 120, 111, 54, 111, 600, 131, 588, 56, 809, 858, 588, 51, 111, 111, 588, 129, 594, 51, 589, 589, 588, 559, 138, 136, 118, 120, 111, 111, 588, 111, 588, 51, 601, 588, 616, 119, 138, 120, 120, 598, 601, 129, 595, 596, 51, 595, 616, 65, 111, 138, 597, 595, 615, 559, 19, 597, 51, 588, 104, 54, 104, 596, 18, 598, 129, 68, 120, 138, 18, 137, 613, 138, 52, 129, 111, 18, 51, 52, 616, 118, 597, 597, 119, 600, 136, 616, 138, 588, 65, 65, 613, 615, 52, 111, 588, 65, 18, 51, 51, 588, 51, 803, 588, 595, 22, 806, 56, 120, 595, 588, 597, 595, 57, 57, 113, 18, 759, 113, 761, 51, 58, 595, 58, 58, 595, 595, 56, 120, 600, 595, 596, 600, 65, 111, 79, 79, 22, 22, 588, 588, 56, 595, 65, 65, 597, 18, 19, 588, 588, 601, 19, 111, 19, 590, 594, 18, 2, 120, 111, 65, 588, 111, 111, 588, 588, 588, 51, 51, 51, 616, 51, 51, 113, 18, 138, 589, 111, 129, 118, 119, 120, 111, 111, 596, 598, 68, 111, 588, 588, 588, 588, 118, 120, 120, 51, 588, 601, 111, 129, 598, 131, 111, 120, 598, 138, 588, 588, 51, 601, 588, 129, 19, 197, 601, 601, 120, 120, 121, 51, 588, 19, 111, 598, 54, 610, 18, 588, 589, 598, 589, 138, 111, 65, 111, 104, 612, 22, 65, 597, 65, 18, 778, 65, 65, 18, 56, 56, 119, 556, 588, 588, 559, 559, 559, 596, 596, 559, 69, 51, 588, 111, 588, 129, 138, 615, 138, 588, 56, 57, 18, 111, 111, 588, 595, 595, 58, 113, 113, 51, 595, 595, 51, 759, 22, 19, 595, 120, 600, 600, 18, 111, 79, 79, 51, 595, 588, 588, 588, 51, 51, 598, 65, 19, 588, 51, 65, 588, 51, 597, 597, 65, 598, 18, 70, 19, 111, 65, 19, 595, 595, 600, 18, 588, 595, 759, 813, 588, 111, 2, 18, 18, 588, 57, 58, 58, 113, 113, 65, 112, 75, 18, 595, 595, 595, 588, 813, 65, 588, 588, 588, 588, 19, 65, 111, 588, 51, 51, 120, 588, 65, 588, 18, 65, 66, 18, 595, 596, 601, 65, 51, 66, 588, 52, 595, 129, 138, 18, 118, 65, 759, 19, 51, 588, 120, 111, 51, 120, 52, 51, 18, 595, 19, 120, 111, 598, 588, 803, 588, 66, 65, 615, 610, 610, 613, 137, 66, 131, 131, 610, 615, 131, 131, 112, 118, 597, 600, 600, 613, 129, 111, 601, 111, 178, 18, 588, 89, 18, 138, 172, 616, 111, 118, 610, 589, 65, 595, 590, 18, 112, 19, 138, 588, 51, 120, 51, 598, 120, 18, 111, 591, 18, 52, 51, 18, 588, 69, 65, 51, 22, 52, 78, 65, 588, 138, 70, 75, 600, 600, 597, 111, 588, 129, 52, 588, 52, 613, 129, 588, 588, 599, 79, 112, 111, 51, 111, 598, 111, 56, 51, 600, 19, 18, 594, 588, 598, 588, 51, 598, 51, 51, 51, 51, 18, 589, 588, 111, 111, 65, 56, 596, 18, 51, 19, 598, 588, 51, 51, 113, 111, 589, 589, 803, 129, 588, 65, 595, 596, 610, 615, 131, 131, 615, 610, 66, 131, 610, 131, 18, 18, 601, 601, 118, 118, 118, 120, 51, 52, 51, 18, 51, 2, 3, 4, 6, 10, 12, 13, 14, 15, 16, 17, 18, 22, 22, 22, 23, 25, 29, 30, 31, 33, 34, 34, 35, 35, 35, 36, 36, 36, 37, 38, 41, 42, 42, 42, 43, 43, 43, 44, 44, 44, 46, 47, 47, 47, 48, 48, 48, 49, 49, 49, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 65, 66, 66, 67, 68, 68, 69, 69, 70, 70, 71, 71, 72, 72, 73, 73, 74, 75, 75, 76, 76, 77, 77, 78, 78, 79, 79, 80, 80, 81, 81, 82, 82, 83, 83, 84, 84, 85, 86, 86, 87, 87, 88, 88, 89, 89, 90, 90, 91, 91, 92, 92, 93, 93, 94, 94, 95, 95, 102, 102, 103, 103, 104, 104, 105, 105, 106, 106, 107, 107, 108, 109, 110, 111, 111, 112, 112, 113, 113, 114, 114, 115, 115, 116, 116, 117, 117, 118, 118, 119, 119, 120, 120, 121, 121, 122, 122, 123, 123, 124, 124, 125, 125, 126, 127, 128, 129, 129, 130, 130, 131, 131, 132, 132, 133, 133, 134, 134, 135, 135, 136, 136, 137, 137, 138, 138, 139, 139, 140, 140, 141, 141, 142, 142, 143, 143, 158, 159, 160, 161, 162, 163, 164, 165, 165, 166, 166, 167, 167, 168, 168, 169, 169, 170, 170, 171, 171, 172, 175, 176, 177, 178, 181, 182, 183, 184, 185, 186, 187, 188, 189, 190, 191, 194, 195, 196, 197, 198, 199, 200, 201, 204, 205, 208, 209, 210, 211, 212, 213, 214, 215, 216, 217, 218, 219, 220, 221, 222, 223, 224, 225, 226, 227, 228, 229, 230, 231, 235, 236, 237, 238, 240, 249, 250, 251, 252, 254, 317, 318, 319, 346, 347, 348, 373, 374, 375, 396, 397, 398, 466, 467, 468, 469, 470, 471, 472, 473, 474, 475, 476, 477, 478, 479, 480, 480, 481, 481, 482, 483, 483, 484, 484, 485, 485, 486, 486, 487, 487, 488, 488, 489, 490, 491, 492, 493, 494, 495, 496, 497, 498, 499, 500, 501, 502, 503, 504, 505, 506, 507, 508, 509, 510, 511, 512, 513, 514, 515, 516, 517, 518, 519, 520, 521, 522, 523, 524, 525, 525, 526, 526, 527, 528, 528, 529, 529, 530, 530, 531, 531, 532, 532, 533, 533, 534, 535, 536, 537, 538, 539, 540, 541, 542, 543, 544, 545, 546, 547, 548, 549, 550, 551, 552, 553, 554, 555, 556, 557, 558, 559, 560, 561, 562, 563, 564, 565, 566, 567, 568, 569, 570, 571, 572, 573, 574, 575, 582, 583, 584, 585, 586, 587, 588, 589, 590, 591, 592, 593, 594, 595, 596, 597, 598, 599, 600, 601, 602, 603, 604, 605, 606, 607, 608, 609, 610, 611, 612, 613, 614, 615, 616, 617, 625, 626, 627, 628, 629, 630, 631, 759, 760, 761, 761, 762, 762, 763, 763, 764, 764, 765, 765, 766, 766, 767, 767, 768, 768, 769, 769, 770, 770, 771, 771, 772, 772, 773, 773, 774, 774, 775, 775, 776, 776, 777, 777, 778, 778, 779, 779, 780, 780, 781, 782, 783, 783, 784, 784, 785, 785, 786, 786, 787, 787, 788, 788, 789, 789, 790, 790, 791, 791, 792, 792, 793, 793, 794, 794, 795, 795, 796, 796, 797, 797, 798, 798, 799, 799, 800, 800, 801, 801, 802, 802, 803, 804, 805, 806, 807, 808, 809, 810, 811, 812, 813, 814, 815, 816, 817, 818, 819, 820, 821, 822, 823, 824, 825, 826, 827, 828, 829, 830, 831, 832, 833, 834, 835, 836, 837, 838, 839, 840, 841, 842, 843, 844, 845, 846, 847, 848, 849, 850, 851, 852, 120, 120, 111, 111, 601, 598, 138, 138, 51, 588, 590, 588, 588, 111, 111, 51, 588, 18, 588, 69, 69, 111, 111, 616, 111, 111, 594, 588, 65, 65, 588, 111, 111, 51, 51, 588, 129, 129, 113, 113, 598, 65, 65, 588, 111, 111, 43, 43, 43, 18, 2, 601, 18, 111, 111, 759, 588, 118, 118, 51, 129, 129, 612, 56, 111, 111, 18, 138, 138, 18, 120, 120, 111, 111, 54, 111, 111, 600, 131, 131, 588, 56, 809, 588, 51, 111, 111, 111, 111, 588, 129, 129, 594, 51, 589, 589, 588, 559, 138, 138, 136, 136, 118, 118, 120, 120, 111, 111, 111, 111, 588, 111, 111, 588, 51, 601, 588, 616, 119, 119, 138, 138, 120, 120, 120, 120, 598, 601, 129, 129, 595, 596, 51, 595, 616, 65, 65, 111, 111, 138, 138, 597, 595, 615, 559, 597, 51, 588, 104, 104, 54, 104, 104, 596, 18, 598, 129, 129, 68, 68, 120, 120, 138, 138, 18, 137, 137, 613, 138, 138, 52, 129, 129, 111, 111, 18, 51, 52, 616, 118, 118, 597, 597, 119, 119, 600, 136, 136, 616, 138, 138, 588, 65, 65, 65, 65, 613, 615, 52, 111, 111, 588, 65, 65, 18, 51, 51, 588, 51, 803, 588, 595, 22, 22, 22, 806, 56, 120, 120, 595, 588, 597, 595, 57, 57, 113, 113, 18, 759, 113, 113, 761, 761, 51, 58, 595, 58, 58, 595, 595, 56, 120, 120, 600, 595, 596, 600, 65, 65, 111, 111, 79, 79, 79, 79, 22, 22, 22, 22, 22, 22, 588, 588, 56, 595, 65, 65, 65, 65, 597, 18, 588, 588, 601, 111, 111, 590, 594, 18, 2, 120, 120, 111, 111, 65, 65, 588, 111, 111, 111, 111, 588, 588, 588, 51, 51, 51, 616, 51, 51, 113, 113, 18, 138, 138, 589, 111, 111, 129, 129, 118, 118, 119, 119, 120, 120, 111, 111, 111, 111, 596, 598, 68, 68, 111, 111, 588, 588, 588, 588, 118, 118, 120, 120, 120, 120, 51, 588, 601, 111, 111, 129, 129, 598, 131, 131, 111, 111, 120, 120, 598, 138, 138, 588, 588, 51, 601, 588, 129, 129, 197, 601, 601, 120, 120, 120, 120, 121, 121, 51, 588, 111, 111, 598, 54, 610, 18, 588, 589, 598, 589, 138, 138, 111, 111, 65, 65, 111, 111, 104, 104, 612, 22, 22, 22, 65, 65, 597, 65, 65, 18, 778, 778, 65, 65, 65, 65, 18, 56, 56, 119, 119, 556, 588, 588, 559, 559, 559, 596, 596, 559, 69, 69, 51, 588, 111, 111, 588, 129, 129, 138, 138, 615, 138, 138, 588, 56, 57, 18, 111, 111, 111, 111, 588, 595, 595, 58, 113, 113, 113, 113, 51, 595, 595, 51, 759, 22, 22, 22, 595, 120, 120, 600, 600, 18, 111, 111, 79, 79, 79, 79, 51, 595, 588, 588, 588, 51, 51, 598, 65, 65, 588, 51, 65, 65, 588, 51, 597, 597, 65, 65, 598, 18, 70, 70, 111, 111, 65, 65, 595, 595, 600, 18, 588, 595, 759, 813, 588, 111, 111, 2, 18, 18, 588, 57, 58, 58, 113, 113, 113, 113, 65, 65, 112, 112, 75, 75, 18, 595, 595, 595, 588, 813, 65, 65, 588, 588, 588, 588, 65, 65, 111, 111, 588, 51, 51, 120, 120, 588, 65, 65, 588, 18, 65, 65, 66, 66, 18, 595, 596, 601, 65, 65, 51, 66, 66, 588, 52, 595, 129, 129, 138, 138, 18, 118, 118, 65, 65, 759, 51, 588, 120, 120, 111, 111, 51, 120, 120, 52, 51, 18, 595, 120, 120, 111, 111, 598, 588, 803, 588, 66, 66, 65, 65, 615, 610, 610, 613, 137, 137, 66, 66, 131, 131, 131, 131, 610, 615, 131, 131, 131, 131, 112, 112, 118, 118, 597, 600, 600, 613, 129, 129, 111, 111, 601, 111, 111, 178, 18, 588, 89, 89, 18, 138, 138, 172, 616, 111, 111, 118, 118, 610, 589, 65, 65, 595, 590, 18, 112, 112, 138, 138, 588, 51, 120, 120, 51, 598, 120, 120, 18, 111, 111, 591, 18, 52, 51, 18, 588, 69, 69, 65, 65, 51, 22, 22, 22, 52, 78, 78, 65, 65, 588, 138, 138, 70, 70, 75, 75, 600, 600, 597, 111, 111, 588, 129, 129, 52, 588, 52, 613, 129, 129, 588, 588, 599, 79, 79, 112, 112, 111, 111, 51, 111, 111, 598, 111, 111, 56, 51, 600, 18, 594, 588, 598, 588, 51, 598, 51, 51, 51, 51, 18, 589, 588, 111, 111, 111, 111, 65, 65, 56, 596, 18, 51, 598, 588, 51, 51, 113, 113, 111, 111, 589, 589, 803, 129, 129, 588, 65, 65, 595, 596, 610, 615, 131, 131, 131, 131, 615, 610, 66, 66, 131, 131, 610, 131, 131, 18, 18, 601, 601, 118, 118, 118, 118, 118, 118, 120, 120, 51, 52, 51, 18, 51]
 
     /// What an op leaves in the accumulators (see Accumulator.swift): the operand whose value
     /// it leaves in `acc` (integer) or `facc` (f64), 254 for none; and whether both lose track.
-    static let integerAccumulatorEffects: [UInt8] = [254, 254, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 0, 254, 0, 254, 0, 254, 254, 254, 0, 0, 254, 254, 0, 0, 254, 254, 254, 0, 0, 254, 0, 0, 254, 254, 254, 0, 0, 254, 254, 254, 254, 0, 0, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254]
-    static let floatAccumulatorEffects: [UInt8] = [254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 254, 254, 254, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254]
-    static let accumulatorsLost: [Bool] = [false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, false, false, false, false, false, false, true, false, true, false, false, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true]
+    static let integerAccumulatorEffects: [UInt8] = [254, 254, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 0, 254, 0, 254, 0, 254, 254, 254, 0, 0, 254, 254, 0, 0, 254, 254, 254, 0, 0, 254, 0, 0, 254, 254, 254, 0, 0, 254, 254, 254, 254, 0, 0, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254]
+    static let floatAccumulatorEffects: [UInt8] = [254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 254, 254, 254, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254]
+    static let accumulatorsLost: [Bool] = [false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, false, false, false, false, false, false, true, false, true, false, false, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true]
     /// Whether the next instruction can run right after an op (it falls through, or calls).
-    static let continuesAfter: [Bool] = [false, false, true, true, false, false, false, false, true, true, true, false, false, true, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true]
+    static let continuesAfter: [Bool] = [false, false, true, true, false, false, false, false, true, true, true, false, false, true, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true]
     /// The accumulator forms of op i are accumulatorForms[accumulatorFormStarts[i]..<accumulatorFormStarts[i + 1]].
-    static let accumulatorFormStarts: [UInt16] = [0, 0, 0, 1, 2, 3, 3, 4, 4, 4, 4, 5, 5, 6, 7, 8, 9, 10, 11, 12, 12, 12, 13, 16, 17, 17, 18, 18, 18, 18, 19, 20, 21, 21, 22, 24, 27, 30, 31, 32, 32, 32, 33, 36, 39, 42, 42, 43, 46, 49, 52, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 68, 70, 71, 73, 75, 77, 79, 81, 83, 84, 86, 88, 90, 92, 94, 96, 98, 100, 102, 104, 105, 107, 109, 111, 113, 115, 117, 119, 121, 123, 125, 125, 125, 125, 125, 125, 125, 127, 129, 131, 133, 135, 137, 138, 139, 140, 142, 144, 146, 148, 150, 152, 154, 156, 158, 160, 162, 164, 166, 168, 170, 171, 172, 173, 175, 177, 179, 181, 183, 185, 187, 189, 191, 193, 195, 197, 199, 201, 203, 203, 203, 203, 203, 203, 203, 203, 203, 203, 203, 203, 203, 203, 203, 204, 205, 206, 207, 208, 209, 210, 212, 214, 216, 218, 220, 222, 224, 225, 225, 225, 226, 227, 228, 229, 229, 229, 230, 231, 232, 233, 234, 235, 236, 237, 238, 239, 240, 240, 240, 241, 242, 243, 244, 245, 246, 247, 248, 248, 248, 249, 250, 250, 250, 251, 252, 253, 254, 255, 256, 257, 258, 259, 260, 261, 262, 263, 264, 265, 266, 267, 268, 269, 270, 271, 272, 273, 274, 274, 274, 274, 275, 276, 277, 278, 278, 279, 279, 279, 279, 279, 279, 279, 279, 279, 280, 281, 282, 283, 283, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 285, 286, 287, 287, 287, 287, 287, 287, 287, 287, 287, 287, 287, 287, 287, 287, 287, 287, 287, 287, 287, 287, 287, 287, 287, 287, 287, 287, 287, 288, 289, 290, 290, 290, 290, 290, 290, 290, 290, 290, 290, 290, 290, 290, 290, 290, 290, 290, 290, 290, 290, 290, 290, 290, 290, 290, 291, 292, 293, 293, 293, 293, 293, 293, 293, 293, 293, 293, 293, 293, 293, 293, 293, 293, 293, 293, 293, 293, 293, 294, 295, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 297, 298, 299, 300, 301, 302, 303, 304, 305, 306, 307, 308, 309, 310, 312, 314, 315, 317, 319, 321, 323, 325, 327, 328, 329, 330, 331, 332, 333, 334, 335, 336, 337, 338, 339, 340, 341, 342, 343, 344, 345, 346, 347, 348, 349, 350, 351, 352, 353, 354, 355, 356, 357, 358, 359, 360, 361, 362, 363, 365, 367, 368, 370, 372, 374, 376, 378, 380, 381, 382, 383, 384, 385, 386, 387, 388, 389, 390, 391, 392, 393, 394, 395, 396, 397, 398, 399, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 419, 420, 421, 422, 422, 422, 422, 422, 422, 422, 423, 424, 425, 426, 427, 428, 429, 430, 431, 432, 433, 434, 435, 436, 437, 438, 439, 440, 441, 442, 443, 444, 445, 446, 447, 448, 449, 450, 451, 452, 453, 454, 455, 456, 457, 458, 458, 458, 458, 458, 458, 458, 458, 459, 460, 461, 462, 463, 464, 465, 466, 467, 469, 471, 473, 475, 477, 479, 481, 483, 485, 487, 489, 491, 493, 495, 497, 499, 501, 503, 505, 507, 508, 509, 511, 513, 515, 517, 519, 521, 523, 525, 527, 529, 531, 533, 535, 537, 539, 541, 543, 545, 547, 549, 550, 551, 552, 553, 554, 555, 556, 557, 558, 559, 560, 561, 562, 563, 564, 565, 566, 567, 568, 569, 570, 571, 572, 573, 574, 575, 576, 577, 578, 579, 580, 581, 582, 583, 584, 585, 586, 587, 588, 589, 590, 591, 592, 593, 594, 595, 596, 597, 598, 599, 599, 599, 599, 599, 599, 599, 599, 599, 599, 599, 601, 603, 604, 605, 607, 608, 609, 610, 611, 612, 614, 614, 615, 616, 617, 618, 620, 622, 623, 625, 626, 627, 629, 630, 630, 632, 633, 634, 635, 637, 639, 640, 642, 643, 645, 648, 649, 650, 651, 652, 654, 655, 656, 658, 659, 659, 661, 662, 663, 665, 666, 668, 668, 669, 671, 673, 674, 676, 677, 679, 680, 681, 682, 682, 683, 684, 686, 688, 689, 691, 692, 693, 694, 695, 696, 697, 699, 701, 703, 705, 707, 709, 710, 712, 713, 714, 715, 716, 717, 719, 721, 723, 725, 726, 727, 729, 730, 731, 732, 733, 734, 736, 738, 740, 741, 742, 743, 744, 744, 745, 746, 747, 749, 750, 752, 753, 754, 755, 757, 759, 761, 763, 764, 766, 767, 769, 770, 772, 774, 775, 776, 777, 778, 780, 781, 782, 784, 785, 787, 788, 790, 791, 793, 795, 796, 797, 798, 800, 801, 803, 804, 805, 806, 807, 808, 809, 810, 811, 814, 815, 816, 818, 819, 820, 821, 822, 823, 824, 826, 827, 828, 830, 832, 833, 834, 835, 836, 837, 838, 839, 840, 842, 843, 844, 845, 846, 848, 850, 852, 854, 857, 860, 861, 862, 863, 864, 866, 868, 869, 870, 870, 871, 872, 873, 873, 875, 875, 876, 877, 878, 879, 881, 883, 885, 886, 888, 890, 891, 892, 893, 894, 895, 896, 897, 898, 899, 901, 902, 904, 905, 907, 909, 911, 913, 915, 917, 919, 920, 921, 923, 925, 926, 927, 928, 929, 931, 933, 935, 936, 937, 938, 940, 942, 943, 945, 947, 949, 950, 952, 953, 954, 955, 956, 957, 959, 959, 960, 961, 962, 964, 966, 968, 969, 970, 970, 972, 973, 974, 975, 976, 977, 978, 979, 980, 982, 984, 986, 988, 990, 991, 994, 996, 997, 999, 1000, 1002, 1004, 1006, 1007, 1008, 1009, 1011, 1012, 1013, 1014, 1015, 1016, 1017, 1018, 1019, 1020, 1022, 1023, 1024, 1026, 1027, 1029, 1031, 1032, 1034, 1035, 1036, 1037, 1038, 1040, 1042, 1043, 1044, 1045, 1046, 1048, 1050, 1051, 1052, 1053, 1054, 1055, 1058, 1058, 1059, 1061, 1062, 1063, 1064, 1066, 1068, 1070, 1071, 1072, 1073, 1074, 1075, 1076, 1077, 1078, 1080, 1080, 1081, 1082, 1084, 1085, 1086, 1087, 1088, 1090, 1091, 1092, 1094, 1094, 1096, 1098, 1098, 1099, 1100, 1101, 1102, 1103, 1104, 1105, 1106, 1107, 1109, 1110, 1111, 1112, 1113, 1114, 1115, 1116, 1118, 1120, 1122, 1124, 1126, 1127, 1128, 1129, 1130, 1131, 1132, 1134, 1135, 1136, 1137, 1138, 1138, 1140, 1142, 1143, 1144, 1145, 1147, 1148, 1150, 1151, 1152, 1154, 1156, 1157, 1158, 1159, 1160, 1162, 1163, 1165, 1166, 1167, 1168, 1170, 1172, 1173, 1175, 1177, 1178, 1178, 1179, 1180, 1182, 1184, 1185, 1187, 1188, 1189, 1190, 1191, 1191, 1193, 1195, 1196, 1197, 1198, 1199, 1201, 1203, 1204, 1205, 1206, 1207, 1209, 1211, 1213, 1215, 1216, 1217, 1219, 1221, 1223, 1225, 1226, 1227, 1228, 1229, 1231, 1233, 1234, 1236, 1237, 1238, 1239, 1241, 1242, 1244, 1245, 1246, 1248, 1250, 1251, 1252, 1254, 1255, 1256, 1257, 1259, 1259, 1261, 1262, 1263, 1265, 1266, 1267, 1269, 1270, 1272, 1273, 1274, 1275, 1276, 1277, 1278, 1280, 1282, 1283, 1286, 1287, 1289, 1291, 1292, 1294, 1296, 1298, 1299, 1300, 1301, 1303, 1304, 1306, 1307, 1308, 1309, 1310, 1312, 1313, 1314, 1315, 1317, 1319, 1321, 1322, 1324, 1325, 1327, 1328, 1329, 1330, 1330, 1331, 1332, 1333, 1334, 1335, 1336, 1337, 1338, 1339, 1340, 1341, 1342, 1343, 1344, 1346, 1348, 1350, 1351, 1352, 1353, 1354, 1354, 1355, 1356, 1357, 1358, 1360, 1362, 1363, 1364, 1365, 1367, 1368, 1370, 1371, 1372, 1373, 1374, 1376, 1378, 1379, 1380, 1382, 1384, 1385, 1387, 1388, 1389, 1390, 1391, 1393, 1395, 1397, 1399, 1400, 1401, 1402, 1403, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404]
-    static let accumulatorForms: [UInt16] = [1340, 1341, 1342, 1343, 1344, 1345, 1346, 1347, 1348, 1349, 1350, 1351, 1352, 1353, 1354, 1355, 1356, 1357, 1358, 1359, 1360, 1361, 1362, 1363, 1364, 1365, 1366, 1367, 1368, 1369, 1370, 1371, 1372, 1373, 1374, 1375, 1376, 1377, 1378, 1379, 1380, 1381, 1382, 1383, 1384, 1385, 1386, 1387, 1388, 1389, 1390, 1391, 1392, 1393, 1394, 1395, 1396, 1397, 1398, 1399, 1400, 1401, 1402, 1403, 1404, 1405, 1406, 1407, 1408, 1409, 1410, 1411, 1412, 1413, 1414, 1415, 1416, 1417, 1418, 1419, 1420, 1421, 1422, 1423, 1424, 1425, 1426, 1427, 1428, 1429, 1430, 1431, 1432, 1433, 1434, 1435, 1436, 1437, 1438, 1439, 1440, 1441, 1442, 1443, 1444, 1445, 1446, 1447, 1448, 1449, 1450, 1451, 1452, 1453, 1454, 1455, 1456, 1457, 1458, 1459, 1460, 1461, 1462, 1463, 1464, 1465, 1466, 1467, 1468, 1469, 1470, 1471, 1472, 1473, 1474, 1475, 1476, 1477, 1478, 1479, 1480, 1481, 1482, 1483, 1484, 1485, 1486, 1487, 1488, 1489, 1490, 1491, 1492, 1493, 1494, 1495, 1496, 1497, 1498, 1499, 1500, 1501, 1502, 1503, 1504, 1505, 1506, 1507, 1508, 1509, 1510, 1511, 1512, 1513, 1514, 1515, 1516, 1517, 1518, 1519, 1520, 1521, 1522, 1523, 1524, 1525, 1526, 1527, 1528, 1529, 1530, 1531, 1532, 1533, 1534, 1535, 1536, 1537, 1538, 1539, 1540, 1541, 1542, 1543, 1544, 1545, 1546, 1547, 1548, 1549, 1550, 1551, 1552, 1553, 1554, 1555, 1556, 1557, 1558, 1559, 1560, 1561, 1562, 1563, 1564, 1565, 1566, 1567, 1568, 1569, 1570, 1571, 1572, 1573, 1574, 1575, 1576, 1577, 1578, 1579, 1580, 1581, 1582, 1583, 1584, 1585, 1586, 1587, 1588, 1589, 1590, 1591, 1592, 1593, 1594, 1595, 1596, 1597, 1598, 1599, 1600, 1601, 1602, 1603, 1604, 1605, 1606, 1607, 1608, 1609, 1610, 1611, 1612, 1613, 1614, 1615, 1616, 1617, 1618, 1619, 1620, 1621, 1622, 1623, 1624, 1625, 1626, 1627, 1628, 1629, 1630, 1631, 1632, 1633, 1634, 1635, 1636, 1637, 1638, 1639, 1640, 1641, 1642, 1643, 1644, 1645, 1646, 1647, 1648, 1649, 1650, 1651, 1652, 1653, 1654, 1655, 1656, 1657, 1658, 1659, 1660, 1661, 1662, 1663, 1664, 1665, 1666, 1667, 1668, 1669, 1670, 1671, 1672, 1673, 1674, 1675, 1676, 1677, 1678, 1679, 1680, 1681, 1682, 1683, 1684, 1685, 1686, 1687, 1688, 1689, 1690, 1691, 1692, 1693, 1694, 1695, 1696, 1697, 1698, 1699, 1700, 1701, 1702, 1703, 1704, 1705, 1706, 1707, 1708, 1709, 1710, 1711, 1712, 1713, 1714, 1715, 1716, 1717, 1718, 1719, 1720, 1721, 1722, 1723, 1724, 1725, 1726, 1727, 1728, 1729, 1730, 1731, 1732, 1733, 1734, 1735, 1736, 1737, 1738, 1739, 1740, 1741, 1742, 1743, 1744, 1745, 1746, 1747, 1748, 1749, 1750, 1751, 1752, 1753, 1754, 1755, 1756, 1757, 1758, 1759, 1760, 1761, 1762, 1763, 1764, 1765, 1766, 1767, 1768, 1769, 1770, 1771, 1772, 1773, 1774, 1775, 1776, 1777, 1778, 1779, 1780, 1781, 1782, 1783, 1784, 1785, 1786, 1787, 1788, 1789, 1790, 1791, 1792, 1793, 1794, 1795, 1796, 1797, 1798, 1799, 1800, 1801, 1802, 1803, 1804, 1805, 1806, 1807, 1808, 1809, 1810, 1811, 1812, 1813, 1814, 1815, 1816, 1817, 1818, 1819, 1820, 1821, 1822, 1823, 1824, 1825, 1826, 1827, 1828, 1829, 1830, 1831, 1832, 1833, 1834, 1835, 1836, 1837, 1838, 1839, 1840, 1841, 1842, 1843, 1844, 1845, 1846, 1847, 1848, 1849, 1850, 1851, 1852, 1853, 1854, 1855, 1856, 1857, 1858, 1859, 1860, 1861, 1862, 1863, 1864, 1865, 1866, 1867, 1868, 1869, 1870, 1871, 1872, 1873, 1874, 1875, 1876, 1877, 1878, 1879, 1880, 1881, 1882, 1883, 1884, 1885, 1886, 1887, 1888, 1889, 1890, 1891, 1892, 1893, 1894, 1895, 1896, 1897, 1898, 1899, 1900, 1901, 1902, 1903, 1904, 1905, 1906, 1907, 1908, 1909, 1910, 1911, 1912, 1913, 1914, 1915, 1916, 1917, 1918, 1919, 1920, 1921, 1922, 1923, 1924, 1925, 1926, 1927, 1928, 1929, 1930, 1931, 1932, 1933, 1934, 1935, 1936, 1937, 1938, 1939, 1940, 1941, 1942, 1943, 1944, 1945, 1946, 1947, 1948, 1949, 1950, 1951, 1952, 1953, 1954, 1955, 1956, 1957, 1958, 1959, 1960, 1961, 1962, 1963, 1964, 1965, 1966, 1967, 1968, 1969, 1970, 1971, 1972, 1973, 1974, 1975, 1976, 1977, 1978, 1979, 1980, 1981, 1982, 1983, 1984, 1985, 1986, 1987, 1988, 1989, 1990, 1991, 1992, 1993, 1994, 1995, 1996, 1997, 1998, 1999, 2000, 2001, 2002, 2003, 2004, 2005, 2006, 2007, 2008, 2009, 2010, 2011, 2012, 2013, 2014, 2015, 2016, 2017, 2018, 2019, 2020, 2021, 2022, 2023, 2024, 2025, 2026, 2027, 2028, 2029, 2030, 2031, 2032, 2033, 2034, 2035, 2036, 2037, 2038, 2039, 2040, 2041, 2042, 2043, 2044, 2045, 2046, 2047, 2048, 2049, 2050, 2051, 2052, 2053, 2054, 2055, 2056, 2057, 2058, 2059, 2060, 2061, 2062, 2063, 2064, 2065, 2066, 2067, 2068, 2069, 2070, 2071, 2072, 2073, 2074, 2075, 2076, 2077, 2078, 2079, 2080, 2081, 2082, 2083, 2084, 2085, 2086, 2087, 2088, 2089, 2090, 2091, 2092, 2093, 2094, 2095, 2096, 2097, 2098, 2099, 2100, 2101, 2102, 2103, 2104, 2105, 2106, 2107, 2108, 2109, 2110, 2111, 2112, 2113, 2114, 2115, 2116, 2117, 2118, 2119, 2120, 2121, 2122, 2123, 2124, 2125, 2126, 2127, 2128, 2129, 2130, 2131, 2132, 2133, 2134, 2135, 2136, 2137, 2138, 2139, 2140, 2141, 2142, 2143, 2144, 2145, 2146, 2147, 2148, 2149, 2150, 2151, 2152, 2153, 2154, 2155, 2156, 2157, 2158, 2159, 2160, 2161, 2162, 2163, 2164, 2165, 2166, 2167, 2168, 2169, 2170, 2171, 2172, 2173, 2174, 2175, 2176, 2177, 2178, 2179, 2180, 2181, 2182, 2183, 2184, 2185, 2186, 2187, 2188, 2189, 2190, 2191, 2192, 2193, 2194, 2195, 2196, 2197, 2198, 2199, 2200, 2201, 2202, 2203, 2204, 2205, 2206, 2207, 2208, 2209, 2210, 2211, 2212, 2213, 2214, 2215, 2216, 2217, 2218, 2219, 2220, 2221, 2222, 2223, 2224, 2225, 2226, 2227, 2228, 2229, 2230, 2231, 2232, 2233, 2234, 2235, 2236, 2237, 2238, 2239, 2240, 2241, 2242, 2243, 2244, 2245, 2246, 2247, 2248, 2249, 2250, 2251, 2252, 2253, 2254, 2255, 2256, 2257, 2258, 2259, 2260, 2261, 2262, 2263, 2264, 2265, 2266, 2267, 2268, 2269, 2270, 2271, 2272, 2273, 2274, 2275, 2276, 2277, 2278, 2279, 2280, 2281, 2282, 2283, 2284, 2285, 2286, 2287, 2288, 2289, 2290, 2291, 2292, 2293, 2294, 2295, 2296, 2297, 2298, 2299, 2300, 2301, 2302, 2303, 2304, 2305, 2306, 2307, 2308, 2309, 2310, 2311, 2312, 2313, 2314, 2315, 2316, 2317, 2318, 2319, 2320, 2321, 2322, 2323, 2324, 2325, 2326, 2327, 2328, 2329, 2330, 2331, 2332, 2333, 2334, 2335, 2336, 2337, 2338, 2339, 2340, 2341, 2342, 2343, 2344, 2345, 2346, 2347, 2348, 2349, 2350, 2351, 2352, 2353, 2354, 2355, 2356, 2357, 2358, 2359, 2360, 2361, 2362, 2363, 2364, 2365, 2366, 2367, 2368, 2369, 2370, 2371, 2372, 2373, 2374, 2375, 2376, 2377, 2378, 2379, 2380, 2381, 2382, 2383, 2384, 2385, 2386, 2387, 2388, 2389, 2390, 2391, 2392, 2393, 2394, 2395, 2396, 2397, 2398, 2399, 2400, 2401, 2402, 2403, 2404, 2405, 2406, 2407, 2408, 2409, 2410, 2411, 2412, 2413, 2414, 2415, 2416, 2417, 2418, 2419, 2420, 2421, 2422, 2423, 2424, 2425, 2426, 2427, 2428, 2429, 2430, 2431, 2432, 2433, 2434, 2435, 2436, 2437, 2438, 2439, 2440, 2441, 2442, 2443, 2444, 2445, 2446, 2447, 2448, 2449, 2450, 2451, 2452, 2453, 2454, 2455, 2456, 2457, 2458, 2459, 2460, 2461, 2462, 2463, 2464, 2465, 2466, 2467, 2468, 2469, 2470, 2471, 2472, 2473, 2474, 2475, 2476, 2477, 2478, 2479, 2480, 2481, 2482, 2483, 2484, 2485, 2486, 2487, 2488, 2489, 2490, 2491, 2492, 2493, 2494, 2495, 2496, 2497, 2498, 2499, 2500, 2501, 2502, 2503, 2504, 2505, 2506, 2507, 2508, 2509, 2510, 2511, 2512, 2513, 2514, 2515, 2516, 2517, 2518, 2519, 2520, 2521, 2522, 2523, 2524, 2525, 2526, 2527, 2528, 2529, 2530, 2531, 2532, 2533, 2534, 2535, 2536, 2537, 2538, 2539, 2540, 2541, 2542, 2543, 2544, 2545, 2546, 2547, 2548, 2549, 2550, 2551, 2552, 2553, 2554, 2555, 2556, 2557, 2558, 2559, 2560, 2561, 2562, 2563, 2564, 2565, 2566, 2567, 2568, 2569, 2570, 2571, 2572, 2573, 2574, 2575, 2576, 2577, 2578, 2579, 2580, 2581, 2582, 2583, 2584, 2585, 2586, 2587, 2588, 2589, 2590, 2591, 2592, 2593, 2594, 2595, 2596, 2597, 2598, 2599, 2600, 2601, 2602, 2603, 2604, 2605, 2606, 2607, 2608, 2609, 2610, 2611, 2612, 2613, 2614, 2615, 2616, 2617, 2618, 2619, 2620, 2621, 2622, 2623, 2624, 2625, 2626, 2627, 2628, 2629, 2630, 2631, 2632, 2633, 2634, 2635, 2636, 2637, 2638, 2639, 2640, 2641, 2642, 2643, 2644, 2645, 2646, 2647, 2648, 2649, 2650, 2651, 2652, 2653, 2654, 2655, 2656, 2657, 2658, 2659, 2660, 2661, 2662, 2663, 2664, 2665, 2666, 2667, 2668, 2669, 2670, 2671, 2672, 2673, 2674, 2675, 2676, 2677, 2678, 2679, 2680, 2681, 2682, 2683, 2684, 2685, 2686, 2687, 2688, 2689, 2690, 2691, 2692, 2693, 2694, 2695, 2696, 2697, 2698, 2699, 2700, 2701, 2702, 2703, 2704, 2705, 2706, 2707, 2708, 2709, 2710, 2711, 2712, 2713, 2714, 2715, 2716, 2717, 2718, 2719, 2720, 2721, 2722, 2723, 2724, 2725, 2726, 2727, 2728, 2729, 2730, 2731, 2732, 2733, 2734, 2735, 2736, 2737, 2738, 2739, 2740, 2741, 2742, 2743]
+    static let accumulatorFormStarts: [UInt16] = [0, 0, 0, 1, 2, 3, 3, 4, 4, 4, 4, 5, 5, 6, 7, 8, 9, 10, 11, 12, 12, 12, 12, 15, 16, 16, 17, 17, 17, 17, 18, 19, 20, 20, 21, 23, 26, 29, 30, 31, 31, 31, 32, 35, 38, 41, 41, 42, 45, 48, 51, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 67, 69, 70, 72, 74, 76, 78, 80, 82, 83, 85, 87, 89, 91, 93, 95, 97, 99, 101, 103, 104, 106, 108, 110, 112, 114, 116, 118, 120, 122, 124, 124, 124, 124, 124, 124, 124, 126, 128, 130, 132, 134, 136, 137, 138, 139, 141, 143, 145, 147, 149, 151, 153, 155, 157, 159, 161, 163, 165, 167, 169, 170, 171, 172, 174, 176, 178, 180, 182, 184, 186, 188, 190, 192, 194, 196, 198, 200, 202, 202, 202, 202, 202, 202, 202, 202, 202, 202, 202, 202, 202, 202, 202, 203, 204, 205, 206, 207, 208, 209, 211, 213, 215, 217, 219, 221, 223, 224, 224, 224, 225, 226, 227, 228, 228, 228, 229, 230, 231, 232, 233, 234, 235, 236, 237, 238, 239, 239, 239, 240, 241, 242, 243, 244, 245, 246, 247, 247, 247, 248, 249, 249, 249, 250, 251, 252, 253, 254, 255, 256, 257, 258, 259, 260, 261, 262, 263, 264, 265, 266, 267, 268, 269, 270, 271, 272, 273, 273, 273, 273, 274, 275, 276, 277, 277, 278, 278, 278, 278, 278, 278, 278, 278, 278, 279, 280, 281, 282, 282, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 284, 285, 286, 286, 286, 286, 286, 286, 286, 286, 286, 286, 286, 286, 286, 286, 286, 286, 286, 286, 286, 286, 286, 286, 286, 286, 286, 286, 286, 287, 288, 289, 289, 289, 289, 289, 289, 289, 289, 289, 289, 289, 289, 289, 289, 289, 289, 289, 289, 289, 289, 289, 289, 289, 289, 289, 290, 291, 292, 292, 292, 292, 292, 292, 292, 292, 292, 292, 292, 292, 292, 292, 292, 292, 292, 292, 292, 292, 292, 293, 294, 295, 295, 295, 295, 295, 295, 295, 295, 295, 295, 295, 295, 295, 295, 295, 295, 295, 295, 295, 295, 295, 295, 295, 295, 295, 295, 295, 295, 295, 295, 295, 295, 295, 295, 295, 295, 295, 295, 295, 295, 295, 295, 295, 295, 295, 295, 295, 295, 295, 295, 295, 295, 295, 295, 295, 295, 295, 295, 295, 295, 295, 295, 295, 295, 295, 295, 295, 295, 296, 297, 298, 299, 300, 301, 302, 303, 304, 305, 306, 307, 308, 309, 311, 313, 314, 316, 318, 320, 322, 324, 326, 327, 328, 329, 330, 331, 332, 333, 334, 335, 336, 337, 338, 339, 340, 341, 342, 343, 344, 345, 346, 347, 348, 349, 350, 351, 352, 353, 354, 355, 356, 357, 358, 359, 360, 361, 362, 364, 366, 367, 369, 371, 373, 375, 377, 379, 380, 381, 382, 383, 384, 385, 386, 387, 388, 389, 390, 391, 392, 393, 394, 395, 396, 397, 398, 399, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 419, 420, 421, 421, 421, 421, 421, 421, 421, 422, 423, 424, 425, 426, 427, 428, 429, 430, 431, 432, 433, 434, 435, 436, 437, 438, 439, 440, 441, 442, 443, 444, 445, 446, 447, 448, 449, 450, 451, 452, 453, 454, 455, 456, 457, 457, 457, 457, 457, 457, 457, 457, 458, 459, 460, 461, 462, 463, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 464, 465, 466, 468, 470, 472, 474, 476, 478, 480, 482, 484, 486, 488, 490, 492, 494, 496, 498, 500, 502, 504, 506, 507, 508, 510, 512, 514, 516, 518, 520, 522, 524, 526, 528, 530, 532, 534, 536, 538, 540, 542, 544, 546, 548, 549, 550, 551, 552, 553, 554, 555, 556, 557, 558, 559, 560, 561, 562, 563, 564, 565, 566, 567, 568, 569, 570, 571, 572, 573, 574, 575, 576, 577, 578, 579, 580, 581, 582, 583, 584, 585, 586, 587, 588, 589, 590, 591, 592, 593, 594, 595, 596, 597, 598, 598, 598, 598, 598, 598, 598, 598, 598, 598, 598, 600, 602, 603, 604, 606, 607, 608, 609, 610, 611, 613, 613, 614, 615, 616, 617, 619, 621, 622, 624, 625, 626, 628, 629, 629, 631, 632, 633, 634, 636, 638, 639, 641, 642, 644, 647, 648, 649, 650, 651, 653, 654, 655, 657, 658, 658, 660, 661, 662, 664, 665, 667, 667, 668, 670, 672, 673, 675, 676, 678, 679, 680, 681, 681, 682, 683, 685, 687, 688, 690, 691, 692, 693, 694, 695, 696, 698, 700, 702, 704, 706, 708, 709, 711, 712, 713, 714, 715, 716, 718, 720, 722, 724, 725, 726, 728, 729, 730, 731, 732, 733, 735, 737, 739, 740, 741, 742, 743, 743, 744, 745, 746, 748, 749, 751, 752, 753, 754, 756, 758, 760, 762, 763, 765, 766, 768, 769, 771, 773, 774, 775, 776, 777, 779, 780, 781, 783, 784, 786, 787, 789, 790, 792, 794, 795, 796, 797, 799, 800, 802, 803, 804, 805, 806, 807, 808, 809, 810, 813, 814, 815, 817, 818, 819, 820, 821, 822, 823, 825, 826, 827, 829, 831, 832, 833, 834, 835, 836, 837, 838, 839, 841, 842, 843, 844, 845, 847, 849, 851, 853, 856, 859, 860, 861, 862, 863, 865, 867, 868, 869, 869, 870, 871, 872, 872, 874, 874, 875, 876, 877, 878, 880, 882, 884, 885, 887, 889, 890, 891, 892, 893, 894, 895, 896, 897, 898, 900, 901, 903, 904, 906, 908, 910, 912, 914, 916, 918, 919, 920, 922, 924, 925, 926, 927, 928, 930, 932, 934, 935, 936, 937, 939, 941, 942, 944, 946, 948, 949, 951, 952, 953, 954, 955, 956, 958, 958, 959, 960, 961, 963, 965, 967, 968, 969, 969, 971, 972, 973, 974, 975, 976, 977, 978, 979, 981, 983, 985, 987, 989, 990, 993, 995, 996, 998, 999, 1001, 1003, 1005, 1006, 1007, 1008, 1010, 1011, 1012, 1013, 1014, 1015, 1016, 1017, 1018, 1019, 1021, 1022, 1023, 1025, 1026, 1028, 1030, 1031, 1033, 1034, 1035, 1036, 1037, 1039, 1041, 1042, 1043, 1044, 1045, 1047, 1049, 1050, 1051, 1052, 1053, 1054, 1057, 1057, 1058, 1060, 1061, 1062, 1063, 1065, 1067, 1069, 1070, 1071, 1072, 1073, 1074, 1075, 1076, 1077, 1079, 1079, 1080, 1081, 1083, 1084, 1085, 1086, 1087, 1089, 1090, 1091, 1093, 1093, 1095, 1097, 1097, 1098, 1099, 1100, 1101, 1102, 1103, 1104, 1105, 1106, 1108, 1109, 1110, 1111, 1112, 1113, 1114, 1115, 1117, 1119, 1121, 1123, 1125, 1126, 1127, 1128, 1129, 1130, 1131, 1133, 1134, 1135, 1136, 1137, 1137, 1139, 1141, 1142, 1143, 1144, 1146, 1147, 1149, 1150, 1151, 1153, 1155, 1156, 1157, 1158, 1159, 1161, 1162, 1164, 1165, 1166, 1167, 1169, 1171, 1172, 1174, 1176, 1177, 1177, 1178, 1179, 1181, 1183, 1184, 1186, 1187, 1188, 1189, 1190, 1190, 1192, 1194, 1195, 1196, 1197, 1198, 1200, 1202, 1203, 1204, 1205, 1206, 1208, 1210, 1212, 1214, 1215, 1216, 1218, 1220, 1222, 1224, 1225, 1226, 1227, 1228, 1230, 1232, 1233, 1235, 1236, 1237, 1238, 1240, 1241, 1243, 1244, 1245, 1247, 1249, 1250, 1251, 1253, 1254, 1255, 1256, 1258, 1258, 1260, 1261, 1262, 1264, 1265, 1266, 1268, 1269, 1271, 1272, 1273, 1274, 1275, 1276, 1277, 1279, 1281, 1282, 1285, 1286, 1288, 1290, 1291, 1293, 1295, 1297, 1298, 1299, 1300, 1302, 1303, 1305, 1306, 1307, 1308, 1309, 1311, 1312, 1313, 1314, 1316, 1318, 1320, 1321, 1323, 1324, 1326, 1327, 1328, 1329, 1329, 1330, 1331, 1332, 1333, 1334, 1335, 1336, 1337, 1338, 1339, 1340, 1341, 1342, 1343, 1345, 1347, 1349, 1350, 1351, 1352, 1353, 1353, 1354, 1355, 1356, 1357, 1359, 1361, 1362, 1363, 1364, 1366, 1367, 1369, 1370, 1371, 1372, 1373, 1375, 1377, 1378, 1379, 1381, 1383, 1384, 1386, 1387, 1388, 1389, 1390, 1392, 1394, 1396, 1398, 1399, 1400, 1401, 1402, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403, 1403]
+    static let accumulatorForms: [UInt16] = [1467, 1468, 1469, 1470, 1471, 1472, 1473, 1474, 1475, 1476, 1477, 1478, 1479, 1480, 1481, 1482, 1483, 1484, 1485, 1486, 1487, 1488, 1489, 1490, 1491, 1492, 1493, 1494, 1495, 1496, 1497, 1498, 1499, 1500, 1501, 1502, 1503, 1504, 1505, 1506, 1507, 1508, 1509, 1510, 1511, 1512, 1513, 1514, 1515, 1516, 1517, 1518, 1519, 1520, 1521, 1522, 1523, 1524, 1525, 1526, 1527, 1528, 1529, 1530, 1531, 1532, 1533, 1534, 1535, 1536, 1537, 1538, 1539, 1540, 1541, 1542, 1543, 1544, 1545, 1546, 1547, 1548, 1549, 1550, 1551, 1552, 1553, 1554, 1555, 1556, 1557, 1558, 1559, 1560, 1561, 1562, 1563, 1564, 1565, 1566, 1567, 1568, 1569, 1570, 1571, 1572, 1573, 1574, 1575, 1576, 1577, 1578, 1579, 1580, 1581, 1582, 1583, 1584, 1585, 1586, 1587, 1588, 1589, 1590, 1591, 1592, 1593, 1594, 1595, 1596, 1597, 1598, 1599, 1600, 1601, 1602, 1603, 1604, 1605, 1606, 1607, 1608, 1609, 1610, 1611, 1612, 1613, 1614, 1615, 1616, 1617, 1618, 1619, 1620, 1621, 1622, 1623, 1624, 1625, 1626, 1627, 1628, 1629, 1630, 1631, 1632, 1633, 1634, 1635, 1636, 1637, 1638, 1639, 1640, 1641, 1642, 1643, 1644, 1645, 1646, 1647, 1648, 1649, 1650, 1651, 1652, 1653, 1654, 1655, 1656, 1657, 1658, 1659, 1660, 1661, 1662, 1663, 1664, 1665, 1666, 1667, 1668, 1669, 1670, 1671, 1672, 1673, 1674, 1675, 1676, 1677, 1678, 1679, 1680, 1681, 1682, 1683, 1684, 1685, 1686, 1687, 1688, 1689, 1690, 1691, 1692, 1693, 1694, 1695, 1696, 1697, 1698, 1699, 1700, 1701, 1702, 1703, 1704, 1705, 1706, 1707, 1708, 1709, 1710, 1711, 1712, 1713, 1714, 1715, 1716, 1717, 1718, 1719, 1720, 1721, 1722, 1723, 1724, 1725, 1726, 1727, 1728, 1729, 1730, 1731, 1732, 1733, 1734, 1735, 1736, 1737, 1738, 1739, 1740, 1741, 1742, 1743, 1744, 1745, 1746, 1747, 1748, 1749, 1750, 1751, 1752, 1753, 1754, 1755, 1756, 1757, 1758, 1759, 1760, 1761, 1762, 1763, 1764, 1765, 1766, 1767, 1768, 1769, 1770, 1771, 1772, 1773, 1774, 1775, 1776, 1777, 1778, 1779, 1780, 1781, 1782, 1783, 1784, 1785, 1786, 1787, 1788, 1789, 1790, 1791, 1792, 1793, 1794, 1795, 1796, 1797, 1798, 1799, 1800, 1801, 1802, 1803, 1804, 1805, 1806, 1807, 1808, 1809, 1810, 1811, 1812, 1813, 1814, 1815, 1816, 1817, 1818, 1819, 1820, 1821, 1822, 1823, 1824, 1825, 1826, 1827, 1828, 1829, 1830, 1831, 1832, 1833, 1834, 1835, 1836, 1837, 1838, 1839, 1840, 1841, 1842, 1843, 1844, 1845, 1846, 1847, 1848, 1849, 1850, 1851, 1852, 1853, 1854, 1855, 1856, 1857, 1858, 1859, 1860, 1861, 1862, 1863, 1864, 1865, 1866, 1867, 1868, 1869, 1870, 1871, 1872, 1873, 1874, 1875, 1876, 1877, 1878, 1879, 1880, 1881, 1882, 1883, 1884, 1885, 1886, 1887, 1888, 1889, 1890, 1891, 1892, 1893, 1894, 1895, 1896, 1897, 1898, 1899, 1900, 1901, 1902, 1903, 1904, 1905, 1906, 1907, 1908, 1909, 1910, 1911, 1912, 1913, 1914, 1915, 1916, 1917, 1918, 1919, 1920, 1921, 1922, 1923, 1924, 1925, 1926, 1927, 1928, 1929, 1930, 1931, 1932, 1933, 1934, 1935, 1936, 1937, 1938, 1939, 1940, 1941, 1942, 1943, 1944, 1945, 1946, 1947, 1948, 1949, 1950, 1951, 1952, 1953, 1954, 1955, 1956, 1957, 1958, 1959, 1960, 1961, 1962, 1963, 1964, 1965, 1966, 1967, 1968, 1969, 1970, 1971, 1972, 1973, 1974, 1975, 1976, 1977, 1978, 1979, 1980, 1981, 1982, 1983, 1984, 1985, 1986, 1987, 1988, 1989, 1990, 1991, 1992, 1993, 1994, 1995, 1996, 1997, 1998, 1999, 2000, 2001, 2002, 2003, 2004, 2005, 2006, 2007, 2008, 2009, 2010, 2011, 2012, 2013, 2014, 2015, 2016, 2017, 2018, 2019, 2020, 2021, 2022, 2023, 2024, 2025, 2026, 2027, 2028, 2029, 2030, 2031, 2032, 2033, 2034, 2035, 2036, 2037, 2038, 2039, 2040, 2041, 2042, 2043, 2044, 2045, 2046, 2047, 2048, 2049, 2050, 2051, 2052, 2053, 2054, 2055, 2056, 2057, 2058, 2059, 2060, 2061, 2062, 2063, 2064, 2065, 2066, 2067, 2068, 2069, 2070, 2071, 2072, 2073, 2074, 2075, 2076, 2077, 2078, 2079, 2080, 2081, 2082, 2083, 2084, 2085, 2086, 2087, 2088, 2089, 2090, 2091, 2092, 2093, 2094, 2095, 2096, 2097, 2098, 2099, 2100, 2101, 2102, 2103, 2104, 2105, 2106, 2107, 2108, 2109, 2110, 2111, 2112, 2113, 2114, 2115, 2116, 2117, 2118, 2119, 2120, 2121, 2122, 2123, 2124, 2125, 2126, 2127, 2128, 2129, 2130, 2131, 2132, 2133, 2134, 2135, 2136, 2137, 2138, 2139, 2140, 2141, 2142, 2143, 2144, 2145, 2146, 2147, 2148, 2149, 2150, 2151, 2152, 2153, 2154, 2155, 2156, 2157, 2158, 2159, 2160, 2161, 2162, 2163, 2164, 2165, 2166, 2167, 2168, 2169, 2170, 2171, 2172, 2173, 2174, 2175, 2176, 2177, 2178, 2179, 2180, 2181, 2182, 2183, 2184, 2185, 2186, 2187, 2188, 2189, 2190, 2191, 2192, 2193, 2194, 2195, 2196, 2197, 2198, 2199, 2200, 2201, 2202, 2203, 2204, 2205, 2206, 2207, 2208, 2209, 2210, 2211, 2212, 2213, 2214, 2215, 2216, 2217, 2218, 2219, 2220, 2221, 2222, 2223, 2224, 2225, 2226, 2227, 2228, 2229, 2230, 2231, 2232, 2233, 2234, 2235, 2236, 2237, 2238, 2239, 2240, 2241, 2242, 2243, 2244, 2245, 2246, 2247, 2248, 2249, 2250, 2251, 2252, 2253, 2254, 2255, 2256, 2257, 2258, 2259, 2260, 2261, 2262, 2263, 2264, 2265, 2266, 2267, 2268, 2269, 2270, 2271, 2272, 2273, 2274, 2275, 2276, 2277, 2278, 2279, 2280, 2281, 2282, 2283, 2284, 2285, 2286, 2287, 2288, 2289, 2290, 2291, 2292, 2293, 2294, 2295, 2296, 2297, 2298, 2299, 2300, 2301, 2302, 2303, 2304, 2305, 2306, 2307, 2308, 2309, 2310, 2311, 2312, 2313, 2314, 2315, 2316, 2317, 2318, 2319, 2320, 2321, 2322, 2323, 2324, 2325, 2326, 2327, 2328, 2329, 2330, 2331, 2332, 2333, 2334, 2335, 2336, 2337, 2338, 2339, 2340, 2341, 2342, 2343, 2344, 2345, 2346, 2347, 2348, 2349, 2350, 2351, 2352, 2353, 2354, 2355, 2356, 2357, 2358, 2359, 2360, 2361, 2362, 2363, 2364, 2365, 2366, 2367, 2368, 2369, 2370, 2371, 2372, 2373, 2374, 2375, 2376, 2377, 2378, 2379, 2380, 2381, 2382, 2383, 2384, 2385, 2386, 2387, 2388, 2389, 2390, 2391, 2392, 2393, 2394, 2395, 2396, 2397, 2398, 2399, 2400, 2401, 2402, 2403, 2404, 2405, 2406, 2407, 2408, 2409, 2410, 2411, 2412, 2413, 2414, 2415, 2416, 2417, 2418, 2419, 2420, 2421, 2422, 2423, 2424, 2425, 2426, 2427, 2428, 2429, 2430, 2431, 2432, 2433, 2434, 2435, 2436, 2437, 2438, 2439, 2440, 2441, 2442, 2443, 2444, 2445, 2446, 2447, 2448, 2449, 2450, 2451, 2452, 2453, 2454, 2455, 2456, 2457, 2458, 2459, 2460, 2461, 2462, 2463, 2464, 2465, 2466, 2467, 2468, 2469, 2470, 2471, 2472, 2473, 2474, 2475, 2476, 2477, 2478, 2479, 2480, 2481, 2482, 2483, 2484, 2485, 2486, 2487, 2488, 2489, 2490, 2491, 2492, 2493, 2494, 2495, 2496, 2497, 2498, 2499, 2500, 2501, 2502, 2503, 2504, 2505, 2506, 2507, 2508, 2509, 2510, 2511, 2512, 2513, 2514, 2515, 2516, 2517, 2518, 2519, 2520, 2521, 2522, 2523, 2524, 2525, 2526, 2527, 2528, 2529, 2530, 2531, 2532, 2533, 2534, 2535, 2536, 2537, 2538, 2539, 2540, 2541, 2542, 2543, 2544, 2545, 2546, 2547, 2548, 2549, 2550, 2551, 2552, 2553, 2554, 2555, 2556, 2557, 2558, 2559, 2560, 2561, 2562, 2563, 2564, 2565, 2566, 2567, 2568, 2569, 2570, 2571, 2572, 2573, 2574, 2575, 2576, 2577, 2578, 2579, 2580, 2581, 2582, 2583, 2584, 2585, 2586, 2587, 2588, 2589, 2590, 2591, 2592, 2593, 2594, 2595, 2596, 2597, 2598, 2599, 2600, 2601, 2602, 2603, 2604, 2605, 2606, 2607, 2608, 2609, 2610, 2611, 2612, 2613, 2614, 2615, 2616, 2617, 2618, 2619, 2620, 2621, 2622, 2623, 2624, 2625, 2626, 2627, 2628, 2629, 2630, 2631, 2632, 2633, 2634, 2635, 2636, 2637, 2638, 2639, 2640, 2641, 2642, 2643, 2644, 2645, 2646, 2647, 2648, 2649, 2650, 2651, 2652, 2653, 2654, 2655, 2656, 2657, 2658, 2659, 2660, 2661, 2662, 2663, 2664, 2665, 2666, 2667, 2668, 2669, 2670, 2671, 2672, 2673, 2674, 2675, 2676, 2677, 2678, 2679, 2680, 2681, 2682, 2683, 2684, 2685, 2686, 2687, 2688, 2689, 2690, 2691, 2692, 2693, 2694, 2695, 2696, 2697, 2698, 2699, 2700, 2701, 2702, 2703, 2704, 2705, 2706, 2707, 2708, 2709, 2710, 2711, 2712, 2713, 2714, 2715, 2716, 2717, 2718, 2719, 2720, 2721, 2722, 2723, 2724, 2725, 2726, 2727, 2728, 2729, 2730, 2731, 2732, 2733, 2734, 2735, 2736, 2737, 2738, 2739, 2740, 2741, 2742, 2743, 2744, 2745, 2746, 2747, 2748, 2749, 2750, 2751, 2752, 2753, 2754, 2755, 2756, 2757, 2758, 2759, 2760, 2761, 2762, 2763, 2764, 2765, 2766, 2767, 2768, 2769, 2770, 2771, 2772, 2773, 2774, 2775, 2776, 2777, 2778, 2779, 2780, 2781, 2782, 2783, 2784, 2785, 2786, 2787, 2788, 2789, 2790, 2791, 2792, 2793, 2794, 2795, 2796, 2797, 2798, 2799, 2800, 2801, 2802, 2803, 2804, 2805, 2806, 2807, 2808, 2809, 2810, 2811, 2812, 2813, 2814, 2815, 2816, 2817, 2818, 2819, 2820, 2821, 2822, 2823, 2824, 2825, 2826, 2827, 2828, 2829, 2830, 2831, 2832, 2833, 2834, 2835, 2836, 2837, 2838, 2839, 2840, 2841, 2842, 2843, 2844, 2845, 2846, 2847, 2848, 2849, 2850, 2851, 2852, 2853, 2854, 2855, 2856, 2857, 2858, 2859, 2860, 2861, 2862, 2863, 2864, 2865, 2866, 2867, 2868, 2869]
     /// The operand (index in the layout) an accumulator form reads from the accumulator; 255 for other ops.
-    static let accumulatorOperands: [UInt8] = [255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 0, 0, 0, 0, 1, 1, 0, 0, 1, 0, 0, 1, 1, 1, 2, 3, 3, 0, 1, 1, 0, 2, 0, 2, 0, 1, 2, 0, 1, 2, 1, 1, 1, 0, 1, 2, 0, 1, 2, 0, 1, 2, 1, 0, 1, 2, 0, 1, 2, 0, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 0, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 0, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 0, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 0, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 0, 1, 1, 2, 1, 1, 2, 1, 1, 0, 1, 1, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 0, 1, 1, 1, 2, 0, 1, 2, 1, 0, 1, 1, 1, 2, 0, 1, 1, 2, 1, 1, 2, 1, 1, 1, 2, 1, 1, 2, 1, 1, 2, 1, 2, 1, 1, 2, 1, 1, 2, 1, 1, 0, 1, 1, 1, 2, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 2, 1, 1, 1, 1, 1, 0, 1, 1, 2, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 2, 1, 1, 1, 1, 2, 0, 1, 1, 2, 1, 2, 1, 1, 2, 1, 1, 2, 1, 1, 2, 1, 2, 1, 1, 1, 1, 1, 2, 1, 1, 1, 2, 1, 1, 2, 1, 1, 2, 1, 0, 1, 0, 1, 1, 1, 1, 1, 2, 1, 0, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 2, 3, 0, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 2, 1, 0, 1, 2, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 0, 1, 1, 2, 1, 2, 1, 2, 1, 2, 3, 1, 2, 3, 1, 1, 1, 1, 0, 1, 0, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 0, 1, 2, 1, 2, 0, 1, 1, 1, 2, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 2, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 0, 1, 1, 2, 1, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 1, 2, 1, 2, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 0, 1, 1, 2, 1, 2, 1, 1, 2, 3, 0, 1, 1, 0, 1, 1, 0, 1, 0, 1, 0, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 2, 1, 1, 2, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 1, 1, 0, 1, 2, 3, 1, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 0, 1, 1, 1, 1, 1, 0, 1, 1, 1, 0, 1, 1, 2, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 2, 0, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 0, 1, 1, 2, 1, 2, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 0, 1, 1, 2, 1, 1, 1, 1, 2, 1, 0, 1, 1, 1, 0, 1, 0, 1, 1, 1, 1, 1, 0, 1, 1, 0, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 2, 0, 1, 0, 1, 1, 1, 2, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 0, 1, 0, 1, 0, 1, 1, 1, 1, 1, 1, 2, 0, 1, 1, 2, 1, 2, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 2, 1, 1, 1, 1, 2, 1, 1, 2, 1, 1, 1, 2, 1, 2, 1, 1, 0, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 1, 2, 1, 1, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 1, 1, 2, 3, 1, 1, 2, 0, 1, 1, 1, 2, 0, 1, 1, 2, 1, 1, 1, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 0, 1, 2, 1, 0, 1, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 0, 1, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 1]
+    static let accumulatorOperands: [UInt8] = [255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 0, 0, 0, 0, 1, 1, 0, 0, 1, 0, 0, 1, 1, 2, 3, 3, 0, 1, 1, 0, 2, 0, 2, 0, 1, 2, 0, 1, 2, 1, 1, 1, 0, 1, 2, 0, 1, 2, 0, 1, 2, 1, 0, 1, 2, 0, 1, 2, 0, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 0, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 0, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 0, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 0, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 0, 1, 1, 2, 1, 1, 2, 1, 1, 0, 1, 1, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 0, 1, 1, 1, 2, 0, 1, 2, 1, 0, 1, 1, 1, 2, 0, 1, 1, 2, 1, 1, 2, 1, 1, 1, 2, 1, 1, 2, 1, 1, 2, 1, 2, 1, 1, 2, 1, 1, 2, 1, 1, 0, 1, 1, 1, 2, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 2, 1, 1, 1, 1, 1, 0, 1, 1, 2, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 2, 1, 1, 1, 1, 2, 0, 1, 1, 2, 1, 2, 1, 1, 2, 1, 1, 2, 1, 1, 2, 1, 2, 1, 1, 1, 1, 1, 2, 1, 1, 1, 2, 1, 1, 2, 1, 1, 2, 1, 0, 1, 0, 1, 1, 1, 1, 1, 2, 1, 0, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 2, 3, 0, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 2, 1, 0, 1, 2, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 0, 1, 1, 2, 1, 2, 1, 2, 1, 2, 3, 1, 2, 3, 1, 1, 1, 1, 0, 1, 0, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 0, 1, 2, 1, 2, 0, 1, 1, 1, 2, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 2, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 0, 1, 1, 2, 1, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 1, 2, 1, 2, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 0, 1, 1, 2, 1, 2, 1, 1, 2, 3, 0, 1, 1, 0, 1, 1, 0, 1, 0, 1, 0, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 2, 1, 1, 2, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 1, 1, 0, 1, 2, 3, 1, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 0, 1, 1, 1, 1, 1, 0, 1, 1, 1, 0, 1, 1, 2, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 2, 0, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 0, 1, 1, 2, 1, 2, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 0, 1, 1, 2, 1, 1, 1, 1, 2, 1, 0, 1, 1, 1, 0, 1, 0, 1, 1, 1, 1, 1, 0, 1, 1, 0, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 2, 0, 1, 0, 1, 1, 1, 2, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 0, 1, 0, 1, 0, 1, 1, 1, 1, 1, 1, 2, 0, 1, 1, 2, 1, 2, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 2, 1, 1, 1, 1, 2, 1, 1, 2, 1, 1, 1, 2, 1, 2, 1, 1, 0, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 1, 2, 1, 1, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 1, 1, 2, 3, 1, 1, 2, 0, 1, 1, 1, 2, 0, 1, 1, 2, 1, 1, 1, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 0, 1, 2, 1, 0, 1, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 0, 1, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 1]
     /// The op an accumulator form was derived from; every other op maps to itself.
-    static let accumulatorFormBases: [UInt16] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 123, 124, 125, 126, 127, 128, 129, 130, 131, 132, 133, 134, 135, 136, 137, 138, 139, 140, 141, 142, 143, 144, 145, 146, 147, 148, 149, 150, 151, 152, 153, 154, 155, 156, 157, 158, 159, 160, 161, 162, 163, 164, 165, 166, 167, 168, 169, 170, 171, 172, 173, 174, 175, 176, 177, 178, 179, 180, 181, 182, 183, 184, 185, 186, 187, 188, 189, 190, 191, 192, 193, 194, 195, 196, 197, 198, 199, 200, 201, 202, 203, 204, 205, 206, 207, 208, 209, 210, 211, 212, 213, 214, 215, 216, 217, 218, 219, 220, 221, 222, 223, 224, 225, 226, 227, 228, 229, 230, 231, 232, 233, 234, 235, 236, 237, 238, 239, 240, 241, 242, 243, 244, 245, 246, 247, 248, 249, 250, 251, 252, 253, 254, 255, 256, 257, 258, 259, 260, 261, 262, 263, 264, 265, 266, 267, 268, 269, 270, 271, 272, 273, 274, 275, 276, 277, 278, 279, 280, 281, 282, 283, 284, 285, 286, 287, 288, 289, 290, 291, 292, 293, 294, 295, 296, 297, 298, 299, 300, 301, 302, 303, 304, 305, 306, 307, 308, 309, 310, 311, 312, 313, 314, 315, 316, 317, 318, 319, 320, 321, 322, 323, 324, 325, 326, 327, 328, 329, 330, 331, 332, 333, 334, 335, 336, 337, 338, 339, 340, 341, 342, 343, 344, 345, 346, 347, 348, 349, 350, 351, 352, 353, 354, 355, 356, 357, 358, 359, 360, 361, 362, 363, 364, 365, 366, 367, 368, 369, 370, 371, 372, 373, 374, 375, 376, 377, 378, 379, 380, 381, 382, 383, 384, 385, 386, 387, 388, 389, 390, 391, 392, 393, 394, 395, 396, 397, 398, 399, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 419, 420, 421, 422, 423, 424, 425, 426, 427, 428, 429, 430, 431, 432, 433, 434, 435, 436, 437, 438, 439, 440, 441, 442, 443, 444, 445, 446, 447, 448, 449, 450, 451, 452, 453, 454, 455, 456, 457, 458, 459, 460, 461, 462, 463, 464, 465, 466, 467, 468, 469, 470, 471, 472, 473, 474, 475, 476, 477, 478, 479, 480, 481, 482, 483, 484, 485, 486, 487, 488, 489, 490, 491, 492, 493, 494, 495, 496, 497, 498, 499, 500, 501, 502, 503, 504, 505, 506, 507, 508, 509, 510, 511, 512, 513, 514, 515, 516, 517, 518, 519, 520, 521, 522, 523, 524, 525, 526, 527, 528, 529, 530, 531, 532, 533, 534, 535, 536, 537, 538, 539, 540, 541, 542, 543, 544, 545, 546, 547, 548, 549, 550, 551, 552, 553, 554, 555, 556, 557, 558, 559, 560, 561, 562, 563, 564, 565, 566, 567, 568, 569, 570, 571, 572, 573, 574, 575, 576, 577, 578, 579, 580, 581, 582, 583, 584, 585, 586, 587, 588, 589, 590, 591, 592, 593, 594, 595, 596, 597, 598, 599, 600, 601, 602, 603, 604, 605, 606, 607, 608, 609, 610, 611, 612, 613, 614, 615, 616, 617, 618, 619, 620, 621, 622, 623, 624, 625, 626, 627, 628, 629, 630, 631, 632, 633, 634, 635, 636, 637, 638, 639, 640, 641, 642, 643, 644, 645, 646, 647, 648, 649, 650, 651, 652, 653, 654, 655, 656, 657, 658, 659, 660, 661, 662, 663, 664, 665, 666, 667, 668, 669, 670, 671, 672, 673, 674, 675, 676, 677, 678, 679, 680, 681, 682, 683, 684, 685, 686, 687, 688, 689, 690, 691, 692, 693, 694, 695, 696, 697, 698, 699, 700, 701, 702, 703, 704, 705, 706, 707, 708, 709, 710, 711, 712, 713, 714, 715, 716, 717, 718, 719, 720, 721, 722, 723, 724, 725, 726, 727, 728, 729, 730, 731, 732, 733, 734, 735, 736, 737, 738, 739, 740, 741, 742, 743, 744, 745, 746, 747, 748, 749, 750, 751, 752, 753, 754, 755, 756, 757, 758, 759, 760, 761, 762, 763, 764, 765, 766, 767, 768, 769, 770, 771, 772, 773, 774, 775, 776, 777, 778, 779, 780, 781, 782, 783, 784, 785, 786, 787, 788, 789, 790, 791, 792, 793, 794, 795, 796, 797, 798, 799, 800, 801, 802, 803, 804, 805, 806, 807, 808, 809, 810, 811, 812, 813, 814, 815, 816, 817, 818, 819, 820, 821, 822, 823, 824, 825, 826, 827, 828, 829, 830, 831, 832, 833, 834, 835, 836, 837, 838, 839, 840, 841, 842, 843, 844, 845, 846, 847, 848, 849, 850, 851, 852, 853, 854, 855, 856, 857, 858, 859, 860, 861, 862, 863, 864, 865, 866, 867, 868, 869, 870, 871, 872, 873, 874, 875, 876, 877, 878, 879, 880, 881, 882, 883, 884, 885, 886, 887, 888, 889, 890, 891, 892, 893, 894, 895, 896, 897, 898, 899, 900, 901, 902, 903, 904, 905, 906, 907, 908, 909, 910, 911, 912, 913, 914, 915, 916, 917, 918, 919, 920, 921, 922, 923, 924, 925, 926, 927, 928, 929, 930, 931, 932, 933, 934, 935, 936, 937, 938, 939, 940, 941, 942, 943, 944, 945, 946, 947, 948, 949, 950, 951, 952, 953, 954, 955, 956, 957, 958, 959, 960, 961, 962, 963, 964, 965, 966, 967, 968, 969, 970, 971, 972, 973, 974, 975, 976, 977, 978, 979, 980, 981, 982, 983, 984, 985, 986, 987, 988, 989, 990, 991, 992, 993, 994, 995, 996, 997, 998, 999, 1000, 1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 1015, 1016, 1017, 1018, 1019, 1020, 1021, 1022, 1023, 1024, 1025, 1026, 1027, 1028, 1029, 1030, 1031, 1032, 1033, 1034, 1035, 1036, 1037, 1038, 1039, 1040, 1041, 1042, 1043, 1044, 1045, 1046, 1047, 1048, 1049, 1050, 1051, 1052, 1053, 1054, 1055, 1056, 1057, 1058, 1059, 1060, 1061, 1062, 1063, 1064, 1065, 1066, 1067, 1068, 1069, 1070, 1071, 1072, 1073, 1074, 1075, 1076, 1077, 1078, 1079, 1080, 1081, 1082, 1083, 1084, 1085, 1086, 1087, 1088, 1089, 1090, 1091, 1092, 1093, 1094, 1095, 1096, 1097, 1098, 1099, 1100, 1101, 1102, 1103, 1104, 1105, 1106, 1107, 1108, 1109, 1110, 1111, 1112, 1113, 1114, 1115, 1116, 1117, 1118, 1119, 1120, 1121, 1122, 1123, 1124, 1125, 1126, 1127, 1128, 1129, 1130, 1131, 1132, 1133, 1134, 1135, 1136, 1137, 1138, 1139, 1140, 1141, 1142, 1143, 1144, 1145, 1146, 1147, 1148, 1149, 1150, 1151, 1152, 1153, 1154, 1155, 1156, 1157, 1158, 1159, 1160, 1161, 1162, 1163, 1164, 1165, 1166, 1167, 1168, 1169, 1170, 1171, 1172, 1173, 1174, 1175, 1176, 1177, 1178, 1179, 1180, 1181, 1182, 1183, 1184, 1185, 1186, 1187, 1188, 1189, 1190, 1191, 1192, 1193, 1194, 1195, 1196, 1197, 1198, 1199, 1200, 1201, 1202, 1203, 1204, 1205, 1206, 1207, 1208, 1209, 1210, 1211, 1212, 1213, 1214, 1215, 1216, 1217, 1218, 1219, 1220, 1221, 1222, 1223, 1224, 1225, 1226, 1227, 1228, 1229, 1230, 1231, 1232, 1233, 1234, 1235, 1236, 1237, 1238, 1239, 1240, 1241, 1242, 1243, 1244, 1245, 1246, 1247, 1248, 1249, 1250, 1251, 1252, 1253, 1254, 1255, 1256, 1257, 1258, 1259, 1260, 1261, 1262, 1263, 1264, 1265, 1266, 1267, 1268, 1269, 1270, 1271, 1272, 1273, 1274, 1275, 1276, 1277, 1278, 1279, 1280, 1281, 1282, 1283, 1284, 1285, 1286, 1287, 1288, 1289, 1290, 1291, 1292, 1293, 1294, 1295, 1296, 1297, 1298, 1299, 1300, 1301, 1302, 1303, 1304, 1305, 1306, 1307, 1308, 1309, 1310, 1311, 1312, 1313, 1314, 1315, 1316, 1317, 1318, 1319, 1320, 1321, 1322, 1323, 1324, 1325, 1326, 1327, 1328, 1329, 1330, 1331, 1332, 1333, 1334, 1335, 1336, 1337, 1338, 1339, 2, 3, 4, 6, 10, 12, 13, 14, 15, 16, 17, 18, 21, 22, 22, 22, 23, 25, 29, 30, 31, 33, 34, 34, 35, 35, 35, 36, 36, 36, 37, 38, 41, 42, 42, 42, 43, 43, 43, 44, 44, 44, 46, 47, 47, 47, 48, 48, 48, 49, 49, 49, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 65, 66, 66, 67, 68, 68, 69, 69, 70, 70, 71, 71, 72, 72, 73, 73, 74, 75, 75, 76, 76, 77, 77, 78, 78, 79, 79, 80, 80, 81, 81, 82, 82, 83, 83, 84, 84, 85, 86, 86, 87, 87, 88, 88, 89, 89, 90, 90, 91, 91, 92, 92, 93, 93, 94, 94, 95, 95, 102, 102, 103, 103, 104, 104, 105, 105, 106, 106, 107, 107, 108, 109, 110, 111, 111, 112, 112, 113, 113, 114, 114, 115, 115, 116, 116, 117, 117, 118, 118, 119, 119, 120, 120, 121, 121, 122, 122, 123, 123, 124, 124, 125, 125, 126, 127, 128, 129, 129, 130, 130, 131, 131, 132, 132, 133, 133, 134, 134, 135, 135, 136, 136, 137, 137, 138, 138, 139, 139, 140, 140, 141, 141, 142, 142, 143, 143, 158, 159, 160, 161, 162, 163, 164, 165, 165, 166, 166, 167, 167, 168, 168, 169, 169, 170, 170, 171, 171, 172, 175, 176, 177, 178, 181, 182, 183, 184, 185, 186, 187, 188, 189, 190, 191, 194, 195, 196, 197, 198, 199, 200, 201, 204, 205, 208, 209, 210, 211, 212, 213, 214, 215, 216, 217, 218, 219, 220, 221, 222, 223, 224, 225, 226, 227, 228, 229, 230, 231, 235, 236, 237, 238, 240, 249, 250, 251, 252, 254, 317, 318, 319, 346, 347, 348, 373, 374, 375, 396, 397, 398, 466, 467, 468, 469, 470, 471, 472, 473, 474, 475, 476, 477, 478, 479, 480, 480, 481, 481, 482, 483, 483, 484, 484, 485, 485, 486, 486, 487, 487, 488, 488, 489, 490, 491, 492, 493, 494, 495, 496, 497, 498, 499, 500, 501, 502, 503, 504, 505, 506, 507, 508, 509, 510, 511, 512, 513, 514, 515, 516, 517, 518, 519, 520, 521, 522, 523, 524, 525, 525, 526, 526, 527, 528, 528, 529, 529, 530, 530, 531, 531, 532, 532, 533, 533, 534, 535, 536, 537, 538, 539, 540, 541, 542, 543, 544, 545, 546, 547, 548, 549, 550, 551, 552, 553, 554, 555, 556, 557, 558, 559, 560, 561, 562, 563, 564, 565, 566, 567, 568, 569, 570, 571, 572, 573, 574, 575, 582, 583, 584, 585, 586, 587, 588, 589, 590, 591, 592, 593, 594, 595, 596, 597, 598, 599, 600, 601, 602, 603, 604, 605, 606, 607, 608, 609, 610, 611, 612, 613, 614, 615, 616, 617, 625, 626, 627, 628, 629, 630, 631, 632, 633, 634, 634, 635, 635, 636, 636, 637, 637, 638, 638, 639, 639, 640, 640, 641, 641, 642, 642, 643, 643, 644, 644, 645, 645, 646, 646, 647, 647, 648, 648, 649, 649, 650, 650, 651, 651, 652, 652, 653, 653, 654, 655, 656, 656, 657, 657, 658, 658, 659, 659, 660, 660, 661, 661, 662, 662, 663, 663, 664, 664, 665, 665, 666, 666, 667, 667, 668, 668, 669, 669, 670, 670, 671, 671, 672, 672, 673, 673, 674, 674, 675, 675, 676, 677, 678, 679, 680, 681, 682, 683, 684, 685, 686, 687, 688, 689, 690, 691, 692, 693, 694, 695, 696, 697, 698, 699, 700, 701, 702, 703, 704, 705, 706, 707, 708, 709, 710, 711, 712, 713, 714, 715, 716, 717, 718, 719, 720, 721, 722, 723, 724, 725, 736, 736, 737, 737, 738, 739, 740, 740, 741, 742, 743, 744, 745, 746, 746, 748, 749, 750, 751, 752, 752, 753, 753, 754, 755, 755, 756, 757, 758, 758, 759, 761, 761, 762, 763, 764, 765, 765, 766, 766, 767, 768, 768, 769, 770, 770, 771, 771, 771, 772, 773, 774, 775, 776, 776, 777, 778, 779, 779, 780, 782, 782, 783, 784, 785, 785, 786, 787, 787, 789, 790, 790, 791, 791, 792, 793, 793, 794, 795, 795, 796, 797, 798, 800, 801, 802, 802, 803, 803, 804, 805, 805, 806, 807, 808, 809, 810, 811, 812, 812, 813, 813, 814, 814, 815, 815, 816, 816, 817, 817, 818, 819, 819, 820, 821, 822, 823, 824, 825, 825, 826, 826, 827, 827, 828, 828, 829, 830, 831, 831, 832, 833, 834, 835, 836, 837, 837, 838, 838, 839, 839, 840, 841, 842, 843, 845, 846, 847, 848, 848, 849, 850, 850, 851, 852, 853, 854, 854, 855, 855, 856, 856, 857, 857, 858, 859, 859, 860, 861, 861, 862, 863, 863, 864, 864, 865, 866, 867, 868, 869, 869, 870, 871, 872, 872, 873, 874, 874, 875, 876, 876, 877, 878, 878, 879, 879, 880, 881, 882, 883, 883, 884, 885, 885, 886, 887, 888, 889, 890, 891, 892, 893, 894, 894, 894, 895, 896, 897, 897, 898, 899, 900, 901, 902, 903, 904, 904, 905, 906, 907, 907, 908, 908, 909, 910, 911, 912, 913, 914, 915, 916, 917, 917, 918, 919, 920, 921, 922, 922, 923, 923, 924, 924, 925, 925, 926, 926, 926, 927, 927, 927, 928, 929, 930, 931, 932, 932, 933, 933, 934, 935, 937, 938, 939, 941, 941, 943, 944, 945, 946, 947, 947, 948, 948, 949, 949, 950, 951, 951, 952, 952, 953, 954, 955, 956, 957, 958, 959, 960, 961, 962, 962, 963, 964, 964, 965, 966, 966, 967, 967, 968, 968, 969, 969, 970, 970, 971, 971, 972, 972, 973, 974, 975, 975, 976, 976, 977, 978, 979, 980, 981, 981, 982, 982, 983, 983, 984, 985, 986, 987, 987, 988, 988, 989, 990, 990, 991, 991, 992, 992, 993, 994, 994, 995, 996, 997, 998, 999, 1000, 1000, 1002, 1003, 1004, 1005, 1005, 1006, 1006, 1007, 1007, 1008, 1009, 1011, 1011, 1012, 1013, 1014, 1015, 1016, 1017, 1018, 1019, 1020, 1020, 1021, 1021, 1022, 1022, 1023, 1023, 1024, 1024, 1025, 1026, 1026, 1026, 1027, 1027, 1028, 1029, 1029, 1030, 1031, 1031, 1032, 1032, 1033, 1033, 1034, 1035, 1036, 1037, 1037, 1038, 1039, 1040, 1041, 1042, 1043, 1044, 1045, 1046, 1047, 1047, 1048, 1049, 1050, 1050, 1051, 1052, 1052, 1053, 1053, 1054, 1055, 1055, 1056, 1057, 1058, 1059, 1060, 1060, 1061, 1061, 1062, 1063, 1064, 1065, 1066, 1066, 1067, 1067, 1068, 1069, 1070, 1071, 1072, 1073, 1073, 1073, 1075, 1076, 1076, 1077, 1078, 1079, 1080, 1080, 1081, 1081, 1082, 1082, 1083, 1084, 1085, 1086, 1087, 1088, 1089, 1090, 1091, 1091, 1093, 1094, 1095, 1095, 1096, 1097, 1098, 1099, 1100, 1100, 1101, 1102, 1103, 1103, 1105, 1105, 1106, 1106, 1108, 1109, 1110, 1111, 1112, 1113, 1114, 1115, 1116, 1117, 1117, 1118, 1119, 1120, 1121, 1122, 1123, 1124, 1125, 1125, 1126, 1126, 1127, 1127, 1128, 1128, 1129, 1129, 1130, 1131, 1132, 1133, 1134, 1135, 1136, 1136, 1137, 1138, 1139, 1140, 1142, 1142, 1143, 1143, 1144, 1145, 1146, 1147, 1147, 1148, 1149, 1149, 1150, 1151, 1152, 1152, 1153, 1153, 1154, 1155, 1156, 1157, 1158, 1158, 1159, 1160, 1160, 1161, 1162, 1163, 1164, 1164, 1165, 1165, 1166, 1167, 1167, 1168, 1168, 1169, 1171, 1172, 1173, 1173, 1174, 1174, 1175, 1176, 1176, 1177, 1178, 1179, 1180, 1182, 1182, 1183, 1183, 1184, 1185, 1186, 1187, 1188, 1188, 1189, 1189, 1190, 1191, 1192, 1193, 1194, 1194, 1195, 1195, 1196, 1196, 1197, 1197, 1198, 1199, 1200, 1200, 1201, 1201, 1202, 1202, 1203, 1203, 1204, 1205, 1206, 1207, 1208, 1208, 1209, 1209, 1210, 1211, 1211, 1212, 1213, 1214, 1215, 1215, 1216, 1217, 1217, 1218, 1219, 1220, 1220, 1221, 1221, 1222, 1223, 1224, 1224, 1225, 1226, 1227, 1228, 1228, 1230, 1230, 1231, 1232, 1233, 1233, 1234, 1235, 1236, 1236, 1237, 1238, 1238, 1239, 1240, 1241, 1242, 1243, 1244, 1245, 1245, 1246, 1246, 1247, 1248, 1248, 1248, 1249, 1250, 1250, 1251, 1251, 1252, 1253, 1253, 1254, 1254, 1255, 1255, 1256, 1257, 1258, 1259, 1259, 1260, 1261, 1261, 1262, 1263, 1264, 1265, 1266, 1266, 1267, 1268, 1269, 1270, 1270, 1271, 1271, 1272, 1272, 1273, 1274, 1274, 1275, 1276, 1276, 1277, 1278, 1279, 1281, 1282, 1283, 1284, 1285, 1286, 1287, 1288, 1289, 1290, 1291, 1292, 1293, 1294, 1295, 1295, 1296, 1296, 1297, 1297, 1298, 1299, 1300, 1301, 1303, 1304, 1305, 1306, 1307, 1307, 1308, 1308, 1309, 1310, 1311, 1312, 1312, 1313, 1314, 1314, 1315, 1316, 1317, 1318, 1319, 1319, 1320, 1320, 1321, 1322, 1323, 1323, 1324, 1324, 1325, 1326, 1326, 1327, 1328, 1329, 1330, 1331, 1331, 1332, 1332, 1333, 1333, 1334, 1334, 1335, 1336, 1337, 1338, 1339]
+    static let accumulatorFormBases: [UInt16] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 123, 124, 125, 126, 127, 128, 129, 130, 131, 132, 133, 134, 135, 136, 137, 138, 139, 140, 141, 142, 143, 144, 145, 146, 147, 148, 149, 150, 151, 152, 153, 154, 155, 156, 157, 158, 159, 160, 161, 162, 163, 164, 165, 166, 167, 168, 169, 170, 171, 172, 173, 174, 175, 176, 177, 178, 179, 180, 181, 182, 183, 184, 185, 186, 187, 188, 189, 190, 191, 192, 193, 194, 195, 196, 197, 198, 199, 200, 201, 202, 203, 204, 205, 206, 207, 208, 209, 210, 211, 212, 213, 214, 215, 216, 217, 218, 219, 220, 221, 222, 223, 224, 225, 226, 227, 228, 229, 230, 231, 232, 233, 234, 235, 236, 237, 238, 239, 240, 241, 242, 243, 244, 245, 246, 247, 248, 249, 250, 251, 252, 253, 254, 255, 256, 257, 258, 259, 260, 261, 262, 263, 264, 265, 266, 267, 268, 269, 270, 271, 272, 273, 274, 275, 276, 277, 278, 279, 280, 281, 282, 283, 284, 285, 286, 287, 288, 289, 290, 291, 292, 293, 294, 295, 296, 297, 298, 299, 300, 301, 302, 303, 304, 305, 306, 307, 308, 309, 310, 311, 312, 313, 314, 315, 316, 317, 318, 319, 320, 321, 322, 323, 324, 325, 326, 327, 328, 329, 330, 331, 332, 333, 334, 335, 336, 337, 338, 339, 340, 341, 342, 343, 344, 345, 346, 347, 348, 349, 350, 351, 352, 353, 354, 355, 356, 357, 358, 359, 360, 361, 362, 363, 364, 365, 366, 367, 368, 369, 370, 371, 372, 373, 374, 375, 376, 377, 378, 379, 380, 381, 382, 383, 384, 385, 386, 387, 388, 389, 390, 391, 392, 393, 394, 395, 396, 397, 398, 399, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 419, 420, 421, 422, 423, 424, 425, 426, 427, 428, 429, 430, 431, 432, 433, 434, 435, 436, 437, 438, 439, 440, 441, 442, 443, 444, 445, 446, 447, 448, 449, 450, 451, 452, 453, 454, 455, 456, 457, 458, 459, 460, 461, 462, 463, 464, 465, 466, 467, 468, 469, 470, 471, 472, 473, 474, 475, 476, 477, 478, 479, 480, 481, 482, 483, 484, 485, 486, 487, 488, 489, 490, 491, 492, 493, 494, 495, 496, 497, 498, 499, 500, 501, 502, 503, 504, 505, 506, 507, 508, 509, 510, 511, 512, 513, 514, 515, 516, 517, 518, 519, 520, 521, 522, 523, 524, 525, 526, 527, 528, 529, 530, 531, 532, 533, 534, 535, 536, 537, 538, 539, 540, 541, 542, 543, 544, 545, 546, 547, 548, 549, 550, 551, 552, 553, 554, 555, 556, 557, 558, 559, 560, 561, 562, 563, 564, 565, 566, 567, 568, 569, 570, 571, 572, 573, 574, 575, 576, 577, 578, 579, 580, 581, 582, 583, 584, 585, 586, 587, 588, 589, 590, 591, 592, 593, 594, 595, 596, 597, 598, 599, 600, 601, 602, 603, 604, 605, 606, 607, 608, 609, 610, 611, 612, 613, 614, 615, 616, 617, 618, 619, 620, 621, 622, 623, 624, 625, 626, 627, 628, 629, 630, 631, 632, 633, 634, 635, 636, 637, 638, 639, 640, 641, 642, 643, 644, 645, 646, 647, 648, 649, 650, 651, 652, 653, 654, 655, 656, 657, 658, 659, 660, 661, 662, 663, 664, 665, 666, 667, 668, 669, 670, 671, 672, 673, 674, 675, 676, 677, 678, 679, 680, 681, 682, 683, 684, 685, 686, 687, 688, 689, 690, 691, 692, 693, 694, 695, 696, 697, 698, 699, 700, 701, 702, 703, 704, 705, 706, 707, 708, 709, 710, 711, 712, 713, 714, 715, 716, 717, 718, 719, 720, 721, 722, 723, 724, 725, 726, 727, 728, 729, 730, 731, 732, 733, 734, 735, 736, 737, 738, 739, 740, 741, 742, 743, 744, 745, 746, 747, 748, 749, 750, 751, 752, 753, 754, 755, 756, 757, 758, 759, 760, 761, 762, 763, 764, 765, 766, 767, 768, 769, 770, 771, 772, 773, 774, 775, 776, 777, 778, 779, 780, 781, 782, 783, 784, 785, 786, 787, 788, 789, 790, 791, 792, 793, 794, 795, 796, 797, 798, 799, 800, 801, 802, 803, 804, 805, 806, 807, 808, 809, 810, 811, 812, 813, 814, 815, 816, 817, 818, 819, 820, 821, 822, 823, 824, 825, 826, 827, 828, 829, 830, 831, 832, 833, 834, 835, 836, 837, 838, 839, 840, 841, 842, 843, 844, 845, 846, 847, 848, 849, 850, 851, 852, 853, 854, 855, 856, 857, 858, 859, 860, 861, 862, 863, 864, 865, 866, 867, 868, 869, 870, 871, 872, 873, 874, 875, 876, 877, 878, 879, 880, 881, 882, 883, 884, 885, 886, 887, 888, 889, 890, 891, 892, 893, 894, 895, 896, 897, 898, 899, 900, 901, 902, 903, 904, 905, 906, 907, 908, 909, 910, 911, 912, 913, 914, 915, 916, 917, 918, 919, 920, 921, 922, 923, 924, 925, 926, 927, 928, 929, 930, 931, 932, 933, 934, 935, 936, 937, 938, 939, 940, 941, 942, 943, 944, 945, 946, 947, 948, 949, 950, 951, 952, 953, 954, 955, 956, 957, 958, 959, 960, 961, 962, 963, 964, 965, 966, 967, 968, 969, 970, 971, 972, 973, 974, 975, 976, 977, 978, 979, 980, 981, 982, 983, 984, 985, 986, 987, 988, 989, 990, 991, 992, 993, 994, 995, 996, 997, 998, 999, 1000, 1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 1015, 1016, 1017, 1018, 1019, 1020, 1021, 1022, 1023, 1024, 1025, 1026, 1027, 1028, 1029, 1030, 1031, 1032, 1033, 1034, 1035, 1036, 1037, 1038, 1039, 1040, 1041, 1042, 1043, 1044, 1045, 1046, 1047, 1048, 1049, 1050, 1051, 1052, 1053, 1054, 1055, 1056, 1057, 1058, 1059, 1060, 1061, 1062, 1063, 1064, 1065, 1066, 1067, 1068, 1069, 1070, 1071, 1072, 1073, 1074, 1075, 1076, 1077, 1078, 1079, 1080, 1081, 1082, 1083, 1084, 1085, 1086, 1087, 1088, 1089, 1090, 1091, 1092, 1093, 1094, 1095, 1096, 1097, 1098, 1099, 1100, 1101, 1102, 1103, 1104, 1105, 1106, 1107, 1108, 1109, 1110, 1111, 1112, 1113, 1114, 1115, 1116, 1117, 1118, 1119, 1120, 1121, 1122, 1123, 1124, 1125, 1126, 1127, 1128, 1129, 1130, 1131, 1132, 1133, 1134, 1135, 1136, 1137, 1138, 1139, 1140, 1141, 1142, 1143, 1144, 1145, 1146, 1147, 1148, 1149, 1150, 1151, 1152, 1153, 1154, 1155, 1156, 1157, 1158, 1159, 1160, 1161, 1162, 1163, 1164, 1165, 1166, 1167, 1168, 1169, 1170, 1171, 1172, 1173, 1174, 1175, 1176, 1177, 1178, 1179, 1180, 1181, 1182, 1183, 1184, 1185, 1186, 1187, 1188, 1189, 1190, 1191, 1192, 1193, 1194, 1195, 1196, 1197, 1198, 1199, 1200, 1201, 1202, 1203, 1204, 1205, 1206, 1207, 1208, 1209, 1210, 1211, 1212, 1213, 1214, 1215, 1216, 1217, 1218, 1219, 1220, 1221, 1222, 1223, 1224, 1225, 1226, 1227, 1228, 1229, 1230, 1231, 1232, 1233, 1234, 1235, 1236, 1237, 1238, 1239, 1240, 1241, 1242, 1243, 1244, 1245, 1246, 1247, 1248, 1249, 1250, 1251, 1252, 1253, 1254, 1255, 1256, 1257, 1258, 1259, 1260, 1261, 1262, 1263, 1264, 1265, 1266, 1267, 1268, 1269, 1270, 1271, 1272, 1273, 1274, 1275, 1276, 1277, 1278, 1279, 1280, 1281, 1282, 1283, 1284, 1285, 1286, 1287, 1288, 1289, 1290, 1291, 1292, 1293, 1294, 1295, 1296, 1297, 1298, 1299, 1300, 1301, 1302, 1303, 1304, 1305, 1306, 1307, 1308, 1309, 1310, 1311, 1312, 1313, 1314, 1315, 1316, 1317, 1318, 1319, 1320, 1321, 1322, 1323, 1324, 1325, 1326, 1327, 1328, 1329, 1330, 1331, 1332, 1333, 1334, 1335, 1336, 1337, 1338, 1339, 1340, 1341, 1342, 1343, 1344, 1345, 1346, 1347, 1348, 1349, 1350, 1351, 1352, 1353, 1354, 1355, 1356, 1357, 1358, 1359, 1360, 1361, 1362, 1363, 1364, 1365, 1366, 1367, 1368, 1369, 1370, 1371, 1372, 1373, 1374, 1375, 1376, 1377, 1378, 1379, 1380, 1381, 1382, 1383, 1384, 1385, 1386, 1387, 1388, 1389, 1390, 1391, 1392, 1393, 1394, 1395, 1396, 1397, 1398, 1399, 1400, 1401, 1402, 1403, 1404, 1405, 1406, 1407, 1408, 1409, 1410, 1411, 1412, 1413, 1414, 1415, 1416, 1417, 1418, 1419, 1420, 1421, 1422, 1423, 1424, 1425, 1426, 1427, 1428, 1429, 1430, 1431, 1432, 1433, 1434, 1435, 1436, 1437, 1438, 1439, 1440, 1441, 1442, 1443, 1444, 1445, 1446, 1447, 1448, 1449, 1450, 1451, 1452, 1453, 1454, 1455, 1456, 1457, 1458, 1459, 1460, 1461, 1462, 1463, 1464, 1465, 1466, 2, 3, 4, 6, 10, 12, 13, 14, 15, 16, 17, 18, 22, 22, 22, 23, 25, 29, 30, 31, 33, 34, 34, 35, 35, 35, 36, 36, 36, 37, 38, 41, 42, 42, 42, 43, 43, 43, 44, 44, 44, 46, 47, 47, 47, 48, 48, 48, 49, 49, 49, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 65, 66, 66, 67, 68, 68, 69, 69, 70, 70, 71, 71, 72, 72, 73, 73, 74, 75, 75, 76, 76, 77, 77, 78, 78, 79, 79, 80, 80, 81, 81, 82, 82, 83, 83, 84, 84, 85, 86, 86, 87, 87, 88, 88, 89, 89, 90, 90, 91, 91, 92, 92, 93, 93, 94, 94, 95, 95, 102, 102, 103, 103, 104, 104, 105, 105, 106, 106, 107, 107, 108, 109, 110, 111, 111, 112, 112, 113, 113, 114, 114, 115, 115, 116, 116, 117, 117, 118, 118, 119, 119, 120, 120, 121, 121, 122, 122, 123, 123, 124, 124, 125, 125, 126, 127, 128, 129, 129, 130, 130, 131, 131, 132, 132, 133, 133, 134, 134, 135, 135, 136, 136, 137, 137, 138, 138, 139, 139, 140, 140, 141, 141, 142, 142, 143, 143, 158, 159, 160, 161, 162, 163, 164, 165, 165, 166, 166, 167, 167, 168, 168, 169, 169, 170, 170, 171, 171, 172, 175, 176, 177, 178, 181, 182, 183, 184, 185, 186, 187, 188, 189, 190, 191, 194, 195, 196, 197, 198, 199, 200, 201, 204, 205, 208, 209, 210, 211, 212, 213, 214, 215, 216, 217, 218, 219, 220, 221, 222, 223, 224, 225, 226, 227, 228, 229, 230, 231, 235, 236, 237, 238, 240, 249, 250, 251, 252, 254, 317, 318, 319, 346, 347, 348, 373, 374, 375, 396, 397, 398, 466, 467, 468, 469, 470, 471, 472, 473, 474, 475, 476, 477, 478, 479, 480, 480, 481, 481, 482, 483, 483, 484, 484, 485, 485, 486, 486, 487, 487, 488, 488, 489, 490, 491, 492, 493, 494, 495, 496, 497, 498, 499, 500, 501, 502, 503, 504, 505, 506, 507, 508, 509, 510, 511, 512, 513, 514, 515, 516, 517, 518, 519, 520, 521, 522, 523, 524, 525, 525, 526, 526, 527, 528, 528, 529, 529, 530, 530, 531, 531, 532, 532, 533, 533, 534, 535, 536, 537, 538, 539, 540, 541, 542, 543, 544, 545, 546, 547, 548, 549, 550, 551, 552, 553, 554, 555, 556, 557, 558, 559, 560, 561, 562, 563, 564, 565, 566, 567, 568, 569, 570, 571, 572, 573, 574, 575, 582, 583, 584, 585, 586, 587, 588, 589, 590, 591, 592, 593, 594, 595, 596, 597, 598, 599, 600, 601, 602, 603, 604, 605, 606, 607, 608, 609, 610, 611, 612, 613, 614, 615, 616, 617, 625, 626, 627, 628, 629, 630, 631, 759, 760, 761, 761, 762, 762, 763, 763, 764, 764, 765, 765, 766, 766, 767, 767, 768, 768, 769, 769, 770, 770, 771, 771, 772, 772, 773, 773, 774, 774, 775, 775, 776, 776, 777, 777, 778, 778, 779, 779, 780, 780, 781, 782, 783, 783, 784, 784, 785, 785, 786, 786, 787, 787, 788, 788, 789, 789, 790, 790, 791, 791, 792, 792, 793, 793, 794, 794, 795, 795, 796, 796, 797, 797, 798, 798, 799, 799, 800, 800, 801, 801, 802, 802, 803, 804, 805, 806, 807, 808, 809, 810, 811, 812, 813, 814, 815, 816, 817, 818, 819, 820, 821, 822, 823, 824, 825, 826, 827, 828, 829, 830, 831, 832, 833, 834, 835, 836, 837, 838, 839, 840, 841, 842, 843, 844, 845, 846, 847, 848, 849, 850, 851, 852, 863, 863, 864, 864, 865, 866, 867, 867, 868, 869, 870, 871, 872, 873, 873, 875, 876, 877, 878, 879, 879, 880, 880, 881, 882, 882, 883, 884, 885, 885, 886, 888, 888, 889, 890, 891, 892, 892, 893, 893, 894, 895, 895, 896, 897, 897, 898, 898, 898, 899, 900, 901, 902, 903, 903, 904, 905, 906, 906, 907, 909, 909, 910, 911, 912, 912, 913, 914, 914, 916, 917, 917, 918, 918, 919, 920, 920, 921, 922, 922, 923, 924, 925, 927, 928, 929, 929, 930, 930, 931, 932, 932, 933, 934, 935, 936, 937, 938, 939, 939, 940, 940, 941, 941, 942, 942, 943, 943, 944, 944, 945, 946, 946, 947, 948, 949, 950, 951, 952, 952, 953, 953, 954, 954, 955, 955, 956, 957, 958, 958, 959, 960, 961, 962, 963, 964, 964, 965, 965, 966, 966, 967, 968, 969, 970, 972, 973, 974, 975, 975, 976, 977, 977, 978, 979, 980, 981, 981, 982, 982, 983, 983, 984, 984, 985, 986, 986, 987, 988, 988, 989, 990, 990, 991, 991, 992, 993, 994, 995, 996, 996, 997, 998, 999, 999, 1000, 1001, 1001, 1002, 1003, 1003, 1004, 1005, 1005, 1006, 1006, 1007, 1008, 1009, 1010, 1010, 1011, 1012, 1012, 1013, 1014, 1015, 1016, 1017, 1018, 1019, 1020, 1021, 1021, 1021, 1022, 1023, 1024, 1024, 1025, 1026, 1027, 1028, 1029, 1030, 1031, 1031, 1032, 1033, 1034, 1034, 1035, 1035, 1036, 1037, 1038, 1039, 1040, 1041, 1042, 1043, 1044, 1044, 1045, 1046, 1047, 1048, 1049, 1049, 1050, 1050, 1051, 1051, 1052, 1052, 1053, 1053, 1053, 1054, 1054, 1054, 1055, 1056, 1057, 1058, 1059, 1059, 1060, 1060, 1061, 1062, 1064, 1065, 1066, 1068, 1068, 1070, 1071, 1072, 1073, 1074, 1074, 1075, 1075, 1076, 1076, 1077, 1078, 1078, 1079, 1079, 1080, 1081, 1082, 1083, 1084, 1085, 1086, 1087, 1088, 1089, 1089, 1090, 1091, 1091, 1092, 1093, 1093, 1094, 1094, 1095, 1095, 1096, 1096, 1097, 1097, 1098, 1098, 1099, 1099, 1100, 1101, 1102, 1102, 1103, 1103, 1104, 1105, 1106, 1107, 1108, 1108, 1109, 1109, 1110, 1110, 1111, 1112, 1113, 1114, 1114, 1115, 1115, 1116, 1117, 1117, 1118, 1118, 1119, 1119, 1120, 1121, 1121, 1122, 1123, 1124, 1125, 1126, 1127, 1127, 1129, 1130, 1131, 1132, 1132, 1133, 1133, 1134, 1134, 1135, 1136, 1138, 1138, 1139, 1140, 1141, 1142, 1143, 1144, 1145, 1146, 1147, 1147, 1148, 1148, 1149, 1149, 1150, 1150, 1151, 1151, 1152, 1153, 1153, 1153, 1154, 1154, 1155, 1156, 1156, 1157, 1158, 1158, 1159, 1159, 1160, 1160, 1161, 1162, 1163, 1164, 1164, 1165, 1166, 1167, 1168, 1169, 1170, 1171, 1172, 1173, 1174, 1174, 1175, 1176, 1177, 1177, 1178, 1179, 1179, 1180, 1180, 1181, 1182, 1182, 1183, 1184, 1185, 1186, 1187, 1187, 1188, 1188, 1189, 1190, 1191, 1192, 1193, 1193, 1194, 1194, 1195, 1196, 1197, 1198, 1199, 1200, 1200, 1200, 1202, 1203, 1203, 1204, 1205, 1206, 1207, 1207, 1208, 1208, 1209, 1209, 1210, 1211, 1212, 1213, 1214, 1215, 1216, 1217, 1218, 1218, 1220, 1221, 1222, 1222, 1223, 1224, 1225, 1226, 1227, 1227, 1228, 1229, 1230, 1230, 1232, 1232, 1233, 1233, 1235, 1236, 1237, 1238, 1239, 1240, 1241, 1242, 1243, 1244, 1244, 1245, 1246, 1247, 1248, 1249, 1250, 1251, 1252, 1252, 1253, 1253, 1254, 1254, 1255, 1255, 1256, 1256, 1257, 1258, 1259, 1260, 1261, 1262, 1263, 1263, 1264, 1265, 1266, 1267, 1269, 1269, 1270, 1270, 1271, 1272, 1273, 1274, 1274, 1275, 1276, 1276, 1277, 1278, 1279, 1279, 1280, 1280, 1281, 1282, 1283, 1284, 1285, 1285, 1286, 1287, 1287, 1288, 1289, 1290, 1291, 1291, 1292, 1292, 1293, 1294, 1294, 1295, 1295, 1296, 1298, 1299, 1300, 1300, 1301, 1301, 1302, 1303, 1303, 1304, 1305, 1306, 1307, 1309, 1309, 1310, 1310, 1311, 1312, 1313, 1314, 1315, 1315, 1316, 1316, 1317, 1318, 1319, 1320, 1321, 1321, 1322, 1322, 1323, 1323, 1324, 1324, 1325, 1326, 1327, 1327, 1328, 1328, 1329, 1329, 1330, 1330, 1331, 1332, 1333, 1334, 1335, 1335, 1336, 1336, 1337, 1338, 1338, 1339, 1340, 1341, 1342, 1342, 1343, 1344, 1344, 1345, 1346, 1347, 1347, 1348, 1348, 1349, 1350, 1351, 1351, 1352, 1353, 1354, 1355, 1355, 1357, 1357, 1358, 1359, 1360, 1360, 1361, 1362, 1363, 1363, 1364, 1365, 1365, 1366, 1367, 1368, 1369, 1370, 1371, 1372, 1372, 1373, 1373, 1374, 1375, 1375, 1375, 1376, 1377, 1377, 1378, 1378, 1379, 1380, 1380, 1381, 1381, 1382, 1382, 1383, 1384, 1385, 1386, 1386, 1387, 1388, 1388, 1389, 1390, 1391, 1392, 1393, 1393, 1394, 1395, 1396, 1397, 1397, 1398, 1398, 1399, 1399, 1400, 1401, 1401, 1402, 1403, 1403, 1404, 1405, 1406, 1408, 1409, 1410, 1411, 1412, 1413, 1414, 1415, 1416, 1417, 1418, 1419, 1420, 1421, 1422, 1422, 1423, 1423, 1424, 1424, 1425, 1426, 1427, 1428, 1430, 1431, 1432, 1433, 1434, 1434, 1435, 1435, 1436, 1437, 1438, 1439, 1439, 1440, 1441, 1441, 1442, 1443, 1444, 1445, 1446, 1446, 1447, 1447, 1448, 1449, 1450, 1450, 1451, 1451, 1452, 1453, 1453, 1454, 1455, 1456, 1457, 1458, 1458, 1459, 1459, 1460, 1460, 1461, 1461, 1462, 1463, 1464, 1465, 1466]
     /// Whether an accumulator form reads `facc` (an f64) rather than `acc`.
-    static let accumulatorFormIsFloat: [Bool] = [false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false, true, true, false, false, true, true, false, false, false, false, true, false, false, false, false, true, false, false, false, false, false, false, false, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, false, false, false, false, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, false, true, true, false, false, false, false, false, false, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false]
+    static let accumulatorFormIsFloat: [Bool] = [false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false, true, true, false, false, true, true, false, false, false, false, true, false, false, false, false, true, false, false, false, false, false, false, false, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, false, false, false, false, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, false, true, true, false, false, false, false, false, false, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false]
     /// Which operands (bit i: operand i) an op reads and writes as frame slots, and whether
     /// those are all the frame slots it touches (see ZeroedLocals.swift).
-    static let readOperandMasks: [UInt8] = [0, 0, 1, 1, 1, 0, 1, 0, 0, 0, 2, 0, 2, 1, 1, 2, 1, 1, 2, 0, 0, 2, 14, 14, 0, 1, 0, 1, 0, 2, 2, 3, 0, 6, 7, 7, 7, 2, 2, 0, 0, 2, 7, 7, 7, 0, 2, 7, 7, 7, 0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 2, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 2, 2, 2, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 2, 2, 2, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 2, 2, 2, 2, 2, 2, 2, 6, 6, 6, 6, 6, 6, 6, 2, 2, 2, 2, 2, 2, 2, 6, 6, 6, 6, 6, 6, 6, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 7, 7, 7, 7, 3, 3, 3, 3, 3, 1, 7, 7, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 3, 7, 7, 7, 7, 15, 2, 3, 3, 3, 2, 2, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 3, 3, 3, 3, 3, 3, 7, 2, 2, 7, 7, 3, 3, 3, 3, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 3, 3, 2, 2, 3, 3, 3, 3, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 3, 3, 2, 2, 3, 3, 3, 3, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 3, 3, 3, 7, 7, 7, 7, 7, 7, 7, 7, 3, 3, 3, 3, 3, 3, 3, 7, 7, 7, 7, 7, 7, 7, 7, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 7, 3, 3, 3, 3, 15, 15, 15, 15, 15, 15, 15, 15, 7, 7, 7, 7, 7, 7, 15, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 7, 7, 7, 7, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 7, 7, 7, 7, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 1, 1, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
-    static let writtenOperandMasks: [UInt8] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 1, 1, 0, 1, 1, 0, 0, 0, 1, 1, 0, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
-    static let operandsPrecise: [Bool] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false, true, false, true, true, false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false]
+    static let readOperandMasks: [UInt8] = [0, 0, 1, 1, 1, 0, 1, 0, 0, 0, 2, 0, 2, 1, 1, 2, 1, 1, 2, 0, 0, 3, 14, 9, 0, 1, 1, 1, 0, 2, 2, 3, 0, 6, 7, 7, 7, 2, 2, 0, 0, 2, 7, 7, 7, 0, 2, 7, 7, 7, 0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 2, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 2, 2, 2, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 2, 2, 2, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 2, 2, 2, 2, 2, 2, 2, 6, 6, 6, 6, 6, 6, 6, 2, 2, 2, 2, 2, 2, 2, 6, 6, 6, 6, 6, 6, 6, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 7, 7, 7, 7, 3, 3, 3, 3, 3, 1, 7, 7, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 3, 7, 7, 7, 7, 15, 2, 3, 3, 3, 2, 2, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 3, 3, 3, 3, 3, 3, 7, 2, 2, 7, 7, 3, 3, 3, 3, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 3, 3, 2, 2, 3, 3, 3, 3, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 3, 3, 2, 2, 3, 3, 3, 3, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 3, 3, 3, 7, 7, 7, 7, 7, 7, 7, 7, 3, 3, 3, 3, 3, 3, 3, 7, 7, 7, 7, 7, 7, 7, 7, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 7, 3, 3, 3, 3, 15, 15, 15, 15, 15, 15, 15, 15, 7, 7, 7, 7, 7, 7, 15, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 7, 7, 7, 7, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 7, 7, 7, 7, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 1, 1, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 1, 1, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+    static let writtenOperandMasks: [UInt8] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 1, 1, 0, 1, 0, 1, 0, 0, 0, 1, 1, 1, 0, 1, 1, 0, 0, 0, 1, 1, 0, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+    static let operandsPrecise: [Bool] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false, true, false, true, true, false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false]
     static let layouts: [[OperandField]] = [
         [],
         [OperandField(name: "off", kind: .i32, word: 0, shift: 0)],
@@ -6163,6 +6415,133 @@ extension Op {
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
         [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
+        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
         [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "off", kind: .i32, word: 0, shift: 16)],
         [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "off", kind: .i32, word: 0, shift: 16)],
         [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 0, shift: 32)],
@@ -10233,6 +10612,1022 @@ extension CodeBuffer {
         appendWord(imm)
         return at
     }
+    /// Emits `i8x16.swizzle_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_swizzle_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i8x16SwizzleImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i8x16.eq_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_eq_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i8x16EqImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i8x16.ne_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_ne_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i8x16NeImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i8x16.lt_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_lt_s_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i8x16LtSImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i8x16.lt_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_lt_u_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i8x16LtUImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i8x16.gt_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_gt_s_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i8x16GtSImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i8x16.gt_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_gt_u_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i8x16GtUImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i8x16.le_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_le_s_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i8x16LeSImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i8x16.le_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_le_u_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i8x16LeUImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i8x16.ge_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_ge_s_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i8x16GeSImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i8x16.ge_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_ge_u_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i8x16GeUImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i16x8.eq_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_eq_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i16x8EqImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i16x8.ne_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_ne_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i16x8NeImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i16x8.lt_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_lt_s_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i16x8LtSImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i16x8.lt_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_lt_u_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i16x8LtUImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i16x8.gt_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_gt_s_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i16x8GtSImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i16x8.gt_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_gt_u_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i16x8GtUImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i16x8.le_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_le_s_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i16x8LeSImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i16x8.le_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_le_u_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i16x8LeUImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i16x8.ge_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_ge_s_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i16x8GeSImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i16x8.ge_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_ge_u_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i16x8GeUImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i32x4.eq_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_eq_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i32x4EqImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i32x4.ne_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_ne_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i32x4NeImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i32x4.lt_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_lt_s_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i32x4LtSImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i32x4.lt_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_lt_u_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i32x4LtUImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i32x4.gt_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_gt_s_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i32x4GtSImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i32x4.gt_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_gt_u_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i32x4GtUImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i32x4.le_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_le_s_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i32x4LeSImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i32x4.le_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_le_u_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i32x4LeUImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i32x4.ge_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_ge_s_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i32x4GeSImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i32x4.ge_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_ge_u_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i32x4GeUImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i64x2.eq_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64x2_eq_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i64x2EqImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i64x2.ne_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64x2_ne_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i64x2NeImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i64x2.lt_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64x2_lt_s_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i64x2LtSImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i64x2.gt_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64x2_gt_s_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i64x2GtSImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i64x2.le_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64x2_le_s_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i64x2LeSImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i64x2.ge_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64x2_ge_s_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i64x2GeSImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `f32x4.eq_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32x4_eq_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.f32x4EqImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `f32x4.ne_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32x4_ne_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.f32x4NeImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `f32x4.lt_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32x4_lt_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.f32x4LtImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `f32x4.gt_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32x4_gt_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.f32x4GtImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `f32x4.le_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32x4_le_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.f32x4LeImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `f32x4.ge_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32x4_ge_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.f32x4GeImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `f64x2.eq_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64x2_eq_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.f64x2EqImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `f64x2.ne_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64x2_ne_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.f64x2NeImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `f64x2.lt_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64x2_lt_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.f64x2LtImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `f64x2.gt_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64x2_gt_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.f64x2GtImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `f64x2.le_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64x2_le_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.f64x2LeImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `f64x2.ge_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64x2_ge_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.f64x2GeImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `v128.and_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_and_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.v128AndImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `v128.andnot_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_andnot_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.v128AndnotImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `v128.or_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_or_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.v128OrImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `v128.xor_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_v128_xor_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.v128XorImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i8x16.narrow_i16x8_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_narrow_i16x8_s_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i8x16NarrowI16x8SImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i8x16.narrow_i16x8_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_narrow_i16x8_u_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i8x16NarrowI16x8UImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i8x16.add_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_add_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i8x16AddImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i8x16.add_sat_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_add_sat_s_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i8x16AddSatSImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i8x16.add_sat_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_add_sat_u_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i8x16AddSatUImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i8x16.sub_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_sub_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i8x16SubImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i8x16.sub_sat_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_sub_sat_s_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i8x16SubSatSImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i8x16.sub_sat_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_sub_sat_u_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i8x16SubSatUImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i8x16.min_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_min_s_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i8x16MinSImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i8x16.min_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_min_u_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i8x16MinUImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i8x16.max_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_max_s_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i8x16MaxSImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i8x16.max_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_max_u_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i8x16MaxUImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i8x16.avgr_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_avgr_u_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i8x16AvgrUImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i16x8.q15mulr_sat_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_q15mulr_sat_s_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i16x8Q15mulrSatSImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i16x8.narrow_i32x4_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_narrow_i32x4_s_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i16x8NarrowI32x4SImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i16x8.narrow_i32x4_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_narrow_i32x4_u_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i16x8NarrowI32x4UImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i16x8.add_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_add_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i16x8AddImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i16x8.add_sat_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_add_sat_s_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i16x8AddSatSImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i16x8.add_sat_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_add_sat_u_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i16x8AddSatUImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i16x8.sub_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_sub_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i16x8SubImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i16x8.sub_sat_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_sub_sat_s_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i16x8SubSatSImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i16x8.sub_sat_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_sub_sat_u_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i16x8SubSatUImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i16x8.mul_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_mul_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i16x8MulImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i16x8.min_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_min_s_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i16x8MinSImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i16x8.min_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_min_u_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i16x8MinUImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i16x8.max_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_max_s_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i16x8MaxSImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i16x8.max_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_max_u_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i16x8MaxUImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i16x8.avgr_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_avgr_u_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i16x8AvgrUImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i16x8.extmul_low_i8x16_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_extmul_low_i8x16_s_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i16x8ExtmulLowI8x16SImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i16x8.extmul_high_i8x16_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_extmul_high_i8x16_s_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i16x8ExtmulHighI8x16SImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i16x8.extmul_low_i8x16_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_extmul_low_i8x16_u_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i16x8ExtmulLowI8x16UImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i16x8.extmul_high_i8x16_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_extmul_high_i8x16_u_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i16x8ExtmulHighI8x16UImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i32x4.add_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_add_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i32x4AddImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i32x4.sub_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_sub_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i32x4SubImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i32x4.mul_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_mul_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i32x4MulImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i32x4.min_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_min_s_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i32x4MinSImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i32x4.min_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_min_u_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i32x4MinUImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i32x4.max_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_max_s_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i32x4MaxSImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i32x4.max_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_max_u_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i32x4MaxUImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i32x4.dot_i16x8_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_dot_i16x8_s_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i32x4DotI16x8SImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i32x4.extmul_low_i16x8_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_extmul_low_i16x8_s_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i32x4ExtmulLowI16x8SImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i32x4.extmul_high_i16x8_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_extmul_high_i16x8_s_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i32x4ExtmulHighI16x8SImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i32x4.extmul_low_i16x8_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_extmul_low_i16x8_u_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i32x4ExtmulLowI16x8UImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i32x4.extmul_high_i16x8_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i32x4_extmul_high_i16x8_u_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i32x4ExtmulHighI16x8UImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i64x2.add_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64x2_add_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i64x2AddImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i64x2.sub_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64x2_sub_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i64x2SubImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i64x2.mul_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64x2_mul_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i64x2MulImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i64x2.extmul_low_i32x4_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64x2_extmul_low_i32x4_s_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i64x2ExtmulLowI32x4SImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i64x2.extmul_high_i32x4_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64x2_extmul_high_i32x4_s_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i64x2ExtmulHighI32x4SImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i64x2.extmul_low_i32x4_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64x2_extmul_low_i32x4_u_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i64x2ExtmulLowI32x4UImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i64x2.extmul_high_i32x4_u_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i64x2_extmul_high_i32x4_u_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i64x2ExtmulHighI32x4UImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `f32x4.add_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32x4_add_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.f32x4AddImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `f32x4.sub_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32x4_sub_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.f32x4SubImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `f32x4.mul_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32x4_mul_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.f32x4MulImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `f32x4.div_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32x4_div_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.f32x4DivImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `f32x4.min_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32x4_min_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.f32x4MinImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `f32x4.max_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32x4_max_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.f32x4MaxImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `f32x4.pmin_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32x4_pmin_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.f32x4PminImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `f32x4.pmax_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32x4_pmax_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.f32x4PmaxImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `f64x2.add_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64x2_add_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.f64x2AddImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `f64x2.sub_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64x2_sub_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.f64x2SubImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `f64x2.mul_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64x2_mul_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.f64x2MulImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `f64x2.div_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64x2_div_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.f64x2DivImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `f64x2.min_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64x2_min_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.f64x2MinImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `f64x2.max_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64x2_max_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.f64x2MaxImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `f64x2.pmin_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64x2_pmin_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.f64x2PminImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `f64x2.pmax_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64x2_pmax_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.f64x2PmaxImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i8x16.relaxed_swizzle_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i8x16_relaxed_swizzle_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i8x16RelaxedSwizzleImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `f32x4.relaxed_min_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32x4_relaxed_min_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.f32x4RelaxedMinImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `f32x4.relaxed_max_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f32x4_relaxed_max_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.f32x4RelaxedMaxImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `f64x2.relaxed_min_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64x2_relaxed_min_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.f64x2RelaxedMinImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `f64x2.relaxed_max_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_f64x2_relaxed_max_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.f64x2RelaxedMaxImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i16x8.relaxed_q15mulr_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_relaxed_q15mulr_s_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i16x8RelaxedQ15mulrSImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
+    /// Emits `i16x8.relaxed_dot_i8x16_i7x16_s_imm`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i16x8_relaxed_dot_i8x16_i7x16_s_imm(dst: Reg, a: Reg, lo: UInt64, hi: UInt64) -> Int {
+        let at = appendHandler(.i16x8RelaxedDotI8x16I7x16SImm)
+        appendWord(UInt64(dst) | (UInt64(a) << 16))
+        appendWord(lo)
+        appendWord(hi)
+        return at
+    }
     /// Emits `br_if_i32.eqz`; returns the word index of the instruction.
     @discardableResult mutating func emit_br_if_i32_eqz(a: Reg, off: Int32) -> Int {
         let at = appendHandler(.brIfI32Eqz)
@@ -11763,265 +13158,267 @@ public struct SIMDLowering: Sendable {
     public let size: Int
     public let otherMemoryOp: Op?
     public let memory64Op: Op?
+    /// The form whose right operand is a constant in the instruction (two v128 operands).
+    public let immediate: Op?
 }
 
 public let simdLowering: [UInt32: SIMDLowering] = [
-    0x0: SIMDLowering(op: .v128Load, parameters: [.i32], result: .v128, laneCount: 0, size: 16, otherMemoryOp: .v128LoadMem, memory64Op: .v128Load64),
-    0x1: SIMDLowering(op: .v128Load8x8S, parameters: [.i32], result: .v128, laneCount: 0, size: 8, otherMemoryOp: .v128Load8x8SMem, memory64Op: .v128Load8x8S64),
-    0x2: SIMDLowering(op: .v128Load8x8U, parameters: [.i32], result: .v128, laneCount: 0, size: 8, otherMemoryOp: .v128Load8x8UMem, memory64Op: .v128Load8x8U64),
-    0x3: SIMDLowering(op: .v128Load16x4S, parameters: [.i32], result: .v128, laneCount: 0, size: 8, otherMemoryOp: .v128Load16x4SMem, memory64Op: .v128Load16x4S64),
-    0x4: SIMDLowering(op: .v128Load16x4U, parameters: [.i32], result: .v128, laneCount: 0, size: 8, otherMemoryOp: .v128Load16x4UMem, memory64Op: .v128Load16x4U64),
-    0x5: SIMDLowering(op: .v128Load32x2S, parameters: [.i32], result: .v128, laneCount: 0, size: 8, otherMemoryOp: .v128Load32x2SMem, memory64Op: .v128Load32x2S64),
-    0x6: SIMDLowering(op: .v128Load32x2U, parameters: [.i32], result: .v128, laneCount: 0, size: 8, otherMemoryOp: .v128Load32x2UMem, memory64Op: .v128Load32x2U64),
-    0x7: SIMDLowering(op: .v128Load8Splat, parameters: [.i32], result: .v128, laneCount: 0, size: 1, otherMemoryOp: .v128Load8SplatMem, memory64Op: .v128Load8Splat64),
-    0x8: SIMDLowering(op: .v128Load16Splat, parameters: [.i32], result: .v128, laneCount: 0, size: 2, otherMemoryOp: .v128Load16SplatMem, memory64Op: .v128Load16Splat64),
-    0x9: SIMDLowering(op: .v128Load32Splat, parameters: [.i32], result: .v128, laneCount: 0, size: 4, otherMemoryOp: .v128Load32SplatMem, memory64Op: .v128Load32Splat64),
-    0xA: SIMDLowering(op: .v128Load64Splat, parameters: [.i32], result: .v128, laneCount: 0, size: 8, otherMemoryOp: .v128Load64SplatMem, memory64Op: .v128Load64Splat64),
-    0x5C: SIMDLowering(op: .v128Load32Zero, parameters: [.i32], result: .v128, laneCount: 0, size: 4, otherMemoryOp: .v128Load32ZeroMem, memory64Op: .v128Load32Zero64),
-    0x5D: SIMDLowering(op: .v128Load64Zero, parameters: [.i32], result: .v128, laneCount: 0, size: 8, otherMemoryOp: .v128Load64ZeroMem, memory64Op: .v128Load64Zero64),
-    0x54: SIMDLowering(op: .v128Load8Lane, parameters: [.i32, .v128], result: .v128, laneCount: 16, size: 1, otherMemoryOp: .v128Load8LaneMem, memory64Op: .v128Load8Lane64),
-    0x55: SIMDLowering(op: .v128Load16Lane, parameters: [.i32, .v128], result: .v128, laneCount: 8, size: 2, otherMemoryOp: .v128Load16LaneMem, memory64Op: .v128Load16Lane64),
-    0x56: SIMDLowering(op: .v128Load32Lane, parameters: [.i32, .v128], result: .v128, laneCount: 4, size: 4, otherMemoryOp: .v128Load32LaneMem, memory64Op: .v128Load32Lane64),
-    0x57: SIMDLowering(op: .v128Load64Lane, parameters: [.i32, .v128], result: .v128, laneCount: 2, size: 8, otherMemoryOp: .v128Load64LaneMem, memory64Op: .v128Load64Lane64),
-    0xB: SIMDLowering(op: .v128Store, parameters: [.i32, .v128], result: nil, laneCount: 0, size: 16, otherMemoryOp: .v128StoreMem, memory64Op: .v128Store64),
-    0x58: SIMDLowering(op: .v128Store8Lane, parameters: [.i32, .v128], result: nil, laneCount: 16, size: 1, otherMemoryOp: .v128Store8LaneMem, memory64Op: .v128Store8Lane64),
-    0x59: SIMDLowering(op: .v128Store16Lane, parameters: [.i32, .v128], result: nil, laneCount: 8, size: 2, otherMemoryOp: .v128Store16LaneMem, memory64Op: .v128Store16Lane64),
-    0x5A: SIMDLowering(op: .v128Store32Lane, parameters: [.i32, .v128], result: nil, laneCount: 4, size: 4, otherMemoryOp: .v128Store32LaneMem, memory64Op: .v128Store32Lane64),
-    0x5B: SIMDLowering(op: .v128Store64Lane, parameters: [.i32, .v128], result: nil, laneCount: 2, size: 8, otherMemoryOp: .v128Store64LaneMem, memory64Op: .v128Store64Lane64),
-    0xC: SIMDLowering(op: .v128Const, parameters: [], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xD: SIMDLowering(op: .i8x16Shuffle, parameters: [.v128, .v128], result: .v128, laneCount: 32, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xE: SIMDLowering(op: .i8x16Swizzle, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xF: SIMDLowering(op: .i8x16Splat, parameters: [.i32], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x10: SIMDLowering(op: .i16x8Splat, parameters: [.i32], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x11: SIMDLowering(op: .i32x4Splat, parameters: [.i32], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x12: SIMDLowering(op: .i64x2Splat, parameters: [.i64], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x13: SIMDLowering(op: .f32x4Splat, parameters: [.f32], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x14: SIMDLowering(op: .f64x2Splat, parameters: [.f64], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x15: SIMDLowering(op: .i8x16ExtractLaneS, parameters: [.v128], result: .i32, laneCount: 16, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x16: SIMDLowering(op: .i8x16ExtractLaneU, parameters: [.v128], result: .i32, laneCount: 16, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x18: SIMDLowering(op: .i16x8ExtractLaneS, parameters: [.v128], result: .i32, laneCount: 8, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x19: SIMDLowering(op: .i16x8ExtractLaneU, parameters: [.v128], result: .i32, laneCount: 8, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x1B: SIMDLowering(op: .i32x4ExtractLane, parameters: [.v128], result: .i32, laneCount: 4, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x1D: SIMDLowering(op: .i64x2ExtractLane, parameters: [.v128], result: .i64, laneCount: 2, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x1F: SIMDLowering(op: .f32x4ExtractLane, parameters: [.v128], result: .f32, laneCount: 4, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x21: SIMDLowering(op: .f64x2ExtractLane, parameters: [.v128], result: .f64, laneCount: 2, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x17: SIMDLowering(op: .i8x16ReplaceLane, parameters: [.v128, .i32], result: .v128, laneCount: 16, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x1A: SIMDLowering(op: .i16x8ReplaceLane, parameters: [.v128, .i32], result: .v128, laneCount: 8, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x1C: SIMDLowering(op: .i32x4ReplaceLane, parameters: [.v128, .i32], result: .v128, laneCount: 4, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x1E: SIMDLowering(op: .i64x2ReplaceLane, parameters: [.v128, .i64], result: .v128, laneCount: 2, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x20: SIMDLowering(op: .f32x4ReplaceLane, parameters: [.v128, .f32], result: .v128, laneCount: 4, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x22: SIMDLowering(op: .f64x2ReplaceLane, parameters: [.v128, .f64], result: .v128, laneCount: 2, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x23: SIMDLowering(op: .i8x16Eq, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x24: SIMDLowering(op: .i8x16Ne, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x25: SIMDLowering(op: .i8x16LtS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x26: SIMDLowering(op: .i8x16LtU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x27: SIMDLowering(op: .i8x16GtS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x28: SIMDLowering(op: .i8x16GtU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x29: SIMDLowering(op: .i8x16LeS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x2A: SIMDLowering(op: .i8x16LeU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x2B: SIMDLowering(op: .i8x16GeS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x2C: SIMDLowering(op: .i8x16GeU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x2D: SIMDLowering(op: .i16x8Eq, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x2E: SIMDLowering(op: .i16x8Ne, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x2F: SIMDLowering(op: .i16x8LtS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x30: SIMDLowering(op: .i16x8LtU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x31: SIMDLowering(op: .i16x8GtS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x32: SIMDLowering(op: .i16x8GtU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x33: SIMDLowering(op: .i16x8LeS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x34: SIMDLowering(op: .i16x8LeU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x35: SIMDLowering(op: .i16x8GeS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x36: SIMDLowering(op: .i16x8GeU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x37: SIMDLowering(op: .i32x4Eq, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x38: SIMDLowering(op: .i32x4Ne, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x39: SIMDLowering(op: .i32x4LtS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x3A: SIMDLowering(op: .i32x4LtU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x3B: SIMDLowering(op: .i32x4GtS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x3C: SIMDLowering(op: .i32x4GtU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x3D: SIMDLowering(op: .i32x4LeS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x3E: SIMDLowering(op: .i32x4LeU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x3F: SIMDLowering(op: .i32x4GeS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x40: SIMDLowering(op: .i32x4GeU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xD6: SIMDLowering(op: .i64x2Eq, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xD7: SIMDLowering(op: .i64x2Ne, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xD8: SIMDLowering(op: .i64x2LtS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xD9: SIMDLowering(op: .i64x2GtS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xDA: SIMDLowering(op: .i64x2LeS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xDB: SIMDLowering(op: .i64x2GeS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x41: SIMDLowering(op: .f32x4Eq, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x42: SIMDLowering(op: .f32x4Ne, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x43: SIMDLowering(op: .f32x4Lt, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x44: SIMDLowering(op: .f32x4Gt, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x45: SIMDLowering(op: .f32x4Le, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x46: SIMDLowering(op: .f32x4Ge, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x47: SIMDLowering(op: .f64x2Eq, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x48: SIMDLowering(op: .f64x2Ne, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x49: SIMDLowering(op: .f64x2Lt, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x4A: SIMDLowering(op: .f64x2Gt, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x4B: SIMDLowering(op: .f64x2Le, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x4C: SIMDLowering(op: .f64x2Ge, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x4D: SIMDLowering(op: .v128Not, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x4E: SIMDLowering(op: .v128And, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x4F: SIMDLowering(op: .v128Andnot, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x50: SIMDLowering(op: .v128Or, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x51: SIMDLowering(op: .v128Xor, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x52: SIMDLowering(op: .v128Bitselect, parameters: [.v128, .v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x53: SIMDLowering(op: .v128AnyTrue, parameters: [.v128], result: .i32, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x60: SIMDLowering(op: .i8x16Abs, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x61: SIMDLowering(op: .i8x16Neg, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x62: SIMDLowering(op: .i8x16Popcnt, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x63: SIMDLowering(op: .i8x16AllTrue, parameters: [.v128], result: .i32, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x64: SIMDLowering(op: .i8x16Bitmask, parameters: [.v128], result: .i32, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x65: SIMDLowering(op: .i8x16NarrowI16x8S, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x66: SIMDLowering(op: .i8x16NarrowI16x8U, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x6B: SIMDLowering(op: .i8x16Shl, parameters: [.v128, .i32], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x6C: SIMDLowering(op: .i8x16ShrS, parameters: [.v128, .i32], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x6D: SIMDLowering(op: .i8x16ShrU, parameters: [.v128, .i32], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x6E: SIMDLowering(op: .i8x16Add, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x6F: SIMDLowering(op: .i8x16AddSatS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x70: SIMDLowering(op: .i8x16AddSatU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x71: SIMDLowering(op: .i8x16Sub, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x72: SIMDLowering(op: .i8x16SubSatS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x73: SIMDLowering(op: .i8x16SubSatU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x76: SIMDLowering(op: .i8x16MinS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x77: SIMDLowering(op: .i8x16MinU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x78: SIMDLowering(op: .i8x16MaxS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x79: SIMDLowering(op: .i8x16MaxU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x7B: SIMDLowering(op: .i8x16AvgrU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x7C: SIMDLowering(op: .i16x8ExtaddPairwiseI8x16S, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x7D: SIMDLowering(op: .i16x8ExtaddPairwiseI8x16U, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x7E: SIMDLowering(op: .i32x4ExtaddPairwiseI16x8S, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x7F: SIMDLowering(op: .i32x4ExtaddPairwiseI16x8U, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x80: SIMDLowering(op: .i16x8Abs, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x81: SIMDLowering(op: .i16x8Neg, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x82: SIMDLowering(op: .i16x8Q15mulrSatS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x83: SIMDLowering(op: .i16x8AllTrue, parameters: [.v128], result: .i32, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x84: SIMDLowering(op: .i16x8Bitmask, parameters: [.v128], result: .i32, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x85: SIMDLowering(op: .i16x8NarrowI32x4S, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x86: SIMDLowering(op: .i16x8NarrowI32x4U, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x87: SIMDLowering(op: .i16x8ExtendLowI8x16S, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x88: SIMDLowering(op: .i16x8ExtendHighI8x16S, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x89: SIMDLowering(op: .i16x8ExtendLowI8x16U, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x8A: SIMDLowering(op: .i16x8ExtendHighI8x16U, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x8B: SIMDLowering(op: .i16x8Shl, parameters: [.v128, .i32], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x8C: SIMDLowering(op: .i16x8ShrS, parameters: [.v128, .i32], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x8D: SIMDLowering(op: .i16x8ShrU, parameters: [.v128, .i32], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x8E: SIMDLowering(op: .i16x8Add, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x8F: SIMDLowering(op: .i16x8AddSatS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x90: SIMDLowering(op: .i16x8AddSatU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x91: SIMDLowering(op: .i16x8Sub, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x92: SIMDLowering(op: .i16x8SubSatS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x93: SIMDLowering(op: .i16x8SubSatU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x95: SIMDLowering(op: .i16x8Mul, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x96: SIMDLowering(op: .i16x8MinS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x97: SIMDLowering(op: .i16x8MinU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x98: SIMDLowering(op: .i16x8MaxS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x99: SIMDLowering(op: .i16x8MaxU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x9B: SIMDLowering(op: .i16x8AvgrU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x9C: SIMDLowering(op: .i16x8ExtmulLowI8x16S, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x9D: SIMDLowering(op: .i16x8ExtmulHighI8x16S, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x9E: SIMDLowering(op: .i16x8ExtmulLowI8x16U, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x9F: SIMDLowering(op: .i16x8ExtmulHighI8x16U, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xA0: SIMDLowering(op: .i32x4Abs, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xA1: SIMDLowering(op: .i32x4Neg, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xA3: SIMDLowering(op: .i32x4AllTrue, parameters: [.v128], result: .i32, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xA4: SIMDLowering(op: .i32x4Bitmask, parameters: [.v128], result: .i32, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xA7: SIMDLowering(op: .i32x4ExtendLowI16x8S, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xA8: SIMDLowering(op: .i32x4ExtendHighI16x8S, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xA9: SIMDLowering(op: .i32x4ExtendLowI16x8U, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xAA: SIMDLowering(op: .i32x4ExtendHighI16x8U, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xAB: SIMDLowering(op: .i32x4Shl, parameters: [.v128, .i32], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xAC: SIMDLowering(op: .i32x4ShrS, parameters: [.v128, .i32], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xAD: SIMDLowering(op: .i32x4ShrU, parameters: [.v128, .i32], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xAE: SIMDLowering(op: .i32x4Add, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xB1: SIMDLowering(op: .i32x4Sub, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xB5: SIMDLowering(op: .i32x4Mul, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xB6: SIMDLowering(op: .i32x4MinS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xB7: SIMDLowering(op: .i32x4MinU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xB8: SIMDLowering(op: .i32x4MaxS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xB9: SIMDLowering(op: .i32x4MaxU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xBA: SIMDLowering(op: .i32x4DotI16x8S, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xBC: SIMDLowering(op: .i32x4ExtmulLowI16x8S, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xBD: SIMDLowering(op: .i32x4ExtmulHighI16x8S, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xBE: SIMDLowering(op: .i32x4ExtmulLowI16x8U, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xBF: SIMDLowering(op: .i32x4ExtmulHighI16x8U, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xC0: SIMDLowering(op: .i64x2Abs, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xC1: SIMDLowering(op: .i64x2Neg, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xC3: SIMDLowering(op: .i64x2AllTrue, parameters: [.v128], result: .i32, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xC4: SIMDLowering(op: .i64x2Bitmask, parameters: [.v128], result: .i32, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xC7: SIMDLowering(op: .i64x2ExtendLowI32x4S, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xC8: SIMDLowering(op: .i64x2ExtendHighI32x4S, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xC9: SIMDLowering(op: .i64x2ExtendLowI32x4U, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xCA: SIMDLowering(op: .i64x2ExtendHighI32x4U, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xCB: SIMDLowering(op: .i64x2Shl, parameters: [.v128, .i32], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xCC: SIMDLowering(op: .i64x2ShrS, parameters: [.v128, .i32], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xCD: SIMDLowering(op: .i64x2ShrU, parameters: [.v128, .i32], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xCE: SIMDLowering(op: .i64x2Add, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xD1: SIMDLowering(op: .i64x2Sub, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xD5: SIMDLowering(op: .i64x2Mul, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xDC: SIMDLowering(op: .i64x2ExtmulLowI32x4S, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xDD: SIMDLowering(op: .i64x2ExtmulHighI32x4S, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xDE: SIMDLowering(op: .i64x2ExtmulLowI32x4U, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xDF: SIMDLowering(op: .i64x2ExtmulHighI32x4U, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xE0: SIMDLowering(op: .f32x4Abs, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xE1: SIMDLowering(op: .f32x4Neg, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xE3: SIMDLowering(op: .f32x4Sqrt, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xE4: SIMDLowering(op: .f32x4Add, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xE5: SIMDLowering(op: .f32x4Sub, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xE6: SIMDLowering(op: .f32x4Mul, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xE7: SIMDLowering(op: .f32x4Div, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xE8: SIMDLowering(op: .f32x4Min, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xE9: SIMDLowering(op: .f32x4Max, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xEA: SIMDLowering(op: .f32x4Pmin, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xEB: SIMDLowering(op: .f32x4Pmax, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x67: SIMDLowering(op: .f32x4Ceil, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x68: SIMDLowering(op: .f32x4Floor, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x69: SIMDLowering(op: .f32x4Trunc, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x6A: SIMDLowering(op: .f32x4Nearest, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xEC: SIMDLowering(op: .f64x2Abs, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xED: SIMDLowering(op: .f64x2Neg, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xEF: SIMDLowering(op: .f64x2Sqrt, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xF0: SIMDLowering(op: .f64x2Add, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xF1: SIMDLowering(op: .f64x2Sub, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xF2: SIMDLowering(op: .f64x2Mul, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xF3: SIMDLowering(op: .f64x2Div, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xF4: SIMDLowering(op: .f64x2Min, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xF5: SIMDLowering(op: .f64x2Max, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xF6: SIMDLowering(op: .f64x2Pmin, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xF7: SIMDLowering(op: .f64x2Pmax, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x74: SIMDLowering(op: .f64x2Ceil, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x75: SIMDLowering(op: .f64x2Floor, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x7A: SIMDLowering(op: .f64x2Trunc, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x94: SIMDLowering(op: .f64x2Nearest, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x5E: SIMDLowering(op: .f32x4DemoteF64x2Zero, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x5F: SIMDLowering(op: .f64x2PromoteLowF32x4, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xF8: SIMDLowering(op: .i32x4TruncSatF32x4S, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xF9: SIMDLowering(op: .i32x4TruncSatF32x4U, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xFA: SIMDLowering(op: .f32x4ConvertI32x4S, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xFB: SIMDLowering(op: .f32x4ConvertI32x4U, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xFC: SIMDLowering(op: .i32x4TruncSatF64x2SZero, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xFD: SIMDLowering(op: .i32x4TruncSatF64x2UZero, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xFE: SIMDLowering(op: .f64x2ConvertLowI32x4S, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0xFF: SIMDLowering(op: .f64x2ConvertLowI32x4U, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x100: SIMDLowering(op: .i8x16RelaxedSwizzle, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x101: SIMDLowering(op: .i32x4RelaxedTruncF32x4S, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x102: SIMDLowering(op: .i32x4RelaxedTruncF32x4U, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x103: SIMDLowering(op: .i32x4RelaxedTruncF64x2SZero, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x104: SIMDLowering(op: .i32x4RelaxedTruncF64x2UZero, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x105: SIMDLowering(op: .f32x4RelaxedMadd, parameters: [.v128, .v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x106: SIMDLowering(op: .f32x4RelaxedNmadd, parameters: [.v128, .v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x107: SIMDLowering(op: .f64x2RelaxedMadd, parameters: [.v128, .v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x108: SIMDLowering(op: .f64x2RelaxedNmadd, parameters: [.v128, .v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x109: SIMDLowering(op: .i8x16RelaxedLaneselect, parameters: [.v128, .v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x10A: SIMDLowering(op: .i16x8RelaxedLaneselect, parameters: [.v128, .v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x10B: SIMDLowering(op: .i32x4RelaxedLaneselect, parameters: [.v128, .v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x10C: SIMDLowering(op: .i64x2RelaxedLaneselect, parameters: [.v128, .v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x10D: SIMDLowering(op: .f32x4RelaxedMin, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x10E: SIMDLowering(op: .f32x4RelaxedMax, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x10F: SIMDLowering(op: .f64x2RelaxedMin, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x110: SIMDLowering(op: .f64x2RelaxedMax, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x111: SIMDLowering(op: .i16x8RelaxedQ15mulrS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x112: SIMDLowering(op: .i16x8RelaxedDotI8x16I7x16S, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
-    0x113: SIMDLowering(op: .i32x4RelaxedDotI8x16I7x16AddS, parameters: [.v128, .v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil),
+    0x0: SIMDLowering(op: .v128Load, parameters: [.i32], result: .v128, laneCount: 0, size: 16, otherMemoryOp: .v128LoadMem, memory64Op: .v128Load64, immediate: nil),
+    0x1: SIMDLowering(op: .v128Load8x8S, parameters: [.i32], result: .v128, laneCount: 0, size: 8, otherMemoryOp: .v128Load8x8SMem, memory64Op: .v128Load8x8S64, immediate: nil),
+    0x2: SIMDLowering(op: .v128Load8x8U, parameters: [.i32], result: .v128, laneCount: 0, size: 8, otherMemoryOp: .v128Load8x8UMem, memory64Op: .v128Load8x8U64, immediate: nil),
+    0x3: SIMDLowering(op: .v128Load16x4S, parameters: [.i32], result: .v128, laneCount: 0, size: 8, otherMemoryOp: .v128Load16x4SMem, memory64Op: .v128Load16x4S64, immediate: nil),
+    0x4: SIMDLowering(op: .v128Load16x4U, parameters: [.i32], result: .v128, laneCount: 0, size: 8, otherMemoryOp: .v128Load16x4UMem, memory64Op: .v128Load16x4U64, immediate: nil),
+    0x5: SIMDLowering(op: .v128Load32x2S, parameters: [.i32], result: .v128, laneCount: 0, size: 8, otherMemoryOp: .v128Load32x2SMem, memory64Op: .v128Load32x2S64, immediate: nil),
+    0x6: SIMDLowering(op: .v128Load32x2U, parameters: [.i32], result: .v128, laneCount: 0, size: 8, otherMemoryOp: .v128Load32x2UMem, memory64Op: .v128Load32x2U64, immediate: nil),
+    0x7: SIMDLowering(op: .v128Load8Splat, parameters: [.i32], result: .v128, laneCount: 0, size: 1, otherMemoryOp: .v128Load8SplatMem, memory64Op: .v128Load8Splat64, immediate: nil),
+    0x8: SIMDLowering(op: .v128Load16Splat, parameters: [.i32], result: .v128, laneCount: 0, size: 2, otherMemoryOp: .v128Load16SplatMem, memory64Op: .v128Load16Splat64, immediate: nil),
+    0x9: SIMDLowering(op: .v128Load32Splat, parameters: [.i32], result: .v128, laneCount: 0, size: 4, otherMemoryOp: .v128Load32SplatMem, memory64Op: .v128Load32Splat64, immediate: nil),
+    0xA: SIMDLowering(op: .v128Load64Splat, parameters: [.i32], result: .v128, laneCount: 0, size: 8, otherMemoryOp: .v128Load64SplatMem, memory64Op: .v128Load64Splat64, immediate: nil),
+    0x5C: SIMDLowering(op: .v128Load32Zero, parameters: [.i32], result: .v128, laneCount: 0, size: 4, otherMemoryOp: .v128Load32ZeroMem, memory64Op: .v128Load32Zero64, immediate: nil),
+    0x5D: SIMDLowering(op: .v128Load64Zero, parameters: [.i32], result: .v128, laneCount: 0, size: 8, otherMemoryOp: .v128Load64ZeroMem, memory64Op: .v128Load64Zero64, immediate: nil),
+    0x54: SIMDLowering(op: .v128Load8Lane, parameters: [.i32, .v128], result: .v128, laneCount: 16, size: 1, otherMemoryOp: .v128Load8LaneMem, memory64Op: .v128Load8Lane64, immediate: nil),
+    0x55: SIMDLowering(op: .v128Load16Lane, parameters: [.i32, .v128], result: .v128, laneCount: 8, size: 2, otherMemoryOp: .v128Load16LaneMem, memory64Op: .v128Load16Lane64, immediate: nil),
+    0x56: SIMDLowering(op: .v128Load32Lane, parameters: [.i32, .v128], result: .v128, laneCount: 4, size: 4, otherMemoryOp: .v128Load32LaneMem, memory64Op: .v128Load32Lane64, immediate: nil),
+    0x57: SIMDLowering(op: .v128Load64Lane, parameters: [.i32, .v128], result: .v128, laneCount: 2, size: 8, otherMemoryOp: .v128Load64LaneMem, memory64Op: .v128Load64Lane64, immediate: nil),
+    0xB: SIMDLowering(op: .v128Store, parameters: [.i32, .v128], result: nil, laneCount: 0, size: 16, otherMemoryOp: .v128StoreMem, memory64Op: .v128Store64, immediate: nil),
+    0x58: SIMDLowering(op: .v128Store8Lane, parameters: [.i32, .v128], result: nil, laneCount: 16, size: 1, otherMemoryOp: .v128Store8LaneMem, memory64Op: .v128Store8Lane64, immediate: nil),
+    0x59: SIMDLowering(op: .v128Store16Lane, parameters: [.i32, .v128], result: nil, laneCount: 8, size: 2, otherMemoryOp: .v128Store16LaneMem, memory64Op: .v128Store16Lane64, immediate: nil),
+    0x5A: SIMDLowering(op: .v128Store32Lane, parameters: [.i32, .v128], result: nil, laneCount: 4, size: 4, otherMemoryOp: .v128Store32LaneMem, memory64Op: .v128Store32Lane64, immediate: nil),
+    0x5B: SIMDLowering(op: .v128Store64Lane, parameters: [.i32, .v128], result: nil, laneCount: 2, size: 8, otherMemoryOp: .v128Store64LaneMem, memory64Op: .v128Store64Lane64, immediate: nil),
+    0xC: SIMDLowering(op: .v128Const, parameters: [], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0xD: SIMDLowering(op: .i8x16Shuffle, parameters: [.v128, .v128], result: .v128, laneCount: 32, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0xE: SIMDLowering(op: .i8x16Swizzle, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i8x16SwizzleImm),
+    0xF: SIMDLowering(op: .i8x16Splat, parameters: [.i32], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x10: SIMDLowering(op: .i16x8Splat, parameters: [.i32], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x11: SIMDLowering(op: .i32x4Splat, parameters: [.i32], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x12: SIMDLowering(op: .i64x2Splat, parameters: [.i64], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x13: SIMDLowering(op: .f32x4Splat, parameters: [.f32], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x14: SIMDLowering(op: .f64x2Splat, parameters: [.f64], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x15: SIMDLowering(op: .i8x16ExtractLaneS, parameters: [.v128], result: .i32, laneCount: 16, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x16: SIMDLowering(op: .i8x16ExtractLaneU, parameters: [.v128], result: .i32, laneCount: 16, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x18: SIMDLowering(op: .i16x8ExtractLaneS, parameters: [.v128], result: .i32, laneCount: 8, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x19: SIMDLowering(op: .i16x8ExtractLaneU, parameters: [.v128], result: .i32, laneCount: 8, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x1B: SIMDLowering(op: .i32x4ExtractLane, parameters: [.v128], result: .i32, laneCount: 4, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x1D: SIMDLowering(op: .i64x2ExtractLane, parameters: [.v128], result: .i64, laneCount: 2, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x1F: SIMDLowering(op: .f32x4ExtractLane, parameters: [.v128], result: .f32, laneCount: 4, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x21: SIMDLowering(op: .f64x2ExtractLane, parameters: [.v128], result: .f64, laneCount: 2, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x17: SIMDLowering(op: .i8x16ReplaceLane, parameters: [.v128, .i32], result: .v128, laneCount: 16, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x1A: SIMDLowering(op: .i16x8ReplaceLane, parameters: [.v128, .i32], result: .v128, laneCount: 8, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x1C: SIMDLowering(op: .i32x4ReplaceLane, parameters: [.v128, .i32], result: .v128, laneCount: 4, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x1E: SIMDLowering(op: .i64x2ReplaceLane, parameters: [.v128, .i64], result: .v128, laneCount: 2, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x20: SIMDLowering(op: .f32x4ReplaceLane, parameters: [.v128, .f32], result: .v128, laneCount: 4, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x22: SIMDLowering(op: .f64x2ReplaceLane, parameters: [.v128, .f64], result: .v128, laneCount: 2, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x23: SIMDLowering(op: .i8x16Eq, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i8x16EqImm),
+    0x24: SIMDLowering(op: .i8x16Ne, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i8x16NeImm),
+    0x25: SIMDLowering(op: .i8x16LtS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i8x16LtSImm),
+    0x26: SIMDLowering(op: .i8x16LtU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i8x16LtUImm),
+    0x27: SIMDLowering(op: .i8x16GtS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i8x16GtSImm),
+    0x28: SIMDLowering(op: .i8x16GtU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i8x16GtUImm),
+    0x29: SIMDLowering(op: .i8x16LeS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i8x16LeSImm),
+    0x2A: SIMDLowering(op: .i8x16LeU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i8x16LeUImm),
+    0x2B: SIMDLowering(op: .i8x16GeS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i8x16GeSImm),
+    0x2C: SIMDLowering(op: .i8x16GeU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i8x16GeUImm),
+    0x2D: SIMDLowering(op: .i16x8Eq, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i16x8EqImm),
+    0x2E: SIMDLowering(op: .i16x8Ne, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i16x8NeImm),
+    0x2F: SIMDLowering(op: .i16x8LtS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i16x8LtSImm),
+    0x30: SIMDLowering(op: .i16x8LtU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i16x8LtUImm),
+    0x31: SIMDLowering(op: .i16x8GtS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i16x8GtSImm),
+    0x32: SIMDLowering(op: .i16x8GtU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i16x8GtUImm),
+    0x33: SIMDLowering(op: .i16x8LeS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i16x8LeSImm),
+    0x34: SIMDLowering(op: .i16x8LeU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i16x8LeUImm),
+    0x35: SIMDLowering(op: .i16x8GeS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i16x8GeSImm),
+    0x36: SIMDLowering(op: .i16x8GeU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i16x8GeUImm),
+    0x37: SIMDLowering(op: .i32x4Eq, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i32x4EqImm),
+    0x38: SIMDLowering(op: .i32x4Ne, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i32x4NeImm),
+    0x39: SIMDLowering(op: .i32x4LtS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i32x4LtSImm),
+    0x3A: SIMDLowering(op: .i32x4LtU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i32x4LtUImm),
+    0x3B: SIMDLowering(op: .i32x4GtS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i32x4GtSImm),
+    0x3C: SIMDLowering(op: .i32x4GtU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i32x4GtUImm),
+    0x3D: SIMDLowering(op: .i32x4LeS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i32x4LeSImm),
+    0x3E: SIMDLowering(op: .i32x4LeU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i32x4LeUImm),
+    0x3F: SIMDLowering(op: .i32x4GeS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i32x4GeSImm),
+    0x40: SIMDLowering(op: .i32x4GeU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i32x4GeUImm),
+    0xD6: SIMDLowering(op: .i64x2Eq, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i64x2EqImm),
+    0xD7: SIMDLowering(op: .i64x2Ne, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i64x2NeImm),
+    0xD8: SIMDLowering(op: .i64x2LtS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i64x2LtSImm),
+    0xD9: SIMDLowering(op: .i64x2GtS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i64x2GtSImm),
+    0xDA: SIMDLowering(op: .i64x2LeS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i64x2LeSImm),
+    0xDB: SIMDLowering(op: .i64x2GeS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i64x2GeSImm),
+    0x41: SIMDLowering(op: .f32x4Eq, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .f32x4EqImm),
+    0x42: SIMDLowering(op: .f32x4Ne, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .f32x4NeImm),
+    0x43: SIMDLowering(op: .f32x4Lt, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .f32x4LtImm),
+    0x44: SIMDLowering(op: .f32x4Gt, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .f32x4GtImm),
+    0x45: SIMDLowering(op: .f32x4Le, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .f32x4LeImm),
+    0x46: SIMDLowering(op: .f32x4Ge, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .f32x4GeImm),
+    0x47: SIMDLowering(op: .f64x2Eq, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .f64x2EqImm),
+    0x48: SIMDLowering(op: .f64x2Ne, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .f64x2NeImm),
+    0x49: SIMDLowering(op: .f64x2Lt, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .f64x2LtImm),
+    0x4A: SIMDLowering(op: .f64x2Gt, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .f64x2GtImm),
+    0x4B: SIMDLowering(op: .f64x2Le, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .f64x2LeImm),
+    0x4C: SIMDLowering(op: .f64x2Ge, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .f64x2GeImm),
+    0x4D: SIMDLowering(op: .v128Not, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x4E: SIMDLowering(op: .v128And, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .v128AndImm),
+    0x4F: SIMDLowering(op: .v128Andnot, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .v128AndnotImm),
+    0x50: SIMDLowering(op: .v128Or, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .v128OrImm),
+    0x51: SIMDLowering(op: .v128Xor, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .v128XorImm),
+    0x52: SIMDLowering(op: .v128Bitselect, parameters: [.v128, .v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x53: SIMDLowering(op: .v128AnyTrue, parameters: [.v128], result: .i32, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x60: SIMDLowering(op: .i8x16Abs, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x61: SIMDLowering(op: .i8x16Neg, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x62: SIMDLowering(op: .i8x16Popcnt, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x63: SIMDLowering(op: .i8x16AllTrue, parameters: [.v128], result: .i32, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x64: SIMDLowering(op: .i8x16Bitmask, parameters: [.v128], result: .i32, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x65: SIMDLowering(op: .i8x16NarrowI16x8S, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i8x16NarrowI16x8SImm),
+    0x66: SIMDLowering(op: .i8x16NarrowI16x8U, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i8x16NarrowI16x8UImm),
+    0x6B: SIMDLowering(op: .i8x16Shl, parameters: [.v128, .i32], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x6C: SIMDLowering(op: .i8x16ShrS, parameters: [.v128, .i32], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x6D: SIMDLowering(op: .i8x16ShrU, parameters: [.v128, .i32], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x6E: SIMDLowering(op: .i8x16Add, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i8x16AddImm),
+    0x6F: SIMDLowering(op: .i8x16AddSatS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i8x16AddSatSImm),
+    0x70: SIMDLowering(op: .i8x16AddSatU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i8x16AddSatUImm),
+    0x71: SIMDLowering(op: .i8x16Sub, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i8x16SubImm),
+    0x72: SIMDLowering(op: .i8x16SubSatS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i8x16SubSatSImm),
+    0x73: SIMDLowering(op: .i8x16SubSatU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i8x16SubSatUImm),
+    0x76: SIMDLowering(op: .i8x16MinS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i8x16MinSImm),
+    0x77: SIMDLowering(op: .i8x16MinU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i8x16MinUImm),
+    0x78: SIMDLowering(op: .i8x16MaxS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i8x16MaxSImm),
+    0x79: SIMDLowering(op: .i8x16MaxU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i8x16MaxUImm),
+    0x7B: SIMDLowering(op: .i8x16AvgrU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i8x16AvgrUImm),
+    0x7C: SIMDLowering(op: .i16x8ExtaddPairwiseI8x16S, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x7D: SIMDLowering(op: .i16x8ExtaddPairwiseI8x16U, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x7E: SIMDLowering(op: .i32x4ExtaddPairwiseI16x8S, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x7F: SIMDLowering(op: .i32x4ExtaddPairwiseI16x8U, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x80: SIMDLowering(op: .i16x8Abs, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x81: SIMDLowering(op: .i16x8Neg, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x82: SIMDLowering(op: .i16x8Q15mulrSatS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i16x8Q15mulrSatSImm),
+    0x83: SIMDLowering(op: .i16x8AllTrue, parameters: [.v128], result: .i32, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x84: SIMDLowering(op: .i16x8Bitmask, parameters: [.v128], result: .i32, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x85: SIMDLowering(op: .i16x8NarrowI32x4S, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i16x8NarrowI32x4SImm),
+    0x86: SIMDLowering(op: .i16x8NarrowI32x4U, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i16x8NarrowI32x4UImm),
+    0x87: SIMDLowering(op: .i16x8ExtendLowI8x16S, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x88: SIMDLowering(op: .i16x8ExtendHighI8x16S, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x89: SIMDLowering(op: .i16x8ExtendLowI8x16U, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x8A: SIMDLowering(op: .i16x8ExtendHighI8x16U, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x8B: SIMDLowering(op: .i16x8Shl, parameters: [.v128, .i32], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x8C: SIMDLowering(op: .i16x8ShrS, parameters: [.v128, .i32], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x8D: SIMDLowering(op: .i16x8ShrU, parameters: [.v128, .i32], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x8E: SIMDLowering(op: .i16x8Add, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i16x8AddImm),
+    0x8F: SIMDLowering(op: .i16x8AddSatS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i16x8AddSatSImm),
+    0x90: SIMDLowering(op: .i16x8AddSatU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i16x8AddSatUImm),
+    0x91: SIMDLowering(op: .i16x8Sub, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i16x8SubImm),
+    0x92: SIMDLowering(op: .i16x8SubSatS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i16x8SubSatSImm),
+    0x93: SIMDLowering(op: .i16x8SubSatU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i16x8SubSatUImm),
+    0x95: SIMDLowering(op: .i16x8Mul, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i16x8MulImm),
+    0x96: SIMDLowering(op: .i16x8MinS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i16x8MinSImm),
+    0x97: SIMDLowering(op: .i16x8MinU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i16x8MinUImm),
+    0x98: SIMDLowering(op: .i16x8MaxS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i16x8MaxSImm),
+    0x99: SIMDLowering(op: .i16x8MaxU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i16x8MaxUImm),
+    0x9B: SIMDLowering(op: .i16x8AvgrU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i16x8AvgrUImm),
+    0x9C: SIMDLowering(op: .i16x8ExtmulLowI8x16S, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i16x8ExtmulLowI8x16SImm),
+    0x9D: SIMDLowering(op: .i16x8ExtmulHighI8x16S, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i16x8ExtmulHighI8x16SImm),
+    0x9E: SIMDLowering(op: .i16x8ExtmulLowI8x16U, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i16x8ExtmulLowI8x16UImm),
+    0x9F: SIMDLowering(op: .i16x8ExtmulHighI8x16U, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i16x8ExtmulHighI8x16UImm),
+    0xA0: SIMDLowering(op: .i32x4Abs, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0xA1: SIMDLowering(op: .i32x4Neg, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0xA3: SIMDLowering(op: .i32x4AllTrue, parameters: [.v128], result: .i32, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0xA4: SIMDLowering(op: .i32x4Bitmask, parameters: [.v128], result: .i32, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0xA7: SIMDLowering(op: .i32x4ExtendLowI16x8S, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0xA8: SIMDLowering(op: .i32x4ExtendHighI16x8S, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0xA9: SIMDLowering(op: .i32x4ExtendLowI16x8U, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0xAA: SIMDLowering(op: .i32x4ExtendHighI16x8U, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0xAB: SIMDLowering(op: .i32x4Shl, parameters: [.v128, .i32], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0xAC: SIMDLowering(op: .i32x4ShrS, parameters: [.v128, .i32], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0xAD: SIMDLowering(op: .i32x4ShrU, parameters: [.v128, .i32], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0xAE: SIMDLowering(op: .i32x4Add, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i32x4AddImm),
+    0xB1: SIMDLowering(op: .i32x4Sub, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i32x4SubImm),
+    0xB5: SIMDLowering(op: .i32x4Mul, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i32x4MulImm),
+    0xB6: SIMDLowering(op: .i32x4MinS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i32x4MinSImm),
+    0xB7: SIMDLowering(op: .i32x4MinU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i32x4MinUImm),
+    0xB8: SIMDLowering(op: .i32x4MaxS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i32x4MaxSImm),
+    0xB9: SIMDLowering(op: .i32x4MaxU, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i32x4MaxUImm),
+    0xBA: SIMDLowering(op: .i32x4DotI16x8S, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i32x4DotI16x8SImm),
+    0xBC: SIMDLowering(op: .i32x4ExtmulLowI16x8S, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i32x4ExtmulLowI16x8SImm),
+    0xBD: SIMDLowering(op: .i32x4ExtmulHighI16x8S, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i32x4ExtmulHighI16x8SImm),
+    0xBE: SIMDLowering(op: .i32x4ExtmulLowI16x8U, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i32x4ExtmulLowI16x8UImm),
+    0xBF: SIMDLowering(op: .i32x4ExtmulHighI16x8U, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i32x4ExtmulHighI16x8UImm),
+    0xC0: SIMDLowering(op: .i64x2Abs, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0xC1: SIMDLowering(op: .i64x2Neg, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0xC3: SIMDLowering(op: .i64x2AllTrue, parameters: [.v128], result: .i32, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0xC4: SIMDLowering(op: .i64x2Bitmask, parameters: [.v128], result: .i32, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0xC7: SIMDLowering(op: .i64x2ExtendLowI32x4S, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0xC8: SIMDLowering(op: .i64x2ExtendHighI32x4S, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0xC9: SIMDLowering(op: .i64x2ExtendLowI32x4U, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0xCA: SIMDLowering(op: .i64x2ExtendHighI32x4U, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0xCB: SIMDLowering(op: .i64x2Shl, parameters: [.v128, .i32], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0xCC: SIMDLowering(op: .i64x2ShrS, parameters: [.v128, .i32], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0xCD: SIMDLowering(op: .i64x2ShrU, parameters: [.v128, .i32], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0xCE: SIMDLowering(op: .i64x2Add, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i64x2AddImm),
+    0xD1: SIMDLowering(op: .i64x2Sub, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i64x2SubImm),
+    0xD5: SIMDLowering(op: .i64x2Mul, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i64x2MulImm),
+    0xDC: SIMDLowering(op: .i64x2ExtmulLowI32x4S, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i64x2ExtmulLowI32x4SImm),
+    0xDD: SIMDLowering(op: .i64x2ExtmulHighI32x4S, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i64x2ExtmulHighI32x4SImm),
+    0xDE: SIMDLowering(op: .i64x2ExtmulLowI32x4U, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i64x2ExtmulLowI32x4UImm),
+    0xDF: SIMDLowering(op: .i64x2ExtmulHighI32x4U, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i64x2ExtmulHighI32x4UImm),
+    0xE0: SIMDLowering(op: .f32x4Abs, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0xE1: SIMDLowering(op: .f32x4Neg, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0xE3: SIMDLowering(op: .f32x4Sqrt, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0xE4: SIMDLowering(op: .f32x4Add, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .f32x4AddImm),
+    0xE5: SIMDLowering(op: .f32x4Sub, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .f32x4SubImm),
+    0xE6: SIMDLowering(op: .f32x4Mul, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .f32x4MulImm),
+    0xE7: SIMDLowering(op: .f32x4Div, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .f32x4DivImm),
+    0xE8: SIMDLowering(op: .f32x4Min, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .f32x4MinImm),
+    0xE9: SIMDLowering(op: .f32x4Max, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .f32x4MaxImm),
+    0xEA: SIMDLowering(op: .f32x4Pmin, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .f32x4PminImm),
+    0xEB: SIMDLowering(op: .f32x4Pmax, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .f32x4PmaxImm),
+    0x67: SIMDLowering(op: .f32x4Ceil, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x68: SIMDLowering(op: .f32x4Floor, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x69: SIMDLowering(op: .f32x4Trunc, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x6A: SIMDLowering(op: .f32x4Nearest, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0xEC: SIMDLowering(op: .f64x2Abs, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0xED: SIMDLowering(op: .f64x2Neg, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0xEF: SIMDLowering(op: .f64x2Sqrt, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0xF0: SIMDLowering(op: .f64x2Add, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .f64x2AddImm),
+    0xF1: SIMDLowering(op: .f64x2Sub, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .f64x2SubImm),
+    0xF2: SIMDLowering(op: .f64x2Mul, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .f64x2MulImm),
+    0xF3: SIMDLowering(op: .f64x2Div, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .f64x2DivImm),
+    0xF4: SIMDLowering(op: .f64x2Min, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .f64x2MinImm),
+    0xF5: SIMDLowering(op: .f64x2Max, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .f64x2MaxImm),
+    0xF6: SIMDLowering(op: .f64x2Pmin, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .f64x2PminImm),
+    0xF7: SIMDLowering(op: .f64x2Pmax, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .f64x2PmaxImm),
+    0x74: SIMDLowering(op: .f64x2Ceil, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x75: SIMDLowering(op: .f64x2Floor, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x7A: SIMDLowering(op: .f64x2Trunc, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x94: SIMDLowering(op: .f64x2Nearest, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x5E: SIMDLowering(op: .f32x4DemoteF64x2Zero, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x5F: SIMDLowering(op: .f64x2PromoteLowF32x4, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0xF8: SIMDLowering(op: .i32x4TruncSatF32x4S, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0xF9: SIMDLowering(op: .i32x4TruncSatF32x4U, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0xFA: SIMDLowering(op: .f32x4ConvertI32x4S, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0xFB: SIMDLowering(op: .f32x4ConvertI32x4U, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0xFC: SIMDLowering(op: .i32x4TruncSatF64x2SZero, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0xFD: SIMDLowering(op: .i32x4TruncSatF64x2UZero, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0xFE: SIMDLowering(op: .f64x2ConvertLowI32x4S, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0xFF: SIMDLowering(op: .f64x2ConvertLowI32x4U, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x100: SIMDLowering(op: .i8x16RelaxedSwizzle, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i8x16RelaxedSwizzleImm),
+    0x101: SIMDLowering(op: .i32x4RelaxedTruncF32x4S, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x102: SIMDLowering(op: .i32x4RelaxedTruncF32x4U, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x103: SIMDLowering(op: .i32x4RelaxedTruncF64x2SZero, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x104: SIMDLowering(op: .i32x4RelaxedTruncF64x2UZero, parameters: [.v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x105: SIMDLowering(op: .f32x4RelaxedMadd, parameters: [.v128, .v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x106: SIMDLowering(op: .f32x4RelaxedNmadd, parameters: [.v128, .v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x107: SIMDLowering(op: .f64x2RelaxedMadd, parameters: [.v128, .v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x108: SIMDLowering(op: .f64x2RelaxedNmadd, parameters: [.v128, .v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x109: SIMDLowering(op: .i8x16RelaxedLaneselect, parameters: [.v128, .v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x10A: SIMDLowering(op: .i16x8RelaxedLaneselect, parameters: [.v128, .v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x10B: SIMDLowering(op: .i32x4RelaxedLaneselect, parameters: [.v128, .v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x10C: SIMDLowering(op: .i64x2RelaxedLaneselect, parameters: [.v128, .v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
+    0x10D: SIMDLowering(op: .f32x4RelaxedMin, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .f32x4RelaxedMinImm),
+    0x10E: SIMDLowering(op: .f32x4RelaxedMax, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .f32x4RelaxedMaxImm),
+    0x10F: SIMDLowering(op: .f64x2RelaxedMin, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .f64x2RelaxedMinImm),
+    0x110: SIMDLowering(op: .f64x2RelaxedMax, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .f64x2RelaxedMaxImm),
+    0x111: SIMDLowering(op: .i16x8RelaxedQ15mulrS, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i16x8RelaxedQ15mulrSImm),
+    0x112: SIMDLowering(op: .i16x8RelaxedDotI8x16I7x16S, parameters: [.v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: .i16x8RelaxedDotI8x16I7x16SImm),
+    0x113: SIMDLowering(op: .i32x4RelaxedDotI8x16I7x16AddS, parameters: [.v128, .v128, .v128], result: .v128, laneCount: 0, size: 0, otherMemoryOp: nil, memory64Op: nil, immediate: nil),
 ]
 
 public let loadLowering: [UInt8: MemoryLowering] = [
