@@ -22,14 +22,15 @@ import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 KITE = os.environ.get("KITE", os.path.join(ROOT, ".build", "release", "kite"))
-# The features Kite implements (as Tools/differential.py), bodies from raw bytes.
-SMITH_FLAGS = ["--allow-invalid-funcs", "true", "--simd-enabled", "false", "--relaxed-simd-enabled", "false",
+# The features Kite implements, SIMD and relaxed SIMD included (Tools/differential.py still
+# generates no SIMD), bodies from raw bytes.
+SMITH_FLAGS = ["--allow-invalid-funcs", "true", "--simd-enabled", "true", "--relaxed-simd-enabled", "true",
                "--exceptions-enabled", "false", "--gc-enabled", "false", "--threads-enabled", "false",
                "--custom-page-sizes-enabled", "false", "--wide-arithmetic-enabled", "false", "--compact-imports-enabled", "false",
                "--min-funcs", "1"]
 
 # wasm-tools validates with the same features left out (a mutated byte can name a GC type).
-REFERENCE_FEATURES = "--features=-gc,-exceptions,-simd,-relaxed-simd,-threads,-wide-arithmetic,-custom-page-sizes"
+REFERENCE_FEATURES = "--features=-gc,-exceptions,-threads,-wide-arithmetic,-custom-page-sizes"
 
 
 def kite(path, eager):
