@@ -132,7 +132,7 @@ extension Store {
             case .i64Const(let v): stack.append(.i64(UInt64(bitPattern: v)))
             case .f32Const(let v): stack.append(.f32(v))
             case .f64Const(let v): stack.append(.f64(v))
-            case .simd(opcode: 0x0C, .bytes16(let bytes)):  // v128.const, little-endian
+            case .simd(opcode: SIMDOpcode.v128Const, .bytes16(let bytes)):  // little-endian
                 func word(_ at: Int) -> UInt64 { (0..<8).reduce(0) { $0 | UInt64(bytes[at + $1]) << (8 * UInt64($1)) } }
                 stack.append(.v128(V128(lo: word(0), hi: word(8))))
             case .refNull(let t): stack.append(.zero(.ref(t)))
@@ -141,12 +141,12 @@ extension Store {
             case .numeric(let op):
                 guard case let b? = stack.popLast(), case let a? = stack.popLast() else { throw Trap("invalid constant expression") }
                 switch (a, b, op) {
-                case (.i32(let x), .i32(let y), 0x6A): stack.append(.i32(x &+ y))
-                case (.i32(let x), .i32(let y), 0x6B): stack.append(.i32(x &- y))
-                case (.i32(let x), .i32(let y), 0x6C): stack.append(.i32(x &* y))
-                case (.i64(let x), .i64(let y), 0x7C): stack.append(.i64(x &+ y))
-                case (.i64(let x), .i64(let y), 0x7D): stack.append(.i64(x &- y))
-                case (.i64(let x), .i64(let y), 0x7E): stack.append(.i64(x &* y))
+                case (.i32(let x), .i32(let y), NumericOpcode.i32Add): stack.append(.i32(x &+ y))
+                case (.i32(let x), .i32(let y), NumericOpcode.i32Sub): stack.append(.i32(x &- y))
+                case (.i32(let x), .i32(let y), NumericOpcode.i32Mul): stack.append(.i32(x &* y))
+                case (.i64(let x), .i64(let y), NumericOpcode.i64Add): stack.append(.i64(x &+ y))
+                case (.i64(let x), .i64(let y), NumericOpcode.i64Sub): stack.append(.i64(x &- y))
+                case (.i64(let x), .i64(let y), NumericOpcode.i64Mul): stack.append(.i64(x &* y))
                 default: throw Trap("invalid constant expression")
                 }
             default:

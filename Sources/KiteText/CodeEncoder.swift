@@ -45,7 +45,7 @@ struct CodeEncoder {
     /// writes `else` only for a non-empty else branch) and wabt do.
     private mutating func endIf(elseAt: Int) {
         if elseAt >= 0 && elseAt == out.count - 1 { out.removeLast() }
-        out.append(0x0B)
+        out.append(Opcode.end)
     }
 
     /// Encodes the instructions in token range [start, stop) (no final `end`).
@@ -67,7 +67,7 @@ struct CodeEncoder {
                 switch top.kind {
                 case .plain(let pending): out += pending
                 case .block:
-                    out.append(0x0B)
+                    out.append(Opcode.end)
                     labels.removeLast()
                 case .ifAfterThen, .ifAfterElse:
                     endIf(elseAt: top.elseAt)
@@ -106,7 +106,7 @@ struct CodeEncoder {
                     guard t.kind == .lparen, i + 1 < limit, tokens[i + 1].kind == .atom,
                           tokens[i + 1].text == "else" else { throw Reader.unexpected(t, doc: doc, at: i) }
                     frames[frames.count - 1].elseAt = out.count
-                    out.append(0x05)
+                    out.append(Opcode.else)
                     frames[frames.count - 1].kind = .ifInElse
                     frames.append(Frame(kind: .arm, end: t.match))
                     foldedEnds.append(t.match)
@@ -135,7 +135,7 @@ struct CodeEncoder {
                 case "if":
                     let label = r.takeId()
                     let bt = try ctx.blockType(&r)
-                    frames.append(Frame(kind: .ifConditions(header: [0x04] + bt, label: label), end: t.match))
+                    frames.append(Frame(kind: .ifConditions(header: [Opcode.if] + bt, label: label), end: t.match))
                 default:
                     let bytes = try plain(name, at: i + 1, &r)
                     frames.append(Frame(kind: .plain(pending: bytes), end: t.match))
@@ -150,16 +150,16 @@ struct CodeEncoder {
             switch t.text {
             case "block", "loop", "if", "try_table":
                 let label = try openBlock(t.text, &r)
-                frames.append(Frame(kind: .flat(opcode: InstructionTable.blockOpcodes[t.text] ?? 0x02,
+                frames.append(Frame(kind: .flat(opcode: blockOpcodes[t.text] ?? Opcode.block,
                                                 label: label, sawElse: false), end: -1))
             case "else":
-                guard let top = frames.last, case .flat(0x04, let label, false) = top.kind else {
+                guard let top = frames.last, case .flat(Opcode.if, let label, false) = top.kind else {
                     throw Reader.unexpected(t, doc: doc, at: i)
                 }
                 try checkEndLabel(&r, label)
                 frames[frames.count - 1].elseAt = out.count
-                out.append(0x05)
-                frames[frames.count - 1].kind = .flat(opcode: 0x04, label: label, sawElse: true)
+                out.append(Opcode.else)
+                frames[frames.count - 1].kind = .flat(opcode: Opcode.if, label: label, sawElse: true)
             case "end":
                 guard let top = frames.last, case .flat(_, let label, _) = top.kind else {
                     throw Reader.unexpected(t, doc: doc, at: i)
@@ -182,7 +182,7 @@ struct CodeEncoder {
     private mutating func openBlock(_ name: String, _ r: inout Reader) throws -> String? {
         let label = r.takeId()
         let bt = try ctx.blockType(&r)
-        out.append(InstructionTable.blockOpcodes[name] ?? 0x02)
+        out.append(blockOpcodes[name] ?? Opcode.block)
         out += bt
         if name == "try_table" {
             // Catch clauses refer to labels outside the try_table block itself.
@@ -227,6 +227,3 @@ struct CodeEncoder {
     }
 }
 
-extension InstructionTable {
-    static let blockOpcodes: [String: UInt8] = ["block": 0x02, "loop": 0x03, "if": 0x04, "try_table": 0x1F]
-}

@@ -118,7 +118,7 @@ extension CodeEncoder {
                 while !inner.atEnd { types.append(try ctx.valType(&inner)) }
             }
             if typed {
-                out = [0x1C]
+                out = [Opcode.selectTyped]
                 out.vector(types)
             }
         case .heapType:

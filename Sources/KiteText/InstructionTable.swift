@@ -1,5 +1,6 @@
 // Mnemonic -> opcode bytes and immediate kind, for every plain instruction.
-// (Structured instructions `block`/`loop`/`if`/`try_table` are handled by the encoder.)
+// (Structured instructions `block`/`loop`/`if`/`try_table` are handled by the encoder,
+// through the generated `blockOpcodes`.)
 
 /// How the text immediates of an instruction are read and encoded.
 enum Immediate: Sendable, Equatable {
@@ -35,44 +36,10 @@ struct OpInfo: Sendable {
 }
 
 enum InstructionTable {
+    /// Generated from Tools/wasm-instructions.def and Tools/instructions.def (`wasmInstructions`).
     static let ops: [String: OpInfo] = {
         var t: [String: OpInfo] = [:]
-        func op(_ name: String, _ code: UInt8, _ imm: Immediate = .none) {
-            t[name] = OpInfo(opcode: [code], immediate: imm)
-        }
-        func fc(_ name: String, _ code: UInt32, _ imm: Immediate = .none) {
-            t[name] = OpInfo(opcode: [0xFC] + LEB.unsigned(UInt64(code)), immediate: imm)
-        }
-        op("unreachable", 0x00); op("nop", 0x01)
-        op("throw", 0x08, .tag); op("throw_ref", 0x0A)
-        op("br", 0x0C, .label); op("br_if", 0x0D, .label); op("br_table", 0x0E, .labelTable)
-        op("return", 0x0F); op("call", 0x10, .function); op("call_indirect", 0x11, .callIndirect)
-        op("return_call", 0x12, .function); op("return_call_indirect", 0x13, .callIndirect)
-        op("call_ref", 0x14, .typeIndex); op("return_call_ref", 0x15, .typeIndex)
-        op("drop", 0x1A); op("select", 0x1B, .select)
-        op("local.get", 0x20, .local); op("local.set", 0x21, .local); op("local.tee", 0x22, .local)
-        op("global.get", 0x23, .global); op("global.set", 0x24, .global)
-        op("table.get", 0x25, .table); op("table.set", 0x26, .table)
-        // Loads, stores and the plain numeric instructions come from the instruction table
-        // (Tools/instructions.def, via Tools/generate.py).
-        for entry in tableMemoryOpcodes { op(entry.name, entry.opcode, .memarg(align: entry.align)) }
-        op("memory.size", 0x3F, .memory); op("memory.grow", 0x40, .memory)
-        op("i32.const", 0x41, .i32); op("i64.const", 0x42, .i64)
-        op("f32.const", 0x43, .f32); op("f64.const", 0x44, .f64)
-        for entry in tableNumericOpcodes {
-            if entry.opcode >= 0xFC00 { fc(entry.name, UInt32(entry.opcode & 0xFF)) } else { op(entry.name, UInt8(entry.opcode)) }
-        }
-        op("ref.null", 0xD0, .heapType); op("ref.is_null", 0xD1); op("ref.func", 0xD2, .function)
-        op("ref.eq", 0xD3); op("ref.as_non_null", 0xD4)
-        op("br_on_null", 0xD5, .label); op("br_on_non_null", 0xD6, .label)
-        fc("memory.init", 8, .memoryInit); fc("data.drop", 9, .data)
-        fc("memory.copy", 10, .memoryCopy); fc("memory.fill", 11, .memory)
-        fc("table.init", 12, .tableInit); fc("elem.drop", 13, .elem); fc("table.copy", 14, .tableCopy)
-        fc("table.grow", 15, .table); fc("table.size", 16, .table); fc("table.fill", 17, .table)
-        // SIMD (0xFD prefix): generated from Tools/wasm-instructions.def.
-        for entry in simdMnemonics {
-            t[entry.name] = OpInfo(opcode: [0xFD] + LEB.unsigned(UInt64(entry.opcode)), immediate: entry.immediate)
-        }
+        for entry in wasmInstructions { t[entry.name] = OpInfo(opcode: entry.opcode, immediate: entry.immediate) }
         return t
     }()
 

@@ -316,7 +316,7 @@ extension FunctionTranslator {
             let dst = try push(indexType(t)).home
             if reachable {
                 code.emit_table_size(dst: dst, table: t)
-                if indexType(t) == .i64, let extend = numericLowering[0xAD] { code.emit(extend.op, [UInt64(dst), UInt64(dst)]) }
+                if indexType(t) == .i64, let extend = numericLowering[NumericOpcode.i64ExtendI32U] { code.emit(extend.op, [UInt64(dst), UInt64(dst)]) }
             }
         case .tableFill(let t):
             let type = try context.table(t, offset: offset)

@@ -215,6 +215,12 @@ func validateMemoryLimits(_ limits: Limits, offset: Int) throws {
     }
 }
 
+/// The integer operators extended constant expressions may use, and their type.
+let extendedConstantOperators: [UInt16: ValueType] = [
+    NumericOpcode.i32Add: .i32, NumericOpcode.i32Sub: .i32, NumericOpcode.i32Mul: .i32,
+    NumericOpcode.i64Add: .i64, NumericOpcode.i64Sub: .i64, NumericOpcode.i64Mul: .i64,
+]
+
 /// Constant expressions: constants, ref.null, ref.func, global.get of an immutable global
 /// defined before, and the extended-constant integer add/sub/mul.
 func validateConstant(_ expr: ConstExpression, type expected: ValueType, context: ModuleContext, visibleGlobals: Int) throws {
@@ -226,7 +232,7 @@ func validateConstant(_ expr: ConstExpression, type expected: ValueType, context
         case .i64Const: stack.append(.i64)
         case .f32Const: stack.append(.f32)
         case .f64Const: stack.append(.f64)
-        case .simd(opcode: 0x0C, _): stack.append(.v128)  // v128.const
+        case .simd(opcode: SIMDOpcode.v128Const, _): stack.append(.v128)
         case .refNull(let t):
             try context.checkTypeIndices(.ref(t), offset: expr.offset)
             stack.append(.ref(t))
@@ -238,8 +244,8 @@ func validateConstant(_ expr: ConstExpression, type expected: ValueType, context
             let global = context.globals[Int(g)]
             guard !global.mutable else { throw fail("constant expression required") }
             stack.append(global.valueType)
-        case .numeric(let op) where [0x6A, 0x6B, 0x6C, 0x7C, 0x7D, 0x7E].contains(op):
-            let t: ValueType = op < 0x70 ? .i32 : .i64
+        case .numeric(let op) where extendedConstantOperators[op] != nil:
+            let t = extendedConstantOperators[op]!
             guard stack.count >= 2, stack.removeLast() == t, stack.removeLast() == t else { throw fail("type mismatch") }
             stack.append(t)
         default:
