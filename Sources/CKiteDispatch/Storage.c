@@ -114,3 +114,6 @@ void kite_mutex_destroy(KiteMutex *m) {
     pthread_mutex_destroy(&m->mutex);
     free(m);
 }
+
+void kite_interrupt(KiteContext *ctx) { __atomic_store_n(&ctx->interrupt, 1, __ATOMIC_RELAXED); }
+void kite_clear_interrupt(KiteContext *ctx) { __atomic_store_n(&ctx->interrupt, 0, __ATOMIC_RELAXED); }

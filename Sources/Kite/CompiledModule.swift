@@ -19,6 +19,8 @@ public enum CompilationMode: Sendable {
 public final class CompiledModule: @unchecked Sendable {
     public let module: Module
     public let compilationMode: CompilationMode
+    /// Whether the code checks fuel and interrupts (see `init(bytes:compilationMode:metered:)`).
+    public let metered: Bool
     /// For `.lazy`: what translates the functions (nil with `.eager`: all are translated).
     let validated: ValidatedModule?
     /// Translated functions by defined-function index; guarded by `lock`.
@@ -30,25 +32,30 @@ public final class CompiledModule: @unchecked Sendable {
 
     /// Decodes, validates and (eagerly, or as functions are first called) translates a
     /// binary module. Throws `DecodingError` (malformed) or `ValidationError` (invalid).
-    public convenience init(bytes: [UInt8], compilationMode: CompilationMode = .lazy) throws {
-        try self.init(module: try decodeModule(bytes), compilationMode: compilationMode)
+    ///
+    /// `metered`: the code charges the store's fuel (`Store.fuel`) and answers
+    /// `Store.interrupt()` at every function entry and loop iteration. Unmetered code (the
+    /// default) runs without either check, so it cannot be stopped that way.
+    public convenience init(bytes: [UInt8], compilationMode: CompilationMode = .lazy, metered: Bool = false) throws {
+        try self.init(module: try decodeModule(bytes), compilationMode: compilationMode, metered: metered)
     }
 
-    public init(module: Module, compilationMode: CompilationMode = .lazy) throws {
+    public init(module: Module, compilationMode: CompilationMode = .lazy, metered: Bool = false) throws {
         precondition(Int(kite_handler_count) == Op.allCases.count, "handler table and Op enum disagree: regenerate")
         guard let lock = kite_mutex_create() else { throw ResourceError("out of memory: cannot create a module") }
         self.lock = lock
         self.module = module
         self.compilationMode = compilationMode
+        self.metered = metered
         translated = Array(repeating: nil, count: module.codes.count)
         switch compilationMode {
         case .eager:
             // The translator validates as it goes: one pass instead of two.
             validated = nil
-            let functions = try translateModule(module, handlers: Self.handlerAddresses).functions
+            let functions = try translateModule(module, handlers: Self.handlerAddresses, metered: metered).functions
             translated = functions.map { FunctionCode($0) }
         case .lazy:
-            let validated = try ValidatedModule(module, handlers: Self.handlerAddresses)
+            let validated = try ValidatedModule(module, handlers: Self.handlerAddresses, metered: metered)
             for (i, function) in validated.translatedEarly { translated[i] = FunctionCode(function) }
             self.validated = validated
         }

@@ -55,19 +55,23 @@ public final class Memory: @unchecked Sendable {
     let handle: UnsafeMutablePointer<KiteMemory>
     public let type: MemoryType
 
-    init(limits: Limits) throws {
+    /// `capPages`: the store's limit (`StoreLimits.maxMemoryBytes`), below the type's maximum.
+    init(limits: Limits, capPages: UInt64? = nil) throws {
         handle = .allocate(capacity: 1)
         handle.initialize(to: KiteMemory())
         type = MemoryType(limits: limits)
+        if let capPages, limits.min > capPages {
+            throw ResourceError("memory minimum size of \(limits.min) pages exceeds the store's limit of \(capPages) pages")
+        }
         // On failure deinit releases the handle (kite_memory_free ignores a null base).
-        guard kite_memory_init(handle, limits.min, limits.max ?? 65536) else {
+        guard kite_memory_init(handle, limits.min, min(limits.max ?? 65536, capPages ?? .max)) else {
             throw ResourceError("out of memory: cannot allocate a memory of \(limits.min) pages")
         }
     }
 
-    /// Creates a memory in `store` (for host-provided imports).
+    /// Creates a memory in `store` (for host-provided imports), within the store's limits.
     public convenience init(store: Store, type: MemoryType) throws {
-        try self.init(limits: type.limits)
+        try self.init(limits: type.limits, capPages: store.limits.maxMemoryBytes.map { $0 / 65536 })
         store.memories.append(self)
     }
 

@@ -32,6 +32,8 @@ public struct Trap: Error, CustomStringConvertible, Sendable {
         case KITE_TRAP_CALL_STACK_EXHAUSTED.rawValue: message = "call stack exhausted"
         case KITE_TRAP_NULL_FUNCTION_REFERENCE.rawValue: message = "null function reference"
         case KITE_TRAP_NULL_REFERENCE.rawValue: message = "null reference"
+        case KITE_TRAP_OUT_OF_FUEL.rawValue: message = "all fuel consumed"
+        case KITE_TRAP_INTERRUPTED.rawValue: message = "interrupted"
         default: message = "trap \(code)"
         }
     }

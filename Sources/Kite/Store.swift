@@ -2,12 +2,18 @@ import CKiteDispatch
 import KiteBinary
 
 /// Caps on what guests may allocate in a store. Exceeding one at instantiation throws
-/// `ResourceError`; a `table.grow` beyond it returns -1, as a failed grow does.
+/// `ResourceError`; a `table.grow` or `memory.grow` beyond it returns -1, as a failed grow does.
 public struct StoreLimits: Sendable {
     /// Elements of one table (8 bytes each): 2^26 (512 MiB) by default. A table's storage is
     /// allocated up front, so this bounds what one `(table N funcref)` or `table.grow` costs.
     public var maxTableElements: UInt32
-    public init(maxTableElements: UInt32 = 1 << 26) { self.maxTableElements = maxTableElements }
+    /// Bytes of one memory the store creates (rounded down to 64 KiB pages); nil: what the
+    /// memory's type allows (at most 4 GiB).
+    public var maxMemoryBytes: UInt64?
+    public init(maxTableElements: UInt32 = 1 << 26, maxMemoryBytes: UInt64? = nil) {
+        self.maxTableElements = maxTableElements
+        self.maxMemoryBytes = maxMemoryBytes
+    }
 }
 
 /// Owns everything that runs: the value stack and call-frame records shared by all
@@ -51,6 +57,7 @@ public final class Store {
         context.pointee.frameLimit = frames + Int(maxDepth)
         context.pointee.hostCall = kiteHostCallTrampoline
         context.pointee.translate = kiteTranslateTrampoline
+        context.pointee.fuel = Int64.max
         nextFrameBase = stack
         emptyMemory = try! Memory(limits: Limits(min: 0, max: 0))
         context.pointee.owner = Unmanaged.passUnretained(self).toOpaque()
@@ -92,6 +99,26 @@ public final class Store {
     }
 
     /// Runs `function` with `arguments`; the entry point for embedders and the CLI.
+    /// The work metered code may still do (`CompiledModule(bytes:metered: true)`), in Wasm
+    /// instructions charged per function entry and loop iteration; nil (the default) is
+    /// unlimited. When it runs out the call traps with `all fuel consumed` and the store stays
+    /// usable: set more fuel to run again. Unmetered code neither uses nor checks it.
+    public var fuel: UInt64? {
+        get { context.pointee.fuel == Int64.max ? nil : UInt64(max(0, context.pointee.fuel)) }
+        set { context.pointee.fuel = newValue.map { Int64(min($0, UInt64(Int64.max - 1))) } ?? Int64.max }
+    }
+
+    /// Stops the metered code running in this store, from any thread: the call traps with
+    /// `interrupted` at its next function entry or loop iteration (a deadline is a timer that
+    /// calls this). If nothing is running, the next call of metered code stops at once.
+    /// Unmetered code does not see it.
+    public func interrupt() {
+        kite_interrupt(context)
+    }
+
+    /// A handle other threads may keep to interrupt this store (it keeps the store alive).
+    public var interruptHandle: InterruptHandle { InterruptHandle(store: self) }
+
     func invoke(_ function: Function, _ arguments: [Value]) throws -> [Value] {
         let type = function.type
         guard arguments.count == type.parameters.count,
@@ -112,6 +139,7 @@ public final class Store {
                 pendingHostError = nil
                 throw error
             }
+            if code == KITE_TRAP_INTERRUPTED.rawValue { kite_clear_interrupt(context) }
             var trap = Trap(code: code, detail: context.pointee.trapDetail)
             trap.function = functionName(at: context.pointee.trapPc)
             throw trap
@@ -189,4 +217,10 @@ private let kiteHostCallTrampoline: KiteHostCall = { context, function, args in
         store.pendingHostError = error
         return KITE_TRAP_HOST.rawValue
     }
+}
+
+/// Interrupts a store's metered code from any thread (`Store.interrupt()`).
+public struct InterruptHandle: @unchecked Sendable {
+    let store: Store
+    public func interrupt() { store.interrupt() }
 }

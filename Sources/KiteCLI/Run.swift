@@ -32,6 +32,11 @@ struct Run: ParsableCommand {
     @Option(help: "Call this exported function instead of running _start; the arguments are its parameters.")
     var invoke: String?
 
+    @Option(name: .customShort("W"), help: ArgumentHelp(
+        "Limits for the guest, as wasmtime spells them: fuel=N, timeout=DURATION (2s, 500ms), "
+            + "max-memory-size=BYTES, max-table-elements=N, max-wasm-stack=BYTES.", valueName: "KEY=VALUE"))
+    var wasmOptions: [String] = []
+
     @Argument(help: "The module (.wasm or .wat).")
     var file: String
 
@@ -51,8 +56,10 @@ struct Run: ParsableCommand {
                 arguments.removeFirst()
             }
         }
-        let module = try CompiledModule(bytes: try loadModuleBytes(file))
-        let command = WASICommand(module: module, configuration: try wasiConfiguration(arguments))
+        let limits = try GuestLimits(wasmOptions)
+        let module = try CompiledModule(bytes: try loadModuleBytes(file), metered: limits.metered)
+        var command = WASICommand(module: module, configuration: try wasiConfiguration(arguments))
+        command.makeStore = limits.makeStore
         let code = guestExitCode(module: file) {
             guard let invoke else { return try command.run() }
             switch try command.invoke(invoke, arguments: { type in try parseArguments(arguments, for: type, of: invoke) }) {

@@ -6,6 +6,7 @@ extension FunctionTranslator {
     mutating func translate(_ instruction: Instruction) throws {
         let previous = producer
         producer = nil
+        if !meters.isEmpty { meters[meters.count - 1].count &+= 1 }
         switch instruction {
         case .unreachable:
             if reachable { code.emit_unreachable() }
@@ -18,6 +19,7 @@ extension FunctionTranslator {
             try enterBlock(.loop, try context.blockType(bt, offset: offset))
             controls[controls.count - 1].loopStart = code.count
             labelPosition = code.count
+            if context.metered { meters.append(Meter(at: reachable ? code.emit_meter(cost: 0) : nil)) }
         case .if(let bt):
             let type = try context.blockType(bt, offset: offset)
             let condition = try pop(.i32)
@@ -474,8 +476,10 @@ extension FunctionTranslator {
                 emitReturnSequence(previous: previous)
             }
             controls.removeLast()
+            if context.metered { closeMeter() }
             return
         }
+        if frame.kind == .loop && context.metered { closeMeter() }
         if frame.kind == .if && frame.type.parameters != frame.type.results { throw fail("type mismatch") }
         if reachable {
             for i in (stack.count - frame.type.results.count)..<stack.count { materialize(i) }

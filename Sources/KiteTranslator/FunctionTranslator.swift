@@ -135,6 +135,22 @@ struct FunctionTranslator {
         }
         controls.append(Control(kind: .function, type: FunctionType(parameters: [], results: functionType.results),
                                 height: 0, slotHeight: 0))
+        if context.metered { meters = [Meter(at: code.emit_meter(cost: 0))] }
+    }
+
+    /// Metered code: a `meter` at the function entry and at each loop header charges the Wasm
+    /// instructions of its region (the function or loop body, nested loops excluded: they
+    /// charge for themselves on every iteration). Innermost last; `at` is nil in dead code.
+    struct Meter {
+        var at: Int?
+        var count: UInt32 = 0
+    }
+    var meters: [Meter] = []
+
+    /// Writes the cost of the innermost metered region into its `meter` and leaves it.
+    mutating func closeMeter() {
+        guard let meter = meters.popLast(), let at = meter.at else { return }
+        code.patch(word: at + 1, shift: 0, width: 32, value: UInt64(meter.count))
     }
 
     var reachable: Bool {

@@ -19,6 +19,9 @@ struct ModuleContext: Sendable {
     var importedGlobalCount: Int
     /// Number of imported functions: the others are the module's own.
     var importedFunctionCount: Int
+    /// Metered translation: every function entry and loop header charges fuel and checks for
+    /// an interrupt (`meter`). A compile option: unmetered code pays nothing.
+    var metered = false
 
     init(module: Module) {
         types = module.types

@@ -13,8 +13,9 @@ public let identityHandlers: [UInt64] = Op.allCases.map { UInt64($0.rawValue) }
 
 /// Validates `module` and translates its functions. `handlers[op]` is what word 0 of each
 /// instruction holds (handler addresses for execution, `identityHandlers` for printing).
-public func translateModule(_ module: Module, handlers: [UInt64] = identityHandlers) throws -> TranslatedModule {
-    let context = ModuleContext(module: module)
+public func translateModule(_ module: Module, handlers: [UInt64] = identityHandlers, metered: Bool = false) throws -> TranslatedModule {
+    var context = ModuleContext(module: module)
+    context.metered = metered
     try validateModuleFields(module, context)
     var functions: [CompiledFunction] = []
     functions.reserveCapacity(module.codes.count)
@@ -35,8 +36,11 @@ public struct ValidatedModule: Sendable {
 
     /// Validates every part of `module`, every function body included, without translating.
     /// Throws what `translateModule` would throw.
-    public init(_ module: Module, handlers: [UInt64] = identityHandlers) throws {
-        let context = ModuleContext(module: module)
+    /// `metered`: translate for fuel and interrupts (see `ModuleContext.metered`).
+    public init(_ module: Module, handlers: [UInt64] = identityHandlers, metered: Bool = false) throws {
+        var modifiable = ModuleContext(module: module)
+        modifiable.metered = metered
+        let context = modifiable
         try validateModuleFields(module, context)
         // Large modules are validated in two halves at once (the halves hold about as many
         // bytes of code each); the error reported is still the one of the first invalid function.

@@ -5,6 +5,8 @@ import Kite
 public struct WASICommand {
     public let module: CompiledModule
     public var configuration: WASIConfiguration
+    /// Makes the store the guest runs in (limits, fuel, an interrupt timer).
+    public var makeStore: () -> Store = { Store() }
 
     public init(module: CompiledModule, configuration: WASIConfiguration) {
         self.module = module
@@ -33,7 +35,7 @@ public struct WASICommand {
     public func invoke(_ name: String, arguments: (FunctionType) throws -> [Value],
                        extraImports: (inout Imports, Store) -> Void = { _, _ in }) throws -> Outcome {
         let wasi = try WASI(configuration)
-        let store = Store()
+        let store = makeStore()
         var imports = Imports()
         wasi.define(into: &imports, store: store)
         extraImports(&imports, store)

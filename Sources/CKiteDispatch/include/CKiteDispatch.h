@@ -38,6 +38,9 @@ typedef enum KiteTrap {
     KITE_TRAP_NULL_REFERENCE,
     /// A host function failed; the Swift side keeps the error.
     KITE_TRAP_HOST,
+    /// Metered code (`meter`): the store's fuel ran out, or another thread interrupted it.
+    KITE_TRAP_OUT_OF_FUEL,
+    KITE_TRAP_INTERRUPTED,
 } KiteTrap;
 
 typedef struct KiteMemory {
@@ -130,7 +133,14 @@ struct KiteContext {
     KiteFunction *hostCallee;    // the host function being called (see kite_call_host)
     KiteSlot *hostArgs;
     void *owner;                 // the Swift object that owns this context
+    int64_t fuel;                // metered code: work left; below zero it traps (INT64_MAX: unlimited)
+    uint32_t interrupt;          // metered code traps when another thread sets this (atomic)
 };
+
+/// Asks metered code running on `ctx` to stop at its next function entry or loop iteration
+/// (any thread; the flag stays raised until `kite_clear_interrupt`).
+void kite_interrupt(KiteContext *ctx);
+void kite_clear_interrupt(KiteContext *ctx);
 
 /// Handlers use clang's `preserve_none` convention where available: a handler never returns
 /// to a caller that needs its registers (it tail-calls the next one), so saving callee-saved

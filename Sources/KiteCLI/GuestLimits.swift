@@ -1,0 +1,57 @@
+import Foundation
+import Kite
+
+/// `kite run -W KEY=VALUE`: wasmtime's names for the limits of an untrusted guest. Fuel and
+/// the timeout need metered code (compiled with `metered: true`); the others are store limits.
+struct GuestLimits {
+    var fuel: UInt64?
+    var timeout: Double?
+    var limits = StoreLimits()
+    var stackSlots = Store.defaultStackSlots
+
+    var metered: Bool { fuel != nil || timeout != nil }
+
+    init(_ options: [String]) throws {
+        for option in options {
+            guard let equals = option.firstIndex(of: "=") else { throw CLIError("-W wants KEY=VALUE, got \(option)") }
+            let key = String(option[..<equals]), value = String(option[option.index(after: equals)...])
+            func number() throws -> UInt64 {
+                guard let n = UInt64(value) else { throw CLIError("-W \(key) wants a number, got \(value)") }
+                return n
+            }
+            switch key {
+            case "fuel": fuel = try number()
+            case "timeout": timeout = try Self.seconds(value)
+            case "max-memory-size": limits.maxMemoryBytes = try number()
+            case "max-table-elements": limits.maxTableElements = UInt32(clamping: try number())
+            case "max-wasm-stack": stackSlots = max(1024, Int(clamping: try number() / 8))
+            default:
+                throw CLIError("unknown -W option `\(key)` (known: fuel, timeout, max-memory-size, max-table-elements, max-wasm-stack)")
+            }
+        }
+    }
+
+    /// `2s`, `500ms`, `1.5s`, `1m`, or plain seconds.
+    static func seconds(_ text: String) throws -> Double {
+        for (suffix, scale) in [("ms", 0.001), ("us", 0.000_001), ("ns", 0.000_000_001), ("s", 1.0), ("m", 60.0), ("h", 3600.0)] {
+            if text.hasSuffix(suffix), let n = Double(text.dropLast(suffix.count)), n >= 0 { return n * scale }
+        }
+        if let n = Double(text), n >= 0 { return n }
+        throw CLIError("-W timeout wants a duration such as 2s or 500ms, got \(text)")
+    }
+
+    /// The store for the guest: the limits, the fuel, and a timer that interrupts it.
+    func makeStore() -> Store {
+        let store = Store(stackSlots: stackSlots, limits: limits)
+        store.fuel = fuel
+        if let timeout {
+            let handle = store.interruptHandle
+            let timer = Thread {
+                Thread.sleep(forTimeInterval: timeout)
+                handle.interrupt()
+            }
+            timer.start()
+        }
+        return store
+    }
+}
