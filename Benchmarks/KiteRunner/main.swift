@@ -10,6 +10,10 @@ struct Failure: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
+/// KITE_METERED=1 compiles every module for fuel and interrupts (with unlimited fuel), to
+/// measure what metering costs (PERFORMANCE.md).
+let metered = ProcessInfo.processInfo.environment["KITE_METERED"] == "1"
+
 func load(_ path: String) throws -> [UInt8] {
     guard let data = FileManager.default.contents(atPath: path) else { throw Failure("cannot read \(path)") }
     let bytes = [UInt8](data)
@@ -18,7 +22,7 @@ func load(_ path: String) throws -> [UInt8] {
 
 /// CoreMark (wasmi-benchmarks' coremark.wasm): `env.clock_ms` from the host, `run` returns the score.
 func coremark(_ path: String) throws -> [String: Double] {
-    let module = try CompiledModule(bytes: try load(path))
+    let module = try CompiledModule(bytes: try load(path), metered: metered)
     let store = Store()
     var imports = Imports()
     imports.define("env", "clock_ms", .function(Function(store: store, type: FunctionType(parameters: [], results: [.i32])) { _ in
@@ -35,7 +39,7 @@ func coremark(_ path: String) throws -> [String: Double] {
 func startup(_ path: String) throws -> [String: Double] {
     let bytes = try load(path)
     let start = monotonicNow()
-    let module = try CompiledModule(bytes: bytes)
+    let module = try CompiledModule(bytes: bytes, metered: metered)
     let compiled = monotonicNow()
     let store = Store()
     var imports = Imports()
@@ -68,7 +72,7 @@ func startup(_ path: String) throws -> [String: Double] {
 func sightglass(_ directory: String, _ file: String?) throws -> [String: Double] {
     let modulePath = (directory as NSString).appendingPathComponent(file ?? "benchmark.wasm")
     let start = monotonicNow()
-    let module = try CompiledModule(bytes: try load(modulePath))
+    let module = try CompiledModule(bytes: try load(modulePath), metered: metered)
     let compiled = monotonicNow()
     guard FileManager.default.changeCurrentDirectoryPath(directory) else { throw Failure("cannot enter \(directory)") }
     var configuration = WASIConfiguration(arguments: [(modulePath as NSString).lastPathComponent], trace: nil)
@@ -84,7 +88,7 @@ func sightglass(_ directory: String, _ file: String?) throws -> [String: Double]
 
 /// Calls FUNC with integer arguments (the .wat kernels' `run N`); results go to stdout.
 func invoke(_ path: String, _ name: String, _ arguments: [String]) throws -> [String: Double] {
-    let module = try CompiledModule(bytes: try load(path))
+    let module = try CompiledModule(bytes: try load(path), metered: metered)
     let store = Store()
     let instance = try store.instantiate(module)
     guard let function = instance.exportedFunction(name) else { throw Failure("no export \(name)") }
@@ -116,7 +120,7 @@ func invoke(_ path: String, _ name: String, _ arguments: [String]) throws -> [St
 /// does not instantiate. Values: integers as unsigned decimal, floats as bits in hex (any NaN
 /// as `nan`), references as `null` or `ref`.
 func exports(_ path: String) throws -> [String: Double] {
-    let module = try CompiledModule(bytes: try load(path))
+    let module = try CompiledModule(bytes: try load(path), metered: metered)
     let store = Store()
     let instance: Instance
     do {
