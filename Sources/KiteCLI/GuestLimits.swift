@@ -8,11 +8,16 @@ struct GuestLimits {
     var timeout: Double?
     var limits = StoreLimits()
     var stackSlots = Store.defaultStackSlots
+    var trapUnknownImports = false
 
     var metered: Bool { fuel != nil || timeout != nil }
 
     init(_ options: [String]) throws {
         for option in options {
+            if ["unknown-imports-trap", "unknown-imports-trap=y", "unknown-imports-trap=yes", "unknown-imports-trap=true"].contains(option) {
+                trapUnknownImports = true
+                continue
+            }
             guard let equals = option.firstIndex(of: "=") else { throw CLIError("-W wants KEY=VALUE, got \(option)") }
             let key = String(option[..<equals]), value = String(option[option.index(after: equals)...])
             func number() throws -> UInt64 {
@@ -26,7 +31,7 @@ struct GuestLimits {
             case "max-table-elements": limits.maxTableElements = UInt32(clamping: try number())
             case "max-wasm-stack": stackSlots = max(1024, Int(clamping: try number() / 8))
             default:
-                throw CLIError("unknown -W option `\(key)` (known: fuel, timeout, max-memory-size, max-table-elements, max-wasm-stack)")
+                throw CLIError("unknown -W option `\(key)` (known: fuel, timeout, max-memory-size, max-table-elements, max-wasm-stack, unknown-imports-trap)")
             }
         }
     }

@@ -23,8 +23,16 @@ struct Run: ParsableCommand {
     @Option(help: ArgumentHelp("Preopen a host directory for the guest (as GUEST, default: the same path).", valueName: "HOST[::GUEST]"))
     var dir: [String] = []
 
-    @Option(help: ArgumentHelp("Set an environment variable for the guest.", valueName: "NAME=VALUE"))
+    @Option(help: ArgumentHelp("Set an environment variable for the guest; NAME alone passes the host's value on.",
+                               valueName: "NAME[=VALUE]"))
     var env: [String] = []
+
+    @Option(help: "The guest's argv[0] (default: the module's path).")
+    var argv0: String?
+
+    @Option(name: .customShort("S"), help: ArgumentHelp("WASI options: inherit-env (pass the whole host environment on).",
+                                                         valueName: "KEY[=VALUE]"))
+    var wasiOptions: [String] = []
 
     @Option(help: ArgumentHelp("Trace calls to stderr: `wasi`.", valueName: "wasi"))
     var trace: [String] = []
@@ -60,6 +68,7 @@ struct Run: ParsableCommand {
         let module = try CompiledModule(bytes: try loadModuleBytes(file), metered: limits.metered)
         var command = WASICommand(module: module, configuration: try wasiConfiguration(arguments))
         command.makeStore = limits.makeStore
+        command.trapUnknownImports = limits.trapUnknownImports
         let code = guestExitCode(module: file) {
             guard let invoke else { return try command.run() }
             switch try command.invoke(invoke, arguments: { type in try parseArguments(arguments, for: type, of: invoke) }) {
@@ -76,9 +85,27 @@ struct Run: ParsableCommand {
     /// WASI for the guest in both modes (wasmtime links it for `--invoke` too): the module's
     /// name and the arguments become argv.
     private func wasiConfiguration(_ guestArguments: [String]) throws -> WASIConfiguration {
-        var configuration = WASIConfiguration(arguments: [file] + guestArguments)
+        var configuration = WASIConfiguration(arguments: [argv0 ?? file] + guestArguments)
         configuration.preopens = dir.map(parsePreopen)
-        configuration.environment = try env.map(parseEnvironment)
+        let host = ProcessInfo.processInfo.environment
+        var environment: [(name: String, value: String)] = []
+        for option in wasiOptions {
+            switch option {
+            case "inherit-env", "inherit-env=y", "inherit-env=yes", "inherit-env=true":
+                environment += host.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+            default:
+                let key = option.split(separator: "=", maxSplits: 1).first.map(String.init) ?? option
+                throw CLIError("unknown -S option `\(key)` (known: inherit-env)")
+            }
+        }
+        for text in env {
+            if text.contains("=") {
+                environment.append(try parseEnvironment(text))
+            } else if let value = host[text] {
+                environment.append((text, value))  // wasmtime: `--env NAME` inherits the host's value
+            }
+        }
+        configuration.environment = environment
         for target in trace {
             guard target == "wasi" else { throw CLIError("unknown trace target \(target) (known: wasi)") }
             configuration.trace = WASITrace()

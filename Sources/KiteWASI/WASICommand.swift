@@ -7,6 +7,9 @@ public struct WASICommand {
     public var configuration: WASIConfiguration
     /// Makes the store the guest runs in (limits, fuel, an interrupt timer).
     public var makeStore: () -> Store = { Store() }
+    /// Function imports that nothing defines become functions that trap when called
+    /// (`wasmtime run -W unknown-imports-trap`), instead of failing to link.
+    public var trapUnknownImports = false
 
     public init(module: CompiledModule, configuration: WASIConfiguration) {
         self.module = module
@@ -39,6 +42,15 @@ public struct WASICommand {
         var imports = Imports()
         wasi.define(into: &imports, store: store)
         extraImports(&imports, store)
+        if trapUnknownImports {
+            for i in module.module.imports where imports.lookup(i.module, i.name) == nil {
+                guard case .function(let typeIndex) = i.descriptor else { continue }
+                let name = "\(i.module)::\(i.name)"
+                imports.define(i.module, i.name, .function(Function(store: store, type: module.module.types[Int(typeIndex)]) { _ in
+                    throw Trap("unknown import: `\(name)` has not been defined")
+                }))
+            }
+        }
         do {
             let instance = try store.instantiate(module, imports: imports)
             wasi.bind(instance)

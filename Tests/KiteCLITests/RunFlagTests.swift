@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+
+/// wasmtime's `run` flags that `kite run` speaks beside the limits: `--env NAME` inheriting,
+/// `-S inherit-env`, `--argv0`, `-W unknown-imports-trap`, `kite --version` and `kite FILE`.
+struct RunFlagTests {
+    /// Exits with the number of environment variables the guest sees.
+    let environCount = """
+        (module
+          (import "wasi_snapshot_preview1" "environ_sizes_get" (func $sizes (param i32 i32) (result i32)))
+          (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+          (memory (export "memory") 1)
+          (func (export "_start") (drop (call $sizes (i32.const 0) (i32.const 4))) (call $exit (i32.load (i32.const 0)))))
+        """
+    /// Exits with the byte size of the guest's argv strings (NULs included).
+    let argvBytes = """
+        (module
+          (import "wasi_snapshot_preview1" "args_sizes_get" (func $sizes (param i32 i32) (result i32)))
+          (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+          (memory (export "memory") 1)
+          (func (export "_start") (drop (call $sizes (i32.const 0) (i32.const 4))) (call $exit (i32.load (i32.const 4)))))
+        """
+
+    @Test func envWithoutAValueInheritsTheHostsOnly() throws {
+        let module = try Scratch.file("environ.wat", environCount)
+        #expect(ProcessInfo.processInfo.environment["PATH"] != nil)
+        #expect(try kite("run", "--env", "PATH", module).status == 1)
+        #expect(try kite("run", "--env", "KITE_SURELY_UNSET_VARIABLE", module).status == 0)
+        #expect(try kite("run", "--env", "A=1", "--env", "PATH", module).status == 2)
+        let inherited = try kite("run", "-S", "inherit-env", module).status
+        #expect(inherited == Int32(ProcessInfo.processInfo.environment.count % 256))
+        let unknown = try kite("run", "-S", "tcp", module)
+        #expect(unknown.status == 1 || unknown.status == 64)
+        #expect(unknown.stderr.contains("unknown -S option `tcp`"), "\(unknown.stderr)")
+    }
+
+    @Test func argv0ReplacesTheModulePath() throws {
+        let module = try Scratch.file("argv.wat", argvBytes)
+        #expect(try kite("run", "--argv0", "x", module, "ab").status == 5)  // "x\0ab\0"
+        #expect(try kite("run", module).status == Int32((module.utf8.count + 1) % 256))
+    }
+
+    @Test func unknownImportsTrapOnlyWhenCalled() throws {
+        let module = try Scratch.file("imports.wat", """
+            (module (import "env" "missing" (func $m))
+              (func (export "_start"))
+              (func (export "calls") (call $m)))
+            """)
+        #expect(try kite("run", module).status == 1)  // cannot link
+        #expect(try kite("run", "-W", "unknown-imports-trap", module).status == 0)
+        let called = try kite("run", "-W", "unknown-imports-trap", module, "--invoke", "calls")
+        #expect(called.status == 134)
+        #expect(called.stderr.contains("unknown import: `env::missing` has not been defined"), "\(called.stderr)")
+    }
+
+    @Test func versionAndTheRunShorthand() throws {
+        let version = try kite("--version")
+        #expect(version.status == 0 && version.stdout.hasPrefix("kite "))
+        let module = try Scratch.file("argv.wat", argvBytes)
+        #expect(try kite(module, "ab").status == Int32((module.utf8.count + 1 + 3) % 256))
+    }
+}
