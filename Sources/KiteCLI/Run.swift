@@ -30,6 +30,10 @@ struct Run: ParsableCommand {
     @Option(help: "The guest's argv[0] (default: the module's path).")
     var argv0: String?
 
+    @Option(help: ArgumentHelp("Instantiate another module first (with WASI linked) and link its exports under NAME.",
+                               valueName: "NAME=MODULE"))
+    var preload: [String] = []
+
     @Option(name: .customShort("S"), help: ArgumentHelp("WASI options: inherit-env (pass the whole host environment on).",
                                                          valueName: "KEY[=VALUE]"))
     var wasiOptions: [String] = []
@@ -69,9 +73,21 @@ struct Run: ParsableCommand {
         var command = WASICommand(module: module, configuration: try wasiConfiguration(arguments))
         command.makeStore = limits.makeStore
         command.trapUnknownImports = limits.trapUnknownImports
+        let preloads = try preload.map { text -> (String, CompiledModule) in
+            guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
+                throw CLIError("--preload wants NAME=MODULE, got \(text)")
+            }
+            let path = String(text[text.index(after: equals)...])
+            return (String(text[..<equals]), try CompiledModule(bytes: try loadModuleBytes(path), metered: limits.metered))
+        }
+        // Each preloaded module is linked with what is defined so far (WASI, earlier preloads).
+        let linked: (inout Imports, Store) throws -> Void = { imports, store in
+            for (name, module) in preloads { imports.register(name, try store.instantiate(module, imports: imports)) }
+        }
         let code = guestExitCode(module: file) {
-            guard let invoke else { return try command.run() }
-            switch try command.invoke(invoke, arguments: { type in try parseArguments(arguments, for: type, of: invoke) }) {
+            guard let invoke else { return try command.run(extraImports: linked) }
+            switch try command.invoke(invoke, arguments: { type in try parseArguments(arguments, for: type, of: invoke) },
+                                      extraImports: linked) {
             case .exited(let code):
                 return code
             case .returned(let results):

@@ -19,7 +19,7 @@ public struct WASICommand {
     /// The exit code: `proc_exit`'s value, or 0 when `_start` returns. Throws `Trap` when the
     /// guest traps, `LinkError` when an import is missing, `WASISetupError` for a bad preopen
     /// or a module without `_start`.
-    public func run(extraImports: (inout Imports, Store) -> Void = { _, _ in }) throws -> UInt32 {
+    public func run(extraImports: (inout Imports, Store) throws -> Void = { _, _ in }) throws -> UInt32 {
         switch try invoke("_start", arguments: { _ in [] }, extraImports: extraImports) {
         case .exited(let code): return code
         case .returned: return 0
@@ -36,12 +36,12 @@ public struct WASICommand {
     /// makes for its type, as `wasmtime run --invoke` does: a reactor's `_initialize` runs
     /// first. Throws as `run` does, and `WASISetupError` when there is no such export.
     public func invoke(_ name: String, arguments: (FunctionType) throws -> [Value],
-                       extraImports: (inout Imports, Store) -> Void = { _, _ in }) throws -> Outcome {
+                       extraImports: (inout Imports, Store) throws -> Void = { _, _ in }) throws -> Outcome {
         let wasi = try WASI(configuration)
         let store = makeStore()
         var imports = Imports()
         wasi.define(into: &imports, store: store)
-        extraImports(&imports, store)
+        try extraImports(&imports, store)
         if trapUnknownImports {
             for i in module.module.imports where imports.lookup(i.module, i.name) == nil {
                 guard case .function(let typeIndex) = i.descriptor else { continue }

@@ -59,4 +59,21 @@ struct RunFlagTests {
         let module = try Scratch.file("argv.wat", argvBytes)
         #expect(try kite(module, "ab").status == Int32((module.utf8.count + 1 + 3) % 256))
     }
+
+    @Test func preloadLinksAnotherModulesExports() throws {
+        let lib = try Scratch.file("lib.wat", """
+            (module (func (export "double") (param i32) (result i32) (i32.mul (local.get 0) (i32.const 2))))
+            """)
+        let main = try Scratch.file("main.wat", """
+            (module
+              (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+              (import "lib" "double" (func $double (param i32) (result i32)))
+              (func (export "_start") (call $exit (call $double (i32.const 21)))))
+            """)
+        #expect(try kite("run", "--preload", "lib=\(lib)", main).status == 42)
+        let unlinked = try kite("run", main)
+        #expect(unlinked.status == 1 && unlinked.stderr.contains("lib"), "\(unlinked.stderr)")
+        let bad = try kite("run", "--preload", "lib", main)
+        #expect(bad.stderr.contains("--preload wants NAME=MODULE"), "\(bad.stderr)")
+    }
 }
