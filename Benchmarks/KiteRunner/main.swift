@@ -86,6 +86,33 @@ func sightglass(_ directory: String, _ file: String?) throws -> [String: Double]
             "exit_code": Double(code)]
 }
 
+/// The call micro benchmarks (Benchmarks/calls.wat): N calls from the guest to a host
+/// function, then N calls from the host into the guest with `[Value]`; per-call times.
+func calls(_ path: String, _ count: String) throws -> [String: Double] {
+    guard let n = UInt32(count) else { throw Failure("not a count: \(count)") }
+    let module = try CompiledModule(bytes: try load(path))
+    let store = Store()
+    var imports = Imports()
+    imports.define("env", "inc", .function(Function(store: store, type: FunctionType(parameters: [.i32], results: [.i32])) { args in
+        guard case .i32(let x) = args[0] else { throw Failure("inc takes an i32") }
+        return [.i32(x &+ 1)]
+    }))
+    let instance = try store.instantiate(module, imports: imports)
+    guard let loop = instance.exportedFunction("loop"), let add1 = instance.exportedFunction("add1") else { throw Failure("not calls.wat") }
+    let t0 = monotonicNow()
+    let looped = try loop.invoke([.i32(n)])
+    let t1 = monotonicNow()
+    var x: UInt32 = 0
+    for _ in 0..<n {
+        guard case .i32(let y) = try add1.invoke([.i32(x)])[0] else { throw Failure("add1 returns an i32") }
+        x = y
+    }
+    let t2 = monotonicNow()
+    guard looped == [.i32(n)], x == n else { throw Failure("wrong results: \(looped), \(x)") }
+    print(n)
+    return ["guest_to_host_ns": Double(t1 - t0) / Double(n), "host_to_guest_ns": Double(t2 - t1) / Double(n)]
+}
+
 /// Calls FUNC with integer arguments (the .wat kernels' `run N`); results go to stdout.
 func invoke(_ path: String, _ name: String, _ arguments: [String]) throws -> [String: Double] {
     let module = try CompiledModule(bytes: try load(path), metered: metered)
@@ -171,8 +198,9 @@ do {
     case ("sightglass", 2...3): report = try sightglass(arguments[1], arguments.count == 3 ? arguments[2] : nil)
     case ("invoke", 3...): report = try invoke(arguments[1], arguments[2], Array(arguments[3...]))
     case ("exports", 2): report = try exports(arguments[1])
+    case ("calls", 3): report = try calls(arguments[1], arguments[2])
     default:
-        throw Failure("usage: kite-runner [--json OUT] coremark FILE | startup FILE | sightglass DIR [FILE.wasm] | invoke FILE FUNC ARGS... | exports FILE")
+        throw Failure("usage: kite-runner [--json OUT] coremark FILE | startup FILE | sightglass DIR [FILE.wasm] | invoke FILE FUNC ARGS... | exports FILE | calls FILE N")
     }
     let json = try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys])
     if let jsonPath {

@@ -10,12 +10,14 @@ public final class Function: Hashable, @unchecked Sendable {
     /// A wasm function: its module and index among the module's defined functions (what the
     /// record's lazy stub asks to have translated).
     let definition: (module: CompiledModule, index: Int)?
-    /// Weak: the store owns its functions. Calls after the store is gone throw.
-    weak var store: Store?
+    /// The store owns its functions, so this is no strong reference. Calls after the store
+    /// is gone throw.
+    let owner: StoreLifetime
+    var store: Store? { owner.store }
 
     init(store: Store, type: FunctionType, record: KiteFunction, hostBody: (([Value]) throws -> [Value])?,
          definition: (module: CompiledModule, index: Int)? = nil) {
-        self.store = store
+        owner = store.lifetime
         self.type = type
         self.hostBody = hostBody
         self.definition = definition
@@ -104,12 +106,13 @@ public final class Table: @unchecked Sendable {
     public let elementType: RefType
     /// Table64: indices are i64.
     public let is64: Bool
-    weak var store: Store?
+    let owner: StoreLifetime
+    var store: Store? { owner.store }
 
     /// Throws `ResourceError` when the table's minimum exceeds the store's
     /// `limits.maxTableElements` or cannot be allocated.
     public init(store: Store, type: TableType, initial: Value? = nil) throws {
-        self.store = store
+        owner = store.lifetime
         elementType = type.elementType
         is64 = type.limits.is64
         // Owned by this object from here on: deinit frees it (and its storage, if any) exactly
@@ -151,10 +154,11 @@ public final class Table: @unchecked Sendable {
 public final class Global: @unchecked Sendable {
     let cell: UnsafeMutablePointer<KiteSlot>
     public let type: GlobalType
-    weak var store: Store?
+    let owner: StoreLifetime
+    var store: Store? { owner.store }
 
     public init(store: Store, type: GlobalType, value: Value) {
-        self.store = store
+        owner = store.lifetime
         self.type = type
         cell = .allocate(capacity: 2)
         cell.initialize(repeating: KiteSlot(u64: 0), count: 2)

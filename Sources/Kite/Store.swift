@@ -44,6 +44,8 @@ public final class Store {
     var instances: [Instance] = []
     /// Memory 0 of instances that have none, so handlers can always load a base and size.
     let emptyMemory: Memory
+    /// What the store's functions, tables and globals hold to reach it (see StoreLifetime).
+    let lifetime = StoreLifetime()
 
     public init(stackSlots: Int = Store.defaultStackSlots, maxDepth: UInt32 = Store.defaultMaxDepth, limits: StoreLimits = StoreLimits()) {
         self.limits = limits
@@ -61,9 +63,11 @@ public final class Store {
         nextFrameBase = stack
         emptyMemory = try! Memory(limits: Limits(min: 0, max: 0))
         context.pointee.owner = Unmanaged.passUnretained(self).toOpaque()
+        lifetime.store = self
     }
 
     deinit {
+        lifetime.store = nil
         stack.deallocate()
         frames.deallocate()
         context.deallocate()
@@ -145,6 +149,7 @@ public final class Store {
             throw trap
         }
         var results: [Value] = []
+        results.reserveCapacity(type.results.count)
         slot = base
         for t in type.results {
             results.append(Value.load(t, from: slot, store: self))
@@ -178,8 +183,18 @@ private let kiteTranslateTrampoline: KiteTranslateCall = { context, function in
 private let kiteHostCallTrampoline: KiteHostCall = { context, function, args in
     guard let context, let function, let args, let ownerPointer = context.pointee.owner,
           let functionOwner = function.pointee.host else { return KITE_TRAP_HOST.rawValue }
-    let store = Unmanaged<Store>.fromOpaque(ownerPointer).takeUnretainedValue()
-    let callee = Unmanaged<Function>.fromOpaque(functionOwner).takeUnretainedValue()
+    // The store and the function outlive the call (the store owns both): borrowing them
+    // skips a retain and release of each per call, which for the store (weakly referenced,
+    // so its counts live in a side table) are the slow kind.
+    return Unmanaged<Store>.fromOpaque(ownerPointer)._withUnsafeGuaranteedRef { store in
+        Unmanaged<Function>.fromOpaque(functionOwner)._withUnsafeGuaranteedRef { callee in
+            callHost(callee, store: store, args: args, record: function)
+        }
+    }
+}
+
+private func callHost(_ callee: Function, store: Store, args: UnsafeMutablePointer<KiteSlot>,
+                      record: UnsafeMutablePointer<KiteFunction>) -> UInt32 {
     guard let body = callee.hostBody else { return KITE_TRAP_HOST.rawValue }
     let type = callee.type
     var arguments: [Value] = []
@@ -191,7 +206,7 @@ private let kiteHostCallTrampoline: KiteHostCall = { context, function, args in
     }
     // A host function may call back into wasm: its frames go above this call's slots.
     let savedBase = store.nextFrameBase
-    let width = max(type.parameters.reduce(0) { $0 + $1.slotCount }, type.results.reduce(0) { $0 + $1.slotCount })
+    let width = Int(max(record.pointee.numParams, record.pointee.numResults))
     store.nextFrameBase = args + width + 1
     store.hostNesting += 1
     defer {
@@ -223,4 +238,12 @@ private let kiteHostCallTrampoline: KiteHostCall = { context, function, args in
 public struct InterruptHandle: @unchecked Sendable {
     let store: Store
     public func interrupt() { store.interrupt() }
+}
+
+/// How a store's functions, tables and globals reach the store that owns them without
+/// keeping it alive: the store clears `store` when it goes. (A `weak` reference would do the
+/// same, but any weak reference moves the store's reference counts to a side table, which
+/// makes every retain and release of the store, on every call, the slow kind.)
+final class StoreLifetime: @unchecked Sendable {
+    unowned(unsafe) var store: Store?
 }

@@ -148,6 +148,32 @@ func sightglass(_ directory: String, _ file: String?) throws -> [String: Double]
             "exit_code": Double(code)]
 }
 
+/// The call micro benchmarks (Benchmarks/calls.wat), as kite-runner's `calls`.
+func calls(_ path: String, _ count: String) throws -> [String: Double] {
+    guard let n = UInt32(count) else { throw Failure("not a count: \(count)") }
+    let module = try parseWasm(bytes: try load(path))
+    let store = Store(engine: Engine())
+    var imports = Imports()
+    imports.define(module: "env", name: "inc", Function(store: store, parameters: [.i32], results: [.i32]) { _, args in
+        guard case .i32(let x) = args[0] else { throw Failure("inc takes an i32") }
+        return [.i32(x &+ 1)]
+    })
+    let instance = try module.instantiate(store: store, imports: imports)
+    guard let loop = instance.exports[function: "loop"], let add1 = instance.exports[function: "add1"] else { throw Failure("not calls.wat") }
+    let t0 = monotonicNow()
+    let looped = try loop.invoke([.i32(n)])
+    let t1 = monotonicNow()
+    var x: UInt32 = 0
+    for _ in 0..<n {
+        guard case .i32(let y) = try add1.invoke([.i32(x)])[0] else { throw Failure("add1 returns an i32") }
+        x = y
+    }
+    let t2 = monotonicNow()
+    guard looped == [.i32(n)], x == n else { throw Failure("wrong results: \(looped), \(x)") }
+    print(n)
+    return ["guest_to_host_ns": Double(t1 - t0) / Double(n), "host_to_guest_ns": Double(t2 - t1) / Double(n)]
+}
+
 /// Calls FUNC with integer arguments (the .wat kernels' `run N`); results go to stdout.
 func invoke(_ path: String, _ name: String, _ arguments: [String]) throws -> [String: Double] {
     let module = try parseWasm(bytes: try load(path))
@@ -188,6 +214,7 @@ do {
     case ("startup", 2): report = try startup(arguments[1])
     case ("sightglass", 2...3): report = try sightglass(arguments[1], arguments.count == 3 ? arguments[2] : nil)
     case ("invoke", 3...): report = try invoke(arguments[1], arguments[2], Array(arguments[3...]))
+    case ("calls", 3): report = try calls(arguments[1], arguments[2])
     default:
         throw Failure("usage: wasmkit-runner [--json OUT] coremark FILE | startup FILE | sightglass DIR [FILE.wasm] | invoke FILE FUNC ARGS...")
     }
