@@ -132,9 +132,7 @@ extension Store {
             case .i64Const(let v): stack.append(.i64(UInt64(bitPattern: v)))
             case .f32Const(let v): stack.append(.f32(v))
             case .f64Const(let v): stack.append(.f64(v))
-            case .simd(opcode: SIMDOpcode.v128Const, .bytes16(let bytes)):  // little-endian
-                func word(_ at: Int) -> UInt64 { (0..<8).reduce(0) { $0 | UInt64(bytes[at + $1]) << (8 * UInt64($1)) } }
-                stack.append(.v128(V128(lo: word(0), hi: word(8))))
+            case .simd(opcode: SIMDOpcode.v128Const, .bytes16(let bytes)): stack.append(.v128(V128(bytes: bytes)))
             case .refNull(let t): stack.append(.zero(.ref(t)))
             case .refFunc(let f): stack.append(.funcRef(instance.functions[Int(f)]))
             case .globalGet(let g): stack.append(instance.globals[Int(g)].value)

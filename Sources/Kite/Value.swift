@@ -9,6 +9,15 @@ public struct V128: Hashable, Sendable {
         self.lo = lo
         self.hi = hi
     }
+
+    /// From up to 16 bytes in memory order (byte 0 is the lowest), as `v128.const` holds them.
+    public init(bytes: [UInt8]) {
+        var lo: UInt64 = 0, hi: UInt64 = 0
+        for (i, b) in bytes.prefix(16).enumerated() {
+            if i < 8 { lo |= UInt64(b) << UInt64(8 * i) } else { hi |= UInt64(b) << UInt64(8 * (i - 8)) }
+        }
+        self.init(lo: lo, hi: hi)
+    }
 }
 
 /// A WebAssembly value as the embedder sees it. Floats are carried as bit patterns so

@@ -8,20 +8,13 @@ func toValue(_ value: WASTValue) throws -> Value {
     case .i64(let v): return .i64(v)
     case .f32(let v): return .f32(v)
     case .f64(let v): return .f64(v)
-    case .v128(let bytes): return .v128(v128(bytes))
+    case .v128(let bytes): return .v128(V128(bytes: bytes))
     case .refNull(let heap): return heap == "extern" || heap == "noextern" ? .externRef(nil) : .funcRef(nil)
     case .refExtern(let n): return .externRef(n)
     case .refHost: throw ScriptError("ref.host values need GC support")
     }
 }
 
-func v128(_ bytes: [UInt8]) -> V128 {
-    var lo: UInt64 = 0, hi: UInt64 = 0
-    for (i, b) in bytes.prefix(16).enumerated() {
-        if i < 8 { lo |= UInt64(b) << UInt64(8 * i) } else { hi |= UInt64(b) << UInt64(8 * (i - 8)) }
-    }
-    return V128(lo: lo, hi: hi)
-}
 
 func isNaN32(_ bits: UInt32, canonical: Bool) -> Bool {
     canonical ? (bits & 0x7FFF_FFFF) == 0x7FC0_0000 : (bits & 0x7FC0_0000) == 0x7FC0_0000
