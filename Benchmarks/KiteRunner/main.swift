@@ -109,8 +109,26 @@ func calls(_ path: String, _ count: String) throws -> [String: Double] {
     }
     let t2 = monotonicNow()
     guard looped == [.i32(n)], x == n else { throw Failure("wrong results: \(looped), \(x)") }
+    // The same through the typed API: a typed host closure, a typed handle on add1.
+    let typedStore = Store()
+    var typedImports = Imports()
+    typedImports.define("env", "inc", .function(Function(store: typedStore) { (x: Int32) -> Int32 in x &+ 1 }))
+    let typedInstance = try typedStore.instantiate(module, imports: typedImports)
+    guard let loopFunction = typedInstance.exportedFunction("loop"), let add1Function = typedInstance.exportedFunction("add1") else {
+        throw Failure("not calls.wat")
+    }
+    let typedLoop = try loopFunction.typed(Int32.self, returning: Int32.self)
+    let typedAdd1 = try add1Function.typed(Int32.self, returning: Int32.self)
+    let t3 = monotonicNow()
+    let typedLooped = try typedLoop(Int32(bitPattern: n))
+    let t4 = monotonicNow()
+    var y: Int32 = 0
+    for _ in 0..<n { y = try typedAdd1(y) }
+    let t5 = monotonicNow()
+    guard typedLooped == Int32(bitPattern: n), y == Int32(bitPattern: n) else { throw Failure("wrong typed results") }
     print(n)
-    return ["guest_to_host_ns": Double(t1 - t0) / Double(n), "host_to_guest_ns": Double(t2 - t1) / Double(n)]
+    return ["guest_to_host_ns": Double(t1 - t0) / Double(n), "host_to_guest_ns": Double(t2 - t1) / Double(n),
+            "guest_to_host_typed_ns": Double(t4 - t3) / Double(n), "host_to_guest_typed_ns": Double(t5 - t4) / Double(n)]
 }
 
 /// Calls FUNC with integer arguments (the .wat kernels' `run N`); results go to stdout.

@@ -7,6 +7,8 @@ public final class Function: Hashable, @unchecked Sendable {
     /// The C record the interpreter calls through; stable for the store's lifetime.
     let handle: UnsafeMutablePointer<KiteFunction>
     let hostBody: (([Value]) throws -> [Value])?
+    /// A host function on raw slots (typed closures): arguments from, results to the slots.
+    var rawHostBody: ((UnsafeMutablePointer<KiteSlot>) throws -> Void)?
     /// A wasm function: its module and index among the module's defined functions (what the
     /// record's lazy stub asks to have translated).
     let definition: (module: CompiledModule, index: Int)?

@@ -137,6 +137,20 @@ public final class Store {
             argument.store(to: slot)
             slot += argument.type.slotCount
         }
+        try run(function, at: base)
+        var results: [Value] = []
+        results.reserveCapacity(type.results.count)
+        slot = base
+        for t in type.results {
+            results.append(Value.load(t, from: slot, store: self))
+            slot += t.slotCount
+        }
+        return results
+    }
+
+    /// Runs `function` on the arguments already written at `base` (its results replace
+    /// them there); throws the trap or the host error that stopped it.
+    func run(_ function: Function, at base: UnsafeMutablePointer<KiteSlot>) throws {
         let code = kite_invoke(context, function.handle, base)
         if code != KITE_TRAP_NONE.rawValue {
             if code == KITE_TRAP_HOST.rawValue, let error = pendingHostError {
@@ -148,14 +162,6 @@ public final class Store {
             trap.function = functionName(at: context.pointee.trapPc)
             throw trap
         }
-        var results: [Value] = []
-        results.reserveCapacity(type.results.count)
-        slot = base
-        for t in type.results {
-            results.append(Value.load(t, from: slot, store: self))
-            slot += t.slotCount
-        }
-        return results
     }
 }
 
@@ -195,6 +201,7 @@ private let kiteHostCallTrampoline: KiteHostCall = { context, function, args in
 
 private func callHost(_ callee: Function, store: Store, args: UnsafeMutablePointer<KiteSlot>,
                       record: UnsafeMutablePointer<KiteFunction>) -> UInt32 {
+    if let raw = callee.rawHostBody { return callRawHost(raw, store: store, args: args, record: record) }
     guard let body = callee.hostBody else { return KITE_TRAP_HOST.rawValue }
     let type = callee.type
     var arguments: [Value] = []
@@ -225,6 +232,28 @@ private func callHost(_ callee: Function, store: Store, args: UnsafeMutablePoint
             value.store(to: slot)
             slot += value.type.slotCount
         }
+        return KITE_TRAP_NONE.rawValue
+    } catch let trap as Trap where trap.message == "call stack exhausted" {
+        return KITE_TRAP_CALL_STACK_EXHAUSTED.rawValue
+    } catch {
+        store.pendingHostError = error
+        return KITE_TRAP_HOST.rawValue
+    }
+}
+
+/// A host function that reads its arguments from and writes its results to the slots.
+private func callRawHost(_ body: (UnsafeMutablePointer<KiteSlot>) throws -> Void, store: Store,
+                         args: UnsafeMutablePointer<KiteSlot>, record: UnsafeMutablePointer<KiteFunction>) -> UInt32 {
+    let savedBase = store.nextFrameBase
+    store.nextFrameBase = args + Int(max(record.pointee.numParams, record.pointee.numResults)) + 1
+    store.hostNesting += 1
+    defer {
+        store.nextFrameBase = savedBase
+        store.hostNesting -= 1
+    }
+    if store.hostNesting > 200 { return KITE_TRAP_CALL_STACK_EXHAUSTED.rawValue }
+    do {
+        try body(args)
         return KITE_TRAP_NONE.rawValue
     } catch let trap as Trap where trap.message == "call stack exhausted" {
         return KITE_TRAP_CALL_STACK_EXHAUSTED.rawValue
