@@ -190,8 +190,7 @@ private let kiteHostCallTrampoline: KiteHostCall = { context, function, args in
     guard let context, let function, let args, let ownerPointer = context.pointee.owner,
           let functionOwner = function.pointee.host else { return KITE_TRAP_HOST.rawValue }
     // The store and the function outlive the call (the store owns both): borrowing them
-    // skips a retain and release of each per call, which for the store (weakly referenced,
-    // so its counts live in a side table) are the slow kind.
+    // skips a retain and release of each per call.
     return Unmanaged<Store>.fromOpaque(ownerPointer)._withUnsafeGuaranteedRef { store in
         Unmanaged<Function>.fromOpaque(functionOwner)._withUnsafeGuaranteedRef { callee in
             callHost(callee, store: store, args: args, record: function)
@@ -199,51 +198,10 @@ private let kiteHostCallTrampoline: KiteHostCall = { context, function, args in
     }
 }
 
+/// Runs a host function on the argument slots at `args` (its results replace them there).
 private func callHost(_ callee: Function, store: Store, args: UnsafeMutablePointer<KiteSlot>,
                       record: UnsafeMutablePointer<KiteFunction>) -> UInt32 {
-    if let raw = callee.rawHostBody { return callRawHost(raw, store: store, args: args, record: record) }
-    guard let body = callee.hostBody else { return KITE_TRAP_HOST.rawValue }
-    let type = callee.type
-    var arguments: [Value] = []
-    arguments.reserveCapacity(type.parameters.count)
-    var slot = args
-    for t in type.parameters {
-        arguments.append(Value.load(t, from: slot, store: store))
-        slot += t.slotCount
-    }
     // A host function may call back into wasm: its frames go above this call's slots.
-    let savedBase = store.nextFrameBase
-    let width = Int(max(record.pointee.numParams, record.pointee.numResults))
-    store.nextFrameBase = args + width + 1
-    store.hostNesting += 1
-    defer {
-        store.nextFrameBase = savedBase
-        store.hostNesting -= 1
-    }
-    if store.hostNesting > 200 { return KITE_TRAP_CALL_STACK_EXHAUSTED.rawValue }
-    do {
-        let results = try body(arguments)
-        guard results.count == type.results.count, zip(results, type.results).allSatisfy({ $0.fits($1) }) else {
-            store.pendingHostError = Trap("host function returned \(results.map(\.type)), expected \(type.results)")
-            return KITE_TRAP_HOST.rawValue
-        }
-        slot = args
-        for value in results {
-            value.store(to: slot)
-            slot += value.type.slotCount
-        }
-        return KITE_TRAP_NONE.rawValue
-    } catch let trap as Trap where trap.message == "call stack exhausted" {
-        return KITE_TRAP_CALL_STACK_EXHAUSTED.rawValue
-    } catch {
-        store.pendingHostError = error
-        return KITE_TRAP_HOST.rawValue
-    }
-}
-
-/// A host function that reads its arguments from and writes its results to the slots.
-private func callRawHost(_ body: (UnsafeMutablePointer<KiteSlot>) throws -> Void, store: Store,
-                         args: UnsafeMutablePointer<KiteSlot>, record: UnsafeMutablePointer<KiteFunction>) -> UInt32 {
     let savedBase = store.nextFrameBase
     store.nextFrameBase = args + Int(max(record.pointee.numParams, record.pointee.numResults)) + 1
     store.hostNesting += 1
@@ -253,13 +211,41 @@ private func callRawHost(_ body: (UnsafeMutablePointer<KiteSlot>) throws -> Void
     }
     if store.hostNesting > 200 { return KITE_TRAP_CALL_STACK_EXHAUSTED.rawValue }
     do {
-        try body(args)
+        if let raw = callee.rawHostBody {
+            try raw(args)
+        } else if let body = callee.hostBody {
+            try callValueHost(body, type: callee.type, store: store, args: args)
+        } else {
+            return KITE_TRAP_HOST.rawValue
+        }
         return KITE_TRAP_NONE.rawValue
     } catch let trap as Trap where trap.message == "call stack exhausted" {
         return KITE_TRAP_CALL_STACK_EXHAUSTED.rawValue
     } catch {
         store.pendingHostError = error
         return KITE_TRAP_HOST.rawValue
+    }
+}
+
+/// A `[Value]` host function: the arguments boxed from the slots, the results checked
+/// against the function's type and written back.
+private func callValueHost(_ body: ([Value]) throws -> [Value], type: FunctionType, store: Store,
+                           args: UnsafeMutablePointer<KiteSlot>) throws {
+    var arguments: [Value] = []
+    arguments.reserveCapacity(type.parameters.count)
+    var slot = args
+    for t in type.parameters {
+        arguments.append(Value.load(t, from: slot, store: store))
+        slot += t.slotCount
+    }
+    let results = try body(arguments)
+    guard results.count == type.results.count, zip(results, type.results).allSatisfy({ $0.fits($1) }) else {
+        throw Trap("host function returned \(results.map(\.type)), expected \(type.results)")
+    }
+    slot = args
+    for value in results {
+        value.store(to: slot)
+        slot += value.type.slotCount
     }
 }
 
