@@ -33,6 +33,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // WasmKit's example programs with only their imports changed (Examples/README.md).
+        .executableTarget(name: "Factorial", dependencies: ["Kite", "KiteText"], path: "Examples/Sources/Factorial"),
+        .executableTarget(name: "PrintAdd", dependencies: ["Kite", "KiteText"], path: "Examples/Sources/PrintAdd"),
+        .executableTarget(name: "StringPassing", dependencies: ["Kite", "KiteText"], path: "Examples/Sources/StringPassing"),
+        .executableTarget(name: "WASI-Hello", dependencies: ["Kite", "KiteWASI"], path: "Examples/Sources/WASI-Hello"),
         // The benchmark harness's runner for Kite (Benchmarks/README.md).
         .executableTarget(name: "kite-runner", dependencies: ["Kite", "KiteText", "KiteWASI"], path: "Benchmarks/KiteRunner"),
         .testTarget(name: "KiteBinaryTests", dependencies: ["KiteBinary"]),

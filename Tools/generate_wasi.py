@@ -558,8 +558,9 @@ class Emitter:
         self.w("/// throws (`WASIExit`, `Trap`) propagates out of the guest's `invoke`. Results are")
         self.w("/// returned and written to the guest's result pointers by the generated glue.")
         self.w("public protocol WASIPreview1: AnyObject {")
-        self.w("    /// The guest memory the calls use (the instance's exported \"memory\").")
-        self.w("    func guestMemory() throws -> GuestMemory")
+        self.w("    /// The memory a call reads and writes: the one bound to the WASI instance, else the")
+        self.w("    /// calling instance's exported \"memory\".")
+        self.w("    func guestMemory(_ caller: Caller) throws -> GuestMemory")
         for f in self.functions:
             self.w()
             for line in doc_lines(f.doc, "    "):
@@ -613,7 +614,7 @@ class Emitter:
         rtypes = ", ".join("." + c for c in core_results)
         self.w()
         self.w(f"        // {f.name}")
-        self.w(f"        imports.define(wasiPreview1ModuleName, {swift_string(f.name)}, .function(Function(store: store, type: FunctionType(parameters: [{ptypes}], results: [{rtypes}])) {{ args in")
+        self.w(f"        imports.define(wasiPreview1ModuleName, {swift_string(f.name)}, .function(Function(store: store, type: FunctionType(parameters: [{ptypes}], results: [{rtypes}])) {{ caller, args in")
         for i, (_, var, ct, _) in enumerate(core_params):
             self.w(f"            let {var} = {'coreI32' if ct == 'i32' else 'coreI64'}(args[{i}])")
         trace_args = ", ".join(
@@ -628,7 +629,7 @@ class Emitter:
         self.w("            do {")
         ind = "                "
         if self.needs_memory(f):
-            self.w(f"{ind}let memory = try self.guestMemory()")
+            self.w(f"{ind}let memory = try self.guestMemory(caller)")
         for rname, rtype, _ in f.results:
             size = self.layout.size_align(rtype)[0]
             self.w(f"{ind}_ = try memory.check({camel(rname)}Out, {size})")

@@ -93,11 +93,12 @@ func calls(_ path: String, _ count: String) throws -> [String: Double] {
     let module = try CompiledModule(bytes: try load(path))
     let store = Store()
     var imports = Imports()
-    imports.define("env", "inc", .function(Function(store: store, type: FunctionType(parameters: [.i32], results: [.i32])) { args in
+    // The same source as WasmKit's runner: its API, as a WasmKit user writes it.
+    imports.define(module: "env", name: "inc", Function(store: store, parameters: [.i32], results: [.i32]) { _, args in
         guard case .i32(let x) = args[0] else { throw Failure("inc takes an i32") }
         return [.i32(x &+ 1)]
-    }))
-    let instance = try store.instantiate(module, imports: imports)
+    })
+    let instance = try module.instantiate(store: store, imports: imports)
     guard let loop = instance.exportedFunction("loop"), let add1 = instance.exportedFunction("add1") else { throw Failure("not calls.wat") }
     let t0 = monotonicNow()
     let looped = try loop.invoke([.i32(n)])
@@ -196,8 +197,8 @@ func differentialText(_ value: Value) -> String {
     case .i64(let v): return String(v)
     case .f32(let bits): return Float(bitPattern: bits).isNaN ? "nan" : String(bits, radix: 16)
     case .f64(let bits): return Double(bitPattern: bits).isNaN ? "nan" : String(bits, radix: 16)
-    case .funcRef(let f): return f == nil ? "null" : "ref"
-    case .externRef(let e): return e == nil ? "null" : "ref"
+    case .ref(.function(let f)): return f == nil ? "null" : "ref"
+    case .ref(.extern(let e)): return e == nil ? "null" : "ref"
     case .v128(let v): return String(v.hi, radix: 16) + ":" + String(v.lo, radix: 16)
     }
 }

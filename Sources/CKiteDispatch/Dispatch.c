@@ -181,7 +181,14 @@ void kite_make_lazy(KiteFunction *f) {
 }
 
 uint32_t kite_invoke(KiteContext *ctx, KiteFunction *f, KiteSlot *sp) {
-    if (f->kind == KITE_FUNCTION_HOST) return ctx->hostCall(ctx, f, sp);
+    if (f->kind == KITE_FUNCTION_HOST) {
+        // Called by the host, not by wasm: the host function's Caller has no instance.
+        KiteInstance *caller = ctx->instance;
+        ctx->instance = NULL;
+        uint32_t t = ctx->hostCall(ctx, f, sp);
+        ctx->instance = caller;
+        return t;
+    }
     KiteFrameRecord *entry = ctx->frameTop;
     if (entry == ctx->frameLimit || sp + f->frameSize > ctx->stackLimit) return KITE_TRAP_CALL_STACK_EXHAUSTED;
     KiteInstance *savedInstance = ctx->instance;

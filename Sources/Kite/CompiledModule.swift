@@ -17,7 +17,9 @@ public enum CompilationMode: Sendable {
 /// in stable memory shared by all its instances; with `.lazy` compilation each function is
 /// translated on its first call, by whichever instance calls it first.
 public final class CompiledModule: @unchecked Sendable {
-    public let module: Module
+    /// The decoded module: its types, imports, exports, functions' bodies and custom sections.
+    public let module: KiteBinary.Module
+    /// When its functions are translated (see `CompilationMode`).
     public let compilationMode: CompilationMode
     /// Whether the code checks fuel and interrupts (see `init(bytes:compilationMode:metered:)`).
     public let metered: Bool
@@ -25,6 +27,8 @@ public final class CompiledModule: @unchecked Sendable {
     let validated: ValidatedModule?
     /// Translated functions by defined-function index; guarded by `lock`.
     private var translated: [FunctionCode?]
+    /// This module translated with metering, once an engine with `fuelMetering` asked.
+    private var meteredVariant: CompiledModule?
     private let lock: OpaquePointer
 
     /// The handler address of every op, in `Op` order.
@@ -40,7 +44,9 @@ public final class CompiledModule: @unchecked Sendable {
         try self.init(module: try decodeModule(bytes), compilationMode: compilationMode, metered: metered)
     }
 
-    public init(module: Module, compilationMode: CompilationMode = .lazy, metered: Bool = false) throws {
+    /// Validates and (eagerly, or as functions are first called) translates an already
+    /// decoded module. Throws `ValidationError` for an invalid one.
+    public init(module: KiteBinary.Module, compilationMode: CompilationMode = .lazy, metered: Bool = false) throws {
         precondition(Int(kite_handler_count) == Op.allCases.count, "handler table and Op enum disagree: regenerate")
         guard let lock = kite_mutex_create() else { throw ResourceError("out of memory: cannot create a module") }
         self.lock = lock
@@ -75,6 +81,25 @@ public final class CompiledModule: @unchecked Sendable {
         let code = FunctionCode(try validated.translate(function: index, handlers: Self.handlerAddresses))
         translated[index] = code
         return code
+    }
+
+    /// This module as a store with `configuration` runs it: translated with metering if the
+    /// configuration asks for it (made once, then shared), every function translated now if
+    /// it asks for `.eager`.
+    func prepared(for configuration: EngineConfiguration) throws -> CompiledModule {
+        var module = self
+        if configuration.fuelMetering && !metered {
+            kite_mutex_lock(lock)
+            defer { kite_mutex_unlock(lock) }
+            if meteredVariant == nil {
+                meteredVariant = try CompiledModule(module: self.module, compilationMode: compilationMode, metered: true)
+            }
+            module = meteredVariant!
+        }
+        if configuration.compilationMode == .eager && module.compilationMode == .lazy {
+            for index in module.module.codes.indices { _ = try module.code(ofFunction: index) }
+        }
+        return module
     }
 
     /// Defined function `index` if it has been translated.

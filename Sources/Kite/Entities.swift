@@ -3,12 +3,20 @@ import KiteBinary
 
 /// A function: defined by a module instance, or by the host.
 public final class Function: Hashable, @unchecked Sendable {
+    /// Its parameter and result types.
     public let type: FunctionType
     /// The C record the interpreter calls through; stable for the store's lifetime.
     let handle: UnsafeMutablePointer<KiteFunction>
-    let hostBody: (([Value]) throws -> [Value])?
+    let hostBody: Implementation?
     /// A host function on raw slots (typed closures): arguments from, results to the slots.
     var rawHostBody: ((UnsafeMutablePointer<KiteSlot>) throws -> Void)?
+    /// A `[Value]` host function's argument array, kept between calls so that a call
+    /// allocates only the results array its body returns (see `callValueHost`). Behind a
+    /// pointer: a stored property would cost an exclusivity check per access.
+    let argumentBuffer: UnsafeMutablePointer<[Value]>
+    /// The parameter types then the result types, where reading them retains nothing
+    /// (`type`'s arrays are retained and released on every use in a call).
+    let signature: UnsafeMutableBufferPointer<ValueType>
     /// A wasm function: its module and index among the module's defined functions (what the
     /// record's lazy stub asks to have translated).
     let definition: (module: CompiledModule, index: Int)?
@@ -17,12 +25,16 @@ public final class Function: Hashable, @unchecked Sendable {
     let owner: StoreLifetime
     var store: Store? { owner.store }
 
-    init(store: Store, type: FunctionType, record: KiteFunction, hostBody: (([Value]) throws -> [Value])?,
+    init(store: Store, type: FunctionType, record: KiteFunction, hostBody: Implementation?,
          definition: (module: CompiledModule, index: Int)? = nil) {
         owner = store.lifetime
         self.type = type
         self.hostBody = hostBody
         self.definition = definition
+        argumentBuffer = .allocate(capacity: 1)
+        argumentBuffer.initialize(to: [])
+        signature = .allocate(capacity: type.parameters.count + type.results.count)
+        _ = signature.initialize(from: type.parameters + type.results)
         handle = .allocate(capacity: 1)
         handle.initialize(to: record)
         handle.pointee.typeId = store.typeId(type)
@@ -30,25 +42,58 @@ public final class Function: Hashable, @unchecked Sendable {
         handle.pointee.numResults = UInt32(type.results.reduce(0) { $0 + $1.slotCount })
         handle.pointee.host = Unmanaged.passUnretained(self).toOpaque()
         store.functions.append(self)
+        store.functionAddresses.insert(address)
     }
 
-    /// A host function: `body` receives the arguments and returns the results.
-    public convenience init(store: Store, type: FunctionType, body: @escaping ([Value]) throws -> [Value]) {
+    /// A host function's body: the caller (the calling instance, the store) and the
+    /// arguments in; the results out, one per result type.
+    public typealias Implementation = (Caller, [Value]) throws -> [Value]
+
+    /// A host function of `type`: `body` receives the caller and the arguments and returns
+    /// the results. Throwing stops the guest; the error reaches whoever called into it
+    /// unchanged (a `Trap` is reported as a trap).
+    public convenience init(store: Store, type: FunctionType, body: @escaping Implementation) {
         var record = KiteFunction()
         record.kind = KITE_FUNCTION_HOST.rawValue
         self.init(store: store, type: type, record: record, hostBody: body)
     }
 
-    deinit {
-        handle.deallocate()
+    /// A host function taking `parameters` and returning `results` (WasmKit's spelling).
+    public convenience init(store: Store, parameters: [ValueType], results: [ValueType] = [],
+                            body: @escaping Implementation) {
+        self.init(store: store, type: FunctionType(parameters: parameters, results: results), body: body)
     }
 
-    /// Calls the function. Throws `Trap` when execution traps.
+    /// A host function whose body needs only the arguments.
+    public convenience init(store: Store, type: FunctionType, body: @escaping ([Value]) throws -> [Value]) {
+        self.init(store: store, type: type) { (_: Caller, arguments: [Value]) in try body(arguments) }
+    }
+
+    deinit {
+        handle.deallocate()
+        argumentBuffer.deinitialize(count: 1)
+        argumentBuffer.deallocate()
+        signature.deallocate()
+    }
+
+    /// Calls the function with `arguments` (one per parameter, of its type) and returns its
+    /// results. Throws `Trap` when execution traps, or what a host function threw.
+    @discardableResult
     public func invoke(_ arguments: [Value] = []) throws -> [Value] {
         guard let store else { throw Trap("the store of this function was released") }
         return try store.invoke(self, arguments)
     }
 
+    /// `invoke(arguments)`: a function is called like one, `try fac([.i64(5)])`.
+    @discardableResult
+    public func callAsFunction(_ arguments: [Value] = []) throws -> [Value] {
+        try invoke(arguments)
+    }
+
+    /// What a `.ref(.function(...))` value holding this function carries.
+    public var address: FunctionAddress { Int(bitPattern: UInt(bitPattern: handle)) }
+
+    /// Functions are equal when they are the same function (identity).
     public static func == (a: Function, b: Function) -> Bool { a === b }
     public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(self)) }
 }
@@ -57,6 +102,7 @@ public final class Function: Hashable, @unchecked Sendable {
 /// never changes while it grows.
 public final class Memory: @unchecked Sendable {
     let handle: UnsafeMutablePointer<KiteMemory>
+    /// Its limits as declared (`pages` is the current size).
     public let type: MemoryType
 
     /// `capPages`: the store's limit (`StoreLimits.maxMemoryBytes`), below the type's maximum.
@@ -86,11 +132,14 @@ public final class Memory: @unchecked Sendable {
 
     /// Current size in 64 KiB pages.
     public var pages: UInt64 { handle.pointee.size >> 16 }
+    /// Current size in bytes.
     public var byteCount: Int { Int(handle.pointee.size) }
     /// The current bytes; valid until the memory grows.
     public var bytes: UnsafeMutableRawBufferPointer {
         UnsafeMutableRawBufferPointer(start: handle.pointee.base, count: Int(handle.pointee.size))
     }
+    /// The type's limits with the current size as the minimum (what an import is matched on).
+    var currentLimits: Limits { Limits(min: pages, max: type.limits.max, is64: type.limits.is64) }
     /// The maximum this memory may grow to, in pages.
     var maxPages: UInt64 { handle.pointee.maxPages }
 
@@ -105,6 +154,7 @@ public final class Memory: @unchecked Sendable {
 /// A table of references.
 public final class Table: @unchecked Sendable {
     let handle: UnsafeMutablePointer<KiteTable>
+    /// The type of reference it holds (`funcref`, `externref`, ...).
     public let elementType: RefType
     /// Table64: indices are i64.
     public let is64: Bool
@@ -121,7 +171,9 @@ public final class Table: @unchecked Sendable {
         // once, also when this initializer throws below.
         handle = .allocate(capacity: 1)
         handle.initialize(to: KiteTable())
-        let fill = (initial ?? Value.zero(.ref(type.elementType))).slot
+        let initial = initial ?? Value.zero(.ref(type.elementType))
+        guard store.admits(initial) else { throw Trap(foreignFunction) }
+        let fill = initial.slot
         let max = UInt32(clamping: type.limits.max ?? UInt64(UInt32.max))
         let limit = store.limits.maxTableElements
         guard type.limits.min <= UInt64(limit) else {
@@ -138,7 +190,9 @@ public final class Table: @unchecked Sendable {
         handle.deallocate()
     }
 
+    /// Current number of elements.
     public var size: Int { Int(handle.pointee.size) }
+    /// Its element type and limits, with the current size as the minimum.
     public var type: TableType {
         let max = handle.pointee.max
         return TableType(elementType: elementType,
@@ -155,11 +209,15 @@ public final class Table: @unchecked Sendable {
 /// A global variable: a cell of one slot (two for v128) that instances point at.
 public final class Global: @unchecked Sendable {
     let cell: UnsafeMutablePointer<KiteSlot>
+    /// Its value type and mutability.
     public let type: GlobalType
     let owner: StoreLifetime
     var store: Store? { owner.store }
 
+    /// A global of `type` holding `value`.
+    /// - Precondition: a function reference in `value` names a function of `store`.
     public init(store: Store, type: GlobalType, value: Value) {
+        precondition(store.admits(value), foreignFunction)
         owner = store.lifetime
         self.type = type
         cell = .allocate(capacity: 2)
@@ -170,12 +228,25 @@ public final class Global: @unchecked Sendable {
 
     deinit { cell.deallocate() }
 
+    /// The current value. Setting it does not check the type or mutability: `assign` does.
     public var value: Value {
         get {
             guard let store else { return .zero(type.valueType) }
             return Value.load(type.valueType, from: cell, store: store)
         }
-        set { newValue.store(to: cell) }
+        set {
+            precondition(store?.admits(newValue) ?? false, foreignFunction)
+            newValue.store(to: cell)
+        }
+    }
+
+    /// Sets a mutable global's value; throws `Trap` when the global is immutable or `value`
+    /// is not of its type.
+    public func assign(_ value: Value) throws {
+        guard type.mutable else { throw Trap("cannot assign to an immutable global") }
+        guard value.fits(type.valueType) else { throw Trap("type mismatch: \(value.type) assigned to a \(type.valueType) global") }
+        guard store?.admits(value) ?? false else { throw Trap(foreignFunction) }
+        self.value = value
     }
 }
 
@@ -186,3 +257,6 @@ public enum ExternalValue {
     case memory(Memory)
     case global(Global)
 }
+
+/// What checks of function references the host passes in say.
+let foreignFunction = "a function reference must name a function of the same store"

@@ -2,9 +2,11 @@ import CKiteDispatch
 
 /// Execution stopped: `message` is the spec's wording ("integer divide by zero", ...).
 public struct Trap: Error, CustomStringConvertible, Sendable {
+    /// The spec's wording for the trap (`integer divide by zero`, `all fuel consumed`).
     public var message: String
     /// The function executing when the trap happened: its export name, or `func[index]`.
     public var function: String?
+    /// A trap with `message`; host functions throw one to stop the guest with that message.
     public init(_ message: String, function: String? = nil) {
         self.message = message
         self.function = function
@@ -39,16 +41,53 @@ public struct Trap: Error, CustomStringConvertible, Sendable {
     }
 }
 
-/// Imports that do not fit the module: "unknown import", "incompatible import type".
+/// An import the module cannot be linked to, in the spec's words: nothing is defined under
+/// its name ("unknown import"), or what is defined does not fit ("incompatible import type").
 public struct LinkError: Error, CustomStringConvertible, Sendable {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
+    /// Which of the spec's link errors this is.
+    public enum Kind: Sendable, Equatable {
+        case unknownImport
+        case incompatibleImportType
+    }
+    /// Which link error.
+    public var kind: Kind
+    /// The import's module and field names.
+    public var module: String
+    public var name: String
+    /// What the module declares and what was supplied, in text-format words
+    /// (`func (i32) -> ()`, `memory 1..2`); nil for an unknown import.
+    public var expected: String?
+    public var actual: String?
+
+    /// A link error for the import `module`.`name`.
+    public init(_ kind: Kind, module: String, name: String, expected: String? = nil, actual: String? = nil) {
+        self.kind = kind
+        self.module = module
+        self.name = name
+        self.expected = expected
+        self.actual = actual
+    }
+
+    /// The spec's wording with the import's name: "unknown import env.f",
+    /// "incompatible import type for env.f".
+    public var message: String {
+        switch kind {
+        case .unknownImport: return "unknown import \(module).\(name)"
+        case .incompatibleImportType: return "incompatible import type for \(module).\(name)"
+        }
+    }
+
+    /// The message, and for an incompatible import what was expected and what was given.
+    public var description: String {
+        guard let expected, let actual else { return message }
+        return "\(message): expected \(expected), got \(actual)"
+    }
 }
 
 /// The host would not or could not provide what a module asks for: a table beyond the store's
 /// `Limits`, memory the system cannot reserve. Instantiation fails; nothing has trapped.
 public struct ResourceError: Error, CustomStringConvertible, Sendable {
+    /// What could not be provided, and the limit or reason.
     public var message: String
     public init(_ message: String) { self.message = message }
     public var description: String { message }

@@ -4,12 +4,10 @@ import KiteBinary
 /// An instantiated module: its functions, tables, memories and globals (imports first),
 /// and the C record the interpreter reads them through.
 public final class Instance: @unchecked Sendable {
+    /// The module this is an instance of (as translated for its store's engine).
     public let module: CompiledModule
-    /// Exports in declaration order.
-    public internal(set) var exports: [(name: String, value: ExternalValue)] = []
-    /// Exports by the bytes of their name: Wasm names are compared byte-wise, while Swift
-    /// String equality would merge canonically equivalent spellings.
-    var exportsByName: [[UInt8]: ExternalValue] = [:]
+    /// What the instance exports, by name (`exports[function: "main"]`) or in order.
+    public private(set) var exports = Exports(entries: [], byName: [:])
     let raw: UnsafeMutablePointer<KiteInstance>
     var functions: [Function] = []
     var tables: [Table] = []
@@ -47,6 +45,7 @@ public final class Instance: @unchecked Sendable {
         raw.pointee.typeIds = UnsafePointer(typeIds.baseAddress)
         raw.pointee.data = data.baseAddress
         raw.pointee.elements = elements.baseAddress
+        raw.pointee.owner = Unmanaged.passUnretained(self).toOpaque()
     }
 
     deinit {
@@ -62,31 +61,23 @@ public final class Instance: @unchecked Sendable {
         raw.deallocate()
     }
 
-    public func export(_ name: String) -> ExternalValue? { exportsByName[Array(name.utf8)] }
+    /// The export called `name`, of any kind (`exports[name]`).
+    public func export(_ name: String) -> ExternalValue? { exports[name] }
 
-    public func exportedFunction(_ name: String) -> Function? {
-        if case .function(let f)? = export(name) { return f }
-        return nil
-    }
+    /// `exports[function: name]`.
+    public func exportedFunction(_ name: String) -> Function? { exports[function: name] }
+    /// `exports[memory: name]`.
+    public func exportedMemory(_ name: String) -> Memory? { exports[memory: name] }
+    /// `exports[global: name]`.
+    public func exportedGlobal(_ name: String) -> Global? { exports[global: name] }
+    /// `exports[table: name]`.
+    public func exportedTable(_ name: String) -> Table? { exports[table: name] }
 
-    public func exportedMemory(_ name: String) -> Memory? {
-        if case .memory(let m)? = export(name) { return m }
-        return nil
-    }
-
-    public func exportedGlobal(_ name: String) -> Global? {
-        if case .global(let g)? = export(name) { return g }
-        return nil
-    }
-
-    public func exportedTable(_ name: String) -> Table? {
-        if case .table(let t)? = export(name) { return t }
-        return nil
-    }
-
-    func addExport(_ name: String, _ value: ExternalValue) {
-        exports.append((name, value))
-        exportsByName[Array(name.utf8)] = value
+    /// Sets the exports once every entity exists (instantiation's last linking step).
+    func setExports(_ entries: [(name: String, value: ExternalValue)]) {
+        var byName: [[UInt8]: ExternalValue] = [:]
+        for (name, value) in entries { byName[Array(name.utf8)] = value }
+        exports = Exports(entries: entries, byName: byName)
     }
 
     func add(_ function: Function) {

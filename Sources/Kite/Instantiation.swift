@@ -1,29 +1,12 @@
 import CKiteDispatch
 import KiteBinary
 
-/// Where instantiation finds imports: module name -> field name -> value.
-public struct Imports {
-    /// Keyed by the bytes of the names (Wasm compares names byte-wise).
-    var values: [[UInt8]: [[UInt8]: ExternalValue]] = [:]
-    public init() {}
-
-    public mutating func define(_ module: String, _ name: String, _ value: ExternalValue) {
-        values[Array(module.utf8), default: [:]][Array(name.utf8)] = value
-    }
-
-    /// Makes every export of `instance` importable under `module`.
-    public mutating func register(_ module: String, _ instance: Instance) {
-        for (name, value) in instance.exports { define(module, name, value) }
-    }
-
-    public func lookup(_ module: String, _ name: String) -> ExternalValue? { values[Array(module.utf8)]?[Array(name.utf8)] }
-}
-
 extension Store {
     /// Instantiates `module`: links imports, allocates its entities, initializes tables and
     /// memories from active segments, then runs the start function.
     /// Throws `LinkError` for imports that do not fit, `Trap` when initialization traps.
     public func instantiate(_ module: CompiledModule, imports: Imports = Imports()) throws -> Instance {
+        let module = try module.prepared(for: engine.configuration)
         let m = module.module
         let instance = Instance(module: module, store: self)
         try link(instance, imports: imports)
@@ -49,15 +32,15 @@ extension Store {
             let initial = i < m.tableInitializers.count ? try m.tableInitializers[i].map { try evaluate($0, in: instance) } : nil
             instance.add(try Table(store: self, type: type, initial: initial))
         }
-        for export in m.exports {
+        instance.setExports(m.exports.compactMap { export in
             switch export.descriptor {
-            case .function(let i): instance.addExport(export.name, .function(instance.functions[Int(i)]))
-            case .table(let i): instance.addExport(export.name, .table(instance.tables[Int(i)]))
-            case .memory(let i): instance.addExport(export.name, .memory(instance.memories[Int(i)]))
-            case .global(let i): instance.addExport(export.name, .global(instance.globals[Int(i)]))
-            case .tag: break  // exception handling is not supported yet: tags are not exported
+            case .function(let i): return (export.name, .function(instance.functions[Int(i)]))
+            case .table(let i): return (export.name, .table(instance.tables[Int(i)]))
+            case .memory(let i): return (export.name, .memory(instance.memories[Int(i)]))
+            case .global(let i): return (export.name, .global(instance.globals[Int(i)]))
+            case .tag: return nil  // exception handling is not supported yet: tags are not exported
             }
-        }
+        })
         try initializeSegments(instance)
         if let start = m.start {
             _ = try instance.functions[Int(start)].invoke([])
@@ -66,34 +49,61 @@ extension Store {
     }
 
     func link(_ instance: Instance, imports: Imports) throws {
+        let types = instance.module.module.types
         for entry in instance.module.module.imports {
             guard let value = imports.lookup(entry.module, entry.name) else {
-                throw LinkError("unknown import \(entry.module).\(entry.name)")
+                throw LinkError(.unknownImport, module: entry.module, name: entry.name)
             }
-            let incompatible = LinkError("incompatible import type for \(entry.module).\(entry.name)")
+            var fits: Bool
             switch (entry.descriptor, value) {
             case (.function(let t), .function(let f)):
-                guard f.type == instance.module.module.types[Int(t)] else { throw incompatible }
-                instance.add(f)
+                fits = f.type == types[Int(t)]
+                if fits { instance.add(f) }
             case (.table(let expected), .table(let table)):
-                guard table.elementType == expected.elementType,
-                      limitsMatch(table.type.limits, expected.limits) else { throw incompatible }
-                instance.add(table)
+                fits = table.elementType == expected.elementType && limitsMatch(table.type.limits, expected.limits)
+                if fits { instance.add(table) }
             case (.memory(let expected), .memory(let memory)):
-                let actual = Limits(min: memory.pages, max: memory.type.limits.max, is64: memory.type.limits.is64)
-                guard limitsMatch(actual, expected.limits) else { throw incompatible }
-                instance.add(memory)
+                fits = limitsMatch(memory.currentLimits, expected.limits)
+                if fits { instance.add(memory) }
             case (.global(let declared), .global(let global)):
-                let expected = canonical(declared, instance.module.module.types)
+                let expected = canonical(declared, types)
                 // A mutable global must match exactly; an immutable one may be a subtype.
-                let fits = global.type == expected
+                fits = global.type == expected
                     || (!expected.mutable && !global.type.mutable && refSubtype(global.type.valueType, expected.valueType))
-                guard fits else { throw incompatible }
-                instance.add(global)
+                if fits { instance.add(global) }
             default:
-                throw incompatible
+                fits = false
+            }
+            guard fits else {
+                throw LinkError(.incompatibleImportType, module: entry.module, name: entry.name,
+                                expected: describe(entry.descriptor, types), actual: describe(value))
             }
         }
+    }
+
+    /// An import as the text format would declare it: `func (i32) -> ()`, `memory 1..2`.
+    func describe(_ descriptor: ImportDescriptor, _ types: [FunctionType]) -> String {
+        switch descriptor {
+        case .function(let t): return "func \(types[Int(t)])"
+        case .table(let t): return "table \(describe(t.limits)) \(t.elementType)"
+        case .memory(let m): return "memory \(describe(m.limits))"
+        case .global(let g): return g.mutable ? "global (mut \(g.valueType))" : "global \(g.valueType)"
+        case .tag: return "tag"
+        }
+    }
+
+    /// What was supplied, in the same words (memories and tables at their current size).
+    func describe(_ value: ExternalValue) -> String {
+        switch value {
+        case .function(let f): return "func \(f.type)"
+        case .table(let t): return "table \(describe(t.type.limits)) \(t.elementType)"
+        case .memory(let m): return "memory \(describe(m.currentLimits))"
+        case .global(let g): return g.type.mutable ? "global (mut \(g.type.valueType))" : "global \(g.type.valueType)"
+        }
+    }
+
+    func describe(_ limits: Limits) -> String {
+        (limits.is64 ? "i64 " : "") + (limits.max.map { "\(limits.min)..\($0)" } ?? "\(limits.min)")
     }
 
     /// Reference subtyping across modules: `(ref func)` fits `(ref null func)`, any function
@@ -134,7 +144,7 @@ extension Store {
             case .f64Const(let v): stack.append(.f64(v))
             case .simd(opcode: SIMDOpcode.v128Const, .bytes16(let bytes)): stack.append(.v128(V128(bytes: bytes)))
             case .refNull(let t): stack.append(.zero(.ref(t)))
-            case .refFunc(let f): stack.append(.funcRef(instance.functions[Int(f)]))
+            case .refFunc(let f): stack.append(.ref(.function(instance.functions[Int(f)].address)))
             case .globalGet(let g): stack.append(instance.globals[Int(g)].value)
             case .numeric(let op):
                 guard case let b? = stack.popLast(), case let a? = stack.popLast() else { throw Trap("invalid constant expression") }

@@ -30,3 +30,31 @@ extension Memory {
         try slice(at: offset, count: MemoryLayout<T>.size).storeBytes(of: value.littleEndian, as: T.self)
     }
 }
+
+/// WasmKit's closure-scoped access. A range outside the memory is a programming error
+/// there (a precondition), and is one here too; `slice(at:count:)` is the throwing form.
+extension Memory {
+    /// Runs `body` on bytes `offset ..< offset + count`.
+    /// - Precondition: the range lies inside the memory.
+    public func withUnsafeBufferPointer<T>(offset: UInt, count: Int,
+                                           _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
+        guard let bytes = try? slice(at: UInt64(offset), count: count) else {
+            preconditionFailure("memory access out of bounds: \(offset) + \(count) > \(byteCount)")
+        }
+        return try body(UnsafeRawBufferPointer(bytes))
+    }
+
+    /// Runs `body` on bytes `offset ..< offset + count`, which it may change.
+    /// - Precondition: the range lies inside the memory.
+    public func withUnsafeMutableBufferPointer<T>(offset: UInt, count: Int,
+                                                  _ body: (UnsafeMutableRawBufferPointer) throws -> T) rethrows -> T {
+        guard let bytes = try? slice(at: UInt64(offset), count: count) else {
+            preconditionFailure("memory access out of bounds: \(offset) + \(count) > \(byteCount)")
+        }
+        return try body(bytes)
+    }
+
+    /// A copy of every byte (WasmKit deprecates it for the closure forms; so does Kite).
+    @available(*, deprecated, message: "Use `withUnsafeBufferPointer(offset:count:_:)` or `read(at:count:)`")
+    public var data: [UInt8] { Array(bytes) }
+}

@@ -10,6 +10,7 @@ public struct StoreLimits: Sendable {
     /// Bytes of one memory the store creates (rounded down to 64 KiB pages); nil: what the
     /// memory's type allows (at most 4 GiB).
     public var maxMemoryBytes: UInt64?
+    /// Limits with Kite's defaults: 2^26 table elements, memories as large as their type allows.
     public init(maxTableElements: UInt32 = 1 << 26, maxMemoryBytes: UInt64? = nil) {
         self.maxTableElements = maxTableElements
         self.maxMemoryBytes = maxMemoryBytes
@@ -38,6 +39,8 @@ public final class Store {
 
     var typeIds: [FunctionType: UInt32] = [:]
     var functions: [Function] = []
+    /// Their addresses, to check function references the host passes in.
+    @exclusivity(unchecked) var functionAddresses: Set<FunctionAddress> = []
     var memories: [Memory] = []
     var tables: [Table] = []
     var globals: [Global] = []
@@ -47,7 +50,18 @@ public final class Store {
     /// What the store's functions, tables and globals hold to reach it (see StoreLifetime).
     let lifetime = StoreLifetime()
 
-    public init(stackSlots: Int = Store.defaultStackSlots, maxDepth: UInt32 = Store.defaultMaxDepth, limits: StoreLimits = StoreLimits()) {
+    /// The configuration this store runs with: how instantiated modules are translated.
+    public let engine: Engine
+
+    /// A store with `stackSlots` slots of value stack, `maxDepth` nested calls and `limits`
+    /// (`Store(engine:)` takes the first two from an engine's configuration).
+    public convenience init(stackSlots: Int = Store.defaultStackSlots, maxDepth: UInt32 = Store.defaultMaxDepth, limits: StoreLimits = StoreLimits()) {
+        self.init(stackSlots: stackSlots, maxDepth: maxDepth, limits: limits,
+                  engine: Engine(configuration: EngineConfiguration(stackSize: stackSlots * 8, maxCallDepth: maxDepth)))
+    }
+
+    init(stackSlots: Int, maxDepth: UInt32, limits: StoreLimits, engine: Engine) {
+        self.engine = engine
         self.limits = limits
         stack = .allocate(capacity: stackSlots)
         frames = .allocate(capacity: Int(maxDepth))
@@ -96,10 +110,20 @@ public final class Store {
         return nil
     }
 
-    func function(forHandle bits: UInt64) -> Function? {
-        guard bits != 0, let pointer = UnsafeMutablePointer<KiteFunction>(bitPattern: UInt(bits)),
+    /// The function a `.ref(.function(address))` value names; nil for an address that is
+    /// not one of this store's functions.
+    public func function(at address: FunctionAddress) -> Function? {
+        guard functionAddresses.contains(address),
+              let pointer = UnsafeMutablePointer<KiteFunction>(bitPattern: UInt(bitPattern: address)),
               let owner = pointer.pointee.host else { return nil }
         return Unmanaged<Function>.fromOpaque(owner).takeUnretainedValue()
+    }
+
+    /// Whether `value` may enter this store: a function reference must name one of its own
+    /// functions (anything else would be a wild pointer to the interpreter).
+    func admits(_ value: Value) -> Bool {
+        guard case .ref(.function(let address?)) = value else { return true }
+        return functionAddresses.contains(address)
     }
 
     /// Runs `function` with `arguments`; the entry point for embedders and the CLI.
@@ -126,7 +150,7 @@ public final class Store {
     func invoke(_ function: Function, _ arguments: [Value]) throws -> [Value] {
         let type = function.type
         guard arguments.count == type.parameters.count,
-              zip(arguments, type.parameters).allSatisfy({ $0.fits($1) }) else {
+              zip(arguments, type.parameters).allSatisfy({ $0.fits($1) && admits($0) }) else {
             throw Trap("type mismatch: \(function.type) called with \(arguments.map(\.type))")
         }
         let base = nextFrameBase
@@ -138,14 +162,11 @@ public final class Store {
             slot += argument.type.slotCount
         }
         try run(function, at: base)
-        var results: [Value] = []
-        results.reserveCapacity(type.results.count)
         slot = base
-        for t in type.results {
-            results.append(Value.load(t, from: slot, store: self))
-            slot += t.slotCount
+        return type.results.map { t in
+            defer { slot += t.slotCount }
+            return Value.load(t, from: slot, store: self)
         }
-        return results
     }
 
     /// Runs `function` on the arguments already written at `base` (its results replace
@@ -193,14 +214,14 @@ private let kiteHostCallTrampoline: KiteHostCall = { context, function, args in
     // skips a retain and release of each per call.
     return Unmanaged<Store>.fromOpaque(ownerPointer)._withUnsafeGuaranteedRef { store in
         Unmanaged<Function>.fromOpaque(functionOwner)._withUnsafeGuaranteedRef { callee in
-            callHost(callee, store: store, args: args, record: function)
+            callHost(callee, store: store, args: args, record: function, caller: context.pointee.instance)
         }
     }
 }
 
 /// Runs a host function on the argument slots at `args` (its results replace them there).
 private func callHost(_ callee: Function, store: Store, args: UnsafeMutablePointer<KiteSlot>,
-                      record: UnsafeMutablePointer<KiteFunction>) -> UInt32 {
+                      record: UnsafeMutablePointer<KiteFunction>, caller: UnsafeMutablePointer<KiteInstance>?) -> UInt32 {
     // A host function may call back into wasm: its frames go above this call's slots.
     let savedBase = store.nextFrameBase
     store.nextFrameBase = args + Int(max(record.pointee.numParams, record.pointee.numResults)) + 1
@@ -214,7 +235,7 @@ private func callHost(_ callee: Function, store: Store, args: UnsafeMutablePoint
         if let raw = callee.rawHostBody {
             try raw(args)
         } else if let body = callee.hostBody {
-            try callValueHost(body, type: callee.type, store: store, args: args)
+            try callValueHost(callee, body, caller: Caller(store: store, rawInstance: caller), args: args)
         } else {
             return KITE_TRAP_HOST.rawValue
         }
@@ -228,30 +249,53 @@ private func callHost(_ callee: Function, store: Store, args: UnsafeMutablePoint
 }
 
 /// A `[Value]` host function: the arguments boxed from the slots, the results checked
-/// against the function's type and written back.
-private func callValueHost(_ body: ([Value]) throws -> [Value], type: FunctionType, store: Store,
+/// against the function's type and written back. The argument array is the function's own,
+/// reused: when the body kept it, or the function is re-entered, the array is shared and
+/// `removeAll` gives this call a fresh one (copy-on-write), so reuse is never visible.
+private func callValueHost(_ callee: Function, _ body: Function.Implementation, caller: Caller,
                            args: UnsafeMutablePointer<KiteSlot>) throws {
+    let store = caller.store
+    let parameters = UnsafeMutableBufferPointer(rebasing: callee.signature[..<callee.type.parameters.count])
+    let resultTypes = UnsafeMutableBufferPointer(rebasing: callee.signature[parameters.count...])
+    // Taken out while the body runs: a nested call of the same function finds [] there.
     var arguments: [Value] = []
-    arguments.reserveCapacity(type.parameters.count)
+    swap(&arguments, &callee.argumentBuffer.pointee)
     var slot = args
-    for t in type.parameters {
-        arguments.append(Value.load(t, from: slot, store: store))
-        slot += t.slotCount
+    if arguments.count == parameters.count {
+        // The usual case: last call's array, overwritten in place.
+        for i in parameters.indices {
+            arguments[i] = Value.load(parameters[i], from: slot, store: store)
+            slot += parameters[i].slotCount
+        }
+    } else {
+        for t in parameters {
+            arguments.append(Value.load(t, from: slot, store: store))
+            slot += t.slotCount
+        }
     }
-    let results = try body(arguments)
-    guard results.count == type.results.count, zip(results, type.results).allSatisfy({ $0.fits($1) }) else {
-        throw Trap("host function returned \(results.map(\.type)), expected \(type.results)")
-    }
+    let results = try body(caller, arguments)
+    swap(&arguments, &callee.argumentBuffer.pointee)
+    guard results.count == resultTypes.count else { throw resultMismatch(results, callee.type) }
     slot = args
-    for value in results {
+    for i in resultTypes.indices {
+        let value = results[i], expected = resultTypes[i]
+        guard value.type == expected || value.fits(expected) else { throw resultMismatch(results, callee.type) }
+        if case .ref = value, !store.admits(value) {
+            throw resultMismatch(results, callee.type)
+        }
         value.store(to: slot)
-        slot += value.type.slotCount
+        slot += expected.slotCount
     }
+}
+
+private func resultMismatch(_ results: [Value], _ type: FunctionType) -> Trap {
+    Trap("host function returned \(results.map(\.type)), expected \(type.results)")
 }
 
 /// Interrupts a store's metered code from any thread (`Store.interrupt()`).
 public struct InterruptHandle: @unchecked Sendable {
     let store: Store
+    /// `Store.interrupt()` on the store this handle was made for.
     public func interrupt() { store.interrupt() }
 }
 

@@ -44,8 +44,11 @@ extension Double: WasmType {
 /// returning: Int32.self)`, then `try add(1, 2)`. The signature is checked once, when the
 /// handle is made; each call writes the arguments into the frame and reads the result back.
 public struct TypedFunction<each P: WasmType, R: WasmType> {
+    /// The function this handle calls.
     public let function: Function
 
+    /// Calls the function: the arguments go straight into its frame, the result comes
+    /// straight out of it. Throws `Trap` as `invoke` does.
     public func callAsFunction(_ arguments: repeat each P) throws -> R {
         guard let store = function.store else { throw Trap("the store of this function was released") }
         let base = store.nextFrameBase

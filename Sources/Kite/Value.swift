@@ -3,8 +3,11 @@ import KiteBinary
 
 /// A 128-bit SIMD value, little-endian: `lo` holds bytes 0...7.
 public struct V128: Hashable, Sendable {
+    /// Bytes 0...7 (lane 0 in the low bits).
     public var lo: UInt64
+    /// Bytes 8...15.
     public var hi: UInt64
+    /// A vector from its two halves.
     public init(lo: UInt64, hi: UInt64) {
         self.lo = lo
         self.hi = hi
@@ -20,31 +23,50 @@ public struct V128: Hashable, Sendable {
     }
 }
 
-/// A WebAssembly value as the embedder sees it. Floats are carried as bit patterns so
-/// NaN payloads survive the trip.
+/// Where a function lives in its store: `Store.function(at:)` gives the `Function` back,
+/// `Function.address` is the other way.
+public typealias FunctionAddress = Int
+/// A host value the guest holds as an `externref`: any integer the host chooses.
+public typealias ExternAddress = Int
+
+/// A reference value (WasmKit's shape): nil is the null reference of that kind.
+public enum Reference: Hashable, Sendable, CustomStringConvertible {
+    case function(FunctionAddress?)
+    case extern(ExternAddress?)
+
+    public var description: String {
+        switch self {
+        case .function(let a): return "funcref(\(a.map { String($0) } ?? "null"))"
+        case .extern(let a): return "externref(\(a.map { String($0) } ?? "null"))"
+        }
+    }
+}
+
+/// A WebAssembly value as the embedder sees it (WasmKit's shape). Floats are carried as bit
+/// patterns so NaN payloads survive the trip. Every case is plain data, so arrays of values
+/// are created and destroyed without reference counting.
 public enum Value: Hashable, Sendable, CustomStringConvertible {
     case i32(UInt32)
     case i64(UInt64)
     case f32(UInt32)
     case f64(UInt64)
     case v128(V128)
-    /// nil is `ref.null func`.
-    case funcRef(Function?)
-    /// nil is `ref.null extern`.
-    case externRef(UInt64?)
+    case ref(Reference)
 
+    /// As WasmKit prints values: `i32(42)`, `f64(0x4045000000000000)` (floats as their bits),
+    /// `v128(0x...)` (bytes in memory order).
     public var description: String {
         switch self {
-        case .i32(let v): return "i32:\(v)"
-        case .i64(let v): return "i64:\(v)"
-        case .f32(let v): return "f32:\(Float(bitPattern: v))"
-        case .f64(let v): return "f64:\(Double(bitPattern: v))"
-        case .v128(let v): return "v128:0x\(String(v.hi, radix: 16))\(String(v.lo, radix: 16))"
-        case .funcRef(let f): return f == nil ? "ref.null func" : "ref.func"
-        case .externRef(let e): return e.map { "ref.extern \($0)" } ?? "ref.null extern"
+        case .i32(let v): return "i32(\(v))"
+        case .i64(let v): return "i64(\(v))"
+        case .f32(let v): return "f32(0x\(String(v, radix: 16)))"
+        case .f64(let v): return "f64(0x\(String(v, radix: 16)))"
+        case .v128(let v): return "v128(\(v))"
+        case .ref(let r): return r.description
         }
     }
 
+    /// The value's type (`funcref` / `externref` for references).
     public var type: ValueType {
         switch self {
         case .i32: return .i32
@@ -52,8 +74,8 @@ public enum Value: Hashable, Sendable, CustomStringConvertible {
         case .f32: return .f32
         case .f64: return .f64
         case .v128: return .v128
-        case .funcRef: return .funcref
-        case .externRef: return .externref
+        case .ref(.function): return .funcref
+        case .ref(.extern): return .externref
         }
     }
 
@@ -61,8 +83,8 @@ public enum Value: Hashable, Sendable, CustomStringConvertible {
     /// and not null for a non-nullable type).
     public func fits(_ type: ValueType) -> Bool {
         switch (self, type) {
-        case (.funcRef(let f), .ref(let r)): return r.isFunctionReference && (f != nil || r.nullable)
-        case (.externRef(let e), .ref(let r)): return r.heap == .extern && (e != nil || r.nullable)
+        case (.ref(.function(let f)), .ref(let r)): return r.isFunctionReference && (f != nil || r.nullable)
+        case (.ref(.extern(let e)), .ref(let r)): return r.heap == .extern && (e != nil || r.nullable)
         default: return self.type == type
         }
     }
@@ -75,8 +97,52 @@ public enum Value: Hashable, Sendable, CustomStringConvertible {
         case .f32: return .f32(0)
         case .f64: return .f64(0)
         case .v128: return .v128(V128(lo: 0, hi: 0))
-        case .ref(let r): return r.heap == .extern ? .externRef(nil) : .funcRef(nil)
+        case .ref(let r): return r.heap == .extern ? .ref(.extern(nil)) : .ref(.function(nil))
         }
+    }
+}
+
+extension Value {
+    /// An i32 from a signed integer (stored as its bit pattern).
+    public init(signed value: Int32) { self = .i32(UInt32(bitPattern: value)) }
+    /// An i64 from a signed integer (stored as its bit pattern).
+    public init(signed value: Int64) { self = .i64(UInt64(bitPattern: value)) }
+    /// An f32 holding `value`'s bits.
+    public static func fromFloat32(_ value: Float) -> Value { .f32(value.bitPattern) }
+    /// An f64 holding `value`'s bits.
+    public static func fromFloat64(_ value: Double) -> Value { .f64(value.bitPattern) }
+
+    /// The bits of an i32 (`Int32(bitPattern: v.i32)` for the signed value).
+    /// - Precondition: the value is an i32, as with WasmKit.
+    public var i32: UInt32 {
+        guard case .i32(let v) = self else { preconditionFailure("\(self) is not an i32") }
+        return v
+    }
+    /// The bits of an i64.
+    /// - Precondition: the value is an i64.
+    public var i64: UInt64 {
+        guard case .i64(let v) = self else { preconditionFailure("\(self) is not an i64") }
+        return v
+    }
+    /// The bits of an f32 (`Float(bitPattern: v.f32)` for the number).
+    /// - Precondition: the value is an f32.
+    public var f32: UInt32 {
+        guard case .f32(let v) = self else { preconditionFailure("\(self) is not an f32") }
+        return v
+    }
+    /// The bits of an f64.
+    /// - Precondition: the value is an f64.
+    public var f64: UInt64 {
+        guard case .f64(let v) = self else { preconditionFailure("\(self) is not an f64") }
+        return v
+    }
+}
+
+extension V128: CustomStringConvertible {
+    /// `0x` and the 16 bytes in memory order, as WasmKit prints a v128.
+    public var description: String {
+        let bytes = (0..<16).map { i -> UInt8 in UInt8(truncatingIfNeeded: (i < 8 ? lo >> (8 * i) : hi >> (8 * (i - 8)))) }
+        return "0x" + bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
     }
 }
 
@@ -91,9 +157,11 @@ extension Value {
         case .v128(let v):
             slot.pointee.u64 = v.lo
             slot[1].u64 = v.hi
-        case .funcRef(let f): slot.pointee.u64 = f.map { UInt64(UInt(bitPattern: $0.handle)) } ?? 0
+        // A function address is its record's address (checked against the store on the
+        // way in: `Store.admits`).
+        case .ref(.function(let f)): slot.pointee.u64 = f.map { UInt64(UInt(bitPattern: $0)) } ?? 0
         // Slot 0 is null, so non-null extern values are stored shifted by one.
-        case .externRef(let e): slot.pointee.u64 = e.map { $0 &+ 1 } ?? 0
+        case .ref(.extern(let e)): slot.pointee.u64 = e.map { UInt64(bitPattern: Int64($0)) &+ 1 } ?? 0
         }
     }
 
@@ -113,8 +181,8 @@ extension Value {
         case .f64: return .f64(bits)
         case .v128: return .v128(V128(lo: bits, hi: slot[1].u64))
         case .ref(let r):
-            if r.heap == .extern { return .externRef(bits == 0 ? nil : bits &- 1) }
-            return .funcRef(store.function(forHandle: bits))
+            if r.heap == .extern { return .ref(.extern(bits == 0 ? nil : Int(Int64(bitPattern: bits &- 1)))) }
+            return .ref(.function(bits == 0 ? nil : Int(Int64(bitPattern: bits))))
         }
     }
 }

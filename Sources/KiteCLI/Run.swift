@@ -142,7 +142,7 @@ func guestExitCode(module file: String, _ body: () throws -> UInt32) -> Int32 {
         reportError("failed to run main module `\(file)`: wasm trap: \(trap.description)")
         return 134
     } catch let error as LinkError {
-        reportError("failed to instantiate `\(file)`: \(error.message)")
+        reportError("failed to instantiate `\(file)`: \(error.description)")
     } catch let error as ResourceError {
         reportError("failed to instantiate `\(file)`: \(error.message)")
     } catch {

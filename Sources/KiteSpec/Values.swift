@@ -9,8 +9,8 @@ func toValue(_ value: WASTValue) throws -> Value {
     case .f32(let v): return .f32(v)
     case .f64(let v): return .f64(v)
     case .v128(let bytes): return .v128(V128(bytes: bytes))
-    case .refNull(let heap): return heap == "extern" || heap == "noextern" ? .externRef(nil) : .funcRef(nil)
-    case .refExtern(let n): return .externRef(n)
+    case .refNull(let heap): return heap == "extern" || heap == "noextern" ? .ref(.extern(nil)) : .ref(.function(nil))
+    case .refExtern(let n): return .ref(.extern(Int(Int64(bitPattern: n))))
     case .refHost: throw ScriptError("ref.host values need GC support")
     }
 }
@@ -31,9 +31,9 @@ func matches(_ value: Value, _ expected: WASTExpected) -> Bool {
     switch expected {
     case .value(let v):
         switch (v, value) {
-        case (.refNull, .funcRef(let f)): return f == nil
-        case (.refNull, .externRef(let e)): return e == nil
-        case (.refExtern(let n), .externRef(let e)): return e == n
+        case (.refNull, .ref(.function(let f))): return f == nil
+        case (.refNull, .ref(.extern(let e))): return e == nil
+        case (.refExtern(let n), .ref(.extern(let e))): return e == Int(Int64(bitPattern: n))
         default: return (try? toValue(v)) == value
         }
     case .f32NaN(let canonical):
@@ -60,15 +60,15 @@ func matches(_ value: Value, _ expected: WASTExpected) -> Bool {
         return true
     case .refNullAny:
         switch value {
-        case .funcRef(let f): return f == nil
-        case .externRef(let e): return e == nil
+        case .ref(.function(let f)): return f == nil
+        case .ref(.extern(let e)): return e == nil
         default: return false
         }
     case .refExternAny:
-        if case .externRef(let e) = value { return e != nil }
+        if case .ref(.extern(let e)) = value { return e != nil }
         return false
     case .refFunc:
-        if case .funcRef(let f) = value { return f != nil }
+        if case .ref(.function(let f)) = value { return f != nil }
         return false
     case .refKind:
         return false

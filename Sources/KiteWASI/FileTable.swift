@@ -55,6 +55,9 @@ struct FileTable {
 
     mutating func set(_ fd: Fd, _ entry: FileEntry) { entries[fd] = entry }
 
+    /// Drops every descriptor, closing the host descriptors WASI owns.
+    mutating func removeAll() { entries.removeAll() }
+
     mutating func installStdio(stdin: Int32, stdout: Int32, stderr: Int32) {
         for (fd, host) in [(Fd(0), stdin), (1, stdout), (2, stderr)] {
             let type = hostFiletype(host)

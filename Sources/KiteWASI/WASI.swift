@@ -12,11 +12,14 @@ public struct WASIConfiguration {
     public var preopens: [(hostPath: String, guestPath: String)]
     /// Host descriptors for the guest's fds 0, 1 and 2 (borrowed: never closed by WASI).
     public var stdin: Int32 = 0
+    /// Host descriptor behind the guest's fd 1.
     public var stdout: Int32 = 1
+    /// Host descriptor behind the guest's fd 2.
     public var stderr: Int32 = 2
     /// Log every call and its errno (`KITE_LOG=wasi=trace`); nil = off.
     public var trace: WASITrace?
 
+    /// A configuration; `trace` defaults to what `KITE_LOG` asks for.
     public init(arguments: [String] = ["main.wasm"], environment: [(name: String, value: String)] = [],
                 preopens: [(hostPath: String, guestPath: String)] = [], trace: WASITrace? = WASITrace.fromEnvironment()) {
         self.arguments = arguments
@@ -28,7 +31,9 @@ public struct WASIConfiguration {
 
 /// `proc_exit` was called: unwinds the guest out of `invoke` with its exit code.
 public struct WASIExit: Error, Equatable, CustomStringConvertible {
+    /// The guest's exit code.
     public let code: UInt32
+    /// An exit with `code`.
     public init(code: UInt32) { self.code = code }
     public var description: String { "exit with code \(code)" }
 }
@@ -64,19 +69,31 @@ public final class WASI: WASIPreview1 {
         define(into: &imports, store: store, trace: trace)
     }
 
+    /// Closes every descriptor the guest has open (preopens and the files it opened; stdio
+    /// is borrowed and stays open). Later calls see `badf`.
+    public func closeDescriptors() {
+        files.removeAll()
+    }
+
     /// Gives the calls the instance's exported memory.
     public func bind(_ instance: Instance) {
         memory = instance.exportedMemory("memory")
     }
 
-    public func guestMemory() throws -> GuestMemory {
-        guard let memory else { throw Trap("WASI call needs the guest's exported memory \"memory\"") }
+    /// The bound memory; unbound, the calling instance's exported "memory" (bound from then on).
+    public func guestMemory(_ caller: Caller) throws -> GuestMemory {
+        if let memory { return GuestMemory(memory) }
+        guard let memory = caller.instance?.exports[memory: "memory"] else {
+            throw Trap("WASI call needs the guest's exported memory \"memory\"")
+        }
+        self.memory = memory
         return GuestMemory(memory)
     }
 }
 
 /// The configuration could not be set up (a preopened directory is missing, ...).
 public struct WASISetupError: Error, CustomStringConvertible {
+    /// What went wrong, naming the path or export.
     public let description: String
     public init(_ description: String) { self.description = description }
 }

@@ -3,7 +3,9 @@ import Kite
 /// Runs a WASI module: defines the preview1 calls (plus any `extraImports`), instantiates,
 /// binds the memory, then calls `_start` (a command) or one named export (`--invoke`).
 public struct WASICommand {
+    /// The command module.
     public let module: CompiledModule
+    /// What the guest sees of the host.
     public var configuration: WASIConfiguration
     /// Makes the store the guest runs in (limits, fuel, an interrupt timer).
     public var makeStore: () -> Store = { Store() }
@@ -11,6 +13,7 @@ public struct WASICommand {
     /// (`wasmtime run -W unknown-imports-trap`), instead of failing to link.
     public var trapUnknownImports = false
 
+    /// A command running `module` with `configuration`.
     public init(module: CompiledModule, configuration: WASIConfiguration) {
         self.module = module
         self.configuration = configuration

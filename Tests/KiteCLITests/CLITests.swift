@@ -104,14 +104,18 @@ struct KiteResult {
 /// reporting a status) if kite dies of a signal.
 func kite(_ arguments: String...) throws -> KiteResult { try kite(arguments) }
 
-func kite(_ arguments: [String]) throws -> KiteResult {
-    let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("kite")
+func kite(_ arguments: [String]) throws -> KiteResult { try runProduct("kite", arguments) }
+
+/// Runs an executable of this package (built beside the tests by `swift build --build-tests`).
+func runProduct(_ name: String, _ arguments: [String] = [], in directory: URL? = nil) throws -> KiteResult {
+    let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name)
     guard FileManager.default.isExecutableFile(atPath: executable.path) else {
-        throw ScratchError("kite is not built at \(executable.path) (swift build --build-tests builds it)")
+        throw ScratchError("\(name) is not built at \(executable.path) (swift build --build-tests builds it)")
     }
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
+    if let directory { process.currentDirectoryURL = directory }
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err
@@ -119,7 +123,7 @@ func kite(_ arguments: [String]) throws -> KiteResult {
     let stdout = out.fileHandleForReading.readDataToEndOfFile()
     let stderr = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    #expect(process.terminationReason == .exit, "kite \(arguments) died of signal \(process.terminationStatus)")
+    #expect(process.terminationReason == .exit, "\(name) \(arguments) died of signal \(process.terminationStatus)")
     return KiteResult(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
                       stderr: String(decoding: stderr, as: UTF8.self))
 }

@@ -3,9 +3,9 @@ import KiteText
 import KiteWASI
 import Testing
 
-/// examples/greeting.wat calls `print_greeting`, the call Kite adds to the witx.
+/// Examples/greeting.wat calls `print_greeting`, the call Kite adds to the witx.
 struct GreetingTests {
-    let greeting = WASITestPaths.packageRoot.appendingPathComponent("examples/greeting.wat")
+    let greeting = WASITestPaths.packageRoot.appendingPathComponent("Examples/greeting.wat")
 
     @Test func greetingExamplePrintsTheGreeting() throws {
         let output = try runCommand(try wat2wasm(String(contentsOf: greeting, encoding: .utf8)))

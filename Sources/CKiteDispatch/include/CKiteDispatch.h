@@ -101,6 +101,7 @@ typedef struct KiteInstance {
     const uint32_t *typeIds;     // canonical id per type index
     KiteData *data;
     KiteElements *elements;
+    void *owner;                 // the Swift Instance (what a host function's Caller names)
 } KiteInstance;
 
 typedef struct KiteFrameRecord {

@@ -1766,8 +1766,9 @@ public enum Prestat: GuestType, Sendable {
 /// throws (`WASIExit`, `Trap`) propagates out of the guest's `invoke`. Results are
 /// returned and written to the guest's result pointers by the generated glue.
 public protocol WASIPreview1: AnyObject {
-    /// The guest memory the calls use (the instance's exported "memory").
-    func guestMemory() throws -> GuestMemory
+    /// The memory a call reads and writes: the one bound to the WASI instance, else the
+    /// calling instance's exported "memory".
+    func guestMemory(_ caller: Caller) throws -> GuestMemory
 
     /// Read command-line argument data. The sizes should match those returned by `args_sizes_get`;
     /// each argument is `\0`-terminated, the first one is the program's name.
@@ -1977,13 +1978,13 @@ extension WASIPreview1 {
     public func define(into imports: inout Imports, store: Store, trace: WASITrace? = nil) {
 
         // args_get
-        imports.define(wasiPreview1ModuleName, "args_get", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32], results: [.i32])) { args in
+        imports.define(wasiPreview1ModuleName, "args_get", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32], results: [.i32])) { caller, args in
             let argvCore = coreI32(args[0])
             let argvBufCore = coreI32(args[1])
             trace?.call("args_get(argv=\(argvCore), argv_buf=\(argvBufCore))")
             let errno: Errno
             do {
-                let memory = try self.guestMemory()
+                let memory = try self.guestMemory(caller)
                 let argvArg = GuestPointer<GuestPointer<UInt8>>(argvCore)
                 let argvBufArg = GuestPointer<UInt8>(argvBufCore)
                 try self.argsGet(memory: memory, argv: argvArg, argvBuf: argvBufArg)
@@ -1996,13 +1997,13 @@ extension WASIPreview1 {
         }))
 
         // args_sizes_get
-        imports.define(wasiPreview1ModuleName, "args_sizes_get", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32], results: [.i32])) { args in
+        imports.define(wasiPreview1ModuleName, "args_sizes_get", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32], results: [.i32])) { caller, args in
             let argcOut = coreI32(args[0])
             let argvBufSizeOut = coreI32(args[1])
             trace?.call("args_sizes_get(argc=\(argcOut), argv_buf_size=\(argvBufSizeOut))")
             let errno: Errno
             do {
-                let memory = try self.guestMemory()
+                let memory = try self.guestMemory(caller)
                 _ = try memory.check(argcOut, 4)
                 _ = try memory.check(argvBufSizeOut, 4)
                 let result = try self.argsSizesGet()
@@ -2017,13 +2018,13 @@ extension WASIPreview1 {
         }))
 
         // environ_get
-        imports.define(wasiPreview1ModuleName, "environ_get", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32], results: [.i32])) { args in
+        imports.define(wasiPreview1ModuleName, "environ_get", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32], results: [.i32])) { caller, args in
             let environCore = coreI32(args[0])
             let environBufCore = coreI32(args[1])
             trace?.call("environ_get(environ=\(environCore), environ_buf=\(environBufCore))")
             let errno: Errno
             do {
-                let memory = try self.guestMemory()
+                let memory = try self.guestMemory(caller)
                 let environArg = GuestPointer<GuestPointer<UInt8>>(environCore)
                 let environBufArg = GuestPointer<UInt8>(environBufCore)
                 try self.environGet(memory: memory, environ: environArg, environBuf: environBufArg)
@@ -2036,13 +2037,13 @@ extension WASIPreview1 {
         }))
 
         // environ_sizes_get
-        imports.define(wasiPreview1ModuleName, "environ_sizes_get", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32], results: [.i32])) { args in
+        imports.define(wasiPreview1ModuleName, "environ_sizes_get", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32], results: [.i32])) { caller, args in
             let environcOut = coreI32(args[0])
             let environBufSizeOut = coreI32(args[1])
             trace?.call("environ_sizes_get(environc=\(environcOut), environ_buf_size=\(environBufSizeOut))")
             let errno: Errno
             do {
-                let memory = try self.guestMemory()
+                let memory = try self.guestMemory(caller)
                 _ = try memory.check(environcOut, 4)
                 _ = try memory.check(environBufSizeOut, 4)
                 let result = try self.environSizesGet()
@@ -2057,13 +2058,13 @@ extension WASIPreview1 {
         }))
 
         // clock_res_get
-        imports.define(wasiPreview1ModuleName, "clock_res_get", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32], results: [.i32])) { args in
+        imports.define(wasiPreview1ModuleName, "clock_res_get", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32], results: [.i32])) { caller, args in
             let idCore = coreI32(args[0])
             let resolutionOut = coreI32(args[1])
             trace?.call("clock_res_get(id=\(idCore), resolution=\(resolutionOut))")
             let errno: Errno
             do {
-                let memory = try self.guestMemory()
+                let memory = try self.guestMemory(caller)
                 _ = try memory.check(resolutionOut, 8)
                 let idArg = try Clockid.fromCore(UInt64(idCore))
                 let result = try self.clockResGet(id: idArg)
@@ -2077,14 +2078,14 @@ extension WASIPreview1 {
         }))
 
         // clock_time_get
-        imports.define(wasiPreview1ModuleName, "clock_time_get", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i64, .i32], results: [.i32])) { args in
+        imports.define(wasiPreview1ModuleName, "clock_time_get", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i64, .i32], results: [.i32])) { caller, args in
             let idCore = coreI32(args[0])
             let precisionCore = coreI64(args[1])
             let timeOut = coreI32(args[2])
             trace?.call("clock_time_get(id=\(idCore), precision=\(precisionCore), time=\(timeOut))")
             let errno: Errno
             do {
-                let memory = try self.guestMemory()
+                let memory = try self.guestMemory(caller)
                 _ = try memory.check(timeOut, 8)
                 let idArg = try Clockid.fromCore(UInt64(idCore))
                 let precisionArg = UInt64(truncatingIfNeeded: precisionCore)
@@ -2099,7 +2100,7 @@ extension WASIPreview1 {
         }))
 
         // fd_advise
-        imports.define(wasiPreview1ModuleName, "fd_advise", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i64, .i64, .i32], results: [.i32])) { args in
+        imports.define(wasiPreview1ModuleName, "fd_advise", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i64, .i64, .i32], results: [.i32])) { caller, args in
             let fdCore = coreI32(args[0])
             let offsetCore = coreI64(args[1])
             let lenCore = coreI64(args[2])
@@ -2121,7 +2122,7 @@ extension WASIPreview1 {
         }))
 
         // fd_allocate
-        imports.define(wasiPreview1ModuleName, "fd_allocate", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i64, .i64], results: [.i32])) { args in
+        imports.define(wasiPreview1ModuleName, "fd_allocate", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i64, .i64], results: [.i32])) { caller, args in
             let fdCore = coreI32(args[0])
             let offsetCore = coreI64(args[1])
             let lenCore = coreI64(args[2])
@@ -2141,7 +2142,7 @@ extension WASIPreview1 {
         }))
 
         // fd_close
-        imports.define(wasiPreview1ModuleName, "fd_close", .function(Function(store: store, type: FunctionType(parameters: [.i32], results: [.i32])) { args in
+        imports.define(wasiPreview1ModuleName, "fd_close", .function(Function(store: store, type: FunctionType(parameters: [.i32], results: [.i32])) { caller, args in
             let fdCore = coreI32(args[0])
             trace?.call("fd_close(fd=\(fdCore))")
             let errno: Errno
@@ -2157,7 +2158,7 @@ extension WASIPreview1 {
         }))
 
         // fd_datasync
-        imports.define(wasiPreview1ModuleName, "fd_datasync", .function(Function(store: store, type: FunctionType(parameters: [.i32], results: [.i32])) { args in
+        imports.define(wasiPreview1ModuleName, "fd_datasync", .function(Function(store: store, type: FunctionType(parameters: [.i32], results: [.i32])) { caller, args in
             let fdCore = coreI32(args[0])
             trace?.call("fd_datasync(fd=\(fdCore))")
             let errno: Errno
@@ -2173,13 +2174,13 @@ extension WASIPreview1 {
         }))
 
         // fd_fdstat_get
-        imports.define(wasiPreview1ModuleName, "fd_fdstat_get", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32], results: [.i32])) { args in
+        imports.define(wasiPreview1ModuleName, "fd_fdstat_get", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32], results: [.i32])) { caller, args in
             let fdCore = coreI32(args[0])
             let statOut = coreI32(args[1])
             trace?.call("fd_fdstat_get(fd=\(fdCore), stat=\(statOut))")
             let errno: Errno
             do {
-                let memory = try self.guestMemory()
+                let memory = try self.guestMemory(caller)
                 _ = try memory.check(statOut, 24)
                 let fdArg = fdCore
                 let result = try self.fdFdstatGet(fd: fdArg)
@@ -2193,7 +2194,7 @@ extension WASIPreview1 {
         }))
 
         // fd_fdstat_set_flags
-        imports.define(wasiPreview1ModuleName, "fd_fdstat_set_flags", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32], results: [.i32])) { args in
+        imports.define(wasiPreview1ModuleName, "fd_fdstat_set_flags", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32], results: [.i32])) { caller, args in
             let fdCore = coreI32(args[0])
             let flagsCore = coreI32(args[1])
             trace?.call("fd_fdstat_set_flags(fd=\(fdCore), flags=\(flagsCore))")
@@ -2211,7 +2212,7 @@ extension WASIPreview1 {
         }))
 
         // fd_fdstat_set_rights
-        imports.define(wasiPreview1ModuleName, "fd_fdstat_set_rights", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i64, .i64], results: [.i32])) { args in
+        imports.define(wasiPreview1ModuleName, "fd_fdstat_set_rights", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i64, .i64], results: [.i32])) { caller, args in
             let fdCore = coreI32(args[0])
             let fsRightsBaseCore = coreI64(args[1])
             let fsRightsInheritingCore = coreI64(args[2])
@@ -2231,13 +2232,13 @@ extension WASIPreview1 {
         }))
 
         // fd_filestat_get
-        imports.define(wasiPreview1ModuleName, "fd_filestat_get", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32], results: [.i32])) { args in
+        imports.define(wasiPreview1ModuleName, "fd_filestat_get", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32], results: [.i32])) { caller, args in
             let fdCore = coreI32(args[0])
             let bufOut = coreI32(args[1])
             trace?.call("fd_filestat_get(fd=\(fdCore), buf=\(bufOut))")
             let errno: Errno
             do {
-                let memory = try self.guestMemory()
+                let memory = try self.guestMemory(caller)
                 _ = try memory.check(bufOut, 64)
                 let fdArg = fdCore
                 let result = try self.fdFilestatGet(fd: fdArg)
@@ -2251,7 +2252,7 @@ extension WASIPreview1 {
         }))
 
         // fd_filestat_set_size
-        imports.define(wasiPreview1ModuleName, "fd_filestat_set_size", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i64], results: [.i32])) { args in
+        imports.define(wasiPreview1ModuleName, "fd_filestat_set_size", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i64], results: [.i32])) { caller, args in
             let fdCore = coreI32(args[0])
             let sizeCore = coreI64(args[1])
             trace?.call("fd_filestat_set_size(fd=\(fdCore), size=\(sizeCore))")
@@ -2269,7 +2270,7 @@ extension WASIPreview1 {
         }))
 
         // fd_filestat_set_times
-        imports.define(wasiPreview1ModuleName, "fd_filestat_set_times", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i64, .i64, .i32], results: [.i32])) { args in
+        imports.define(wasiPreview1ModuleName, "fd_filestat_set_times", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i64, .i64, .i32], results: [.i32])) { caller, args in
             let fdCore = coreI32(args[0])
             let atimCore = coreI64(args[1])
             let mtimCore = coreI64(args[2])
@@ -2291,7 +2292,7 @@ extension WASIPreview1 {
         }))
 
         // fd_pread
-        imports.define(wasiPreview1ModuleName, "fd_pread", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32, .i32, .i64, .i32], results: [.i32])) { args in
+        imports.define(wasiPreview1ModuleName, "fd_pread", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32, .i32, .i64, .i32], results: [.i32])) { caller, args in
             let fdCore = coreI32(args[0])
             let iovsCore = coreI32(args[1])
             let iovsLenCore = coreI32(args[2])
@@ -2300,7 +2301,7 @@ extension WASIPreview1 {
             trace?.call("fd_pread(fd=\(fdCore), iovs=\(iovsCore), iovs_len=\(iovsLenCore), offset=\(offsetCore), nread=\(nreadOut))")
             let errno: Errno
             do {
-                let memory = try self.guestMemory()
+                let memory = try self.guestMemory(caller)
                 _ = try memory.check(nreadOut, 4)
                 let fdArg = fdCore
                 let iovsArg = try IovecArray(memory, address: iovsCore, count: iovsLenCore)
@@ -2316,13 +2317,13 @@ extension WASIPreview1 {
         }))
 
         // fd_prestat_get
-        imports.define(wasiPreview1ModuleName, "fd_prestat_get", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32], results: [.i32])) { args in
+        imports.define(wasiPreview1ModuleName, "fd_prestat_get", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32], results: [.i32])) { caller, args in
             let fdCore = coreI32(args[0])
             let bufOut = coreI32(args[1])
             trace?.call("fd_prestat_get(fd=\(fdCore), buf=\(bufOut))")
             let errno: Errno
             do {
-                let memory = try self.guestMemory()
+                let memory = try self.guestMemory(caller)
                 _ = try memory.check(bufOut, 8)
                 let fdArg = fdCore
                 let result = try self.fdPrestatGet(fd: fdArg)
@@ -2336,14 +2337,14 @@ extension WASIPreview1 {
         }))
 
         // fd_prestat_dir_name
-        imports.define(wasiPreview1ModuleName, "fd_prestat_dir_name", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32, .i32], results: [.i32])) { args in
+        imports.define(wasiPreview1ModuleName, "fd_prestat_dir_name", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32, .i32], results: [.i32])) { caller, args in
             let fdCore = coreI32(args[0])
             let pathCore = coreI32(args[1])
             let pathLenCore = coreI32(args[2])
             trace?.call("fd_prestat_dir_name(fd=\(fdCore), path=\(pathCore), path_len=\(pathLenCore))")
             let errno: Errno
             do {
-                let memory = try self.guestMemory()
+                let memory = try self.guestMemory(caller)
                 let fdArg = fdCore
                 let pathArg = GuestPointer<UInt8>(pathCore)
                 let pathLenArg = UInt32(truncatingIfNeeded: pathLenCore)
@@ -2357,7 +2358,7 @@ extension WASIPreview1 {
         }))
 
         // fd_pwrite
-        imports.define(wasiPreview1ModuleName, "fd_pwrite", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32, .i32, .i64, .i32], results: [.i32])) { args in
+        imports.define(wasiPreview1ModuleName, "fd_pwrite", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32, .i32, .i64, .i32], results: [.i32])) { caller, args in
             let fdCore = coreI32(args[0])
             let iovsCore = coreI32(args[1])
             let iovsLenCore = coreI32(args[2])
@@ -2366,7 +2367,7 @@ extension WASIPreview1 {
             trace?.call("fd_pwrite(fd=\(fdCore), iovs=\(iovsCore), iovs_len=\(iovsLenCore), offset=\(offsetCore), nwritten=\(nwrittenOut))")
             let errno: Errno
             do {
-                let memory = try self.guestMemory()
+                let memory = try self.guestMemory(caller)
                 _ = try memory.check(nwrittenOut, 4)
                 let fdArg = fdCore
                 let iovsArg = try CiovecArray(memory, address: iovsCore, count: iovsLenCore)
@@ -2382,7 +2383,7 @@ extension WASIPreview1 {
         }))
 
         // fd_read
-        imports.define(wasiPreview1ModuleName, "fd_read", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32, .i32, .i32], results: [.i32])) { args in
+        imports.define(wasiPreview1ModuleName, "fd_read", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32, .i32, .i32], results: [.i32])) { caller, args in
             let fdCore = coreI32(args[0])
             let iovsCore = coreI32(args[1])
             let iovsLenCore = coreI32(args[2])
@@ -2390,7 +2391,7 @@ extension WASIPreview1 {
             trace?.call("fd_read(fd=\(fdCore), iovs=\(iovsCore), iovs_len=\(iovsLenCore), nread=\(nreadOut))")
             let errno: Errno
             do {
-                let memory = try self.guestMemory()
+                let memory = try self.guestMemory(caller)
                 _ = try memory.check(nreadOut, 4)
                 let fdArg = fdCore
                 let iovsArg = try IovecArray(memory, address: iovsCore, count: iovsLenCore)
@@ -2405,7 +2406,7 @@ extension WASIPreview1 {
         }))
 
         // fd_readdir
-        imports.define(wasiPreview1ModuleName, "fd_readdir", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32, .i32, .i64, .i32], results: [.i32])) { args in
+        imports.define(wasiPreview1ModuleName, "fd_readdir", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32, .i32, .i64, .i32], results: [.i32])) { caller, args in
             let fdCore = coreI32(args[0])
             let bufCore = coreI32(args[1])
             let bufLenCore = coreI32(args[2])
@@ -2414,7 +2415,7 @@ extension WASIPreview1 {
             trace?.call("fd_readdir(fd=\(fdCore), buf=\(bufCore), buf_len=\(bufLenCore), cookie=\(cookieCore), bufused=\(bufusedOut))")
             let errno: Errno
             do {
-                let memory = try self.guestMemory()
+                let memory = try self.guestMemory(caller)
                 _ = try memory.check(bufusedOut, 4)
                 let fdArg = fdCore
                 let bufArg = GuestPointer<UInt8>(bufCore)
@@ -2431,7 +2432,7 @@ extension WASIPreview1 {
         }))
 
         // fd_renumber
-        imports.define(wasiPreview1ModuleName, "fd_renumber", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32], results: [.i32])) { args in
+        imports.define(wasiPreview1ModuleName, "fd_renumber", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32], results: [.i32])) { caller, args in
             let fdCore = coreI32(args[0])
             let toCore = coreI32(args[1])
             trace?.call("fd_renumber(fd=\(fdCore), to=\(toCore))")
@@ -2449,7 +2450,7 @@ extension WASIPreview1 {
         }))
 
         // fd_seek
-        imports.define(wasiPreview1ModuleName, "fd_seek", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i64, .i32, .i32], results: [.i32])) { args in
+        imports.define(wasiPreview1ModuleName, "fd_seek", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i64, .i32, .i32], results: [.i32])) { caller, args in
             let fdCore = coreI32(args[0])
             let offsetCore = coreI64(args[1])
             let whenceCore = coreI32(args[2])
@@ -2457,7 +2458,7 @@ extension WASIPreview1 {
             trace?.call("fd_seek(fd=\(fdCore), offset=\(Int64(bitPattern: offsetCore)), whence=\(whenceCore), newoffset=\(newoffsetOut))")
             let errno: Errno
             do {
-                let memory = try self.guestMemory()
+                let memory = try self.guestMemory(caller)
                 _ = try memory.check(newoffsetOut, 8)
                 let fdArg = fdCore
                 let offsetArg = Int64(bitPattern: offsetCore)
@@ -2473,7 +2474,7 @@ extension WASIPreview1 {
         }))
 
         // fd_sync
-        imports.define(wasiPreview1ModuleName, "fd_sync", .function(Function(store: store, type: FunctionType(parameters: [.i32], results: [.i32])) { args in
+        imports.define(wasiPreview1ModuleName, "fd_sync", .function(Function(store: store, type: FunctionType(parameters: [.i32], results: [.i32])) { caller, args in
             let fdCore = coreI32(args[0])
             trace?.call("fd_sync(fd=\(fdCore))")
             let errno: Errno
@@ -2489,13 +2490,13 @@ extension WASIPreview1 {
         }))
 
         // fd_tell
-        imports.define(wasiPreview1ModuleName, "fd_tell", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32], results: [.i32])) { args in
+        imports.define(wasiPreview1ModuleName, "fd_tell", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32], results: [.i32])) { caller, args in
             let fdCore = coreI32(args[0])
             let offsetOut = coreI32(args[1])
             trace?.call("fd_tell(fd=\(fdCore), offset=\(offsetOut))")
             let errno: Errno
             do {
-                let memory = try self.guestMemory()
+                let memory = try self.guestMemory(caller)
                 _ = try memory.check(offsetOut, 8)
                 let fdArg = fdCore
                 let result = try self.fdTell(fd: fdArg)
@@ -2509,7 +2510,7 @@ extension WASIPreview1 {
         }))
 
         // fd_write
-        imports.define(wasiPreview1ModuleName, "fd_write", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32, .i32, .i32], results: [.i32])) { args in
+        imports.define(wasiPreview1ModuleName, "fd_write", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32, .i32, .i32], results: [.i32])) { caller, args in
             let fdCore = coreI32(args[0])
             let iovsCore = coreI32(args[1])
             let iovsLenCore = coreI32(args[2])
@@ -2517,7 +2518,7 @@ extension WASIPreview1 {
             trace?.call("fd_write(fd=\(fdCore), iovs=\(iovsCore), iovs_len=\(iovsLenCore), nwritten=\(nwrittenOut))")
             let errno: Errno
             do {
-                let memory = try self.guestMemory()
+                let memory = try self.guestMemory(caller)
                 _ = try memory.check(nwrittenOut, 4)
                 let fdArg = fdCore
                 let iovsArg = try CiovecArray(memory, address: iovsCore, count: iovsLenCore)
@@ -2532,14 +2533,14 @@ extension WASIPreview1 {
         }))
 
         // path_create_directory
-        imports.define(wasiPreview1ModuleName, "path_create_directory", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32, .i32], results: [.i32])) { args in
+        imports.define(wasiPreview1ModuleName, "path_create_directory", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32, .i32], results: [.i32])) { caller, args in
             let fdCore = coreI32(args[0])
             let pathCore = coreI32(args[1])
             let pathLenCore = coreI32(args[2])
             trace?.call("path_create_directory(fd=\(fdCore), path=\(pathCore), path_len=\(pathLenCore))")
             let errno: Errno
             do {
-                let memory = try self.guestMemory()
+                let memory = try self.guestMemory(caller)
                 let fdArg = fdCore
                 let pathArg = try memory.string(at: pathCore, count: pathLenCore)
                 try self.pathCreateDirectory(fd: fdArg, path: pathArg)
@@ -2552,7 +2553,7 @@ extension WASIPreview1 {
         }))
 
         // path_filestat_get
-        imports.define(wasiPreview1ModuleName, "path_filestat_get", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32, .i32, .i32, .i32], results: [.i32])) { args in
+        imports.define(wasiPreview1ModuleName, "path_filestat_get", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32, .i32, .i32, .i32], results: [.i32])) { caller, args in
             let fdCore = coreI32(args[0])
             let flagsCore = coreI32(args[1])
             let pathCore = coreI32(args[2])
@@ -2561,7 +2562,7 @@ extension WASIPreview1 {
             trace?.call("path_filestat_get(fd=\(fdCore), flags=\(flagsCore), path=\(pathCore), path_len=\(pathLenCore), buf=\(bufOut))")
             let errno: Errno
             do {
-                let memory = try self.guestMemory()
+                let memory = try self.guestMemory(caller)
                 _ = try memory.check(bufOut, 64)
                 let fdArg = fdCore
                 let flagsArg = Lookupflags(rawValue: UInt32(truncatingIfNeeded: flagsCore))
@@ -2577,7 +2578,7 @@ extension WASIPreview1 {
         }))
 
         // path_filestat_set_times
-        imports.define(wasiPreview1ModuleName, "path_filestat_set_times", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32, .i32, .i32, .i64, .i64, .i32], results: [.i32])) { args in
+        imports.define(wasiPreview1ModuleName, "path_filestat_set_times", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32, .i32, .i32, .i64, .i64, .i32], results: [.i32])) { caller, args in
             let fdCore = coreI32(args[0])
             let flagsCore = coreI32(args[1])
             let pathCore = coreI32(args[2])
@@ -2588,7 +2589,7 @@ extension WASIPreview1 {
             trace?.call("path_filestat_set_times(fd=\(fdCore), flags=\(flagsCore), path=\(pathCore), path_len=\(pathLenCore), atim=\(atimCore), mtim=\(mtimCore), fst_flags=\(fstFlagsCore))")
             let errno: Errno
             do {
-                let memory = try self.guestMemory()
+                let memory = try self.guestMemory(caller)
                 let fdArg = fdCore
                 let flagsArg = Lookupflags(rawValue: UInt32(truncatingIfNeeded: flagsCore))
                 let pathArg = try memory.string(at: pathCore, count: pathLenCore)
@@ -2605,7 +2606,7 @@ extension WASIPreview1 {
         }))
 
         // path_link
-        imports.define(wasiPreview1ModuleName, "path_link", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32, .i32, .i32, .i32, .i32, .i32], results: [.i32])) { args in
+        imports.define(wasiPreview1ModuleName, "path_link", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32, .i32, .i32, .i32, .i32, .i32], results: [.i32])) { caller, args in
             let oldFdCore = coreI32(args[0])
             let oldFlagsCore = coreI32(args[1])
             let oldPathCore = coreI32(args[2])
@@ -2616,7 +2617,7 @@ extension WASIPreview1 {
             trace?.call("path_link(old_fd=\(oldFdCore), old_flags=\(oldFlagsCore), old_path=\(oldPathCore), old_path_len=\(oldPathLenCore), new_fd=\(newFdCore), new_path=\(newPathCore), new_path_len=\(newPathLenCore))")
             let errno: Errno
             do {
-                let memory = try self.guestMemory()
+                let memory = try self.guestMemory(caller)
                 let oldFdArg = oldFdCore
                 let oldFlagsArg = Lookupflags(rawValue: UInt32(truncatingIfNeeded: oldFlagsCore))
                 let oldPathArg = try memory.string(at: oldPathCore, count: oldPathLenCore)
@@ -2632,7 +2633,7 @@ extension WASIPreview1 {
         }))
 
         // path_open
-        imports.define(wasiPreview1ModuleName, "path_open", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32, .i32, .i32, .i32, .i64, .i64, .i32, .i32], results: [.i32])) { args in
+        imports.define(wasiPreview1ModuleName, "path_open", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32, .i32, .i32, .i32, .i64, .i64, .i32, .i32], results: [.i32])) { caller, args in
             let fdCore = coreI32(args[0])
             let dirflagsCore = coreI32(args[1])
             let pathCore = coreI32(args[2])
@@ -2645,7 +2646,7 @@ extension WASIPreview1 {
             trace?.call("path_open(fd=\(fdCore), dirflags=\(dirflagsCore), path=\(pathCore), path_len=\(pathLenCore), oflags=\(oflagsCore), fs_rights_base=\(fsRightsBaseCore), fs_rights_inheriting=\(fsRightsInheritingCore), fdflags=\(fdflagsCore), opened_fd=\(openedFdOut))")
             let errno: Errno
             do {
-                let memory = try self.guestMemory()
+                let memory = try self.guestMemory(caller)
                 _ = try memory.check(openedFdOut, 4)
                 let fdArg = fdCore
                 let dirflagsArg = Lookupflags(rawValue: UInt32(truncatingIfNeeded: dirflagsCore))
@@ -2665,7 +2666,7 @@ extension WASIPreview1 {
         }))
 
         // path_readlink
-        imports.define(wasiPreview1ModuleName, "path_readlink", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32, .i32, .i32, .i32, .i32], results: [.i32])) { args in
+        imports.define(wasiPreview1ModuleName, "path_readlink", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32, .i32, .i32, .i32, .i32], results: [.i32])) { caller, args in
             let fdCore = coreI32(args[0])
             let pathCore = coreI32(args[1])
             let pathLenCore = coreI32(args[2])
@@ -2675,7 +2676,7 @@ extension WASIPreview1 {
             trace?.call("path_readlink(fd=\(fdCore), path=\(pathCore), path_len=\(pathLenCore), buf=\(bufCore), buf_len=\(bufLenCore), bufused=\(bufusedOut))")
             let errno: Errno
             do {
-                let memory = try self.guestMemory()
+                let memory = try self.guestMemory(caller)
                 _ = try memory.check(bufusedOut, 4)
                 let fdArg = fdCore
                 let pathArg = try memory.string(at: pathCore, count: pathLenCore)
@@ -2692,14 +2693,14 @@ extension WASIPreview1 {
         }))
 
         // path_remove_directory
-        imports.define(wasiPreview1ModuleName, "path_remove_directory", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32, .i32], results: [.i32])) { args in
+        imports.define(wasiPreview1ModuleName, "path_remove_directory", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32, .i32], results: [.i32])) { caller, args in
             let fdCore = coreI32(args[0])
             let pathCore = coreI32(args[1])
             let pathLenCore = coreI32(args[2])
             trace?.call("path_remove_directory(fd=\(fdCore), path=\(pathCore), path_len=\(pathLenCore))")
             let errno: Errno
             do {
-                let memory = try self.guestMemory()
+                let memory = try self.guestMemory(caller)
                 let fdArg = fdCore
                 let pathArg = try memory.string(at: pathCore, count: pathLenCore)
                 try self.pathRemoveDirectory(fd: fdArg, path: pathArg)
@@ -2712,7 +2713,7 @@ extension WASIPreview1 {
         }))
 
         // path_rename
-        imports.define(wasiPreview1ModuleName, "path_rename", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32, .i32, .i32, .i32, .i32], results: [.i32])) { args in
+        imports.define(wasiPreview1ModuleName, "path_rename", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32, .i32, .i32, .i32, .i32], results: [.i32])) { caller, args in
             let fdCore = coreI32(args[0])
             let oldPathCore = coreI32(args[1])
             let oldPathLenCore = coreI32(args[2])
@@ -2722,7 +2723,7 @@ extension WASIPreview1 {
             trace?.call("path_rename(fd=\(fdCore), old_path=\(oldPathCore), old_path_len=\(oldPathLenCore), new_fd=\(newFdCore), new_path=\(newPathCore), new_path_len=\(newPathLenCore))")
             let errno: Errno
             do {
-                let memory = try self.guestMemory()
+                let memory = try self.guestMemory(caller)
                 let fdArg = fdCore
                 let oldPathArg = try memory.string(at: oldPathCore, count: oldPathLenCore)
                 let newFdArg = newFdCore
@@ -2737,7 +2738,7 @@ extension WASIPreview1 {
         }))
 
         // path_symlink
-        imports.define(wasiPreview1ModuleName, "path_symlink", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32, .i32, .i32, .i32], results: [.i32])) { args in
+        imports.define(wasiPreview1ModuleName, "path_symlink", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32, .i32, .i32, .i32], results: [.i32])) { caller, args in
             let oldPathCore = coreI32(args[0])
             let oldPathLenCore = coreI32(args[1])
             let fdCore = coreI32(args[2])
@@ -2746,7 +2747,7 @@ extension WASIPreview1 {
             trace?.call("path_symlink(old_path=\(oldPathCore), old_path_len=\(oldPathLenCore), fd=\(fdCore), new_path=\(newPathCore), new_path_len=\(newPathLenCore))")
             let errno: Errno
             do {
-                let memory = try self.guestMemory()
+                let memory = try self.guestMemory(caller)
                 let oldPathArg = try memory.string(at: oldPathCore, count: oldPathLenCore)
                 let fdArg = fdCore
                 let newPathArg = try memory.string(at: newPathCore, count: newPathLenCore)
@@ -2760,14 +2761,14 @@ extension WASIPreview1 {
         }))
 
         // path_unlink_file
-        imports.define(wasiPreview1ModuleName, "path_unlink_file", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32, .i32], results: [.i32])) { args in
+        imports.define(wasiPreview1ModuleName, "path_unlink_file", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32, .i32], results: [.i32])) { caller, args in
             let fdCore = coreI32(args[0])
             let pathCore = coreI32(args[1])
             let pathLenCore = coreI32(args[2])
             trace?.call("path_unlink_file(fd=\(fdCore), path=\(pathCore), path_len=\(pathLenCore))")
             let errno: Errno
             do {
-                let memory = try self.guestMemory()
+                let memory = try self.guestMemory(caller)
                 let fdArg = fdCore
                 let pathArg = try memory.string(at: pathCore, count: pathLenCore)
                 try self.pathUnlinkFile(fd: fdArg, path: pathArg)
@@ -2780,7 +2781,7 @@ extension WASIPreview1 {
         }))
 
         // poll_oneoff
-        imports.define(wasiPreview1ModuleName, "poll_oneoff", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32, .i32, .i32], results: [.i32])) { args in
+        imports.define(wasiPreview1ModuleName, "poll_oneoff", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32, .i32, .i32], results: [.i32])) { caller, args in
             let inCore = coreI32(args[0])
             let outCore = coreI32(args[1])
             let nsubscriptionsCore = coreI32(args[2])
@@ -2788,7 +2789,7 @@ extension WASIPreview1 {
             trace?.call("poll_oneoff(in=\(inCore), out=\(outCore), nsubscriptions=\(nsubscriptionsCore), nevents=\(neventsOut))")
             let errno: Errno
             do {
-                let memory = try self.guestMemory()
+                let memory = try self.guestMemory(caller)
                 _ = try memory.check(neventsOut, 4)
                 let `inArg` = GuestPointer<Subscription>(inCore)
                 let outArg = GuestPointer<Event>(outCore)
@@ -2804,7 +2805,7 @@ extension WASIPreview1 {
         }))
 
         // proc_exit
-        imports.define(wasiPreview1ModuleName, "proc_exit", .function(Function(store: store, type: FunctionType(parameters: [.i32], results: [])) { args in
+        imports.define(wasiPreview1ModuleName, "proc_exit", .function(Function(store: store, type: FunctionType(parameters: [.i32], results: [])) { caller, args in
             let rvalCore = coreI32(args[0])
             trace?.call("proc_exit(rval=\(rvalCore))")
             let rvalArg = UInt32(truncatingIfNeeded: rvalCore)
@@ -2812,7 +2813,7 @@ extension WASIPreview1 {
         }))
 
         // proc_raise
-        imports.define(wasiPreview1ModuleName, "proc_raise", .function(Function(store: store, type: FunctionType(parameters: [.i32], results: [.i32])) { args in
+        imports.define(wasiPreview1ModuleName, "proc_raise", .function(Function(store: store, type: FunctionType(parameters: [.i32], results: [.i32])) { caller, args in
             let sigCore = coreI32(args[0])
             trace?.call("proc_raise(sig=\(sigCore))")
             let errno: Errno
@@ -2828,7 +2829,7 @@ extension WASIPreview1 {
         }))
 
         // sched_yield
-        imports.define(wasiPreview1ModuleName, "sched_yield", .function(Function(store: store, type: FunctionType(parameters: [], results: [.i32])) { args in
+        imports.define(wasiPreview1ModuleName, "sched_yield", .function(Function(store: store, type: FunctionType(parameters: [], results: [.i32])) { caller, args in
             trace?.call("sched_yield()")
             let errno: Errno
             do {
@@ -2842,13 +2843,13 @@ extension WASIPreview1 {
         }))
 
         // random_get
-        imports.define(wasiPreview1ModuleName, "random_get", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32], results: [.i32])) { args in
+        imports.define(wasiPreview1ModuleName, "random_get", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32], results: [.i32])) { caller, args in
             let bufCore = coreI32(args[0])
             let bufLenCore = coreI32(args[1])
             trace?.call("random_get(buf=\(bufCore), buf_len=\(bufLenCore))")
             let errno: Errno
             do {
-                let memory = try self.guestMemory()
+                let memory = try self.guestMemory(caller)
                 let bufArg = GuestPointer<UInt8>(bufCore)
                 let bufLenArg = UInt32(truncatingIfNeeded: bufLenCore)
                 try self.randomGet(memory: memory, buf: bufArg, bufLen: bufLenArg)
@@ -2861,14 +2862,14 @@ extension WASIPreview1 {
         }))
 
         // sock_accept
-        imports.define(wasiPreview1ModuleName, "sock_accept", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32, .i32], results: [.i32])) { args in
+        imports.define(wasiPreview1ModuleName, "sock_accept", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32, .i32], results: [.i32])) { caller, args in
             let fdCore = coreI32(args[0])
             let flagsCore = coreI32(args[1])
             let connOut = coreI32(args[2])
             trace?.call("sock_accept(fd=\(fdCore), flags=\(flagsCore), conn=\(connOut))")
             let errno: Errno
             do {
-                let memory = try self.guestMemory()
+                let memory = try self.guestMemory(caller)
                 _ = try memory.check(connOut, 4)
                 let fdArg = fdCore
                 let flagsArg = Fdflags(rawValue: UInt16(truncatingIfNeeded: flagsCore))
@@ -2883,7 +2884,7 @@ extension WASIPreview1 {
         }))
 
         // sock_recv
-        imports.define(wasiPreview1ModuleName, "sock_recv", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32, .i32, .i32, .i32, .i32], results: [.i32])) { args in
+        imports.define(wasiPreview1ModuleName, "sock_recv", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32, .i32, .i32, .i32, .i32], results: [.i32])) { caller, args in
             let fdCore = coreI32(args[0])
             let riDataCore = coreI32(args[1])
             let riDataLenCore = coreI32(args[2])
@@ -2893,7 +2894,7 @@ extension WASIPreview1 {
             trace?.call("sock_recv(fd=\(fdCore), ri_data=\(riDataCore), ri_data_len=\(riDataLenCore), ri_flags=\(riFlagsCore), ro_datalen=\(roDatalenOut), ro_flags=\(roFlagsOut))")
             let errno: Errno
             do {
-                let memory = try self.guestMemory()
+                let memory = try self.guestMemory(caller)
                 _ = try memory.check(roDatalenOut, 4)
                 _ = try memory.check(roFlagsOut, 2)
                 let fdArg = fdCore
@@ -2911,7 +2912,7 @@ extension WASIPreview1 {
         }))
 
         // sock_send
-        imports.define(wasiPreview1ModuleName, "sock_send", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32, .i32, .i32, .i32], results: [.i32])) { args in
+        imports.define(wasiPreview1ModuleName, "sock_send", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32, .i32, .i32, .i32], results: [.i32])) { caller, args in
             let fdCore = coreI32(args[0])
             let siDataCore = coreI32(args[1])
             let siDataLenCore = coreI32(args[2])
@@ -2920,7 +2921,7 @@ extension WASIPreview1 {
             trace?.call("sock_send(fd=\(fdCore), si_data=\(siDataCore), si_data_len=\(siDataLenCore), si_flags=\(siFlagsCore), so_datalen=\(soDatalenOut))")
             let errno: Errno
             do {
-                let memory = try self.guestMemory()
+                let memory = try self.guestMemory(caller)
                 _ = try memory.check(soDatalenOut, 4)
                 let fdArg = fdCore
                 let siDataArg = try CiovecArray(memory, address: siDataCore, count: siDataLenCore)
@@ -2936,7 +2937,7 @@ extension WASIPreview1 {
         }))
 
         // sock_shutdown
-        imports.define(wasiPreview1ModuleName, "sock_shutdown", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32], results: [.i32])) { args in
+        imports.define(wasiPreview1ModuleName, "sock_shutdown", .function(Function(store: store, type: FunctionType(parameters: [.i32, .i32], results: [.i32])) { caller, args in
             let fdCore = coreI32(args[0])
             let howCore = coreI32(args[1])
             trace?.call("sock_shutdown(fd=\(fdCore), how=\(howCore))")
@@ -2954,7 +2955,7 @@ extension WASIPreview1 {
         }))
 
         // print_greeting
-        imports.define(wasiPreview1ModuleName, "print_greeting", .function(Function(store: store, type: FunctionType(parameters: [], results: [.i32])) { args in
+        imports.define(wasiPreview1ModuleName, "print_greeting", .function(Function(store: store, type: FunctionType(parameters: [], results: [.i32])) { caller, args in
             trace?.call("print_greeting()")
             let errno: Errno
             do {
