@@ -17,6 +17,8 @@ public final class Function: Hashable, @unchecked Sendable {
     /// The parameter types then the result types, where reading them retains nothing
     /// (`type`'s arrays are retained and released on every use in a call).
     let signature: UnsafeMutableBufferPointer<ValueType>
+    /// How many of `signature`'s types are parameters.
+    let parameterCount: Int
     /// A wasm function: its module and index among the module's defined functions (what the
     /// record's lazy stub asks to have translated).
     let definition: (module: CompiledModule, index: Int)?
@@ -33,6 +35,7 @@ public final class Function: Hashable, @unchecked Sendable {
         self.definition = definition
         argumentBuffer = .allocate(capacity: 1)
         argumentBuffer.initialize(to: [])
+        parameterCount = type.parameters.count
         signature = .allocate(capacity: type.parameters.count + type.results.count)
         _ = signature.initialize(from: type.parameters + type.results)
         handle = .allocate(capacity: 1)
@@ -201,8 +204,8 @@ public final class Table: @unchecked Sendable {
 
     /// The element at `index` (nil when out of bounds, or when the store was released).
     public subscript(index: Int) -> Value? {
-        guard index >= 0, index < size, let store else { return nil }
-        return Value.load(.ref(elementType), from: handle.pointee.elements + index, store: store)
+        guard index >= 0, index < size, store != nil else { return nil }
+        return Value.load(.ref(elementType), from: handle.pointee.elements + index)
     }
 }
 
@@ -231,8 +234,8 @@ public final class Global: @unchecked Sendable {
     /// The current value. Setting it does not check the type or mutability: `assign` does.
     public var value: Value {
         get {
-            guard let store else { return .zero(type.valueType) }
-            return Value.load(type.valueType, from: cell, store: store)
+            guard store != nil else { return .zero(type.valueType) }
+            return Value.load(type.valueType, from: cell)
         }
         set {
             precondition(store?.admits(newValue) ?? false, foreignFunction)

@@ -165,7 +165,7 @@ public final class Store {
         slot = base
         return type.results.map { t in
             defer { slot += t.slotCount }
-            return Value.load(t, from: slot, store: self)
+            return Value.load(t, from: slot)
         }
     }
 
@@ -254,8 +254,7 @@ private func callHost(_ callee: Function, store: Store, args: UnsafeMutablePoint
 /// `removeAll` gives this call a fresh one (copy-on-write), so reuse is never visible.
 private func callValueHost(_ callee: Function, _ body: Function.Implementation, caller: Caller,
                            args: UnsafeMutablePointer<KiteSlot>) throws {
-    let store = caller.store
-    let parameters = UnsafeMutableBufferPointer(rebasing: callee.signature[..<callee.type.parameters.count])
+    let parameters = UnsafeMutableBufferPointer(rebasing: callee.signature[..<callee.parameterCount])
     let resultTypes = UnsafeMutableBufferPointer(rebasing: callee.signature[parameters.count...])
     // Taken out while the body runs: a nested call of the same function finds [] there.
     var arguments: [Value] = []
@@ -264,12 +263,12 @@ private func callValueHost(_ callee: Function, _ body: Function.Implementation, 
     if arguments.count == parameters.count {
         // The usual case: last call's array, overwritten in place.
         for i in parameters.indices {
-            arguments[i] = Value.load(parameters[i], from: slot, store: store)
+            arguments[i] = Value.load(parameters[i], from: slot)
             slot += parameters[i].slotCount
         }
     } else {
         for t in parameters {
-            arguments.append(Value.load(t, from: slot, store: store))
+            arguments.append(Value.load(t, from: slot))
             slot += t.slotCount
         }
     }
@@ -280,7 +279,7 @@ private func callValueHost(_ callee: Function, _ body: Function.Implementation, 
     for i in resultTypes.indices {
         let value = results[i], expected = resultTypes[i]
         guard value.type == expected || value.fits(expected) else { throw resultMismatch(results, callee.type) }
-        if case .ref = value, !store.admits(value) {
+        if case .ref = value, !caller.store.admits(value) {
             throw resultMismatch(results, callee.type)
         }
         value.store(to: slot)

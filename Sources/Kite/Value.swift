@@ -172,7 +172,7 @@ extension Value {
     }
 
     /// Reads a value of `type` from a slot (two for v128).
-    static func load(_ type: ValueType, from slot: UnsafePointer<KiteSlot>, store: Store) -> Value {
+    static func load(_ type: ValueType, from slot: UnsafePointer<KiteSlot>) -> Value {
         let bits = slot.pointee.u64
         switch type {
         case .i32: return .i32(UInt32(truncatingIfNeeded: bits))
