@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// wasmtime's `run` flags that `kite run` speaks beside the limits: `--env NAME` inheriting,
-/// `-S inherit-env`, `--argv0`, `-W unknown-imports-trap`, `kite --version` and `kite FILE`.
+/// `--dir HOST::GUEST`, `-S inherit-env`, `--argv0`, `-W unknown-imports-trap`, `kite --version` and `kite FILE`.
 struct RunFlagTests {
     /// Exits with the number of environment variables the guest sees.
     let environCount = """
@@ -32,6 +32,39 @@ struct RunFlagTests {
         let unknown = try kite("run", "-S", "tcp", module)
         #expect(unknown.status == 1 || unknown.status == 64)
         #expect(unknown.stderr.contains("unknown -S option `tcp`"), "\(unknown.stderr)")
+    }
+
+    @Test func dirMapsAHostDirectoryToTheGuestsName() throws {
+        let host = Scratch.directory + "/\(UUID().uuidString)-shared"
+        try FileManager.default.createDirectory(atPath: host, withIntermediateDirectories: true)
+        try "from the host".write(toFile: host + "/note.txt", atomically: true, encoding: .utf8)
+        // Prints the name preopen 3 has for the guest (8 bytes), then note.txt opened in it.
+        let module = try Scratch.file("dir.wat", """
+            (module
+              (import "wasi_snapshot_preview1" "fd_prestat_dir_name" (func $name (param i32 i32 i32) (result i32)))
+              (import "wasi_snapshot_preview1" "path_open"
+                (func $open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+              (import "wasi_snapshot_preview1" "fd_read" (func $read (param i32 i32 i32 i32) (result i32)))
+              (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+              (memory (export "memory") 1)
+              (data (i32.const 100) "note.txt")
+              (func (export "_start")
+                (drop (call $name (i32.const 3) (i32.const 200) (i32.const 8)))
+                (i32.store (i32.const 0) (i32.const 200)) (i32.store (i32.const 4) (i32.const 8))
+                (drop (call $write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+                (drop (call $open (i32.const 3) (i32.const 0) (i32.const 100) (i32.const 8) (i32.const 0)
+                                  (i64.const 2) (i64.const 0) (i32.const 0) (i32.const 16)))
+                (i32.store (i32.const 0) (i32.const 300)) (i32.store (i32.const 4) (i32.const 64))
+                (drop (call $read (i32.load (i32.const 16)) (i32.const 0) (i32.const 1) (i32.const 20)))
+                (i32.store (i32.const 4) (i32.load (i32.const 20)))
+                (drop (call $write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))
+            """)
+        let mapped = try kite("run", "--dir", host + "::/sandbox", module)
+        #expect(mapped.status == 0 && mapped.stderr.isEmpty, "\(mapped.stderr)")
+        #expect(mapped.stdout == "/sandboxfrom the host")
+        // A host directory that does not exist is an error before the guest starts.
+        let missing = try kite("run", "--dir", host + "/absent::/sandbox", module)
+        #expect(missing.status == 1 && missing.stderr.contains("cannot open directory"), "\(missing.stderr)")
     }
 
     @Test func argv0ReplacesTheModulePath() throws {

@@ -37,9 +37,14 @@ struct RuntimeTests {
     }
 
     @Test func runawayRecursionTrapsWithCallStackExhausted() throws {
-        let instance = try instantiate("(module (func $f (export \"f\") (param i64) (result i64) (call $f (local.get 0))))")
+        let instance = try instantiate("""
+            (module (func $f (export "f") (param i64) (result i64) (call $f (local.get 0)))
+              (func $down (export "down") (param i32) (result i32)
+                (if (result i32) (local.get 0) (then (call $down (i32.sub (local.get 0) (i32.const 1)))) (else (i32.const 7)))))
+            """)
         #expect(trapMessage { _ = try call(instance, "f", [.i64(1)]) } == "call stack exhausted")
-        // The store stays usable after the trap.
+        // The store stays usable after the trap: a deep but bounded recursion completes.
+        #expect(try call(instance, "down", [.i32(10_000)]) == [.i32(7)])
         #expect(trapMessage { _ = try call(instance, "f", [.i64(2)]) } == "call stack exhausted")
     }
 
