@@ -13,6 +13,7 @@
 // has no data count section. `init(module:code:)` sets that up; with
 // `init(bytes:range:hasDataCountSection:)` the caller passes `module.dataCount != nil`.
 
+/// Decodes one function body instruction by instruction and checks that it ends at its final `end`.
 public struct CodeReader: Sendable {
     /// The whole module's bytes (`Module.bytes`); offsets are absolute within it.
     public let bytes: [UInt8]
@@ -20,11 +21,14 @@ public struct CodeReader: Sendable {
     public private(set) var offset: Int
     /// Absolute offset just past the body.
     public let endOffset: Int
+    /// Whether the module has a data count section, which `memory.init` and `data.drop` require.
     public let hasDataCountSection: Bool
     /// Open blocks (block/loop/if) not yet closed by an `end`.
     private var depth = 0
     private var finished = false
 
+    /// Reader for the body at `range` (absolute byte offsets into `bytes`); a range that does not
+    /// fit the bytes reads as truncated.
     public init(bytes: [UInt8], range: Range<Int>, hasDataCountSection: Bool = true) {
         self.bytes = bytes
         // Clamp, so that a range that does not fit the bytes reads as truncated
@@ -46,6 +50,8 @@ public struct CodeReader: Sendable {
     /// Nesting depth of the next instruction: 0 at function level. Useful for asserting.
     public var blockDepth: Int { depth }
 
+    /// Decodes the next instruction. Throws when the body ends before its final `end`, or when
+    /// bytes follow that `end`.
     public mutating func read() throws(DecodingError) -> Instruction {
         let start = offset
         let end = endOffset

@@ -2,11 +2,15 @@
 // their opcode in `.numeric`; the translator looks their typing and register-bytecode
 // lowering up in the generated instruction table, so their facts live in one place.
 
+/// The memory immediate of a load or store: alignment, static offset and memory index.
 public struct MemArg: Hashable, Sendable {
     /// Alignment exponent (log2 of bytes), as encoded.
     public var align: UInt32
+    /// Static byte offset added to the dynamic address operand.
     public var offset: UInt64
+    /// Memory index (0 unless the module uses multiple memories).
     public var memory: UInt32
+    /// A memory immediate; `memory` defaults to memory 0.
     public init(align: UInt32, offset: UInt64, memory: UInt32 = 0) {
         self.align = align
         self.offset = offset
@@ -14,6 +18,7 @@ public struct MemArg: Hashable, Sendable {
     }
 }
 
+/// One decoded instruction with its immediates (indices, block types, memory arguments).
 public enum Instruction: Hashable, Sendable {
     case unreachable
     case nop
@@ -87,6 +92,7 @@ public enum Instruction: Hashable, Sendable {
     case simd(opcode: UInt32, SIMDImmediate)
 }
 
+/// The immediates that follow a 0xFD-prefixed SIMD opcode.
 public enum SIMDImmediate: Hashable, Sendable {
     case none
     case memArg(MemArg)

@@ -13,6 +13,7 @@ public struct TextError: Error, Sendable, Equatable, CustomStringConvertible {
     /// 1-based column (in bytes) of the offending token (0 when unknown).
     public var column: Int
 
+    /// An error with `message` at `line` and `column` (0 when unknown).
     public init(_ message: String, line: Int = 0, column: Int = 0) {
         self.message = message
         self.line = line

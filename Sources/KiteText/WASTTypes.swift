@@ -77,10 +77,12 @@ public struct WASTModule: Sendable, Equatable {
     public var name: String?
     /// True for `(module definition ...)`: to be instantiated by `module instance`.
     public var isDefinition: Bool
+    /// Where the module comes from: text, binary, or quoted text.
     public var source: WASTModuleSource
     /// 1-based line of the `(module` keyword in the script.
     public var line: Int
 
+    /// A script module; `line` is where its `(module` keyword is.
     public init(name: String?, isDefinition: Bool = false, source: WASTModuleSource, line: Int = 0) {
         self.name = name
         self.isDefinition = isDefinition
@@ -132,9 +134,12 @@ public enum WASTCommand: Sendable, Equatable {
 
 /// A command with the 1-based source line where it starts.
 public struct WASTDirective: Sendable, Equatable {
+    /// 1-based line of the command in the script.
     public var line: Int
+    /// The command itself.
     public var command: WASTCommand
 
+    /// `command` found at `line`.
     public init(line: Int, command: WASTCommand) {
         self.line = line
         self.command = command

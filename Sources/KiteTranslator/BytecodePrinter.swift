@@ -61,9 +61,13 @@ public enum OperandKind: Sendable { case register, u32, i32, u64 }
 
 /// One operand field of an instruction: where it sits in the operand words.
 public struct OperandField: Sendable {
+    /// The operand's name in the instruction table (e.g. `dst`, `a`, `off`).
     public let name: String
+    /// How the field is read: a register, an immediate, or a branch offset.
     public let kind: OperandKind
+    /// Which operand word holds the field (0 is the first word after the handler).
     public let word: Int
+    /// Bit position of the field within that word.
     public let shift: Int
 }
 

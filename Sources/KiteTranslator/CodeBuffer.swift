@@ -6,6 +6,7 @@ public typealias Reg = UInt16
 /// Word 0 of an instruction is its handler: the address from `handlers` (direct threading),
 /// or the `Op` raw value when `handlers` is the identity table (golden tests, printing).
 public struct CodeBuffer {
+    /// The instruction words written so far: handlers and packed operand fields.
     public private(set) var words: [UInt64] = []
     /// Start word and op of every instruction, in order (for rewriting register fields).
     private(set) var instructions: [(at: Int, op: Op)] = []

@@ -6,10 +6,13 @@ public struct CompiledFunction: Sendable {
     public var code: [UInt64]
     /// Constant slot values, copied into the frame after the locals on entry.
     public var constants: [UInt64]
+    /// Type index of the function's type.
     public var typeIndex: UInt32
     /// Frame slots: [params or results: localsStart][locals: localSlots][constants][temporaries].
     public var localsStart: Int
+    /// Number of slots the declared locals occupy (after the parameters or results).
     public var localSlots: Int
+    /// Total frame slots: parameters and locals, constants and temporaries.
     public var frameSize: Int
     /// The local slots zeroed on entry: those some execution may read before writing them
     /// (`localsToZero`); the others are written first.

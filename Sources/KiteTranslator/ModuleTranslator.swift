@@ -3,6 +3,7 @@ import KiteBinary
 
 /// A module that passed validation, with every function translated to register bytecode.
 public struct TranslatedModule: Sendable {
+    /// The decoded module that was validated.
     public let module: Module
     /// The functions the module defines (imports excluded), in index order.
     public let functions: [CompiledFunction]
@@ -28,6 +29,7 @@ public func translateModule(_ module: Module, handlers: [UInt64] = identityHandl
 /// A module that passed validation, whole; its functions are translated one at a time, on
 /// demand (`translate(function:handlers:)`), the way WasmKit and wasm3 compile lazily.
 public struct ValidatedModule: Sendable {
+    /// The decoded module that was validated.
     public let module: Module
     let context: ModuleContext
     /// Functions translated during validation, by defined-function index: those whose frame

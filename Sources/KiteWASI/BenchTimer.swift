@@ -8,8 +8,10 @@ public final class BenchTimer {
     public private(set) var regions: [UInt64] = []
     private var started: UInt64?
 
+    /// A timer with no regions measured yet.
     public init() {}
 
+    /// Nanoseconds of all measured regions together.
     public var total: UInt64 { regions.reduce(0, +) }
 
     /// Defines `bench.start` and `bench.end` in `imports`.

@@ -26,9 +26,12 @@ public final class WASITrace: @unchecked Sendable {
         }
     }
 
+    /// Logs a call with its arguments, as `> name(arg=value, ...)`.
     public func call(_ text: String) { sink("> \(text)\n") }
+    /// Logs the errno a call returned.
     public func result(_ errno: Errno) { sink("> errno=\(errno.description)\n") }
 
+    /// Writes `line` to file descriptor 2 directly, without buffering.
     public static func writeToStderr(_ line: String) {
         var bytes = Array(line.utf8)
         var done = 0
