@@ -14,6 +14,15 @@ struct Failure: Error, CustomStringConvertible {
 /// measure what metering costs (PERFORMANCE.md).
 let metered = ProcessInfo.processInfo.environment["KITE_METERED"] == "1"
 
+/// KITE_PROFILE_GUEST=1 runs CoreMark and sightglass programs under the sampling profiler
+/// (1 ms), to measure what sampling costs (PERFORMANCE.md); the profile is discarded.
+func startProfiler(_ store: Store) throws -> GuestProfiler? {
+    guard ProcessInfo.processInfo.environment["KITE_PROFILE_GUEST"] == "1" else { return nil }
+    let profiler = GuestProfiler(store: store)
+    try profiler.start()
+    return profiler
+}
+
 func load(_ path: String) throws -> [UInt8] {
     guard let data = FileManager.default.contents(atPath: path) else { throw Failure("cannot read \(path)") }
     let bytes = [UInt8](data)
@@ -30,8 +39,10 @@ func coremark(_ path: String) throws -> [String: Double] {
     }))
     let instance = try store.instantiate(module, imports: imports)
     guard let run = instance.exportedFunction("run") else { throw Failure("no export run") }
+    let profiler = try startProfiler(store)
     let start = monotonicNow()
     guard case .f32(let bits)? = try run.invoke([]).first else { throw Failure("run returned no f32") }
+    _ = profiler?.stop()
     return ["score": Double(Float(bitPattern: bits)), "run_ns": Double(monotonicNow() - start)]
 }
 
@@ -78,9 +89,12 @@ func sightglass(_ directory: String, _ file: String?) throws -> [String: Double]
     var configuration = WASIConfiguration(arguments: [(modulePath as NSString).lastPathComponent], trace: nil)
     configuration.preopens = [(".", ".")]
     let timer = BenchTimer()
+    var profiler: GuestProfiler?
     let code = try WASICommand(module: module, configuration: configuration).run { imports, store in
         timer.define(into: &imports, store: store)
+        profiler = try startProfiler(store)
     }
+    _ = profiler?.stop()
     let end = monotonicNow()
     return ["measured_ns": Double(timer.total), "run_ns": Double(end - compiled), "compile_ns": Double(compiled - start),
             "exit_code": Double(code)]

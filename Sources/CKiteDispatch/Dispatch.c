@@ -52,7 +52,11 @@ static inline void kite_enter_frame(const KiteFunction *f, KiteSlot *nsp) {
 __attribute__((noinline)) static KITE_CC void kite_call_host(const uint64_t *next, KiteSlot *sp, uint8_t *mem,
                                                      uint64_t memsize, KiteContext *ctx, uint64_t acc, double facc) {
     (void)mem; (void)memsize;
+    // For the sampling profiler: which host function runs, and the wasm code that called it.
+    ctx->inHost = 1;
+    ctx->hostReturnPc = next;
     uint32_t t = ctx->hostCall(ctx, ctx->hostCallee, ctx->hostArgs);
+    ctx->inHost = 0;
     if (t) { ctx->trap = t; ctx->trapPc = next; return; }
     KiteMemory *m0 = ctx->instance->memories[0];
     __attribute__((musttail)) return ((kite_handler)(uintptr_t)next[0])(next, sp, m0->base, m0->size, ctx, acc, facc);
@@ -180,7 +184,24 @@ void kite_make_lazy(KiteFunction *f) {
     f->frameSize = (f->numParams > f->numResults ? f->numParams : f->numResults) + 1;
 }
 
+const uint64_t *kite_exit_pc(void) { return kite_exit_code; }
+
+static uint32_t kite_invoke_here(KiteContext *ctx, KiteFunction *f, KiteSlot *sp);
+
 uint32_t kite_invoke(KiteContext *ctx, KiteFunction *f, KiteSlot *sp) {
+    // A host function calling back into wasm: its own host-call state comes back afterwards.
+    uint32_t savedInHost = ctx->inHost;
+    KiteFunction *savedHostCallee = ctx->hostCallee;
+    const uint64_t *savedHostReturnPc = ctx->hostReturnPc;
+    uint32_t trap = kite_invoke_here(ctx, f, sp);
+    ctx->inHost = savedInHost;
+    ctx->hostCallee = savedHostCallee;
+    ctx->hostReturnPc = savedHostReturnPc;
+    return trap;
+}
+
+static uint32_t kite_invoke_here(KiteContext *ctx, KiteFunction *f, KiteSlot *sp) {
+    ctx->inHost = 0;
     if (f->kind == KITE_FUNCTION_HOST) {
         // Called by the host, not by wasm: the host function's Caller has no instance.
         KiteInstance *caller = ctx->instance;

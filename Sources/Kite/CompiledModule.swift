@@ -116,6 +116,17 @@ public final class CompiledModule: @unchecked Sendable {
         return translated.firstIndex { $0?.contains(pc) ?? false }
     }
 
+    /// Where each translated function's bytecode lies: (first word, one past the last word,
+    /// defined-function index). What the profiler maps sampled pcs with.
+    func codeRanges() -> [(start: UInt, end: UInt, index: Int)] {
+        kite_mutex_lock(lock)
+        defer { kite_mutex_unlock(lock) }
+        return translated.enumerated().compactMap { index, code in
+            guard let code, let start = code.code.baseAddress else { return nil }
+            return (UInt(bitPattern: start), UInt(bitPattern: start + code.code.count), index)
+        }
+    }
+
     /// Bytes of register bytecode and constant pools of the functions translated so far
     /// (all of them with `.eager`; the start-up target compares it with the Wasm bodies).
     public var bytecodeByteCount: Int {

@@ -71,6 +71,7 @@ public final class Store {
         context.pointee.stackLimit = stack + stackSlots
         context.pointee.frameTop = frames
         context.pointee.frameLimit = frames + Int(maxDepth)
+        context.pointee.frameBase = frames
         context.pointee.hostCall = kiteHostCallTrampoline
         context.pointee.translate = kiteTranslateTrampoline
         context.pointee.fuel = Int64.max

@@ -7,7 +7,7 @@ struct KiteCommand: ParsableCommand {
         abstract: "A fast WebAssembly interpreter.",
         discussion: "`kite FILE [ARGS...]` is short for `kite run FILE [ARGS...]`, as with wasmtime.",
         version: "kite \(kiteVersion)",
-        subcommands: [Run.self, Bench.self, Wast.self, Inspect.self, Validate.self, Wat2Wasm.self],
+        subcommands: [Run.self, Profile.self, Bench.self, Wast.self, Inspect.self, Validate.self, Wat2Wasm.self],
         defaultSubcommand: Run.self
     )
 }

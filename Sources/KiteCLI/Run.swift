@@ -49,6 +49,11 @@ struct Run: ParsableCommand {
             + "max-memory-size=BYTES, max-table-elements=N, max-wasm-stack=BYTES.", valueName: "KEY=VALUE"))
     var wasmOptions: [String] = []
 
+    @Option(help: ArgumentHelp(
+        "Profile the guest as wasmtime does: guest[,PATH[,INTERVAL]] samples every INTERVAL (default 1ms) "
+            + "and writes PATH (default kite-guest-profile.folded; .svg: a flame graph).", valueName: "guest[,PATH[,INTERVAL]]"))
+    var profile: String?
+
     @Argument(help: "The module (.wasm or .wat).")
     var file: String
 
@@ -56,6 +61,13 @@ struct Run: ParsableCommand {
     var arguments: [String] = []
 
     func run() throws {
+        var request: ProfileRequest?
+        if let profile { request = try ProfileRequest(wasmtimeSpelling: profile) }
+        throw ExitCode(try execute(profiling: request))
+    }
+
+    /// Runs the guest (profiled if asked) and returns kite's exit code.
+    func execute(profiling request: ProfileRequest?) throws -> Int32 {
         // `--invoke NAME` may also follow the module (kite run fib.wat --invoke fib 25).
         var invoke = self.invoke
         var arguments = self.arguments
@@ -71,7 +83,15 @@ struct Run: ParsableCommand {
         let limits = try GuestLimits(wasmOptions)
         let module = try CompiledModule(bytes: try loadModuleBytes(file), metered: limits.metered)
         var command = WASICommand(module: module, configuration: try wasiConfiguration(arguments))
-        command.makeStore = limits.makeStore
+        var profiler: GuestProfiler?
+        command.makeStore = {
+            let store = limits.makeStore()
+            if let request {
+                profiler = GuestProfiler(store: store, intervalNanoseconds: request.intervalNanoseconds)
+                do { try profiler?.start() } catch { reportError("\(error)") }
+            }
+            return store
+        }
         command.trapUnknownImports = limits.trapUnknownImports
         let preloads = try preload.map { text -> (String, CompiledModule) in
             guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
@@ -95,7 +115,8 @@ struct Run: ParsableCommand {
                 return 0
             }
         }
-        throw ExitCode(code)
+        if let request, let profile = profiler?.stop() { try request.write(profile) }
+        return code
     }
 
     /// WASI for the guest in both modes (wasmtime links it for `--invoke` too): the module's

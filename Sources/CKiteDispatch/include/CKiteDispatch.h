@@ -136,6 +136,10 @@ struct KiteContext {
     void *owner;                 // the Swift object that owns this context
     int64_t fuel;                // metered code: work left; below zero it traps (INT64_MAX: unlimited)
     uint32_t interrupt;          // metered code traps when another thread sets this (atomic)
+    // What the sampling profiler reads (Sampler.c) to tell where the thread is:
+    KiteFrameRecord *frameBase;  // the first frame record (frameTop - frameBase records are live)
+    uint32_t inHost;             // 1 while wasm code's call of a host function runs
+    const uint64_t *hostReturnPc;// that call's return address (in the calling wasm function)
 };
 
 /// Asks metered code running on `ctx` to stop at its next function entry or loop iteration
@@ -168,6 +172,22 @@ void kite_make_lazy(KiteFunction *function);
 /// Runs `function` with its arguments in sp[0..numParams); results land in sp[0..numResults).
 /// Returns KITE_TRAP_NONE or the trap that stopped it.
 uint32_t kite_invoke(KiteContext *ctx, KiteFunction *function, KiteSlot *sp);
+
+/// The return address of every frame record kite_invoke pushes: where one invocation from the
+/// host ends and (below it) the wasm code that called a host function resumes.
+const uint64_t *kite_exit_pc(void);
+
+/// The sampling profiler (Sampler.c): a timer interrupts the calling thread every
+/// `intervalNanos` and the signal handler appends one record per sample to `buffer`:
+///   word 0: frame count N (low 32 bits) | flags << 32 (1: in a host call)
+///   word 1: the interpreted pc candidate (the handlers' pc register), 0 if unknown
+///   word 2: the host function being called (KiteFunction *), when in a host call
+///   word 3: that host call's return pc
+///   words 4..4+N: the live frame records' return pcs, innermost first
+/// Only one sampler runs at a time. Returns false (errno set) if the timer cannot be made.
+bool kite_sampler_start(KiteContext *ctx, uint64_t *buffer, uint64_t capacityWords, uint64_t intervalNanos);
+/// Stops sampling; returns the words written and the samples dropped for lack of space.
+uint64_t kite_sampler_stop(uint64_t *dropped);
 
 // Linear memory: reserved once, committed page by page, freed with kite_memory_free.
 bool kite_memory_init(KiteMemory *memory, uint64_t minPages, uint64_t maxPages);

@@ -1,0 +1,158 @@
+import CKiteDispatch
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Samples where the guest spends its time: a timer interrupts the thread that calls into the
+/// store every `interval`, and each sample records the wasm call stack (from the frame
+/// records the interpreter keeps anyway, and the pc register of the handler that was
+/// running) and the host function being called, if any. Code runs exactly as without the
+/// profiler: nothing is translated differently and no handler tests anything.
+///
+/// ```swift
+/// let profiler = GuestProfiler(store: store)
+/// try profiler.start()
+/// try instance.exports[function: "main"]!()
+/// let profile = profiler.stop()
+/// print(profile.report())
+/// ```
+///
+/// Start and stop it on the thread that runs the guest; one profiler samples at a time.
+public final class GuestProfiler {
+    public let store: Store
+    /// Nanoseconds between samples.
+    public let intervalNanoseconds: UInt64
+    private var buffer: UnsafeMutableBufferPointer<UInt64>?
+
+    /// A profiler for `store`, sampling every `intervalNanoseconds` (1 ms by default) of
+    /// wall-clock time while started.
+    public init(store: Store, intervalNanoseconds: UInt64 = 1_000_000) {
+        self.store = store
+        self.intervalNanoseconds = max(intervalNanoseconds, 10_000)
+    }
+
+    deinit {
+        if buffer != nil { _ = stop() }
+    }
+
+    /// Starts sampling this thread. Throws `ResourceError` when the system refuses a timer
+    /// or another profiler is sampling.
+    public func start() throws {
+        guard buffer == nil else { throw ResourceError("the profiler is already sampling") }
+        // 64 MiB of address space; the system commits only the pages samples touch.
+        let words = 8 << 20
+        let buffer = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: words)
+        guard kite_sampler_start(store.context, buffer.baseAddress, UInt64(words), intervalNanoseconds) else {
+            buffer.deallocate()
+            throw ResourceError("cannot start the sampling timer (errno \(errno))")
+        }
+        self.buffer = buffer
+    }
+
+    /// Stops sampling and returns what was sampled since `start`.
+    public func stop() -> GuestProfile {
+        guard let buffer else { return GuestProfile(intervalNanoseconds: intervalNanoseconds, stacks: [:], dropped: 0) }
+        var dropped: UInt64 = 0
+        let used = Int(kite_sampler_stop(&dropped))
+        defer {
+            buffer.deallocate()
+            self.buffer = nil
+        }
+        let symbols = Symbolizer(store: store)
+        var stacks: [[String]: Int] = [:]
+        var at = 0
+        while at + 4 <= used {
+            let header = buffer[at]
+            let frames = Int(header & 0xFFFF_FFFF)
+            let inHost = header >> 32 & 1 == 1
+            guard at + 4 + frames <= used else { break }
+            let returnPcs = (0..<frames).map { UInt(buffer[at + 4 + $0]) }
+            let stack = symbols.stack(returnPcs: returnPcs, pc: UInt(buffer[at + 1]), inHost: inHost,
+                                      hostCallee: UInt(buffer[at + 2]), hostReturnPc: UInt(buffer[at + 3]))
+            stacks[stack, default: 0] += 1
+            at += 4 + frames
+        }
+        return GuestProfile(intervalNanoseconds: intervalNanoseconds, stacks: stacks, dropped: Int(dropped))
+    }
+}
+
+/// Names the pcs of a sample: wasm functions by their name-section name, else the export
+/// name, else `func[N]`; host functions by the import they were linked to.
+struct Symbolizer {
+    /// Frames that are not a function of the guest.
+    static let outside = "(outside wasm)", runtime = "(kite runtime)", host = "(host)"
+
+    let ranges: [(start: UInt, end: UInt, name: String)]
+    let exitPc = UInt(bitPattern: kite_exit_pc())
+    let store: Store
+
+    init(store: Store) {
+        self.store = store
+        var ranges: [(start: UInt, end: UInt, name: String)] = []
+        var seen = Set<ObjectIdentifier>()
+        for instance in store.instances where seen.insert(ObjectIdentifier(instance.module)).inserted {
+            let module = instance.module.module
+            let names = module.functionNames
+            var exported: [UInt32: String] = [:]
+            for export in module.exports {
+                if case .function(let f) = export.descriptor, exported[f] == nil { exported[f] = export.name }
+            }
+            for (start, end, defined) in instance.module.codeRanges() {
+                let index = UInt32(module.importedFunctionCount + defined)
+                ranges.append((start, end, names[index] ?? exported[index] ?? "func[\(index)]"))
+            }
+        }
+        self.ranges = ranges.sorted { $0.start < $1.start }
+    }
+
+    /// The function whose code holds `pc` (a return pc may point just past the end).
+    func name(containing pc: UInt) -> String? {
+        var low = 0, high = ranges.count
+        while low < high {
+            let mid = (low + high) / 2
+            if ranges[mid].start <= pc { low = mid + 1 } else { high = mid }
+        }
+        guard low > 0, pc <= ranges[low - 1].end else { return nil }
+        return ranges[low - 1].name
+    }
+
+    /// A sample's stack, outermost frame first. Frame record k (from the bottom) was pushed
+    /// by a call in frame k-1, so its return pc names frame k-1; the bottom record of each
+    /// invocation returns to the exit sentinel; the innermost frame is named by the sampled
+    /// pc or, during a host call, by that call's return pc and the host function.
+    func stack(returnPcs innermostFirst: [UInt], pc: UInt, inHost: Bool, hostCallee: UInt, hostReturnPc: UInt) -> [String] {
+        if innermostFirst.isEmpty { return [inHost ? hostName(hostCallee) : Self.outside] }
+        var frames: [String] = []
+        for (k, returnPc) in innermostFirst.reversed().enumerated() {
+            if returnPc == exitPc {
+                if k > 0 { frames.append(Self.host) }  // a host function called back into wasm
+            } else {
+                frames.append(name(containing: returnPc) ?? Self.runtime)
+            }
+        }
+        if inHost {
+            frames.append(name(containing: hostReturnPc) ?? Self.runtime)
+            frames.append(hostName(hostCallee))
+        } else {
+            frames.append(name(containing: pc) ?? Self.runtime)
+        }
+        return frames
+    }
+
+    /// A host function by the import it was linked to (`wasi_snapshot_preview1::fd_write`).
+    func hostName(_ record: UInt) -> String {
+        guard let function = store.function(at: Int(bitPattern: record)) else { return Self.host }
+        for instance in store.instances {
+            let module = instance.module.module
+            var index = 0
+            for entry in module.imports {
+                guard case .function = entry.descriptor else { continue }
+                if index < instance.functions.count, instance.functions[index] === function {
+                    return "\(entry.module)::\(entry.name)"
+                }
+                index += 1
+            }
+        }
+        return Self.host
+    }
+}

@@ -1,0 +1,98 @@
+import Kite
+import KiteText
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The sampling profiler finds the function that is known to be hot, names host functions
+/// under the wasm function that called them, and writes what flame-graph tools read.
+/// Serialized: one sampler runs at a time in a process.
+@Suite(.serialized) struct GuestProfilerTests {
+    /// `main` runs `cold` (a loop of N/16 iterations) then `hot` (N iterations).
+    static let twoLoops = """
+        (module
+          (func $spin (param $n i32) (result i32) (local $acc i32)
+            (loop $l
+              (local.set $acc (i32.add (local.get $acc) (i32.mul (local.get $n) (i32.const 3))))
+              (local.tee $n (i32.sub (local.get $n) (i32.const 1)))
+              (br_if $l))
+            (local.get $acc))
+          (func $hot (export "hot") (param i32) (result i32) (call $spin (local.get 0)))
+          (func $cold (export "cold") (param i32) (result i32) (call $spin (i32.div_u (local.get 0) (i32.const 16))))
+          (func (export "main") (param i32) (result i32)
+            (i32.add (call $cold (local.get 0)) (call $hot (local.get 0)))))
+        """
+
+    @Test func theHotFunctionIsTheHottest() throws {
+        let store = Store()
+        let instance = try store.instantiate(try CompiledModule(bytes: try wat2wasm(Self.twoLoops)))
+        let profiler = GuestProfiler(store: store, intervalNanoseconds: 200_000)
+        try profiler.start()
+        // Long enough for a few hundred samples even on a fast machine.
+        _ = try instance.exports[function: "main"]!([.i32(200_000_000)])
+        let profile = profiler.stop()
+        #expect(profile.sampleCount > 50, "\(profile.report())")
+        let functions = profile.functions()
+        // The loop itself runs in the unexported $spin: func[0]; hot and cold are its callers.
+        #expect(functions.first?.name == "func[0]", "\(profile.report())")
+        let viaHot = profile.stacks.filter { $0.key == ["main", "hot", "func[0]"] }.values.reduce(0, +)
+        let viaCold = profile.stacks.filter { $0.key == ["main", "cold", "func[0]"] }.values.reduce(0, +)
+        #expect(viaHot > 4 * viaCold, "\(profile.foldedStacks())")
+        #expect(Double(viaHot) > 0.7 * Double(profile.sampleCount), "\(profile.foldedStacks())")
+        let main = try #require(functions.first { $0.name == "main" })
+        #expect(main.selfSamples < profile.sampleCount / 10 && main.totalSamples > profile.sampleCount * 9 / 10)
+    }
+
+    @Test func hostTimeIsShownUnderItsWasmCaller() throws {
+        let store = Store()
+        let wait = Function(store: store, parameters: [.i32]) { _, args in
+            // Busy, like a host function doing real work (a sleep would be sampled the same way).
+            let until = monotonicMilliseconds() + Double(args[0].i32)
+            while monotonicMilliseconds() < until {}
+            return []
+        }
+        let instance = try store.instantiate(try CompiledModule(bytes: try wat2wasm("""
+            (module (import "env" "wait" (func $wait (param i32)))
+              (func $caller (export "caller") (call $wait (i32.const 150)))
+              (func (export "main") (call $caller)))
+            """)), imports: ["env": ["wait": wait]])
+        let profiler = GuestProfiler(store: store, intervalNanoseconds: 500_000)
+        try profiler.start()
+        try instance.exports[function: "main"]!()
+        let profile = profiler.stop()
+        let underCaller = profile.stacks[["main", "caller", "env::wait"]] ?? 0
+        #expect(Double(underCaller) > 0.8 * Double(profile.sampleCount), "\(profile.foldedStacks())")
+        #expect(profile.functions().first?.name == "env::wait")
+    }
+
+    @Test func foldedStacksAndTheFlameGraphAreWellFormed() throws {
+        let profile = GuestProfile(intervalNanoseconds: 1_000_000,
+                                   stacks: [["main", "a & b"]: 3, ["main"]: 1, ["main", "c"]: 6], dropped: 0)
+        #expect(profile.foldedStacks() == "main 1\nmain;a & b 3\nmain;c 6\n")
+        let svg = profile.flameGraphSVG()
+        #expect(svg.hasPrefix("<svg") && svg.hasSuffix("</svg>\n"))
+        #expect(svg.contains("<title>main: 10 samples (100.0%)</title>"))
+        #expect(svg.contains("<title>c: 6 samples (60.0%)</title>"))
+        #expect(svg.contains("<title>a &amp; b: 3 samples (30.0%)</title>"))
+        #expect(profile.report().contains("  60.0    60.0        6  c"))
+    }
+
+    @Test func onlyOneProfilerSamplesAtATime() throws {
+        let store = Store()
+        let first = GuestProfiler(store: store)
+        try first.start()
+        #expect(throws: ResourceError.self) { try GuestProfiler(store: store).start() }
+        _ = first.stop()
+        let again = GuestProfiler(store: store)
+        try again.start()
+        #expect(again.stop().sampleCount >= 0)
+    }
+}
+
+private func monotonicMilliseconds() -> Double {
+    var now = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &now)
+    return Double(now.tv_sec) * 1000 + Double(now.tv_nsec) / 1e6
+}
