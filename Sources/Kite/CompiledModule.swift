@@ -23,12 +23,15 @@ public final class CompiledModule: @unchecked Sendable {
     public let compilationMode: CompilationMode
     /// Whether the code checks fuel and interrupts (see `init(bytes:compilationMode:metered:)`).
     public let metered: Bool
+    /// Whether every executed instruction is counted (exact profiling, `ExactProfile`).
+    public let counted: Bool
     /// For `.lazy`: what translates the functions (nil with `.eager`: all are translated).
     let validated: ValidatedModule?
     /// Translated functions by defined-function index; guarded by `lock`.
     private var translated: [FunctionCode?]
-    /// This module translated with metering, once an engine with `fuelMetering` asked.
-    private var meteredVariant: CompiledModule?
+    /// This module translated otherwise (metered, counted), once an engine asked: by
+    /// `metered`, `counted`.
+    private var variants: [[Bool]: CompiledModule] = [:]
     private let lock: OpaquePointer
 
     /// The handler address of every op, in `Op` order.
@@ -46,23 +49,28 @@ public final class CompiledModule: @unchecked Sendable {
 
     /// Validates and (eagerly, or as functions are first called) translates an already
     /// decoded module. Throws `ValidationError` for an invalid one.
-    public init(module: KiteBinary.Module, compilationMode: CompilationMode = .lazy, metered: Bool = false) throws {
+    public convenience init(module: KiteBinary.Module, compilationMode: CompilationMode = .lazy, metered: Bool = false) throws {
+        try self.init(module: module, compilationMode: compilationMode, metered: metered, counted: false)
+    }
+
+    init(module: KiteBinary.Module, compilationMode: CompilationMode, metered: Bool, counted: Bool) throws {
         precondition(Int(kite_handler_count) == Op.allCases.count, "handler table and Op enum disagree: regenerate")
         guard let lock = kite_mutex_create() else { throw ResourceError("out of memory: cannot create a module") }
         self.lock = lock
         self.module = module
         self.compilationMode = compilationMode
         self.metered = metered
+        self.counted = counted
         translated = Array(repeating: nil, count: module.codes.count)
         switch compilationMode {
         case .eager:
             // The translator validates as it goes: one pass instead of two.
             validated = nil
             let functions = try translateModule(module, handlers: Self.handlerAddresses, metered: metered).functions
-            translated = functions.map { FunctionCode($0) }
+            translated = try functions.map { try FunctionCode($0, counted: counted) }
         case .lazy:
             let validated = try ValidatedModule(module, handlers: Self.handlerAddresses, metered: metered)
-            for (i, function) in validated.translatedEarly { translated[i] = FunctionCode(function) }
+            for (i, function) in validated.translatedEarly { translated[i] = try FunctionCode(function, counted: counted) }
             self.validated = validated
         }
     }
@@ -78,7 +86,7 @@ public final class CompiledModule: @unchecked Sendable {
         defer { kite_mutex_unlock(lock) }
         if let code = translated[index] { return code }
         guard let validated else { preconditionFailure("an eagerly compiled module has every function translated") }
-        let code = FunctionCode(try validated.translate(function: index, handlers: Self.handlerAddresses))
+        let code = try FunctionCode(try validated.translate(function: index, handlers: Self.handlerAddresses), counted: counted)
         translated[index] = code
         return code
     }
@@ -88,13 +96,15 @@ public final class CompiledModule: @unchecked Sendable {
     /// it asks for `.eager`.
     func prepared(for configuration: EngineConfiguration) throws -> CompiledModule {
         var module = self
-        if configuration.fuelMetering && !metered {
+        let wanted = [metered || configuration.fuelMetering, counted || configuration.exactProfiling]
+        if wanted != [metered, counted] {
             kite_mutex_lock(lock)
             defer { kite_mutex_unlock(lock) }
-            if meteredVariant == nil {
-                meteredVariant = try CompiledModule(module: self.module, compilationMode: compilationMode, metered: true)
+            if variants[wanted] == nil {
+                variants[wanted] = try CompiledModule(module: self.module, compilationMode: compilationMode,
+                                                      metered: wanted[0], counted: wanted[1])
             }
-            module = meteredVariant!
+            module = variants[wanted]!
         }
         if configuration.compilationMode == .eager && module.compilationMode == .lazy {
             for index in module.module.codes.indices { _ = try module.code(ofFunction: index) }
@@ -114,6 +124,13 @@ public final class CompiledModule: @unchecked Sendable {
         kite_mutex_lock(lock)
         defer { kite_mutex_unlock(lock) }
         return translated.firstIndex { $0?.contains(pc) ?? false }
+    }
+
+    /// The functions translated so far, by defined-function index.
+    func translatedCodes() -> [(index: Int, code: FunctionCode)] {
+        kite_mutex_lock(lock)
+        defer { kite_mutex_unlock(lock) }
+        return translated.enumerated().compactMap { index, code in code.map { (index, $0) } }
     }
 
     /// Where each translated function's bytecode lies: (first word, one past the last word,
@@ -150,20 +167,57 @@ public final class CompiledModule: @unchecked Sendable {
 /// function records point at; freed with the module.
 final class FunctionCode: @unchecked Sendable {
     let function: CompiledFunction
+    /// The code records point at. Counted: the entry stub (two words), then the code, in the
+    /// counting arena (Counting.c), which is never freed.
     let code: UnsafeMutableBufferPointer<UInt64>
     let constants: UnsafeMutableBufferPointer<KiteSlot>
+    /// Counted code: where each instruction starts (word offsets into `function.code`).
+    let instructionStarts: [Int]?
 
-    init(_ function: CompiledFunction) {
+    /// The op of each handler address (to walk code translated with real handlers).
+    static let opsByHandler: [UInt64: Op] = Dictionary(
+        uniqueKeysWithValues: CompiledModule.handlerAddresses.enumerated().map { ($1, Op.allCases[$0]) })
+
+    init(_ function: CompiledFunction, counted: Bool = false) throws {
         self.function = function
-        code = .allocate(capacity: max(function.code.count, 1))
-        _ = code.initialize(from: function.code)
         constants = .allocate(capacity: max(function.constants.count, 1))
         for (i, bits) in function.constants.enumerated() { constants[i] = KiteSlot(u64: bits) }
+        guard counted else {
+            code = .allocate(capacity: max(function.code.count, 1))
+            _ = code.initialize(from: function.code)
+            instructionStarts = nil
+            return
+        }
+        let starts = KiteTranslator.instructionStarts(function.code) { Self.opsByHandler[$0] }.map(\.at)
+        guard let base = kite_counting_alloc(UInt64(function.code.count + 2)) else {
+            constants.deallocate()
+            throw ResourceError("out of memory: the exact-profiling arena is full")
+        }
+        let span = Int(kite_counting_span()) / MemoryLayout<UInt64>.size
+        let step = kite_count_step_address()
+        base[0] = step
+        base[1] = UInt64(UInt(bitPattern: base + 2))
+        base[span] = kite_count_enter_address()
+        for (i, word) in function.code.enumerated() { base[2 + i] = word }
+        for at in starts {
+            base[span + 2 + at] = function.code[at]
+            base[2 + at] = step
+        }
+        code = UnsafeMutableBufferPointer(start: base, count: function.code.count + 2)
+        instructionStarts = starts
     }
 
     deinit {
-        code.deallocate()
+        if instructionStarts == nil { code.deallocate() }
         constants.deallocate()
+    }
+
+    /// Counted code: how many times the function was entered, and each instruction ran (by
+    /// word offset into `function.code`).
+    func counts() -> (calls: UInt64, instructions: [(at: Int, count: UInt64)])? {
+        guard let starts = instructionStarts, let base = code.baseAddress else { return nil }
+        let counters = base + 2 * (Int(kite_counting_span()) / MemoryLayout<UInt64>.size)
+        return (counters[0], starts.map { ($0, counters[2 + $0]) })
     }
 
     func contains(_ pc: UnsafePointer<UInt64>) -> Bool {

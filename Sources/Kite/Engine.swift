@@ -16,14 +16,19 @@ public struct EngineConfiguration: Sendable {
     /// function entry and loop iteration. A translation-time choice: unmetered code (the
     /// default) carries no check at all, so it cannot be stopped either way.
     public var fuelMetering: Bool
+    /// Whether translated code counts every instruction it executes and every call
+    /// (`ExactProfile`): slower, exact and repeatable. Also a translation-time choice: code
+    /// translated without it runs no counting at all.
+    public var exactProfiling: Bool
 
     /// nil arguments take Kite's defaults (lazy, 32 MiB, depth 50,000).
     public init(compilationMode: CompilationMode? = nil, stackSize: Int? = nil, maxCallDepth: UInt32? = nil,
-                fuelMetering: Bool = false) {
+                fuelMetering: Bool = false, exactProfiling: Bool = false) {
         self.compilationMode = compilationMode ?? .lazy
         self.stackSize = stackSize ?? Store.defaultStackSlots * MemoryLayout<UInt64>.size
         self.maxCallDepth = maxCallDepth ?? Store.defaultMaxDepth
         self.fuelMetering = fuelMetering
+        self.exactProfiling = exactProfiling
     }
 }
 

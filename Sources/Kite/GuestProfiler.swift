@@ -1,4 +1,5 @@
 import CKiteDispatch
+import KiteBinary
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -91,15 +92,9 @@ struct Symbolizer {
         var ranges: [(start: UInt, end: UInt, name: String)] = []
         var seen = Set<ObjectIdentifier>()
         for instance in store.instances where seen.insert(ObjectIdentifier(instance.module)).inserted {
-            let module = instance.module.module
-            let names = module.functionNames
-            var exported: [UInt32: String] = [:]
-            for export in module.exports {
-                if case .function(let f) = export.descriptor, exported[f] == nil { exported[f] = export.name }
-            }
+            let name = instance.module.module.displayNames()
             for (start, end, defined) in instance.module.codeRanges() {
-                let index = UInt32(module.importedFunctionCount + defined)
-                ranges.append((start, end, names[index] ?? exported[index] ?? "func[\(index)]"))
+                ranges.append((start, end, name(defined)))
             }
         }
         self.ranges = ranges.sorted { $0.start < $1.start }
@@ -154,5 +149,22 @@ struct Symbolizer {
             }
         }
         return Self.host
+    }
+}
+
+extension KiteBinary.Module {
+    /// Names for a profile, by defined-function index: the name section's, else the first
+    /// export's, else `func[N]` (N the function index).
+    func displayNames() -> (Int) -> String {
+        let names = functionNames
+        var exported: [UInt32: String] = [:]
+        for export in exports {
+            if case .function(let f) = export.descriptor, exported[f] == nil { exported[f] = export.name }
+        }
+        let imported = importedFunctionCount
+        return { defined in
+            let index = UInt32(imported + defined)
+            return names[index] ?? exported[index] ?? "func[\(index)]"
+        }
     }
 }

@@ -9,6 +9,8 @@ struct GuestLimits {
     var limits = StoreLimits()
     var stackSlots = Store.defaultStackSlots
     var trapUnknownImports = false
+    /// Translate for exact counts (`kite profile --exact`).
+    var exactProfiling = false
 
     var metered: Bool { fuel != nil || timeout != nil }
 
@@ -47,7 +49,8 @@ struct GuestLimits {
 
     /// The store for the guest: the limits, the fuel, and a timer that interrupts it.
     func makeStore() -> Store {
-        let store = Store(stackSlots: stackSlots, limits: limits)
+        let configuration = EngineConfiguration(stackSize: stackSlots * 8, exactProfiling: exactProfiling)
+        let store = Store(engine: Engine(configuration: configuration), limits: limits)
         store.fuel = fuel
         if let timeout {
             let handle = store.interruptHandle

@@ -15,6 +15,10 @@ struct Profile: ParsableCommand {
             runs; nothing about how the code runs changes. The hottest functions (self and total
             share of the samples) go to stderr; PREFIX.folded (folded stacks, what flame-graph
             tools read) and PREFIX.svg (a flame graph; hover a box for its samples) are written.
+            --exact instead counts every call and every register instruction (code translated
+            for counting: slower, exact, the same on every run) and prints the functions by
+            instructions executed with their calls, then the hottest functions' bytecode
+            listings (as `kite inspect` prints them) with each instruction's count.
             Functions are named by the module's name section, else their export, else func[N];
             host functions by their import (wasi_snapshot_preview1::fd_write).
             """
@@ -29,12 +33,16 @@ struct Profile: ParsableCommand {
     @Option(help: "Rows of the report.")
     var top: Int = 20
 
+    @Flag(help: "Count every call and register instruction instead of sampling (slower; exact and repeatable).")
+    var exact = false
+
     @OptionGroup var options: Run
 
     func run() throws {
         var request = ProfileRequest(intervalNanoseconds: try ProfileRequest.nanoseconds(interval))
         request.paths = [output + ".folded", output + ".svg"]
         request.reportRows = top
+        request.exact = exact
         throw ExitCode(try options.execute(profiling: request))
     }
 }
@@ -46,6 +54,8 @@ struct ProfileRequest {
     var paths: [String] = []
     /// Rows of the report printed to stderr; nil: no report (`kite run --profile`).
     var reportRows: Int?
+    /// Count instead of sampling: the report and the counted listings go to stderr.
+    var exact = false
 
     init(intervalNanoseconds: UInt64) {
         self.intervalNanoseconds = intervalNanoseconds
@@ -65,6 +75,10 @@ struct ProfileRequest {
         let seconds = try GuestLimits.seconds(text)
         guard seconds >= 0.000_01, seconds <= 10 else { throw CLIError("a profiling interval wants 10us to 10s, got \(text)") }
         return UInt64(seconds * 1e9)
+    }
+
+    func write(_ profile: ExactProfile) {
+        FileHandle.standardError.write(Data(profile.report(top: reportRows ?? 20).utf8))
     }
 
     func write(_ profile: GuestProfile) throws {

@@ -80,13 +80,16 @@ struct Run: ParsableCommand {
                 arguments.removeFirst()
             }
         }
-        let limits = try GuestLimits(wasmOptions)
+        var limits = try GuestLimits(wasmOptions)
+        limits.exactProfiling = request?.exact ?? false
         let module = try CompiledModule(bytes: try loadModuleBytes(file), metered: limits.metered)
         var command = WASICommand(module: module, configuration: try wasiConfiguration(arguments))
         var profiler: GuestProfiler?
+        var guestStore: Store?
         command.makeStore = {
             let store = limits.makeStore()
-            if let request {
+            guestStore = store
+            if let request, !request.exact {
                 profiler = GuestProfiler(store: store, intervalNanoseconds: request.intervalNanoseconds)
                 do { try profiler?.start() } catch { reportError("\(error)") }
             }
@@ -116,6 +119,7 @@ struct Run: ParsableCommand {
             }
         }
         if let request, let profile = profiler?.stop() { try request.write(profile) }
+        if let request, request.exact, let store = guestStore { request.write(ExactProfile(store: store)) }
         return code
     }
 

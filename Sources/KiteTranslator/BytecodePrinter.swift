@@ -6,6 +6,14 @@
 /// Operand names and positions come from the instruction table, so the printer never
 /// needs to know an instruction by hand.
 public func printBytecode(_ function: CompiledFunction) -> String {
+    printBytecode(function, op: { Op(rawValue: UInt16(truncatingIfNeeded: $0)) })
+}
+
+/// The listing of code translated with any handlers: `op` names the op of word 0 (for
+/// identity handlers, the op number itself). `annotation` prefixes each instruction's line
+/// (given its word offset), as the exact profiler's counts do.
+public func printBytecode(_ function: CompiledFunction, op opOf: (UInt64) -> Op?,
+                          annotation: ((Int) -> String)? = nil) -> String {
     var lines: [String] = []
     let zeroed = function.zeroedLocals.isEmpty ? "none"
         : "r\(function.zeroedLocals.lowerBound)-r\(function.zeroedLocals.upperBound - 1)"
@@ -15,9 +23,8 @@ public func printBytecode(_ function: CompiledFunction) -> String {
         lines.append("; r\(function.localsStart + function.localSlots + i) = const 0x\(String(value, radix: 16))")
     }
     let code = function.code
-    var at = 0
-    while at < code.count {
-        guard let op = Op(rawValue: UInt16(truncatingIfNeeded: code[at])) else {
+    for (at, op) in instructionStarts(code, op: opOf) {
+        guard let op else {
             lines.append(pad(at) + "  <unknown op \(code[at])>")
             break
         }
@@ -25,7 +32,7 @@ public func printBytecode(_ function: CompiledFunction) -> String {
             lines.append(pad(at) + "  <\(op.name) cut short by the end of the code>")
             break
         }
-        var text = pad(at) + "  " + op.name
+        var text = (annotation?(at) ?? "") + pad(at) + "  " + op.name
         for field in op.operands {
             let word = field.value(in: code, at: at)
             switch field.kind {
@@ -37,18 +44,35 @@ public func printBytecode(_ function: CompiledFunction) -> String {
             case .u64: text += " \(field.name)=\(word)"
             }
         }
-        at += op.wordCount
         if op.withoutAccumulator == .brTable {
-            let count = Int(UInt32(truncatingIfNeeded: code[at - 1] >> 16)) + 1
-            let entries = code[at..<min(at + count, code.count)].map { word -> String in
-                "@" + pad(at - op.wordCount + Int(Int32(bitPattern: UInt32(truncatingIfNeeded: word))))
+            let end = at + op.wordCount
+            let count = Int(UInt32(truncatingIfNeeded: code[end - 1] >> 16)) + 1
+            let entries = code[end..<min(end + count, code.count)].map { word -> String in
+                "@" + pad(at + Int(Int32(bitPattern: UInt32(truncatingIfNeeded: word))))
             }
             text += " [" + entries.joined(separator: " ") + "]"
-            at += count
         }
         lines.append(text)
     }
     return lines.joined(separator: "\n") + "\n"
+}
+
+/// Where each instruction of `code` starts and its op (nil: word 0 names no op, and the walk
+/// stops there). A `br_table`'s targets follow it and are skipped.
+public func instructionStarts(_ code: [UInt64], op opOf: (UInt64) -> Op?) -> [(at: Int, op: Op?)] {
+    var starts: [(at: Int, op: Op?)] = []
+    var at = 0
+    while at < code.count {
+        guard let op = opOf(code[at]) else {
+            starts.append((at, nil))
+            break
+        }
+        starts.append((at, op))
+        guard at + op.wordCount <= code.count else { break }
+        at += op.wordCount
+        if op.withoutAccumulator == .brTable { at += Int(UInt32(truncatingIfNeeded: code[at - 1] >> 16)) + 1 }
+    }
+    return starts
 }
 
 private func pad(_ n: Int) -> String {

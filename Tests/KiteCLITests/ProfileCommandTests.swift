@@ -44,4 +44,17 @@ struct ProfileCommandTests {
         let wrong = try kite("run", "--profile=perf", file, "--invoke", "main", "1")
         #expect(wrong.status != 0 && wrong.stderr.contains("guest[,PATH[,INTERVAL]]"), "\(wrong.stderr)")
     }
+
+    @Test func exactCountsCallsAndPrintsTheCountedListing() throws {
+        let file = try Scratch.file("hot.wat", module)
+        let result = try kite("profile", "--exact", file, "--invoke", "main", "64")
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.first?.hasSuffix("register instructions executed (exact counts)") == true, "\(result.stderr)")
+        // hot and cold call the loop once each: func[0] has 2 calls, and is the hottest.
+        #expect(lines.count > 2 && lines[2].hasSuffix("             2  func[0]"), "\(result.stderr)")
+        #expect(result.stderr.contains("\nfunc[0]: 2 calls, "), "\(result.stderr)")
+        // The loop's back edge ran 64 + 2 times in all (64 and 64 >> 5 iterations).
+        #expect(result.stderr.contains("          66  "), "\(result.stderr)")
+    }
 }

@@ -189,6 +189,16 @@ bool kite_sampler_start(KiteContext *ctx, uint64_t *buffer, uint64_t capacityWor
 /// Stops sampling; returns the words written and the samples dropped for lack of space.
 uint64_t kite_sampler_stop(uint64_t *dropped);
 
+/// Exact profiling (Counting.c): `words` words of code in the counting arena, whose handler
+/// and counter for the word at address A live at A + kite_counting_span() and
+/// A + 2 * kite_counting_span(); NULL when the arena is exhausted.
+uint64_t *kite_counting_alloc(uint64_t words);
+uint64_t kite_counting_span(void);
+/// The handler that counts an instruction and runs its saved handler.
+uint64_t kite_count_step_address(void);
+/// The saved handler of a counted function's entry stub: continue at the stub's second word.
+uint64_t kite_count_enter_address(void);
+
 // Linear memory: reserved once, committed page by page, freed with kite_memory_free.
 bool kite_memory_init(KiteMemory *memory, uint64_t minPages, uint64_t maxPages);
 void kite_memory_free(KiteMemory *memory);
