@@ -15,10 +15,19 @@ struct Failure: Error, CustomStringConvertible {
 let metered = ProcessInfo.processInfo.environment["KITE_METERED"] == "1"
 
 /// KITE_PROFILE_GUEST=1 runs CoreMark and sightglass programs under the sampling profiler
-/// (1 ms), to measure what sampling costs (PERFORMANCE.md); the profile is discarded.
+/// (every 1 ms, or KITE_PROFILE_INTERVAL_US), to measure what sampling costs
+/// (PERFORMANCE.md); the profile is discarded.
+/// KITE_EXACT_PROFILE=1 translates CoreMark and sightglass programs for exact counts
+/// (`EngineConfiguration.exactProfiling`), to measure what counting costs.
+func makeStore() -> Store {
+    let exact = ProcessInfo.processInfo.environment["KITE_EXACT_PROFILE"] == "1"
+    return Store(engine: Engine(configuration: EngineConfiguration(exactProfiling: exact)))
+}
+
 func startProfiler(_ store: Store) throws -> GuestProfiler? {
     guard ProcessInfo.processInfo.environment["KITE_PROFILE_GUEST"] == "1" else { return nil }
-    let profiler = GuestProfiler(store: store)
+    let micros = ProcessInfo.processInfo.environment["KITE_PROFILE_INTERVAL_US"].flatMap { UInt64($0) } ?? 1000
+    let profiler = GuestProfiler(store: store, intervalNanoseconds: micros * 1000)
     try profiler.start()
     return profiler
 }
@@ -32,7 +41,7 @@ func load(_ path: String) throws -> [UInt8] {
 /// CoreMark (wasmi-benchmarks' coremark.wasm): `env.clock_ms` from the host, `run` returns the score.
 func coremark(_ path: String) throws -> [String: Double] {
     let module = try CompiledModule(bytes: try load(path), metered: metered)
-    let store = Store()
+    let store = makeStore()
     var imports = Imports()
     imports.define("env", "clock_ms", .function(Function(store: store, type: FunctionType(parameters: [], results: [.i32])) { _ in
         [.i32(UInt32(truncatingIfNeeded: monotonicNow() / 1_000_000))]
@@ -90,7 +99,9 @@ func sightglass(_ directory: String, _ file: String?) throws -> [String: Double]
     configuration.preopens = [(".", ".")]
     let timer = BenchTimer()
     var profiler: GuestProfiler?
-    let code = try WASICommand(module: module, configuration: configuration).run { imports, store in
+    var command = WASICommand(module: module, configuration: configuration)
+    command.makeStore = makeStore
+    let code = try command.run { imports, store in
         timer.define(into: &imports, store: store)
         profiler = try startProfiler(store)
     }
