@@ -22,8 +22,10 @@ let package = Package(
         .target(name: "KiteBinary"),
         .target(name: "KiteText"),
         .target(name: "KiteTranslator", dependencies: ["KiteBinary"]),
-        .target(name: "CKiteDispatch"),
-        .target(name: "Kite", dependencies: ["KiteBinary", "KiteTranslator", "CKiteDispatch"]),
+        // libunwind (libunwind-dev): the native frames of host calls in guest profiles.
+        .systemLibrary(name: "CLibunwind", pkgConfig: "libunwind", providers: [.apt(["libunwind-dev"])]),
+        .target(name: "CKiteDispatch", dependencies: ["CLibunwind"]),
+        .target(name: "Kite", dependencies: ["KiteBinary", "KiteTranslator", "CKiteDispatch", "CLibunwind"]),
         .target(name: "KiteSpec", dependencies: ["Kite", "KiteText", "KiteBinary"]),
         .target(name: "KiteWASI", dependencies: ["Kite"]),
         .executableTarget(

@@ -11,6 +11,8 @@
 // discarded by the symbolizer; elsewhere the frame records still give every caller.
 #define _GNU_SOURCE
 #include "CKiteDispatch.h"
+#include <dlfcn.h>
+#include <link.h>
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
@@ -18,10 +20,14 @@
 #include <ucontext.h>
 #include <unistd.h>
 #include <sys/syscall.h>
+#define UNW_LOCAL_ONLY
+#include <libunwind.h>
 
 /// At most this many frames per sample (the innermost ones): a runaway recursion must not
 /// fill the buffer with one sample.
 #define KITE_SAMPLE_MAX_FRAMES 512
+/// Native frames kept per sample of a host call (innermost first).
+#define KITE_SAMPLE_MAX_NATIVE 48
 
 static struct {
     KiteContext *volatile ctx;
@@ -47,19 +53,34 @@ static void kite_sampler_signal(int signal, siginfo_t *info, void *context) {
     KiteFrameRecord *base = ctx->frameBase, *top = ctx->frameTop;
     uint64_t frames = (base && top > base && top <= ctx->frameLimit) ? (uint64_t)(top - base) : 0;
     if (frames > KITE_SAMPLE_MAX_FRAMES) frames = KITE_SAMPLE_MAX_FRAMES;
-    uint64_t need = 4 + frames, used = kite_sampler.used;
+    uint32_t inHost = ctx->inHost;
+    // In a host call, the native stack from the interrupted instruction outwards (libunwind,
+    // starting from the signal's context). The symbolizer keeps the part above the call.
+    uint64_t native[KITE_SAMPLE_MAX_NATIVE];
+    uint64_t nativeCount = 0;
+    if (inHost) {
+        unw_cursor_t cursor;
+        if (unw_init_local2(&cursor, (unw_context_t *)context, UNW_INIT_SIGNAL_FRAME) == 0) {
+            do {
+                unw_word_t ip = 0;
+                if (unw_get_reg(&cursor, UNW_REG_IP, &ip) != 0 || ip == 0) break;
+                native[nativeCount++] = (uint64_t)ip;
+            } while (nativeCount < KITE_SAMPLE_MAX_NATIVE && unw_step(&cursor) > 0);
+        }
+    }
+    uint64_t need = 4 + frames + nativeCount, used = kite_sampler.used;
     if (used + need > kite_sampler.capacity) {
         kite_sampler.dropped++;
         errno = savedErrno;
         return;
     }
     uint64_t *out = kite_sampler.buffer + used;
-    uint32_t inHost = ctx->inHost;
-    out[0] = frames | ((uint64_t)(inHost ? 1 : 0) << 32);
+    out[0] = frames | ((uint64_t)(inHost ? 1 : 0) << 32) | (nativeCount << 40);
     out[1] = pc;
     out[2] = inHost ? (uint64_t)(uintptr_t)ctx->hostCallee : 0;
     out[3] = inHost ? (uint64_t)(uintptr_t)ctx->hostReturnPc : 0;
     for (uint64_t i = 0; i < frames; i++) out[4 + i] = (uint64_t)(uintptr_t)top[-1 - (int64_t)i].returnPc;
+    for (uint64_t i = 0; i < nativeCount; i++) out[4 + frames + i] = native[i];
     kite_sampler.used = used + need;
     errno = savedErrno;
 }
@@ -110,4 +131,22 @@ uint64_t kite_sampler_stop(uint64_t *dropped) {
     sigaction(SIGPROF, &kite_sampler.previous, NULL);
     if (dropped) *dropped = kite_sampler.dropped;
     return kite_sampler.used;
+}
+
+const char *kite_symbol_name(uint64_t pc) {
+    Dl_info info;
+    if (dladdr((const void *)(uintptr_t)pc, &info) == 0) return NULL;
+    return info.dli_sname;
+}
+
+static int kite_first_object(struct dl_phdr_info *info, size_t size, void *data) {
+    (void)size;
+    *(uint64_t *)data = (uint64_t)info->dlpi_addr;
+    return 1;  // the first object is the executable
+}
+
+uint64_t kite_executable_base(void) {
+    uint64_t base = 0;
+    dl_iterate_phdr(kite_first_object, &base);
+    return base;
 }

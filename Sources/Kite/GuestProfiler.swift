@@ -1,4 +1,5 @@
 import CKiteDispatch
+import CLibunwind
 import KiteBinary
 #if canImport(Glibc)
 import Glibc
@@ -60,18 +61,22 @@ public final class GuestProfiler {
             self.buffer = nil
         }
         let symbols = Symbolizer(store: store)
+        var nativeSymbols = NativeSymbolizer()
         var stacks: [[String]: Int] = [:]
         var at = 0
         while at + 4 <= used {
             let header = buffer[at]
             let frames = Int(header & 0xFFFF_FFFF)
             let inHost = header >> 32 & 1 == 1
-            guard at + 4 + frames <= used else { break }
+            let nativeCount = Int(header >> 40 & 0xFF)
+            guard at + 4 + frames + nativeCount <= used else { break }
             let returnPcs = (0..<frames).map { UInt(buffer[at + 4 + $0]) }
-            let stack = symbols.stack(returnPcs: returnPcs, pc: UInt(buffer[at + 1]), inHost: inHost,
+            let native = (0..<nativeCount).map { UInt(buffer[at + 4 + frames + $0]) }
+            var stack = symbols.stack(returnPcs: returnPcs, pc: UInt(buffer[at + 1]), inHost: inHost,
                                       hostCallee: UInt(buffer[at + 2]), hostReturnPc: UInt(buffer[at + 3]))
+            stack += nativeSymbols.frames(innermostFirst: native)
             stacks[stack, default: 0] += 1
-            at += 4 + frames
+            at += 4 + frames + nativeCount
         }
         return GuestProfile(intervalNanoseconds: intervalNanoseconds, stacks: stacks, dropped: Int(dropped))
     }

@@ -180,14 +180,20 @@ const uint64_t *kite_exit_pc(void);
 /// The sampling profiler (Sampler.c): a timer interrupts the calling thread every
 /// `intervalNanos` and the signal handler appends one record per sample to `buffer`:
 ///   word 0: frame count N (low 32 bits) | flags << 32 (1: in a host call)
+///           | native frame count M << 40
 ///   word 1: the interpreted pc candidate (the handlers' pc register), 0 if unknown
 ///   word 2: the host function being called (KiteFunction *), when in a host call
 ///   word 3: that host call's return pc
 ///   words 4..4+N: the live frame records' return pcs, innermost first
+///   words 4+N..4+N+M: in a host call, the native return addresses (libunwind), innermost first
 /// Only one sampler runs at a time. Returns false (errno set) if the timer cannot be made.
 bool kite_sampler_start(KiteContext *ctx, uint64_t *buffer, uint64_t capacityWords, uint64_t intervalNanos);
 /// Stops sampling; returns the words written and the samples dropped for lack of space.
 uint64_t kite_sampler_stop(uint64_t *dropped);
+/// The name of the exported symbol containing native address `pc` (dladdr), or NULL.
+const char *kite_symbol_name(uint64_t pc);
+/// Where the executable is loaded (its symbol table's addresses are relative to this).
+uint64_t kite_executable_base(void);
 
 /// Exact profiling (Counting.c): `words` words of code in the counting arena, whose handler
 /// and counter for the word at address A live at A + kite_counting_span() and
