@@ -125,8 +125,12 @@ public final class Memory: @unchecked Sendable {
     /// Creates a memory in `store` (for host-provided imports), within the store's limits.
     public convenience init(store: Store, type: MemoryType) throws {
         try self.init(limits: type.limits, capPages: store.limits.maxMemoryBytes.map { $0 / 65536 })
+        owner = store.lifetime
         store.memories.append(self)
     }
+
+    /// The store it was created in (nil only for a store's internal empty memory).
+    var owner: StoreLifetime?
 
     deinit {
         kite_memory_free(handle)

@@ -48,6 +48,9 @@ public struct LinkError: Error, CustomStringConvertible, Sendable {
     public enum Kind: Sendable, Equatable {
         case unknownImport
         case incompatibleImportType
+        /// The value was created in another store (instances, functions and memories of one
+        /// store point at each other directly, so a store links only its own values).
+        case crossStore
     }
     /// Which link error.
     public var kind: Kind
@@ -74,6 +77,7 @@ public struct LinkError: Error, CustomStringConvertible, Sendable {
         switch kind {
         case .unknownImport: return "unknown import \(module).\(name)"
         case .incompatibleImportType: return "incompatible import type for \(module).\(name)"
+        case .crossStore: return "cross-store import \(module).\(name): a store links only values created in it"
         }
     }
 

@@ -54,6 +54,7 @@ extension Store {
             guard let value = imports.lookup(entry.module, entry.name) else {
                 throw LinkError(.unknownImport, module: entry.module, name: entry.name)
             }
+            guard owns(value) else { throw LinkError(.crossStore, module: entry.module, name: entry.name) }
             var fits: Bool
             switch (entry.descriptor, value) {
             case (.function(let t), .function(let f)):
@@ -78,6 +79,16 @@ extension Store {
                 throw LinkError(.incompatibleImportType, module: entry.module, name: entry.name,
                                 expected: describe(entry.descriptor, types), actual: describe(value))
             }
+        }
+    }
+
+    /// Whether `value` was created in this store (its records are this store's to use).
+    func owns(_ value: ExternalValue) -> Bool {
+        switch value {
+        case .function(let f): return f.owner === lifetime
+        case .table(let t): return t.owner === lifetime
+        case .memory(let m): return m.owner === lifetime
+        case .global(let g): return g.owner === lifetime
         }
     }
 

@@ -167,3 +167,33 @@ struct EmbeddingAPITests {
         #expect(kept == [[.i32(4)], [.i32(3)], [.i32(2)], [.i32(1)], [.i32(0)], [.i32(2)], [.i32(1)], [.i32(0)]])
     }
 }
+
+/// Values of one store cannot be linked into another: their records point into the first
+/// store's instances, which may go away while the second still runs.
+struct CrossStoreTests {
+    @Test func aStoreLinksOnlyItsOwnValues() throws {
+        var donor: Store? = Store()
+        let exporter = try instantiate("""
+            (module (func (export "f") (result i32) (i32.const 1)) (memory (export "m") 1)
+              (global (export "g") i32 (i32.const 2)) (table (export "t") 1 funcref))
+            """, store: donor)
+        let module = try parseWasm(bytes: try wat2wasm("(module (import \"x\" \"f\" (func (result i32))))"))
+        let store = Store()
+        var imports = Imports()
+        imports.define(module: "x", exporter.exports)
+        for name in ["f", "m", "g", "t"] {
+            let wat = ["f": "(func (result i32))", "m": "(memory 1)", "g": "(global i32)", "t": "(table 1 funcref)"][name]!
+            let importer = try parseWasm(bytes: try wat2wasm("(module (import \"x\" \"\(name)\" \(wat)))"))
+            do {
+                _ = try importer.instantiate(store: store, imports: imports)
+                Issue.record("linked \(name) from another store")
+            } catch let error as LinkError {
+                #expect(error.kind == .crossStore && error.name == name)
+                #expect(error.description == "cross-store import x.\(name): a store links only values created in it")
+            }
+        }
+        // Linked within its own store it works.
+        #expect(try module.instantiate(store: donor!, imports: imports).module.module.imports.count == 1)
+        donor = nil
+    }
+}
