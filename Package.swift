@@ -40,6 +40,8 @@ let package = Package(
         .executableTarget(name: "PrintAdd", dependencies: ["Kite", "KiteText"], path: "Examples/Sources/PrintAdd"),
         .executableTarget(name: "StringPassing", dependencies: ["Kite", "KiteText"], path: "Examples/Sources/StringPassing"),
         .executableTarget(name: "WASI-Hello", dependencies: ["Kite", "KiteWASI"], path: "Examples/Sources/WASI-Hello"),
+        // Crashes in a host function on purpose: the crash-report test runs it.
+        .executableTarget(name: "kite-crash-probe", dependencies: ["Kite", "KiteText"], path: "Tests/CrashProbe"),
         // The benchmark harness's runner for Kite (Benchmarks/README.md).
         .executableTarget(name: "kite-runner", dependencies: ["Kite", "KiteText", "KiteWASI"], path: "Benchmarks/KiteRunner"),
         .testTarget(name: "KiteBinaryTests", dependencies: ["KiteBinary"]),

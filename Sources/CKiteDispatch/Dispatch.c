@@ -193,7 +193,10 @@ uint32_t kite_invoke(KiteContext *ctx, KiteFunction *f, KiteSlot *sp) {
     uint32_t savedInHost = ctx->inHost;
     KiteFunction *savedHostCallee = ctx->hostCallee;
     const uint64_t *savedHostReturnPc = ctx->hostReturnPc;
+    KiteContext *savedCurrent = kite_current_context;
+    kite_current_context = ctx;
     uint32_t trap = kite_invoke_here(ctx, f, sp);
+    kite_current_context = savedCurrent;
     ctx->inHost = savedInHost;
     ctx->hostCallee = savedHostCallee;
     ctx->hostReturnPc = savedHostReturnPc;

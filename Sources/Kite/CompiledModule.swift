@@ -32,6 +32,8 @@ public final class CompiledModule: @unchecked Sendable {
     /// This module translated otherwise (metered, counted), once an engine asked: by
     /// `metered`, `counted`.
     private var variants: [[Bool]: CompiledModule] = [:]
+    /// Function names for crash reports, made on the first translation after they are on.
+    private var crashNames: ((Int) -> String)?
     private let lock: OpaquePointer
 
     /// The handler address of every op, in `Op` order.
@@ -68,6 +70,7 @@ public final class CompiledModule: @unchecked Sendable {
             validated = nil
             let functions = try translateModule(module, handlers: Self.handlerAddresses, metered: metered).functions
             translated = try functions.map { try FunctionCode($0, counted: counted) }
+            for (index, code) in translated.enumerated() { if let code { registerForCrashReports(code, index) } }
         case .lazy:
             let validated = try ValidatedModule(module, handlers: Self.handlerAddresses, metered: metered)
             for (i, function) in validated.translatedEarly { translated[i] = try FunctionCode(function, counted: counted) }
@@ -87,6 +90,7 @@ public final class CompiledModule: @unchecked Sendable {
         if let code = translated[index] { return code }
         guard let validated else { preconditionFailure("an eagerly compiled module has every function translated") }
         let code = try FunctionCode(try validated.translate(function: index, handlers: Self.handlerAddresses), counted: counted)
+        registerForCrashReports(code, index)
         translated[index] = code
         return code
     }
@@ -110,6 +114,14 @@ public final class CompiledModule: @unchecked Sendable {
             for index in module.module.codes.indices { _ = try module.code(ofFunction: index) }
         }
         return module
+    }
+
+    /// Names the code of defined function `index` for crash reports, if they are on.
+    private func registerForCrashReports(_ code: FunctionCode, _ index: Int) {
+        guard kite_crash_reports_installed(), let start = code.code.baseAddress else { return }
+        if crashNames == nil { crashNames = module.displayNames() }
+        kite_crash_register_code(UInt64(UInt(bitPattern: start)), UInt64(UInt(bitPattern: start + code.code.count)),
+                                 crashNames!(index))
     }
 
     /// Defined function `index` if it has been translated.

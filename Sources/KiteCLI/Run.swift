@@ -68,6 +68,7 @@ struct Run: ParsableCommand {
 
     /// Runs the guest (profiled if asked) and returns kite's exit code.
     func execute(profiling request: ProfileRequest?) throws -> Int32 {
+        CrashReports.install()
         // `--invoke NAME` may also follow the module (kite run fib.wat --invoke fib 25).
         var invoke = self.invoke
         var arguments = self.arguments

@@ -107,7 +107,9 @@ func kite(_ arguments: String...) throws -> KiteResult { try kite(arguments) }
 func kite(_ arguments: [String]) throws -> KiteResult { try runProduct("kite", arguments) }
 
 /// Runs an executable of this package (built beside the tests by `swift build --build-tests`).
-func runProduct(_ name: String, _ arguments: [String] = [], in directory: URL? = nil) throws -> KiteResult {
+/// `expectSignal`: the program is meant to die of a signal (its number is the status).
+func runProduct(_ name: String, _ arguments: [String] = [], in directory: URL? = nil,
+                expectSignal: Bool = false) throws -> KiteResult {
     let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name)
     guard FileManager.default.isExecutableFile(atPath: executable.path) else {
         throw ScratchError("\(name) is not built at \(executable.path) (swift build --build-tests builds it)")
@@ -123,7 +125,8 @@ func runProduct(_ name: String, _ arguments: [String] = [], in directory: URL? =
     let stdout = out.fileHandleForReading.readDataToEndOfFile()
     let stderr = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    #expect(process.terminationReason == .exit, "\(name) \(arguments) died of signal \(process.terminationStatus)")
+    #expect((process.terminationReason == .exit) != expectSignal,
+            "\(name) \(arguments) ended by \(process.terminationReason) with \(process.terminationStatus)")
     return KiteResult(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
                       stderr: String(decoding: stderr, as: UTF8.self))
 }

@@ -195,6 +195,15 @@ const char *kite_symbol_name(uint64_t pc);
 /// Where the executable is loaded (its symbol table's addresses are relative to this).
 uint64_t kite_executable_base(void);
 
+/// Crash reports (CrashReport.c): on SIGSEGV, SIGBUS, SIGILL, SIGFPE or SIGABRT, print the
+/// native backtrace and the guest call stack of this thread to stderr, then die of the signal.
+void kite_crash_reports_install(void);
+bool kite_crash_reports_installed(void);
+/// Names a translated function's code range for crash reports (a no-op until installed).
+void kite_crash_register_code(uint64_t start, uint64_t end, const char *name);
+/// The context of the wasm code running on the calling thread (set by kite_invoke).
+extern __thread KiteContext *kite_current_context;
+
 /// Exact profiling (Counting.c): `words` words of code in the counting arena, whose handler
 /// and counter for the word at address A live at A + kite_counting_span() and
 /// A + 2 * kite_counting_span(); NULL when the arena is exhausted.
