@@ -12,10 +12,12 @@ public final class Function: Hashable, @unchecked Sendable {
     var rawHostBody: ((UnsafeMutablePointer<KiteSlot>) throws -> Void)?
     /// A `[Value]` host function's argument array, kept between calls so that a call
     /// allocates only the results array its body returns (see `callValueHost`). Behind a
-    /// pointer: a stored property would cost an exclusivity check per access.
-    let argumentBuffer: UnsafeMutablePointer<[Value]>
-    /// The parameter types then the result types, where reading them retains nothing
-    /// (`type`'s arrays are retained and released on every use in a call).
+    /// pointer: a stored property would cost an exclusivity check per access. nil for other
+    /// functions (nothing is allocated for the thousands a large module defines).
+    let argumentBuffer: UnsafeMutablePointer<[Value]>?
+    /// A `[Value]` host function's parameter types then result types, where reading them
+    /// retains nothing (`type`'s arrays are retained and released on every use in a call);
+    /// empty for other functions.
     let signature: UnsafeMutableBufferPointer<ValueType>
     /// How many of `signature`'s types are parameters.
     let parameterCount: Int
@@ -33,11 +35,17 @@ public final class Function: Hashable, @unchecked Sendable {
         self.type = type
         self.hostBody = hostBody
         self.definition = definition
-        argumentBuffer = .allocate(capacity: 1)
-        argumentBuffer.initialize(to: [])
         parameterCount = type.parameters.count
-        signature = .allocate(capacity: type.parameters.count + type.results.count)
-        _ = signature.initialize(from: type.parameters + type.results)
+        if hostBody != nil {
+            let buffer = UnsafeMutablePointer<[Value]>.allocate(capacity: 1)
+            buffer.initialize(to: [])
+            argumentBuffer = buffer
+            signature = .allocate(capacity: type.parameters.count + type.results.count)
+            _ = signature.initialize(from: type.parameters + type.results)
+        } else {
+            argumentBuffer = nil
+            signature = UnsafeMutableBufferPointer(start: nil, count: 0)
+        }
         handle = .allocate(capacity: 1)
         handle.initialize(to: record)
         handle.pointee.typeId = store.typeId(type)
@@ -74,9 +82,9 @@ public final class Function: Hashable, @unchecked Sendable {
 
     deinit {
         handle.deallocate()
-        argumentBuffer.deinitialize(count: 1)
-        argumentBuffer.deallocate()
-        signature.deallocate()
+        argumentBuffer?.deinitialize(count: 1)
+        argumentBuffer?.deallocate()
+        if signature.baseAddress != nil { signature.deallocate() }
     }
 
     /// Calls the function with `arguments` (one per parameter, of its type) and returns its

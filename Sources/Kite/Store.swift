@@ -259,7 +259,7 @@ private func callValueHost(_ callee: Function, _ body: Function.Implementation, 
     let resultTypes = UnsafeMutableBufferPointer(rebasing: callee.signature[parameters.count...])
     // Taken out while the body runs: a nested call of the same function finds [] there.
     var arguments: [Value] = []
-    swap(&arguments, &callee.argumentBuffer.pointee)
+    swap(&arguments, &callee.argumentBuffer!.pointee)
     var slot = args
     if arguments.count == parameters.count {
         // The usual case: last call's array, overwritten in place.
@@ -274,7 +274,7 @@ private func callValueHost(_ callee: Function, _ body: Function.Implementation, 
         }
     }
     let results = try body(caller, arguments)
-    swap(&arguments, &callee.argumentBuffer.pointee)
+    swap(&arguments, &callee.argumentBuffer!.pointee)
     guard results.count == resultTypes.count else { throw resultMismatch(results, callee.type) }
     slot = args
     for i in resultTypes.indices {
