@@ -88,7 +88,7 @@ struct Symbolizer {
     /// Frames that are not a function of the guest.
     static let outside = "(outside wasm)", runtime = "(kite runtime)", host = "(host)"
 
-    let ranges: [(start: UInt, end: UInt, name: String)]
+    let ranges: NamedRanges
     let exitPc = UInt(bitPattern: kite_exit_pc())
     let store: Store
 
@@ -102,18 +102,12 @@ struct Symbolizer {
                 ranges.append((start, end, name(defined)))
             }
         }
-        self.ranges = ranges.sorted { $0.start < $1.start }
+        self.ranges = NamedRanges(ranges)
     }
 
     /// The function whose code holds `pc` (a return pc may point just past the end).
     func name(containing pc: UInt) -> String? {
-        var low = 0, high = ranges.count
-        while low < high {
-            let mid = (low + high) / 2
-            if ranges[mid].start <= pc { low = mid + 1 } else { high = mid }
-        }
-        guard low > 0, pc <= ranges[low - 1].end else { return nil }
-        return ranges[low - 1].name
+        ranges.name(containing: pc, endIncluded: true)
     }
 
     /// A sample's stack, outermost frame first. Frame record k (from the bottom) was pushed

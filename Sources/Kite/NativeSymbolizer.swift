@@ -69,9 +69,11 @@ private func swift_demangle(_ mangledName: UnsafePointer<CChar>?, _ mangledNameL
 /// The function symbols of the running executable's ELF symbol table (`.symtab`), read from
 /// /proc/self/exe once; empty when the file cannot be read or has been stripped.
 struct ExecutableSymbols {
-    private var functions: [(start: UInt, end: UInt, name: String)] = []
+    private var functions = NamedRanges([])
 
     init() {
+        var functions: [(start: UInt, end: UInt, name: String)] = []
+        defer { self.functions = NamedRanges(functions) }
         guard let bytes = try? readFile("/proc/self/exe"), bytes.count > 64, bytes.starts(with: [0x7F, 0x45, 0x4C, 0x46]),
               bytes[4] == 2 /* 64-bit */ else { return }
         func u16(_ at: Int) -> Int { at + 2 <= bytes.count ? Int(bytes[at]) | Int(bytes[at + 1]) << 8 : 0 }
@@ -96,16 +98,9 @@ struct ExecutableSymbols {
                 functions.append((value, value &+ UInt(max(u64(at + 16), 1)), String(decoding: bytes[start..<end], as: UTF8.self)))
             }
         }
-        functions.sort { $0.start < $1.start }
     }
 
     func name(containing pc: UInt) -> String? {
-        var low = 0, high = functions.count
-        while low < high {
-            let mid = (low + high) / 2
-            if functions[mid].start <= pc { low = mid + 1 } else { high = mid }
-        }
-        guard low > 0, pc < functions[low - 1].end else { return nil }
-        return functions[low - 1].name
+        functions.name(containing: pc)
     }
 }
