@@ -68,11 +68,13 @@ public final class CompiledModule: @unchecked Sendable {
         case .eager:
             // The translator validates as it goes: one pass instead of two.
             validated = nil
-            let functions = try translateModule(module, handlers: Self.handlerAddresses, metered: metered).functions
+            let functions = try translateModule(module, handlers: Self.handlerAddresses, metered: metered,
+                                            recordingSourceOffsets: counted).functions
             translated = try functions.map { try FunctionCode($0, counted: counted) }
             for (index, code) in translated.enumerated() { if let code { registerForCrashReports(code, index) } }
         case .lazy:
-            let validated = try ValidatedModule(module, handlers: Self.handlerAddresses, metered: metered)
+            let validated = try ValidatedModule(module, handlers: Self.handlerAddresses, metered: metered,
+                                                recordingSourceOffsets: counted)
             for (i, function) in validated.translatedEarly { translated[i] = try FunctionCode(function, counted: counted) }
             self.validated = validated
         }

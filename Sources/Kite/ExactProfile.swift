@@ -15,7 +15,8 @@ public struct ExactProfile: Sendable {
         public let instructions: UInt64
         /// Per instruction: word offset in its bytecode, and times it ran.
         public let instructionCounts: [(at: Int, count: UInt64)]
-        /// Its bytecode listing, one line per instruction prefixed with that instruction's count.
+        /// Its bytecode listing, one line per instruction prefixed with that instruction's count
+        /// and the module byte offset of the wasm instruction it came from.
         public let listing: String
     }
 
@@ -32,8 +33,9 @@ public struct ExactProfile: Sendable {
             for (index, code) in instance.module.translatedCodes() {
                 guard let counts = code.counts(), counts.calls > 0 || counts.instructions.contains(where: { $0.count > 0 }) else { continue }
                 let byOffset = Dictionary(uniqueKeysWithValues: counts.instructions.map { ($0.at, $0.count) })
+                let source = Dictionary(code.function.sourceOffsets.map { ($0.at, $0.offset) }) { first, _ in first }
                 let listing = printBytecode(code.function, op: { FunctionCode.opsByHandler[$0] }) { at in
-                    pad(String(byOffset[at] ?? 0), 12) + "  "
+                    pad(String(byOffset[at] ?? 0), 12) + pad(source[at].map { "0x" + String($0, radix: 16) } ?? "", 9) + "  "
                 }
                 functions.append(FunctionCounts(name: name(index), calls: counts.calls,
                                                 instructions: counts.instructions.reduce(0) { $0 + $1.count },
@@ -59,7 +61,7 @@ public struct ExactProfile: Sendable {
         for f in functions.prefix(listings) {
             lines.append("")
             lines.append("\(f.name): \(f.calls) calls, \(f.instructions) instructions")
-            lines.append("       count  offset  instruction")
+            lines.append("       count     wasm    word  instruction")
             lines.append(f.listing.split(separator: "\n").filter { !$0.hasPrefix(";") }.joined(separator: "\n"))
         }
         return lines.joined(separator: "\n") + "\n"

@@ -4,13 +4,35 @@ public struct GuestProfile: Sendable {
     public let intervalNanoseconds: UInt64
     /// Samples per distinct stack; a stack lists function names outermost first.
     public let stacks: [[String]: Int]
+    /// Every distinct stack, in the order it was first sampled.
+    public let distinctStacks: [[String]]
+    /// The samples in the order they were taken, as indices into `distinctStacks`: sample k
+    /// was taken about `k * intervalNanoseconds` after the profiler started.
+    public let timeline: [Int32]
     /// Samples lost because the buffer was full.
     public let dropped: Int
 
-    public init(intervalNanoseconds: UInt64, stacks: [[String]: Int], dropped: Int) {
+    /// A profile of samples in the order they were taken.
+    public init(intervalNanoseconds: UInt64, distinctStacks: [[String]], timeline: [Int32], dropped: Int) {
         self.intervalNanoseconds = intervalNanoseconds
-        self.stacks = stacks
+        self.distinctStacks = distinctStacks
+        self.timeline = timeline
         self.dropped = dropped
+        var counts = [Int](repeating: 0, count: distinctStacks.count)
+        for index in timeline { counts[Int(index)] += 1 }
+        var stacks: [[String]: Int] = [:]
+        for (stack, count) in zip(distinctStacks, counts) where count > 0 { stacks[stack, default: 0] += count }
+        self.stacks = stacks
+    }
+
+    /// A profile from counts alone (its timeline takes the stacks in name order).
+    public init(intervalNanoseconds: UInt64, stacks: [[String]: Int], dropped: Int) {
+        let ordered = stacks.sorted { $0.key.lexicographicallyPrecedes($1.key) }
+        var timeline: [Int32] = []
+        for (index, entry) in ordered.enumerated() {
+            timeline += repeatElement(Int32(index), count: entry.value)
+        }
+        self.init(intervalNanoseconds: intervalNanoseconds, distinctStacks: ordered.map(\.key), timeline: timeline, dropped: dropped)
     }
 
     /// All samples taken.

@@ -62,7 +62,9 @@ public final class GuestProfiler {
         }
         let symbols = Symbolizer(store: store)
         var nativeSymbols = NativeSymbolizer()
-        var stacks: [[String]: Int] = [:]
+        var stackIndex: [[String]: Int32] = [:]
+        var distinctStacks: [[String]] = []
+        var timeline: [Int32] = []
         var at = 0
         while at + 4 <= used {
             let header = buffer[at]
@@ -75,10 +77,17 @@ public final class GuestProfiler {
             var stack = symbols.stack(returnPcs: returnPcs, pc: UInt(buffer[at + 1]), inHost: inHost,
                                       hostCallee: UInt(buffer[at + 2]), hostReturnPc: UInt(buffer[at + 3]))
             stack += nativeSymbols.frames(innermostFirst: native)
-            stacks[stack, default: 0] += 1
+            if let index = stackIndex[stack] {
+                timeline.append(index)
+            } else {
+                stackIndex[stack] = Int32(distinctStacks.count)
+                timeline.append(Int32(distinctStacks.count))
+                distinctStacks.append(stack)
+            }
             at += 4 + frames + nativeCount
         }
-        return GuestProfile(intervalNanoseconds: intervalNanoseconds, stacks: stacks, dropped: Int(dropped))
+        return GuestProfile(intervalNanoseconds: intervalNanoseconds, distinctStacks: distinctStacks,
+                            timeline: timeline, dropped: Int(dropped))
     }
 }
 

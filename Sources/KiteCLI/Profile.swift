@@ -14,7 +14,8 @@ struct Profile: ParsableCommand {
             A timer samples the guest's call stack every --interval (wall-clock time) while it
             runs; nothing about how the code runs changes. The hottest functions (self and total
             share of the samples) go to stderr; PREFIX.folded (folded stacks, what flame-graph
-            tools read) and PREFIX.svg (a flame graph; hover a box for its samples) are written.
+            tools read), PREFIX.svg (a flame graph; hover a box for its samples) and
+            PREFIX.json (a Firefox Profiler profile: open it at profiler.firefox.com) are written.
             --exact instead counts every call and every register instruction (code translated
             for counting: slower, exact, the same on every run) and prints the functions by
             instructions executed with their calls, then the hottest functions' bytecode
@@ -27,7 +28,7 @@ struct Profile: ParsableCommand {
     @Option(help: "Time between samples: 1ms (default), 250us, ...")
     var interval: String = "1ms"
 
-    @Option(help: "Write PREFIX.folded and PREFIX.svg.")
+    @Option(help: "Write PREFIX.folded, PREFIX.svg and PREFIX.json.")
     var output: String = "kite-profile"
 
     @Option(help: "Rows of the report.")
@@ -40,7 +41,7 @@ struct Profile: ParsableCommand {
 
     func run() throws {
         var request = ProfileRequest(intervalNanoseconds: try ProfileRequest.nanoseconds(interval))
-        request.paths = [output + ".folded", output + ".svg"]
+        request.paths = [output + ".folded", output + ".svg", output + ".json"]
         request.reportRows = top
         request.exact = exact
         throw ExitCode(try options.execute(profiling: request))
@@ -50,12 +51,15 @@ struct Profile: ParsableCommand {
 /// What to sample and where the profile goes.
 struct ProfileRequest {
     var intervalNanoseconds: UInt64
-    /// Each written in the format its extension names: .svg, else folded stacks.
+    /// Each written in the format its extension names: .svg a flame graph, .json a Firefox
+    /// Profiler profile, anything else folded stacks.
     var paths: [String] = []
     /// Rows of the report printed to stderr; nil: no report (`kite run --profile`).
     var reportRows: Int?
     /// Count instead of sampling: the report and the counted listings go to stderr.
     var exact = false
+    /// When sampling started, in milliseconds since 1970 (the Firefox profile's start time).
+    var startTimeMilliseconds = Date().timeIntervalSince1970 * 1000
 
     init(intervalNanoseconds: UInt64) {
         self.intervalNanoseconds = intervalNanoseconds
@@ -68,7 +72,7 @@ struct ProfileRequest {
             throw CLIError("--profile wants guest[,PATH[,INTERVAL]] (the guest profiler), got \(text)")
         }
         self.init(intervalNanoseconds: parts.count > 2 ? try Self.nanoseconds(parts[2]) : 1_000_000)
-        paths = [parts.count > 1 && !parts[1].isEmpty ? parts[1] : "kite-guest-profile.folded"]
+        paths = [parts.count > 1 && !parts[1].isEmpty ? parts[1] : "kite-guest-profile.json"]
     }
 
     static func nanoseconds(_ text: String) throws -> UInt64 {
@@ -84,7 +88,9 @@ struct ProfileRequest {
     func write(_ profile: GuestProfile) throws {
         if let reportRows { FileHandle.standardError.write(Data(profile.report(top: reportRows).utf8)) }
         for path in paths {
-            let text = path.hasSuffix(".svg") ? profile.flameGraphSVG() : profile.foldedStacks()
+            let text = path.hasSuffix(".svg") ? profile.flameGraphSVG()
+                : path.hasSuffix(".json") ? profile.firefoxProfileJSON(startTimeMilliseconds: startTimeMilliseconds)
+                : profile.foldedStacks()
             guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else {
                 throw CLIError("cannot write \(path)")
             }

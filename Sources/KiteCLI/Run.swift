@@ -51,7 +51,7 @@ struct Run: ParsableCommand {
 
     @Option(help: ArgumentHelp(
         "Profile the guest as wasmtime does: guest[,PATH[,INTERVAL]] samples every INTERVAL (default 1ms) "
-            + "and writes PATH (default kite-guest-profile.folded; .svg: a flame graph).", valueName: "guest[,PATH[,INTERVAL]]"))
+            + "and writes PATH (default kite-guest-profile.json, a Firefox Profiler profile as wasmtime writes; .svg: a flame graph; .folded: folded stacks).", valueName: "guest[,PATH[,INTERVAL]]"))
     var profile: String?
 
     @Argument(help: "The module (.wasm or .wat).")

@@ -12,9 +12,16 @@ public struct CodeBuffer {
     private(set) var instructions: [(at: Int, op: Op)] = []
     let handlers: [UInt64]
     private var truncatedOperandWord: UInt64 = 0
+    /// Where in the module the wasm instruction being translated starts.
+    var sourceOffset = 0
+    /// Whether `sources` is kept (only when asked: most translations never print).
+    let recordsSources: Bool
+    /// Start word of every instruction and the wasm byte offset it was emitted for.
+    private(set) var sources: [(at: Int, offset: Int)] = []
 
-    init(handlers: [UInt64]) {
+    init(handlers: [UInt64], recordsSources: Bool = false) {
         self.handlers = handlers
+        self.recordsSources = recordsSources
     }
 
     var count: Int { words.count }
@@ -22,6 +29,7 @@ public struct CodeBuffer {
     /// Appends the handler word of `op`; returns its index (the instruction's start).
     mutating func appendHandler(_ op: Op) -> Int {
         instructions.append((words.count, op))
+        if recordsSources { sources.append((words.count, sourceOffset)) }
         words.append(handlers[Int(op.rawValue)])
         return words.count - 1
     }
@@ -67,5 +75,6 @@ public struct CodeBuffer {
         truncatedOperandWord = index + 1 < words.count ? words[index + 1] : 0
         words.removeSubrange(index...)
         while let last = instructions.last, last.at >= index { instructions.removeLast() }
+        while let last = sources.last, last.at >= index { sources.removeLast() }
     }
 }

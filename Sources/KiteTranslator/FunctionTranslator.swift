@@ -17,6 +17,9 @@ public struct CompiledFunction: Sendable {
     /// The local slots zeroed on entry: those some execution may read before writing them
     /// (`localsToZero`); the others are written first.
     public var zeroedLocals: Range<Int>
+    /// Start word of each instruction and the module byte offset of the wasm instruction it
+    /// was emitted for; empty unless the translation was asked to record them.
+    public var sourceOffsets: [(at: Int, offset: Int)] = []
 }
 
 /// Validates one function body and translates it into register bytecode in the same pass.
@@ -111,7 +114,7 @@ struct FunctionTranslator {
         self.context = context
         self.typeIndex = typeIndex
         self.functionType = context.types[Int(typeIndex)]
-        self.code = CodeBuffer(handlers: handlers)
+        self.code = CodeBuffer(handlers: handlers, recordsSources: context.recordsSourceOffsets)
         var slot = 0
         for p in functionType.parameters {
             locals.append(p)
@@ -398,6 +401,6 @@ struct FunctionTranslator {
         useAccumulator(&words, code.instructions, chosen: chosen, handlers: code.handlers)
         return CompiledFunction(code: words, constants: constants, typeIndex: typeIndex,
                                 localsStart: localsStart, localSlots: localsEnd - localsStart, frameSize: frameSize,
-                                zeroedLocals: zeroed)
+                                zeroedLocals: zeroed, sourceOffsets: code.sources)
     }
 }

@@ -22,6 +22,9 @@ struct ModuleContext: Sendable {
     /// Metered translation: every function entry and loop header charges fuel and checks for
     /// an interrupt (`meter`). A compile option: unmetered code pays nothing.
     var metered = false
+    /// Record the wasm byte offset each register instruction came from
+    /// (`CompiledFunction.sourceOffsets`): for listings such as the exact profiler's.
+    var recordsSourceOffsets = false
 
     init(module: Module) {
         types = module.types

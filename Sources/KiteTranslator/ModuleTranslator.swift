@@ -14,9 +14,11 @@ public let identityHandlers: [UInt64] = Op.allCases.map { UInt64($0.rawValue) }
 
 /// Validates `module` and translates its functions. `handlers[op]` is what word 0 of each
 /// instruction holds (handler addresses for execution, `identityHandlers` for printing).
-public func translateModule(_ module: Module, handlers: [UInt64] = identityHandlers, metered: Bool = false) throws -> TranslatedModule {
+public func translateModule(_ module: Module, handlers: [UInt64] = identityHandlers, metered: Bool = false,
+                            recordingSourceOffsets: Bool = false) throws -> TranslatedModule {
     var context = ModuleContext(module: module)
     context.metered = metered
+    context.recordsSourceOffsets = recordingSourceOffsets
     try validateModuleFields(module, context)
     var functions: [CompiledFunction] = []
     functions.reserveCapacity(module.codes.count)
@@ -38,10 +40,13 @@ public struct ValidatedModule: Sendable {
 
     /// Validates every part of `module`, every function body included, without translating.
     /// Throws what `translateModule` would throw.
-    /// `metered`: translate for fuel and interrupts (see `ModuleContext.metered`).
-    public init(_ module: Module, handlers: [UInt64] = identityHandlers, metered: Bool = false) throws {
+    /// `metered`: translate for fuel and interrupts (see `ModuleContext.metered`);
+    /// `recordingSourceOffsets`: fill `CompiledFunction.sourceOffsets`.
+    public init(_ module: Module, handlers: [UInt64] = identityHandlers, metered: Bool = false,
+                recordingSourceOffsets: Bool = false) throws {
         var modifiable = ModuleContext(module: module)
         modifiable.metered = metered
+        modifiable.recordsSourceOffsets = recordingSourceOffsets
         let context = modifiable
         try validateModuleFields(module, context)
         // Large modules are validated in two halves at once (the halves hold about as many
@@ -110,6 +115,7 @@ func translateFunction(module: Module, context: ModuleContext, typeIndex: UInt32
     while !translator.controls.isEmpty {
         if reader.isAtEnd { throw DecodingError("unexpected end of section or function", offset: reader.offset) }
         translator.offset = reader.offset
+        translator.code.sourceOffset = reader.offset
         try translator.translate(try reader.read())
     }
     if !reader.isAtEnd { throw DecodingError("section size mismatch", offset: reader.offset) }

@@ -18,7 +18,7 @@ struct ProfileCommandTests {
           (func (export "main") (param i32) (result i32) (i32.add (call $cold (local.get 0)) (call $hot (local.get 0)))))
         """
 
-    @Test func profileReportsTheHotFunctionAndWritesBothFiles() throws {
+    @Test func profileReportsTheHotFunctionAndWritesItsFiles() throws {
         let file = try Scratch.file("hot.wat", module)
         let prefix = Scratch.directory + "/\(UUID().uuidString)-profile"
         let result = try kite("profile", "--interval", "250us", "--output", prefix, file, "--invoke", "main", "150000000")
@@ -32,6 +32,9 @@ struct ProfileCommandTests {
         #expect(folded.contains("main;hot;func[0] "), "\(folded)")
         let svg = try String(contentsOfFile: prefix + ".svg", encoding: .utf8)
         #expect(svg.hasPrefix("<svg") && svg.contains("<title>hot: "))
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: prefix + ".json"))) as? [String: Any]
+        let shared = json?["shared"] as? [String: Any]
+        #expect((shared?["stringArray"] as? [String])?.contains("func[0]") == true, "\(String(describing: json))")
     }
 
     @Test func runTakesWasmtimesProfileSpelling() throws {
@@ -41,6 +44,14 @@ struct ProfileCommandTests {
         #expect(result.status == 0 && result.stderr.isEmpty, "\(result.stderr)")
         let folded = try String(contentsOfFile: path, encoding: .utf8)
         #expect(folded.contains("main;hot;func[0] "), "\(folded)")
+        // Without a path it writes what wasmtime writes: a Firefox Profiler profile.
+        let directory = Scratch.directory + "/\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let defaulted = try runProduct("kite", ["run", "--profile=guest", file, "--invoke", "main", "1000"],
+                                       in: URL(fileURLWithPath: directory))
+        #expect(defaulted.status == 0, "\(defaulted.stderr)")
+        let json = try String(contentsOfFile: directory + "/kite-guest-profile.json", encoding: .utf8)
+        #expect(json.contains("\"preprocessedProfileVersion\""), "\(json)")
         let wrong = try kite("run", "--profile=perf", file, "--invoke", "main", "1")
         #expect(wrong.status != 0 && wrong.stderr.contains("guest[,PATH[,INTERVAL]]"), "\(wrong.stderr)")
     }

@@ -41,7 +41,27 @@ struct ExactProfileTests {
         #expect(main.instructionCounts.last?.count == 1, "\(main.listing)")
         #expect(profile.totalInstructions == main.instructions + square.instructions)
         #expect(profile.report().contains("square"))
-        #expect(square.listing.contains("          10  0000  "), "\(square.listing)")
+        #expect(square.listing.contains("          10     0x31  0000  i32.mul"), "\(square.listing)")
+    }
+
+    /// Each counted instruction names the byte of the module its wasm instruction starts at.
+    @Test func listingsGiveEachInstructionsWasmOffset() throws {
+        let bytes = try wat2wasm(Self.module)
+        let profile = try run(3, counted: true).profile
+        func opcode(at line: Substring) -> UInt8? {
+            let fields = line.split(separator: " ")
+            guard fields.count > 2, fields[1].hasPrefix("0x"), let offset = Int(fields[1].dropFirst(2), radix: 16) else { return nil }
+            return bytes[offset]
+        }
+        var checked = 0
+        for function in profile.functions {
+            for line in function.listing.split(separator: "\n") where !line.hasPrefix(";") {
+                // Opcodes: i32.mul 0x6c, call 0x10 (a call of a defined function is call_local).
+                if line.contains(" i32.mul ") { #expect(opcode(at: line) == 0x6c, "\(line)"); checked += 1 }
+                if line.contains(" call_local ") { #expect(opcode(at: line) == 0x10, "\(line)"); checked += 1 }
+            }
+        }
+        #expect(checked == 2, "\(profile.report())")
     }
 
     @Test func countsAreRepeatableAndCountingChangesNoResult() throws {
