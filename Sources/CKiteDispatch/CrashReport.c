@@ -2,7 +2,9 @@
 // print the native backtrace (libunwind, from the signal's context) and the guest's call stack
 // (the frame records of the wasm code running on this thread, named through a table the Swift
 // side registers) to stderr, then die of the same signal. Only write(2), libunwind's local
-// unwinding and reads of memory happen in the handler.
+// unwinding and reads of memory happen in the handler, and one thing that is not
+// async-signal-safe: Swift's demangler (it allocates), under an alarm that ends the process
+// with the original signal should it hang (a crash inside malloc holding its lock).
 #define _GNU_SOURCE
 #include "CKiteDispatch.h"
 #include <pthread.h>
@@ -48,6 +50,37 @@ bool kite_crash_reports_installed(void) { return kite_crash_installed; }
 
 static void put(const char *text) { (void)!write(2, text, strlen(text)); }
 
+/// libswiftCore's demangler; weak, so that a process without Swift still links.
+extern char *swift_demangle(const char *mangled, size_t length, char *output, size_t *outputLength,
+                            uint32_t flags) __attribute__((weak));
+
+static volatile sig_atomic_t kite_crash_signal_number;
+
+/// The demangler hung: die of the signal being reported (blocked while its handler runs).
+static void kite_crash_timeout(int alarmSignal) {
+    (void)alarmSignal;
+    put("\n(the crash report timed out)\n");
+    sigset_t unblock;
+    sigemptyset(&unblock);
+    sigaddset(&unblock, kite_crash_signal_number);
+    sigprocmask(SIG_UNBLOCK, &unblock, NULL);
+    raise(kite_crash_signal_number);
+    _exit(128 + kite_crash_signal_number);
+}
+
+/// A symbol, demangled if it is a Swift one.
+static void put_symbol(const char *name) {
+    char demangled[1024];
+    size_t length = sizeof demangled;
+    if (swift_demangle && name[0] == '$' && (name[1] == 's' || name[1] == 'S')
+        && swift_demangle(name, strlen(name), demangled, &length, 0)) {
+        demangled[sizeof demangled - 1] = 0;
+        put(demangled);
+    } else {
+        put(name);
+    }
+}
+
 static void put_hex(uint64_t value) {
     char digits[19] = "0x";
     int n = 0;
@@ -84,6 +117,12 @@ static void kite_crash_signal(int signal, siginfo_t *info, void *context) {
     put(signal == SIGSEGV ? "SIGSEGV" : signal == SIGBUS ? "SIGBUS" : signal == SIGILL ? "SIGILL"
         : signal == SIGFPE ? "SIGFPE" : signal == SIGABRT ? "SIGABRT" : "signal");
     put(") in the host\nnative backtrace, innermost first:\n");
+    kite_crash_signal_number = signal;
+    struct sigaction timeout;
+    memset(&timeout, 0, sizeof timeout);
+    timeout.sa_handler = kite_crash_timeout;
+    sigaction(SIGALRM, &timeout, NULL);
+    alarm(3);
     unw_cursor_t cursor;
     if (unw_init_local2(&cursor, (unw_context_t *)context, UNW_INIT_SIGNAL_FRAME) == 0) {
         int depth = 0;
@@ -97,7 +136,7 @@ static void kite_crash_signal(int signal, siginfo_t *info, void *context) {
             put_hex((uint64_t)ip);
             if (unw_get_proc_name(&cursor, name, sizeof name, &offset) == 0) {
                 put(" ");
-                put(name);
+                put_symbol(name);
                 put(" + ");
                 put_hex((uint64_t)offset);
             }
@@ -117,14 +156,24 @@ static void kite_crash_signal(int signal, siginfo_t *info, void *context) {
         }
         const uint64_t *exit = kite_exit_pc();
         int shown = 0;
+        KiteInvocation *invocation = ctx->invocation;
         for (KiteFrameRecord *record = ctx->frameTop - 1; record > ctx->frameBase && shown < 64; record--, shown++) {
-            if (record->returnPc == exit) { put("  (host)\n"); continue; }
+            if (record->returnPc == exit) {
+                // A host function called back into wasm: name the wasm function that called it.
+                while (invocation && invocation->entry > record) invocation = invocation->outer;
+                const char *caller = invocation && invocation->entry == record && invocation->inHost
+                    ? guest_name((uint64_t)(uintptr_t)invocation->hostReturnPc) : NULL;
+                put(caller ? "  (host), called from " : "  (host)\n");
+                if (caller) { put(caller); put("\n"); }
+                continue;
+            }
             const char *name = guest_name((uint64_t)(uintptr_t)record->returnPc);
             put("  ");
             put(name ? name : "(unknown)");
             put("\n");
         }
     }
+    alarm(0);
     // SA_RESETHAND restored the default action: die of the same signal.
     raise(signal);
 }

@@ -189,17 +189,19 @@ const uint64_t *kite_exit_pc(void) { return kite_exit_code; }
 static uint32_t kite_invoke_here(KiteContext *ctx, KiteFunction *f, KiteSlot *sp);
 
 uint32_t kite_invoke(KiteContext *ctx, KiteFunction *f, KiteSlot *sp) {
-    // A host function calling back into wasm: its own host-call state comes back afterwards.
-    uint32_t savedInHost = ctx->inHost;
-    KiteFunction *savedHostCallee = ctx->hostCallee;
-    const uint64_t *savedHostReturnPc = ctx->hostReturnPc;
+    // A host function calling back into wasm: its own host-call state comes back afterwards,
+    // and stays readable meanwhile (the sampler walks ctx->invocation).
+    KiteInvocation here = { ctx->invocation, ctx->frameTop, ctx->hostCallee, ctx->hostReturnPc, ctx->inHost };
     KiteContext *savedCurrent = kite_current_context;
     kite_current_context = ctx;
+    ctx->invocation = &here;
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);  // linked before anything a sample might see
     uint32_t trap = kite_invoke_here(ctx, f, sp);
+    ctx->invocation = here.outer;
     kite_current_context = savedCurrent;
-    ctx->inHost = savedInHost;
-    ctx->hostCallee = savedHostCallee;
-    ctx->hostReturnPc = savedHostReturnPc;
+    ctx->inHost = here.inHost;
+    ctx->hostCallee = here.hostCallee;
+    ctx->hostReturnPc = here.hostReturnPc;
     return trap;
 }
 

@@ -28,6 +28,8 @@
 #define KITE_SAMPLE_MAX_FRAMES 512
 /// Native frames kept per sample of a host call (innermost first).
 #define KITE_SAMPLE_MAX_NATIVE 48
+/// Host calls that called back into wasm, kept per sample (innermost first).
+#define KITE_SAMPLE_MAX_NESTED 16
 
 static struct {
     KiteContext *volatile ctx;
@@ -68,19 +70,31 @@ static void kite_sampler_signal(int signal, siginfo_t *info, void *context) {
             } while (nativeCount < KITE_SAMPLE_MAX_NATIVE && unw_step(&cursor) > 0);
         }
     }
-    uint64_t need = 4 + frames + nativeCount, used = kite_sampler.used;
+    // Host functions that called back into wasm: for each, the position (innermost first)
+    // of the frame record its call pushed, and the outer invocation's host call.
+    uint64_t nested[3 * KITE_SAMPLE_MAX_NESTED];
+    uint64_t nestedCount = 0;
+    for (KiteInvocation *i = ctx->invocation; i && nestedCount < KITE_SAMPLE_MAX_NESTED; i = i->outer) {
+        if (!i->inHost || i->entry < top - frames || i->entry >= top) continue;
+        nested[3 * nestedCount] = (uint64_t)(top - 1 - i->entry);
+        nested[3 * nestedCount + 1] = (uint64_t)(uintptr_t)i->hostCallee;
+        nested[3 * nestedCount + 2] = (uint64_t)(uintptr_t)i->hostReturnPc;
+        nestedCount++;
+    }
+    uint64_t need = 4 + frames + nativeCount + 3 * nestedCount, used = kite_sampler.used;
     if (used + need > kite_sampler.capacity) {
         kite_sampler.dropped++;
         errno = savedErrno;
         return;
     }
     uint64_t *out = kite_sampler.buffer + used;
-    out[0] = frames | ((uint64_t)(inHost ? 1 : 0) << 32) | (nativeCount << 40);
+    out[0] = frames | ((uint64_t)(inHost ? 1 : 0) << 32) | (nativeCount << 40) | (nestedCount << 48);
     out[1] = pc;
     out[2] = inHost ? (uint64_t)(uintptr_t)ctx->hostCallee : 0;
     out[3] = inHost ? (uint64_t)(uintptr_t)ctx->hostReturnPc : 0;
     for (uint64_t i = 0; i < frames; i++) out[4 + i] = (uint64_t)(uintptr_t)top[-1 - (int64_t)i].returnPc;
     for (uint64_t i = 0; i < nativeCount; i++) out[4 + frames + i] = native[i];
+    for (uint64_t i = 0; i < 3 * nestedCount; i++) out[4 + frames + nativeCount + i] = nested[i];
     kite_sampler.used = used + need;
     errno = savedErrno;
 }

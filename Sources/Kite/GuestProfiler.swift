@@ -70,12 +70,18 @@ public final class GuestProfiler {
             let header = buffer[at]
             let frames = Int(header & 0xFFFF_FFFF)
             let inHost = header >> 32 & 1 == 1
-            let nativeCount = Int(header >> 40 & 0xFF)
-            guard at + 4 + frames + nativeCount <= used else { break }
+            let nativeCount = Int(header >> 40 & 0xFF), nestedCount = Int(header >> 48 & 0xFF)
+            guard at + 4 + frames + nativeCount + 3 * nestedCount <= used else { break }
             let returnPcs = (0..<frames).map { UInt(buffer[at + 4 + $0]) }
             let native = (0..<nativeCount).map { UInt(buffer[at + 4 + frames + $0]) }
+            var hostCalls: [Int: (callee: UInt, returnPc: UInt)] = [:]
+            for k in 0..<nestedCount {
+                let word = at + 4 + frames + nativeCount + 3 * k
+                hostCalls[Int(buffer[word])] = (UInt(buffer[word + 1]), UInt(buffer[word + 2]))
+            }
             var stack = symbols.stack(returnPcs: returnPcs, pc: UInt(buffer[at + 1]), inHost: inHost,
-                                      hostCallee: UInt(buffer[at + 2]), hostReturnPc: UInt(buffer[at + 3]))
+                                      hostCallee: UInt(buffer[at + 2]), hostReturnPc: UInt(buffer[at + 3]),
+                                      callingBack: hostCalls)
             stack += nativeSymbols.frames(innermostFirst: native)
             if let index = stackIndex[stack] {
                 timeline.append(index)
@@ -84,7 +90,7 @@ public final class GuestProfiler {
                 timeline.append(Int32(distinctStacks.count))
                 distinctStacks.append(stack)
             }
-            at += 4 + frames + nativeCount
+            at += 4 + frames + nativeCount + 3 * nestedCount
         }
         return GuestProfile(intervalNanoseconds: intervalNanoseconds, distinctStacks: distinctStacks,
                             timeline: timeline, dropped: Int(dropped))
@@ -123,12 +129,22 @@ struct Symbolizer {
     /// by a call in frame k-1, so its return pc names frame k-1; the bottom record of each
     /// invocation returns to the exit sentinel; the innermost frame is named by the sampled
     /// pc or, during a host call, by that call's return pc and the host function.
-    func stack(returnPcs innermostFirst: [UInt], pc: UInt, inHost: Bool, hostCallee: UInt, hostReturnPc: UInt) -> [String] {
+    /// `callingBack`: by a bottom record's position (innermost first), the host call that
+    /// called back into wasm there; that call's return pc names the wasm function that made it.
+    func stack(returnPcs innermostFirst: [UInt], pc: UInt, inHost: Bool, hostCallee: UInt, hostReturnPc: UInt,
+               callingBack: [Int: (callee: UInt, returnPc: UInt)] = [:]) -> [String] {
         if innermostFirst.isEmpty { return [inHost ? hostName(hostCallee) : Self.outside] }
         var frames: [String] = []
         for (k, returnPc) in innermostFirst.reversed().enumerated() {
             if returnPc == exitPc {
-                if k > 0 { frames.append(Self.host) }  // a host function called back into wasm
+                // A host function called back into wasm: the wasm function that called it
+                // and the host function (unknown if the host called from elsewhere).
+                if let call = callingBack[innermostFirst.count - 1 - k] {
+                    frames.append(name(containing: call.returnPc) ?? Self.runtime)
+                    frames.append(hostName(call.callee))
+                } else if k > 0 {
+                    frames.append(Self.host)
+                }
             } else {
                 frames.append(name(containing: returnPc) ?? Self.runtime)
             }

@@ -75,6 +75,29 @@ import Glibc
         #expect(!profile.foldedStacks().contains("callValueHost"))
     }
 
+    @Test func aHostFunctionsCallBackIntoWasmKeepsItsCallers() throws {
+        let store = Store()
+        let back = Function(store: store, parameters: [.i32]) { caller, args in
+            try caller.instance!.exports[function: "spin"]!([args[0]])
+            return []
+        }
+        let instance = try store.instantiate(try CompiledModule(bytes: try wat2wasm("""
+            (module (import "env" "back" (func $back (param i32)))
+              (func $spin (export "spin") (param $n i32)
+                (loop $l (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+              (func $caller (call $back (i32.const 60000000)))
+              (func (export "main") (call $caller)))
+            """)), imports: ["env": ["back": back]])
+        let profiler = GuestProfiler(store: store, intervalNanoseconds: 500_000)
+        try profiler.start()
+        try instance.exports[function: "main"]!()
+        let profile = profiler.stop()
+        // The wasm the host function runs sits under that host function and its wasm caller
+        // (func[2]: the text encoder writes no name section).
+        let nested = profile.stacks.filter { $0.key == ["main", "func[2]", "env::back", "spin"] }.values.reduce(0, +)
+        #expect(profile.sampleCount > 10 && Double(nested) > 0.8 * Double(profile.sampleCount), "\(profile.foldedStacks())")
+    }
+
     @Test func foldedStacksAndTheFlameGraphAreWellFormed() throws {
         let profile = GuestProfile(intervalNanoseconds: 1_000_000,
                                    stacks: [["main", "a & b"]: 3, ["main"]: 1, ["main", "c"]: 6], dropped: 0)

@@ -112,6 +112,17 @@ typedef struct KiteFrameRecord {
 
 typedef struct KiteContext KiteContext;
 
+/// One `kite_invoke` in progress on a context (on the C stack of that call): what the
+/// invocation it interrupted was doing, so that a host function's call back into wasm still
+/// shows, in a profile, the wasm function and the host function it was called from.
+typedef struct KiteInvocation {
+    struct KiteInvocation *outer;   // the invocation this one runs inside, or NULL
+    KiteFrameRecord *entry;         // this invocation's bottom frame record
+    KiteFunction *hostCallee;       // the outer invocation's host call, if inHost
+    const uint64_t *hostReturnPc;
+    uint32_t inHost;
+} KiteInvocation;
+
 /// Calls a host function: arguments in args[0..params), results written to args[0..results).
 /// Returns KITE_TRAP_NONE or a trap code.
 typedef uint32_t (*KiteHostCall)(KiteContext *ctx, KiteFunction *function, KiteSlot *args);
@@ -140,6 +151,7 @@ struct KiteContext {
     KiteFrameRecord *frameBase;  // the first frame record (frameTop - frameBase records are live)
     uint32_t inHost;             // 1 while wasm code's call of a host function runs
     const uint64_t *hostReturnPc;// that call's return address (in the calling wasm function)
+    KiteInvocation *invocation;  // the innermost kite_invoke in progress
 };
 
 /// Asks metered code running on `ctx` to stop at its next function entry or loop iteration
