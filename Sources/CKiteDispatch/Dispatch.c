@@ -168,7 +168,9 @@ static const uint64_t kite_exit_code[1] = { (uint64_t)(uintptr_t)&kite_exit };
 static KITE_CC void kite_translate_on_call(const uint64_t *pc, KiteSlot *sp, uint8_t *mem, uint64_t memsize,
                                            KiteContext *ctx, uint64_t acc, double facc) {
     KiteFunction *f = (KiteFunction *)(uintptr_t)((const char *)pc - offsetof(KiteFunction, lazyCode));
+    ctx->translating = 1;
     uint32_t t = ctx->translate(ctx, f);
+    ctx->translating = 0;
     if (t) TRAP(t);
     if (sp + f->frameSize > ctx->stackLimit) TRAP(KITE_TRAP_CALL_STACK_EXHAUSTED);
     kite_enter_frame(f, sp);

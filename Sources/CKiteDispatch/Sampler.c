@@ -88,7 +88,8 @@ static void kite_sampler_signal(int signal, siginfo_t *info, void *context) {
         return;
     }
     uint64_t *out = kite_sampler.buffer + used;
-    out[0] = frames | ((uint64_t)(inHost ? 1 : 0) << 32) | (nativeCount << 40) | (nestedCount << 48);
+    out[0] = frames | ((uint64_t)(inHost ? 1 : 0) << 32) | ((uint64_t)(ctx->translating ? 1 : 0) << 33)
+        | (nativeCount << 40) | (nestedCount << 48);
     out[1] = pc;
     out[2] = inHost ? (uint64_t)(uintptr_t)ctx->hostCallee : 0;
     out[3] = inHost ? (uint64_t)(uintptr_t)ctx->hostReturnPc : 0;

@@ -48,15 +48,39 @@ public struct ExactProfile: Sendable {
     /// All register instructions executed.
     public var totalInstructions: UInt64 { functions.reduce(0) { $0 + $1.instructions } }
 
-    /// The functions by instructions executed, with calls; then the listings of the hottest
-    /// `listings` functions, each instruction with its count.
-    public func report(top: Int = 20, listings: Int = 3) -> String {
+    /// The functions by instructions executed, with calls and, given the samples of the same
+    /// run (`sampled`), their self and total share of the time; then the listings of the
+    /// hottest `listings` functions, each instruction with its count.
+    public func report(top: Int = 20, listings: Int = 3, sampled: GuestProfile? = nil) -> String {
         let total = max(totalInstructions, 1)
-        var lines = ["\(totalInstructions) register instructions executed (exact counts)",
-                     "  share  instructions         calls  function"]
-        for f in functions.prefix(top) {
-            lines.append(pad(format1(100 * Double(f.instructions) / Double(total)), 7) + pad(String(f.instructions), 14)
-                         + pad(String(f.calls), 14) + "  " + f.name)
+        var lines = ["\(totalInstructions) register instructions executed (exact counts)"]
+        var shares: [String: GuestProfile.FunctionShare] = [:]
+        var rows = functions.map { (name: $0.name, counts: Optional($0)) }
+        if let sampled {
+            lines[0] += "; time shares from \(sampled.sampleCount) samples of the same run"
+            for share in sampled.functions() { shares[share.name] = share }
+            // Host functions are not counted, only sampled.
+            let counted = Set(functions.map(\.name))
+            rows += shares.values.filter { !counted.contains($0.name) }
+                .sorted { ($0.selfSamples, $1.name) > ($1.selfSamples, $0.name) }
+                .map { ($0.name, nil) }
+        }
+        let samples = Double(max(sampled?.sampleCount ?? 0, 1))
+        lines.append((sampled == nil ? "" : "  self%  total%") + "  share  instructions         calls  function")
+        for row in rows.prefix(top) {
+            var line = ""
+            if sampled != nil {
+                let share = shares[row.name]
+                line += pad(format1(100 * Double(share?.selfSamples ?? 0) / samples), 7)
+                    + pad(format1(100 * Double(share?.totalSamples ?? 0) / samples), 8)
+            }
+            if let f = row.counts {
+                line += pad(format1(100 * Double(f.instructions) / Double(total)), 7) + pad(String(f.instructions), 14)
+                    + pad(String(f.calls), 14)
+            } else {
+                line += pad("-", 7) + pad("-", 14) + pad("-", 14)
+            }
+            lines.append(line + "  " + row.name)
         }
         for f in functions.prefix(listings) {
             lines.append("")

@@ -69,7 +69,7 @@ public final class GuestProfiler {
         while at + 4 <= used {
             let header = buffer[at]
             let frames = Int(header & 0xFFFF_FFFF)
-            let inHost = header >> 32 & 1 == 1
+            let inHost = header >> 32 & 1 == 1, translating = header >> 33 & 1 == 1
             let nativeCount = Int(header >> 40 & 0xFF), nestedCount = Int(header >> 48 & 0xFF)
             guard at + 4 + frames + nativeCount + 3 * nestedCount <= used else { break }
             let returnPcs = (0..<frames).map { UInt(buffer[at + 4 + $0]) }
@@ -82,6 +82,8 @@ public final class GuestProfiler {
             var stack = symbols.stack(returnPcs: returnPcs, pc: UInt(buffer[at + 1]), inHost: inHost,
                                       hostCallee: UInt(buffer[at + 2]), hostReturnPc: UInt(buffer[at + 3]),
                                       callingBack: hostCalls)
+            // Translating a function on its first call: the pc is no function's code yet.
+            if translating && !inHost { stack[stack.count - 1] = Symbolizer.translating }
             stack += nativeSymbols.frames(innermostFirst: native)
             if let index = stackIndex[stack] {
                 timeline.append(index)
@@ -101,7 +103,8 @@ public final class GuestProfiler {
 /// name, else `func[N]`; host functions by the import they were linked to.
 struct Symbolizer {
     /// Frames that are not a function of the guest.
-    static let outside = "(outside wasm)", runtime = "(kite runtime)", host = "(host)"
+    static let outside = "(outside wasm)", runtime = "(kite runtime)", host = "(host)",
+               translating = "(translating wasm)"
 
     let ranges: NamedRanges
     let exitPc = UInt(bitPattern: kite_exit_pc())

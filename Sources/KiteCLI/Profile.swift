@@ -16,10 +16,11 @@ struct Profile: ParsableCommand {
             share of the samples) go to stderr; PREFIX.folded (folded stacks, what flame-graph
             tools read), PREFIX.svg (a flame graph; hover a box for its samples) and
             PREFIX.json (a Firefox Profiler profile: open it at profiler.firefox.com) are written.
-            --exact instead counts every call and every register instruction (code translated
+            --exact also counts every call and every register instruction (code translated
             for counting: slower, exact, the same on every run) and prints the functions by
-            instructions executed with their calls, then the hottest functions' bytecode
-            listings (as `kite inspect` prints them) with each instruction's count.
+            instructions executed with their calls and sampled shares, then the hottest
+            functions' bytecode listings (as `kite inspect` prints them) with each
+            instruction's count and the byte offset of the wasm instruction it came from.
             Functions are named by the module's name section, else their export, else func[N];
             host functions by their import (wasi_snapshot_preview1::fd_write).
             """
@@ -34,7 +35,7 @@ struct Profile: ParsableCommand {
     @Option(help: "Rows of the report.")
     var top: Int = 20
 
-    @Flag(help: "Count every call and register instruction instead of sampling (slower; exact and repeatable).")
+    @Flag(help: "Also count every call and register instruction (slower; exact and repeatable).")
     var exact = false
 
     @OptionGroup var options: Run
@@ -81,12 +82,16 @@ struct ProfileRequest {
         return UInt64(seconds * 1e9)
     }
 
-    func write(_ profile: ExactProfile) {
-        FileHandle.standardError.write(Data(profile.report(top: reportRows ?? 20).utf8))
+    func write(_ profile: ExactProfile, sampled: GuestProfile?) {
+        FileHandle.standardError.write(Data(profile.report(top: reportRows ?? 20, sampled: sampled).utf8))
     }
 
+    /// The sampled report (unless the exact one was printed) and the files.
     func write(_ profile: GuestProfile) throws {
-        if let reportRows { FileHandle.standardError.write(Data(profile.report(top: reportRows).utf8)) }
+        if let reportRows, !exact {
+            FileHandle.standardError.write(Data((profile.report(top: reportRows)
+                + "(calls and register instructions per function, and per instruction: --exact)\n").utf8))
+        }
         for path in paths {
             let text = path.hasSuffix(".svg") ? profile.flameGraphSVG()
                 : path.hasSuffix(".json") ? profile.firefoxProfileJSON(startTimeMilliseconds: startTimeMilliseconds)

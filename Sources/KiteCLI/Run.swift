@@ -90,7 +90,7 @@ struct Run: ParsableCommand {
         command.makeStore = {
             let store = limits.makeStore()
             guestStore = store
-            if let request, !request.exact {
+            if let request {
                 profiler = GuestProfiler(store: store, intervalNanoseconds: request.intervalNanoseconds)
                 do { try profiler?.start() } catch { reportError("\(error)") }
             }
@@ -119,8 +119,13 @@ struct Run: ParsableCommand {
                 return 0
             }
         }
-        if let request, let profile = profiler?.stop() { try request.write(profile) }
-        if let request, request.exact, let store = guestStore { request.write(ExactProfile(store: store)) }
+        if let request {
+            let profile = profiler?.stop()
+            if request.exact, let store = guestStore {
+                request.write(ExactProfile(store: store), sampled: profile)
+            }
+            if let profile { try request.write(profile) }
+        }
         return code
     }
 

@@ -45,8 +45,12 @@ public final class WASI: WASIPreview1 {
     let environment: [String]
     let trace: WASITrace?
     var files = FileTable()
-    /// The memory every call reads and writes (the instance's exported "memory").
+    /// The memory a call reads and writes when its caller exports none (or the host called
+    /// it directly): the bound instance's exported "memory".
     public var memory: Memory?
+    /// The last calling instance and its exported "memory" (looked up once per caller).
+    private var callerInstance: Instance?
+    private var callerMemory: Memory?
 
     /// Opens the preopened directories (throws `WASISetupError` when one cannot be opened).
     public init(_ configuration: WASIConfiguration) throws {
@@ -80,14 +84,18 @@ public final class WASI: WASIPreview1 {
         memory = instance.exportedMemory("memory")
     }
 
-    /// The bound memory; unbound, the calling instance's exported "memory" (bound from then on).
+    /// The calling instance's exported "memory", as wasmtime does: a module linked beside the
+    /// command (`--preload`) passes pointers into its own memory. Else the bound memory.
     public func guestMemory(_ caller: Caller) throws -> GuestMemory {
-        if let memory { return GuestMemory(memory) }
-        guard let memory = caller.instance?.exports[memory: "memory"] else {
-            throw Trap("WASI call needs the guest's exported memory \"memory\"")
+        if let instance = caller.instance {
+            if instance !== callerInstance {
+                callerInstance = instance
+                callerMemory = instance.exports[memory: "memory"]
+            }
+            if let callerMemory { return GuestMemory(callerMemory) }
         }
-        self.memory = memory
-        return GuestMemory(memory)
+        if let memory { return GuestMemory(memory) }
+        throw Trap("WASI call needs the guest's exported memory \"memory\"")
     }
 }
 

@@ -58,14 +58,19 @@ struct ProfileCommandTests {
 
     @Test func exactCountsCallsAndPrintsTheCountedListing() throws {
         let file = try Scratch.file("hot.wat", module)
-        let result = try kite("profile", "--exact", file, "--invoke", "main", "64")
+        let prefix = Scratch.directory + "/\(UUID().uuidString)-exact"
+        let result = try kite("profile", "--exact", "--output", prefix, file, "--invoke", "main", "64")
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stderr.split(separator: "\n").map(String.init)
-        #expect(lines.first?.hasSuffix("register instructions executed (exact counts)") == true, "\(result.stderr)")
+        #expect(lines.first?.contains("register instructions executed (exact counts); time shares from ") == true,
+                "\(result.stderr)")
+        #expect(lines.count > 1 && lines[1] == "  self%  total%  share  instructions         calls  function", "\(result.stderr)")
         // hot and cold call the loop once each: func[0] has 2 calls, and is the hottest.
         #expect(lines.count > 2 && lines[2].hasSuffix("             2  func[0]"), "\(result.stderr)")
         #expect(result.stderr.contains("\nfunc[0]: 2 calls, "), "\(result.stderr)")
         // The loop's back edge ran 64 + 2 times in all (64 and 64 >> 5 iterations).
         #expect(result.stderr.contains("          66  "), "\(result.stderr)")
+        // The samples of the same run make the flame graph.
+        #expect(FileManager.default.fileExists(atPath: prefix + ".svg"))
     }
 }

@@ -109,4 +109,27 @@ struct RunFlagTests {
         let bad = try kite("run", "--preload", "lib", main)
         #expect(bad.stderr.contains("--preload wants NAME=MODULE"), "\(bad.stderr)")
     }
+
+    /// A WASI call reads the memory of the instance that made it (as in wasmtime), not the
+    /// command's: the preloaded module's pointers are into its own memory.
+    @Test func wasiCallsUseTheCallersMemory() throws {
+        let lib = try Scratch.file("say.wat", """
+            (module
+              (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+              (memory (export "memory") 1)
+              (data (i32.const 16) "from the library\\n")
+              (func (export "say")
+                (i32.store (i32.const 0) (i32.const 16))
+                (i32.store (i32.const 4) (i32.const 17))
+                (drop (call $write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))
+            """)
+        let main = try Scratch.file("quiet.wat", """
+            (module
+              (import "lib" "say" (func $say))
+              (memory (export "memory") 1)
+              (func (export "_start") (call $say)))
+            """)
+        let result = try kite("run", "--preload", "lib=\(lib)", main)
+        #expect(result.status == 0 && result.stdout == "from the library\n", "\(result.stdout) \(result.stderr)")
+    }
 }

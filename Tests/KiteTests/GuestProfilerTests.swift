@@ -98,6 +98,23 @@ import Glibc
         #expect(profile.sampleCount > 10 && Double(nested) > 0.8 * Double(profile.sampleCount), "\(profile.foldedStacks())")
     }
 
+    @Test func timeTranslatingAFunctionOnItsFirstCallIsNamed() throws {
+        // A long body (about 300,000 instructions) translated when main first calls it (no
+        // constants: a function with very many is translated early, during validation).
+        let body = String(repeating: "(drop (i32.add (local.get 0) (local.get 0)))\n", count: 100_000)
+        let store = Store(engine: Engine(configuration: EngineConfiguration(compilationMode: .lazy)))
+        let instance = try parseWasm(bytes: try wat2wasm("""
+            (module (func $long (param i32) \(body))
+              (func (export "main") (call $long (i32.const 1))))
+            """)).instantiate(store: store)
+        let profiler = GuestProfiler(store: store, intervalNanoseconds: 100_000)
+        try profiler.start()
+        try instance.exports[function: "main"]!()
+        let profile = profiler.stop()
+        let translating = profile.stacks.filter { $0.key == ["main", "(translating wasm)"] }.values.reduce(0, +)
+        #expect(translating > 0 && Double(translating) > 0.5 * Double(profile.sampleCount), "\(profile.foldedStacks())")
+    }
+
     @Test func foldedStacksAndTheFlameGraphAreWellFormed() throws {
         let profile = GuestProfile(intervalNanoseconds: 1_000_000,
                                    stacks: [["main", "a & b"]: 3, ["main"]: 1, ["main", "c"]: 6], dropped: 0)

@@ -152,6 +152,7 @@ struct KiteContext {
     uint32_t inHost;             // 1 while wasm code's call of a host function runs
     const uint64_t *hostReturnPc;// that call's return address (in the calling wasm function)
     KiteInvocation *invocation;  // the innermost kite_invoke in progress
+    uint32_t translating;        // 1 while a function is translated on its first call
 };
 
 /// Asks metered code running on `ctx` to stop at its next function entry or loop iteration
