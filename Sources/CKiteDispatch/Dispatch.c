@@ -188,26 +188,33 @@ void kite_make_lazy(KiteFunction *f) {
 
 const uint64_t *kite_exit_pc(void) { return kite_exit_code; }
 
-static uint32_t kite_invoke_here(KiteContext *ctx, KiteFunction *f, KiteSlot *sp);
+static inline __attribute__((always_inline)) uint32_t kite_invoke_here(KiteContext *ctx, KiteFunction *f, KiteSlot *sp);
 
 uint32_t kite_invoke(KiteContext *ctx, KiteFunction *f, KiteSlot *sp) {
-    // A host function calling back into wasm: its own host-call state comes back afterwards,
-    // and stays readable meanwhile (the sampler walks ctx->invocation).
-    KiteInvocation here = { ctx->invocation, ctx->frameTop, ctx->hostCallee, ctx->hostReturnPc, ctx->inHost };
     KiteContext *savedCurrent = kite_current_context;
     kite_current_context = ctx;
-    ctx->invocation = &here;
-    __atomic_signal_fence(__ATOMIC_SEQ_CST);  // linked before anything a sample might see
-    uint32_t trap = kite_invoke_here(ctx, f, sp);
-    ctx->invocation = here.outer;
+    uint32_t trap;
+    if (!ctx->inHost) {
+        // Not inside a host call: there is no host-call state to keep (ctx->inHost is 0 again
+        // when the invocation returns, trap or not).
+        trap = kite_invoke_here(ctx, f, sp);
+    } else {
+        // A host function calling back into wasm: its host-call state comes back afterwards,
+        // and stays readable meanwhile (the sampler and crash reports walk ctx->invocation).
+        KiteInvocation here = { ctx->invocation, ctx->frameTop, ctx->hostCallee, ctx->hostReturnPc, 1 };
+        ctx->invocation = &here;
+        __atomic_signal_fence(__ATOMIC_SEQ_CST);  // linked before anything a sample might see
+        trap = kite_invoke_here(ctx, f, sp);
+        ctx->invocation = here.outer;
+        ctx->inHost = 1;
+        ctx->hostCallee = here.hostCallee;
+        ctx->hostReturnPc = here.hostReturnPc;
+    }
     kite_current_context = savedCurrent;
-    ctx->inHost = here.inHost;
-    ctx->hostCallee = here.hostCallee;
-    ctx->hostReturnPc = here.hostReturnPc;
     return trap;
 }
 
-static uint32_t kite_invoke_here(KiteContext *ctx, KiteFunction *f, KiteSlot *sp) {
+static inline __attribute__((always_inline)) uint32_t kite_invoke_here(KiteContext *ctx, KiteFunction *f, KiteSlot *sp) {
     ctx->inHost = 0;
     if (f->kind == KITE_FUNCTION_HOST) {
         // Called by the host, not by wasm: the host function's Caller has no instance.
