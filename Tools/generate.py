@@ -874,7 +874,7 @@ def swift_array(name, element, values):
     return f"    static let {name}: [{element}] = [" + ", ".join(text) + "]"
 
 
-SWIFT_KEYWORDS = {"return", "func", "init", "if", "else", "default", "in", "import", "var", "let", "case", "switch"}
+SWIFT_KEYWORDS = {"return", "func", "init", "if", "else", "default", "in", "import", "var", "let", "case", "switch", "throw"}
 
 
 def esc(name):
@@ -898,6 +898,7 @@ def swift_word_expr(name, kind):
 WASM_IMMEDIATES = {
     None: (".none", ".CASE"),
     "block_type": (None, ".CASE(try readBlockType())"),
+    "try_table": (None, "try readTryTable()"),
     "label": (".label", ".CASE(try readU32())"),
     "label_table": (".labelTable", "try readBrTable()"),
     "function": (".function", ".CASE(try readU32())"),
@@ -1065,7 +1066,7 @@ def gen_text(instructions):
     blocks, typed_select = [], None
     for w in instructions:
         text = WASM_IMMEDIATES[w.immediate][0]
-        if w.immediate == "block_type":
+        if w.immediate in ("block_type", "try_table"):
             blocks.append(w)
         elif w.immediate == "select_types":
             typed_select = w

@@ -4,6 +4,7 @@
 #include "Numeric.h"
 #include "SIMD.h"
 #include <string.h>
+#include <stdlib.h>
 
 /// Operand fields are read at their byte offset within the instruction (little-endian).
 static inline uint32_t kite_operand_u16(const uint64_t *pc, size_t at) {
@@ -46,6 +47,38 @@ static inline void kite_enter_frame(const KiteFunction *f, KiteSlot *nsp) {
     for (uint32_t i = 0; i < numConsts; i++) { consts[i] = source[i]; __asm__("" : "+r"(i)); }
 }
 
+/// Raises exception `e` at pc: continues at the landing pad of the catch clause that takes
+/// it, in whichever frame that is (ctx->unwind pops the frames in between), or leaves the
+/// interpreter with KITE_TRAP_EXCEPTION when this invocation does not catch it.
+#define THROW(e) do { \
+    KiteException *exn_ = (e); \
+    const uint64_t *pad_ = ctx->unwind(ctx, pc, sp, exn_); \
+    if (!pad_) { ctx->exception = exn_; TRAP(KITE_TRAP_EXCEPTION); } \
+    sp = ctx->unwindSp; \
+    pc = pad_; \
+    RELOAD_MEMORY(); \
+    DISPATCH(); \
+} while (0)
+
+KiteException *kite_new_exception(KiteContext *ctx, KiteTag *tag, const KiteSlot *values) {
+    KiteException *e = malloc(sizeof(KiteException) + tag->slotCount * sizeof(KiteSlot));
+    if (!e) return NULL;
+    e->tag = tag;
+    e->slotCount = tag->slotCount;
+    if (tag->slotCount) memcpy(e->values, values, tag->slotCount * sizeof(KiteSlot));
+    e->next = ctx->exceptions;
+    ctx->exceptions = e;
+    return e;
+}
+
+void kite_free_exceptions(KiteContext *ctx) {
+    for (KiteException *e = ctx->exceptions, *next; e; e = next) {
+        next = e->next;
+        free(e);
+    }
+    ctx->exceptions = NULL;
+}
+
 /// The slow half of a call to a host function, kept out of the call handlers so that their
 /// fast path needs no saved registers. It has a handler's signature (so it can be tail-called);
 /// the callee and its arguments come in ctx->hostCallee / ctx->hostArgs. Continues at `next`.
@@ -57,6 +90,13 @@ __attribute__((noinline)) static KITE_CC void kite_call_host(const uint64_t *nex
     ctx->hostReturnPc = next;
     uint32_t t = ctx->hostCall(ctx, ctx->hostCallee, ctx->hostArgs);
     ctx->inHost = 0;
+    if (t == KITE_TRAP_EXCEPTION) {
+        // The host function threw a wasm exception: it leaves the call instruction.
+        KiteException *e = ctx->exception;
+        ctx->exception = NULL;
+        const uint64_t *pc = next - 1;
+        THROW(e);
+    }
     if (t) { ctx->trap = t; ctx->trapPc = next; return; }
     KiteMemory *m0 = ctx->instance->memories[0];
     __attribute__((musttail)) return ((kite_handler)(uintptr_t)next[0])(next, sp, m0->base, m0->size, ctx, acc, facc);

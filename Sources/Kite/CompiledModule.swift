@@ -29,6 +29,8 @@ public final class CompiledModule: @unchecked Sendable {
     let validated: ValidatedModule?
     /// Translated functions by defined-function index; guarded by `lock`.
     private var translated: [FunctionCode?]
+    /// The translated functions with handler regions (`codesWithHandlers`).
+    private var catching: [FunctionCode] = []
     /// This module translated otherwise (metered, counted), once an engine asked: by
     /// `metered`, `counted`.
     private var variants: [[Bool]: CompiledModule] = [:]
@@ -71,11 +73,16 @@ public final class CompiledModule: @unchecked Sendable {
             let functions = try translateModule(module, handlers: Self.handlerAddresses, metered: metered,
                                             recordingSourceOffsets: counted).functions
             translated = try functions.map { try FunctionCode($0, counted: counted) }
+            catching = translated.compactMap { $0 }.filter { !$0.function.handlers.isEmpty }
             for (index, code) in translated.enumerated() { if let code { registerForCrashReports(code, index) } }
         case .lazy:
             let validated = try ValidatedModule(module, handlers: Self.handlerAddresses, metered: metered,
                                                 recordingSourceOffsets: counted)
-            for (i, function) in validated.translatedEarly { translated[i] = try FunctionCode(function, counted: counted) }
+            for (i, function) in validated.translatedEarly {
+                let code = try FunctionCode(function, counted: counted)
+                translated[i] = code
+                if !function.handlers.isEmpty { catching.append(code) }
+            }
             self.validated = validated
         }
     }
@@ -94,6 +101,7 @@ public final class CompiledModule: @unchecked Sendable {
         let code = try FunctionCode(try validated.translate(function: index, handlers: Self.handlerAddresses), counted: counted)
         registerForCrashReports(code, index)
         translated[index] = code
+        if !code.function.handlers.isEmpty { catching.append(code) }
         return code
     }
 
@@ -141,6 +149,14 @@ public final class CompiledModule: @unchecked Sendable {
     }
 
     /// The functions translated so far, by defined-function index.
+    /// The translated functions that catch exceptions (have handler regions): what the
+    /// unwinder looks a pc up in.
+    func codesWithHandlers() -> [FunctionCode] {
+        kite_mutex_lock(lock)
+        defer { kite_mutex_unlock(lock) }
+        return catching
+    }
+
     func translatedCodes() -> [(index: Int, code: FunctionCode)] {
         kite_mutex_lock(lock)
         defer { kite_mutex_unlock(lock) }
@@ -238,6 +254,10 @@ final class FunctionCode: @unchecked Sendable {
         guard let start = code.baseAddress else { return false }
         return pc >= UnsafePointer(start) && pc < UnsafePointer(start + code.count)
     }
+
+    /// Where the function's instructions start (after the entry stub of counted code):
+    /// word offsets in `function.code` count from here.
+    var body: UnsafeMutablePointer<UInt64> { code.baseAddress! + (instructionStarts == nil ? 0 : 2) }
 
     /// Points a function record at this code.
     func install(in record: UnsafeMutablePointer<KiteFunction>) {

@@ -271,6 +271,8 @@ public enum ExternalValue {
     case table(Table)
     case memory(Memory)
     case global(Global)
+    /// An exception tag (exception handling).
+    case tag(Tag)
 }
 
 /// What checks of function references the host passes in say.

@@ -36,6 +36,8 @@ public struct Trap: Error, CustomStringConvertible, Sendable {
         case KITE_TRAP_NULL_REFERENCE.rawValue: message = "null reference"
         case KITE_TRAP_OUT_OF_FUEL.rawValue: message = "all fuel consumed"
         case KITE_TRAP_INTERRUPTED.rawValue: message = "interrupted"
+        case KITE_TRAP_EXCEPTION.rawValue: message = "uncaught exception"
+        case KITE_TRAP_OUT_OF_MEMORY.rawValue: message = "out of memory"
         default: message = "trap \(code)"
         }
     }

@@ -38,6 +38,12 @@ public struct Exports: Sequence {
         return g
     }
 
+    /// The tag exported as `name`; nil if there is none, or it is not a tag.
+    public subscript(tag name: String) -> Tag? {
+        guard case .tag(let t)? = self[name] else { return nil }
+        return t
+    }
+
     /// The exports as `(name, value)` pairs, in declaration order.
     public func makeIterator() -> IndexingIterator<[(name: String, value: ExternalValue)]> {
         entries.makeIterator()

@@ -63,7 +63,7 @@ extension Imports: ExpressibleByDictionaryLiteral {
     }
 }
 
-/// Anything an instance can import: a function, table, memory or global, or an
+/// Anything an instance can import: a function, table, memory, global or tag, or an
 /// `ExternalValue` holding one.
 public protocol ExternalValueConvertible {
     /// The value as an import or export.
@@ -84,6 +84,10 @@ extension Memory: ExternalValueConvertible {
 
 extension Table: ExternalValueConvertible {
     public var externalValue: ExternalValue { .table(self) }
+}
+
+extension Tag: ExternalValueConvertible {
+    public var externalValue: ExternalValue { .tag(self) }
 }
 
 extension Global: ExternalValueConvertible {

@@ -13,12 +13,14 @@ public final class Instance: @unchecked Sendable {
     var tables: [Table] = []
     var memories: [Memory] = []
     var globals: [Global] = []
+    var tags: [Tag] = []
     // C-side arrays the handlers index; owned here.
     let functionPointers: UnsafeMutableBufferPointer<UnsafeMutablePointer<KiteFunction>?>
     let globalPointers: UnsafeMutableBufferPointer<UnsafeMutablePointer<KiteSlot>?>
     let tablePointers: UnsafeMutableBufferPointer<UnsafeMutablePointer<KiteTable>?>
     let memoryPointers: UnsafeMutableBufferPointer<UnsafeMutablePointer<KiteMemory>?>
     let typeIds: UnsafeMutableBufferPointer<UInt32>
+    let tagPointers: UnsafeMutableBufferPointer<UnsafeMutablePointer<KiteTag>?>
     let data: UnsafeMutableBufferPointer<KiteData>
     let elements: UnsafeMutableBufferPointer<KiteElements>
     var dataBytes: [UnsafeMutableBufferPointer<UInt8>] = []
@@ -34,6 +36,8 @@ public final class Instance: @unchecked Sendable {
         tablePointers = .allocate(capacity: max(m.importedTableCount + m.tables.count, 1))
         memoryPointers = .allocate(capacity: max(m.importedMemoryCount + m.memories.count, 1))
         typeIds = .allocate(capacity: max(m.types.count, 1))
+        let importedTags = m.imports.filter { if case .tag = $0.descriptor { true } else { false } }.count
+        tagPointers = .allocate(capacity: max(importedTags + m.tags.count, 1))
         data = .allocate(capacity: max(m.data.count, 1))
         elements = .allocate(capacity: max(m.elements.count, 1))
         for (i, t) in m.types.enumerated() { typeIds[i] = store.typeId(t) }
@@ -45,6 +49,7 @@ public final class Instance: @unchecked Sendable {
         raw.pointee.typeIds = UnsafePointer(typeIds.baseAddress)
         raw.pointee.data = data.baseAddress
         raw.pointee.elements = elements.baseAddress
+        raw.pointee.tags = tagPointers.baseAddress
         raw.pointee.owner = Unmanaged.passUnretained(self).toOpaque()
     }
 
@@ -54,6 +59,7 @@ public final class Instance: @unchecked Sendable {
         tablePointers.deallocate()
         memoryPointers.deallocate()
         typeIds.deallocate()
+        tagPointers.deallocate()
         data.deallocate()
         elements.deallocate()
         dataBytes.forEach { $0.deallocate() }
@@ -93,6 +99,11 @@ public final class Instance: @unchecked Sendable {
     func add(_ memory: Memory) {
         memoryPointers[memories.count] = memory.handle
         memories.append(memory)
+    }
+
+    func add(_ tag: Tag) {
+        tagPointers[tags.count] = tag.handle
+        tags.append(tag)
     }
 
     func add(_ global: Global) {

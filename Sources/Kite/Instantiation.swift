@@ -23,6 +23,7 @@ extension Store {
             instance.add(function)
         }
         for type in m.memories { instance.add(try Memory(store: self, type: type)) }
+        for typeIndex in m.tags { instance.add(Tag(store: self, type: m.types[Int(typeIndex)])) }
         for global in m.globals {
             let value = try evaluate(global.initializer, in: instance)
             instance.add(Global(store: self, type: canonical(global.type, m.types), value: value))
@@ -38,7 +39,7 @@ extension Store {
             case .table(let i): return (export.name, .table(instance.tables[Int(i)]))
             case .memory(let i): return (export.name, .memory(instance.memories[Int(i)]))
             case .global(let i): return (export.name, .global(instance.globals[Int(i)]))
-            case .tag: return nil  // exception handling is not supported yet: tags are not exported
+            case .tag(let i): return (export.name, .tag(instance.tags[Int(i)]))
             }
         })
         try initializeSegments(instance)
@@ -66,6 +67,10 @@ extension Store {
             case (.memory(let expected), .memory(let memory)):
                 fits = limitsMatch(memory.currentLimits, expected.limits)
                 if fits { instance.add(memory) }
+            case (.tag(let t), .tag(let tag)):
+                // Tags match by type exactly (parameters and results).
+                fits = tag.type == types[Int(t)]
+                if fits { instance.add(tag) }
             case (.global(let declared), .global(let global)):
                 let expected = canonical(declared, types)
                 // A mutable global must match exactly; an immutable one may be a subtype.
@@ -89,6 +94,7 @@ extension Store {
         case .table(let t): return t.owner === lifetime
         case .memory(let m): return m.owner === lifetime
         case .global(let g): return g.owner === lifetime
+        case .tag(let t): return t.owner === lifetime
         }
     }
 
@@ -99,7 +105,7 @@ extension Store {
         case .table(let t): return "table \(describe(t.limits)) \(t.elementType)"
         case .memory(let m): return "memory \(describe(m.limits))"
         case .global(let g): return g.mutable ? "global (mut \(g.valueType))" : "global \(g.valueType)"
-        case .tag: return "tag"
+        case .tag(let t): return "tag \(types[Int(t)])"
         }
     }
 
@@ -110,6 +116,7 @@ extension Store {
         case .table(let t): return "table \(describe(t.type.limits)) \(t.elementType)"
         case .memory(let m): return "memory \(describe(m.currentLimits))"
         case .global(let g): return g.type.mutable ? "global (mut \(g.type.valueType))" : "global \(g.type.valueType)"
+        case .tag(let t): return "tag \(t.type)"
         }
     }
 

@@ -44,6 +44,7 @@ public final class Store {
     var memories: [Memory] = []
     var tables: [Table] = []
     var globals: [Global] = []
+    var tags: [Tag] = []
     var instances: [Instance] = []
     /// Memory 0 of instances that have none, so handlers can always load a base and size.
     let emptyMemory: Memory
@@ -74,6 +75,7 @@ public final class Store {
         context.pointee.frameBase = frames
         context.pointee.hostCall = kiteHostCallTrampoline
         context.pointee.translate = kiteTranslateTrampoline
+        context.pointee.unwind = kiteUnwindTrampoline
         context.pointee.fuel = Int64.max
         nextFrameBase = stack
         emptyMemory = try! Memory(limits: Limits(min: 0, max: 0))
@@ -83,6 +85,7 @@ public final class Store {
 
     deinit {
         lifetime.store = nil
+        kite_free_exceptions(context)
         stack.deallocate()
         frames.deallocate()
         context.deallocate()
@@ -180,6 +183,12 @@ public final class Store {
                 throw error
             }
             if code == KITE_TRAP_INTERRUPTED.rawValue { kite_clear_interrupt(context) }
+            if code == KITE_TRAP_EXCEPTION.rawValue, let raw = context.pointee.exception {
+                context.pointee.exception = nil
+                var exception = hostException(raw)
+                exception.function = functionName(at: context.pointee.trapPc)
+                throw exception
+            }
             var trap = Trap(code: code, detail: context.pointee.trapDetail)
             trap.function = functionName(at: context.pointee.trapPc)
             throw trap
@@ -243,6 +252,14 @@ private func callHost(_ callee: Function, store: Store, args: UnsafeMutablePoint
         return KITE_TRAP_NONE.rawValue
     } catch let trap as Trap where trap.message == "call stack exhausted" {
         return KITE_TRAP_CALL_STACK_EXHAUSTED.rawValue
+    } catch let exception as WasmException {
+        // Thrown on into the wasm code that called: kite_call_host unwinds from the call.
+        guard let raw = store.rawException(exception) else {
+            store.pendingHostError = Trap("a host function threw an exception whose tag or values do not belong to this store")
+            return KITE_TRAP_HOST.rawValue
+        }
+        store.context.pointee.exception = raw
+        return KITE_TRAP_EXCEPTION.rawValue
     } catch {
         store.pendingHostError = error
         return KITE_TRAP_HOST.rawValue

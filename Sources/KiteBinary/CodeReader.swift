@@ -67,7 +67,7 @@ public struct CodeReader: Sendable {
         }
         offset = next
         switch instruction {
-        case .block, .loop, .if:
+        case .block, .loop, .if, .tryTable:
             depth += 1
         case .end:
             if depth == 0 {

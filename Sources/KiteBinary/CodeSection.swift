@@ -48,7 +48,7 @@ extension ModuleDecoder {
                 }
                 let instruction = try reader.readInstruction(hasDataCount: true)
                 switch instruction {
-                case .block, .loop, .if: depth += 1
+                case .block, .loop, .if, .tryTable: depth += 1
                 case .end where depth == 0:
                     return reader.error("section size mismatch", at: functionStart)
                 case .end: depth -= 1

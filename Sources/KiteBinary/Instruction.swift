@@ -42,6 +42,11 @@ public enum Instruction: Hashable, Sendable {
     case refAsNonNull
     case brOnNull(UInt32)
     case brOnNonNull(UInt32)
+    /// Exception handling (Wasm 3.0): throw a new exception of a tag, rethrow an `exnref`,
+    /// and a block whose catch clauses branch to labels outside it.
+    case `throw`(UInt32)
+    case throwRef
+    case tryTable(BlockType, [Catch])
 
     case drop
     /// `select` (0x1B) has `types == nil`; the typed form (0x1C) carries its type vector.
@@ -90,6 +95,32 @@ public enum Instruction: Hashable, Sendable {
 
     /// 0xFD-prefixed SIMD instructions; `opcode` is the LEB-decoded subopcode.
     case simd(opcode: UInt32, SIMDImmediate)
+}
+
+/// One catch clause of `try_table`: which exceptions it catches and the label it branches to
+/// (relative to the blocks around the `try_table`), with the exception's values, its
+/// `exnref`, or both.
+public struct Catch: Hashable, Sendable {
+    public enum Kind: UInt8, Sendable {
+        /// `catch TAG L`: the tag's values.
+        case `catch` = 0
+        /// `catch_ref TAG L`: the values and the exnref.
+        case catchRef = 1
+        /// `catch_all L`: nothing.
+        case catchAll = 2
+        /// `catch_all_ref L`: the exnref.
+        case catchAllRef = 3
+    }
+    public var kind: Kind
+    /// The tag index (unused by the `catch_all` kinds).
+    public var tag: UInt32
+    public var label: UInt32
+
+    public init(kind: Kind, tag: UInt32, label: UInt32) {
+        self.kind = kind
+        self.tag = tag
+        self.label = label
+    }
 }
 
 /// The immediates that follow a 0xFD-prefixed SIMD opcode.

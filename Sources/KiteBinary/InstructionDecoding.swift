@@ -15,6 +15,20 @@ extension ByteCursor {
     }
 
     /// br_table: a vector of label indices, then the default label.
+    /// `try_table`: a block type, then its catch clauses.
+    mutating func readTryTable() throws(DecodingError) -> Instruction {
+        let type = try readBlockType()
+        let count = try readLength()
+        var catches: [Catch] = []
+        for _ in 0..<count {
+            let start = position
+            guard let kind = Catch.Kind(rawValue: try readByte()) else { throw error("malformed catch clause", at: start) }
+            let tag = kind == .catch || kind == .catchRef ? try readU32() : 0
+            catches.append(Catch(kind: kind, tag: tag, label: try readU32()))
+        }
+        return .tryTable(type, catches)
+    }
+
     mutating func readBrTable() throws(DecodingError) -> Instruction {
         let count = try readLength()
         var targets: [UInt32] = []
@@ -60,7 +74,7 @@ extension ByteCursor {
             let offset = position
             let instruction = try readInstruction(hasDataCount: true)
             switch instruction {
-            case .block, .loop, .if:
+            case .block, .loop, .if, .tryTable:
                 depth += 1
             case .end:
                 if depth == 0 { return ConstExpression(instructions: instructions, offset: start) }

@@ -15,6 +15,7 @@ extension ByteCursor {
         case 0x7B: return .v128
         case 0x70: return .funcref
         case 0x6F: return .externref
+        case 0x69: return .ref(.exnref)
         default: return nil
         }
     }
@@ -41,6 +42,7 @@ extension ByteCursor {
         switch code {
         case 0x70: return .funcref
         case 0x6F: return .externref
+        case 0x69: return .exnref
         case 0x63, 0x64: return try readTypedRef(nullable: code == 0x63)
         default: throw typeCodeError(code, at: start, "malformed reference type")
         }
@@ -58,6 +60,8 @@ extension ByteCursor {
         switch code {
         case 0x70: return .func
         case 0x6F: return .extern
+        case 0x69: return .exn
+        case 0x74: return .noexn
         default:
             position = start
             if let index = try? readS33(), index >= 0 { return .concrete(UInt32(truncatingIfNeeded: index)) }

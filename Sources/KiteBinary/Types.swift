@@ -26,16 +26,21 @@ public enum ValueType: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// What a reference points to. Wasm 2.0 has `func` and `extern`; typed function references
-/// (Wasm 3.0) add concrete function types by index. (GC heap types extend this enum.)
+/// (Wasm 3.0) add concrete function types by index, exception handling `exn` and its
+/// bottom `noexn`. (GC heap types extend this enum.)
 public enum HeapType: Hashable, Sendable, CustomStringConvertible {
     case `func`
     case extern
+    case exn
+    case noexn
     case concrete(UInt32)
 
     public var description: String {
         switch self {
         case .func: return "func"
         case .extern: return "extern"
+        case .exn: return "exn"
+        case .noexn: return "noexn"
         case .concrete(let i): return "\(i)"
         }
     }
@@ -59,13 +64,21 @@ public struct RefType: Hashable, Sendable, CustomStringConvertible {
     public static let funcref = RefType(nullable: true, heap: .func)
     /// `externref`: `(ref null extern)`.
     public static let externref = RefType(nullable: true, heap: .extern)
+    /// `exnref`: `(ref null exn)`, a caught exception (exception handling, Wasm 3.0).
+    public static let exnref = RefType(nullable: true, heap: .exn)
 
     /// True for references to functions (abstract `func` or a concrete function type).
-    public var isFunctionReference: Bool { heap != .extern }
+    public var isFunctionReference: Bool {
+        switch heap {
+        case .func, .concrete: return true
+        case .extern, .exn, .noexn: return false
+        }
+    }
 
     public var description: String {
         if self == .funcref { return "funcref" }
         if self == .externref { return "externref" }
+        if self == .exnref { return "exnref" }
         return "(ref \(nullable ? "null " : "")\(heap))"
     }
 }

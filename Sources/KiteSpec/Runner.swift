@@ -155,8 +155,15 @@ struct ScriptRunner {
             } catch {
                 fail(line, "expected unlinkable \"\(message)\", got \(describe(error))")
             }
-        case .assertException:
-            fail(line, "assert_exception: exception handling is not supported yet")
+        case .assertException(let action):
+            do {
+                let values = try perform(action)
+                fail(line, "expected an exception, got \(values)")
+            } catch is WasmException {
+                pass()
+            } catch {
+                fail(line, "expected an exception, got \(describe(error))")
+            }
         case .unsupported(let what):
             fail(line, "unsupported command: \(what)")
         }

@@ -50,6 +50,22 @@ extension FunctionTranslator {
             controls[controls.count - 1] = frame
             while stack.count > frame.height { _ = try pop() }
             for t in frame.type.parameters { try push(t) }
+        case .tryTable(let bt, let catches):
+            let type = try context.blockType(bt, offset: offset)
+            for c in catches { try checkCatch(c) }
+            try enterBlock(.tryTable, type)
+            controls[controls.count - 1].catches = catches
+            controls[controls.count - 1].regionStart = code.count
+            // Nothing may fuse across the start of the region.
+            labelPosition = code.count
+        case .throw(let tag):
+            let type = try context.tagType(tag, offset: offset)
+            try emitCall(type) { code, base in code.emit_throw(tag: tag, base: base) }
+            markUnreachable()
+        case .throwRef:
+            let exception = try pop(.ref(.exnref))
+            if reachable { code.emit_throw_ref(ref: exception.reg) }
+            markUnreachable()
         case .end:
             try endBlock(previous: previous)
         case .br(let d):
@@ -484,12 +500,53 @@ extension FunctionTranslator {
         if reachable {
             for i in (stack.count - frame.type.results.count)..<stack.count { materialize(i) }
         }
+        if frame.kind == .tryTable && !frame.dead { try emitLandingPads(frame) }
         for fixup in frame.fixups { patch(fixup, to: code.count) }
         if let elseFixup = frame.elseFixup { patch(elseFixup, to: code.count) }
         while stack.count > frame.height { _ = try pop() }
         controls.removeLast()
         if !initialized.isEmpty { initialized = frame.initializedAtEntry }
         for t in frame.type.results { try push(t) }
+    }
+
+    /// A catch clause's label (relative to the blocks around the try_table) takes its values.
+    func checkCatch(_ clause: Catch) throws {
+        let depth = try labelDepth(clause.label)
+        try context.checkCatch(clause, labelTypes: controls[controls.count - 1 - depth].labelTypes, offset: offset)
+    }
+
+    /// At the end of a try_table body (still the innermost control): a branch over the landing
+    /// pads, then one pad per catch clause, each a branch to its label with the values the
+    /// unwinder stores in that label's slots; records the body's handler region.
+    mutating func emitLandingPads(_ frame: Control) throws {
+        let end = code.count
+        var over: Fixup?
+        if reachable {
+            let at = code.emit_br(off: 0)
+            over = Fixup(instruction: at, word: at + 1, shift: 0)
+        }
+        let savedStack = stack, savedHeight = slotHeight, savedMax = maxSlotHeight
+        let savedUnreachable = controls[controls.count - 1].unreachable
+        controls[controls.count - 1].unreachable = false
+        var clauses: [HandlerRegion.Clause] = []
+        for clause in frame.catches {
+            // The label's values sit in its own slots, as if a branch had just moved them there.
+            let depth = Int(clause.label) + 1
+            let target = controls[controls.count - 1 - depth]
+            stack = Array(savedStack.prefix(target.height))
+            slotHeight = target.slotHeight
+            for t in target.labelTypes { try push(t) }
+            labelPosition = code.count
+            clauses.append(HandlerRegion.Clause(kind: clause.kind, tag: clause.tag, pad: code.count, slot: target.slotHeight))
+            emitBranch(depth: depth)
+        }
+        stack = savedStack
+        slotHeight = savedHeight
+        maxSlotHeight = max(maxSlotHeight, savedMax)
+        controls[controls.count - 1].unreachable = savedUnreachable
+        if let over { patch(over, to: code.count) }
+        labelPosition = code.count
+        if !clauses.isEmpty { handlers.append(HandlerRegion(start: frame.regionStart, end: end, clauses: clauses)) }
     }
 
     mutating func returnFromFunction(previous: Producer?) throws {

@@ -20,6 +20,27 @@ public struct CompiledFunction: Sendable {
     /// Start word of each instruction and the module byte offset of the wasm instruction it
     /// was emitted for; empty unless the translation was asked to record them.
     public var sourceOffsets: [(at: Int, offset: Int)] = []
+    /// The `try_table` bodies of the function, innermost first (see `HandlerRegion`).
+    public var handlers: [HandlerRegion] = []
+}
+
+/// A `try_table` body's code and its catch clauses, for the unwinder: an exception thrown
+/// at a word offset in `start..<end` (a throw, or a call that the exception unwound) is
+/// taken by the first clause that matches, which stores the exception's values (and/or its
+/// exnref) at `slot...` of the frame and continues at `pad`, a branch to the clause's label.
+public struct HandlerRegion: Sendable, Equatable {
+    public struct Clause: Sendable, Equatable {
+        public var kind: Catch.Kind
+        /// The tag index (the catch_all kinds: unused).
+        public var tag: UInt32
+        /// Word offset of the landing pad.
+        public var pad: Int
+        /// The first frame slot of the label's values.
+        public var slot: Int
+    }
+    public var start: Int
+    public var end: Int
+    public var clauses: [Clause]
 }
 
 /// Validates one function body and translates it into register bytecode in the same pass.
@@ -55,7 +76,7 @@ struct FunctionTranslator {
     }
 
     struct Control {
-        enum Kind { case function, block, loop, `if`, `else` }
+        enum Kind { case function, block, loop, `if`, `else`, tryTable }
         var kind: Kind
         var type: FunctionType
         var height: Int
@@ -69,6 +90,9 @@ struct FunctionTranslator {
         var elseFixup: Fixup?
         /// Which non-defaultable locals were set on entry (restored at else/end).
         var initializedAtEntry: [Bool] = []
+        /// `try_table`: its catch clauses and where its body's code starts.
+        var catches: [Catch] = []
+        var regionStart = 0
         var labelTypes: [ValueType] { kind == .loop ? type.parameters : type.results }
     }
 
@@ -105,6 +129,8 @@ struct FunctionTranslator {
     /// either side of it must not be fused.
     var labelPosition = 0
     var offset = 0
+    /// The finished `try_table` regions (slots still temporaries: `finish` rebases them).
+    var handlers: [HandlerRegion] = []
     /// Locals of non-nullable reference types must be set before they are read; tracked
     /// only when the function has such locals.
     var initialized: [Bool] = []
@@ -396,11 +422,18 @@ struct FunctionTranslator {
             }
         }
         constants = used
-        let zeroed = localsToZero(words, code.instructions, locals: localsStart..<localsEnd)
+        for r in handlers.indices {
+            for c in handlers[r].clauses.indices { handlers[r].clauses[c].slot += tempBase }
+        }
+        // A landing pad is entered from wherever the body threw, which the analysis of
+        // locals read before written does not follow: functions that catch zero them all.
+        let zeroed = handlers.isEmpty ? localsToZero(words, code.instructions, locals: localsStart..<localsEnd)
+            : localsStart..<localsEnd
         let chosen = joinSuperinstructions(&words, code.instructions, handlers: code.handlers)
         useAccumulator(&words, code.instructions, chosen: chosen, handlers: code.handlers)
         return CompiledFunction(code: words, constants: constants, typeIndex: typeIndex,
                                 localsStart: localsStart, localSlots: localsEnd - localsStart, frameSize: frameSize,
-                                zeroedLocals: zeroed, sourceOffsets: code.sources)
+                                zeroedLocals: zeroed, sourceOffsets: code.sources,
+                                handlers: handlers)
     }
 }

@@ -50,6 +50,16 @@ extension FunctionValidator {
             try enterBlock(.if, type)
         case .else:
             try elseBlock()
+        case .tryTable(let bt, let catches):
+            let type = try blockType(bt)
+            for c in catches { try context.checkCatch(c, labelTypes: labelTypes(try labelDepth(c.label)), offset: offset) }
+            try enterBlock(.tryTable, type)
+        case .throw(let tag):
+            try pop(try context.tagType(tag, offset: offset).parameters)
+            markUnreachable()
+        case .throwRef:
+            try pop(.ref(.exnref))
+            markUnreachable()
         case .end:
             try endBlock()
         case .br(let d):

@@ -85,6 +85,31 @@ struct ModuleContext: Sendable {
         return types[Int(index)]
     }
 
+    /// The type of tag `index` (its parameters are the exception's values).
+    func tagType(_ index: UInt32, offset: Int) throws -> FunctionType {
+        guard Int(index) < tags.count else { throw ValidationError("unknown tag \(index)", offset: offset) }
+        return types[Int(tags[Int(index)])]
+    }
+
+    /// The values a catch clause delivers to its label.
+    func caughtTypes(_ clause: Catch, offset: Int) throws -> [ValueType] {
+        let exnref = ValueType.ref(RefType(nullable: false, heap: .exn))
+        switch clause.kind {
+        case .catch: return try tagType(clause.tag, offset: offset).parameters
+        case .catchRef: return try tagType(clause.tag, offset: offset).parameters + [exnref]
+        case .catchAll: return []
+        case .catchAllRef: return [exnref]
+        }
+    }
+
+    /// The label of a catch clause takes the values the clause delivers.
+    func checkCatch(_ clause: Catch, labelTypes: [ValueType], offset: Int) throws {
+        let delivered = try caughtTypes(clause, offset: offset)
+        guard labelTypes.count == delivered.count, zip(delivered, labelTypes).allSatisfy({ isSubtype($0, $1) }) else {
+            throw ValidationError("type mismatch", offset: offset)
+        }
+    }
+
     func blockType(_ blockType: BlockType, offset: Int) throws -> FunctionType {
         switch blockType {
         case .empty: return FunctionType(parameters: [], results: [])

@@ -17,6 +17,7 @@ extension ModuleContext {
     func isSubtype(_ a: HeapType, _ b: HeapType) -> Bool {
         switch (a, b) {
         case (.func, .func), (.extern, .extern), (.concrete, .func): return true
+        case (.exn, .exn), (.noexn, .noexn), (.noexn, .exn): return true
         case (.concrete(let x), .concrete(let y)):
             // Function types are compared structurally (no recursive groups without GC).
             return x == y || (Int(x) < types.count && Int(y) < types.count && types[Int(x)] == types[Int(y)])

@@ -41,7 +41,27 @@ typedef enum KiteTrap {
     /// Metered code (`meter`): the store's fuel ran out, or another thread interrupted it.
     KITE_TRAP_OUT_OF_FUEL,
     KITE_TRAP_INTERRUPTED,
+    /// An exception no handler of this invocation caught (ctx->exception).
+    KITE_TRAP_EXCEPTION,
+    KITE_TRAP_OUT_OF_MEMORY,
 } KiteTrap;
+
+/// An exception tag: its identity is its address (a tag imported elsewhere is the same
+/// record), `slotCount` the frame slots of its parameters.
+typedef struct KiteTag {
+    uint32_t slotCount;
+    uint32_t typeIndex;          // in the defining module (for the host's view of its values)
+    void *owner;                 // the Swift Tag
+} KiteTag;
+
+/// A thrown exception (what an `exnref` points at): the tag and a copy of its values.
+/// Exceptions are owned by the context that made them (freed with the store).
+typedef struct KiteException {
+    struct KiteException *next;  // the context's list of exceptions
+    KiteTag *tag;
+    uint32_t slotCount;
+    KiteSlot values[];
+} KiteException;
 
 typedef struct KiteMemory {
     uint8_t *base;          // reserved once for the maximum size, so it never moves
@@ -102,6 +122,7 @@ typedef struct KiteInstance {
     KiteData *data;
     KiteElements *elements;
     void *owner;                 // the Swift Instance (what a host function's Caller names)
+    KiteTag **tags;              // by tag index, imports first
 } KiteInstance;
 
 typedef struct KiteFrameRecord {
@@ -131,6 +152,13 @@ typedef uint32_t (*KiteHostCall)(KiteContext *ctx, KiteFunction *function, KiteS
 /// zeroed locals, constants). Returns KITE_TRAP_NONE or a trap code.
 typedef uint32_t (*KiteTranslateCall)(KiteContext *ctx, KiteFunction *function);
 
+/// Finds the handler of exception `e` thrown at `pc` (the throw, or inside the call that
+/// unwound to this frame) in the frame at `sp`: pops frame records until a function's handler
+/// table has a catch clause for it, writes the caught values into that frame, and returns the
+/// catch's landing pad with ctx->unwindSp and ctx->instance set; NULL when no frame of this
+/// invocation catches it.
+typedef const uint64_t *(*KiteUnwindCall)(KiteContext *ctx, const uint64_t *pc, KiteSlot *sp, KiteException *e);
+
 struct KiteContext {
     KiteInstance *instance;      // the instance of the running function
     KiteSlot *stackBase;
@@ -153,6 +181,11 @@ struct KiteContext {
     const uint64_t *hostReturnPc;// that call's return address (in the calling wasm function)
     KiteInvocation *invocation;  // the innermost kite_invoke in progress
     uint32_t translating;        // 1 while a function is translated on its first call
+    // Exception handling:
+    KiteUnwindCall unwind;
+    KiteSlot *unwindSp;          // the catching frame, after unwind
+    KiteException *exception;    // the uncaught exception of KITE_TRAP_EXCEPTION
+    KiteException *exceptions;   // every exception made on this context (freed with it)
 };
 
 /// Asks metered code running on `ctx` to stop at its next function entry or loop iteration
@@ -181,6 +214,12 @@ static inline uint64_t kite_handler_address(uint32_t op) { return (uint64_t)(uin
 /// the lazyCode stub, and its frame fields ask the call handlers for nothing (no zeroing, no
 /// constants, a frame of its parameters and results) until the stub has filled them in.
 void kite_make_lazy(KiteFunction *function);
+
+/// A new exception of `tag` with the values at `values` (tag->slotCount slots), owned by
+/// `ctx`; NULL when out of memory.
+KiteException *kite_new_exception(KiteContext *ctx, KiteTag *tag, const KiteSlot *values);
+/// Frees every exception `ctx` made.
+void kite_free_exceptions(KiteContext *ctx);
 
 /// Runs `function` with its arguments in sp[0..numParams); results land in sp[0..numResults).
 /// Returns KITE_TRAP_NONE or the trap that stopped it.

@@ -11,6 +11,8 @@ extension ByteCursor {
         case 0x03: return .loop(try readBlockType())  // loop
         case 0x04: return .if(try readBlockType())  // if
         case 0x05: return .else  // else
+        case 0x08: return .throw(try readU32())  // throw
+        case 0x0A: return .throwRef  // throw_ref
         case 0x0B: return .end  // end
         case 0x0C: return .br(try readU32())  // br
         case 0x0D: return .brIf(try readU32())  // br_if
@@ -25,6 +27,7 @@ extension ByteCursor {
         case 0x1A: return .drop  // drop
         case 0x1B: return .select(types: nil)  // select
         case 0x1C: return .select(types: try readValueTypes())  // select
+        case 0x1F: return try readTryTable()  // try_table
         case 0x20: return .localGet(try readU32())  // local.get
         case 0x21: return .localSet(try readU32())  // local.set
         case 0x22: return .localTee(try readU32())  // local.tee
