@@ -126,8 +126,21 @@ public final class Store {
     /// Whether `value` may enter this store: a function reference must name one of its own
     /// functions (anything else would be a wild pointer to the interpreter).
     func admits(_ value: Value) -> Bool {
-        guard case .ref(.function(let address?)) = value else { return true }
-        return functionAddresses.contains(address)
+        switch value {
+        case .ref(.function(let address?)): return functionAddresses.contains(address)
+        case .ref(.exception(let address?)): return ownsException(address)
+        default: return true
+        }
+    }
+
+    /// Whether `address` is an exception this store's context made.
+    func ownsException(_ address: ExceptionAddress) -> Bool {
+        var e = context.pointee.exceptions
+        while let exception = e {
+            if Int(bitPattern: UInt(bitPattern: exception)) == address { return true }
+            e = exception.pointee.next
+        }
+        return false
     }
 
     /// Runs `function` with `arguments`; the entry point for embedders and the CLI.

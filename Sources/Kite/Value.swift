@@ -28,16 +28,21 @@ public struct V128: Hashable, Sendable {
 public typealias FunctionAddress = Int
 /// A host value the guest holds as an `externref`: any integer the host chooses.
 public typealias ExternAddress = Int
+/// An exception an `exnref` names (the store's own record of it).
+public typealias ExceptionAddress = Int
 
 /// A reference value (WasmKit's shape): nil is the null reference of that kind.
 public enum Reference: Hashable, Sendable, CustomStringConvertible {
     case function(FunctionAddress?)
     case extern(ExternAddress?)
+    /// An `exnref`: the host may hand back one it received, and null.
+    case exception(ExceptionAddress?)
 
     public var description: String {
         switch self {
         case .function(let a): return "funcref(\(a.map { String($0) } ?? "null"))"
         case .extern(let a): return "externref(\(a.map { String($0) } ?? "null"))"
+        case .exception(let a): return "exnref(\(a.map { String($0) } ?? "null"))"
         }
     }
 }
@@ -76,6 +81,7 @@ public enum Value: Hashable, Sendable, CustomStringConvertible {
         case .v128: return .v128
         case .ref(.function): return .funcref
         case .ref(.extern): return .externref
+        case .ref(.exception): return .ref(.exnref)
         }
     }
 
@@ -85,6 +91,7 @@ public enum Value: Hashable, Sendable, CustomStringConvertible {
         switch (self, type) {
         case (.ref(.function(let f)), .ref(let r)): return r.isFunctionReference && (f != nil || r.nullable)
         case (.ref(.extern(let e)), .ref(let r)): return r.heap == .extern && (e != nil || r.nullable)
+        case (.ref(.exception(let e)), .ref(let r)): return (r.heap == .exn || (r.heap == .noexn && e == nil)) && (e != nil || r.nullable)
         default: return self.type == type
         }
     }
@@ -162,6 +169,8 @@ extension Value {
         case .ref(.function(let f)): slot.pointee.u64 = f.map { UInt64(UInt(bitPattern: $0)) } ?? 0
         // Slot 0 is null, so non-null extern values are stored shifted by one.
         case .ref(.extern(let e)): slot.pointee.u64 = e.map { UInt64(bitPattern: Int64($0)) &+ 1 } ?? 0
+        // The exception record's address (checked on the way in: `Store.admits`).
+        case .ref(.exception(let e)): slot.pointee.u64 = e.map { UInt64(UInt(bitPattern: $0)) } ?? 0
         }
     }
 
@@ -182,6 +191,7 @@ extension Value {
         case .v128: return .v128(V128(lo: bits, hi: slot[1].u64))
         case .ref(let r):
             if r.heap == .extern { return .ref(.extern(bits == 0 ? nil : Int(Int64(bitPattern: bits &- 1)))) }
+            if r.heap == .exn || r.heap == .noexn { return .ref(.exception(bits == 0 ? nil : Int(Int64(bitPattern: bits)))) }
             return .ref(.function(bits == 0 ? nil : Int(Int64(bitPattern: bits))))
         }
     }

@@ -43,6 +43,13 @@ struct ExceptionTests {
               (try_table (catch_all $caught) (call $thrower (i32.const 1)))
               (return (i32.const 0)))
             (i32.const 1))
+          ;; An exnref travels to the host and back.
+          (func (export "catch-ref") (param i32) (result exnref)
+            (block $caught (result i32 i64 exnref)
+              (try_table (catch_ref $e $caught) (call $thrower (local.get 0)))
+              (return (ref.null exn)))
+            (return))
+          (func (export "throw-ref") (param exnref) (throw_ref (local.get 0)))
           ;; Through the host: the host function calls back into "throw" (or throws itself).
           (func (export "through-host") (param i32) (result i32)
             (block $caught (result i32 i64)
@@ -90,6 +97,23 @@ struct ExceptionTests {
         // Rethrown by throw_ref it is the same exception, with the same values.
         let again = try #require(throws: WasmException.self) { try instance.exports[function: "rethrow"]!([.i32(6)]) }
         #expect(again.tag === tag && again.values == [.i32(6), .i64(7)])
+    }
+
+    @Test func anExnrefGoesToTheHostAndBack() throws {
+        let (store, instance) = try instantiate()
+        defer { withExtendedLifetime(store) {} }
+        let caught = try instance.exports[function: "catch-ref"]!([.i32(8)])
+        guard case .ref(.exception(let address?))? = caught.first else {
+            Issue.record("expected an exnref, got \(caught)")
+            return
+        }
+        let error = try #require(throws: WasmException.self) {
+            try instance.exports[function: "throw-ref"]!([.ref(.exception(address))])
+        }
+        #expect(error.values == [.i32(8), .i64(7)])
+        // A null exnref traps; an address the store never made is refused.
+        #expect(throws: Trap.self) { try instance.exports[function: "throw-ref"]!([.ref(.exception(nil))]) }
+        #expect(throws: (any Error).self) { try instance.exports[function: "throw-ref"]!([.ref(.exception(address + 8))]) }
     }
 
     @Test func exceptionsCrossHostFramesBothWays() throws {
