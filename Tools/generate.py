@@ -958,7 +958,11 @@ class WasmInstruction:
 
 
 def swift_case(mnemonic):
-    """`br_on_non_null` -> `brOnNonNull`, `i32.trunc_sat_f32_s` -> `i32TruncSatF32S`."""
+    """`br_on_non_null` -> `brOnNonNull`, `i32.trunc_sat_f32_s` -> `i32TruncSatF32S`; the legacy
+    `try` and `catch` are `legacyTry` and `legacyCatch` (Swift keywords, and try_table's
+    clauses are `Catch`)."""
+    if mnemonic in ("try", "catch", "catch_all"):
+        mnemonic = "legacy_" + mnemonic
     words = re.split(r"[._]", mnemonic)
     return words[0] + "".join(w[:1].upper() + w[1:] for w in words[1:])
 

@@ -97,7 +97,12 @@ extension Store {
         let exit = kite_exit_pc()
         while true {
             if let instance, let (code, offset) = handlerCode(containing: pc, in: instance) {
-                for region in code.function.handlers where region.start <= offset && offset < region.end {
+                let regions = code.function.handlers
+                // The innermost region around the pc, then the ones it passes exceptions on to.
+                var index = regions.lastIndex { $0.start <= offset && offset < $0.end }
+                while let current = index {
+                    let region = regions[current]
+                    index = region.next
                     for clause in region.clauses where clause.kind == .catchAll || clause.kind == .catchAllRef
                         || instance.pointee.tags[Int(clause.tag)] == exception.pointee.tag {
                         var slot = sp + clause.slot
@@ -110,6 +115,9 @@ extension Store {
                         }
                         if clause.kind == .catchRef || clause.kind == .catchAllRef {
                             slot.pointee = KiteSlot(u64: UInt64(UInt(bitPattern: exception)))
+                        }
+                        if let kept = clause.exceptionSlot {
+                            sp[kept] = KiteSlot(u64: UInt64(UInt(bitPattern: exception)))
                         }
                         context.pointee.unwindSp = sp
                         context.pointee.instance = instance

@@ -67,8 +67,10 @@ public struct CodeReader: Sendable {
         }
         offset = next
         switch instruction {
-        case .block, .loop, .if, .tryTable:
+        case .block, .loop, .if, .tryTable, .legacyTry:
             depth += 1
+        case .delegate where depth > 0:
+            depth -= 1
         case .end:
             if depth == 0 {
                 finished = true

@@ -48,7 +48,8 @@ extension ModuleDecoder {
                 }
                 let instruction = try reader.readInstruction(hasDataCount: true)
                 switch instruction {
-                case .block, .loop, .if, .tryTable: depth += 1
+                case .block, .loop, .if, .tryTable, .legacyTry: depth += 1
+                case .delegate where depth > 0: depth -= 1
                 case .end where depth == 0:
                     return reader.error("section size mismatch", at: functionStart)
                 case .end: depth -= 1

@@ -47,6 +47,14 @@ public enum Instruction: Hashable, Sendable {
     case `throw`(UInt32)
     case throwRef
     case tryTable(BlockType, [Catch])
+    /// The legacy form, which toolchains still emit: `try` bodies with `catch TAG` /
+    /// `catch_all` handler bodies, or ended by `delegate L` (its exceptions go to label L's
+    /// handlers); `rethrow L` rethrows what the catch at label L caught.
+    case legacyTry(BlockType)
+    case legacyCatch(UInt32)
+    case legacyCatchAll
+    case delegate(UInt32)
+    case rethrow(UInt32)
 
     case drop
     /// `select` (0x1B) has `types == nil`; the typed form (0x1C) carries its type vector.

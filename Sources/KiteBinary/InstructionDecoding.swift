@@ -74,8 +74,10 @@ extension ByteCursor {
             let offset = position
             let instruction = try readInstruction(hasDataCount: true)
             switch instruction {
-            case .block, .loop, .if, .tryTable:
+            case .block, .loop, .if, .tryTable, .legacyTry:
                 depth += 1
+            case .delegate where depth > 0:
+                depth -= 1
             case .end:
                 if depth == 0 { return ConstExpression(instructions: instructions, offset: start) }
                 depth -= 1

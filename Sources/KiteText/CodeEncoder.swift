@@ -6,8 +6,10 @@
 //   (op imm* e1 ... en)                  -> e1 ... en op imm*
 //   (block l bt instr*)                  -> block l bt instr* end
 //   (if l bt e* (then i1*) (else i2*)?)  -> e* if l bt i1* else i2* end
-// Flat `block`/`loop`/`if`/`try_table` ... `end` share the same stack, so both forms nest
-// freely inside each other.
+//   (try l bt (do i*) (catch x i*)* (catch_all i*)?)  -> try l bt i* catch x i* ... end
+//   (try l bt (do i*) (delegate l2))     -> try l bt i* delegate l2   (legacy exceptions)
+// Flat `block`/`loop`/`if`/`try_table`/`try` ... `end` share the same stack, so both forms
+// nest freely inside each other.
 
 struct CodeEncoder {
     let ctx: ModuleContext
@@ -31,7 +33,12 @@ struct CodeEncoder {
         case ifInThen, ifInElse                                 // an arm frame is open above
         case ifAfterThen, ifAfterElse                           // after an arm
         case arm                                                // inside `(then ...)`/`(else ...)`
+        case tryBlock(TryPart)                                  // folded legacy `try`
+        case tryArm                                             // inside `(do ...)`/`(catch ...)`
     }
+
+    /// Where a folded legacy try is: its parts come in this order, `delegate` only after `do`.
+    private enum TryPart: Int { case start, afterDo, afterCatch, afterCatchAll, delegated }
 
     private struct Frame {
         var kind: Kind
@@ -66,7 +73,9 @@ struct CodeEncoder {
                 i = limit + 1
                 switch top.kind {
                 case .plain(let pending): out += pending
-                case .block:
+                case .tryBlock(.delegated), .tryArm:
+                    break  // `delegate` ended the try and dropped its label
+                case .block, .tryBlock:
                     out.append(Opcode.end)
                     labels.removeLast()
                 case .ifAfterThen, .ifAfterElse:
@@ -112,6 +121,45 @@ struct CodeEncoder {
                     foldedEnds.append(t.match)
                     i += 2
                     continue
+                case .tryBlock(let part):
+                    // Only its parts: (do ...), (catch x ...)*, (catch_all ...)? or (delegate l).
+                    guard t.kind == .lparen, i + 1 < limit, tokens[i + 1].kind == .atom else {
+                        throw Reader.unexpected(t, doc: doc, at: i)
+                    }
+                    var r = Reader(doc: doc, pos: i + 2, end: t.match)
+                    let word = tokens[i + 1].text
+                    let allowed: Bool
+                    switch word {
+                    case "do": allowed = part == .start
+                    case "catch", "catch_all": allowed = part == .afterDo || part == .afterCatch
+                    case "delegate": allowed = part == .afterDo
+                    default: allowed = false
+                    }
+                    guard allowed else { throw Reader.unexpected(tokens[i + 1], doc: doc, at: i + 1) }
+                    switch word {
+                    case "do":
+                        frames[frames.count - 1].kind = .tryBlock(.afterDo)
+                    case "catch":
+                        out.append(0x07)
+                        out.u32(try ctx.index(&r, ctx.tags))
+                        frames[frames.count - 1].kind = .tryBlock(.afterCatch)
+                    case "catch_all":
+                        out.append(0x19)
+                        frames[frames.count - 1].kind = .tryBlock(.afterCatchAll)
+                    default:
+                        // Its label is outside the try: the try's own is gone first.
+                        labels.removeLast()
+                        out.append(0x18)
+                        out.u32(try labelIndex(&r))
+                        try r.expectEnd()
+                        frames[frames.count - 1].kind = .tryBlock(.delegated)
+                        i = t.match + 1
+                        continue
+                    }
+                    frames.append(Frame(kind: .tryArm, end: t.match))
+                    foldedEnds.append(t.match)
+                    i = r.pos
+                    continue
                 case .ifAfterElse, .ifInThen, .ifInElse:
                     throw Reader.unexpected(t, doc: doc, at: i)
                 case .plain:
@@ -132,6 +180,12 @@ struct CodeEncoder {
                 case "block", "loop", "try_table":
                     try openBlock(name, &r)
                     frames.append(Frame(kind: .block, end: t.match))
+                case "try":
+                    try openBlock(name, &r)
+                    frames.append(Frame(kind: .tryBlock(.start), end: t.match))
+                case "do", "catch", "catch_all", "delegate":
+                    // Parts of a folded try, anywhere else.
+                    throw Reader.unexpected(tokens[i + 1], doc: doc, at: i + 1)
                 case "if":
                     let label = r.takeId()
                     let bt = try ctx.blockType(&r)
@@ -148,7 +202,22 @@ struct CodeEncoder {
             guard t.kind == .atom else { throw Reader.unexpected(t, doc: doc, at: i) }
             var r = Reader(doc: doc, pos: i + 1, end: limit)
             switch t.text {
-            case "block", "loop", "if", "try_table":
+            case "catch", "catch_all":
+                // Only in a flat legacy try.
+                guard let top = frames.last, case .flat(0x06, _, _) = top.kind else {
+                    throw Reader.unexpected(t, doc: doc, at: i)
+                }
+                out += try plain(t.text, at: i, &r)
+            case "delegate":
+                // Ends a flat legacy `try`; its label is outside the try.
+                guard let top = frames.last, case .flat(0x06, _, _) = top.kind else {
+                    throw Reader.unexpected(t, doc: doc, at: i)
+                }
+                labels.removeLast()
+                frames.removeLast()
+                out.append(0x18)
+                out.u32(try labelIndex(&r))
+            case "block", "loop", "if", "try_table", "try":
                 let label = try openBlock(t.text, &r)
                 frames.append(Frame(kind: .flat(opcode: blockOpcodes[t.text] ?? Opcode.block,
                                                 label: label, sawElse: false), end: -1))

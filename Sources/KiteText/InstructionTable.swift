@@ -70,7 +70,6 @@ enum InstructionTable {
         if name.contains(".atomic.") || name.hasPrefix("memory.atomic") || name == "atomic.fence" {
             return "threads"
         }
-        if ["try", "rethrow", "delegate"].contains(name) { return "legacy exception handling" }
         if ["i64.add128", "i64.sub128", "i64.mul_wide_s", "i64.mul_wide_u"].contains(name) { return "wide arithmetic" }
         return nil
     }

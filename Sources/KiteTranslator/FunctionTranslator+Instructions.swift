@@ -55,9 +55,7 @@ extension FunctionTranslator {
             for c in catches { try checkCatch(c) }
             try enterBlock(.tryTable, type)
             controls[controls.count - 1].catches = catches
-            controls[controls.count - 1].regionStart = code.count
-            // Nothing may fuse across the start of the region.
-            labelPosition = code.count
+            openRegion()
         case .throw(let tag):
             let type = try context.tagType(tag, offset: offset)
             try emitCall(type) { code, base in code.emit_throw(tag: tag, base: base) }
@@ -65,6 +63,31 @@ extension FunctionTranslator {
         case .throwRef:
             let exception = try pop(.ref(.exnref))
             if reachable { code.emit_throw_ref(ref: exception.reg) }
+            markUnreachable()
+        case .legacyTry(let bt):
+            try enterBlock(.legacyTry, try context.blockType(bt, offset: offset))
+            openRegion()
+        case .legacyCatch(let tag):
+            try legacyCatch(values: try context.tagType(tag, offset: offset).parameters, kind: .catch, tag: tag)
+        case .legacyCatchAll:
+            try legacyCatch(values: [], kind: .catchAll, tag: 0)
+        case .delegate(let d):
+            let frame = controls[controls.count - 1]
+            guard frame.kind == .legacyTry else { throw fail("delegate without try") }
+            guard Int(d) < controls.count - 1 else { throw fail("unknown label") }
+            if let region = frame.region {
+                // The body's exceptions go to the handlers around label d (outside the try).
+                handlers[region].end = code.count
+                handlers[region].next = enclosingRegion(below: controls.count - 2 - Int(d))
+            }
+            try endBlock(previous: previous)
+        case .rethrow(let d):
+            let frame = controls[controls.count - 1 - (try labelDepth(d))]
+            guard frame.kind == .legacyCatch || frame.kind == .legacyCatchAll else { throw fail("invalid rethrow label") }
+            if reachable {
+                let at = code.emit_throw_ref(ref: 0)
+                rethrowSites.append((at, frame.exceptionSlot))
+            }
             markUnreachable()
         case .end:
             try endBlock(previous: previous)
@@ -515,9 +538,60 @@ extension FunctionTranslator {
         try context.checkCatch(clause, labelTypes: controls[controls.count - 1 - depth].labelTypes, offset: offset)
     }
 
+    /// The handler region of the innermost control at index `top` or below whose body
+    /// catches (a try_table, a legacy try's body): where an exception there is looked for.
+    func enclosingRegion(below top: Int) -> Int? {
+        guard top >= 0 else { return nil }
+        for control in controls[...top].reversed() where control.kind == .tryTable || control.kind == .legacyTry {
+            if let region = control.region { return region }
+        }
+        return nil
+    }
+
+    /// Starts the handler region of the try_table or legacy try just entered.
+    mutating func openRegion() {
+        let index = controls.count - 1
+        controls[index].regionStart = code.count
+        // Nothing may fuse across the start of the region.
+        labelPosition = code.count
+        guard !controls[index].dead else { return }
+        handlers.append(HandlerRegion(start: code.count, end: code.count, clauses: [],
+                                      next: enclosingRegion(below: index - 1)))
+        controls[index].region = handlers.count - 1
+    }
+
+    /// `catch TAG` / `catch_all` of a legacy try: the body (or the previous catch body) ends
+    /// with a branch to the end, and a handler body starts here, entered by the unwinder with
+    /// the tag's values in the try's slots and the exception in this nesting level's slot.
+    mutating func legacyCatch(values: [ValueType], kind: Catch.Kind, tag: UInt32) throws {
+        var frame = controls[controls.count - 1]
+        guard frame.kind == .legacyTry || frame.kind == .legacyCatch else { throw fail("catch without try") }
+        try checkFrameEnd(frame)
+        if frame.kind == .legacyTry, let region = frame.region { handlers[region].end = code.count }
+        if reachable {
+            for i in (stack.count - frame.type.results.count)..<stack.count { materialize(i) }
+            let at = code.emit_br(off: 0)
+            frame.fixups.append(Fixup(instruction: at, word: at + 1, shift: 0))
+        }
+        while stack.count > frame.height { _ = try pop() }
+        let level = controls.filter { $0.kind == .legacyCatch || $0.kind == .legacyCatchAll }.count
+        exceptionSlots = max(exceptionSlots, level + 1)
+        frame.kind = kind == .catchAll ? .legacyCatchAll : .legacyCatch
+        frame.exceptionSlot = level
+        frame.unreachable = false
+        if !initialized.isEmpty { initialized = frame.initializedAtEntry }
+        controls[controls.count - 1] = frame
+        labelPosition = code.count
+        if let region = frame.region {
+            handlers[region].clauses.append(HandlerRegion.Clause(kind: kind, tag: tag, pad: code.count,
+                                                                 slot: frame.slotHeight, exceptionSlot: level))
+        }
+        for t in values { try push(t) }
+    }
+
     /// At the end of a try_table body (still the innermost control): a branch over the landing
     /// pads, then one pad per catch clause, each a branch to its label with the values the
-    /// unwinder stores in that label's slots; records the body's handler region.
+    /// unwinder stores in that label's slots; completes the body's handler region.
     mutating func emitLandingPads(_ frame: Control) throws {
         let end = code.count
         var over: Fixup?
@@ -546,7 +620,10 @@ extension FunctionTranslator {
         controls[controls.count - 1].unreachable = savedUnreachable
         if let over { patch(over, to: code.count) }
         labelPosition = code.count
-        if !clauses.isEmpty { handlers.append(HandlerRegion(start: frame.regionStart, end: end, clauses: clauses)) }
+        if let region = frame.region {
+            handlers[region].end = end
+            handlers[region].clauses = clauses
+        }
     }
 
     mutating func returnFromFunction(previous: Producer?) throws {

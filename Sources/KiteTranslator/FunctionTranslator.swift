@@ -24,10 +24,12 @@ public struct CompiledFunction: Sendable {
     public var handlers: [HandlerRegion] = []
 }
 
-/// A `try_table` body's code and its catch clauses, for the unwinder: an exception thrown
-/// at a word offset in `start..<end` (a throw, or a call that the exception unwound) is
-/// taken by the first clause that matches, which stores the exception's values (and/or its
-/// exnref) at `slot...` of the frame and continues at `pad`, a branch to the clause's label.
+/// A `try_table` body's (or a legacy `try` body's) code and its catch clauses, for the
+/// unwinder: an exception thrown at a word offset in `start..<end` (a throw, or a call that
+/// the exception unwound) is taken by the first clause that matches, which stores the
+/// exception's values (and/or its exnref) at `slot...` of the frame and continues at `pad`
+/// (a branch to the clause's label; a legacy catch body). Regions are listed in the order
+/// their bodies start, so the innermost region around a pc is the last that contains it.
 public struct HandlerRegion: Sendable, Equatable {
     public struct Clause: Sendable, Equatable {
         public var kind: Catch.Kind
@@ -37,10 +39,15 @@ public struct HandlerRegion: Sendable, Equatable {
         public var pad: Int
         /// The first frame slot of the label's values.
         public var slot: Int
+        /// Legacy catches: the frame slot that keeps the exception for `rethrow`.
+        public var exceptionSlot: Int?
     }
     public var start: Int
     public var end: Int
     public var clauses: [Clause]
+    /// Where the search goes when no clause takes the exception: the index of the enclosing
+    /// region (for `delegate`, the region of its label), or nil for the caller.
+    public var next: Int?
 }
 
 /// Validates one function body and translates it into register bytecode in the same pass.
@@ -76,7 +83,9 @@ struct FunctionTranslator {
     }
 
     struct Control {
-        enum Kind { case function, block, loop, `if`, `else`, tryTable }
+        /// `legacyTry` is a legacy try's body, `legacyCatch` one of its catch bodies
+        /// (`legacyCatchAll`: the catch_all body, after which no catch may come).
+        enum Kind { case function, block, loop, `if`, `else`, tryTable, legacyTry, legacyCatch, legacyCatchAll }
         var kind: Kind
         var type: FunctionType
         var height: Int
@@ -93,6 +102,10 @@ struct FunctionTranslator {
         /// `try_table`: its catch clauses and where its body's code starts.
         var catches: [Catch] = []
         var regionStart = 0
+        /// The handler region of a try_table or legacy try (nil in dead code).
+        var region: Int?
+        /// A legacy catch body: which exception slot keeps its exception (nesting depth).
+        var exceptionSlot = 0
         var labelTypes: [ValueType] { kind == .loop ? type.parameters : type.results }
     }
 
@@ -131,6 +144,10 @@ struct FunctionTranslator {
     var offset = 0
     /// The finished `try_table` regions (slots still temporaries: `finish` rebases them).
     var handlers: [HandlerRegion] = []
+    /// Frame slots that keep legacy catches' exceptions (one per nesting level), and the
+    /// `rethrow`s that read them: (instruction, slot field, nesting level), patched by `finish`.
+    var exceptionSlots = 0
+    var rethrowSites: [(at: Int, level: Int)] = []
     /// Locals of non-nullable reference types must be set before they are read; tracked
     /// only when the function has such locals.
     var initialized: [Bool] = []
@@ -403,7 +420,10 @@ struct FunctionTranslator {
                 }
             }
         }
-        let tempBase = localsEnd + used.count
+        // Legacy catches keep their exceptions below the temporaries, where no callee's frame
+        // (which starts at a temporary) reaches.
+        let exceptionBase = localsEnd + used.count
+        let tempBase = exceptionBase + exceptionSlots
         let frameSize = tempBase + maxSlotHeight + 2
         guard frameSize < 0xFFFF else { throw fail("function too large: frame exceeds 65535 slots") }
         for (at, op) in code.instructions {
@@ -423,7 +443,15 @@ struct FunctionTranslator {
         }
         constants = used
         for r in handlers.indices {
-            for c in handlers[r].clauses.indices { handlers[r].clauses[c].slot += tempBase }
+            for c in handlers[r].clauses.indices {
+                handlers[r].clauses[c].slot += tempBase
+                if let level = handlers[r].clauses[c].exceptionSlot { handlers[r].clauses[c].exceptionSlot = exceptionBase + level }
+            }
+        }
+        for (at, level) in rethrowSites {
+            let field = Op.throwRef.operands[0]
+            let w = at + 1 + field.word
+            words[w] = (words[w] & ~(0xFFFF << UInt64(field.shift))) | (UInt64(exceptionBase + level) << UInt64(field.shift))
         }
         // A landing pad is entered from wherever the body threw, which the analysis of
         // locals read before written does not follow: functions that catch zero them all.

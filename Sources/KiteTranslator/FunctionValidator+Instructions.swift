@@ -60,6 +60,20 @@ extension FunctionValidator {
         case .throwRef:
             try pop(.ref(.exnref))
             markUnreachable()
+        case .legacyTry(let bt):
+            try enterBlock(.legacyTry, try blockType(bt))
+        case .legacyCatch(let tag):
+            try catchBlock(values: try context.tagType(tag, offset: offset).parameters, all: false)
+        case .legacyCatchAll:
+            try catchBlock(values: [], all: true)
+        case .delegate(let d):
+            guard frames[frames.count - 1].kind == .legacyTry else { throw fail("delegate without try") }
+            guard Int(d) < frames.count - 1 else { throw fail("unknown label") }
+            try endBlock()
+        case .rethrow(let d):
+            let kind = frames[frames.count - 1 - (try labelDepth(d))].kind
+            guard kind == .legacyCatch || kind == .legacyCatchAll else { throw fail("invalid rethrow label") }
+            markUnreachable()
         case .end:
             try endBlock()
         case .br(let d):

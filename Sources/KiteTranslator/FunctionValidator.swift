@@ -226,6 +226,20 @@ struct FunctionValidator {
         for t in frame.type.results { push(t) }
     }
 
+    /// `catch TAG` / `catch_all` of a legacy try: the body (or the previous catch body)
+    /// ends, and a handler body starts with `values` on the stack.
+    mutating func catchBlock(values: [ValueType], all: Bool) throws {
+        var frame = frames[frames.count - 1]
+        guard frame.kind == .legacyTry || frame.kind == .legacyCatch else { throw fail("catch without try") }
+        try checkFrameEnd(frame)
+        frame.kind = all ? .legacyCatchAll : .legacyCatch
+        frame.unreachable = false
+        if !initialized.isEmpty { initialized = frame.initializedAtEntry }
+        frames[frames.count - 1] = frame
+        stack.removeSubrange(frame.height...)
+        for t in values { push(t) }
+    }
+
     mutating func elseBlock() throws {
         var frame = frames[frames.count - 1]
         guard frame.kind == .if else { throw fail("else without if") }

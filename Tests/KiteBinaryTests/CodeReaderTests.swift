@@ -95,7 +95,7 @@ private func bodyError(_ body: [UInt8], dataCount: UInt8? = 0) -> String? {
 
 @Test func bodyErrors() {
     #expect(bodyError([0x00, 0xFF, 0x00, 0x0B]) == "illegal opcode ff")
-    #expect(bodyError([0x06, 0x0B]) == "illegal opcode 06")
+    #expect(bodyError([0x17, 0x0B]) == "illegal opcode 17")
     #expect(bodyError([0xFC, 0x12, 0x0B])?.hasPrefix("illegal opcode") == true)
     #expect(bodyError([0xFD, 0x9A, 0x01, 0x0B])?.hasPrefix("illegal opcode") == true)
     #expect(bodyError([0xFD, 0x80, 0x04, 0x0B])?.hasPrefix("illegal opcode") == true)

@@ -129,4 +129,37 @@ struct ExceptionTests {
         // Everything still works afterwards.
         #expect(try instance.exports[function: "catch"]!([.i32(3)]) == [.i32(3)])
     }
+
+    /// The legacy form: a catch body keeps its exception for `rethrow` even across a call
+    /// (whose frame lies above the catching frame's temporaries), and `delegate` hands the
+    /// body's exceptions to an outer try's catches.
+    @Test(arguments: [CompilationMode.eager, .lazy])
+    func legacyTryCatchRethrowAndDelegate(mode: CompilationMode) throws {
+        let store = Store(engine: Engine(configuration: EngineConfiguration(compilationMode: mode)))
+        let instance = try parseWasm(bytes: try wat2wasm("""
+            (module
+              (tag $e (param i32))
+              (func $spill (param i32) (result i32)
+                (local i32 i32 i32)
+                (local.set 1 (i32.add (local.get 0) (i32.const 1)))
+                (local.set 2 (i32.mul (local.get 1) (i32.const 3)))
+                (i32.add (local.get 1) (local.get 2)))
+              (func $inner (param i32)
+                (try (do (throw $e (local.get 0)))
+                  (catch $e
+                    (drop (call $spill (i32.const 5)))  ;; a call inside the catch body
+                    (drop)
+                    (rethrow 0))))
+              (func (export "rethrown") (param i32) (result i32)
+                (try (result i32) (do (call $inner (local.get 0)) (i32.const -1))
+                  (catch $e (i32.add (i32.const 1000)))))
+              (func (export "delegated") (param i32) (result i32)
+                (try $outer (result i32)
+                  (do (try (do (throw $e (local.get 0))) (delegate $outer)) (i32.const -1))
+                  (catch $e)
+                  (catch_all (i32.const -2)))))
+            """)).instantiate(store: store)
+        #expect(try instance.exports[function: "rethrown"]!([.i32(7)]) == [.i32(1007)])
+        #expect(try instance.exports[function: "delegated"]!([.i32(9)]) == [.i32(9)])
+    }
 }

@@ -11,7 +11,10 @@ extension ByteCursor {
         case 0x03: return .loop(try readBlockType())  // loop
         case 0x04: return .if(try readBlockType())  // if
         case 0x05: return .else  // else
+        case 0x06: return .legacyTry(try readBlockType())  // try
+        case 0x07: return .legacyCatch(try readU32())  // catch
         case 0x08: return .throw(try readU32())  // throw
+        case 0x09: return .rethrow(try readU32())  // rethrow
         case 0x0A: return .throwRef  // throw_ref
         case 0x0B: return .end  // end
         case 0x0C: return .br(try readU32())  // br
@@ -24,6 +27,8 @@ extension ByteCursor {
         case 0x13: return .returnCallIndirect(typeIndex: try readU32(), table: try readU32())  // return_call_indirect
         case 0x14: return .callRef(try readU32())  // call_ref
         case 0x15: return .returnCallRef(try readU32())  // return_call_ref
+        case 0x18: return .delegate(try readU32())  // delegate
+        case 0x19: return .legacyCatchAll  // catch_all
         case 0x1A: return .drop  // drop
         case 0x1B: return .select(types: nil)  // select
         case 0x1C: return .select(types: try readValueTypes())  // select

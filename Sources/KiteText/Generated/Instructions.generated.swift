@@ -6,7 +6,9 @@ let wasmInstructions: [(name: String, opcode: [UInt8], immediate: Immediate)] = 
     ("unreachable", [0x00], .none),
     ("nop", [0x01], .none),
     ("else", [0x05], .none),
+    ("catch", [0x07], .tag),
     ("throw", [0x08], .tag),
+    ("rethrow", [0x09], .label),
     ("throw_ref", [0x0A], .none),
     ("end", [0x0B], .none),
     ("br", [0x0C], .label),
@@ -19,6 +21,8 @@ let wasmInstructions: [(name: String, opcode: [UInt8], immediate: Immediate)] = 
     ("return_call_indirect", [0x13], .callIndirect),
     ("call_ref", [0x14], .typeIndex),
     ("return_call_ref", [0x15], .typeIndex),
+    ("delegate", [0x18], .label),
+    ("catch_all", [0x19], .none),
     ("drop", [0x1A], .none),
     ("select", [0x1B], .select),
     ("local.get", [0x20], .local),
@@ -469,7 +473,7 @@ let wasmInstructions: [(name: String, opcode: [UInt8], immediate: Immediate)] = 
 ]
 
 /// The structured instructions (the encoder reads their block types and bodies).
-let blockOpcodes: [String: UInt8] = ["block": 0x02, "loop": 0x03, "if": 0x04, "try_table": 0x1F]
+let blockOpcodes: [String: UInt8] = ["block": 0x02, "loop": 0x03, "if": 0x04, "try": 0x06, "try_table": 0x1F]
 /// The opcodes the encoder writes itself.
 enum Opcode {
     static let `else`: UInt8 = 0x05
