@@ -1086,8 +1086,12 @@ def gen_text(instructions):
         w = next(x for x in instructions if x.name == name)
         o.append(f"    static let `{name}`: UInt8 = 0x{w.opcode:02X}")
     for w in blocks:
-        if w.name in ("block", "if"):
+        if w.name in ("block", "if", "try"):
             o.append(f"    static let `{w.name}`: UInt8 = 0x{w.opcode:02X}")
+    # The legacy try's parts, which the encoder places itself (folded form, delegate's label).
+    for name, case in (("catch", "legacyCatch"), ("catch_all", "legacyCatchAll"), ("delegate", "delegate")):
+        w = next(x for x in instructions if x.name == name)
+        o.append(f"    static let {case}: UInt8 = 0x{w.opcode:02X}")
     o.append(f"    /// `select` with its result types.")
     o.append(f"    static let selectTyped: UInt8 = 0x{typed_select.opcode:02X}")
     o += ["}"]

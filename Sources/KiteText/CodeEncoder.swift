@@ -140,16 +140,16 @@ struct CodeEncoder {
                     case "do":
                         frames[frames.count - 1].kind = .tryBlock(.afterDo)
                     case "catch":
-                        out.append(0x07)
+                        out.append(Opcode.legacyCatch)
                         out.u32(try ctx.index(&r, ctx.tags))
                         frames[frames.count - 1].kind = .tryBlock(.afterCatch)
                     case "catch_all":
-                        out.append(0x19)
+                        out.append(Opcode.legacyCatchAll)
                         frames[frames.count - 1].kind = .tryBlock(.afterCatchAll)
                     default:
                         // Its label is outside the try: the try's own is gone first.
                         labels.removeLast()
-                        out.append(0x18)
+                        out.append(Opcode.delegate)
                         out.u32(try labelIndex(&r))
                         try r.expectEnd()
                         frames[frames.count - 1].kind = .tryBlock(.delegated)
@@ -204,18 +204,18 @@ struct CodeEncoder {
             switch t.text {
             case "catch", "catch_all":
                 // Only in a flat legacy try.
-                guard let top = frames.last, case .flat(0x06, _, _) = top.kind else {
+                guard let top = frames.last, case .flat(Opcode.`try`, _, _) = top.kind else {
                     throw Reader.unexpected(t, doc: doc, at: i)
                 }
                 out += try plain(t.text, at: i, &r)
             case "delegate":
                 // Ends a flat legacy `try`; its label is outside the try.
-                guard let top = frames.last, case .flat(0x06, _, _) = top.kind else {
+                guard let top = frames.last, case .flat(Opcode.`try`, _, _) = top.kind else {
                     throw Reader.unexpected(t, doc: doc, at: i)
                 }
                 labels.removeLast()
                 frames.removeLast()
-                out.append(0x18)
+                out.append(Opcode.delegate)
                 out.u32(try labelIndex(&r))
             case "block", "loop", "if", "try_table", "try":
                 let label = try openBlock(t.text, &r)

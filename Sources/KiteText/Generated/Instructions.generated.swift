@@ -480,6 +480,10 @@ enum Opcode {
     static let `end`: UInt8 = 0x0B
     static let `block`: UInt8 = 0x02
     static let `if`: UInt8 = 0x04
+    static let `try`: UInt8 = 0x06
+    static let legacyCatch: UInt8 = 0x07
+    static let legacyCatchAll: UInt8 = 0x19
+    static let delegate: UInt8 = 0x18
     /// `select` with its result types.
     static let selectTyped: UInt8 = 0x1C
 }
