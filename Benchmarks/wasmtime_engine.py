@@ -72,7 +72,11 @@ def sightglass(directory: str, file: str) -> dict:
     data = load(os.path.join(directory, file))
     os.chdir(directory)
     start = time.perf_counter_ns()
-    engine = wt.Engine()
+    engine_config = wt.Config()
+    # splay uses Wasm GC (structs and arrays), which wasmtime enables only when asked.
+    engine_config.wasm_gc = True
+    engine_config.wasm_function_references = True
+    engine = wt.Engine(engine_config)
     module = wt.Module(engine, data)
     compiled = time.perf_counter_ns()
     config = wt.WasiConfig()

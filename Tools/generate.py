@@ -716,14 +716,20 @@ def gen_swift(ops):
     o.append(swift_array("readOperandMasks", "UInt8", [a[0] for a in access]))
     o.append(swift_array("writtenOperandMasks", "UInt8", [a[1] for a in access]))
     o.append(swift_array("operandsPrecise", "Bool", [a[2] for a in access]))
-    o.append("    static let layouts: [[OperandField]] = [")
-    for op in ops:
-        if op.kind in ("sequence", "accumulator"):
-            continue
-        fields = ", ".join(f"OperandField(name: \"{n.rstrip('_')}\", kind: .{ {'r': 'register', 'u32': 'u32', 'i32': 'i32', 'u64': 'u64'}[k] }, word: {w}, shift: {b})"
-                           for (n, k, w, b) in op.layout)
-        o.append(f"        [{fields}],")
-    o.append("    ]")
+    # One string, parsed once: a Swift literal of this many nested arrays overwhelms the type
+    # checker and the optimizer. Ops are separated by `;`, fields by `,`: name kind word shift.
+    spec = ";".join(",".join(f"{n.rstrip('_')} {k} {w} {b}" for (n, k, w, b) in op.layout)
+                    for op in ops if op.kind not in ("sequence", "accumulator"))
+    o.append("    static let layouts: [[OperandField]] = {")
+    o.append("        let kinds: [Substring: OperandKind] = [\"r\": .register, \"u32\": .u32, \"i32\": .i32, \"u64\": .u64]")
+    o.append(f"        let spec = \"{spec}\"")
+    o.append("        return spec.split(separator: \";\", omittingEmptySubsequences: false).map { op in")
+    o.append("            op.split(separator: \",\").map { field in")
+    o.append("                let p = field.split(separator: \" \")")
+    o.append("                return OperandField(name: String(p[0]), kind: kinds[p[1]]!, word: Int(p[2])!, shift: Int(p[3])!)")
+    o.append("            }")
+    o.append("        }")
+    o.append("    }()")
     o.append("}")
     o.append("")
     # Typed emitters.
@@ -927,6 +933,13 @@ WASM_IMMEDIATES = {
     "lane": (".lane", None),
     "shuffle": (".shuffle", None),
     "v128": (".v128", None),
+    "struct_field": (".structField", ".CASE(type: try readU32(), field: try readU32())"),
+    "array_fixed": (".arrayFixed", ".CASE(type: try readU32(), count: try readU32())"),
+    "array_data": (".arrayData", ".CASE(type: try readU32(), data: try readDataIndex(start: start, hasDataCount: hasDataCount))"),
+    "array_elem": (".arrayElem", ".CASE(type: try readU32(), element: try readU32())"),
+    "array_copy": (".arrayCopy", ".CASE(destination: try readU32(), source: try readU32())"),
+    "ref_cast": (".refCast", ".CASE(RefType(nullable: NULLABLE, heap: try readHeapType()))"),
+    "cast_branch": (".castBranch", ".CASE(try readCastBranch())"),
 }
 # What follows a 0xFD subopcode, for the decoder's SIMD reader.
 SIMD_DECODE_KIND = {None: "plain", "memarg": "memArg", "memarg_lane": "memArgLane", "lane": "lane",
@@ -979,7 +992,7 @@ def parse_wasm():
         text_only = words[-1] == "text-only"
         if text_only:
             words = words[:-1]
-        if len(words) not in (3, 4) or words[0] not in ("-", "fc", "fd"):
+        if len(words) not in (3, 4) or words[0] not in ("-", "fb", "fc", "fd"):
             sys.exit(f"wasm-instructions.def:{number}: expected `PREFIX OPCODE MNEMONIC [IMMEDIATE] [text-only]`")
         kind, _, align = (words[3] if len(words) == 4 else "").partition(":")
         kind = kind or None
@@ -1019,7 +1032,8 @@ def gen_decode(instructions):
          "        switch opcode {"]
     for w in sorted((w for w in instructions if w.prefix == "-" and not w.text_only), key=lambda w: w.opcode):
         o.append(f"        case 0x{w.opcode:02X}: return {w.decoder_expression()}  // {w.name}")
-    o += ["        case 0xFC: return try readMiscInstruction(start: start, hasDataCount: hasDataCount)",
+    o += ["        case 0xFB: return try readGCInstruction(start: start, hasDataCount: hasDataCount)",
+          "        case 0xFC: return try readMiscInstruction(start: start, hasDataCount: hasDataCount)",
           "        case 0xFD: return try readSIMDInstruction(start: start)",
           "        default: throw error(\"illegal opcode \\(hexByte(opcode))\", at: start)",
           "        }", "    }", "",
@@ -1030,6 +1044,18 @@ def gen_decode(instructions):
     for w in sorted((w for w in instructions if w.prefix == "fc" and not w.text_only), key=lambda w: w.opcode):
         o.append(f"        case 0x{w.opcode:02X}: return {w.decoder_expression()}  // {w.name}")
     o += ["        default: throw error(\"illegal opcode fc \\(hexByte(subopcode))\", at: start)",
+          "        }", "    }", "",
+          "    /// The 0xFB prefix: garbage collection.",
+          "    mutating func readGCInstruction(start: Int, hasDataCount: Bool) throws(DecodingError) -> Instruction {",
+          "        let subopcode = try readU32()",
+          "        switch subopcode {"]
+    for w in sorted((w for w in instructions if w.prefix == "fb" and not w.text_only), key=lambda w: w.opcode):
+        if w.immediate == "ref_cast":
+            for delta, nullable in ((0, "false"), (1, "true")):
+                o.append(f"        case 0x{w.opcode + delta:02X}: return {w.decoder_expression().replace('NULLABLE', nullable)}  // {w.name}")
+        else:
+            o.append(f"        case 0x{w.opcode:02X}: return {w.decoder_expression()}  // {w.name}")
+    o += ["        default: throw error(\"illegal opcode fb \\(hexByte(subopcode))\", at: start)",
           "        }", "    }", "}", "",
           "/// The opcode of each numeric instruction (0xFC00 | n for the 0xFC prefix), for code",
           "/// that names one.",

@@ -225,6 +225,7 @@ func differentialText(_ value: Value) -> String {
     case .ref(.function(let f)): return f == nil ? "null" : "ref"
     case .ref(.extern(let e)): return e == nil ? "null" : "ref"
     case .ref(.exception(let x)): return x == nil ? "null" : "ref"
+    case .ref(.any(let a)): return a == nil ? "null" : "ref"
     case .v128(let v): return String(v.hi, radix: 16) + ":" + String(v.lo, radix: 16)
     }
 }

@@ -30,6 +30,17 @@ static inline uint32_t kite_operand_u32(const uint64_t *pc, size_t at) {
 #define JUMP(off) do { pc += (off); DISPATCH(); } while (0)
 /// Stop execution; kite_invoke reports the trap.
 #define TRAP(code) do { ctx->trap = (code); ctx->trapPc = pc; return; } while (0)
+/// Allocation in wasm code: a full collection once the heap has grown enough. Every frame's
+/// slots lie below sp + 65536 (registers are 16-bit), which is where the scan stops.
+#define GC_POLL() do { if (__builtin_expect(ctx->objectBytes >= ctx->gcThreshold, 0)) kite_gc_collect(ctx, sp + 65536); } while (0)
+/// Field `offset` of the struct whose address is `ref` (traps on null).
+#define STRUCT_FIELD(ref, offset) ({ uint8_t *o_ = (uint8_t *)(uintptr_t)(ref); \
+    if (!o_) TRAP(KITE_TRAP_NULL_STRUCTURE); o_ + (offset); })
+/// Element `index` (of `size` bytes) of the array whose address is `ref` (traps on null and
+/// out of bounds).
+#define ARRAY_ELEMENT(ref, index, size) ({ const KiteObject *a_ = (const KiteObject *)(uintptr_t)(ref); \
+    if (!a_) TRAP(KITE_TRAP_NULL_ARRAY); uint32_t i_ = (index); \
+    if (i_ >= a_->length) TRAP(KITE_TRAP_OUT_OF_BOUNDS_ARRAY); (uint8_t *)a_ + KITE_ARRAY_DATA + (size_t)i_ * (size); })
 /// Memory 0 of the running instance, after anything that may have grown it or switched instance.
 #define RELOAD_MEMORY() do { KiteMemory *m0_ = ctx->instance->memories[0]; mem = m0_->base; memsize = m0_->size; } while (0)
 
@@ -110,7 +121,12 @@ static inline KiteFunction *kite_indirect_callee(KiteContext *ctx, uint32_t tabl
     if (index >= t->size) { ctx->trap = KITE_TRAP_UNDEFINED_ELEMENT; return NULL; }
     KiteFunction *f = (KiteFunction *)(uintptr_t)t->elements[index].u64;
     if (f == NULL) { ctx->trap = KITE_TRAP_UNINITIALIZED_ELEMENT; return NULL; }
-    if (f->typeId != ctx->instance->typeIds[type]) { ctx->trap = KITE_TRAP_INDIRECT_CALL_TYPE_MISMATCH; return NULL; }
+    uint32_t expected = ctx->instance->typeIds[type];
+    // A declared subtype of the expected type is a match too (GC): one display lookup.
+    if (f->typeId != expected && !kite_cast_test((uint64_t)(uintptr_t)f, KITE_CAST_CONCRETE_FUNC, expected)) {
+        ctx->trap = KITE_TRAP_INDIRECT_CALL_TYPE_MISMATCH;
+        return NULL;
+    }
     return f;
 }
 

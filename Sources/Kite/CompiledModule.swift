@@ -27,6 +27,8 @@ public final class CompiledModule: @unchecked Sendable {
     public let counted: Bool
     /// For `.lazy`: what translates the functions (nil with `.eager`: all are translated).
     let validated: ValidatedModule?
+    /// The canonical id (TypeRegistry) of each type index: what the runtime compares types by.
+    public private(set) var typeIDs: [UInt32] = []
     /// Translated functions by defined-function index; guarded by `lock`.
     private var translated: [FunctionCode?]
     /// The translated functions with handler regions (`codesWithHandlers`).
@@ -85,6 +87,9 @@ public final class CompiledModule: @unchecked Sendable {
             }
             self.validated = validated
         }
+        // Validation registered the types already; this only looks their ids up.
+        typeIDs = try TypeRegistry.shared.canonicalize(module)
+        RuntimeTypes.register(typeIDs)
     }
 
     deinit {

@@ -30,7 +30,7 @@ public final class Function: Hashable, @unchecked Sendable {
     var store: Store? { owner.store }
 
     init(store: Store, type: FunctionType, record: KiteFunction, hostBody: Implementation?,
-         definition: (module: CompiledModule, index: Int)? = nil) {
+         definition: (module: CompiledModule, index: Int)? = nil, typeId: UInt32? = nil) {
         owner = store.lifetime
         self.type = type
         self.hostBody = hostBody
@@ -48,7 +48,7 @@ public final class Function: Hashable, @unchecked Sendable {
         }
         handle = .allocate(capacity: 1)
         handle.initialize(to: record)
-        handle.pointee.typeId = store.typeId(type)
+        handle.pointee.typeId = typeId ?? RuntimeTypes.id(ofFunction: type)
         handle.pointee.numParams = UInt32(type.parameters.reduce(0) { $0 + $1.slotCount })
         handle.pointee.numResults = UInt32(type.results.reduce(0) { $0 + $1.slotCount })
         handle.pointee.host = Unmanaged.passUnretained(self).toOpaque()

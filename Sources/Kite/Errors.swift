@@ -38,6 +38,11 @@ public struct Trap: Error, CustomStringConvertible, Sendable {
         case KITE_TRAP_INTERRUPTED.rawValue: message = "interrupted"
         case KITE_TRAP_EXCEPTION.rawValue: message = "uncaught exception"
         case KITE_TRAP_OUT_OF_MEMORY.rawValue: message = "out of memory"
+        case KITE_TRAP_NULL_STRUCTURE.rawValue: message = "null structure reference"
+        case KITE_TRAP_NULL_ARRAY.rawValue: message = "null array reference"
+        case KITE_TRAP_NULL_I31.rawValue: message = "null i31 reference"
+        case KITE_TRAP_OUT_OF_BOUNDS_ARRAY.rawValue: message = "out of bounds array access"
+        case KITE_TRAP_CAST_FAILURE.rawValue: message = "cast failure"
         default: message = "trap \(code)"
         }
     }

@@ -10,10 +10,17 @@ public final class Tag: @unchecked Sendable {
     public let type: FunctionType
     let handle: UnsafeMutablePointer<KiteTag>
     let owner: StoreLifetime
+    /// The canonical id of its type (TypeRegistry): imports match by it exactly.
+    let typeId: UInt32
 
     /// A new tag of `type` in `store`.
-    public init(store: Store, type: FunctionType) {
+    public convenience init(store: Store, type: FunctionType) {
+        self.init(store: store, type: type, typeId: RuntimeTypes.id(ofFunction: type))
+    }
+
+    init(store: Store, type: FunctionType, typeId: UInt32) {
         self.type = type
+        self.typeId = typeId
         owner = store.lifetime
         handle = .allocate(capacity: 1)
         handle.initialize(to: KiteTag(slotCount: UInt32(type.parameters.reduce(0) { $0 + $1.slotCount }),

@@ -40,7 +40,7 @@ public final class Instance: @unchecked Sendable {
         tagPointers = .allocate(capacity: max(importedTags + m.tags.count, 1))
         data = .allocate(capacity: max(m.data.count, 1))
         elements = .allocate(capacity: max(m.elements.count, 1))
-        for (i, t) in m.types.enumerated() { typeIds[i] = store.typeId(t) }
+        for i in m.types.indices { typeIds[i] = module.typeIDs[i] }
         memoryPointers[0] = store.emptyMemory.handle
         raw.pointee.functions = functionPointers.baseAddress
         raw.pointee.globals = globalPointers.baseAddress

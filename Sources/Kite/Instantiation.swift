@@ -1,5 +1,6 @@
 import CKiteDispatch
 import KiteBinary
+import KiteTranslator
 
 extension Store {
     /// Instantiates `module`: links imports, allocates its entities, initializes tables and
@@ -16,22 +17,24 @@ extension Store {
             var record = KiteFunction()
             record.kind = KITE_FUNCTION_WASM.rawValue
             record.instance = instance.raw
-            let function = Function(store: self, type: m.types[Int(typeIndex)], record: record, hostBody: nil,
-                                    definition: (module, i))
+            let function = Function(store: self, type: module.canonical(m.types[Int(typeIndex)]), record: record, hostBody: nil,
+                                    definition: (module, i), typeId: module.typeIDs[Int(typeIndex)])
             // Not translated yet: the record's code is the stub that translates it when called.
             if let code = module.codeIfTranslated(ofFunction: i) { code.install(in: function.handle) } else { kite_make_lazy(function.handle) }
             instance.add(function)
         }
         for type in m.memories { instance.add(try Memory(store: self, type: type)) }
-        for typeIndex in m.tags { instance.add(Tag(store: self, type: m.types[Int(typeIndex)])) }
+        for typeIndex in m.tags {
+            instance.add(Tag(store: self, type: module.canonical(m.types[Int(typeIndex)]), typeId: module.typeIDs[Int(typeIndex)]))
+        }
         for global in m.globals {
             let value = try evaluate(global.initializer, in: instance)
-            instance.add(Global(store: self, type: canonical(global.type, m.types), value: value))
+            instance.add(Global(store: self, type: module.canonical(global.type), value: value))
         }
         for (i, type) in m.tables.enumerated() {
             // After the globals: a table's initializer may read them, and name functions.
             let initial = i < m.tableInitializers.count ? try m.tableInitializers[i].map { try evaluate($0, in: instance) } : nil
-            instance.add(try Table(store: self, type: type, initial: initial))
+            instance.add(try Table(store: self, type: module.canonical(type), initial: initial))
         }
         instance.setExports(m.exports.compactMap { export in
             switch export.descriptor {
@@ -50,7 +53,8 @@ extension Store {
     }
 
     func link(_ instance: Instance, imports: Imports) throws {
-        let types = instance.module.module.types
+        let module = instance.module
+        let types = module.module.types
         for entry in instance.module.module.imports {
             guard let value = imports.lookup(entry.module, entry.name) else {
                 throw LinkError(.unknownImport, module: entry.module, name: entry.name)
@@ -59,23 +63,23 @@ extension Store {
             var fits: Bool
             switch (entry.descriptor, value) {
             case (.function(let t), .function(let f)):
-                fits = f.type == types[Int(t)]
+                fits = RuntimeTypes.isSubtype(f.handle.pointee.typeId, module.typeIDs[Int(t)])
                 if fits { instance.add(f) }
             case (.table(let expected), .table(let table)):
-                fits = table.elementType == expected.elementType && limitsMatch(table.type.limits, expected.limits)
+                fits = table.elementType == module.canonical(expected).elementType && limitsMatch(table.type.limits, expected.limits)
                 if fits { instance.add(table) }
             case (.memory(let expected), .memory(let memory)):
                 fits = limitsMatch(memory.currentLimits, expected.limits)
                 if fits { instance.add(memory) }
             case (.tag(let t), .tag(let tag)):
                 // Tags match by type exactly (parameters and results).
-                fits = tag.type == types[Int(t)]
+                fits = tag.typeId == module.typeIDs[Int(t)]
                 if fits { instance.add(tag) }
             case (.global(let declared), .global(let global)):
-                let expected = canonical(declared, types)
+                let expected = module.canonical(declared)
                 // A mutable global must match exactly; an immutable one may be a subtype.
                 fits = global.type == expected
-                    || (!expected.mutable && !global.type.mutable && refSubtype(global.type.valueType, expected.valueType))
+                    || (!expected.mutable && !global.type.mutable && TypeRegistry.shared.isSubtype(global.type.valueType, expected.valueType))
                 if fits { instance.add(global) }
             default:
                 fits = false
@@ -124,26 +128,6 @@ extension Store {
         (limits.is64 ? "i64 " : "") + (limits.max.map { "\(limits.min)..\($0)" } ?? "\(limits.min)")
     }
 
-    /// Reference subtyping across modules: `(ref func)` fits `(ref null func)`, any function
-    /// reference fits `func`, concrete types compare by store-wide id (see `canonical`).
-    func refSubtype(_ actual: ValueType, _ expected: ValueType) -> Bool {
-        guard case .ref(let a) = actual, case .ref(let e) = expected else { return false }
-        if a.nullable && !e.nullable { return false }
-        switch (a.heap, e.heap) {
-        case (.func, .func), (.extern, .extern), (.concrete, .func): return true
-        case (.concrete(let x), .concrete(let y)): return x == y
-        default: return false
-        }
-    }
-
-    /// A global type with concrete heap types renamed from module type indices to store-wide
-    /// type ids, so types from different modules compare directly.
-    func canonical(_ type: GlobalType, _ types: [FunctionType]) -> GlobalType {
-        guard case .ref(var r) = type.valueType, case .concrete(let i) = r.heap, Int(i) < types.count else { return type }
-        r.heap = .concrete(typeId(types[Int(i)]))
-        return GlobalType(valueType: .ref(r), mutable: type.mutable)
-    }
-
     func limitsMatch(_ actual: Limits, _ expected: Limits) -> Bool {
         guard actual.is64 == expected.is64, actual.min >= expected.min else { return false }
         guard let expectedMax = expected.max else { return true }
@@ -175,12 +159,66 @@ extension Store {
                 case (.i64(let x), .i64(let y), NumericOpcode.i64Mul): stack.append(.i64(x &* y))
                 default: throw Trap("invalid constant expression")
                 }
+            case .refI31:
+                guard case .i32(let v)? = stack.popLast() else { throw Trap("invalid constant expression") }
+                stack.append(.ref(.any(Int((UInt64(v & 0x7FFF_FFFF) << 1) | 1))))
+            case .anyConvertExtern:
+                guard case .ref(.extern(let e))? = stack.popLast() else { throw Trap("invalid constant expression") }
+                stack.append(.ref(.any(e.map { Int(bitPattern: UInt(Value.externBits($0))) })))
+            case .externConvertAny:
+                guard case .ref(.any(let a))? = stack.popLast() else { throw Trap("invalid constant expression") }
+                stack.append(.ref(.extern(a.map { Value.externAddress(UInt64(UInt(bitPattern: $0))) })))
+            case .structNew(let t), .structNewDefault(let t), .arrayNew(let t), .arrayNewDefault(let t), .arrayNewFixed(let t, _):
+                stack.append(try allocate(instruction, type: t, operands: &stack, in: instance))
             default:
                 throw Trap("invalid constant expression")
             }
         }
         guard stack.count == 1 else { throw Trap("invalid constant expression") }
         return stack[0]
+    }
+
+    /// A struct or array a constant expression makes, its operands popped from `stack`.
+    private func allocate(_ instruction: Instruction, type t: UInt32, operands stack: inout [Value], in instance: Instance) throws -> Value {
+        let id = instance.module.typeIDs[Int(t)]
+        func pop(_ n: Int) throws -> [KiteSlot] {
+            guard stack.count >= n else { throw Trap("invalid constant expression") }
+            let values = stack.suffix(n)
+            stack.removeLast(n)
+            var slots: [KiteSlot] = []
+            for v in values {
+                var pair = [KiteSlot(u64: 0), KiteSlot(u64: 0)]
+                pair.withUnsafeMutableBufferPointer { v.store(to: $0.baseAddress!) }
+                slots += v.type == .v128 ? pair : [pair[0]]
+            }
+            return slots
+        }
+        func count() throws -> UInt32 {
+            guard case .i32(let n)? = stack.popLast() else { throw Trap("invalid constant expression") }
+            return n
+        }
+        let object: UnsafeMutablePointer<KiteObject>?
+        switch instruction {
+        case .structNew:
+            guard case .structure(let fields) = TypeRegistry.shared.entry(id).definition.composite else { throw Trap("invalid constant expression") }
+            let slots = try pop(fields.count)
+            object = slots.withUnsafeBufferPointer { kite_struct_new(context, id, $0.baseAddress) }
+        case .structNewDefault:
+            object = kite_struct_new(context, id, nil)
+        case .arrayNew:
+            let n = try count()
+            let value = try pop(1)
+            object = value.withUnsafeBufferPointer { kite_array_new(context, id, n, $0.baseAddress, nil) }
+        case .arrayNewDefault:
+            object = kite_array_new(context, id, try count(), nil, nil)
+        case .arrayNewFixed(_, let n):
+            let slots = try pop(Int(n))
+            object = slots.withUnsafeBufferPointer { kite_array_new(context, id, n, nil, $0.baseAddress) }
+        default:
+            object = nil
+        }
+        guard let object else { throw Trap("out of memory") }
+        return .ref(.any(Int(bitPattern: UInt(bitPattern: object))))
     }
 
     /// Element and data segments, in order: passive ones become available to table.init /

@@ -37,7 +37,6 @@ public final class Store {
     /// The error a host function threw, reported when its trap reaches `invoke`.
     var pendingHostError: Error?
 
-    var typeIds: [FunctionType: UInt32] = [:]
     var functions: [Function] = []
     /// Their addresses, to check function references the host passes in.
     @exclusivity(unchecked) var functionAddresses: Set<FunctionAddress> = []
@@ -76,6 +75,8 @@ public final class Store {
         context.pointee.hostCall = kiteHostCallTrampoline
         context.pointee.translate = kiteTranslateTrampoline
         context.pointee.unwind = kiteUnwindTrampoline
+        context.pointee.markRoots = kiteMarkRootsTrampoline
+        context.pointee.gcThreshold = 8 << 20
         context.pointee.fuel = Int64.max
         nextFrameBase = stack
         emptyMemory = try! Memory(limits: Limits(min: 0, max: 0))
@@ -86,18 +87,12 @@ public final class Store {
     deinit {
         lifetime.store = nil
         kite_free_exceptions(context)
+        kite_free_objects(context)
         stack.deallocate()
         frames.deallocate()
         context.deallocate()
     }
 
-    /// Store-wide id of a function type, so call_indirect compares types with one integer.
-    func typeId(_ type: FunctionType) -> UInt32 {
-        if let id = typeIds[type] { return id }
-        let id = UInt32(typeIds.count)
-        typeIds[type] = id
-        return id
-    }
 
     /// Names the function whose code contains `pc`: its export name, else `func[index]`.
     func functionName(at pc: UnsafePointer<UInt64>?) -> String? {
@@ -129,8 +124,22 @@ public final class Store {
         switch value {
         case .ref(.function(let address?)): return functionAddresses.contains(address)
         case .ref(.exception(let address?)): return ownsException(address)
+        case .ref(.any(let address?)): return ownsAnyValue(UInt64(UInt(bitPattern: address)))
+        case .ref(.extern(let address?)): return ownsAnyValue(Value.externBits(address))
         default: return true
         }
+    }
+
+    /// Whether slot bits of the any/extern representation are safe to hand the guest: an
+    /// i31, a host value, or an object this store's context made and still holds.
+    func ownsAnyValue(_ bits: UInt64) -> Bool {
+        if bits & 3 != 0 { return true }
+        var o = context.pointee.objects
+        while let object = o {
+            if UInt64(UInt(bitPattern: object)) == bits { return true }
+            o = object.pointee.next
+        }
+        return false
     }
 
     /// Whether `address` is an exception this store's context made.
@@ -335,4 +344,40 @@ public struct InterruptHandle: @unchecked Sendable {
 /// makes every retain and release of the store, on every call, the slow kind.)
 final class StoreLifetime: @unchecked Sendable {
     unowned(unsafe) var store: Store?
+}
+
+// Garbage collection: the roots only the store knows. The value stack is scanned by the C
+// collector itself (Gc.c); every value here is checked against the heap's object set there,
+// so function references and other non-objects are simply skipped.
+extension Store {
+    func markRoots() {
+        let context = self.context
+        func mark(_ slots: UnsafePointer<KiteSlot>?, _ count: Int) {
+            guard let slots else { return }
+            for i in 0..<count { kite_gc_mark_value(context, slots[i].u64) }
+        }
+        for global in globals { mark(global.cell, global.type.valueType == .v128 ? 2 : 1) }
+        for table in tables { mark(table.handle.pointee.elements, Int(table.handle.pointee.size)) }
+        for instance in instances {
+            for i in instance.elementItems.indices { mark(instance.elements[i].items, Int(instance.elements[i].count)) }
+        }
+        var e = context.pointee.exceptions
+        while let exception = e {
+            mark(kite_exception_values(exception), Int(exception.pointee.slotCount))
+            e = exception.pointee.next
+        }
+    }
+}
+
+let kiteMarkRootsTrampoline: KiteMarkRootsCall = { context in
+    guard let context, let ownerPointer = context.pointee.owner else { return }
+    Unmanaged<Store>.fromOpaque(ownerPointer).takeUnretainedValue().markRoots()
+}
+
+extension Store {
+    /// What the garbage collector has done on this store: how many collections ran, and how
+    /// many bytes the GC objects (structs and arrays) held now take.
+    public var collectorStatistics: (collections: Int, objectBytes: Int) {
+        (Int(context.pointee.collections), Int(context.pointee.objectBytes))
+    }
 }

@@ -1,5 +1,6 @@
 import CKiteDispatch
 import KiteBinary
+import KiteTranslator
 
 /// A 128-bit SIMD value, little-endian: `lo` holds bytes 0...7.
 public struct V128: Hashable, Sendable {
@@ -30,6 +31,10 @@ public typealias FunctionAddress = Int
 public typealias ExternAddress = Int
 /// An exception an `exnref` names (the store's own record of it).
 public typealias ExceptionAddress = Int
+/// A value of the GC `any` hierarchy (`anyref`, `eqref`, `structref`, ...), as the guest's
+/// slot holds it: an object's address, an i31 as `(value << 1) | 1`, or a host value that
+/// crossed from extern as `(value << 2) | 2`. `Store.isI31(_:)` and friends classify it.
+public typealias AnyAddress = Int
 
 /// A reference value (WasmKit's shape): nil is the null reference of that kind.
 public enum Reference: Hashable, Sendable, CustomStringConvertible {
@@ -37,12 +42,15 @@ public enum Reference: Hashable, Sendable, CustomStringConvertible {
     case extern(ExternAddress?)
     /// An `exnref`: the host may hand back one it received, and null.
     case exception(ExceptionAddress?)
+    /// A reference of the `any` hierarchy (GC).
+    case any(AnyAddress?)
 
     public var description: String {
         switch self {
         case .function(let a): return "funcref(\(a.map { String($0) } ?? "null"))"
         case .extern(let a): return "externref(\(a.map { String($0) } ?? "null"))"
         case .exception(let a): return "exnref(\(a.map { String($0) } ?? "null"))"
+        case .any(let a): return "anyref(\(a.map { String($0) } ?? "null"))"
         }
     }
 }
@@ -82,6 +90,7 @@ public enum Value: Hashable, Sendable, CustomStringConvertible {
         case .ref(.function): return .funcref
         case .ref(.extern): return .externref
         case .ref(.exception): return .ref(.exnref)
+        case .ref(.any): return .ref(RefType(nullable: true, heap: .any))
         }
     }
 
@@ -92,6 +101,9 @@ public enum Value: Hashable, Sendable, CustomStringConvertible {
         case (.ref(.function(let f)), .ref(let r)): return r.isFunctionReference && (f != nil || r.nullable)
         case (.ref(.extern(let e)), .ref(let r)): return r.heap == .extern && (e != nil || r.nullable)
         case (.ref(.exception(let e)), .ref(let r)): return (r.heap == .exn || (r.heap == .noexn && e == nil)) && (e != nil || r.nullable)
+        case (.ref(.any(let a)), .ref(let r)):
+            guard let a else { return r.nullable && Value.hierarchy(of: r.heap) == .any }
+            return Value.anyFits(UInt64(UInt(bitPattern: a)), r.heap)
         default: return self.type == type
         }
     }
@@ -104,7 +116,13 @@ public enum Value: Hashable, Sendable, CustomStringConvertible {
         case .f32: return .f32(0)
         case .f64: return .f64(0)
         case .v128: return .v128(V128(lo: 0, hi: 0))
-        case .ref(let r): return r.heap == .extern ? .ref(.extern(nil)) : .ref(.function(nil))
+        case .ref(let r):
+            switch hierarchy(of: r.heap) {
+            case .extern: return .ref(.extern(nil))
+            case .exn: return .ref(.exception(nil))
+            case .any: return .ref(.any(nil))
+            default: return .ref(.function(nil))
+            }
         }
     }
 }
@@ -167,8 +185,8 @@ extension Value {
         // A function address is its record's address (checked against the store on the
         // way in: `Store.admits`).
         case .ref(.function(let f)): slot.pointee.u64 = f.map { UInt64(UInt(bitPattern: $0)) } ?? 0
-        // Slot 0 is null, so non-null extern values are stored shifted by one.
-        case .ref(.extern(let e)): slot.pointee.u64 = e.map { UInt64(bitPattern: Int64($0)) &+ 1 } ?? 0
+        case .ref(.extern(let e)): slot.pointee.u64 = e.map(Value.externBits) ?? 0
+        case .ref(.any(let a)): slot.pointee.u64 = a.map { UInt64(UInt(bitPattern: $0)) } ?? 0
         // The exception record's address (checked on the way in: `Store.admits`).
         case .ref(.exception(let e)): slot.pointee.u64 = e.map { UInt64(UInt(bitPattern: $0)) } ?? 0
         }
@@ -190,9 +208,90 @@ extension Value {
         case .f64: return .f64(bits)
         case .v128: return .v128(V128(lo: bits, hi: slot[1].u64))
         case .ref(let r):
-            if r.heap == .extern { return .ref(.extern(bits == 0 ? nil : Int(Int64(bitPattern: bits &- 1)))) }
-            if r.heap == .exn || r.heap == .noexn { return .ref(.exception(bits == 0 ? nil : Int(Int64(bitPattern: bits)))) }
-            return .ref(.function(bits == 0 ? nil : Int(Int64(bitPattern: bits))))
+            switch hierarchy(of: r.heap) {
+            case .extern: return .ref(.extern(bits == 0 ? nil : externAddress(bits)))
+            case .exn: return .ref(.exception(bits == 0 ? nil : Int(Int64(bitPattern: bits))))
+            case .any: return .ref(.any(bits == 0 ? nil : Int(Int64(bitPattern: bits))))
+            default: return .ref(.function(bits == 0 ? nil : Int(Int64(bitPattern: bits))))
+            }
+        }
+    }
+}
+
+// The any and extern hierarchies share one representation (any.convert_extern and
+// extern.convert_any change no bits): a host's extern value e travels as (e << 2) | 2, so
+// it never looks like an object or an i31. The host sees an extern slot holding one of its
+// own values as that value, and one holding a GC value that a guest converted as
+// 2^61 + the slot's bits (a range no value of its own can reach), which maps back.
+extension Value {
+    static let internalizedBase = Int(1) << 61
+
+    static func externBits(_ e: ExternAddress) -> UInt64 {
+        if e >= internalizedBase && e < internalizedBase << 1 { return UInt64(e - internalizedBase) }
+        return UInt64(bitPattern: Int64(e) << 2) | 2
+    }
+
+    static func externAddress(_ bits: UInt64) -> ExternAddress {
+        bits & 3 == 2 ? Int(Int64(bitPattern: bits) >> 2) : internalizedBase + Int(bits)
+    }
+
+    /// The top of the hierarchy a heap type belongs to (concrete ids looked up in the registry).
+    static func hierarchy(of heap: HeapType) -> HeapType {
+        if let top = heap.abstractTop { return top }
+        guard case .concrete(let id) = heap, Int(id) < TypeRegistry.shared.count else { return .func }
+        return TypeRegistry.shared.entry(id).definition.composite.abstractKind == .func ? .func : .any
+    }
+
+    /// Whether the non-null any-hierarchy value `bits` belongs to `heap`.
+    static func anyFits(_ bits: UInt64, _ heap: HeapType) -> Bool {
+        guard hierarchy(of: heap) == .any else { return false }
+        let target = castTarget(heap)
+        return kite_cast_test(bits, target.kind, target.id) != 0
+    }
+
+    /// The C cast target (KiteCastTarget, canonical id) of a heap type of canonical ids.
+    static func castTarget(_ heap: HeapType) -> (kind: UInt32, id: UInt32) {
+        switch heap {
+        case .any: return (KITE_CAST_ANY.rawValue, 0)
+        case .eq: return (KITE_CAST_EQ.rawValue, 0)
+        case .i31: return (KITE_CAST_I31.rawValue, 0)
+        case .struct: return (KITE_CAST_STRUCT.rawValue, 0)
+        case .array: return (KITE_CAST_ARRAY.rawValue, 0)
+        case .none, .nofunc, .noextern, .noexn: return (KITE_CAST_NONE.rawValue, 0)
+        case .func, .extern, .exn: return (KITE_CAST_TOP.rawValue, 0)
+        case .concrete(let id):
+            let isFunction = TypeRegistry.shared.entry(id).definition.composite.abstractKind == .func
+            return (isFunction ? KITE_CAST_CONCRETE_FUNC.rawValue : KITE_CAST_CONCRETE_OBJECT.rawValue, id)
+        }
+    }
+}
+
+extension Reference {
+    /// A host value as the any hierarchy holds it (what `any.convert_extern` makes of
+    /// `.extern(value)`).
+    public static func internalized(_ value: ExternAddress) -> Value {
+        .ref(.any(Int(bitPattern: UInt(Value.externBits(value)))))
+    }
+
+    /// Whether this reference is a non-null value of the abstract heap type named `kind`
+    /// (`any`, `eq`, `i31`, `struct`, `array`, `func`, `extern`, `exn`).
+    public func belongs(to kind: String) -> Bool {
+        switch self {
+        case .function(let f): return f != nil && kind == "func"
+        case .extern(let e): return e != nil && kind == "extern"
+        case .exception(let e): return e != nil && kind == "exn"
+        case .any(let a):
+            guard let a else { return false }
+            let heap: HeapType
+            switch kind {
+            case "any": heap = .any
+            case "eq": heap = .eq
+            case "i31": heap = .i31
+            case "struct": heap = .struct
+            case "array": heap = .array
+            default: return false
+            }
+            return Value.anyFits(UInt64(UInt(bitPattern: a)), heap)
         }
     }
 }

@@ -101,6 +101,40 @@ public enum Instruction: Hashable, Sendable {
     case tableSize(UInt32)
     case tableFill(UInt32)
 
+    /// Garbage collection (Wasm 3.0, 0xFB prefix): structs and arrays by type index (and field
+    /// index), casts, i31 and the conversions between `any` and `extern`.
+    case structNew(UInt32)
+    case structNewDefault(UInt32)
+    case structGet(type: UInt32, field: UInt32)
+    case structGetS(type: UInt32, field: UInt32)
+    case structGetU(type: UInt32, field: UInt32)
+    case structSet(type: UInt32, field: UInt32)
+    case arrayNew(UInt32)
+    case arrayNewDefault(UInt32)
+    case arrayNewFixed(type: UInt32, count: UInt32)
+    case arrayNewData(type: UInt32, data: UInt32)
+    case arrayNewElem(type: UInt32, element: UInt32)
+    case arrayGet(UInt32)
+    case arrayGetS(UInt32)
+    case arrayGetU(UInt32)
+    case arraySet(UInt32)
+    case arrayLen
+    case arrayFill(UInt32)
+    case arrayCopy(destination: UInt32, source: UInt32)
+    case arrayInitData(type: UInt32, data: UInt32)
+    case arrayInitElem(type: UInt32, element: UInt32)
+    /// `ref.test` / `ref.cast` to a reference type (its nullability is in the opcode).
+    case refTest(RefType)
+    case refCast(RefType)
+    case brOnCast(CastBranch)
+    case brOnCastFail(CastBranch)
+    case anyConvertExtern
+    case externConvertAny
+    case refI31
+    case i31GetS
+    case i31GetU
+    case refEq
+
     /// 0xFD-prefixed SIMD instructions; `opcode` is the LEB-decoded subopcode.
     case simd(opcode: UInt32, SIMDImmediate)
 }
@@ -128,6 +162,18 @@ public struct Catch: Hashable, Sendable {
         self.kind = kind
         self.tag = tag
         self.label = label
+    }
+}
+
+/// `br_on_cast` / `br_on_cast_fail`: the label, the type of the operand and the type cast to.
+public struct CastBranch: Hashable, Sendable {
+    public var label: UInt32
+    public var from: RefType
+    public var to: RefType
+    public init(label: UInt32, from: RefType, to: RefType) {
+        self.label = label
+        self.from = from
+        self.to = to
     }
 }
 

@@ -44,6 +44,24 @@ extension ByteCursor {
         return .memoryInit(data: data, memory: memory)
     }
 
+    /// A data segment index, which only a module with a data count section may use in code.
+    mutating func readDataIndex(start: Int, hasDataCount: Bool) throws(DecodingError) -> UInt32 {
+        let data = try readU32()
+        guard hasDataCount else { throw error("data count section required", at: start) }
+        return data
+    }
+
+    /// `br_on_cast` flags (bit 0: the source is nullable, bit 1: the target), label, heap types.
+    mutating func readCastBranch() throws(DecodingError) -> CastBranch {
+        let start = position
+        let flags = try readByte()
+        guard flags & ~3 == 0 else { throw error("malformed cast flags", at: start) }
+        let label = try readU32()
+        let from = RefType(nullable: flags & 1 != 0, heap: try readHeapType())
+        let to = RefType(nullable: flags & 2 != 0, heap: try readHeapType())
+        return CastBranch(label: label, from: from, to: to)
+    }
+
     mutating func readDataDrop(start: Int, hasDataCount: Bool) throws(DecodingError) -> Instruction {
         let data = try readU32()
         guard hasDataCount else { throw error("data count section required", at: start) }

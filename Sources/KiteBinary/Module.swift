@@ -4,7 +4,14 @@
 
 /// The sections of a decoded binary module, before validation.
 public struct Module: Sendable {
-    /// The type section: function types, by type index.
+    /// The type section: every type definition by type index (functions, structs, arrays,
+    /// with their supertypes and finality).
+    public var typeDefinitions: [SubType] = []
+    /// The type section's recursion groups, as ranges of type indices, in order (a type
+    /// outside `rec` is a group of one).
+    public var recGroups: [Range<Int>] = []
+    /// The function type of each type index. A struct or array definition has an empty
+    /// signature here; validation makes sure only function types are used as signatures.
     public var types: [FunctionType] = []
     /// The import section, in order; imports come first in each index space.
     public var imports: [Import] = []

@@ -17,7 +17,21 @@ extension ModuleDecoder {
     mutating func decodeTypeSection() throws(DecodingError) {
         let count = try cursor.readLength()
         module.types.reserveCapacity(count)
-        for _ in 0..<count { module.types.append(try cursor.readFunctionType()) }
+        for _ in 0..<count {
+            let start = module.typeDefinitions.count
+            if cursor.peekByte() == 0x4E {
+                _ = try cursor.readByte()
+                let members = try cursor.readLength()
+                for _ in 0..<members { module.typeDefinitions.append(try cursor.readSubType()) }
+            } else {
+                module.typeDefinitions.append(try cursor.readSubType())
+            }
+            module.recGroups.append(start..<module.typeDefinitions.count)
+        }
+        for definition in module.typeDefinitions {
+            if case .function(let f) = definition.composite { module.types.append(f) }
+            else { module.types.append(FunctionType(parameters: [], results: [])) }
+        }
     }
 
     mutating func decodeImportSection() throws(DecodingError) {

@@ -13,9 +13,28 @@ extension ByteCursor {
         case 0x7D: return .f32
         case 0x7C: return .f64
         case 0x7B: return .v128
-        case 0x70: return .funcref
-        case 0x6F: return .externref
-        case 0x69: return .ref(.exnref)
+        default:
+            guard let heap = abstractHeapType(code: code) else { return nil }
+            return .ref(RefType(nullable: true, heap: heap))
+        }
+    }
+
+    /// Maps an abstract heap type's code (also the code of its nullable reference type).
+    @inline(__always)
+    static func abstractHeapType(code: UInt8) -> HeapType? {
+        switch code {
+        case 0x70: return .func
+        case 0x6F: return .extern
+        case 0x69: return .exn
+        case 0x74: return .noexn
+        case 0x6E: return .any
+        case 0x6D: return .eq
+        case 0x6C: return .i31
+        case 0x6B: return .struct
+        case 0x6A: return .array
+        case 0x71: return HeapType.none
+        case 0x73: return .nofunc
+        case 0x72: return .noextern
         default: return nil
         }
     }
@@ -39,13 +58,11 @@ extension ByteCursor {
     mutating func readRefType() throws(DecodingError) -> RefType {
         let start = position
         let code = try readByte()
-        switch code {
-        case 0x70: return .funcref
-        case 0x6F: return .externref
-        case 0x69: return .exnref
-        case 0x63, 0x64: return try readTypedRef(nullable: code == 0x63)
-        default: throw typeCodeError(code, at: start, "malformed reference type")
+        if code == 0x63 || code == 0x64 { return try readTypedRef(nullable: code == 0x63) }
+        guard let heap = Self.abstractHeapType(code: code) else {
+            throw typeCodeError(code, at: start, "malformed reference type")
         }
+        return RefType(nullable: true, heap: heap)
     }
 
     /// `(ref null? ht)` after its 0x63/0x64 prefix.
@@ -57,18 +74,11 @@ extension ByteCursor {
     mutating func readHeapType() throws(DecodingError) -> HeapType {
         let start = position
         let code = try readByte()
-        switch code {
-        case 0x70: return .func
-        case 0x6F: return .extern
-        case 0x69: return .exn
-        case 0x74: return .noexn
-        default:
-            position = start
-            if let index = try? readS33(), index >= 0 { return .concrete(UInt32(truncatingIfNeeded: index)) }
-            position = start + 1
-            // GC's heap types (any, eq, i31, struct, array, none, ...) are not supported yet.
-            throw typeCodeError(code, at: start, "malformed reference type")
-        }
+        if let heap = Self.abstractHeapType(code: code) { return heap }
+        position = start
+        if let index = try? readS33(), index >= 0 { return .concrete(UInt32(truncatingIfNeeded: index)) }
+        position = start + 1
+        throw typeCodeError(code, at: start, "malformed reference type")
     }
 
     /// A tag type: attribute 0 (exception), then the type index of its parameters.
@@ -86,13 +96,55 @@ extension ByteCursor {
         return types
     }
 
-    mutating func readFunctionType() throws(DecodingError) -> FunctionType {
+    /// A type definition: `sub` (0x50) or `sub final` (0x4F) with its supertypes, or a bare
+    /// composite type (final, no supertypes).
+    mutating func readSubType() throws(DecodingError) -> SubType {
+        guard let code = peekByte(), code == 0x50 || code == 0x4F else {
+            return SubType(composite: try readCompositeType())
+        }
+        position += 1
+        let count = try readLength()
+        var supertypes: [UInt32] = []
+        for _ in 0..<count { supertypes.append(try readU32()) }
+        return SubType(isFinal: code == 0x4F, supertypes: supertypes, composite: try readCompositeType())
+    }
+
+    /// `func` (0x60), `struct` (0x5F) or `array` (0x5E).
+    mutating func readCompositeType() throws(DecodingError) -> CompositeType {
         let start = position
         let code = try readByte()
-        guard code == 0x60 else { throw typeCodeError(code, at: start, "malformed function type") }
-        let parameters = try readValueTypes()
-        let results = try readValueTypes()
-        return FunctionType(parameters: parameters, results: results)
+        switch code {
+        case 0x60:
+            let parameters = try readValueTypes()
+            let results = try readValueTypes()
+            return .function(FunctionType(parameters: parameters, results: results))
+        case 0x5F:
+            let count = try readLength()
+            var fields: [FieldType] = []
+            fields.reserveCapacity(count)
+            for _ in 0..<count { fields.append(try readFieldType()) }
+            return .structure(fields)
+        case 0x5E:
+            return .array(try readFieldType())
+        default:
+            throw typeCodeError(code, at: start, "malformed function type")
+        }
+    }
+
+    /// A storage type (a value type, or i8 0x78 / i16 0x77), then its mutability.
+    mutating func readFieldType() throws(DecodingError) -> FieldType {
+        let storage: StorageType
+        switch peekByte() {
+        case 0x78: position += 1; storage = .i8
+        case 0x77: position += 1; storage = .i16
+        default: storage = .value(try readValueType())
+        }
+        let start = position
+        switch try readByte() {
+        case 0x00: return FieldType(storage: storage, mutable: false)
+        case 0x01: return FieldType(storage: storage, mutable: true)
+        default: throw error("malformed mutability", at: start)
+        }
     }
 
     /// Limits flags: bit 0 = has maximum, bit 1 = shared (threads), bit 2 = 64-bit

@@ -26,14 +26,35 @@ public enum ValueType: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// What a reference points to. Wasm 2.0 has `func` and `extern`; typed function references
-/// (Wasm 3.0) add concrete function types by index, exception handling `exn` and its
-/// bottom `noexn`. (GC heap types extend this enum.)
+/// (Wasm 3.0) add concrete types by index, exception handling `exn` and its bottom `noexn`,
+/// and GC the `any` hierarchy (`any` > `eq` > `i31`, `struct`, `array` > `none`) and the
+/// bottoms `nofunc` and `noextern`.
 public enum HeapType: Hashable, Sendable, CustomStringConvertible {
     case `func`
     case extern
     case exn
     case noexn
+    case any
+    case eq
+    case i31
+    case `struct`
+    case array
+    case none
+    case nofunc
+    case noextern
     case concrete(UInt32)
+
+    /// The hierarchy an abstract heap type belongs to, named by its top type (concrete
+    /// types need the module's definitions: `ModuleContext.top`).
+    public var abstractTop: HeapType? {
+        switch self {
+        case .func, .nofunc: return .func
+        case .extern, .noextern: return .extern
+        case .exn, .noexn: return .exn
+        case .any, .eq, .i31, .struct, .array, .none: return .any
+        case .concrete: return nil
+        }
+    }
 
     public var description: String {
         switch self {
@@ -41,6 +62,14 @@ public enum HeapType: Hashable, Sendable, CustomStringConvertible {
         case .extern: return "extern"
         case .exn: return "exn"
         case .noexn: return "noexn"
+        case .any: return "any"
+        case .eq: return "eq"
+        case .i31: return "i31"
+        case .struct: return "struct"
+        case .array: return "array"
+        case .none: return "none"
+        case .nofunc: return "nofunc"
+        case .noextern: return "noextern"
         case .concrete(let i): return "\(i)"
         }
     }
@@ -67,11 +96,12 @@ public struct RefType: Hashable, Sendable, CustomStringConvertible {
     /// `exnref`: `(ref null exn)`, a caught exception (exception handling, Wasm 3.0).
     public static let exnref = RefType(nullable: true, heap: .exn)
 
-    /// True for references to functions (abstract `func` or a concrete function type).
+    /// True for references to functions (abstract `func`/`nofunc` or a concrete type, which
+    /// outside GC modules is always a function type).
     public var isFunctionReference: Bool {
         switch heap {
-        case .func, .concrete: return true
-        case .extern, .exn, .noexn: return false
+        case .func, .nofunc, .concrete: return true
+        default: return false
         }
     }
 
@@ -96,6 +126,81 @@ public struct FunctionType: Hashable, Sendable, CustomStringConvertible {
     }
     public var description: String {
         "(\(parameters.map(\.description).joined(separator: " "))) -> (\(results.map(\.description).joined(separator: " ")))"
+    }
+}
+
+/// What a struct field or an array element holds: a value type, or a packed integer.
+public enum StorageType: Hashable, Sendable, CustomStringConvertible {
+    case value(ValueType)
+    case i8
+    case i16
+
+    /// The type a `struct.get` / `array.get` pushes (packed integers unpack to i32).
+    public var unpacked: ValueType {
+        if case .value(let t) = self { return t }
+        return .i32
+    }
+
+    /// Bytes of one field or element in an object.
+    public var byteSize: Int {
+        switch self {
+        case .i8: return 1
+        case .i16: return 2
+        case .value(let t):
+            switch t {
+            case .i32, .f32: return 4
+            case .v128: return 16
+            default: return 8
+            }
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .value(let t): return t.description
+        case .i8: return "i8"
+        case .i16: return "i16"
+        }
+    }
+}
+
+/// A struct field or the element of an array type.
+public struct FieldType: Hashable, Sendable {
+    public var storage: StorageType
+    public var mutable: Bool
+    public init(storage: StorageType, mutable: Bool) {
+        self.storage = storage
+        self.mutable = mutable
+    }
+}
+
+/// The shape a type definition gives: a function signature, a struct or an array (GC).
+public enum CompositeType: Hashable, Sendable {
+    case function(FunctionType)
+    case structure([FieldType])
+    case array(FieldType)
+
+    /// The abstract heap type a reference to this type is below (`func`, `struct`, `array`).
+    public var abstractKind: HeapType {
+        switch self {
+        case .function: return .func
+        case .structure: return .struct
+        case .array: return .array
+        }
+    }
+}
+
+/// One type definition: its composite type, the types it declares as supertypes (at most
+/// one), and whether it is final (no subtypes allowed). Written without `sub` it is final
+/// with no supertypes, which is every type of a module without GC.
+public struct SubType: Hashable, Sendable {
+    public var isFinal: Bool
+    public var supertypes: [UInt32]
+    public var composite: CompositeType
+    public init(isFinal: Bool = true, supertypes: [UInt32] = [], composite: CompositeType) {
+        self.isFinal = isFinal
+        self.supertypes = supertypes
+        self.composite = composite
     }
 }
 

@@ -9,9 +9,16 @@ func toValue(_ value: WASTValue) throws -> Value {
     case .f32(let v): return .f32(v)
     case .f64(let v): return .f64(v)
     case .v128(let bytes): return .v128(V128(bytes: bytes))
-    case .refNull(let heap): return heap == "extern" || heap == "noextern" ? .ref(.extern(nil)) : .ref(.function(nil))
+    case .refNull(let heap):
+        switch heap {
+        case "extern", "noextern": return .ref(.extern(nil))
+        case "exn", "noexn": return .ref(.exception(nil))
+        case "any", "eq", "i31", "struct", "array", "none": return .ref(.any(nil))
+        default: return .ref(.function(nil))
+        }
     case .refExtern(let n): return .ref(.extern(Int(Int64(bitPattern: n))))
-    case .refHost: throw ScriptError("ref.host values need GC support")
+    // A host value inside the any hierarchy: what any.convert_extern makes of (ref.extern n).
+    case .refHost(let n): return Reference.internalized(Int(Int64(bitPattern: n)))
     }
 }
 
@@ -33,6 +40,8 @@ func matches(_ value: Value, _ expected: WASTExpected) -> Bool {
         switch (v, value) {
         case (.refNull, .ref(.function(let f))): return f == nil
         case (.refNull, .ref(.extern(let e))): return e == nil
+        case (.refNull, .ref(.any(let a))): return a == nil
+        case (.refNull, .ref(.exception(let e))): return e == nil
         case (.refExtern(let n), .ref(.extern(let e))): return e == Int(Int64(bitPattern: n))
         default: return (try? toValue(v)) == value
         }
@@ -62,6 +71,8 @@ func matches(_ value: Value, _ expected: WASTExpected) -> Bool {
         switch value {
         case .ref(.function(let f)): return f == nil
         case .ref(.extern(let e)): return e == nil
+        case .ref(.any(let a)): return a == nil
+        case .ref(.exception(let e)): return e == nil
         default: return false
         }
     case .refExternAny:
@@ -70,8 +81,9 @@ func matches(_ value: Value, _ expected: WASTExpected) -> Bool {
     case .refFunc:
         if case .ref(.function(let f)) = value { return f != nil }
         return false
-    case .refKind:
-        return false
+    case .refKind(let kind):
+        guard case .ref(let reference) = value else { return false }
+        return reference.belongs(to: kind)
     case .either(let alternatives):
         return alternatives.contains { matches(value, $0) }
     }

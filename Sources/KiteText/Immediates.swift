@@ -123,8 +123,50 @@ extension CodeEncoder {
             }
         case .heapType:
             out += try ctx.heapType(&r)
+        case .structField:
+            let type = try ctx.typeIndex(&r)
+            out.u32(type)
+            out.u32(try fieldIndex(&r, of: type))
+        case .arrayFixed:
+            out.u32(try ctx.typeIndex(&r))
+            out.u32(try r.u32())
+        case .arrayData:
+            ctx.usesDataCount = true
+            out.u32(try ctx.typeIndex(&r))
+            out.u32(try ctx.index(&r, ctx.datas))
+        case .arrayElem:
+            out.u32(try ctx.typeIndex(&r))
+            out.u32(try ctx.index(&r, ctx.elems))
+        case .arrayCopy:
+            out.u32(try ctx.typeIndex(&r))
+            out.u32(try ctx.typeIndex(&r))
+        case .refCast:
+            // The nullable form of ref.test / ref.cast is the next opcode.
+            let (nullable, heap) = try ctx.refTypeParts(&r)
+            if nullable { out[out.count - 1] += 1 }
+            out += heap
+        case .castBranch:
+            let label = try labelIndex(&r)
+            let (null1, heap1) = try ctx.refTypeParts(&r)
+            let (null2, heap2) = try ctx.refTypeParts(&r)
+            out.append((null1 ? 0x01 : 0) | (null2 ? 0x02 : 0))
+            out.u32(label)
+            out += heap1 + heap2
         }
         return out
+    }
+
+    /// A struct field: a number, or a `$name` among the fields of struct type `type`.
+    private func fieldIndex(_ r: inout Reader, of type: UInt32) throws -> UInt32 {
+        if let t = r.peek(), t.kind == .id {
+            guard Int(type) < ctx.types.count, let i = ctx.types[Int(type)].fieldNames[t.text] else {
+                throw doc.error("unknown field $\(t.text)", at: r.pos)
+            }
+            r.pos += 1
+            return i
+        }
+        guard r.atNat else { throw r.unexpected() }
+        return try r.u32()
     }
 
     private func localIndex(_ r: inout Reader) throws -> UInt32 {

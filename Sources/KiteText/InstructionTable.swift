@@ -28,6 +28,13 @@ enum Immediate: Sendable, Equatable {
     case i32, i64, f32, f64, v128
     case select
     case heapType                 // ref.null
+    case structField              // struct.get/set: type, then field (a name of that type's fields)
+    case arrayFixed               // array.new_fixed: type, count
+    case arrayData                // array.new_data, array.init_data: type, data
+    case arrayElem                // array.new_elem, array.init_elem: type, elem
+    case arrayCopy                // array.copy: destination type, source type
+    case refCast                  // ref.test, ref.cast: a reference type (null: opcode + 1)
+    case castBranch               // br_on_cast(_fail): label, two reference types -> flags byte
 }
 
 struct OpInfo: Sendable {
@@ -64,9 +71,6 @@ enum InstructionTable {
     /// Names the proposal an instruction this encoder does not support belongs to, so
     /// the error says why rather than only `unknown operator`.
     static func unsupportedFeature(of name: String) -> String? {
-        let gc = ["struct.", "array.", "i31.", "ref.i31", "ref.test", "ref.cast", "br_on_cast",
-                  "any.convert_extern", "extern.convert_any"]
-        if gc.contains(where: { name.hasPrefix($0) }) { return "garbage collection" }
         if name.contains(".atomic.") || name.hasPrefix("memory.atomic") || name == "atomic.fence" {
             return "threads"
         }

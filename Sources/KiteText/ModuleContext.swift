@@ -39,8 +39,10 @@ struct IndexSpace {
 
 final class ModuleContext {
     let doc: Document
-    /// The type section; `nil` marks a type this encoder cannot represent (e.g. GC types).
-    var types: [FuncType?] = []
+    /// The type index space, explicit definitions first, then implicitly inserted ones.
+    var types: [TypeDefinition] = []
+    /// How `types` is split into the entries of the type section (`rec` groups).
+    var typeGroups: [TypeGroup] = []
     var typeSpace = IndexSpace("type", "type")
     var funcs = IndexSpace("func", "function")
     var tables = IndexSpace("table", "table")
@@ -77,15 +79,17 @@ final class ModuleContext {
 
     func typeIndex(_ r: inout Reader) throws -> UInt32 { try index(&r, typeSpace) }
 
-    /// Index of the function type `ft`, inserting it at the end of the type section if no
-    /// identical function type exists (the spec's rule for implicit type uses).
-    func implicitType(_ ft: FuncType) -> UInt32 {
-        if let i = types.firstIndex(where: { $0 == ft }) { return UInt32(i) }
-        types.append(ft)
+    /// Index of the first function type outside a `rec` group written like `key`,
+    /// inserting one at the end of the type section if there is none (the rule for
+    /// implicit type uses, as wasm-tools applies it).
+    func implicitType(_ key: ImplicitKey) -> UInt32 {
+        if let i = types.firstIndex(where: { $0.implicitKey == key }) { return UInt32(i) }
+        types.append(TypeDefinition(composite: .function(key.type), implicitKey: key))
+        typeGroups.append(TypeGroup(start: types.count - 1, count: 1, isRec: false))
         return UInt32(types.count - 1)
     }
 
     func funcType(at index: UInt32) -> FuncType? {
-        Int(index) < types.count ? types[Int(index)] : nil
+        Int(index) < types.count ? types[Int(index)].functionType : nil
     }
 }

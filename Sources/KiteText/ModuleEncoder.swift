@@ -38,7 +38,7 @@ struct ModuleEncoder {
 
     private mutating func field(_ head: String, _ r: inout Reader, at: Int) throws {
         switch head {
-        case "type": return
+        case "type", "rec": return
         case "import": try importField(&r)
         case "func": try funcField(&r)
         case "table": try tableField(&r)
@@ -296,13 +296,7 @@ struct ModuleEncoder {
             payload.vector(entries)
             out.section(id, payload)
         }
-        let types: [[UInt8]] = ctx.types.map { ft in
-            var t: [UInt8] = [0x60]
-            t.vector(ft?.params ?? [])
-            t.vector(ft?.results ?? [])
-            return t
-        }
-        section(1, types)
+        section(1, ctx.encodedTypeSection())
         section(2, imports)
         section(3, functions)
         section(4, tables)

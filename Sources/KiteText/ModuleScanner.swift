@@ -1,26 +1,41 @@
 // First pass over a module's fields: bind every name in every index space and read the
-// explicit type definitions, so the second pass can resolve names used before they are
-// defined. Also enforces that imports precede definitions (the spec's `import after ...`).
+// explicit type definitions (and `rec` groups), so the second pass can resolve names used
+// before they are defined. Also enforces that imports precede definitions (the spec's `import after ...`).
 
 extension ModuleContext {
     /// `fields` is a reader over the module's fields (after `module $id?`).
     func scan(_ fields: Reader) throws {
-        // Type names first: other definitions' types may refer to them.
+        // Type names first: other definitions' types may refer to them, and so may
+        // type definitions, in any order (recursive types inside `rec` groups).
         var r = fields
-        var typeFields: [Reader] = []
+        var definitions: [(body: Reader, inRec: Bool)] = []
+        func bindType(_ field: inout Reader, at: Int, inRec: Bool) throws {
+            var inner = try field.enterList()
+            _ = try typeSpace.add(inner.takeId(), doc: doc, at: at)
+            definitions.append((inner, inRec))
+        }
         while !r.atEnd {
             guard let head = r.listHead else { throw r.unexpectedHead() }
             let at = r.pos
-            if head == "rec" { throw r.error("unsupported feature: GC types (rec)") }
-            var inner = try r.enterList()
-            guard head == "type" else { continue }
-            _ = try typeSpace.add(inner.takeId(), doc: doc, at: at)
-            types.append(nil)
-            typeFields.append(inner)
+            switch head {
+            case "type":
+                typeGroups.append(TypeGroup(start: definitions.count, count: 1, isRec: false))
+                try bindType(&r, at: at, inRec: false)
+            case "rec":
+                var group = try r.enterList()
+                let start = definitions.count
+                while !group.atEnd {
+                    guard group.isList("type") else { throw group.unexpectedHead() }
+                    try bindType(&group, at: group.pos, inRec: true)
+                }
+                typeGroups.append(TypeGroup(start: start, count: definitions.count - start, isRec: true))
+            default:
+                r.skipItem()
+            }
         }
-        for (k, var inner) in typeFields.enumerated() {
-            types[k] = try funcTypeDefinition(&inner)
-            try inner.expectEnd()
+        types = try definitions.map { d in
+            var body = d.body
+            return try typeDefinition(&body, inRec: d.inRec)
         }
 
         r = fields
@@ -33,7 +48,7 @@ extension ModuleContext {
             guard let head = r.listHead else { throw r.unexpectedHead() }
             var inner = try r.enterList()
             switch head {
-            case "type", "export", "start":
+            case "type", "rec", "export", "start":
                 break
             case "import":
                 try checkImport(at)

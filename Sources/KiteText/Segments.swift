@@ -16,6 +16,10 @@ enum SegmentMode {
 extension ModuleContext {
     /// Encodes an instruction sequence in token range [start, stop) plus the final `end`.
     func constExpr(_ start: Int, _ stop: Int) throws -> [UInt8] {
+        // wasm-tools decides on the data count section from function bodies only, so a
+        // (not constant, hence invalid) `array.new_data` here must not ask for it.
+        let usedDataCount = usesDataCount
+        defer { usesDataCount = usedDataCount }
         var enc = CodeEncoder(ctx: self)
         try enc.encode(start, stop)
         return enc.out + [0x0B]

@@ -7,6 +7,8 @@ struct TypeUse {
     var params: [ValType] = []
     var paramNames: [String?] = []
     var results: [ValType] = []
+    /// The `$name` each parameter then result type referred to, if any (see `ImplicitKey`).
+    var spelling: [String?] = []
     /// True when any `(param ...)` or `(result ...)` list was written.
     var hasInline = false
     /// Token where the type use started (for error positions).
@@ -35,9 +37,20 @@ extension ModuleContext {
             let nullable = inner.takeKeyword("null")
             let ht = try heapType(&inner)
             try inner.expectEnd()
+            // `(ref null func)` is `funcref`: an abstract nullable type takes the one-byte
+            // short form, as wasm-tools writes it.
+            if nullable && ht.count == 1 && ModuleContext.heapTypes.values.contains(ht[0]) { return ht }
             return [nullable ? 0x63 : 0x64] + ht
         }
         throw r.unexpected()
+    }
+
+    /// A value type and the `$name` of the type it refers to, if written with one.
+    func spelledValType(_ r: inout Reader) throws -> (ValType, String?) {
+        let start = r.pos
+        let t = try valType(&r)
+        let name = (start..<r.pos).lazy.map { self.doc.tokens[$0] }.first { $0.kind == .id }?.text
+        return (t, name)
     }
 
     func isValTypeAhead(_ r: Reader) -> Bool {
@@ -45,7 +58,8 @@ extension ModuleContext {
         return r.isList("ref")
     }
 
-    /// `func`, `extern`, ... or a type index (encoded as a signed 33-bit LEB).
+    /// An abstract heap type (`func`, `extern`, `any`, `eq`, `i31`, `struct`, `array`,
+    /// `none`, ...) as its one-byte code, or a type index as a signed 33-bit LEB.
     func heapType(_ r: inout Reader) throws -> [UInt8] {
         if let t = r.peek(), t.kind == .atom, let b = ModuleContext.heapTypes[t.text] {
             r.pos += 1
@@ -66,6 +80,17 @@ extension ModuleContext {
         return t
     }
 
+    /// A reference type split into its nullability and encoded heap type, for the
+    /// instructions that encode the two separately (`ref.test`, `ref.cast`, `br_on_cast`).
+    func refTypeParts(_ r: inout Reader) throws -> (nullable: Bool, heap: [UInt8]) {
+        let t = try refType(&r)
+        switch t[0] {
+        case 0x63: return (true, Array(t.dropFirst()))
+        case 0x64: return (false, Array(t.dropFirst()))
+        default: return (true, t)   // short form: `anyref` is `(ref null any)`
+        }
+    }
+
     /// Reads `(type x)? (param ...)* (result ...)*`. Parameter names are only allowed
     /// where they bind locals (functions, imports), not in block types or call_indirect.
     func typeUse(_ r: inout Reader, allowNames: Bool) throws -> TypeUse {
@@ -81,20 +106,28 @@ extension ModuleContext {
             if let t = inner.peek(), t.kind == .id {
                 guard allowNames else { throw inner.unexpected() }
                 inner.pos += 1
-                use.params.append(try valType(&inner))
+                let (type, name) = try spelledValType(&inner)
+                use.params.append(type)
+                use.spelling.append(name)
                 use.paramNames.append(t.text)
                 try inner.expectEnd()
                 continue
             }
             while !inner.atEnd {
-                use.params.append(try valType(&inner))
+                let (type, name) = try spelledValType(&inner)
+                use.params.append(type)
+                use.spelling.append(name)
                 use.paramNames.append(nil)
             }
         }
         while r.isList("result") {
             use.hasInline = true
             var inner = try r.enterList()
-            while !inner.atEnd { use.results.append(try valType(&inner)) }
+            while !inner.atEnd {
+                let (type, name) = try spelledValType(&inner)
+                use.results.append(type)
+                use.spelling.append(name)
+            }
         }
         // Out-of-order parts are a syntax error, reported before any type mismatch.
         if r.isList("param") || r.isList("type") { throw r.unexpectedHead() }
@@ -111,7 +144,7 @@ extension ModuleContext {
             }
             return x
         }
-        return implicitType(ft)
+        return implicitType(ImplicitKey(type: ft, spelling: use.spelling))
     }
 
     /// Parameters of the function a resolved type use denotes (for numbering locals).
@@ -174,20 +207,5 @@ extension ModuleContext {
             return t + [0x01]
         }
         return try valType(&r) + [0x00]
-    }
-
-    /// `(func (param ...)* (result ...)*)` inside a `(type ...)` definition.
-    func funcTypeDefinition(_ r: inout Reader) throws -> FuncType {
-        guard r.isList("func") else {
-            if r.listHead == "struct" || r.listHead == "array" || r.listHead == "sub" {
-                throw r.error("unsupported feature: GC types")
-            }
-            throw r.unexpected()
-        }
-        var inner = try r.enterList()
-        let use = try typeUse(&inner, allowNames: true)
-        if use.index != nil { throw doc.error("unexpected token", at: use.at) }
-        try inner.expectEnd()
-        return FuncType(params: use.params, results: use.results)
     }
 }

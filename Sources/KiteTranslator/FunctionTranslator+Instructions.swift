@@ -367,6 +367,8 @@ extension FunctionTranslator {
             if reachable { code.emit_table_fill(start: start, value: value.reg, count: count, table: t) }
         case .simd(let opcode, let immediate):
             try translateSIMD(opcode, immediate, previous: previous)
+        default:
+            try translateGC(instruction)
         }
     }
 

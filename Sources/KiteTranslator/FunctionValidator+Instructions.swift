@@ -208,6 +208,32 @@ extension FunctionValidator {
             }
             for type in parameters.reversed() { try pop(type) }
             if let result = lowering.result { push(result) }
+        case .refTest(let type), .refCast(let type):
+            try context.checkTypeIndices(.ref(type), offset: offset)
+            try pop(.ref(RefType(nullable: true, heap: context.top(type.heap))))
+            if case .refTest = instruction { push(.i32) } else { push(.ref(type)) }
+        case .brOnCast(let cast), .brOnCastFail(let cast):
+            // The label takes the cast type (br_on_cast) or what is left (br_on_cast_fail);
+            // the other one stays on the stack.
+            var failing = false
+            if case .brOnCastFail = instruction { failing = true }
+            try context.checkCastBranch(cast, offset: offset)
+            let depth = try labelDepth(cast.label)
+            let rest = context.difference(cast.from, cast.to)
+            try pop(.ref(cast.from))
+            push(.ref(failing ? rest : cast.to))
+            try checkTop(labelTypes(depth))
+            _ = try pop()
+            push(.ref(failing ? cast.to : rest))
+        case .anyConvertExtern, .externConvertAny:
+            let operand = try popRef()
+            var toAny = false
+            if case .anyConvertExtern = instruction { toAny = true }
+            push(try context.convertedType(operand, toAny: toAny, offset: offset))
+        default:
+            guard let signature = try context.gcSignature(instruction, offset: offset) else { throw fail("illegal opcode") }
+            try pop(signature.parameters)
+            for t in signature.results { push(t) }
         }
     }
 

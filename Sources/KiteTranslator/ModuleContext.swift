@@ -3,6 +3,14 @@ import KiteBinary
 /// What a function body may refer to: the module's index spaces, imports first.
 struct ModuleContext: Sendable {
     var types: [FunctionType]
+    /// Every type definition, by type index (module-local indices).
+    var definitions: [SubType]
+    /// The canonical id of each type index (TypeRegistry), and the registry's entries for
+    /// them (every id a module's definitions mention is one of its own types).
+    var canonicalIDs: [UInt32] = []
+    var canonicalEntries: [UInt32: TypeRegistry.Entry] = [:]
+    /// Why the type section is invalid, if it is (reported first by module validation).
+    var typeSectionError: ValidationError?
     /// Type index of every function, imported ones first.
     var functionTypes: [UInt32]
     var globals: [GlobalType]
@@ -28,6 +36,16 @@ struct ModuleContext: Sendable {
 
     init(module: Module) {
         types = module.types
+        definitions = module.typeDefinitions
+        do {
+            canonicalIDs = try TypeRegistry.shared.canonicalize(module, offset: module.offset(ofSection: 1))
+            for id in canonicalIDs where canonicalEntries[id] == nil { canonicalEntries[id] = TypeRegistry.shared.entry(id) }
+        } catch let error as ValidationError {
+            typeSectionError = error
+            canonicalIDs = []
+        } catch {
+            typeSectionError = ValidationError("\(error)", offset: module.offset(ofSection: 1))
+        }
         var functionTypes: [UInt32] = []
         var globals: [GlobalType] = []
         var tables: [TableType] = []
@@ -80,9 +98,25 @@ struct ModuleContext: Sendable {
         return types[Int(functionTypes[Int(index)])]
     }
 
+    /// The function type of type index `index` (which must be one).
     func type(_ index: UInt32, offset: Int) throws -> FunctionType {
         guard Int(index) < types.count else { throw ValidationError("unknown type \(index)", offset: offset) }
+        guard case .function = definitions[Int(index)].composite else { throw ValidationError("type mismatch", offset: offset) }
         return types[Int(index)]
+    }
+
+    /// The fields of struct type `index`.
+    func structType(_ index: UInt32, offset: Int) throws -> [FieldType] {
+        guard Int(index) < definitions.count else { throw ValidationError("unknown type \(index)", offset: offset) }
+        guard case .structure(let fields) = definitions[Int(index)].composite else { throw ValidationError("type mismatch", offset: offset) }
+        return fields
+    }
+
+    /// The element of array type `index`.
+    func arrayType(_ index: UInt32, offset: Int) throws -> FieldType {
+        guard Int(index) < definitions.count else { throw ValidationError("unknown type \(index)", offset: offset) }
+        guard case .array(let element) = definitions[Int(index)].composite else { throw ValidationError("type mismatch", offset: offset) }
+        return element
     }
 
     /// The type of tag `index` (its parameters are the exception's values).

@@ -124,7 +124,7 @@ func translateFunction(module: Module, context: ModuleContext, typeIndex: UInt32
 
 /// Everything about the module but its function bodies, and that there is one body per function.
 func validateModuleFields(_ module: Module, _ context: ModuleContext) throws {
-    for type in module.types { try context.checkTypeIndices(type, offset: module.offset(ofSection: 1)) }
+    if let error = context.typeSectionError { throw error }
     for t in context.globals { try context.checkTypeIndices(t.valueType, offset: module.offset(ofSection: 6)) }
     for t in context.tables { try context.checkTypeIndices(.ref(t.elementType), offset: module.offset(ofSection: 4)) }
     for entry in module.imports {
@@ -234,7 +234,8 @@ let extendedConstantOperators: [UInt16: ValueType] = [
 ]
 
 /// Constant expressions: constants, ref.null, ref.func, global.get of an immutable global
-/// defined before, and the extended-constant integer add/sub/mul.
+/// defined before, the extended-constant integer add/sub/mul, and GC's allocations, ref.i31
+/// and the any/extern conversions.
 func validateConstant(_ expr: ConstExpression, type expected: ValueType, context: ModuleContext, visibleGlobals: Int) throws {
     var stack: [ValueType] = []
     func fail(_ message: String) -> ValidationError { ValidationError(message, offset: expr.offset) }
@@ -256,6 +257,17 @@ func validateConstant(_ expr: ConstExpression, type expected: ValueType, context
             let global = context.globals[Int(g)]
             guard !global.mutable else { throw fail("constant expression required") }
             stack.append(global.valueType)
+        case .anyConvertExtern, .externConvertAny:
+            guard let operand = stack.popLast() else { throw fail("type mismatch") }
+            var toAny = false
+            if case .anyConvertExtern = instruction { toAny = true }
+            stack.append(try context.convertedType(operand, toAny: toAny, offset: expr.offset))
+        case .structNew, .structNewDefault, .arrayNew, .arrayNewDefault, .arrayNewFixed, .refI31:
+            guard let signature = try context.gcSignature(instruction, offset: expr.offset) else { throw fail("constant expression required") }
+            for t in signature.parameters.reversed() {
+                guard let top = stack.popLast(), context.isSubtype(top, t) else { throw fail("type mismatch") }
+            }
+            stack += signature.results
         case .numeric(let op) where extendedConstantOperators[op] != nil:
             let t = extendedConstantOperators[op]!
             guard stack.count >= 2, stack.removeLast() == t, stack.removeLast() == t else { throw fail("type mismatch") }

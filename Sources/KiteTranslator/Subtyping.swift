@@ -1,8 +1,10 @@
 import KiteBinary
 
+// Subtyping inside one module: module-local type indices are mapped to their canonical ids
+// (TypeRegistry), so types that are equal across recursion groups or modules compare equal
+// and a declared subtype is found through its display in one step.
 extension ModuleContext {
-    /// `a <: b`. Numeric and vector types match only themselves; a reference type matches a
-    /// nullable one of a supertype heap (`(ref $t)` <: `(ref null $t)` <: `funcref`).
+    /// `a <: b`. Numeric and vector types match only themselves.
     func isSubtype(_ a: ValueType, _ b: ValueType) -> Bool {
         if a == b { return true }
         guard case .ref(let ra) = a, case .ref(let rb) = b else { return false }
@@ -15,14 +17,27 @@ extension ModuleContext {
     }
 
     func isSubtype(_ a: HeapType, _ b: HeapType) -> Bool {
-        switch (a, b) {
-        case (.func, .func), (.extern, .extern), (.concrete, .func): return true
-        case (.exn, .exn), (.noexn, .noexn), (.noexn, .exn): return true
-        case (.concrete(let x), .concrete(let y)):
-            // Function types are compared structurally (no recursive groups without GC).
-            return x == y || (Int(x) < types.count && Int(y) < types.count && types[Int(x)] == types[Int(y)])
-        default: return false
-        }
+        if a == b { return true }
+        guard let ca = canonical(a), let cb = canonical(b) else { return false }
+        return canonicalTypes.isSubtype(ca, cb)
+    }
+
+    var canonicalTypes: CanonicalTypes {
+        let entries = canonicalEntries
+        return CanonicalTypes(lookup: { entries[$0]! })
+    }
+
+    /// A heap type with its type index replaced by the canonical id (nil for an unknown index).
+    func canonical(_ heap: HeapType) -> HeapType? {
+        guard case .concrete(let i) = heap else { return heap }
+        return Int(i) < canonicalIDs.count ? .concrete(canonicalIDs[Int(i)]) : nil
+    }
+
+    /// The top type of a reference's hierarchy: `any`, `func`, `extern` or `exn`.
+    func top(_ heap: HeapType) -> HeapType {
+        if let top = heap.abstractTop { return top }
+        guard case .concrete(let i) = heap, Int(i) < definitions.count else { return .any }
+        return definitions[Int(i)].composite.abstractKind == .func ? .func : .any
     }
 
     /// Every concrete heap type must name an existing type.

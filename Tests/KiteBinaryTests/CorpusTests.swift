@@ -22,9 +22,7 @@ private func wasmFiles(under directory: String) -> [String] {
 
 /// Corpus modules that use a feature the decoder does not know yet: each must still be rejected
 /// (cleanly); once one decodes, the test fails until it is removed here.
-private let needsMissingFeature: [String: String] = [
-    "splay.wasm": "Wasm GC types (struct, array, rec groups): issue 11",
-]
+private let needsMissingFeature: [String: String] = [:]
 
 @Test(.enabled(if: !corpusDirectories.isEmpty))
 func corpusModulesDecode() throws {

@@ -130,8 +130,9 @@ import Testing
     }
 
     @Test func unsupportedFeaturesSaySo() {
-        #expect(textError("(module (func (drop (ref.i31 (i32.const 0)))))")?.message
-                .contains("unsupported feature: garbage collection") == true)
-        #expect(textError("(module (type (struct)))")?.message.contains("unsupported feature") == true)
+        #expect(textError("(module (memory 1 1 shared) (func (drop (i32.atomic.load (i32.const 0)))))")?.message
+                .contains("unsupported feature: threads") == true)
+        #expect(textError("(module (func (drop (i64.add128 (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 0)))))")?
+                .message.contains("unsupported feature: wide arithmetic") == true)
     }
 }

@@ -17,9 +17,7 @@ struct SightglassTests {
 
     /// Programs that need a feature Kite does not have yet, with the feature. Each must still
     /// fail (cleanly, with an error); once one runs, this test fails until it is removed here.
-    static let needsMissingFeature: [String: String] = [
-        "splay": "Wasm GC (struct and array types): issue 11",
-    ]
+    static let needsMissingFeature: [String: String] = [:]
 
     struct Program: CustomTestStringConvertible, Sendable {
         let wasm: URL

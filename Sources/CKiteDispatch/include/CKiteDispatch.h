@@ -44,7 +44,59 @@ typedef enum KiteTrap {
     /// An exception no handler of this invocation caught (ctx->exception).
     KITE_TRAP_EXCEPTION,
     KITE_TRAP_OUT_OF_MEMORY,
+    KITE_TRAP_NULL_STRUCTURE,    // "null structure reference"
+    KITE_TRAP_NULL_ARRAY,        // "null array reference"
+    KITE_TRAP_NULL_I31,          // "null i31 reference"
+    KITE_TRAP_OUT_OF_BOUNDS_ARRAY,
+    KITE_TRAP_CAST_FAILURE,
 } KiteTrap;
+
+// ---- Garbage collection (Gc.c; ARCHITECTURE.md "GC objects") ----
+
+/// How a struct field or array element is stored.
+typedef enum KiteStorage {
+    KITE_STORAGE_I8 = 0, KITE_STORAGE_I16, KITE_STORAGE_I32, KITE_STORAGE_I64,
+    KITE_STORAGE_F32, KITE_STORAGE_F64, KITE_STORAGE_V128, KITE_STORAGE_REF,
+} KiteStorage;
+
+typedef enum KiteTypeKind { KITE_KIND_FUNC = 0, KITE_KIND_STRUCT = 1, KITE_KIND_ARRAY = 2 } KiteTypeKind;
+
+/// A canonical type at run time (one per TypeRegistry id, never freed): what casts test and
+/// what allocation and the collector need to know of a struct's or an array's layout.
+typedef struct KiteRTT {
+    uint32_t id;
+    uint32_t depth;                // display[depth] == id
+    const uint32_t *display;       // ids of the supertype chain, root first
+    uint32_t kind;                 // KiteTypeKind
+    uint32_t size;                 // struct: object bytes (header included); array: element bytes
+    uint32_t fieldCount;           // struct fields (arrays: 1, the element)
+    const uint32_t *fieldOffsets;  // struct: each field's byte offset in the object
+    const uint8_t *fieldStorage;   // KiteStorage of each field (arrays: of the element)
+} KiteRTT;
+
+/// The header of every struct and array. Elements of an array start at KITE_ARRAY_DATA.
+typedef struct KiteObject {
+    const KiteRTT *rtt;
+    struct KiteObject *next;       // the context's list of objects
+    uint32_t length;               // arrays: the element count
+    uint32_t mark;
+} KiteObject;
+#define KITE_OBJECT_HEADER 24u
+#define KITE_ARRAY_DATA 24u
+
+/// The runtime types by canonical id (TypeRegistry.capacity entries); filled in by Swift
+/// before code using an id can run.
+extern const KiteRTT *kite_rtt_table[];
+void kite_rtt_register(uint32_t id, const KiteRTT *rtt);
+
+/// Cast targets (ref.test, ref.cast, br_on_cast): the abstract heap type, or a concrete
+/// type whose id travels beside it; bit 8: null passes; bit 9: the test's result is negated.
+typedef enum KiteCastTarget {
+    KITE_CAST_ANY = 0, KITE_CAST_EQ, KITE_CAST_I31, KITE_CAST_STRUCT, KITE_CAST_ARRAY,
+    KITE_CAST_NONE, KITE_CAST_TOP, KITE_CAST_CONCRETE_OBJECT, KITE_CAST_CONCRETE_FUNC,
+} KiteCastTarget;
+#define KITE_CAST_NULLABLE 0x100u
+#define KITE_CAST_NEGATE 0x200u
 
 /// An exception tag: its identity is its address (a tag imported elsewhere is the same
 /// record), `slotCount` the frame slots of its parameters.
@@ -62,6 +114,9 @@ typedef struct KiteException {
     uint32_t slotCount;
     KiteSlot values[];
 } KiteException;
+
+/// An exception's values (Swift does not import flexible array members).
+static inline KiteSlot *kite_exception_values(KiteException *e) { return e->values; }
 
 typedef struct KiteMemory {
     uint8_t *base;          // reserved once for the maximum size, so it never moves
@@ -157,6 +212,9 @@ typedef uint32_t (*KiteTranslateCall)(KiteContext *ctx, KiteFunction *function);
 /// table has a catch clause for it, writes the caught values into that frame, and returns the
 /// catch's landing pad with ctx->unwindSp and ctx->instance set; NULL when no frame of this
 /// invocation catches it.
+/// Marks the roots the host side knows (globals, tables, element segments, exceptions) with
+/// `kite_gc_mark_value` (Store.markRoots).
+typedef void (*KiteMarkRootsCall)(KiteContext *ctx);
 typedef const uint64_t *(*KiteUnwindCall)(KiteContext *ctx, const uint64_t *pc, KiteSlot *sp, KiteException *e);
 
 struct KiteContext {
@@ -186,6 +244,13 @@ struct KiteContext {
     KiteSlot *unwindSp;          // the catching frame, after unwind
     KiteException *exception;    // the uncaught exception of KITE_TRAP_EXCEPTION
     KiteException *exceptions;   // every exception made on this context (freed with it)
+    // GC objects:
+    KiteObject *objects;         // every live struct and array made on this context
+    uint64_t objectBytes;        // their total size
+    uint64_t gcThreshold;        // allocation in wasm code collects when objectBytes reaches it
+    struct KiteHeap *heap;       // the collector's object set and mark stack (Gc.c)
+    KiteMarkRootsCall markRoots;
+    uint64_t collections;        // how many collections ran
 };
 
 /// Asks metered code running on `ctx` to stop at its next function entry or loop iteration
@@ -220,6 +285,28 @@ void kite_make_lazy(KiteFunction *function);
 KiteException *kite_new_exception(KiteContext *ctx, KiteTag *tag, const KiteSlot *values);
 /// Frees every exception `ctx` made.
 void kite_free_exceptions(KiteContext *ctx);
+
+/// A struct of canonical type `type`, its fields from `values` (one slot each, two for a
+/// v128) or zero when `values` is NULL; NULL (ctx->trap set) when out of memory.
+KiteObject *kite_struct_new(KiteContext *ctx, uint32_t type, const KiteSlot *values);
+/// An array of `count` elements: each `*value` (one value), the consecutive `values`
+/// (array.new_fixed), or zero when both are NULL.
+KiteObject *kite_array_new(KiteContext *ctx, uint32_t type, uint32_t count, const KiteSlot *value, const KiteSlot *values);
+/// Writes a slot value into an object field of `storage` (or reads one out).
+void kite_store_field(uint8_t *field, uint32_t storage, const KiteSlot *value);
+void kite_load_field(KiteSlot *value, const uint8_t *field, uint32_t storage);
+/// Whether `value` (a reference of any kind) passes a cast to `target` (KiteCastTarget and
+/// flags) of concrete type `type`.
+int kite_cast_test(uint64_t value, uint32_t target, uint32_t type);
+/// Frees every object `ctx` made.
+void kite_free_objects(KiteContext *ctx);
+/// A full collection: marks from the value stack below `top` (every slot that holds the
+/// address of a live object), the host's roots (ctx->markRoots), then sweeps.
+void kite_gc_collect(KiteContext *ctx, const KiteSlot *top);
+/// Marks the object `value` names, if it names one (anything else is ignored).
+void kite_gc_mark_value(KiteContext *ctx, uint64_t value);
+/// Whether `value` is the address of an object `ctx` holds.
+int kite_gc_owns(KiteContext *ctx, uint64_t value);
 
 /// Runs `function` with its arguments in sp[0..numParams); results land in sp[0..numResults).
 /// Returns KITE_TRAP_NONE or the trap that stopped it.

@@ -200,9 +200,11 @@ extension ByteCursor {
         case 0xD0: return .refNull(RefType(nullable: true, heap: try readHeapType()))  // ref.null
         case 0xD1: return .refIsNull  // ref.is_null
         case 0xD2: return .refFunc(try readU32())  // ref.func
+        case 0xD3: return .refEq  // ref.eq
         case 0xD4: return .refAsNonNull  // ref.as_non_null
         case 0xD5: return .brOnNull(try readU32())  // br_on_null
         case 0xD6: return .brOnNonNull(try readU32())  // br_on_non_null
+        case 0xFB: return try readGCInstruction(start: start, hasDataCount: hasDataCount)
         case 0xFC: return try readMiscInstruction(start: start, hasDataCount: hasDataCount)
         case 0xFD: return try readSIMDInstruction(start: start)
         default: throw error("illegal opcode \(hexByte(opcode))", at: start)
@@ -232,6 +234,45 @@ extension ByteCursor {
         case 0x10: return .tableSize(try readU32())  // table.size
         case 0x11: return .tableFill(try readU32())  // table.fill
         default: throw error("illegal opcode fc \(hexByte(subopcode))", at: start)
+        }
+    }
+
+    /// The 0xFB prefix: garbage collection.
+    mutating func readGCInstruction(start: Int, hasDataCount: Bool) throws(DecodingError) -> Instruction {
+        let subopcode = try readU32()
+        switch subopcode {
+        case 0x00: return .structNew(try readU32())  // struct.new
+        case 0x01: return .structNewDefault(try readU32())  // struct.new_default
+        case 0x02: return .structGet(type: try readU32(), field: try readU32())  // struct.get
+        case 0x03: return .structGetS(type: try readU32(), field: try readU32())  // struct.get_s
+        case 0x04: return .structGetU(type: try readU32(), field: try readU32())  // struct.get_u
+        case 0x05: return .structSet(type: try readU32(), field: try readU32())  // struct.set
+        case 0x06: return .arrayNew(try readU32())  // array.new
+        case 0x07: return .arrayNewDefault(try readU32())  // array.new_default
+        case 0x08: return .arrayNewFixed(type: try readU32(), count: try readU32())  // array.new_fixed
+        case 0x09: return .arrayNewData(type: try readU32(), data: try readDataIndex(start: start, hasDataCount: hasDataCount))  // array.new_data
+        case 0x0A: return .arrayNewElem(type: try readU32(), element: try readU32())  // array.new_elem
+        case 0x0B: return .arrayGet(try readU32())  // array.get
+        case 0x0C: return .arrayGetS(try readU32())  // array.get_s
+        case 0x0D: return .arrayGetU(try readU32())  // array.get_u
+        case 0x0E: return .arraySet(try readU32())  // array.set
+        case 0x0F: return .arrayLen  // array.len
+        case 0x10: return .arrayFill(try readU32())  // array.fill
+        case 0x11: return .arrayCopy(destination: try readU32(), source: try readU32())  // array.copy
+        case 0x12: return .arrayInitData(type: try readU32(), data: try readDataIndex(start: start, hasDataCount: hasDataCount))  // array.init_data
+        case 0x13: return .arrayInitElem(type: try readU32(), element: try readU32())  // array.init_elem
+        case 0x14: return .refTest(RefType(nullable: false, heap: try readHeapType()))  // ref.test
+        case 0x15: return .refTest(RefType(nullable: true, heap: try readHeapType()))  // ref.test
+        case 0x16: return .refCast(RefType(nullable: false, heap: try readHeapType()))  // ref.cast
+        case 0x17: return .refCast(RefType(nullable: true, heap: try readHeapType()))  // ref.cast
+        case 0x18: return .brOnCast(try readCastBranch())  // br_on_cast
+        case 0x19: return .brOnCastFail(try readCastBranch())  // br_on_cast_fail
+        case 0x1A: return .anyConvertExtern  // any.convert_extern
+        case 0x1B: return .externConvertAny  // extern.convert_any
+        case 0x1C: return .refI31  // ref.i31
+        case 0x1D: return .i31GetS  // i31.get_s
+        case 0x1E: return .i31GetU  // i31.get_u
+        default: throw error("illegal opcode fb \(hexByte(subopcode))", at: start)
         }
     }
 }

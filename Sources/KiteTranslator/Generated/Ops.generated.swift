@@ -47,2837 +47,2953 @@ public enum Op: UInt16, CaseIterable, Sendable {
     case indexClamp64 = 40
     case growResult64 = 41
     case elemDrop = 42
-    case memorySize = 43
-    case memoryGrow = 44
-    case memoryFill = 45
-    case memoryCopy = 46
-    case memoryInit = 47
-    case memorySize64 = 48
-    case memoryGrow64 = 49
-    case memoryFill64 = 50
-    case memoryCopyWide = 51
-    case memoryInit64 = 52
-    case dataDrop = 53
-    case i32Load = 54
-    case i64Load = 55
-    case f32Load = 56
-    case f64Load = 57
-    case i32Load8S = 58
-    case i32Load8U = 59
-    case i32Load16S = 60
-    case i32Load16U = 61
-    case i64Load8S = 62
-    case i64Load8U = 63
-    case i64Load16S = 64
-    case i64Load16U = 65
-    case i64Load32S = 66
-    case i64Load32U = 67
-    case i32Store = 68
-    case i64Store = 69
-    case f32Store = 70
-    case f64Store = 71
-    case i32Store8 = 72
-    case i32Store16 = 73
-    case i64Store8 = 74
-    case i64Store16 = 75
-    case i64Store32 = 76
-    case i32Eqz = 77
-    case i32Eq = 78
-    case i32Ne = 79
-    case i32LtS = 80
-    case i32LtU = 81
-    case i32GtS = 82
-    case i32GtU = 83
-    case i32LeS = 84
-    case i32LeU = 85
-    case i32GeS = 86
-    case i32GeU = 87
-    case i64Eqz = 88
-    case i64Eq = 89
-    case i64Ne = 90
-    case i64LtS = 91
-    case i64LtU = 92
-    case i64GtS = 93
-    case i64GtU = 94
-    case i64LeS = 95
-    case i64LeU = 96
-    case i64GeS = 97
-    case i64GeU = 98
-    case f32Eq = 99
-    case f32Ne = 100
-    case f32Lt = 101
-    case f32Gt = 102
-    case f32Le = 103
-    case f32Ge = 104
-    case f64Eq = 105
-    case f64Ne = 106
-    case f64Lt = 107
-    case f64Gt = 108
-    case f64Le = 109
-    case f64Ge = 110
-    case i32Clz = 111
-    case i32Ctz = 112
-    case i32Popcnt = 113
-    case i32Add = 114
-    case i32Sub = 115
-    case i32Mul = 116
-    case i32DivS = 117
-    case i32DivU = 118
-    case i32RemS = 119
-    case i32RemU = 120
-    case i32And = 121
-    case i32Or = 122
-    case i32Xor = 123
-    case i32Shl = 124
-    case i32ShrS = 125
-    case i32ShrU = 126
-    case i32Rotl = 127
-    case i32Rotr = 128
-    case i64Clz = 129
-    case i64Ctz = 130
-    case i64Popcnt = 131
-    case i64Add = 132
-    case i64Sub = 133
-    case i64Mul = 134
-    case i64DivS = 135
-    case i64DivU = 136
-    case i64RemS = 137
-    case i64RemU = 138
-    case i64And = 139
-    case i64Or = 140
-    case i64Xor = 141
-    case i64Shl = 142
-    case i64ShrS = 143
-    case i64ShrU = 144
-    case i64Rotl = 145
-    case i64Rotr = 146
-    case f32Abs = 147
-    case f32Neg = 148
-    case f32Ceil = 149
-    case f32Floor = 150
-    case f32Trunc = 151
-    case f32Nearest = 152
-    case f32Sqrt = 153
-    case f32Add = 154
-    case f32Sub = 155
-    case f32Mul = 156
-    case f32Div = 157
-    case f32Min = 158
-    case f32Max = 159
-    case f32Copysign = 160
-    case f64Abs = 161
-    case f64Neg = 162
-    case f64Ceil = 163
-    case f64Floor = 164
-    case f64Trunc = 165
-    case f64Nearest = 166
-    case f64Sqrt = 167
-    case f64Add = 168
-    case f64Sub = 169
-    case f64Mul = 170
-    case f64Div = 171
-    case f64Min = 172
-    case f64Max = 173
-    case f64Copysign = 174
-    case i32WrapI64 = 175
-    case i32TruncF32S = 176
-    case i32TruncF32U = 177
-    case i32TruncF64S = 178
-    case i32TruncF64U = 179
-    case i64ExtendI32S = 180
-    case i64ExtendI32U = 181
-    case i64TruncF32S = 182
-    case i64TruncF32U = 183
-    case i64TruncF64S = 184
-    case i64TruncF64U = 185
-    case f32ConvertI32S = 186
-    case f32ConvertI32U = 187
-    case f32ConvertI64S = 188
-    case f32ConvertI64U = 189
-    case f32DemoteF64 = 190
-    case f64ConvertI32S = 191
-    case f64ConvertI32U = 192
-    case f64ConvertI64S = 193
-    case f64ConvertI64U = 194
-    case f64PromoteF32 = 195
-    case i32ReinterpretF32 = 196
-    case i64ReinterpretF64 = 197
-    case f32ReinterpretI32 = 198
-    case f64ReinterpretI64 = 199
-    case i32Extend8S = 200
-    case i32Extend16S = 201
-    case i64Extend8S = 202
-    case i64Extend16S = 203
-    case i64Extend32S = 204
-    case i32TruncSatF32S = 205
-    case i32TruncSatF32U = 206
-    case i32TruncSatF64S = 207
-    case i32TruncSatF64U = 208
-    case i64TruncSatF32S = 209
-    case i64TruncSatF32U = 210
-    case i64TruncSatF64S = 211
-    case i64TruncSatF64U = 212
-    case v128Load = 213
-    case v128Load8x8S = 214
-    case v128Load8x8U = 215
-    case v128Load16x4S = 216
-    case v128Load16x4U = 217
-    case v128Load32x2S = 218
-    case v128Load32x2U = 219
-    case v128Load8Splat = 220
-    case v128Load16Splat = 221
-    case v128Load32Splat = 222
-    case v128Load64Splat = 223
-    case v128Load32Zero = 224
-    case v128Load64Zero = 225
-    case v128Load8Lane = 226
-    case v128Load16Lane = 227
-    case v128Load32Lane = 228
-    case v128Load64Lane = 229
-    case v128Store = 230
-    case v128Store8Lane = 231
-    case v128Store16Lane = 232
-    case v128Store32Lane = 233
-    case v128Store64Lane = 234
-    case v128Const = 235
-    case i8x16Shuffle = 236
-    case i8x16Swizzle = 237
-    case i8x16Splat = 238
-    case i16x8Splat = 239
-    case i32x4Splat = 240
-    case i64x2Splat = 241
-    case f32x4Splat = 242
-    case f64x2Splat = 243
-    case i8x16ExtractLaneS = 244
-    case i8x16ExtractLaneU = 245
-    case i16x8ExtractLaneS = 246
-    case i16x8ExtractLaneU = 247
-    case i32x4ExtractLane = 248
-    case i64x2ExtractLane = 249
-    case f32x4ExtractLane = 250
-    case f64x2ExtractLane = 251
-    case i8x16ReplaceLane = 252
-    case i16x8ReplaceLane = 253
-    case i32x4ReplaceLane = 254
-    case i64x2ReplaceLane = 255
-    case f32x4ReplaceLane = 256
-    case f64x2ReplaceLane = 257
-    case i8x16Eq = 258
-    case i8x16Ne = 259
-    case i8x16LtS = 260
-    case i8x16LtU = 261
-    case i8x16GtS = 262
-    case i8x16GtU = 263
-    case i8x16LeS = 264
-    case i8x16LeU = 265
-    case i8x16GeS = 266
-    case i8x16GeU = 267
-    case i16x8Eq = 268
-    case i16x8Ne = 269
-    case i16x8LtS = 270
-    case i16x8LtU = 271
-    case i16x8GtS = 272
-    case i16x8GtU = 273
-    case i16x8LeS = 274
-    case i16x8LeU = 275
-    case i16x8GeS = 276
-    case i16x8GeU = 277
-    case i32x4Eq = 278
-    case i32x4Ne = 279
-    case i32x4LtS = 280
-    case i32x4LtU = 281
-    case i32x4GtS = 282
-    case i32x4GtU = 283
-    case i32x4LeS = 284
-    case i32x4LeU = 285
-    case i32x4GeS = 286
-    case i32x4GeU = 287
-    case i64x2Eq = 288
-    case i64x2Ne = 289
-    case i64x2LtS = 290
-    case i64x2GtS = 291
-    case i64x2LeS = 292
-    case i64x2GeS = 293
-    case f32x4Eq = 294
-    case f32x4Ne = 295
-    case f32x4Lt = 296
-    case f32x4Gt = 297
-    case f32x4Le = 298
-    case f32x4Ge = 299
-    case f64x2Eq = 300
-    case f64x2Ne = 301
-    case f64x2Lt = 302
-    case f64x2Gt = 303
-    case f64x2Le = 304
-    case f64x2Ge = 305
-    case v128Not = 306
-    case v128And = 307
-    case v128Andnot = 308
-    case v128Or = 309
-    case v128Xor = 310
-    case v128Bitselect = 311
-    case v128AnyTrue = 312
-    case i8x16Abs = 313
-    case i8x16Neg = 314
-    case i8x16Popcnt = 315
-    case i8x16AllTrue = 316
-    case i8x16Bitmask = 317
-    case i8x16NarrowI16x8S = 318
-    case i8x16NarrowI16x8U = 319
-    case i8x16Shl = 320
-    case i8x16ShrS = 321
-    case i8x16ShrU = 322
-    case i8x16Add = 323
-    case i8x16AddSatS = 324
-    case i8x16AddSatU = 325
-    case i8x16Sub = 326
-    case i8x16SubSatS = 327
-    case i8x16SubSatU = 328
-    case i8x16MinS = 329
-    case i8x16MinU = 330
-    case i8x16MaxS = 331
-    case i8x16MaxU = 332
-    case i8x16AvgrU = 333
-    case i16x8ExtaddPairwiseI8x16S = 334
-    case i16x8ExtaddPairwiseI8x16U = 335
-    case i32x4ExtaddPairwiseI16x8S = 336
-    case i32x4ExtaddPairwiseI16x8U = 337
-    case i16x8Abs = 338
-    case i16x8Neg = 339
-    case i16x8Q15mulrSatS = 340
-    case i16x8AllTrue = 341
-    case i16x8Bitmask = 342
-    case i16x8NarrowI32x4S = 343
-    case i16x8NarrowI32x4U = 344
-    case i16x8ExtendLowI8x16S = 345
-    case i16x8ExtendHighI8x16S = 346
-    case i16x8ExtendLowI8x16U = 347
-    case i16x8ExtendHighI8x16U = 348
-    case i16x8Shl = 349
-    case i16x8ShrS = 350
-    case i16x8ShrU = 351
-    case i16x8Add = 352
-    case i16x8AddSatS = 353
-    case i16x8AddSatU = 354
-    case i16x8Sub = 355
-    case i16x8SubSatS = 356
-    case i16x8SubSatU = 357
-    case i16x8Mul = 358
-    case i16x8MinS = 359
-    case i16x8MinU = 360
-    case i16x8MaxS = 361
-    case i16x8MaxU = 362
-    case i16x8AvgrU = 363
-    case i16x8ExtmulLowI8x16S = 364
-    case i16x8ExtmulHighI8x16S = 365
-    case i16x8ExtmulLowI8x16U = 366
-    case i16x8ExtmulHighI8x16U = 367
-    case i32x4Abs = 368
-    case i32x4Neg = 369
-    case i32x4AllTrue = 370
-    case i32x4Bitmask = 371
-    case i32x4ExtendLowI16x8S = 372
-    case i32x4ExtendHighI16x8S = 373
-    case i32x4ExtendLowI16x8U = 374
-    case i32x4ExtendHighI16x8U = 375
-    case i32x4Shl = 376
-    case i32x4ShrS = 377
-    case i32x4ShrU = 378
-    case i32x4Add = 379
-    case i32x4Sub = 380
-    case i32x4Mul = 381
-    case i32x4MinS = 382
-    case i32x4MinU = 383
-    case i32x4MaxS = 384
-    case i32x4MaxU = 385
-    case i32x4DotI16x8S = 386
-    case i32x4ExtmulLowI16x8S = 387
-    case i32x4ExtmulHighI16x8S = 388
-    case i32x4ExtmulLowI16x8U = 389
-    case i32x4ExtmulHighI16x8U = 390
-    case i64x2Abs = 391
-    case i64x2Neg = 392
-    case i64x2AllTrue = 393
-    case i64x2Bitmask = 394
-    case i64x2ExtendLowI32x4S = 395
-    case i64x2ExtendHighI32x4S = 396
-    case i64x2ExtendLowI32x4U = 397
-    case i64x2ExtendHighI32x4U = 398
-    case i64x2Shl = 399
-    case i64x2ShrS = 400
-    case i64x2ShrU = 401
-    case i64x2Add = 402
-    case i64x2Sub = 403
-    case i64x2Mul = 404
-    case i64x2ExtmulLowI32x4S = 405
-    case i64x2ExtmulHighI32x4S = 406
-    case i64x2ExtmulLowI32x4U = 407
-    case i64x2ExtmulHighI32x4U = 408
-    case f32x4Abs = 409
-    case f32x4Neg = 410
-    case f32x4Sqrt = 411
-    case f32x4Add = 412
-    case f32x4Sub = 413
-    case f32x4Mul = 414
-    case f32x4Div = 415
-    case f32x4Min = 416
-    case f32x4Max = 417
-    case f32x4Pmin = 418
-    case f32x4Pmax = 419
-    case f32x4Ceil = 420
-    case f32x4Floor = 421
-    case f32x4Trunc = 422
-    case f32x4Nearest = 423
-    case f64x2Abs = 424
-    case f64x2Neg = 425
-    case f64x2Sqrt = 426
-    case f64x2Add = 427
-    case f64x2Sub = 428
-    case f64x2Mul = 429
-    case f64x2Div = 430
-    case f64x2Min = 431
-    case f64x2Max = 432
-    case f64x2Pmin = 433
-    case f64x2Pmax = 434
-    case f64x2Ceil = 435
-    case f64x2Floor = 436
-    case f64x2Trunc = 437
-    case f64x2Nearest = 438
-    case f32x4DemoteF64x2Zero = 439
-    case f64x2PromoteLowF32x4 = 440
-    case i32x4TruncSatF32x4S = 441
-    case i32x4TruncSatF32x4U = 442
-    case f32x4ConvertI32x4S = 443
-    case f32x4ConvertI32x4U = 444
-    case i32x4TruncSatF64x2SZero = 445
-    case i32x4TruncSatF64x2UZero = 446
-    case f64x2ConvertLowI32x4S = 447
-    case f64x2ConvertLowI32x4U = 448
-    case i8x16RelaxedSwizzle = 449
-    case i32x4RelaxedTruncF32x4S = 450
-    case i32x4RelaxedTruncF32x4U = 451
-    case i32x4RelaxedTruncF64x2SZero = 452
-    case i32x4RelaxedTruncF64x2UZero = 453
-    case f32x4RelaxedMadd = 454
-    case f32x4RelaxedNmadd = 455
-    case f64x2RelaxedMadd = 456
-    case f64x2RelaxedNmadd = 457
-    case i8x16RelaxedLaneselect = 458
-    case i16x8RelaxedLaneselect = 459
-    case i32x4RelaxedLaneselect = 460
-    case i64x2RelaxedLaneselect = 461
-    case f32x4RelaxedMin = 462
-    case f32x4RelaxedMax = 463
-    case f64x2RelaxedMin = 464
-    case f64x2RelaxedMax = 465
-    case i16x8RelaxedQ15mulrS = 466
-    case i16x8RelaxedDotI8x16I7x16S = 467
-    case i32x4RelaxedDotI8x16I7x16AddS = 468
-    case i32LoadMem = 469
-    case i64LoadMem = 470
-    case f32LoadMem = 471
-    case f64LoadMem = 472
-    case i32Load8SMem = 473
-    case i32Load8UMem = 474
-    case i32Load16SMem = 475
-    case i32Load16UMem = 476
-    case i64Load8SMem = 477
-    case i64Load8UMem = 478
-    case i64Load16SMem = 479
-    case i64Load16UMem = 480
-    case i64Load32SMem = 481
-    case i64Load32UMem = 482
-    case i32StoreMem = 483
-    case i64StoreMem = 484
-    case f32StoreMem = 485
-    case f64StoreMem = 486
-    case i32Store8Mem = 487
-    case i32Store16Mem = 488
-    case i64Store8Mem = 489
-    case i64Store16Mem = 490
-    case i64Store32Mem = 491
-    case v128LoadMem = 492
-    case v128Load8x8SMem = 493
-    case v128Load8x8UMem = 494
-    case v128Load16x4SMem = 495
-    case v128Load16x4UMem = 496
-    case v128Load32x2SMem = 497
-    case v128Load32x2UMem = 498
-    case v128Load8SplatMem = 499
-    case v128Load16SplatMem = 500
-    case v128Load32SplatMem = 501
-    case v128Load64SplatMem = 502
-    case v128Load32ZeroMem = 503
-    case v128Load64ZeroMem = 504
-    case v128Load8LaneMem = 505
-    case v128Load16LaneMem = 506
-    case v128Load32LaneMem = 507
-    case v128Load64LaneMem = 508
-    case v128StoreMem = 509
-    case v128Store8LaneMem = 510
-    case v128Store16LaneMem = 511
-    case v128Store32LaneMem = 512
-    case v128Store64LaneMem = 513
-    case i32Load64 = 514
-    case i64Load64 = 515
-    case f32Load64 = 516
-    case f64Load64 = 517
-    case i32Load8S64 = 518
-    case i32Load8U64 = 519
-    case i32Load16S64 = 520
-    case i32Load16U64 = 521
-    case i64Load8S64 = 522
-    case i64Load8U64 = 523
-    case i64Load16S64 = 524
-    case i64Load16U64 = 525
-    case i64Load32S64 = 526
-    case i64Load32U64 = 527
-    case i32Store64 = 528
-    case i64Store64 = 529
-    case f32Store64 = 530
-    case f64Store64 = 531
-    case i32Store864 = 532
-    case i32Store1664 = 533
-    case i64Store864 = 534
-    case i64Store1664 = 535
-    case i64Store3264 = 536
-    case v128Load64 = 537
-    case v128Load8x8S64 = 538
-    case v128Load8x8U64 = 539
-    case v128Load16x4S64 = 540
-    case v128Load16x4U64 = 541
-    case v128Load32x2S64 = 542
-    case v128Load32x2U64 = 543
-    case v128Load8Splat64 = 544
-    case v128Load16Splat64 = 545
-    case v128Load32Splat64 = 546
-    case v128Load64Splat64 = 547
-    case v128Load32Zero64 = 548
-    case v128Load64Zero64 = 549
-    case v128Load8Lane64 = 550
-    case v128Load16Lane64 = 551
-    case v128Load32Lane64 = 552
-    case v128Load64Lane64 = 553
-    case v128Store64 = 554
-    case v128Store8Lane64 = 555
-    case v128Store16Lane64 = 556
-    case v128Store32Lane64 = 557
-    case v128Store64Lane64 = 558
-    case i32EqImm = 559
-    case i32NeImm = 560
-    case i32LtSImm = 561
-    case i32LtUImm = 562
-    case i32GtSImm = 563
-    case i32GtUImm = 564
-    case i32LeSImm = 565
-    case i32LeUImm = 566
-    case i32GeSImm = 567
-    case i32GeUImm = 568
-    case i64EqImm = 569
-    case i64NeImm = 570
-    case i64LtSImm = 571
-    case i64LtUImm = 572
-    case i64GtSImm = 573
-    case i64GtUImm = 574
-    case i64LeSImm = 575
-    case i64LeUImm = 576
-    case i64GeSImm = 577
-    case i64GeUImm = 578
-    case f32EqImm = 579
-    case f32NeImm = 580
-    case f32LtImm = 581
-    case f32GtImm = 582
-    case f32LeImm = 583
-    case f32GeImm = 584
-    case f64EqImm = 585
-    case f64NeImm = 586
-    case f64LtImm = 587
-    case f64GtImm = 588
-    case f64LeImm = 589
-    case f64GeImm = 590
-    case i32AddImm = 591
-    case i32SubImm = 592
-    case i32MulImm = 593
-    case i32DivSImm = 594
-    case i32DivUImm = 595
-    case i32RemSImm = 596
-    case i32RemUImm = 597
-    case i32AndImm = 598
-    case i32OrImm = 599
-    case i32XorImm = 600
-    case i32ShlImm = 601
-    case i32ShrSImm = 602
-    case i32ShrUImm = 603
-    case i32RotlImm = 604
-    case i32RotrImm = 605
-    case i64AddImm = 606
-    case i64SubImm = 607
-    case i64MulImm = 608
-    case i64DivSImm = 609
-    case i64DivUImm = 610
-    case i64RemSImm = 611
-    case i64RemUImm = 612
-    case i64AndImm = 613
-    case i64OrImm = 614
-    case i64XorImm = 615
-    case i64ShlImm = 616
-    case i64ShrSImm = 617
-    case i64ShrUImm = 618
-    case i64RotlImm = 619
-    case i64RotrImm = 620
-    case f32AddImm = 621
-    case f32SubImm = 622
-    case f32MulImm = 623
-    case f32DivImm = 624
-    case f32MinImm = 625
-    case f32MaxImm = 626
-    case f32CopysignImm = 627
-    case f64AddImm = 628
-    case f64SubImm = 629
-    case f64MulImm = 630
-    case f64DivImm = 631
-    case f64MinImm = 632
-    case f64MaxImm = 633
-    case f64CopysignImm = 634
-    case i8x16SwizzleImm = 635
-    case i8x16EqImm = 636
-    case i8x16NeImm = 637
-    case i8x16LtSImm = 638
-    case i8x16LtUImm = 639
-    case i8x16GtSImm = 640
-    case i8x16GtUImm = 641
-    case i8x16LeSImm = 642
-    case i8x16LeUImm = 643
-    case i8x16GeSImm = 644
-    case i8x16GeUImm = 645
-    case i16x8EqImm = 646
-    case i16x8NeImm = 647
-    case i16x8LtSImm = 648
-    case i16x8LtUImm = 649
-    case i16x8GtSImm = 650
-    case i16x8GtUImm = 651
-    case i16x8LeSImm = 652
-    case i16x8LeUImm = 653
-    case i16x8GeSImm = 654
-    case i16x8GeUImm = 655
-    case i32x4EqImm = 656
-    case i32x4NeImm = 657
-    case i32x4LtSImm = 658
-    case i32x4LtUImm = 659
-    case i32x4GtSImm = 660
-    case i32x4GtUImm = 661
-    case i32x4LeSImm = 662
-    case i32x4LeUImm = 663
-    case i32x4GeSImm = 664
-    case i32x4GeUImm = 665
-    case i64x2EqImm = 666
-    case i64x2NeImm = 667
-    case i64x2LtSImm = 668
-    case i64x2GtSImm = 669
-    case i64x2LeSImm = 670
-    case i64x2GeSImm = 671
-    case f32x4EqImm = 672
-    case f32x4NeImm = 673
-    case f32x4LtImm = 674
-    case f32x4GtImm = 675
-    case f32x4LeImm = 676
-    case f32x4GeImm = 677
-    case f64x2EqImm = 678
-    case f64x2NeImm = 679
-    case f64x2LtImm = 680
-    case f64x2GtImm = 681
-    case f64x2LeImm = 682
-    case f64x2GeImm = 683
-    case v128AndImm = 684
-    case v128AndnotImm = 685
-    case v128OrImm = 686
-    case v128XorImm = 687
-    case i8x16NarrowI16x8SImm = 688
-    case i8x16NarrowI16x8UImm = 689
-    case i8x16AddImm = 690
-    case i8x16AddSatSImm = 691
-    case i8x16AddSatUImm = 692
-    case i8x16SubImm = 693
-    case i8x16SubSatSImm = 694
-    case i8x16SubSatUImm = 695
-    case i8x16MinSImm = 696
-    case i8x16MinUImm = 697
-    case i8x16MaxSImm = 698
-    case i8x16MaxUImm = 699
-    case i8x16AvgrUImm = 700
-    case i16x8Q15mulrSatSImm = 701
-    case i16x8NarrowI32x4SImm = 702
-    case i16x8NarrowI32x4UImm = 703
-    case i16x8AddImm = 704
-    case i16x8AddSatSImm = 705
-    case i16x8AddSatUImm = 706
-    case i16x8SubImm = 707
-    case i16x8SubSatSImm = 708
-    case i16x8SubSatUImm = 709
-    case i16x8MulImm = 710
-    case i16x8MinSImm = 711
-    case i16x8MinUImm = 712
-    case i16x8MaxSImm = 713
-    case i16x8MaxUImm = 714
-    case i16x8AvgrUImm = 715
-    case i16x8ExtmulLowI8x16SImm = 716
-    case i16x8ExtmulHighI8x16SImm = 717
-    case i16x8ExtmulLowI8x16UImm = 718
-    case i16x8ExtmulHighI8x16UImm = 719
-    case i32x4AddImm = 720
-    case i32x4SubImm = 721
-    case i32x4MulImm = 722
-    case i32x4MinSImm = 723
-    case i32x4MinUImm = 724
-    case i32x4MaxSImm = 725
-    case i32x4MaxUImm = 726
-    case i32x4DotI16x8SImm = 727
-    case i32x4ExtmulLowI16x8SImm = 728
-    case i32x4ExtmulHighI16x8SImm = 729
-    case i32x4ExtmulLowI16x8UImm = 730
-    case i32x4ExtmulHighI16x8UImm = 731
-    case i64x2AddImm = 732
-    case i64x2SubImm = 733
-    case i64x2MulImm = 734
-    case i64x2ExtmulLowI32x4SImm = 735
-    case i64x2ExtmulHighI32x4SImm = 736
-    case i64x2ExtmulLowI32x4UImm = 737
-    case i64x2ExtmulHighI32x4UImm = 738
-    case f32x4AddImm = 739
-    case f32x4SubImm = 740
-    case f32x4MulImm = 741
-    case f32x4DivImm = 742
-    case f32x4MinImm = 743
-    case f32x4MaxImm = 744
-    case f32x4PminImm = 745
-    case f32x4PmaxImm = 746
-    case f64x2AddImm = 747
-    case f64x2SubImm = 748
-    case f64x2MulImm = 749
-    case f64x2DivImm = 750
-    case f64x2MinImm = 751
-    case f64x2MaxImm = 752
-    case f64x2PminImm = 753
-    case f64x2PmaxImm = 754
-    case i8x16RelaxedSwizzleImm = 755
-    case f32x4RelaxedMinImm = 756
-    case f32x4RelaxedMaxImm = 757
-    case f64x2RelaxedMinImm = 758
-    case f64x2RelaxedMaxImm = 759
-    case i16x8RelaxedQ15mulrSImm = 760
-    case i16x8RelaxedDotI8x16I7x16SImm = 761
-    case brIfI32Eqz = 762
-    case brUnlessI32Eqz = 763
-    case brIfI32Eq = 764
-    case brUnlessI32Eq = 765
-    case brIfI32Ne = 766
-    case brUnlessI32Ne = 767
-    case brIfI32LtS = 768
-    case brUnlessI32LtS = 769
-    case brIfI32LtU = 770
-    case brUnlessI32LtU = 771
-    case brIfI32GtS = 772
-    case brUnlessI32GtS = 773
-    case brIfI32GtU = 774
-    case brUnlessI32GtU = 775
-    case brIfI32LeS = 776
-    case brUnlessI32LeS = 777
-    case brIfI32LeU = 778
-    case brUnlessI32LeU = 779
-    case brIfI32GeS = 780
-    case brUnlessI32GeS = 781
-    case brIfI32GeU = 782
-    case brUnlessI32GeU = 783
-    case brIfI64Eqz = 784
-    case brUnlessI64Eqz = 785
-    case brIfI64Eq = 786
-    case brUnlessI64Eq = 787
-    case brIfI64Ne = 788
-    case brUnlessI64Ne = 789
-    case brIfI64LtS = 790
-    case brUnlessI64LtS = 791
-    case brIfI64LtU = 792
-    case brUnlessI64LtU = 793
-    case brIfI64GtS = 794
-    case brUnlessI64GtS = 795
-    case brIfI64GtU = 796
-    case brUnlessI64GtU = 797
-    case brIfI64LeS = 798
-    case brUnlessI64LeS = 799
-    case brIfI64LeU = 800
-    case brUnlessI64LeU = 801
-    case brIfI64GeS = 802
-    case brUnlessI64GeS = 803
-    case brIfI64GeU = 804
-    case brUnlessI64GeU = 805
-    case brIfI32EqImm = 806
-    case brUnlessI32EqImm = 807
-    case brIfI32NeImm = 808
-    case brUnlessI32NeImm = 809
-    case brIfI32LtSImm = 810
-    case brUnlessI32LtSImm = 811
-    case brIfI32LtUImm = 812
-    case brUnlessI32LtUImm = 813
-    case brIfI32GtSImm = 814
-    case brUnlessI32GtSImm = 815
-    case brIfI32GtUImm = 816
-    case brUnlessI32GtUImm = 817
-    case brIfI32LeSImm = 818
-    case brUnlessI32LeSImm = 819
-    case brIfI32LeUImm = 820
-    case brUnlessI32LeUImm = 821
-    case brIfI32GeSImm = 822
-    case brUnlessI32GeSImm = 823
-    case brIfI32GeUImm = 824
-    case brUnlessI32GeUImm = 825
-    case brIfI64EqImm = 826
-    case brUnlessI64EqImm = 827
-    case brIfI64NeImm = 828
-    case brUnlessI64NeImm = 829
-    case brIfI64LtSImm = 830
-    case brUnlessI64LtSImm = 831
-    case brIfI64LtUImm = 832
-    case brUnlessI64LtUImm = 833
-    case brIfI64GtSImm = 834
-    case brUnlessI64GtSImm = 835
-    case brIfI64GtUImm = 836
-    case brUnlessI64GtUImm = 837
-    case brIfI64LeSImm = 838
-    case brUnlessI64LeSImm = 839
-    case brIfI64LeUImm = 840
-    case brUnlessI64LeUImm = 841
-    case brIfI64GeSImm = 842
-    case brUnlessI64GeSImm = 843
-    case brIfI64GeUImm = 844
-    case brUnlessI64GeUImm = 845
-    case i32AddImmBrIfI32Eq = 846
-    case i32AddImmBrIfI32Ne = 847
-    case i32AddImmBrIfI32LtS = 848
-    case i32AddImmBrIfI32LtU = 849
-    case i32AddImmBrIfI32GtS = 850
-    case i32AddImmBrIfI32GtU = 851
-    case i32AddImmBrIfI32LeS = 852
-    case i32AddImmBrIfI32LeU = 853
-    case i32AddImmBrIfI32GeS = 854
-    case i32AddImmBrIfI32GeU = 855
-    case i32AddImmBrIfI32EqImm = 856
-    case i32AddImmBrIfI32NeImm = 857
-    case i32AddImmBrIfI32LtSImm = 858
-    case i32AddImmBrIfI32LtUImm = 859
-    case i32AddImmBrIfI32GtSImm = 860
-    case i32AddImmBrIfI32GtUImm = 861
-    case i32AddImmBrIfI32LeSImm = 862
-    case i32AddImmBrIfI32LeUImm = 863
-    case i32AddImmBrIfI32GeSImm = 864
-    case i32AddImmBrIfI32GeUImm = 865
-    case seqI32XorI32RotlImmA = 866
-    case seqI32AddI32XorA = 867
-    case seqI32RotlImmI32AddA = 868
-    case seqI32ShlImmI32AddB = 869
-    case seqI64XorI64RotlImmA = 870
-    case seqI32LoadI32Load = 871
-    case seqI32AddImmCopy = 872
-    case seqI32MulImmI32AddImmA = 873
-    case seqI32AddImmI32RemUImmA = 874
-    case seqI32AddImmBrIfNezCond = 875
-    case seqI32AddI32LoadAddr = 876
-    case seqConst32I32Load = 877
-    case seqI32LoadBrTableIndex = 878
-    case seqI32AddImmI32AddImmBrIfI32LtU = 879
-    case seqCopyCallLocalBase = 880
-    case seqI32AddImmI32Store8Addr = 881
-    case seqI32Store8I32Add = 882
-    case seqI32AddBrIfI32LtUImmA = 883
-    case seqI64RotlImmI64AddA = 884
-    case seqI32AddI32Add = 885
-    case seqI32RemUImmI32MulImmA = 886
-    case seqI32AddImmI32AddImm = 887
-    case seqI32StoreI32Load = 888
-    case seqI32AddImmCallLocalBase = 889
-    case seqConst32BrIfI32LtUImm = 890
-    case seqI32AddI32AddImmBrIfI32GtUImm = 891
-    case seqI32LoadI32AddA = 892
-    case seqI32LoadI32MulB = 893
-    case seqI32AddImmI32Load8UAddr = 894
-    case seqI64AddI64XorA = 895
-    case seqI32MulI32AddB = 896
-    case seqI32ShlImmI32XorB = 897
-    case seqI32StoreI32AddImm = 898
-    case seqI32AddImmI32LtUImmA = 899
-    case seqI32AddI32AddImm = 900
-    case seqMemoryCopyBr = 901
-    case seqCopyCopy = 902
-    case seqBrIfNezI32AddImm = 903
-    case seqI32RotlImmI32AddB = 904
-    case seqCopyI32AddImm = 905
-    case seqI32AddF64LoadAddr = 906
-    case seqBrIfI32EqzBrIfNez = 907
-    case seqI32AddImmReturn = 908
-    case seqI32AndI32ShlImmA = 909
-    case seqI32LoadI32StoreValue = 910
-    case seqConst32Br = 911
-    case seqI64AddI64XorB = 912
-    case seqI64XorImmI64AndB = 913
-    case seqI32Load8UBrIfI32EqzA = 914
-    case seqI32AddI32AddImmA = 915
-    case seqCopyCallLocal = 916
-    case seqI64XorI64XorB = 917
-    case seqConst32I32AddImm = 918
-    case seqCopyI32ShlImm = 919
-    case seqI32XorI32Xor = 920
-    case seqI32AddI32Load8UAddr = 921
-    case seqF64LoadF64LtB = 922
-    case seqI32AddI32Xor = 923
-    case seqI32ShrUImmI32AndImmA = 924
-    case seqI64MulI64AddB = 925
-    case seqI32AddImmI32AndB = 926
-    case seqI32Load8UBrIfNezCond = 927
-    case seqBrIfI32LtUImmConst32 = 928
-    case seqI32AddImmBrIfI32GtUImmI32AddImm = 929
-    case seqI32AddImmReturnValueSrc = 930
-    case seqI32LoadI32AddB = 931
-    case seqI32AddCopy = 932
-    case seqI32AddI32StoreValue = 933
-    case seqI32AddImmI32AddImmBrIfI32NeImm = 934
-    case seqI64AddI64RotlImmA = 935
-    case seqI32RemUImmI32AddImm = 936
-    case seqI32LoadI32SubImm = 937
-    case seqI32SubImmI32Load = 938
-    case seqI32SubImmBrIfI32LtS = 939
-    case seqI32AddImmI32LoadAddr = 940
-    case seqI32LtUImmI32AddB = 941
-    case seqI64XorI64ShlImmA = 942
-    case seqI64AndI64XorA = 943
-    case seqI32AndI32AndImmA = 944
-    case seqI32XorI32StoreValue = 945
-    case seqI32AddI32AddB = 946
-    case seqI32AddI32XorB = 947
-    case seqI32AddImmI32XorImmA = 948
-    case seqI32AddI32AddA = 949
-    case seqI32AddImmI32StoreValue = 950
-    case seqI32LoadBrIfI32LtSA = 951
-    case seqI32RotlImmI32Add = 952
-    case seqI32AddImmI32Load = 953
-    case seqI64RotlImmI64RotlImm = 954
-    case seqI32OrI32ShlImmA = 955
-    case seqI64XorI64XorImm = 956
-    case seqI32XorI32XorA = 957
-    case seqI32XorI32ShlImm = 958
-    case seqI32ShlImmI32And = 959
-    case seqI32RotlImmI32RotlImm = 960
-    case seqI64AddI64ShrUImmA = 961
-    case seqI32AndImmBrIfI32EqzA = 962
-    case seqI32OrImmI32AddImmA = 963
-    case seqI32LoadBrIfI32GtUImmA = 964
-    case seqI32AndImmBrUnlessI32EqzA = 965
-    case seqI64RotlImmI64XorA = 966
-    case seqI32StoreCopy = 967
-    case seqI32AddF64StoreAddr = 968
-    case seqI64XorI64ShrUImmA = 969
-    case seqI32XorImmI32AddImm = 970
-    case seqI32AndImmI32OrB = 971
-    case seqI64ShrUImmI64AddB = 972
-    case seqI32LtUImmI32OrB = 973
-    case seqConst32I32AndImm = 974
-    case seqI32XorImmI32AndB = 975
-    case seqI32LoadI32AddImmA = 976
-    case seqI32AddImmI32AddA = 977
-    case seqF64LtBrIfNezCond = 978
-    case seqF64LoadI32OrImm = 979
-    case seqF64LtBrIfI32EqzA = 980
-    case seqI32OrImmI32ShlImmA = 981
-    case seqCopyConst32 = 982
-    case seqI32ShlImmBrIfI32LeSA = 983
-    case seqI64AddI64AndImm = 984
-    case seqF64StoreCopy = 985
-    case seqI32XorI32RotlImm = 986
-    case seqI64XorI64XorA = 987
-    case seqCopyI32Load = 988
-    case seqI64OrI64AndImmA = 989
-    case seqI64ShlImmI64AndImmA = 990
-    case seqI64XorI64Xor = 991
-    case seqI64LoadI64Load = 992
-    case seqI64AddI64StoreValue = 993
-    case seqI32AddI32Load16UAddr = 994
-    case seqCopyBrIfNez = 995
-    case seqI32LoadI32XorImmA = 996
-    case seqI64LoadI64XorB = 997
-    case seqI64RotlImmI64AddB = 998
-    case seqI32AndI32ShrUImmA = 999
-    case seqI32XorImmI32AddImmA = 1000
-    case seqI32XorImmI32ShrUImmA = 1001
-    case seqI32OrI32AddImm = 1002
-    case seqI32ShrUImmI32AddImm = 1003
-    case seqI64AndI64Xor = 1004
-    case seqI64RotlImmI64XorB = 1005
-    case seqI64XorI64AddA = 1006
-    case seqI32AddImmBrIfI32GtUImmA = 1007
-    case seqI32StoreI32Add = 1008
-    case seqI32StoreI32Xor = 1009
-    case seqI64ShlImmI64ShrUImm = 1010
-    case seqI64ShrUImmI64OrB = 1011
-    case seqI64LoadI64AddB = 1012
-    case seqI32AddI64LoadAddr = 1013
-    case seqI32AddImmI32AddB = 1014
-    case seqI32StoreBrIfNez = 1015
-    case seqCopyI32LoadAddr = 1016
-    case seqI32LoadI32Store = 1017
-    case seqI32LoadBrIfNezCond = 1018
-    case seqI32AddImmI32Add = 1019
-    case seqI32LoadI32Load8UAddr = 1020
-    case seqBrIfI32EqImmBrTable = 1021
-    case seqI32AddImmBrUnlessI32NeImm = 1022
-    case seqI32AndImmI32XorImmA = 1023
-    case seqSelectI32ShrUImmA = 1024
-    case seqBrUnlessI32NeImmI32Load8U = 1025
-    case seqI32Load8UCopy = 1026
-    case seqI32XorI32AndImmA = 1027
-    case seqI32AndImmSelectCond = 1028
-    case seqI32AddImmI32AndImmA = 1029
-    case seqI32XorImmI32ShrUImm = 1030
-    case seqI32AndImmI32ShrUImm = 1031
-    case seqI32Load16SI32Load16S = 1032
-    case seqI32Load16SI32MulB = 1033
-    case seqI32MulI32AddA = 1034
-    case seqCopyI32ShrUImmA = 1035
-    case seqBrIfI32EqzI32Load = 1036
-    case seqI32MulCopy = 1037
-    case seqBrIfI32EqI32Load = 1038
-    case seqI32LoadI32Load16UAddr = 1039
-    case seqI32Load16UI32Load16U = 1040
-    case seqI32AndImmI32MulB = 1041
-    case seqI32Load16UI32MulB = 1042
-    case seqI32Load16UI32AndImm = 1043
-    case seqI32AndImmBrIfI32EqB = 1044
-    case seqI32AndImmI32XorB = 1045
-    case seqI32Load8UI32AndImm = 1046
-    case seqI32XorBrIfI32EqzA = 1047
-    case seqI32ShrUImmI32XorB = 1048
-    case seqI32AndImmBrIfI32LeUImmA = 1049
-    case seqI32OrImmBrUnlessI32EqImmA = 1050
-    case seqI32ShrUImmI32XorA = 1051
-    case seqI32StoreBr = 1052
-    case seqI32AddI32GtSA = 1053
-    case seqI32GtSSelectB = 1054
-    case seqI32GtSSelectCond = 1055
-    case seqSelectI32AddA = 1056
-    case seqSelectI32GtS = 1057
-    case seqI32AddImmCallLocal = 1058
-    case seqI32AddImmBrIfI32EqImm = 1059
-    case seqI32Load8UBrUnlessI32EqzA = 1060
-    case seqI32AndImmBrIfI32LtUImmA = 1061
-    case seqI32StoreConst32 = 1062
-    case seqI32StoreReturnValue = 1063
-    case seqI32XorImmI32AndImm = 1064
-    case seqCopyBr = 1065
-    case seqConst32I32LoadBrTableIndex = 1066
-    case seqI32AddImmI32Store8AddrI32AddBrIfI32LtUImmA = 1067
-    case seqI32AddImmCopyCallLocalBase = 1068
-    case seqI32RotlImmI32AddAI32XorAI32RotlImmA = 1069
-    case seqConst32BrIfI32LtUImmConst32I32AddImm = 1070
-    case seqI32AddI32AddImmBrIfI32GtUImmI32AddImmReturnValueSrc = 1071
-    case seqConst32I32AddImmCallLocalBase = 1072
-    case seqI32MulImmI32AddImmAI32RemUImmAI32MulImmA = 1073
-    case seqI32RemUImmI32MulImmAI32AddImmAI32RemUImmA = 1074
-    case seqCopyI32AddImmBrIfNezCondI32AddImm = 1075
-    case seqBrIfNezI32AddImmReturn = 1076
-    case seqI32XorI32RotlImmAI32AddAI32XorA = 1077
-    case seqI32AddI32XorAI32RotlImmAI32AddA = 1078
-    case seqI32StoreI32AddImmI32AddImmBrIfI32LtU = 1079
-    case seqI32AddImmI32Load8UAddrBrIfI32EqzA = 1080
-    case seqI32AddI32LoadAddrI32LoadI32MulB = 1081
-    case seqI32AddI32AddI32LoadAddrI32Load = 1082
-    case seqI32AddImmI32RemUImmAI32MulImmAI32AddImmA = 1083
-    case seqI32AddImmI32RemUImmAI32AddImmBrIfNezCond = 1084
-    case seqI32AddImmCopyCopyCallLocal = 1085
-    case seqI32LoadI32AddAI32AddImmCopy = 1086
-    case seqI32LoadI32AddAI32AddImmAI32AddImm = 1087
-    case seqI32LoadI32AddAI32AddImmACopy = 1088
-    case seqI64RotlImmI64AddAI64XorAI64RotlImmA = 1089
-    case seqI32LoadI32LoadI32MulBI32AddB = 1090
-    case seqI32LoadI32MulBI32AddBI32Add = 1091
-    case seqI32MulI32AddBI32AddI32LoadAddr = 1092
-    case seqCopyI32ShlImmI32AddBF64LoadAddr = 1093
-    case seqI64XorI64RotlImmAI64AddAI64XorA = 1094
-    case seqI32SubImmI32LoadI32SubImmBrIfI32LtS = 1095
-    case seqI32AddI32XorAI32RotlImmAI32AddB = 1096
-    case seqI64AddI64XorAI64RotlImmAI64AddA = 1097
-    case seqI32AndI32ShlImmAI32XorBI32XorA = 1098
-    case seqI32OrI32ShlImmAI32XorBI32ShlImm = 1099
-    case seqI32XorI32ShlImmI32AndI32ShlImmA = 1100
-    case seqI32AddF64LoadAddrF64LtBBrIfI32EqzA = 1101
-    case seqI32AddF64LoadAddrI32OrImmI32ShlImmA = 1102
-    case seqI32OrImmI32ShlImmAI32AddBF64LoadAddr = 1103
-    case seqI32ShlImmI32AddBF64StoreAddrCopy = 1104
-    case seqF64StoreCopyI32ShlImmBrIfI32LeSA = 1105
-    case seqI32AddI32AddImmI32LtUImmAI32AddB = 1106
-    case seqI32AddImmI32Load8UAddrBrIfNezCond = 1107
-    case seqI32AddImmI32AddImmCopyCallLocalBase = 1108
-    case seqI32AddImmI32AddImmCopyCallLocal = 1109
-    case seqI32AddImmCopyCallLocal = 1110
-    case seqI32AndI32ShlImmAI32XorBI32RotlImm = 1111
-    case seqI32XorI32XorI32XorI32Xor = 1112
-    case seqI32XorI32RotlImmI32RotlImm = 1113
-    case seqI32LoadI32StoreValueI32LoadI32StoreValue = 1114
-    case seqI32AddImmI32AddImmI32LoadAddrBrIfI32LtSA = 1115
-    case seqI32RotlImmI32AddBI32AddAI32Xor = 1116
-    case seqI32AddI32XorBI32RotlImmAI32AddA = 1117
-    case seqI64AddI64XorBI64RotlImmAI64RotlImm = 1118
-    case seqI32ShlImmI32AddBI32Load16UAddr = 1119
-    case seqI64MulI64AddBI64ShrUImmAI64AddB = 1120
-    case seqI32AddI32XorAI32RotlImmA = 1121
-    case seqI32XorI32RotlImmAI32AddBI32XorA = 1122
-    case seqI32ShlImmI32AddBI32LoadAddr = 1123
-    case seqI64XorI64XorImmI64AndBI64XorA = 1124
-    case seqI32AddImmI32AddImmI32LoadI32XorImmA = 1125
-    case seqI32AddImmI32AndBI32AndImmABrIfI32EqzA = 1126
-    case seqI32LoadI32XorImmAI32AddImmI32AndB = 1127
-    case seqI32RotlImmI32AddAI32AddBI32XorA = 1128
-    case seqI32AddImmBrTableIndex = 1129
-    case seqI64AddI64XorBI64RotlImmAI64AddA = 1130
-    case seqConst32I32Extend8S = 1131
-    case seqI32Extend8SI32AddImmA = 1132
-    case seqI32RotlImmI32AddBI32XorAI32RotlImmA = 1133
-    case seqI32RotlImmI32AndBI32ShlImmA = 1134
-    case seqI32XorI32XorACopySrc = 1135
-    case seqI32XorI32XorAI32OrI32ShlImmA = 1136
-    case seqI32ShlI32AndImmABrUnlessI32EqzA = 1137
-    case seqI32LoadBrIfI32GtUImmAI32Shl = 1138
-    case seqI32AddImmI32AddBI32Load8UAddr = 1139
-    case seqConst32I32AndImmBrIfI32NeImmA = 1140
-    case seqI32AddI32XorI32RotlImmAI32AddA = 1141
-    case seqI32ShlImmI32AddBF64LoadAddrF64LtB = 1142
-    case seqF64LoadF64LtBBrIfNezCond = 1143
-    case seqI64AndImmI64XorImmAI64AndB = 1144
-    case seqCopyI32SubImmAI32Load = 1145
-    case seqI32AddImmBrUnlessI32GeSA = 1146
-    case seqI32SubImmI32ShlImmI32AddB = 1147
-    case seqI32ShlImmI32AddBCopy = 1148
-    case seqI32SubImmBrIfI32LtSI32AddImm = 1149
-    case seqI64XorI64ShlImmAI64AndImmA = 1150
-    case seqI32AddI32XorI32RotlImmAI32AddB = 1151
-    case seqI32StoreI32LoadI32StoreValueI32Load = 1152
-    case seqI32AddF64LoadAddrF64LtBBrIfNezCond = 1153
-    case seqF64LtBrIfI32EqzACopyI32ShlImm = 1154
-    case seqI64XorImmI64AndBI64XorAI64XorB = 1155
-    case seqSelectReturn = 1156
-    case seqI32StoreI32Load8U = 1157
-    case seqI32XorImmI32AddImmAI32XorImmAI32ShrUImmA = 1158
-    case seqI32StoreI32AddImmI32StoreAddrCopy = 1159
-    case seqCopyBrIfI32LeSA = 1160
-    case seqBrUnlessI32GeSI32StoreI32AddImm = 1161
-    case seqI32StoreCopyCopy = 1162
-    case seqI32StoreCopyBrIfNez = 1163
-    case seqCopyI32LoadAddrI32StoreCopy = 1164
-    case seqI32Load8UI32EqImmA = 1165
-    case seqI32Load8UI32AddImmABrIfI32GtUImmA = 1166
-    case seqI32OrI32AddBI32AddImm = 1167
-    case seqI32EqImmI32AddImmI32LtUImmA = 1168
-    case seqI32AddImmI32LtUImmAI32OrB = 1169
-    case seqI32AddImmI32LtUImmAI32OrImmI32AddImmA = 1170
-    case seqI32LtUImmI32AddBI32Load8U = 1171
-    case seqI32LtUImmI32AddBI32StoreValue = 1172
-    case seqI32LtUImmI32AddBCopyCallLocalBase = 1173
-    case seqI32OrImmI32AddImmAI32LtUImmAI32AddB = 1174
-    case seqI32OrImmI32AddImmAI32LtUImmAI32OrB = 1175
-    case seqI32LtUImmI32OrBReturn = 1176
-    case seqI32Store8I32AddImmBrIfI32NeImm = 1177
-    case seqI32LoadI32LoadI32AddAI32Load8UAddr = 1178
-    case seqI32AddImmI32LtUImmASelectCond = 1179
-    case seqI32AddI32Load8UAddrI32OrImmAI32AddImmA = 1180
-    case seqI32AddImmBrIfI32GtUImmACopyCallLocalBase = 1181
-    case seqI64AddI64XorAI64RotlImmA = 1182
-    case seqI64XorI64ShlImmAI64ShrUImmI64OrB = 1183
-    case seqI64ShrUImmI64OrBI64AndImmA = 1184
-    case seqI64XorI64RotlImmAI64RotlImmI64XorA = 1185
-    case seqI32AddImmBrUnlessI32NeImmI32Load8UCopy = 1186
-    case seqI32Load8UCopyBrIfNezI32AddImm = 1187
-    case seqI32Load16SI32Load16SI32MulBI32AddA = 1188
-    case seqCopyI32ShrUImmAI32AndImmAI32ShrUImm = 1189
-    case seqI32AddI32AddImmBrIfNezCond = 1190
-    case seqI32AddI32AddImmI32AddI32AddImm = 1191
-    case seqI32AddImmI32AddI32AddImmBrIfNezCond = 1192
-    case seqI32AndImmI32MulBI32AddBI32AddImm = 1193
-    case seqI32AndImmI32ShrUImmI32AndImmAI32MulB = 1194
-    case seqI32Load16UI32Load16UI32MulBCopy = 1195
-    case seqI32MulCopyCopyI32ShrUImmA = 1196
-    case seqI32MulI32AddAI32AddImmI32Add = 1197
-    case seqI32LoadI32Load16UAddrI32AndImmBrIfI32EqB = 1198
-    case seqI32AndImmBrIfI32EqBI32LoadBrIfNezCond = 1199
-    case seqI32AndImmI32XorBBrIfI32EqzAI32Load = 1200
-    case seqI32LoadI32Load8UAddrI32AndImmI32XorB = 1201
-    case seqBrIfI32EqzI32LoadBrIfNezCond = 1202
-    case seqSelectI32ShrUImmAI32AndImmAI32XorImmA = 1203
-    case seqConst32I32AddImmI32AndImmABrIfI32LeUImmA = 1204
-    case seqI32AndImmSelectCondI32ShrUImmAI32AndImmA = 1205
-    case seqI32XorI32AndImmASelectCondI32ShrUImmA = 1206
-    case seqI32ShrUImmI32AndImmAI32XorImmAI32ShrUImm = 1207
-    case seqI32ShrUImmI32XorBI32AndImmASelectCond = 1208
-    case seqCopyI32AddImmBrIfNezCond = 1209
-    case seqI32AddI32AddImmCopyI32AddImm = 1210
-    case seqI32GtSSelectBI32AddAI32AddImm = 1211
-    case seqI32GtSSelectCondI32GtSSelectB = 1212
-    case seqI32LoadI32AddAI32GtSASelectCond = 1213
-    case seqI32AndImmI32XorImmAI32ShrUImmI32XorB = 1214
-    case seqI32AddImmI32AddImmI32AddImmBrIfI32EqImm = 1215
-    case seqI32AddImmI32AddImmI32AddImmCallLocal = 1216
-    case seqI32AddImmI32AddImmI32AddImmI32AddImm = 1217
-    case seqI32LoadI32AddImmAI32StoreValueI32Load = 1218
-    case seqI32LoadI32Load8UAddrBrUnlessI32EqzA = 1219
-    case seqI32ShlImmI32AddBI32LoadAddrI32AddImmA = 1220
-    case seqI32StoreI32LoadI32Load8UAddrBrIfNezCond = 1221
-    case seqConst32I32AddImmI32AndImmABrIfI32LtUImmA = 1222
-    case seqI32AddImmI32AddImmBrIfNezCond = 1223
-    case seqI32LoadI32AddImmAI32StoreValueConst32 = 1224
-    case seqI32StoreConst32Br = 1225
-    case seqI32AddImmBrIfI32EqImmBrTable = 1226
-    case seqI32LoadI32AddImmAI32StoreValueBr = 1227
-    case seqI32XorImmI32ShrUImmI32XorAI32AndImmA = 1228
-    case seqI32XorImmI32ShrUImmI32XorBI32AndImmA = 1229
-    case seqI32StoreCopyCopyCopy = 1230
-    case seqI32ShlImmI32AddBI32StoreAddrCopy = 1231
-    case seqCopyCopyCopyBr = 1232
-    case seqI32Store16I32AddImmI32AddImm = 1233
-    case seqConst32I32Add = 1234
-    case seqI32AddI32ShlImmAI32AddB = 1235
-    case seqI32StoreI32AddImmI32AddImmBrIfI32Ne = 1236
-    case seqConst32I32AddImmBrTableIndex = 1237
-    case seqI32AndImmBrIfI32LtUImmAConst32I32AddImm = 1238
-    case seqI32AndImmI32XorImmAI32ShrUImmI32XorA = 1239
-    case seqI32ShrUImmI32XorAI32AndImmASelectCond = 1240
-    case seqCopyBrUnlessI32Eqz = 1241
-    case seqI32AddImmI32AndImmABrIfI32GtUImmA = 1242
-    case seqI32AndImmCopyCopy = 1243
-    case seqBrIfI32EqzBrIfI32EqzI32Load = 1244
-    case seqBrIfI32GtUImmI32LoadI32AddImmA = 1245
-    case seqI32AddImmI32AddImmI32AddImmBrIfNezCond = 1246
-    case seqI32AddI32Store16Value = 1247
-    case seqBrIfNezI32StoreI32AddImm = 1248
-    case seqCopyCopyI32Load16SAddrI32Load16S = 1249
-    case seqCopyCopyI32Load16UAddrI32Load16U = 1250
-    case seqI32AddImmBrIfNezCondI32StoreI32AddImm = 1251
-    case seqI32Load16SI32MulA = 1252
-    case seqI32Load16UI32AddA = 1253
-    case seqI32Load16UI32SubA = 1254
-    case seqI32MulI32StoreValueI32AddImm = 1255
-    case seqI32MulI32AddAI32AddImmI32AddImm = 1256
-    case seqI32StoreI32AddImmI32AddImmI32AddImm = 1257
-    case seqI32SubI32Store16Value = 1258
-    case seqI32EqSelectCond = 1259
-    case seqCopyCopyI32ShrUImmAI32XorB = 1260
-    case seqI32AndImmI32ShrUImmI32EqB = 1261
-    case seqI32AndImmI32XorImmAI32AndImm = 1262
-    case seqI32AndImmI32XorImmAI32AndImmI32ShrUImm = 1263
-    case seqI32AddImmI32Load8UAddrBrIfI32EqzABrIfI32GtUImm = 1264
-    case seqBrIfI32GtUImmI32ShlImm = 1265
-    case seqI32StoreI32AddImmI32AddImmI32StoreValue = 1266
-    case seqI32AddImmI32AddImmI32StoreValueI32AddImm = 1267
-    case seqI32AddImmI32StoreValueI32AddImmI32AddImm = 1268
-    case seqI32AddImmI32LoadCallIndirectIndex = 1269
-    case seqI32AddImmI32LtUImmASelectCondReturn = 1270
-    case seqConst32I32Extend8SI32AddImmABrTableIndex = 1271
-    case seqI32StoreI32AddImmI32StoreValueI32AddImm = 1272
-    case seqI32AddI32StoreValueI32AddImmBrIfI32NeImm = 1273
-    case seqI32AddImmConst32Br = 1274
-    case seqI32LoadI32XorAI32StoreValue = 1275
-    case seqI32LoadBrIfI32EqzA = 1276
-    case seqI32XorI32StoreValueI32Load = 1277
-    case seqI32AddImmI32StoreValueI32AddImm = 1278
-    case seqI32StoreI32AddImmI32AddImmBrIfI32NeImm = 1279
-    case seqI32AddImmI32StoreAddrI32AddImm = 1280
-    case seqCopyI32LoadCopySrcI32Load = 1281
-    case seqI32StoreI32AddI32StoreI32Add = 1282
-    case seqI64StoreI64Store = 1283
-    case seqCopyI32Store8ValueI32AddImmBrIfI32NeImm = 1284
-    case seqI32AndImmI32AddImmI32LtUImmASelectCond = 1285
-    case seqI32OrImmI32AddImmI32LtUImmASelectCond = 1286
-    case seqI32RotlImmI32XorBI32RotlImmA = 1287
-    case seqI32StoreI32LoadI32LoadI32AddB = 1288
-    case seqI32LoadI32AddBI32XorAI32StoreValue = 1289
-    case seqI64StoreI32AddImmBrIfI32NeImm = 1290
-    case seqI32AddImmI32AddAI64LoadAddrI64XorB = 1291
-    case seqI64LoadI64XorBI64StoreValue = 1292
-    case seqI32AndImmBrTableIndex = 1293
-    case seqI64AddI64XorBI64RotlImmA = 1294
-    case seqI64XorI64AddAI64RotlImmAI64AddA = 1295
-    case seqCopyI32AndImm = 1296
-    case seqI32AndI32ShlImmAI32XorB = 1297
-    case seqI32StoreCopyCopyBrIfI32LeSA = 1298
-    case seqBrIfI32EqzConst32I32Load = 1299
-    case seqConst32I32LoadI32Load = 1300
-    case seqI32LoadConst32I32LoadBrTableIndex = 1301
-    case seqI32AddImmI32AddImmBrIfI32LtUI32AddImmBrIfI32NeImm = 1302
-    case seqI32XorI32RotlImmAI32AddBI32AddA = 1303
-    case seqI32AddI32XorAI32StoreValueI32Load = 1304
-    case seqI32LoadI32LoadI32AddBI32XorA = 1305
-    case seqI32XorI32StoreValueI32LoadI32Load = 1306
-    case seqI64LoadI64AddAI64StoreValue = 1307
-    case seqI32LoadCopy = 1308
-    case seqCopyCallIndirectBase = 1309
-    case seqI32AndImmBrUnlessI32EqzAConst32I32AndImm = 1310
-    case seqConst32I32AndImmBrUnlessI32EqzA = 1311
-    case seqI32XorI32RotlImmAI32XorBI32RotlImmA = 1312
-    case seqI32AddI64LoadAddrI32AddImmI32AddA = 1313
-    case seqI32ShlImmI32AddBI32Load16UAddrBrIfI32EqB = 1314
-    case seqI32AddImmBrIfI32LtUImmA = 1315
-    case seqBrIfI32EqImmI32AddImm = 1316
-    case seqI32AddImmI32MulImmI32AddImmA = 1317
-    case seqI64StoreReturn = 1318
-    case seqI32StoreI32XorI32RotlImmA = 1319
-    case seqI64ShrUImmI64ShrUImm = 1320
-    case seqI64AndImmI64AndImm = 1321
-    case seqI64AndImmI64OrB = 1322
-    case seqI64ShlImmI64AndImm = 1323
-    case seqI64OrI64StoreValue = 1324
-    case seqI64StoreI64ShlImm = 1325
-    case seqI64MulI64ShrUImmA = 1326
-    case seqI64MulI64MulI64AddB = 1327
-    case seqI64AndImmI64MulB = 1328
-    case seqI64ShrUImmI64MulBI64AddB = 1329
-    case seqI64MulI64AddBI64AndImm = 1330
-    case seqI64MulI64AddBI64ShrUImm = 1331
-    case seqI32SubI32XorImmAI32AndB = 1332
-    case seqI32AndI32AndImmAI32OrBI32AddImm = 1333
-    case seqI32XorImmI32AndBI32ShrUImmAI32AddImm = 1334
-    case seqI32ShrUImmI32AddImmI32AndBI32AndImmA = 1335
-    case seqI32ShrUImmI32AddImmI32AndB = 1336
-    case seqI64ShlImmI64ShrUImmI64OrBI64AndImmA = 1337
-    case seqI64AddI64StoreValueI64Load = 1338
-    case seqI32AddI32LoadI32AddB = 1339
-    case seqI32RotlImmI32AddBI32AddAI32Add = 1340
-    case seqI32AddI32XorI32RotlImmAI32Add = 1341
-    case seqI64ExtendI32UI64AddB = 1342
-    case seqCopyConst32CallLocal = 1343
-    case seqI32AddImmI32AddBI32Load8UAddrBrIfI32EqB = 1344
-    case seqI64LtUI64ExtendI32UA = 1345
-    case seqCopyCopyCopyCopy = 1346
-    case seqI64XorI64AddBI64RotlImmA = 1347
-    case seqI32WrapI64I32AndBI32ShlImmA = 1348
-    case seqI64RotlImmI64Xor = 1349
-    case seqI32AddI32LoadAddrBrIfI32GtUImmA = 1350
-    case seqI32AndI32ShlImmAI32AddBI32LoadAddr = 1351
-    case seqI64AndImmI64XorBI64XorB = 1352
-    case seqI32SubImmI32StoreValue = 1353
-    case seqI32StoreBrUnlessI32LtS = 1354
-    case seqI32AndImmI32SubImmA = 1355
-    case seqI32MulImmI32AddImmAI32AndImmA = 1356
-    case seqCopyI32AndImmBrIfI32EqzA = 1357
-    case seqI32SubReturn = 1358
-    case seqConst32CopyConst32 = 1359
-    case seqI64XorI64ShrUImmAI64XorImmAI64AndB = 1360
-    case seqI32AddImmCopyConst32 = 1361
-    case seqI32LoadBrIfEqzCond = 1362
-    case seqI32XorI32RotlImmAI32XorI32RotlImmA = 1363
-    case seqI32LoadI32StoreValueI32Load = 1364
-    case seqI32ShlImmI32AddBI32StoreAddrI32AddImm = 1365
-    case seqI32XorI32RotlImmAI32AddAI32Add = 1366
-    case seqCopyI32AddA = 1367
-    case seqI32AddI32DivSImmA = 1368
-    case seqI32DivSImmI32ShlImmAI32AddBI32LoadAddr = 1369
-    case seqCopyI32ShlImmI32AddBCopy = 1370
-    case seqI64LoadI64AddBI64LtU = 1371
-    case seqI32LoadI32StoreValueBrIfNez = 1372
-    case seqCopyBrIfI32EqzA = 1373
-    case seqI32AddImmI32AddImmI64LoadAddrI64AddB = 1374
-    case seqI32Store8I32LoadBrIfI32GtUImmA = 1375
-    case seqI32StoreI32AddImmCopySrcBr = 1376
-    case seqI32LoadBrIfI32GtUImmAI32ShlImmI32AddB = 1377
-    case seqSelectI32SubB = 1378
-    case seqI64LoadI64LoadI64LoadI64Load = 1379
-    case seqI32LtUSelectCond = 1380
-    case seqI32StoreI32AddI32StoreValueI32Xor = 1381
-    case seqI32AddImmI32ShlImmI32AddBI32LoadAddr = 1382
-    case seqI64XorI64ShrUImmAI64XorBI64XorB = 1383
-    case seqI32Store16I32AddImmI32AddImmBrIfNezCond = 1384
-    case seqI32EqSelectCondReturn = 1385
-    case seqI32ShrUImmI32EqBSelectCond = 1386
-    case seqI32ShrUImmI32XorImmA = 1387
-    case seqI32XorImmI32AndImmI32ShrUImm = 1388
-    case seqI32AddI32AddImmBrIfI32Ne = 1389
-    case seqI32AddImmBrIfI32NeB = 1390
-    case seqI64AddI32AddImmI32AddImm = 1391
-    case seqI64LoadI64LoadI64AddB = 1392
-    case seqI32AddImmI32AddImmI64LoadAddr = 1393
-    case seqI64LoadI32AddImmI32AddImm = 1394
-    case seqI64ShlImmI64OrB = 1395
-    case seqI64AddI64LoadI64AddB = 1396
-    case seqI32AddImmI32Load8UAddrBrIfI32EqB = 1397
-    case seqI32AddImmI32Load8UAddrI32AddImmI32Load8UAddr = 1398
-    case seqI32ShrSImmI32ShlImmAI32AddBI32LoadAddr = 1399
-    case seqI32GtSSelectCondSelect = 1400
-    case seqI32SubBrIfI32NeImmA = 1401
-    case seqI32AddI32ShrSImmA = 1402
-    case seqI32LoadI32AndImmA = 1403
-    case seqI32AddI32Load8UAddrBrIfI32EqB = 1404
-    case seqI32ShlImmI32AndImmA = 1405
-    case seqI32AddI32Load8UAddrI32AddI32Load8UAddr = 1406
-    case seqI32Load8UI32Store8 = 1407
-    case seqI32LoadI32AddImmAI32StoreValueI32AddImm = 1408
-    case seqI32ShrUImmI32AddBI32Load8UAddr = 1409
-    case seqConst32BrIfI32LtUImmConst32I32AddImmCallLocalBase = 1410
-    case seqCopyI32AddImmBrIfNezCondI32AddImmReturn = 1411
-    case seqI32RemUImmI32MulImmAI32AddImmAI32RemUImmAI32AddImmBrIfNezCond = 1412
-    case seqI32AddImmI32Store8AddrI32AddBrIfI32LtUImmAI32AddImmI32AddImmBrIfI32NeImm = 1413
-    case seqI32ShlImmI32AddImmAI32Store8AddrI32AddBrIfI32LtUImmA = 1414
-    case seqI32AddImmI32Load8UAddrBrIfI32EqzABrIfI32GtUImmI32ShlImm = 1415
-    case seqI32LoadI32AddAI32AddImmACopyCopyCallLocal = 1416
-    case seqI32ShlImmI32AddBF64StoreAddrCopyI32ShlImmBrIfI32LeSA = 1417
-    case seqI32LoadI32AddAI32AddImmCopyCallLocal = 1418
-    case seqI32LoadI32AddAI32AddImmCopyCallLocalBase = 1419
-    case seqI32LoadI32AddAI32AddImmAI32AddImmCopyCallLocalBase = 1420
-    case seqI32LoadI32AddAI32AddImmAI32AddImmCopyCallLocal = 1421
-    case seqCopyI32SubImmAI32LoadI32SubImmBrIfI32LtSI32AddImm = 1422
-    case seqI32SubImmI32ShlImmI32AddBCopyI32SubImmAI32Load = 1423
-    case seqI32AddImmI32StoreAddrI32AddImmI32AddImmBrIfI32NeImm = 1424
-    case seqI32AddI32AddImmI32LtUImmAI32AddBI32StoreValueI32Load8U = 1425
-    case seqI32AddI32AddImmI32LtUImmAI32AddBI32Load8UI32EqImmA = 1426
-    case seqI32StoreI32Load8UI32AddImmABrIfI32GtUImmACopyCallLocalBase = 1427
-    case seqI32Load8UI32EqImmAI32AddImmI32LtUImmAI32OrB = 1428
-    case seqI32OrImmI32AddImmAI32LtUImmAI32AddBCopyCallLocalBase = 1429
-    case seqCopyI32LoadAddrI32StoreCopyBrIfNez = 1430
-    case seqI32LoadBrIfI32EqzAConst32I32LoadI32Load = 1431
-    case seqConst32I32LoadI32LoadConst32I32LoadBrTableIndex = 1432
-    case seqI32ShlImmI32AddBF64LoadAddrF64LtBBrIfNezCond = 1433
-    case seqI32AddImmBrUnlessI32NeImmI32Load8UCopyBrIfNezI32AddImm = 1434
-    case seqI32LoadI32XorAI32StoreValueI32LoadI32XorAI32StoreValue = 1435
-    case seqI32LoadCopyI32LoadCopy = 1436
-    case seqI32MulI32AddI32LoadAddrI32LoadI32MulB = 1437
-    case seqI32AddI32AddI32LoadAddrI32LoadI32MulB = 1438
-    case seqI32SubImmI32LoadI32SubImmBrIfI32LtSI32AddImmBrUnlessI32GeSA = 1439
-    case seqI32SubImmBrIfI32LtSI32AddImmBrUnlessI32GeSAI32StoreI32AddImm = 1440
-    case seqBrIfI32EqImmI32AddImmBrIfI32LtUImmA = 1441
-    case seqI64AddI64RotlImmAI64AddAI64XorBI64RotlImmAI64RotlImm = 1442
-    case seqI32AddImmBrUnlessI32GeSAI32StoreI32AddImmI32StoreAddrCopy = 1443
-    case seqI32StoreI32AddImmI32StoreAddrCopyCopyBrIfI32LeSA = 1444
-    case seqI32AndImmI32AddImmI32LtUImmASelectCondReturn = 1445
-    case seqI32OrImmI32AddImmI32LtUImmASelectCondReturn = 1446
-    case seqI64AndImmI64MulI64AddBI64ShrUImmAI64AddB = 1447
-    case seqI64ShrUImmI64MulI64AddBI64ShrUImmAI64AddB = 1448
-    case seqI64MulI64AddBI64ShrUImmAI64AddBI64AndImm = 1449
-    case seqI64MulI64AddBI64ShrUImmAI64AddBI64StoreValueI64ShlImm = 1450
-    case seqI64ShrUImmI64ShrUImmI64MulBI64AddBI64AndImm = 1451
-    case seqI64AndImmI64OrBI64StoreValueReturn = 1452
-    case seqI64StoreI64ShlImmI64AndImmI64OrB = 1453
-    case seqI64MulI64MulI64AddBI64ShrUImmI64ShrUImm = 1454
-    case seqI64AndImmI64MulBI64ShrUImmA = 1455
-    case seqI64MulI64AddBI64AndImmI64AndImmI64MulB = 1456
-    case seqCopyI32AndImmBrTableIndex = 1457
-    case seqCopyI32AndI32ShlImmAI32XorBI32XorA = 1458
-    case seqI32RotlImmI32OrAI32ShlImmAI32XorBI32ShlImm = 1459
-    case seqI32RotlImmI32RotlImmI32OrAI32ShlImmAI32XorBI32ShlImm = 1460
-    case seqI32AndI32ShlImmAI32XorBI32XorACopySrc = 1461
-    case seqI32AndI32ShlImmAI32XorBI32XorACopySrcI32AndImm = 1462
-    case seqI32AndI32ShlImmAI32XorBI32RotlImmI32RotlImm = 1463
-    case seqI32XorI32XorI32XorI32XorI32AddImmBrIfNezCond = 1464
-    case seqI32LoadI32Load16UAddrI32AndImmBrIfI32EqBI32LoadBrIfNezCond = 1465
-    case seqI64LoadI64XorBI64StoreValueI32AddImmBrIfI32NeImm = 1466
-    case seqI32LoadCopyCallIndirectBase = 1467
-    case seqCopyI32LoadI32LoadI32StoreValueI32LoadI32StoreValue = 1468
-    case seqI32LoadI32StoreValueI32LoadI32StoreValueBr = 1469
-    case brIfNezAccCond = 1470
-    case brIfEqzAccCond = 1471
-    case brTableAccIndex = 1472
-    case returnValueAccSrc = 1473
-    case throwRefAccRef = 1474
-    case callIndirectAccIndex = 1475
-    case returnCallIndirectAccIndex = 1476
-    case callRefAccRef = 1477
-    case returnCallRefAccRef = 1478
-    case refAsNonNullAccSrc = 1479
-    case brIfNullAccRef = 1480
-    case brIfNotNullAccRef = 1481
-    case copyAccSrc = 1482
-    case selectAccA = 1483
-    case selectAccB = 1484
-    case selectAccCond = 1485
-    case selectV128AccCond = 1486
-    case globalSetAccSrc = 1487
-    case refIsNullAccSrc = 1488
-    case tableGetAccIndex = 1489
-    case tableSetAccIndex = 1490
-    case tableGrowAccDelta = 1491
-    case tableFillAccStart = 1492
-    case tableFillAccCount = 1493
-    case tableCopyAccDst = 1494
-    case tableCopyAccSrc = 1495
-    case tableCopyAccCount = 1496
-    case tableInitAccDst = 1497
-    case tableInitAccSrc = 1498
-    case tableInitAccCount = 1499
-    case indexClamp64AccSrc = 1500
-    case growResult64AccSrc = 1501
-    case memoryGrowAccDelta = 1502
-    case memoryFillAccDst = 1503
-    case memoryFillAccValue = 1504
-    case memoryFillAccCount = 1505
-    case memoryCopyAccDst = 1506
-    case memoryCopyAccSrc = 1507
-    case memoryCopyAccCount = 1508
-    case memoryInitAccDst = 1509
-    case memoryInitAccSrc = 1510
-    case memoryInitAccCount = 1511
-    case memoryGrow64AccDelta = 1512
-    case memoryFill64AccDst = 1513
-    case memoryFill64AccValue = 1514
-    case memoryFill64AccCount = 1515
-    case memoryCopyWideAccDst = 1516
-    case memoryCopyWideAccSrc = 1517
-    case memoryCopyWideAccCount = 1518
-    case memoryInit64AccDst = 1519
-    case memoryInit64AccSrc = 1520
-    case memoryInit64AccCount = 1521
-    case i32LoadAccAddr = 1522
-    case i64LoadAccAddr = 1523
-    case f32LoadAccAddr = 1524
-    case f64LoadAccAddr = 1525
-    case i32Load8SAccAddr = 1526
-    case i32Load8UAccAddr = 1527
-    case i32Load16SAccAddr = 1528
-    case i32Load16UAccAddr = 1529
-    case i64Load8SAccAddr = 1530
-    case i64Load8UAccAddr = 1531
-    case i64Load16SAccAddr = 1532
-    case i64Load16UAccAddr = 1533
-    case i64Load32SAccAddr = 1534
-    case i64Load32UAccAddr = 1535
-    case i32StoreAccAddr = 1536
-    case i32StoreAccValue = 1537
-    case i64StoreAccAddr = 1538
-    case i64StoreAccValue = 1539
-    case f32StoreAccAddr = 1540
-    case f64StoreAccAddr = 1541
-    case f64StoreAccValue = 1542
-    case i32Store8AccAddr = 1543
-    case i32Store8AccValue = 1544
-    case i32Store16AccAddr = 1545
-    case i32Store16AccValue = 1546
-    case i64Store8AccAddr = 1547
-    case i64Store8AccValue = 1548
-    case i64Store16AccAddr = 1549
-    case i64Store16AccValue = 1550
-    case i64Store32AccAddr = 1551
-    case i64Store32AccValue = 1552
-    case i32EqzAccA = 1553
-    case i32EqAccA = 1554
-    case i32EqAccB = 1555
-    case i32NeAccA = 1556
-    case i32NeAccB = 1557
-    case i32LtSAccA = 1558
-    case i32LtSAccB = 1559
-    case i32LtUAccA = 1560
-    case i32LtUAccB = 1561
-    case i32GtSAccA = 1562
-    case i32GtSAccB = 1563
-    case i32GtUAccA = 1564
-    case i32GtUAccB = 1565
-    case i32LeSAccA = 1566
-    case i32LeSAccB = 1567
-    case i32LeUAccA = 1568
-    case i32LeUAccB = 1569
-    case i32GeSAccA = 1570
-    case i32GeSAccB = 1571
-    case i32GeUAccA = 1572
-    case i32GeUAccB = 1573
-    case i64EqzAccA = 1574
-    case i64EqAccA = 1575
-    case i64EqAccB = 1576
-    case i64NeAccA = 1577
-    case i64NeAccB = 1578
-    case i64LtSAccA = 1579
-    case i64LtSAccB = 1580
-    case i64LtUAccA = 1581
-    case i64LtUAccB = 1582
-    case i64GtSAccA = 1583
-    case i64GtSAccB = 1584
-    case i64GtUAccA = 1585
-    case i64GtUAccB = 1586
-    case i64LeSAccA = 1587
-    case i64LeSAccB = 1588
-    case i64LeUAccA = 1589
-    case i64LeUAccB = 1590
-    case i64GeSAccA = 1591
-    case i64GeSAccB = 1592
-    case i64GeUAccA = 1593
-    case i64GeUAccB = 1594
-    case f64EqAccA = 1595
-    case f64EqAccB = 1596
-    case f64NeAccA = 1597
-    case f64NeAccB = 1598
-    case f64LtAccA = 1599
-    case f64LtAccB = 1600
-    case f64GtAccA = 1601
-    case f64GtAccB = 1602
-    case f64LeAccA = 1603
-    case f64LeAccB = 1604
-    case f64GeAccA = 1605
-    case f64GeAccB = 1606
-    case i32ClzAccA = 1607
-    case i32CtzAccA = 1608
-    case i32PopcntAccA = 1609
-    case i32AddAccA = 1610
-    case i32AddAccB = 1611
-    case i32SubAccA = 1612
-    case i32SubAccB = 1613
-    case i32MulAccA = 1614
-    case i32MulAccB = 1615
-    case i32DivSAccA = 1616
-    case i32DivSAccB = 1617
-    case i32DivUAccA = 1618
-    case i32DivUAccB = 1619
-    case i32RemSAccA = 1620
-    case i32RemSAccB = 1621
-    case i32RemUAccA = 1622
-    case i32RemUAccB = 1623
-    case i32AndAccA = 1624
-    case i32AndAccB = 1625
-    case i32OrAccA = 1626
-    case i32OrAccB = 1627
-    case i32XorAccA = 1628
-    case i32XorAccB = 1629
-    case i32ShlAccA = 1630
-    case i32ShlAccB = 1631
-    case i32ShrSAccA = 1632
-    case i32ShrSAccB = 1633
-    case i32ShrUAccA = 1634
-    case i32ShrUAccB = 1635
-    case i32RotlAccA = 1636
-    case i32RotlAccB = 1637
-    case i32RotrAccA = 1638
-    case i32RotrAccB = 1639
-    case i64ClzAccA = 1640
-    case i64CtzAccA = 1641
-    case i64PopcntAccA = 1642
-    case i64AddAccA = 1643
-    case i64AddAccB = 1644
-    case i64SubAccA = 1645
-    case i64SubAccB = 1646
-    case i64MulAccA = 1647
-    case i64MulAccB = 1648
-    case i64DivSAccA = 1649
-    case i64DivSAccB = 1650
-    case i64DivUAccA = 1651
-    case i64DivUAccB = 1652
-    case i64RemSAccA = 1653
-    case i64RemSAccB = 1654
-    case i64RemUAccA = 1655
-    case i64RemUAccB = 1656
-    case i64AndAccA = 1657
-    case i64AndAccB = 1658
-    case i64OrAccA = 1659
-    case i64OrAccB = 1660
-    case i64XorAccA = 1661
-    case i64XorAccB = 1662
-    case i64ShlAccA = 1663
-    case i64ShlAccB = 1664
-    case i64ShrSAccA = 1665
-    case i64ShrSAccB = 1666
-    case i64ShrUAccA = 1667
-    case i64ShrUAccB = 1668
-    case i64RotlAccA = 1669
-    case i64RotlAccB = 1670
-    case i64RotrAccA = 1671
-    case i64RotrAccB = 1672
-    case f64AbsAccA = 1673
-    case f64NegAccA = 1674
-    case f64CeilAccA = 1675
-    case f64FloorAccA = 1676
-    case f64TruncAccA = 1677
-    case f64NearestAccA = 1678
-    case f64SqrtAccA = 1679
-    case f64AddAccA = 1680
-    case f64AddAccB = 1681
-    case f64SubAccA = 1682
-    case f64SubAccB = 1683
-    case f64MulAccA = 1684
-    case f64MulAccB = 1685
-    case f64DivAccA = 1686
-    case f64DivAccB = 1687
-    case f64MinAccA = 1688
-    case f64MinAccB = 1689
-    case f64MaxAccA = 1690
-    case f64MaxAccB = 1691
-    case f64CopysignAccA = 1692
-    case f64CopysignAccB = 1693
-    case i32WrapI64AccA = 1694
-    case i32TruncF64SAccA = 1695
-    case i32TruncF64UAccA = 1696
-    case i64ExtendI32SAccA = 1697
-    case i64ExtendI32UAccA = 1698
-    case i64TruncF64SAccA = 1699
-    case i64TruncF64UAccA = 1700
-    case f32ConvertI32SAccA = 1701
-    case f32ConvertI32UAccA = 1702
-    case f32ConvertI64SAccA = 1703
-    case f32ConvertI64UAccA = 1704
-    case f32DemoteF64AccA = 1705
-    case f64ConvertI32SAccA = 1706
-    case f64ConvertI32UAccA = 1707
-    case f64ConvertI64SAccA = 1708
-    case f64ConvertI64UAccA = 1709
-    case i64ReinterpretF64AccA = 1710
-    case f32ReinterpretI32AccA = 1711
-    case f64ReinterpretI64AccA = 1712
-    case i32Extend8SAccA = 1713
-    case i32Extend16SAccA = 1714
-    case i64Extend8SAccA = 1715
-    case i64Extend16SAccA = 1716
-    case i64Extend32SAccA = 1717
-    case i32TruncSatF64SAccA = 1718
-    case i32TruncSatF64UAccA = 1719
-    case i64TruncSatF64SAccA = 1720
-    case i64TruncSatF64UAccA = 1721
-    case v128LoadAccAddr = 1722
-    case v128Load8x8SAccAddr = 1723
-    case v128Load8x8UAccAddr = 1724
-    case v128Load16x4SAccAddr = 1725
-    case v128Load16x4UAccAddr = 1726
-    case v128Load32x2SAccAddr = 1727
-    case v128Load32x2UAccAddr = 1728
-    case v128Load8SplatAccAddr = 1729
-    case v128Load16SplatAccAddr = 1730
-    case v128Load32SplatAccAddr = 1731
-    case v128Load64SplatAccAddr = 1732
-    case v128Load32ZeroAccAddr = 1733
-    case v128Load64ZeroAccAddr = 1734
-    case v128Load8LaneAccAddr = 1735
-    case v128Load16LaneAccAddr = 1736
-    case v128Load32LaneAccAddr = 1737
-    case v128Load64LaneAccAddr = 1738
-    case v128StoreAccAddr = 1739
-    case v128Store8LaneAccAddr = 1740
-    case v128Store16LaneAccAddr = 1741
-    case v128Store32LaneAccAddr = 1742
-    case v128Store64LaneAccAddr = 1743
-    case i8x16SplatAccA = 1744
-    case i16x8SplatAccA = 1745
-    case i32x4SplatAccA = 1746
-    case i64x2SplatAccA = 1747
-    case f64x2SplatAccA = 1748
-    case i8x16ReplaceLaneAccB = 1749
-    case i16x8ReplaceLaneAccB = 1750
-    case i32x4ReplaceLaneAccB = 1751
-    case i64x2ReplaceLaneAccB = 1752
-    case f64x2ReplaceLaneAccB = 1753
-    case i8x16ShlAccB = 1754
-    case i8x16ShrSAccB = 1755
-    case i8x16ShrUAccB = 1756
-    case i16x8ShlAccB = 1757
-    case i16x8ShrSAccB = 1758
-    case i16x8ShrUAccB = 1759
-    case i32x4ShlAccB = 1760
-    case i32x4ShrSAccB = 1761
-    case i32x4ShrUAccB = 1762
-    case i64x2ShlAccB = 1763
-    case i64x2ShrSAccB = 1764
-    case i64x2ShrUAccB = 1765
-    case i32LoadMemAccAddr = 1766
-    case i64LoadMemAccAddr = 1767
-    case f32LoadMemAccAddr = 1768
-    case f64LoadMemAccAddr = 1769
-    case i32Load8SMemAccAddr = 1770
-    case i32Load8UMemAccAddr = 1771
-    case i32Load16SMemAccAddr = 1772
-    case i32Load16UMemAccAddr = 1773
-    case i64Load8SMemAccAddr = 1774
-    case i64Load8UMemAccAddr = 1775
-    case i64Load16SMemAccAddr = 1776
-    case i64Load16UMemAccAddr = 1777
-    case i64Load32SMemAccAddr = 1778
-    case i64Load32UMemAccAddr = 1779
-    case i32StoreMemAccAddr = 1780
-    case i32StoreMemAccValue = 1781
-    case i64StoreMemAccAddr = 1782
-    case i64StoreMemAccValue = 1783
-    case f32StoreMemAccAddr = 1784
-    case f64StoreMemAccAddr = 1785
-    case f64StoreMemAccValue = 1786
-    case i32Store8MemAccAddr = 1787
-    case i32Store8MemAccValue = 1788
-    case i32Store16MemAccAddr = 1789
-    case i32Store16MemAccValue = 1790
-    case i64Store8MemAccAddr = 1791
-    case i64Store8MemAccValue = 1792
-    case i64Store16MemAccAddr = 1793
-    case i64Store16MemAccValue = 1794
-    case i64Store32MemAccAddr = 1795
-    case i64Store32MemAccValue = 1796
-    case v128LoadMemAccAddr = 1797
-    case v128Load8x8SMemAccAddr = 1798
-    case v128Load8x8UMemAccAddr = 1799
-    case v128Load16x4SMemAccAddr = 1800
-    case v128Load16x4UMemAccAddr = 1801
-    case v128Load32x2SMemAccAddr = 1802
-    case v128Load32x2UMemAccAddr = 1803
-    case v128Load8SplatMemAccAddr = 1804
-    case v128Load16SplatMemAccAddr = 1805
-    case v128Load32SplatMemAccAddr = 1806
-    case v128Load64SplatMemAccAddr = 1807
-    case v128Load32ZeroMemAccAddr = 1808
-    case v128Load64ZeroMemAccAddr = 1809
-    case v128Load8LaneMemAccAddr = 1810
-    case v128Load16LaneMemAccAddr = 1811
-    case v128Load32LaneMemAccAddr = 1812
-    case v128Load64LaneMemAccAddr = 1813
-    case v128StoreMemAccAddr = 1814
-    case v128Store8LaneMemAccAddr = 1815
-    case v128Store16LaneMemAccAddr = 1816
-    case v128Store32LaneMemAccAddr = 1817
-    case v128Store64LaneMemAccAddr = 1818
-    case i32Load64AccAddr = 1819
-    case i64Load64AccAddr = 1820
-    case f32Load64AccAddr = 1821
-    case f64Load64AccAddr = 1822
-    case i32Load8S64AccAddr = 1823
-    case i32Load8U64AccAddr = 1824
-    case i32Load16S64AccAddr = 1825
-    case i32Load16U64AccAddr = 1826
-    case i64Load8S64AccAddr = 1827
-    case i64Load8U64AccAddr = 1828
-    case i64Load16S64AccAddr = 1829
-    case i64Load16U64AccAddr = 1830
-    case i64Load32S64AccAddr = 1831
-    case i64Load32U64AccAddr = 1832
-    case i32Store64AccAddr = 1833
-    case i32Store64AccValue = 1834
-    case i64Store64AccAddr = 1835
-    case i64Store64AccValue = 1836
-    case f32Store64AccAddr = 1837
-    case f64Store64AccAddr = 1838
-    case f64Store64AccValue = 1839
-    case i32Store864AccAddr = 1840
-    case i32Store864AccValue = 1841
-    case i32Store1664AccAddr = 1842
-    case i32Store1664AccValue = 1843
-    case i64Store864AccAddr = 1844
-    case i64Store864AccValue = 1845
-    case i64Store1664AccAddr = 1846
-    case i64Store1664AccValue = 1847
-    case i64Store3264AccAddr = 1848
-    case i64Store3264AccValue = 1849
-    case v128Load64AccAddr = 1850
-    case v128Load8x8S64AccAddr = 1851
-    case v128Load8x8U64AccAddr = 1852
-    case v128Load16x4S64AccAddr = 1853
-    case v128Load16x4U64AccAddr = 1854
-    case v128Load32x2S64AccAddr = 1855
-    case v128Load32x2U64AccAddr = 1856
-    case v128Load8Splat64AccAddr = 1857
-    case v128Load16Splat64AccAddr = 1858
-    case v128Load32Splat64AccAddr = 1859
-    case v128Load64Splat64AccAddr = 1860
-    case v128Load32Zero64AccAddr = 1861
-    case v128Load64Zero64AccAddr = 1862
-    case v128Load8Lane64AccAddr = 1863
-    case v128Load16Lane64AccAddr = 1864
-    case v128Load32Lane64AccAddr = 1865
-    case v128Load64Lane64AccAddr = 1866
-    case v128Store64AccAddr = 1867
-    case v128Store8Lane64AccAddr = 1868
-    case v128Store16Lane64AccAddr = 1869
-    case v128Store32Lane64AccAddr = 1870
-    case v128Store64Lane64AccAddr = 1871
-    case i32EqImmAccA = 1872
-    case i32NeImmAccA = 1873
-    case i32LtSImmAccA = 1874
-    case i32LtUImmAccA = 1875
-    case i32GtSImmAccA = 1876
-    case i32GtUImmAccA = 1877
-    case i32LeSImmAccA = 1878
-    case i32LeUImmAccA = 1879
-    case i32GeSImmAccA = 1880
-    case i32GeUImmAccA = 1881
-    case i64EqImmAccA = 1882
-    case i64NeImmAccA = 1883
-    case i64LtSImmAccA = 1884
-    case i64LtUImmAccA = 1885
-    case i64GtSImmAccA = 1886
-    case i64GtUImmAccA = 1887
-    case i64LeSImmAccA = 1888
-    case i64LeUImmAccA = 1889
-    case i64GeSImmAccA = 1890
-    case i64GeUImmAccA = 1891
-    case f64EqImmAccA = 1892
-    case f64NeImmAccA = 1893
-    case f64LtImmAccA = 1894
-    case f64GtImmAccA = 1895
-    case f64LeImmAccA = 1896
-    case f64GeImmAccA = 1897
-    case i32AddImmAccA = 1898
-    case i32SubImmAccA = 1899
-    case i32MulImmAccA = 1900
-    case i32DivSImmAccA = 1901
-    case i32DivUImmAccA = 1902
-    case i32RemSImmAccA = 1903
-    case i32RemUImmAccA = 1904
-    case i32AndImmAccA = 1905
-    case i32OrImmAccA = 1906
-    case i32XorImmAccA = 1907
-    case i32ShlImmAccA = 1908
-    case i32ShrSImmAccA = 1909
-    case i32ShrUImmAccA = 1910
-    case i32RotlImmAccA = 1911
-    case i32RotrImmAccA = 1912
-    case i64AddImmAccA = 1913
-    case i64SubImmAccA = 1914
-    case i64MulImmAccA = 1915
-    case i64DivSImmAccA = 1916
-    case i64DivUImmAccA = 1917
-    case i64RemSImmAccA = 1918
-    case i64RemUImmAccA = 1919
-    case i64AndImmAccA = 1920
-    case i64OrImmAccA = 1921
-    case i64XorImmAccA = 1922
-    case i64ShlImmAccA = 1923
-    case i64ShrSImmAccA = 1924
-    case i64ShrUImmAccA = 1925
-    case i64RotlImmAccA = 1926
-    case i64RotrImmAccA = 1927
-    case f64AddImmAccA = 1928
-    case f64SubImmAccA = 1929
-    case f64MulImmAccA = 1930
-    case f64DivImmAccA = 1931
-    case f64MinImmAccA = 1932
-    case f64MaxImmAccA = 1933
-    case f64CopysignImmAccA = 1934
-    case brIfI32EqzAccA = 1935
-    case brUnlessI32EqzAccA = 1936
-    case brIfI32EqAccA = 1937
-    case brIfI32EqAccB = 1938
-    case brUnlessI32EqAccA = 1939
-    case brUnlessI32EqAccB = 1940
-    case brIfI32NeAccA = 1941
-    case brIfI32NeAccB = 1942
-    case brUnlessI32NeAccA = 1943
-    case brUnlessI32NeAccB = 1944
-    case brIfI32LtSAccA = 1945
-    case brIfI32LtSAccB = 1946
-    case brUnlessI32LtSAccA = 1947
-    case brUnlessI32LtSAccB = 1948
-    case brIfI32LtUAccA = 1949
-    case brIfI32LtUAccB = 1950
-    case brUnlessI32LtUAccA = 1951
-    case brUnlessI32LtUAccB = 1952
-    case brIfI32GtSAccA = 1953
-    case brIfI32GtSAccB = 1954
-    case brUnlessI32GtSAccA = 1955
-    case brUnlessI32GtSAccB = 1956
-    case brIfI32GtUAccA = 1957
-    case brIfI32GtUAccB = 1958
-    case brUnlessI32GtUAccA = 1959
-    case brUnlessI32GtUAccB = 1960
-    case brIfI32LeSAccA = 1961
-    case brIfI32LeSAccB = 1962
-    case brUnlessI32LeSAccA = 1963
-    case brUnlessI32LeSAccB = 1964
-    case brIfI32LeUAccA = 1965
-    case brIfI32LeUAccB = 1966
-    case brUnlessI32LeUAccA = 1967
-    case brUnlessI32LeUAccB = 1968
-    case brIfI32GeSAccA = 1969
-    case brIfI32GeSAccB = 1970
-    case brUnlessI32GeSAccA = 1971
-    case brUnlessI32GeSAccB = 1972
-    case brIfI32GeUAccA = 1973
-    case brIfI32GeUAccB = 1974
-    case brUnlessI32GeUAccA = 1975
-    case brUnlessI32GeUAccB = 1976
-    case brIfI64EqzAccA = 1977
-    case brUnlessI64EqzAccA = 1978
-    case brIfI64EqAccA = 1979
-    case brIfI64EqAccB = 1980
-    case brUnlessI64EqAccA = 1981
-    case brUnlessI64EqAccB = 1982
-    case brIfI64NeAccA = 1983
-    case brIfI64NeAccB = 1984
-    case brUnlessI64NeAccA = 1985
-    case brUnlessI64NeAccB = 1986
-    case brIfI64LtSAccA = 1987
-    case brIfI64LtSAccB = 1988
-    case brUnlessI64LtSAccA = 1989
-    case brUnlessI64LtSAccB = 1990
-    case brIfI64LtUAccA = 1991
-    case brIfI64LtUAccB = 1992
-    case brUnlessI64LtUAccA = 1993
-    case brUnlessI64LtUAccB = 1994
-    case brIfI64GtSAccA = 1995
-    case brIfI64GtSAccB = 1996
-    case brUnlessI64GtSAccA = 1997
-    case brUnlessI64GtSAccB = 1998
-    case brIfI64GtUAccA = 1999
-    case brIfI64GtUAccB = 2000
-    case brUnlessI64GtUAccA = 2001
-    case brUnlessI64GtUAccB = 2002
-    case brIfI64LeSAccA = 2003
-    case brIfI64LeSAccB = 2004
-    case brUnlessI64LeSAccA = 2005
-    case brUnlessI64LeSAccB = 2006
-    case brIfI64LeUAccA = 2007
-    case brIfI64LeUAccB = 2008
-    case brUnlessI64LeUAccA = 2009
-    case brUnlessI64LeUAccB = 2010
-    case brIfI64GeSAccA = 2011
-    case brIfI64GeSAccB = 2012
-    case brUnlessI64GeSAccA = 2013
-    case brUnlessI64GeSAccB = 2014
-    case brIfI64GeUAccA = 2015
-    case brIfI64GeUAccB = 2016
-    case brUnlessI64GeUAccA = 2017
-    case brUnlessI64GeUAccB = 2018
-    case brIfI32EqImmAccA = 2019
-    case brUnlessI32EqImmAccA = 2020
-    case brIfI32NeImmAccA = 2021
-    case brUnlessI32NeImmAccA = 2022
-    case brIfI32LtSImmAccA = 2023
-    case brUnlessI32LtSImmAccA = 2024
-    case brIfI32LtUImmAccA = 2025
-    case brUnlessI32LtUImmAccA = 2026
-    case brIfI32GtSImmAccA = 2027
-    case brUnlessI32GtSImmAccA = 2028
-    case brIfI32GtUImmAccA = 2029
-    case brUnlessI32GtUImmAccA = 2030
-    case brIfI32LeSImmAccA = 2031
-    case brUnlessI32LeSImmAccA = 2032
-    case brIfI32LeUImmAccA = 2033
-    case brUnlessI32LeUImmAccA = 2034
-    case brIfI32GeSImmAccA = 2035
-    case brUnlessI32GeSImmAccA = 2036
-    case brIfI32GeUImmAccA = 2037
-    case brUnlessI32GeUImmAccA = 2038
-    case brIfI64EqImmAccA = 2039
-    case brUnlessI64EqImmAccA = 2040
-    case brIfI64NeImmAccA = 2041
-    case brUnlessI64NeImmAccA = 2042
-    case brIfI64LtSImmAccA = 2043
-    case brUnlessI64LtSImmAccA = 2044
-    case brIfI64LtUImmAccA = 2045
-    case brUnlessI64LtUImmAccA = 2046
-    case brIfI64GtSImmAccA = 2047
-    case brUnlessI64GtSImmAccA = 2048
-    case brIfI64GtUImmAccA = 2049
-    case brUnlessI64GtUImmAccA = 2050
-    case brIfI64LeSImmAccA = 2051
-    case brUnlessI64LeSImmAccA = 2052
-    case brIfI64LeUImmAccA = 2053
-    case brUnlessI64LeUImmAccA = 2054
-    case brIfI64GeSImmAccA = 2055
-    case brUnlessI64GeSImmAccA = 2056
-    case brIfI64GeUImmAccA = 2057
-    case brUnlessI64GeUImmAccA = 2058
-    case i32AddImmBrIfI32EqAccB = 2059
-    case i32AddImmBrIfI32NeAccB = 2060
-    case i32AddImmBrIfI32LtSAccB = 2061
-    case i32AddImmBrIfI32LtUAccB = 2062
-    case i32AddImmBrIfI32GtSAccB = 2063
-    case i32AddImmBrIfI32GtUAccB = 2064
-    case i32AddImmBrIfI32LeSAccB = 2065
-    case i32AddImmBrIfI32LeUAccB = 2066
-    case i32AddImmBrIfI32GeSAccB = 2067
-    case i32AddImmBrIfI32GeUAccB = 2068
-    case seqI32XorI32RotlImmAAccA = 2069
-    case seqI32XorI32RotlImmAAccB = 2070
-    case seqI32AddI32XorAAccA = 2071
-    case seqI32AddI32XorAAccB = 2072
-    case seqI32RotlImmI32AddAAccA = 2073
-    case seqI32ShlImmI32AddBAccA = 2074
-    case seqI64XorI64RotlImmAAccA = 2075
-    case seqI64XorI64RotlImmAAccB = 2076
-    case seqI32LoadI32LoadAccAddr = 2077
-    case seqI32AddImmCopyAccA = 2078
-    case seqI32MulImmI32AddImmAAccA = 2079
-    case seqI32AddImmI32RemUImmAAccA = 2080
-    case seqI32AddImmBrIfNezCondAccA = 2081
-    case seqI32AddI32LoadAddrAccA = 2082
-    case seqI32AddI32LoadAddrAccB = 2083
-    case seqI32LoadBrTableIndexAccAddr = 2084
-    case seqI32AddImmI32AddImmBrIfI32LtUAccA = 2085
-    case seqCopyCallLocalBaseAccSrc = 2086
-    case seqI32AddImmI32Store8AddrAccA = 2087
-    case seqI32Store8I32AddAccAddr = 2088
-    case seqI32Store8I32AddAccValue = 2089
-    case seqI32AddBrIfI32LtUImmAAccA = 2090
-    case seqI32AddBrIfI32LtUImmAAccB = 2091
-    case seqI64RotlImmI64AddAAccA = 2092
-    case seqI32AddI32AddAccA = 2093
-    case seqI32AddI32AddAccB = 2094
-    case seqI32RemUImmI32MulImmAAccA = 2095
-    case seqI32AddImmI32AddImmAccA = 2096
-    case seqI32StoreI32LoadAccAddr = 2097
-    case seqI32StoreI32LoadAccValue = 2098
-    case seqI32AddImmCallLocalBaseAccA = 2099
-    case seqI32AddI32AddImmBrIfI32GtUImmAccA = 2100
-    case seqI32AddI32AddImmBrIfI32GtUImmAccB = 2101
-    case seqI32LoadI32AddAAccAddr = 2102
-    case seqI32LoadI32MulBAccAddr = 2103
-    case seqI32AddImmI32Load8UAddrAccA = 2104
-    case seqI64AddI64XorAAccA = 2105
-    case seqI64AddI64XorAAccB = 2106
-    case seqI32MulI32AddBAccA = 2107
-    case seqI32MulI32AddBAccB = 2108
-    case seqI32ShlImmI32XorBAccA = 2109
-    case seqI32StoreI32AddImmAccAddr = 2110
-    case seqI32StoreI32AddImmAccValue = 2111
-    case seqI32AddImmI32LtUImmAAccA = 2112
-    case seqI32AddI32AddImmAccA = 2113
-    case seqI32AddI32AddImmAccB = 2114
-    case seqMemoryCopyBrAccDst = 2115
-    case seqMemoryCopyBrAccSrc = 2116
-    case seqMemoryCopyBrAccCount = 2117
-    case seqCopyCopyAccSrc = 2118
-    case seqBrIfNezI32AddImmAccCond = 2119
-    case seqI32RotlImmI32AddBAccA = 2120
-    case seqCopyI32AddImmAccSrc = 2121
-    case seqI32AddF64LoadAddrAccA = 2122
-    case seqI32AddF64LoadAddrAccB = 2123
-    case seqBrIfI32EqzBrIfNezAccA = 2124
-    case seqI32AddImmReturnAccA = 2125
-    case seqI32AndI32ShlImmAAccA = 2126
-    case seqI32AndI32ShlImmAAccB = 2127
-    case seqI32LoadI32StoreValueAccAddr = 2128
-    case seqI64AddI64XorBAccA = 2129
-    case seqI64AddI64XorBAccB = 2130
-    case seqI64XorImmI64AndBAccA = 2131
-    case seqI32Load8UBrIfI32EqzAAccAddr = 2132
-    case seqI32AddI32AddImmAAccA = 2133
-    case seqI32AddI32AddImmAAccB = 2134
-    case seqCopyCallLocalAccSrc = 2135
-    case seqI64XorI64XorBAccA = 2136
-    case seqI64XorI64XorBAccB = 2137
-    case seqCopyI32ShlImmAccSrc = 2138
-    case seqI32XorI32XorAccA = 2139
-    case seqI32XorI32XorAccB = 2140
-    case seqI32AddI32Load8UAddrAccA = 2141
-    case seqI32AddI32Load8UAddrAccB = 2142
-    case seqF64LoadF64LtBAccAddr = 2143
-    case seqI32AddI32XorAccA = 2144
-    case seqI32AddI32XorAccB = 2145
-    case seqI32ShrUImmI32AndImmAAccA = 2146
-    case seqI64MulI64AddBAccA = 2147
-    case seqI64MulI64AddBAccB = 2148
-    case seqI32AddImmI32AndBAccA = 2149
-    case seqI32Load8UBrIfNezCondAccAddr = 2150
-    case seqBrIfI32LtUImmConst32AccA = 2151
-    case seqI32AddImmReturnValueSrcAccA = 2152
-    case seqI32LoadI32AddBAccAddr = 2153
-    case seqI32AddCopyAccA = 2154
-    case seqI32AddCopyAccB = 2155
-    case seqI32AddI32StoreValueAccA = 2156
-    case seqI32AddI32StoreValueAccB = 2157
-    case seqI32AddImmI32AddImmBrIfI32NeImmAccA = 2158
-    case seqI64AddI64RotlImmAAccA = 2159
-    case seqI64AddI64RotlImmAAccB = 2160
-    case seqI32RemUImmI32AddImmAccA = 2161
-    case seqI32LoadI32SubImmAccAddr = 2162
-    case seqI32SubImmI32LoadAccA = 2163
-    case seqI32SubImmBrIfI32LtSAccA = 2164
-    case seqI32AddImmI32LoadAddrAccA = 2165
-    case seqI32LtUImmI32AddBAccA = 2166
-    case seqI64XorI64ShlImmAAccA = 2167
-    case seqI64XorI64ShlImmAAccB = 2168
-    case seqI64AndI64XorAAccA = 2169
-    case seqI64AndI64XorAAccB = 2170
-    case seqI32AndI32AndImmAAccA = 2171
-    case seqI32AndI32AndImmAAccB = 2172
-    case seqI32XorI32StoreValueAccA = 2173
-    case seqI32XorI32StoreValueAccB = 2174
-    case seqI32AddI32AddBAccA = 2175
-    case seqI32AddI32AddBAccB = 2176
-    case seqI32AddI32XorBAccA = 2177
-    case seqI32AddI32XorBAccB = 2178
-    case seqI32AddImmI32XorImmAAccA = 2179
-    case seqI32AddI32AddAAccA = 2180
-    case seqI32AddI32AddAAccB = 2181
-    case seqI32AddImmI32StoreValueAccA = 2182
-    case seqI32LoadBrIfI32LtSAAccAddr = 2183
-    case seqI32RotlImmI32AddAccA = 2184
-    case seqI32AddImmI32LoadAccA = 2185
-    case seqI64RotlImmI64RotlImmAccA = 2186
-    case seqI32OrI32ShlImmAAccA = 2187
-    case seqI32OrI32ShlImmAAccB = 2188
-    case seqI64XorI64XorImmAccA = 2189
-    case seqI64XorI64XorImmAccB = 2190
-    case seqI32XorI32XorAAccA = 2191
-    case seqI32XorI32XorAAccB = 2192
-    case seqI32XorI32ShlImmAccA = 2193
-    case seqI32XorI32ShlImmAccB = 2194
-    case seqI32ShlImmI32AndAccA = 2195
-    case seqI32RotlImmI32RotlImmAccA = 2196
-    case seqI64AddI64ShrUImmAAccA = 2197
-    case seqI64AddI64ShrUImmAAccB = 2198
-    case seqI32AndImmBrIfI32EqzAAccA = 2199
-    case seqI32OrImmI32AddImmAAccA = 2200
-    case seqI32LoadBrIfI32GtUImmAAccAddr = 2201
-    case seqI32AndImmBrUnlessI32EqzAAccA = 2202
-    case seqI64RotlImmI64XorAAccA = 2203
-    case seqI32StoreCopyAccAddr = 2204
-    case seqI32StoreCopyAccValue = 2205
-    case seqI32AddF64StoreAddrAccA = 2206
-    case seqI32AddF64StoreAddrAccB = 2207
-    case seqI64XorI64ShrUImmAAccA = 2208
-    case seqI64XorI64ShrUImmAAccB = 2209
-    case seqI32XorImmI32AddImmAccA = 2210
-    case seqI32AndImmI32OrBAccA = 2211
-    case seqI64ShrUImmI64AddBAccA = 2212
-    case seqI32LtUImmI32OrBAccA = 2213
-    case seqI32XorImmI32AndBAccA = 2214
-    case seqI32LoadI32AddImmAAccAddr = 2215
-    case seqI32AddImmI32AddAAccA = 2216
-    case seqF64LtBrIfNezCondAccA = 2217
-    case seqF64LtBrIfNezCondAccB = 2218
-    case seqF64LoadI32OrImmAccAddr = 2219
-    case seqF64LtBrIfI32EqzAAccA = 2220
-    case seqF64LtBrIfI32EqzAAccB = 2221
-    case seqI32OrImmI32ShlImmAAccA = 2222
-    case seqCopyConst32AccSrc = 2223
-    case seqI32ShlImmBrIfI32LeSAAccA = 2224
-    case seqI64AddI64AndImmAccA = 2225
-    case seqI64AddI64AndImmAccB = 2226
-    case seqF64StoreCopyAccAddr = 2227
-    case seqF64StoreCopyAccValue = 2228
-    case seqI32XorI32RotlImmAccA = 2229
-    case seqI32XorI32RotlImmAccB = 2230
-    case seqI64XorI64XorAAccA = 2231
-    case seqI64XorI64XorAAccB = 2232
-    case seqCopyI32LoadAccSrc = 2233
-    case seqI64OrI64AndImmAAccA = 2234
-    case seqI64OrI64AndImmAAccB = 2235
-    case seqI64ShlImmI64AndImmAAccA = 2236
-    case seqI64XorI64XorAccA = 2237
-    case seqI64XorI64XorAccB = 2238
-    case seqI64LoadI64LoadAccAddr = 2239
-    case seqI64AddI64StoreValueAccA = 2240
-    case seqI64AddI64StoreValueAccB = 2241
-    case seqI32AddI32Load16UAddrAccA = 2242
-    case seqI32AddI32Load16UAddrAccB = 2243
-    case seqCopyBrIfNezAccSrc = 2244
-    case seqI32LoadI32XorImmAAccAddr = 2245
-    case seqI64LoadI64XorBAccAddr = 2246
-    case seqI64RotlImmI64AddBAccA = 2247
-    case seqI32AndI32ShrUImmAAccA = 2248
-    case seqI32AndI32ShrUImmAAccB = 2249
-    case seqI32XorImmI32AddImmAAccA = 2250
-    case seqI32XorImmI32ShrUImmAAccA = 2251
-    case seqI32OrI32AddImmAccA = 2252
-    case seqI32OrI32AddImmAccB = 2253
-    case seqI32ShrUImmI32AddImmAccA = 2254
-    case seqI64AndI64XorAccA = 2255
-    case seqI64AndI64XorAccB = 2256
-    case seqI64RotlImmI64XorBAccA = 2257
-    case seqI64XorI64AddAAccA = 2258
-    case seqI64XorI64AddAAccB = 2259
-    case seqI32AddImmBrIfI32GtUImmAAccA = 2260
-    case seqI32StoreI32AddAccAddr = 2261
-    case seqI32StoreI32AddAccValue = 2262
-    case seqI32StoreI32XorAccAddr = 2263
-    case seqI32StoreI32XorAccValue = 2264
-    case seqI64ShlImmI64ShrUImmAccA = 2265
-    case seqI64ShrUImmI64OrBAccA = 2266
-    case seqI64LoadI64AddBAccAddr = 2267
-    case seqI32AddI64LoadAddrAccA = 2268
-    case seqI32AddI64LoadAddrAccB = 2269
-    case seqI32AddImmI32AddBAccA = 2270
-    case seqI32StoreBrIfNezAccAddr = 2271
-    case seqI32StoreBrIfNezAccValue = 2272
-    case seqCopyI32LoadAddrAccSrc = 2273
-    case seqI32LoadI32StoreAccAddr = 2274
-    case seqI32LoadBrIfNezCondAccAddr = 2275
-    case seqI32AddImmI32AddAccA = 2276
-    case seqI32LoadI32Load8UAddrAccAddr = 2277
-    case seqBrIfI32EqImmBrTableAccA = 2278
-    case seqI32AddImmBrUnlessI32NeImmAccA = 2279
-    case seqI32AndImmI32XorImmAAccA = 2280
-    case seqSelectI32ShrUImmAAccA = 2281
-    case seqSelectI32ShrUImmAAccB = 2282
-    case seqSelectI32ShrUImmAAccCond = 2283
-    case seqBrUnlessI32NeImmI32Load8UAccA = 2284
-    case seqI32Load8UCopyAccAddr = 2285
-    case seqI32XorI32AndImmAAccA = 2286
-    case seqI32XorI32AndImmAAccB = 2287
-    case seqI32AndImmSelectCondAccA = 2288
-    case seqI32AddImmI32AndImmAAccA = 2289
-    case seqI32XorImmI32ShrUImmAccA = 2290
-    case seqI32AndImmI32ShrUImmAccA = 2291
-    case seqI32Load16SI32Load16SAccAddr = 2292
-    case seqI32Load16SI32MulBAccAddr = 2293
-    case seqI32MulI32AddAAccA = 2294
-    case seqI32MulI32AddAAccB = 2295
-    case seqCopyI32ShrUImmAAccSrc = 2296
-    case seqBrIfI32EqzI32LoadAccA = 2297
-    case seqI32MulCopyAccA = 2298
-    case seqI32MulCopyAccB = 2299
-    case seqBrIfI32EqI32LoadAccA = 2300
-    case seqBrIfI32EqI32LoadAccB = 2301
-    case seqI32LoadI32Load16UAddrAccAddr = 2302
-    case seqI32Load16UI32Load16UAccAddr = 2303
-    case seqI32AndImmI32MulBAccA = 2304
-    case seqI32Load16UI32MulBAccAddr = 2305
-    case seqI32Load16UI32AndImmAccAddr = 2306
-    case seqI32AndImmBrIfI32EqBAccA = 2307
-    case seqI32AndImmI32XorBAccA = 2308
-    case seqI32Load8UI32AndImmAccAddr = 2309
-    case seqI32XorBrIfI32EqzAAccA = 2310
-    case seqI32XorBrIfI32EqzAAccB = 2311
-    case seqI32ShrUImmI32XorBAccA = 2312
-    case seqI32AndImmBrIfI32LeUImmAAccA = 2313
-    case seqI32OrImmBrUnlessI32EqImmAAccA = 2314
-    case seqI32ShrUImmI32XorAAccA = 2315
-    case seqI32StoreBrAccAddr = 2316
-    case seqI32StoreBrAccValue = 2317
-    case seqI32AddI32GtSAAccA = 2318
-    case seqI32AddI32GtSAAccB = 2319
-    case seqI32GtSSelectBAccA = 2320
-    case seqI32GtSSelectBAccB = 2321
-    case seqI32GtSSelectCondAccA = 2322
-    case seqI32GtSSelectCondAccB = 2323
-    case seqSelectI32AddAAccA = 2324
-    case seqSelectI32AddAAccB = 2325
-    case seqSelectI32AddAAccCond = 2326
-    case seqSelectI32GtSAccA = 2327
-    case seqSelectI32GtSAccB = 2328
-    case seqSelectI32GtSAccCond = 2329
-    case seqI32AddImmCallLocalAccA = 2330
-    case seqI32AddImmBrIfI32EqImmAccA = 2331
-    case seqI32Load8UBrUnlessI32EqzAAccAddr = 2332
-    case seqI32AndImmBrIfI32LtUImmAAccA = 2333
-    case seqI32StoreConst32AccAddr = 2334
-    case seqI32StoreConst32AccValue = 2335
-    case seqI32StoreReturnValueAccAddr = 2336
-    case seqI32StoreReturnValueAccValue = 2337
-    case seqI32XorImmI32AndImmAccA = 2338
-    case seqCopyBrAccSrc = 2339
-    case seqI32AddImmI32Store8AddrI32AddBrIfI32LtUImmAAccA = 2340
-    case seqI32AddImmCopyCallLocalBaseAccA = 2341
-    case seqI32RotlImmI32AddAI32XorAI32RotlImmAAccA = 2342
-    case seqI32AddI32AddImmBrIfI32GtUImmI32AddImmReturnValueSrcAccA = 2343
-    case seqI32AddI32AddImmBrIfI32GtUImmI32AddImmReturnValueSrcAccB = 2344
-    case seqI32MulImmI32AddImmAI32RemUImmAI32MulImmAAccA = 2345
-    case seqI32RemUImmI32MulImmAI32AddImmAI32RemUImmAAccA = 2346
-    case seqCopyI32AddImmBrIfNezCondI32AddImmAccSrc = 2347
-    case seqBrIfNezI32AddImmReturnAccCond = 2348
-    case seqI32XorI32RotlImmAI32AddAI32XorAAccA = 2349
-    case seqI32XorI32RotlImmAI32AddAI32XorAAccB = 2350
-    case seqI32AddI32XorAI32RotlImmAI32AddAAccA = 2351
-    case seqI32AddI32XorAI32RotlImmAI32AddAAccB = 2352
-    case seqI32StoreI32AddImmI32AddImmBrIfI32LtUAccAddr = 2353
-    case seqI32StoreI32AddImmI32AddImmBrIfI32LtUAccValue = 2354
-    case seqI32AddImmI32Load8UAddrBrIfI32EqzAAccA = 2355
-    case seqI32AddI32LoadAddrI32LoadI32MulBAccA = 2356
-    case seqI32AddI32LoadAddrI32LoadI32MulBAccB = 2357
-    case seqI32AddI32AddI32LoadAddrI32LoadAccA = 2358
-    case seqI32AddI32AddI32LoadAddrI32LoadAccB = 2359
-    case seqI32AddImmI32RemUImmAI32MulImmAI32AddImmAAccA = 2360
-    case seqI32AddImmI32RemUImmAI32AddImmBrIfNezCondAccA = 2361
-    case seqI32AddImmCopyCopyCallLocalAccA = 2362
-    case seqI32LoadI32AddAI32AddImmCopyAccAddr = 2363
-    case seqI32LoadI32AddAI32AddImmAI32AddImmAccAddr = 2364
-    case seqI32LoadI32AddAI32AddImmACopyAccAddr = 2365
-    case seqI64RotlImmI64AddAI64XorAI64RotlImmAAccA = 2366
-    case seqI32LoadI32LoadI32MulBI32AddBAccAddr = 2367
-    case seqI32LoadI32MulBI32AddBI32AddAccAddr = 2368
-    case seqI32MulI32AddBI32AddI32LoadAddrAccA = 2369
-    case seqI32MulI32AddBI32AddI32LoadAddrAccB = 2370
-    case seqCopyI32ShlImmI32AddBF64LoadAddrAccSrc = 2371
-    case seqI64XorI64RotlImmAI64AddAI64XorAAccA = 2372
-    case seqI64XorI64RotlImmAI64AddAI64XorAAccB = 2373
-    case seqI32SubImmI32LoadI32SubImmBrIfI32LtSAccA = 2374
-    case seqI32AddI32XorAI32RotlImmAI32AddBAccA = 2375
-    case seqI32AddI32XorAI32RotlImmAI32AddBAccB = 2376
-    case seqI64AddI64XorAI64RotlImmAI64AddAAccA = 2377
-    case seqI64AddI64XorAI64RotlImmAI64AddAAccB = 2378
-    case seqI32AndI32ShlImmAI32XorBI32XorAAccA = 2379
-    case seqI32AndI32ShlImmAI32XorBI32XorAAccB = 2380
-    case seqI32OrI32ShlImmAI32XorBI32ShlImmAccA = 2381
-    case seqI32OrI32ShlImmAI32XorBI32ShlImmAccB = 2382
-    case seqI32XorI32ShlImmI32AndI32ShlImmAAccA = 2383
-    case seqI32XorI32ShlImmI32AndI32ShlImmAAccB = 2384
-    case seqI32AddF64LoadAddrF64LtBBrIfI32EqzAAccA = 2385
-    case seqI32AddF64LoadAddrF64LtBBrIfI32EqzAAccB = 2386
-    case seqI32AddF64LoadAddrI32OrImmI32ShlImmAAccA = 2387
-    case seqI32AddF64LoadAddrI32OrImmI32ShlImmAAccB = 2388
-    case seqI32OrImmI32ShlImmAI32AddBF64LoadAddrAccA = 2389
-    case seqI32ShlImmI32AddBF64StoreAddrCopyAccA = 2390
-    case seqF64StoreCopyI32ShlImmBrIfI32LeSAAccAddr = 2391
-    case seqF64StoreCopyI32ShlImmBrIfI32LeSAAccValue = 2392
-    case seqI32AddI32AddImmI32LtUImmAI32AddBAccA = 2393
-    case seqI32AddI32AddImmI32LtUImmAI32AddBAccB = 2394
-    case seqI32AddImmI32Load8UAddrBrIfNezCondAccA = 2395
-    case seqI32AddImmI32AddImmCopyCallLocalBaseAccA = 2396
-    case seqI32AddImmI32AddImmCopyCallLocalAccA = 2397
-    case seqI32AddImmCopyCallLocalAccA = 2398
-    case seqI32AndI32ShlImmAI32XorBI32RotlImmAccA = 2399
-    case seqI32AndI32ShlImmAI32XorBI32RotlImmAccB = 2400
-    case seqI32XorI32XorI32XorI32XorAccA = 2401
-    case seqI32XorI32XorI32XorI32XorAccB = 2402
-    case seqI32XorI32RotlImmI32RotlImmAccA = 2403
-    case seqI32XorI32RotlImmI32RotlImmAccB = 2404
-    case seqI32LoadI32StoreValueI32LoadI32StoreValueAccAddr = 2405
-    case seqI32AddImmI32AddImmI32LoadAddrBrIfI32LtSAAccA = 2406
-    case seqI32RotlImmI32AddBI32AddAI32XorAccA = 2407
-    case seqI32AddI32XorBI32RotlImmAI32AddAAccA = 2408
-    case seqI32AddI32XorBI32RotlImmAI32AddAAccB = 2409
-    case seqI64AddI64XorBI64RotlImmAI64RotlImmAccA = 2410
-    case seqI64AddI64XorBI64RotlImmAI64RotlImmAccB = 2411
-    case seqI32ShlImmI32AddBI32Load16UAddrAccA = 2412
-    case seqI64MulI64AddBI64ShrUImmAI64AddBAccA = 2413
-    case seqI64MulI64AddBI64ShrUImmAI64AddBAccB = 2414
-    case seqI32AddI32XorAI32RotlImmAAccA = 2415
-    case seqI32AddI32XorAI32RotlImmAAccB = 2416
-    case seqI32XorI32RotlImmAI32AddBI32XorAAccA = 2417
-    case seqI32XorI32RotlImmAI32AddBI32XorAAccB = 2418
-    case seqI32ShlImmI32AddBI32LoadAddrAccA = 2419
-    case seqI64XorI64XorImmI64AndBI64XorAAccA = 2420
-    case seqI64XorI64XorImmI64AndBI64XorAAccB = 2421
-    case seqI32AddImmI32AddImmI32LoadI32XorImmAAccA = 2422
-    case seqI32AddImmI32AndBI32AndImmABrIfI32EqzAAccA = 2423
-    case seqI32LoadI32XorImmAI32AddImmI32AndBAccAddr = 2424
-    case seqI32RotlImmI32AddAI32AddBI32XorAAccA = 2425
-    case seqI32AddImmBrTableIndexAccA = 2426
-    case seqI64AddI64XorBI64RotlImmAI64AddAAccA = 2427
-    case seqI64AddI64XorBI64RotlImmAI64AddAAccB = 2428
-    case seqI32Extend8SI32AddImmAAccA = 2429
-    case seqI32RotlImmI32AddBI32XorAI32RotlImmAAccA = 2430
-    case seqI32RotlImmI32AndBI32ShlImmAAccA = 2431
-    case seqI32XorI32XorACopySrcAccA = 2432
-    case seqI32XorI32XorACopySrcAccB = 2433
-    case seqI32XorI32XorAI32OrI32ShlImmAAccA = 2434
-    case seqI32XorI32XorAI32OrI32ShlImmAAccB = 2435
-    case seqI32ShlI32AndImmABrUnlessI32EqzAAccA = 2436
-    case seqI32ShlI32AndImmABrUnlessI32EqzAAccB = 2437
-    case seqI32LoadBrIfI32GtUImmAI32ShlAccAddr = 2438
-    case seqI32AddImmI32AddBI32Load8UAddrAccA = 2439
-    case seqI32AddI32XorI32RotlImmAI32AddAAccA = 2440
-    case seqI32AddI32XorI32RotlImmAI32AddAAccB = 2441
-    case seqI32ShlImmI32AddBF64LoadAddrF64LtBAccA = 2442
-    case seqF64LoadF64LtBBrIfNezCondAccAddr = 2443
-    case seqI64AndImmI64XorImmAI64AndBAccA = 2444
-    case seqCopyI32SubImmAI32LoadAccSrc = 2445
-    case seqI32AddImmBrUnlessI32GeSAAccA = 2446
-    case seqI32SubImmI32ShlImmI32AddBAccA = 2447
-    case seqI32ShlImmI32AddBCopyAccA = 2448
-    case seqI32SubImmBrIfI32LtSI32AddImmAccA = 2449
-    case seqI64XorI64ShlImmAI64AndImmAAccA = 2450
-    case seqI64XorI64ShlImmAI64AndImmAAccB = 2451
-    case seqI32AddI32XorI32RotlImmAI32AddBAccA = 2452
-    case seqI32AddI32XorI32RotlImmAI32AddBAccB = 2453
-    case seqI32StoreI32LoadI32StoreValueI32LoadAccAddr = 2454
-    case seqI32StoreI32LoadI32StoreValueI32LoadAccValue = 2455
-    case seqI32AddF64LoadAddrF64LtBBrIfNezCondAccA = 2456
-    case seqI32AddF64LoadAddrF64LtBBrIfNezCondAccB = 2457
-    case seqF64LtBrIfI32EqzACopyI32ShlImmAccA = 2458
-    case seqF64LtBrIfI32EqzACopyI32ShlImmAccB = 2459
-    case seqI64XorImmI64AndBI64XorAI64XorBAccA = 2460
-    case seqSelectReturnAccA = 2461
-    case seqSelectReturnAccB = 2462
-    case seqSelectReturnAccCond = 2463
-    case seqI32StoreI32Load8UAccAddr = 2464
-    case seqI32StoreI32Load8UAccValue = 2465
-    case seqI32XorImmI32AddImmAI32XorImmAI32ShrUImmAAccA = 2466
-    case seqI32StoreI32AddImmI32StoreAddrCopyAccAddr = 2467
-    case seqI32StoreI32AddImmI32StoreAddrCopyAccValue = 2468
-    case seqCopyBrIfI32LeSAAccSrc = 2469
-    case seqBrUnlessI32GeSI32StoreI32AddImmAccA = 2470
-    case seqBrUnlessI32GeSI32StoreI32AddImmAccB = 2471
-    case seqI32StoreCopyCopyAccAddr = 2472
-    case seqI32StoreCopyCopyAccValue = 2473
-    case seqI32StoreCopyBrIfNezAccAddr = 2474
-    case seqI32StoreCopyBrIfNezAccValue = 2475
-    case seqCopyI32LoadAddrI32StoreCopyAccSrc = 2476
-    case seqI32Load8UI32EqImmAAccAddr = 2477
-    case seqI32Load8UI32AddImmABrIfI32GtUImmAAccAddr = 2478
-    case seqI32OrI32AddBI32AddImmAccA = 2479
-    case seqI32OrI32AddBI32AddImmAccB = 2480
-    case seqI32EqImmI32AddImmI32LtUImmAAccA = 2481
-    case seqI32AddImmI32LtUImmAI32OrBAccA = 2482
-    case seqI32AddImmI32LtUImmAI32OrImmI32AddImmAAccA = 2483
-    case seqI32LtUImmI32AddBI32Load8UAccA = 2484
-    case seqI32LtUImmI32AddBI32StoreValueAccA = 2485
-    case seqI32LtUImmI32AddBCopyCallLocalBaseAccA = 2486
-    case seqI32OrImmI32AddImmAI32LtUImmAI32AddBAccA = 2487
-    case seqI32OrImmI32AddImmAI32LtUImmAI32OrBAccA = 2488
-    case seqI32LtUImmI32OrBReturnAccA = 2489
-    case seqI32Store8I32AddImmBrIfI32NeImmAccAddr = 2490
-    case seqI32Store8I32AddImmBrIfI32NeImmAccValue = 2491
-    case seqI32LoadI32LoadI32AddAI32Load8UAddrAccAddr = 2492
-    case seqI32AddImmI32LtUImmASelectCondAccA = 2493
-    case seqI32AddI32Load8UAddrI32OrImmAI32AddImmAAccA = 2494
-    case seqI32AddI32Load8UAddrI32OrImmAI32AddImmAAccB = 2495
-    case seqI32AddImmBrIfI32GtUImmACopyCallLocalBaseAccA = 2496
-    case seqI64AddI64XorAI64RotlImmAAccA = 2497
-    case seqI64AddI64XorAI64RotlImmAAccB = 2498
-    case seqI64XorI64ShlImmAI64ShrUImmI64OrBAccA = 2499
-    case seqI64XorI64ShlImmAI64ShrUImmI64OrBAccB = 2500
-    case seqI64ShrUImmI64OrBI64AndImmAAccA = 2501
-    case seqI64XorI64RotlImmAI64RotlImmI64XorAAccA = 2502
-    case seqI64XorI64RotlImmAI64RotlImmI64XorAAccB = 2503
-    case seqI32AddImmBrUnlessI32NeImmI32Load8UCopyAccA = 2504
-    case seqI32Load8UCopyBrIfNezI32AddImmAccAddr = 2505
-    case seqI32Load16SI32Load16SI32MulBI32AddAAccAddr = 2506
-    case seqCopyI32ShrUImmAI32AndImmAI32ShrUImmAccSrc = 2507
-    case seqI32AddI32AddImmBrIfNezCondAccA = 2508
-    case seqI32AddI32AddImmBrIfNezCondAccB = 2509
-    case seqI32AddI32AddImmI32AddI32AddImmAccA = 2510
-    case seqI32AddI32AddImmI32AddI32AddImmAccB = 2511
-    case seqI32AddImmI32AddI32AddImmBrIfNezCondAccA = 2512
-    case seqI32AndImmI32MulBI32AddBI32AddImmAccA = 2513
-    case seqI32AndImmI32ShrUImmI32AndImmAI32MulBAccA = 2514
-    case seqI32Load16UI32Load16UI32MulBCopyAccAddr = 2515
-    case seqI32MulCopyCopyI32ShrUImmAAccA = 2516
-    case seqI32MulCopyCopyI32ShrUImmAAccB = 2517
-    case seqI32MulI32AddAI32AddImmI32AddAccA = 2518
-    case seqI32MulI32AddAI32AddImmI32AddAccB = 2519
-    case seqI32LoadI32Load16UAddrI32AndImmBrIfI32EqBAccAddr = 2520
-    case seqI32AndImmBrIfI32EqBI32LoadBrIfNezCondAccA = 2521
-    case seqI32AndImmI32XorBBrIfI32EqzAI32LoadAccA = 2522
-    case seqI32LoadI32Load8UAddrI32AndImmI32XorBAccAddr = 2523
-    case seqBrIfI32EqzI32LoadBrIfNezCondAccA = 2524
-    case seqSelectI32ShrUImmAI32AndImmAI32XorImmAAccA = 2525
-    case seqSelectI32ShrUImmAI32AndImmAI32XorImmAAccB = 2526
-    case seqSelectI32ShrUImmAI32AndImmAI32XorImmAAccCond = 2527
-    case seqI32AndImmSelectCondI32ShrUImmAI32AndImmAAccA = 2528
-    case seqI32XorI32AndImmASelectCondI32ShrUImmAAccA = 2529
-    case seqI32XorI32AndImmASelectCondI32ShrUImmAAccB = 2530
-    case seqI32ShrUImmI32AndImmAI32XorImmAI32ShrUImmAccA = 2531
-    case seqI32ShrUImmI32XorBI32AndImmASelectCondAccA = 2532
-    case seqCopyI32AddImmBrIfNezCondAccSrc = 2533
-    case seqI32AddI32AddImmCopyI32AddImmAccA = 2534
-    case seqI32AddI32AddImmCopyI32AddImmAccB = 2535
-    case seqI32GtSSelectBI32AddAI32AddImmAccA = 2536
-    case seqI32GtSSelectBI32AddAI32AddImmAccB = 2537
-    case seqI32GtSSelectCondI32GtSSelectBAccA = 2538
-    case seqI32GtSSelectCondI32GtSSelectBAccB = 2539
-    case seqI32LoadI32AddAI32GtSASelectCondAccAddr = 2540
-    case seqI32AndImmI32XorImmAI32ShrUImmI32XorBAccA = 2541
-    case seqI32AddImmI32AddImmI32AddImmBrIfI32EqImmAccA = 2542
-    case seqI32AddImmI32AddImmI32AddImmCallLocalAccA = 2543
-    case seqI32AddImmI32AddImmI32AddImmI32AddImmAccA = 2544
-    case seqI32LoadI32AddImmAI32StoreValueI32LoadAccAddr = 2545
-    case seqI32LoadI32Load8UAddrBrUnlessI32EqzAAccAddr = 2546
-    case seqI32ShlImmI32AddBI32LoadAddrI32AddImmAAccA = 2547
-    case seqI32StoreI32LoadI32Load8UAddrBrIfNezCondAccAddr = 2548
-    case seqI32StoreI32LoadI32Load8UAddrBrIfNezCondAccValue = 2549
-    case seqI32AddImmI32AddImmBrIfNezCondAccA = 2550
-    case seqI32LoadI32AddImmAI32StoreValueConst32AccAddr = 2551
-    case seqI32StoreConst32BrAccAddr = 2552
-    case seqI32StoreConst32BrAccValue = 2553
-    case seqI32AddImmBrIfI32EqImmBrTableAccA = 2554
-    case seqI32LoadI32AddImmAI32StoreValueBrAccAddr = 2555
-    case seqI32XorImmI32ShrUImmI32XorAI32AndImmAAccA = 2556
-    case seqI32XorImmI32ShrUImmI32XorBI32AndImmAAccA = 2557
-    case seqI32StoreCopyCopyCopyAccAddr = 2558
-    case seqI32StoreCopyCopyCopyAccValue = 2559
-    case seqI32ShlImmI32AddBI32StoreAddrCopyAccA = 2560
-    case seqCopyCopyCopyBrAccSrc = 2561
-    case seqI32Store16I32AddImmI32AddImmAccAddr = 2562
-    case seqI32Store16I32AddImmI32AddImmAccValue = 2563
-    case seqI32AddI32ShlImmAI32AddBAccA = 2564
-    case seqI32AddI32ShlImmAI32AddBAccB = 2565
-    case seqI32StoreI32AddImmI32AddImmBrIfI32NeAccAddr = 2566
-    case seqI32StoreI32AddImmI32AddImmBrIfI32NeAccValue = 2567
-    case seqI32AndImmBrIfI32LtUImmAConst32I32AddImmAccA = 2568
-    case seqI32AndImmI32XorImmAI32ShrUImmI32XorAAccA = 2569
-    case seqI32ShrUImmI32XorAI32AndImmASelectCondAccA = 2570
-    case seqCopyBrUnlessI32EqzAccSrc = 2571
-    case seqI32AddImmI32AndImmABrIfI32GtUImmAAccA = 2572
-    case seqI32AndImmCopyCopyAccA = 2573
-    case seqBrIfI32EqzBrIfI32EqzI32LoadAccA = 2574
-    case seqBrIfI32GtUImmI32LoadI32AddImmAAccA = 2575
-    case seqI32AddImmI32AddImmI32AddImmBrIfNezCondAccA = 2576
-    case seqI32AddI32Store16ValueAccA = 2577
-    case seqI32AddI32Store16ValueAccB = 2578
-    case seqBrIfNezI32StoreI32AddImmAccCond = 2579
-    case seqCopyCopyI32Load16SAddrI32Load16SAccSrc = 2580
-    case seqCopyCopyI32Load16UAddrI32Load16UAccSrc = 2581
-    case seqI32AddImmBrIfNezCondI32StoreI32AddImmAccA = 2582
-    case seqI32Load16SI32MulAAccAddr = 2583
-    case seqI32Load16UI32AddAAccAddr = 2584
-    case seqI32Load16UI32SubAAccAddr = 2585
-    case seqI32MulI32StoreValueI32AddImmAccA = 2586
-    case seqI32MulI32StoreValueI32AddImmAccB = 2587
-    case seqI32MulI32AddAI32AddImmI32AddImmAccA = 2588
-    case seqI32MulI32AddAI32AddImmI32AddImmAccB = 2589
-    case seqI32StoreI32AddImmI32AddImmI32AddImmAccAddr = 2590
-    case seqI32StoreI32AddImmI32AddImmI32AddImmAccValue = 2591
-    case seqI32SubI32Store16ValueAccA = 2592
-    case seqI32SubI32Store16ValueAccB = 2593
-    case seqI32EqSelectCondAccA = 2594
-    case seqI32EqSelectCondAccB = 2595
-    case seqCopyCopyI32ShrUImmAI32XorBAccSrc = 2596
-    case seqI32AndImmI32ShrUImmI32EqBAccA = 2597
-    case seqI32AndImmI32XorImmAI32AndImmAccA = 2598
-    case seqI32AndImmI32XorImmAI32AndImmI32ShrUImmAccA = 2599
-    case seqI32AddImmI32Load8UAddrBrIfI32EqzABrIfI32GtUImmAccA = 2600
-    case seqBrIfI32GtUImmI32ShlImmAccA = 2601
-    case seqI32StoreI32AddImmI32AddImmI32StoreValueAccAddr = 2602
-    case seqI32StoreI32AddImmI32AddImmI32StoreValueAccValue = 2603
-    case seqI32AddImmI32AddImmI32StoreValueI32AddImmAccA = 2604
-    case seqI32AddImmI32StoreValueI32AddImmI32AddImmAccA = 2605
-    case seqI32AddImmI32LoadCallIndirectIndexAccA = 2606
-    case seqI32AddImmI32LtUImmASelectCondReturnAccA = 2607
-    case seqI32StoreI32AddImmI32StoreValueI32AddImmAccAddr = 2608
-    case seqI32StoreI32AddImmI32StoreValueI32AddImmAccValue = 2609
-    case seqI32AddI32StoreValueI32AddImmBrIfI32NeImmAccA = 2610
-    case seqI32AddI32StoreValueI32AddImmBrIfI32NeImmAccB = 2611
-    case seqI32AddImmConst32BrAccA = 2612
-    case seqI32LoadI32XorAI32StoreValueAccAddr = 2613
-    case seqI32LoadBrIfI32EqzAAccAddr = 2614
-    case seqI32XorI32StoreValueI32LoadAccA = 2615
-    case seqI32XorI32StoreValueI32LoadAccB = 2616
-    case seqI32AddImmI32StoreValueI32AddImmAccA = 2617
-    case seqI32StoreI32AddImmI32AddImmBrIfI32NeImmAccAddr = 2618
-    case seqI32StoreI32AddImmI32AddImmBrIfI32NeImmAccValue = 2619
-    case seqI32AddImmI32StoreAddrI32AddImmAccA = 2620
-    case seqCopyI32LoadCopySrcI32LoadAccSrc = 2621
-    case seqI32StoreI32AddI32StoreI32AddAccAddr = 2622
-    case seqI32StoreI32AddI32StoreI32AddAccValue = 2623
-    case seqI64StoreI64StoreAccAddr = 2624
-    case seqI64StoreI64StoreAccValue = 2625
-    case seqCopyI32Store8ValueI32AddImmBrIfI32NeImmAccSrc = 2626
-    case seqI32AndImmI32AddImmI32LtUImmASelectCondAccA = 2627
-    case seqI32OrImmI32AddImmI32LtUImmASelectCondAccA = 2628
-    case seqI32RotlImmI32XorBI32RotlImmAAccA = 2629
-    case seqI32StoreI32LoadI32LoadI32AddBAccAddr = 2630
-    case seqI32StoreI32LoadI32LoadI32AddBAccValue = 2631
-    case seqI32LoadI32AddBI32XorAI32StoreValueAccAddr = 2632
-    case seqI64StoreI32AddImmBrIfI32NeImmAccAddr = 2633
-    case seqI64StoreI32AddImmBrIfI32NeImmAccValue = 2634
-    case seqI32AddImmI32AddAI64LoadAddrI64XorBAccA = 2635
-    case seqI64LoadI64XorBI64StoreValueAccAddr = 2636
-    case seqI32AndImmBrTableIndexAccA = 2637
-    case seqI64AddI64XorBI64RotlImmAAccA = 2638
-    case seqI64AddI64XorBI64RotlImmAAccB = 2639
-    case seqI64XorI64AddAI64RotlImmAI64AddAAccA = 2640
-    case seqI64XorI64AddAI64RotlImmAI64AddAAccB = 2641
-    case seqCopyI32AndImmAccSrc = 2642
-    case seqI32AndI32ShlImmAI32XorBAccA = 2643
-    case seqI32AndI32ShlImmAI32XorBAccB = 2644
-    case seqI32StoreCopyCopyBrIfI32LeSAAccAddr = 2645
-    case seqI32StoreCopyCopyBrIfI32LeSAAccValue = 2646
-    case seqBrIfI32EqzConst32I32LoadAccA = 2647
-    case seqI32LoadConst32I32LoadBrTableIndexAccAddr = 2648
-    case seqI32AddImmI32AddImmBrIfI32LtUI32AddImmBrIfI32NeImmAccA = 2649
-    case seqI32XorI32RotlImmAI32AddBI32AddAAccA = 2650
-    case seqI32XorI32RotlImmAI32AddBI32AddAAccB = 2651
-    case seqI32AddI32XorAI32StoreValueI32LoadAccA = 2652
-    case seqI32AddI32XorAI32StoreValueI32LoadAccB = 2653
-    case seqI32LoadI32LoadI32AddBI32XorAAccAddr = 2654
-    case seqI32XorI32StoreValueI32LoadI32LoadAccA = 2655
-    case seqI32XorI32StoreValueI32LoadI32LoadAccB = 2656
-    case seqI64LoadI64AddAI64StoreValueAccAddr = 2657
-    case seqI32LoadCopyAccAddr = 2658
-    case seqCopyCallIndirectBaseAccSrc = 2659
-    case seqI32AndImmBrUnlessI32EqzAConst32I32AndImmAccA = 2660
-    case seqI32XorI32RotlImmAI32XorBI32RotlImmAAccA = 2661
-    case seqI32XorI32RotlImmAI32XorBI32RotlImmAAccB = 2662
-    case seqI32AddI64LoadAddrI32AddImmI32AddAAccA = 2663
-    case seqI32AddI64LoadAddrI32AddImmI32AddAAccB = 2664
-    case seqI32ShlImmI32AddBI32Load16UAddrBrIfI32EqBAccA = 2665
-    case seqI32AddImmBrIfI32LtUImmAAccA = 2666
-    case seqBrIfI32EqImmI32AddImmAccA = 2667
-    case seqI32AddImmI32MulImmI32AddImmAAccA = 2668
-    case seqI64StoreReturnAccAddr = 2669
-    case seqI64StoreReturnAccValue = 2670
-    case seqI32StoreI32XorI32RotlImmAAccAddr = 2671
-    case seqI32StoreI32XorI32RotlImmAAccValue = 2672
-    case seqI64ShrUImmI64ShrUImmAccA = 2673
-    case seqI64AndImmI64AndImmAccA = 2674
-    case seqI64AndImmI64OrBAccA = 2675
-    case seqI64ShlImmI64AndImmAccA = 2676
-    case seqI64OrI64StoreValueAccA = 2677
-    case seqI64OrI64StoreValueAccB = 2678
-    case seqI64StoreI64ShlImmAccAddr = 2679
-    case seqI64StoreI64ShlImmAccValue = 2680
-    case seqI64MulI64ShrUImmAAccA = 2681
-    case seqI64MulI64ShrUImmAAccB = 2682
-    case seqI64MulI64MulI64AddBAccA = 2683
-    case seqI64MulI64MulI64AddBAccB = 2684
-    case seqI64AndImmI64MulBAccA = 2685
-    case seqI64ShrUImmI64MulBI64AddBAccA = 2686
-    case seqI64MulI64AddBI64AndImmAccA = 2687
-    case seqI64MulI64AddBI64AndImmAccB = 2688
-    case seqI64MulI64AddBI64ShrUImmAccA = 2689
-    case seqI64MulI64AddBI64ShrUImmAccB = 2690
-    case seqI32SubI32XorImmAI32AndBAccA = 2691
-    case seqI32SubI32XorImmAI32AndBAccB = 2692
-    case seqI32AndI32AndImmAI32OrBI32AddImmAccA = 2693
-    case seqI32AndI32AndImmAI32OrBI32AddImmAccB = 2694
-    case seqI32XorImmI32AndBI32ShrUImmAI32AddImmAccA = 2695
-    case seqI32ShrUImmI32AddImmI32AndBI32AndImmAAccA = 2696
-    case seqI32ShrUImmI32AddImmI32AndBAccA = 2697
-    case seqI64ShlImmI64ShrUImmI64OrBI64AndImmAAccA = 2698
-    case seqI64AddI64StoreValueI64LoadAccA = 2699
-    case seqI64AddI64StoreValueI64LoadAccB = 2700
-    case seqI32AddI32LoadI32AddBAccA = 2701
-    case seqI32AddI32LoadI32AddBAccB = 2702
-    case seqI32RotlImmI32AddBI32AddAI32AddAccA = 2703
-    case seqI32AddI32XorI32RotlImmAI32AddAccA = 2704
-    case seqI32AddI32XorI32RotlImmAI32AddAccB = 2705
-    case seqI64ExtendI32UI64AddBAccA = 2706
-    case seqCopyConst32CallLocalAccSrc = 2707
-    case seqI32AddImmI32AddBI32Load8UAddrBrIfI32EqBAccA = 2708
-    case seqI64LtUI64ExtendI32UAAccA = 2709
-    case seqI64LtUI64ExtendI32UAAccB = 2710
-    case seqCopyCopyCopyCopyAccSrc = 2711
-    case seqI64XorI64AddBI64RotlImmAAccA = 2712
-    case seqI64XorI64AddBI64RotlImmAAccB = 2713
-    case seqI32WrapI64I32AndBI32ShlImmAAccA = 2714
-    case seqI64RotlImmI64XorAccA = 2715
-    case seqI32AddI32LoadAddrBrIfI32GtUImmAAccA = 2716
-    case seqI32AddI32LoadAddrBrIfI32GtUImmAAccB = 2717
-    case seqI32AndI32ShlImmAI32AddBI32LoadAddrAccA = 2718
-    case seqI32AndI32ShlImmAI32AddBI32LoadAddrAccB = 2719
-    case seqI64AndImmI64XorBI64XorBAccA = 2720
-    case seqI32SubImmI32StoreValueAccA = 2721
-    case seqI32StoreBrUnlessI32LtSAccAddr = 2722
-    case seqI32StoreBrUnlessI32LtSAccValue = 2723
-    case seqI32AndImmI32SubImmAAccA = 2724
-    case seqI32MulImmI32AddImmAI32AndImmAAccA = 2725
-    case seqCopyI32AndImmBrIfI32EqzAAccSrc = 2726
-    case seqI32SubReturnAccA = 2727
-    case seqI32SubReturnAccB = 2728
-    case seqI64XorI64ShrUImmAI64XorImmAI64AndBAccA = 2729
-    case seqI64XorI64ShrUImmAI64XorImmAI64AndBAccB = 2730
-    case seqI32AddImmCopyConst32AccA = 2731
-    case seqI32LoadBrIfEqzCondAccAddr = 2732
-    case seqI32XorI32RotlImmAI32XorI32RotlImmAAccA = 2733
-    case seqI32XorI32RotlImmAI32XorI32RotlImmAAccB = 2734
-    case seqI32LoadI32StoreValueI32LoadAccAddr = 2735
-    case seqI32ShlImmI32AddBI32StoreAddrI32AddImmAccA = 2736
-    case seqI32XorI32RotlImmAI32AddAI32AddAccA = 2737
-    case seqI32XorI32RotlImmAI32AddAI32AddAccB = 2738
-    case seqCopyI32AddAAccSrc = 2739
-    case seqI32AddI32DivSImmAAccA = 2740
-    case seqI32AddI32DivSImmAAccB = 2741
-    case seqI32DivSImmI32ShlImmAI32AddBI32LoadAddrAccA = 2742
-    case seqCopyI32ShlImmI32AddBCopyAccSrc = 2743
-    case seqI64LoadI64AddBI64LtUAccAddr = 2744
-    case seqI32LoadI32StoreValueBrIfNezAccAddr = 2745
-    case seqCopyBrIfI32EqzAAccSrc = 2746
-    case seqI32AddImmI32AddImmI64LoadAddrI64AddBAccA = 2747
-    case seqI32Store8I32LoadBrIfI32GtUImmAAccAddr = 2748
-    case seqI32Store8I32LoadBrIfI32GtUImmAAccValue = 2749
-    case seqI32StoreI32AddImmCopySrcBrAccAddr = 2750
-    case seqI32StoreI32AddImmCopySrcBrAccValue = 2751
-    case seqI32LoadBrIfI32GtUImmAI32ShlImmI32AddBAccAddr = 2752
-    case seqSelectI32SubBAccA = 2753
-    case seqSelectI32SubBAccB = 2754
-    case seqSelectI32SubBAccCond = 2755
-    case seqI64LoadI64LoadI64LoadI64LoadAccAddr = 2756
-    case seqI32LtUSelectCondAccA = 2757
-    case seqI32LtUSelectCondAccB = 2758
-    case seqI32StoreI32AddI32StoreValueI32XorAccAddr = 2759
-    case seqI32StoreI32AddI32StoreValueI32XorAccValue = 2760
-    case seqI32AddImmI32ShlImmI32AddBI32LoadAddrAccA = 2761
-    case seqI64XorI64ShrUImmAI64XorBI64XorBAccA = 2762
-    case seqI64XorI64ShrUImmAI64XorBI64XorBAccB = 2763
-    case seqI32Store16I32AddImmI32AddImmBrIfNezCondAccAddr = 2764
-    case seqI32Store16I32AddImmI32AddImmBrIfNezCondAccValue = 2765
-    case seqI32EqSelectCondReturnAccA = 2766
-    case seqI32EqSelectCondReturnAccB = 2767
-    case seqI32ShrUImmI32EqBSelectCondAccA = 2768
-    case seqI32ShrUImmI32XorImmAAccA = 2769
-    case seqI32XorImmI32AndImmI32ShrUImmAccA = 2770
-    case seqI32AddI32AddImmBrIfI32NeAccA = 2771
-    case seqI32AddI32AddImmBrIfI32NeAccB = 2772
-    case seqI32AddImmBrIfI32NeBAccA = 2773
-    case seqI64AddI32AddImmI32AddImmAccA = 2774
-    case seqI64AddI32AddImmI32AddImmAccB = 2775
-    case seqI64LoadI64LoadI64AddBAccAddr = 2776
-    case seqI32AddImmI32AddImmI64LoadAddrAccA = 2777
-    case seqI64LoadI32AddImmI32AddImmAccAddr = 2778
-    case seqI64ShlImmI64OrBAccA = 2779
-    case seqI64AddI64LoadI64AddBAccA = 2780
-    case seqI64AddI64LoadI64AddBAccB = 2781
-    case seqI32AddImmI32Load8UAddrBrIfI32EqBAccA = 2782
-    case seqI32AddImmI32Load8UAddrI32AddImmI32Load8UAddrAccA = 2783
-    case seqI32ShrSImmI32ShlImmAI32AddBI32LoadAddrAccA = 2784
-    case seqI32GtSSelectCondSelectAccA = 2785
-    case seqI32GtSSelectCondSelectAccB = 2786
-    case seqI32SubBrIfI32NeImmAAccA = 2787
-    case seqI32SubBrIfI32NeImmAAccB = 2788
-    case seqI32AddI32ShrSImmAAccA = 2789
-    case seqI32AddI32ShrSImmAAccB = 2790
-    case seqI32LoadI32AndImmAAccAddr = 2791
-    case seqI32AddI32Load8UAddrBrIfI32EqBAccA = 2792
-    case seqI32AddI32Load8UAddrBrIfI32EqBAccB = 2793
-    case seqI32ShlImmI32AndImmAAccA = 2794
-    case seqI32AddI32Load8UAddrI32AddI32Load8UAddrAccA = 2795
-    case seqI32AddI32Load8UAddrI32AddI32Load8UAddrAccB = 2796
-    case seqI32Load8UI32Store8AccAddr = 2797
-    case seqI32LoadI32AddImmAI32StoreValueI32AddImmAccAddr = 2798
-    case seqI32ShrUImmI32AddBI32Load8UAddrAccA = 2799
-    case seqCopyI32AddImmBrIfNezCondI32AddImmReturnAccSrc = 2800
-    case seqI32RemUImmI32MulImmAI32AddImmAI32RemUImmAI32AddImmBrIfNezCondAccA = 2801
-    case seqI32AddImmI32Store8AddrI32AddBrIfI32LtUImmAI32AddImmI32AddImmBrIfI32NeImmAccA = 2802
-    case seqI32ShlImmI32AddImmAI32Store8AddrI32AddBrIfI32LtUImmAAccA = 2803
-    case seqI32AddImmI32Load8UAddrBrIfI32EqzABrIfI32GtUImmI32ShlImmAccA = 2804
-    case seqI32LoadI32AddAI32AddImmACopyCopyCallLocalAccAddr = 2805
-    case seqI32ShlImmI32AddBF64StoreAddrCopyI32ShlImmBrIfI32LeSAAccA = 2806
-    case seqI32LoadI32AddAI32AddImmCopyCallLocalAccAddr = 2807
-    case seqI32LoadI32AddAI32AddImmCopyCallLocalBaseAccAddr = 2808
-    case seqI32LoadI32AddAI32AddImmAI32AddImmCopyCallLocalBaseAccAddr = 2809
-    case seqI32LoadI32AddAI32AddImmAI32AddImmCopyCallLocalAccAddr = 2810
-    case seqCopyI32SubImmAI32LoadI32SubImmBrIfI32LtSI32AddImmAccSrc = 2811
-    case seqI32SubImmI32ShlImmI32AddBCopyI32SubImmAI32LoadAccA = 2812
-    case seqI32AddImmI32StoreAddrI32AddImmI32AddImmBrIfI32NeImmAccA = 2813
-    case seqI32AddI32AddImmI32LtUImmAI32AddBI32StoreValueI32Load8UAccA = 2814
-    case seqI32AddI32AddImmI32LtUImmAI32AddBI32StoreValueI32Load8UAccB = 2815
-    case seqI32AddI32AddImmI32LtUImmAI32AddBI32Load8UI32EqImmAAccA = 2816
-    case seqI32AddI32AddImmI32LtUImmAI32AddBI32Load8UI32EqImmAAccB = 2817
-    case seqI32StoreI32Load8UI32AddImmABrIfI32GtUImmACopyCallLocalBaseAccAddr = 2818
-    case seqI32StoreI32Load8UI32AddImmABrIfI32GtUImmACopyCallLocalBaseAccValue = 2819
-    case seqI32Load8UI32EqImmAI32AddImmI32LtUImmAI32OrBAccAddr = 2820
-    case seqI32OrImmI32AddImmAI32LtUImmAI32AddBCopyCallLocalBaseAccA = 2821
-    case seqCopyI32LoadAddrI32StoreCopyBrIfNezAccSrc = 2822
-    case seqI32LoadBrIfI32EqzAConst32I32LoadI32LoadAccAddr = 2823
-    case seqI32ShlImmI32AddBF64LoadAddrF64LtBBrIfNezCondAccA = 2824
-    case seqI32AddImmBrUnlessI32NeImmI32Load8UCopyBrIfNezI32AddImmAccA = 2825
-    case seqI32LoadI32XorAI32StoreValueI32LoadI32XorAI32StoreValueAccAddr = 2826
-    case seqI32LoadCopyI32LoadCopyAccAddr = 2827
-    case seqI32MulI32AddI32LoadAddrI32LoadI32MulBAccA = 2828
-    case seqI32MulI32AddI32LoadAddrI32LoadI32MulBAccB = 2829
-    case seqI32AddI32AddI32LoadAddrI32LoadI32MulBAccA = 2830
-    case seqI32AddI32AddI32LoadAddrI32LoadI32MulBAccB = 2831
-    case seqI32SubImmI32LoadI32SubImmBrIfI32LtSI32AddImmBrUnlessI32GeSAAccA = 2832
-    case seqI32SubImmBrIfI32LtSI32AddImmBrUnlessI32GeSAI32StoreI32AddImmAccA = 2833
-    case seqBrIfI32EqImmI32AddImmBrIfI32LtUImmAAccA = 2834
-    case seqI64AddI64RotlImmAI64AddAI64XorBI64RotlImmAI64RotlImmAccA = 2835
-    case seqI64AddI64RotlImmAI64AddAI64XorBI64RotlImmAI64RotlImmAccB = 2836
-    case seqI32AddImmBrUnlessI32GeSAI32StoreI32AddImmI32StoreAddrCopyAccA = 2837
-    case seqI32StoreI32AddImmI32StoreAddrCopyCopyBrIfI32LeSAAccAddr = 2838
-    case seqI32StoreI32AddImmI32StoreAddrCopyCopyBrIfI32LeSAAccValue = 2839
-    case seqI32AndImmI32AddImmI32LtUImmASelectCondReturnAccA = 2840
-    case seqI32OrImmI32AddImmI32LtUImmASelectCondReturnAccA = 2841
-    case seqI64AndImmI64MulI64AddBI64ShrUImmAI64AddBAccA = 2842
-    case seqI64ShrUImmI64MulI64AddBI64ShrUImmAI64AddBAccA = 2843
-    case seqI64MulI64AddBI64ShrUImmAI64AddBI64AndImmAccA = 2844
-    case seqI64MulI64AddBI64ShrUImmAI64AddBI64AndImmAccB = 2845
-    case seqI64MulI64AddBI64ShrUImmAI64AddBI64StoreValueI64ShlImmAccA = 2846
-    case seqI64MulI64AddBI64ShrUImmAI64AddBI64StoreValueI64ShlImmAccB = 2847
-    case seqI64ShrUImmI64ShrUImmI64MulBI64AddBI64AndImmAccA = 2848
-    case seqI64AndImmI64OrBI64StoreValueReturnAccA = 2849
-    case seqI64StoreI64ShlImmI64AndImmI64OrBAccAddr = 2850
-    case seqI64StoreI64ShlImmI64AndImmI64OrBAccValue = 2851
-    case seqI64MulI64MulI64AddBI64ShrUImmI64ShrUImmAccA = 2852
-    case seqI64MulI64MulI64AddBI64ShrUImmI64ShrUImmAccB = 2853
-    case seqI64AndImmI64MulBI64ShrUImmAAccA = 2854
-    case seqI64MulI64AddBI64AndImmI64AndImmI64MulBAccA = 2855
-    case seqI64MulI64AddBI64AndImmI64AndImmI64MulBAccB = 2856
-    case seqCopyI32AndImmBrTableIndexAccSrc = 2857
-    case seqCopyI32AndI32ShlImmAI32XorBI32XorAAccSrc = 2858
-    case seqI32RotlImmI32OrAI32ShlImmAI32XorBI32ShlImmAccA = 2859
-    case seqI32RotlImmI32RotlImmI32OrAI32ShlImmAI32XorBI32ShlImmAccA = 2860
-    case seqI32AndI32ShlImmAI32XorBI32XorACopySrcAccA = 2861
-    case seqI32AndI32ShlImmAI32XorBI32XorACopySrcAccB = 2862
-    case seqI32AndI32ShlImmAI32XorBI32XorACopySrcI32AndImmAccA = 2863
-    case seqI32AndI32ShlImmAI32XorBI32XorACopySrcI32AndImmAccB = 2864
-    case seqI32AndI32ShlImmAI32XorBI32RotlImmI32RotlImmAccA = 2865
-    case seqI32AndI32ShlImmAI32XorBI32RotlImmI32RotlImmAccB = 2866
-    case seqI32XorI32XorI32XorI32XorI32AddImmBrIfNezCondAccA = 2867
-    case seqI32XorI32XorI32XorI32XorI32AddImmBrIfNezCondAccB = 2868
-    case seqI32LoadI32Load16UAddrI32AndImmBrIfI32EqBI32LoadBrIfNezCondAccAddr = 2869
-    case seqI64LoadI64XorBI64StoreValueI32AddImmBrIfI32NeImmAccAddr = 2870
-    case seqI32LoadCopyCallIndirectBaseAccAddr = 2871
-    case seqCopyI32LoadI32LoadI32StoreValueI32LoadI32StoreValueAccSrc = 2872
-    case seqI32LoadI32StoreValueI32LoadI32StoreValueBrAccAddr = 2873
+    case structNew = 43
+    case structNewDefault = 44
+    case structGet32 = 45
+    case structGet64 = 46
+    case structGet128 = 47
+    case structGet8s = 48
+    case structGet8u = 49
+    case structGet16s = 50
+    case structGet16u = 51
+    case structSet8 = 52
+    case structSet16 = 53
+    case structSet32 = 54
+    case structSet64 = 55
+    case structSet128 = 56
+    case arrayNew = 57
+    case arrayNewDefault = 58
+    case arrayNewFixed = 59
+    case arrayNewData = 60
+    case arrayNewElem = 61
+    case arrayGet32 = 62
+    case arrayGet64 = 63
+    case arrayGet128 = 64
+    case arrayGet8s = 65
+    case arrayGet8u = 66
+    case arrayGet16s = 67
+    case arrayGet16u = 68
+    case arraySet8 = 69
+    case arraySet16 = 70
+    case arraySet32 = 71
+    case arraySet64 = 72
+    case arraySet128 = 73
+    case arrayLen = 74
+    case arrayFill = 75
+    case arrayCopy = 76
+    case arrayInitData = 77
+    case arrayInitElem = 78
+    case refTest = 79
+    case refCast = 80
+    case refI31 = 81
+    case i31GetS = 82
+    case i31GetU = 83
+    case refEq = 84
+    case memorySize = 85
+    case memoryGrow = 86
+    case memoryFill = 87
+    case memoryCopy = 88
+    case memoryInit = 89
+    case memorySize64 = 90
+    case memoryGrow64 = 91
+    case memoryFill64 = 92
+    case memoryCopyWide = 93
+    case memoryInit64 = 94
+    case dataDrop = 95
+    case i32Load = 96
+    case i64Load = 97
+    case f32Load = 98
+    case f64Load = 99
+    case i32Load8S = 100
+    case i32Load8U = 101
+    case i32Load16S = 102
+    case i32Load16U = 103
+    case i64Load8S = 104
+    case i64Load8U = 105
+    case i64Load16S = 106
+    case i64Load16U = 107
+    case i64Load32S = 108
+    case i64Load32U = 109
+    case i32Store = 110
+    case i64Store = 111
+    case f32Store = 112
+    case f64Store = 113
+    case i32Store8 = 114
+    case i32Store16 = 115
+    case i64Store8 = 116
+    case i64Store16 = 117
+    case i64Store32 = 118
+    case i32Eqz = 119
+    case i32Eq = 120
+    case i32Ne = 121
+    case i32LtS = 122
+    case i32LtU = 123
+    case i32GtS = 124
+    case i32GtU = 125
+    case i32LeS = 126
+    case i32LeU = 127
+    case i32GeS = 128
+    case i32GeU = 129
+    case i64Eqz = 130
+    case i64Eq = 131
+    case i64Ne = 132
+    case i64LtS = 133
+    case i64LtU = 134
+    case i64GtS = 135
+    case i64GtU = 136
+    case i64LeS = 137
+    case i64LeU = 138
+    case i64GeS = 139
+    case i64GeU = 140
+    case f32Eq = 141
+    case f32Ne = 142
+    case f32Lt = 143
+    case f32Gt = 144
+    case f32Le = 145
+    case f32Ge = 146
+    case f64Eq = 147
+    case f64Ne = 148
+    case f64Lt = 149
+    case f64Gt = 150
+    case f64Le = 151
+    case f64Ge = 152
+    case i32Clz = 153
+    case i32Ctz = 154
+    case i32Popcnt = 155
+    case i32Add = 156
+    case i32Sub = 157
+    case i32Mul = 158
+    case i32DivS = 159
+    case i32DivU = 160
+    case i32RemS = 161
+    case i32RemU = 162
+    case i32And = 163
+    case i32Or = 164
+    case i32Xor = 165
+    case i32Shl = 166
+    case i32ShrS = 167
+    case i32ShrU = 168
+    case i32Rotl = 169
+    case i32Rotr = 170
+    case i64Clz = 171
+    case i64Ctz = 172
+    case i64Popcnt = 173
+    case i64Add = 174
+    case i64Sub = 175
+    case i64Mul = 176
+    case i64DivS = 177
+    case i64DivU = 178
+    case i64RemS = 179
+    case i64RemU = 180
+    case i64And = 181
+    case i64Or = 182
+    case i64Xor = 183
+    case i64Shl = 184
+    case i64ShrS = 185
+    case i64ShrU = 186
+    case i64Rotl = 187
+    case i64Rotr = 188
+    case f32Abs = 189
+    case f32Neg = 190
+    case f32Ceil = 191
+    case f32Floor = 192
+    case f32Trunc = 193
+    case f32Nearest = 194
+    case f32Sqrt = 195
+    case f32Add = 196
+    case f32Sub = 197
+    case f32Mul = 198
+    case f32Div = 199
+    case f32Min = 200
+    case f32Max = 201
+    case f32Copysign = 202
+    case f64Abs = 203
+    case f64Neg = 204
+    case f64Ceil = 205
+    case f64Floor = 206
+    case f64Trunc = 207
+    case f64Nearest = 208
+    case f64Sqrt = 209
+    case f64Add = 210
+    case f64Sub = 211
+    case f64Mul = 212
+    case f64Div = 213
+    case f64Min = 214
+    case f64Max = 215
+    case f64Copysign = 216
+    case i32WrapI64 = 217
+    case i32TruncF32S = 218
+    case i32TruncF32U = 219
+    case i32TruncF64S = 220
+    case i32TruncF64U = 221
+    case i64ExtendI32S = 222
+    case i64ExtendI32U = 223
+    case i64TruncF32S = 224
+    case i64TruncF32U = 225
+    case i64TruncF64S = 226
+    case i64TruncF64U = 227
+    case f32ConvertI32S = 228
+    case f32ConvertI32U = 229
+    case f32ConvertI64S = 230
+    case f32ConvertI64U = 231
+    case f32DemoteF64 = 232
+    case f64ConvertI32S = 233
+    case f64ConvertI32U = 234
+    case f64ConvertI64S = 235
+    case f64ConvertI64U = 236
+    case f64PromoteF32 = 237
+    case i32ReinterpretF32 = 238
+    case i64ReinterpretF64 = 239
+    case f32ReinterpretI32 = 240
+    case f64ReinterpretI64 = 241
+    case i32Extend8S = 242
+    case i32Extend16S = 243
+    case i64Extend8S = 244
+    case i64Extend16S = 245
+    case i64Extend32S = 246
+    case i32TruncSatF32S = 247
+    case i32TruncSatF32U = 248
+    case i32TruncSatF64S = 249
+    case i32TruncSatF64U = 250
+    case i64TruncSatF32S = 251
+    case i64TruncSatF32U = 252
+    case i64TruncSatF64S = 253
+    case i64TruncSatF64U = 254
+    case v128Load = 255
+    case v128Load8x8S = 256
+    case v128Load8x8U = 257
+    case v128Load16x4S = 258
+    case v128Load16x4U = 259
+    case v128Load32x2S = 260
+    case v128Load32x2U = 261
+    case v128Load8Splat = 262
+    case v128Load16Splat = 263
+    case v128Load32Splat = 264
+    case v128Load64Splat = 265
+    case v128Load32Zero = 266
+    case v128Load64Zero = 267
+    case v128Load8Lane = 268
+    case v128Load16Lane = 269
+    case v128Load32Lane = 270
+    case v128Load64Lane = 271
+    case v128Store = 272
+    case v128Store8Lane = 273
+    case v128Store16Lane = 274
+    case v128Store32Lane = 275
+    case v128Store64Lane = 276
+    case v128Const = 277
+    case i8x16Shuffle = 278
+    case i8x16Swizzle = 279
+    case i8x16Splat = 280
+    case i16x8Splat = 281
+    case i32x4Splat = 282
+    case i64x2Splat = 283
+    case f32x4Splat = 284
+    case f64x2Splat = 285
+    case i8x16ExtractLaneS = 286
+    case i8x16ExtractLaneU = 287
+    case i16x8ExtractLaneS = 288
+    case i16x8ExtractLaneU = 289
+    case i32x4ExtractLane = 290
+    case i64x2ExtractLane = 291
+    case f32x4ExtractLane = 292
+    case f64x2ExtractLane = 293
+    case i8x16ReplaceLane = 294
+    case i16x8ReplaceLane = 295
+    case i32x4ReplaceLane = 296
+    case i64x2ReplaceLane = 297
+    case f32x4ReplaceLane = 298
+    case f64x2ReplaceLane = 299
+    case i8x16Eq = 300
+    case i8x16Ne = 301
+    case i8x16LtS = 302
+    case i8x16LtU = 303
+    case i8x16GtS = 304
+    case i8x16GtU = 305
+    case i8x16LeS = 306
+    case i8x16LeU = 307
+    case i8x16GeS = 308
+    case i8x16GeU = 309
+    case i16x8Eq = 310
+    case i16x8Ne = 311
+    case i16x8LtS = 312
+    case i16x8LtU = 313
+    case i16x8GtS = 314
+    case i16x8GtU = 315
+    case i16x8LeS = 316
+    case i16x8LeU = 317
+    case i16x8GeS = 318
+    case i16x8GeU = 319
+    case i32x4Eq = 320
+    case i32x4Ne = 321
+    case i32x4LtS = 322
+    case i32x4LtU = 323
+    case i32x4GtS = 324
+    case i32x4GtU = 325
+    case i32x4LeS = 326
+    case i32x4LeU = 327
+    case i32x4GeS = 328
+    case i32x4GeU = 329
+    case i64x2Eq = 330
+    case i64x2Ne = 331
+    case i64x2LtS = 332
+    case i64x2GtS = 333
+    case i64x2LeS = 334
+    case i64x2GeS = 335
+    case f32x4Eq = 336
+    case f32x4Ne = 337
+    case f32x4Lt = 338
+    case f32x4Gt = 339
+    case f32x4Le = 340
+    case f32x4Ge = 341
+    case f64x2Eq = 342
+    case f64x2Ne = 343
+    case f64x2Lt = 344
+    case f64x2Gt = 345
+    case f64x2Le = 346
+    case f64x2Ge = 347
+    case v128Not = 348
+    case v128And = 349
+    case v128Andnot = 350
+    case v128Or = 351
+    case v128Xor = 352
+    case v128Bitselect = 353
+    case v128AnyTrue = 354
+    case i8x16Abs = 355
+    case i8x16Neg = 356
+    case i8x16Popcnt = 357
+    case i8x16AllTrue = 358
+    case i8x16Bitmask = 359
+    case i8x16NarrowI16x8S = 360
+    case i8x16NarrowI16x8U = 361
+    case i8x16Shl = 362
+    case i8x16ShrS = 363
+    case i8x16ShrU = 364
+    case i8x16Add = 365
+    case i8x16AddSatS = 366
+    case i8x16AddSatU = 367
+    case i8x16Sub = 368
+    case i8x16SubSatS = 369
+    case i8x16SubSatU = 370
+    case i8x16MinS = 371
+    case i8x16MinU = 372
+    case i8x16MaxS = 373
+    case i8x16MaxU = 374
+    case i8x16AvgrU = 375
+    case i16x8ExtaddPairwiseI8x16S = 376
+    case i16x8ExtaddPairwiseI8x16U = 377
+    case i32x4ExtaddPairwiseI16x8S = 378
+    case i32x4ExtaddPairwiseI16x8U = 379
+    case i16x8Abs = 380
+    case i16x8Neg = 381
+    case i16x8Q15mulrSatS = 382
+    case i16x8AllTrue = 383
+    case i16x8Bitmask = 384
+    case i16x8NarrowI32x4S = 385
+    case i16x8NarrowI32x4U = 386
+    case i16x8ExtendLowI8x16S = 387
+    case i16x8ExtendHighI8x16S = 388
+    case i16x8ExtendLowI8x16U = 389
+    case i16x8ExtendHighI8x16U = 390
+    case i16x8Shl = 391
+    case i16x8ShrS = 392
+    case i16x8ShrU = 393
+    case i16x8Add = 394
+    case i16x8AddSatS = 395
+    case i16x8AddSatU = 396
+    case i16x8Sub = 397
+    case i16x8SubSatS = 398
+    case i16x8SubSatU = 399
+    case i16x8Mul = 400
+    case i16x8MinS = 401
+    case i16x8MinU = 402
+    case i16x8MaxS = 403
+    case i16x8MaxU = 404
+    case i16x8AvgrU = 405
+    case i16x8ExtmulLowI8x16S = 406
+    case i16x8ExtmulHighI8x16S = 407
+    case i16x8ExtmulLowI8x16U = 408
+    case i16x8ExtmulHighI8x16U = 409
+    case i32x4Abs = 410
+    case i32x4Neg = 411
+    case i32x4AllTrue = 412
+    case i32x4Bitmask = 413
+    case i32x4ExtendLowI16x8S = 414
+    case i32x4ExtendHighI16x8S = 415
+    case i32x4ExtendLowI16x8U = 416
+    case i32x4ExtendHighI16x8U = 417
+    case i32x4Shl = 418
+    case i32x4ShrS = 419
+    case i32x4ShrU = 420
+    case i32x4Add = 421
+    case i32x4Sub = 422
+    case i32x4Mul = 423
+    case i32x4MinS = 424
+    case i32x4MinU = 425
+    case i32x4MaxS = 426
+    case i32x4MaxU = 427
+    case i32x4DotI16x8S = 428
+    case i32x4ExtmulLowI16x8S = 429
+    case i32x4ExtmulHighI16x8S = 430
+    case i32x4ExtmulLowI16x8U = 431
+    case i32x4ExtmulHighI16x8U = 432
+    case i64x2Abs = 433
+    case i64x2Neg = 434
+    case i64x2AllTrue = 435
+    case i64x2Bitmask = 436
+    case i64x2ExtendLowI32x4S = 437
+    case i64x2ExtendHighI32x4S = 438
+    case i64x2ExtendLowI32x4U = 439
+    case i64x2ExtendHighI32x4U = 440
+    case i64x2Shl = 441
+    case i64x2ShrS = 442
+    case i64x2ShrU = 443
+    case i64x2Add = 444
+    case i64x2Sub = 445
+    case i64x2Mul = 446
+    case i64x2ExtmulLowI32x4S = 447
+    case i64x2ExtmulHighI32x4S = 448
+    case i64x2ExtmulLowI32x4U = 449
+    case i64x2ExtmulHighI32x4U = 450
+    case f32x4Abs = 451
+    case f32x4Neg = 452
+    case f32x4Sqrt = 453
+    case f32x4Add = 454
+    case f32x4Sub = 455
+    case f32x4Mul = 456
+    case f32x4Div = 457
+    case f32x4Min = 458
+    case f32x4Max = 459
+    case f32x4Pmin = 460
+    case f32x4Pmax = 461
+    case f32x4Ceil = 462
+    case f32x4Floor = 463
+    case f32x4Trunc = 464
+    case f32x4Nearest = 465
+    case f64x2Abs = 466
+    case f64x2Neg = 467
+    case f64x2Sqrt = 468
+    case f64x2Add = 469
+    case f64x2Sub = 470
+    case f64x2Mul = 471
+    case f64x2Div = 472
+    case f64x2Min = 473
+    case f64x2Max = 474
+    case f64x2Pmin = 475
+    case f64x2Pmax = 476
+    case f64x2Ceil = 477
+    case f64x2Floor = 478
+    case f64x2Trunc = 479
+    case f64x2Nearest = 480
+    case f32x4DemoteF64x2Zero = 481
+    case f64x2PromoteLowF32x4 = 482
+    case i32x4TruncSatF32x4S = 483
+    case i32x4TruncSatF32x4U = 484
+    case f32x4ConvertI32x4S = 485
+    case f32x4ConvertI32x4U = 486
+    case i32x4TruncSatF64x2SZero = 487
+    case i32x4TruncSatF64x2UZero = 488
+    case f64x2ConvertLowI32x4S = 489
+    case f64x2ConvertLowI32x4U = 490
+    case i8x16RelaxedSwizzle = 491
+    case i32x4RelaxedTruncF32x4S = 492
+    case i32x4RelaxedTruncF32x4U = 493
+    case i32x4RelaxedTruncF64x2SZero = 494
+    case i32x4RelaxedTruncF64x2UZero = 495
+    case f32x4RelaxedMadd = 496
+    case f32x4RelaxedNmadd = 497
+    case f64x2RelaxedMadd = 498
+    case f64x2RelaxedNmadd = 499
+    case i8x16RelaxedLaneselect = 500
+    case i16x8RelaxedLaneselect = 501
+    case i32x4RelaxedLaneselect = 502
+    case i64x2RelaxedLaneselect = 503
+    case f32x4RelaxedMin = 504
+    case f32x4RelaxedMax = 505
+    case f64x2RelaxedMin = 506
+    case f64x2RelaxedMax = 507
+    case i16x8RelaxedQ15mulrS = 508
+    case i16x8RelaxedDotI8x16I7x16S = 509
+    case i32x4RelaxedDotI8x16I7x16AddS = 510
+    case i32LoadMem = 511
+    case i64LoadMem = 512
+    case f32LoadMem = 513
+    case f64LoadMem = 514
+    case i32Load8SMem = 515
+    case i32Load8UMem = 516
+    case i32Load16SMem = 517
+    case i32Load16UMem = 518
+    case i64Load8SMem = 519
+    case i64Load8UMem = 520
+    case i64Load16SMem = 521
+    case i64Load16UMem = 522
+    case i64Load32SMem = 523
+    case i64Load32UMem = 524
+    case i32StoreMem = 525
+    case i64StoreMem = 526
+    case f32StoreMem = 527
+    case f64StoreMem = 528
+    case i32Store8Mem = 529
+    case i32Store16Mem = 530
+    case i64Store8Mem = 531
+    case i64Store16Mem = 532
+    case i64Store32Mem = 533
+    case v128LoadMem = 534
+    case v128Load8x8SMem = 535
+    case v128Load8x8UMem = 536
+    case v128Load16x4SMem = 537
+    case v128Load16x4UMem = 538
+    case v128Load32x2SMem = 539
+    case v128Load32x2UMem = 540
+    case v128Load8SplatMem = 541
+    case v128Load16SplatMem = 542
+    case v128Load32SplatMem = 543
+    case v128Load64SplatMem = 544
+    case v128Load32ZeroMem = 545
+    case v128Load64ZeroMem = 546
+    case v128Load8LaneMem = 547
+    case v128Load16LaneMem = 548
+    case v128Load32LaneMem = 549
+    case v128Load64LaneMem = 550
+    case v128StoreMem = 551
+    case v128Store8LaneMem = 552
+    case v128Store16LaneMem = 553
+    case v128Store32LaneMem = 554
+    case v128Store64LaneMem = 555
+    case i32Load64 = 556
+    case i64Load64 = 557
+    case f32Load64 = 558
+    case f64Load64 = 559
+    case i32Load8S64 = 560
+    case i32Load8U64 = 561
+    case i32Load16S64 = 562
+    case i32Load16U64 = 563
+    case i64Load8S64 = 564
+    case i64Load8U64 = 565
+    case i64Load16S64 = 566
+    case i64Load16U64 = 567
+    case i64Load32S64 = 568
+    case i64Load32U64 = 569
+    case i32Store64 = 570
+    case i64Store64 = 571
+    case f32Store64 = 572
+    case f64Store64 = 573
+    case i32Store864 = 574
+    case i32Store1664 = 575
+    case i64Store864 = 576
+    case i64Store1664 = 577
+    case i64Store3264 = 578
+    case v128Load64 = 579
+    case v128Load8x8S64 = 580
+    case v128Load8x8U64 = 581
+    case v128Load16x4S64 = 582
+    case v128Load16x4U64 = 583
+    case v128Load32x2S64 = 584
+    case v128Load32x2U64 = 585
+    case v128Load8Splat64 = 586
+    case v128Load16Splat64 = 587
+    case v128Load32Splat64 = 588
+    case v128Load64Splat64 = 589
+    case v128Load32Zero64 = 590
+    case v128Load64Zero64 = 591
+    case v128Load8Lane64 = 592
+    case v128Load16Lane64 = 593
+    case v128Load32Lane64 = 594
+    case v128Load64Lane64 = 595
+    case v128Store64 = 596
+    case v128Store8Lane64 = 597
+    case v128Store16Lane64 = 598
+    case v128Store32Lane64 = 599
+    case v128Store64Lane64 = 600
+    case i32EqImm = 601
+    case i32NeImm = 602
+    case i32LtSImm = 603
+    case i32LtUImm = 604
+    case i32GtSImm = 605
+    case i32GtUImm = 606
+    case i32LeSImm = 607
+    case i32LeUImm = 608
+    case i32GeSImm = 609
+    case i32GeUImm = 610
+    case i64EqImm = 611
+    case i64NeImm = 612
+    case i64LtSImm = 613
+    case i64LtUImm = 614
+    case i64GtSImm = 615
+    case i64GtUImm = 616
+    case i64LeSImm = 617
+    case i64LeUImm = 618
+    case i64GeSImm = 619
+    case i64GeUImm = 620
+    case f32EqImm = 621
+    case f32NeImm = 622
+    case f32LtImm = 623
+    case f32GtImm = 624
+    case f32LeImm = 625
+    case f32GeImm = 626
+    case f64EqImm = 627
+    case f64NeImm = 628
+    case f64LtImm = 629
+    case f64GtImm = 630
+    case f64LeImm = 631
+    case f64GeImm = 632
+    case i32AddImm = 633
+    case i32SubImm = 634
+    case i32MulImm = 635
+    case i32DivSImm = 636
+    case i32DivUImm = 637
+    case i32RemSImm = 638
+    case i32RemUImm = 639
+    case i32AndImm = 640
+    case i32OrImm = 641
+    case i32XorImm = 642
+    case i32ShlImm = 643
+    case i32ShrSImm = 644
+    case i32ShrUImm = 645
+    case i32RotlImm = 646
+    case i32RotrImm = 647
+    case i64AddImm = 648
+    case i64SubImm = 649
+    case i64MulImm = 650
+    case i64DivSImm = 651
+    case i64DivUImm = 652
+    case i64RemSImm = 653
+    case i64RemUImm = 654
+    case i64AndImm = 655
+    case i64OrImm = 656
+    case i64XorImm = 657
+    case i64ShlImm = 658
+    case i64ShrSImm = 659
+    case i64ShrUImm = 660
+    case i64RotlImm = 661
+    case i64RotrImm = 662
+    case f32AddImm = 663
+    case f32SubImm = 664
+    case f32MulImm = 665
+    case f32DivImm = 666
+    case f32MinImm = 667
+    case f32MaxImm = 668
+    case f32CopysignImm = 669
+    case f64AddImm = 670
+    case f64SubImm = 671
+    case f64MulImm = 672
+    case f64DivImm = 673
+    case f64MinImm = 674
+    case f64MaxImm = 675
+    case f64CopysignImm = 676
+    case i8x16SwizzleImm = 677
+    case i8x16EqImm = 678
+    case i8x16NeImm = 679
+    case i8x16LtSImm = 680
+    case i8x16LtUImm = 681
+    case i8x16GtSImm = 682
+    case i8x16GtUImm = 683
+    case i8x16LeSImm = 684
+    case i8x16LeUImm = 685
+    case i8x16GeSImm = 686
+    case i8x16GeUImm = 687
+    case i16x8EqImm = 688
+    case i16x8NeImm = 689
+    case i16x8LtSImm = 690
+    case i16x8LtUImm = 691
+    case i16x8GtSImm = 692
+    case i16x8GtUImm = 693
+    case i16x8LeSImm = 694
+    case i16x8LeUImm = 695
+    case i16x8GeSImm = 696
+    case i16x8GeUImm = 697
+    case i32x4EqImm = 698
+    case i32x4NeImm = 699
+    case i32x4LtSImm = 700
+    case i32x4LtUImm = 701
+    case i32x4GtSImm = 702
+    case i32x4GtUImm = 703
+    case i32x4LeSImm = 704
+    case i32x4LeUImm = 705
+    case i32x4GeSImm = 706
+    case i32x4GeUImm = 707
+    case i64x2EqImm = 708
+    case i64x2NeImm = 709
+    case i64x2LtSImm = 710
+    case i64x2GtSImm = 711
+    case i64x2LeSImm = 712
+    case i64x2GeSImm = 713
+    case f32x4EqImm = 714
+    case f32x4NeImm = 715
+    case f32x4LtImm = 716
+    case f32x4GtImm = 717
+    case f32x4LeImm = 718
+    case f32x4GeImm = 719
+    case f64x2EqImm = 720
+    case f64x2NeImm = 721
+    case f64x2LtImm = 722
+    case f64x2GtImm = 723
+    case f64x2LeImm = 724
+    case f64x2GeImm = 725
+    case v128AndImm = 726
+    case v128AndnotImm = 727
+    case v128OrImm = 728
+    case v128XorImm = 729
+    case i8x16NarrowI16x8SImm = 730
+    case i8x16NarrowI16x8UImm = 731
+    case i8x16AddImm = 732
+    case i8x16AddSatSImm = 733
+    case i8x16AddSatUImm = 734
+    case i8x16SubImm = 735
+    case i8x16SubSatSImm = 736
+    case i8x16SubSatUImm = 737
+    case i8x16MinSImm = 738
+    case i8x16MinUImm = 739
+    case i8x16MaxSImm = 740
+    case i8x16MaxUImm = 741
+    case i8x16AvgrUImm = 742
+    case i16x8Q15mulrSatSImm = 743
+    case i16x8NarrowI32x4SImm = 744
+    case i16x8NarrowI32x4UImm = 745
+    case i16x8AddImm = 746
+    case i16x8AddSatSImm = 747
+    case i16x8AddSatUImm = 748
+    case i16x8SubImm = 749
+    case i16x8SubSatSImm = 750
+    case i16x8SubSatUImm = 751
+    case i16x8MulImm = 752
+    case i16x8MinSImm = 753
+    case i16x8MinUImm = 754
+    case i16x8MaxSImm = 755
+    case i16x8MaxUImm = 756
+    case i16x8AvgrUImm = 757
+    case i16x8ExtmulLowI8x16SImm = 758
+    case i16x8ExtmulHighI8x16SImm = 759
+    case i16x8ExtmulLowI8x16UImm = 760
+    case i16x8ExtmulHighI8x16UImm = 761
+    case i32x4AddImm = 762
+    case i32x4SubImm = 763
+    case i32x4MulImm = 764
+    case i32x4MinSImm = 765
+    case i32x4MinUImm = 766
+    case i32x4MaxSImm = 767
+    case i32x4MaxUImm = 768
+    case i32x4DotI16x8SImm = 769
+    case i32x4ExtmulLowI16x8SImm = 770
+    case i32x4ExtmulHighI16x8SImm = 771
+    case i32x4ExtmulLowI16x8UImm = 772
+    case i32x4ExtmulHighI16x8UImm = 773
+    case i64x2AddImm = 774
+    case i64x2SubImm = 775
+    case i64x2MulImm = 776
+    case i64x2ExtmulLowI32x4SImm = 777
+    case i64x2ExtmulHighI32x4SImm = 778
+    case i64x2ExtmulLowI32x4UImm = 779
+    case i64x2ExtmulHighI32x4UImm = 780
+    case f32x4AddImm = 781
+    case f32x4SubImm = 782
+    case f32x4MulImm = 783
+    case f32x4DivImm = 784
+    case f32x4MinImm = 785
+    case f32x4MaxImm = 786
+    case f32x4PminImm = 787
+    case f32x4PmaxImm = 788
+    case f64x2AddImm = 789
+    case f64x2SubImm = 790
+    case f64x2MulImm = 791
+    case f64x2DivImm = 792
+    case f64x2MinImm = 793
+    case f64x2MaxImm = 794
+    case f64x2PminImm = 795
+    case f64x2PmaxImm = 796
+    case i8x16RelaxedSwizzleImm = 797
+    case f32x4RelaxedMinImm = 798
+    case f32x4RelaxedMaxImm = 799
+    case f64x2RelaxedMinImm = 800
+    case f64x2RelaxedMaxImm = 801
+    case i16x8RelaxedQ15mulrSImm = 802
+    case i16x8RelaxedDotI8x16I7x16SImm = 803
+    case brIfI32Eqz = 804
+    case brUnlessI32Eqz = 805
+    case brIfI32Eq = 806
+    case brUnlessI32Eq = 807
+    case brIfI32Ne = 808
+    case brUnlessI32Ne = 809
+    case brIfI32LtS = 810
+    case brUnlessI32LtS = 811
+    case brIfI32LtU = 812
+    case brUnlessI32LtU = 813
+    case brIfI32GtS = 814
+    case brUnlessI32GtS = 815
+    case brIfI32GtU = 816
+    case brUnlessI32GtU = 817
+    case brIfI32LeS = 818
+    case brUnlessI32LeS = 819
+    case brIfI32LeU = 820
+    case brUnlessI32LeU = 821
+    case brIfI32GeS = 822
+    case brUnlessI32GeS = 823
+    case brIfI32GeU = 824
+    case brUnlessI32GeU = 825
+    case brIfI64Eqz = 826
+    case brUnlessI64Eqz = 827
+    case brIfI64Eq = 828
+    case brUnlessI64Eq = 829
+    case brIfI64Ne = 830
+    case brUnlessI64Ne = 831
+    case brIfI64LtS = 832
+    case brUnlessI64LtS = 833
+    case brIfI64LtU = 834
+    case brUnlessI64LtU = 835
+    case brIfI64GtS = 836
+    case brUnlessI64GtS = 837
+    case brIfI64GtU = 838
+    case brUnlessI64GtU = 839
+    case brIfI64LeS = 840
+    case brUnlessI64LeS = 841
+    case brIfI64LeU = 842
+    case brUnlessI64LeU = 843
+    case brIfI64GeS = 844
+    case brUnlessI64GeS = 845
+    case brIfI64GeU = 846
+    case brUnlessI64GeU = 847
+    case brIfI32EqImm = 848
+    case brUnlessI32EqImm = 849
+    case brIfI32NeImm = 850
+    case brUnlessI32NeImm = 851
+    case brIfI32LtSImm = 852
+    case brUnlessI32LtSImm = 853
+    case brIfI32LtUImm = 854
+    case brUnlessI32LtUImm = 855
+    case brIfI32GtSImm = 856
+    case brUnlessI32GtSImm = 857
+    case brIfI32GtUImm = 858
+    case brUnlessI32GtUImm = 859
+    case brIfI32LeSImm = 860
+    case brUnlessI32LeSImm = 861
+    case brIfI32LeUImm = 862
+    case brUnlessI32LeUImm = 863
+    case brIfI32GeSImm = 864
+    case brUnlessI32GeSImm = 865
+    case brIfI32GeUImm = 866
+    case brUnlessI32GeUImm = 867
+    case brIfI64EqImm = 868
+    case brUnlessI64EqImm = 869
+    case brIfI64NeImm = 870
+    case brUnlessI64NeImm = 871
+    case brIfI64LtSImm = 872
+    case brUnlessI64LtSImm = 873
+    case brIfI64LtUImm = 874
+    case brUnlessI64LtUImm = 875
+    case brIfI64GtSImm = 876
+    case brUnlessI64GtSImm = 877
+    case brIfI64GtUImm = 878
+    case brUnlessI64GtUImm = 879
+    case brIfI64LeSImm = 880
+    case brUnlessI64LeSImm = 881
+    case brIfI64LeUImm = 882
+    case brUnlessI64LeUImm = 883
+    case brIfI64GeSImm = 884
+    case brUnlessI64GeSImm = 885
+    case brIfI64GeUImm = 886
+    case brUnlessI64GeUImm = 887
+    case i32AddImmBrIfI32Eq = 888
+    case i32AddImmBrIfI32Ne = 889
+    case i32AddImmBrIfI32LtS = 890
+    case i32AddImmBrIfI32LtU = 891
+    case i32AddImmBrIfI32GtS = 892
+    case i32AddImmBrIfI32GtU = 893
+    case i32AddImmBrIfI32LeS = 894
+    case i32AddImmBrIfI32LeU = 895
+    case i32AddImmBrIfI32GeS = 896
+    case i32AddImmBrIfI32GeU = 897
+    case i32AddImmBrIfI32EqImm = 898
+    case i32AddImmBrIfI32NeImm = 899
+    case i32AddImmBrIfI32LtSImm = 900
+    case i32AddImmBrIfI32LtUImm = 901
+    case i32AddImmBrIfI32GtSImm = 902
+    case i32AddImmBrIfI32GtUImm = 903
+    case i32AddImmBrIfI32LeSImm = 904
+    case i32AddImmBrIfI32LeUImm = 905
+    case i32AddImmBrIfI32GeSImm = 906
+    case i32AddImmBrIfI32GeUImm = 907
+    case seqI32XorI32RotlImmA = 908
+    case seqI32AddI32XorA = 909
+    case seqI32RotlImmI32AddA = 910
+    case seqI32ShlImmI32AddB = 911
+    case seqI64XorI64RotlImmA = 912
+    case seqI32LoadI32Load = 913
+    case seqI32AddImmCopy = 914
+    case seqI32MulImmI32AddImmA = 915
+    case seqI32AddImmI32RemUImmA = 916
+    case seqI32AddImmBrIfNezCond = 917
+    case seqI32AddI32LoadAddr = 918
+    case seqConst32I32Load = 919
+    case seqI32LoadBrTableIndex = 920
+    case seqI32AddImmI32AddImmBrIfI32LtU = 921
+    case seqCopyCallLocalBase = 922
+    case seqI32AddImmI32Store8Addr = 923
+    case seqI32Store8I32Add = 924
+    case seqI32AddBrIfI32LtUImmA = 925
+    case seqI64RotlImmI64AddA = 926
+    case seqI32AddI32Add = 927
+    case seqI32RemUImmI32MulImmA = 928
+    case seqI32AddImmI32AddImm = 929
+    case seqI32StoreI32Load = 930
+    case seqI32AddImmCallLocalBase = 931
+    case seqConst32BrIfI32LtUImm = 932
+    case seqI32AddI32AddImmBrIfI32GtUImm = 933
+    case seqI32LoadI32AddA = 934
+    case seqI32LoadI32MulB = 935
+    case seqI32AddImmI32Load8UAddr = 936
+    case seqI64AddI64XorA = 937
+    case seqI32MulI32AddB = 938
+    case seqI32ShlImmI32XorB = 939
+    case seqI32StoreI32AddImm = 940
+    case seqI32AddImmI32LtUImmA = 941
+    case seqI32AddI32AddImm = 942
+    case seqMemoryCopyBr = 943
+    case seqCopyCopy = 944
+    case seqBrIfNezI32AddImm = 945
+    case seqI32RotlImmI32AddB = 946
+    case seqCopyI32AddImm = 947
+    case seqI32AddF64LoadAddr = 948
+    case seqBrIfI32EqzBrIfNez = 949
+    case seqI32AddImmReturn = 950
+    case seqI32AndI32ShlImmA = 951
+    case seqI32LoadI32StoreValue = 952
+    case seqConst32Br = 953
+    case seqI64AddI64XorB = 954
+    case seqI64XorImmI64AndB = 955
+    case seqI32Load8UBrIfI32EqzA = 956
+    case seqI32AddI32AddImmA = 957
+    case seqCopyCallLocal = 958
+    case seqI64XorI64XorB = 959
+    case seqConst32I32AddImm = 960
+    case seqCopyI32ShlImm = 961
+    case seqI32XorI32Xor = 962
+    case seqI32AddI32Load8UAddr = 963
+    case seqF64LoadF64LtB = 964
+    case seqI32AddI32Xor = 965
+    case seqI32ShrUImmI32AndImmA = 966
+    case seqI64MulI64AddB = 967
+    case seqI32AddImmI32AndB = 968
+    case seqI32Load8UBrIfNezCond = 969
+    case seqBrIfI32LtUImmConst32 = 970
+    case seqI32AddImmBrIfI32GtUImmI32AddImm = 971
+    case seqI32AddImmReturnValueSrc = 972
+    case seqI32LoadI32AddB = 973
+    case seqI32AddCopy = 974
+    case seqI32AddI32StoreValue = 975
+    case seqI32AddImmI32AddImmBrIfI32NeImm = 976
+    case seqI64AddI64RotlImmA = 977
+    case seqI32RemUImmI32AddImm = 978
+    case seqI32LoadI32SubImm = 979
+    case seqI32SubImmI32Load = 980
+    case seqI32SubImmBrIfI32LtS = 981
+    case seqI32AddImmI32LoadAddr = 982
+    case seqI32LtUImmI32AddB = 983
+    case seqI64XorI64ShlImmA = 984
+    case seqI64AndI64XorA = 985
+    case seqI32AndI32AndImmA = 986
+    case seqI32XorI32StoreValue = 987
+    case seqI32AddI32AddB = 988
+    case seqI32AddI32XorB = 989
+    case seqI32AddImmI32XorImmA = 990
+    case seqI32AddI32AddA = 991
+    case seqI32AddImmI32StoreValue = 992
+    case seqI32LoadBrIfI32LtSA = 993
+    case seqI32RotlImmI32Add = 994
+    case seqI32AddImmI32Load = 995
+    case seqI64RotlImmI64RotlImm = 996
+    case seqI32OrI32ShlImmA = 997
+    case seqI64XorI64XorImm = 998
+    case seqI32XorI32XorA = 999
+    case seqI32XorI32ShlImm = 1000
+    case seqI32ShlImmI32And = 1001
+    case seqI32RotlImmI32RotlImm = 1002
+    case seqI64AddI64ShrUImmA = 1003
+    case seqI32AndImmBrIfI32EqzA = 1004
+    case seqI32OrImmI32AddImmA = 1005
+    case seqI32LoadBrIfI32GtUImmA = 1006
+    case seqI32AndImmBrUnlessI32EqzA = 1007
+    case seqI64RotlImmI64XorA = 1008
+    case seqI32StoreCopy = 1009
+    case seqI32AddF64StoreAddr = 1010
+    case seqI64XorI64ShrUImmA = 1011
+    case seqI32XorImmI32AddImm = 1012
+    case seqI32AndImmI32OrB = 1013
+    case seqI64ShrUImmI64AddB = 1014
+    case seqI32LtUImmI32OrB = 1015
+    case seqConst32I32AndImm = 1016
+    case seqI32XorImmI32AndB = 1017
+    case seqI32LoadI32AddImmA = 1018
+    case seqI32AddImmI32AddA = 1019
+    case seqF64LtBrIfNezCond = 1020
+    case seqF64LoadI32OrImm = 1021
+    case seqF64LtBrIfI32EqzA = 1022
+    case seqI32OrImmI32ShlImmA = 1023
+    case seqCopyConst32 = 1024
+    case seqI32ShlImmBrIfI32LeSA = 1025
+    case seqI64AddI64AndImm = 1026
+    case seqF64StoreCopy = 1027
+    case seqI32XorI32RotlImm = 1028
+    case seqI64XorI64XorA = 1029
+    case seqCopyI32Load = 1030
+    case seqI64OrI64AndImmA = 1031
+    case seqI64ShlImmI64AndImmA = 1032
+    case seqI64XorI64Xor = 1033
+    case seqI64LoadI64Load = 1034
+    case seqI64AddI64StoreValue = 1035
+    case seqI32AddI32Load16UAddr = 1036
+    case seqCopyBrIfNez = 1037
+    case seqI32LoadI32XorImmA = 1038
+    case seqI64LoadI64XorB = 1039
+    case seqI64RotlImmI64AddB = 1040
+    case seqI32AndI32ShrUImmA = 1041
+    case seqI32XorImmI32AddImmA = 1042
+    case seqI32XorImmI32ShrUImmA = 1043
+    case seqI32OrI32AddImm = 1044
+    case seqI32ShrUImmI32AddImm = 1045
+    case seqI64AndI64Xor = 1046
+    case seqI64RotlImmI64XorB = 1047
+    case seqI64XorI64AddA = 1048
+    case seqI32AddImmBrIfI32GtUImmA = 1049
+    case seqI32StoreI32Add = 1050
+    case seqI32StoreI32Xor = 1051
+    case seqI64ShlImmI64ShrUImm = 1052
+    case seqI64ShrUImmI64OrB = 1053
+    case seqI64LoadI64AddB = 1054
+    case seqI32AddI64LoadAddr = 1055
+    case seqI32AddImmI32AddB = 1056
+    case seqI32StoreBrIfNez = 1057
+    case seqCopyI32LoadAddr = 1058
+    case seqI32LoadI32Store = 1059
+    case seqI32LoadBrIfNezCond = 1060
+    case seqI32AddImmI32Add = 1061
+    case seqI32LoadI32Load8UAddr = 1062
+    case seqBrIfI32EqImmBrTable = 1063
+    case seqI32AddImmBrUnlessI32NeImm = 1064
+    case seqI32AndImmI32XorImmA = 1065
+    case seqSelectI32ShrUImmA = 1066
+    case seqBrUnlessI32NeImmI32Load8U = 1067
+    case seqI32Load8UCopy = 1068
+    case seqI32XorI32AndImmA = 1069
+    case seqI32AndImmSelectCond = 1070
+    case seqI32AddImmI32AndImmA = 1071
+    case seqI32XorImmI32ShrUImm = 1072
+    case seqI32AndImmI32ShrUImm = 1073
+    case seqI32Load16SI32Load16S = 1074
+    case seqI32Load16SI32MulB = 1075
+    case seqI32MulI32AddA = 1076
+    case seqCopyI32ShrUImmA = 1077
+    case seqBrIfI32EqzI32Load = 1078
+    case seqI32MulCopy = 1079
+    case seqBrIfI32EqI32Load = 1080
+    case seqI32LoadI32Load16UAddr = 1081
+    case seqI32Load16UI32Load16U = 1082
+    case seqI32AndImmI32MulB = 1083
+    case seqI32Load16UI32MulB = 1084
+    case seqI32Load16UI32AndImm = 1085
+    case seqI32AndImmBrIfI32EqB = 1086
+    case seqI32AndImmI32XorB = 1087
+    case seqI32Load8UI32AndImm = 1088
+    case seqI32XorBrIfI32EqzA = 1089
+    case seqI32ShrUImmI32XorB = 1090
+    case seqI32AndImmBrIfI32LeUImmA = 1091
+    case seqI32OrImmBrUnlessI32EqImmA = 1092
+    case seqI32ShrUImmI32XorA = 1093
+    case seqI32StoreBr = 1094
+    case seqI32AddI32GtSA = 1095
+    case seqI32GtSSelectB = 1096
+    case seqI32GtSSelectCond = 1097
+    case seqSelectI32AddA = 1098
+    case seqSelectI32GtS = 1099
+    case seqI32AddImmCallLocal = 1100
+    case seqI32AddImmBrIfI32EqImm = 1101
+    case seqI32Load8UBrUnlessI32EqzA = 1102
+    case seqI32AndImmBrIfI32LtUImmA = 1103
+    case seqI32StoreConst32 = 1104
+    case seqI32StoreReturnValue = 1105
+    case seqI32XorImmI32AndImm = 1106
+    case seqCopyBr = 1107
+    case seqConst32I32LoadBrTableIndex = 1108
+    case seqI32AddImmI32Store8AddrI32AddBrIfI32LtUImmA = 1109
+    case seqI32AddImmCopyCallLocalBase = 1110
+    case seqI32RotlImmI32AddAI32XorAI32RotlImmA = 1111
+    case seqConst32BrIfI32LtUImmConst32I32AddImm = 1112
+    case seqI32AddI32AddImmBrIfI32GtUImmI32AddImmReturnValueSrc = 1113
+    case seqConst32I32AddImmCallLocalBase = 1114
+    case seqI32MulImmI32AddImmAI32RemUImmAI32MulImmA = 1115
+    case seqI32RemUImmI32MulImmAI32AddImmAI32RemUImmA = 1116
+    case seqCopyI32AddImmBrIfNezCondI32AddImm = 1117
+    case seqBrIfNezI32AddImmReturn = 1118
+    case seqI32XorI32RotlImmAI32AddAI32XorA = 1119
+    case seqI32AddI32XorAI32RotlImmAI32AddA = 1120
+    case seqI32StoreI32AddImmI32AddImmBrIfI32LtU = 1121
+    case seqI32AddImmI32Load8UAddrBrIfI32EqzA = 1122
+    case seqI32AddI32LoadAddrI32LoadI32MulB = 1123
+    case seqI32AddI32AddI32LoadAddrI32Load = 1124
+    case seqI32AddImmI32RemUImmAI32MulImmAI32AddImmA = 1125
+    case seqI32AddImmI32RemUImmAI32AddImmBrIfNezCond = 1126
+    case seqI32AddImmCopyCopyCallLocal = 1127
+    case seqI32LoadI32AddAI32AddImmCopy = 1128
+    case seqI32LoadI32AddAI32AddImmAI32AddImm = 1129
+    case seqI32LoadI32AddAI32AddImmACopy = 1130
+    case seqI64RotlImmI64AddAI64XorAI64RotlImmA = 1131
+    case seqI32LoadI32LoadI32MulBI32AddB = 1132
+    case seqI32LoadI32MulBI32AddBI32Add = 1133
+    case seqI32MulI32AddBI32AddI32LoadAddr = 1134
+    case seqCopyI32ShlImmI32AddBF64LoadAddr = 1135
+    case seqI64XorI64RotlImmAI64AddAI64XorA = 1136
+    case seqI32SubImmI32LoadI32SubImmBrIfI32LtS = 1137
+    case seqI32AddI32XorAI32RotlImmAI32AddB = 1138
+    case seqI64AddI64XorAI64RotlImmAI64AddA = 1139
+    case seqI32AndI32ShlImmAI32XorBI32XorA = 1140
+    case seqI32OrI32ShlImmAI32XorBI32ShlImm = 1141
+    case seqI32XorI32ShlImmI32AndI32ShlImmA = 1142
+    case seqI32AddF64LoadAddrF64LtBBrIfI32EqzA = 1143
+    case seqI32AddF64LoadAddrI32OrImmI32ShlImmA = 1144
+    case seqI32OrImmI32ShlImmAI32AddBF64LoadAddr = 1145
+    case seqI32ShlImmI32AddBF64StoreAddrCopy = 1146
+    case seqF64StoreCopyI32ShlImmBrIfI32LeSA = 1147
+    case seqI32AddI32AddImmI32LtUImmAI32AddB = 1148
+    case seqI32AddImmI32Load8UAddrBrIfNezCond = 1149
+    case seqI32AddImmI32AddImmCopyCallLocalBase = 1150
+    case seqI32AddImmI32AddImmCopyCallLocal = 1151
+    case seqI32AddImmCopyCallLocal = 1152
+    case seqI32AndI32ShlImmAI32XorBI32RotlImm = 1153
+    case seqI32XorI32XorI32XorI32Xor = 1154
+    case seqI32XorI32RotlImmI32RotlImm = 1155
+    case seqI32LoadI32StoreValueI32LoadI32StoreValue = 1156
+    case seqI32AddImmI32AddImmI32LoadAddrBrIfI32LtSA = 1157
+    case seqI32RotlImmI32AddBI32AddAI32Xor = 1158
+    case seqI32AddI32XorBI32RotlImmAI32AddA = 1159
+    case seqI64AddI64XorBI64RotlImmAI64RotlImm = 1160
+    case seqI32ShlImmI32AddBI32Load16UAddr = 1161
+    case seqI64MulI64AddBI64ShrUImmAI64AddB = 1162
+    case seqI32AddI32XorAI32RotlImmA = 1163
+    case seqI32XorI32RotlImmAI32AddBI32XorA = 1164
+    case seqI32ShlImmI32AddBI32LoadAddr = 1165
+    case seqI64XorI64XorImmI64AndBI64XorA = 1166
+    case seqI32AddImmI32AddImmI32LoadI32XorImmA = 1167
+    case seqI32AddImmI32AndBI32AndImmABrIfI32EqzA = 1168
+    case seqI32LoadI32XorImmAI32AddImmI32AndB = 1169
+    case seqI32RotlImmI32AddAI32AddBI32XorA = 1170
+    case seqI32AddImmBrTableIndex = 1171
+    case seqI64AddI64XorBI64RotlImmAI64AddA = 1172
+    case seqConst32I32Extend8S = 1173
+    case seqI32Extend8SI32AddImmA = 1174
+    case seqI32RotlImmI32AddBI32XorAI32RotlImmA = 1175
+    case seqI32RotlImmI32AndBI32ShlImmA = 1176
+    case seqI32XorI32XorACopySrc = 1177
+    case seqI32XorI32XorAI32OrI32ShlImmA = 1178
+    case seqI32ShlI32AndImmABrUnlessI32EqzA = 1179
+    case seqI32LoadBrIfI32GtUImmAI32Shl = 1180
+    case seqI32AddImmI32AddBI32Load8UAddr = 1181
+    case seqConst32I32AndImmBrIfI32NeImmA = 1182
+    case seqI32AddI32XorI32RotlImmAI32AddA = 1183
+    case seqI32ShlImmI32AddBF64LoadAddrF64LtB = 1184
+    case seqF64LoadF64LtBBrIfNezCond = 1185
+    case seqI64AndImmI64XorImmAI64AndB = 1186
+    case seqCopyI32SubImmAI32Load = 1187
+    case seqI32AddImmBrUnlessI32GeSA = 1188
+    case seqI32SubImmI32ShlImmI32AddB = 1189
+    case seqI32ShlImmI32AddBCopy = 1190
+    case seqI32SubImmBrIfI32LtSI32AddImm = 1191
+    case seqI64XorI64ShlImmAI64AndImmA = 1192
+    case seqI32AddI32XorI32RotlImmAI32AddB = 1193
+    case seqI32StoreI32LoadI32StoreValueI32Load = 1194
+    case seqI32AddF64LoadAddrF64LtBBrIfNezCond = 1195
+    case seqF64LtBrIfI32EqzACopyI32ShlImm = 1196
+    case seqI64XorImmI64AndBI64XorAI64XorB = 1197
+    case seqSelectReturn = 1198
+    case seqI32StoreI32Load8U = 1199
+    case seqI32XorImmI32AddImmAI32XorImmAI32ShrUImmA = 1200
+    case seqI32StoreI32AddImmI32StoreAddrCopy = 1201
+    case seqCopyBrIfI32LeSA = 1202
+    case seqBrUnlessI32GeSI32StoreI32AddImm = 1203
+    case seqI32StoreCopyCopy = 1204
+    case seqI32StoreCopyBrIfNez = 1205
+    case seqCopyI32LoadAddrI32StoreCopy = 1206
+    case seqI32Load8UI32EqImmA = 1207
+    case seqI32Load8UI32AddImmABrIfI32GtUImmA = 1208
+    case seqI32OrI32AddBI32AddImm = 1209
+    case seqI32EqImmI32AddImmI32LtUImmA = 1210
+    case seqI32AddImmI32LtUImmAI32OrB = 1211
+    case seqI32AddImmI32LtUImmAI32OrImmI32AddImmA = 1212
+    case seqI32LtUImmI32AddBI32Load8U = 1213
+    case seqI32LtUImmI32AddBI32StoreValue = 1214
+    case seqI32LtUImmI32AddBCopyCallLocalBase = 1215
+    case seqI32OrImmI32AddImmAI32LtUImmAI32AddB = 1216
+    case seqI32OrImmI32AddImmAI32LtUImmAI32OrB = 1217
+    case seqI32LtUImmI32OrBReturn = 1218
+    case seqI32Store8I32AddImmBrIfI32NeImm = 1219
+    case seqI32LoadI32LoadI32AddAI32Load8UAddr = 1220
+    case seqI32AddImmI32LtUImmASelectCond = 1221
+    case seqI32AddI32Load8UAddrI32OrImmAI32AddImmA = 1222
+    case seqI32AddImmBrIfI32GtUImmACopyCallLocalBase = 1223
+    case seqI64AddI64XorAI64RotlImmA = 1224
+    case seqI64XorI64ShlImmAI64ShrUImmI64OrB = 1225
+    case seqI64ShrUImmI64OrBI64AndImmA = 1226
+    case seqI64XorI64RotlImmAI64RotlImmI64XorA = 1227
+    case seqI32AddImmBrUnlessI32NeImmI32Load8UCopy = 1228
+    case seqI32Load8UCopyBrIfNezI32AddImm = 1229
+    case seqI32Load16SI32Load16SI32MulBI32AddA = 1230
+    case seqCopyI32ShrUImmAI32AndImmAI32ShrUImm = 1231
+    case seqI32AddI32AddImmBrIfNezCond = 1232
+    case seqI32AddI32AddImmI32AddI32AddImm = 1233
+    case seqI32AddImmI32AddI32AddImmBrIfNezCond = 1234
+    case seqI32AndImmI32MulBI32AddBI32AddImm = 1235
+    case seqI32AndImmI32ShrUImmI32AndImmAI32MulB = 1236
+    case seqI32Load16UI32Load16UI32MulBCopy = 1237
+    case seqI32MulCopyCopyI32ShrUImmA = 1238
+    case seqI32MulI32AddAI32AddImmI32Add = 1239
+    case seqI32LoadI32Load16UAddrI32AndImmBrIfI32EqB = 1240
+    case seqI32AndImmBrIfI32EqBI32LoadBrIfNezCond = 1241
+    case seqI32AndImmI32XorBBrIfI32EqzAI32Load = 1242
+    case seqI32LoadI32Load8UAddrI32AndImmI32XorB = 1243
+    case seqBrIfI32EqzI32LoadBrIfNezCond = 1244
+    case seqSelectI32ShrUImmAI32AndImmAI32XorImmA = 1245
+    case seqConst32I32AddImmI32AndImmABrIfI32LeUImmA = 1246
+    case seqI32AndImmSelectCondI32ShrUImmAI32AndImmA = 1247
+    case seqI32XorI32AndImmASelectCondI32ShrUImmA = 1248
+    case seqI32ShrUImmI32AndImmAI32XorImmAI32ShrUImm = 1249
+    case seqI32ShrUImmI32XorBI32AndImmASelectCond = 1250
+    case seqCopyI32AddImmBrIfNezCond = 1251
+    case seqI32AddI32AddImmCopyI32AddImm = 1252
+    case seqI32GtSSelectBI32AddAI32AddImm = 1253
+    case seqI32GtSSelectCondI32GtSSelectB = 1254
+    case seqI32LoadI32AddAI32GtSASelectCond = 1255
+    case seqI32AndImmI32XorImmAI32ShrUImmI32XorB = 1256
+    case seqI32AddImmI32AddImmI32AddImmBrIfI32EqImm = 1257
+    case seqI32AddImmI32AddImmI32AddImmCallLocal = 1258
+    case seqI32AddImmI32AddImmI32AddImmI32AddImm = 1259
+    case seqI32LoadI32AddImmAI32StoreValueI32Load = 1260
+    case seqI32LoadI32Load8UAddrBrUnlessI32EqzA = 1261
+    case seqI32ShlImmI32AddBI32LoadAddrI32AddImmA = 1262
+    case seqI32StoreI32LoadI32Load8UAddrBrIfNezCond = 1263
+    case seqConst32I32AddImmI32AndImmABrIfI32LtUImmA = 1264
+    case seqI32AddImmI32AddImmBrIfNezCond = 1265
+    case seqI32LoadI32AddImmAI32StoreValueConst32 = 1266
+    case seqI32StoreConst32Br = 1267
+    case seqI32AddImmBrIfI32EqImmBrTable = 1268
+    case seqI32LoadI32AddImmAI32StoreValueBr = 1269
+    case seqI32XorImmI32ShrUImmI32XorAI32AndImmA = 1270
+    case seqI32XorImmI32ShrUImmI32XorBI32AndImmA = 1271
+    case seqI32StoreCopyCopyCopy = 1272
+    case seqI32ShlImmI32AddBI32StoreAddrCopy = 1273
+    case seqCopyCopyCopyBr = 1274
+    case seqI32Store16I32AddImmI32AddImm = 1275
+    case seqConst32I32Add = 1276
+    case seqI32AddI32ShlImmAI32AddB = 1277
+    case seqI32StoreI32AddImmI32AddImmBrIfI32Ne = 1278
+    case seqConst32I32AddImmBrTableIndex = 1279
+    case seqI32AndImmBrIfI32LtUImmAConst32I32AddImm = 1280
+    case seqI32AndImmI32XorImmAI32ShrUImmI32XorA = 1281
+    case seqI32ShrUImmI32XorAI32AndImmASelectCond = 1282
+    case seqCopyBrUnlessI32Eqz = 1283
+    case seqI32AddImmI32AndImmABrIfI32GtUImmA = 1284
+    case seqI32AndImmCopyCopy = 1285
+    case seqBrIfI32EqzBrIfI32EqzI32Load = 1286
+    case seqBrIfI32GtUImmI32LoadI32AddImmA = 1287
+    case seqI32AddImmI32AddImmI32AddImmBrIfNezCond = 1288
+    case seqI32AddI32Store16Value = 1289
+    case seqBrIfNezI32StoreI32AddImm = 1290
+    case seqCopyCopyI32Load16SAddrI32Load16S = 1291
+    case seqCopyCopyI32Load16UAddrI32Load16U = 1292
+    case seqI32AddImmBrIfNezCondI32StoreI32AddImm = 1293
+    case seqI32Load16SI32MulA = 1294
+    case seqI32Load16UI32AddA = 1295
+    case seqI32Load16UI32SubA = 1296
+    case seqI32MulI32StoreValueI32AddImm = 1297
+    case seqI32MulI32AddAI32AddImmI32AddImm = 1298
+    case seqI32StoreI32AddImmI32AddImmI32AddImm = 1299
+    case seqI32SubI32Store16Value = 1300
+    case seqI32EqSelectCond = 1301
+    case seqCopyCopyI32ShrUImmAI32XorB = 1302
+    case seqI32AndImmI32ShrUImmI32EqB = 1303
+    case seqI32AndImmI32XorImmAI32AndImm = 1304
+    case seqI32AndImmI32XorImmAI32AndImmI32ShrUImm = 1305
+    case seqI32AddImmI32Load8UAddrBrIfI32EqzABrIfI32GtUImm = 1306
+    case seqBrIfI32GtUImmI32ShlImm = 1307
+    case seqI32StoreI32AddImmI32AddImmI32StoreValue = 1308
+    case seqI32AddImmI32AddImmI32StoreValueI32AddImm = 1309
+    case seqI32AddImmI32StoreValueI32AddImmI32AddImm = 1310
+    case seqI32AddImmI32LoadCallIndirectIndex = 1311
+    case seqI32AddImmI32LtUImmASelectCondReturn = 1312
+    case seqConst32I32Extend8SI32AddImmABrTableIndex = 1313
+    case seqI32StoreI32AddImmI32StoreValueI32AddImm = 1314
+    case seqI32AddI32StoreValueI32AddImmBrIfI32NeImm = 1315
+    case seqI32AddImmConst32Br = 1316
+    case seqI32LoadI32XorAI32StoreValue = 1317
+    case seqI32LoadBrIfI32EqzA = 1318
+    case seqI32XorI32StoreValueI32Load = 1319
+    case seqI32AddImmI32StoreValueI32AddImm = 1320
+    case seqI32StoreI32AddImmI32AddImmBrIfI32NeImm = 1321
+    case seqI32AddImmI32StoreAddrI32AddImm = 1322
+    case seqCopyI32LoadCopySrcI32Load = 1323
+    case seqI32StoreI32AddI32StoreI32Add = 1324
+    case seqI64StoreI64Store = 1325
+    case seqCopyI32Store8ValueI32AddImmBrIfI32NeImm = 1326
+    case seqI32AndImmI32AddImmI32LtUImmASelectCond = 1327
+    case seqI32OrImmI32AddImmI32LtUImmASelectCond = 1328
+    case seqI32RotlImmI32XorBI32RotlImmA = 1329
+    case seqI32StoreI32LoadI32LoadI32AddB = 1330
+    case seqI32LoadI32AddBI32XorAI32StoreValue = 1331
+    case seqI64StoreI32AddImmBrIfI32NeImm = 1332
+    case seqI32AddImmI32AddAI64LoadAddrI64XorB = 1333
+    case seqI64LoadI64XorBI64StoreValue = 1334
+    case seqI32AndImmBrTableIndex = 1335
+    case seqI64AddI64XorBI64RotlImmA = 1336
+    case seqI64XorI64AddAI64RotlImmAI64AddA = 1337
+    case seqCopyI32AndImm = 1338
+    case seqI32AndI32ShlImmAI32XorB = 1339
+    case seqI32StoreCopyCopyBrIfI32LeSA = 1340
+    case seqBrIfI32EqzConst32I32Load = 1341
+    case seqConst32I32LoadI32Load = 1342
+    case seqI32LoadConst32I32LoadBrTableIndex = 1343
+    case seqI32AddImmI32AddImmBrIfI32LtUI32AddImmBrIfI32NeImm = 1344
+    case seqI32XorI32RotlImmAI32AddBI32AddA = 1345
+    case seqI32AddI32XorAI32StoreValueI32Load = 1346
+    case seqI32LoadI32LoadI32AddBI32XorA = 1347
+    case seqI32XorI32StoreValueI32LoadI32Load = 1348
+    case seqI64LoadI64AddAI64StoreValue = 1349
+    case seqI32LoadCopy = 1350
+    case seqCopyCallIndirectBase = 1351
+    case seqI32AndImmBrUnlessI32EqzAConst32I32AndImm = 1352
+    case seqConst32I32AndImmBrUnlessI32EqzA = 1353
+    case seqI32XorI32RotlImmAI32XorBI32RotlImmA = 1354
+    case seqI32AddI64LoadAddrI32AddImmI32AddA = 1355
+    case seqI32ShlImmI32AddBI32Load16UAddrBrIfI32EqB = 1356
+    case seqI32AddImmBrIfI32LtUImmA = 1357
+    case seqBrIfI32EqImmI32AddImm = 1358
+    case seqI32AddImmI32MulImmI32AddImmA = 1359
+    case seqI64StoreReturn = 1360
+    case seqI32StoreI32XorI32RotlImmA = 1361
+    case seqI64ShrUImmI64ShrUImm = 1362
+    case seqI64AndImmI64AndImm = 1363
+    case seqI64AndImmI64OrB = 1364
+    case seqI64ShlImmI64AndImm = 1365
+    case seqI64OrI64StoreValue = 1366
+    case seqI64StoreI64ShlImm = 1367
+    case seqI64MulI64ShrUImmA = 1368
+    case seqI64MulI64MulI64AddB = 1369
+    case seqI64AndImmI64MulB = 1370
+    case seqI64ShrUImmI64MulBI64AddB = 1371
+    case seqI64MulI64AddBI64AndImm = 1372
+    case seqI64MulI64AddBI64ShrUImm = 1373
+    case seqI32SubI32XorImmAI32AndB = 1374
+    case seqI32AndI32AndImmAI32OrBI32AddImm = 1375
+    case seqI32XorImmI32AndBI32ShrUImmAI32AddImm = 1376
+    case seqI32ShrUImmI32AddImmI32AndBI32AndImmA = 1377
+    case seqI32ShrUImmI32AddImmI32AndB = 1378
+    case seqI64ShlImmI64ShrUImmI64OrBI64AndImmA = 1379
+    case seqI64AddI64StoreValueI64Load = 1380
+    case seqI32AddI32LoadI32AddB = 1381
+    case seqI32RotlImmI32AddBI32AddAI32Add = 1382
+    case seqI32AddI32XorI32RotlImmAI32Add = 1383
+    case seqI64ExtendI32UI64AddB = 1384
+    case seqCopyConst32CallLocal = 1385
+    case seqI32AddImmI32AddBI32Load8UAddrBrIfI32EqB = 1386
+    case seqI64LtUI64ExtendI32UA = 1387
+    case seqCopyCopyCopyCopy = 1388
+    case seqI64XorI64AddBI64RotlImmA = 1389
+    case seqI32WrapI64I32AndBI32ShlImmA = 1390
+    case seqI64RotlImmI64Xor = 1391
+    case seqI32AddI32LoadAddrBrIfI32GtUImmA = 1392
+    case seqI32AndI32ShlImmAI32AddBI32LoadAddr = 1393
+    case seqI64AndImmI64XorBI64XorB = 1394
+    case seqI32SubImmI32StoreValue = 1395
+    case seqI32StoreBrUnlessI32LtS = 1396
+    case seqI32AndImmI32SubImmA = 1397
+    case seqI32MulImmI32AddImmAI32AndImmA = 1398
+    case seqCopyI32AndImmBrIfI32EqzA = 1399
+    case seqI32SubReturn = 1400
+    case seqConst32CopyConst32 = 1401
+    case seqI64XorI64ShrUImmAI64XorImmAI64AndB = 1402
+    case seqI32AddImmCopyConst32 = 1403
+    case seqI32LoadBrIfEqzCond = 1404
+    case seqI32XorI32RotlImmAI32XorI32RotlImmA = 1405
+    case seqI32LoadI32StoreValueI32Load = 1406
+    case seqI32ShlImmI32AddBI32StoreAddrI32AddImm = 1407
+    case seqI32XorI32RotlImmAI32AddAI32Add = 1408
+    case seqCopyI32AddA = 1409
+    case seqI32AddI32DivSImmA = 1410
+    case seqI32DivSImmI32ShlImmAI32AddBI32LoadAddr = 1411
+    case seqCopyI32ShlImmI32AddBCopy = 1412
+    case seqI64LoadI64AddBI64LtU = 1413
+    case seqI32LoadI32StoreValueBrIfNez = 1414
+    case seqCopyBrIfI32EqzA = 1415
+    case seqI32AddImmI32AddImmI64LoadAddrI64AddB = 1416
+    case seqI32Store8I32LoadBrIfI32GtUImmA = 1417
+    case seqI32StoreI32AddImmCopySrcBr = 1418
+    case seqI32LoadBrIfI32GtUImmAI32ShlImmI32AddB = 1419
+    case seqSelectI32SubB = 1420
+    case seqI64LoadI64LoadI64LoadI64Load = 1421
+    case seqI32LtUSelectCond = 1422
+    case seqI32StoreI32AddI32StoreValueI32Xor = 1423
+    case seqI32AddImmI32ShlImmI32AddBI32LoadAddr = 1424
+    case seqI64XorI64ShrUImmAI64XorBI64XorB = 1425
+    case seqI32Store16I32AddImmI32AddImmBrIfNezCond = 1426
+    case seqI32EqSelectCondReturn = 1427
+    case seqI32ShrUImmI32EqBSelectCond = 1428
+    case seqI32ShrUImmI32XorImmA = 1429
+    case seqI32XorImmI32AndImmI32ShrUImm = 1430
+    case seqI32AddI32AddImmBrIfI32Ne = 1431
+    case seqI32AddImmBrIfI32NeB = 1432
+    case seqI64AddI32AddImmI32AddImm = 1433
+    case seqI64LoadI64LoadI64AddB = 1434
+    case seqI32AddImmI32AddImmI64LoadAddr = 1435
+    case seqI64LoadI32AddImmI32AddImm = 1436
+    case seqI64ShlImmI64OrB = 1437
+    case seqI64AddI64LoadI64AddB = 1438
+    case seqI32AddImmI32Load8UAddrBrIfI32EqB = 1439
+    case seqI32AddImmI32Load8UAddrI32AddImmI32Load8UAddr = 1440
+    case seqI32ShrSImmI32ShlImmAI32AddBI32LoadAddr = 1441
+    case seqI32GtSSelectCondSelect = 1442
+    case seqI32SubBrIfI32NeImmA = 1443
+    case seqI32AddI32ShrSImmA = 1444
+    case seqI32LoadI32AndImmA = 1445
+    case seqI32AddI32Load8UAddrBrIfI32EqB = 1446
+    case seqI32ShlImmI32AndImmA = 1447
+    case seqI32AddI32Load8UAddrI32AddI32Load8UAddr = 1448
+    case seqI32Load8UI32Store8 = 1449
+    case seqI32LoadI32AddImmAI32StoreValueI32AddImm = 1450
+    case seqI32ShrUImmI32AddBI32Load8UAddr = 1451
+    case seqConst32BrIfI32LtUImmConst32I32AddImmCallLocalBase = 1452
+    case seqCopyI32AddImmBrIfNezCondI32AddImmReturn = 1453
+    case seqI32RemUImmI32MulImmAI32AddImmAI32RemUImmAI32AddImmBrIfNezCond = 1454
+    case seqI32AddImmI32Store8AddrI32AddBrIfI32LtUImmAI32AddImmI32AddImmBrIfI32NeImm = 1455
+    case seqI32ShlImmI32AddImmAI32Store8AddrI32AddBrIfI32LtUImmA = 1456
+    case seqI32AddImmI32Load8UAddrBrIfI32EqzABrIfI32GtUImmI32ShlImm = 1457
+    case seqI32LoadI32AddAI32AddImmACopyCopyCallLocal = 1458
+    case seqI32ShlImmI32AddBF64StoreAddrCopyI32ShlImmBrIfI32LeSA = 1459
+    case seqI32LoadI32AddAI32AddImmCopyCallLocal = 1460
+    case seqI32LoadI32AddAI32AddImmCopyCallLocalBase = 1461
+    case seqI32LoadI32AddAI32AddImmAI32AddImmCopyCallLocalBase = 1462
+    case seqI32LoadI32AddAI32AddImmAI32AddImmCopyCallLocal = 1463
+    case seqCopyI32SubImmAI32LoadI32SubImmBrIfI32LtSI32AddImm = 1464
+    case seqI32SubImmI32ShlImmI32AddBCopyI32SubImmAI32Load = 1465
+    case seqI32AddImmI32StoreAddrI32AddImmI32AddImmBrIfI32NeImm = 1466
+    case seqI32AddI32AddImmI32LtUImmAI32AddBI32StoreValueI32Load8U = 1467
+    case seqI32AddI32AddImmI32LtUImmAI32AddBI32Load8UI32EqImmA = 1468
+    case seqI32StoreI32Load8UI32AddImmABrIfI32GtUImmACopyCallLocalBase = 1469
+    case seqI32Load8UI32EqImmAI32AddImmI32LtUImmAI32OrB = 1470
+    case seqI32OrImmI32AddImmAI32LtUImmAI32AddBCopyCallLocalBase = 1471
+    case seqCopyI32LoadAddrI32StoreCopyBrIfNez = 1472
+    case seqI32LoadBrIfI32EqzAConst32I32LoadI32Load = 1473
+    case seqConst32I32LoadI32LoadConst32I32LoadBrTableIndex = 1474
+    case seqI32ShlImmI32AddBF64LoadAddrF64LtBBrIfNezCond = 1475
+    case seqI32AddImmBrUnlessI32NeImmI32Load8UCopyBrIfNezI32AddImm = 1476
+    case seqI32LoadI32XorAI32StoreValueI32LoadI32XorAI32StoreValue = 1477
+    case seqI32LoadCopyI32LoadCopy = 1478
+    case seqI32MulI32AddI32LoadAddrI32LoadI32MulB = 1479
+    case seqI32AddI32AddI32LoadAddrI32LoadI32MulB = 1480
+    case seqI32SubImmI32LoadI32SubImmBrIfI32LtSI32AddImmBrUnlessI32GeSA = 1481
+    case seqI32SubImmBrIfI32LtSI32AddImmBrUnlessI32GeSAI32StoreI32AddImm = 1482
+    case seqBrIfI32EqImmI32AddImmBrIfI32LtUImmA = 1483
+    case seqI64AddI64RotlImmAI64AddAI64XorBI64RotlImmAI64RotlImm = 1484
+    case seqI32AddImmBrUnlessI32GeSAI32StoreI32AddImmI32StoreAddrCopy = 1485
+    case seqI32StoreI32AddImmI32StoreAddrCopyCopyBrIfI32LeSA = 1486
+    case seqI32AndImmI32AddImmI32LtUImmASelectCondReturn = 1487
+    case seqI32OrImmI32AddImmI32LtUImmASelectCondReturn = 1488
+    case seqI64AndImmI64MulI64AddBI64ShrUImmAI64AddB = 1489
+    case seqI64ShrUImmI64MulI64AddBI64ShrUImmAI64AddB = 1490
+    case seqI64MulI64AddBI64ShrUImmAI64AddBI64AndImm = 1491
+    case seqI64MulI64AddBI64ShrUImmAI64AddBI64StoreValueI64ShlImm = 1492
+    case seqI64ShrUImmI64ShrUImmI64MulBI64AddBI64AndImm = 1493
+    case seqI64AndImmI64OrBI64StoreValueReturn = 1494
+    case seqI64StoreI64ShlImmI64AndImmI64OrB = 1495
+    case seqI64MulI64MulI64AddBI64ShrUImmI64ShrUImm = 1496
+    case seqI64AndImmI64MulBI64ShrUImmA = 1497
+    case seqI64MulI64AddBI64AndImmI64AndImmI64MulB = 1498
+    case seqCopyI32AndImmBrTableIndex = 1499
+    case seqCopyI32AndI32ShlImmAI32XorBI32XorA = 1500
+    case seqI32RotlImmI32OrAI32ShlImmAI32XorBI32ShlImm = 1501
+    case seqI32RotlImmI32RotlImmI32OrAI32ShlImmAI32XorBI32ShlImm = 1502
+    case seqI32AndI32ShlImmAI32XorBI32XorACopySrc = 1503
+    case seqI32AndI32ShlImmAI32XorBI32XorACopySrcI32AndImm = 1504
+    case seqI32AndI32ShlImmAI32XorBI32RotlImmI32RotlImm = 1505
+    case seqI32XorI32XorI32XorI32XorI32AddImmBrIfNezCond = 1506
+    case seqI32LoadI32Load16UAddrI32AndImmBrIfI32EqBI32LoadBrIfNezCond = 1507
+    case seqI64LoadI64XorBI64StoreValueI32AddImmBrIfI32NeImm = 1508
+    case seqI32LoadCopyCallIndirectBase = 1509
+    case seqCopyI32LoadI32LoadI32StoreValueI32LoadI32StoreValue = 1510
+    case seqI32LoadI32StoreValueI32LoadI32StoreValueBr = 1511
+    case brIfNezAccCond = 1512
+    case brIfEqzAccCond = 1513
+    case brTableAccIndex = 1514
+    case returnValueAccSrc = 1515
+    case throwRefAccRef = 1516
+    case callIndirectAccIndex = 1517
+    case returnCallIndirectAccIndex = 1518
+    case callRefAccRef = 1519
+    case returnCallRefAccRef = 1520
+    case refAsNonNullAccSrc = 1521
+    case brIfNullAccRef = 1522
+    case brIfNotNullAccRef = 1523
+    case copyAccSrc = 1524
+    case selectAccA = 1525
+    case selectAccB = 1526
+    case selectAccCond = 1527
+    case selectV128AccCond = 1528
+    case globalSetAccSrc = 1529
+    case refIsNullAccSrc = 1530
+    case tableGetAccIndex = 1531
+    case tableSetAccIndex = 1532
+    case tableGrowAccDelta = 1533
+    case tableFillAccStart = 1534
+    case tableFillAccCount = 1535
+    case tableCopyAccDst = 1536
+    case tableCopyAccSrc = 1537
+    case tableCopyAccCount = 1538
+    case tableInitAccDst = 1539
+    case tableInitAccSrc = 1540
+    case tableInitAccCount = 1541
+    case indexClamp64AccSrc = 1542
+    case growResult64AccSrc = 1543
+    case structGet32AccRef = 1544
+    case structGet64AccRef = 1545
+    case structGet128AccRef = 1546
+    case structGet8sAccRef = 1547
+    case structGet8uAccRef = 1548
+    case structGet16sAccRef = 1549
+    case structGet16uAccRef = 1550
+    case structSet8AccRef = 1551
+    case structSet8AccValue = 1552
+    case structSet16AccRef = 1553
+    case structSet16AccValue = 1554
+    case structSet32AccRef = 1555
+    case structSet32AccValue = 1556
+    case structSet64AccRef = 1557
+    case structSet64AccValue = 1558
+    case structSet128AccRef = 1559
+    case arrayNewAccCount = 1560
+    case arrayNewDefaultAccCount = 1561
+    case arrayNewDataAccOffset = 1562
+    case arrayNewDataAccCount = 1563
+    case arrayNewElemAccOffset = 1564
+    case arrayNewElemAccCount = 1565
+    case arrayGet32AccRef = 1566
+    case arrayGet32AccIndex = 1567
+    case arrayGet64AccRef = 1568
+    case arrayGet64AccIndex = 1569
+    case arrayGet128AccRef = 1570
+    case arrayGet128AccIndex = 1571
+    case arrayGet8sAccRef = 1572
+    case arrayGet8sAccIndex = 1573
+    case arrayGet8uAccRef = 1574
+    case arrayGet8uAccIndex = 1575
+    case arrayGet16sAccRef = 1576
+    case arrayGet16sAccIndex = 1577
+    case arrayGet16uAccRef = 1578
+    case arrayGet16uAccIndex = 1579
+    case arraySet8AccRef = 1580
+    case arraySet8AccIndex = 1581
+    case arraySet8AccValue = 1582
+    case arraySet16AccRef = 1583
+    case arraySet16AccIndex = 1584
+    case arraySet16AccValue = 1585
+    case arraySet32AccRef = 1586
+    case arraySet32AccIndex = 1587
+    case arraySet32AccValue = 1588
+    case arraySet64AccRef = 1589
+    case arraySet64AccIndex = 1590
+    case arraySet64AccValue = 1591
+    case arraySet128AccRef = 1592
+    case arraySet128AccIndex = 1593
+    case arrayLenAccRef = 1594
+    case arrayFillAccRef = 1595
+    case arrayFillAccOffset = 1596
+    case arrayFillAccCount = 1597
+    case arrayCopyAccTo = 1598
+    case arrayCopyAccIndex = 1599
+    case arrayCopyAccFrom = 1600
+    case arrayCopyAccSource = 1601
+    case arrayCopyAccCount = 1602
+    case arrayInitDataAccRef = 1603
+    case arrayInitDataAccOffset = 1604
+    case arrayInitDataAccSrc = 1605
+    case arrayInitDataAccCount = 1606
+    case arrayInitElemAccRef = 1607
+    case arrayInitElemAccOffset = 1608
+    case arrayInitElemAccSrc = 1609
+    case arrayInitElemAccCount = 1610
+    case refTestAccSrc = 1611
+    case refCastAccSrc = 1612
+    case refI31AccSrc = 1613
+    case i31GetSAccSrc = 1614
+    case i31GetUAccSrc = 1615
+    case refEqAccA = 1616
+    case refEqAccB = 1617
+    case memoryGrowAccDelta = 1618
+    case memoryFillAccDst = 1619
+    case memoryFillAccValue = 1620
+    case memoryFillAccCount = 1621
+    case memoryCopyAccDst = 1622
+    case memoryCopyAccSrc = 1623
+    case memoryCopyAccCount = 1624
+    case memoryInitAccDst = 1625
+    case memoryInitAccSrc = 1626
+    case memoryInitAccCount = 1627
+    case memoryGrow64AccDelta = 1628
+    case memoryFill64AccDst = 1629
+    case memoryFill64AccValue = 1630
+    case memoryFill64AccCount = 1631
+    case memoryCopyWideAccDst = 1632
+    case memoryCopyWideAccSrc = 1633
+    case memoryCopyWideAccCount = 1634
+    case memoryInit64AccDst = 1635
+    case memoryInit64AccSrc = 1636
+    case memoryInit64AccCount = 1637
+    case i32LoadAccAddr = 1638
+    case i64LoadAccAddr = 1639
+    case f32LoadAccAddr = 1640
+    case f64LoadAccAddr = 1641
+    case i32Load8SAccAddr = 1642
+    case i32Load8UAccAddr = 1643
+    case i32Load16SAccAddr = 1644
+    case i32Load16UAccAddr = 1645
+    case i64Load8SAccAddr = 1646
+    case i64Load8UAccAddr = 1647
+    case i64Load16SAccAddr = 1648
+    case i64Load16UAccAddr = 1649
+    case i64Load32SAccAddr = 1650
+    case i64Load32UAccAddr = 1651
+    case i32StoreAccAddr = 1652
+    case i32StoreAccValue = 1653
+    case i64StoreAccAddr = 1654
+    case i64StoreAccValue = 1655
+    case f32StoreAccAddr = 1656
+    case f64StoreAccAddr = 1657
+    case f64StoreAccValue = 1658
+    case i32Store8AccAddr = 1659
+    case i32Store8AccValue = 1660
+    case i32Store16AccAddr = 1661
+    case i32Store16AccValue = 1662
+    case i64Store8AccAddr = 1663
+    case i64Store8AccValue = 1664
+    case i64Store16AccAddr = 1665
+    case i64Store16AccValue = 1666
+    case i64Store32AccAddr = 1667
+    case i64Store32AccValue = 1668
+    case i32EqzAccA = 1669
+    case i32EqAccA = 1670
+    case i32EqAccB = 1671
+    case i32NeAccA = 1672
+    case i32NeAccB = 1673
+    case i32LtSAccA = 1674
+    case i32LtSAccB = 1675
+    case i32LtUAccA = 1676
+    case i32LtUAccB = 1677
+    case i32GtSAccA = 1678
+    case i32GtSAccB = 1679
+    case i32GtUAccA = 1680
+    case i32GtUAccB = 1681
+    case i32LeSAccA = 1682
+    case i32LeSAccB = 1683
+    case i32LeUAccA = 1684
+    case i32LeUAccB = 1685
+    case i32GeSAccA = 1686
+    case i32GeSAccB = 1687
+    case i32GeUAccA = 1688
+    case i32GeUAccB = 1689
+    case i64EqzAccA = 1690
+    case i64EqAccA = 1691
+    case i64EqAccB = 1692
+    case i64NeAccA = 1693
+    case i64NeAccB = 1694
+    case i64LtSAccA = 1695
+    case i64LtSAccB = 1696
+    case i64LtUAccA = 1697
+    case i64LtUAccB = 1698
+    case i64GtSAccA = 1699
+    case i64GtSAccB = 1700
+    case i64GtUAccA = 1701
+    case i64GtUAccB = 1702
+    case i64LeSAccA = 1703
+    case i64LeSAccB = 1704
+    case i64LeUAccA = 1705
+    case i64LeUAccB = 1706
+    case i64GeSAccA = 1707
+    case i64GeSAccB = 1708
+    case i64GeUAccA = 1709
+    case i64GeUAccB = 1710
+    case f64EqAccA = 1711
+    case f64EqAccB = 1712
+    case f64NeAccA = 1713
+    case f64NeAccB = 1714
+    case f64LtAccA = 1715
+    case f64LtAccB = 1716
+    case f64GtAccA = 1717
+    case f64GtAccB = 1718
+    case f64LeAccA = 1719
+    case f64LeAccB = 1720
+    case f64GeAccA = 1721
+    case f64GeAccB = 1722
+    case i32ClzAccA = 1723
+    case i32CtzAccA = 1724
+    case i32PopcntAccA = 1725
+    case i32AddAccA = 1726
+    case i32AddAccB = 1727
+    case i32SubAccA = 1728
+    case i32SubAccB = 1729
+    case i32MulAccA = 1730
+    case i32MulAccB = 1731
+    case i32DivSAccA = 1732
+    case i32DivSAccB = 1733
+    case i32DivUAccA = 1734
+    case i32DivUAccB = 1735
+    case i32RemSAccA = 1736
+    case i32RemSAccB = 1737
+    case i32RemUAccA = 1738
+    case i32RemUAccB = 1739
+    case i32AndAccA = 1740
+    case i32AndAccB = 1741
+    case i32OrAccA = 1742
+    case i32OrAccB = 1743
+    case i32XorAccA = 1744
+    case i32XorAccB = 1745
+    case i32ShlAccA = 1746
+    case i32ShlAccB = 1747
+    case i32ShrSAccA = 1748
+    case i32ShrSAccB = 1749
+    case i32ShrUAccA = 1750
+    case i32ShrUAccB = 1751
+    case i32RotlAccA = 1752
+    case i32RotlAccB = 1753
+    case i32RotrAccA = 1754
+    case i32RotrAccB = 1755
+    case i64ClzAccA = 1756
+    case i64CtzAccA = 1757
+    case i64PopcntAccA = 1758
+    case i64AddAccA = 1759
+    case i64AddAccB = 1760
+    case i64SubAccA = 1761
+    case i64SubAccB = 1762
+    case i64MulAccA = 1763
+    case i64MulAccB = 1764
+    case i64DivSAccA = 1765
+    case i64DivSAccB = 1766
+    case i64DivUAccA = 1767
+    case i64DivUAccB = 1768
+    case i64RemSAccA = 1769
+    case i64RemSAccB = 1770
+    case i64RemUAccA = 1771
+    case i64RemUAccB = 1772
+    case i64AndAccA = 1773
+    case i64AndAccB = 1774
+    case i64OrAccA = 1775
+    case i64OrAccB = 1776
+    case i64XorAccA = 1777
+    case i64XorAccB = 1778
+    case i64ShlAccA = 1779
+    case i64ShlAccB = 1780
+    case i64ShrSAccA = 1781
+    case i64ShrSAccB = 1782
+    case i64ShrUAccA = 1783
+    case i64ShrUAccB = 1784
+    case i64RotlAccA = 1785
+    case i64RotlAccB = 1786
+    case i64RotrAccA = 1787
+    case i64RotrAccB = 1788
+    case f64AbsAccA = 1789
+    case f64NegAccA = 1790
+    case f64CeilAccA = 1791
+    case f64FloorAccA = 1792
+    case f64TruncAccA = 1793
+    case f64NearestAccA = 1794
+    case f64SqrtAccA = 1795
+    case f64AddAccA = 1796
+    case f64AddAccB = 1797
+    case f64SubAccA = 1798
+    case f64SubAccB = 1799
+    case f64MulAccA = 1800
+    case f64MulAccB = 1801
+    case f64DivAccA = 1802
+    case f64DivAccB = 1803
+    case f64MinAccA = 1804
+    case f64MinAccB = 1805
+    case f64MaxAccA = 1806
+    case f64MaxAccB = 1807
+    case f64CopysignAccA = 1808
+    case f64CopysignAccB = 1809
+    case i32WrapI64AccA = 1810
+    case i32TruncF64SAccA = 1811
+    case i32TruncF64UAccA = 1812
+    case i64ExtendI32SAccA = 1813
+    case i64ExtendI32UAccA = 1814
+    case i64TruncF64SAccA = 1815
+    case i64TruncF64UAccA = 1816
+    case f32ConvertI32SAccA = 1817
+    case f32ConvertI32UAccA = 1818
+    case f32ConvertI64SAccA = 1819
+    case f32ConvertI64UAccA = 1820
+    case f32DemoteF64AccA = 1821
+    case f64ConvertI32SAccA = 1822
+    case f64ConvertI32UAccA = 1823
+    case f64ConvertI64SAccA = 1824
+    case f64ConvertI64UAccA = 1825
+    case i64ReinterpretF64AccA = 1826
+    case f32ReinterpretI32AccA = 1827
+    case f64ReinterpretI64AccA = 1828
+    case i32Extend8SAccA = 1829
+    case i32Extend16SAccA = 1830
+    case i64Extend8SAccA = 1831
+    case i64Extend16SAccA = 1832
+    case i64Extend32SAccA = 1833
+    case i32TruncSatF64SAccA = 1834
+    case i32TruncSatF64UAccA = 1835
+    case i64TruncSatF64SAccA = 1836
+    case i64TruncSatF64UAccA = 1837
+    case v128LoadAccAddr = 1838
+    case v128Load8x8SAccAddr = 1839
+    case v128Load8x8UAccAddr = 1840
+    case v128Load16x4SAccAddr = 1841
+    case v128Load16x4UAccAddr = 1842
+    case v128Load32x2SAccAddr = 1843
+    case v128Load32x2UAccAddr = 1844
+    case v128Load8SplatAccAddr = 1845
+    case v128Load16SplatAccAddr = 1846
+    case v128Load32SplatAccAddr = 1847
+    case v128Load64SplatAccAddr = 1848
+    case v128Load32ZeroAccAddr = 1849
+    case v128Load64ZeroAccAddr = 1850
+    case v128Load8LaneAccAddr = 1851
+    case v128Load16LaneAccAddr = 1852
+    case v128Load32LaneAccAddr = 1853
+    case v128Load64LaneAccAddr = 1854
+    case v128StoreAccAddr = 1855
+    case v128Store8LaneAccAddr = 1856
+    case v128Store16LaneAccAddr = 1857
+    case v128Store32LaneAccAddr = 1858
+    case v128Store64LaneAccAddr = 1859
+    case i8x16SplatAccA = 1860
+    case i16x8SplatAccA = 1861
+    case i32x4SplatAccA = 1862
+    case i64x2SplatAccA = 1863
+    case f64x2SplatAccA = 1864
+    case i8x16ReplaceLaneAccB = 1865
+    case i16x8ReplaceLaneAccB = 1866
+    case i32x4ReplaceLaneAccB = 1867
+    case i64x2ReplaceLaneAccB = 1868
+    case f64x2ReplaceLaneAccB = 1869
+    case i8x16ShlAccB = 1870
+    case i8x16ShrSAccB = 1871
+    case i8x16ShrUAccB = 1872
+    case i16x8ShlAccB = 1873
+    case i16x8ShrSAccB = 1874
+    case i16x8ShrUAccB = 1875
+    case i32x4ShlAccB = 1876
+    case i32x4ShrSAccB = 1877
+    case i32x4ShrUAccB = 1878
+    case i64x2ShlAccB = 1879
+    case i64x2ShrSAccB = 1880
+    case i64x2ShrUAccB = 1881
+    case i32LoadMemAccAddr = 1882
+    case i64LoadMemAccAddr = 1883
+    case f32LoadMemAccAddr = 1884
+    case f64LoadMemAccAddr = 1885
+    case i32Load8SMemAccAddr = 1886
+    case i32Load8UMemAccAddr = 1887
+    case i32Load16SMemAccAddr = 1888
+    case i32Load16UMemAccAddr = 1889
+    case i64Load8SMemAccAddr = 1890
+    case i64Load8UMemAccAddr = 1891
+    case i64Load16SMemAccAddr = 1892
+    case i64Load16UMemAccAddr = 1893
+    case i64Load32SMemAccAddr = 1894
+    case i64Load32UMemAccAddr = 1895
+    case i32StoreMemAccAddr = 1896
+    case i32StoreMemAccValue = 1897
+    case i64StoreMemAccAddr = 1898
+    case i64StoreMemAccValue = 1899
+    case f32StoreMemAccAddr = 1900
+    case f64StoreMemAccAddr = 1901
+    case f64StoreMemAccValue = 1902
+    case i32Store8MemAccAddr = 1903
+    case i32Store8MemAccValue = 1904
+    case i32Store16MemAccAddr = 1905
+    case i32Store16MemAccValue = 1906
+    case i64Store8MemAccAddr = 1907
+    case i64Store8MemAccValue = 1908
+    case i64Store16MemAccAddr = 1909
+    case i64Store16MemAccValue = 1910
+    case i64Store32MemAccAddr = 1911
+    case i64Store32MemAccValue = 1912
+    case v128LoadMemAccAddr = 1913
+    case v128Load8x8SMemAccAddr = 1914
+    case v128Load8x8UMemAccAddr = 1915
+    case v128Load16x4SMemAccAddr = 1916
+    case v128Load16x4UMemAccAddr = 1917
+    case v128Load32x2SMemAccAddr = 1918
+    case v128Load32x2UMemAccAddr = 1919
+    case v128Load8SplatMemAccAddr = 1920
+    case v128Load16SplatMemAccAddr = 1921
+    case v128Load32SplatMemAccAddr = 1922
+    case v128Load64SplatMemAccAddr = 1923
+    case v128Load32ZeroMemAccAddr = 1924
+    case v128Load64ZeroMemAccAddr = 1925
+    case v128Load8LaneMemAccAddr = 1926
+    case v128Load16LaneMemAccAddr = 1927
+    case v128Load32LaneMemAccAddr = 1928
+    case v128Load64LaneMemAccAddr = 1929
+    case v128StoreMemAccAddr = 1930
+    case v128Store8LaneMemAccAddr = 1931
+    case v128Store16LaneMemAccAddr = 1932
+    case v128Store32LaneMemAccAddr = 1933
+    case v128Store64LaneMemAccAddr = 1934
+    case i32Load64AccAddr = 1935
+    case i64Load64AccAddr = 1936
+    case f32Load64AccAddr = 1937
+    case f64Load64AccAddr = 1938
+    case i32Load8S64AccAddr = 1939
+    case i32Load8U64AccAddr = 1940
+    case i32Load16S64AccAddr = 1941
+    case i32Load16U64AccAddr = 1942
+    case i64Load8S64AccAddr = 1943
+    case i64Load8U64AccAddr = 1944
+    case i64Load16S64AccAddr = 1945
+    case i64Load16U64AccAddr = 1946
+    case i64Load32S64AccAddr = 1947
+    case i64Load32U64AccAddr = 1948
+    case i32Store64AccAddr = 1949
+    case i32Store64AccValue = 1950
+    case i64Store64AccAddr = 1951
+    case i64Store64AccValue = 1952
+    case f32Store64AccAddr = 1953
+    case f64Store64AccAddr = 1954
+    case f64Store64AccValue = 1955
+    case i32Store864AccAddr = 1956
+    case i32Store864AccValue = 1957
+    case i32Store1664AccAddr = 1958
+    case i32Store1664AccValue = 1959
+    case i64Store864AccAddr = 1960
+    case i64Store864AccValue = 1961
+    case i64Store1664AccAddr = 1962
+    case i64Store1664AccValue = 1963
+    case i64Store3264AccAddr = 1964
+    case i64Store3264AccValue = 1965
+    case v128Load64AccAddr = 1966
+    case v128Load8x8S64AccAddr = 1967
+    case v128Load8x8U64AccAddr = 1968
+    case v128Load16x4S64AccAddr = 1969
+    case v128Load16x4U64AccAddr = 1970
+    case v128Load32x2S64AccAddr = 1971
+    case v128Load32x2U64AccAddr = 1972
+    case v128Load8Splat64AccAddr = 1973
+    case v128Load16Splat64AccAddr = 1974
+    case v128Load32Splat64AccAddr = 1975
+    case v128Load64Splat64AccAddr = 1976
+    case v128Load32Zero64AccAddr = 1977
+    case v128Load64Zero64AccAddr = 1978
+    case v128Load8Lane64AccAddr = 1979
+    case v128Load16Lane64AccAddr = 1980
+    case v128Load32Lane64AccAddr = 1981
+    case v128Load64Lane64AccAddr = 1982
+    case v128Store64AccAddr = 1983
+    case v128Store8Lane64AccAddr = 1984
+    case v128Store16Lane64AccAddr = 1985
+    case v128Store32Lane64AccAddr = 1986
+    case v128Store64Lane64AccAddr = 1987
+    case i32EqImmAccA = 1988
+    case i32NeImmAccA = 1989
+    case i32LtSImmAccA = 1990
+    case i32LtUImmAccA = 1991
+    case i32GtSImmAccA = 1992
+    case i32GtUImmAccA = 1993
+    case i32LeSImmAccA = 1994
+    case i32LeUImmAccA = 1995
+    case i32GeSImmAccA = 1996
+    case i32GeUImmAccA = 1997
+    case i64EqImmAccA = 1998
+    case i64NeImmAccA = 1999
+    case i64LtSImmAccA = 2000
+    case i64LtUImmAccA = 2001
+    case i64GtSImmAccA = 2002
+    case i64GtUImmAccA = 2003
+    case i64LeSImmAccA = 2004
+    case i64LeUImmAccA = 2005
+    case i64GeSImmAccA = 2006
+    case i64GeUImmAccA = 2007
+    case f64EqImmAccA = 2008
+    case f64NeImmAccA = 2009
+    case f64LtImmAccA = 2010
+    case f64GtImmAccA = 2011
+    case f64LeImmAccA = 2012
+    case f64GeImmAccA = 2013
+    case i32AddImmAccA = 2014
+    case i32SubImmAccA = 2015
+    case i32MulImmAccA = 2016
+    case i32DivSImmAccA = 2017
+    case i32DivUImmAccA = 2018
+    case i32RemSImmAccA = 2019
+    case i32RemUImmAccA = 2020
+    case i32AndImmAccA = 2021
+    case i32OrImmAccA = 2022
+    case i32XorImmAccA = 2023
+    case i32ShlImmAccA = 2024
+    case i32ShrSImmAccA = 2025
+    case i32ShrUImmAccA = 2026
+    case i32RotlImmAccA = 2027
+    case i32RotrImmAccA = 2028
+    case i64AddImmAccA = 2029
+    case i64SubImmAccA = 2030
+    case i64MulImmAccA = 2031
+    case i64DivSImmAccA = 2032
+    case i64DivUImmAccA = 2033
+    case i64RemSImmAccA = 2034
+    case i64RemUImmAccA = 2035
+    case i64AndImmAccA = 2036
+    case i64OrImmAccA = 2037
+    case i64XorImmAccA = 2038
+    case i64ShlImmAccA = 2039
+    case i64ShrSImmAccA = 2040
+    case i64ShrUImmAccA = 2041
+    case i64RotlImmAccA = 2042
+    case i64RotrImmAccA = 2043
+    case f64AddImmAccA = 2044
+    case f64SubImmAccA = 2045
+    case f64MulImmAccA = 2046
+    case f64DivImmAccA = 2047
+    case f64MinImmAccA = 2048
+    case f64MaxImmAccA = 2049
+    case f64CopysignImmAccA = 2050
+    case brIfI32EqzAccA = 2051
+    case brUnlessI32EqzAccA = 2052
+    case brIfI32EqAccA = 2053
+    case brIfI32EqAccB = 2054
+    case brUnlessI32EqAccA = 2055
+    case brUnlessI32EqAccB = 2056
+    case brIfI32NeAccA = 2057
+    case brIfI32NeAccB = 2058
+    case brUnlessI32NeAccA = 2059
+    case brUnlessI32NeAccB = 2060
+    case brIfI32LtSAccA = 2061
+    case brIfI32LtSAccB = 2062
+    case brUnlessI32LtSAccA = 2063
+    case brUnlessI32LtSAccB = 2064
+    case brIfI32LtUAccA = 2065
+    case brIfI32LtUAccB = 2066
+    case brUnlessI32LtUAccA = 2067
+    case brUnlessI32LtUAccB = 2068
+    case brIfI32GtSAccA = 2069
+    case brIfI32GtSAccB = 2070
+    case brUnlessI32GtSAccA = 2071
+    case brUnlessI32GtSAccB = 2072
+    case brIfI32GtUAccA = 2073
+    case brIfI32GtUAccB = 2074
+    case brUnlessI32GtUAccA = 2075
+    case brUnlessI32GtUAccB = 2076
+    case brIfI32LeSAccA = 2077
+    case brIfI32LeSAccB = 2078
+    case brUnlessI32LeSAccA = 2079
+    case brUnlessI32LeSAccB = 2080
+    case brIfI32LeUAccA = 2081
+    case brIfI32LeUAccB = 2082
+    case brUnlessI32LeUAccA = 2083
+    case brUnlessI32LeUAccB = 2084
+    case brIfI32GeSAccA = 2085
+    case brIfI32GeSAccB = 2086
+    case brUnlessI32GeSAccA = 2087
+    case brUnlessI32GeSAccB = 2088
+    case brIfI32GeUAccA = 2089
+    case brIfI32GeUAccB = 2090
+    case brUnlessI32GeUAccA = 2091
+    case brUnlessI32GeUAccB = 2092
+    case brIfI64EqzAccA = 2093
+    case brUnlessI64EqzAccA = 2094
+    case brIfI64EqAccA = 2095
+    case brIfI64EqAccB = 2096
+    case brUnlessI64EqAccA = 2097
+    case brUnlessI64EqAccB = 2098
+    case brIfI64NeAccA = 2099
+    case brIfI64NeAccB = 2100
+    case brUnlessI64NeAccA = 2101
+    case brUnlessI64NeAccB = 2102
+    case brIfI64LtSAccA = 2103
+    case brIfI64LtSAccB = 2104
+    case brUnlessI64LtSAccA = 2105
+    case brUnlessI64LtSAccB = 2106
+    case brIfI64LtUAccA = 2107
+    case brIfI64LtUAccB = 2108
+    case brUnlessI64LtUAccA = 2109
+    case brUnlessI64LtUAccB = 2110
+    case brIfI64GtSAccA = 2111
+    case brIfI64GtSAccB = 2112
+    case brUnlessI64GtSAccA = 2113
+    case brUnlessI64GtSAccB = 2114
+    case brIfI64GtUAccA = 2115
+    case brIfI64GtUAccB = 2116
+    case brUnlessI64GtUAccA = 2117
+    case brUnlessI64GtUAccB = 2118
+    case brIfI64LeSAccA = 2119
+    case brIfI64LeSAccB = 2120
+    case brUnlessI64LeSAccA = 2121
+    case brUnlessI64LeSAccB = 2122
+    case brIfI64LeUAccA = 2123
+    case brIfI64LeUAccB = 2124
+    case brUnlessI64LeUAccA = 2125
+    case brUnlessI64LeUAccB = 2126
+    case brIfI64GeSAccA = 2127
+    case brIfI64GeSAccB = 2128
+    case brUnlessI64GeSAccA = 2129
+    case brUnlessI64GeSAccB = 2130
+    case brIfI64GeUAccA = 2131
+    case brIfI64GeUAccB = 2132
+    case brUnlessI64GeUAccA = 2133
+    case brUnlessI64GeUAccB = 2134
+    case brIfI32EqImmAccA = 2135
+    case brUnlessI32EqImmAccA = 2136
+    case brIfI32NeImmAccA = 2137
+    case brUnlessI32NeImmAccA = 2138
+    case brIfI32LtSImmAccA = 2139
+    case brUnlessI32LtSImmAccA = 2140
+    case brIfI32LtUImmAccA = 2141
+    case brUnlessI32LtUImmAccA = 2142
+    case brIfI32GtSImmAccA = 2143
+    case brUnlessI32GtSImmAccA = 2144
+    case brIfI32GtUImmAccA = 2145
+    case brUnlessI32GtUImmAccA = 2146
+    case brIfI32LeSImmAccA = 2147
+    case brUnlessI32LeSImmAccA = 2148
+    case brIfI32LeUImmAccA = 2149
+    case brUnlessI32LeUImmAccA = 2150
+    case brIfI32GeSImmAccA = 2151
+    case brUnlessI32GeSImmAccA = 2152
+    case brIfI32GeUImmAccA = 2153
+    case brUnlessI32GeUImmAccA = 2154
+    case brIfI64EqImmAccA = 2155
+    case brUnlessI64EqImmAccA = 2156
+    case brIfI64NeImmAccA = 2157
+    case brUnlessI64NeImmAccA = 2158
+    case brIfI64LtSImmAccA = 2159
+    case brUnlessI64LtSImmAccA = 2160
+    case brIfI64LtUImmAccA = 2161
+    case brUnlessI64LtUImmAccA = 2162
+    case brIfI64GtSImmAccA = 2163
+    case brUnlessI64GtSImmAccA = 2164
+    case brIfI64GtUImmAccA = 2165
+    case brUnlessI64GtUImmAccA = 2166
+    case brIfI64LeSImmAccA = 2167
+    case brUnlessI64LeSImmAccA = 2168
+    case brIfI64LeUImmAccA = 2169
+    case brUnlessI64LeUImmAccA = 2170
+    case brIfI64GeSImmAccA = 2171
+    case brUnlessI64GeSImmAccA = 2172
+    case brIfI64GeUImmAccA = 2173
+    case brUnlessI64GeUImmAccA = 2174
+    case i32AddImmBrIfI32EqAccB = 2175
+    case i32AddImmBrIfI32NeAccB = 2176
+    case i32AddImmBrIfI32LtSAccB = 2177
+    case i32AddImmBrIfI32LtUAccB = 2178
+    case i32AddImmBrIfI32GtSAccB = 2179
+    case i32AddImmBrIfI32GtUAccB = 2180
+    case i32AddImmBrIfI32LeSAccB = 2181
+    case i32AddImmBrIfI32LeUAccB = 2182
+    case i32AddImmBrIfI32GeSAccB = 2183
+    case i32AddImmBrIfI32GeUAccB = 2184
+    case seqI32XorI32RotlImmAAccA = 2185
+    case seqI32XorI32RotlImmAAccB = 2186
+    case seqI32AddI32XorAAccA = 2187
+    case seqI32AddI32XorAAccB = 2188
+    case seqI32RotlImmI32AddAAccA = 2189
+    case seqI32ShlImmI32AddBAccA = 2190
+    case seqI64XorI64RotlImmAAccA = 2191
+    case seqI64XorI64RotlImmAAccB = 2192
+    case seqI32LoadI32LoadAccAddr = 2193
+    case seqI32AddImmCopyAccA = 2194
+    case seqI32MulImmI32AddImmAAccA = 2195
+    case seqI32AddImmI32RemUImmAAccA = 2196
+    case seqI32AddImmBrIfNezCondAccA = 2197
+    case seqI32AddI32LoadAddrAccA = 2198
+    case seqI32AddI32LoadAddrAccB = 2199
+    case seqI32LoadBrTableIndexAccAddr = 2200
+    case seqI32AddImmI32AddImmBrIfI32LtUAccA = 2201
+    case seqCopyCallLocalBaseAccSrc = 2202
+    case seqI32AddImmI32Store8AddrAccA = 2203
+    case seqI32Store8I32AddAccAddr = 2204
+    case seqI32Store8I32AddAccValue = 2205
+    case seqI32AddBrIfI32LtUImmAAccA = 2206
+    case seqI32AddBrIfI32LtUImmAAccB = 2207
+    case seqI64RotlImmI64AddAAccA = 2208
+    case seqI32AddI32AddAccA = 2209
+    case seqI32AddI32AddAccB = 2210
+    case seqI32RemUImmI32MulImmAAccA = 2211
+    case seqI32AddImmI32AddImmAccA = 2212
+    case seqI32StoreI32LoadAccAddr = 2213
+    case seqI32StoreI32LoadAccValue = 2214
+    case seqI32AddImmCallLocalBaseAccA = 2215
+    case seqI32AddI32AddImmBrIfI32GtUImmAccA = 2216
+    case seqI32AddI32AddImmBrIfI32GtUImmAccB = 2217
+    case seqI32LoadI32AddAAccAddr = 2218
+    case seqI32LoadI32MulBAccAddr = 2219
+    case seqI32AddImmI32Load8UAddrAccA = 2220
+    case seqI64AddI64XorAAccA = 2221
+    case seqI64AddI64XorAAccB = 2222
+    case seqI32MulI32AddBAccA = 2223
+    case seqI32MulI32AddBAccB = 2224
+    case seqI32ShlImmI32XorBAccA = 2225
+    case seqI32StoreI32AddImmAccAddr = 2226
+    case seqI32StoreI32AddImmAccValue = 2227
+    case seqI32AddImmI32LtUImmAAccA = 2228
+    case seqI32AddI32AddImmAccA = 2229
+    case seqI32AddI32AddImmAccB = 2230
+    case seqMemoryCopyBrAccDst = 2231
+    case seqMemoryCopyBrAccSrc = 2232
+    case seqMemoryCopyBrAccCount = 2233
+    case seqCopyCopyAccSrc = 2234
+    case seqBrIfNezI32AddImmAccCond = 2235
+    case seqI32RotlImmI32AddBAccA = 2236
+    case seqCopyI32AddImmAccSrc = 2237
+    case seqI32AddF64LoadAddrAccA = 2238
+    case seqI32AddF64LoadAddrAccB = 2239
+    case seqBrIfI32EqzBrIfNezAccA = 2240
+    case seqI32AddImmReturnAccA = 2241
+    case seqI32AndI32ShlImmAAccA = 2242
+    case seqI32AndI32ShlImmAAccB = 2243
+    case seqI32LoadI32StoreValueAccAddr = 2244
+    case seqI64AddI64XorBAccA = 2245
+    case seqI64AddI64XorBAccB = 2246
+    case seqI64XorImmI64AndBAccA = 2247
+    case seqI32Load8UBrIfI32EqzAAccAddr = 2248
+    case seqI32AddI32AddImmAAccA = 2249
+    case seqI32AddI32AddImmAAccB = 2250
+    case seqCopyCallLocalAccSrc = 2251
+    case seqI64XorI64XorBAccA = 2252
+    case seqI64XorI64XorBAccB = 2253
+    case seqCopyI32ShlImmAccSrc = 2254
+    case seqI32XorI32XorAccA = 2255
+    case seqI32XorI32XorAccB = 2256
+    case seqI32AddI32Load8UAddrAccA = 2257
+    case seqI32AddI32Load8UAddrAccB = 2258
+    case seqF64LoadF64LtBAccAddr = 2259
+    case seqI32AddI32XorAccA = 2260
+    case seqI32AddI32XorAccB = 2261
+    case seqI32ShrUImmI32AndImmAAccA = 2262
+    case seqI64MulI64AddBAccA = 2263
+    case seqI64MulI64AddBAccB = 2264
+    case seqI32AddImmI32AndBAccA = 2265
+    case seqI32Load8UBrIfNezCondAccAddr = 2266
+    case seqBrIfI32LtUImmConst32AccA = 2267
+    case seqI32AddImmReturnValueSrcAccA = 2268
+    case seqI32LoadI32AddBAccAddr = 2269
+    case seqI32AddCopyAccA = 2270
+    case seqI32AddCopyAccB = 2271
+    case seqI32AddI32StoreValueAccA = 2272
+    case seqI32AddI32StoreValueAccB = 2273
+    case seqI32AddImmI32AddImmBrIfI32NeImmAccA = 2274
+    case seqI64AddI64RotlImmAAccA = 2275
+    case seqI64AddI64RotlImmAAccB = 2276
+    case seqI32RemUImmI32AddImmAccA = 2277
+    case seqI32LoadI32SubImmAccAddr = 2278
+    case seqI32SubImmI32LoadAccA = 2279
+    case seqI32SubImmBrIfI32LtSAccA = 2280
+    case seqI32AddImmI32LoadAddrAccA = 2281
+    case seqI32LtUImmI32AddBAccA = 2282
+    case seqI64XorI64ShlImmAAccA = 2283
+    case seqI64XorI64ShlImmAAccB = 2284
+    case seqI64AndI64XorAAccA = 2285
+    case seqI64AndI64XorAAccB = 2286
+    case seqI32AndI32AndImmAAccA = 2287
+    case seqI32AndI32AndImmAAccB = 2288
+    case seqI32XorI32StoreValueAccA = 2289
+    case seqI32XorI32StoreValueAccB = 2290
+    case seqI32AddI32AddBAccA = 2291
+    case seqI32AddI32AddBAccB = 2292
+    case seqI32AddI32XorBAccA = 2293
+    case seqI32AddI32XorBAccB = 2294
+    case seqI32AddImmI32XorImmAAccA = 2295
+    case seqI32AddI32AddAAccA = 2296
+    case seqI32AddI32AddAAccB = 2297
+    case seqI32AddImmI32StoreValueAccA = 2298
+    case seqI32LoadBrIfI32LtSAAccAddr = 2299
+    case seqI32RotlImmI32AddAccA = 2300
+    case seqI32AddImmI32LoadAccA = 2301
+    case seqI64RotlImmI64RotlImmAccA = 2302
+    case seqI32OrI32ShlImmAAccA = 2303
+    case seqI32OrI32ShlImmAAccB = 2304
+    case seqI64XorI64XorImmAccA = 2305
+    case seqI64XorI64XorImmAccB = 2306
+    case seqI32XorI32XorAAccA = 2307
+    case seqI32XorI32XorAAccB = 2308
+    case seqI32XorI32ShlImmAccA = 2309
+    case seqI32XorI32ShlImmAccB = 2310
+    case seqI32ShlImmI32AndAccA = 2311
+    case seqI32RotlImmI32RotlImmAccA = 2312
+    case seqI64AddI64ShrUImmAAccA = 2313
+    case seqI64AddI64ShrUImmAAccB = 2314
+    case seqI32AndImmBrIfI32EqzAAccA = 2315
+    case seqI32OrImmI32AddImmAAccA = 2316
+    case seqI32LoadBrIfI32GtUImmAAccAddr = 2317
+    case seqI32AndImmBrUnlessI32EqzAAccA = 2318
+    case seqI64RotlImmI64XorAAccA = 2319
+    case seqI32StoreCopyAccAddr = 2320
+    case seqI32StoreCopyAccValue = 2321
+    case seqI32AddF64StoreAddrAccA = 2322
+    case seqI32AddF64StoreAddrAccB = 2323
+    case seqI64XorI64ShrUImmAAccA = 2324
+    case seqI64XorI64ShrUImmAAccB = 2325
+    case seqI32XorImmI32AddImmAccA = 2326
+    case seqI32AndImmI32OrBAccA = 2327
+    case seqI64ShrUImmI64AddBAccA = 2328
+    case seqI32LtUImmI32OrBAccA = 2329
+    case seqI32XorImmI32AndBAccA = 2330
+    case seqI32LoadI32AddImmAAccAddr = 2331
+    case seqI32AddImmI32AddAAccA = 2332
+    case seqF64LtBrIfNezCondAccA = 2333
+    case seqF64LtBrIfNezCondAccB = 2334
+    case seqF64LoadI32OrImmAccAddr = 2335
+    case seqF64LtBrIfI32EqzAAccA = 2336
+    case seqF64LtBrIfI32EqzAAccB = 2337
+    case seqI32OrImmI32ShlImmAAccA = 2338
+    case seqCopyConst32AccSrc = 2339
+    case seqI32ShlImmBrIfI32LeSAAccA = 2340
+    case seqI64AddI64AndImmAccA = 2341
+    case seqI64AddI64AndImmAccB = 2342
+    case seqF64StoreCopyAccAddr = 2343
+    case seqF64StoreCopyAccValue = 2344
+    case seqI32XorI32RotlImmAccA = 2345
+    case seqI32XorI32RotlImmAccB = 2346
+    case seqI64XorI64XorAAccA = 2347
+    case seqI64XorI64XorAAccB = 2348
+    case seqCopyI32LoadAccSrc = 2349
+    case seqI64OrI64AndImmAAccA = 2350
+    case seqI64OrI64AndImmAAccB = 2351
+    case seqI64ShlImmI64AndImmAAccA = 2352
+    case seqI64XorI64XorAccA = 2353
+    case seqI64XorI64XorAccB = 2354
+    case seqI64LoadI64LoadAccAddr = 2355
+    case seqI64AddI64StoreValueAccA = 2356
+    case seqI64AddI64StoreValueAccB = 2357
+    case seqI32AddI32Load16UAddrAccA = 2358
+    case seqI32AddI32Load16UAddrAccB = 2359
+    case seqCopyBrIfNezAccSrc = 2360
+    case seqI32LoadI32XorImmAAccAddr = 2361
+    case seqI64LoadI64XorBAccAddr = 2362
+    case seqI64RotlImmI64AddBAccA = 2363
+    case seqI32AndI32ShrUImmAAccA = 2364
+    case seqI32AndI32ShrUImmAAccB = 2365
+    case seqI32XorImmI32AddImmAAccA = 2366
+    case seqI32XorImmI32ShrUImmAAccA = 2367
+    case seqI32OrI32AddImmAccA = 2368
+    case seqI32OrI32AddImmAccB = 2369
+    case seqI32ShrUImmI32AddImmAccA = 2370
+    case seqI64AndI64XorAccA = 2371
+    case seqI64AndI64XorAccB = 2372
+    case seqI64RotlImmI64XorBAccA = 2373
+    case seqI64XorI64AddAAccA = 2374
+    case seqI64XorI64AddAAccB = 2375
+    case seqI32AddImmBrIfI32GtUImmAAccA = 2376
+    case seqI32StoreI32AddAccAddr = 2377
+    case seqI32StoreI32AddAccValue = 2378
+    case seqI32StoreI32XorAccAddr = 2379
+    case seqI32StoreI32XorAccValue = 2380
+    case seqI64ShlImmI64ShrUImmAccA = 2381
+    case seqI64ShrUImmI64OrBAccA = 2382
+    case seqI64LoadI64AddBAccAddr = 2383
+    case seqI32AddI64LoadAddrAccA = 2384
+    case seqI32AddI64LoadAddrAccB = 2385
+    case seqI32AddImmI32AddBAccA = 2386
+    case seqI32StoreBrIfNezAccAddr = 2387
+    case seqI32StoreBrIfNezAccValue = 2388
+    case seqCopyI32LoadAddrAccSrc = 2389
+    case seqI32LoadI32StoreAccAddr = 2390
+    case seqI32LoadBrIfNezCondAccAddr = 2391
+    case seqI32AddImmI32AddAccA = 2392
+    case seqI32LoadI32Load8UAddrAccAddr = 2393
+    case seqBrIfI32EqImmBrTableAccA = 2394
+    case seqI32AddImmBrUnlessI32NeImmAccA = 2395
+    case seqI32AndImmI32XorImmAAccA = 2396
+    case seqSelectI32ShrUImmAAccA = 2397
+    case seqSelectI32ShrUImmAAccB = 2398
+    case seqSelectI32ShrUImmAAccCond = 2399
+    case seqBrUnlessI32NeImmI32Load8UAccA = 2400
+    case seqI32Load8UCopyAccAddr = 2401
+    case seqI32XorI32AndImmAAccA = 2402
+    case seqI32XorI32AndImmAAccB = 2403
+    case seqI32AndImmSelectCondAccA = 2404
+    case seqI32AddImmI32AndImmAAccA = 2405
+    case seqI32XorImmI32ShrUImmAccA = 2406
+    case seqI32AndImmI32ShrUImmAccA = 2407
+    case seqI32Load16SI32Load16SAccAddr = 2408
+    case seqI32Load16SI32MulBAccAddr = 2409
+    case seqI32MulI32AddAAccA = 2410
+    case seqI32MulI32AddAAccB = 2411
+    case seqCopyI32ShrUImmAAccSrc = 2412
+    case seqBrIfI32EqzI32LoadAccA = 2413
+    case seqI32MulCopyAccA = 2414
+    case seqI32MulCopyAccB = 2415
+    case seqBrIfI32EqI32LoadAccA = 2416
+    case seqBrIfI32EqI32LoadAccB = 2417
+    case seqI32LoadI32Load16UAddrAccAddr = 2418
+    case seqI32Load16UI32Load16UAccAddr = 2419
+    case seqI32AndImmI32MulBAccA = 2420
+    case seqI32Load16UI32MulBAccAddr = 2421
+    case seqI32Load16UI32AndImmAccAddr = 2422
+    case seqI32AndImmBrIfI32EqBAccA = 2423
+    case seqI32AndImmI32XorBAccA = 2424
+    case seqI32Load8UI32AndImmAccAddr = 2425
+    case seqI32XorBrIfI32EqzAAccA = 2426
+    case seqI32XorBrIfI32EqzAAccB = 2427
+    case seqI32ShrUImmI32XorBAccA = 2428
+    case seqI32AndImmBrIfI32LeUImmAAccA = 2429
+    case seqI32OrImmBrUnlessI32EqImmAAccA = 2430
+    case seqI32ShrUImmI32XorAAccA = 2431
+    case seqI32StoreBrAccAddr = 2432
+    case seqI32StoreBrAccValue = 2433
+    case seqI32AddI32GtSAAccA = 2434
+    case seqI32AddI32GtSAAccB = 2435
+    case seqI32GtSSelectBAccA = 2436
+    case seqI32GtSSelectBAccB = 2437
+    case seqI32GtSSelectCondAccA = 2438
+    case seqI32GtSSelectCondAccB = 2439
+    case seqSelectI32AddAAccA = 2440
+    case seqSelectI32AddAAccB = 2441
+    case seqSelectI32AddAAccCond = 2442
+    case seqSelectI32GtSAccA = 2443
+    case seqSelectI32GtSAccB = 2444
+    case seqSelectI32GtSAccCond = 2445
+    case seqI32AddImmCallLocalAccA = 2446
+    case seqI32AddImmBrIfI32EqImmAccA = 2447
+    case seqI32Load8UBrUnlessI32EqzAAccAddr = 2448
+    case seqI32AndImmBrIfI32LtUImmAAccA = 2449
+    case seqI32StoreConst32AccAddr = 2450
+    case seqI32StoreConst32AccValue = 2451
+    case seqI32StoreReturnValueAccAddr = 2452
+    case seqI32StoreReturnValueAccValue = 2453
+    case seqI32XorImmI32AndImmAccA = 2454
+    case seqCopyBrAccSrc = 2455
+    case seqI32AddImmI32Store8AddrI32AddBrIfI32LtUImmAAccA = 2456
+    case seqI32AddImmCopyCallLocalBaseAccA = 2457
+    case seqI32RotlImmI32AddAI32XorAI32RotlImmAAccA = 2458
+    case seqI32AddI32AddImmBrIfI32GtUImmI32AddImmReturnValueSrcAccA = 2459
+    case seqI32AddI32AddImmBrIfI32GtUImmI32AddImmReturnValueSrcAccB = 2460
+    case seqI32MulImmI32AddImmAI32RemUImmAI32MulImmAAccA = 2461
+    case seqI32RemUImmI32MulImmAI32AddImmAI32RemUImmAAccA = 2462
+    case seqCopyI32AddImmBrIfNezCondI32AddImmAccSrc = 2463
+    case seqBrIfNezI32AddImmReturnAccCond = 2464
+    case seqI32XorI32RotlImmAI32AddAI32XorAAccA = 2465
+    case seqI32XorI32RotlImmAI32AddAI32XorAAccB = 2466
+    case seqI32AddI32XorAI32RotlImmAI32AddAAccA = 2467
+    case seqI32AddI32XorAI32RotlImmAI32AddAAccB = 2468
+    case seqI32StoreI32AddImmI32AddImmBrIfI32LtUAccAddr = 2469
+    case seqI32StoreI32AddImmI32AddImmBrIfI32LtUAccValue = 2470
+    case seqI32AddImmI32Load8UAddrBrIfI32EqzAAccA = 2471
+    case seqI32AddI32LoadAddrI32LoadI32MulBAccA = 2472
+    case seqI32AddI32LoadAddrI32LoadI32MulBAccB = 2473
+    case seqI32AddI32AddI32LoadAddrI32LoadAccA = 2474
+    case seqI32AddI32AddI32LoadAddrI32LoadAccB = 2475
+    case seqI32AddImmI32RemUImmAI32MulImmAI32AddImmAAccA = 2476
+    case seqI32AddImmI32RemUImmAI32AddImmBrIfNezCondAccA = 2477
+    case seqI32AddImmCopyCopyCallLocalAccA = 2478
+    case seqI32LoadI32AddAI32AddImmCopyAccAddr = 2479
+    case seqI32LoadI32AddAI32AddImmAI32AddImmAccAddr = 2480
+    case seqI32LoadI32AddAI32AddImmACopyAccAddr = 2481
+    case seqI64RotlImmI64AddAI64XorAI64RotlImmAAccA = 2482
+    case seqI32LoadI32LoadI32MulBI32AddBAccAddr = 2483
+    case seqI32LoadI32MulBI32AddBI32AddAccAddr = 2484
+    case seqI32MulI32AddBI32AddI32LoadAddrAccA = 2485
+    case seqI32MulI32AddBI32AddI32LoadAddrAccB = 2486
+    case seqCopyI32ShlImmI32AddBF64LoadAddrAccSrc = 2487
+    case seqI64XorI64RotlImmAI64AddAI64XorAAccA = 2488
+    case seqI64XorI64RotlImmAI64AddAI64XorAAccB = 2489
+    case seqI32SubImmI32LoadI32SubImmBrIfI32LtSAccA = 2490
+    case seqI32AddI32XorAI32RotlImmAI32AddBAccA = 2491
+    case seqI32AddI32XorAI32RotlImmAI32AddBAccB = 2492
+    case seqI64AddI64XorAI64RotlImmAI64AddAAccA = 2493
+    case seqI64AddI64XorAI64RotlImmAI64AddAAccB = 2494
+    case seqI32AndI32ShlImmAI32XorBI32XorAAccA = 2495
+    case seqI32AndI32ShlImmAI32XorBI32XorAAccB = 2496
+    case seqI32OrI32ShlImmAI32XorBI32ShlImmAccA = 2497
+    case seqI32OrI32ShlImmAI32XorBI32ShlImmAccB = 2498
+    case seqI32XorI32ShlImmI32AndI32ShlImmAAccA = 2499
+    case seqI32XorI32ShlImmI32AndI32ShlImmAAccB = 2500
+    case seqI32AddF64LoadAddrF64LtBBrIfI32EqzAAccA = 2501
+    case seqI32AddF64LoadAddrF64LtBBrIfI32EqzAAccB = 2502
+    case seqI32AddF64LoadAddrI32OrImmI32ShlImmAAccA = 2503
+    case seqI32AddF64LoadAddrI32OrImmI32ShlImmAAccB = 2504
+    case seqI32OrImmI32ShlImmAI32AddBF64LoadAddrAccA = 2505
+    case seqI32ShlImmI32AddBF64StoreAddrCopyAccA = 2506
+    case seqF64StoreCopyI32ShlImmBrIfI32LeSAAccAddr = 2507
+    case seqF64StoreCopyI32ShlImmBrIfI32LeSAAccValue = 2508
+    case seqI32AddI32AddImmI32LtUImmAI32AddBAccA = 2509
+    case seqI32AddI32AddImmI32LtUImmAI32AddBAccB = 2510
+    case seqI32AddImmI32Load8UAddrBrIfNezCondAccA = 2511
+    case seqI32AddImmI32AddImmCopyCallLocalBaseAccA = 2512
+    case seqI32AddImmI32AddImmCopyCallLocalAccA = 2513
+    case seqI32AddImmCopyCallLocalAccA = 2514
+    case seqI32AndI32ShlImmAI32XorBI32RotlImmAccA = 2515
+    case seqI32AndI32ShlImmAI32XorBI32RotlImmAccB = 2516
+    case seqI32XorI32XorI32XorI32XorAccA = 2517
+    case seqI32XorI32XorI32XorI32XorAccB = 2518
+    case seqI32XorI32RotlImmI32RotlImmAccA = 2519
+    case seqI32XorI32RotlImmI32RotlImmAccB = 2520
+    case seqI32LoadI32StoreValueI32LoadI32StoreValueAccAddr = 2521
+    case seqI32AddImmI32AddImmI32LoadAddrBrIfI32LtSAAccA = 2522
+    case seqI32RotlImmI32AddBI32AddAI32XorAccA = 2523
+    case seqI32AddI32XorBI32RotlImmAI32AddAAccA = 2524
+    case seqI32AddI32XorBI32RotlImmAI32AddAAccB = 2525
+    case seqI64AddI64XorBI64RotlImmAI64RotlImmAccA = 2526
+    case seqI64AddI64XorBI64RotlImmAI64RotlImmAccB = 2527
+    case seqI32ShlImmI32AddBI32Load16UAddrAccA = 2528
+    case seqI64MulI64AddBI64ShrUImmAI64AddBAccA = 2529
+    case seqI64MulI64AddBI64ShrUImmAI64AddBAccB = 2530
+    case seqI32AddI32XorAI32RotlImmAAccA = 2531
+    case seqI32AddI32XorAI32RotlImmAAccB = 2532
+    case seqI32XorI32RotlImmAI32AddBI32XorAAccA = 2533
+    case seqI32XorI32RotlImmAI32AddBI32XorAAccB = 2534
+    case seqI32ShlImmI32AddBI32LoadAddrAccA = 2535
+    case seqI64XorI64XorImmI64AndBI64XorAAccA = 2536
+    case seqI64XorI64XorImmI64AndBI64XorAAccB = 2537
+    case seqI32AddImmI32AddImmI32LoadI32XorImmAAccA = 2538
+    case seqI32AddImmI32AndBI32AndImmABrIfI32EqzAAccA = 2539
+    case seqI32LoadI32XorImmAI32AddImmI32AndBAccAddr = 2540
+    case seqI32RotlImmI32AddAI32AddBI32XorAAccA = 2541
+    case seqI32AddImmBrTableIndexAccA = 2542
+    case seqI64AddI64XorBI64RotlImmAI64AddAAccA = 2543
+    case seqI64AddI64XorBI64RotlImmAI64AddAAccB = 2544
+    case seqI32Extend8SI32AddImmAAccA = 2545
+    case seqI32RotlImmI32AddBI32XorAI32RotlImmAAccA = 2546
+    case seqI32RotlImmI32AndBI32ShlImmAAccA = 2547
+    case seqI32XorI32XorACopySrcAccA = 2548
+    case seqI32XorI32XorACopySrcAccB = 2549
+    case seqI32XorI32XorAI32OrI32ShlImmAAccA = 2550
+    case seqI32XorI32XorAI32OrI32ShlImmAAccB = 2551
+    case seqI32ShlI32AndImmABrUnlessI32EqzAAccA = 2552
+    case seqI32ShlI32AndImmABrUnlessI32EqzAAccB = 2553
+    case seqI32LoadBrIfI32GtUImmAI32ShlAccAddr = 2554
+    case seqI32AddImmI32AddBI32Load8UAddrAccA = 2555
+    case seqI32AddI32XorI32RotlImmAI32AddAAccA = 2556
+    case seqI32AddI32XorI32RotlImmAI32AddAAccB = 2557
+    case seqI32ShlImmI32AddBF64LoadAddrF64LtBAccA = 2558
+    case seqF64LoadF64LtBBrIfNezCondAccAddr = 2559
+    case seqI64AndImmI64XorImmAI64AndBAccA = 2560
+    case seqCopyI32SubImmAI32LoadAccSrc = 2561
+    case seqI32AddImmBrUnlessI32GeSAAccA = 2562
+    case seqI32SubImmI32ShlImmI32AddBAccA = 2563
+    case seqI32ShlImmI32AddBCopyAccA = 2564
+    case seqI32SubImmBrIfI32LtSI32AddImmAccA = 2565
+    case seqI64XorI64ShlImmAI64AndImmAAccA = 2566
+    case seqI64XorI64ShlImmAI64AndImmAAccB = 2567
+    case seqI32AddI32XorI32RotlImmAI32AddBAccA = 2568
+    case seqI32AddI32XorI32RotlImmAI32AddBAccB = 2569
+    case seqI32StoreI32LoadI32StoreValueI32LoadAccAddr = 2570
+    case seqI32StoreI32LoadI32StoreValueI32LoadAccValue = 2571
+    case seqI32AddF64LoadAddrF64LtBBrIfNezCondAccA = 2572
+    case seqI32AddF64LoadAddrF64LtBBrIfNezCondAccB = 2573
+    case seqF64LtBrIfI32EqzACopyI32ShlImmAccA = 2574
+    case seqF64LtBrIfI32EqzACopyI32ShlImmAccB = 2575
+    case seqI64XorImmI64AndBI64XorAI64XorBAccA = 2576
+    case seqSelectReturnAccA = 2577
+    case seqSelectReturnAccB = 2578
+    case seqSelectReturnAccCond = 2579
+    case seqI32StoreI32Load8UAccAddr = 2580
+    case seqI32StoreI32Load8UAccValue = 2581
+    case seqI32XorImmI32AddImmAI32XorImmAI32ShrUImmAAccA = 2582
+    case seqI32StoreI32AddImmI32StoreAddrCopyAccAddr = 2583
+    case seqI32StoreI32AddImmI32StoreAddrCopyAccValue = 2584
+    case seqCopyBrIfI32LeSAAccSrc = 2585
+    case seqBrUnlessI32GeSI32StoreI32AddImmAccA = 2586
+    case seqBrUnlessI32GeSI32StoreI32AddImmAccB = 2587
+    case seqI32StoreCopyCopyAccAddr = 2588
+    case seqI32StoreCopyCopyAccValue = 2589
+    case seqI32StoreCopyBrIfNezAccAddr = 2590
+    case seqI32StoreCopyBrIfNezAccValue = 2591
+    case seqCopyI32LoadAddrI32StoreCopyAccSrc = 2592
+    case seqI32Load8UI32EqImmAAccAddr = 2593
+    case seqI32Load8UI32AddImmABrIfI32GtUImmAAccAddr = 2594
+    case seqI32OrI32AddBI32AddImmAccA = 2595
+    case seqI32OrI32AddBI32AddImmAccB = 2596
+    case seqI32EqImmI32AddImmI32LtUImmAAccA = 2597
+    case seqI32AddImmI32LtUImmAI32OrBAccA = 2598
+    case seqI32AddImmI32LtUImmAI32OrImmI32AddImmAAccA = 2599
+    case seqI32LtUImmI32AddBI32Load8UAccA = 2600
+    case seqI32LtUImmI32AddBI32StoreValueAccA = 2601
+    case seqI32LtUImmI32AddBCopyCallLocalBaseAccA = 2602
+    case seqI32OrImmI32AddImmAI32LtUImmAI32AddBAccA = 2603
+    case seqI32OrImmI32AddImmAI32LtUImmAI32OrBAccA = 2604
+    case seqI32LtUImmI32OrBReturnAccA = 2605
+    case seqI32Store8I32AddImmBrIfI32NeImmAccAddr = 2606
+    case seqI32Store8I32AddImmBrIfI32NeImmAccValue = 2607
+    case seqI32LoadI32LoadI32AddAI32Load8UAddrAccAddr = 2608
+    case seqI32AddImmI32LtUImmASelectCondAccA = 2609
+    case seqI32AddI32Load8UAddrI32OrImmAI32AddImmAAccA = 2610
+    case seqI32AddI32Load8UAddrI32OrImmAI32AddImmAAccB = 2611
+    case seqI32AddImmBrIfI32GtUImmACopyCallLocalBaseAccA = 2612
+    case seqI64AddI64XorAI64RotlImmAAccA = 2613
+    case seqI64AddI64XorAI64RotlImmAAccB = 2614
+    case seqI64XorI64ShlImmAI64ShrUImmI64OrBAccA = 2615
+    case seqI64XorI64ShlImmAI64ShrUImmI64OrBAccB = 2616
+    case seqI64ShrUImmI64OrBI64AndImmAAccA = 2617
+    case seqI64XorI64RotlImmAI64RotlImmI64XorAAccA = 2618
+    case seqI64XorI64RotlImmAI64RotlImmI64XorAAccB = 2619
+    case seqI32AddImmBrUnlessI32NeImmI32Load8UCopyAccA = 2620
+    case seqI32Load8UCopyBrIfNezI32AddImmAccAddr = 2621
+    case seqI32Load16SI32Load16SI32MulBI32AddAAccAddr = 2622
+    case seqCopyI32ShrUImmAI32AndImmAI32ShrUImmAccSrc = 2623
+    case seqI32AddI32AddImmBrIfNezCondAccA = 2624
+    case seqI32AddI32AddImmBrIfNezCondAccB = 2625
+    case seqI32AddI32AddImmI32AddI32AddImmAccA = 2626
+    case seqI32AddI32AddImmI32AddI32AddImmAccB = 2627
+    case seqI32AddImmI32AddI32AddImmBrIfNezCondAccA = 2628
+    case seqI32AndImmI32MulBI32AddBI32AddImmAccA = 2629
+    case seqI32AndImmI32ShrUImmI32AndImmAI32MulBAccA = 2630
+    case seqI32Load16UI32Load16UI32MulBCopyAccAddr = 2631
+    case seqI32MulCopyCopyI32ShrUImmAAccA = 2632
+    case seqI32MulCopyCopyI32ShrUImmAAccB = 2633
+    case seqI32MulI32AddAI32AddImmI32AddAccA = 2634
+    case seqI32MulI32AddAI32AddImmI32AddAccB = 2635
+    case seqI32LoadI32Load16UAddrI32AndImmBrIfI32EqBAccAddr = 2636
+    case seqI32AndImmBrIfI32EqBI32LoadBrIfNezCondAccA = 2637
+    case seqI32AndImmI32XorBBrIfI32EqzAI32LoadAccA = 2638
+    case seqI32LoadI32Load8UAddrI32AndImmI32XorBAccAddr = 2639
+    case seqBrIfI32EqzI32LoadBrIfNezCondAccA = 2640
+    case seqSelectI32ShrUImmAI32AndImmAI32XorImmAAccA = 2641
+    case seqSelectI32ShrUImmAI32AndImmAI32XorImmAAccB = 2642
+    case seqSelectI32ShrUImmAI32AndImmAI32XorImmAAccCond = 2643
+    case seqI32AndImmSelectCondI32ShrUImmAI32AndImmAAccA = 2644
+    case seqI32XorI32AndImmASelectCondI32ShrUImmAAccA = 2645
+    case seqI32XorI32AndImmASelectCondI32ShrUImmAAccB = 2646
+    case seqI32ShrUImmI32AndImmAI32XorImmAI32ShrUImmAccA = 2647
+    case seqI32ShrUImmI32XorBI32AndImmASelectCondAccA = 2648
+    case seqCopyI32AddImmBrIfNezCondAccSrc = 2649
+    case seqI32AddI32AddImmCopyI32AddImmAccA = 2650
+    case seqI32AddI32AddImmCopyI32AddImmAccB = 2651
+    case seqI32GtSSelectBI32AddAI32AddImmAccA = 2652
+    case seqI32GtSSelectBI32AddAI32AddImmAccB = 2653
+    case seqI32GtSSelectCondI32GtSSelectBAccA = 2654
+    case seqI32GtSSelectCondI32GtSSelectBAccB = 2655
+    case seqI32LoadI32AddAI32GtSASelectCondAccAddr = 2656
+    case seqI32AndImmI32XorImmAI32ShrUImmI32XorBAccA = 2657
+    case seqI32AddImmI32AddImmI32AddImmBrIfI32EqImmAccA = 2658
+    case seqI32AddImmI32AddImmI32AddImmCallLocalAccA = 2659
+    case seqI32AddImmI32AddImmI32AddImmI32AddImmAccA = 2660
+    case seqI32LoadI32AddImmAI32StoreValueI32LoadAccAddr = 2661
+    case seqI32LoadI32Load8UAddrBrUnlessI32EqzAAccAddr = 2662
+    case seqI32ShlImmI32AddBI32LoadAddrI32AddImmAAccA = 2663
+    case seqI32StoreI32LoadI32Load8UAddrBrIfNezCondAccAddr = 2664
+    case seqI32StoreI32LoadI32Load8UAddrBrIfNezCondAccValue = 2665
+    case seqI32AddImmI32AddImmBrIfNezCondAccA = 2666
+    case seqI32LoadI32AddImmAI32StoreValueConst32AccAddr = 2667
+    case seqI32StoreConst32BrAccAddr = 2668
+    case seqI32StoreConst32BrAccValue = 2669
+    case seqI32AddImmBrIfI32EqImmBrTableAccA = 2670
+    case seqI32LoadI32AddImmAI32StoreValueBrAccAddr = 2671
+    case seqI32XorImmI32ShrUImmI32XorAI32AndImmAAccA = 2672
+    case seqI32XorImmI32ShrUImmI32XorBI32AndImmAAccA = 2673
+    case seqI32StoreCopyCopyCopyAccAddr = 2674
+    case seqI32StoreCopyCopyCopyAccValue = 2675
+    case seqI32ShlImmI32AddBI32StoreAddrCopyAccA = 2676
+    case seqCopyCopyCopyBrAccSrc = 2677
+    case seqI32Store16I32AddImmI32AddImmAccAddr = 2678
+    case seqI32Store16I32AddImmI32AddImmAccValue = 2679
+    case seqI32AddI32ShlImmAI32AddBAccA = 2680
+    case seqI32AddI32ShlImmAI32AddBAccB = 2681
+    case seqI32StoreI32AddImmI32AddImmBrIfI32NeAccAddr = 2682
+    case seqI32StoreI32AddImmI32AddImmBrIfI32NeAccValue = 2683
+    case seqI32AndImmBrIfI32LtUImmAConst32I32AddImmAccA = 2684
+    case seqI32AndImmI32XorImmAI32ShrUImmI32XorAAccA = 2685
+    case seqI32ShrUImmI32XorAI32AndImmASelectCondAccA = 2686
+    case seqCopyBrUnlessI32EqzAccSrc = 2687
+    case seqI32AddImmI32AndImmABrIfI32GtUImmAAccA = 2688
+    case seqI32AndImmCopyCopyAccA = 2689
+    case seqBrIfI32EqzBrIfI32EqzI32LoadAccA = 2690
+    case seqBrIfI32GtUImmI32LoadI32AddImmAAccA = 2691
+    case seqI32AddImmI32AddImmI32AddImmBrIfNezCondAccA = 2692
+    case seqI32AddI32Store16ValueAccA = 2693
+    case seqI32AddI32Store16ValueAccB = 2694
+    case seqBrIfNezI32StoreI32AddImmAccCond = 2695
+    case seqCopyCopyI32Load16SAddrI32Load16SAccSrc = 2696
+    case seqCopyCopyI32Load16UAddrI32Load16UAccSrc = 2697
+    case seqI32AddImmBrIfNezCondI32StoreI32AddImmAccA = 2698
+    case seqI32Load16SI32MulAAccAddr = 2699
+    case seqI32Load16UI32AddAAccAddr = 2700
+    case seqI32Load16UI32SubAAccAddr = 2701
+    case seqI32MulI32StoreValueI32AddImmAccA = 2702
+    case seqI32MulI32StoreValueI32AddImmAccB = 2703
+    case seqI32MulI32AddAI32AddImmI32AddImmAccA = 2704
+    case seqI32MulI32AddAI32AddImmI32AddImmAccB = 2705
+    case seqI32StoreI32AddImmI32AddImmI32AddImmAccAddr = 2706
+    case seqI32StoreI32AddImmI32AddImmI32AddImmAccValue = 2707
+    case seqI32SubI32Store16ValueAccA = 2708
+    case seqI32SubI32Store16ValueAccB = 2709
+    case seqI32EqSelectCondAccA = 2710
+    case seqI32EqSelectCondAccB = 2711
+    case seqCopyCopyI32ShrUImmAI32XorBAccSrc = 2712
+    case seqI32AndImmI32ShrUImmI32EqBAccA = 2713
+    case seqI32AndImmI32XorImmAI32AndImmAccA = 2714
+    case seqI32AndImmI32XorImmAI32AndImmI32ShrUImmAccA = 2715
+    case seqI32AddImmI32Load8UAddrBrIfI32EqzABrIfI32GtUImmAccA = 2716
+    case seqBrIfI32GtUImmI32ShlImmAccA = 2717
+    case seqI32StoreI32AddImmI32AddImmI32StoreValueAccAddr = 2718
+    case seqI32StoreI32AddImmI32AddImmI32StoreValueAccValue = 2719
+    case seqI32AddImmI32AddImmI32StoreValueI32AddImmAccA = 2720
+    case seqI32AddImmI32StoreValueI32AddImmI32AddImmAccA = 2721
+    case seqI32AddImmI32LoadCallIndirectIndexAccA = 2722
+    case seqI32AddImmI32LtUImmASelectCondReturnAccA = 2723
+    case seqI32StoreI32AddImmI32StoreValueI32AddImmAccAddr = 2724
+    case seqI32StoreI32AddImmI32StoreValueI32AddImmAccValue = 2725
+    case seqI32AddI32StoreValueI32AddImmBrIfI32NeImmAccA = 2726
+    case seqI32AddI32StoreValueI32AddImmBrIfI32NeImmAccB = 2727
+    case seqI32AddImmConst32BrAccA = 2728
+    case seqI32LoadI32XorAI32StoreValueAccAddr = 2729
+    case seqI32LoadBrIfI32EqzAAccAddr = 2730
+    case seqI32XorI32StoreValueI32LoadAccA = 2731
+    case seqI32XorI32StoreValueI32LoadAccB = 2732
+    case seqI32AddImmI32StoreValueI32AddImmAccA = 2733
+    case seqI32StoreI32AddImmI32AddImmBrIfI32NeImmAccAddr = 2734
+    case seqI32StoreI32AddImmI32AddImmBrIfI32NeImmAccValue = 2735
+    case seqI32AddImmI32StoreAddrI32AddImmAccA = 2736
+    case seqCopyI32LoadCopySrcI32LoadAccSrc = 2737
+    case seqI32StoreI32AddI32StoreI32AddAccAddr = 2738
+    case seqI32StoreI32AddI32StoreI32AddAccValue = 2739
+    case seqI64StoreI64StoreAccAddr = 2740
+    case seqI64StoreI64StoreAccValue = 2741
+    case seqCopyI32Store8ValueI32AddImmBrIfI32NeImmAccSrc = 2742
+    case seqI32AndImmI32AddImmI32LtUImmASelectCondAccA = 2743
+    case seqI32OrImmI32AddImmI32LtUImmASelectCondAccA = 2744
+    case seqI32RotlImmI32XorBI32RotlImmAAccA = 2745
+    case seqI32StoreI32LoadI32LoadI32AddBAccAddr = 2746
+    case seqI32StoreI32LoadI32LoadI32AddBAccValue = 2747
+    case seqI32LoadI32AddBI32XorAI32StoreValueAccAddr = 2748
+    case seqI64StoreI32AddImmBrIfI32NeImmAccAddr = 2749
+    case seqI64StoreI32AddImmBrIfI32NeImmAccValue = 2750
+    case seqI32AddImmI32AddAI64LoadAddrI64XorBAccA = 2751
+    case seqI64LoadI64XorBI64StoreValueAccAddr = 2752
+    case seqI32AndImmBrTableIndexAccA = 2753
+    case seqI64AddI64XorBI64RotlImmAAccA = 2754
+    case seqI64AddI64XorBI64RotlImmAAccB = 2755
+    case seqI64XorI64AddAI64RotlImmAI64AddAAccA = 2756
+    case seqI64XorI64AddAI64RotlImmAI64AddAAccB = 2757
+    case seqCopyI32AndImmAccSrc = 2758
+    case seqI32AndI32ShlImmAI32XorBAccA = 2759
+    case seqI32AndI32ShlImmAI32XorBAccB = 2760
+    case seqI32StoreCopyCopyBrIfI32LeSAAccAddr = 2761
+    case seqI32StoreCopyCopyBrIfI32LeSAAccValue = 2762
+    case seqBrIfI32EqzConst32I32LoadAccA = 2763
+    case seqI32LoadConst32I32LoadBrTableIndexAccAddr = 2764
+    case seqI32AddImmI32AddImmBrIfI32LtUI32AddImmBrIfI32NeImmAccA = 2765
+    case seqI32XorI32RotlImmAI32AddBI32AddAAccA = 2766
+    case seqI32XorI32RotlImmAI32AddBI32AddAAccB = 2767
+    case seqI32AddI32XorAI32StoreValueI32LoadAccA = 2768
+    case seqI32AddI32XorAI32StoreValueI32LoadAccB = 2769
+    case seqI32LoadI32LoadI32AddBI32XorAAccAddr = 2770
+    case seqI32XorI32StoreValueI32LoadI32LoadAccA = 2771
+    case seqI32XorI32StoreValueI32LoadI32LoadAccB = 2772
+    case seqI64LoadI64AddAI64StoreValueAccAddr = 2773
+    case seqI32LoadCopyAccAddr = 2774
+    case seqCopyCallIndirectBaseAccSrc = 2775
+    case seqI32AndImmBrUnlessI32EqzAConst32I32AndImmAccA = 2776
+    case seqI32XorI32RotlImmAI32XorBI32RotlImmAAccA = 2777
+    case seqI32XorI32RotlImmAI32XorBI32RotlImmAAccB = 2778
+    case seqI32AddI64LoadAddrI32AddImmI32AddAAccA = 2779
+    case seqI32AddI64LoadAddrI32AddImmI32AddAAccB = 2780
+    case seqI32ShlImmI32AddBI32Load16UAddrBrIfI32EqBAccA = 2781
+    case seqI32AddImmBrIfI32LtUImmAAccA = 2782
+    case seqBrIfI32EqImmI32AddImmAccA = 2783
+    case seqI32AddImmI32MulImmI32AddImmAAccA = 2784
+    case seqI64StoreReturnAccAddr = 2785
+    case seqI64StoreReturnAccValue = 2786
+    case seqI32StoreI32XorI32RotlImmAAccAddr = 2787
+    case seqI32StoreI32XorI32RotlImmAAccValue = 2788
+    case seqI64ShrUImmI64ShrUImmAccA = 2789
+    case seqI64AndImmI64AndImmAccA = 2790
+    case seqI64AndImmI64OrBAccA = 2791
+    case seqI64ShlImmI64AndImmAccA = 2792
+    case seqI64OrI64StoreValueAccA = 2793
+    case seqI64OrI64StoreValueAccB = 2794
+    case seqI64StoreI64ShlImmAccAddr = 2795
+    case seqI64StoreI64ShlImmAccValue = 2796
+    case seqI64MulI64ShrUImmAAccA = 2797
+    case seqI64MulI64ShrUImmAAccB = 2798
+    case seqI64MulI64MulI64AddBAccA = 2799
+    case seqI64MulI64MulI64AddBAccB = 2800
+    case seqI64AndImmI64MulBAccA = 2801
+    case seqI64ShrUImmI64MulBI64AddBAccA = 2802
+    case seqI64MulI64AddBI64AndImmAccA = 2803
+    case seqI64MulI64AddBI64AndImmAccB = 2804
+    case seqI64MulI64AddBI64ShrUImmAccA = 2805
+    case seqI64MulI64AddBI64ShrUImmAccB = 2806
+    case seqI32SubI32XorImmAI32AndBAccA = 2807
+    case seqI32SubI32XorImmAI32AndBAccB = 2808
+    case seqI32AndI32AndImmAI32OrBI32AddImmAccA = 2809
+    case seqI32AndI32AndImmAI32OrBI32AddImmAccB = 2810
+    case seqI32XorImmI32AndBI32ShrUImmAI32AddImmAccA = 2811
+    case seqI32ShrUImmI32AddImmI32AndBI32AndImmAAccA = 2812
+    case seqI32ShrUImmI32AddImmI32AndBAccA = 2813
+    case seqI64ShlImmI64ShrUImmI64OrBI64AndImmAAccA = 2814
+    case seqI64AddI64StoreValueI64LoadAccA = 2815
+    case seqI64AddI64StoreValueI64LoadAccB = 2816
+    case seqI32AddI32LoadI32AddBAccA = 2817
+    case seqI32AddI32LoadI32AddBAccB = 2818
+    case seqI32RotlImmI32AddBI32AddAI32AddAccA = 2819
+    case seqI32AddI32XorI32RotlImmAI32AddAccA = 2820
+    case seqI32AddI32XorI32RotlImmAI32AddAccB = 2821
+    case seqI64ExtendI32UI64AddBAccA = 2822
+    case seqCopyConst32CallLocalAccSrc = 2823
+    case seqI32AddImmI32AddBI32Load8UAddrBrIfI32EqBAccA = 2824
+    case seqI64LtUI64ExtendI32UAAccA = 2825
+    case seqI64LtUI64ExtendI32UAAccB = 2826
+    case seqCopyCopyCopyCopyAccSrc = 2827
+    case seqI64XorI64AddBI64RotlImmAAccA = 2828
+    case seqI64XorI64AddBI64RotlImmAAccB = 2829
+    case seqI32WrapI64I32AndBI32ShlImmAAccA = 2830
+    case seqI64RotlImmI64XorAccA = 2831
+    case seqI32AddI32LoadAddrBrIfI32GtUImmAAccA = 2832
+    case seqI32AddI32LoadAddrBrIfI32GtUImmAAccB = 2833
+    case seqI32AndI32ShlImmAI32AddBI32LoadAddrAccA = 2834
+    case seqI32AndI32ShlImmAI32AddBI32LoadAddrAccB = 2835
+    case seqI64AndImmI64XorBI64XorBAccA = 2836
+    case seqI32SubImmI32StoreValueAccA = 2837
+    case seqI32StoreBrUnlessI32LtSAccAddr = 2838
+    case seqI32StoreBrUnlessI32LtSAccValue = 2839
+    case seqI32AndImmI32SubImmAAccA = 2840
+    case seqI32MulImmI32AddImmAI32AndImmAAccA = 2841
+    case seqCopyI32AndImmBrIfI32EqzAAccSrc = 2842
+    case seqI32SubReturnAccA = 2843
+    case seqI32SubReturnAccB = 2844
+    case seqI64XorI64ShrUImmAI64XorImmAI64AndBAccA = 2845
+    case seqI64XorI64ShrUImmAI64XorImmAI64AndBAccB = 2846
+    case seqI32AddImmCopyConst32AccA = 2847
+    case seqI32LoadBrIfEqzCondAccAddr = 2848
+    case seqI32XorI32RotlImmAI32XorI32RotlImmAAccA = 2849
+    case seqI32XorI32RotlImmAI32XorI32RotlImmAAccB = 2850
+    case seqI32LoadI32StoreValueI32LoadAccAddr = 2851
+    case seqI32ShlImmI32AddBI32StoreAddrI32AddImmAccA = 2852
+    case seqI32XorI32RotlImmAI32AddAI32AddAccA = 2853
+    case seqI32XorI32RotlImmAI32AddAI32AddAccB = 2854
+    case seqCopyI32AddAAccSrc = 2855
+    case seqI32AddI32DivSImmAAccA = 2856
+    case seqI32AddI32DivSImmAAccB = 2857
+    case seqI32DivSImmI32ShlImmAI32AddBI32LoadAddrAccA = 2858
+    case seqCopyI32ShlImmI32AddBCopyAccSrc = 2859
+    case seqI64LoadI64AddBI64LtUAccAddr = 2860
+    case seqI32LoadI32StoreValueBrIfNezAccAddr = 2861
+    case seqCopyBrIfI32EqzAAccSrc = 2862
+    case seqI32AddImmI32AddImmI64LoadAddrI64AddBAccA = 2863
+    case seqI32Store8I32LoadBrIfI32GtUImmAAccAddr = 2864
+    case seqI32Store8I32LoadBrIfI32GtUImmAAccValue = 2865
+    case seqI32StoreI32AddImmCopySrcBrAccAddr = 2866
+    case seqI32StoreI32AddImmCopySrcBrAccValue = 2867
+    case seqI32LoadBrIfI32GtUImmAI32ShlImmI32AddBAccAddr = 2868
+    case seqSelectI32SubBAccA = 2869
+    case seqSelectI32SubBAccB = 2870
+    case seqSelectI32SubBAccCond = 2871
+    case seqI64LoadI64LoadI64LoadI64LoadAccAddr = 2872
+    case seqI32LtUSelectCondAccA = 2873
+    case seqI32LtUSelectCondAccB = 2874
+    case seqI32StoreI32AddI32StoreValueI32XorAccAddr = 2875
+    case seqI32StoreI32AddI32StoreValueI32XorAccValue = 2876
+    case seqI32AddImmI32ShlImmI32AddBI32LoadAddrAccA = 2877
+    case seqI64XorI64ShrUImmAI64XorBI64XorBAccA = 2878
+    case seqI64XorI64ShrUImmAI64XorBI64XorBAccB = 2879
+    case seqI32Store16I32AddImmI32AddImmBrIfNezCondAccAddr = 2880
+    case seqI32Store16I32AddImmI32AddImmBrIfNezCondAccValue = 2881
+    case seqI32EqSelectCondReturnAccA = 2882
+    case seqI32EqSelectCondReturnAccB = 2883
+    case seqI32ShrUImmI32EqBSelectCondAccA = 2884
+    case seqI32ShrUImmI32XorImmAAccA = 2885
+    case seqI32XorImmI32AndImmI32ShrUImmAccA = 2886
+    case seqI32AddI32AddImmBrIfI32NeAccA = 2887
+    case seqI32AddI32AddImmBrIfI32NeAccB = 2888
+    case seqI32AddImmBrIfI32NeBAccA = 2889
+    case seqI64AddI32AddImmI32AddImmAccA = 2890
+    case seqI64AddI32AddImmI32AddImmAccB = 2891
+    case seqI64LoadI64LoadI64AddBAccAddr = 2892
+    case seqI32AddImmI32AddImmI64LoadAddrAccA = 2893
+    case seqI64LoadI32AddImmI32AddImmAccAddr = 2894
+    case seqI64ShlImmI64OrBAccA = 2895
+    case seqI64AddI64LoadI64AddBAccA = 2896
+    case seqI64AddI64LoadI64AddBAccB = 2897
+    case seqI32AddImmI32Load8UAddrBrIfI32EqBAccA = 2898
+    case seqI32AddImmI32Load8UAddrI32AddImmI32Load8UAddrAccA = 2899
+    case seqI32ShrSImmI32ShlImmAI32AddBI32LoadAddrAccA = 2900
+    case seqI32GtSSelectCondSelectAccA = 2901
+    case seqI32GtSSelectCondSelectAccB = 2902
+    case seqI32SubBrIfI32NeImmAAccA = 2903
+    case seqI32SubBrIfI32NeImmAAccB = 2904
+    case seqI32AddI32ShrSImmAAccA = 2905
+    case seqI32AddI32ShrSImmAAccB = 2906
+    case seqI32LoadI32AndImmAAccAddr = 2907
+    case seqI32AddI32Load8UAddrBrIfI32EqBAccA = 2908
+    case seqI32AddI32Load8UAddrBrIfI32EqBAccB = 2909
+    case seqI32ShlImmI32AndImmAAccA = 2910
+    case seqI32AddI32Load8UAddrI32AddI32Load8UAddrAccA = 2911
+    case seqI32AddI32Load8UAddrI32AddI32Load8UAddrAccB = 2912
+    case seqI32Load8UI32Store8AccAddr = 2913
+    case seqI32LoadI32AddImmAI32StoreValueI32AddImmAccAddr = 2914
+    case seqI32ShrUImmI32AddBI32Load8UAddrAccA = 2915
+    case seqCopyI32AddImmBrIfNezCondI32AddImmReturnAccSrc = 2916
+    case seqI32RemUImmI32MulImmAI32AddImmAI32RemUImmAI32AddImmBrIfNezCondAccA = 2917
+    case seqI32AddImmI32Store8AddrI32AddBrIfI32LtUImmAI32AddImmI32AddImmBrIfI32NeImmAccA = 2918
+    case seqI32ShlImmI32AddImmAI32Store8AddrI32AddBrIfI32LtUImmAAccA = 2919
+    case seqI32AddImmI32Load8UAddrBrIfI32EqzABrIfI32GtUImmI32ShlImmAccA = 2920
+    case seqI32LoadI32AddAI32AddImmACopyCopyCallLocalAccAddr = 2921
+    case seqI32ShlImmI32AddBF64StoreAddrCopyI32ShlImmBrIfI32LeSAAccA = 2922
+    case seqI32LoadI32AddAI32AddImmCopyCallLocalAccAddr = 2923
+    case seqI32LoadI32AddAI32AddImmCopyCallLocalBaseAccAddr = 2924
+    case seqI32LoadI32AddAI32AddImmAI32AddImmCopyCallLocalBaseAccAddr = 2925
+    case seqI32LoadI32AddAI32AddImmAI32AddImmCopyCallLocalAccAddr = 2926
+    case seqCopyI32SubImmAI32LoadI32SubImmBrIfI32LtSI32AddImmAccSrc = 2927
+    case seqI32SubImmI32ShlImmI32AddBCopyI32SubImmAI32LoadAccA = 2928
+    case seqI32AddImmI32StoreAddrI32AddImmI32AddImmBrIfI32NeImmAccA = 2929
+    case seqI32AddI32AddImmI32LtUImmAI32AddBI32StoreValueI32Load8UAccA = 2930
+    case seqI32AddI32AddImmI32LtUImmAI32AddBI32StoreValueI32Load8UAccB = 2931
+    case seqI32AddI32AddImmI32LtUImmAI32AddBI32Load8UI32EqImmAAccA = 2932
+    case seqI32AddI32AddImmI32LtUImmAI32AddBI32Load8UI32EqImmAAccB = 2933
+    case seqI32StoreI32Load8UI32AddImmABrIfI32GtUImmACopyCallLocalBaseAccAddr = 2934
+    case seqI32StoreI32Load8UI32AddImmABrIfI32GtUImmACopyCallLocalBaseAccValue = 2935
+    case seqI32Load8UI32EqImmAI32AddImmI32LtUImmAI32OrBAccAddr = 2936
+    case seqI32OrImmI32AddImmAI32LtUImmAI32AddBCopyCallLocalBaseAccA = 2937
+    case seqCopyI32LoadAddrI32StoreCopyBrIfNezAccSrc = 2938
+    case seqI32LoadBrIfI32EqzAConst32I32LoadI32LoadAccAddr = 2939
+    case seqI32ShlImmI32AddBF64LoadAddrF64LtBBrIfNezCondAccA = 2940
+    case seqI32AddImmBrUnlessI32NeImmI32Load8UCopyBrIfNezI32AddImmAccA = 2941
+    case seqI32LoadI32XorAI32StoreValueI32LoadI32XorAI32StoreValueAccAddr = 2942
+    case seqI32LoadCopyI32LoadCopyAccAddr = 2943
+    case seqI32MulI32AddI32LoadAddrI32LoadI32MulBAccA = 2944
+    case seqI32MulI32AddI32LoadAddrI32LoadI32MulBAccB = 2945
+    case seqI32AddI32AddI32LoadAddrI32LoadI32MulBAccA = 2946
+    case seqI32AddI32AddI32LoadAddrI32LoadI32MulBAccB = 2947
+    case seqI32SubImmI32LoadI32SubImmBrIfI32LtSI32AddImmBrUnlessI32GeSAAccA = 2948
+    case seqI32SubImmBrIfI32LtSI32AddImmBrUnlessI32GeSAI32StoreI32AddImmAccA = 2949
+    case seqBrIfI32EqImmI32AddImmBrIfI32LtUImmAAccA = 2950
+    case seqI64AddI64RotlImmAI64AddAI64XorBI64RotlImmAI64RotlImmAccA = 2951
+    case seqI64AddI64RotlImmAI64AddAI64XorBI64RotlImmAI64RotlImmAccB = 2952
+    case seqI32AddImmBrUnlessI32GeSAI32StoreI32AddImmI32StoreAddrCopyAccA = 2953
+    case seqI32StoreI32AddImmI32StoreAddrCopyCopyBrIfI32LeSAAccAddr = 2954
+    case seqI32StoreI32AddImmI32StoreAddrCopyCopyBrIfI32LeSAAccValue = 2955
+    case seqI32AndImmI32AddImmI32LtUImmASelectCondReturnAccA = 2956
+    case seqI32OrImmI32AddImmI32LtUImmASelectCondReturnAccA = 2957
+    case seqI64AndImmI64MulI64AddBI64ShrUImmAI64AddBAccA = 2958
+    case seqI64ShrUImmI64MulI64AddBI64ShrUImmAI64AddBAccA = 2959
+    case seqI64MulI64AddBI64ShrUImmAI64AddBI64AndImmAccA = 2960
+    case seqI64MulI64AddBI64ShrUImmAI64AddBI64AndImmAccB = 2961
+    case seqI64MulI64AddBI64ShrUImmAI64AddBI64StoreValueI64ShlImmAccA = 2962
+    case seqI64MulI64AddBI64ShrUImmAI64AddBI64StoreValueI64ShlImmAccB = 2963
+    case seqI64ShrUImmI64ShrUImmI64MulBI64AddBI64AndImmAccA = 2964
+    case seqI64AndImmI64OrBI64StoreValueReturnAccA = 2965
+    case seqI64StoreI64ShlImmI64AndImmI64OrBAccAddr = 2966
+    case seqI64StoreI64ShlImmI64AndImmI64OrBAccValue = 2967
+    case seqI64MulI64MulI64AddBI64ShrUImmI64ShrUImmAccA = 2968
+    case seqI64MulI64MulI64AddBI64ShrUImmI64ShrUImmAccB = 2969
+    case seqI64AndImmI64MulBI64ShrUImmAAccA = 2970
+    case seqI64MulI64AddBI64AndImmI64AndImmI64MulBAccA = 2971
+    case seqI64MulI64AddBI64AndImmI64AndImmI64MulBAccB = 2972
+    case seqCopyI32AndImmBrTableIndexAccSrc = 2973
+    case seqCopyI32AndI32ShlImmAI32XorBI32XorAAccSrc = 2974
+    case seqI32RotlImmI32OrAI32ShlImmAI32XorBI32ShlImmAccA = 2975
+    case seqI32RotlImmI32RotlImmI32OrAI32ShlImmAI32XorBI32ShlImmAccA = 2976
+    case seqI32AndI32ShlImmAI32XorBI32XorACopySrcAccA = 2977
+    case seqI32AndI32ShlImmAI32XorBI32XorACopySrcAccB = 2978
+    case seqI32AndI32ShlImmAI32XorBI32XorACopySrcI32AndImmAccA = 2979
+    case seqI32AndI32ShlImmAI32XorBI32XorACopySrcI32AndImmAccB = 2980
+    case seqI32AndI32ShlImmAI32XorBI32RotlImmI32RotlImmAccA = 2981
+    case seqI32AndI32ShlImmAI32XorBI32RotlImmI32RotlImmAccB = 2982
+    case seqI32XorI32XorI32XorI32XorI32AddImmBrIfNezCondAccA = 2983
+    case seqI32XorI32XorI32XorI32XorI32AddImmBrIfNezCondAccB = 2984
+    case seqI32LoadI32Load16UAddrI32AndImmBrIfI32EqBI32LoadBrIfNezCondAccAddr = 2985
+    case seqI64LoadI64XorBI64StoreValueI32AddImmBrIfI32NeImmAccAddr = 2986
+    case seqI32LoadCopyCallIndirectBaseAccAddr = 2987
+    case seqCopyI32LoadI32LoadI32StoreValueI32LoadI32StoreValueAccSrc = 2988
+    case seqI32LoadI32StoreValueI32LoadI32StoreValueBrAccAddr = 2989
 }
 
 extension Op {
@@ -2934,6 +3050,48 @@ extension Op {
         "index_clamp64",
         "grow_result64",
         "elem_drop",
+        "struct_new",
+        "struct_new_default",
+        "struct_get_32",
+        "struct_get_64",
+        "struct_get_128",
+        "struct_get_8s",
+        "struct_get_8u",
+        "struct_get_16s",
+        "struct_get_16u",
+        "struct_set_8",
+        "struct_set_16",
+        "struct_set_32",
+        "struct_set_64",
+        "struct_set_128",
+        "array_new",
+        "array_new_default",
+        "array_new_fixed",
+        "array_new_data",
+        "array_new_elem",
+        "array_get_32",
+        "array_get_64",
+        "array_get_128",
+        "array_get_8s",
+        "array_get_8u",
+        "array_get_16s",
+        "array_get_16u",
+        "array_set_8",
+        "array_set_16",
+        "array_set_32",
+        "array_set_64",
+        "array_set_128",
+        "array_len",
+        "array_fill",
+        "array_copy",
+        "array_init_data",
+        "array_init_elem",
+        "ref_test",
+        "ref_cast",
+        "ref_i31",
+        "i31_get_s",
+        "i31_get_u",
+        "ref_eq",
         "memory_size",
         "memory_grow",
         "memory_fill",
@@ -4393,6 +4551,80 @@ extension Op {
         "table_init@count",
         "index_clamp64@src",
         "grow_result64@src",
+        "struct_get_32@ref",
+        "struct_get_64@ref",
+        "struct_get_128@ref",
+        "struct_get_8s@ref",
+        "struct_get_8u@ref",
+        "struct_get_16s@ref",
+        "struct_get_16u@ref",
+        "struct_set_8@ref",
+        "struct_set_8@value",
+        "struct_set_16@ref",
+        "struct_set_16@value",
+        "struct_set_32@ref",
+        "struct_set_32@value",
+        "struct_set_64@ref",
+        "struct_set_64@value",
+        "struct_set_128@ref",
+        "array_new@count",
+        "array_new_default@count",
+        "array_new_data@offset",
+        "array_new_data@count",
+        "array_new_elem@offset",
+        "array_new_elem@count",
+        "array_get_32@ref",
+        "array_get_32@index",
+        "array_get_64@ref",
+        "array_get_64@index",
+        "array_get_128@ref",
+        "array_get_128@index",
+        "array_get_8s@ref",
+        "array_get_8s@index",
+        "array_get_8u@ref",
+        "array_get_8u@index",
+        "array_get_16s@ref",
+        "array_get_16s@index",
+        "array_get_16u@ref",
+        "array_get_16u@index",
+        "array_set_8@ref",
+        "array_set_8@index",
+        "array_set_8@value",
+        "array_set_16@ref",
+        "array_set_16@index",
+        "array_set_16@value",
+        "array_set_32@ref",
+        "array_set_32@index",
+        "array_set_32@value",
+        "array_set_64@ref",
+        "array_set_64@index",
+        "array_set_64@value",
+        "array_set_128@ref",
+        "array_set_128@index",
+        "array_len@ref",
+        "array_fill@ref",
+        "array_fill@offset",
+        "array_fill@count",
+        "array_copy@to",
+        "array_copy@index",
+        "array_copy@from",
+        "array_copy@source",
+        "array_copy@count",
+        "array_init_data@ref",
+        "array_init_data@offset",
+        "array_init_data@src",
+        "array_init_data@count",
+        "array_init_elem@ref",
+        "array_init_elem@offset",
+        "array_init_elem@src",
+        "array_init_elem@count",
+        "ref_test@src",
+        "ref_cast@src",
+        "ref_i31@src",
+        "i31_get_s@src",
+        "i31_get_u@src",
+        "ref_eq@a",
+        "ref_eq@b",
         "memory_grow@delta",
         "memory_fill@dst",
         "memory_fill@value",
@@ -5766,898 +5998,40 @@ extension Op {
         "copy;i32.load;i32.load;i32.store:value;i32.load;i32.store:value@src",
         "i32.load;i32.store:value;i32.load;i32.store:value;br@addr",
     ]
-    static let wordCounts: [Int] = [1, 2, 2, 2, 2, 1, 2, 2, 2, 2, 2, 2, 2, 3, 2, 3, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 2, 2, 2, 2, 2, 3, 3, 3, 2, 2, 3, 4, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 2, 3, 3, 3, 3, 4, 4, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 3, 4, 4, 4, 4, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 3, 3, 3, 3, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 3, 3, 2, 2, 3, 3, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 3, 3, 3, 4, 4, 4, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 2, 3, 3, 3, 3, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 3, 4, 4, 4, 4, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]
-    static let layoutIndex: [UInt16] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 123, 124, 125, 126, 127, 128, 129, 130, 131, 132, 133, 134, 135, 136, 137, 138, 139, 140, 141, 142, 143, 144, 145, 146, 147, 148, 149, 150, 151, 152, 153, 154, 155, 156, 157, 158, 159, 160, 161, 162, 163, 164, 165, 166, 167, 168, 169, 170, 171, 172, 173, 174, 175, 176, 177, 178, 179, 180, 181, 182, 183, 184, 185, 186, 187, 188, 189, 190, 191, 192, 193, 194, 195, 196, 197, 198, 199, 200, 201, 202, 203, 204, 205, 206, 207, 208, 209, 210, 211, 212, 213, 214, 215, 216, 217, 218, 219, 220, 221, 222, 223, 224, 225, 226, 227, 228, 229, 230, 231, 232, 233, 234, 235, 236, 237, 238, 239, 240, 241, 242, 243, 244, 245, 246, 247, 248, 249, 250, 251, 252, 253, 254, 255, 256, 257, 258, 259, 260, 261, 262, 263, 264, 265, 266, 267, 268, 269, 270, 271, 272, 273, 274, 275, 276, 277, 278, 279, 280, 281, 282, 283, 284, 285, 286, 287, 288, 289, 290, 291, 292, 293, 294, 295, 296, 297, 298, 299, 300, 301, 302, 303, 304, 305, 306, 307, 308, 309, 310, 311, 312, 313, 314, 315, 316, 317, 318, 319, 320, 321, 322, 323, 324, 325, 326, 327, 328, 329, 330, 331, 332, 333, 334, 335, 336, 337, 338, 339, 340, 341, 342, 343, 344, 345, 346, 347, 348, 349, 350, 351, 352, 353, 354, 355, 356, 357, 358, 359, 360, 361, 362, 363, 364, 365, 366, 367, 368, 369, 370, 371, 372, 373, 374, 375, 376, 377, 378, 379, 380, 381, 382, 383, 384, 385, 386, 387, 388, 389, 390, 391, 392, 393, 394, 395, 396, 397, 398, 399, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 419, 420, 421, 422, 423, 424, 425, 426, 427, 428, 429, 430, 431, 432, 433, 434, 435, 436, 437, 438, 439, 440, 441, 442, 443, 444, 445, 446, 447, 448, 449, 450, 451, 452, 453, 454, 455, 456, 457, 458, 459, 460, 461, 462, 463, 464, 465, 466, 467, 468, 469, 470, 471, 472, 473, 474, 475, 476, 477, 478, 479, 480, 481, 482, 483, 484, 485, 486, 487, 488, 489, 490, 491, 492, 493, 494, 495, 496, 497, 498, 499, 500, 501, 502, 503, 504, 505, 506, 507, 508, 509, 510, 511, 512, 513, 514, 515, 516, 517, 518, 519, 520, 521, 522, 523, 524, 525, 526, 527, 528, 529, 530, 531, 532, 533, 534, 535, 536, 537, 538, 539, 540, 541, 542, 543, 544, 545, 546, 547, 548, 549, 550, 551, 552, 553, 554, 555, 556, 557, 558, 559, 560, 561, 562, 563, 564, 565, 566, 567, 568, 569, 570, 571, 572, 573, 574, 575, 576, 577, 578, 579, 580, 581, 582, 583, 584, 585, 586, 587, 588, 589, 590, 591, 592, 593, 594, 595, 596, 597, 598, 599, 600, 601, 602, 603, 604, 605, 606, 607, 608, 609, 610, 611, 612, 613, 614, 615, 616, 617, 618, 619, 620, 621, 622, 623, 624, 625, 626, 627, 628, 629, 630, 631, 632, 633, 634, 635, 636, 637, 638, 639, 640, 641, 642, 643, 644, 645, 646, 647, 648, 649, 650, 651, 652, 653, 654, 655, 656, 657, 658, 659, 660, 661, 662, 663, 664, 665, 666, 667, 668, 669, 670, 671, 672, 673, 674, 675, 676, 677, 678, 679, 680, 681, 682, 683, 684, 685, 686, 687, 688, 689, 690, 691, 692, 693, 694, 695, 696, 697, 698, 699, 700, 701, 702, 703, 704, 705, 706, 707, 708, 709, 710, 711, 712, 713, 714, 715, 716, 717, 718, 719, 720, 721, 722, 723, 724, 725, 726, 727, 728, 729, 730, 731, 732, 733, 734, 735, 736, 737, 738, 739, 740, 741, 742, 743, 744, 745, 746, 747, 748, 749, 750, 751, 752, 753, 754, 755, 756, 757, 758, 759, 760, 761, 762, 763, 764, 765, 766, 767, 768, 769, 770, 771, 772, 773, 774, 775, 776, 777, 778, 779, 780, 781, 782, 783, 784, 785, 786, 787, 788, 789, 790, 791, 792, 793, 794, 795, 796, 797, 798, 799, 800, 801, 802, 803, 804, 805, 806, 807, 808, 809, 810, 811, 812, 813, 814, 815, 816, 817, 818, 819, 820, 821, 822, 823, 824, 825, 826, 827, 828, 829, 830, 831, 832, 833, 834, 835, 836, 837, 838, 839, 840, 841, 842, 843, 844, 845, 846, 847, 848, 849, 850, 851, 852, 853, 854, 855, 856, 857, 858, 859, 860, 861, 862, 863, 864, 865, 123, 114, 604, 601, 141, 54, 591, 593, 591, 591, 114, 22, 54, 591, 21, 591, 72, 114, 619, 114, 597, 591, 68, 591, 22, 114, 54, 54, 591, 132, 116, 601, 68, 591, 114, 46, 21, 2, 604, 21, 114, 762, 591, 121, 54, 22, 132, 615, 59, 114, 21, 141, 22, 21, 123, 114, 57, 114, 603, 134, 591, 59, 812, 861, 591, 54, 114, 114, 591, 132, 597, 54, 592, 592, 591, 562, 141, 139, 121, 123, 114, 114, 591, 114, 591, 54, 604, 591, 619, 122, 141, 123, 123, 601, 604, 132, 598, 599, 54, 598, 619, 68, 114, 141, 600, 598, 618, 562, 22, 600, 54, 591, 107, 57, 107, 599, 21, 601, 132, 71, 123, 141, 21, 140, 616, 141, 55, 132, 114, 21, 54, 55, 619, 121, 600, 600, 122, 603, 139, 619, 141, 591, 68, 68, 616, 618, 55, 114, 591, 68, 21, 54, 54, 591, 54, 806, 591, 598, 25, 809, 59, 123, 598, 591, 600, 598, 60, 60, 116, 21, 762, 116, 764, 54, 61, 598, 61, 61, 598, 598, 59, 123, 603, 598, 599, 603, 68, 114, 82, 82, 25, 25, 591, 591, 59, 598, 68, 68, 600, 21, 22, 591, 591, 604, 22, 114, 22, 593, 597, 21, 2, 123, 114, 68, 591, 114, 114, 591, 591, 591, 54, 54, 54, 619, 54, 54, 116, 21, 141, 592, 114, 132, 121, 122, 123, 114, 114, 599, 601, 71, 114, 591, 591, 591, 591, 121, 123, 123, 54, 591, 604, 114, 132, 601, 134, 114, 123, 601, 141, 591, 591, 54, 604, 591, 132, 22, 200, 604, 604, 123, 123, 124, 54, 591, 22, 114, 601, 57, 613, 21, 591, 592, 601, 592, 141, 114, 68, 114, 107, 615, 25, 68, 600, 68, 21, 781, 68, 68, 21, 59, 59, 122, 559, 591, 591, 562, 562, 562, 599, 599, 562, 72, 54, 591, 114, 591, 132, 141, 618, 141, 591, 59, 60, 21, 114, 114, 591, 598, 598, 61, 116, 116, 54, 598, 598, 54, 762, 25, 22, 598, 123, 603, 603, 21, 114, 82, 82, 54, 598, 591, 591, 591, 54, 54, 601, 68, 22, 591, 54, 68, 591, 54, 600, 600, 68, 601, 21, 73, 22, 114, 68, 22, 598, 598, 603, 21, 591, 598, 762, 816, 591, 114, 2, 21, 21, 591, 60, 61, 61, 116, 116, 68, 115, 78, 21, 598, 598, 598, 591, 816, 68, 591, 591, 591, 591, 22, 68, 114, 591, 54, 54, 123, 591, 68, 591, 21, 68, 69, 21, 598, 599, 604, 68, 54, 69, 591, 55, 598, 132, 141, 21, 121, 68, 762, 22, 54, 591, 123, 114, 54, 123, 55, 54, 21, 598, 22, 123, 114, 601, 591, 806, 591, 69, 68, 618, 613, 613, 616, 140, 69, 134, 134, 613, 618, 134, 134, 115, 121, 600, 603, 603, 616, 132, 114, 604, 114, 181, 21, 591, 92, 21, 141, 175, 619, 114, 121, 613, 592, 68, 598, 593, 21, 115, 22, 141, 591, 54, 123, 54, 601, 123, 21, 114, 594, 21, 55, 54, 21, 591, 72, 68, 54, 25, 55, 81, 68, 591, 141, 73, 78, 603, 603, 600, 114, 591, 132, 55, 591, 55, 616, 132, 591, 591, 602, 82, 115, 114, 54, 114, 601, 114, 59, 54, 603, 22, 21, 597, 591, 601, 591, 54, 601, 54, 54, 54, 54, 21, 592, 591, 114, 114, 68, 59, 599, 21, 54, 22, 601, 591, 54, 54, 116, 114, 592, 592, 806, 132, 591, 68, 598, 599, 613, 618, 134, 134, 618, 613, 69, 134, 613, 134, 21, 21, 604, 604, 121, 121, 121, 123, 54, 55, 54, 21, 54, 2, 3, 4, 7, 10, 13, 15, 16, 17, 18, 19, 20, 21, 25, 25, 25, 26, 28, 32, 33, 34, 36, 37, 37, 38, 38, 38, 39, 39, 39, 40, 41, 44, 45, 45, 45, 46, 46, 46, 47, 47, 47, 49, 50, 50, 50, 51, 51, 51, 52, 52, 52, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 68, 69, 69, 70, 71, 71, 72, 72, 73, 73, 74, 74, 75, 75, 76, 76, 77, 78, 78, 79, 79, 80, 80, 81, 81, 82, 82, 83, 83, 84, 84, 85, 85, 86, 86, 87, 87, 88, 89, 89, 90, 90, 91, 91, 92, 92, 93, 93, 94, 94, 95, 95, 96, 96, 97, 97, 98, 98, 105, 105, 106, 106, 107, 107, 108, 108, 109, 109, 110, 110, 111, 112, 113, 114, 114, 115, 115, 116, 116, 117, 117, 118, 118, 119, 119, 120, 120, 121, 121, 122, 122, 123, 123, 124, 124, 125, 125, 126, 126, 127, 127, 128, 128, 129, 130, 131, 132, 132, 133, 133, 134, 134, 135, 135, 136, 136, 137, 137, 138, 138, 139, 139, 140, 140, 141, 141, 142, 142, 143, 143, 144, 144, 145, 145, 146, 146, 161, 162, 163, 164, 165, 166, 167, 168, 168, 169, 169, 170, 170, 171, 171, 172, 172, 173, 173, 174, 174, 175, 178, 179, 180, 181, 184, 185, 186, 187, 188, 189, 190, 191, 192, 193, 194, 197, 198, 199, 200, 201, 202, 203, 204, 207, 208, 211, 212, 213, 214, 215, 216, 217, 218, 219, 220, 221, 222, 223, 224, 225, 226, 227, 228, 229, 230, 231, 232, 233, 234, 238, 239, 240, 241, 243, 252, 253, 254, 255, 257, 320, 321, 322, 349, 350, 351, 376, 377, 378, 399, 400, 401, 469, 470, 471, 472, 473, 474, 475, 476, 477, 478, 479, 480, 481, 482, 483, 483, 484, 484, 485, 486, 486, 487, 487, 488, 488, 489, 489, 490, 490, 491, 491, 492, 493, 494, 495, 496, 497, 498, 499, 500, 501, 502, 503, 504, 505, 506, 507, 508, 509, 510, 511, 512, 513, 514, 515, 516, 517, 518, 519, 520, 521, 522, 523, 524, 525, 526, 527, 528, 528, 529, 529, 530, 531, 531, 532, 532, 533, 533, 534, 534, 535, 535, 536, 536, 537, 538, 539, 540, 541, 542, 543, 544, 545, 546, 547, 548, 549, 550, 551, 552, 553, 554, 555, 556, 557, 558, 559, 560, 561, 562, 563, 564, 565, 566, 567, 568, 569, 570, 571, 572, 573, 574, 575, 576, 577, 578, 585, 586, 587, 588, 589, 590, 591, 592, 593, 594, 595, 596, 597, 598, 599, 600, 601, 602, 603, 604, 605, 606, 607, 608, 609, 610, 611, 612, 613, 614, 615, 616, 617, 618, 619, 620, 628, 629, 630, 631, 632, 633, 634, 762, 763, 764, 764, 765, 765, 766, 766, 767, 767, 768, 768, 769, 769, 770, 770, 771, 771, 772, 772, 773, 773, 774, 774, 775, 775, 776, 776, 777, 777, 778, 778, 779, 779, 780, 780, 781, 781, 782, 782, 783, 783, 784, 785, 786, 786, 787, 787, 788, 788, 789, 789, 790, 790, 791, 791, 792, 792, 793, 793, 794, 794, 795, 795, 796, 796, 797, 797, 798, 798, 799, 799, 800, 800, 801, 801, 802, 802, 803, 803, 804, 804, 805, 805, 806, 807, 808, 809, 810, 811, 812, 813, 814, 815, 816, 817, 818, 819, 820, 821, 822, 823, 824, 825, 826, 827, 828, 829, 830, 831, 832, 833, 834, 835, 836, 837, 838, 839, 840, 841, 842, 843, 844, 845, 846, 847, 848, 849, 850, 851, 852, 853, 854, 855, 123, 123, 114, 114, 604, 601, 141, 141, 54, 591, 593, 591, 591, 114, 114, 54, 591, 21, 591, 72, 72, 114, 114, 619, 114, 114, 597, 591, 68, 68, 591, 114, 114, 54, 54, 591, 132, 132, 116, 116, 601, 68, 68, 591, 114, 114, 46, 46, 46, 21, 2, 604, 21, 114, 114, 762, 591, 121, 121, 54, 132, 132, 615, 59, 114, 114, 21, 141, 141, 21, 123, 123, 114, 114, 57, 114, 114, 603, 134, 134, 591, 59, 812, 591, 54, 114, 114, 114, 114, 591, 132, 132, 597, 54, 592, 592, 591, 562, 141, 141, 139, 139, 121, 121, 123, 123, 114, 114, 114, 114, 591, 114, 114, 591, 54, 604, 591, 619, 122, 122, 141, 141, 123, 123, 123, 123, 601, 604, 132, 132, 598, 599, 54, 598, 619, 68, 68, 114, 114, 141, 141, 600, 598, 618, 562, 600, 54, 591, 107, 107, 57, 107, 107, 599, 21, 601, 132, 132, 71, 71, 123, 123, 141, 141, 21, 140, 140, 616, 141, 141, 55, 132, 132, 114, 114, 21, 54, 55, 619, 121, 121, 600, 600, 122, 122, 603, 139, 139, 619, 141, 141, 591, 68, 68, 68, 68, 616, 618, 55, 114, 114, 591, 68, 68, 21, 54, 54, 591, 54, 806, 591, 598, 25, 25, 25, 809, 59, 123, 123, 598, 591, 600, 598, 60, 60, 116, 116, 21, 762, 116, 116, 764, 764, 54, 61, 598, 61, 61, 598, 598, 59, 123, 123, 603, 598, 599, 603, 68, 68, 114, 114, 82, 82, 82, 82, 25, 25, 25, 25, 25, 25, 591, 591, 59, 598, 68, 68, 68, 68, 600, 21, 591, 591, 604, 114, 114, 593, 597, 21, 2, 123, 123, 114, 114, 68, 68, 591, 114, 114, 114, 114, 591, 591, 591, 54, 54, 54, 619, 54, 54, 116, 116, 21, 141, 141, 592, 114, 114, 132, 132, 121, 121, 122, 122, 123, 123, 114, 114, 114, 114, 599, 601, 71, 71, 114, 114, 591, 591, 591, 591, 121, 121, 123, 123, 123, 123, 54, 591, 604, 114, 114, 132, 132, 601, 134, 134, 114, 114, 123, 123, 601, 141, 141, 591, 591, 54, 604, 591, 132, 132, 200, 604, 604, 123, 123, 123, 123, 124, 124, 54, 591, 114, 114, 601, 57, 613, 21, 591, 592, 601, 592, 141, 141, 114, 114, 68, 68, 114, 114, 107, 107, 615, 25, 25, 25, 68, 68, 600, 68, 68, 21, 781, 781, 68, 68, 68, 68, 21, 59, 59, 122, 122, 559, 591, 591, 562, 562, 562, 599, 599, 562, 72, 72, 54, 591, 114, 114, 591, 132, 132, 141, 141, 618, 141, 141, 591, 59, 60, 21, 114, 114, 114, 114, 591, 598, 598, 61, 116, 116, 116, 116, 54, 598, 598, 54, 762, 25, 25, 25, 598, 123, 123, 603, 603, 21, 114, 114, 82, 82, 82, 82, 54, 598, 591, 591, 591, 54, 54, 601, 68, 68, 591, 54, 68, 68, 591, 54, 600, 600, 68, 68, 601, 21, 73, 73, 114, 114, 68, 68, 598, 598, 603, 21, 591, 598, 762, 816, 591, 114, 114, 2, 21, 21, 591, 60, 61, 61, 116, 116, 116, 116, 68, 68, 115, 115, 78, 78, 21, 598, 598, 598, 591, 816, 68, 68, 591, 591, 591, 591, 68, 68, 114, 114, 591, 54, 54, 123, 123, 591, 68, 68, 591, 21, 68, 68, 69, 69, 21, 598, 599, 604, 68, 68, 54, 69, 69, 591, 55, 598, 132, 132, 141, 141, 21, 121, 121, 68, 68, 762, 54, 591, 123, 123, 114, 114, 54, 123, 123, 55, 54, 21, 598, 123, 123, 114, 114, 601, 591, 806, 591, 69, 69, 68, 68, 618, 613, 613, 616, 140, 140, 69, 69, 134, 134, 134, 134, 613, 618, 134, 134, 134, 134, 115, 115, 121, 121, 600, 603, 603, 616, 132, 132, 114, 114, 604, 114, 114, 181, 21, 591, 92, 92, 21, 141, 141, 175, 619, 114, 114, 121, 121, 613, 592, 68, 68, 598, 593, 21, 115, 115, 141, 141, 591, 54, 123, 123, 54, 601, 123, 123, 21, 114, 114, 594, 21, 55, 54, 21, 591, 72, 72, 68, 68, 54, 25, 25, 25, 55, 81, 81, 68, 68, 591, 141, 141, 73, 73, 78, 78, 603, 603, 600, 114, 114, 591, 132, 132, 55, 591, 55, 616, 132, 132, 591, 591, 602, 82, 82, 115, 115, 114, 114, 54, 114, 114, 601, 114, 114, 59, 54, 603, 21, 597, 591, 601, 591, 54, 601, 54, 54, 54, 54, 21, 592, 591, 114, 114, 114, 114, 68, 68, 59, 599, 21, 54, 601, 591, 54, 54, 116, 116, 114, 114, 592, 592, 806, 132, 132, 591, 68, 68, 598, 599, 613, 618, 134, 134, 134, 134, 618, 613, 69, 69, 134, 134, 613, 134, 134, 21, 21, 604, 604, 121, 121, 121, 121, 121, 121, 123, 123, 54, 55, 54, 21, 54]
+    static let wordCounts: [Int] = [1, 2, 2, 2, 2, 1, 2, 2, 2, 2, 2, 2, 2, 3, 2, 3, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 3, 3, 3, 2, 2, 3, 4, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 2, 3, 3, 3, 3, 4, 4, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 3, 4, 4, 4, 4, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 3, 3, 3, 3, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 3, 3, 2, 2, 3, 3, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 3, 3, 3, 4, 4, 4, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 2, 3, 3, 3, 3, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 3, 4, 4, 4, 4, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]
+    static let layoutIndex: [UInt16] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 123, 124, 125, 126, 127, 128, 129, 130, 131, 132, 133, 134, 135, 136, 137, 138, 139, 140, 141, 142, 143, 144, 145, 146, 147, 148, 149, 150, 151, 152, 153, 154, 155, 156, 157, 158, 159, 160, 161, 162, 163, 164, 165, 166, 167, 168, 169, 170, 171, 172, 173, 174, 175, 176, 177, 178, 179, 180, 181, 182, 183, 184, 185, 186, 187, 188, 189, 190, 191, 192, 193, 194, 195, 196, 197, 198, 199, 200, 201, 202, 203, 204, 205, 206, 207, 208, 209, 210, 211, 212, 213, 214, 215, 216, 217, 218, 219, 220, 221, 222, 223, 224, 225, 226, 227, 228, 229, 230, 231, 232, 233, 234, 235, 236, 237, 238, 239, 240, 241, 242, 243, 244, 245, 246, 247, 248, 249, 250, 251, 252, 253, 254, 255, 256, 257, 258, 259, 260, 261, 262, 263, 264, 265, 266, 267, 268, 269, 270, 271, 272, 273, 274, 275, 276, 277, 278, 279, 280, 281, 282, 283, 284, 285, 286, 287, 288, 289, 290, 291, 292, 293, 294, 295, 296, 297, 298, 299, 300, 301, 302, 303, 304, 305, 306, 307, 308, 309, 310, 311, 312, 313, 314, 315, 316, 317, 318, 319, 320, 321, 322, 323, 324, 325, 326, 327, 328, 329, 330, 331, 332, 333, 334, 335, 336, 337, 338, 339, 340, 341, 342, 343, 344, 345, 346, 347, 348, 349, 350, 351, 352, 353, 354, 355, 356, 357, 358, 359, 360, 361, 362, 363, 364, 365, 366, 367, 368, 369, 370, 371, 372, 373, 374, 375, 376, 377, 378, 379, 380, 381, 382, 383, 384, 385, 386, 387, 388, 389, 390, 391, 392, 393, 394, 395, 396, 397, 398, 399, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 419, 420, 421, 422, 423, 424, 425, 426, 427, 428, 429, 430, 431, 432, 433, 434, 435, 436, 437, 438, 439, 440, 441, 442, 443, 444, 445, 446, 447, 448, 449, 450, 451, 452, 453, 454, 455, 456, 457, 458, 459, 460, 461, 462, 463, 464, 465, 466, 467, 468, 469, 470, 471, 472, 473, 474, 475, 476, 477, 478, 479, 480, 481, 482, 483, 484, 485, 486, 487, 488, 489, 490, 491, 492, 493, 494, 495, 496, 497, 498, 499, 500, 501, 502, 503, 504, 505, 506, 507, 508, 509, 510, 511, 512, 513, 514, 515, 516, 517, 518, 519, 520, 521, 522, 523, 524, 525, 526, 527, 528, 529, 530, 531, 532, 533, 534, 535, 536, 537, 538, 539, 540, 541, 542, 543, 544, 545, 546, 547, 548, 549, 550, 551, 552, 553, 554, 555, 556, 557, 558, 559, 560, 561, 562, 563, 564, 565, 566, 567, 568, 569, 570, 571, 572, 573, 574, 575, 576, 577, 578, 579, 580, 581, 582, 583, 584, 585, 586, 587, 588, 589, 590, 591, 592, 593, 594, 595, 596, 597, 598, 599, 600, 601, 602, 603, 604, 605, 606, 607, 608, 609, 610, 611, 612, 613, 614, 615, 616, 617, 618, 619, 620, 621, 622, 623, 624, 625, 626, 627, 628, 629, 630, 631, 632, 633, 634, 635, 636, 637, 638, 639, 640, 641, 642, 643, 644, 645, 646, 647, 648, 649, 650, 651, 652, 653, 654, 655, 656, 657, 658, 659, 660, 661, 662, 663, 664, 665, 666, 667, 668, 669, 670, 671, 672, 673, 674, 675, 676, 677, 678, 679, 680, 681, 682, 683, 684, 685, 686, 687, 688, 689, 690, 691, 692, 693, 694, 695, 696, 697, 698, 699, 700, 701, 702, 703, 704, 705, 706, 707, 708, 709, 710, 711, 712, 713, 714, 715, 716, 717, 718, 719, 720, 721, 722, 723, 724, 725, 726, 727, 728, 729, 730, 731, 732, 733, 734, 735, 736, 737, 738, 739, 740, 741, 742, 743, 744, 745, 746, 747, 748, 749, 750, 751, 752, 753, 754, 755, 756, 757, 758, 759, 760, 761, 762, 763, 764, 765, 766, 767, 768, 769, 770, 771, 772, 773, 774, 775, 776, 777, 778, 779, 780, 781, 782, 783, 784, 785, 786, 787, 788, 789, 790, 791, 792, 793, 794, 795, 796, 797, 798, 799, 800, 801, 802, 803, 804, 805, 806, 807, 808, 809, 810, 811, 812, 813, 814, 815, 816, 817, 818, 819, 820, 821, 822, 823, 824, 825, 826, 827, 828, 829, 830, 831, 832, 833, 834, 835, 836, 837, 838, 839, 840, 841, 842, 843, 844, 845, 846, 847, 848, 849, 850, 851, 852, 853, 854, 855, 856, 857, 858, 859, 860, 861, 862, 863, 864, 865, 866, 867, 868, 869, 870, 871, 872, 873, 874, 875, 876, 877, 878, 879, 880, 881, 882, 883, 884, 885, 886, 887, 888, 889, 890, 891, 892, 893, 894, 895, 896, 897, 898, 899, 900, 901, 902, 903, 904, 905, 906, 907, 165, 156, 646, 643, 183, 96, 633, 635, 633, 633, 156, 22, 96, 633, 21, 633, 114, 156, 661, 156, 639, 633, 110, 633, 22, 156, 96, 96, 633, 174, 158, 643, 110, 633, 156, 88, 21, 2, 646, 21, 156, 804, 633, 163, 96, 22, 174, 657, 101, 156, 21, 183, 22, 21, 165, 156, 99, 156, 645, 176, 633, 101, 854, 903, 633, 96, 156, 156, 633, 174, 639, 96, 634, 634, 633, 604, 183, 181, 163, 165, 156, 156, 633, 156, 633, 96, 646, 633, 661, 164, 183, 165, 165, 643, 646, 174, 640, 641, 96, 640, 661, 110, 156, 183, 642, 640, 660, 604, 22, 642, 96, 633, 149, 99, 149, 641, 21, 643, 174, 113, 165, 183, 21, 182, 658, 183, 97, 174, 156, 21, 96, 97, 661, 163, 642, 642, 164, 645, 181, 661, 183, 633, 110, 110, 658, 660, 97, 156, 633, 110, 21, 96, 96, 633, 96, 848, 633, 640, 25, 851, 101, 165, 640, 633, 642, 640, 102, 102, 158, 21, 804, 158, 806, 96, 103, 640, 103, 103, 640, 640, 101, 165, 645, 640, 641, 645, 110, 156, 124, 124, 25, 25, 633, 633, 101, 640, 110, 110, 642, 21, 22, 633, 633, 646, 22, 156, 22, 635, 639, 21, 2, 165, 156, 110, 633, 156, 156, 633, 633, 633, 96, 96, 96, 661, 96, 96, 158, 21, 183, 634, 156, 174, 163, 164, 165, 156, 156, 641, 643, 113, 156, 633, 633, 633, 633, 163, 165, 165, 96, 633, 646, 156, 174, 643, 176, 156, 165, 643, 183, 633, 633, 96, 646, 633, 174, 22, 242, 646, 646, 165, 165, 166, 96, 633, 22, 156, 643, 99, 655, 21, 633, 634, 643, 634, 183, 156, 110, 156, 149, 657, 25, 110, 642, 110, 21, 823, 110, 110, 21, 101, 101, 164, 601, 633, 633, 604, 604, 604, 641, 641, 604, 114, 96, 633, 156, 633, 174, 183, 660, 183, 633, 101, 102, 21, 156, 156, 633, 640, 640, 103, 158, 158, 96, 640, 640, 96, 804, 25, 22, 640, 165, 645, 645, 21, 156, 124, 124, 96, 640, 633, 633, 633, 96, 96, 643, 110, 22, 633, 96, 110, 633, 96, 642, 642, 110, 643, 21, 115, 22, 156, 110, 22, 640, 640, 645, 21, 633, 640, 804, 858, 633, 156, 2, 21, 21, 633, 102, 103, 103, 158, 158, 110, 157, 120, 21, 640, 640, 640, 633, 858, 110, 633, 633, 633, 633, 22, 110, 156, 633, 96, 96, 165, 633, 110, 633, 21, 110, 111, 21, 640, 641, 646, 110, 96, 111, 633, 97, 640, 174, 183, 21, 163, 110, 804, 22, 96, 633, 165, 156, 96, 165, 97, 96, 21, 640, 22, 165, 156, 643, 633, 848, 633, 111, 110, 660, 655, 655, 658, 182, 111, 176, 176, 655, 660, 176, 176, 157, 163, 642, 645, 645, 658, 174, 156, 646, 156, 223, 21, 633, 134, 21, 183, 217, 661, 156, 163, 655, 634, 110, 640, 635, 21, 157, 22, 183, 633, 96, 165, 96, 643, 165, 21, 156, 636, 21, 97, 96, 21, 633, 114, 110, 96, 25, 97, 123, 110, 633, 183, 115, 120, 645, 645, 642, 156, 633, 174, 97, 633, 97, 658, 174, 633, 633, 644, 124, 157, 156, 96, 156, 643, 156, 101, 96, 645, 22, 21, 639, 633, 643, 633, 96, 643, 96, 96, 96, 96, 21, 634, 633, 156, 156, 110, 101, 641, 21, 96, 22, 643, 633, 96, 96, 158, 156, 634, 634, 848, 174, 633, 110, 640, 641, 655, 660, 176, 176, 660, 655, 111, 176, 655, 176, 21, 21, 646, 646, 163, 163, 163, 165, 96, 97, 96, 21, 96, 2, 3, 4, 7, 10, 13, 15, 16, 17, 18, 19, 20, 21, 25, 25, 25, 26, 28, 32, 33, 34, 36, 37, 37, 38, 38, 38, 39, 39, 39, 40, 41, 45, 46, 47, 48, 49, 50, 51, 52, 52, 53, 53, 54, 54, 55, 55, 56, 57, 58, 60, 60, 61, 61, 62, 62, 63, 63, 64, 64, 65, 65, 66, 66, 67, 67, 68, 68, 69, 69, 69, 70, 70, 70, 71, 71, 71, 72, 72, 72, 73, 73, 74, 75, 75, 75, 76, 76, 76, 76, 76, 77, 77, 77, 77, 78, 78, 78, 78, 79, 80, 81, 82, 83, 84, 84, 86, 87, 87, 87, 88, 88, 88, 89, 89, 89, 91, 92, 92, 92, 93, 93, 93, 94, 94, 94, 96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 110, 111, 111, 112, 113, 113, 114, 114, 115, 115, 116, 116, 117, 117, 118, 118, 119, 120, 120, 121, 121, 122, 122, 123, 123, 124, 124, 125, 125, 126, 126, 127, 127, 128, 128, 129, 129, 130, 131, 131, 132, 132, 133, 133, 134, 134, 135, 135, 136, 136, 137, 137, 138, 138, 139, 139, 140, 140, 147, 147, 148, 148, 149, 149, 150, 150, 151, 151, 152, 152, 153, 154, 155, 156, 156, 157, 157, 158, 158, 159, 159, 160, 160, 161, 161, 162, 162, 163, 163, 164, 164, 165, 165, 166, 166, 167, 167, 168, 168, 169, 169, 170, 170, 171, 172, 173, 174, 174, 175, 175, 176, 176, 177, 177, 178, 178, 179, 179, 180, 180, 181, 181, 182, 182, 183, 183, 184, 184, 185, 185, 186, 186, 187, 187, 188, 188, 203, 204, 205, 206, 207, 208, 209, 210, 210, 211, 211, 212, 212, 213, 213, 214, 214, 215, 215, 216, 216, 217, 220, 221, 222, 223, 226, 227, 228, 229, 230, 231, 232, 233, 234, 235, 236, 239, 240, 241, 242, 243, 244, 245, 246, 249, 250, 253, 254, 255, 256, 257, 258, 259, 260, 261, 262, 263, 264, 265, 266, 267, 268, 269, 270, 271, 272, 273, 274, 275, 276, 280, 281, 282, 283, 285, 294, 295, 296, 297, 299, 362, 363, 364, 391, 392, 393, 418, 419, 420, 441, 442, 443, 511, 512, 513, 514, 515, 516, 517, 518, 519, 520, 521, 522, 523, 524, 525, 525, 526, 526, 527, 528, 528, 529, 529, 530, 530, 531, 531, 532, 532, 533, 533, 534, 535, 536, 537, 538, 539, 540, 541, 542, 543, 544, 545, 546, 547, 548, 549, 550, 551, 552, 553, 554, 555, 556, 557, 558, 559, 560, 561, 562, 563, 564, 565, 566, 567, 568, 569, 570, 570, 571, 571, 572, 573, 573, 574, 574, 575, 575, 576, 576, 577, 577, 578, 578, 579, 580, 581, 582, 583, 584, 585, 586, 587, 588, 589, 590, 591, 592, 593, 594, 595, 596, 597, 598, 599, 600, 601, 602, 603, 604, 605, 606, 607, 608, 609, 610, 611, 612, 613, 614, 615, 616, 617, 618, 619, 620, 627, 628, 629, 630, 631, 632, 633, 634, 635, 636, 637, 638, 639, 640, 641, 642, 643, 644, 645, 646, 647, 648, 649, 650, 651, 652, 653, 654, 655, 656, 657, 658, 659, 660, 661, 662, 670, 671, 672, 673, 674, 675, 676, 804, 805, 806, 806, 807, 807, 808, 808, 809, 809, 810, 810, 811, 811, 812, 812, 813, 813, 814, 814, 815, 815, 816, 816, 817, 817, 818, 818, 819, 819, 820, 820, 821, 821, 822, 822, 823, 823, 824, 824, 825, 825, 826, 827, 828, 828, 829, 829, 830, 830, 831, 831, 832, 832, 833, 833, 834, 834, 835, 835, 836, 836, 837, 837, 838, 838, 839, 839, 840, 840, 841, 841, 842, 842, 843, 843, 844, 844, 845, 845, 846, 846, 847, 847, 848, 849, 850, 851, 852, 853, 854, 855, 856, 857, 858, 859, 860, 861, 862, 863, 864, 865, 866, 867, 868, 869, 870, 871, 872, 873, 874, 875, 876, 877, 878, 879, 880, 881, 882, 883, 884, 885, 886, 887, 888, 889, 890, 891, 892, 893, 894, 895, 896, 897, 165, 165, 156, 156, 646, 643, 183, 183, 96, 633, 635, 633, 633, 156, 156, 96, 633, 21, 633, 114, 114, 156, 156, 661, 156, 156, 639, 633, 110, 110, 633, 156, 156, 96, 96, 633, 174, 174, 158, 158, 643, 110, 110, 633, 156, 156, 88, 88, 88, 21, 2, 646, 21, 156, 156, 804, 633, 163, 163, 96, 174, 174, 657, 101, 156, 156, 21, 183, 183, 21, 165, 165, 156, 156, 99, 156, 156, 645, 176, 176, 633, 101, 854, 633, 96, 156, 156, 156, 156, 633, 174, 174, 639, 96, 634, 634, 633, 604, 183, 183, 181, 181, 163, 163, 165, 165, 156, 156, 156, 156, 633, 156, 156, 633, 96, 646, 633, 661, 164, 164, 183, 183, 165, 165, 165, 165, 643, 646, 174, 174, 640, 641, 96, 640, 661, 110, 110, 156, 156, 183, 183, 642, 640, 660, 604, 642, 96, 633, 149, 149, 99, 149, 149, 641, 21, 643, 174, 174, 113, 113, 165, 165, 183, 183, 21, 182, 182, 658, 183, 183, 97, 174, 174, 156, 156, 21, 96, 97, 661, 163, 163, 642, 642, 164, 164, 645, 181, 181, 661, 183, 183, 633, 110, 110, 110, 110, 658, 660, 97, 156, 156, 633, 110, 110, 21, 96, 96, 633, 96, 848, 633, 640, 25, 25, 25, 851, 101, 165, 165, 640, 633, 642, 640, 102, 102, 158, 158, 21, 804, 158, 158, 806, 806, 96, 103, 640, 103, 103, 640, 640, 101, 165, 165, 645, 640, 641, 645, 110, 110, 156, 156, 124, 124, 124, 124, 25, 25, 25, 25, 25, 25, 633, 633, 101, 640, 110, 110, 110, 110, 642, 21, 633, 633, 646, 156, 156, 635, 639, 21, 2, 165, 165, 156, 156, 110, 110, 633, 156, 156, 156, 156, 633, 633, 633, 96, 96, 96, 661, 96, 96, 158, 158, 21, 183, 183, 634, 156, 156, 174, 174, 163, 163, 164, 164, 165, 165, 156, 156, 156, 156, 641, 643, 113, 113, 156, 156, 633, 633, 633, 633, 163, 163, 165, 165, 165, 165, 96, 633, 646, 156, 156, 174, 174, 643, 176, 176, 156, 156, 165, 165, 643, 183, 183, 633, 633, 96, 646, 633, 174, 174, 242, 646, 646, 165, 165, 165, 165, 166, 166, 96, 633, 156, 156, 643, 99, 655, 21, 633, 634, 643, 634, 183, 183, 156, 156, 110, 110, 156, 156, 149, 149, 657, 25, 25, 25, 110, 110, 642, 110, 110, 21, 823, 823, 110, 110, 110, 110, 21, 101, 101, 164, 164, 601, 633, 633, 604, 604, 604, 641, 641, 604, 114, 114, 96, 633, 156, 156, 633, 174, 174, 183, 183, 660, 183, 183, 633, 101, 102, 21, 156, 156, 156, 156, 633, 640, 640, 103, 158, 158, 158, 158, 96, 640, 640, 96, 804, 25, 25, 25, 640, 165, 165, 645, 645, 21, 156, 156, 124, 124, 124, 124, 96, 640, 633, 633, 633, 96, 96, 643, 110, 110, 633, 96, 110, 110, 633, 96, 642, 642, 110, 110, 643, 21, 115, 115, 156, 156, 110, 110, 640, 640, 645, 21, 633, 640, 804, 858, 633, 156, 156, 2, 21, 21, 633, 102, 103, 103, 158, 158, 158, 158, 110, 110, 157, 157, 120, 120, 21, 640, 640, 640, 633, 858, 110, 110, 633, 633, 633, 633, 110, 110, 156, 156, 633, 96, 96, 165, 165, 633, 110, 110, 633, 21, 110, 110, 111, 111, 21, 640, 641, 646, 110, 110, 96, 111, 111, 633, 97, 640, 174, 174, 183, 183, 21, 163, 163, 110, 110, 804, 96, 633, 165, 165, 156, 156, 96, 165, 165, 97, 96, 21, 640, 165, 165, 156, 156, 643, 633, 848, 633, 111, 111, 110, 110, 660, 655, 655, 658, 182, 182, 111, 111, 176, 176, 176, 176, 655, 660, 176, 176, 176, 176, 157, 157, 163, 163, 642, 645, 645, 658, 174, 174, 156, 156, 646, 156, 156, 223, 21, 633, 134, 134, 21, 183, 183, 217, 661, 156, 156, 163, 163, 655, 634, 110, 110, 640, 635, 21, 157, 157, 183, 183, 633, 96, 165, 165, 96, 643, 165, 165, 21, 156, 156, 636, 21, 97, 96, 21, 633, 114, 114, 110, 110, 96, 25, 25, 25, 97, 123, 123, 110, 110, 633, 183, 183, 115, 115, 120, 120, 645, 645, 642, 156, 156, 633, 174, 174, 97, 633, 97, 658, 174, 174, 633, 633, 644, 124, 124, 157, 157, 156, 156, 96, 156, 156, 643, 156, 156, 101, 96, 645, 21, 639, 633, 643, 633, 96, 643, 96, 96, 96, 96, 21, 634, 633, 156, 156, 156, 156, 110, 110, 101, 641, 21, 96, 643, 633, 96, 96, 158, 158, 156, 156, 634, 634, 848, 174, 174, 633, 110, 110, 640, 641, 655, 660, 176, 176, 176, 176, 660, 655, 111, 111, 176, 176, 655, 176, 176, 21, 21, 646, 646, 163, 163, 163, 163, 163, 163, 165, 165, 96, 97, 96, 21, 96]
 
     /// What an op leaves in the accumulators (see Accumulator.swift): the operand whose value
     /// it leaves in `acc` (integer) or `facc` (f64), 254 for none; and whether both lose track.
-    static let integerAccumulatorEffects: [UInt8] = [254, 254, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 0, 254, 0, 254, 0, 254, 254, 254, 0, 0, 254, 254, 0, 0, 254, 254, 254, 0, 0, 254, 0, 0, 254, 254, 254, 0, 0, 254, 254, 254, 254, 0, 0, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254]
-    static let floatAccumulatorEffects: [UInt8] = [254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 254, 254, 254, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254]
-    static let accumulatorsLost: [Bool] = [false, false, false, false, false, true, false, true, true, true, false, true, true, true, true, true, true, true, false, false, false, false, false, false, true, false, true, false, false, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true]
+    static let integerAccumulatorEffects: [UInt8] = [254, 254, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 0, 254, 0, 254, 0, 254, 254, 254, 0, 0, 254, 254, 0, 0, 254, 254, 254, 0, 0, 254, 254, 0, 0, 0, 254, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 0, 254, 0, 0, 0, 0, 254, 0, 0, 0, 0, 254, 254, 254, 254, 254, 0, 254, 254, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 0, 0, 254, 254, 254, 254, 0, 0, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254]
+    static let floatAccumulatorEffects: [UInt8] = [254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 254, 254, 254, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 0, 0, 0, 0, 0, 0, 0, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254, 254]
+    static let accumulatorsLost: [Bool] = [false, false, false, false, false, true, false, true, true, true, false, true, true, true, true, true, true, true, false, false, false, false, false, false, true, false, true, false, false, true, true, false, false, false, false, false, false, false, false, false, false, false, false, true, false, false, false, true, false, false, false, false, false, false, false, false, true, true, false, true, false, false, false, false, true, false, false, false, false, false, false, false, false, true, false, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true]
     /// Whether the next instruction can run right after an op (it falls through, or calls).
-    static let continuesAfter: [Bool] = [false, false, true, true, false, false, true, false, false, false, false, true, true, true, false, false, true, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true]
+    static let continuesAfter: [Bool] = [false, false, true, true, false, false, true, false, false, false, false, true, true, true, false, false, true, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true]
     /// The accumulator forms of op i are accumulatorForms[accumulatorFormStarts[i]..<accumulatorFormStarts[i + 1]].
-    static let accumulatorFormStarts: [UInt16] = [0, 0, 0, 1, 2, 3, 3, 3, 4, 4, 4, 5, 5, 5, 6, 6, 7, 8, 9, 10, 11, 12, 13, 13, 13, 13, 16, 17, 17, 18, 18, 18, 18, 19, 20, 21, 21, 22, 24, 27, 30, 31, 32, 32, 32, 33, 36, 39, 42, 42, 43, 46, 49, 52, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 68, 70, 71, 73, 75, 77, 79, 81, 83, 84, 86, 88, 90, 92, 94, 96, 98, 100, 102, 104, 105, 107, 109, 111, 113, 115, 117, 119, 121, 123, 125, 125, 125, 125, 125, 125, 125, 127, 129, 131, 133, 135, 137, 138, 139, 140, 142, 144, 146, 148, 150, 152, 154, 156, 158, 160, 162, 164, 166, 168, 170, 171, 172, 173, 175, 177, 179, 181, 183, 185, 187, 189, 191, 193, 195, 197, 199, 201, 203, 203, 203, 203, 203, 203, 203, 203, 203, 203, 203, 203, 203, 203, 203, 204, 205, 206, 207, 208, 209, 210, 212, 214, 216, 218, 220, 222, 224, 225, 225, 225, 226, 227, 228, 229, 229, 229, 230, 231, 232, 233, 234, 235, 236, 237, 238, 239, 240, 240, 240, 241, 242, 243, 244, 245, 246, 247, 248, 248, 248, 249, 250, 250, 250, 251, 252, 253, 254, 255, 256, 257, 258, 259, 260, 261, 262, 263, 264, 265, 266, 267, 268, 269, 270, 271, 272, 273, 274, 274, 274, 274, 275, 276, 277, 278, 278, 279, 279, 279, 279, 279, 279, 279, 279, 279, 280, 281, 282, 283, 283, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 285, 286, 287, 287, 287, 287, 287, 287, 287, 287, 287, 287, 287, 287, 287, 287, 287, 287, 287, 287, 287, 287, 287, 287, 287, 287, 287, 287, 287, 288, 289, 290, 290, 290, 290, 290, 290, 290, 290, 290, 290, 290, 290, 290, 290, 290, 290, 290, 290, 290, 290, 290, 290, 290, 290, 290, 291, 292, 293, 293, 293, 293, 293, 293, 293, 293, 293, 293, 293, 293, 293, 293, 293, 293, 293, 293, 293, 293, 293, 294, 295, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 296, 297, 298, 299, 300, 301, 302, 303, 304, 305, 306, 307, 308, 309, 310, 312, 314, 315, 317, 319, 321, 323, 325, 327, 328, 329, 330, 331, 332, 333, 334, 335, 336, 337, 338, 339, 340, 341, 342, 343, 344, 345, 346, 347, 348, 349, 350, 351, 352, 353, 354, 355, 356, 357, 358, 359, 360, 361, 362, 363, 365, 367, 368, 370, 372, 374, 376, 378, 380, 381, 382, 383, 384, 385, 386, 387, 388, 389, 390, 391, 392, 393, 394, 395, 396, 397, 398, 399, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 419, 420, 421, 422, 422, 422, 422, 422, 422, 422, 423, 424, 425, 426, 427, 428, 429, 430, 431, 432, 433, 434, 435, 436, 437, 438, 439, 440, 441, 442, 443, 444, 445, 446, 447, 448, 449, 450, 451, 452, 453, 454, 455, 456, 457, 458, 458, 458, 458, 458, 458, 458, 458, 459, 460, 461, 462, 463, 464, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 465, 466, 467, 469, 471, 473, 475, 477, 479, 481, 483, 485, 487, 489, 491, 493, 495, 497, 499, 501, 503, 505, 507, 508, 509, 511, 513, 515, 517, 519, 521, 523, 525, 527, 529, 531, 533, 535, 537, 539, 541, 543, 545, 547, 549, 550, 551, 552, 553, 554, 555, 556, 557, 558, 559, 560, 561, 562, 563, 564, 565, 566, 567, 568, 569, 570, 571, 572, 573, 574, 575, 576, 577, 578, 579, 580, 581, 582, 583, 584, 585, 586, 587, 588, 589, 590, 591, 592, 593, 594, 595, 596, 597, 598, 599, 599, 599, 599, 599, 599, 599, 599, 599, 599, 599, 601, 603, 604, 605, 607, 608, 609, 610, 611, 612, 614, 614, 615, 616, 617, 618, 620, 622, 623, 625, 626, 627, 629, 630, 630, 632, 633, 634, 635, 637, 639, 640, 642, 643, 645, 648, 649, 650, 651, 652, 654, 655, 656, 658, 659, 659, 661, 662, 663, 665, 666, 668, 668, 669, 671, 673, 674, 676, 677, 679, 680, 681, 682, 682, 683, 684, 686, 688, 689, 691, 692, 693, 694, 695, 696, 697, 699, 701, 703, 705, 707, 709, 710, 712, 713, 714, 715, 716, 717, 719, 721, 723, 725, 726, 727, 729, 730, 731, 732, 733, 734, 736, 738, 740, 741, 742, 743, 744, 744, 745, 746, 747, 749, 750, 752, 753, 754, 755, 757, 759, 761, 763, 764, 766, 767, 769, 770, 772, 774, 775, 776, 777, 778, 780, 781, 782, 784, 785, 787, 788, 790, 791, 793, 795, 796, 797, 798, 800, 801, 803, 804, 805, 806, 807, 808, 809, 810, 811, 814, 815, 816, 818, 819, 820, 821, 822, 823, 824, 826, 827, 828, 830, 832, 833, 834, 835, 836, 837, 838, 839, 840, 842, 843, 844, 845, 846, 848, 850, 852, 854, 857, 860, 861, 862, 863, 864, 866, 868, 869, 870, 870, 871, 872, 873, 873, 875, 875, 876, 877, 878, 879, 881, 883, 885, 886, 888, 890, 891, 892, 893, 894, 895, 896, 897, 898, 899, 901, 902, 904, 905, 907, 909, 911, 913, 915, 917, 919, 920, 921, 923, 925, 926, 927, 928, 929, 931, 933, 935, 936, 937, 938, 940, 942, 943, 945, 947, 949, 950, 952, 953, 954, 955, 956, 957, 959, 959, 960, 961, 962, 964, 966, 968, 969, 970, 970, 972, 973, 974, 975, 976, 977, 978, 979, 980, 982, 984, 986, 988, 990, 991, 994, 996, 997, 999, 1000, 1002, 1004, 1006, 1007, 1008, 1009, 1011, 1012, 1013, 1014, 1015, 1016, 1017, 1018, 1019, 1020, 1022, 1023, 1024, 1026, 1027, 1029, 1031, 1032, 1034, 1035, 1036, 1037, 1038, 1040, 1042, 1043, 1044, 1045, 1046, 1048, 1050, 1051, 1052, 1053, 1054, 1055, 1058, 1058, 1059, 1061, 1062, 1063, 1064, 1066, 1068, 1070, 1071, 1072, 1073, 1074, 1075, 1076, 1077, 1078, 1080, 1080, 1081, 1082, 1084, 1085, 1086, 1087, 1088, 1090, 1091, 1092, 1094, 1094, 1096, 1098, 1098, 1099, 1100, 1101, 1102, 1103, 1104, 1105, 1106, 1107, 1109, 1110, 1111, 1112, 1113, 1114, 1115, 1116, 1118, 1120, 1122, 1124, 1126, 1127, 1128, 1129, 1130, 1131, 1132, 1134, 1135, 1136, 1137, 1138, 1138, 1140, 1142, 1143, 1144, 1145, 1147, 1148, 1150, 1151, 1152, 1154, 1156, 1157, 1158, 1159, 1160, 1162, 1163, 1165, 1166, 1167, 1168, 1170, 1172, 1173, 1175, 1177, 1178, 1178, 1179, 1180, 1182, 1184, 1185, 1187, 1188, 1189, 1190, 1191, 1191, 1193, 1195, 1196, 1197, 1198, 1199, 1201, 1203, 1204, 1205, 1206, 1207, 1209, 1211, 1213, 1215, 1216, 1217, 1219, 1221, 1223, 1225, 1226, 1227, 1228, 1229, 1231, 1233, 1234, 1236, 1237, 1238, 1239, 1241, 1242, 1244, 1245, 1246, 1248, 1250, 1251, 1252, 1254, 1255, 1256, 1257, 1259, 1259, 1261, 1262, 1263, 1265, 1266, 1267, 1269, 1270, 1272, 1273, 1274, 1275, 1276, 1277, 1278, 1280, 1282, 1283, 1286, 1287, 1289, 1291, 1292, 1294, 1296, 1298, 1299, 1300, 1301, 1303, 1304, 1306, 1307, 1308, 1309, 1310, 1312, 1313, 1314, 1315, 1317, 1319, 1321, 1322, 1324, 1325, 1327, 1328, 1329, 1330, 1330, 1331, 1332, 1333, 1334, 1335, 1336, 1337, 1338, 1339, 1340, 1341, 1342, 1343, 1344, 1346, 1348, 1350, 1351, 1352, 1353, 1354, 1354, 1355, 1356, 1357, 1358, 1360, 1362, 1363, 1364, 1365, 1367, 1368, 1370, 1371, 1372, 1373, 1374, 1376, 1378, 1379, 1380, 1382, 1384, 1385, 1387, 1388, 1389, 1390, 1391, 1393, 1395, 1397, 1399, 1400, 1401, 1402, 1403, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404, 1404]
-    static let accumulatorForms: [UInt16] = [1470, 1471, 1472, 1473, 1474, 1475, 1476, 1477, 1478, 1479, 1480, 1481, 1482, 1483, 1484, 1485, 1486, 1487, 1488, 1489, 1490, 1491, 1492, 1493, 1494, 1495, 1496, 1497, 1498, 1499, 1500, 1501, 1502, 1503, 1504, 1505, 1506, 1507, 1508, 1509, 1510, 1511, 1512, 1513, 1514, 1515, 1516, 1517, 1518, 1519, 1520, 1521, 1522, 1523, 1524, 1525, 1526, 1527, 1528, 1529, 1530, 1531, 1532, 1533, 1534, 1535, 1536, 1537, 1538, 1539, 1540, 1541, 1542, 1543, 1544, 1545, 1546, 1547, 1548, 1549, 1550, 1551, 1552, 1553, 1554, 1555, 1556, 1557, 1558, 1559, 1560, 1561, 1562, 1563, 1564, 1565, 1566, 1567, 1568, 1569, 1570, 1571, 1572, 1573, 1574, 1575, 1576, 1577, 1578, 1579, 1580, 1581, 1582, 1583, 1584, 1585, 1586, 1587, 1588, 1589, 1590, 1591, 1592, 1593, 1594, 1595, 1596, 1597, 1598, 1599, 1600, 1601, 1602, 1603, 1604, 1605, 1606, 1607, 1608, 1609, 1610, 1611, 1612, 1613, 1614, 1615, 1616, 1617, 1618, 1619, 1620, 1621, 1622, 1623, 1624, 1625, 1626, 1627, 1628, 1629, 1630, 1631, 1632, 1633, 1634, 1635, 1636, 1637, 1638, 1639, 1640, 1641, 1642, 1643, 1644, 1645, 1646, 1647, 1648, 1649, 1650, 1651, 1652, 1653, 1654, 1655, 1656, 1657, 1658, 1659, 1660, 1661, 1662, 1663, 1664, 1665, 1666, 1667, 1668, 1669, 1670, 1671, 1672, 1673, 1674, 1675, 1676, 1677, 1678, 1679, 1680, 1681, 1682, 1683, 1684, 1685, 1686, 1687, 1688, 1689, 1690, 1691, 1692, 1693, 1694, 1695, 1696, 1697, 1698, 1699, 1700, 1701, 1702, 1703, 1704, 1705, 1706, 1707, 1708, 1709, 1710, 1711, 1712, 1713, 1714, 1715, 1716, 1717, 1718, 1719, 1720, 1721, 1722, 1723, 1724, 1725, 1726, 1727, 1728, 1729, 1730, 1731, 1732, 1733, 1734, 1735, 1736, 1737, 1738, 1739, 1740, 1741, 1742, 1743, 1744, 1745, 1746, 1747, 1748, 1749, 1750, 1751, 1752, 1753, 1754, 1755, 1756, 1757, 1758, 1759, 1760, 1761, 1762, 1763, 1764, 1765, 1766, 1767, 1768, 1769, 1770, 1771, 1772, 1773, 1774, 1775, 1776, 1777, 1778, 1779, 1780, 1781, 1782, 1783, 1784, 1785, 1786, 1787, 1788, 1789, 1790, 1791, 1792, 1793, 1794, 1795, 1796, 1797, 1798, 1799, 1800, 1801, 1802, 1803, 1804, 1805, 1806, 1807, 1808, 1809, 1810, 1811, 1812, 1813, 1814, 1815, 1816, 1817, 1818, 1819, 1820, 1821, 1822, 1823, 1824, 1825, 1826, 1827, 1828, 1829, 1830, 1831, 1832, 1833, 1834, 1835, 1836, 1837, 1838, 1839, 1840, 1841, 1842, 1843, 1844, 1845, 1846, 1847, 1848, 1849, 1850, 1851, 1852, 1853, 1854, 1855, 1856, 1857, 1858, 1859, 1860, 1861, 1862, 1863, 1864, 1865, 1866, 1867, 1868, 1869, 1870, 1871, 1872, 1873, 1874, 1875, 1876, 1877, 1878, 1879, 1880, 1881, 1882, 1883, 1884, 1885, 1886, 1887, 1888, 1889, 1890, 1891, 1892, 1893, 1894, 1895, 1896, 1897, 1898, 1899, 1900, 1901, 1902, 1903, 1904, 1905, 1906, 1907, 1908, 1909, 1910, 1911, 1912, 1913, 1914, 1915, 1916, 1917, 1918, 1919, 1920, 1921, 1922, 1923, 1924, 1925, 1926, 1927, 1928, 1929, 1930, 1931, 1932, 1933, 1934, 1935, 1936, 1937, 1938, 1939, 1940, 1941, 1942, 1943, 1944, 1945, 1946, 1947, 1948, 1949, 1950, 1951, 1952, 1953, 1954, 1955, 1956, 1957, 1958, 1959, 1960, 1961, 1962, 1963, 1964, 1965, 1966, 1967, 1968, 1969, 1970, 1971, 1972, 1973, 1974, 1975, 1976, 1977, 1978, 1979, 1980, 1981, 1982, 1983, 1984, 1985, 1986, 1987, 1988, 1989, 1990, 1991, 1992, 1993, 1994, 1995, 1996, 1997, 1998, 1999, 2000, 2001, 2002, 2003, 2004, 2005, 2006, 2007, 2008, 2009, 2010, 2011, 2012, 2013, 2014, 2015, 2016, 2017, 2018, 2019, 2020, 2021, 2022, 2023, 2024, 2025, 2026, 2027, 2028, 2029, 2030, 2031, 2032, 2033, 2034, 2035, 2036, 2037, 2038, 2039, 2040, 2041, 2042, 2043, 2044, 2045, 2046, 2047, 2048, 2049, 2050, 2051, 2052, 2053, 2054, 2055, 2056, 2057, 2058, 2059, 2060, 2061, 2062, 2063, 2064, 2065, 2066, 2067, 2068, 2069, 2070, 2071, 2072, 2073, 2074, 2075, 2076, 2077, 2078, 2079, 2080, 2081, 2082, 2083, 2084, 2085, 2086, 2087, 2088, 2089, 2090, 2091, 2092, 2093, 2094, 2095, 2096, 2097, 2098, 2099, 2100, 2101, 2102, 2103, 2104, 2105, 2106, 2107, 2108, 2109, 2110, 2111, 2112, 2113, 2114, 2115, 2116, 2117, 2118, 2119, 2120, 2121, 2122, 2123, 2124, 2125, 2126, 2127, 2128, 2129, 2130, 2131, 2132, 2133, 2134, 2135, 2136, 2137, 2138, 2139, 2140, 2141, 2142, 2143, 2144, 2145, 2146, 2147, 2148, 2149, 2150, 2151, 2152, 2153, 2154, 2155, 2156, 2157, 2158, 2159, 2160, 2161, 2162, 2163, 2164, 2165, 2166, 2167, 2168, 2169, 2170, 2171, 2172, 2173, 2174, 2175, 2176, 2177, 2178, 2179, 2180, 2181, 2182, 2183, 2184, 2185, 2186, 2187, 2188, 2189, 2190, 2191, 2192, 2193, 2194, 2195, 2196, 2197, 2198, 2199, 2200, 2201, 2202, 2203, 2204, 2205, 2206, 2207, 2208, 2209, 2210, 2211, 2212, 2213, 2214, 2215, 2216, 2217, 2218, 2219, 2220, 2221, 2222, 2223, 2224, 2225, 2226, 2227, 2228, 2229, 2230, 2231, 2232, 2233, 2234, 2235, 2236, 2237, 2238, 2239, 2240, 2241, 2242, 2243, 2244, 2245, 2246, 2247, 2248, 2249, 2250, 2251, 2252, 2253, 2254, 2255, 2256, 2257, 2258, 2259, 2260, 2261, 2262, 2263, 2264, 2265, 2266, 2267, 2268, 2269, 2270, 2271, 2272, 2273, 2274, 2275, 2276, 2277, 2278, 2279, 2280, 2281, 2282, 2283, 2284, 2285, 2286, 2287, 2288, 2289, 2290, 2291, 2292, 2293, 2294, 2295, 2296, 2297, 2298, 2299, 2300, 2301, 2302, 2303, 2304, 2305, 2306, 2307, 2308, 2309, 2310, 2311, 2312, 2313, 2314, 2315, 2316, 2317, 2318, 2319, 2320, 2321, 2322, 2323, 2324, 2325, 2326, 2327, 2328, 2329, 2330, 2331, 2332, 2333, 2334, 2335, 2336, 2337, 2338, 2339, 2340, 2341, 2342, 2343, 2344, 2345, 2346, 2347, 2348, 2349, 2350, 2351, 2352, 2353, 2354, 2355, 2356, 2357, 2358, 2359, 2360, 2361, 2362, 2363, 2364, 2365, 2366, 2367, 2368, 2369, 2370, 2371, 2372, 2373, 2374, 2375, 2376, 2377, 2378, 2379, 2380, 2381, 2382, 2383, 2384, 2385, 2386, 2387, 2388, 2389, 2390, 2391, 2392, 2393, 2394, 2395, 2396, 2397, 2398, 2399, 2400, 2401, 2402, 2403, 2404, 2405, 2406, 2407, 2408, 2409, 2410, 2411, 2412, 2413, 2414, 2415, 2416, 2417, 2418, 2419, 2420, 2421, 2422, 2423, 2424, 2425, 2426, 2427, 2428, 2429, 2430, 2431, 2432, 2433, 2434, 2435, 2436, 2437, 2438, 2439, 2440, 2441, 2442, 2443, 2444, 2445, 2446, 2447, 2448, 2449, 2450, 2451, 2452, 2453, 2454, 2455, 2456, 2457, 2458, 2459, 2460, 2461, 2462, 2463, 2464, 2465, 2466, 2467, 2468, 2469, 2470, 2471, 2472, 2473, 2474, 2475, 2476, 2477, 2478, 2479, 2480, 2481, 2482, 2483, 2484, 2485, 2486, 2487, 2488, 2489, 2490, 2491, 2492, 2493, 2494, 2495, 2496, 2497, 2498, 2499, 2500, 2501, 2502, 2503, 2504, 2505, 2506, 2507, 2508, 2509, 2510, 2511, 2512, 2513, 2514, 2515, 2516, 2517, 2518, 2519, 2520, 2521, 2522, 2523, 2524, 2525, 2526, 2527, 2528, 2529, 2530, 2531, 2532, 2533, 2534, 2535, 2536, 2537, 2538, 2539, 2540, 2541, 2542, 2543, 2544, 2545, 2546, 2547, 2548, 2549, 2550, 2551, 2552, 2553, 2554, 2555, 2556, 2557, 2558, 2559, 2560, 2561, 2562, 2563, 2564, 2565, 2566, 2567, 2568, 2569, 2570, 2571, 2572, 2573, 2574, 2575, 2576, 2577, 2578, 2579, 2580, 2581, 2582, 2583, 2584, 2585, 2586, 2587, 2588, 2589, 2590, 2591, 2592, 2593, 2594, 2595, 2596, 2597, 2598, 2599, 2600, 2601, 2602, 2603, 2604, 2605, 2606, 2607, 2608, 2609, 2610, 2611, 2612, 2613, 2614, 2615, 2616, 2617, 2618, 2619, 2620, 2621, 2622, 2623, 2624, 2625, 2626, 2627, 2628, 2629, 2630, 2631, 2632, 2633, 2634, 2635, 2636, 2637, 2638, 2639, 2640, 2641, 2642, 2643, 2644, 2645, 2646, 2647, 2648, 2649, 2650, 2651, 2652, 2653, 2654, 2655, 2656, 2657, 2658, 2659, 2660, 2661, 2662, 2663, 2664, 2665, 2666, 2667, 2668, 2669, 2670, 2671, 2672, 2673, 2674, 2675, 2676, 2677, 2678, 2679, 2680, 2681, 2682, 2683, 2684, 2685, 2686, 2687, 2688, 2689, 2690, 2691, 2692, 2693, 2694, 2695, 2696, 2697, 2698, 2699, 2700, 2701, 2702, 2703, 2704, 2705, 2706, 2707, 2708, 2709, 2710, 2711, 2712, 2713, 2714, 2715, 2716, 2717, 2718, 2719, 2720, 2721, 2722, 2723, 2724, 2725, 2726, 2727, 2728, 2729, 2730, 2731, 2732, 2733, 2734, 2735, 2736, 2737, 2738, 2739, 2740, 2741, 2742, 2743, 2744, 2745, 2746, 2747, 2748, 2749, 2750, 2751, 2752, 2753, 2754, 2755, 2756, 2757, 2758, 2759, 2760, 2761, 2762, 2763, 2764, 2765, 2766, 2767, 2768, 2769, 2770, 2771, 2772, 2773, 2774, 2775, 2776, 2777, 2778, 2779, 2780, 2781, 2782, 2783, 2784, 2785, 2786, 2787, 2788, 2789, 2790, 2791, 2792, 2793, 2794, 2795, 2796, 2797, 2798, 2799, 2800, 2801, 2802, 2803, 2804, 2805, 2806, 2807, 2808, 2809, 2810, 2811, 2812, 2813, 2814, 2815, 2816, 2817, 2818, 2819, 2820, 2821, 2822, 2823, 2824, 2825, 2826, 2827, 2828, 2829, 2830, 2831, 2832, 2833, 2834, 2835, 2836, 2837, 2838, 2839, 2840, 2841, 2842, 2843, 2844, 2845, 2846, 2847, 2848, 2849, 2850, 2851, 2852, 2853, 2854, 2855, 2856, 2857, 2858, 2859, 2860, 2861, 2862, 2863, 2864, 2865, 2866, 2867, 2868, 2869, 2870, 2871, 2872, 2873]
+    static let accumulatorFormStarts: [UInt16] = [0, 0, 0, 1, 2, 3, 3, 3, 4, 4, 4, 5, 5, 5, 6, 6, 7, 8, 9, 10, 11, 12, 13, 13, 13, 13, 16, 17, 17, 18, 18, 18, 18, 19, 20, 21, 21, 22, 24, 27, 30, 31, 32, 32, 32, 32, 33, 34, 35, 36, 37, 38, 39, 41, 43, 45, 47, 48, 49, 50, 50, 52, 54, 56, 58, 60, 62, 64, 66, 68, 71, 74, 77, 80, 82, 83, 86, 91, 95, 99, 100, 101, 102, 103, 104, 106, 106, 107, 110, 113, 116, 116, 117, 120, 123, 126, 126, 127, 128, 129, 130, 131, 132, 133, 134, 135, 136, 137, 138, 139, 140, 142, 144, 145, 147, 149, 151, 153, 155, 157, 158, 160, 162, 164, 166, 168, 170, 172, 174, 176, 178, 179, 181, 183, 185, 187, 189, 191, 193, 195, 197, 199, 199, 199, 199, 199, 199, 199, 201, 203, 205, 207, 209, 211, 212, 213, 214, 216, 218, 220, 222, 224, 226, 228, 230, 232, 234, 236, 238, 240, 242, 244, 245, 246, 247, 249, 251, 253, 255, 257, 259, 261, 263, 265, 267, 269, 271, 273, 275, 277, 277, 277, 277, 277, 277, 277, 277, 277, 277, 277, 277, 277, 277, 277, 278, 279, 280, 281, 282, 283, 284, 286, 288, 290, 292, 294, 296, 298, 299, 299, 299, 300, 301, 302, 303, 303, 303, 304, 305, 306, 307, 308, 309, 310, 311, 312, 313, 314, 314, 314, 315, 316, 317, 318, 319, 320, 321, 322, 322, 322, 323, 324, 324, 324, 325, 326, 327, 328, 329, 330, 331, 332, 333, 334, 335, 336, 337, 338, 339, 340, 341, 342, 343, 344, 345, 346, 347, 348, 348, 348, 348, 349, 350, 351, 352, 352, 353, 353, 353, 353, 353, 353, 353, 353, 353, 354, 355, 356, 357, 357, 358, 358, 358, 358, 358, 358, 358, 358, 358, 358, 358, 358, 358, 358, 358, 358, 358, 358, 358, 358, 358, 358, 358, 358, 358, 358, 358, 358, 358, 358, 358, 358, 358, 358, 358, 358, 358, 358, 358, 358, 358, 358, 358, 358, 358, 358, 358, 358, 358, 358, 358, 358, 358, 358, 358, 358, 358, 358, 358, 358, 358, 358, 358, 359, 360, 361, 361, 361, 361, 361, 361, 361, 361, 361, 361, 361, 361, 361, 361, 361, 361, 361, 361, 361, 361, 361, 361, 361, 361, 361, 361, 361, 362, 363, 364, 364, 364, 364, 364, 364, 364, 364, 364, 364, 364, 364, 364, 364, 364, 364, 364, 364, 364, 364, 364, 364, 364, 364, 364, 365, 366, 367, 367, 367, 367, 367, 367, 367, 367, 367, 367, 367, 367, 367, 367, 367, 367, 367, 367, 367, 367, 367, 368, 369, 370, 370, 370, 370, 370, 370, 370, 370, 370, 370, 370, 370, 370, 370, 370, 370, 370, 370, 370, 370, 370, 370, 370, 370, 370, 370, 370, 370, 370, 370, 370, 370, 370, 370, 370, 370, 370, 370, 370, 370, 370, 370, 370, 370, 370, 370, 370, 370, 370, 370, 370, 370, 370, 370, 370, 370, 370, 370, 370, 370, 370, 370, 370, 370, 370, 370, 370, 370, 371, 372, 373, 374, 375, 376, 377, 378, 379, 380, 381, 382, 383, 384, 386, 388, 389, 391, 393, 395, 397, 399, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 419, 420, 421, 422, 423, 424, 425, 426, 427, 428, 429, 430, 431, 432, 433, 434, 435, 436, 437, 439, 441, 442, 444, 446, 448, 450, 452, 454, 455, 456, 457, 458, 459, 460, 461, 462, 463, 464, 465, 466, 467, 468, 469, 470, 471, 472, 473, 474, 475, 476, 477, 478, 479, 480, 481, 482, 483, 484, 485, 486, 487, 488, 489, 490, 491, 492, 493, 494, 495, 496, 496, 496, 496, 496, 496, 496, 497, 498, 499, 500, 501, 502, 503, 504, 505, 506, 507, 508, 509, 510, 511, 512, 513, 514, 515, 516, 517, 518, 519, 520, 521, 522, 523, 524, 525, 526, 527, 528, 529, 530, 531, 532, 532, 532, 532, 532, 532, 532, 532, 533, 534, 535, 536, 537, 538, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 539, 540, 541, 543, 545, 547, 549, 551, 553, 555, 557, 559, 561, 563, 565, 567, 569, 571, 573, 575, 577, 579, 581, 582, 583, 585, 587, 589, 591, 593, 595, 597, 599, 601, 603, 605, 607, 609, 611, 613, 615, 617, 619, 621, 623, 624, 625, 626, 627, 628, 629, 630, 631, 632, 633, 634, 635, 636, 637, 638, 639, 640, 641, 642, 643, 644, 645, 646, 647, 648, 649, 650, 651, 652, 653, 654, 655, 656, 657, 658, 659, 660, 661, 662, 663, 664, 665, 666, 667, 668, 669, 670, 671, 672, 673, 673, 673, 673, 673, 673, 673, 673, 673, 673, 673, 675, 677, 678, 679, 681, 682, 683, 684, 685, 686, 688, 688, 689, 690, 691, 692, 694, 696, 697, 699, 700, 701, 703, 704, 704, 706, 707, 708, 709, 711, 713, 714, 716, 717, 719, 722, 723, 724, 725, 726, 728, 729, 730, 732, 733, 733, 735, 736, 737, 739, 740, 742, 742, 743, 745, 747, 748, 750, 751, 753, 754, 755, 756, 756, 757, 758, 760, 762, 763, 765, 766, 767, 768, 769, 770, 771, 773, 775, 777, 779, 781, 783, 784, 786, 787, 788, 789, 790, 791, 793, 795, 797, 799, 800, 801, 803, 804, 805, 806, 807, 808, 810, 812, 814, 815, 816, 817, 818, 818, 819, 820, 821, 823, 824, 826, 827, 828, 829, 831, 833, 835, 837, 838, 840, 841, 843, 844, 846, 848, 849, 850, 851, 852, 854, 855, 856, 858, 859, 861, 862, 864, 865, 867, 869, 870, 871, 872, 874, 875, 877, 878, 879, 880, 881, 882, 883, 884, 885, 888, 889, 890, 892, 893, 894, 895, 896, 897, 898, 900, 901, 902, 904, 906, 907, 908, 909, 910, 911, 912, 913, 914, 916, 917, 918, 919, 920, 922, 924, 926, 928, 931, 934, 935, 936, 937, 938, 940, 942, 943, 944, 944, 945, 946, 947, 947, 949, 949, 950, 951, 952, 953, 955, 957, 959, 960, 962, 964, 965, 966, 967, 968, 969, 970, 971, 972, 973, 975, 976, 978, 979, 981, 983, 985, 987, 989, 991, 993, 994, 995, 997, 999, 1000, 1001, 1002, 1003, 1005, 1007, 1009, 1010, 1011, 1012, 1014, 1016, 1017, 1019, 1021, 1023, 1024, 1026, 1027, 1028, 1029, 1030, 1031, 1033, 1033, 1034, 1035, 1036, 1038, 1040, 1042, 1043, 1044, 1044, 1046, 1047, 1048, 1049, 1050, 1051, 1052, 1053, 1054, 1056, 1058, 1060, 1062, 1064, 1065, 1068, 1070, 1071, 1073, 1074, 1076, 1078, 1080, 1081, 1082, 1083, 1085, 1086, 1087, 1088, 1089, 1090, 1091, 1092, 1093, 1094, 1096, 1097, 1098, 1100, 1101, 1103, 1105, 1106, 1108, 1109, 1110, 1111, 1112, 1114, 1116, 1117, 1118, 1119, 1120, 1122, 1124, 1125, 1126, 1127, 1128, 1129, 1132, 1132, 1133, 1135, 1136, 1137, 1138, 1140, 1142, 1144, 1145, 1146, 1147, 1148, 1149, 1150, 1151, 1152, 1154, 1154, 1155, 1156, 1158, 1159, 1160, 1161, 1162, 1164, 1165, 1166, 1168, 1168, 1170, 1172, 1172, 1173, 1174, 1175, 1176, 1177, 1178, 1179, 1180, 1181, 1183, 1184, 1185, 1186, 1187, 1188, 1189, 1190, 1192, 1194, 1196, 1198, 1200, 1201, 1202, 1203, 1204, 1205, 1206, 1208, 1209, 1210, 1211, 1212, 1212, 1214, 1216, 1217, 1218, 1219, 1221, 1222, 1224, 1225, 1226, 1228, 1230, 1231, 1232, 1233, 1234, 1236, 1237, 1239, 1240, 1241, 1242, 1244, 1246, 1247, 1249, 1251, 1252, 1252, 1253, 1254, 1256, 1258, 1259, 1261, 1262, 1263, 1264, 1265, 1265, 1267, 1269, 1270, 1271, 1272, 1273, 1275, 1277, 1278, 1279, 1280, 1281, 1283, 1285, 1287, 1289, 1290, 1291, 1293, 1295, 1297, 1299, 1300, 1301, 1302, 1303, 1305, 1307, 1308, 1310, 1311, 1312, 1313, 1315, 1316, 1318, 1319, 1320, 1322, 1324, 1325, 1326, 1328, 1329, 1330, 1331, 1333, 1333, 1335, 1336, 1337, 1339, 1340, 1341, 1343, 1344, 1346, 1347, 1348, 1349, 1350, 1351, 1352, 1354, 1356, 1357, 1360, 1361, 1363, 1365, 1366, 1368, 1370, 1372, 1373, 1374, 1375, 1377, 1378, 1380, 1381, 1382, 1383, 1384, 1386, 1387, 1388, 1389, 1391, 1393, 1395, 1396, 1398, 1399, 1401, 1402, 1403, 1404, 1404, 1405, 1406, 1407, 1408, 1409, 1410, 1411, 1412, 1413, 1414, 1415, 1416, 1417, 1418, 1420, 1422, 1424, 1425, 1426, 1427, 1428, 1428, 1429, 1430, 1431, 1432, 1434, 1436, 1437, 1438, 1439, 1441, 1442, 1444, 1445, 1446, 1447, 1448, 1450, 1452, 1453, 1454, 1456, 1458, 1459, 1461, 1462, 1463, 1464, 1465, 1467, 1469, 1471, 1473, 1474, 1475, 1476, 1477, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478, 1478]
+    static let accumulatorForms: [UInt16] = [1512, 1513, 1514, 1515, 1516, 1517, 1518, 1519, 1520, 1521, 1522, 1523, 1524, 1525, 1526, 1527, 1528, 1529, 1530, 1531, 1532, 1533, 1534, 1535, 1536, 1537, 1538, 1539, 1540, 1541, 1542, 1543, 1544, 1545, 1546, 1547, 1548, 1549, 1550, 1551, 1552, 1553, 1554, 1555, 1556, 1557, 1558, 1559, 1560, 1561, 1562, 1563, 1564, 1565, 1566, 1567, 1568, 1569, 1570, 1571, 1572, 1573, 1574, 1575, 1576, 1577, 1578, 1579, 1580, 1581, 1582, 1583, 1584, 1585, 1586, 1587, 1588, 1589, 1590, 1591, 1592, 1593, 1594, 1595, 1596, 1597, 1598, 1599, 1600, 1601, 1602, 1603, 1604, 1605, 1606, 1607, 1608, 1609, 1610, 1611, 1612, 1613, 1614, 1615, 1616, 1617, 1618, 1619, 1620, 1621, 1622, 1623, 1624, 1625, 1626, 1627, 1628, 1629, 1630, 1631, 1632, 1633, 1634, 1635, 1636, 1637, 1638, 1639, 1640, 1641, 1642, 1643, 1644, 1645, 1646, 1647, 1648, 1649, 1650, 1651, 1652, 1653, 1654, 1655, 1656, 1657, 1658, 1659, 1660, 1661, 1662, 1663, 1664, 1665, 1666, 1667, 1668, 1669, 1670, 1671, 1672, 1673, 1674, 1675, 1676, 1677, 1678, 1679, 1680, 1681, 1682, 1683, 1684, 1685, 1686, 1687, 1688, 1689, 1690, 1691, 1692, 1693, 1694, 1695, 1696, 1697, 1698, 1699, 1700, 1701, 1702, 1703, 1704, 1705, 1706, 1707, 1708, 1709, 1710, 1711, 1712, 1713, 1714, 1715, 1716, 1717, 1718, 1719, 1720, 1721, 1722, 1723, 1724, 1725, 1726, 1727, 1728, 1729, 1730, 1731, 1732, 1733, 1734, 1735, 1736, 1737, 1738, 1739, 1740, 1741, 1742, 1743, 1744, 1745, 1746, 1747, 1748, 1749, 1750, 1751, 1752, 1753, 1754, 1755, 1756, 1757, 1758, 1759, 1760, 1761, 1762, 1763, 1764, 1765, 1766, 1767, 1768, 1769, 1770, 1771, 1772, 1773, 1774, 1775, 1776, 1777, 1778, 1779, 1780, 1781, 1782, 1783, 1784, 1785, 1786, 1787, 1788, 1789, 1790, 1791, 1792, 1793, 1794, 1795, 1796, 1797, 1798, 1799, 1800, 1801, 1802, 1803, 1804, 1805, 1806, 1807, 1808, 1809, 1810, 1811, 1812, 1813, 1814, 1815, 1816, 1817, 1818, 1819, 1820, 1821, 1822, 1823, 1824, 1825, 1826, 1827, 1828, 1829, 1830, 1831, 1832, 1833, 1834, 1835, 1836, 1837, 1838, 1839, 1840, 1841, 1842, 1843, 1844, 1845, 1846, 1847, 1848, 1849, 1850, 1851, 1852, 1853, 1854, 1855, 1856, 1857, 1858, 1859, 1860, 1861, 1862, 1863, 1864, 1865, 1866, 1867, 1868, 1869, 1870, 1871, 1872, 1873, 1874, 1875, 1876, 1877, 1878, 1879, 1880, 1881, 1882, 1883, 1884, 1885, 1886, 1887, 1888, 1889, 1890, 1891, 1892, 1893, 1894, 1895, 1896, 1897, 1898, 1899, 1900, 1901, 1902, 1903, 1904, 1905, 1906, 1907, 1908, 1909, 1910, 1911, 1912, 1913, 1914, 1915, 1916, 1917, 1918, 1919, 1920, 1921, 1922, 1923, 1924, 1925, 1926, 1927, 1928, 1929, 1930, 1931, 1932, 1933, 1934, 1935, 1936, 1937, 1938, 1939, 1940, 1941, 1942, 1943, 1944, 1945, 1946, 1947, 1948, 1949, 1950, 1951, 1952, 1953, 1954, 1955, 1956, 1957, 1958, 1959, 1960, 1961, 1962, 1963, 1964, 1965, 1966, 1967, 1968, 1969, 1970, 1971, 1972, 1973, 1974, 1975, 1976, 1977, 1978, 1979, 1980, 1981, 1982, 1983, 1984, 1985, 1986, 1987, 1988, 1989, 1990, 1991, 1992, 1993, 1994, 1995, 1996, 1997, 1998, 1999, 2000, 2001, 2002, 2003, 2004, 2005, 2006, 2007, 2008, 2009, 2010, 2011, 2012, 2013, 2014, 2015, 2016, 2017, 2018, 2019, 2020, 2021, 2022, 2023, 2024, 2025, 2026, 2027, 2028, 2029, 2030, 2031, 2032, 2033, 2034, 2035, 2036, 2037, 2038, 2039, 2040, 2041, 2042, 2043, 2044, 2045, 2046, 2047, 2048, 2049, 2050, 2051, 2052, 2053, 2054, 2055, 2056, 2057, 2058, 2059, 2060, 2061, 2062, 2063, 2064, 2065, 2066, 2067, 2068, 2069, 2070, 2071, 2072, 2073, 2074, 2075, 2076, 2077, 2078, 2079, 2080, 2081, 2082, 2083, 2084, 2085, 2086, 2087, 2088, 2089, 2090, 2091, 2092, 2093, 2094, 2095, 2096, 2097, 2098, 2099, 2100, 2101, 2102, 2103, 2104, 2105, 2106, 2107, 2108, 2109, 2110, 2111, 2112, 2113, 2114, 2115, 2116, 2117, 2118, 2119, 2120, 2121, 2122, 2123, 2124, 2125, 2126, 2127, 2128, 2129, 2130, 2131, 2132, 2133, 2134, 2135, 2136, 2137, 2138, 2139, 2140, 2141, 2142, 2143, 2144, 2145, 2146, 2147, 2148, 2149, 2150, 2151, 2152, 2153, 2154, 2155, 2156, 2157, 2158, 2159, 2160, 2161, 2162, 2163, 2164, 2165, 2166, 2167, 2168, 2169, 2170, 2171, 2172, 2173, 2174, 2175, 2176, 2177, 2178, 2179, 2180, 2181, 2182, 2183, 2184, 2185, 2186, 2187, 2188, 2189, 2190, 2191, 2192, 2193, 2194, 2195, 2196, 2197, 2198, 2199, 2200, 2201, 2202, 2203, 2204, 2205, 2206, 2207, 2208, 2209, 2210, 2211, 2212, 2213, 2214, 2215, 2216, 2217, 2218, 2219, 2220, 2221, 2222, 2223, 2224, 2225, 2226, 2227, 2228, 2229, 2230, 2231, 2232, 2233, 2234, 2235, 2236, 2237, 2238, 2239, 2240, 2241, 2242, 2243, 2244, 2245, 2246, 2247, 2248, 2249, 2250, 2251, 2252, 2253, 2254, 2255, 2256, 2257, 2258, 2259, 2260, 2261, 2262, 2263, 2264, 2265, 2266, 2267, 2268, 2269, 2270, 2271, 2272, 2273, 2274, 2275, 2276, 2277, 2278, 2279, 2280, 2281, 2282, 2283, 2284, 2285, 2286, 2287, 2288, 2289, 2290, 2291, 2292, 2293, 2294, 2295, 2296, 2297, 2298, 2299, 2300, 2301, 2302, 2303, 2304, 2305, 2306, 2307, 2308, 2309, 2310, 2311, 2312, 2313, 2314, 2315, 2316, 2317, 2318, 2319, 2320, 2321, 2322, 2323, 2324, 2325, 2326, 2327, 2328, 2329, 2330, 2331, 2332, 2333, 2334, 2335, 2336, 2337, 2338, 2339, 2340, 2341, 2342, 2343, 2344, 2345, 2346, 2347, 2348, 2349, 2350, 2351, 2352, 2353, 2354, 2355, 2356, 2357, 2358, 2359, 2360, 2361, 2362, 2363, 2364, 2365, 2366, 2367, 2368, 2369, 2370, 2371, 2372, 2373, 2374, 2375, 2376, 2377, 2378, 2379, 2380, 2381, 2382, 2383, 2384, 2385, 2386, 2387, 2388, 2389, 2390, 2391, 2392, 2393, 2394, 2395, 2396, 2397, 2398, 2399, 2400, 2401, 2402, 2403, 2404, 2405, 2406, 2407, 2408, 2409, 2410, 2411, 2412, 2413, 2414, 2415, 2416, 2417, 2418, 2419, 2420, 2421, 2422, 2423, 2424, 2425, 2426, 2427, 2428, 2429, 2430, 2431, 2432, 2433, 2434, 2435, 2436, 2437, 2438, 2439, 2440, 2441, 2442, 2443, 2444, 2445, 2446, 2447, 2448, 2449, 2450, 2451, 2452, 2453, 2454, 2455, 2456, 2457, 2458, 2459, 2460, 2461, 2462, 2463, 2464, 2465, 2466, 2467, 2468, 2469, 2470, 2471, 2472, 2473, 2474, 2475, 2476, 2477, 2478, 2479, 2480, 2481, 2482, 2483, 2484, 2485, 2486, 2487, 2488, 2489, 2490, 2491, 2492, 2493, 2494, 2495, 2496, 2497, 2498, 2499, 2500, 2501, 2502, 2503, 2504, 2505, 2506, 2507, 2508, 2509, 2510, 2511, 2512, 2513, 2514, 2515, 2516, 2517, 2518, 2519, 2520, 2521, 2522, 2523, 2524, 2525, 2526, 2527, 2528, 2529, 2530, 2531, 2532, 2533, 2534, 2535, 2536, 2537, 2538, 2539, 2540, 2541, 2542, 2543, 2544, 2545, 2546, 2547, 2548, 2549, 2550, 2551, 2552, 2553, 2554, 2555, 2556, 2557, 2558, 2559, 2560, 2561, 2562, 2563, 2564, 2565, 2566, 2567, 2568, 2569, 2570, 2571, 2572, 2573, 2574, 2575, 2576, 2577, 2578, 2579, 2580, 2581, 2582, 2583, 2584, 2585, 2586, 2587, 2588, 2589, 2590, 2591, 2592, 2593, 2594, 2595, 2596, 2597, 2598, 2599, 2600, 2601, 2602, 2603, 2604, 2605, 2606, 2607, 2608, 2609, 2610, 2611, 2612, 2613, 2614, 2615, 2616, 2617, 2618, 2619, 2620, 2621, 2622, 2623, 2624, 2625, 2626, 2627, 2628, 2629, 2630, 2631, 2632, 2633, 2634, 2635, 2636, 2637, 2638, 2639, 2640, 2641, 2642, 2643, 2644, 2645, 2646, 2647, 2648, 2649, 2650, 2651, 2652, 2653, 2654, 2655, 2656, 2657, 2658, 2659, 2660, 2661, 2662, 2663, 2664, 2665, 2666, 2667, 2668, 2669, 2670, 2671, 2672, 2673, 2674, 2675, 2676, 2677, 2678, 2679, 2680, 2681, 2682, 2683, 2684, 2685, 2686, 2687, 2688, 2689, 2690, 2691, 2692, 2693, 2694, 2695, 2696, 2697, 2698, 2699, 2700, 2701, 2702, 2703, 2704, 2705, 2706, 2707, 2708, 2709, 2710, 2711, 2712, 2713, 2714, 2715, 2716, 2717, 2718, 2719, 2720, 2721, 2722, 2723, 2724, 2725, 2726, 2727, 2728, 2729, 2730, 2731, 2732, 2733, 2734, 2735, 2736, 2737, 2738, 2739, 2740, 2741, 2742, 2743, 2744, 2745, 2746, 2747, 2748, 2749, 2750, 2751, 2752, 2753, 2754, 2755, 2756, 2757, 2758, 2759, 2760, 2761, 2762, 2763, 2764, 2765, 2766, 2767, 2768, 2769, 2770, 2771, 2772, 2773, 2774, 2775, 2776, 2777, 2778, 2779, 2780, 2781, 2782, 2783, 2784, 2785, 2786, 2787, 2788, 2789, 2790, 2791, 2792, 2793, 2794, 2795, 2796, 2797, 2798, 2799, 2800, 2801, 2802, 2803, 2804, 2805, 2806, 2807, 2808, 2809, 2810, 2811, 2812, 2813, 2814, 2815, 2816, 2817, 2818, 2819, 2820, 2821, 2822, 2823, 2824, 2825, 2826, 2827, 2828, 2829, 2830, 2831, 2832, 2833, 2834, 2835, 2836, 2837, 2838, 2839, 2840, 2841, 2842, 2843, 2844, 2845, 2846, 2847, 2848, 2849, 2850, 2851, 2852, 2853, 2854, 2855, 2856, 2857, 2858, 2859, 2860, 2861, 2862, 2863, 2864, 2865, 2866, 2867, 2868, 2869, 2870, 2871, 2872, 2873, 2874, 2875, 2876, 2877, 2878, 2879, 2880, 2881, 2882, 2883, 2884, 2885, 2886, 2887, 2888, 2889, 2890, 2891, 2892, 2893, 2894, 2895, 2896, 2897, 2898, 2899, 2900, 2901, 2902, 2903, 2904, 2905, 2906, 2907, 2908, 2909, 2910, 2911, 2912, 2913, 2914, 2915, 2916, 2917, 2918, 2919, 2920, 2921, 2922, 2923, 2924, 2925, 2926, 2927, 2928, 2929, 2930, 2931, 2932, 2933, 2934, 2935, 2936, 2937, 2938, 2939, 2940, 2941, 2942, 2943, 2944, 2945, 2946, 2947, 2948, 2949, 2950, 2951, 2952, 2953, 2954, 2955, 2956, 2957, 2958, 2959, 2960, 2961, 2962, 2963, 2964, 2965, 2966, 2967, 2968, 2969, 2970, 2971, 2972, 2973, 2974, 2975, 2976, 2977, 2978, 2979, 2980, 2981, 2982, 2983, 2984, 2985, 2986, 2987, 2988, 2989]
     /// The operand (index in the layout) an accumulator form reads from the accumulator; 255 for other ops.
-    static let accumulatorOperands: [UInt8] = [255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 0, 0, 0, 0, 0, 1, 1, 0, 0, 1, 0, 0, 1, 1, 2, 3, 3, 0, 1, 1, 0, 2, 0, 2, 0, 1, 2, 0, 1, 2, 1, 1, 1, 0, 1, 2, 0, 1, 2, 0, 1, 2, 1, 0, 1, 2, 0, 1, 2, 0, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 0, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 0, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 0, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 0, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 0, 1, 1, 2, 1, 1, 2, 1, 1, 0, 1, 1, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 0, 1, 1, 1, 2, 0, 1, 2, 1, 0, 1, 1, 1, 2, 0, 1, 1, 2, 1, 1, 2, 1, 1, 1, 2, 1, 1, 2, 1, 1, 2, 1, 2, 1, 1, 2, 1, 1, 2, 1, 1, 0, 1, 1, 1, 2, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 2, 1, 1, 1, 1, 1, 0, 1, 1, 2, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 2, 1, 1, 1, 1, 2, 0, 1, 1, 2, 1, 2, 1, 1, 2, 1, 1, 2, 1, 1, 2, 1, 2, 1, 1, 1, 1, 1, 2, 1, 1, 1, 2, 1, 1, 2, 1, 1, 2, 1, 0, 1, 0, 1, 1, 1, 1, 1, 2, 1, 0, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 2, 3, 0, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 2, 1, 0, 1, 2, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 0, 1, 1, 2, 1, 2, 1, 2, 1, 2, 3, 1, 2, 3, 1, 1, 1, 1, 0, 1, 0, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 0, 1, 2, 1, 2, 0, 1, 1, 1, 2, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 2, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 0, 1, 1, 2, 1, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 1, 2, 1, 2, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 0, 1, 1, 2, 1, 2, 1, 1, 2, 3, 0, 1, 1, 0, 1, 1, 0, 1, 0, 1, 0, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 2, 1, 1, 2, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 1, 1, 0, 1, 2, 3, 1, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 0, 1, 1, 1, 1, 1, 0, 1, 1, 1, 0, 1, 1, 2, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 2, 0, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 0, 1, 1, 2, 1, 2, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 0, 1, 1, 2, 1, 1, 1, 1, 2, 1, 0, 1, 1, 1, 0, 1, 0, 1, 1, 1, 1, 1, 0, 1, 1, 0, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 2, 0, 1, 0, 1, 1, 1, 2, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 0, 1, 0, 1, 0, 1, 1, 1, 1, 1, 1, 2, 0, 1, 1, 2, 1, 2, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 2, 1, 1, 1, 1, 2, 1, 1, 2, 1, 1, 1, 2, 1, 2, 1, 1, 0, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 1, 2, 1, 1, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 1, 1, 2, 3, 1, 1, 2, 0, 1, 1, 1, 2, 0, 1, 1, 2, 1, 1, 1, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 0, 1, 2, 1, 0, 1, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 0, 1, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 1]
+    static let accumulatorOperands: [UInt8] = [255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 0, 0, 0, 0, 0, 1, 1, 0, 0, 1, 0, 0, 1, 1, 2, 3, 3, 0, 1, 1, 0, 2, 0, 2, 0, 1, 2, 0, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 2, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 1, 0, 1, 3, 0, 1, 2, 3, 4, 0, 1, 2, 3, 0, 1, 2, 3, 1, 1, 1, 1, 1, 1, 2, 1, 0, 1, 2, 0, 1, 2, 0, 1, 2, 1, 0, 1, 2, 0, 1, 2, 0, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 0, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 0, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 0, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 0, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 0, 1, 1, 2, 1, 1, 2, 1, 1, 0, 1, 1, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 0, 1, 1, 1, 2, 0, 1, 2, 1, 0, 1, 1, 1, 2, 0, 1, 1, 2, 1, 1, 2, 1, 1, 1, 2, 1, 1, 2, 1, 1, 2, 1, 2, 1, 1, 2, 1, 1, 2, 1, 1, 0, 1, 1, 1, 2, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 2, 1, 1, 1, 1, 1, 0, 1, 1, 2, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 2, 1, 1, 1, 1, 2, 0, 1, 1, 2, 1, 2, 1, 1, 2, 1, 1, 2, 1, 1, 2, 1, 2, 1, 1, 1, 1, 1, 2, 1, 1, 1, 2, 1, 1, 2, 1, 1, 2, 1, 0, 1, 0, 1, 1, 1, 1, 1, 2, 1, 0, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 2, 3, 0, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 2, 1, 0, 1, 2, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 0, 1, 1, 2, 1, 2, 1, 2, 1, 2, 3, 1, 2, 3, 1, 1, 1, 1, 0, 1, 0, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 0, 1, 2, 1, 2, 0, 1, 1, 1, 2, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 2, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 0, 1, 1, 2, 1, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 1, 2, 1, 2, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 0, 1, 1, 2, 1, 2, 1, 1, 2, 3, 0, 1, 1, 0, 1, 1, 0, 1, 0, 1, 0, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 2, 1, 1, 2, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 1, 1, 0, 1, 2, 3, 1, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 0, 1, 1, 1, 1, 1, 0, 1, 1, 1, 0, 1, 1, 2, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 2, 0, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 0, 1, 1, 2, 1, 2, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 0, 1, 1, 2, 1, 1, 1, 1, 2, 1, 0, 1, 1, 1, 0, 1, 0, 1, 1, 1, 1, 1, 0, 1, 1, 0, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 2, 0, 1, 0, 1, 1, 1, 2, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 0, 1, 0, 1, 0, 1, 1, 1, 1, 1, 1, 2, 0, 1, 1, 2, 1, 2, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 2, 1, 1, 1, 1, 2, 1, 1, 2, 1, 1, 1, 2, 1, 2, 1, 1, 0, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 1, 2, 1, 1, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 1, 1, 2, 3, 1, 1, 2, 0, 1, 1, 1, 2, 0, 1, 1, 2, 1, 1, 1, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 0, 1, 2, 1, 0, 1, 1, 1, 1, 1, 1, 2, 1, 2, 1, 1, 0, 1, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 1]
     /// The op an accumulator form was derived from; every other op maps to itself.
-    static let accumulatorFormBases: [UInt16] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 123, 124, 125, 126, 127, 128, 129, 130, 131, 132, 133, 134, 135, 136, 137, 138, 139, 140, 141, 142, 143, 144, 145, 146, 147, 148, 149, 150, 151, 152, 153, 154, 155, 156, 157, 158, 159, 160, 161, 162, 163, 164, 165, 166, 167, 168, 169, 170, 171, 172, 173, 174, 175, 176, 177, 178, 179, 180, 181, 182, 183, 184, 185, 186, 187, 188, 189, 190, 191, 192, 193, 194, 195, 196, 197, 198, 199, 200, 201, 202, 203, 204, 205, 206, 207, 208, 209, 210, 211, 212, 213, 214, 215, 216, 217, 218, 219, 220, 221, 222, 223, 224, 225, 226, 227, 228, 229, 230, 231, 232, 233, 234, 235, 236, 237, 238, 239, 240, 241, 242, 243, 244, 245, 246, 247, 248, 249, 250, 251, 252, 253, 254, 255, 256, 257, 258, 259, 260, 261, 262, 263, 264, 265, 266, 267, 268, 269, 270, 271, 272, 273, 274, 275, 276, 277, 278, 279, 280, 281, 282, 283, 284, 285, 286, 287, 288, 289, 290, 291, 292, 293, 294, 295, 296, 297, 298, 299, 300, 301, 302, 303, 304, 305, 306, 307, 308, 309, 310, 311, 312, 313, 314, 315, 316, 317, 318, 319, 320, 321, 322, 323, 324, 325, 326, 327, 328, 329, 330, 331, 332, 333, 334, 335, 336, 337, 338, 339, 340, 341, 342, 343, 344, 345, 346, 347, 348, 349, 350, 351, 352, 353, 354, 355, 356, 357, 358, 359, 360, 361, 362, 363, 364, 365, 366, 367, 368, 369, 370, 371, 372, 373, 374, 375, 376, 377, 378, 379, 380, 381, 382, 383, 384, 385, 386, 387, 388, 389, 390, 391, 392, 393, 394, 395, 396, 397, 398, 399, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 419, 420, 421, 422, 423, 424, 425, 426, 427, 428, 429, 430, 431, 432, 433, 434, 435, 436, 437, 438, 439, 440, 441, 442, 443, 444, 445, 446, 447, 448, 449, 450, 451, 452, 453, 454, 455, 456, 457, 458, 459, 460, 461, 462, 463, 464, 465, 466, 467, 468, 469, 470, 471, 472, 473, 474, 475, 476, 477, 478, 479, 480, 481, 482, 483, 484, 485, 486, 487, 488, 489, 490, 491, 492, 493, 494, 495, 496, 497, 498, 499, 500, 501, 502, 503, 504, 505, 506, 507, 508, 509, 510, 511, 512, 513, 514, 515, 516, 517, 518, 519, 520, 521, 522, 523, 524, 525, 526, 527, 528, 529, 530, 531, 532, 533, 534, 535, 536, 537, 538, 539, 540, 541, 542, 543, 544, 545, 546, 547, 548, 549, 550, 551, 552, 553, 554, 555, 556, 557, 558, 559, 560, 561, 562, 563, 564, 565, 566, 567, 568, 569, 570, 571, 572, 573, 574, 575, 576, 577, 578, 579, 580, 581, 582, 583, 584, 585, 586, 587, 588, 589, 590, 591, 592, 593, 594, 595, 596, 597, 598, 599, 600, 601, 602, 603, 604, 605, 606, 607, 608, 609, 610, 611, 612, 613, 614, 615, 616, 617, 618, 619, 620, 621, 622, 623, 624, 625, 626, 627, 628, 629, 630, 631, 632, 633, 634, 635, 636, 637, 638, 639, 640, 641, 642, 643, 644, 645, 646, 647, 648, 649, 650, 651, 652, 653, 654, 655, 656, 657, 658, 659, 660, 661, 662, 663, 664, 665, 666, 667, 668, 669, 670, 671, 672, 673, 674, 675, 676, 677, 678, 679, 680, 681, 682, 683, 684, 685, 686, 687, 688, 689, 690, 691, 692, 693, 694, 695, 696, 697, 698, 699, 700, 701, 702, 703, 704, 705, 706, 707, 708, 709, 710, 711, 712, 713, 714, 715, 716, 717, 718, 719, 720, 721, 722, 723, 724, 725, 726, 727, 728, 729, 730, 731, 732, 733, 734, 735, 736, 737, 738, 739, 740, 741, 742, 743, 744, 745, 746, 747, 748, 749, 750, 751, 752, 753, 754, 755, 756, 757, 758, 759, 760, 761, 762, 763, 764, 765, 766, 767, 768, 769, 770, 771, 772, 773, 774, 775, 776, 777, 778, 779, 780, 781, 782, 783, 784, 785, 786, 787, 788, 789, 790, 791, 792, 793, 794, 795, 796, 797, 798, 799, 800, 801, 802, 803, 804, 805, 806, 807, 808, 809, 810, 811, 812, 813, 814, 815, 816, 817, 818, 819, 820, 821, 822, 823, 824, 825, 826, 827, 828, 829, 830, 831, 832, 833, 834, 835, 836, 837, 838, 839, 840, 841, 842, 843, 844, 845, 846, 847, 848, 849, 850, 851, 852, 853, 854, 855, 856, 857, 858, 859, 860, 861, 862, 863, 864, 865, 866, 867, 868, 869, 870, 871, 872, 873, 874, 875, 876, 877, 878, 879, 880, 881, 882, 883, 884, 885, 886, 887, 888, 889, 890, 891, 892, 893, 894, 895, 896, 897, 898, 899, 900, 901, 902, 903, 904, 905, 906, 907, 908, 909, 910, 911, 912, 913, 914, 915, 916, 917, 918, 919, 920, 921, 922, 923, 924, 925, 926, 927, 928, 929, 930, 931, 932, 933, 934, 935, 936, 937, 938, 939, 940, 941, 942, 943, 944, 945, 946, 947, 948, 949, 950, 951, 952, 953, 954, 955, 956, 957, 958, 959, 960, 961, 962, 963, 964, 965, 966, 967, 968, 969, 970, 971, 972, 973, 974, 975, 976, 977, 978, 979, 980, 981, 982, 983, 984, 985, 986, 987, 988, 989, 990, 991, 992, 993, 994, 995, 996, 997, 998, 999, 1000, 1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 1015, 1016, 1017, 1018, 1019, 1020, 1021, 1022, 1023, 1024, 1025, 1026, 1027, 1028, 1029, 1030, 1031, 1032, 1033, 1034, 1035, 1036, 1037, 1038, 1039, 1040, 1041, 1042, 1043, 1044, 1045, 1046, 1047, 1048, 1049, 1050, 1051, 1052, 1053, 1054, 1055, 1056, 1057, 1058, 1059, 1060, 1061, 1062, 1063, 1064, 1065, 1066, 1067, 1068, 1069, 1070, 1071, 1072, 1073, 1074, 1075, 1076, 1077, 1078, 1079, 1080, 1081, 1082, 1083, 1084, 1085, 1086, 1087, 1088, 1089, 1090, 1091, 1092, 1093, 1094, 1095, 1096, 1097, 1098, 1099, 1100, 1101, 1102, 1103, 1104, 1105, 1106, 1107, 1108, 1109, 1110, 1111, 1112, 1113, 1114, 1115, 1116, 1117, 1118, 1119, 1120, 1121, 1122, 1123, 1124, 1125, 1126, 1127, 1128, 1129, 1130, 1131, 1132, 1133, 1134, 1135, 1136, 1137, 1138, 1139, 1140, 1141, 1142, 1143, 1144, 1145, 1146, 1147, 1148, 1149, 1150, 1151, 1152, 1153, 1154, 1155, 1156, 1157, 1158, 1159, 1160, 1161, 1162, 1163, 1164, 1165, 1166, 1167, 1168, 1169, 1170, 1171, 1172, 1173, 1174, 1175, 1176, 1177, 1178, 1179, 1180, 1181, 1182, 1183, 1184, 1185, 1186, 1187, 1188, 1189, 1190, 1191, 1192, 1193, 1194, 1195, 1196, 1197, 1198, 1199, 1200, 1201, 1202, 1203, 1204, 1205, 1206, 1207, 1208, 1209, 1210, 1211, 1212, 1213, 1214, 1215, 1216, 1217, 1218, 1219, 1220, 1221, 1222, 1223, 1224, 1225, 1226, 1227, 1228, 1229, 1230, 1231, 1232, 1233, 1234, 1235, 1236, 1237, 1238, 1239, 1240, 1241, 1242, 1243, 1244, 1245, 1246, 1247, 1248, 1249, 1250, 1251, 1252, 1253, 1254, 1255, 1256, 1257, 1258, 1259, 1260, 1261, 1262, 1263, 1264, 1265, 1266, 1267, 1268, 1269, 1270, 1271, 1272, 1273, 1274, 1275, 1276, 1277, 1278, 1279, 1280, 1281, 1282, 1283, 1284, 1285, 1286, 1287, 1288, 1289, 1290, 1291, 1292, 1293, 1294, 1295, 1296, 1297, 1298, 1299, 1300, 1301, 1302, 1303, 1304, 1305, 1306, 1307, 1308, 1309, 1310, 1311, 1312, 1313, 1314, 1315, 1316, 1317, 1318, 1319, 1320, 1321, 1322, 1323, 1324, 1325, 1326, 1327, 1328, 1329, 1330, 1331, 1332, 1333, 1334, 1335, 1336, 1337, 1338, 1339, 1340, 1341, 1342, 1343, 1344, 1345, 1346, 1347, 1348, 1349, 1350, 1351, 1352, 1353, 1354, 1355, 1356, 1357, 1358, 1359, 1360, 1361, 1362, 1363, 1364, 1365, 1366, 1367, 1368, 1369, 1370, 1371, 1372, 1373, 1374, 1375, 1376, 1377, 1378, 1379, 1380, 1381, 1382, 1383, 1384, 1385, 1386, 1387, 1388, 1389, 1390, 1391, 1392, 1393, 1394, 1395, 1396, 1397, 1398, 1399, 1400, 1401, 1402, 1403, 1404, 1405, 1406, 1407, 1408, 1409, 1410, 1411, 1412, 1413, 1414, 1415, 1416, 1417, 1418, 1419, 1420, 1421, 1422, 1423, 1424, 1425, 1426, 1427, 1428, 1429, 1430, 1431, 1432, 1433, 1434, 1435, 1436, 1437, 1438, 1439, 1440, 1441, 1442, 1443, 1444, 1445, 1446, 1447, 1448, 1449, 1450, 1451, 1452, 1453, 1454, 1455, 1456, 1457, 1458, 1459, 1460, 1461, 1462, 1463, 1464, 1465, 1466, 1467, 1468, 1469, 2, 3, 4, 7, 10, 13, 15, 16, 17, 18, 19, 20, 21, 25, 25, 25, 26, 28, 32, 33, 34, 36, 37, 37, 38, 38, 38, 39, 39, 39, 40, 41, 44, 45, 45, 45, 46, 46, 46, 47, 47, 47, 49, 50, 50, 50, 51, 51, 51, 52, 52, 52, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 68, 69, 69, 70, 71, 71, 72, 72, 73, 73, 74, 74, 75, 75, 76, 76, 77, 78, 78, 79, 79, 80, 80, 81, 81, 82, 82, 83, 83, 84, 84, 85, 85, 86, 86, 87, 87, 88, 89, 89, 90, 90, 91, 91, 92, 92, 93, 93, 94, 94, 95, 95, 96, 96, 97, 97, 98, 98, 105, 105, 106, 106, 107, 107, 108, 108, 109, 109, 110, 110, 111, 112, 113, 114, 114, 115, 115, 116, 116, 117, 117, 118, 118, 119, 119, 120, 120, 121, 121, 122, 122, 123, 123, 124, 124, 125, 125, 126, 126, 127, 127, 128, 128, 129, 130, 131, 132, 132, 133, 133, 134, 134, 135, 135, 136, 136, 137, 137, 138, 138, 139, 139, 140, 140, 141, 141, 142, 142, 143, 143, 144, 144, 145, 145, 146, 146, 161, 162, 163, 164, 165, 166, 167, 168, 168, 169, 169, 170, 170, 171, 171, 172, 172, 173, 173, 174, 174, 175, 178, 179, 180, 181, 184, 185, 186, 187, 188, 189, 190, 191, 192, 193, 194, 197, 198, 199, 200, 201, 202, 203, 204, 207, 208, 211, 212, 213, 214, 215, 216, 217, 218, 219, 220, 221, 222, 223, 224, 225, 226, 227, 228, 229, 230, 231, 232, 233, 234, 238, 239, 240, 241, 243, 252, 253, 254, 255, 257, 320, 321, 322, 349, 350, 351, 376, 377, 378, 399, 400, 401, 469, 470, 471, 472, 473, 474, 475, 476, 477, 478, 479, 480, 481, 482, 483, 483, 484, 484, 485, 486, 486, 487, 487, 488, 488, 489, 489, 490, 490, 491, 491, 492, 493, 494, 495, 496, 497, 498, 499, 500, 501, 502, 503, 504, 505, 506, 507, 508, 509, 510, 511, 512, 513, 514, 515, 516, 517, 518, 519, 520, 521, 522, 523, 524, 525, 526, 527, 528, 528, 529, 529, 530, 531, 531, 532, 532, 533, 533, 534, 534, 535, 535, 536, 536, 537, 538, 539, 540, 541, 542, 543, 544, 545, 546, 547, 548, 549, 550, 551, 552, 553, 554, 555, 556, 557, 558, 559, 560, 561, 562, 563, 564, 565, 566, 567, 568, 569, 570, 571, 572, 573, 574, 575, 576, 577, 578, 585, 586, 587, 588, 589, 590, 591, 592, 593, 594, 595, 596, 597, 598, 599, 600, 601, 602, 603, 604, 605, 606, 607, 608, 609, 610, 611, 612, 613, 614, 615, 616, 617, 618, 619, 620, 628, 629, 630, 631, 632, 633, 634, 762, 763, 764, 764, 765, 765, 766, 766, 767, 767, 768, 768, 769, 769, 770, 770, 771, 771, 772, 772, 773, 773, 774, 774, 775, 775, 776, 776, 777, 777, 778, 778, 779, 779, 780, 780, 781, 781, 782, 782, 783, 783, 784, 785, 786, 786, 787, 787, 788, 788, 789, 789, 790, 790, 791, 791, 792, 792, 793, 793, 794, 794, 795, 795, 796, 796, 797, 797, 798, 798, 799, 799, 800, 800, 801, 801, 802, 802, 803, 803, 804, 804, 805, 805, 806, 807, 808, 809, 810, 811, 812, 813, 814, 815, 816, 817, 818, 819, 820, 821, 822, 823, 824, 825, 826, 827, 828, 829, 830, 831, 832, 833, 834, 835, 836, 837, 838, 839, 840, 841, 842, 843, 844, 845, 846, 847, 848, 849, 850, 851, 852, 853, 854, 855, 866, 866, 867, 867, 868, 869, 870, 870, 871, 872, 873, 874, 875, 876, 876, 878, 879, 880, 881, 882, 882, 883, 883, 884, 885, 885, 886, 887, 888, 888, 889, 891, 891, 892, 893, 894, 895, 895, 896, 896, 897, 898, 898, 899, 900, 900, 901, 901, 901, 902, 903, 904, 905, 906, 906, 907, 908, 909, 909, 910, 912, 912, 913, 914, 915, 915, 916, 917, 917, 919, 920, 920, 921, 921, 922, 923, 923, 924, 925, 925, 926, 927, 928, 930, 931, 932, 932, 933, 933, 934, 935, 935, 936, 937, 938, 939, 940, 941, 942, 942, 943, 943, 944, 944, 945, 945, 946, 946, 947, 947, 948, 949, 949, 950, 951, 952, 953, 954, 955, 955, 956, 956, 957, 957, 958, 958, 959, 960, 961, 961, 962, 963, 964, 965, 966, 967, 967, 968, 968, 969, 969, 970, 971, 972, 973, 975, 976, 977, 978, 978, 979, 980, 980, 981, 982, 983, 984, 984, 985, 985, 986, 986, 987, 987, 988, 989, 989, 990, 991, 991, 992, 993, 993, 994, 994, 995, 996, 997, 998, 999, 999, 1000, 1001, 1002, 1002, 1003, 1004, 1004, 1005, 1006, 1006, 1007, 1008, 1008, 1009, 1009, 1010, 1011, 1012, 1013, 1013, 1014, 1015, 1015, 1016, 1017, 1018, 1019, 1020, 1021, 1022, 1023, 1024, 1024, 1024, 1025, 1026, 1027, 1027, 1028, 1029, 1030, 1031, 1032, 1033, 1034, 1034, 1035, 1036, 1037, 1037, 1038, 1038, 1039, 1040, 1041, 1042, 1043, 1044, 1045, 1046, 1047, 1047, 1048, 1049, 1050, 1051, 1052, 1052, 1053, 1053, 1054, 1054, 1055, 1055, 1056, 1056, 1056, 1057, 1057, 1057, 1058, 1059, 1060, 1061, 1062, 1062, 1063, 1063, 1064, 1065, 1067, 1068, 1069, 1071, 1071, 1073, 1074, 1075, 1076, 1077, 1077, 1078, 1078, 1079, 1079, 1080, 1081, 1081, 1082, 1082, 1083, 1084, 1085, 1086, 1087, 1088, 1089, 1090, 1091, 1092, 1092, 1093, 1094, 1094, 1095, 1096, 1096, 1097, 1097, 1098, 1098, 1099, 1099, 1100, 1100, 1101, 1101, 1102, 1102, 1103, 1104, 1105, 1105, 1106, 1106, 1107, 1108, 1109, 1110, 1111, 1111, 1112, 1112, 1113, 1113, 1114, 1115, 1116, 1117, 1117, 1118, 1118, 1119, 1120, 1120, 1121, 1121, 1122, 1122, 1123, 1124, 1124, 1125, 1126, 1127, 1128, 1129, 1130, 1130, 1132, 1133, 1134, 1135, 1135, 1136, 1136, 1137, 1137, 1138, 1139, 1141, 1141, 1142, 1143, 1144, 1145, 1146, 1147, 1148, 1149, 1150, 1150, 1151, 1151, 1152, 1152, 1153, 1153, 1154, 1154, 1155, 1156, 1156, 1156, 1157, 1157, 1158, 1159, 1159, 1160, 1161, 1161, 1162, 1162, 1163, 1163, 1164, 1165, 1166, 1167, 1167, 1168, 1169, 1170, 1171, 1172, 1173, 1174, 1175, 1176, 1177, 1177, 1178, 1179, 1180, 1180, 1181, 1182, 1182, 1183, 1183, 1184, 1185, 1185, 1186, 1187, 1188, 1189, 1190, 1190, 1191, 1191, 1192, 1193, 1194, 1195, 1196, 1196, 1197, 1197, 1198, 1199, 1200, 1201, 1202, 1203, 1203, 1203, 1205, 1206, 1206, 1207, 1208, 1209, 1210, 1210, 1211, 1211, 1212, 1212, 1213, 1214, 1215, 1216, 1217, 1218, 1219, 1220, 1221, 1221, 1223, 1224, 1225, 1225, 1226, 1227, 1228, 1229, 1230, 1230, 1231, 1232, 1233, 1233, 1235, 1235, 1236, 1236, 1238, 1239, 1240, 1241, 1242, 1243, 1244, 1245, 1246, 1247, 1247, 1248, 1249, 1250, 1251, 1252, 1253, 1254, 1255, 1255, 1256, 1256, 1257, 1257, 1258, 1258, 1259, 1259, 1260, 1261, 1262, 1263, 1264, 1265, 1266, 1266, 1267, 1268, 1269, 1270, 1272, 1272, 1273, 1273, 1274, 1275, 1276, 1277, 1277, 1278, 1279, 1279, 1280, 1281, 1282, 1282, 1283, 1283, 1284, 1285, 1286, 1287, 1288, 1288, 1289, 1290, 1290, 1291, 1292, 1293, 1294, 1294, 1295, 1295, 1296, 1297, 1297, 1298, 1298, 1299, 1301, 1302, 1303, 1303, 1304, 1304, 1305, 1306, 1306, 1307, 1308, 1309, 1310, 1312, 1312, 1313, 1313, 1314, 1315, 1316, 1317, 1318, 1318, 1319, 1319, 1320, 1321, 1322, 1323, 1324, 1324, 1325, 1325, 1326, 1326, 1327, 1327, 1328, 1329, 1330, 1330, 1331, 1331, 1332, 1332, 1333, 1333, 1334, 1335, 1336, 1337, 1338, 1338, 1339, 1339, 1340, 1341, 1341, 1342, 1343, 1344, 1345, 1345, 1346, 1347, 1347, 1348, 1349, 1350, 1350, 1351, 1351, 1352, 1353, 1354, 1354, 1355, 1356, 1357, 1358, 1358, 1360, 1360, 1361, 1362, 1363, 1363, 1364, 1365, 1366, 1366, 1367, 1368, 1368, 1369, 1370, 1371, 1372, 1373, 1374, 1375, 1375, 1376, 1376, 1377, 1378, 1378, 1378, 1379, 1380, 1380, 1381, 1381, 1382, 1383, 1383, 1384, 1384, 1385, 1385, 1386, 1387, 1388, 1389, 1389, 1390, 1391, 1391, 1392, 1393, 1394, 1395, 1396, 1396, 1397, 1398, 1399, 1400, 1400, 1401, 1401, 1402, 1402, 1403, 1404, 1404, 1405, 1406, 1406, 1407, 1408, 1409, 1411, 1412, 1413, 1414, 1415, 1416, 1417, 1418, 1419, 1420, 1421, 1422, 1423, 1424, 1425, 1425, 1426, 1426, 1427, 1427, 1428, 1429, 1430, 1431, 1433, 1434, 1435, 1436, 1437, 1437, 1438, 1438, 1439, 1440, 1441, 1442, 1442, 1443, 1444, 1444, 1445, 1446, 1447, 1448, 1449, 1449, 1450, 1450, 1451, 1452, 1453, 1453, 1454, 1454, 1455, 1456, 1456, 1457, 1458, 1459, 1460, 1461, 1461, 1462, 1462, 1463, 1463, 1464, 1464, 1465, 1466, 1467, 1468, 1469]
+    static let accumulatorFormBases: [UInt16] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 123, 124, 125, 126, 127, 128, 129, 130, 131, 132, 133, 134, 135, 136, 137, 138, 139, 140, 141, 142, 143, 144, 145, 146, 147, 148, 149, 150, 151, 152, 153, 154, 155, 156, 157, 158, 159, 160, 161, 162, 163, 164, 165, 166, 167, 168, 169, 170, 171, 172, 173, 174, 175, 176, 177, 178, 179, 180, 181, 182, 183, 184, 185, 186, 187, 188, 189, 190, 191, 192, 193, 194, 195, 196, 197, 198, 199, 200, 201, 202, 203, 204, 205, 206, 207, 208, 209, 210, 211, 212, 213, 214, 215, 216, 217, 218, 219, 220, 221, 222, 223, 224, 225, 226, 227, 228, 229, 230, 231, 232, 233, 234, 235, 236, 237, 238, 239, 240, 241, 242, 243, 244, 245, 246, 247, 248, 249, 250, 251, 252, 253, 254, 255, 256, 257, 258, 259, 260, 261, 262, 263, 264, 265, 266, 267, 268, 269, 270, 271, 272, 273, 274, 275, 276, 277, 278, 279, 280, 281, 282, 283, 284, 285, 286, 287, 288, 289, 290, 291, 292, 293, 294, 295, 296, 297, 298, 299, 300, 301, 302, 303, 304, 305, 306, 307, 308, 309, 310, 311, 312, 313, 314, 315, 316, 317, 318, 319, 320, 321, 322, 323, 324, 325, 326, 327, 328, 329, 330, 331, 332, 333, 334, 335, 336, 337, 338, 339, 340, 341, 342, 343, 344, 345, 346, 347, 348, 349, 350, 351, 352, 353, 354, 355, 356, 357, 358, 359, 360, 361, 362, 363, 364, 365, 366, 367, 368, 369, 370, 371, 372, 373, 374, 375, 376, 377, 378, 379, 380, 381, 382, 383, 384, 385, 386, 387, 388, 389, 390, 391, 392, 393, 394, 395, 396, 397, 398, 399, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 419, 420, 421, 422, 423, 424, 425, 426, 427, 428, 429, 430, 431, 432, 433, 434, 435, 436, 437, 438, 439, 440, 441, 442, 443, 444, 445, 446, 447, 448, 449, 450, 451, 452, 453, 454, 455, 456, 457, 458, 459, 460, 461, 462, 463, 464, 465, 466, 467, 468, 469, 470, 471, 472, 473, 474, 475, 476, 477, 478, 479, 480, 481, 482, 483, 484, 485, 486, 487, 488, 489, 490, 491, 492, 493, 494, 495, 496, 497, 498, 499, 500, 501, 502, 503, 504, 505, 506, 507, 508, 509, 510, 511, 512, 513, 514, 515, 516, 517, 518, 519, 520, 521, 522, 523, 524, 525, 526, 527, 528, 529, 530, 531, 532, 533, 534, 535, 536, 537, 538, 539, 540, 541, 542, 543, 544, 545, 546, 547, 548, 549, 550, 551, 552, 553, 554, 555, 556, 557, 558, 559, 560, 561, 562, 563, 564, 565, 566, 567, 568, 569, 570, 571, 572, 573, 574, 575, 576, 577, 578, 579, 580, 581, 582, 583, 584, 585, 586, 587, 588, 589, 590, 591, 592, 593, 594, 595, 596, 597, 598, 599, 600, 601, 602, 603, 604, 605, 606, 607, 608, 609, 610, 611, 612, 613, 614, 615, 616, 617, 618, 619, 620, 621, 622, 623, 624, 625, 626, 627, 628, 629, 630, 631, 632, 633, 634, 635, 636, 637, 638, 639, 640, 641, 642, 643, 644, 645, 646, 647, 648, 649, 650, 651, 652, 653, 654, 655, 656, 657, 658, 659, 660, 661, 662, 663, 664, 665, 666, 667, 668, 669, 670, 671, 672, 673, 674, 675, 676, 677, 678, 679, 680, 681, 682, 683, 684, 685, 686, 687, 688, 689, 690, 691, 692, 693, 694, 695, 696, 697, 698, 699, 700, 701, 702, 703, 704, 705, 706, 707, 708, 709, 710, 711, 712, 713, 714, 715, 716, 717, 718, 719, 720, 721, 722, 723, 724, 725, 726, 727, 728, 729, 730, 731, 732, 733, 734, 735, 736, 737, 738, 739, 740, 741, 742, 743, 744, 745, 746, 747, 748, 749, 750, 751, 752, 753, 754, 755, 756, 757, 758, 759, 760, 761, 762, 763, 764, 765, 766, 767, 768, 769, 770, 771, 772, 773, 774, 775, 776, 777, 778, 779, 780, 781, 782, 783, 784, 785, 786, 787, 788, 789, 790, 791, 792, 793, 794, 795, 796, 797, 798, 799, 800, 801, 802, 803, 804, 805, 806, 807, 808, 809, 810, 811, 812, 813, 814, 815, 816, 817, 818, 819, 820, 821, 822, 823, 824, 825, 826, 827, 828, 829, 830, 831, 832, 833, 834, 835, 836, 837, 838, 839, 840, 841, 842, 843, 844, 845, 846, 847, 848, 849, 850, 851, 852, 853, 854, 855, 856, 857, 858, 859, 860, 861, 862, 863, 864, 865, 866, 867, 868, 869, 870, 871, 872, 873, 874, 875, 876, 877, 878, 879, 880, 881, 882, 883, 884, 885, 886, 887, 888, 889, 890, 891, 892, 893, 894, 895, 896, 897, 898, 899, 900, 901, 902, 903, 904, 905, 906, 907, 908, 909, 910, 911, 912, 913, 914, 915, 916, 917, 918, 919, 920, 921, 922, 923, 924, 925, 926, 927, 928, 929, 930, 931, 932, 933, 934, 935, 936, 937, 938, 939, 940, 941, 942, 943, 944, 945, 946, 947, 948, 949, 950, 951, 952, 953, 954, 955, 956, 957, 958, 959, 960, 961, 962, 963, 964, 965, 966, 967, 968, 969, 970, 971, 972, 973, 974, 975, 976, 977, 978, 979, 980, 981, 982, 983, 984, 985, 986, 987, 988, 989, 990, 991, 992, 993, 994, 995, 996, 997, 998, 999, 1000, 1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 1015, 1016, 1017, 1018, 1019, 1020, 1021, 1022, 1023, 1024, 1025, 1026, 1027, 1028, 1029, 1030, 1031, 1032, 1033, 1034, 1035, 1036, 1037, 1038, 1039, 1040, 1041, 1042, 1043, 1044, 1045, 1046, 1047, 1048, 1049, 1050, 1051, 1052, 1053, 1054, 1055, 1056, 1057, 1058, 1059, 1060, 1061, 1062, 1063, 1064, 1065, 1066, 1067, 1068, 1069, 1070, 1071, 1072, 1073, 1074, 1075, 1076, 1077, 1078, 1079, 1080, 1081, 1082, 1083, 1084, 1085, 1086, 1087, 1088, 1089, 1090, 1091, 1092, 1093, 1094, 1095, 1096, 1097, 1098, 1099, 1100, 1101, 1102, 1103, 1104, 1105, 1106, 1107, 1108, 1109, 1110, 1111, 1112, 1113, 1114, 1115, 1116, 1117, 1118, 1119, 1120, 1121, 1122, 1123, 1124, 1125, 1126, 1127, 1128, 1129, 1130, 1131, 1132, 1133, 1134, 1135, 1136, 1137, 1138, 1139, 1140, 1141, 1142, 1143, 1144, 1145, 1146, 1147, 1148, 1149, 1150, 1151, 1152, 1153, 1154, 1155, 1156, 1157, 1158, 1159, 1160, 1161, 1162, 1163, 1164, 1165, 1166, 1167, 1168, 1169, 1170, 1171, 1172, 1173, 1174, 1175, 1176, 1177, 1178, 1179, 1180, 1181, 1182, 1183, 1184, 1185, 1186, 1187, 1188, 1189, 1190, 1191, 1192, 1193, 1194, 1195, 1196, 1197, 1198, 1199, 1200, 1201, 1202, 1203, 1204, 1205, 1206, 1207, 1208, 1209, 1210, 1211, 1212, 1213, 1214, 1215, 1216, 1217, 1218, 1219, 1220, 1221, 1222, 1223, 1224, 1225, 1226, 1227, 1228, 1229, 1230, 1231, 1232, 1233, 1234, 1235, 1236, 1237, 1238, 1239, 1240, 1241, 1242, 1243, 1244, 1245, 1246, 1247, 1248, 1249, 1250, 1251, 1252, 1253, 1254, 1255, 1256, 1257, 1258, 1259, 1260, 1261, 1262, 1263, 1264, 1265, 1266, 1267, 1268, 1269, 1270, 1271, 1272, 1273, 1274, 1275, 1276, 1277, 1278, 1279, 1280, 1281, 1282, 1283, 1284, 1285, 1286, 1287, 1288, 1289, 1290, 1291, 1292, 1293, 1294, 1295, 1296, 1297, 1298, 1299, 1300, 1301, 1302, 1303, 1304, 1305, 1306, 1307, 1308, 1309, 1310, 1311, 1312, 1313, 1314, 1315, 1316, 1317, 1318, 1319, 1320, 1321, 1322, 1323, 1324, 1325, 1326, 1327, 1328, 1329, 1330, 1331, 1332, 1333, 1334, 1335, 1336, 1337, 1338, 1339, 1340, 1341, 1342, 1343, 1344, 1345, 1346, 1347, 1348, 1349, 1350, 1351, 1352, 1353, 1354, 1355, 1356, 1357, 1358, 1359, 1360, 1361, 1362, 1363, 1364, 1365, 1366, 1367, 1368, 1369, 1370, 1371, 1372, 1373, 1374, 1375, 1376, 1377, 1378, 1379, 1380, 1381, 1382, 1383, 1384, 1385, 1386, 1387, 1388, 1389, 1390, 1391, 1392, 1393, 1394, 1395, 1396, 1397, 1398, 1399, 1400, 1401, 1402, 1403, 1404, 1405, 1406, 1407, 1408, 1409, 1410, 1411, 1412, 1413, 1414, 1415, 1416, 1417, 1418, 1419, 1420, 1421, 1422, 1423, 1424, 1425, 1426, 1427, 1428, 1429, 1430, 1431, 1432, 1433, 1434, 1435, 1436, 1437, 1438, 1439, 1440, 1441, 1442, 1443, 1444, 1445, 1446, 1447, 1448, 1449, 1450, 1451, 1452, 1453, 1454, 1455, 1456, 1457, 1458, 1459, 1460, 1461, 1462, 1463, 1464, 1465, 1466, 1467, 1468, 1469, 1470, 1471, 1472, 1473, 1474, 1475, 1476, 1477, 1478, 1479, 1480, 1481, 1482, 1483, 1484, 1485, 1486, 1487, 1488, 1489, 1490, 1491, 1492, 1493, 1494, 1495, 1496, 1497, 1498, 1499, 1500, 1501, 1502, 1503, 1504, 1505, 1506, 1507, 1508, 1509, 1510, 1511, 2, 3, 4, 7, 10, 13, 15, 16, 17, 18, 19, 20, 21, 25, 25, 25, 26, 28, 32, 33, 34, 36, 37, 37, 38, 38, 38, 39, 39, 39, 40, 41, 45, 46, 47, 48, 49, 50, 51, 52, 52, 53, 53, 54, 54, 55, 55, 56, 57, 58, 60, 60, 61, 61, 62, 62, 63, 63, 64, 64, 65, 65, 66, 66, 67, 67, 68, 68, 69, 69, 69, 70, 70, 70, 71, 71, 71, 72, 72, 72, 73, 73, 74, 75, 75, 75, 76, 76, 76, 76, 76, 77, 77, 77, 77, 78, 78, 78, 78, 79, 80, 81, 82, 83, 84, 84, 86, 87, 87, 87, 88, 88, 88, 89, 89, 89, 91, 92, 92, 92, 93, 93, 93, 94, 94, 94, 96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 110, 111, 111, 112, 113, 113, 114, 114, 115, 115, 116, 116, 117, 117, 118, 118, 119, 120, 120, 121, 121, 122, 122, 123, 123, 124, 124, 125, 125, 126, 126, 127, 127, 128, 128, 129, 129, 130, 131, 131, 132, 132, 133, 133, 134, 134, 135, 135, 136, 136, 137, 137, 138, 138, 139, 139, 140, 140, 147, 147, 148, 148, 149, 149, 150, 150, 151, 151, 152, 152, 153, 154, 155, 156, 156, 157, 157, 158, 158, 159, 159, 160, 160, 161, 161, 162, 162, 163, 163, 164, 164, 165, 165, 166, 166, 167, 167, 168, 168, 169, 169, 170, 170, 171, 172, 173, 174, 174, 175, 175, 176, 176, 177, 177, 178, 178, 179, 179, 180, 180, 181, 181, 182, 182, 183, 183, 184, 184, 185, 185, 186, 186, 187, 187, 188, 188, 203, 204, 205, 206, 207, 208, 209, 210, 210, 211, 211, 212, 212, 213, 213, 214, 214, 215, 215, 216, 216, 217, 220, 221, 222, 223, 226, 227, 228, 229, 230, 231, 232, 233, 234, 235, 236, 239, 240, 241, 242, 243, 244, 245, 246, 249, 250, 253, 254, 255, 256, 257, 258, 259, 260, 261, 262, 263, 264, 265, 266, 267, 268, 269, 270, 271, 272, 273, 274, 275, 276, 280, 281, 282, 283, 285, 294, 295, 296, 297, 299, 362, 363, 364, 391, 392, 393, 418, 419, 420, 441, 442, 443, 511, 512, 513, 514, 515, 516, 517, 518, 519, 520, 521, 522, 523, 524, 525, 525, 526, 526, 527, 528, 528, 529, 529, 530, 530, 531, 531, 532, 532, 533, 533, 534, 535, 536, 537, 538, 539, 540, 541, 542, 543, 544, 545, 546, 547, 548, 549, 550, 551, 552, 553, 554, 555, 556, 557, 558, 559, 560, 561, 562, 563, 564, 565, 566, 567, 568, 569, 570, 570, 571, 571, 572, 573, 573, 574, 574, 575, 575, 576, 576, 577, 577, 578, 578, 579, 580, 581, 582, 583, 584, 585, 586, 587, 588, 589, 590, 591, 592, 593, 594, 595, 596, 597, 598, 599, 600, 601, 602, 603, 604, 605, 606, 607, 608, 609, 610, 611, 612, 613, 614, 615, 616, 617, 618, 619, 620, 627, 628, 629, 630, 631, 632, 633, 634, 635, 636, 637, 638, 639, 640, 641, 642, 643, 644, 645, 646, 647, 648, 649, 650, 651, 652, 653, 654, 655, 656, 657, 658, 659, 660, 661, 662, 670, 671, 672, 673, 674, 675, 676, 804, 805, 806, 806, 807, 807, 808, 808, 809, 809, 810, 810, 811, 811, 812, 812, 813, 813, 814, 814, 815, 815, 816, 816, 817, 817, 818, 818, 819, 819, 820, 820, 821, 821, 822, 822, 823, 823, 824, 824, 825, 825, 826, 827, 828, 828, 829, 829, 830, 830, 831, 831, 832, 832, 833, 833, 834, 834, 835, 835, 836, 836, 837, 837, 838, 838, 839, 839, 840, 840, 841, 841, 842, 842, 843, 843, 844, 844, 845, 845, 846, 846, 847, 847, 848, 849, 850, 851, 852, 853, 854, 855, 856, 857, 858, 859, 860, 861, 862, 863, 864, 865, 866, 867, 868, 869, 870, 871, 872, 873, 874, 875, 876, 877, 878, 879, 880, 881, 882, 883, 884, 885, 886, 887, 888, 889, 890, 891, 892, 893, 894, 895, 896, 897, 908, 908, 909, 909, 910, 911, 912, 912, 913, 914, 915, 916, 917, 918, 918, 920, 921, 922, 923, 924, 924, 925, 925, 926, 927, 927, 928, 929, 930, 930, 931, 933, 933, 934, 935, 936, 937, 937, 938, 938, 939, 940, 940, 941, 942, 942, 943, 943, 943, 944, 945, 946, 947, 948, 948, 949, 950, 951, 951, 952, 954, 954, 955, 956, 957, 957, 958, 959, 959, 961, 962, 962, 963, 963, 964, 965, 965, 966, 967, 967, 968, 969, 970, 972, 973, 974, 974, 975, 975, 976, 977, 977, 978, 979, 980, 981, 982, 983, 984, 984, 985, 985, 986, 986, 987, 987, 988, 988, 989, 989, 990, 991, 991, 992, 993, 994, 995, 996, 997, 997, 998, 998, 999, 999, 1000, 1000, 1001, 1002, 1003, 1003, 1004, 1005, 1006, 1007, 1008, 1009, 1009, 1010, 1010, 1011, 1011, 1012, 1013, 1014, 1015, 1017, 1018, 1019, 1020, 1020, 1021, 1022, 1022, 1023, 1024, 1025, 1026, 1026, 1027, 1027, 1028, 1028, 1029, 1029, 1030, 1031, 1031, 1032, 1033, 1033, 1034, 1035, 1035, 1036, 1036, 1037, 1038, 1039, 1040, 1041, 1041, 1042, 1043, 1044, 1044, 1045, 1046, 1046, 1047, 1048, 1048, 1049, 1050, 1050, 1051, 1051, 1052, 1053, 1054, 1055, 1055, 1056, 1057, 1057, 1058, 1059, 1060, 1061, 1062, 1063, 1064, 1065, 1066, 1066, 1066, 1067, 1068, 1069, 1069, 1070, 1071, 1072, 1073, 1074, 1075, 1076, 1076, 1077, 1078, 1079, 1079, 1080, 1080, 1081, 1082, 1083, 1084, 1085, 1086, 1087, 1088, 1089, 1089, 1090, 1091, 1092, 1093, 1094, 1094, 1095, 1095, 1096, 1096, 1097, 1097, 1098, 1098, 1098, 1099, 1099, 1099, 1100, 1101, 1102, 1103, 1104, 1104, 1105, 1105, 1106, 1107, 1109, 1110, 1111, 1113, 1113, 1115, 1116, 1117, 1118, 1119, 1119, 1120, 1120, 1121, 1121, 1122, 1123, 1123, 1124, 1124, 1125, 1126, 1127, 1128, 1129, 1130, 1131, 1132, 1133, 1134, 1134, 1135, 1136, 1136, 1137, 1138, 1138, 1139, 1139, 1140, 1140, 1141, 1141, 1142, 1142, 1143, 1143, 1144, 1144, 1145, 1146, 1147, 1147, 1148, 1148, 1149, 1150, 1151, 1152, 1153, 1153, 1154, 1154, 1155, 1155, 1156, 1157, 1158, 1159, 1159, 1160, 1160, 1161, 1162, 1162, 1163, 1163, 1164, 1164, 1165, 1166, 1166, 1167, 1168, 1169, 1170, 1171, 1172, 1172, 1174, 1175, 1176, 1177, 1177, 1178, 1178, 1179, 1179, 1180, 1181, 1183, 1183, 1184, 1185, 1186, 1187, 1188, 1189, 1190, 1191, 1192, 1192, 1193, 1193, 1194, 1194, 1195, 1195, 1196, 1196, 1197, 1198, 1198, 1198, 1199, 1199, 1200, 1201, 1201, 1202, 1203, 1203, 1204, 1204, 1205, 1205, 1206, 1207, 1208, 1209, 1209, 1210, 1211, 1212, 1213, 1214, 1215, 1216, 1217, 1218, 1219, 1219, 1220, 1221, 1222, 1222, 1223, 1224, 1224, 1225, 1225, 1226, 1227, 1227, 1228, 1229, 1230, 1231, 1232, 1232, 1233, 1233, 1234, 1235, 1236, 1237, 1238, 1238, 1239, 1239, 1240, 1241, 1242, 1243, 1244, 1245, 1245, 1245, 1247, 1248, 1248, 1249, 1250, 1251, 1252, 1252, 1253, 1253, 1254, 1254, 1255, 1256, 1257, 1258, 1259, 1260, 1261, 1262, 1263, 1263, 1265, 1266, 1267, 1267, 1268, 1269, 1270, 1271, 1272, 1272, 1273, 1274, 1275, 1275, 1277, 1277, 1278, 1278, 1280, 1281, 1282, 1283, 1284, 1285, 1286, 1287, 1288, 1289, 1289, 1290, 1291, 1292, 1293, 1294, 1295, 1296, 1297, 1297, 1298, 1298, 1299, 1299, 1300, 1300, 1301, 1301, 1302, 1303, 1304, 1305, 1306, 1307, 1308, 1308, 1309, 1310, 1311, 1312, 1314, 1314, 1315, 1315, 1316, 1317, 1318, 1319, 1319, 1320, 1321, 1321, 1322, 1323, 1324, 1324, 1325, 1325, 1326, 1327, 1328, 1329, 1330, 1330, 1331, 1332, 1332, 1333, 1334, 1335, 1336, 1336, 1337, 1337, 1338, 1339, 1339, 1340, 1340, 1341, 1343, 1344, 1345, 1345, 1346, 1346, 1347, 1348, 1348, 1349, 1350, 1351, 1352, 1354, 1354, 1355, 1355, 1356, 1357, 1358, 1359, 1360, 1360, 1361, 1361, 1362, 1363, 1364, 1365, 1366, 1366, 1367, 1367, 1368, 1368, 1369, 1369, 1370, 1371, 1372, 1372, 1373, 1373, 1374, 1374, 1375, 1375, 1376, 1377, 1378, 1379, 1380, 1380, 1381, 1381, 1382, 1383, 1383, 1384, 1385, 1386, 1387, 1387, 1388, 1389, 1389, 1390, 1391, 1392, 1392, 1393, 1393, 1394, 1395, 1396, 1396, 1397, 1398, 1399, 1400, 1400, 1402, 1402, 1403, 1404, 1405, 1405, 1406, 1407, 1408, 1408, 1409, 1410, 1410, 1411, 1412, 1413, 1414, 1415, 1416, 1417, 1417, 1418, 1418, 1419, 1420, 1420, 1420, 1421, 1422, 1422, 1423, 1423, 1424, 1425, 1425, 1426, 1426, 1427, 1427, 1428, 1429, 1430, 1431, 1431, 1432, 1433, 1433, 1434, 1435, 1436, 1437, 1438, 1438, 1439, 1440, 1441, 1442, 1442, 1443, 1443, 1444, 1444, 1445, 1446, 1446, 1447, 1448, 1448, 1449, 1450, 1451, 1453, 1454, 1455, 1456, 1457, 1458, 1459, 1460, 1461, 1462, 1463, 1464, 1465, 1466, 1467, 1467, 1468, 1468, 1469, 1469, 1470, 1471, 1472, 1473, 1475, 1476, 1477, 1478, 1479, 1479, 1480, 1480, 1481, 1482, 1483, 1484, 1484, 1485, 1486, 1486, 1487, 1488, 1489, 1490, 1491, 1491, 1492, 1492, 1493, 1494, 1495, 1495, 1496, 1496, 1497, 1498, 1498, 1499, 1500, 1501, 1502, 1503, 1503, 1504, 1504, 1505, 1505, 1506, 1506, 1507, 1508, 1509, 1510, 1511]
     /// Whether an accumulator form reads `facc` (an f64) rather than `acc`.
-    static let accumulatorFormIsFloat: [Bool] = [false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false, true, true, false, false, true, true, false, false, false, false, true, false, false, false, false, true, false, false, false, false, false, false, false, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, false, false, false, false, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, false, true, true, false, false, false, false, false, false, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false]
+    static let accumulatorFormIsFloat: [Bool] = [false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false, true, true, false, false, true, true, false, false, false, false, true, false, false, false, false, true, false, false, false, false, false, false, false, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, false, false, false, false, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, false, true, true, false, false, false, false, false, false, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false]
     /// Which operands (bit i: operand i) an op reads and writes as frame slots, and whether
     /// those are all the frame slots it touches (see ZeroedLocals.swift).
-    static let readOperandMasks: [UInt8] = [0, 0, 1, 1, 1, 0, 0, 1, 0, 0, 1, 0, 0, 2, 0, 2, 1, 1, 2, 1, 1, 2, 0, 0, 3, 14, 9, 0, 1, 1, 1, 0, 2, 2, 3, 0, 6, 7, 7, 7, 2, 2, 0, 0, 2, 7, 7, 7, 0, 2, 7, 7, 7, 0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 2, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 2, 2, 2, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 2, 2, 2, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 2, 2, 2, 2, 2, 2, 2, 6, 6, 6, 6, 6, 6, 6, 2, 2, 2, 2, 2, 2, 2, 6, 6, 6, 6, 6, 6, 6, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 7, 7, 7, 7, 3, 3, 3, 3, 3, 1, 7, 7, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 3, 7, 7, 7, 7, 15, 2, 3, 3, 3, 2, 2, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 3, 3, 3, 3, 3, 3, 7, 2, 2, 7, 7, 3, 3, 3, 3, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 3, 3, 2, 2, 3, 3, 3, 3, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 3, 3, 2, 2, 3, 3, 3, 3, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 3, 3, 3, 7, 7, 7, 7, 7, 7, 7, 7, 3, 3, 3, 3, 3, 3, 3, 7, 7, 7, 7, 7, 7, 7, 7, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 7, 3, 3, 3, 3, 15, 15, 15, 15, 15, 15, 15, 15, 7, 7, 7, 7, 7, 7, 15, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 7, 7, 7, 7, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 7, 7, 7, 7, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 1, 1, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 1, 1, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
-    static let writtenOperandMasks: [UInt8] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 1, 1, 0, 1, 0, 1, 0, 0, 0, 1, 1, 1, 0, 1, 1, 0, 0, 0, 1, 1, 0, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
-    static let operandsPrecise: [Bool] = [true, true, true, true, true, true, true, true, true, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false, true, false, true, true, false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false]
-    static let layouts: [[OperandField]] = [
-        [],
-        [OperandField(name: "off", kind: .i32, word: 0, shift: 0)],
-        [OperandField(name: "cond", kind: .register, word: 0, shift: 0), OperandField(name: "off", kind: .i32, word: 0, shift: 16)],
-        [OperandField(name: "cond", kind: .register, word: 0, shift: 0), OperandField(name: "off", kind: .i32, word: 0, shift: 16)],
-        [OperandField(name: "index", kind: .register, word: 0, shift: 0), OperandField(name: "count", kind: .u32, word: 0, shift: 16)],
-        [],
-        [OperandField(name: "cost", kind: .u32, word: 0, shift: 0)],
-        [OperandField(name: "src", kind: .register, word: 0, shift: 0)],
-        [OperandField(name: "imm", kind: .u32, word: 0, shift: 0)],
-        [OperandField(name: "tag", kind: .u32, word: 0, shift: 0), OperandField(name: "base", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "ref", kind: .register, word: 0, shift: 0)],
-        [OperandField(name: "func", kind: .u32, word: 0, shift: 0), OperandField(name: "base", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "func", kind: .u32, word: 0, shift: 0), OperandField(name: "base", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "type", kind: .u32, word: 0, shift: 0), OperandField(name: "index", kind: .register, word: 0, shift: 32), OperandField(name: "base", kind: .register, word: 0, shift: 48), OperandField(name: "table", kind: .u32, word: 1, shift: 0)],
-        [OperandField(name: "func", kind: .u32, word: 0, shift: 0), OperandField(name: "base", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "type", kind: .u32, word: 0, shift: 0), OperandField(name: "index", kind: .register, word: 0, shift: 32), OperandField(name: "base", kind: .register, word: 0, shift: 48), OperandField(name: "table", kind: .u32, word: 1, shift: 0)],
-        [OperandField(name: "ref", kind: .register, word: 0, shift: 0), OperandField(name: "base", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "ref", kind: .register, word: 0, shift: 0), OperandField(name: "base", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "ref", kind: .register, word: 0, shift: 0), OperandField(name: "off", kind: .i32, word: 0, shift: 16)],
-        [OperandField(name: "ref", kind: .register, word: 0, shift: 0), OperandField(name: "off", kind: .i32, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32), OperandField(name: "cond", kind: .register, word: 0, shift: 48)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32), OperandField(name: "cond", kind: .register, word: 0, shift: 48)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "global", kind: .u32, word: 0, shift: 16)],
-        [OperandField(name: "src", kind: .register, word: 0, shift: 0), OperandField(name: "global", kind: .u32, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "global", kind: .u32, word: 0, shift: 16)],
-        [OperandField(name: "src", kind: .register, word: 0, shift: 0), OperandField(name: "global", kind: .u32, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "func", kind: .u32, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "index", kind: .register, word: 0, shift: 16), OperandField(name: "table", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "index", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "table", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "table", kind: .u32, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "init", kind: .register, word: 0, shift: 16), OperandField(name: "delta", kind: .register, word: 0, shift: 32), OperandField(name: "table", kind: .u32, word: 1, shift: 0)],
-        [OperandField(name: "start", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "count", kind: .register, word: 0, shift: 32), OperandField(name: "table", kind: .u32, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16), OperandField(name: "count", kind: .register, word: 0, shift: 32), OperandField(name: "dst_table", kind: .u32, word: 1, shift: 0), OperandField(name: "src_table", kind: .u32, word: 1, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16), OperandField(name: "count", kind: .register, word: 0, shift: 32), OperandField(name: "table", kind: .u32, word: 1, shift: 0), OperandField(name: "elem", kind: .u32, word: 1, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "elem", kind: .u32, word: 0, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "memidx", kind: .u32, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "delta", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "count", kind: .register, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16), OperandField(name: "count", kind: .register, word: 0, shift: 32), OperandField(name: "dst_mem", kind: .u32, word: 1, shift: 0), OperandField(name: "src_mem", kind: .u32, word: 1, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16), OperandField(name: "count", kind: .register, word: 0, shift: 32), OperandField(name: "data", kind: .u32, word: 1, shift: 0), OperandField(name: "memidx", kind: .u32, word: 1, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "memidx", kind: .u32, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "delta", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "count", kind: .register, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16), OperandField(name: "count", kind: .register, word: 0, shift: 32), OperandField(name: "dst_mem", kind: .u32, word: 1, shift: 0), OperandField(name: "src_mem", kind: .u32, word: 1, shift: 32), OperandField(name: "wide", kind: .u32, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "src", kind: .register, word: 0, shift: 16), OperandField(name: "count", kind: .register, word: 0, shift: 32), OperandField(name: "data", kind: .u32, word: 1, shift: 0), OperandField(name: "memidx", kind: .u32, word: 1, shift: 32)],
-        [OperandField(name: "data", kind: .u32, word: 0, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "a", kind: .register, word: 0, shift: 32), OperandField(name: "lane", kind: .u32, word: 1, shift: 0), OperandField(name: "offset", kind: .u32, word: 1, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "a", kind: .register, word: 0, shift: 32), OperandField(name: "lane", kind: .u32, word: 1, shift: 0), OperandField(name: "offset", kind: .u32, word: 1, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "a", kind: .register, word: 0, shift: 32), OperandField(name: "lane", kind: .u32, word: 1, shift: 0), OperandField(name: "offset", kind: .u32, word: 1, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "a", kind: .register, word: 0, shift: 32), OperandField(name: "lane", kind: .u32, word: 1, shift: 0), OperandField(name: "offset", kind: .u32, word: 1, shift: 32)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lane", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u32, word: 1, shift: 0)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lane", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u32, word: 1, shift: 0)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lane", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u32, word: 1, shift: 0)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lane", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u32, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lane", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lane", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lane", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lane", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lane", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lane", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lane", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lane", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32), OperandField(name: "lane", kind: .u32, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32), OperandField(name: "lane", kind: .u32, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32), OperandField(name: "lane", kind: .u32, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32), OperandField(name: "lane", kind: .u32, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32), OperandField(name: "lane", kind: .u32, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32), OperandField(name: "lane", kind: .u32, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32), OperandField(name: "c", kind: .register, word: 0, shift: 48)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32), OperandField(name: "c", kind: .register, word: 0, shift: 48)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32), OperandField(name: "c", kind: .register, word: 0, shift: 48)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32), OperandField(name: "c", kind: .register, word: 0, shift: 48)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32), OperandField(name: "c", kind: .register, word: 0, shift: 48)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32), OperandField(name: "c", kind: .register, word: 0, shift: 48)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32), OperandField(name: "c", kind: .register, word: 0, shift: 48)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32), OperandField(name: "c", kind: .register, word: 0, shift: 48)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32), OperandField(name: "c", kind: .register, word: 0, shift: 48)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "b", kind: .register, word: 0, shift: 32), OperandField(name: "c", kind: .register, word: 0, shift: 48)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "a", kind: .register, word: 0, shift: 32), OperandField(name: "lane", kind: .u32, word: 1, shift: 0), OperandField(name: "offset", kind: .u32, word: 1, shift: 32), OperandField(name: "memidx", kind: .u32, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "a", kind: .register, word: 0, shift: 32), OperandField(name: "lane", kind: .u32, word: 1, shift: 0), OperandField(name: "offset", kind: .u32, word: 1, shift: 32), OperandField(name: "memidx", kind: .u32, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "a", kind: .register, word: 0, shift: 32), OperandField(name: "lane", kind: .u32, word: 1, shift: 0), OperandField(name: "offset", kind: .u32, word: 1, shift: 32), OperandField(name: "memidx", kind: .u32, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "a", kind: .register, word: 0, shift: 32), OperandField(name: "lane", kind: .u32, word: 1, shift: 0), OperandField(name: "offset", kind: .u32, word: 1, shift: 32), OperandField(name: "memidx", kind: .u32, word: 2, shift: 0)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "offset", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lane", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u32, word: 1, shift: 0), OperandField(name: "memidx", kind: .u32, word: 1, shift: 32)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lane", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u32, word: 1, shift: 0), OperandField(name: "memidx", kind: .u32, word: 1, shift: 32)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lane", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u32, word: 1, shift: 0), OperandField(name: "memidx", kind: .u32, word: 1, shift: 32)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lane", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u32, word: 1, shift: 0), OperandField(name: "memidx", kind: .u32, word: 1, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "value", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "a", kind: .register, word: 0, shift: 32), OperandField(name: "lane", kind: .u32, word: 1, shift: 0), OperandField(name: "memidx", kind: .u32, word: 1, shift: 32), OperandField(name: "offset", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "a", kind: .register, word: 0, shift: 32), OperandField(name: "lane", kind: .u32, word: 1, shift: 0), OperandField(name: "memidx", kind: .u32, word: 1, shift: 32), OperandField(name: "offset", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "a", kind: .register, word: 0, shift: 32), OperandField(name: "lane", kind: .u32, word: 1, shift: 0), OperandField(name: "memidx", kind: .u32, word: 1, shift: 32), OperandField(name: "offset", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "addr", kind: .register, word: 0, shift: 16), OperandField(name: "a", kind: .register, word: 0, shift: 32), OperandField(name: "lane", kind: .u32, word: 1, shift: 0), OperandField(name: "memidx", kind: .u32, word: 1, shift: 32), OperandField(name: "offset", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "memidx", kind: .u32, word: 0, shift: 32), OperandField(name: "offset", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lane", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0), OperandField(name: "offset", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lane", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0), OperandField(name: "offset", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lane", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0), OperandField(name: "offset", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "addr", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lane", kind: .u32, word: 0, shift: 32), OperandField(name: "memidx", kind: .u32, word: 1, shift: 0), OperandField(name: "offset", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u32, word: 0, shift: 32)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "imm", kind: .u64, word: 1, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "dst", kind: .register, word: 0, shift: 0), OperandField(name: "a", kind: .register, word: 0, shift: 16), OperandField(name: "lo", kind: .u64, word: 1, shift: 0), OperandField(name: "hi", kind: .u64, word: 2, shift: 0)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "off", kind: .i32, word: 0, shift: 16)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "off", kind: .i32, word: 0, shift: 16)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 0, shift: 32)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 0, shift: 32)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 0, shift: 32)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 0, shift: 32)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 0, shift: 32)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 0, shift: 32)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 0, shift: 32)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 0, shift: 32)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 0, shift: 32)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 0, shift: 32)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 0, shift: 32)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 0, shift: 32)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 0, shift: 32)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 0, shift: 32)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 0, shift: 32)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 0, shift: 32)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 0, shift: 32)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 0, shift: 32)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 0, shift: 32)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 0, shift: 32)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "off", kind: .i32, word: 0, shift: 16)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "off", kind: .i32, word: 0, shift: 16)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 0, shift: 32)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 0, shift: 32)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 0, shift: 32)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 0, shift: 32)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 0, shift: 32)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 0, shift: 32)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 0, shift: 32)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 0, shift: 32)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 0, shift: 32)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 0, shift: 32)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 0, shift: 32)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 0, shift: 32)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 0, shift: 32)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 0, shift: 32)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 0, shift: 32)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 0, shift: 32)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 0, shift: 32)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 0, shift: 32)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 0, shift: 32)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 0, shift: 32)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u32, word: 0, shift: 16), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u64, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 2, shift: 0)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u64, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 2, shift: 0)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u64, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 2, shift: 0)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u64, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 2, shift: 0)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u64, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 2, shift: 0)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u64, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 2, shift: 0)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u64, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 2, shift: 0)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u64, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 2, shift: 0)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u64, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 2, shift: 0)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u64, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 2, shift: 0)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u64, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 2, shift: 0)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u64, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 2, shift: 0)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u64, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 2, shift: 0)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u64, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 2, shift: 0)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u64, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 2, shift: 0)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u64, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 2, shift: 0)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u64, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 2, shift: 0)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u64, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 2, shift: 0)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u64, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 2, shift: 0)],
-        [OperandField(name: "a", kind: .register, word: 0, shift: 0), OperandField(name: "imm", kind: .u64, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 2, shift: 0)],
-        [OperandField(name: "x", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "step", kind: .u32, word: 0, shift: 32), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
-        [OperandField(name: "x", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "step", kind: .u32, word: 0, shift: 32), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
-        [OperandField(name: "x", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "step", kind: .u32, word: 0, shift: 32), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
-        [OperandField(name: "x", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "step", kind: .u32, word: 0, shift: 32), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
-        [OperandField(name: "x", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "step", kind: .u32, word: 0, shift: 32), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
-        [OperandField(name: "x", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "step", kind: .u32, word: 0, shift: 32), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
-        [OperandField(name: "x", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "step", kind: .u32, word: 0, shift: 32), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
-        [OperandField(name: "x", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "step", kind: .u32, word: 0, shift: 32), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
-        [OperandField(name: "x", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "step", kind: .u32, word: 0, shift: 32), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
-        [OperandField(name: "x", kind: .register, word: 0, shift: 0), OperandField(name: "b", kind: .register, word: 0, shift: 16), OperandField(name: "step", kind: .u32, word: 0, shift: 32), OperandField(name: "off", kind: .i32, word: 1, shift: 0)],
-        [OperandField(name: "x", kind: .register, word: 0, shift: 0), OperandField(name: "step", kind: .u32, word: 0, shift: 16), OperandField(name: "limit", kind: .u32, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 1, shift: 32)],
-        [OperandField(name: "x", kind: .register, word: 0, shift: 0), OperandField(name: "step", kind: .u32, word: 0, shift: 16), OperandField(name: "limit", kind: .u32, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 1, shift: 32)],
-        [OperandField(name: "x", kind: .register, word: 0, shift: 0), OperandField(name: "step", kind: .u32, word: 0, shift: 16), OperandField(name: "limit", kind: .u32, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 1, shift: 32)],
-        [OperandField(name: "x", kind: .register, word: 0, shift: 0), OperandField(name: "step", kind: .u32, word: 0, shift: 16), OperandField(name: "limit", kind: .u32, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 1, shift: 32)],
-        [OperandField(name: "x", kind: .register, word: 0, shift: 0), OperandField(name: "step", kind: .u32, word: 0, shift: 16), OperandField(name: "limit", kind: .u32, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 1, shift: 32)],
-        [OperandField(name: "x", kind: .register, word: 0, shift: 0), OperandField(name: "step", kind: .u32, word: 0, shift: 16), OperandField(name: "limit", kind: .u32, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 1, shift: 32)],
-        [OperandField(name: "x", kind: .register, word: 0, shift: 0), OperandField(name: "step", kind: .u32, word: 0, shift: 16), OperandField(name: "limit", kind: .u32, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 1, shift: 32)],
-        [OperandField(name: "x", kind: .register, word: 0, shift: 0), OperandField(name: "step", kind: .u32, word: 0, shift: 16), OperandField(name: "limit", kind: .u32, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 1, shift: 32)],
-        [OperandField(name: "x", kind: .register, word: 0, shift: 0), OperandField(name: "step", kind: .u32, word: 0, shift: 16), OperandField(name: "limit", kind: .u32, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 1, shift: 32)],
-        [OperandField(name: "x", kind: .register, word: 0, shift: 0), OperandField(name: "step", kind: .u32, word: 0, shift: 16), OperandField(name: "limit", kind: .u32, word: 1, shift: 0), OperandField(name: "off", kind: .i32, word: 1, shift: 32)],
-    ]
+    static let readOperandMasks: [UInt8] = [0, 0, 1, 1, 1, 0, 0, 1, 0, 0, 1, 0, 0, 2, 0, 2, 1, 1, 2, 1, 1, 2, 0, 0, 3, 14, 9, 0, 1, 1, 1, 0, 2, 2, 3, 0, 6, 7, 7, 7, 2, 2, 0, 0, 0, 2, 2, 3, 2, 2, 2, 2, 3, 3, 3, 3, 3, 6, 2, 0, 6, 6, 6, 6, 7, 6, 6, 6, 6, 7, 7, 7, 7, 7, 2, 15, 31, 15, 15, 2, 2, 2, 2, 2, 6, 0, 2, 7, 7, 7, 0, 2, 7, 7, 7, 0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 2, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 2, 2, 2, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 2, 2, 2, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 2, 2, 2, 2, 2, 2, 2, 6, 6, 6, 6, 6, 6, 6, 2, 2, 2, 2, 2, 2, 2, 6, 6, 6, 6, 6, 6, 6, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 7, 7, 7, 7, 3, 3, 3, 3, 3, 1, 7, 7, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 3, 7, 7, 7, 7, 15, 2, 3, 3, 3, 2, 2, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 3, 3, 3, 3, 3, 3, 7, 2, 2, 7, 7, 3, 3, 3, 3, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 3, 3, 2, 2, 3, 3, 3, 3, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 3, 3, 2, 2, 3, 3, 3, 3, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 3, 3, 3, 7, 7, 7, 7, 7, 7, 7, 7, 3, 3, 3, 3, 3, 3, 3, 7, 7, 7, 7, 7, 7, 7, 7, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 7, 3, 3, 3, 3, 15, 15, 15, 15, 15, 15, 15, 15, 7, 7, 7, 7, 7, 7, 15, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 7, 7, 7, 7, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 7, 7, 7, 7, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 1, 1, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 1, 1, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+    static let writtenOperandMasks: [UInt8] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 1, 1, 0, 1, 0, 1, 0, 0, 0, 1, 1, 1, 0, 1, 1, 0, 0, 0, 1, 1, 0, 1, 1, 1, 1, 0, 1, 1, 1, 1, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+    static let operandsPrecise: [Bool] = [true, true, true, true, true, true, true, true, true, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false, true, false, true, true, false, false, true, true, true, true, true, true, true, true, true, true, true, true, false, true, true, true, false, true, true, true, true, true, true, true, true, false, false, true, false, true, true, true, true, false, true, true, true, true, true, true, true, true, false, true, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false]
+    static let layouts: [[OperandField]] = {
+        let kinds: [Substring: OperandKind] = ["r": .register, "u32": .u32, "i32": .i32, "u64": .u64]
+        let spec = ";off i32 0 0;cond r 0 0,off i32 0 16;cond r 0 0,off i32 0 16;index r 0 0,count u32 0 16;;cost u32 0 0;src r 0 0;imm u32 0 0;tag u32 0 0,base r 0 32;ref r 0 0;func u32 0 0,base r 0 32;func u32 0 0,base r 0 32;type u32 0 0,index r 0 32,base r 0 48,table u32 1 0;func u32 0 0,base r 0 32;type u32 0 0,index r 0 32,base r 0 48,table u32 1 0;ref r 0 0,base r 0 16;ref r 0 0,base r 0 16;dst r 0 0,src r 0 16;ref r 0 0,off i32 0 16;ref r 0 0,off i32 0 16;dst r 0 0,src r 0 16;dst r 0 0,imm u32 0 16;dst r 0 0,imm u64 1 0;dst r 0 0,src r 0 16;dst r 0 0,a r 0 16,b r 0 32,cond r 0 48;dst r 0 0,a r 0 16,b r 0 32,cond r 0 48;dst r 0 0,global u32 0 16;src r 0 0,global u32 0 16;dst r 0 0,global u32 0 16;src r 0 0,global u32 0 16;dst r 0 0,func u32 0 16;dst r 0 0,src r 0 16;dst r 0 0,index r 0 16,table u32 0 32;index r 0 0,value r 0 16,table u32 0 32;dst r 0 0,table u32 0 16;dst r 0 0,init r 0 16,delta r 0 32,table u32 1 0;start r 0 0,value r 0 16,count r 0 32,table u32 1 0;dst r 0 0,src r 0 16,count r 0 32,dst_table u32 1 0,src_table u32 1 32;dst r 0 0,src r 0 16,count r 0 32,table u32 1 0,elem u32 1 32;dst r 0 0,src r 0 16;dst r 0 0,src r 0 16;elem u32 0 0;dst r 0 0,base r 0 16,type u32 0 32;dst r 0 0,type u32 0 16;dst r 0 0,ref r 0 16,offset u32 0 32;dst r 0 0,ref r 0 16,offset u32 0 32;dst r 0 0,ref r 0 16,offset u32 0 32;dst r 0 0,ref r 0 16,offset u32 0 32;dst r 0 0,ref r 0 16,offset u32 0 32;dst r 0 0,ref r 0 16,offset u32 0 32;dst r 0 0,ref r 0 16,offset u32 0 32;ref r 0 0,value r 0 16,offset u32 0 32;ref r 0 0,value r 0 16,offset u32 0 32;ref r 0 0,value r 0 16,offset u32 0 32;ref r 0 0,value r 0 16,offset u32 0 32;ref r 0 0,value r 0 16,offset u32 0 32;dst r 0 0,value r 0 16,count r 0 32,type u32 1 0;dst r 0 0,count r 0 16,type u32 0 32;dst r 0 0,base r 0 16,count u32 0 32,type u32 1 0;dst r 0 0,offset r 0 16,count r 0 32,type u32 1 0,data u32 1 32;dst r 0 0,offset r 0 16,count r 0 32,type u32 1 0,elem u32 1 32;dst r 0 0,ref r 0 16,index r 0 32;dst r 0 0,ref r 0 16,index r 0 32;dst r 0 0,ref r 0 16,index r 0 32;dst r 0 0,ref r 0 16,index r 0 32;dst r 0 0,ref r 0 16,index r 0 32;dst r 0 0,ref r 0 16,index r 0 32;dst r 0 0,ref r 0 16,index r 0 32;ref r 0 0,index r 0 16,value r 0 32;ref r 0 0,index r 0 16,value r 0 32;ref r 0 0,index r 0 16,value r 0 32;ref r 0 0,index r 0 16,value r 0 32;ref r 0 0,index r 0 16,value r 0 32;dst r 0 0,ref r 0 16;ref r 0 0,offset r 0 16,value r 0 32,count r 0 48;to r 0 0,index r 0 16,from r 0 32,source r 0 48,count r 1 0;ref r 0 0,offset r 0 16,src r 0 32,count r 0 48,data u32 1 0;ref r 0 0,offset r 0 16,src r 0 32,count r 0 48,elem u32 1 0;dst r 0 0,src r 0 16,target u32 0 32,type u32 1 0;dst r 0 0,src r 0 16,target u32 0 32,type u32 1 0;dst r 0 0,src r 0 16;dst r 0 0,src r 0 16;dst r 0 0,src r 0 16;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,memidx u32 0 16;dst r 0 0,delta r 0 16,memidx u32 0 32;dst r 0 0,value r 0 16,count r 0 32,memidx u32 1 0;dst r 0 0,src r 0 16,count r 0 32,dst_mem u32 1 0,src_mem u32 1 32;dst r 0 0,src r 0 16,count r 0 32,data u32 1 0,memidx u32 1 32;dst r 0 0,memidx u32 0 16;dst r 0 0,delta r 0 16,memidx u32 0 32;dst r 0 0,value r 0 16,count r 0 32,memidx u32 1 0;dst r 0 0,src r 0 16,count r 0 32,dst_mem u32 1 0,src_mem u32 1 32,wide u32 2 0;dst r 0 0,src r 0 16,count r 0 32,data u32 1 0,memidx u32 1 32;data u32 0 0;dst r 0 0,addr r 0 16,offset u32 0 32;dst r 0 0,addr r 0 16,offset u32 0 32;dst r 0 0,addr r 0 16,offset u32 0 32;dst r 0 0,addr r 0 16,offset u32 0 32;dst r 0 0,addr r 0 16,offset u32 0 32;dst r 0 0,addr r 0 16,offset u32 0 32;dst r 0 0,addr r 0 16,offset u32 0 32;dst r 0 0,addr r 0 16,offset u32 0 32;dst r 0 0,addr r 0 16,offset u32 0 32;dst r 0 0,addr r 0 16,offset u32 0 32;dst r 0 0,addr r 0 16,offset u32 0 32;dst r 0 0,addr r 0 16,offset u32 0 32;dst r 0 0,addr r 0 16,offset u32 0 32;dst r 0 0,addr r 0 16,offset u32 0 32;addr r 0 0,value r 0 16,offset u32 0 32;addr r 0 0,value r 0 16,offset u32 0 32;addr r 0 0,value r 0 16,offset u32 0 32;addr r 0 0,value r 0 16,offset u32 0 32;addr r 0 0,value r 0 16,offset u32 0 32;addr r 0 0,value r 0 16,offset u32 0 32;addr r 0 0,value r 0 16,offset u32 0 32;addr r 0 0,value r 0 16,offset u32 0 32;addr r 0 0,value r 0 16,offset u32 0 32;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,addr r 0 16,offset u32 0 32;dst r 0 0,addr r 0 16,offset u32 0 32;dst r 0 0,addr r 0 16,offset u32 0 32;dst r 0 0,addr r 0 16,offset u32 0 32;dst r 0 0,addr r 0 16,offset u32 0 32;dst r 0 0,addr r 0 16,offset u32 0 32;dst r 0 0,addr r 0 16,offset u32 0 32;dst r 0 0,addr r 0 16,offset u32 0 32;dst r 0 0,addr r 0 16,offset u32 0 32;dst r 0 0,addr r 0 16,offset u32 0 32;dst r 0 0,addr r 0 16,offset u32 0 32;dst r 0 0,addr r 0 16,offset u32 0 32;dst r 0 0,addr r 0 16,offset u32 0 32;dst r 0 0,addr r 0 16,a r 0 32,lane u32 1 0,offset u32 1 32;dst r 0 0,addr r 0 16,a r 0 32,lane u32 1 0,offset u32 1 32;dst r 0 0,addr r 0 16,a r 0 32,lane u32 1 0,offset u32 1 32;dst r 0 0,addr r 0 16,a r 0 32,lane u32 1 0,offset u32 1 32;addr r 0 0,a r 0 16,offset u32 0 32;addr r 0 0,a r 0 16,lane u32 0 32,offset u32 1 0;addr r 0 0,a r 0 16,lane u32 0 32,offset u32 1 0;addr r 0 0,a r 0 16,lane u32 0 32,offset u32 1 0;addr r 0 0,a r 0 16,lane u32 0 32,offset u32 1 0;dst r 0 0,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,b r 0 32,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16,lane u32 0 32;dst r 0 0,a r 0 16,lane u32 0 32;dst r 0 0,a r 0 16,lane u32 0 32;dst r 0 0,a r 0 16,lane u32 0 32;dst r 0 0,a r 0 16,lane u32 0 32;dst r 0 0,a r 0 16,lane u32 0 32;dst r 0 0,a r 0 16,lane u32 0 32;dst r 0 0,a r 0 16,lane u32 0 32;dst r 0 0,a r 0 16,b r 0 32,lane u32 1 0;dst r 0 0,a r 0 16,b r 0 32,lane u32 1 0;dst r 0 0,a r 0 16,b r 0 32,lane u32 1 0;dst r 0 0,a r 0 16,b r 0 32,lane u32 1 0;dst r 0 0,a r 0 16,b r 0 32,lane u32 1 0;dst r 0 0,a r 0 16,b r 0 32,lane u32 1 0;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32,c r 0 48;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16;dst r 0 0,a r 0 16,b r 0 32,c r 0 48;dst r 0 0,a r 0 16,b r 0 32,c r 0 48;dst r 0 0,a r 0 16,b r 0 32,c r 0 48;dst r 0 0,a r 0 16,b r 0 32,c r 0 48;dst r 0 0,a r 0 16,b r 0 32,c r 0 48;dst r 0 0,a r 0 16,b r 0 32,c r 0 48;dst r 0 0,a r 0 16,b r 0 32,c r 0 48;dst r 0 0,a r 0 16,b r 0 32,c r 0 48;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32;dst r 0 0,a r 0 16,b r 0 32,c r 0 48;dst r 0 0,addr r 0 16,offset u32 0 32,memidx u32 1 0;dst r 0 0,addr r 0 16,offset u32 0 32,memidx u32 1 0;dst r 0 0,addr r 0 16,offset u32 0 32,memidx u32 1 0;dst r 0 0,addr r 0 16,offset u32 0 32,memidx u32 1 0;dst r 0 0,addr r 0 16,offset u32 0 32,memidx u32 1 0;dst r 0 0,addr r 0 16,offset u32 0 32,memidx u32 1 0;dst r 0 0,addr r 0 16,offset u32 0 32,memidx u32 1 0;dst r 0 0,addr r 0 16,offset u32 0 32,memidx u32 1 0;dst r 0 0,addr r 0 16,offset u32 0 32,memidx u32 1 0;dst r 0 0,addr r 0 16,offset u32 0 32,memidx u32 1 0;dst r 0 0,addr r 0 16,offset u32 0 32,memidx u32 1 0;dst r 0 0,addr r 0 16,offset u32 0 32,memidx u32 1 0;dst r 0 0,addr r 0 16,offset u32 0 32,memidx u32 1 0;dst r 0 0,addr r 0 16,offset u32 0 32,memidx u32 1 0;addr r 0 0,value r 0 16,offset u32 0 32,memidx u32 1 0;addr r 0 0,value r 0 16,offset u32 0 32,memidx u32 1 0;addr r 0 0,value r 0 16,offset u32 0 32,memidx u32 1 0;addr r 0 0,value r 0 16,offset u32 0 32,memidx u32 1 0;addr r 0 0,value r 0 16,offset u32 0 32,memidx u32 1 0;addr r 0 0,value r 0 16,offset u32 0 32,memidx u32 1 0;addr r 0 0,value r 0 16,offset u32 0 32,memidx u32 1 0;addr r 0 0,value r 0 16,offset u32 0 32,memidx u32 1 0;addr r 0 0,value r 0 16,offset u32 0 32,memidx u32 1 0;dst r 0 0,addr r 0 16,offset u32 0 32,memidx u32 1 0;dst r 0 0,addr r 0 16,offset u32 0 32,memidx u32 1 0;dst r 0 0,addr r 0 16,offset u32 0 32,memidx u32 1 0;dst r 0 0,addr r 0 16,offset u32 0 32,memidx u32 1 0;dst r 0 0,addr r 0 16,offset u32 0 32,memidx u32 1 0;dst r 0 0,addr r 0 16,offset u32 0 32,memidx u32 1 0;dst r 0 0,addr r 0 16,offset u32 0 32,memidx u32 1 0;dst r 0 0,addr r 0 16,offset u32 0 32,memidx u32 1 0;dst r 0 0,addr r 0 16,offset u32 0 32,memidx u32 1 0;dst r 0 0,addr r 0 16,offset u32 0 32,memidx u32 1 0;dst r 0 0,addr r 0 16,offset u32 0 32,memidx u32 1 0;dst r 0 0,addr r 0 16,offset u32 0 32,memidx u32 1 0;dst r 0 0,addr r 0 16,offset u32 0 32,memidx u32 1 0;dst r 0 0,addr r 0 16,a r 0 32,lane u32 1 0,offset u32 1 32,memidx u32 2 0;dst r 0 0,addr r 0 16,a r 0 32,lane u32 1 0,offset u32 1 32,memidx u32 2 0;dst r 0 0,addr r 0 16,a r 0 32,lane u32 1 0,offset u32 1 32,memidx u32 2 0;dst r 0 0,addr r 0 16,a r 0 32,lane u32 1 0,offset u32 1 32,memidx u32 2 0;addr r 0 0,a r 0 16,offset u32 0 32,memidx u32 1 0;addr r 0 0,a r 0 16,lane u32 0 32,offset u32 1 0,memidx u32 1 32;addr r 0 0,a r 0 16,lane u32 0 32,offset u32 1 0,memidx u32 1 32;addr r 0 0,a r 0 16,lane u32 0 32,offset u32 1 0,memidx u32 1 32;addr r 0 0,a r 0 16,lane u32 0 32,offset u32 1 0,memidx u32 1 32;dst r 0 0,addr r 0 16,memidx u32 0 32,offset u64 1 0;dst r 0 0,addr r 0 16,memidx u32 0 32,offset u64 1 0;dst r 0 0,addr r 0 16,memidx u32 0 32,offset u64 1 0;dst r 0 0,addr r 0 16,memidx u32 0 32,offset u64 1 0;dst r 0 0,addr r 0 16,memidx u32 0 32,offset u64 1 0;dst r 0 0,addr r 0 16,memidx u32 0 32,offset u64 1 0;dst r 0 0,addr r 0 16,memidx u32 0 32,offset u64 1 0;dst r 0 0,addr r 0 16,memidx u32 0 32,offset u64 1 0;dst r 0 0,addr r 0 16,memidx u32 0 32,offset u64 1 0;dst r 0 0,addr r 0 16,memidx u32 0 32,offset u64 1 0;dst r 0 0,addr r 0 16,memidx u32 0 32,offset u64 1 0;dst r 0 0,addr r 0 16,memidx u32 0 32,offset u64 1 0;dst r 0 0,addr r 0 16,memidx u32 0 32,offset u64 1 0;dst r 0 0,addr r 0 16,memidx u32 0 32,offset u64 1 0;addr r 0 0,value r 0 16,memidx u32 0 32,offset u64 1 0;addr r 0 0,value r 0 16,memidx u32 0 32,offset u64 1 0;addr r 0 0,value r 0 16,memidx u32 0 32,offset u64 1 0;addr r 0 0,value r 0 16,memidx u32 0 32,offset u64 1 0;addr r 0 0,value r 0 16,memidx u32 0 32,offset u64 1 0;addr r 0 0,value r 0 16,memidx u32 0 32,offset u64 1 0;addr r 0 0,value r 0 16,memidx u32 0 32,offset u64 1 0;addr r 0 0,value r 0 16,memidx u32 0 32,offset u64 1 0;addr r 0 0,value r 0 16,memidx u32 0 32,offset u64 1 0;dst r 0 0,addr r 0 16,memidx u32 0 32,offset u64 1 0;dst r 0 0,addr r 0 16,memidx u32 0 32,offset u64 1 0;dst r 0 0,addr r 0 16,memidx u32 0 32,offset u64 1 0;dst r 0 0,addr r 0 16,memidx u32 0 32,offset u64 1 0;dst r 0 0,addr r 0 16,memidx u32 0 32,offset u64 1 0;dst r 0 0,addr r 0 16,memidx u32 0 32,offset u64 1 0;dst r 0 0,addr r 0 16,memidx u32 0 32,offset u64 1 0;dst r 0 0,addr r 0 16,memidx u32 0 32,offset u64 1 0;dst r 0 0,addr r 0 16,memidx u32 0 32,offset u64 1 0;dst r 0 0,addr r 0 16,memidx u32 0 32,offset u64 1 0;dst r 0 0,addr r 0 16,memidx u32 0 32,offset u64 1 0;dst r 0 0,addr r 0 16,memidx u32 0 32,offset u64 1 0;dst r 0 0,addr r 0 16,memidx u32 0 32,offset u64 1 0;dst r 0 0,addr r 0 16,a r 0 32,lane u32 1 0,memidx u32 1 32,offset u64 2 0;dst r 0 0,addr r 0 16,a r 0 32,lane u32 1 0,memidx u32 1 32,offset u64 2 0;dst r 0 0,addr r 0 16,a r 0 32,lane u32 1 0,memidx u32 1 32,offset u64 2 0;dst r 0 0,addr r 0 16,a r 0 32,lane u32 1 0,memidx u32 1 32,offset u64 2 0;addr r 0 0,a r 0 16,memidx u32 0 32,offset u64 1 0;addr r 0 0,a r 0 16,lane u32 0 32,memidx u32 1 0,offset u64 2 0;addr r 0 0,a r 0 16,lane u32 0 32,memidx u32 1 0,offset u64 2 0;addr r 0 0,a r 0 16,lane u32 0 32,memidx u32 1 0,offset u64 2 0;addr r 0 0,a r 0 16,lane u32 0 32,memidx u32 1 0,offset u64 2 0;dst r 0 0,a r 0 16,imm u32 0 32;dst r 0 0,a r 0 16,imm u32 0 32;dst r 0 0,a r 0 16,imm u32 0 32;dst r 0 0,a r 0 16,imm u32 0 32;dst r 0 0,a r 0 16,imm u32 0 32;dst r 0 0,a r 0 16,imm u32 0 32;dst r 0 0,a r 0 16,imm u32 0 32;dst r 0 0,a r 0 16,imm u32 0 32;dst r 0 0,a r 0 16,imm u32 0 32;dst r 0 0,a r 0 16,imm u32 0 32;dst r 0 0,a r 0 16,imm u64 1 0;dst r 0 0,a r 0 16,imm u64 1 0;dst r 0 0,a r 0 16,imm u64 1 0;dst r 0 0,a r 0 16,imm u64 1 0;dst r 0 0,a r 0 16,imm u64 1 0;dst r 0 0,a r 0 16,imm u64 1 0;dst r 0 0,a r 0 16,imm u64 1 0;dst r 0 0,a r 0 16,imm u64 1 0;dst r 0 0,a r 0 16,imm u64 1 0;dst r 0 0,a r 0 16,imm u64 1 0;dst r 0 0,a r 0 16,imm u32 0 32;dst r 0 0,a r 0 16,imm u32 0 32;dst r 0 0,a r 0 16,imm u32 0 32;dst r 0 0,a r 0 16,imm u32 0 32;dst r 0 0,a r 0 16,imm u32 0 32;dst r 0 0,a r 0 16,imm u32 0 32;dst r 0 0,a r 0 16,imm u64 1 0;dst r 0 0,a r 0 16,imm u64 1 0;dst r 0 0,a r 0 16,imm u64 1 0;dst r 0 0,a r 0 16,imm u64 1 0;dst r 0 0,a r 0 16,imm u64 1 0;dst r 0 0,a r 0 16,imm u64 1 0;dst r 0 0,a r 0 16,imm u32 0 32;dst r 0 0,a r 0 16,imm u32 0 32;dst r 0 0,a r 0 16,imm u32 0 32;dst r 0 0,a r 0 16,imm u32 0 32;dst r 0 0,a r 0 16,imm u32 0 32;dst r 0 0,a r 0 16,imm u32 0 32;dst r 0 0,a r 0 16,imm u32 0 32;dst r 0 0,a r 0 16,imm u32 0 32;dst r 0 0,a r 0 16,imm u32 0 32;dst r 0 0,a r 0 16,imm u32 0 32;dst r 0 0,a r 0 16,imm u32 0 32;dst r 0 0,a r 0 16,imm u32 0 32;dst r 0 0,a r 0 16,imm u32 0 32;dst r 0 0,a r 0 16,imm u32 0 32;dst r 0 0,a r 0 16,imm u32 0 32;dst r 0 0,a r 0 16,imm u64 1 0;dst r 0 0,a r 0 16,imm u64 1 0;dst r 0 0,a r 0 16,imm u64 1 0;dst r 0 0,a r 0 16,imm u64 1 0;dst r 0 0,a r 0 16,imm u64 1 0;dst r 0 0,a r 0 16,imm u64 1 0;dst r 0 0,a r 0 16,imm u64 1 0;dst r 0 0,a r 0 16,imm u64 1 0;dst r 0 0,a r 0 16,imm u64 1 0;dst r 0 0,a r 0 16,imm u64 1 0;dst r 0 0,a r 0 16,imm u64 1 0;dst r 0 0,a r 0 16,imm u64 1 0;dst r 0 0,a r 0 16,imm u64 1 0;dst r 0 0,a r 0 16,imm u64 1 0;dst r 0 0,a r 0 16,imm u64 1 0;dst r 0 0,a r 0 16,imm u32 0 32;dst r 0 0,a r 0 16,imm u32 0 32;dst r 0 0,a r 0 16,imm u32 0 32;dst r 0 0,a r 0 16,imm u32 0 32;dst r 0 0,a r 0 16,imm u32 0 32;dst r 0 0,a r 0 16,imm u32 0 32;dst r 0 0,a r 0 16,imm u32 0 32;dst r 0 0,a r 0 16,imm u64 1 0;dst r 0 0,a r 0 16,imm u64 1 0;dst r 0 0,a r 0 16,imm u64 1 0;dst r 0 0,a r 0 16,imm u64 1 0;dst r 0 0,a r 0 16,imm u64 1 0;dst r 0 0,a r 0 16,imm u64 1 0;dst r 0 0,a r 0 16,imm u64 1 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;dst r 0 0,a r 0 16,lo u64 1 0,hi u64 2 0;a r 0 0,off i32 0 16;a r 0 0,off i32 0 16;a r 0 0,b r 0 16,off i32 0 32;a r 0 0,b r 0 16,off i32 0 32;a r 0 0,b r 0 16,off i32 0 32;a r 0 0,b r 0 16,off i32 0 32;a r 0 0,b r 0 16,off i32 0 32;a r 0 0,b r 0 16,off i32 0 32;a r 0 0,b r 0 16,off i32 0 32;a r 0 0,b r 0 16,off i32 0 32;a r 0 0,b r 0 16,off i32 0 32;a r 0 0,b r 0 16,off i32 0 32;a r 0 0,b r 0 16,off i32 0 32;a r 0 0,b r 0 16,off i32 0 32;a r 0 0,b r 0 16,off i32 0 32;a r 0 0,b r 0 16,off i32 0 32;a r 0 0,b r 0 16,off i32 0 32;a r 0 0,b r 0 16,off i32 0 32;a r 0 0,b r 0 16,off i32 0 32;a r 0 0,b r 0 16,off i32 0 32;a r 0 0,b r 0 16,off i32 0 32;a r 0 0,b r 0 16,off i32 0 32;a r 0 0,off i32 0 16;a r 0 0,off i32 0 16;a r 0 0,b r 0 16,off i32 0 32;a r 0 0,b r 0 16,off i32 0 32;a r 0 0,b r 0 16,off i32 0 32;a r 0 0,b r 0 16,off i32 0 32;a r 0 0,b r 0 16,off i32 0 32;a r 0 0,b r 0 16,off i32 0 32;a r 0 0,b r 0 16,off i32 0 32;a r 0 0,b r 0 16,off i32 0 32;a r 0 0,b r 0 16,off i32 0 32;a r 0 0,b r 0 16,off i32 0 32;a r 0 0,b r 0 16,off i32 0 32;a r 0 0,b r 0 16,off i32 0 32;a r 0 0,b r 0 16,off i32 0 32;a r 0 0,b r 0 16,off i32 0 32;a r 0 0,b r 0 16,off i32 0 32;a r 0 0,b r 0 16,off i32 0 32;a r 0 0,b r 0 16,off i32 0 32;a r 0 0,b r 0 16,off i32 0 32;a r 0 0,b r 0 16,off i32 0 32;a r 0 0,b r 0 16,off i32 0 32;a r 0 0,imm u32 0 16,off i32 1 0;a r 0 0,imm u32 0 16,off i32 1 0;a r 0 0,imm u32 0 16,off i32 1 0;a r 0 0,imm u32 0 16,off i32 1 0;a r 0 0,imm u32 0 16,off i32 1 0;a r 0 0,imm u32 0 16,off i32 1 0;a r 0 0,imm u32 0 16,off i32 1 0;a r 0 0,imm u32 0 16,off i32 1 0;a r 0 0,imm u32 0 16,off i32 1 0;a r 0 0,imm u32 0 16,off i32 1 0;a r 0 0,imm u32 0 16,off i32 1 0;a r 0 0,imm u32 0 16,off i32 1 0;a r 0 0,imm u32 0 16,off i32 1 0;a r 0 0,imm u32 0 16,off i32 1 0;a r 0 0,imm u32 0 16,off i32 1 0;a r 0 0,imm u32 0 16,off i32 1 0;a r 0 0,imm u32 0 16,off i32 1 0;a r 0 0,imm u32 0 16,off i32 1 0;a r 0 0,imm u32 0 16,off i32 1 0;a r 0 0,imm u32 0 16,off i32 1 0;a r 0 0,imm u64 1 0,off i32 2 0;a r 0 0,imm u64 1 0,off i32 2 0;a r 0 0,imm u64 1 0,off i32 2 0;a r 0 0,imm u64 1 0,off i32 2 0;a r 0 0,imm u64 1 0,off i32 2 0;a r 0 0,imm u64 1 0,off i32 2 0;a r 0 0,imm u64 1 0,off i32 2 0;a r 0 0,imm u64 1 0,off i32 2 0;a r 0 0,imm u64 1 0,off i32 2 0;a r 0 0,imm u64 1 0,off i32 2 0;a r 0 0,imm u64 1 0,off i32 2 0;a r 0 0,imm u64 1 0,off i32 2 0;a r 0 0,imm u64 1 0,off i32 2 0;a r 0 0,imm u64 1 0,off i32 2 0;a r 0 0,imm u64 1 0,off i32 2 0;a r 0 0,imm u64 1 0,off i32 2 0;a r 0 0,imm u64 1 0,off i32 2 0;a r 0 0,imm u64 1 0,off i32 2 0;a r 0 0,imm u64 1 0,off i32 2 0;a r 0 0,imm u64 1 0,off i32 2 0;x r 0 0,b r 0 16,step u32 0 32,off i32 1 0;x r 0 0,b r 0 16,step u32 0 32,off i32 1 0;x r 0 0,b r 0 16,step u32 0 32,off i32 1 0;x r 0 0,b r 0 16,step u32 0 32,off i32 1 0;x r 0 0,b r 0 16,step u32 0 32,off i32 1 0;x r 0 0,b r 0 16,step u32 0 32,off i32 1 0;x r 0 0,b r 0 16,step u32 0 32,off i32 1 0;x r 0 0,b r 0 16,step u32 0 32,off i32 1 0;x r 0 0,b r 0 16,step u32 0 32,off i32 1 0;x r 0 0,b r 0 16,step u32 0 32,off i32 1 0;x r 0 0,step u32 0 16,limit u32 1 0,off i32 1 32;x r 0 0,step u32 0 16,limit u32 1 0,off i32 1 32;x r 0 0,step u32 0 16,limit u32 1 0,off i32 1 32;x r 0 0,step u32 0 16,limit u32 1 0,off i32 1 32;x r 0 0,step u32 0 16,limit u32 1 0,off i32 1 32;x r 0 0,step u32 0 16,limit u32 1 0,off i32 1 32;x r 0 0,step u32 0 16,limit u32 1 0,off i32 1 32;x r 0 0,step u32 0 16,limit u32 1 0,off i32 1 32;x r 0 0,step u32 0 16,limit u32 1 0,off i32 1 32;x r 0 0,step u32 0 16,limit u32 1 0,off i32 1 32"
+        return spec.split(separator: ";", omittingEmptySubsequences: false).map { op in
+            op.split(separator: ",").map { field in
+                let p = field.split(separator: " ")
+                return OperandField(name: String(p[0]), kind: kinds[p[1]]!, word: Int(p[2])!, shift: Int(p[3])!)
+            }
+        }
+    }()
 }
 
 extension CodeBuffer {
@@ -6922,6 +6296,267 @@ extension CodeBuffer {
     @discardableResult mutating func emit_elem_drop(elem: UInt32) -> Int {
         let at = appendHandler(.elemDrop)
         appendWord(UInt64(elem))
+        return at
+    }
+    /// Emits `struct_new`; returns the word index of the instruction.
+    @discardableResult mutating func emit_struct_new(dst: Reg, base: Reg, type: UInt32) -> Int {
+        let at = appendHandler(.structNew)
+        appendWord(UInt64(dst) | (UInt64(base) << 16) | (UInt64(type) << 32))
+        return at
+    }
+    /// Emits `struct_new_default`; returns the word index of the instruction.
+    @discardableResult mutating func emit_struct_new_default(dst: Reg, type: UInt32) -> Int {
+        let at = appendHandler(.structNewDefault)
+        appendWord(UInt64(dst) | (UInt64(type) << 16))
+        return at
+    }
+    /// Emits `struct_get_32`; returns the word index of the instruction.
+    @discardableResult mutating func emit_struct_get_32(dst: Reg, ref: Reg, offset: UInt32) -> Int {
+        let at = appendHandler(.structGet32)
+        appendWord(UInt64(dst) | (UInt64(ref) << 16) | (UInt64(offset) << 32))
+        return at
+    }
+    /// Emits `struct_get_64`; returns the word index of the instruction.
+    @discardableResult mutating func emit_struct_get_64(dst: Reg, ref: Reg, offset: UInt32) -> Int {
+        let at = appendHandler(.structGet64)
+        appendWord(UInt64(dst) | (UInt64(ref) << 16) | (UInt64(offset) << 32))
+        return at
+    }
+    /// Emits `struct_get_128`; returns the word index of the instruction.
+    @discardableResult mutating func emit_struct_get_128(dst: Reg, ref: Reg, offset: UInt32) -> Int {
+        let at = appendHandler(.structGet128)
+        appendWord(UInt64(dst) | (UInt64(ref) << 16) | (UInt64(offset) << 32))
+        return at
+    }
+    /// Emits `struct_get_8s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_struct_get_8s(dst: Reg, ref: Reg, offset: UInt32) -> Int {
+        let at = appendHandler(.structGet8s)
+        appendWord(UInt64(dst) | (UInt64(ref) << 16) | (UInt64(offset) << 32))
+        return at
+    }
+    /// Emits `struct_get_8u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_struct_get_8u(dst: Reg, ref: Reg, offset: UInt32) -> Int {
+        let at = appendHandler(.structGet8u)
+        appendWord(UInt64(dst) | (UInt64(ref) << 16) | (UInt64(offset) << 32))
+        return at
+    }
+    /// Emits `struct_get_16s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_struct_get_16s(dst: Reg, ref: Reg, offset: UInt32) -> Int {
+        let at = appendHandler(.structGet16s)
+        appendWord(UInt64(dst) | (UInt64(ref) << 16) | (UInt64(offset) << 32))
+        return at
+    }
+    /// Emits `struct_get_16u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_struct_get_16u(dst: Reg, ref: Reg, offset: UInt32) -> Int {
+        let at = appendHandler(.structGet16u)
+        appendWord(UInt64(dst) | (UInt64(ref) << 16) | (UInt64(offset) << 32))
+        return at
+    }
+    /// Emits `struct_set_8`; returns the word index of the instruction.
+    @discardableResult mutating func emit_struct_set_8(ref: Reg, value: Reg, offset: UInt32) -> Int {
+        let at = appendHandler(.structSet8)
+        appendWord(UInt64(ref) | (UInt64(value) << 16) | (UInt64(offset) << 32))
+        return at
+    }
+    /// Emits `struct_set_16`; returns the word index of the instruction.
+    @discardableResult mutating func emit_struct_set_16(ref: Reg, value: Reg, offset: UInt32) -> Int {
+        let at = appendHandler(.structSet16)
+        appendWord(UInt64(ref) | (UInt64(value) << 16) | (UInt64(offset) << 32))
+        return at
+    }
+    /// Emits `struct_set_32`; returns the word index of the instruction.
+    @discardableResult mutating func emit_struct_set_32(ref: Reg, value: Reg, offset: UInt32) -> Int {
+        let at = appendHandler(.structSet32)
+        appendWord(UInt64(ref) | (UInt64(value) << 16) | (UInt64(offset) << 32))
+        return at
+    }
+    /// Emits `struct_set_64`; returns the word index of the instruction.
+    @discardableResult mutating func emit_struct_set_64(ref: Reg, value: Reg, offset: UInt32) -> Int {
+        let at = appendHandler(.structSet64)
+        appendWord(UInt64(ref) | (UInt64(value) << 16) | (UInt64(offset) << 32))
+        return at
+    }
+    /// Emits `struct_set_128`; returns the word index of the instruction.
+    @discardableResult mutating func emit_struct_set_128(ref: Reg, value: Reg, offset: UInt32) -> Int {
+        let at = appendHandler(.structSet128)
+        appendWord(UInt64(ref) | (UInt64(value) << 16) | (UInt64(offset) << 32))
+        return at
+    }
+    /// Emits `array_new`; returns the word index of the instruction.
+    @discardableResult mutating func emit_array_new(dst: Reg, value: Reg, count: Reg, type: UInt32) -> Int {
+        let at = appendHandler(.arrayNew)
+        appendWord(UInt64(dst) | (UInt64(value) << 16) | (UInt64(count) << 32))
+        appendWord(UInt64(type))
+        return at
+    }
+    /// Emits `array_new_default`; returns the word index of the instruction.
+    @discardableResult mutating func emit_array_new_default(dst: Reg, count: Reg, type: UInt32) -> Int {
+        let at = appendHandler(.arrayNewDefault)
+        appendWord(UInt64(dst) | (UInt64(count) << 16) | (UInt64(type) << 32))
+        return at
+    }
+    /// Emits `array_new_fixed`; returns the word index of the instruction.
+    @discardableResult mutating func emit_array_new_fixed(dst: Reg, base: Reg, count: UInt32, type: UInt32) -> Int {
+        let at = appendHandler(.arrayNewFixed)
+        appendWord(UInt64(dst) | (UInt64(base) << 16) | (UInt64(count) << 32))
+        appendWord(UInt64(type))
+        return at
+    }
+    /// Emits `array_new_data`; returns the word index of the instruction.
+    @discardableResult mutating func emit_array_new_data(dst: Reg, offset: Reg, count: Reg, type: UInt32, data: UInt32) -> Int {
+        let at = appendHandler(.arrayNewData)
+        appendWord(UInt64(dst) | (UInt64(offset) << 16) | (UInt64(count) << 32))
+        appendWord(UInt64(type) | (UInt64(data) << 32))
+        return at
+    }
+    /// Emits `array_new_elem`; returns the word index of the instruction.
+    @discardableResult mutating func emit_array_new_elem(dst: Reg, offset: Reg, count: Reg, type: UInt32, elem: UInt32) -> Int {
+        let at = appendHandler(.arrayNewElem)
+        appendWord(UInt64(dst) | (UInt64(offset) << 16) | (UInt64(count) << 32))
+        appendWord(UInt64(type) | (UInt64(elem) << 32))
+        return at
+    }
+    /// Emits `array_get_32`; returns the word index of the instruction.
+    @discardableResult mutating func emit_array_get_32(dst: Reg, ref: Reg, index: Reg) -> Int {
+        let at = appendHandler(.arrayGet32)
+        appendWord(UInt64(dst) | (UInt64(ref) << 16) | (UInt64(index) << 32))
+        return at
+    }
+    /// Emits `array_get_64`; returns the word index of the instruction.
+    @discardableResult mutating func emit_array_get_64(dst: Reg, ref: Reg, index: Reg) -> Int {
+        let at = appendHandler(.arrayGet64)
+        appendWord(UInt64(dst) | (UInt64(ref) << 16) | (UInt64(index) << 32))
+        return at
+    }
+    /// Emits `array_get_128`; returns the word index of the instruction.
+    @discardableResult mutating func emit_array_get_128(dst: Reg, ref: Reg, index: Reg) -> Int {
+        let at = appendHandler(.arrayGet128)
+        appendWord(UInt64(dst) | (UInt64(ref) << 16) | (UInt64(index) << 32))
+        return at
+    }
+    /// Emits `array_get_8s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_array_get_8s(dst: Reg, ref: Reg, index: Reg) -> Int {
+        let at = appendHandler(.arrayGet8s)
+        appendWord(UInt64(dst) | (UInt64(ref) << 16) | (UInt64(index) << 32))
+        return at
+    }
+    /// Emits `array_get_8u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_array_get_8u(dst: Reg, ref: Reg, index: Reg) -> Int {
+        let at = appendHandler(.arrayGet8u)
+        appendWord(UInt64(dst) | (UInt64(ref) << 16) | (UInt64(index) << 32))
+        return at
+    }
+    /// Emits `array_get_16s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_array_get_16s(dst: Reg, ref: Reg, index: Reg) -> Int {
+        let at = appendHandler(.arrayGet16s)
+        appendWord(UInt64(dst) | (UInt64(ref) << 16) | (UInt64(index) << 32))
+        return at
+    }
+    /// Emits `array_get_16u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_array_get_16u(dst: Reg, ref: Reg, index: Reg) -> Int {
+        let at = appendHandler(.arrayGet16u)
+        appendWord(UInt64(dst) | (UInt64(ref) << 16) | (UInt64(index) << 32))
+        return at
+    }
+    /// Emits `array_set_8`; returns the word index of the instruction.
+    @discardableResult mutating func emit_array_set_8(ref: Reg, index: Reg, value: Reg) -> Int {
+        let at = appendHandler(.arraySet8)
+        appendWord(UInt64(ref) | (UInt64(index) << 16) | (UInt64(value) << 32))
+        return at
+    }
+    /// Emits `array_set_16`; returns the word index of the instruction.
+    @discardableResult mutating func emit_array_set_16(ref: Reg, index: Reg, value: Reg) -> Int {
+        let at = appendHandler(.arraySet16)
+        appendWord(UInt64(ref) | (UInt64(index) << 16) | (UInt64(value) << 32))
+        return at
+    }
+    /// Emits `array_set_32`; returns the word index of the instruction.
+    @discardableResult mutating func emit_array_set_32(ref: Reg, index: Reg, value: Reg) -> Int {
+        let at = appendHandler(.arraySet32)
+        appendWord(UInt64(ref) | (UInt64(index) << 16) | (UInt64(value) << 32))
+        return at
+    }
+    /// Emits `array_set_64`; returns the word index of the instruction.
+    @discardableResult mutating func emit_array_set_64(ref: Reg, index: Reg, value: Reg) -> Int {
+        let at = appendHandler(.arraySet64)
+        appendWord(UInt64(ref) | (UInt64(index) << 16) | (UInt64(value) << 32))
+        return at
+    }
+    /// Emits `array_set_128`; returns the word index of the instruction.
+    @discardableResult mutating func emit_array_set_128(ref: Reg, index: Reg, value: Reg) -> Int {
+        let at = appendHandler(.arraySet128)
+        appendWord(UInt64(ref) | (UInt64(index) << 16) | (UInt64(value) << 32))
+        return at
+    }
+    /// Emits `array_len`; returns the word index of the instruction.
+    @discardableResult mutating func emit_array_len(dst: Reg, ref: Reg) -> Int {
+        let at = appendHandler(.arrayLen)
+        appendWord(UInt64(dst) | (UInt64(ref) << 16))
+        return at
+    }
+    /// Emits `array_fill`; returns the word index of the instruction.
+    @discardableResult mutating func emit_array_fill(ref: Reg, offset: Reg, value: Reg, count: Reg) -> Int {
+        let at = appendHandler(.arrayFill)
+        appendWord(UInt64(ref) | (UInt64(offset) << 16) | (UInt64(value) << 32) | (UInt64(count) << 48))
+        return at
+    }
+    /// Emits `array_copy`; returns the word index of the instruction.
+    @discardableResult mutating func emit_array_copy(to: Reg, index: Reg, from: Reg, source: Reg, count: Reg) -> Int {
+        let at = appendHandler(.arrayCopy)
+        appendWord(UInt64(to) | (UInt64(index) << 16) | (UInt64(from) << 32) | (UInt64(source) << 48))
+        appendWord(UInt64(count))
+        return at
+    }
+    /// Emits `array_init_data`; returns the word index of the instruction.
+    @discardableResult mutating func emit_array_init_data(ref: Reg, offset: Reg, src: Reg, count: Reg, data: UInt32) -> Int {
+        let at = appendHandler(.arrayInitData)
+        appendWord(UInt64(ref) | (UInt64(offset) << 16) | (UInt64(src) << 32) | (UInt64(count) << 48))
+        appendWord(UInt64(data))
+        return at
+    }
+    /// Emits `array_init_elem`; returns the word index of the instruction.
+    @discardableResult mutating func emit_array_init_elem(ref: Reg, offset: Reg, src: Reg, count: Reg, elem: UInt32) -> Int {
+        let at = appendHandler(.arrayInitElem)
+        appendWord(UInt64(ref) | (UInt64(offset) << 16) | (UInt64(src) << 32) | (UInt64(count) << 48))
+        appendWord(UInt64(elem))
+        return at
+    }
+    /// Emits `ref_test`; returns the word index of the instruction.
+    @discardableResult mutating func emit_ref_test(dst: Reg, src: Reg, target: UInt32, type: UInt32) -> Int {
+        let at = appendHandler(.refTest)
+        appendWord(UInt64(dst) | (UInt64(src) << 16) | (UInt64(target) << 32))
+        appendWord(UInt64(type))
+        return at
+    }
+    /// Emits `ref_cast`; returns the word index of the instruction.
+    @discardableResult mutating func emit_ref_cast(dst: Reg, src: Reg, target: UInt32, type: UInt32) -> Int {
+        let at = appendHandler(.refCast)
+        appendWord(UInt64(dst) | (UInt64(src) << 16) | (UInt64(target) << 32))
+        appendWord(UInt64(type))
+        return at
+    }
+    /// Emits `ref_i31`; returns the word index of the instruction.
+    @discardableResult mutating func emit_ref_i31(dst: Reg, src: Reg) -> Int {
+        let at = appendHandler(.refI31)
+        appendWord(UInt64(dst) | (UInt64(src) << 16))
+        return at
+    }
+    /// Emits `i31_get_s`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i31_get_s(dst: Reg, src: Reg) -> Int {
+        let at = appendHandler(.i31GetS)
+        appendWord(UInt64(dst) | (UInt64(src) << 16))
+        return at
+    }
+    /// Emits `i31_get_u`; returns the word index of the instruction.
+    @discardableResult mutating func emit_i31_get_u(dst: Reg, src: Reg) -> Int {
+        let at = appendHandler(.i31GetU)
+        appendWord(UInt64(dst) | (UInt64(src) << 16))
+        return at
+    }
+    /// Emits `ref_eq`; returns the word index of the instruction.
+    @discardableResult mutating func emit_ref_eq(dst: Reg, a: Reg, b: Reg) -> Int {
+        let at = appendHandler(.refEq)
+        appendWord(UInt64(dst) | (UInt64(a) << 16) | (UInt64(b) << 32))
         return at
     }
     /// Emits `memory_size`; returns the word index of the instruction.

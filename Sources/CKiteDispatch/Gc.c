@@ -1,0 +1,271 @@
+// GC objects: allocation, field access by storage kind, and the cast test.
+// See ARCHITECTURE.md "GC objects" for the layout and the representation of references.
+
+#include "CKiteDispatch.h"
+#include <stdlib.h>
+#include <string.h>
+
+/// The collector's bookkeeping (see "The collector" below).
+typedef struct KiteHeap {
+    uint64_t *set;          // open addressing; 0 = empty
+    size_t capacity;        // a power of two
+    size_t count;
+    KiteObject **marks;     // the mark stack
+    size_t markCapacity, markTop;
+    int failed;             // the mark stack could not grow: this collection frees nothing
+} KiteHeap;
+
+/// TypeRegistry.capacity entries; a zero page costs nothing until an id is registered.
+const KiteRTT *kite_rtt_table[1 << 20];
+
+void kite_rtt_register(uint32_t id, const KiteRTT *rtt) {
+    __atomic_store_n(&kite_rtt_table[id], rtt, __ATOMIC_RELEASE);
+}
+
+/// Objects above this many bytes are refused (a trap, not an abort of the process).
+#define KITE_OBJECT_MAX ((uint64_t)1 << 34)
+/// Wasm code collects once this many bytes are allocated (then twice what survived).
+#define KITE_GC_MIN_THRESHOLD ((uint64_t)8 << 20)
+
+int kite_gc_track(KiteContext *ctx, KiteObject *o);
+
+static KiteObject *allocate(KiteContext *ctx, const KiteRTT *rtt, uint64_t bytes) {
+    if (bytes > KITE_OBJECT_MAX) { ctx->trap = KITE_TRAP_OUT_OF_MEMORY; return NULL; }
+    KiteObject *o = calloc(1, (size_t)bytes);
+    if (!o) { ctx->trap = KITE_TRAP_OUT_OF_MEMORY; return NULL; }
+    if (!kite_gc_track(ctx, o)) { free(o); ctx->trap = KITE_TRAP_OUT_OF_MEMORY; return NULL; }
+    o->rtt = rtt;
+    o->next = ctx->objects;
+    ctx->objects = o;
+    ctx->objectBytes += bytes;
+    return o;
+}
+
+static inline uint32_t slots_of(uint32_t storage) { return storage == KITE_STORAGE_V128 ? 2 : 1; }
+static inline uint32_t bytes_of(uint32_t storage) {
+    switch (storage) {
+    case KITE_STORAGE_I8: return 1;
+    case KITE_STORAGE_I16: return 2;
+    case KITE_STORAGE_I32: case KITE_STORAGE_F32: return 4;
+    case KITE_STORAGE_V128: return 16;
+    default: return 8;
+    }
+}
+
+void kite_store_field(uint8_t *field, uint32_t storage, const KiteSlot *value) {
+    // Slots are little-endian unions: the low bytes of a slot are its narrower value.
+    memcpy(field, value, bytes_of(storage));
+}
+
+void kite_load_field(KiteSlot *value, const uint8_t *field, uint32_t storage) {
+    value->u64 = 0;
+    memcpy(value, field, bytes_of(storage));
+}
+
+KiteObject *kite_struct_new(KiteContext *ctx, uint32_t type, const KiteSlot *values) {
+    const KiteRTT *rtt = kite_rtt_table[type];
+    KiteObject *o = allocate(ctx, rtt, rtt->size);
+    if (!o || !values) return o;
+    for (uint32_t i = 0; i < rtt->fieldCount; i++) {
+        kite_store_field((uint8_t *)o + rtt->fieldOffsets[i], rtt->fieldStorage[i], values);
+        values += slots_of(rtt->fieldStorage[i]);
+    }
+    return o;
+}
+
+KiteObject *kite_array_new(KiteContext *ctx, uint32_t type, uint32_t count, const KiteSlot *value, const KiteSlot *values) {
+    const KiteRTT *rtt = kite_rtt_table[type];
+    uint32_t storage = rtt->fieldStorage[0], size = rtt->size;
+    KiteObject *o = allocate(ctx, rtt, KITE_ARRAY_DATA + (uint64_t)count * size);
+    if (!o) return NULL;
+    o->length = count;
+    uint8_t *data = (uint8_t *)o + KITE_ARRAY_DATA;
+    if (value) {
+        for (uint32_t i = 0; i < count; i++) kite_store_field(data + (size_t)i * size, storage, value);
+    } else if (values) {
+        for (uint32_t i = 0; i < count; i++, values += slots_of(storage)) kite_store_field(data + (size_t)i * size, storage, values);
+    }
+    return o;
+}
+
+static inline int is_subtype(const KiteRTT *rtt, uint32_t type) {
+    const KiteRTT *target = kite_rtt_table[type];
+    return rtt->depth >= target->depth && rtt->display[target->depth] == type;
+}
+
+int kite_cast_test(uint64_t value, uint32_t target, uint32_t type) {
+    int ok;
+    if (value == 0) {
+        ok = (target & KITE_CAST_NULLABLE) != 0;
+    } else {
+        const KiteObject *o = (const KiteObject *)(uintptr_t)value;
+        int object = (value & 3) == 0;
+        switch (target & 0xFF) {
+        case KITE_CAST_ANY: case KITE_CAST_TOP: ok = 1; break;
+        case KITE_CAST_EQ: ok = (value & 3) != 2; break;
+        case KITE_CAST_I31: ok = (value & 1) != 0; break;
+        case KITE_CAST_STRUCT: ok = object && o->rtt->kind == KITE_KIND_STRUCT; break;
+        case KITE_CAST_ARRAY: ok = object && o->rtt->kind == KITE_KIND_ARRAY; break;
+        case KITE_CAST_CONCRETE_OBJECT: ok = object && (o->rtt->id == type || is_subtype(o->rtt, type)); break;
+        case KITE_CAST_CONCRETE_FUNC: {
+            uint32_t id = ((const KiteFunction *)(uintptr_t)value)->typeId;
+            ok = id == type || is_subtype(kite_rtt_table[id], type);
+            break;
+        }
+        default: ok = 0; break;  // none, nofunc, noextern, noexn: only null
+        }
+    }
+    return (target & KITE_CAST_NEGATE) ? !ok : ok;
+}
+
+void kite_free_objects(KiteContext *ctx) {
+    for (KiteObject *o = ctx->objects, *next; o; o = next) {
+        next = o->next;
+        free(o);
+    }
+    ctx->objects = NULL;
+    ctx->objectBytes = 0;
+    if (ctx->heap) {
+        free(ctx->heap->set);
+        free(ctx->heap->marks);
+        free(ctx->heap);
+        ctx->heap = NULL;
+    }
+}
+
+// ---- The collector: mark and sweep, non-moving ----
+//
+// Objects never move, so a reference is its address for as long as the object lives. The
+// heap keeps a hash set of every object's address: a value found on the value stack is
+// treated as a reference only if it is in the set, so a stale or numeric slot can keep an
+// object alive a little longer (at worst) but can never make the collector touch memory that
+// is not an object. Fields and elements are traced the same way, which also skips function
+// and exception references stored in them.
+
+
+static inline size_t slot_of(uint64_t key, size_t capacity) {
+    key ^= key >> 33; key *= 0xff51afd7ed558ccdULL; key ^= key >> 33;
+    return (size_t)key & (capacity - 1);
+}
+
+static int set_insert(KiteHeap *h, uint64_t key);
+
+static int set_grow(KiteHeap *h, size_t capacity) {
+    uint64_t *old = h->set;
+    size_t oldCapacity = h->capacity;
+    uint64_t *set = calloc(capacity, sizeof(uint64_t));
+    if (!set) return 0;
+    h->set = set; h->capacity = capacity; h->count = 0;
+    for (size_t i = 0; i < oldCapacity; i++) if (old[i]) set_insert(h, old[i]);
+    free(old);
+    return 1;
+}
+
+static int set_insert(KiteHeap *h, uint64_t key) {
+    if ((h->count + 1) * 2 > h->capacity && !set_grow(h, h->capacity ? h->capacity * 2 : 1024)) return 0;
+    size_t i = slot_of(key, h->capacity);
+    while (h->set[i]) i = (i + 1) & (h->capacity - 1);
+    h->set[i] = key;
+    h->count++;
+    return 1;
+}
+
+static int set_contains(const KiteHeap *h, uint64_t key) {
+    if (!h || !h->capacity || (key & 7) || !key) return 0;
+    size_t i = slot_of(key, h->capacity);
+    while (h->set[i]) {
+        if (h->set[i] == key) return 1;
+        i = (i + 1) & (h->capacity - 1);
+    }
+    return 0;
+}
+
+static KiteHeap *heap_of(KiteContext *ctx) {
+    if (!ctx->heap) ctx->heap = calloc(1, sizeof(KiteHeap));
+    return ctx->heap;
+}
+
+/// Records a new object in the set; 0 when out of memory.
+int kite_gc_track(KiteContext *ctx, KiteObject *o) {
+    KiteHeap *h = heap_of(ctx);
+    return h && set_insert(h, (uint64_t)(uintptr_t)o);
+}
+
+int kite_gc_owns(KiteContext *ctx, uint64_t value) { return set_contains(ctx->heap, value); }
+
+void kite_gc_mark_value(KiteContext *ctx, uint64_t value) {
+    KiteHeap *h = ctx->heap;
+    if (!set_contains(h, value)) return;
+    KiteObject *o = (KiteObject *)(uintptr_t)value;
+    if (o->mark) return;
+    o->mark = 1;
+    if (h->markTop == h->markCapacity) {
+        size_t capacity = h->markCapacity ? h->markCapacity * 2 : 1024;
+        KiteObject **marks = realloc(h->marks, capacity * sizeof(KiteObject *));
+        if (!marks) { h->failed = 1; return; }  // cannot trace further: nothing may be freed
+        h->marks = marks; h->markCapacity = capacity;
+    }
+    h->marks[h->markTop++] = o;
+}
+
+/// Marks what the objects on the mark stack refer to, until it is empty.
+static void trace(KiteContext *ctx) {
+    KiteHeap *h = ctx->heap;
+    while (h->markTop) {
+        KiteObject *o = h->marks[--h->markTop];
+        const KiteRTT *rtt = o->rtt;
+        if (rtt->kind == KITE_KIND_STRUCT) {
+            for (uint32_t i = 0; i < rtt->fieldCount; i++) {
+                if (rtt->fieldStorage[i] != KITE_STORAGE_REF) continue;
+                uint64_t v; memcpy(&v, (uint8_t *)o + rtt->fieldOffsets[i], 8);
+                kite_gc_mark_value(ctx, v);
+            }
+        } else if (rtt->fieldStorage[0] == KITE_STORAGE_REF) {
+            const uint8_t *data = (const uint8_t *)o + KITE_ARRAY_DATA;
+            for (uint32_t i = 0; i < o->length; i++) {
+                uint64_t v; memcpy(&v, data + (size_t)i * 8, 8);
+                kite_gc_mark_value(ctx, v);
+            }
+        }
+    }
+}
+
+void kite_gc_collect(KiteContext *ctx, const KiteSlot *top) {
+    KiteHeap *h = heap_of(ctx);
+    if (!h) return;
+    ctx->collections++;
+    // Roots: the value stack up to `top` (every frame of every invocation on this context),
+    // then what the host knows.
+    for (const KiteSlot *s = ctx->stackBase; s < top && s < ctx->stackLimit; s++) {
+        kite_gc_mark_value(ctx, s->u64);
+        trace(ctx);
+    }
+    if (ctx->markRoots) ctx->markRoots(ctx);
+    trace(ctx);
+    if (h->failed) {
+        for (KiteObject *o = ctx->objects; o; o = o->next) o->mark = 0;
+        h->failed = 0;
+        h->markTop = 0;
+        return;
+    }
+    // Sweep, and rebuild the set from the survivors.
+    memset(h->set, 0, h->capacity * sizeof(uint64_t));
+    h->count = 0;
+    uint64_t live = 0;
+    KiteObject **link = &ctx->objects;
+    while (*link) {
+        KiteObject *o = *link;
+        if (o->mark) {
+            o->mark = 0;
+            live += o->rtt->kind == KITE_KIND_STRUCT ? o->rtt->size : KITE_ARRAY_DATA + (uint64_t)o->length * o->rtt->size;
+            set_insert(h, (uint64_t)(uintptr_t)o);
+            link = &o->next;
+        } else {
+            *link = o->next;
+            free(o);
+        }
+    }
+    ctx->objectBytes = live;
+    uint64_t next = live * 2;
+    ctx->gcThreshold = next > KITE_GC_MIN_THRESHOLD ? next : KITE_GC_MIN_THRESHOLD;
+}

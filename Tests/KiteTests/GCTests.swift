@@ -1,0 +1,109 @@
+import Kite
+import KiteText
+import Testing
+
+/// Garbage collection (Wasm 3.0): structs, arrays and i31 through the embedding API, type
+/// identity across modules, and a collector that reclaims garbage while keeping what is
+/// reachable from globals and frames.
+struct GCTests {
+    /// A list kept in a global while a loop makes far more garbage than the collector's
+    /// first threshold (8 MiB): the list survives every collection intact.
+    static let churn = """
+        (module
+          (type $node (struct (field $value i32) (field $next (ref null $node))))
+          (type $bytes (array (mut i8)))
+          (global $list (mut (ref null $node)) (ref.null $node))
+          (func (export "build") (param $n i32)
+            (loop $l
+              (global.set $list (struct.new $node (local.get $n) (global.get $list)))
+              (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+              (br_if $l (local.get $n))))
+          ;; Garbage: arrays nothing keeps, while a local holds one node across the calls.
+          (func (export "churn") (param $n i32) (result i32)
+            (local $keep (ref null $node))
+            (local.set $keep (struct.new $node (i32.const 1000) (ref.null $node)))
+            (loop $l
+              (drop (array.new_default $bytes (i32.const 1000)))
+              (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+              (br_if $l (local.get $n)))
+            (struct.get $node $value (local.get $keep)))
+          (func (export "sum") (result i32)
+            (local $p (ref null $node)) (local $s i32)
+            (local.set $p (global.get $list))
+            (block $done
+              (loop $l
+                (br_if $done (ref.is_null (local.get $p)))
+                (local.set $s (i32.add (local.get $s) (struct.get $node $value (local.get $p))))
+                (local.set $p (struct.get $node $next (local.get $p)))
+                (br $l)))
+            (local.get $s)))
+        """
+
+    @Test func collectorKeepsReachableObjectsAndFreesGarbage() throws {
+        let store = Store()
+        let instance = try store.instantiate(try CompiledModule(bytes: try wat2wasm(Self.churn)))
+        _ = try instance.exports[function: "build"]!([.i32(100)])
+        let kept = try instance.exports[function: "churn"]!([.i32(100_000)])
+        #expect(kept == [.i32(1000)])
+        #expect(try instance.exports[function: "sum"]!([]) == [.i32(5050)])
+        let statistics = store.collectorStatistics
+        // About 100 MB were allocated; the collector ran and what is held stays small.
+        #expect(statistics.collections >= 5)
+        #expect(statistics.objectBytes < 20 << 20)
+    }
+
+    /// Two modules defining the same recursion group have the same types: a struct made by
+    /// one casts to the other's type, and a function of one passes the other's call_indirect.
+    @Test func equivalentTypesAcrossModules() throws {
+        let store = Store()
+        let maker = try store.instantiate(try CompiledModule(bytes: try wat2wasm("""
+            (module
+              (rec (type $pair (struct (field i32) (field (ref null $pair)))) (type $f (func (result i32))))
+              (func $seven (export "seven") (type $f) (i32.const 7))
+              (func (export "make") (result anyref) (struct.new $pair (i32.const 42) (ref.null $pair))))
+            """)))
+        var imports = Imports()
+        imports.define(module: "maker", name: "seven", maker.exports[function: "seven"]!)
+        let user = try store.instantiate(try CompiledModule(bytes: try wat2wasm("""
+            (module
+              (rec (type $pair (struct (field i32) (field (ref null $pair)))) (type $f (func (result i32))))
+              (type $other (struct (field i32)))
+              (import "maker" "seven" (func $seven (type $f)))
+              (table funcref (elem $seven))
+              (func (export "first") (param anyref) (result i32)
+                (struct.get $pair 0 (ref.cast (ref $pair) (local.get 0))))
+              (func (export "is_other") (param anyref) (result i32) (ref.test (ref $other) (local.get 0)))
+              (func (export "call") (result i32) (call_indirect (type $f) (i32.const 0))))
+            """)), imports: imports)
+        let pair = try maker.exports[function: "make"]!([])
+        #expect(try user.exports[function: "first"]!(pair) == [.i32(42)])
+        #expect(try user.exports[function: "is_other"]!(pair) == [.i32(0)])
+        #expect(try user.exports[function: "call"]!([]) == [.i32(7)])
+    }
+
+    /// i31 values and casts reach the host as `.ref(.any(...))`, classified by `belongs(to:)`;
+    /// a failed cast is a trap with the spec's message.
+    @Test func anyReferencesAtTheHost() throws {
+        let store = Store()
+        let instance = try store.instantiate(try CompiledModule(bytes: try wat2wasm("""
+            (module
+              (type $s (struct))
+              (func (export "i31") (param i32) (result anyref) (ref.i31 (local.get 0)))
+              (func (export "get") (param anyref) (result i32) (i31.get_s (ref.cast (ref i31) (local.get 0))))
+              (func (export "struct") (result anyref) (struct.new $s)))
+            """)))
+        let small = try instance.exports[function: "i31"]!([.i32(UInt32(bitPattern: -5))])
+        guard case .ref(let reference) = small[0] else { Issue.record("not a reference"); return }
+        #expect(reference.belongs(to: "i31") && reference.belongs(to: "eq") && !reference.belongs(to: "struct"))
+        #expect(try instance.exports[function: "get"]!(small) == [Value(signed: Int32(-5))])
+        let object = try instance.exports[function: "struct"]!([])
+        guard case .ref(let structure) = object[0] else { Issue.record("not a reference"); return }
+        #expect(structure.belongs(to: "struct") && !structure.belongs(to: "array"))
+        #expect(throws: Trap.self) { try instance.exports[function: "get"]!(object) }
+        do {
+            _ = try instance.exports[function: "get"]!(object)
+        } catch let trap as Trap {
+            #expect("\(trap)".contains("cast failure"))
+        }
+    }
+}
