@@ -22,7 +22,23 @@ struct GoldenBytecodeTests {
             text += "func \(module.importedFunctionCount + i) \(module.types[Int(function.typeIndex)])\n"
             text += printBytecode(function)
         }
-        return text
+        return withLocalTypeIndices(text, try TypeRegistry.shared.canonicalize(module))
+    }
+
+    /// GC ops carry canonical type ids, which depend on what the process registered before;
+    /// the listing names them by the module's type index instead.
+    static func withLocalTypeIndices(_ text: String, _ ids: [UInt32]) -> String {
+        var local: [UInt32: Int] = [:]
+        for (i, id) in ids.enumerated() where local[id] == nil { local[id] = i }
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            guard line.contains("struct") || line.contains("array") || line.contains("ref_test") || line.contains("ref_cast") else {
+                return String(line)
+            }
+            return line.split(separator: " ", omittingEmptySubsequences: false).map { word -> String in
+                guard word.hasPrefix("type="), let id = UInt32(word.dropFirst(5)), let i = local[id] else { return String(word) }
+                return "type=$\(i)"
+            }.joined(separator: " ")
+        }.joined(separator: "\n")
     }
 
     @Test(arguments: names)
