@@ -25,12 +25,12 @@ KITE = os.environ.get("KITE", os.path.join(ROOT, ".build", "release", "kite"))
 # The features Kite implements, SIMD and relaxed SIMD included (Tools/differential.py still
 # generates no SIMD), bodies from raw bytes.
 SMITH_FLAGS = ["--allow-invalid-funcs", "true", "--simd-enabled", "true", "--relaxed-simd-enabled", "true",
-               "--exceptions-enabled", "false", "--gc-enabled", "false", "--threads-enabled", "false",
+               "--exceptions-enabled", "true", "--gc-enabled", "true", "--threads-enabled", "false",
                "--custom-page-sizes-enabled", "false", "--wide-arithmetic-enabled", "false", "--compact-imports-enabled", "false",
                "--min-funcs", "1"]
 
 # wasm-tools validates with the same features left out (a mutated byte can name a GC type).
-REFERENCE_FEATURES = "--features=-gc,-exceptions,-threads,-wide-arithmetic,-custom-page-sizes"
+REFERENCE_FEATURES = "--features=-threads,-wide-arithmetic,-custom-page-sizes"
 
 
 def kite(path, eager):

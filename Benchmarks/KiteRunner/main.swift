@@ -197,7 +197,7 @@ func exports(_ path: String) throws -> [String: Double] {
     do {
         instance = try store.instantiate(module)
     } catch {
-        let message = (error as? Trap)?.message ?? "\(error)"
+        let message = (error as? Trap)?.message ?? (error is WasmException ? "uncaught exception" : "\(error)")
         print("-\terror\t" + message.split(separator: "\n").joined(separator: " "))
         return [:]
     }
@@ -211,6 +211,8 @@ func exports(_ path: String) throws -> [String: Double] {
             print("\(name)\tok\t" + results.map(differentialText).joined(separator: ","))
         } catch let trap as Trap {
             print("\(name)\ttrap\t\(trap.message)")
+        } catch is WasmException {
+            print("\(name)\ttrap\tuncaught exception")
         }
     }
     return [:]

@@ -24,8 +24,9 @@ void kite_rtt_register(uint32_t id, const KiteRTT *rtt) {
     __atomic_store_n(&kite_rtt_table[id], rtt, __ATOMIC_RELEASE);
 }
 
-/// Objects above this many bytes are refused (a trap, not an abort of the process).
-#define KITE_OBJECT_MAX ((uint64_t)1 << 34)
+/// Objects above this many bytes are refused with "out of memory" (a trap, not an abort of
+/// the process, and no lazily zeroed giant the guest could then fill).
+#define KITE_OBJECT_MAX ((uint64_t)1 << 30)
 /// Wasm code collects once this many bytes are allocated (then twice what survived).
 #define KITE_GC_MIN_THRESHOLD ((uint64_t)8 << 20)
 
