@@ -56,13 +56,24 @@ extension FunctionTranslator {
                 }
                 return code.emit_struct_new(dst: base, base: base, type: id)
             }
+            if reachable { markProducer() }
         default:
             guard let signature = try context.gcSignature(instruction, offset: offset) else { throw fail("illegal opcode") }
             let operands = try pop(signature.parameters).map(\.reg)
             var dst: Reg = 0
             if let result = signature.results.first { dst = try push(result).home }
-            if reachable { emitGC(instruction, dst: dst, operands) }
+            if reachable {
+                emitGC(instruction, dst: dst, operands)
+                if !signature.results.isEmpty { markProducer() }
+            }
         }
+    }
+
+    /// The op just emitted writes its result to `dst`, its first operand: a `local.set` that
+    /// follows retargets it instead of copying.
+    private mutating func markProducer() {
+        guard let last = code.instructions.last, last.at + last.op.wordCount == code.count else { return }
+        producer = Producer(instruction: last.at, op: last.op, lowering: nil)
     }
 
     /// The op of an instruction typed by `gcSignature`, its operands' registers bottom first.
