@@ -251,18 +251,7 @@ extension Value {
 
     /// The C cast target (KiteCastTarget, canonical id) of a heap type of canonical ids.
     static func castTarget(_ heap: HeapType) -> (kind: UInt32, id: UInt32) {
-        switch heap {
-        case .any: return (KITE_CAST_ANY.rawValue, 0)
-        case .eq: return (KITE_CAST_EQ.rawValue, 0)
-        case .i31: return (KITE_CAST_I31.rawValue, 0)
-        case .struct: return (KITE_CAST_STRUCT.rawValue, 0)
-        case .array: return (KITE_CAST_ARRAY.rawValue, 0)
-        case .none, .nofunc, .noextern, .noexn: return (KITE_CAST_NONE.rawValue, 0)
-        case .func, .extern, .exn: return (KITE_CAST_TOP.rawValue, 0)
-        case .concrete(let id):
-            let isFunction = TypeRegistry.shared.entry(id).definition.composite.abstractKind == .func
-            return (isFunction ? KITE_CAST_CONCRETE_FUNC.rawValue : KITE_CAST_CONCRETE_OBJECT.rawValue, id)
-        }
+        KiteTranslator.castTarget(canonical: heap) { TypeRegistry.shared.entry($0).definition.composite.abstractKind == .func }
     }
 }
 

@@ -150,23 +150,29 @@ extension ModuleContext {
         RefType(nullable: a.nullable && !b.nullable, heap: a.heap)
     }
 
-    /// The run-time form of a cast to `type`: KiteCastTarget with its nullable flag, and the
-    /// canonical id of a concrete target.
+    /// The run-time form of a cast to `type` (see `castTarget(canonical:)`).
     func castTarget(_ type: RefType) -> (target: UInt32, id: UInt32) {
-        let kind: UInt32
-        var id: UInt32 = 0
-        switch type.heap {
-        case .any: kind = 0
-        case .eq: kind = 1
-        case .i31: kind = 2
-        case .struct: kind = 3
-        case .array: kind = 4
-        case .none, .nofunc, .noextern, .noexn: kind = 5
-        case .func, .extern, .exn: kind = 6
-        case .concrete(let i):
-            id = canonicalIDs[Int(i)]
-            kind = definitions[Int(i)].composite.abstractKind == .func ? 8 : 7
-        }
-        return (kind | (type.nullable ? 0x100 : 0), id)
+        let entries = canonicalEntries
+        let target = KiteTranslator.castTarget(canonical: canonical(type.heap) ?? type.heap, isFunction: { id in
+            entries[id]?.definition.composite.abstractKind == .func
+        })
+        return (target.kind | (type.nullable ? 0x100 : 0), target.id)
+    }
+}
+
+/// The run-time form of a cast to a heap type whose concrete types are canonical ids: the
+/// C side's KiteCastTarget (any 0, eq 1, i31 2, struct 3, array 4, a bottom type 5, a top
+/// type 6, a concrete struct or array 7, a concrete function type 8) and the id of a
+/// concrete target. The translator's casts and the host's classification both use it.
+public func castTarget(canonical heap: HeapType, isFunction: (UInt32) -> Bool) -> (kind: UInt32, id: UInt32) {
+    switch heap {
+    case .any: return (0, 0)
+    case .eq: return (1, 0)
+    case .i31: return (2, 0)
+    case .struct: return (3, 0)
+    case .array: return (4, 0)
+    case .none, .nofunc, .noextern, .noexn: return (5, 0)
+    case .func, .extern, .exn: return (6, 0)
+    case .concrete(let id): return (isFunction(id) ? 8 : 7, id)
     }
 }

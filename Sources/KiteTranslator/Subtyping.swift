@@ -12,14 +12,8 @@ extension ModuleContext {
     }
 
     func isSubtype(_ a: RefType, _ b: RefType) -> Bool {
-        if a.nullable && !b.nullable { return false }
-        return isSubtype(a.heap, b.heap)
-    }
-
-    func isSubtype(_ a: HeapType, _ b: HeapType) -> Bool {
-        if a == b { return true }
-        guard let ca = canonical(a), let cb = canonical(b) else { return false }
-        return canonicalTypes.isSubtype(ca, cb)
+        guard let ha = canonical(a.heap), let hb = canonical(b.heap) else { return false }
+        return canonicalTypes.isSubtype(RefType(nullable: a.nullable, heap: ha), RefType(nullable: b.nullable, heap: hb))
     }
 
     var canonicalTypes: CanonicalTypes {
