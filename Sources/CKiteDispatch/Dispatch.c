@@ -30,9 +30,9 @@ static inline uint32_t kite_operand_u32(const uint64_t *pc, size_t at) {
 #define JUMP(off) do { pc += (off); DISPATCH(); } while (0)
 /// Stop execution; kite_invoke reports the trap.
 #define TRAP(code) do { ctx->trap = (code); ctx->trapPc = pc; return; } while (0)
-/// Allocation in wasm code: a full collection once the heap has grown enough. Every frame's
-/// slots lie below sp + 65536 (registers are 16-bit), which is where the scan stops.
-#define GC_POLL() do { if (__builtin_expect(ctx->objectBytes >= ctx->gcThreshold, 0)) kite_gc_collect(ctx, sp + 65536); } while (0)
+/// Allocation in wasm code happens here (the allocation may collect, and the collector's
+/// stack walk starts at this instruction's frame).
+#define GC_SITE ((KiteSite){ pc, sp })
 /// Field `offset` of the struct whose address is `ref` (traps on null).
 #define STRUCT_FIELD(ref, offset) ({ uint8_t *o_ = (uint8_t *)(uintptr_t)(ref); \
     if (!o_) TRAP(KITE_TRAP_NULL_STRUCTURE); o_ + (offset); })
@@ -99,6 +99,7 @@ __attribute__((noinline)) static KITE_CC void kite_call_host(const uint64_t *nex
     // For the sampling profiler: which host function runs, and the wasm code that called it.
     ctx->inHost = 1;
     ctx->hostReturnPc = next;
+    ctx->hostSp = sp;
     uint32_t t = ctx->hostCall(ctx, ctx->hostCallee, ctx->hostArgs);
     ctx->inHost = 0;
     if (t == KITE_TRAP_EXCEPTION) {
@@ -257,7 +258,7 @@ uint32_t kite_invoke(KiteContext *ctx, KiteFunction *f, KiteSlot *sp) {
     } else {
         // A host function calling back into wasm: its host-call state comes back afterwards,
         // and stays readable meanwhile (the sampler and crash reports walk ctx->invocation).
-        KiteInvocation here = { ctx->invocation, ctx->frameTop, ctx->hostCallee, ctx->hostReturnPc, 1 };
+        KiteInvocation here = { ctx->invocation, ctx->frameTop, ctx->hostCallee, ctx->hostReturnPc, ctx->hostSp, 1 };
         ctx->invocation = &here;
         __atomic_signal_fence(__ATOMIC_SEQ_CST);  // linked before anything a sample might see
         trap = kite_invoke_here(ctx, f, sp);
@@ -265,6 +266,7 @@ uint32_t kite_invoke(KiteContext *ctx, KiteFunction *f, KiteSlot *sp) {
         ctx->inHost = 1;
         ctx->hostCallee = here.hostCallee;
         ctx->hostReturnPc = here.hostReturnPc;
+        ctx->hostSp = here.hostSp;
     }
     kite_current_context = savedCurrent;
     return trap;

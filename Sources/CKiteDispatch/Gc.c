@@ -32,8 +32,12 @@ void kite_rtt_register(uint32_t id, const KiteRTT *rtt) {
 
 int kite_gc_track(KiteContext *ctx, KiteObject *o);
 
-static KiteObject *allocate(KiteContext *ctx, const KiteRTT *rtt, uint64_t bytes) {
+static KiteObject *allocate(KiteContext *ctx, KiteSite site, const KiteRTT *rtt, uint64_t bytes) {
     if (bytes > KITE_OBJECT_MAX) { ctx->trap = KITE_TRAP_OUT_OF_MEMORY; return NULL; }
+    // Wasm code's allocations collect when the heap has grown enough, or before one would
+    // pass the store's limit (the host's never do: what they build is not rooted yet).
+    if (site.pc && __builtin_expect(ctx->objectBytes + bytes > ctx->gcThreshold, 0)) kite_gc_collect(ctx, site);
+    if (ctx->objectBytes + bytes > ctx->gcLimit) { ctx->trap = KITE_TRAP_OUT_OF_MEMORY; return NULL; }
     KiteObject *o = calloc(1, (size_t)bytes);
     if (!o) { ctx->trap = KITE_TRAP_OUT_OF_MEMORY; return NULL; }
     if (!kite_gc_track(ctx, o)) { free(o); ctx->trap = KITE_TRAP_OUT_OF_MEMORY; return NULL; }
@@ -65,9 +69,9 @@ void kite_load_field(KiteSlot *value, const uint8_t *field, uint32_t storage) {
     memcpy(value, field, bytes_of(storage));
 }
 
-KiteObject *kite_struct_new(KiteContext *ctx, uint32_t type, const KiteSlot *values) {
+KiteObject *kite_struct_new(KiteContext *ctx, KiteSite site, uint32_t type, const KiteSlot *values) {
     const KiteRTT *rtt = kite_rtt_table[type];
-    KiteObject *o = allocate(ctx, rtt, rtt->size);
+    KiteObject *o = allocate(ctx, site, rtt, rtt->size);
     if (!o || !values) return o;
     for (uint32_t i = 0; i < rtt->fieldCount; i++) {
         kite_store_field((uint8_t *)o + rtt->fieldOffsets[i], rtt->fieldStorage[i], values);
@@ -76,10 +80,11 @@ KiteObject *kite_struct_new(KiteContext *ctx, uint32_t type, const KiteSlot *val
     return o;
 }
 
-KiteObject *kite_array_new(KiteContext *ctx, uint32_t type, uint32_t count, const KiteSlot *value, const KiteSlot *values) {
+KiteObject *kite_array_new(KiteContext *ctx, KiteSite site, uint32_t type, uint32_t count, const KiteSlot *value,
+                           const KiteSlot *values) {
     const KiteRTT *rtt = kite_rtt_table[type];
     uint32_t storage = rtt->fieldStorage[0], size = rtt->size;
-    KiteObject *o = allocate(ctx, rtt, KITE_ARRAY_DATA + (uint64_t)count * size);
+    KiteObject *o = allocate(ctx, site, rtt, KITE_ARRAY_DATA + (uint64_t)count * size);
     if (!o) return NULL;
     o->length = count;
     uint8_t *data = (uint8_t *)o + KITE_ARRAY_DATA;
@@ -139,12 +144,14 @@ void kite_free_objects(KiteContext *ctx) {
 
 // ---- The collector: mark and sweep, non-moving ----
 //
-// Objects never move, so a reference is its address for as long as the object lives. The
-// heap keeps a bitmap of every object's address: a value found on the value stack is
-// treated as a reference only if it is in the set, so a stale or numeric slot can keep an
-// object alive a little longer (at worst) but can never make the collector touch memory that
-// is not an object. Fields and elements are traced the same way, which also skips function
-// and exception references stored in them. (Object addresses are calloc's, 16-byte aligned.)
+// Objects never move, so a reference is its address for as long as the object lives. Roots
+// are exact: the frame slots the stack maps name (Store.markRoots walks the frames), the
+// globals, tables, segments and exceptions, and what the host rooted. The heap also keeps a
+// bitmap of every object's address, and a value is treated as a reference only if it is in
+// it: a guard (a wrong stack map could at worst keep an object alive, never make the
+// collector touch memory that is not an object), and how fields and elements of reference
+// type skip i31s, host values and function and exception references.
+// (Object addresses are calloc's, 16-byte aligned.)
 
 
 // Which addresses are objects: one bit per 16 bytes (calloc's alignment) in a bitmap per
@@ -277,17 +284,15 @@ static void trace(KiteContext *ctx) {
     }
 }
 
-void kite_gc_collect(KiteContext *ctx, const KiteSlot *top) {
+void kite_gc_collect(KiteContext *ctx, KiteSite site) {
     KiteHeap *h = heap_of(ctx);
     if (!h) return;
     ctx->collections++;
-    // Roots: the value stack up to `top` (every frame of every invocation on this context),
-    // then what the host knows.
-    for (const KiteSlot *s = ctx->stackBase; s < top && s < ctx->stackLimit; s++) {
-        kite_gc_mark_value(ctx, s->u64);
-        trace(ctx);
-    }
+    ctx->gcPc = site.pc;
+    ctx->gcSp = site.sp;
     if (ctx->markRoots) ctx->markRoots(ctx);
+    ctx->gcPc = NULL;
+    ctx->gcSp = NULL;
     trace(ctx);
     if (h->failed) {
         for (KiteObject *o = ctx->objects; o; o = o->next) o->mark = 0;
@@ -314,4 +319,6 @@ void kite_gc_collect(KiteContext *ctx, const KiteSlot *top) {
     ctx->objectBytes = live;
     uint64_t next = live * 2;
     ctx->gcThreshold = next > KITE_GC_MIN_THRESHOLD ? next : KITE_GC_MIN_THRESHOLD;
+    // Near the limit, collect before every allocation that would pass it.
+    if (ctx->gcThreshold > ctx->gcLimit) ctx->gcThreshold = ctx->gcLimit;
 }

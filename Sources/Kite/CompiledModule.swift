@@ -179,6 +179,16 @@ public final class CompiledModule: @unchecked Sendable {
         }
     }
 
+    /// `codeRanges` with the code itself: what the collector's stack walk looks pcs up in.
+    func translatedCodeRanges() -> [(start: UInt, end: UInt, code: FunctionCode)] {
+        kite_mutex_lock(lock)
+        defer { kite_mutex_unlock(lock) }
+        return translated.compactMap { code in
+            guard let code, let start = code.code.baseAddress else { return nil }
+            return (UInt(bitPattern: start), UInt(bitPattern: start + code.code.count), code)
+        }
+    }
+
     /// Bytes of register bytecode and constant pools of the functions translated so far
     /// (all of them with `.eager`; the start-up target compares it with the Wasm bodies).
     public var bytecodeByteCount: Int {

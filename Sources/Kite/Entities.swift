@@ -188,6 +188,9 @@ public final class Table: @unchecked Sendable {
         handle.initialize(to: KiteTable())
         let initial = initial ?? Value.zero(.ref(type.elementType))
         guard store.admits(initial) else { throw Trap(foreignFunction) }
+        guard initial.fits(.ref(type.elementType)) else {
+            throw Trap("type mismatch: \(initial.type) as the initial value of a \(type.elementType) table")
+        }
         let fill = initial.slot
         let max = UInt32(clamping: type.limits.max ?? UInt64(UInt32.max))
         let limit = store.limits.maxTableElements
@@ -233,6 +236,9 @@ public final class Global: @unchecked Sendable {
     /// - Precondition: a function reference in `value` names a function of `store`.
     public init(store: Store, type: GlobalType, value: Value) {
         precondition(store.admits(value), foreignFunction)
+        if case .ref = value {
+            precondition(value.fits(type.valueType), "a \(value.type) value cannot initialize a \(type.valueType) global")
+        }
         owner = store.lifetime
         self.type = type
         cell = .allocate(capacity: 2)
@@ -243,7 +249,8 @@ public final class Global: @unchecked Sendable {
 
     deinit { cell.deallocate() }
 
-    /// The current value. Setting it does not check the type or mutability: `assign` does.
+    /// The current value. Setting it does not check mutability, nor the type of a number
+    /// (`assign` does); a reference of the wrong type stops the program.
     public var value: Value {
         get {
             guard store != nil else { return .zero(type.valueType) }
@@ -251,6 +258,11 @@ public final class Global: @unchecked Sendable {
         }
         set {
             precondition(store?.admits(newValue) ?? false, foreignFunction)
+            if case .ref = newValue {
+                // A reference of another type would let wasm code misread it (its fields,
+                // its signature): references are always checked.
+                precondition(newValue.fits(type.valueType), "a \(newValue.type) value cannot be stored in a \(type.valueType) global")
+            }
             newValue.store(to: cell)
         }
     }
@@ -259,8 +271,9 @@ public final class Global: @unchecked Sendable {
     /// is not of its type.
     public func assign(_ value: Value) throws {
         guard type.mutable else { throw Trap("cannot assign to an immutable global") }
-        guard value.fits(type.valueType) else { throw Trap("type mismatch: \(value.type) assigned to a \(type.valueType) global") }
+        // Ownership first: testing a GC value's type reads the object.
         guard store?.admits(value) ?? false else { throw Trap(foreignFunction) }
+        guard value.fits(type.valueType) else { throw Trap("type mismatch: \(value.type) assigned to a \(type.valueType) global") }
         self.value = value
     }
 }

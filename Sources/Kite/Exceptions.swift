@@ -83,7 +83,7 @@ extension Store {
         if let raw = exception.raw { return raw }
         let types = exception.tag.type.parameters
         guard exception.values.count == types.count,
-              zip(exception.values, types).allSatisfy({ $0.fits($1) && admits($0) }) else { return nil }
+              zip(exception.values, types).allSatisfy({ admits($0) && $0.fits($1) }) else { return nil }
         let slots = UnsafeMutablePointer<KiteSlot>.allocate(capacity: max(Int(exception.tag.handle.pointee.slotCount), 1))
         defer { slots.deallocate() }
         var slot = slots

@@ -145,7 +145,7 @@ extension Store {
             case .f32Const(let v): stack.append(.f32(v))
             case .f64Const(let v): stack.append(.f64(v))
             case .simd(opcode: SIMDOpcode.v128Const, .bytes16(let bytes)): stack.append(.v128(V128(bytes: bytes)))
-            case .refNull(let t): stack.append(.zero(.ref(t)))
+            case .refNull(let t): stack.append(.zero(.ref(instance.module.canonical(t))))
             case .refFunc(let f): stack.append(.ref(.function(instance.functions[Int(f)].address)))
             case .globalGet(let g): stack.append(instance.globals[Int(g)].value)
             case .numeric(let op):
@@ -202,18 +202,18 @@ extension Store {
         case .structNew:
             guard case .structure(let fields) = TypeRegistry.shared.entry(id).definition.composite else { throw Trap("invalid constant expression") }
             let slots = try pop(fields.count)
-            object = slots.withUnsafeBufferPointer { kite_struct_new(context, id, $0.baseAddress) }
+            object = slots.withUnsafeBufferPointer { kite_struct_new(context, KiteSite(), id, $0.baseAddress) }
         case .structNewDefault:
-            object = kite_struct_new(context, id, nil)
+            object = kite_struct_new(context, KiteSite(), id, nil)
         case .arrayNew:
             let n = try count()
             let value = try pop(1)
-            object = value.withUnsafeBufferPointer { kite_array_new(context, id, n, $0.baseAddress, nil) }
+            object = value.withUnsafeBufferPointer { kite_array_new(context, KiteSite(), id, n, $0.baseAddress, nil) }
         case .arrayNewDefault:
-            object = kite_array_new(context, id, try count(), nil, nil)
+            object = kite_array_new(context, KiteSite(), id, try count(), nil, nil)
         case .arrayNewFixed(_, let n):
             let slots = try pop(Int(n))
-            object = slots.withUnsafeBufferPointer { kite_array_new(context, id, n, nil, $0.baseAddress) }
+            object = slots.withUnsafeBufferPointer { kite_array_new(context, KiteSite(), id, n, nil, $0.baseAddress) }
         default:
             object = nil
         }

@@ -10,10 +10,16 @@ public struct StoreLimits: Sendable {
     /// Bytes of one memory the store creates (rounded down to 64 KiB pages); nil: what the
     /// memory's type allows (at most 4 GiB).
     public var maxMemoryBytes: UInt64?
-    /// Limits with Kite's defaults: 2^26 table elements, memories as large as their type allows.
-    public init(maxTableElements: UInt32 = 1 << 26, maxMemoryBytes: UInt64? = nil) {
+    /// Bytes all GC objects (structs and arrays, headers included) of the store may take at
+    /// once; an allocation that would pass it collects first, then traps with `out of
+    /// memory`. nil: no limit but the machine's (and 1 GiB per object).
+    public var maxGCHeapBytes: UInt64?
+    /// Limits with Kite's defaults: 2^26 table elements, memories as large as their type
+    /// allows, no cap on GC objects.
+    public init(maxTableElements: UInt32 = 1 << 26, maxMemoryBytes: UInt64? = nil, maxGCHeapBytes: UInt64? = nil) {
         self.maxTableElements = maxTableElements
         self.maxMemoryBytes = maxMemoryBytes
+        self.maxGCHeapBytes = maxGCHeapBytes
     }
 }
 
@@ -26,14 +32,22 @@ public final class Store {
     /// Call depth at which `call stack exhausted` traps.
     public static let defaultMaxDepth: UInt32 = 50_000
 
-    /// Read when a table is created: changing it affects tables created afterwards.
-    public var limits: StoreLimits
+    /// Table and memory limits are read when one is created (changing them affects those
+    /// created afterwards); the GC heap limit applies from the next allocation.
+    public var limits: StoreLimits {
+        didSet { applyGCHeapLimit() }
+    }
     let context: UnsafeMutablePointer<KiteContext>
     let stack: UnsafeMutablePointer<KiteSlot>
     let frames: UnsafeMutablePointer<KiteFrameRecord>
     /// Where the next top-level (or host-nested) invocation puts its frame.
     var nextFrameBase: UnsafeMutablePointer<KiteSlot>
     var hostNesting = 0
+    /// Values the host rooted (`root(_:)`), by handle id: the bits the collector marks.
+    var hostRoots: [Int: UInt64] = [:]
+    var nextRootID = 0
+    /// See `CollectorStatistics.unmappedFrames`.
+    var unmappedFrames = 0
     /// The error a host function threw, reported when its trap reaches `invoke`.
     var pendingHostError: Error?
 
@@ -76,7 +90,8 @@ public final class Store {
         context.pointee.translate = kiteTranslateTrampoline
         context.pointee.unwind = kiteUnwindTrampoline
         context.pointee.markRoots = kiteMarkRootsTrampoline
-        context.pointee.gcThreshold = 8 << 20
+        context.pointee.gcLimit = limits.maxGCHeapBytes ?? .max
+        context.pointee.gcThreshold = min(8 << 20, context.pointee.gcLimit)
         context.pointee.fuel = Int64.max
         nextFrameBase = stack
         emptyMemory = try! Memory(limits: Limits(min: 0, max: 0))
@@ -133,13 +148,14 @@ public final class Store {
     /// Whether slot bits of the any/extern representation are safe to hand the guest: an
     /// i31, a host value, or an object this store's context made and still holds.
     func ownsAnyValue(_ bits: UInt64) -> Bool {
-        if bits & 3 != 0 { return true }
-        var o = context.pointee.objects
-        while let object = o {
-            if UInt64(UInt(bitPattern: object)) == bits { return true }
-            o = object.pointee.next
-        }
-        return false
+        bits & 3 != 0 || kite_gc_owns(context, bits) != 0
+    }
+
+    /// Allocation collects before it would pass the limit (Gc.c keeps the threshold under it).
+    private func applyGCHeapLimit() {
+        let limit = limits.maxGCHeapBytes ?? .max
+        context.pointee.gcLimit = limit
+        context.pointee.gcThreshold = min(context.pointee.gcThreshold, limit)
     }
 
     /// Whether `address` is an exception this store's context made.
@@ -176,7 +192,7 @@ public final class Store {
     func invoke(_ function: Function, _ arguments: [Value]) throws -> [Value] {
         let type = function.type
         guard arguments.count == type.parameters.count,
-              zip(arguments, type.parameters).allSatisfy({ $0.fits($1) && admits($0) }) else {
+              zip(arguments, type.parameters).allSatisfy({ admits($0) && $0.fits($1) }) else {
             throw Trap("type mismatch: \(function.type) called with \(arguments.map(\.type))")
         }
         let base = nextFrameBase
@@ -318,10 +334,11 @@ private func callValueHost(_ callee: Function, _ body: Function.Implementation, 
     slot = args
     for i in resultTypes.indices {
         let value = results[i], expected = resultTypes[i]
-        guard value.type == expected || value.fits(expected) else { throw resultMismatch(results, callee.type) }
+        // Ownership first: testing a GC value's type reads the object.
         if case .ref = value, !caller.store.admits(value) {
             throw resultMismatch(results, callee.type)
         }
+        guard value.type == expected || value.fits(expected) else { throw resultMismatch(results, callee.type) }
         value.store(to: slot)
         slot += expected.slotCount
     }
@@ -344,40 +361,4 @@ public struct InterruptHandle: @unchecked Sendable {
 /// makes every retain and release of the store, on every call, the slow kind.)
 final class StoreLifetime: @unchecked Sendable {
     unowned(unsafe) var store: Store?
-}
-
-// Garbage collection: the roots only the store knows. The value stack is scanned by the C
-// collector itself (Gc.c); every value here is checked against the heap's object set there,
-// so function references and other non-objects are simply skipped.
-extension Store {
-    func markRoots() {
-        let context = self.context
-        func mark(_ slots: UnsafePointer<KiteSlot>?, _ count: Int) {
-            guard let slots else { return }
-            for i in 0..<count { kite_gc_mark_value(context, slots[i].u64) }
-        }
-        for global in globals { mark(global.cell, global.type.valueType == .v128 ? 2 : 1) }
-        for table in tables { mark(table.handle.pointee.elements, Int(table.handle.pointee.size)) }
-        for instance in instances {
-            for i in instance.elementItems.indices { mark(instance.elements[i].items, Int(instance.elements[i].count)) }
-        }
-        var e = context.pointee.exceptions
-        while let exception = e {
-            mark(kite_exception_values(exception), Int(exception.pointee.slotCount))
-            e = exception.pointee.next
-        }
-    }
-}
-
-let kiteMarkRootsTrampoline: KiteMarkRootsCall = { context in
-    guard let context, let ownerPointer = context.pointee.owner else { return }
-    Unmanaged<Store>.fromOpaque(ownerPointer).takeUnretainedValue().markRoots()
-}
-
-extension Store {
-    /// What the garbage collector has done on this store: how many collections ran, and how
-    /// many bytes the GC objects (structs and arrays) held now take.
-    public var collectorStatistics: (collections: Int, objectBytes: Int) {
-        (Int(context.pointee.collections), Int(context.pointee.objectBytes))
-    }
 }

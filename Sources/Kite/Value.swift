@@ -94,11 +94,23 @@ public enum Value: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// Whether this value may stand where `type` is expected (references: the right kind,
-    /// and not null for a non-nullable type).
+    /// Whether this value may stand where `type` is expected (references: the right kind and
+    /// concrete type, and not null for a non-nullable type). A reference must be one the
+    /// store admits (`Store.admits`) before it is tested: the test reads the object.
     public func fits(_ type: ValueType) -> Bool {
         switch (self, type) {
-        case (.ref(.function(let f)), .ref(let r)): return r.isFunctionReference && (f != nil || r.nullable)
+        case (.ref(.function(let f)), .ref(let r)):
+            guard Value.hierarchy(of: r.heap) == .func else { return false }
+            guard let f else { return r.nullable }
+            switch r.heap {
+            case .func: return true
+            case .concrete:
+                // The function's own type must be (a subtype of) the one expected: a typed
+                // reference is called without a check.
+                let target = Value.castTarget(r.heap)
+                return kite_cast_test(UInt64(UInt(bitPattern: f)), target.kind, target.id) != 0
+            default: return false
+            }
         case (.ref(.extern(let e)), .ref(let r)): return r.heap == .extern && (e != nil || r.nullable)
         case (.ref(.exception(let e)), .ref(let r)): return (r.heap == .exn || (r.heap == .noexn && e == nil)) && (e != nil || r.nullable)
         case (.ref(.any(let a)), .ref(let r)):

@@ -50,7 +50,7 @@ extension FunctionTranslator {
             guard let signature = try context.gcSignature(instruction, offset: offset) else { return }
             // The field values (or elements) in consecutive temporaries, as a call's arguments.
             let id = context.canonicalIDs[Int(t)]
-            try emitCall(FunctionType(parameters: signature.parameters, results: signature.results)) { code, base in
+            try emitCall(FunctionType(parameters: signature.parameters, results: signature.results), site: .allocation) { code, base in
                 if case .arrayNewFixed(_, let count) = instruction {
                     return code.emit_array_new_fixed(dst: base, base: base, count: count, type: id)
                 }
@@ -59,7 +59,10 @@ extension FunctionTranslator {
             if reachable { markProducer() }
         default:
             guard let signature = try context.gcSignature(instruction, offset: offset) else { throw fail("illegal opcode") }
+            // An allocation may collect: everything on the stack, its operands too, is live.
+            let live = instruction.allocates ? tracedTemporaries(stack[...]) : []
             let operands = try pop(signature.parameters).map(\.reg)
+            recordSite(offset: code.count, returning: false, live: live)
             var dst: Reg = 0
             if let result = signature.results.first { dst = try push(result).home }
             if reachable {
@@ -166,5 +169,17 @@ extension FunctionTranslator {
     private func element(_ t: UInt32) -> StorageType {
         guard case .array(let element) = context.definitions[Int(t)].composite else { return .i8 }
         return element.storage
+    }
+}
+
+extension Instruction {
+    /// Allocates a GC object (and so may collect): the ops that carry a `StackMap` site.
+    var allocates: Bool {
+        switch self {
+        case .structNew, .structNewDefault, .arrayNew, .arrayNewDefault, .arrayNewFixed, .arrayNewData, .arrayNewElem:
+            return true
+        default:
+            return false
+        }
     }
 }

@@ -778,17 +778,33 @@ extension FunctionTranslator {
               zip(type.results, functionType.results).allSatisfy({ context.isSubtype($0, $1) }) else {
             throw fail("type mismatch")
         }
-        try emitCall(type, emit: emit)
+        try emitCall(type, site: .none, emit: emit)
         markUnreachable()
     }
 
+    /// What the collector may find suspended at a call-shaped instruction (see `StackMap`):
+    /// a call (its frame waits for the callee), an allocation (it may collect), or nothing
+    /// (a tail call's frame is gone).
+    enum CallSite { case call, allocation, none }
+
     /// Arguments must sit in consecutive temporaries: the callee's frame starts at the first.
-    mutating func emitCall(_ type: FunctionType, emit: (inout CodeBuffer, Reg) -> Int) throws {
+    mutating func emitCall(_ type: FunctionType, site: CallSite = .call, emit: (inout CodeBuffer, Reg) -> Int) throws {
         let args = try pop(type.parameters)
         for (t, e) in zip(type.parameters, args) { try pushEntry(t, source: e.source) }
         for i in (stack.count - args.count)..<stack.count { materialize(i) }
         let base = Self.tempTag | Reg(truncatingIfNeeded: slotHeight - type.parameters.reduce(0) { $0 + $1.slotCount })
-        if reachable { _ = emit(&code, base) }
+        if reachable {
+            let at = emit(&code, base)
+            let below = stack[..<(stack.count - args.count)], arguments = stack[(stack.count - args.count)...]
+            switch site {
+            case .call:
+                recordSite(offset: code.count, returning: true, live: tracedTemporaries(below),
+                           arguments: tracedTemporaries(arguments))
+            case .allocation:
+                recordSite(offset: at, returning: false, live: tracedTemporaries(stack[...]))
+            case .none: break
+            }
+        }
         _ = try pop(type.parameters)
         for t in type.results { try push(t) }
     }

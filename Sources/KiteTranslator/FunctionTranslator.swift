@@ -22,6 +22,8 @@ public struct CompiledFunction: Sendable {
     public var sourceOffsets: [(at: Int, offset: Int)] = []
     /// The `try_table` bodies of the function, innermost first (see `HandlerRegion`).
     public var handlers: [HandlerRegion] = []
+    /// Where its frames hold GC references (nil: nowhere), for the collector.
+    public var stackMap: StackMap? = nil
 }
 
 /// A `try_table` body's (or a legacy `try` body's) code and its catch clauses, for the
@@ -148,6 +150,8 @@ struct FunctionTranslator {
     /// `rethrow`s that read them: (instruction, slot field, nesting level), patched by `finish`.
     var exceptionSlots = 0
     var rethrowSites: [(at: Int, level: Int)] = []
+    /// Calls and allocations with traced references in temporaries (see `StackMap`).
+    var gcSites: [StackMap.Site] = []
     /// Locals of non-nullable reference types must be set before they are read; tracked
     /// only when the function has such locals.
     var initialized: [Bool] = []
@@ -455,13 +459,16 @@ struct FunctionTranslator {
         }
         // A landing pad is entered from wherever the body threw, which the analysis of
         // locals read before written does not follow: functions that catch zero them all.
-        let zeroed = handlers.isEmpty ? localsToZero(words, code.instructions, locals: localsStart..<localsEnd)
+        var zeroed = handlers.isEmpty ? localsToZero(words, code.instructions, locals: localsStart..<localsEnd)
             : localsStart..<localsEnd
+        if let traced = tracedLocalSlots() {
+            zeroed = zeroed.isEmpty ? traced : min(zeroed.lowerBound, traced.lowerBound)..<max(zeroed.upperBound, traced.upperBound)
+        }
         let chosen = joinSuperinstructions(&words, code.instructions, handlers: code.handlers)
         useAccumulator(&words, code.instructions, chosen: chosen, handlers: code.handlers)
         return CompiledFunction(code: words, constants: constants, typeIndex: typeIndex,
                                 localsStart: localsStart, localSlots: localsEnd - localsStart, frameSize: frameSize,
                                 zeroedLocals: zeroed, sourceOffsets: code.sources,
-                                handlers: handlers)
+                                handlers: handlers, stackMap: stackMap(tempBase: tempBase))
     }
 }

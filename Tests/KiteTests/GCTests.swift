@@ -106,4 +106,96 @@ struct GCTests {
             #expect("\(trap)".contains("cast failure"))
         }
     }
+
+    static let bytes = """
+        (module
+          (type $bytes (array (mut i8)))
+          (import "host" "check" (func $check (param anyref) (result i32)))
+          (func (export "make") (param i32) (result (ref $bytes)) (array.new_default $bytes (local.get 0)))
+          (func (export "len") (param (ref $bytes)) (result i32) (array.len (local.get 0)))
+          (func (export "garbage") (result i32) (array.len (array.new_default $bytes (i32.const 9000000))))
+          ;; An object's address in an i64, references in a parameter, in an operand temporary
+          ;; (under the call) and in the host function's argument.
+          (func (export "hold") (param $address i64) (param $kept (ref $bytes)) (result i32 i32 i32)
+            (local $checked i32)
+            (array.new_default $bytes (i32.const 3000000))
+            (local.set $checked (call $check (array.new_default $bytes (i32.const 1000))))
+            (array.len)
+            (array.len (local.get $kept))
+            (local.get $checked)))
+        """
+
+    /// Frame slots are roots exactly where the stack maps say a reference lives: an object
+    /// whose address only sits in an i64 parameter is freed, while the references in a
+    /// parameter, an operand temporary and a host function's argument survive a collection in
+    /// wasm code nested under the host call and one the host asks for there.
+    @Test func stackRootsAreExact() throws {
+        let store = Store()
+        var exports: Exports?
+        var seen: [Int] = []
+        let check = Function(store: store, parameters: [.ref(RefType(nullable: true, heap: .any))],
+                             results: [.i32]) { _, args in
+            let before = store.collectorStatistics.collections
+            _ = try exports![function: "garbage"]!([])        // collects inside the nested wasm code
+            seen.append(store.collectorStatistics.collections - before)
+            store.collectGarbage()
+            #expect(try exports![function: "len"]!(args) == [.i32(1000)])
+            return [.i32(UInt32(store.collectorStatistics.objectBytes))]
+        }
+        let instance = try store.instantiate(try CompiledModule(bytes: try wat2wasm(Self.bytes)),
+                                             imports: ["host": ["check": check]])
+        exports = instance.exports
+        let make = instance.exports[function: "make"]!
+        let unreferenced = try make([.i32(1_000_000)])
+        let kept = try make([.i32(2_000_000)])
+        guard case .ref(.any(let address?)) = unreferenced[0] else { Issue.record("not an object"); return }
+        let results = try instance.exports[function: "hold"]!([.i64(UInt64(UInt(bitPattern: address))), kept[0]])
+        // Held after the collections: the parameter's, the temporary's and the argument's
+        // arrays (24-byte headers); not the one named only by the integer.
+        #expect(results == [.i32(3_000_000), .i32(2_000_000), .i32(5_001_072)])
+        #expect(seen == [1])
+        #expect(store.collectorStatistics.unmappedFrames == 0)
+    }
+
+    /// Values the host holds are roots only while rooted: a rooted array survives a
+    /// collection, an unrooted one is freed (the store then refuses it), and releasing the
+    /// handle lets the collector free the rooted one too.
+    @Test func hostRootsKeepObjectsAlive() throws {
+        let store = Store()
+        let check = Function(store: store, parameters: [.ref(RefType(nullable: true, heap: .any))],
+                             results: [.i32]) { _, _ in [.i32(0)] }
+        let instance = try store.instantiate(try CompiledModule(bytes: try wat2wasm(Self.bytes)),
+                                             imports: ["host": ["check": check]])
+        let make = instance.exports[function: "make"]!, len = instance.exports[function: "len"]!
+        var rooted: RootedValue? = store.root(try make([.i32(100)])[0])
+        let unrooted = try make([.i32(200)])
+        store.collectGarbage()
+        #expect(try len([rooted!.value]) == [.i32(100)])
+        #expect(throws: Trap.self) { try len(unrooted) }
+        #expect(store.collectorStatistics.objectBytes == 124)
+        rooted = nil
+        store.collectGarbage()
+        #expect(store.collectorStatistics.objectBytes == 0)
+    }
+
+    /// `StoreLimits.maxGCHeapBytes` caps the objects held at once: a single larger array
+    /// traps with "out of memory", while garbage far beyond the cap is collected in time.
+    @Test func gcHeapLimit() throws {
+        let store = Store(limits: StoreLimits(maxGCHeapBytes: 1 << 20))
+        let instance = try store.instantiate(try CompiledModule(bytes: try wat2wasm(Self.churn)))
+        #expect(try instance.exports[function: "churn"]!([.i32(20_000)]) == [.i32(1000)])
+        #expect(store.collectorStatistics.collections >= 15)
+        let big = try store.instantiate(try CompiledModule(bytes: try wat2wasm("""
+            (module
+              (type $bytes (array (mut i8)))
+              (func (export "make") (param i32) (result i32) (array.len (array.new_default $bytes (local.get 0)))))
+            """)))
+        #expect(try big.exports[function: "make"]!([.i32(500_000)]) == [.i32(500_000)])
+        do {
+            _ = try big.exports[function: "make"]!([.i32(2_000_000)])
+            Issue.record("a 2 MB array fit under a 1 MiB limit")
+        } catch let trap as Trap {
+            #expect("\(trap)".contains("out of memory"))
+        }
+    }
 }

@@ -196,6 +196,7 @@ typedef struct KiteInvocation {
     KiteFrameRecord *entry;         // this invocation's bottom frame record
     KiteFunction *hostCallee;       // the outer invocation's host call, if inHost
     const uint64_t *hostReturnPc;
+    KiteSlot *hostSp;               // the frame of the wasm function that made that call
     uint32_t inHost;
 } KiteInvocation;
 
@@ -237,6 +238,7 @@ struct KiteContext {
     KiteFrameRecord *frameBase;  // the first frame record (frameTop - frameBase records are live)
     uint32_t inHost;             // 1 while wasm code's call of a host function runs
     const uint64_t *hostReturnPc;// that call's return address (in the calling wasm function)
+    KiteSlot *hostSp;            // and the calling function's frame (for the collector)
     KiteInvocation *invocation;  // the innermost kite_invoke in progress
     uint32_t translating;        // 1 while a function is translated on its first call
     // Exception handling:
@@ -247,10 +249,15 @@ struct KiteContext {
     // GC objects:
     KiteObject *objects;         // every live struct and array made on this context
     uint64_t objectBytes;        // their total size
-    uint64_t gcThreshold;        // allocation in wasm code collects when objectBytes reaches it
+    uint64_t gcThreshold;        // allocation in wasm code collects when objectBytes would pass it
+    uint64_t gcLimit;            // no allocation may take objectBytes past this ("out of memory")
     struct KiteHeap *heap;       // the collector's object set and mark stack (Gc.c)
     KiteMarkRootsCall markRoots;
     uint64_t collections;        // how many collections ran
+    // During a collection, where the wasm code that allocated stopped (NULL: the host asked
+    // for it): the innermost frame of the stack walk (Store.markRoots).
+    const uint64_t *gcPc;
+    const KiteSlot *gcSp;
 };
 
 /// Asks metered code running on `ctx` to stop at its next function entry or loop iteration
@@ -286,12 +293,17 @@ KiteException *kite_new_exception(KiteContext *ctx, KiteTag *tag, const KiteSlot
 /// Frees every exception `ctx` made.
 void kite_free_exceptions(KiteContext *ctx);
 
+/// Where an allocation is made: the allocating instruction and its frame, when wasm code
+/// allocates (the allocation may then collect first); {NULL, NULL} for the host's
+/// allocations (constant expressions), which never collect.
+typedef struct KiteSite { const uint64_t *pc; const KiteSlot *sp; } KiteSite;
 /// A struct of canonical type `type`, its fields from `values` (one slot each, two for a
 /// v128) or zero when `values` is NULL; NULL (ctx->trap set) when out of memory.
-KiteObject *kite_struct_new(KiteContext *ctx, uint32_t type, const KiteSlot *values);
+KiteObject *kite_struct_new(KiteContext *ctx, KiteSite site, uint32_t type, const KiteSlot *values);
 /// An array of `count` elements: each `*value` (one value), the consecutive `values`
 /// (array.new_fixed), or zero when both are NULL.
-KiteObject *kite_array_new(KiteContext *ctx, uint32_t type, uint32_t count, const KiteSlot *value, const KiteSlot *values);
+KiteObject *kite_array_new(KiteContext *ctx, KiteSite site, uint32_t type, uint32_t count, const KiteSlot *value,
+                           const KiteSlot *values);
 /// Writes a slot value into an object field of `storage` (or reads one out).
 void kite_store_field(uint8_t *field, uint32_t storage, const KiteSlot *value);
 void kite_load_field(KiteSlot *value, const uint8_t *field, uint32_t storage);
@@ -300,9 +312,9 @@ void kite_load_field(KiteSlot *value, const uint8_t *field, uint32_t storage);
 int kite_cast_test(uint64_t value, uint32_t target, uint32_t type);
 /// Frees every object `ctx` made.
 void kite_free_objects(KiteContext *ctx);
-/// A full collection: marks from the value stack below `top` (every slot that holds the
-/// address of a live object), the host's roots (ctx->markRoots), then sweeps.
-void kite_gc_collect(KiteContext *ctx, const KiteSlot *top);
+/// A full collection: marks from the roots (ctx->markRoots walks the wasm frames, starting
+/// at `site`, with their stack maps, and adds the host's roots), then sweeps.
+void kite_gc_collect(KiteContext *ctx, KiteSite site);
 /// Marks the object `value` names, if it names one (anything else is ignored).
 void kite_gc_mark_value(KiteContext *ctx, uint64_t value);
 /// Whether `value` is the address of an object `ctx` holds.
