@@ -21,6 +21,9 @@ public final class Function: Hashable, @unchecked Sendable {
     let signature: UnsafeMutableBufferPointer<ValueType>
     /// How many of `signature`'s types are parameters.
     let parameterCount: Int
+    /// A host function's parameter slots that can hold GC references: roots while it runs
+    /// (`Store.hostArguments`). Empty for most.
+    let tracedArgumentSlots: [Int]
     /// A wasm function: its module and index among the module's defined functions (what the
     /// record's lazy stub asks to have translated).
     let definition: (module: CompiledModule, index: Int)?
@@ -36,6 +39,14 @@ public final class Function: Hashable, @unchecked Sendable {
         self.hostBody = hostBody
         self.definition = definition
         parameterCount = type.parameters.count
+        var slots: [Int] = [], slot = 0
+        for p in type.parameters {
+            if case .ref(let r) = p, hostBody != nil, Value.hierarchy(of: r.heap) == .any || Value.hierarchy(of: r.heap) == .extern {
+                slots.append(slot)
+            }
+            slot += p.slotCount
+        }
+        tracedArgumentSlots = slots
         if hostBody != nil {
             let buffer = UnsafeMutablePointer<[Value]>.allocate(capacity: 1)
             buffer.initialize(to: [])

@@ -3,9 +3,10 @@ import KiteTranslator
 
 // The collector's roots (Gc.c calls `markRoots` at the start of every collection): the slots
 // of the wasm frames that hold references, found through the translator's stack maps, and
-// everything else the store knows of: globals, tables, element segments, exceptions and the
-// values the host rooted. Every value is checked against the heap's object bitmap in C, so
-// function references and other non-objects among them are skipped.
+// everything else the store knows of: globals, tables, element segments, exceptions, the
+// arguments of host functions running and the values the host rooted. Every value is checked
+// against the heap's object bitmap in C, so function references and other non-objects among
+// them are skipped.
 extension Store {
     func markRoots() {
         markFrames()
@@ -25,16 +26,17 @@ extension Store {
             e = exception.pointee.next
         }
         for bits in hostRoots.values { kite_gc_mark_value(context, bits) }
+        for (slots, traced) in hostArguments {
+            for i in traced { kite_gc_mark_value(context, slots[i].u64) }
+        }
     }
 
     /// A suspended wasm frame: its function's code runs at `pc` (at an allocation, or just
-    /// after a call: `returning`) with its slots at `sp`; `inHost`: the call is a host
-    /// function's, whose arguments are roots while it runs.
+    /// after a call: `returning`) with its slots at `sp`.
     private struct SuspendedFrame {
         let pc: UnsafePointer<UInt64>
         let sp: UnsafePointer<KiteSlot>
         let returning: Bool
-        var inHost = false
     }
 
     /// Every wasm frame on the context, innermost first: where the collection started (the
@@ -48,7 +50,7 @@ extension Store {
         if let pc = c.gcPc, let sp = c.gcSp {
             frames.append(SuspendedFrame(pc: pc, sp: sp, returning: false))
         } else if c.inHost != 0, let pc = c.hostReturnPc, let sp = c.hostSp {
-            frames.append(SuspendedFrame(pc: pc, sp: sp, returning: true, inHost: true))
+            frames.append(SuspendedFrame(pc: pc, sp: sp, returning: true))
         }
         let exit = kite_exit_pc()
         var invocation = c.invocation
@@ -60,7 +62,7 @@ extension Store {
                 frames.append(SuspendedFrame(pc: r.returnPc, sp: r.callerSp, returning: true))
             } else if let outer = invocation, outer.pointee.entry == record {
                 if let pc = outer.pointee.hostReturnPc, let sp = outer.pointee.hostSp {
-                    frames.append(SuspendedFrame(pc: pc, sp: sp, returning: true, inHost: true))
+                    frames.append(SuspendedFrame(pc: pc, sp: sp, returning: true))
                 }
                 invocation = outer.pointee.outer
             }
@@ -88,9 +90,6 @@ extension Store {
             let offset = UnsafePointer(code.body).distance(to: frame.pc)
             guard let site = map.site(offset: offset, returning: frame.returning) else { continue }
             for slot in site.slots { kite_gc_mark_value(context, frame.sp[Int(slot)].u64) }
-            if frame.inHost {
-                for slot in site.arguments { kite_gc_mark_value(context, frame.sp[Int(slot)].u64) }
-            }
         }
     }
 }
@@ -157,8 +156,8 @@ public final class RootedValue {
 extension Store {
     /// Keeps `value` (a GC reference: `.any`, or an `.extern` holding an internalized GC
     /// value; other values need no rooting but are accepted) alive until the handle goes.
-    /// Values the host receives (results, a host function's arguments) should be rooted
-    /// before wasm code runs again if the host keeps them.
+    /// Values the host receives (results; a host function's arguments once it returns)
+    /// should be rooted before wasm code runs again if the host keeps them.
     /// - Precondition: `value` belongs to this store.
     public func root(_ value: Value) -> RootedValue {
         precondition(admits(value), "the value does not belong to this store")

@@ -46,6 +46,8 @@ public final class Store {
     /// Values the host rooted (`root(_:)`), by handle id: the bits the collector marks.
     var hostRoots: [Int: UInt64] = [:]
     var nextRootID = 0
+    /// The argument slots of the host calls in progress that can hold GC references.
+    var hostArguments: [(slots: UnsafeMutablePointer<KiteSlot>, traced: [Int])] = []
     /// See `CollectorStatistics.unmappedFrames`.
     var unmappedFrames = 0
     /// The error a host function threw, reported when its trap reaches `invoke`.
@@ -279,6 +281,11 @@ private func callHost(_ callee: Function, store: Store, args: UnsafeMutablePoint
         store.hostNesting -= 1
     }
     if store.hostNesting > 200 { return KITE_TRAP_CALL_STACK_EXHAUSTED.rawValue }
+    // The arguments are the host's now, and roots until it returns (it may call back into
+    // wasm code that collects). Typed host functions (`rawHostBody`) take none of these types.
+    let tracesArguments = !callee.tracedArgumentSlots.isEmpty
+    if tracesArguments { store.hostArguments.append((args, callee.tracedArgumentSlots)) }
+    defer { if tracesArguments { store.hostArguments.removeLast() } }
     do {
         if let raw = callee.rawHostBody {
             try raw(args)

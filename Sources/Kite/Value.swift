@@ -111,7 +111,9 @@ public enum Value: Hashable, Sendable, CustomStringConvertible {
                 return kite_cast_test(UInt64(UInt(bitPattern: f)), target.kind, target.id) != 0
             default: return false
             }
-        case (.ref(.extern(let e)), .ref(let r)): return r.heap == .extern && (e != nil || r.nullable)
+        case (.ref(.extern(let e)), .ref(let r)):
+            guard Value.hierarchy(of: r.heap) == .extern else { return false }
+            return e == nil ? r.nullable : r.heap == .extern
         case (.ref(.exception(let e)), .ref(let r)): return (r.heap == .exn || (r.heap == .noexn && e == nil)) && (e != nil || r.nullable)
         case (.ref(.any(let a)), .ref(let r)):
             guard let a else { return r.nullable && Value.hierarchy(of: r.heap) == .any }

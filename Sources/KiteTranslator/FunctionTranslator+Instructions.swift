@@ -795,11 +795,9 @@ extension FunctionTranslator {
         let base = Self.tempTag | Reg(truncatingIfNeeded: slotHeight - type.parameters.reduce(0) { $0 + $1.slotCount })
         if reachable {
             let at = emit(&code, base)
-            let below = stack[..<(stack.count - args.count)], arguments = stack[(stack.count - args.count)...]
             switch site {
             case .call:
-                recordSite(offset: code.count, returning: true, live: tracedTemporaries(below),
-                           arguments: tracedTemporaries(arguments))
+                recordSite(offset: code.count, returning: true, live: tracedTemporaries(stack[..<(stack.count - args.count)]))
             case .allocation:
                 recordSite(offset: at, returning: false, live: tracedTemporaries(stack[...]))
             case .none: break

@@ -19,9 +19,6 @@ public struct StackMap: Sendable, Equatable {
         /// Temporaries that hold references while the instruction runs (an allocation's
         /// operands included: they are read after the collection).
         public var slots: [UInt16]
-        /// A call's arguments that are references: roots only while the callee is a host
-        /// function (a wasm callee's frame starts there and has its own map).
-        public var arguments: [UInt16]
     }
 
     /// Parameter and local slots of reference type.
@@ -57,12 +54,11 @@ extension FunctionTranslator {
         entries.compactMap { $0.source == .temp && isTraced($0.type) ? $0.home : nil }
     }
 
-    /// Records the slots live at a call (`returning`, keyed by the word after it) or an
-    /// allocation (keyed by its first word) at word `offset`.
-    mutating func recordSite(offset: Int, returning: Bool, live: [Reg], arguments: [Reg] = []) {
-        guard reachable, !live.isEmpty || !arguments.isEmpty else { return }
-        gcSites.append(StackMap.Site(key: StackMap.key(offset: offset, returning: returning),
-                                     slots: live, arguments: arguments))
+    /// Records the slots live at a call (`returning`, keyed by the word after it: the
+    /// arguments are the callee's) or an allocation (keyed by its first word) at word `offset`.
+    mutating func recordSite(offset: Int, returning: Bool, live: [Reg]) {
+        guard reachable, !live.isEmpty else { return }
+        gcSites.append(StackMap.Site(key: StackMap.key(offset: offset, returning: returning), slots: live))
     }
 
     /// The function's map, temporaries rebased to `tempBase`; nil when no slot of any frame of
@@ -71,7 +67,7 @@ extension FunctionTranslator {
         let locals = self.locals.indices.compactMap { isTraced(self.locals[$0]) ? localSlot[$0] : nil }
         guard !locals.isEmpty || !gcSites.isEmpty else { return nil }
         func rebase(_ r: Reg) -> UInt16 { r & Self.tempTag != 0 ? UInt16(tempBase + Int(r & 0x7FFF)) : r }
-        let sites = gcSites.map { StackMap.Site(key: $0.key, slots: $0.slots.map(rebase), arguments: $0.arguments.map(rebase)) }
+        let sites = gcSites.map { StackMap.Site(key: $0.key, slots: $0.slots.map(rebase)) }
         return StackMap(locals: locals, sites: sites.sorted { $0.key < $1.key })
     }
 

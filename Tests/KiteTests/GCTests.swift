@@ -198,4 +198,38 @@ struct GCTests {
             #expect("\(trap)".contains("out of memory"))
         }
     }
+
+    /// Nulls of every bottom type initialize tables and globals (each hierarchy's null fits
+    /// its nullable types), and references from the host are checked against the concrete
+    /// type expected: a function of another signature or a struct of another type is a type
+    /// mismatch, not something wasm code would misread.
+    @Test func referenceTypesAtTheBoundary() throws {
+        let store = Store()
+        let instance = try store.instantiate(try CompiledModule(bytes: try wat2wasm("""
+            (module
+              (type $f (func (result i32)))
+              (type $g (func (param i32) (result i32)))
+              (type $a (struct (field i32)))
+              (type $b (struct (field i64) (field i64)))
+              (table 1 (ref null noextern))
+              (table 1 (ref null nofunc))
+              (table 1 (ref null none))
+              (global (ref null noextern) (ref.null noextern))
+              (global (ref null none) (ref.null none))
+              (global (ref null $f) (ref.func $seven))
+              (func $seven (export "seven") (type $f) (i32.const 7))
+              (func (export "twice") (type $g) (i32.add (local.get 0) (local.get 0)))
+              (func (export "call") (param (ref null $f)) (result i32) (call_ref $f (local.get 0)))
+              (func (export "a") (result anyref) (struct.new $a (i32.const 1)))
+              (func (export "second") (param (ref $b)) (result i64) (struct.get $b 1 (local.get 0))))
+            """)))
+        let exports = instance.exports
+        let seven = Value.ref(.function(exports[function: "seven"]!.address))
+        let twice = Value.ref(.function(exports[function: "twice"]!.address))
+        #expect(try exports[function: "call"]!([seven]) == [.i32(7)])
+        #expect(throws: Trap.self) { try exports[function: "call"]!([twice]) }
+        let a = try exports[function: "a"]!([])
+        #expect(throws: Trap.self) { try exports[function: "second"]!(a) }
+    }
 }
+
