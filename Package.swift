@@ -42,6 +42,11 @@ let package = Package(
         .executableTarget(name: "WASI-Hello", dependencies: ["Kite", "KiteWASI"], path: "Examples/Sources/WASI-Hello"),
         // Crashes in a host function on purpose: the crash-report test runs it.
         .executableTarget(name: "kite-crash-probe", dependencies: ["Kite", "KiteText"], path: "Tests/CrashProbe"),
+        // Fuzz targets and their libFuzzer executable (Tools/fuzz, RELIABILITY.md); nothing
+        // of the library depends on them.
+        .target(name: "KiteFuzzTargets", dependencies: ["Kite", "KiteBinary", "KiteText", "KiteTranslator", "KiteWASI"]),
+        .target(name: "CKiteFuzz"),
+        .executableTarget(name: "kite-fuzz", dependencies: ["KiteFuzzTargets", "CKiteFuzz", "KiteText"], path: "Fuzz/KiteFuzz"),
         // The benchmark harness's runner for Kite (Benchmarks/README.md).
         .executableTarget(name: "kite-runner", dependencies: ["Kite", "KiteText", "KiteWASI"], path: "Benchmarks/KiteRunner"),
         .testTarget(name: "KiteBinaryTests", dependencies: ["KiteBinary"]),
@@ -51,8 +56,8 @@ let package = Package(
         .testTarget(name: "KiteCLITests"),
         .testTarget(
             name: "KiteTests",
-            dependencies: ["Kite", "KiteText", "KiteSpec", "KiteTranslator"],
-            exclude: ["Golden", "spec-expectations.txt"]
+            dependencies: ["Kite", "KiteText", "KiteSpec", "KiteTranslator", "KiteFuzzTargets"],
+            exclude: ["Golden", "spec-expectations.txt", "FuzzRegressions"]
         ),
     ]
 )

@@ -87,26 +87,27 @@ enum RuntimeTypes {
 
 extension CompiledModule {
     /// A type with its concrete heap types renamed from this module's type indices to
-    /// canonical ids, so types from different modules compare directly.
-    func canonical(_ type: ValueType) -> ValueType {
+    /// canonical ids, so types from different modules compare directly. The host declares
+    /// its functions, globals and tables for this module's imports in these terms.
+    public func canonical(_ type: ValueType) -> ValueType {
         guard case .ref(let r) = type else { return type }
         return .ref(canonical(r))
     }
 
-    func canonical(_ type: RefType) -> RefType {
+    public func canonical(_ type: RefType) -> RefType {
         guard case .concrete(let i) = type.heap, Int(i) < typeIDs.count else { return type }
         return RefType(nullable: type.nullable, heap: .concrete(typeIDs[Int(i)]))
     }
 
-    func canonical(_ type: FunctionType) -> FunctionType {
+    public func canonical(_ type: FunctionType) -> FunctionType {
         FunctionType(parameters: type.parameters.map(canonical), results: type.results.map(canonical))
     }
 
-    func canonical(_ type: GlobalType) -> GlobalType {
+    public func canonical(_ type: GlobalType) -> GlobalType {
         GlobalType(valueType: canonical(type.valueType), mutable: type.mutable)
     }
 
-    func canonical(_ type: TableType) -> TableType {
+    public func canonical(_ type: TableType) -> TableType {
         TableType(elementType: canonical(type.elementType), limits: type.limits)
     }
 }
