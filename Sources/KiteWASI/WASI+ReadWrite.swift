@@ -17,8 +17,7 @@ extension WASI {
         try entry.require(.fdWrite)
         if entry.type == .directory { throw Errno.badf }
         var host = try hostIovecs(memory, iovs.elements(from: memory).map { ($0.buf.address, $0.bufLen) })
-        let n = try hostCall { writev(entry.hostFD, &host, Int32(host.count)) }
-        return Size(n)
+        return Size(try writeAll(entry.hostFD, &host, at: nil))
     }
 
     public func fdPread(memory: GuestMemory, fd: Fd, iovs: IovecArray, offset: Filesize) throws -> Size {
@@ -37,8 +36,7 @@ extension WASI {
         if entry.type == .directory { throw Errno.badf }
         guard offset <= UInt64(Int64.max) else { throw Errno.inval }
         var host = try hostIovecs(memory, iovs.elements(from: memory).map { ($0.buf.address, $0.bufLen) })
-        let n = try hostCall { pwritev(entry.hostFD, &host, Int32(host.count), off_t(offset)) }
-        return Size(n)
+        return Size(try writeAll(entry.hostFD, &host, at: off_t(offset)))
     }
 
     public func fdSeek(fd: Fd, offset: Filedelta, whence: Whence) throws -> Filesize {
@@ -64,6 +62,40 @@ extension WASI {
 }
 
 /// Host iovecs for guest buffers; `fault` when one lies outside the memory.
+/// Writes every byte of `host` (at `offset`, for pwrite), continuing a short write where it
+/// stopped: guests that write once and ignore the count lose nothing to a pipe, a socket or a
+/// signal. An error after some bytes went out returns their count (it comes back on the next
+/// call, as POSIX write does); a non-blocking descriptor's `again` does the same.
+func writeAll(_ fd: Int32, _ host: inout [iovec], at offset: off_t?) throws(Errno) -> Int {
+    var total = 0, index = 0
+    repeat {
+        let n: Int
+        do {
+            n = try hostCall {
+                host.withUnsafeMutableBufferPointer { buffers -> Int in
+                    let first = buffers.baseAddress! + index, count = Int32(buffers.count - index)
+                    return offset.map { pwritev(fd, first, count, $0 + off_t(total)) } ?? writev(fd, first, count)
+                }
+            }
+        } catch {
+            if total > 0 { return total }
+            throw error
+        }
+        total += n
+        var left = n
+        while index < host.count && left >= host[index].iov_len {
+            left -= host[index].iov_len
+            index += 1
+        }
+        if index < host.count && left > 0 {
+            host[index].iov_base = host[index].iov_base.map { $0 + left }
+            host[index].iov_len -= left
+        }
+        if n == 0 { break }
+    } while index < host.count
+    return total
+}
+
 func hostIovecs(_ memory: GuestMemory, _ buffers: [(UInt32, UInt32)]) throws(Errno) -> [iovec] {
     var out: [iovec] = []
     out.reserveCapacity(buffers.count)
