@@ -18,7 +18,7 @@ extension Store {
         for global in globals { mark(global.cell, global.type.valueType == .v128 ? 2 : 1) }
         for table in tables { mark(table.handle.pointee.elements, Int(table.handle.pointee.size)) }
         for instance in instances {
-            for i in instance.elementItems.indices { mark(instance.elements[i].items, Int(instance.elements[i].count)) }
+            for segment in instance.elements { mark(segment.items, Int(segment.count)) }
         }
         var e = context.pointee.exceptions
         while let exception = e {

@@ -23,8 +23,10 @@ public final class Instance: @unchecked Sendable {
     let tagPointers: UnsafeMutableBufferPointer<UnsafeMutablePointer<KiteTag>?>
     let data: UnsafeMutableBufferPointer<KiteData>
     let elements: UnsafeMutableBufferPointer<KiteElements>
-    var dataBytes: [UnsafeMutableBufferPointer<UInt8>] = []
-    var elementItems: [UnsafeMutableBufferPointer<KiteSlot>] = []
+    // The contents of every element and data segment, one block for each kind (not one
+    // allocation per segment: a module can bring millions of segments).
+    var elementSlots = UnsafeMutableBufferPointer<KiteSlot>(start: nil, count: 0)
+    var dataStorage = UnsafeMutableBufferPointer<UInt8>(start: nil, count: 0)
 
     init(module: CompiledModule, store: Store) {
         self.module = module
@@ -40,6 +42,9 @@ public final class Instance: @unchecked Sendable {
         tagPointers = .allocate(capacity: max(importedTags + m.tags.count, 1))
         data = .allocate(capacity: max(m.data.count, 1))
         elements = .allocate(capacity: max(m.elements.count, 1))
+        // Empty until instantiation fills them (the collector reads them, even if it fails half way).
+        data.initialize(repeating: KiteData(bytes: nil, length: 0))
+        elements.initialize(repeating: KiteElements(items: nil, count: 0))
         for i in m.types.indices { typeIds[i] = module.typeIDs[i] }
         memoryPointers[0] = store.emptyMemory.handle
         raw.pointee.functions = functionPointers.baseAddress
@@ -62,8 +67,8 @@ public final class Instance: @unchecked Sendable {
         tagPointers.deallocate()
         data.deallocate()
         elements.deallocate()
-        dataBytes.forEach { $0.deallocate() }
-        elementItems.forEach { $0.deallocate() }
+        dataStorage.deallocate()
+        elementSlots.deallocate()
         raw.deallocate()
     }
 

@@ -225,17 +225,31 @@ extension Store {
     /// memory.init; active ones are copied in and dropped; declarative ones are dropped.
     func initializeSegments(_ instance: Instance) throws {
         let m = instance.module.module
+        instance.elementSlots = .allocate(capacity: max(m.elements.reduce(0) { $0 + $1.count }, 1))
+        var slot = 0
         for (i, segment) in m.elements.enumerated() {
-            let items = UnsafeMutableBufferPointer<KiteSlot>.allocate(capacity: max(segment.initializers.count, 1))
-            for (j, item) in segment.initializers.enumerated() { items[j] = try evaluate(item, in: instance).slot }
-            instance.elementItems.append(items)
-            instance.elements[i] = KiteElements(items: UnsafePointer(items.baseAddress), count: UInt32(segment.initializers.count))
+            let items = instance.elementSlots.baseAddress! + slot
+            switch segment.items {
+            case .functions(let indices, _):
+                for f in indices {
+                    instance.elementSlots[slot] = Value.ref(.function(instance.functions[Int(f)].address)).slot
+                    slot += 1
+                }
+            case .expressions(let expressions):
+                for item in expressions {
+                    instance.elementSlots[slot] = try evaluate(item, in: instance).slot
+                    slot += 1
+                }
+            }
+            instance.elements[i] = KiteElements(items: UnsafePointer(items), count: UInt32(segment.count))
         }
+        instance.dataStorage = .allocate(capacity: max(m.data.reduce(0) { $0 + $1.bytes.count }, 1))
+        var byte = 0
         for (i, segment) in m.data.enumerated() {
-            let bytes = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(segment.bytes.count, 1))
-            _ = bytes.initialize(from: segment.bytes)
-            instance.dataBytes.append(bytes)
-            instance.data[i] = KiteData(bytes: UnsafePointer(bytes.baseAddress), length: UInt64(segment.bytes.count))
+            let bytes = instance.dataStorage.baseAddress! + byte
+            _ = UnsafeMutableBufferPointer(rebasing: instance.dataStorage[byte..<byte + segment.bytes.count]).initialize(from: segment.bytes)
+            byte += segment.bytes.count
+            instance.data[i] = KiteData(bytes: UnsafePointer(bytes), length: UInt64(segment.bytes.count))
         }
         for (i, segment) in m.elements.enumerated() {
             switch segment.mode {
@@ -251,7 +265,7 @@ extension Store {
                 default: throw Trap("invalid offset")
                 }
                 let ok = withUnsafePointer(to: instance.elements[i]) { segmentPointer in
-                    kite_table_init(instance.tables[Int(table)].handle, offset, segmentPointer, 0, UInt32(segment.initializers.count))
+                    kite_table_init(instance.tables[Int(table)].handle, offset, segmentPointer, 0, UInt32(segment.count))
                 }
                 instance.elements[i].count = 0
                 if !ok { throw Trap("out of bounds table access") }

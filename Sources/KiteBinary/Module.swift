@@ -147,17 +147,41 @@ public struct ElementSegment: Sendable {
         case declarative
         case active(table: UInt32, offset: ConstExpression)
     }
+    /// The elements, in the form the binary gives them.
+    public enum Items: Sendable {
+        /// The index forms: each index `i` stands for `ref.func i` (4 bytes an element, not a
+        /// constant expression's array: a segment of millions stays small); `offsets` holds where
+        /// each index sits in the module, for error messages.
+        case functions(indices: [UInt32], offsets: [UInt32])
+        /// The expression forms: one constant expression per element.
+        case expressions([ConstExpression])
+    }
     /// The reference type of the segment's elements.
     public var type: RefType
-    /// Every element as a constant expression (`ref.func i` for the index-list forms).
-    public var initializers: [ConstExpression]
+    /// The segment's elements.
+    public var items: Items
     /// Whether the segment is passive, declarative, or active (and for which table and offset).
     public var mode: Mode
-    /// A segment of `initializers` of `type`, used as `mode` says.
-    public init(type: RefType, initializers: [ConstExpression], mode: Mode) {
+    /// A segment of `items` of `type`, used as `mode` says.
+    public init(type: RefType, items: Items, mode: Mode) {
         self.type = type
-        self.initializers = initializers
+        self.items = items
         self.mode = mode
+    }
+    /// How many elements the segment has.
+    public var count: Int {
+        switch items {
+        case .functions(let indices, _): indices.count
+        case .expressions(let expressions): expressions.count
+        }
+    }
+    /// Every element as a constant expression (`ref.func i` for the index forms, built on each use).
+    public var initializers: [ConstExpression] {
+        switch items {
+        case .functions(let indices, let offsets):
+            zip(indices, offsets).map { ConstExpression(instructions: [.refFunc($0)], offset: Int($1)) }
+        case .expressions(let expressions): expressions
+        }
     }
 }
 

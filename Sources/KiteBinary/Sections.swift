@@ -158,18 +158,23 @@ extension ModuleDecoder {
                 }
             }
             let itemCount = try cursor.readLength()
-            var initializers: [ConstExpression] = []
-            initializers.reserveCapacity(itemCount)
-            for _ in 0..<itemCount {
-                if usesExpressions {
-                    initializers.append(try readSectionConstExpression())
-                } else {
-                    let offset = cursor.position
-                    let function = try cursor.readU32()
-                    initializers.append(ConstExpression(instructions: [.refFunc(function)], offset: offset))
+            let items: ElementSegment.Items
+            if usesExpressions {
+                var expressions: [ConstExpression] = []
+                expressions.reserveCapacity(itemCount)
+                for _ in 0..<itemCount { expressions.append(try readSectionConstExpression()) }
+                items = .expressions(expressions)
+            } else {
+                var indices: [UInt32] = [], offsets: [UInt32] = []
+                indices.reserveCapacity(itemCount)
+                offsets.reserveCapacity(itemCount)
+                for _ in 0..<itemCount {
+                    offsets.append(UInt32(clamping: cursor.position))
+                    indices.append(try cursor.readU32())
                 }
+                items = .functions(indices: indices, offsets: offsets)
             }
-            module.elements.append(ElementSegment(type: type, initializers: initializers, mode: mode))
+            module.elements.append(ElementSegment(type: type, items: items, mode: mode))
         }
     }
 

@@ -81,7 +81,10 @@ struct ModuleContext: Sendable {
         module.globals.forEach { scan($0.initializer) }
         module.tableInitializers.forEach { $0.map(scan) }
         for segment in module.elements {
-            segment.initializers.forEach(scan)
+            switch segment.items {
+            case .functions(let indices, _): declared.formUnion(indices)
+            case .expressions(let expressions): expressions.forEach(scan)
+            }
             if case .active(_, let offset) = segment.mode { scan(offset) }
         }
         for segment in module.data {

@@ -158,8 +158,14 @@ func validateModuleFields(_ module: Module, _ context: ModuleContext) throws {
     }
     for segment in module.elements {
         try context.checkTypeIndices(.ref(segment.type), offset: module.offset(ofSection: 9))
-        for item in segment.initializers {
-            try validateConstant(item, type: .ref(segment.type), context: context, visibleGlobals: context.globals.count)
+        switch segment.items {
+        case .functions(let indices, let offsets):
+            // `ref.func i` of the index forms, whose type `(ref func)` every function has.
+            for (f, offset) in zip(indices, offsets) { _ = try context.functionType(f, offset: Int(offset)) }
+        case .expressions(let expressions):
+            for item in expressions {
+                try validateConstant(item, type: .ref(segment.type), context: context, visibleGlobals: context.globals.count)
+            }
         }
         if case .active(let table, let offset) = segment.mode {
             let tableType = try context.table(table, offset: offset.offset)

@@ -114,8 +114,15 @@ func runProduct(_ name: String, _ arguments: [String] = [], in directory: URL? =
     guard FileManager.default.isExecutableFile(atPath: executable.path) else {
         throw ScratchError("\(name) is not built at \(executable.path) (swift build --build-tests builds it)")
     }
+    return try runExecutable(executable.path, arguments, in: directory, expectSignal: expectSignal)
+}
+
+/// Runs the program at `path` and waits for it (see `runProduct`).
+func runExecutable(_ path: String, _ arguments: [String], in directory: URL? = nil,
+                   expectSignal: Bool = false) throws -> KiteResult {
+    let name = URL(fileURLWithPath: path).lastPathComponent
     let process = Process()
-    process.executableURL = executable
+    process.executableURL = URL(fileURLWithPath: path)
     process.arguments = arguments
     if let directory { process.currentDirectoryURL = directory }
     let out = Pipe(), err = Pipe()

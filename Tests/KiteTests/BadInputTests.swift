@@ -60,6 +60,15 @@ struct BadInputTests {
         } while v != 0
         return out
     }
+    static func sleb(_ value: Int64) -> [UInt8] {
+        var v = value, out: [UInt8] = []
+        while true {
+            let byte = UInt8(v & 0x7F)
+            v >>= 7
+            if (v == 0 && byte & 0x40 == 0) || (v == -1 && byte & 0x40 != 0) { return out + [byte] }
+            out.append(byte | 0x80)
+        }
+    }
     static func section(_ id: UInt8, _ body: [UInt8]) -> [UInt8] { [id] + leb(UInt64(body.count)) + body }
     /// A module of one function `() -> ()` with `body` (locals declarations included).
     static func module(body: [UInt8]) -> [UInt8] {
@@ -107,6 +116,56 @@ struct BadInputTests {
             (module (memory i64 1) (data (i64.const 0x7FFFFFFFFFFFFF00) "far away"))
             """))
         #expect(trapMessage { _ = try store.instantiate(module64) } == "out of bounds memory access")
+    }
+
+    /// Ten million segments declared in a section of a few bytes: rejected as `length out of bounds`
+    /// (a count is checked against the bytes left before anything is reserved for it).
+    @Test func tenMillionSegmentsDeclared() {
+        let memory = Self.section(5, [0x01, 0x00, 0x01])
+        let data = Self.header + memory + Self.section(11, Self.leb(10_000_000) + [0x01, 0x00])
+        #expect(rejection(data)?.message == "length out of bounds")
+        let elements = Self.header + Self.section(4, [0x01, 0x70, 0x00, 0x01])
+            + Self.section(9, Self.leb(10_000_000) + [0x01, 0x00, 0x00])
+        #expect(rejection(elements)?.message == "length out of bounds")
+    }
+
+    /// Ten million passive data segments (a 20 MB section): decoded, instantiated, and
+    /// `memory.init` reaches the last one (about a second and 540 MB: the segments share one
+    /// block of bytes and an element segment keeps function indices, not expressions).
+    @Test func tenMillionDataSegments() throws {
+        let count = 10_000_000
+        var segments = Self.leb(UInt64(count))
+        segments.reserveCapacity(2 * count + 8)
+        for i in 0..<count { segments += i == count - 1 ? [0x01, 0x01, 0x2A] : [0x01, 0x00] }
+        // (func (export "f") (result i32) (memory.init 9999999 (i32.const 0) (i32.const 0) (i32.const 1)) (i32.load8_u (i32.const 0)))
+        let last = Self.leb(UInt64(count - 1))
+        let body: [UInt8] = [0x00, 0x41, 0x00, 0x41, 0x00, 0x41, 0x01, 0xFC, 0x08] + last + [0x00, 0x41, 0x00, 0x2D, 0x00, 0x00, 0x0B]
+        let bytes = Self.header + Self.section(1, [0x01, 0x60, 0x00, 0x01, 0x7F]) + Self.section(3, [0x01, 0x00])
+            + Self.section(5, [0x01, 0x00, 0x01]) + Self.section(7, [0x01, 0x01, 0x66, 0x00, 0x00])
+            + Self.section(12, Self.leb(UInt64(count)))
+            + Self.section(10, [0x01] + Self.leb(UInt64(body.count)) + body) + Self.section(11, segments)
+        let store = Store()
+        let instance = try store.instantiate(try CompiledModule(bytes: bytes))
+        #expect(try instance.exports[function: "f"]!([]) == [.i32(42)])
+    }
+
+    /// An active element segment of ten million function indices (a 10 MB section) into a
+    /// table of ten million: instantiated, and its last entry called.
+    @Test func anElementSegmentOfTenMillionEntries() throws {
+        let count: UInt64 = 10_000_000
+        var items = [UInt8](repeating: 0x00, count: Int(count))
+        items[Int(count) - 1] = 0x01
+        // Function 0: () -> i32 returning 1; function 1: returning 2; "f" calls table[count - 1].
+        let call: [UInt8] = [0x00, 0x41] + Self.sleb(Int64(count - 1)) + [0x11, 0x00, 0x00, 0x0B]
+        let code = Self.section(10, [0x03, 0x04, 0x00, 0x41, 0x01, 0x0B, 0x04, 0x00, 0x41, 0x02, 0x0B]
+            + Self.leb(UInt64(call.count)) + call)
+        let bytes = Self.header + Self.section(1, [0x01, 0x60, 0x00, 0x01, 0x7F]) + Self.section(3, [0x03, 0x00, 0x00, 0x00])
+            + Self.section(4, [0x01, 0x70, 0x00] + Self.leb(count))
+            + Self.section(7, [0x01, 0x01, 0x66, 0x00, 0x02])
+            + Self.section(9, [0x01, 0x00, 0x41, 0x00, 0x0B] + Self.leb(count) + items) + code
+        let store = Store()
+        let instance = try store.instantiate(try CompiledModule(bytes: bytes))
+        #expect(try instance.exports[function: "f"]!([]) == [.i32(2)])
     }
 
     // MARK: Deep recursion, every call kind
