@@ -4,6 +4,7 @@
 // preopen's parent holds outside.txt and outdir/, which must come out unchanged.
 //   hostile escape     the escapes (SandboxTests.hostileGuest)
 //   hostile readonly   opening readonly.txt for writing, as a user it is read-only to
+//   hostile fill       writing 100,000 bytes at once into a file system smaller than that
 // Built by build.sh (clang 14, wasm32-wasi); the .wasm is committed.
 #include <dirent.h>
 #include <errno.h>
@@ -85,6 +86,21 @@ static void escape(void) {
     report("unlink linked.txt", unlink("linked.txt"));
 }
 
+// One write larger than the file system: the bytes that fit are written and counted (a short
+// write, not an error), and the next write is ENOSPC.
+static void fill(void) {
+    static char block[100000];
+    memset(block, 'k', sizeof block);
+    int fd = open("big.bin", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0) { report("create big.bin", fd); return; }
+    ssize_t written = write(fd, block, sizeof block);
+    if (written < 0) report("write 100000 bytes", -1); else printf("write 100000 bytes: %zd written\n", written);
+    report("write 100000 more", write(fd, block, sizeof block) < 0 ? -1 : 0);
+    struct stat info;
+    if (fstat(fd, &info) == 0) printf("size: %lld\n", (long long)info.st_size);
+    close(fd);
+}
+
 int main(int argc, char **argv) {
     if (argc > 1 && strcmp(argv[1], "escape") == 0) {
         escape();
@@ -92,8 +108,10 @@ int main(int argc, char **argv) {
         report("read readonly.txt", opened("readonly.txt", O_RDONLY));
         report("write readonly.txt", opened("readonly.txt", O_WRONLY));
         report("truncate readonly.txt", opened("readonly.txt", O_WRONLY | O_TRUNC));
+    } else if (argc > 1 && strcmp(argv[1], "fill") == 0) {
+        fill();
     } else {
-        fprintf(stderr, "usage: hostile escape|readonly\n");
+        fprintf(stderr, "usage: hostile escape|readonly|fill\n");
         return 2;
     }
     return 0;

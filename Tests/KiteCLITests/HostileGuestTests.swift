@@ -84,4 +84,29 @@ struct HostileGuestTests {
         #expect(try Self.tree(box) == before)
         #expect(try String(contentsOf: box.appendingPathComponent("root/readonly.txt"), encoding: .utf8) == "ro\n")
     }
+
+    /// A file system smaller than one write: the write is short (the bytes that fit, counted),
+    /// the next is `ENOSPC`. A 64 KiB tmpfs is mounted in a mount namespace of its own
+    /// (`unshare -m`, util-linux), which needs root; elsewhere /dev/full stands in
+    /// (WASIFaultTests).
+    @Test func aFullFileSystemIsNoSpace() throws {
+        let unshare = "/usr/bin/unshare"
+        guard getuid() == 0 && FileManager.default.isExecutableFile(atPath: unshare) else { return }
+        let box = try Self.sandbox()
+        defer { try? FileManager.default.removeItem(at: box) }
+        let small = box.appendingPathComponent("root/small")
+        try FileManager.default.createDirectory(at: small, withIntermediateDirectories: true)
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("kite").path
+        let script = #"mount -t tmpfs -o size=64k tmpfs "$1" || exit 99; cd "$1" && exec "$2" run --dir . "$3" fill"#
+        let run = try runExecutable(unshare, ["-m", "sh", "-c", script, "sh", small.path, executable,
+                                              Self.guests.appendingPathComponent("hostile.wasm").path])
+        if run.status == 99 { return }  // root without the right to mount (a container)
+        #expect(run.status == 0 && run.stderr.isEmpty, "\(run.stderr)")
+        #expect(run.stdout == """
+            write 100000 bytes: 65536 written
+            write 100000 more: No space left on device
+            size: 65536
+
+            """)
+    }
 }
