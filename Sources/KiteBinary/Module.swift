@@ -149,7 +149,7 @@ public struct ElementSegment: Sendable {
     }
     /// The elements, in the form the binary gives them.
     public enum Items: Sendable {
-        /// The index forms: each index `i` stands for `ref.func i` (4 bytes an element, not a
+        /// The index forms: each index `i` stands for `ref.func i` (8 bytes an element with its offset, not a
         /// constant expression's array: a segment of millions stays small); `offsets` holds where
         /// each index sits in the module, for error messages.
         case functions(indices: [UInt32], offsets: [UInt32])
